@@ -1,0 +1,1 @@
+"""Lan Tỏa — trade-union communications platform."""

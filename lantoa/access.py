@@ -1,0 +1,225 @@
+"""Who may see and do what. The one place that decides access.
+
+Model: an officer holds roles at units (``Membership``). A role at a unit applies to that
+unit's whole subtree. Superusers and holders of any role at the national root see everything.
+Everything not granted here is denied.
+
+Views declare their policy with ``@policy(...)``; API operations with ``api_policy(...)``.
+``tests/test_access_routes.py`` walks every URL pattern and fails on a route without one.
+Objects outside the officer's visible subtree are answered with 404, never 403, so that
+existence does not leak; inside it, a missing permission is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from lantoa.accounts.models import Membership, Role, User
+from lantoa.units.models import Unit, UnitClosure, UnitKind
+
+ALL_ROLES = frozenset(Role.values)
+EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.PROPAGANDA})
+
+# permission → roles that grant it within the subtree of the unit where the role is held.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "unit.view": ALL_ROLES,
+    "unit.manage": frozenset({Role.ADMIN}),
+    "officer.manage": frozenset({Role.ADMIN}),
+    "channel.view": ALL_ROLES,
+    "channel.manage": EDITORS | {Role.COMMUNICATOR},
+    "roster.view": ALL_ROLES,
+    "roster.manage": EDITORS,
+    "audit.view": frozenset({Role.ADMIN, Role.LEADER}),
+    "data.export": EDITORS,
+}
+
+AnyUser = User | AnonymousUser
+
+
+def _cache(user: AnyUser) -> dict[str, Any]:
+    cache = getattr(user, "_lantoa_access_cache", None)
+    if cache is None:
+        cache = {}
+        user._lantoa_access_cache = cache  # type: ignore[union-attr]
+    return cache
+
+
+def memberships(user: AnyUser) -> list[tuple[int, str]]:
+    """(unit id, role) pairs of the user, cached on the user object for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cache = _cache(user)
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.filter(user=user).values_list("unit_id", "role")
+        )
+    return cache["memberships"]
+
+
+def sees_everything(user: AnyUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cache = _cache(user)
+    if "all" not in cache:
+        unit_ids = [u for u, _ in memberships(user)]
+        cache["all"] = Unit.objects.filter(pk__in=unit_ids, parent__isnull=True).exists()
+    return bool(cache["all"])
+
+
+def visible_units(user: AnyUser, perm: str = "unit.view") -> QuerySet[Unit]:
+    """Units where ``user`` holds ``perm``: the subtrees under the units of their roles."""
+    if perm not in PERMISSIONS:
+        raise KeyError(perm)
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    roots = [u for u, role in memberships(user) if role in PERMISSIONS[perm]]
+    if not roots:
+        return Unit.objects.none()
+    if sees_everything(user) and perm == "unit.view":
+        return Unit.objects.all()
+    return Unit.objects.filter(
+        Exists(UnitClosure.objects.filter(descendant=OuterRef("pk"), ancestor_id__in=roots))
+    )
+
+
+def roles_at(user: AnyUser, unit: Unit) -> set[str]:
+    """Roles ``user`` holds at ``unit`` or any of its ancestors."""
+    member_units = {u for u, _ in memberships(user)}
+    if not member_units:
+        return set()
+    ancestor_ids = set(
+        UnitClosure.objects.filter(descendant=unit, ancestor_id__in=member_units).values_list(
+            "ancestor_id", flat=True
+        )
+    )
+    return {role for u, role in memberships(user) if u in ancestor_ids}
+
+
+def can(user: AnyUser, perm: str, unit: Unit) -> bool:
+    if perm not in PERMISSIONS:
+        raise KeyError(perm)
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_at(user, unit) & PERMISSIONS[perm])
+
+
+def require(user: AnyUser, perm: str, unit: Unit) -> None:
+    """404 when the unit is outside what the user can see, 403 when seen but not allowed."""
+    if can(user, perm, unit):
+        return
+    if can(user, "unit.view", unit):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_unit(user: AnyUser, *, perm: str = "unit.view", **lookup: Any) -> Unit:
+    """Fetch a unit by ``pk=`` or ``code=`` and check ``perm`` on it (404 outside view)."""
+    try:
+        unit = Unit.objects.get(**lookup)
+    except (Unit.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    require(user, perm, unit)
+    return unit
+
+
+def requires_two_factor(user: AnyUser) -> bool:
+    """Province-level and national officers (and superusers) must pass TOTP."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    unit_ids = [u for u, _ in memberships(user)]
+    return Unit.objects.filter(
+        pk__in=unit_ids, kind__in=(UnitKind.NATIONAL, UnitKind.PROVINCE)
+    ).exists()
+
+
+def home_unit(user: AnyUser) -> Unit | None:
+    """The highest unit the user holds a role at (their default view)."""
+    unit_ids = [u for u, _ in memberships(user)]
+    if user.is_superuser and not unit_ids:
+        return Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return Unit.objects.filter(pk__in=unit_ids).order_by("depth", "name").first()
+
+
+# --- policies for views -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a route requires before its view runs. ``perm`` is then checked per object by the
+    view through ``require``/``get_unit``."""
+
+    name: str
+    login: bool = True
+    perm: str | None = None
+
+    def denies(self, request: HttpRequest) -> HttpResponse | None:
+        if not self.login:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+        if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
+            return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+        if self.perm and not visible_units(user, self.perm).exists():
+            raise PermissionDenied
+        return None
+
+
+PUBLIC = Policy("public", login=False)
+OFFICER = Policy("officer")
+# Login pages: reachable without a session, and do their own throttling.
+LOGIN_FLOW = Policy("login-flow", login=False)
+
+
+def officer(perm: str) -> Policy:
+    if perm not in PERMISSIONS:
+        raise KeyError(perm)
+    return Policy(f"officer:{perm}", perm=perm)
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def policy(p: Policy) -> Callable[[V], V]:
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            denied = p.denies(request)
+            if denied is not None:
+                return denied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_policy = p  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def api_policy(perm: str | None) -> Callable[[V], V]:
+    """Mark an API operation with the permission it checks per object (None: any officer)."""
+    if perm is not None and perm not in PERMISSIONS:
+        raise KeyError(perm)
+
+    def decorate(func: V) -> V:
+        func.access_policy = Policy(f"api:{perm or 'officer'}", perm=perm)  # type: ignore[attr-defined]
+        return func
+
+    return decorate

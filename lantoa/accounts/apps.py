@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "lantoa.accounts"
+    label = "accounts"
+    verbose_name = "Cán bộ và tài khoản"

@@ -1,0 +1,50 @@
+"""`lantoa` — the one command-line entry point.
+
+Our own commands are Django management commands; anything else is passed to Django's
+manage.py machinery, so `lantoa shell`, `lantoa createsuperuser` and the like work too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+Lan Tỏa — nền tảng truyền thông công đoàn (trade-union communications platform)
+
+Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help  để xem chi tiết
+
+  demo        Chạy bản trình diễn: tạo CSDL SQLite trong ./data, nạp dữ liệu mẫu, mở máy chủ web
+              tại http://127.0.0.1:8000 và tiến trình nền. Ctrl-C để dừng.
+              Run the demo: SQLite in ./data, demo data, web server and background worker.
+  serve       Chạy máy chủ web (gunicorn) cho môi trường thật.  Run the production web server.
+  worker      Chạy tiến trình nền (Celery).  Run the background worker (Celery).
+  migrate     Tạo/cập nhật cấu trúc CSDL.  Create or upgrade the database tables.
+  seed        Sinh dữ liệu mẫu: --size demo|province|national.  Generate sample data.
+  units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
+              Import/export units from CSV/XLSX; apply the 2025 province merger.
+  otp         In mã xác thực hai lớp hiện tại của tài khoản trình diễn.  Current demo TOTP code.
+  check       Kiểm tra cấu hình (thêm --deploy cho môi trường thật).  Check the configuration.
+  createsuperuser, shell, dbshell, collectstatic … — các lệnh Django khác / other Django commands.
+
+Cấu hình qua biến môi trường (xem README): DATABASE_URL, REDIS_URL, LANTOA_SECRET_KEY,
+LANTOA_ALLOWED_HOSTS, LANTOA_DATA_DIR, LANTOA_MEDIA_STORAGE, LANTOA_EMAIL_URL …
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) < 2 or argv[1] in ("-h", "--help", "help"):
+        print(HELP)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantoa.settings")
+    if argv[1] in ("demo", "otp"):
+        # The demo runs on a local machine with a throwaway key; production never does this.
+        os.environ.setdefault("LANTOA_ALLOW_INSECURE_KEY", "1")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lantoa", *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

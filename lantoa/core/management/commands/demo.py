@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from lantoa.accounts.models import Role
+from lantoa.accounts.demo import DEMO_PASSWORD, demo_totp_secret_base32, ensure_demo_accounts
+from lantoa.celery import ensure_queue_dirs
+from lantoa.core.management.commands.worker import worker_argv
+from lantoa.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = ("Chạy bản trình diễn: CSDL SQLite, dữ liệu mẫu, máy chủ web và tiến trình nền "
+            "trong một lệnh. Ctrl-C để dừng.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--no-server", action="store_true",
+                            help="Chỉ chuẩn bị CSDL và dữ liệu, không chạy máy chủ.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        ensure_queue_dirs()
+        self.stdout.write(f"Thư mục dữ liệu: {settings.DATA_DIR}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Unit.objects.exists():
+            self.stdout.write("Đang nạp dữ liệu trình diễn (một LĐLĐ tỉnh, ~1.000 CĐCS)…")
+            call_command("seed", size="demo", verbosity=1)
+        else:
+            self.stdout.write("Dùng lại dữ liệu đã có.")
+        accounts = ensure_demo_accounts()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if opts["no_server"]:
+            self._print_logins(accounts, opts["bind"])
+            return
+        self._run(accounts, opts["bind"])
+
+    def _print_logins(self, accounts: list[Any], bind: str) -> None:
+        w = self.stdout.write
+        w("")
+        w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  http://{bind}/"))
+        w(f"Mật khẩu chung của các tài khoản trình diễn: {DEMO_PASSWORD}")
+        w("")
+        for acc, unit, needs_totp in accounts:
+            flag = "  (cần mã xác thực 2 lớp)" if needs_totp else ""
+            w(f"  {acc.username:<13} {Role(acc.role).label:<20} {unit.name}{flag}")
+        w("")
+        w("Xác thực hai lớp (TOTP) cho tài khoản cấp tỉnh và toàn quốc: chạy")
+        w("    uv run lantoa otp <tên đăng nhập>")
+        w("trong một cửa sổ khác để lấy mã 6 số hiện tại, hoặc nhập khoá bí mật")
+        w(f"    {demo_totp_secret_base32()}")
+        w("vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).")
+        w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
+
+    def _run(self, accounts: list[Any], bind: str) -> None:
+        env = {**os.environ, "LANTOA_ALLOW_INSECURE_KEY": "1"}
+        web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [sys.executable, "-m", "gunicorn", "lantoa.wsgi:application", "--bind", bind,
+             "--workers", "2", "--threads", "4", "--graceful-timeout", "5",
+             "--error-logfile", "-", "--log-level", "warning"],
+            env=env,
+        )
+        worker = subprocess.Popen(  # noqa: S603
+            [*worker_argv(beat=True, concurrency=2, loglevel="warning")], env=env
+        )
+        children = [web, worker]
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        time.sleep(1.5)
+        self._print_logins(accounts, bind)
+        try:
+            while not stopping and all(c.poll() is None for c in children):
+                time.sleep(0.3)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM)]
+        if failed and not stopping:
+            self.stderr.write("Một tiến trình đã dừng bất thường; đã dừng cả hệ thống.")
+            sys.exit(1)
+        self.stdout.write("Đã dừng máy chủ web và tiến trình nền.")

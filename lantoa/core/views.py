@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from lantoa import access
+from lantoa.access import OFFICER, PUBLIC, policy
+
+
+@policy(OFFICER)
+def home(request: HttpRequest) -> HttpResponse:
+    unit = access.home_unit(request.user)
+    if unit is None:
+        return render(request, "core/no_unit.html", status=200)
+    return redirect("units:detail", code=unit.code)
+
+
+@policy(PUBLIC)
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for the reverse proxy and orchestration."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

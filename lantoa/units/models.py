@@ -1,0 +1,155 @@
+"""The union tree.
+
+Subtree queries go through ``UnitClosure``: one row for every (ancestor, descendant) pair,
+the unit itself included at depth 0. A subtree is an indexed range on ``ancestor_id``, a path
+to the root an indexed range on ``descendant_id``; both are plain integer joins that behave
+the same on SQLite and PostgreSQL. The closure is written only by the services in
+``lantoa.units.services`` (create, move, merge, import, seed), never by ``save()``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.text import fold
+
+
+class UnitKind(models.TextChoices):
+    NATIONAL = "national", _("Tổng Liên đoàn")
+    PROVINCE = "province", _("LĐLĐ tỉnh, thành phố")
+    SECTOR = "sector", _("Công đoàn ngành")
+    INDUSTRIAL_ZONE = "industrial_zone", _("Công đoàn khu công nghiệp")
+    COMMUNE = "commune", _("Công đoàn xã, phường")
+    OTHER_UPPER = "other_upper", _("Công đoàn cấp trên khác")
+    GRASSROOTS = "grassroots", _("Công đoàn cơ sở")
+
+
+UPPER_LEVEL_KINDS = (
+    UnitKind.SECTOR,
+    UnitKind.INDUSTRIAL_ZONE,
+    UnitKind.COMMUNE,
+    UnitKind.OTHER_UPPER,
+)
+
+
+class UnitStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang hoạt động")
+    MERGED = "merged", _("Đã hợp nhất")
+    DISSOLVED = "dissolved", _("Đã giải thể")
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    depth = models.PositiveSmallIntegerField(_("cấp"), default=0, editable=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
+    )
+    member_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+    worker_count = models.PositiveIntegerField(_("số người lao động"), default=0)
+    # Workplace, for grassroots units.
+    employer_name = models.CharField(_("tên doanh nghiệp, cơ quan"), max_length=255, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    industrial_zone = models.CharField(_("khu công nghiệp"), max_length=255, blank=True)
+    sector = models.CharField(_("ngành nghề"), max_length=255, blank=True)
+    # Where a merged or dissolved unit went: reports on the successor include its subtree.
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    ended_on = models.DateField(_("ngày hợp nhất/giải thể"), null=True, blank=True)
+    # fold(name, short name, code, employer): diacritic-free text for search.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đơn vị công đoàn")
+        verbose_name_plural = _("đơn vị công đoàn")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["parent", "status"]),
+            models.Index(fields=["kind", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UnitStatus.ACTIVE
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind == UnitKind.GRASSROOTS
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(
+            " ".join([self.code, self.name, self.short_name, self.employer_name])
+        )
+
+
+class UnitClosure(models.Model):
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="descendant_links")
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ancestor_links")
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="unit_closure_pair"),
+        ]
+        indexes = [models.Index(fields=["descendant", "depth"], name="unit_closure_up")]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
+
+
+class UnitEventKind(models.TextChoices):
+    MOVED = "moved", _("Chuyển đơn vị cấp trên")
+    MERGED = "merged", _("Hợp nhất")
+    DISSOLVED = "dissolved", _("Giải thể")
+
+
+class UnitEvent(models.Model):
+    """History of the tree: moves and merges, so that old structures can be reconstructed."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=UnitEventKind.choices)
+    occurred_on = models.DateField()
+    old_parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_parent = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    successor = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("lịch sử đơn vị")
+        verbose_name_plural = _("lịch sử đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on:%d/%m/%Y}"

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from lantoa.core.admin_site import admin_urls
+
+urlpatterns = [
+    path("", include("lantoa.core.urls")),
+    path("tai-khoan/", include("lantoa.accounts.urls")),
+    path("don-vi/", include("lantoa.units.urls")),
+    path("kenh/", include("lantoa.channels.urls")),
+    path("doi-ngu/", include("lantoa.roster.urls")),
+    path("nhat-ky/", include("lantoa.audit.urls")),
+    path("api/v1/", include("lantoa.api.urls")),
+    path("quan-tri/", admin_urls()),
+    path("i18n/", include("lantoa.core.i18n_urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
