@@ -196,6 +196,7 @@ def officer(perm: str) -> Policy:
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def policy(p: Policy) -> Callable[[V], V]:
@@ -213,12 +214,12 @@ def policy(p: Policy) -> Callable[[V], V]:
     return decorate
 
 
-def api_policy(perm: str | None) -> Callable[[V], V]:
+def api_policy(perm: str | None) -> Callable[[F], F]:
     """Mark an API operation with the permission it checks per object (None: any officer)."""
     if perm is not None and perm not in PERMISSIONS:
         raise KeyError(perm)
 
-    def decorate(func: V) -> V:
+    def decorate(func: F) -> F:
         func.access_policy = Policy(f"api:{perm or 'officer'}", perm=perm)  # type: ignore[attr-defined]
         return func
 

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from lantoa.core.admin_site import admin_urls
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lantoa.core.urls")),
     path("tai-khoan/", include("lantoa.accounts.urls")),
     path("don-vi/", include("lantoa.units.urls")),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("doi-ngu/", include("lantoa.roster.urls")),
     path("nhat-ky/", include("lantoa.audit.urls")),
     path("api/v1/", include("lantoa.api.urls")),
+    path("khoa-api/", include("lantoa.api.web_urls")),
     path("quan-tri/", admin_urls()),
     path("i18n/", include("lantoa.core.i18n_urls")),
 ]

@@ -1,15 +1,15 @@
 """Shared fixtures: a small union tree with two provinces and one officer per role.
 
-    VN (national)
-    ├── P-A  LĐLĐ tỉnh A (province)
-    │   ├── A-KCN  Công đoàn KCN A (industrial_zone)
-    │   │   ├── A-G1  CĐCS Công ty May A1 (grassroots, 1.200 members)
-    │   │   └── A-G2  CĐCS Công ty Điện tử A2 (grassroots, 300 members)
-    │   └── A-XA   Công đoàn phường A (commune)
-    │       └── A-G3  CĐCS Trường học A3 (grassroots, 40 members)
-    └── P-B  LĐLĐ tỉnh B (province)
-        └── B-KCN  Công đoàn KCN B (industrial_zone)
-            └── B-G1  CĐCS Công ty Giày B1 (grassroots, 2.500 members)
+VN (national)
+├── P-A  LĐLĐ tỉnh A (province)
+│   ├── A-KCN  Công đoàn KCN A (industrial_zone)
+│   │   ├── A-G1  CĐCS Công ty May A1 (grassroots, 1.200 members)
+│   │   └── A-G2  CĐCS Công ty Điện tử A2 (grassroots, 300 members)
+│   └── A-XA   Công đoàn phường A (commune)
+│       └── A-G3  CĐCS Trường học A3 (grassroots, 40 members)
+└── P-B  LĐLĐ tỉnh B (province)
+    └── B-KCN  Công đoàn KCN B (industrial_zone)
+        └── B-G1  CĐCS Công ty Giày B1 (grassroots, 2.500 members)
 """
 
 from __future__ import annotations
@@ -44,35 +44,78 @@ class Tree:
 
 @pytest.fixture
 def tree(db: None) -> Tree:
-    vn = unit_create(code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL,
-                     parent=None, short_name="Tổng LĐLĐVN")
-    pa = unit_create(code="P-A", name="Liên đoàn Lao động tỉnh An Giang", kind=UnitKind.PROVINCE,
-                     parent=vn, short_name="LĐLĐ An Giang")
-    a_kcn = unit_create(code="A-KCN", name="Công đoàn các Khu công nghiệp tỉnh An Giang",
-                        kind=UnitKind.INDUSTRIAL_ZONE, parent=pa)
-    a_g1 = unit_create(code="A-G1", name="Công đoàn cơ sở Công ty TNHH May Ánh Dương",
-                       kind=UnitKind.GRASSROOTS, parent=a_kcn, member_count=1200,
-                       worker_count=1350, employer_name="Công ty TNHH May Ánh Dương")
-    a_g2 = unit_create(code="A-G2", name="Công đoàn cơ sở Công ty CP Điện tử Đông Á",
-                       kind=UnitKind.GRASSROOTS, parent=a_kcn, member_count=300,
-                       worker_count=320)
-    a_xa = unit_create(code="A-XA", name="Công đoàn phường Mỹ Bình", kind=UnitKind.COMMUNE,
-                       parent=pa)
-    a_g3 = unit_create(code="A-G3", name="Công đoàn cơ sở Trường Tiểu học Mỹ Bình",
-                       kind=UnitKind.GRASSROOTS, parent=a_xa, member_count=40, worker_count=42)
-    pb = unit_create(code="P-B", name="Liên đoàn Lao động tỉnh Bắc Ninh", kind=UnitKind.PROVINCE,
-                     parent=vn)
-    b_kcn = unit_create(code="B-KCN", name="Công đoàn các Khu công nghiệp tỉnh Bắc Ninh",
-                        kind=UnitKind.INDUSTRIAL_ZONE, parent=pb)
-    b_g1 = unit_create(code="B-G1", name="Công đoàn cơ sở Công ty TNHH Giày Đức Thành",
-                       kind=UnitKind.GRASSROOTS, parent=b_kcn, member_count=2500,
-                       worker_count=2700)
+    vn = unit_create(
+        code="VN",
+        name="Tổng Liên đoàn Lao động Việt Nam",
+        kind=UnitKind.NATIONAL,
+        parent=None,
+        short_name="Tổng LĐLĐVN",
+    )
+    pa = unit_create(
+        code="P-A",
+        name="Liên đoàn Lao động tỉnh An Giang",
+        kind=UnitKind.PROVINCE,
+        parent=vn,
+        short_name="LĐLĐ An Giang",
+    )
+    a_kcn = unit_create(
+        code="A-KCN",
+        name="Công đoàn các Khu công nghiệp tỉnh An Giang",
+        kind=UnitKind.INDUSTRIAL_ZONE,
+        parent=pa,
+    )
+    a_g1 = unit_create(
+        code="A-G1",
+        name="Công đoàn cơ sở Công ty TNHH May Ánh Dương",
+        kind=UnitKind.GRASSROOTS,
+        parent=a_kcn,
+        member_count=1200,
+        worker_count=1350,
+        employer_name="Công ty TNHH May Ánh Dương",
+    )
+    a_g2 = unit_create(
+        code="A-G2",
+        name="Công đoàn cơ sở Công ty CP Điện tử Đông Á",
+        kind=UnitKind.GRASSROOTS,
+        parent=a_kcn,
+        member_count=300,
+        worker_count=320,
+    )
+    a_xa = unit_create(
+        code="A-XA", name="Công đoàn phường Mỹ Bình", kind=UnitKind.COMMUNE, parent=pa
+    )
+    a_g3 = unit_create(
+        code="A-G3",
+        name="Công đoàn cơ sở Trường Tiểu học Mỹ Bình",
+        kind=UnitKind.GRASSROOTS,
+        parent=a_xa,
+        member_count=40,
+        worker_count=42,
+    )
+    pb = unit_create(
+        code="P-B", name="Liên đoàn Lao động tỉnh Bắc Ninh", kind=UnitKind.PROVINCE, parent=vn
+    )
+    b_kcn = unit_create(
+        code="B-KCN",
+        name="Công đoàn các Khu công nghiệp tỉnh Bắc Ninh",
+        kind=UnitKind.INDUSTRIAL_ZONE,
+        parent=pb,
+    )
+    b_g1 = unit_create(
+        code="B-G1",
+        name="Công đoàn cơ sở Công ty TNHH Giày Đức Thành",
+        kind=UnitKind.GRASSROOTS,
+        parent=b_kcn,
+        member_count=2500,
+        worker_count=2700,
+    )
     return Tree(vn, pa, a_kcn, a_g1, a_g2, a_xa, a_g3, pb, b_kcn, b_g1)
 
 
 def make_officer(username: str, unit: Unit, role: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD,
-                                    full_name=username.replace("_", " ").title())
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username.replace("_", " ").title()
+    )
     Membership.objects.create(user=user, unit=unit, role=role)
     return user
 

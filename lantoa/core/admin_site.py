@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import URLPattern, URLResolver
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, reverse
 
-from lantoa.access import Policy
+from lantoa.access import Policy, requires_two_factor
 
 ADMIN_SITE = Policy("admin-site", login=False)
 
@@ -23,12 +27,25 @@ class LantoaAdminSite(admin.AdminSite):
     site_title = "Lan Tỏa"
     index_title = "Quản trị"
 
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One login page for everyone: ours throttles failures and asks for the TOTP code;
+        # the admin's own form would do neither.
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        query = urlencode({"next": target})
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?{query}")
+        if self.has_permission(request):
+            return redirect(target)
+        if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
+            return redirect(f"{reverse('accounts:otp')}?{query}")
+        # Signed in and verified, yet not a superuser: sending them to log in would loop.
+        raise PermissionDenied
+
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(
-            user.is_active
-            and user.is_superuser
-            and getattr(user, "is_verified", lambda: False)()
+            user.is_active and user.is_superuser and getattr(user, "is_verified", lambda: False)()
         )
 
 
@@ -38,7 +55,7 @@ def _mark(patterns: list[Any]) -> None:
             _mark(p.url_patterns)
         elif isinstance(p, URLPattern):
             try:
-                p.callback.access_policy = ADMIN_SITE
+                p.callback.access_policy = ADMIN_SITE  # type: ignore[attr-defined]
             except AttributeError:  # a bound method: give it a function wrapper to mark
                 p.callback = _marked(p.callback)
 

@@ -73,7 +73,7 @@ class Unit(models.Model):
         related_name="predecessors",
     )
     ended_on = models.DateField(_("ngày hợp nhất/giải thể"), null=True, blank=True)
-    # fold(name, short name, code, employer): diacritic-free text for search.
+    # " " + fold(code, name, short name, employer): diacritic-free text for search.
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,7 +99,8 @@ class Unit(models.Model):
         return self.kind == UnitKind.GRASSROOTS
 
     def refresh_search_text(self) -> None:
-        self.search_text = fold(
+        # The leading space lets a search match word starts: " dong" but not "lao dong a…".
+        self.search_text = " " + fold(
             " ".join([self.code, self.name, self.short_name, self.employer_name])
         )
 
@@ -153,3 +154,49 @@ class UnitEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on:%d/%m/%Y}"
+
+
+class UnitImportJob(models.Model):
+    """One upload of a unit list, worked through by ``lantoa.units.tasks.import_units_task``.
+
+    Progress counters are updated while the worker runs so the job page can show a bar.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        VALIDATING = "validating", _("Đang kiểm tra")
+        FAILED = "failed", _("Có lỗi, chưa nhập")
+        IMPORTING = "importing", _("Đang ghi dữ liệu")
+        DONE = "done", _("Đã nhập xong")
+
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    update_existing = models.BooleanField(_("cập nhật đơn vị đã có"), default=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    # {"created": n, "updated": n, "moved": n, "unchanged": n, "root_code": "…"}
+    summary = models.JSONField(default=dict, blank=True)
+    # [{"row": 7, "field": "parent_code", "label": "…", "message": "…"}, …], capped.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="unit_import_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lượt nhập đơn vị")
+        verbose_name_plural = _("lượt nhập đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

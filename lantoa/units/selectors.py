@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -17,8 +19,9 @@ def subtree_ids(unit: Unit | int) -> QuerySet[UnitClosure, int]:
     return UnitClosure.objects.filter(ancestor_id=unit_id).values_list("descendant_id", flat=True)
 
 
-def units_in_subtree(unit: Unit | int, *, include_self: bool = True,
-                     active_only: bool = False) -> QuerySet[Unit]:
+def units_in_subtree(
+    unit: Unit | int, *, include_self: bool = True, active_only: bool = False
+) -> QuerySet[Unit]:
     unit_id = unit if isinstance(unit, int) else unit.pk
     qs = Unit.objects.filter(ancestor_links__ancestor_id=unit_id)
     if not include_self:
@@ -41,7 +44,10 @@ class SubtreeFigures:
     provinces: int = 0
     members: int = 0
     workers: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> SubtreeFigures:
+        return cls(**{name: int(row.get(name) or 0) for name in _FIGURE_AGGREGATES})
 
 
 _FIGURE_AGGREGATES = {
@@ -60,7 +66,7 @@ def subtree_figures(unit: Unit | int) -> SubtreeFigures:
     row = UnitClosure.objects.filter(
         ancestor_id=unit_id, descendant__status=UnitStatus.ACTIVE
     ).aggregate(**_FIGURE_AGGREGATES)
-    return SubtreeFigures(**{k: v or 0 for k, v in row.items()})
+    return SubtreeFigures.from_row(row)
 
 
 def children_figures(unit: Unit) -> list[tuple[Unit, SubtreeFigures]]:
@@ -76,15 +82,14 @@ def children_figures(unit: Unit) -> list[tuple[Unit, SubtreeFigures]]:
         .values("ancestor_id")
         .annotate(**_FIGURE_AGGREGATES)
     )
-    by_id = {r.pop("ancestor_id"): SubtreeFigures(**{k: v or 0 for k, v in r.items()})
-             for r in rows}
+    by_id = {r["ancestor_id"]: SubtreeFigures.from_row(r) for r in rows}
     return [(child, by_id.get(child.pk, SubtreeFigures())) for child in children]
 
 
 def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> QuerySet[Unit]:
-    """Units whose code, name, short name or employer contains every word of ``query``,
-    ignoring diacritics (đ included) and word order. Ended units stay findable."""
+    """Units whose code, name, short name or employer has a word starting with each word of
+    ``query``, ignoring diacritics (đ included) and word order. Ended units stay findable."""
     qs = units
     for word in fold(query).split():
-        qs = qs.filter(search_text__contains=word)
+        qs = qs.filter(search_text__contains=" " + word)
     return qs.order_by("depth", "name")[:limit]

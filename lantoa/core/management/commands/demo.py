@@ -11,21 +11,26 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from lantoa.accounts.models import Role
 from lantoa.accounts.demo import DEMO_PASSWORD, demo_totp_secret_base32, ensure_demo_accounts
+from lantoa.accounts.models import Role
 from lantoa.celery import ensure_queue_dirs
 from lantoa.core.management.commands.worker import worker_argv
 from lantoa.units.models import Unit
 
 
 class Command(BaseCommand):
-    help = ("Chạy bản trình diễn: CSDL SQLite, dữ liệu mẫu, máy chủ web và tiến trình nền "
-            "trong một lệnh. Ctrl-C để dừng.")
+    help = (
+        "Chạy bản trình diễn: CSDL SQLite, dữ liệu mẫu, máy chủ web và tiến trình nền "
+        "trong một lệnh. Ctrl-C để dừng."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument("--no-server", action="store_true",
-                            help="Chỉ chuẩn bị CSDL và dữ liệu, không chạy máy chủ.")
+        parser.add_argument(
+            "--no-server",
+            action="store_true",
+            help="Chỉ chuẩn bị CSDL và dữ liệu, không chạy máy chủ.",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -64,9 +69,24 @@ class Command(BaseCommand):
     def _run(self, accounts: list[Any], bind: str) -> None:
         env = {**os.environ, "LANTOA_ALLOW_INSECURE_KEY": "1"}
         web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "gunicorn", "lantoa.wsgi:application", "--bind", bind,
-             "--workers", "2", "--threads", "4", "--graceful-timeout", "5",
-             "--error-logfile", "-", "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "lantoa.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--graceful-timeout",
+                "5",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
             env=env,
         )
         worker = subprocess.Popen(  # noqa: S603

@@ -10,8 +10,10 @@ from lantoa.accounts.demo import DEMO_DEVICE_NAME
 
 
 class Command(BaseCommand):
-    help = ("In mã TOTP hiện tại của một tài khoản trình diễn (chỉ tài khoản do `lantoa demo` "
-            "tạo). Prints the current TOTP code of a demo account.")
+    help = (
+        "In mã TOTP hiện tại của một tài khoản trình diễn (chỉ tài khoản do `lantoa demo` "
+        "tạo). Prints the current TOTP code of a demo account."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

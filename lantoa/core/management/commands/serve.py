@@ -12,15 +12,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("LANTOA_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get(
-            "LANTOA_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("LANTOA_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
+        )
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         argv = [
-            sys.executable, "-m", "gunicorn", "lantoa.wsgi:application",
-            "--bind", opts["bind"], "--workers", str(opts["workers"]),
-            "--threads", str(opts["threads"]), "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("LANTOA_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lantoa.wsgi:application",
+            "--bind",
+            opts["bind"],
+            "--workers",
+            str(opts["workers"]),
+            "--threads",
+            str(opts["threads"]),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("LANTOA_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process on purpose

@@ -12,8 +12,16 @@ from lantoa.celery import ensure_queue_dirs
 
 def worker_argv(*, beat: bool, concurrency: int, loglevel: str = "info") -> list[str]:
     argv = [
-        sys.executable, "-m", "celery", "-A", "lantoa", "worker",
-        "--loglevel", loglevel, "--concurrency", str(concurrency),
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "lantoa",
+        "worker",
+        "--loglevel",
+        loglevel,
+        "--concurrency",
+        str(concurrency),
     ]
     if not settings.REDIS_URL:
         # The file queue is polled; threads keep the demo light on memory.
@@ -24,16 +32,21 @@ def worker_argv(*, beat: bool, concurrency: int, loglevel: str = "info") -> list
 
 
 class Command(BaseCommand):
-    help = ("Chạy tiến trình nền Celery (xuất bản, nhắc việc, nhập dữ liệu…). "
-            "Runs the Celery background worker.")
+    help = (
+        "Chạy tiến trình nền Celery (xuất bản, nhắc việc, nhập dữ liệu…). "
+        "Runs the Celery background worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
-        parser.add_argument("--beat", action="store_true",
-                            help="Chạy kèm bộ hẹn giờ (chỉ một tiến trình trong cả hệ thống).")
+        parser.add_argument(
+            "--beat",
+            action="store_true",
+            help="Chạy kèm bộ hẹn giờ (chỉ một tiến trình trong cả hệ thống).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         ensure_queue_dirs()
         argv = worker_argv(beat=opts["beat"], concurrency=opts["concurrency"])
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process on purpose
