@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -175,9 +176,13 @@ class Policy:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+            )
         if requires_two_factor(user) and not getattr(user, "is_verified", lambda: False)():
-            return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}"
+            )
         if self.perm and not visible_units(user, self.perm).exists():
             raise PermissionDenied
         return None

@@ -146,8 +146,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,6 +181,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("LANTOA_STATIC_ROOT", str(DATA_DIR / "static")))
+# lantoa/static holds the shared look (app.css, htmx); "lantoa" itself is not an app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LANTOA_MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -187,9 +191,7 @@ LANTOA_IMPORT_MAX_BYTES = env_int("LANTOA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
 STORAGES = {
     "default": {
-        "BACKEND": env_str(
-            "LANTOA_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": env_str("LANTOA_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -269,4 +271,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LANTOA_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
 }

@@ -7,6 +7,7 @@ from lantoa.core.admin_site import admin_urls
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lantoa.core.urls")),
     path("tai-khoan/", include("lantoa.accounts.urls")),
+    path("don-vi/nhap/", include("lantoa.units.urls_import")),
     path("don-vi/", include("lantoa.units.urls")),
     path("kenh/", include("lantoa.channels.urls")),
     path("doi-ngu/", include("lantoa.roster.urls")),

@@ -79,7 +79,8 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, Unit, bool]]:
         needs_totp = access.requires_two_factor(user)
         if needs_totp:
             TOTPDevice.objects.get_or_create(
-                user=user, name=DEMO_DEVICE_NAME,
+                user=user,
+                name=DEMO_DEVICE_NAME,
                 defaults={"key": DEMO_TOTP_HEX, "confirmed": True},
             )
         result.append((acc, unit, needs_totp))

@@ -38,7 +38,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.CASCADE, related_name="memberships",
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("đơn vị"),
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)

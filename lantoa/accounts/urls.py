@@ -1,12 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lantoa.access import LOGIN_FLOW, policy
+from lantoa.accounts import views
 
-# Temporary wiring; replaced by lantoa.accounts.views (throttled login, TOTP).
 app_name = "accounts"
 urlpatterns = [
-    path("dang-nhap/", policy(LOGIN_FLOW)(auth_views.LoginView.as_view()), name="login"),
-    path("dang-xuat/", policy(LOGIN_FLOW)(auth_views.LogoutView.as_view()), name="logout"),
-    path("xac-thuc/", policy(LOGIN_FLOW)(auth_views.LoginView.as_view()), name="otp"),
+    path("dang-nhap/", views.login_view, name="login"),
+    path("dang-xuat/", views.logout_view, name="logout"),
+    path("xac-thuc/", views.otp_view, name="otp"),
+    path("can-bo/", views.officer_list, name="officer_list"),
+    path("can-bo/them/", views.officer_create, name="officer_create"),
+    path("can-bo/<int:pk>/", views.officer_detail, name="officer_detail"),
+    path("can-bo/<int:pk>/vai-tro/", views.membership_add, name="membership_add"),
+    path("can-bo/<int:pk>/vai-tro/<int:membership_pk>/go/", views.membership_remove,
+         name="membership_remove"),
+    path("can-bo/<int:pk>/ngung/", views.officer_deactivate, name="officer_deactivate"),
 ]

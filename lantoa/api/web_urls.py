@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lantoa.api import views
 
 app_name = "apitokens"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("<int:token_id>/thu-hoi/", views.token_revoke, name="revoke"),
+]

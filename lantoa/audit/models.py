@@ -10,13 +10,21 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người thực hiện"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=64, db_index=True)
     unit = models.ForeignKey(
-        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("đơn vị"),
     )
     target = models.CharField(_("đối tượng"), max_length=255, blank=True)

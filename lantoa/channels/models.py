@@ -43,12 +43,16 @@ class Channel(models.Model):
     name = models.CharField(_("tên kênh"), max_length=255)
     url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
     identifier = models.CharField(
-        _("mã định danh"), max_length=255, blank=True,
+        _("mã định danh"),
+        max_length=255,
+        blank=True,
         help_text=_("ID trang, ID OA, tên nhóm, tần số phát… khi không có đường dẫn"),
     )
     owner = models.CharField(_("người quản lý"), max_length=150, blank=True)
     status = models.CharField(
-        _("trạng thái"), max_length=10, choices=ChannelStatus.choices,
+        _("trạng thái"),
+        max_length=10,
+        choices=ChannelStatus.choices,
         default=ChannelStatus.ACTIVE,
     )
     # The latest recorded audience, copied from the newest ChannelStat for fast listing.

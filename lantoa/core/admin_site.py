@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lantoa.access import Policy, requires_two_factor
 
@@ -30,7 +31,11 @@ class LantoaAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # One login page for everyone: ours throttles failures and asks for the TOTP code;
         # the admin's own form would do neither.
-        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        target = request.GET.get(REDIRECT_FIELD_NAME) or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:index")
         query = urlencode({"next": target})
         user = request.user
         if not user.is_authenticated:

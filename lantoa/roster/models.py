@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.text import fold
+
 
 class RosterRole(models.TextChoices):
     COMMUNICATOR = "communicator", _("Cán bộ truyền thông")
@@ -14,7 +16,9 @@ class Communicator(models.Model):
     """A person on a unit's roster of communicators and briefers (not necessarily a user)."""
 
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.CASCADE, related_name="communicators",
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="communicators",
         verbose_name=_("đơn vị"),
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
@@ -38,13 +42,18 @@ class Communicator(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(f"{self.full_name} {self.position}")
+
 
 class Training(models.Model):
     """A training course (lớp tập huấn) for communicators and briefers."""
 
     title = models.CharField(_("tên lớp tập huấn"), max_length=255)
     organizer = models.ForeignKey(
-        "units.Unit", on_delete=models.CASCADE, related_name="trainings",
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="trainings",
         verbose_name=_("đơn vị tổ chức"),
     )
     held_on = models.DateField(_("ngày tổ chức"))

@@ -48,19 +48,28 @@ def _check_parent_kind(kind: str, parent: Unit | None) -> None:
         )
     if not parent.is_active:
         raise ValidationError(
-            {"parent": f"Đơn vị “{parent.name}” đã hợp nhất hoặc giải thể, không thể nhận "
-                       "đơn vị trực thuộc."}
+            {
+                "parent": f"Đơn vị “{parent.name}” đã hợp nhất hoặc giải thể, không thể nhận "
+                "đơn vị trực thuộc."
+            }
         )
 
 
-def unit_create(*, code: str, name: str, kind: str, parent: Unit | None, actor: Any = None,
-                **fields: Any) -> Unit:
+def unit_create(
+    *, code: str, name: str, kind: str, parent: Unit | None, actor: Any = None, **fields: Any
+) -> Unit:
     unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
     _check_parent_kind(kind, parent)
-    unit = Unit(code=code.strip(), name=name.strip(), kind=kind, parent=parent,
-                depth=(parent.depth + 1) if parent else 0, **fields)
+    unit = Unit(
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        **fields,
+    )
     unit.refresh_search_text()
     unit.full_clean(exclude=["parent", "successor"])
     with transaction.atomic():
@@ -86,8 +95,12 @@ def unit_update(*, unit: Unit, actor: Any = None, **fields: Any) -> Unit:
     if "kind" in fields and fields["kind"] != unit.kind:
         _check_parent_kind(fields["kind"], unit.parent)
         if fields["kind"] == UnitKind.GRASSROOTS and unit.children.exists():
-            raise ValidationError({"kind": "Đơn vị đang có đơn vị trực thuộc, không thể "
-                                           "chuyển thành công đoàn cơ sở."})
+            raise ValidationError(
+                {
+                    "kind": "Đơn vị đang có đơn vị trực thuộc, không thể "
+                    "chuyển thành công đoàn cơ sở."
+                }
+            )
     for key, value in fields.items():
         setattr(unit, key, value)
     unit.refresh_search_text()
@@ -128,15 +141,18 @@ def is_in_subtree(unit_id: int, root_id: int) -> bool:
     return UnitClosure.objects.filter(ancestor_id=root_id, descendant_id=unit_id).exists()
 
 
-def unit_move(*, unit: Unit, new_parent: Unit, actor: Any = None,
-              on: dt.date | None = None, note: str = "") -> Unit:
+def unit_move(
+    *, unit: Unit, new_parent: Unit, actor: Any = None, on: dt.date | None = None, note: str = ""
+) -> Unit:
     """Move ``unit`` and its whole subtree under ``new_parent``. Refuses cycles."""
     if unit.kind == UnitKind.NATIONAL:
         raise ValidationError({"parent": "Không thể chuyển Tổng Liên đoàn."})
     if new_parent.pk == unit.pk or is_in_subtree(new_parent.pk, unit.pk):
         raise ValidationError(
-            {"parent": f"Không thể chuyển “{unit.name}” vào “{new_parent.name}” vì "
-                       f"“{new_parent.name}” là đơn vị trực thuộc của nó (tạo vòng lặp)."}
+            {
+                "parent": f"Không thể chuyển “{unit.name}” vào “{new_parent.name}” vì "
+                f"“{new_parent.name}” là đơn vị trực thuộc của nó (tạo vòng lặp)."
+            }
         )
     _check_parent_kind(unit.kind, new_parent)
     if unit.parent_id == new_parent.pk:
@@ -146,19 +162,29 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor: Any = None,
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
         _relink_subtree(unit, new_parent)
         UnitEvent.objects.create(
-            unit=unit, kind=UnitEventKind.MOVED, occurred_on=on or timezone.localdate(),
-            old_parent_id=old_parent_id, new_parent=new_parent, note=note,
+            unit=unit,
+            kind=UnitEventKind.MOVED,
+            occurred_on=on or timezone.localdate(),
+            old_parent_id=old_parent_id,
+            new_parent=new_parent,
+            note=note,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if actor is not None:
-            audit_record(action="unit.move", actor=actor, unit=unit, target=unit.code,
-                         data={"old_parent": old_parent_id, "new_parent": new_parent.pk})
+            audit_record(
+                action="unit.move",
+                actor=actor,
+                unit=unit,
+                target=unit.code,
+                data={"old_parent": old_parent_id, "new_parent": new_parent.pk},
+            )
     unit.refresh_from_db()
     return unit
 
 
-def unit_merge(*, source: Unit, target: Unit, actor: Any = None,
-               on: dt.date | None = None, note: str = "") -> Unit:
+def unit_merge(
+    *, source: Unit, target: Unit, actor: Any = None, on: dt.date | None = None, note: str = ""
+) -> Unit:
     """Merge ``source`` into ``target`` (e.g. Bắc Kạn into Thái Nguyên, or a district union
     dissolved into its province).
 
@@ -175,8 +201,10 @@ def unit_merge(*, source: Unit, target: Unit, actor: Any = None,
         raise ValidationError({"source": f"“{source.name}” đã hợp nhất hoặc giải thể rồi."})
     if is_in_subtree(target.pk, source.pk):
         raise ValidationError(
-            {"target": f"“{target.name}” là đơn vị trực thuộc của “{source.name}”, "
-                       "không thể hợp nhất vào nó."}
+            {
+                "target": f"“{target.name}” là đơn vị trực thuộc của “{source.name}”, "
+                "không thể hợp nhất vào nó."
+            }
         )
     if source.kind == UnitKind.NATIONAL:
         raise ValidationError({"source": "Không thể hợp nhất Tổng Liên đoàn."})
@@ -186,26 +214,45 @@ def unit_merge(*, source: Unit, target: Unit, actor: Any = None,
         )
     with transaction.atomic():
         for child in list(source.children.filter(status=UnitStatus.ACTIVE)):
-            unit_move(unit=child, new_parent=target, actor=None, on=on,
-                      note=f"Chuyển khi hợp nhất {source.code} vào {target.code}")
+            unit_move(
+                unit=child,
+                new_parent=target,
+                actor=None,
+                on=on,
+                note=f"Chuyển khi hợp nhất {source.code} vào {target.code}",
+            )
         if target.kind == UnitKind.GRASSROOTS:
             # A grassroots unit takes no children: keep the ended source where it was and
             # let ``successor`` carry its history to the target.
             pass
         elif source.parent_id != target.pk:
-            unit_move(unit=source, new_parent=target, actor=None, on=on,
-                      note=f"Hợp nhất vào {target.code}")
+            unit_move(
+                unit=source,
+                new_parent=target,
+                actor=None,
+                on=on,
+                note=f"Hợp nhất vào {target.code}",
+            )
         Unit.objects.filter(pk=source.pk).update(
             status=UnitStatus.MERGED, successor=target, ended_on=on, updated_at=timezone.now()
         )
         Unit.objects.filter(successor=source).update(successor=target)
         UnitEvent.objects.create(
-            unit=source, kind=UnitEventKind.MERGED, occurred_on=on, successor=target,
-            note=note, actor=actor if getattr(actor, "is_authenticated", False) else None,
+            unit=source,
+            kind=UnitEventKind.MERGED,
+            occurred_on=on,
+            successor=target,
+            note=note,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if actor is not None:
-            audit_record(action="unit.merge", actor=actor, unit=target, target=source.code,
-                         data={"source": source.pk, "target": target.pk})
+            audit_record(
+                action="unit.merge",
+                actor=actor,
+                unit=target,
+                target=source.code,
+                data={"source": source.pk, "target": target.pk},
+            )
     source.refresh_from_db()
     return source
 

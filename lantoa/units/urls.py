@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lantoa.units import views
 
 app_name = "units"
-urlpatterns: list = []
+# Fixed words come before "<code>/" so that they are never read as a unit code.
+urlpatterns = [
+    path("tim-kiem/", views.search, name="search"),
+    path("chon-nhanh/", views.switcher, name="switcher"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/sua/", views.edit, name="edit"),
+    path("<str:code>/them/", views.create_child, name="create"),
+    path("<str:code>/chuyen/", views.move, name="move"),
+    path("<str:code>/hop-nhat/", views.merge, name="merge"),
+]

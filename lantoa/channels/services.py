@@ -1,0 +1,204 @@
+"""Writes to communication channels and their audience history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from lantoa.audit.services import audit_record
+from lantoa.channels.models import (
+    ONLINE_KINDS,
+    Channel,
+    ChannelKind,
+    ChannelStat,
+    ChannelStatus,
+)
+from lantoa.units.models import Unit
+
+CHANNEL_EDITABLE_FIELDS = ("kind", "name", "url", "identifier", "owner", "status")
+
+# Kinds that only exist as a web address.
+URL_REQUIRED_KINDS = (
+    ChannelKind.FACEBOOK_PAGE,
+    ChannelKind.YOUTUBE,
+    ChannelKind.TIKTOK,
+    ChannelKind.WEBSITE,
+)
+ZALO_KINDS = (ChannelKind.ZALO_OA, ChannelKind.ZALO_GROUP)
+
+# kind → (accepted registrable domains, name shown in the error message)
+EXPECTED_DOMAINS: dict[str, tuple[tuple[str, ...], str]] = {
+    ChannelKind.FACEBOOK_PAGE: (("facebook.com", "fb.com"), "facebook.com"),
+    ChannelKind.YOUTUBE: (("youtube.com", "youtu.be"), "youtube.com"),
+    ChannelKind.TIKTOK: (("tiktok.com",), "tiktok.com"),
+    ChannelKind.ZALO_OA: (("zalo.me",), "zalo.me"),
+    ChannelKind.ZALO_GROUP: (("zalo.me",), "zalo.me"),
+}
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def normalise_url(url: str) -> str:
+    """Trim, add https:// when the scheme was left out, drop a trailing slash, so that the
+    same page typed two ways is recognised as a duplicate."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    return url.rstrip("/")
+
+
+def _on_domain(url: str, domains: tuple[str, ...]) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _clean_channel(channel: Channel) -> None:
+    """Check kind-specific rules; raise a ValidationError keyed by field, in Vietnamese."""
+    errors: dict[str, str] = {}
+    channel.name = (channel.name or "").strip()
+    channel.identifier = (channel.identifier or "").strip()
+    channel.owner = (channel.owner or "").strip()
+    channel.url = normalise_url(channel.url)
+    if channel.kind not in ChannelKind.values:
+        errors["kind"] = "Loại kênh không hợp lệ."
+    if channel.status not in ChannelStatus.values:
+        errors["status"] = "Trạng thái kênh không hợp lệ."
+    if not channel.name:
+        errors["name"] = "Vui lòng nhập tên kênh."
+    elif len(channel.name) > 255:
+        errors["name"] = "Tên kênh dài quá 255 ký tự."
+    kind_label = ChannelKind(channel.kind).label if channel.kind in ChannelKind.values else ""
+
+    if channel.url:
+        try:
+            _url_validator(channel.url)
+        except ValidationError:
+            errors["url"] = f"Đường dẫn “{channel.url}” không hợp lệ."
+        else:
+            if channel.kind in EXPECTED_DOMAINS:
+                domains, shown = EXPECTED_DOMAINS[channel.kind]
+                if not _on_domain(channel.url, domains):
+                    errors["url"] = (
+                        f"Đường dẫn của {kind_label} phải thuộc {shown} "
+                        f"(đã nhập “{channel.url}”)."
+                    )
+        if len(channel.url) > 500 and "url" not in errors:
+            errors["url"] = "Đường dẫn dài quá 500 ký tự."
+    elif channel.kind in URL_REQUIRED_KINDS:
+        errors["url"] = f"Vui lòng nhập đường dẫn của {kind_label}."
+    elif channel.kind in ONLINE_KINDS and not channel.identifier:
+        if channel.kind in ZALO_KINDS:
+            errors["identifier"] = (
+                f"Vui lòng nhập đường dẫn (zalo.me/…) hoặc mã định danh của {kind_label}."
+            )
+        else:
+            errors["identifier"] = (
+                f"Vui lòng nhập đường dẫn hoặc mã định danh của {kind_label}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    if channel.status == ChannelStatus.ACTIVE:
+        same = Channel.objects.filter(
+            unit_id=channel.unit_id, kind=channel.kind, status=ChannelStatus.ACTIVE
+        ).exclude(pk=channel.pk)
+        if channel.url:
+            if same.filter(url__iexact=channel.url).exists():
+                raise ValidationError(
+                    {"url": f"Đơn vị đã có {kind_label} đang hoạt động với đường dẫn "
+                            f"“{channel.url}”."}
+                )
+        elif channel.identifier and same.filter(
+            url="", identifier__iexact=channel.identifier
+        ).exists():
+            raise ValidationError(
+                {"identifier": f"Đơn vị đã có {kind_label} đang hoạt động với mã định danh "
+                               f"“{channel.identifier}”."}
+            )
+
+
+def channel_create(*, unit: Unit, kind: str, name: str, url: str = "", identifier: str = "",
+                   owner: str = "", status: str = ChannelStatus.ACTIVE,
+                   actor: Any = None) -> Channel:
+    channel = Channel(unit=unit, kind=kind, name=name, url=url, identifier=identifier,
+                      owner=owner, status=status)
+    _clean_channel(channel)
+    with transaction.atomic():
+        channel.save()
+        if actor is not None:
+            audit_record(action="channel.create", actor=actor, unit=unit,
+                         target=f"{channel.pk}: {channel.name}",
+                         data={"kind": channel.kind, "url": channel.url})
+    return channel
+
+
+def channel_update(*, channel: Channel, actor: Any = None, **fields: Any) -> Channel:
+    unknown = set(fields) - set(CHANNEL_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown channel fields: {sorted(unknown)}")
+    before = {k: getattr(channel, k) for k in fields}
+    for key, value in fields.items():
+        setattr(channel, key, value)
+    try:
+        _clean_channel(channel)
+    except ValidationError:
+        # Leave the caller's object as it was: bad input changes nothing.
+        for key, value in before.items():
+            setattr(channel, key, value)
+        raise
+    changed = {k: getattr(channel, k) for k in fields if getattr(channel, k) != before[k]}
+    with transaction.atomic():
+        channel.save()
+        if actor is not None and changed:
+            audit_record(action="channel.update", actor=actor, unit=channel.unit,
+                         target=f"{channel.pk}: {channel.name}", data=changed)
+    return channel
+
+
+def channel_delete(*, channel: Channel, actor: Any = None) -> None:
+    with transaction.atomic():
+        if actor is not None:
+            audit_record(action="channel.delete", actor=actor, unit=channel.unit,
+                         target=f"{channel.pk}: {channel.name}",
+                         data={"kind": channel.kind, "url": channel.url})
+        channel.delete()
+
+
+def channel_record_audience(*, channel: Channel, recorded_on: dt.date, audience: int,
+                            actor: Any = None) -> ChannelStat:
+    """Record the audience on a day (replacing that day's figure). The channel's current
+    audience follows only the newest day, so back-filling history leaves it alone."""
+    errors: dict[str, str] = {}
+    if not isinstance(audience, int) or isinstance(audience, bool) or audience < 0:
+        errors["audience"] = "Số người theo dõi/thành viên phải là số nguyên không âm."
+    if recorded_on > timezone.localdate():
+        errors["recorded_on"] = (
+            f"Ngày {recorded_on:%d/%m/%Y} ở tương lai; chỉ ghi nhận số liệu đã có."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        stat, _ = ChannelStat.objects.update_or_create(
+            channel=channel, recorded_on=recorded_on, defaults={"audience": audience}
+        )
+        # Re-read under the transaction so that two recordings cannot leave an older figure.
+        current = Channel.objects.select_for_update().only("audience_on").get(pk=channel.pk)
+        if current.audience_on is None or recorded_on >= current.audience_on:
+            Channel.objects.filter(pk=channel.pk).update(
+                audience=audience, audience_on=recorded_on, updated_at=timezone.now()
+            )
+            channel.audience = audience
+            channel.audience_on = recorded_on
+        if actor is not None:
+            audit_record(action="channel.audience", actor=actor, unit=channel.unit,
+                         target=f"{channel.pk}: {channel.name}",
+                         data={"on": recorded_on.isoformat(), "audience": audience})
+    return stat

@@ -1,0 +1,179 @@
+"""Writes to the roster of communicators and briefers and to their trainings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from lantoa.audit.services import audit_record
+from lantoa.roster.models import Communicator, RosterRole, Training, TrainingAttendance
+from lantoa.units.models import Unit, UnitClosure
+
+COMMUNICATOR_EDITABLE_FIELDS = (
+    "unit", "full_name", "role", "position", "phone", "email", "trained", "active",
+)
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE = re.compile(r"0[1-9]\d{8}")
+
+
+def normalise_phone(raw: str) -> str:
+    """Vietnamese phone number in the national form 0xxxxxxxxx (10 digits).
+
+    Accepts spaces, dots, dashes and brackets as separators and the +84 / 84 country prefix
+    ("+84 912 345 678" → "0912345678"). Raises ValidationError on anything else.
+    """
+    text = _PHONE_SEPARATORS.sub("", raw or "")
+    if not text:
+        return ""
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    elif text.startswith("84") and len(text) == 11:
+        text = "0" + text[2:]
+    if not _PHONE.fullmatch(text):
+        raise ValidationError(
+            f"Số điện thoại “{raw.strip()}” không hợp lệ: cần 10 chữ số bắt đầu bằng 0 "
+            "(ví dụ 0912345678) hoặc +84."
+        )
+    return text
+
+
+def _clean_communicator(c: Communicator) -> None:
+    errors: dict[str, str] = {}
+    c.full_name = " ".join((c.full_name or "").split())
+    c.position = (c.position or "").strip()
+    c.email = (c.email or "").strip().lower()
+    if not c.full_name:
+        errors["full_name"] = "Vui lòng nhập họ và tên."
+    elif len(c.full_name) > 150:
+        errors["full_name"] = "Họ và tên dài quá 150 ký tự."
+    if c.role not in RosterRole.values:
+        errors["role"] = "Vai trò không hợp lệ."
+    if len(c.position) > 150:
+        errors["position"] = "Chức vụ dài quá 150 ký tự."
+    try:
+        c.phone = normalise_phone(c.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    if c.email:
+        try:
+            validate_email(c.email)
+        except ValidationError:
+            errors["email"] = f"Địa chỉ thư điện tử “{c.email}” không hợp lệ."
+    if errors:
+        raise ValidationError(errors)
+    c.refresh_search_text()
+
+
+def communicator_create(*, unit: Unit, full_name: str, role: str, position: str = "",
+                        phone: str = "", email: str = "", trained: bool = False,
+                        actor: Any = None) -> Communicator:
+    c = Communicator(unit=unit, full_name=full_name, role=role, position=position,
+                     phone=phone, email=email, trained=trained)
+    _clean_communicator(c)
+    with transaction.atomic():
+        c.save()
+        if actor is not None:
+            audit_record(action="roster.create", actor=actor, unit=unit,
+                         target=f"{c.pk}: {c.full_name}")
+    return c
+
+
+def communicator_update(*, communicator: Communicator, actor: Any = None,
+                        **fields: Any) -> Communicator:
+    unknown = set(fields) - set(COMMUNICATOR_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown communicator fields: {sorted(unknown)}")
+    before = {k: getattr(communicator, k) for k in fields}
+    for key, value in fields.items():
+        setattr(communicator, key, value)
+    try:
+        _clean_communicator(communicator)
+    except ValidationError:
+        for key, value in before.items():
+            setattr(communicator, key, value)
+        raise
+    with transaction.atomic():
+        communicator.save()
+        if actor is not None:
+            audit_record(action="roster.update", actor=actor, unit=communicator.unit,
+                         target=f"{communicator.pk}: {communicator.full_name}",
+                         data={k: str(getattr(communicator, k)) for k in fields
+                               if getattr(communicator, k) != before[k]})
+    return communicator
+
+
+def communicator_delete(*, communicator: Communicator, actor: Any = None) -> None:
+    with transaction.atomic():
+        if actor is not None:
+            audit_record(action="roster.delete", actor=actor, unit=communicator.unit,
+                         target=f"{communicator.pk}: {communicator.full_name}")
+        communicator.delete()
+
+
+def training_create(*, organizer: Unit, title: str, held_on: dt.date, hours: int = 0,
+                    actor: Any = None) -> Training:
+    title = " ".join((title or "").split())
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = "Vui lòng nhập tên lớp tập huấn."
+    elif len(title) > 255:
+        errors["title"] = "Tên lớp tập huấn dài quá 255 ký tự."
+    if not isinstance(hours, int) or hours < 0 or hours > 1000:
+        errors["hours"] = "Số giờ phải là số nguyên từ 0 đến 1.000."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        training = Training.objects.create(organizer=organizer, title=title, held_on=held_on,
+                                           hours=hours)
+        if actor is not None:
+            audit_record(action="training.create", actor=actor, unit=organizer,
+                         target=f"{training.pk}: {training.title}")
+    return training
+
+
+def training_record_attendance(*, training: Training, communicators: Iterable[Communicator],
+                               actor: Any = None) -> int:
+    """Record that ``communicators`` attended ``training`` and mark them trained.
+
+    Only people on the roster of the organizer's subtree can attend. Returns how many
+    attendances were new (recording the same person twice is harmless)."""
+    people = list(communicators)
+    ids = {c.pk for c in people}
+    if not ids:
+        raise ValidationError({"communicators": "Vui lòng chọn ít nhất một người."})
+    inside = set(
+        Communicator.objects.filter(
+            pk__in=ids,
+            unit_id__in=UnitClosure.objects.filter(ancestor_id=training.organizer_id)
+            .values("descendant_id"),
+        ).values_list("pk", flat=True)
+    )
+    outside = [c.full_name for c in people if c.pk not in inside]
+    if outside:
+        raise ValidationError(
+            {"communicators": "Không thuộc đơn vị tổ chức lớp tập huấn: "
+                              + ", ".join(sorted(outside)) + "."}
+        )
+    with transaction.atomic():
+        already = set(
+            TrainingAttendance.objects.filter(training=training, communicator_id__in=ids)
+            .values_list("communicator_id", flat=True)
+        )
+        TrainingAttendance.objects.bulk_create(
+            [TrainingAttendance(training=training, communicator_id=i) for i in ids - already]
+        )
+        Communicator.objects.filter(pk__in=ids, trained=False).update(trained=True)
+        for c in people:
+            c.trained = True
+        if actor is not None:
+            audit_record(action="training.attendance", actor=actor, unit=training.organizer,
+                         target=f"{training.pk}: {training.title}",
+                         data={"communicators": sorted(ids)})
+    return len(ids - already)

@@ -1,0 +1,97 @@
+"""Exporting units to CSV or XLSX with the columns the importer reads, so that an exported
+file imported into an empty database gives the same tree."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.db.models import QuerySet
+
+from lantoa.units.importing import COLUMNS, FIELD_LABELS, kind_label
+from lantoa.units.models import Unit, UnitStatus
+from lantoa.units.selectors import units_in_subtree
+
+HEADER = [FIELD_LABELS[c] for c in COLUMNS]
+_VALUES = [c if c != "parent_code" else "parent__code" for c in COLUMNS]
+
+
+def export_queryset(*, root: Unit | None, include_ended: bool = False) -> QuerySet[Unit]:
+    """Units of ``root``'s subtree (all units when None), parents before children."""
+    units = units_in_subtree(root) if root is not None else Unit.objects.all()
+    if not include_ended:
+        units = units.filter(status=UnitStatus.ACTIVE)
+    return units.order_by("depth", "code")
+
+
+def export_rows(units: QuerySet[Unit]) -> Iterator[list[Any]]:
+    labels: dict[str, str] = {}
+    for values in units.values_list(*_VALUES).iterator(chunk_size=2000):
+        row = list(values)
+        kind = row[3]
+        row[3] = labels.setdefault(kind, kind_label(kind))
+        row[4] = row[4] or ""
+        yield row
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(rows: Iterator[list[Any]]) -> Iterator[str]:
+    """CSV text for a streaming response: BOM (so Excel reads UTF-8), header, rows."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(HEADER)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def write_csv(rows: Iterator[list[Any]], out: IO[str]) -> int:
+    """Write the CSV to ``out``; returns the data row count (the header not included)."""
+    lines = 0
+    for chunk in csv_chunks(rows):
+        out.write(chunk)
+        lines += 1
+    return lines - 1
+
+
+def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes]) -> int:
+    """Write a one-sheet workbook in openpyxl's streaming mode; returns the data row count."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Đơn vị")
+    sheet.append(HEADER)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def xlsx_file(rows: Iterator[list[Any]]) -> IO[bytes]:
+    """The workbook in a spooled temporary file, rewound, for a streaming file response."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx(rows, spool)
+    spool.seek(0)
+    return spool
+
+
+def export_to_path(path: str, *, root: Unit | None, include_ended: bool = False) -> int:
+    """Write the export to ``path`` (.csv or .xlsx by extension); returns the row count."""
+    rows = export_rows(export_queryset(root=root, include_ended=include_ended))
+    if path.lower().endswith(".xlsx"):
+        with open(path, "wb") as fh:
+            return write_xlsx(rows, fh)
+    if path.lower().endswith(".csv"):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            return write_csv(rows, fh)
+    raise ValueError("Tên tệp xuất phải có đuôi .csv hoặc .xlsx.")
+
+
+__all__ = ["HEADER", "csv_chunks", "export_queryset", "export_rows", "export_to_path",
+           "write_csv", "write_xlsx", "xlsx_file"]

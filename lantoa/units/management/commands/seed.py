@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lantoa.core.text import format_int
+from lantoa.units.models import Unit
+from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
+
+
+class Command(BaseCommand):
+    help = ("Sinh dữ liệu mẫu xác định (cùng --seed cho cùng dữ liệu): demo = một LĐLĐ tỉnh "
+            "(~1.000 CĐCS, có hợp nhất Bắc Kạn vào Thái Nguyên), province = một tỉnh ~4.000 "
+            "đơn vị, national = 34 tỉnh, ~130.000 đơn vị. Chỉ chạy trên CSDL chưa có đơn vị.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=SIZES, default="demo",
+                            help="Quy mô dữ liệu: demo, province hoặc national (mặc định demo).")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help=f"Hạt giống ngẫu nhiên (mặc định {DEFAULT_SEED}).")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        existing = Unit.objects.count()
+        if existing:
+            raise CommandError(
+                f"Cơ sở dữ liệu đã có {format_int(existing)} đơn vị công đoàn; lệnh seed chỉ "
+                "nạp dữ liệu mẫu vào CSDL trống để không trộn lẫn với dữ liệu thật. Hãy dùng "
+                "một CSDL mới (ví dụ đặt LANTOA_DATA_DIR hoặc DATABASE_URL khác)."
+            )
+        size, seed = opts["size"], opts["seed"]
+        verbose = opts["verbosity"] >= 1
+        started = time.monotonic()
+
+        def log(line: str) -> None:
+            if verbose:
+                self.stdout.write(line)
+
+        log(f"Đang sinh dữ liệu mẫu quy mô “{size}” với hạt giống {seed}…")
+        totals = seed_database(size=size, seed=seed, log=log)
+        log(self.style.SUCCESS(
+            f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)
+        ))
+        for line in totals_lines(totals):
+            log(line)

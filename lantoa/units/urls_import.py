@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lantoa.units import views_import
+
+app_name = "unitimport"
+urlpatterns = [
+    path("", views_import.upload, name="upload"),
+    path("lan/<int:pk>/", views_import.job_detail, name="job"),
+    path("lan/<int:pk>/tien-do/", views_import.job_progress, name="progress"),
+    path("xuat/<str:code>/", views_import.export, name="export"),
+]

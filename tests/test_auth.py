@@ -1,0 +1,328 @@
+"""Login, throttling, two-factor, logout, idle timeout and the admin's OTP gate."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lantoa.accounts.models import LoginFailure, User
+from lantoa.audit.models import AuditEvent
+from tests.conftest import PASSWORD, Officers, login
+
+LOGIN = "/tai-khoan/dang-nhap/"
+OTP = "/tai-khoan/xac-thuc/"
+LOGOUT = "/tai-khoan/dang-xuat/"
+BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def post_login(client: Client, username: str, password: str, ip: str = "127.0.0.1",
+               **extra: str):
+    return client.post(LOGIN, {"username": username, "password": password, **extra},
+                       REMOTE_ADDR=ip)
+
+
+def code_for(device: TOTPDevice, offset: int = 0) -> str:
+    device.refresh_from_db()
+    return f"{(totp(device.bin_key, device.step, device.t0, device.digits) + offset) % 10**6:06d}"
+
+
+def actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+
+
+def logged_in_as(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+def test_login_page_is_vietnamese(client: Client, db: None) -> None:
+    r = client.get(LOGIN)
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Tên đăng nhập" in body and "Mật khẩu" in body and "Đăng nhập" in body
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client: Client, officers: Officers) -> None:
+    r1 = post_login(client, "xem_a", "sai-mat-khau-123")
+    r2 = post_login(client, "khong_ton_tai", "sai-mat-khau-123")
+    assert r1.status_code == r2.status_code == 200
+    assert BAD_CREDENTIALS in r1.content.decode()
+    assert BAD_CREDENTIALS in r2.content.decode()
+    assert logged_in_as(client) is None
+    assert sorted(LoginFailure.objects.values_list("username", flat=True)) == [
+        "khong_ton_tai", "xem_a"
+    ]
+    failed = AuditEvent.objects.filter(action="auth.login_failed").order_by("id")
+    assert [e.data["username"] for e in failed] == ["xem_a", "khong_ton_tai"]
+    assert all("sai-mat-khau" not in str(e.data) + e.target for e in AuditEvent.objects.all())
+    # A failure for a known officer is filed under their unit for their admins to see.
+    assert failed[0].unit_id == officers.a_viewer.memberships.get().unit_id
+    assert failed[1].unit_id is None
+
+
+def test_lockout_by_username_then_window_passes(client: Client, officers: Officers) -> None:
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    for i in range(limit):
+        r = post_login(client, "xem_a", f"sai-{i}", ip=f"10.0.0.{i + 1}")
+        assert r.status_code == 200
+    # The right password, from an address never seen before, is still refused.
+    r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
+    assert r.status_code == 429
+    minutes = settings.LANTOA_LOGIN_WINDOW_SECONDS // 60
+    assert (f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+            in r.content.decode())
+    assert logged_in_as(client) is None
+    # Refused attempts are not counted again, and the lock is audited once.
+    assert LoginFailure.objects.count() == limit
+    assert actions() == ["auth.login_failed"] * limit + ["auth.locked"]
+    assert AuditEvent.objects.get(action="auth.locked").data == {
+        "username": "xem_a", "scope": ["username"]
+    }
+    # Case variants of the username do not escape the lock.
+    assert post_login(client, "XEM_A", PASSWORD, ip="10.9.9.9").status_code == 429
+
+    LoginFailure.objects.update(
+        at=timezone.now() - dt.timedelta(seconds=settings.LANTOA_LOGIN_WINDOW_SECONDS + 1)
+    )
+    r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
+    assert r.status_code == 302
+    assert logged_in_as(client) == str(officers.a_viewer.pk)
+    assert LoginFailure.objects.filter(username="xem_a").count() == 0
+    assert actions()[-1] == "auth.login"
+
+
+def test_lockout_by_address(client: Client, officers: Officers) -> None:
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    for i in range(limit):
+        post_login(client, f"doan_ten_{i}", "sai-mat-khau", ip="203.0.113.7")
+    r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.7")
+    assert r.status_code == 429
+    assert "Bạn đã nhập sai quá nhiều lần" in r.content.decode()
+    assert logged_in_as(client) is None
+    assert AuditEvent.objects.get(action="auth.locked").data["scope"] == ["ip"]
+    # Another address is not affected.
+    r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.8")
+    assert r.status_code == 302
+    assert logged_in_as(client) == str(officers.a_viewer.pk)
+
+
+def test_four_failures_do_not_lock_and_success_clears_them(
+    client: Client, officers: Officers
+) -> None:
+    for _ in range(settings.LANTOA_LOGIN_MAX_FAILURES - 1):
+        post_login(client, "xem_a", "sai-mat-khau")
+    LoginFailure.objects.create(username="nguoi_khac", ip="198.51.100.4")
+    r = post_login(client, "xem_a", PASSWORD)
+    assert r.status_code == 302
+    # Only this username's failures go.
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["nguoi_khac"]
+    login_event = AuditEvent.objects.get(action="auth.login")
+    assert login_event.actor == officers.a_viewer
+    assert login_event.ip == "127.0.0.1"
+
+
+def test_next_is_followed_only_when_safe(client: Client, officers: Officers) -> None:
+    r = post_login(client, "xem_a", PASSWORD, next="/kenh/")
+    assert r["Location"] == "/kenh/"
+    client.post(LOGOUT)
+    r = post_login(client, "xem_a", PASSWORD, next="https://evil.example/")
+    assert r["Location"] == "/"
+    client.post(LOGOUT)
+    r = post_login(client, "xem_a", PASSWORD, next="//evil.example/x")
+    assert r["Location"] == "/"
+
+
+def test_login_rotates_the_session(client: Client, officers: Officers) -> None:
+    client.get(LOGIN)
+    session = client.session
+    session["marker"] = 1
+    session.save()
+    before = session.session_key
+    post_login(client, "xem_a", PASSWORD)
+    assert client.session.session_key != before
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_inactive_officer_cannot_log_in(client: Client, officers: Officers) -> None:
+    User.objects.filter(pk=officers.a_viewer.pk).update(is_active=False)
+    r = post_login(client, "xem_a", PASSWORD)
+    assert r.status_code == 200
+    assert BAD_CREDENTIALS in r.content.decode()
+    assert logged_in_as(client) is None
+
+
+# --- two-factor ---------------------------------------------------------------------------
+
+
+def test_province_officer_must_pass_totp(client: Client, officers: Officers) -> None:
+    device = TOTPDevice.objects.create(user=officers.a_leader, name="điện thoại", confirmed=True)
+    r = post_login(client, "lanhdao_a", PASSWORD, next="/nhat-ky/")
+    assert r.status_code == 302
+    assert r["Location"] == f"{OTP}?next=%2Fnhat-ky%2F"
+    assert client.get("/nhat-ky/")["Location"].startswith(OTP)
+    assert client.get("/")["Location"].startswith(OTP)
+
+    page = client.get(OTP)
+    assert page.status_code == 200
+    assert "Nhập mã 6 chữ số" in page.content.decode()
+    assert "<svg" not in page.content.decode()
+
+    r = client.post(OTP, {"token": code_for(device, offset=1), "next": "/nhat-ky/"})
+    assert r.status_code == 200
+    assert "Mã xác thực không đúng hoặc đã hết hạn." in r.content.decode()
+    assert client.get("/nhat-ky/")["Location"].startswith(OTP)
+
+    # django-otp now makes the next attempt wait, even with the right code.
+    r = client.post(OTP, {"token": code_for(device), "next": "/nhat-ky/"})
+    assert r.status_code == 429
+    assert "Bạn đã nhập sai mã 1 lần liên tiếp" in r.content.decode()
+
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=5)
+    )
+    r = client.post(OTP, {"token": code_for(device), "next": "/nhat-ky/"})
+    assert r.status_code == 302
+    assert r["Location"] == "/nhat-ky/"
+    assert client.get("/nhat-ky/").status_code == 200
+    assert actions() == ["auth.login", "auth.otp_failed", "auth.otp_verified"]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_non_numeric_code_is_rejected_with_a_clear_message(
+    client: Client, officers: Officers
+) -> None:
+    TOTPDevice.objects.create(user=officers.a_leader, name="d", confirmed=True)
+    post_login(client, "lanhdao_a", PASSWORD)
+    r = client.post(OTP, {"token": "12ab56"})
+    assert r.status_code == 200
+    assert "Mã xác thực gồm đúng 6 chữ số." in r.content.decode()
+    assert actions() == ["auth.login"]
+
+
+def test_grassroots_officer_is_not_asked_for_a_code(client: Client, officers: Officers) -> None:
+    r = post_login(client, "xem_a", PASSWORD)
+    assert r["Location"] == "/"
+    r = client.get(OTP)
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert not TOTPDevice.objects.filter(user=officers.a_viewer).exists()
+
+
+def test_first_login_enrols_an_authenticator(client: Client, officers: Officers) -> None:
+    r = post_login(client, "tuyengiao_a", PASSWORD)
+    assert r["Location"].startswith(OTP)
+    page = client.get(OTP)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in body and "quét mã QR" in body
+    device = TOTPDevice.objects.get(user=officers.a_propaganda)
+    assert device.confirmed is False
+    secret = base64.b32encode(device.bin_key).decode()
+    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in body
+    # A reload shows the same secret rather than a new device.
+    assert client.get(OTP).status_code == 200
+    assert TOTPDevice.objects.filter(user=officers.a_propaganda).count() == 1
+
+    r = client.post(OTP, {"token": code_for(device, offset=7)})
+    assert r.status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed is False
+
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    r = client.post(OTP, {"token": code_for(device)})
+    assert r.status_code == 302 and r["Location"] == "/"
+    device.refresh_from_db()
+    assert device.confirmed is True
+    assert actions() == [
+        "auth.login", "auth.otp_failed", "auth.otp_enrolled", "auth.otp_verified"
+    ]
+    # Past two-factor: the audit screen now answers on permission (403), not with the OTP page.
+    assert client.get("/nhat-ky/").status_code == 403
+
+    # The next login asks for a code from the enrolled device, no QR code.
+    client.post(LOGOUT)
+    post_login(client, "tuyengiao_a", PASSWORD)
+    body = client.get(OTP).content.decode()
+    assert "<svg" not in body and "Nhập mã 6 chữ số" in body
+
+
+# --- logout and idle timeout --------------------------------------------------------------
+
+
+def test_logout_is_post_only_and_audited(client: Client, officers: Officers) -> None:
+    post_login(client, "xem_a", PASSWORD)
+    assert client.get(LOGOUT).status_code == 405
+    assert logged_in_as(client) is not None
+    r = client.post(LOGOUT)
+    assert r.status_code == 302 and r["Location"] == LOGIN
+    assert logged_in_as(client) is None
+    assert actions() == ["auth.login", "auth.logout"]
+    assert AuditEvent.objects.get(action="auth.logout").actor == officers.a_viewer
+
+
+def test_idle_session_expires(client: Client, officers: Officers) -> None:
+    login(client, officers.a_leader)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + dt.timedelta(seconds=60)
+    )
+    # Any request pushes the expiry a full idle period ahead …
+    assert client.get("/nhat-ky/").status_code == 200
+    expiry = Session.objects.get(session_key=key).expire_date
+    remaining = (expiry - timezone.now()).total_seconds()
+    assert settings.SESSION_COOKIE_AGE - 30 < remaining <= settings.SESSION_COOKIE_AGE
+    # … and a session left idle past it is gone.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    r = client.get("/nhat-ky/")
+    assert r.status_code == 302
+    assert r["Location"].startswith(LOGIN)
+
+
+# --- the Django admin ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return User.objects.create_superuser(username="root", password=PASSWORD, email="r@x.vn")
+
+
+def test_admin_refuses_superuser_without_otp(client: Client, superuser: User) -> None:
+    client.force_login(superuser)
+    r = client.get("/quan-tri/")
+    assert r.status_code == 302
+    r = client.get(r["Location"])
+    assert r.status_code == 302
+    assert r["Location"].startswith(OTP)
+    # Its own login form is not a way round our throttled login.
+    r = Client().post("/quan-tri/login/", {"username": "root", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"].startswith(LOGIN)
+
+
+def test_admin_opens_for_verified_superuser_only(client: Client, superuser: User,
+                                                 officers: Officers) -> None:
+    login(client, superuser)
+    assert client.get("/quan-tri/").status_code == 200
+    staff = officers.national_admin
+    staff.is_staff = True
+    staff.save()
+    other = login(Client(), staff)
+    r = other.get("/quan-tri/")
+    assert r.status_code == 302
+    assert other.get(r["Location"]).status_code == 403
+
+
+def test_admin_login_does_not_redirect_off_site(client: Client, superuser: User) -> None:
+    login(client, superuser)
+    r = client.get("/quan-tri/login/?next=https://evil.example/")
+    assert r.status_code == 302 and r["Location"] == "/quan-tri/"
+    r = client.get("/quan-tri/login/?next=/quan-tri/accounts/user/")
+    assert r["Location"] == "/quan-tri/accounts/user/"
