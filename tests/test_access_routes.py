@@ -117,13 +117,20 @@ def test_other_province_gets_404_on_unit_routes(
         assert client.get(url).status_code != 404 or client.post(url, {}).status_code != 404
 
 
-@pytest.mark.parametrize(
-    "route", [r for r, p in ALL_ROUTES if getattr(policy_of(p), "login", False)]
-)
-def test_anonymous_is_sent_to_login(route: str, client: Client, tree: Tree) -> None:
-    url = concrete(route, code="P-A", pk="1", id="1")
-    if url is None:
-        pytest.skip("route parameters are not unit codes or ids")
+LOGIN_ROUTES = [
+    url
+    for r, p in ALL_ROUTES
+    if getattr(policy_of(p), "login", False)
+    and (url := concrete(r, code="P-A", pk="1", id="1")) is not None
+]
+
+
+def test_there_are_login_routes() -> None:
+    assert len(LOGIN_ROUTES) >= 20
+
+
+@pytest.mark.parametrize("url", LOGIN_ROUTES)
+def test_anonymous_is_sent_to_login(url: str, client: Client, tree: Tree) -> None:
     response = client.get(url)
     assert response.status_code in (302, 405), f"{url} → {response.status_code}"
     if response.status_code == 302:

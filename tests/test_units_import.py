@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
-from lantoa.units.importing import parse_count, units_import
+from lantoa.units.importing import BATCH_SIZE, parse_count, units_import
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitImportJob, UnitKind
 from tests.conftest import Officers, Tree, login
 
@@ -293,9 +293,10 @@ def test_large_import_is_set_based(tree: Tree) -> None:
     assert result.errors == []
     # Inserts come in batches whose size the database decides (999 parameters on SQLite);
     # everything else is a fixed number of queries, not one per row.
-    unit_batch = connection.ops.bulk_batch_size([f for f in Unit._meta.concrete_fields
-                                                 if not f.primary_key], [None] * 5000)
-    closure_batch = connection.ops.bulk_batch_size(["a", "d", "depth"], [None] * 20000)
+    unit_batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(
+        [f for f in Unit._meta.concrete_fields if not f.primary_key], [None] * 5000))
+    closure_batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(["a", "d", "depth"],
+                                                                   [None] * 20000))
     inserts = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) <= 1 + math.ceil(50 / unit_batch) + math.ceil(4950 / unit_batch) \
         + math.ceil(150 / closure_batch) + math.ceil(4 * 4950 / closure_batch)
@@ -360,6 +361,7 @@ def test_upload_runs_the_job_and_shows_the_result(client, tree: Tree, officers: 
     assert Unit.objects.filter(code__startswith="A-G1").count() == 5  # A-G1, A-G10…A-G13
     html = client.get(response["Location"]).content.decode()
     assert "Đã nhập xong 6 dòng: thêm mới 6 đơn vị." in html
+    assert f'href="{reverse("units:detail", kwargs={"code": "P-A"})}"' in html
     assert 'hx-trigger="every 1s"' not in html
     assert 'http-equiv="refresh"' not in html
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +27,7 @@ def _in_subtree(request: HttpRequest, model: type[M], pk: int, perm: str, unit_f
     """The object if the user holds ``perm`` at its unit (404 outside their subtree)."""
     try:
         obj = model._default_manager.select_related(unit_field).get(pk=pk)
-    except model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     access.require(request.user, perm, getattr(obj, unit_field))
     return obj

@@ -91,7 +91,7 @@ MAX_LENGTHS: dict[str, int] = {
 MAX_COUNT = 2_147_483_647
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 ERRORS_SHOWN = 200
-_BATCH = 2000
+BATCH_SIZE = 2000
 
 ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phase is "validate" or "write"."""
@@ -571,7 +571,7 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
                         depth=parent.depth + 1 if parent is not None else 0, **row.fields)
             unit.refresh_search_text()
             units.append(unit)
-        Unit.objects.bulk_create(units, batch_size=_BATCH)
+        Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
         links: list[UnitClosure] = []
         for row, unit in zip(batch, units, strict=True):
             created[row.code] = unit
@@ -584,7 +584,7 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
             new_chains[row.code] = chain
             links += [UnitClosure(ancestor_id=anc, descendant_id=unit.pk, depth=depth)
                       for anc, depth in chain]
-        UnitClosure.objects.bulk_create(links, batch_size=_BATCH)
+        UnitClosure.objects.bulk_create(links, batch_size=BATCH_SIZE)
         written += len(units)
         report("write", written, total)
     counts.created = written
