@@ -34,8 +34,9 @@ GOAL_PROVINCE_P95_MS = 50.0
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--repeat", type=int, default=40,
-                        help="timed runs per operation and target (default 40)")
+    parser.add_argument(
+        "--repeat", type=int, default=40, help="timed runs per operation and target (default 40)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/lantoa_bench")
     return parser.parse_args(argv)
@@ -70,8 +71,7 @@ def prepare_postgres(url: str, seed: int) -> str:
 
     base, _, dbname = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                               [dbname]).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
         keep = False
         if exists:
             with psycopg.connect(url) as con:
@@ -81,8 +81,9 @@ def prepare_postgres(url: str, seed: int) -> str:
                 except psycopg.Error:
                     keep = False
             if not keep:
-                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(
-                    sql.Identifier(dbname)))
+                admin.execute(
+                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(dbname))
+                )
         if not keep:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
     return url
@@ -107,8 +108,10 @@ def ensure_seeded(seed: int) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     with connection.cursor() as cur:
-        cur.execute("CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR(50) PRIMARY KEY, "
-                    "value VARCHAR(200) NOT NULL)")
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR(50) PRIMARY KEY, "
+            "value VARCHAR(200) NOT NULL)"
+        )
         cur.execute("SELECT value FROM bench_meta WHERE key = 'seed'")
         row = cur.fetchone()
     if row and row[0] == _marker(seed) and Unit.objects.exists():
@@ -119,8 +122,7 @@ def ensure_seeded(seed: int) -> None:
         print(f"Sinh dữ liệu toàn quốc: {time.monotonic() - started:.0f} giây.")
         with connection.cursor() as cur:
             cur.execute("DELETE FROM bench_meta")
-            cur.execute("INSERT INTO bench_meta (key, value) VALUES ('seed', %s)",
-                        [_marker(seed)])
+            cur.execute("INSERT INTO bench_meta (key, value) VALUES ('seed', %s)", [_marker(seed)])
     # Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only scans
     # need), as production has once autovacuum has passed after a bulk load.
     with connection.cursor() as cur:
@@ -147,10 +149,12 @@ CTE_SUBTREE = (
     "UNION ALL SELECT u.id FROM units_unit u JOIN sub ON u.parent_id = sub.id) "
     f"SELECT {_FIGURES} FROM sub JOIN units_unit u ON u.id = sub.id WHERE u.status = 'active'"
 )
-_UNIT_COLUMNS = ("u.id, u.code, u.name, u.short_name, u.kind, u.parent_id, u.depth, u.status, "
-                 "u.member_count, u.worker_count, u.employer_name, u.address, "
-                 "u.industrial_zone, u.sector, u.successor_id, u.ended_on, u.search_text, "
-                 "u.created_at, u.updated_at")
+_UNIT_COLUMNS = (
+    "u.id, u.code, u.name, u.short_name, u.kind, u.parent_id, u.depth, u.status, "
+    "u.member_count, u.worker_count, u.employer_name, u.address, "
+    "u.industrial_zone, u.sector, u.successor_id, u.ended_on, u.search_text, "
+    "u.created_at, u.updated_at"
+)
 SQL_PATH = (
     f"SELECT {_UNIT_COLUMNS} FROM units_unit u JOIN units_unitclosure c ON c.ancestor_id = u.id "
     "WHERE c.descendant_id = %s ORDER BY u.depth"
@@ -188,8 +192,9 @@ def raw(query: str, param: int) -> list[tuple[Any, ...]]:
 # -- timing ------------------------------------------------------------------------------------
 
 
-def timed(fns: Sequence[Callable[[int], Any]], targets: Sequence[int],
-          repeat: int) -> list[list[float]]:
+def timed(
+    fns: Sequence[Callable[[int], Any]], targets: Sequence[int], repeat: int
+) -> list[list[float]]:
     """Samples in ms for each of ``fns``; the calls are interleaved (ours, hand, CTE, ours…)
     so that load from other processes on the machine hits all of them alike."""
     for target in targets:  # warm caches and prepared statements
@@ -216,8 +221,11 @@ def fmt(ms: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    url = prepare_sqlite(args.seed) if args.db == "sqlite" else prepare_postgres(
-        args.pg_url, args.seed)
+    url = (
+        prepare_sqlite(args.seed)
+        if args.db == "sqlite"
+        else prepare_postgres(args.pg_url, args.seed)
+    )
     setup_django(url)
     ensure_seeded(args.seed)
 
@@ -232,8 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     provinces = list(Unit.objects.filter(code__in=PROVINCE_CODES).order_by("code"))
     root = Unit.objects.get(code="VN")
-    leaf_ids = list(Unit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("pk")
-                    .values_list("pk", flat=True))
+    leaf_ids = list(
+        Unit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("pk").values_list("pk", flat=True)
+    )
     leaves = list(Unit.objects.filter(pk__in=random.Random(args.seed).sample(leaf_ids, 50)))
     leaf_by_id = {u.pk: u for u in leaves}
     prov_by_id = {u.pk: u for u in provinces}
@@ -244,8 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert ours == tuple(raw(SQL_SUBTREE, unit.pk)[0]) == tuple(raw(CTE_SUBTREE, unit.pk)[0])
     for leaf in leaves[:10]:
         ids = [u.pk for u in path_to_root(leaf)]
-        assert ids == [r[0] for r in raw(SQL_PATH, leaf.pk)] == [r[0] for r in
-                                                                raw(CTE_PATH, leaf.pk)]
+        assert (
+            ids == [r[0] for r in raw(SQL_PATH, leaf.pk)] == [r[0] for r in raw(CTE_PATH, leaf.pk)]
+        )
     for unit in provinces[:2]:
         ours_children = [(c.pk, *figures_tuple(f)) for c, f in children_figures(unit)]
         hand = [(r[0], *r[4:]) for r in raw(SQL_CHILDREN, unit.pk)]
@@ -256,25 +266,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     prov_ids = [u.pk for u in provinces]
     leaf_ids = [u.pk for u in leaves]
     rows = [
-        ("subtree_figures(tỉnh)", True, timed(
-            [ours_subtree, lambda i: raw(SQL_SUBTREE, i), lambda i: raw(CTE_SUBTREE, i)],
-            prov_ids, n)),
-        ("subtree_figures(toàn quốc)", False, timed(
-            [ours_subtree, lambda i: raw(SQL_SUBTREE, i), lambda i: raw(CTE_SUBTREE, i)],
-            [root.pk], max(5, n // 4))),
-        ("path_to_root(CĐCS)", False, timed(
-            [lambda i: path_to_root(leaf_by_id[i]), lambda i: raw(SQL_PATH, i),
-             lambda i: raw(CTE_PATH, i)],
-            leaf_ids, n)),
-        ("children_figures(tỉnh)", True, timed(
-            [lambda i: children_figures(prov_by_id[i]), lambda i: raw(SQL_CHILDREN, i),
-             lambda i: raw(CTE_CHILDREN, i)],
-            prov_ids, n)),
+        (
+            "subtree_figures(tỉnh)",
+            True,
+            timed(
+                [ours_subtree, lambda i: raw(SQL_SUBTREE, i), lambda i: raw(CTE_SUBTREE, i)],
+                prov_ids,
+                n,
+            ),
+        ),
+        (
+            "subtree_figures(toàn quốc)",
+            False,
+            timed(
+                [ours_subtree, lambda i: raw(SQL_SUBTREE, i), lambda i: raw(CTE_SUBTREE, i)],
+                [root.pk],
+                max(5, n // 4),
+            ),
+        ),
+        (
+            "path_to_root(CĐCS)",
+            False,
+            timed(
+                [
+                    lambda i: path_to_root(leaf_by_id[i]),
+                    lambda i: raw(SQL_PATH, i),
+                    lambda i: raw(CTE_PATH, i),
+                ],
+                leaf_ids,
+                n,
+            ),
+        ),
+        (
+            "children_figures(tỉnh)",
+            True,
+            timed(
+                [
+                    lambda i: children_figures(prov_by_id[i]),
+                    lambda i: raw(SQL_CHILDREN, i),
+                    lambda i: raw(CTE_CHILDREN, i),
+                ],
+                prov_ids,
+                n,
+            ),
+        ),
     ]
 
     with connection.cursor() as cur:
-        cur.execute("SELECT sqlite_version()" if connection.vendor == "sqlite"
-                    else "SHOW server_version")
+        cur.execute(
+            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
+        )
         version = cur.fetchone()[0]
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     lines = [
@@ -294,12 +335,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         c50, c95 = p50_p95(cte)
         ratio = o50 / h50
         ok = ratio <= GOAL_RATIO and (not province_goal or o95 < GOAL_PROVINCE_P95_MS)
-        goal = f"≤ {GOAL_RATIO}×" + (f", p95 < {GOAL_PROVINCE_P95_MS:.0f} ms"
-                                       if province_goal else "")
+        goal = f"≤ {GOAL_RATIO}×" + (
+            f", p95 < {GOAL_PROVINCE_P95_MS:.0f} ms" if province_goal else ""
+        )
         failed |= not ok
-        lines.append(f"| {label} | {fmt(o50)} / {fmt(o95)} | {fmt(h50)} / {fmt(h95)} | "
-                     f"{fmt(c50)} / {fmt(c95)} | {ratio:.2f}× | {goal} | "
-                     f"{'pass' if ok else 'FAIL'} |")
+        lines.append(
+            f"| {label} | {fmt(o50)} / {fmt(o95)} | {fmt(h50)} / {fmt(h95)} | "
+            f"{fmt(c50)} / {fmt(c95)} | {ratio:.2f}× | {goal} | "
+            f"{'pass' if ok else 'FAIL'} |"
+        )
     table = "\n".join(lines)
     print()
     print(table)

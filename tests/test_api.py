@@ -40,14 +40,16 @@ class Api:
         _, raw = apitoken_create(user=user, name="kiểm thử")
         self.client = Client(headers={"Authorization": f"Bearer {raw}"})
 
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None,
-             **params: Any) -> tuple[int, Any]:
+    def call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, **params: Any
+    ) -> tuple[int, Any]:
         url = f"/api/v1{path}"
         if method == "GET":
             response = self.client.get(url, params)
         else:
             response = getattr(self.client, method.lower())(
-                url, data=json.dumps(body or {}), content_type="application/json")
+                url, data=json.dumps(body or {}), content_type="application/json"
+            )
         content = response.content
         return response.status_code, json.loads(content) if content else None
 
@@ -65,19 +67,33 @@ class Objects:
 @pytest.fixture
 def objs(tree: Tree) -> Objects:
     return Objects(
-        a_channel=channel_create(unit=tree.a_g1, kind=ChannelKind.ZALO_GROUP,
-                                 name="Nhóm Zalo CĐCS May Ánh Dương", identifier="may-anh-duong"),
-        a_kcn_channel=channel_create(unit=tree.a_kcn, kind=ChannelKind.FACEBOOK_PAGE,
-                                     name="Fanpage CĐ KCN An Giang",
-                                     url="https://facebook.com/cdkcnag"),
-        b_channel=channel_create(unit=tree.b_g1, kind=ChannelKind.ZALO_GROUP,
-                                 name="Nhóm Zalo Giày Đức Thành", identifier="giay-duc-thanh"),
-        a_person=communicator_create(unit=tree.a_g1, full_name="Nguyễn Thị Lan",
-                                     role=RosterRole.COMMUNICATOR, trained=True),
-        a_kcn_person=communicator_create(unit=tree.a_kcn, full_name="Trần Văn Bình",
-                                         role=RosterRole.BRIEFER),
-        b_person=communicator_create(unit=tree.b_g1, full_name="Lê Văn Cường",
-                                     role=RosterRole.COMMUNICATOR, trained=True),
+        a_channel=channel_create(
+            unit=tree.a_g1,
+            kind=ChannelKind.ZALO_GROUP,
+            name="Nhóm Zalo CĐCS May Ánh Dương",
+            identifier="may-anh-duong",
+        ),
+        a_kcn_channel=channel_create(
+            unit=tree.a_kcn,
+            kind=ChannelKind.FACEBOOK_PAGE,
+            name="Fanpage CĐ KCN An Giang",
+            url="https://facebook.com/cdkcnag",
+        ),
+        b_channel=channel_create(
+            unit=tree.b_g1,
+            kind=ChannelKind.ZALO_GROUP,
+            name="Nhóm Zalo Giày Đức Thành",
+            identifier="giay-duc-thanh",
+        ),
+        a_person=communicator_create(
+            unit=tree.a_g1, full_name="Nguyễn Thị Lan", role=RosterRole.COMMUNICATOR, trained=True
+        ),
+        a_kcn_person=communicator_create(
+            unit=tree.a_kcn, full_name="Trần Văn Bình", role=RosterRole.BRIEFER
+        ),
+        b_person=communicator_create(
+            unit=tree.b_g1, full_name="Lê Văn Cường", role=RosterRole.COMMUNICATOR, trained=True
+        ),
     )
 
 
@@ -87,8 +103,11 @@ def objs(tree: Tree) -> Objects:
 def test_every_operation_declares_an_access_policy() -> None:
     operations = list(iter_api_operations())
     assert len(operations) == 18
-    missing = [f"{method} {path}" for path, method, view in operations
-               if getattr(view, "access_policy", None) is None]
+    missing = [
+        f"{method} {path}"
+        for path, method, view in operations
+        if getattr(view, "access_policy", None) is None
+    ]
     assert missing == []
     assert ("/api/v1/units/{code}/move", "POST") in {(p, m) for p, m, _ in operations}
     assert ("/api/v1/channels/{channel_id}/stats", "POST") in {(p, m) for p, m, _ in operations}
@@ -132,8 +151,11 @@ def _cross_province_calls(tree: Tree, objs: Objects) -> list[tuple[str, str, dic
         ("GET", "/units/B-G1", {}),
         ("GET", "/units/B-KCN/children", {}),
         ("PATCH", "/units/B-G1", {"name": "Đổi tên"}),
-        ("POST", "/units", {"code": "B-G9", "name": "Mới", "kind": "grassroots",
-                            "parent_code": "B-KCN"}),
+        (
+            "POST",
+            "/units",
+            {"code": "B-G9", "name": "Mới", "kind": "grassroots", "parent_code": "B-KCN"},
+        ),
         ("POST", "/units/B-G1/move", {"new_parent_code": "A-KCN"}),
         ("POST", "/units/A-G1/move", {"new_parent_code": "B-KCN"}),
         ("POST", "/units/B-G1/merge", {"target_code": "A-G1"}),
@@ -142,31 +164,40 @@ def _cross_province_calls(tree: Tree, objs: Objects) -> list[tuple[str, str, dic
         ("PATCH", f"/channels/{ch}", {"name": "Đổi tên"}),
         ("DELETE", f"/channels/{ch}", {}),
         ("POST", f"/channels/{ch}/stats", {"recorded_on": "2025-01-02", "audience": 5}),
-        ("POST", "/channels", {"unit_code": "B-G1", "kind": "zalo_group", "name": "X",
-                               "identifier": "x"}),
+        (
+            "POST",
+            "/channels",
+            {"unit_code": "B-G1", "kind": "zalo_group", "name": "X", "identifier": "x"},
+        ),
         ("GET", f"/communicators/{person}", {}),
         ("PATCH", f"/communicators/{person}", {"full_name": "Đổi tên"}),
         ("DELETE", f"/communicators/{person}", {}),
-        ("POST", "/communicators", {"unit_code": "B-G1", "full_name": "X",
-                                    "role": "communicator"}),
+        ("POST", "/communicators", {"unit_code": "B-G1", "full_name": "X", "role": "communicator"}),
     ]
 
 
 def test_officer_of_province_a_gets_404_on_everything_of_province_b(
-        tree: Tree, officers: Officers, objs: Objects) -> None:
+    tree: Tree, officers: Officers, objs: Objects
+) -> None:
     api = Api(officers.a_admin)
     for method, path, body in _cross_province_calls(tree, objs):
         status, data = api.call(method, path, body)
         assert status == 404, (method, path, data)
         assert data["detail"] == "Không tìm thấy, hoặc bạn không có quyền xem."
-    for path, params in [("/units", {"parent": "P-B"}), ("/channels", {"unit": "B-G1"}),
-                         ("/communicators", {"unit": "B-KCN"})]:
+    for path, params in [
+        ("/units", {"parent": "P-B"}),
+        ("/channels", {"unit": "B-G1"}),
+        ("/communicators", {"unit": "B-KCN"}),
+    ]:
         status, _ = api.call("GET", path, **params)
         assert status == 404, path
     # Nothing of B changed.
     tree.b_g1.refresh_from_db()
     assert (tree.b_g1.name, tree.b_g1.parent_id, tree.b_g1.status) == (
-        "Công đoàn cơ sở Công ty TNHH Giày Đức Thành", tree.b_kcn.pk, UnitStatus.ACTIVE)
+        "Công đoàn cơ sở Công ty TNHH Giày Đức Thành",
+        tree.b_kcn.pk,
+        UnitStatus.ACTIVE,
+    )
     assert Channel.objects.get(pk=objs.b_channel.pk).name == "Nhóm Zalo Giày Đức Thành"
     assert Communicator.objects.get(pk=objs.b_person.pk).full_name == "Lê Văn Cường"
     assert not ChannelStat.objects.exists()
@@ -176,7 +207,8 @@ def test_officer_of_province_a_gets_404_on_everything_of_province_b(
 
 
 def test_the_same_calls_work_for_the_national_admin(
-        tree: Tree, officers: Officers, objs: Objects) -> None:
+    tree: Tree, officers: Officers, objs: Objects
+) -> None:
     api = Api(officers.national_admin)
     assert api.call("GET", "/units/B-G1")[0] == 200
     assert api.call("GET", f"/channels/{objs.b_channel.pk}")[0] == 200
@@ -186,7 +218,8 @@ def test_the_same_calls_work_for_the_national_admin(
 
 
 def test_viewer_gets_403_on_writes_inside_own_subtree(
-        tree: Tree, officers: Officers, objs: Objects) -> None:
+    tree: Tree, officers: Officers, objs: Objects
+) -> None:
     api = Api(officers.a_viewer)  # viewer at A-G1
     ch, person = objs.a_channel.pk, objs.a_person.pk
     assert api.call("GET", "/units/A-G1")[0] == 200
@@ -194,19 +227,24 @@ def test_viewer_gets_403_on_writes_inside_own_subtree(
     assert api.call("GET", f"/communicators/{person}")[0] == 200
     writes = [
         ("PATCH", "/units/A-G1", {"name": "Đổi tên"}),
-        ("POST", "/units", {"code": "A-G9", "name": "Mới", "kind": "grassroots",
-                            "parent_code": "A-G1"}),
+        (
+            "POST",
+            "/units",
+            {"code": "A-G9", "name": "Mới", "kind": "grassroots", "parent_code": "A-G1"},
+        ),
         ("POST", "/units/A-G1/move", {"new_parent_code": "A-G1"}),
         ("POST", "/units/A-G1/merge", {"target_code": "A-G1"}),
         ("PATCH", f"/channels/{ch}", {"name": "Đổi tên"}),
         ("DELETE", f"/channels/{ch}", {}),
         ("POST", f"/channels/{ch}/stats", {"recorded_on": "2025-01-02", "audience": 5}),
-        ("POST", "/channels", {"unit_code": "A-G1", "kind": "zalo_group", "name": "X",
-                               "identifier": "x"}),
+        (
+            "POST",
+            "/channels",
+            {"unit_code": "A-G1", "kind": "zalo_group", "name": "X", "identifier": "x"},
+        ),
         ("PATCH", f"/communicators/{person}", {"full_name": "Đổi tên"}),
         ("DELETE", f"/communicators/{person}", {}),
-        ("POST", "/communicators", {"unit_code": "A-G1", "full_name": "X",
-                                    "role": "communicator"}),
+        ("POST", "/communicators", {"unit_code": "A-G1", "full_name": "X", "role": "communicator"}),
     ]
     for method, path, body in writes:
         status, data = api.call(method, path, body)
@@ -242,7 +280,10 @@ def test_unit_list_filters_and_pagination(tree: Tree, officers: Officers) -> Non
     api = Api(officers.a_admin)
     assert sorted(_codes(api.call("GET", "/units", parent="P-A")[1])) == ["A-KCN", "A-XA"]
     assert sorted(_codes(api.call("GET", "/units", kind="grassroots")[1])) == [
-        "A-G1", "A-G2", "A-G3"]
+        "A-G1",
+        "A-G2",
+        "A-G3",
+    ]
     # Diacritic-insensitive search, đ folded to d.
     assert _codes(api.call("GET", "/units", q="may anh duong")[1]) == ["A-G1"]
     assert _codes(api.call("GET", "/units", q="ĐIỆN TỬ")[1]) == ["A-G2"]
@@ -270,7 +311,8 @@ def test_ended_units_are_listed_only_on_request(tree: Tree, officers: Officers) 
 
 
 def test_channel_and_roster_lists_never_include_other_provinces(
-        tree: Tree, officers: Officers, objs: Objects) -> None:
+    tree: Tree, officers: Officers, objs: Objects
+) -> None:
     a, b = Api(officers.a_admin), Api(officers.b_admin)
     data = a.call("GET", "/channels")[1]
     assert data["count"] == 2
@@ -280,29 +322,30 @@ def test_channel_and_roster_lists_never_include_other_provinces(
     data = a.call("GET", "/communicators")[1]
     assert data["count"] == 2
     assert {i["full_name"] for i in data["items"]} == {"Nguyễn Thị Lan", "Trần Văn Bình"}
-    assert [i["id"] for i in b.call("GET", "/communicators")[1]["items"]] == [
-        objs.b_person.pk]
+    assert [i["id"] for i in b.call("GET", "/communicators")[1]["items"]] == [objs.b_person.pk]
     # The viewer at A-G1 sees only A-G1's rows.
     viewer = Api(officers.a_viewer)
-    assert [i["id"] for i in viewer.call("GET", "/channels")[1]["items"]] == [
-        objs.a_channel.pk]
-    assert [i["id"] for i in viewer.call("GET", "/communicators")[1]["items"]] == [
-        objs.a_person.pk]
+    assert [i["id"] for i in viewer.call("GET", "/channels")[1]["items"]] == [objs.a_channel.pk]
+    assert [i["id"] for i in viewer.call("GET", "/communicators")[1]["items"]] == [objs.a_person.pk]
 
 
 def test_channel_and_roster_filters(tree: Tree, officers: Officers, objs: Objects) -> None:
     api = Api(officers.a_admin)
     ids = lambda data: [i["id"] for i in data["items"]]  # noqa: E731
     assert ids(api.call("GET", "/channels", unit="A-KCN")[1]) == [
-        objs.a_kcn_channel.pk, objs.a_channel.pk]
+        objs.a_kcn_channel.pk,
+        objs.a_channel.pk,
+    ]
     assert ids(api.call("GET", "/channels", unit="A-KCN", subtree="false")[1]) == [
-        objs.a_kcn_channel.pk]
+        objs.a_kcn_channel.pk
+    ]
     assert ids(api.call("GET", "/channels", kind="zalo_group")[1]) == [objs.a_channel.pk]
     assert ids(api.call("GET", "/channels", status="paused")[1]) == []
     assert ids(api.call("GET", "/communicators", trained="true")[1]) == [objs.a_person.pk]
     assert ids(api.call("GET", "/communicators", role="briefer")[1]) == [objs.a_kcn_person.pk]
     assert ids(api.call("GET", "/communicators", unit="A-KCN", subtree="false")[1]) == [
-        objs.a_kcn_person.pk]
+        objs.a_kcn_person.pk
+    ]
     assert ids(api.call("GET", "/communicators", unit="A-G1")[1]) == [objs.a_person.pk]
 
 
@@ -314,12 +357,21 @@ def test_unit_detail_has_visible_path_and_subtree_figures(tree: Tree, officers: 
     status, data = api.call("GET", "/units/A-G1")
     assert status == 200
     assert (data["unit"]["code"], data["unit"]["parent_code"], data["unit"]["kind"]) == (
-        "A-G1", "A-KCN", "grassroots")
+        "A-G1",
+        "A-KCN",
+        "grassroots",
+    )
     # VN is above the officer's view and is left out of the path.
     assert [u["code"] for u in data["path"]] == ["P-A", "A-KCN", "A-G1"]
     province = api.call("GET", "/units/P-A")[1]
-    assert province["figures"] == {"units": 6, "grassroots": 3, "upper_level": 2,
-                                   "provinces": 1, "members": 1540, "workers": 1712}
+    assert province["figures"] == {
+        "units": 6,
+        "grassroots": 3,
+        "upper_level": 2,
+        "provinces": 1,
+        "members": 1540,
+        "workers": 1712,
+    }
     national = Api(officers.national_admin).call("GET", "/units/A-G1")[1]
     assert [u["code"] for u in national["path"]] == ["VN", "P-A", "A-KCN", "A-G1"]
 
@@ -335,28 +387,50 @@ def test_unit_children_with_figures(tree: Tree, officers: Officers) -> None:
 
 def test_create_and_update_unit(tree: Tree, officers: Officers) -> None:
     api = Api(officers.a_admin)
-    status, data = api.call("POST", "/units", {
-        "code": "A-G4", "name": "Công đoàn cơ sở Công ty Thủy sản Mỹ Bình",
-        "kind": "grassroots", "parent_code": "A-XA", "member_count": 85})
+    status, data = api.call(
+        "POST",
+        "/units",
+        {
+            "code": "A-G4",
+            "name": "Công đoàn cơ sở Công ty Thủy sản Mỹ Bình",
+            "kind": "grassroots",
+            "parent_code": "A-XA",
+            "member_count": 85,
+        },
+    )
     assert status == 201, data
     assert (data["code"], data["parent_code"], data["depth"]) == ("A-G4", "A-XA", 3)
     unit = Unit.objects.get(code="A-G4")
-    assert set(UnitClosure.objects.filter(descendant=unit).values_list(
-        "ancestor__code", flat=True)) == {"VN", "P-A", "A-XA", "A-G4"}
-    assert AuditEvent.objects.filter(action="unit.create", target="A-G4",
-                                     actor=officers.a_admin).count() == 1
-    status, data = api.call("POST", "/units", {"code": "A-G4", "name": "Trùng mã",
-                                               "kind": "grassroots", "parent_code": "A-XA"})
+    assert set(
+        UnitClosure.objects.filter(descendant=unit).values_list("ancestor__code", flat=True)
+    ) == {"VN", "P-A", "A-XA", "A-G4"}
+    assert (
+        AuditEvent.objects.filter(
+            action="unit.create", target="A-G4", actor=officers.a_admin
+        ).count()
+        == 1
+    )
+    status, data = api.call(
+        "POST",
+        "/units",
+        {"code": "A-G4", "name": "Trùng mã", "kind": "grassroots", "parent_code": "A-XA"},
+    )
     assert status == 400 and "code" in data["errors"]
-    status, data = api.call("POST", "/units", {"code": "A-G5", "name": "Dưới CĐCS",
-                                               "kind": "grassroots", "parent_code": "A-G1"})
+    status, data = api.call(
+        "POST",
+        "/units",
+        {"code": "A-G5", "name": "Dưới CĐCS", "kind": "grassroots", "parent_code": "A-G1"},
+    )
     assert status == 400
     assert "không thể là đơn vị cấp trên" in data["errors"]["parent"][0]
     assert Unit.objects.filter(code__in=["A-G5"]).count() == 0
     status, data = api.call("PATCH", "/units/A-G4", {"member_count": 90, "short_name": "TS MB"})
     assert status == 200
     assert (data["member_count"], data["short_name"], data["name"]) == (
-        90, "TS MB", "Công đoàn cơ sở Công ty Thủy sản Mỹ Bình")
+        90,
+        "TS MB",
+        "Công đoàn cơ sở Công ty Thủy sản Mỹ Bình",
+    )
     status, data = api.call("PATCH", "/units/A-G4", {"member_count": -1})
     assert status == 422 and "member_count" in data["errors"]
     assert Unit.objects.get(code="A-G4").member_count == 90
@@ -364,8 +438,9 @@ def test_create_and_update_unit(tree: Tree, officers: Officers) -> None:
 
 def test_move_unit_and_refuse_cycle(tree: Tree, officers: Officers) -> None:
     api = Api(officers.a_admin)
-    status, data = api.call("POST", "/units/A-G3/move", {"new_parent_code": "A-KCN",
-                                                         "note": "Chuyển về KCN"})
+    status, data = api.call(
+        "POST", "/units/A-G3/move", {"new_parent_code": "A-KCN", "note": "Chuyển về KCN"}
+    )
     assert status == 200, data
     assert data["parent_code"] == "A-KCN"
     assert UnitEvent.objects.filter(unit=tree.a_g3, new_parent=tree.a_kcn).count() == 1
@@ -385,11 +460,15 @@ def test_move_unit_and_refuse_cycle(tree: Tree, officers: Officers) -> None:
 
 def test_merge_unit(tree: Tree, officers: Officers) -> None:
     api = Api(officers.a_admin)
-    status, data = api.call("POST", "/units/A-XA/merge", {"target_code": "A-KCN",
-                                                          "on": "2025-07-01"})
+    status, data = api.call(
+        "POST", "/units/A-XA/merge", {"target_code": "A-KCN", "on": "2025-07-01"}
+    )
     assert status == 200, data
     assert (data["status"], data["successor_code"], data["ended_on"]) == (
-        "merged", "A-KCN", "2025-07-01")
+        "merged",
+        "A-KCN",
+        "2025-07-01",
+    )
     tree.a_g3.refresh_from_db()
     assert tree.a_g3.parent_id == tree.a_kcn.pk
     assert AuditEvent.objects.filter(action="unit.merge", target="A-XA").count() == 1
@@ -402,29 +481,42 @@ def test_merge_unit(tree: Tree, officers: Officers) -> None:
 
 def test_channel_crud_and_stats(tree: Tree, officers: Officers, objs: Objects) -> None:
     api = Api(officers.a_communicator)  # communicator at A-KCN manages channels below it
-    status, data = api.call("POST", "/channels", {
-        "unit_code": "A-G2", "kind": "facebook_page", "name": "Fanpage CĐCS Điện tử Đông Á",
-        "url": "facebook.com/cdcsdongA"})
+    status, data = api.call(
+        "POST",
+        "/channels",
+        {
+            "unit_code": "A-G2",
+            "kind": "facebook_page",
+            "name": "Fanpage CĐCS Điện tử Đông Á",
+            "url": "facebook.com/cdcsdongA",
+        },
+    )
     assert status == 201, data
     assert (data["unit_code"], data["url"]) == ("A-G2", "https://facebook.com/cdcsdongA")
     channel_id = data["id"]
-    status, data = api.call("POST", "/channels", {
-        "unit_code": "A-G2", "kind": "facebook_page", "name": "Sai", "url": "zalo.me/abc"})
+    status, data = api.call(
+        "POST",
+        "/channels",
+        {"unit_code": "A-G2", "kind": "facebook_page", "name": "Sai", "url": "zalo.me/abc"},
+    )
     assert status == 400 and "facebook.com" in data["errors"]["url"][0]
     assert Channel.objects.filter(unit=tree.a_g2).count() == 1
 
-    status, data = api.call("POST", f"/channels/{channel_id}/stats",
-                            {"recorded_on": "2025-03-01", "audience": 1200})
+    status, data = api.call(
+        "POST", f"/channels/{channel_id}/stats", {"recorded_on": "2025-03-01", "audience": 1200}
+    )
     assert status == 200, data
     assert data["channel"]["audience"] == 1200 and data["stat"]["audience"] == 1200
     # An older figure is history; the current audience stays with the newest date.
-    status, data = api.call("POST", f"/channels/{channel_id}/stats",
-                            {"recorded_on": "2025-01-01", "audience": 900})
+    status, data = api.call(
+        "POST", f"/channels/{channel_id}/stats", {"recorded_on": "2025-01-01", "audience": 900}
+    )
     assert (data["channel"]["audience"], data["channel"]["audience_on"]) == (1200, "2025-03-01")
     assert ChannelStat.objects.filter(channel_id=channel_id).count() == 2
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    status, data = api.call("POST", f"/channels/{channel_id}/stats",
-                            {"recorded_on": tomorrow, "audience": 1})
+    status, data = api.call(
+        "POST", f"/channels/{channel_id}/stats", {"recorded_on": tomorrow, "audience": 1}
+    )
     assert status == 400 and "recorded_on" in data["errors"]
 
     status, data = api.call("PATCH", f"/channels/{channel_id}", {"status": "paused"})
@@ -433,27 +525,46 @@ def test_channel_crud_and_stats(tree: Tree, officers: Officers, objs: Objects) -
     assert status == 204
     assert not Channel.objects.filter(pk=channel_id).exists()
     assert api.call("GET", f"/channels/{channel_id}")[0] == 404
-    assert list(AuditEvent.objects.filter(actor=officers.a_communicator)
-                .exclude(action="apitoken.create").order_by("pk")
-                .values_list("action", flat=True)) == [
-        "channel.create", "channel.audience", "channel.audience", "channel.update",
-        "channel.delete"]
+    assert list(
+        AuditEvent.objects.filter(actor=officers.a_communicator)
+        .exclude(action="apitoken.create")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == [
+        "channel.create",
+        "channel.audience",
+        "channel.audience",
+        "channel.update",
+        "channel.delete",
+    ]
 
 
 def test_communicator_crud(tree: Tree, officers: Officers, objs: Objects) -> None:
     api = Api(officers.a_propaganda)
-    status, data = api.call("POST", "/communicators", {
-        "unit_code": "A-G3", "full_name": "Phạm Thị Hoa", "role": "both",
-        "phone": "+84 912 345 678", "trained": True})
+    status, data = api.call(
+        "POST",
+        "/communicators",
+        {
+            "unit_code": "A-G3",
+            "full_name": "Phạm Thị Hoa",
+            "role": "both",
+            "phone": "+84 912 345 678",
+            "trained": True,
+        },
+    )
     assert status == 201, data
     assert (data["unit_code"], data["phone"], data["role"]) == ("A-G3", "0912345678", "both")
     person_id = data["id"]
-    status, data = api.call("POST", "/communicators", {
-        "unit_code": "A-G3", "full_name": "Sai số", "role": "briefer", "phone": "12345"})
+    status, data = api.call(
+        "POST",
+        "/communicators",
+        {"unit_code": "A-G3", "full_name": "Sai số", "role": "briefer", "phone": "12345"},
+    )
     assert status == 400 and "phone" in data["errors"]
     assert Communicator.objects.filter(unit=tree.a_g3).count() == 1
-    status, data = api.call("PATCH", f"/communicators/{person_id}",
-                            {"position": "Chủ tịch CĐCS", "trained": False})
+    status, data = api.call(
+        "PATCH", f"/communicators/{person_id}", {"position": "Chủ tịch CĐCS", "trained": False}
+    )
     assert status == 200
     assert (data["position"], data["trained"]) == ("Chủ tịch CĐCS", False)
     assert api.call("GET", f"/communicators/{person_id}")[1]["full_name"] == "Phạm Thị Hoa"
@@ -463,16 +574,24 @@ def test_communicator_crud(tree: Tree, officers: Officers, objs: Objects) -> Non
 
 
 def test_bad_input_on_hidden_objects_is_still_404(
-        tree: Tree, officers: Officers, objs: Objects) -> None:
+    tree: Tree, officers: Officers, objs: Objects
+) -> None:
     api = Api(officers.b_admin)
     client = api.client
     # A body that is not JSON, and one that misses fields: 404 outside the view…
-    for url in ("/api/v1/units/P-A/move", "/api/v1/units/A-G1/merge",
-                f"/api/v1/channels/{objs.a_channel.pk}/stats"):
+    for url in (
+        "/api/v1/units/P-A/move",
+        "/api/v1/units/A-G1/merge",
+        f"/api/v1/channels/{objs.a_channel.pk}/stats",
+    ):
         assert client.post(url, {}).status_code == 404, url
         assert client.post(url, "{}", content_type="application/json").status_code == 404, url
-    assert client.patch(f"/api/v1/communicators/{objs.a_person.pk}", "[1]",
-                        content_type="application/json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/communicators/{objs.a_person.pk}", "[1]", content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/channels/abc").status_code == 404
     # …and the real input error inside it.
     response = client.post("/api/v1/units/B-G1/move", {})

@@ -46,7 +46,8 @@ def test_token_auth_and_last_used(officers: Officers) -> None:
     assert token.last_used_at == first_use
     # …after a minute it is.
     ApiToken.objects.filter(pk=token.pk).update(
-        last_used_at=timezone.now() - dt.timedelta(minutes=2))
+        last_used_at=timezone.now() - dt.timedelta(minutes=2)
+    )
     assert bearer(raw).get("/api/v1/units").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None and token.last_used_at > first_use
@@ -56,9 +57,11 @@ def test_revoked_expired_unknown_and_inactive_tokens_get_401(officers: Officers)
     revoked, raw_revoked = apitoken_create(user=officers.a_admin, name="cũ")
     apitoken_revoke(token=revoked, actor=officers.a_admin)
     expired, raw_expired = apitoken_create(
-        user=officers.a_admin, name="hết hạn", expires_at=timezone.now() + dt.timedelta(days=1))
+        user=officers.a_admin, name="hết hạn", expires_at=timezone.now() + dt.timedelta(days=1)
+    )
     ApiToken.objects.filter(pk=expired.pk).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1))
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     _, raw_inactive = apitoken_create(user=officers.b_admin, name="nghỉ việc")
     officers.b_admin.is_active = False
     officers.b_admin.save()
@@ -100,8 +103,9 @@ def test_session_writes_need_csrf(officers: Officers) -> None:
     assert not Channel.objects.exists()
     client.get("/khoa-api/")  # any page with a form sets the CSRF cookie
     csrf = client.cookies["csrftoken"].value
-    response = client.post("/api/v1/channels", body, content_type="application/json",
-                           headers={"X-CSRFToken": csrf})
+    response = client.post(
+        "/api/v1/channels", body, content_type="application/json", headers={"X-CSRFToken": csrf}
+    )
     assert response.status_code == 201
     assert Channel.objects.filter(unit__code="A-G1").count() == 1
     # A bearer token needs no CSRF token.
@@ -117,8 +121,9 @@ def test_apitoken_create_validates(officers: Officers) -> None:
         apitoken_create(user=officers.a_admin, name="  ")
     assert "name" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        apitoken_create(user=officers.a_admin, name="x",
-                        expires_at=timezone.now() - dt.timedelta(days=1))
+        apitoken_create(
+            user=officers.a_admin, name="x", expires_at=timezone.now() - dt.timedelta(days=1)
+        )
     assert "expires_at" in exc.value.message_dict
     assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -157,7 +162,8 @@ def test_create_token_shows_raw_once_and_audits(officers: Officers) -> None:
     assert token.digest == ApiToken.digest_of(raw)
     assert token.expires_at is not None
     assert abs(token.expires_at - (timezone.now() + dt.timedelta(days=30))) < dt.timedelta(
-        minutes=1)
+        minutes=1
+    )
     event = AuditEvent.objects.get(action="apitoken.create")
     assert (event.actor, event.target) == (officers.a_admin, "Cổng thông tin tỉnh")
     assert raw not in str(event.data)
@@ -184,8 +190,12 @@ def test_revoke_token(officers: Officers) -> None:
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.revoked_at is not None
-    assert AuditEvent.objects.filter(action="apitoken.revoke", actor=officers.a_admin,
-                                     target="Của tôi").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="apitoken.revoke", actor=officers.a_admin, target="Của tôi"
+        ).count()
+        == 1
+    )
     assert bearer(raw).get("/api/v1/units").status_code == 401
     # Revoking twice writes nothing more.
     client.post(f"/khoa-api/{mine.pk}/thu-hoi/")

@@ -19,16 +19,23 @@ URL = "/nhat-ky/"
 @pytest.fixture
 def events(officers: Officers, tree: Tree) -> dict[str, AuditEvent]:
     made = {
-        "a": audit_record(action="unit.update", actor=officers.a_admin, unit=tree.a_g1,
-                          target="A-G1"),
-        "b": audit_record(action="unit.update", actor=officers.b_admin, unit=tree.b_g1,
-                          target="B-G1"),
-        "none": audit_record(action="auth.login_failed", target="ai_do",
-                             data={"username": "ai_do"}),
+        "a": audit_record(
+            action="unit.update", actor=officers.a_admin, unit=tree.a_g1, target="A-G1"
+        ),
+        "b": audit_record(
+            action="unit.update", actor=officers.b_admin, unit=tree.b_g1, target="B-G1"
+        ),
+        "none": audit_record(
+            action="auth.login_failed", target="ai_do", data={"username": "ai_do"}
+        ),
         "self": audit_record(action="auth.login", actor=officers.a_leader),
-        "about": audit_record(action="officer.role_add", actor=officers.national_admin,
-                              unit=tree.vn, target="lanhdao_a",
-                              data={"subject_id": officers.a_leader.pk}),
+        "about": audit_record(
+            action="officer.role_add",
+            actor=officers.national_admin,
+            unit=tree.vn,
+            target="lanhdao_a",
+            data={"subject_id": officers.a_leader.pk},
+        ),
     }
     # Logging in through the fixture writes its own rows; keep only the ones above.
     AuditEvent.objects.exclude(pk__in=[e.pk for e in made.values()]).delete()
@@ -48,9 +55,7 @@ def test_province_leader_sees_own_subtree_and_own_events(
     AuditEvent.objects.filter(action="auth.login", actor=officers.a_leader).exclude(
         pk=events["self"].pk
     ).delete()
-    assert sorted(shown(client)) == sorted(
-        [events["a"].pk, events["self"].pk, events["about"].pk]
-    )
+    assert sorted(shown(client)) == sorted([events["a"].pk, events["self"].pk, events["about"].pk])
 
 
 def test_other_province_admin_sees_only_theirs(
@@ -68,8 +73,9 @@ def test_national_admin_sees_everything_newest_first(
     login(client, officers.national_admin)
     ids = shown(client)
     assert set(ids) >= {e.pk for e in events.values()}
-    ats = list(AuditEvent.objects.filter(pk__in=ids).order_by("-at", "-id")
-               .values_list("pk", flat=True))
+    ats = list(
+        AuditEvent.objects.filter(pk__in=ids).order_by("-at", "-id").values_list("pk", flat=True)
+    )
     assert ids == ats
 
 
@@ -96,11 +102,10 @@ def test_filter_by_action_and_dates(
     assert shown(client, "?action=unit.update") == [events["b"].pk, events["a"].pk]
     assert shown(client, "?date_from=01/07/2025&date_to=01/07/2025") == [events["a"].pk]
     assert shown(client, "?date_from=01/07/2025&date_to=02/07/2025") == [
-        events["b"].pk, events["a"].pk
+        events["b"].pk,
+        events["a"].pk,
     ]
-    assert shown(client, "?action=auth.login_failed&date_to=30/06/2025") == [
-        events["none"].pk
-    ]
+    assert shown(client, "?action=auth.login_failed&date_to=30/06/2025") == [events["none"].pk]
     r = client.get(URL + "?date_from=2025-07-01")
     assert "“Từ ngày” phải có dạng dd/mm/yyyy" in r.content.decode()
     assert list(r.context["page"].object_list) == []
@@ -110,8 +115,7 @@ def test_filter_by_action_and_dates(
 
 def test_pagination(client: Client, officers: Officers, tree: Tree) -> None:
     for i in range(60):
-        audit_record(action="unit.update", actor=officers.a_admin, unit=tree.a_g1,
-                     target=f"so-{i}")
+        audit_record(action="unit.update", actor=officers.a_admin, unit=tree.a_g1, target=f"so-{i}")
     login(client, officers.a_admin)
     first = client.get(URL + "?action=unit.update")
     assert [e.target for e in first.context["page"].object_list][:2] == ["so-59", "so-58"]
@@ -147,6 +151,10 @@ def test_admin_shows_events_read_only(client: Client, events: dict[str, AuditEve
     assert client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.action == "unit.update"
-    for model in ("accounts/user", "accounts/membership", "accounts/apitoken",
-                  "accounts/loginfailure"):
+    for model in (
+        "accounts/user",
+        "accounts/membership",
+        "accounts/apitoken",
+        "accounts/loginfailure",
+    ):
         assert client.get(f"/quan-tri/{model}/").status_code == 200, model

@@ -23,10 +23,8 @@ LOGOUT = "/tai-khoan/dang-xuat/"
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
-def post_login(client: Client, username: str, password: str, ip: str = "127.0.0.1",
-               **extra: str):
-    return client.post(LOGIN, {"username": username, "password": password, **extra},
-                       REMOTE_ADDR=ip)
+def post_login(client: Client, username: str, password: str, ip: str = "127.0.0.1", **extra: str):
+    return client.post(LOGIN, {"username": username, "password": password, **extra}, REMOTE_ADDR=ip)
 
 
 def code_for(device: TOTPDevice, offset: int = 0) -> str:
@@ -57,7 +55,8 @@ def test_wrong_password_and_unknown_user_look_the_same(client: Client, officers:
     assert BAD_CREDENTIALS in r2.content.decode()
     assert logged_in_as(client) is None
     assert sorted(LoginFailure.objects.values_list("username", flat=True)) == [
-        "khong_ton_tai", "xem_a"
+        "khong_ton_tai",
+        "xem_a",
     ]
     failed = AuditEvent.objects.filter(action="auth.login_failed").order_by("id")
     assert [e.data["username"] for e in failed] == ["xem_a", "khong_ton_tai"]
@@ -76,14 +75,16 @@ def test_lockout_by_username_then_window_passes(client: Client, officers: Office
     r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
     assert r.status_code == 429
     minutes = settings.LANTOA_LOGIN_WINDOW_SECONDS // 60
-    assert (f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
-            in r.content.decode())
+    assert (
+        f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút." in r.content.decode()
+    )
     assert logged_in_as(client) is None
     # Refused attempts are not counted again, and the lock is audited once.
     assert LoginFailure.objects.count() == limit
     assert actions() == ["auth.login_failed"] * limit + ["auth.locked"]
     assert AuditEvent.objects.get(action="auth.locked").data == {
-        "username": "xem_a", "scope": ["username"]
+        "username": "xem_a",
+        "scope": ["username"],
     }
     # Case variants of the username do not escape the lock.
     assert post_login(client, "XEM_A", PASSWORD, ip="10.9.9.9").status_code == 429
@@ -225,7 +226,7 @@ def test_first_login_enrols_an_authenticator(client: Client, officers: Officers)
     device = TOTPDevice.objects.get(user=officers.a_propaganda)
     assert device.confirmed is False
     secret = base64.b32encode(device.bin_key).decode()
-    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in body
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in body
     # A reload shows the same secret rather than a new device.
     assert client.get(OTP).status_code == 200
     assert TOTPDevice.objects.filter(user=officers.a_propaganda).count() == 1
@@ -240,9 +241,7 @@ def test_first_login_enrols_an_authenticator(client: Client, officers: Officers)
     assert r.status_code == 302 and r["Location"] == "/"
     device.refresh_from_db()
     assert device.confirmed is True
-    assert actions() == [
-        "auth.login", "auth.otp_failed", "auth.otp_enrolled", "auth.otp_verified"
-    ]
+    assert actions() == ["auth.login", "auth.otp_failed", "auth.otp_enrolled", "auth.otp_verified"]
     # Past two-factor: the audit screen now answers on permission (403), not with the OTP page.
     assert client.get("/nhat-ky/").status_code == 403
 
@@ -307,8 +306,9 @@ def test_admin_refuses_superuser_without_otp(client: Client, superuser: User) ->
     assert r.status_code == 302 and r["Location"].startswith(LOGIN)
 
 
-def test_admin_opens_for_verified_superuser_only(client: Client, superuser: User,
-                                                 officers: Officers) -> None:
+def test_admin_opens_for_verified_superuser_only(
+    client: Client, superuser: User, officers: Officers
+) -> None:
     login(client, superuser)
     assert client.get("/quan-tri/").status_code == 200
     staff = officers.national_admin

@@ -50,28 +50,35 @@ def covered(tree: Tree) -> Extra:
     P-B:   B-G1 (2.500; nothing)
     """
     g = UnitKind.GRASSROOTS
-    a_g4 = unit_create(code="A-G4", name="CĐCS Công ty Gỗ Tân Phú", kind=g, parent=tree.a_kcn,
-                       member_count=1500)
-    a_g5 = unit_create(code="A-G5", name="CĐCS Bệnh viện Mỹ Bình", kind=g, parent=tree.a_xa,
-                       member_count=1000)
-    a_g6 = unit_create(code="A-G6", name="CĐCS Công ty Thủy sản Vĩnh Hoàn", kind=g,
-                       parent=tree.a_kcn, member_count=3000)
+    a_g4 = unit_create(
+        code="A-G4", name="CĐCS Công ty Gỗ Tân Phú", kind=g, parent=tree.a_kcn, member_count=1500
+    )
+    a_g5 = unit_create(
+        code="A-G5", name="CĐCS Bệnh viện Mỹ Bình", kind=g, parent=tree.a_xa, member_count=1000
+    )
+    a_g6 = unit_create(
+        code="A-G6",
+        name="CĐCS Công ty Thủy sản Vĩnh Hoàn",
+        kind=g,
+        parent=tree.a_kcn,
+        member_count=3000,
+    )
     channel_create(unit=tree.a_g1, kind=ZALO, name="Zalo G1", identifier="g1")
     channel_create(unit=tree.a_g1, kind=FB, name="FB G1", url="https://facebook.com/g1")
     channel_create(unit=tree.a_g2, kind=FB, name="FB G2", url="https://facebook.com/g2")
-    channel_create(unit=tree.a_g3, kind=ZALO, name="Zalo G3", identifier="g3",
-                   status=ChannelStatus.CLOSED)
-    channel_create(unit=a_g5, kind=FB, name="FB G5", url="https://facebook.com/g5",
-                   status=ChannelStatus.PAUSED)
+    channel_create(
+        unit=tree.a_g3, kind=ZALO, name="Zalo G3", identifier="g3", status=ChannelStatus.CLOSED
+    )
+    channel_create(
+        unit=a_g5, kind=FB, name="FB G5", url="https://facebook.com/g5", status=ChannelStatus.PAUSED
+    )
     channel_create(unit=a_g4, kind=ZALO, name="Zalo G4", identifier="g4")
     # Channels of upper-level units and other kinds are not grassroots coverage.
     channel_create(unit=tree.a_kcn, kind=FB, name="FB KCN", url="https://facebook.com/kcn")
     channel_create(unit=tree.a_g3, kind=ChannelKind.ZALO_OA, name="OA G3", identifier="oa")
-    communicator_create(unit=tree.a_g1, full_name="Trần Thị Hoa",
-                        role="communicator", trained=True)
+    communicator_create(unit=tree.a_g1, full_name="Trần Thị Hoa", role="communicator", trained=True)
     communicator_create(unit=a_g5, full_name="Lê Văn Nam", role="communicator")
-    communicator_create(unit=a_g6,
-                        full_name="Người đã nghỉ", role="communicator", trained=True)
+    communicator_create(unit=a_g6, full_name="Người đã nghỉ", role="communicator", trained=True)
     # ... who is no longer active, so A-G6 has no trained communicator.
     a_g6.communicators.update(active=False)
     unit_merge(source=a_g4, target=tree.a_g2)
@@ -79,9 +86,17 @@ def covered(tree: Tree) -> Extra:
 
 
 def _numbers(s: CoverageSummary) -> tuple[int, ...]:
-    return (s.grassroots_total, s.with_zalo_group, s.with_facebook_page, s.with_both,
-            s.with_either, s.with_neither, s.big_total, s.big_with_either,
-            s.big_with_trained_communicator)
+    return (
+        s.grassroots_total,
+        s.with_zalo_group,
+        s.with_facebook_page,
+        s.with_both,
+        s.with_either,
+        s.with_neither,
+        s.big_total,
+        s.big_with_either,
+        s.big_with_trained_communicator,
+    )
 
 
 def test_province_summary_exact(tree: Tree, covered: Extra) -> None:
@@ -132,25 +147,40 @@ def test_channels_of_filters(tree: Tree, covered: Extra) -> None:
     assert channels_of(tree.pa, subtree=True).count() == 8
     active_zalo = channels_of(tree.pa, subtree=True, kinds=[ZALO], status=ChannelStatus.ACTIVE)
     assert active_zalo.count() == 2
-    assert channels_of(tree.pa, subtree=True, status=[ChannelStatus.PAUSED,
-                                                      ChannelStatus.CLOSED]).count() == 2
+    assert (
+        channels_of(
+            tree.pa, subtree=True, status=[ChannelStatus.PAUSED, ChannelStatus.CLOSED]
+        ).count()
+        == 2
+    )
 
 
 def _grow(parent: Unit, n: int, tag: str) -> None:
     for i in range(n):
-        zone = unit_create(code=f"{tag}-Z{i}", name=f"KCN {tag} {i}",
-                           kind=UnitKind.INDUSTRIAL_ZONE, parent=parent)
+        zone = unit_create(
+            code=f"{tag}-Z{i}", name=f"KCN {tag} {i}", kind=UnitKind.INDUSTRIAL_ZONE, parent=parent
+        )
         for j in range(3):
-            g = unit_create(code=f"{tag}-Z{i}-G{j}", name=f"CĐCS {tag} {i} {j}",
-                            kind=UnitKind.GRASSROOTS, parent=zone, member_count=500 * j)
+            g = unit_create(
+                code=f"{tag}-Z{i}-G{j}",
+                name=f"CĐCS {tag} {i} {j}",
+                kind=UnitKind.GRASSROOTS,
+                parent=zone,
+                member_count=500 * j,
+            )
             if j:
-                channel_create(unit=g, kind=ZALO if j == 1 else FB, name="k",
-                               identifier=f"{tag}{i}{j}", url="" if j == 1 else
-                               f"https://facebook.com/{tag}{i}{j}")
+                channel_create(
+                    unit=g,
+                    kind=ZALO if j == 1 else FB,
+                    name="k",
+                    identifier=f"{tag}{i}{j}",
+                    url="" if j == 1 else f"https://facebook.com/{tag}{i}{j}",
+                )
 
 
-def test_query_count_constant_as_tree_grows(tree: Tree,
-                                            django_assert_max_num_queries: object) -> None:
+def test_query_count_constant_as_tree_grows(
+    tree: Tree, django_assert_max_num_queries: object
+) -> None:
     _grow(tree.pa, 2, "S")
     with CaptureQueriesContext(connection) as small:
         small_rows = coverage_by_child(tree.pa)
@@ -184,8 +214,9 @@ def test_coverage_page(client: Client, officers: Officers, tree: Tree, covered: 
     assert 'style="width: 40.0%"' in body
 
 
-def test_coverage_csv_export_audited(client: Client, officers: Officers, tree: Tree,
-                                     covered: Extra) -> None:
+def test_coverage_csv_export_audited(
+    client: Client, officers: Officers, tree: Tree, covered: Extra
+) -> None:
     login(client, officers.a_propaganda)
     resp = client.get(reverse("channels:coverage_csv", kwargs={"code": "P-A"}))
     assert resp.status_code == 200 and resp["Content-Type"].startswith("text/csv")
@@ -194,30 +225,38 @@ def test_coverage_csv_export_audited(client: Client, officers: Officers, tree: T
     assert rows[0][0] == "Mã đơn vị"
     assert [(r[0], r[3]) for r in rows[1:]] == [("A-G6", "3000"), ("A-G5", "1000")]
     event = AuditEvent.objects.get(action="coverage.export")
-    assert (event.actor_id, event.unit_id, event.data) == (officers.a_propaganda.pk,
-                                                           tree.pa.pk, {"rows": 2})
+    assert (event.actor_id, event.unit_id, event.data) == (
+        officers.a_propaganda.pk,
+        tree.pa.pk,
+        {"rows": 2},
+    )
 
 
 def test_coverage_access(client: Client, officers: Officers, tree: Tree, covered: Extra) -> None:
     login(client, officers.a_admin)
     assert client.get(reverse("channels:coverage", kwargs={"code": "P-B"})).status_code == 404
-    assert client.get(reverse("channels:coverage_csv",
-                              kwargs={"code": "P-B"})).status_code == 404
+    assert client.get(reverse("channels:coverage_csv", kwargs={"code": "P-B"})).status_code == 404
     # A communicator sees coverage but may not export data.
     login(client, officers.a_communicator)
     assert client.get(reverse("channels:coverage", kwargs={"code": "A-KCN"})).status_code == 200
-    assert client.get(reverse("channels:coverage_csv",
-                              kwargs={"code": "A-KCN"})).status_code == 403
+    assert client.get(reverse("channels:coverage_csv", kwargs={"code": "A-KCN"})).status_code == 403
     assert not AuditEvent.objects.filter(action="coverage.export").exists()
 
 
 def test_unit_page_partials_render(tree: Tree, covered: Extra) -> None:
     from django.template.loader import render_to_string
 
-    html = render_to_string("channels/_coverage.html", {
-        "unit": tree.pa, "coverage": coverage_summary(tree.pa),
-        "coverage_children": coverage_by_child(tree.pa)})
+    html = render_to_string(
+        "channels/_coverage.html",
+        {
+            "unit": tree.pa,
+            "coverage": coverage_summary(tree.pa),
+            "coverage_children": coverage_by_child(tree.pa),
+        },
+    )
     assert "20,0%" in html and "2 CĐCS lớn chưa có nhóm Zalo lẫn fanpage" in html
-    html = render_to_string("channels/_unit_channels.html", {
-        "unit": tree.a_g1, "channels": list(channels_of(tree.a_g1)), "can_manage": True})
+    html = render_to_string(
+        "channels/_unit_channels.html",
+        {"unit": tree.a_g1, "channels": list(channels_of(tree.a_g1)), "can_manage": True},
+    )
     assert "Zalo G1" in html and reverse("channels:create", kwargs={"code": "A-G1"}) in html

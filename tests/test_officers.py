@@ -22,7 +22,8 @@ def detail(user: User) -> str:
 def audit_actions() -> list[str]:
     # Logins done by the test fixtures are audited too; only officer events matter here.
     return list(
-        AuditEvent.objects.filter(action__startswith="officer.").order_by("id")
+        AuditEvent.objects.filter(action__startswith="officer.")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 
@@ -65,28 +66,36 @@ def test_other_province_gets_404(client: Client, officers: Officers) -> None:
     assert audit_actions() == []
 
 
-def test_create_officer_shows_password_once(client: Client, officers: Officers,
-                                            tree: Tree) -> None:
+def test_create_officer_shows_password_once(client: Client, officers: Officers, tree: Tree) -> None:
     login(client, officers.a_admin)
     form = client.get(CREATE).content.decode()
     assert 'value="A-G2"' in form
     assert "B-G1" not in form and 'value="VN"' not in form
 
-    r = client.post(CREATE, {"username": "moi_a", "full_name": "Nguyễn Thị Mới",
-                             "unit": "A-G2", "role": Role.COMMUNICATOR})
+    r = client.post(
+        CREATE,
+        {
+            "username": "moi_a",
+            "full_name": "Nguyễn Thị Mới",
+            "unit": "A-G2",
+            "role": Role.COMMUNICATOR,
+        },
+    )
     assert r.status_code == 200
     user = User.objects.get(username="moi_a")
     password = r.context["password"]
     assert password in r.content.decode()
     assert user.check_password(password)
     assert user.full_name == "Nguyễn Thị Mới"
-    assert list(user.memberships.values_list("unit__code", "role")) == [
-        ("A-G2", Role.COMMUNICATOR)
-    ]
+    assert list(user.memberships.values_list("unit__code", "role")) == [("A-G2", Role.COMMUNICATOR)]
     event = AuditEvent.objects.get(action="officer.create")
     assert (event.actor, event.unit, event.target) == (officers.a_admin, tree.a_g2, "moi_a")
-    assert event.data == {"subject_id": user.pk, "username": "moi_a",
-                          "role": Role.COMMUNICATOR, "unit": "A-G2"}
+    assert event.data == {
+        "subject_id": user.pk,
+        "username": "moi_a",
+        "role": Role.COMMUNICATOR,
+        "unit": "A-G2",
+    }
     assert password not in str(event.data)
     # The password works on the login page, and is not shown on the officer's page.
     assert password not in client.get(detail(user)).content.decode()
@@ -98,12 +107,15 @@ def test_create_rejects_unit_outside_subtree_and_duplicates(
     client: Client, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
-    r = client.post(CREATE, {"username": "moi_b", "full_name": "Trần Văn B",
-                             "unit": "B-G1", "role": Role.VIEWER})
+    r = client.post(
+        CREATE,
+        {"username": "moi_b", "full_name": "Trần Văn B", "unit": "B-G1", "role": Role.VIEWER},
+    )
     assert r.status_code == 200
     assert "Không có đơn vị mã này trong phạm vi bạn quản lý." in r.content.decode()
-    r = client.post(CREATE, {"username": "XEM_A", "full_name": "Trùng tên",
-                             "unit": "A-G1", "role": Role.VIEWER})
+    r = client.post(
+        CREATE, {"username": "XEM_A", "full_name": "Trùng tên", "unit": "A-G1", "role": Role.VIEWER}
+    )
     assert "Tên đăng nhập “XEM_A” đã được dùng." in r.content.decode()
     r = client.post(CREATE, {"username": "", "full_name": "", "unit": "A-G1", "role": ""})
     body = r.content.decode()
@@ -112,8 +124,7 @@ def test_create_rejects_unit_outside_subtree_and_duplicates(
     assert audit_actions() == []
 
 
-def test_add_and_remove_role_are_audited(client: Client, officers: Officers,
-                                         tree: Tree) -> None:
+def test_add_and_remove_role_are_audited(client: Client, officers: Officers, tree: Tree) -> None:
     target = officers.a_viewer
     login(client, officers.a_admin)
     r = client.post(f"{detail(target)}vai-tro/", {"unit": "A-XA", "role": Role.BRIEFER})
@@ -134,9 +145,9 @@ def test_add_and_remove_role_are_audited(client: Client, officers: Officers,
     assert r.status_code == 302
     assert not Membership.objects.filter(pk=added.pk).exists()
     assert audit_actions() == ["officer.role_add", "officer.role_remove"]
-    add_event, remove_event = AuditEvent.objects.filter(
-        action__startswith="officer."
-    ).order_by("id")
+    add_event, remove_event = AuditEvent.objects.filter(action__startswith="officer.").order_by(
+        "id"
+    )
     assert add_event.unit == remove_event.unit == tree.a_xa
     assert add_event.data["role"] == remove_event.data["role"] == Role.BRIEFER
     assert add_event.data["subject_id"] == target.pk
@@ -144,20 +155,24 @@ def test_add_and_remove_role_are_audited(client: Client, officers: Officers,
 
 def test_service_refuses_grant_outside_subtree(officers: Officers, tree: Tree) -> None:
     with pytest.raises(PermissionDenied):
-        services.membership_add(user=officers.a_viewer, unit=tree.pb, role=Role.ADMIN,
-                                actor=officers.a_admin)
+        services.membership_add(
+            user=officers.a_viewer, unit=tree.pb, role=Role.ADMIN, actor=officers.a_admin
+        )
     with pytest.raises(PermissionDenied):
-        services.officer_create(username="x", full_name="X", actor=officers.a_admin,
-                                unit=tree.b_g1, role=Role.VIEWER)
+        services.officer_create(
+            username="x", full_name="X", actor=officers.a_admin, unit=tree.b_g1, role=Role.VIEWER
+        )
     with pytest.raises(PermissionDenied):
-        services.membership_remove(membership=officers.b_admin.memberships.get(),
-                                   actor=officers.a_admin)
+        services.membership_remove(
+            membership=officers.b_admin.memberships.get(), actor=officers.a_admin
+        )
     assert Membership.objects.filter(user=officers.a_viewer).count() == 1
     assert audit_actions() == []
 
 
-def test_nobody_removes_their_own_last_admin_role(client: Client, officers: Officers,
-                                                  tree: Tree) -> None:
+def test_nobody_removes_their_own_last_admin_role(
+    client: Client, officers: Officers, tree: Tree
+) -> None:
     me = officers.a_admin
     own = me.memberships.get()
     login(client, me)
@@ -183,8 +198,7 @@ def test_deactivate_officer(client: Client, officers: Officers) -> None:
     assert target.is_active is False
     assert token.revoked_at is not None
     assert audit_actions() == ["officer.deactivate"]
-    r = Client().post("/tai-khoan/dang-nhap/", {"username": target.username,
-                                                "password": PASSWORD})
+    r = Client().post("/tai-khoan/dang-nhap/", {"username": target.username, "password": PASSWORD})
     assert r.status_code == 200 and "không đúng" in r.content.decode()
     # Still listed for the admins who manage the unit, marked as stopped.
     assert "Đã ngừng" in client.get(LIST).content.decode()

@@ -25,22 +25,26 @@ from tests.conftest import Officers, Tree, login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("0912345678", "0912345678"),
-    ("0912 345 678", "0912345678"),
-    ("091.234.5678", "0912345678"),
-    ("+84 912 345 678", "0912345678"),
-    ("+84-912-345-678", "0912345678"),
-    ("84912345678", "0912345678"),
-    ("(+84) 386 123 456", "0386123456"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0912345678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("091.234.5678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("+84-912-345-678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("(+84) 386 123 456", "0386123456"),
+        ("", ""),
+    ],
+)
 def test_phone_normalised(raw: str, expected: str) -> None:
     assert normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["091234567", "09123456789", "1912345678", "0012345678",
-                                 "+1 912 345 678", "09123abc78"])
+@pytest.mark.parametrize(
+    "raw", ["091234567", "09123456789", "1912345678", "0012345678", "+1 912 345 678", "09123abc78"]
+)
 def test_phone_rejected(raw: str) -> None:
     with pytest.raises(ValidationError) as exc:
         normalise_phone(raw)
@@ -48,18 +52,32 @@ def test_phone_rejected(raw: str) -> None:
 
 
 def test_communicator_crud(tree: Tree, officers: Officers) -> None:
-    c = communicator_create(unit=tree.a_g1, full_name="  Nguyễn   Văn Đức ", role=RosterRole.BOTH,
-                            position="Phó Chủ tịch CĐCS", phone="+84 912 345 678",
-                            email="Duc@Example.VN", actor=officers.a_admin)
+    c = communicator_create(
+        unit=tree.a_g1,
+        full_name="  Nguyễn   Văn Đức ",
+        role=RosterRole.BOTH,
+        position="Phó Chủ tịch CĐCS",
+        phone="+84 912 345 678",
+        email="Duc@Example.VN",
+        actor=officers.a_admin,
+    )
     c.refresh_from_db()
     assert (c.full_name, c.phone, c.email, c.trained) == (
-        "Nguyễn Văn Đức", "0912345678", "duc@example.vn", False)
+        "Nguyễn Văn Đức",
+        "0912345678",
+        "duc@example.vn",
+        False,
+    )
     assert c.search_text == "nguyen van duc pho chu tich cdcs"
-    communicator_update(communicator=c, full_name="Nguyễn Văn Đạt", trained=True,
-                        actor=officers.a_admin)
+    communicator_update(
+        communicator=c, full_name="Nguyễn Văn Đạt", trained=True, actor=officers.a_admin
+    )
     c.refresh_from_db()
     assert (c.full_name, c.trained, c.search_text) == (
-        "Nguyễn Văn Đạt", True, "nguyen van dat pho chu tich cdcs")
+        "Nguyễn Văn Đạt",
+        True,
+        "nguyen van dat pho chu tich cdcs",
+    )
     assert AuditEvent.objects.filter(action__startswith="roster.").count() == 2
     communicator_delete(communicator=c, actor=officers.a_admin)
     assert not Communicator.objects.exists()
@@ -68,13 +86,15 @@ def test_communicator_crud(tree: Tree, officers: Officers) -> None:
 
 def test_communicator_validation_names_fields_and_changes_nothing(tree: Tree) -> None:
     with pytest.raises(ValidationError) as exc:
-        communicator_create(unit=tree.a_g1, full_name=" ", role="boss", phone="123",
-                            email="not-an-email")
+        communicator_create(
+            unit=tree.a_g1, full_name=" ", role="boss", phone="123", email="not-an-email"
+        )
     assert set(exc.value.message_dict) == {"full_name", "role", "phone", "email"}
     assert exc.value.message_dict["full_name"] == ["Vui lòng nhập họ và tên."]
     assert not Communicator.objects.exists()
-    c = communicator_create(unit=tree.a_g1, full_name="Lê Thị Mai", role=RosterRole.BRIEFER,
-                            phone="0987654321")
+    c = communicator_create(
+        unit=tree.a_g1, full_name="Lê Thị Mai", role=RosterRole.BRIEFER, phone="0987654321"
+    )
     with pytest.raises(ValidationError):
         communicator_update(communicator=c, phone="12")
     assert c.phone == "0987654321"
@@ -85,12 +105,17 @@ def test_communicator_validation_names_fields_and_changes_nothing(tree: Tree) ->
 def test_training_attendance_marks_trained(tree: Tree, officers: Officers) -> None:
     a = communicator_create(unit=tree.a_g1, full_name="Phạm Văn An", role=RosterRole.COMMUNICATOR)
     b = communicator_create(unit=tree.a_g3, full_name="Hồ Thị Bình", role=RosterRole.BRIEFER)
-    outsider = communicator_create(unit=tree.b_g1, full_name="Đinh Công Cường",
-                                   role=RosterRole.COMMUNICATOR)
-    t = training_create(organizer=tree.pa, title="Tập huấn kỹ năng truyền thông số",
-                        held_on=dt.date(2025, 4, 10), hours=8, actor=officers.a_admin)
-    assert training_record_attendance(training=t, communicators=[a, b],
-                                      actor=officers.a_admin) == 2
+    outsider = communicator_create(
+        unit=tree.b_g1, full_name="Đinh Công Cường", role=RosterRole.COMMUNICATOR
+    )
+    t = training_create(
+        organizer=tree.pa,
+        title="Tập huấn kỹ năng truyền thông số",
+        held_on=dt.date(2025, 4, 10),
+        hours=8,
+        actor=officers.a_admin,
+    )
+    assert training_record_attendance(training=t, communicators=[a, b], actor=officers.a_admin) == 2
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.trained and b.trained
@@ -117,18 +142,25 @@ def test_training_validation(tree: Tree) -> None:
 
 
 def test_search_ignores_diacritics_and_filters(tree: Tree) -> None:
-    communicator_create(unit=tree.a_g1, full_name="Nguyễn Văn Đức", role=RosterRole.COMMUNICATOR,
-                        trained=True)
+    communicator_create(
+        unit=tree.a_g1, full_name="Nguyễn Văn Đức", role=RosterRole.COMMUNICATOR, trained=True
+    )
     communicator_create(unit=tree.a_g2, full_name="Nguyễn Thị Hương", role=RosterRole.BRIEFER)
     communicator_create(unit=tree.b_g1, full_name="Nguyễn Văn Dũng", role=RosterRole.BRIEFER)
     sub = communicators_of(tree.pa, subtree=True, query="nguyen")
     assert [c.full_name for c in sub] == ["Nguyễn Thị Hương", "Nguyễn Văn Đức"]
     assert [c.full_name for c in communicators_of(tree.pa, subtree=True, query="DUC")] == [
-        "Nguyễn Văn Đức"]
-    assert [c.full_name for c in communicators_of(tree.vn, subtree=True, query="văn nguyễn",
-                                                  role=RosterRole.BRIEFER)] == ["Nguyễn Văn Dũng"]
+        "Nguyễn Văn Đức"
+    ]
+    assert [
+        c.full_name
+        for c in communicators_of(
+            tree.vn, subtree=True, query="văn nguyễn", role=RosterRole.BRIEFER
+        )
+    ] == ["Nguyễn Văn Dũng"]
     assert [c.full_name for c in communicators_of(tree.pa, subtree=True, trained=False)] == [
-        "Nguyễn Thị Hương"]
+        "Nguyễn Thị Hương"
+    ]
     assert communicators_of(tree.pa).count() == 0
 
 
@@ -138,106 +170,150 @@ def test_search_ignores_diacritics_and_filters(tree: Tree) -> None:
 @pytest.fixture
 def people(tree: Tree) -> dict[str, Communicator]:
     return {
-        "a": communicator_create(unit=tree.a_g1, full_name="Nguyễn Văn Đức",
-                                 role=RosterRole.COMMUNICATOR),
-        "b": communicator_create(unit=tree.b_g1, full_name="Trần Văn Bảo",
-                                 role=RosterRole.BRIEFER),
+        "a": communicator_create(
+            unit=tree.a_g1, full_name="Nguyễn Văn Đức", role=RosterRole.COMMUNICATOR
+        ),
+        "b": communicator_create(unit=tree.b_g1, full_name="Trần Văn Bảo", role=RosterRole.BRIEFER),
     }
 
 
-def test_province_a_gets_404_on_province_b(client: Client, officers: Officers, tree: Tree,
-                                           people: dict[str, Communicator]) -> None:
+def test_province_a_gets_404_on_province_b(
+    client: Client, officers: Officers, tree: Tree, people: dict[str, Communicator]
+) -> None:
     b_training = training_create(organizer=tree.pb, title="Lớp B", held_on=dt.date(2025, 1, 1))
     login(client, officers.a_admin)
-    for url in [reverse("roster:unit", kwargs={"code": "P-B"}),
-                reverse("roster:create", kwargs={"code": "B-G1"}),
-                reverse("roster:trainings", kwargs={"code": "P-B"}),
-                reverse("roster:training_create", kwargs={"code": "P-B"}),
-                reverse("roster:edit", kwargs={"pk": people["b"].pk}),
-                reverse("roster:delete", kwargs={"pk": people["b"].pk}),
-                reverse("roster:training", kwargs={"pk": b_training.pk})]:
+    for url in [
+        reverse("roster:unit", kwargs={"code": "P-B"}),
+        reverse("roster:create", kwargs={"code": "B-G1"}),
+        reverse("roster:trainings", kwargs={"code": "P-B"}),
+        reverse("roster:training_create", kwargs={"code": "P-B"}),
+        reverse("roster:edit", kwargs={"pk": people["b"].pk}),
+        reverse("roster:delete", kwargs={"pk": people["b"].pk}),
+        reverse("roster:training", kwargs={"pk": b_training.pk}),
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("roster:delete", kwargs={"pk": people["b"].pk})).status_code == 404
-    assert client.post(reverse("roster:attendance", kwargs={"pk": b_training.pk}),
-                       {"communicators": [people["b"].pk]}).status_code == 404
+    assert (
+        client.post(
+            reverse("roster:attendance", kwargs={"pk": b_training.pk}),
+            {"communicators": [people["b"].pk]},
+        ).status_code
+        == 404
+    )
     assert Communicator.objects.filter(pk=people["b"].pk).exists()
     assert not TrainingAttendance.objects.exists()
 
 
-def test_viewer_and_communicator_cannot_write_roster(client: Client, officers: Officers,
-                                                     tree: Tree,
-                                                     people: dict[str, Communicator]) -> None:
+def test_viewer_and_communicator_cannot_write_roster(
+    client: Client, officers: Officers, tree: Tree, people: dict[str, Communicator]
+) -> None:
     for user in (officers.a_viewer, officers.a_communicator):
         login(client, user)
         assert client.get(reverse("roster:unit", kwargs={"code": "A-G1"})).status_code == 200
-        for url in [reverse("roster:create", kwargs={"code": "A-G1"}),
-                    reverse("roster:edit", kwargs={"pk": people["a"].pk}),
-                    reverse("roster:delete", kwargs={"pk": people["a"].pk}),
-                    reverse("roster:training_create", kwargs={"code": "A-G1"})]:
+        for url in [
+            reverse("roster:create", kwargs={"code": "A-G1"}),
+            reverse("roster:edit", kwargs={"pk": people["a"].pk}),
+            reverse("roster:delete", kwargs={"pk": people["a"].pk}),
+            reverse("roster:training_create", kwargs={"code": "A-G1"}),
+        ]:
             assert client.get(url).status_code == 403, (user, url)
             assert client.post(url, {"full_name": "X", "role": "briefer"}).status_code == 403
     assert Communicator.objects.count() == 2
 
 
-def test_roster_screens_crud_and_search(client: Client, officers: Officers, tree: Tree,
-                                        people: dict[str, Communicator]) -> None:
+def test_roster_screens_crud_and_search(
+    client: Client, officers: Officers, tree: Tree, people: dict[str, Communicator]
+) -> None:
     login(client, officers.a_propaganda)
-    resp = client.post(reverse("roster:create", kwargs={"code": "A-G2"}), {
-        "full_name": "Lý Thị Đào", "role": "briefer", "position": "Chủ tịch",
-        "phone": "+84 386 123 456", "email": "", "trained": ""})
+    resp = client.post(
+        reverse("roster:create", kwargs={"code": "A-G2"}),
+        {
+            "full_name": "Lý Thị Đào",
+            "role": "briefer",
+            "position": "Chủ tịch",
+            "phone": "+84 386 123 456",
+            "email": "",
+            "trained": "",
+        },
+    )
     assert resp.status_code == 302
     dao = Communicator.objects.get(full_name="Lý Thị Đào")
     assert (dao.unit_id, dao.phone, dao.trained) == (tree.a_g2.pk, "0386123456", False)
-    bad = client.post(reverse("roster:create", kwargs={"code": "A-G2"}), {
-        "full_name": "Ai Đó", "role": "briefer", "phone": "12345"})
+    bad = client.post(
+        reverse("roster:create", kwargs={"code": "A-G2"}),
+        {"full_name": "Ai Đó", "role": "briefer", "phone": "12345"},
+    )
     assert bad.status_code == 200 and "Số điện thoại “12345” không hợp lệ" in bad.content.decode()
     assert not Communicator.objects.filter(full_name="Ai Đó").exists()
-    resp = client.post(reverse("roster:edit", kwargs={"pk": dao.pk}), {
-        "full_name": "Lý Thị Đào", "role": "both", "phone": "0386123456", "trained": "on",
-        "active": "on"})
+    resp = client.post(
+        reverse("roster:edit", kwargs={"pk": dao.pk}),
+        {
+            "full_name": "Lý Thị Đào",
+            "role": "both",
+            "phone": "0386123456",
+            "trained": "on",
+            "active": "on",
+        },
+    )
     assert resp.status_code == 302
     dao.refresh_from_db()
     assert (dao.role, dao.trained, dao.active) == ("both", True, True)
-    listing = client.get(reverse("roster:unit", kwargs={"code": "P-A"}),
-                         {"cay": "1", "q": "dao", "tap_huan": "1"})
+    listing = client.get(
+        reverse("roster:unit", kwargs={"code": "P-A"}), {"cay": "1", "q": "dao", "tap_huan": "1"}
+    )
     assert [c.full_name for c in listing.context["communicators"]] == ["Lý Thị Đào"]
     listing = client.get(reverse("roster:unit", kwargs={"code": "P-A"}), {"cay": "1"})
     assert {c.full_name for c in listing.context["communicators"]} == {
-        "Lý Thị Đào", "Nguyễn Văn Đức"}
+        "Lý Thị Đào",
+        "Nguyễn Văn Đức",
+    }
     assert client.post(reverse("roster:delete", kwargs={"pk": dao.pk})).status_code == 302
     assert not Communicator.objects.filter(pk=dao.pk).exists()
 
 
-def test_training_screens(client: Client, officers: Officers, tree: Tree,
-                          people: dict[str, Communicator]) -> None:
+def test_training_screens(
+    client: Client, officers: Officers, tree: Tree, people: dict[str, Communicator]
+) -> None:
     login(client, officers.a_admin)
-    resp = client.post(reverse("roster:training_create", kwargs={"code": "P-A"}), {
-        "title": "Bồi dưỡng báo cáo viên quý II", "held_on": "12/04/2025", "hours": "4"})
+    resp = client.post(
+        reverse("roster:training_create", kwargs={"code": "P-A"}),
+        {"title": "Bồi dưỡng báo cáo viên quý II", "held_on": "12/04/2025", "hours": "4"},
+    )
     t = Training.objects.get()
     assert resp.status_code == 302 and (t.held_on, t.hours, t.organizer_id) == (
-        dt.date(2025, 4, 12), 4, tree.pa.pk)
+        dt.date(2025, 4, 12),
+        4,
+        tree.pa.pk,
+    )
     page = client.get(reverse("roster:training", kwargs={"pk": t.pk}))
     assert [c.pk for c in page.context["candidates"]] == [people["a"].pk]
     # An id from province B is refused and nothing is recorded.
-    resp = client.post(reverse("roster:attendance", kwargs={"pk": t.pk}),
-                       {"communicators": [people["a"].pk, people["b"].pk]})
+    resp = client.post(
+        reverse("roster:attendance", kwargs={"pk": t.pk}),
+        {"communicators": [people["a"].pk, people["b"].pk]},
+    )
     assert resp.status_code == 400 and "Trần Văn Bảo" in resp.content.decode()
     assert not TrainingAttendance.objects.exists()
-    resp = client.post(reverse("roster:attendance", kwargs={"pk": t.pk}),
-                       {"communicators": [people["a"].pk]})
+    resp = client.post(
+        reverse("roster:attendance", kwargs={"pk": t.pk}), {"communicators": [people["a"].pk]}
+    )
     assert resp.status_code == 302
     people["a"].refresh_from_db()
     assert people["a"].trained
     listing = client.get(reverse("roster:trainings", kwargs={"code": "P-A"}))
     assert [(x.title, x.attendee_count) for x in listing.context["trainings"]] == [
-        ("Bồi dưỡng báo cáo viên quý II", 1)]
+        ("Bồi dưỡng báo cáo viên quý II", 1)
+    ]
     assert "12/04/2025" in listing.content.decode()
 
 
 def test_unit_roster_partial_renders(tree: Tree, people: dict[str, Communicator]) -> None:
     from django.template.loader import render_to_string
 
-    html = render_to_string("roster/_unit_roster.html", {
-        "unit": tree.a_g1, "communicators": [people["a"]], "can_manage": False})
-    assert "Nguyễn Văn Đức" in html and reverse("roster:create", kwargs={"code": "A-G1"}) \
-        not in html
+    html = render_to_string(
+        "roster/_unit_roster.html",
+        {"unit": tree.a_g1, "communicators": [people["a"]], "can_manage": False},
+    )
+    assert (
+        "Nguyễn Văn Đức" in html and reverse("roster:create", kwargs={"code": "A-G1"}) not in html
+    )

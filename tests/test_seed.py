@@ -30,8 +30,15 @@ pytestmark = pytest.mark.django_db
 
 def digest() -> str:
     rows = Unit.objects.order_by("code").values_list(
-        "code", "name", "kind", "status", "member_count", "worker_count", "employer_name",
-        "address", "parent__code",
+        "code",
+        "name",
+        "kind",
+        "status",
+        "member_count",
+        "worker_count",
+        "employer_name",
+        "address",
+        "parent__code",
     )
     channels = Channel.objects.order_by("unit__code", "kind", "name", "url").values_list(
         "unit__code", "kind", "name", "url", "audience", "audience_on"
@@ -61,7 +68,8 @@ def test_provinces_csv_is_packaged() -> None:
     assert len({p.code for p in provinces}) == 34
     assert merged_into("Bắc Kạn") == "Thái Nguyên"
     assert {p.federation_name for p in provinces} >= {
-        "Liên đoàn Lao động thành phố Hà Nội", "Liên đoàn Lao động tỉnh Thái Nguyên",
+        "Liên đoàn Lao động thành phố Hà Nội",
+        "Liên đoàn Lao động tỉnh Thái Nguyên",
     }
 
 
@@ -102,8 +110,9 @@ def test_demo_shape_closure_merge_and_coverage() -> None:
     assert bk.parent_id == tn.pk and str(bk.ended_on) == "2025-07-01"
     event = UnitEvent.objects.get(unit=bk, kind=UnitEventKind.MERGED)
     assert event.successor_id == tn.pk
-    assert set(Unit.objects.filter(code__startswith="BK-", depth=2).values_list(
-        "parent__code", flat=True)) == {"TN"}
+    assert set(
+        Unit.objects.filter(code__startswith="BK-", depth=2).values_list("parent__code", flat=True)
+    ) == {"TN"}
     assert UnitEvent.objects.filter(kind=UnitEventKind.MOVED, new_parent=tn).count() == 3
     figures = subtree_figures(tn)
     assert figures.grassroots == grassroots.count()
@@ -118,8 +127,9 @@ def test_demo_shape_closure_merge_and_coverage() -> None:
         while node is not None:
             chain.append(node.pk)
             node = units.get(node.parent_id) if node.parent_id else None
-        links = dict(UnitClosure.objects.filter(descendant_id=pk).values_list(
-            "ancestor_id", "depth"))
+        links = dict(
+            UnitClosure.objects.filter(descendant_id=pk).values_list("ancestor_id", "depth")
+        )
         assert links == {a: d for d, a in enumerate(chain)}
         assert units[pk].depth == len(chain) - 1
 
@@ -128,15 +138,24 @@ def test_demo_shape_closure_merge_and_coverage() -> None:
     big = grassroots.filter(member_count__gte=1000)
     uncovered = big.exclude(pk__in=Unit.objects.filter(social).values("pk"))
     assert 1 <= uncovered.count() < big.count() // 3
-    zalo_share = grassroots.filter(channels__kind=ChannelKind.ZALO_GROUP).distinct().count() \
+    zalo_share = (
+        grassroots.filter(channels__kind=ChannelKind.ZALO_GROUP).distinct().count()
         / grassroots.count()
+    )
     assert 0.45 < zalo_share < 0.7
-    for kind in (ChannelKind.FACEBOOK_PAGE, ChannelKind.ZALO_OA, ChannelKind.WEBSITE,
-                 ChannelKind.YOUTUBE, ChannelKind.TIKTOK):
+    for kind in (
+        ChannelKind.FACEBOOK_PAGE,
+        ChannelKind.ZALO_OA,
+        ChannelKind.WEBSITE,
+        ChannelKind.YOUTUBE,
+        ChannelKind.TIKTOK,
+    ):
         assert Channel.objects.filter(unit=tn, kind=kind).count() == 1
-    assert set(Channel.objects.filter(unit=tn, kind=ChannelKind.PRESS_PARTNER)
-               .values_list("name", flat=True)) == {
-        "Báo Thái Nguyên", "Đài Phát thanh – Truyền hình Thái Nguyên"}
+    assert set(
+        Channel.objects.filter(unit=tn, kind=ChannelKind.PRESS_PARTNER).values_list(
+            "name", flat=True
+        )
+    ) == {"Báo Thái Nguyên", "Đài Phát thanh – Truyền hình Thái Nguyên"}
     page = Channel.objects.get(unit=tn, kind=ChannelKind.FACEBOOK_PAGE)
     stats = list(page.stats.order_by("recorded_on").values_list("recorded_on", "audience"))
     assert len(stats) >= 3 and stats[-1] == (page.audience_on, page.audience)
@@ -148,9 +167,14 @@ def test_demo_shape_closure_merge_and_coverage() -> None:
     assert trainings.count() == 3
     attended = set(TrainingAttendance.objects.values_list("communicator_id", flat=True))
     assert attended and attended == set(
-        Communicator.objects.filter(trained=True).values_list("pk", flat=True))
-    assert Communicator.objects.filter(unit__kind=UnitKind.GRASSROOTS,
-                                       unit__member_count__lt=300).count() == 0
+        Communicator.objects.filter(trained=True).values_list("pk", flat=True)
+    )
+    assert (
+        Communicator.objects.filter(
+            unit__kind=UnitKind.GRASSROOTS, unit__member_count__lt=300
+        ).count()
+        == 0
+    )
 
     with pytest.raises(CommandError, match="đã có"):
         call_command("seed", size="demo", stdout=io.StringIO())
@@ -163,4 +187,3 @@ def test_province_size() -> None:
     assert tn.children.count() == 40
     assert 3900 <= UnitClosure.objects.filter(ancestor=tn).count() <= 4100
     assert totals.units == Unit.objects.count() == 1 + 1 + 40 + 3960
-

@@ -114,8 +114,7 @@ def test_merged_unit_page_shows_successor_and_history(
 # --- switcher ----------------------------------------------------------------------------
 
 
-def test_switcher_lists_only_visible_units(client: Client, tree: Tree,
-                                           officers: Officers) -> None:
+def test_switcher_lists_only_visible_units(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
     response = client.get("/don-vi/chon-nhanh/", {"q": "cong doan co so"})
     assert response.status_code == 200
@@ -150,8 +149,9 @@ def test_switcher_marks_merged_units_and_lists_own_units(
     assert "Đơn vị của tôi" in empty.content.decode()
 
 
-def test_search_page_works_without_javascript(client: Client, tree: Tree,
-                                              officers: Officers) -> None:
+def test_search_page_works_without_javascript(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
     login(client, officers.a_communicator)
     response = client.get("/don-vi/tim-kiem/", {"q": "cong ty"})
     assert response.status_code == 200
@@ -166,16 +166,29 @@ def test_search_page_works_without_javascript(client: Client, tree: Tree,
 
 def test_edit_unit_fields(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    response = client.post("/don-vi/A-G1/sua/", {
-        "name": "CĐCS Công ty May Ánh Dương Mới", "short_name": "", "kind": "grassroots",
-        "member_count": "1250", "worker_count": "1400", "employer_name": "Công ty May",
-        "address": "", "industrial_zone": "", "sector": "Dệt may",
-    })
+    response = client.post(
+        "/don-vi/A-G1/sua/",
+        {
+            "name": "CĐCS Công ty May Ánh Dương Mới",
+            "short_name": "",
+            "kind": "grassroots",
+            "member_count": "1250",
+            "worker_count": "1400",
+            "employer_name": "Công ty May",
+            "address": "",
+            "industrial_zone": "",
+            "sector": "Dệt may",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/don-vi/A-G1/"
     unit = Unit.objects.get(code="A-G1")
     assert (unit.name, unit.member_count, unit.worker_count, unit.sector) == (
-        "CĐCS Công ty May Ánh Dương Mới", 1250, 1400, "Dệt may")
+        "CĐCS Công ty May Ánh Dương Mới",
+        1250,
+        1400,
+        "Dệt may",
+    )
     assert "moi" in unit.search_text
 
 
@@ -183,23 +196,36 @@ def test_edit_refused_by_service_shows_error_and_changes_nothing(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
-    response = client.post("/don-vi/A-KCN/sua/", {
-        "name": "Đổi tên", "kind": "grassroots", "member_count": "0", "worker_count": "0",
-    })
+    response = client.post(
+        "/don-vi/A-KCN/sua/",
+        {
+            "name": "Đổi tên",
+            "kind": "grassroots",
+            "member_count": "0",
+            "worker_count": "0",
+        },
+    )
     assert response.status_code == 200
     assert "không thể chuyển thành công đoàn cơ sở" in response.content.decode()
     unit = Unit.objects.get(code="A-KCN")
     assert (unit.kind, unit.name) == (
-        "industrial_zone", "Công đoàn các Khu công nghiệp tỉnh An Giang")
+        "industrial_zone",
+        "Công đoàn các Khu công nghiệp tỉnh An Giang",
+    )
 
 
-def test_viewer_gets_403_on_edit_and_outsider_404(client: Client, tree: Tree,
-                                                  officers: Officers) -> None:
+def test_viewer_gets_403_on_edit_and_outsider_404(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
     login(client, officers.a_viewer)
     assert client.get("/don-vi/A-G1/sua/").status_code == 403
-    assert client.post("/don-vi/A-G1/sua/", {"name": "X", "kind": "grassroots",
-                                             "member_count": "1", "worker_count": "1"}
-                       ).status_code == 403
+    assert (
+        client.post(
+            "/don-vi/A-G1/sua/",
+            {"name": "X", "kind": "grassroots", "member_count": "1", "worker_count": "1"},
+        ).status_code
+        == 403
+    )
     assert Unit.objects.get(code="A-G1").name == "Công đoàn cơ sở Công ty TNHH May Ánh Dương"
     login(client, officers.a_leader)  # sees A-G1 but may not manage it
     assert client.get("/don-vi/A-G1/chuyen/").status_code == 403
@@ -210,16 +236,21 @@ def test_viewer_gets_403_on_edit_and_outsider_404(client: Client, tree: Tree,
 
 def test_create_child_unit(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    data = {"code": "A-G4", "name": "CĐCS Bệnh viện Mỹ Bình", "kind": "grassroots",
-            "member_count": "85", "worker_count": "90"}
+    data = {
+        "code": "A-G4",
+        "name": "CĐCS Bệnh viện Mỹ Bình",
+        "kind": "grassroots",
+        "member_count": "85",
+        "worker_count": "90",
+    }
     response = client.post("/don-vi/A-XA/them/", data)
     assert response.status_code == 302
     assert response["Location"] == "/don-vi/A-G4/"
     unit = Unit.objects.get(code="A-G4")
     assert unit.parent_id == tree.a_xa.pk
-    assert set(UnitClosure.objects.filter(descendant=unit).values_list("ancestor__code",
-                                                                        flat=True)) == {
-        "A-G4", "A-XA", "P-A", "VN"}
+    assert set(
+        UnitClosure.objects.filter(descendant=unit).values_list("ancestor__code", flat=True)
+    ) == {"A-G4", "A-XA", "P-A", "VN"}
     assert AuditEvent.objects.filter(action="unit.create", target="A-G4").count() == 1
     # The same code again is refused on the code field.
     before = Unit.objects.count()
@@ -242,7 +273,11 @@ def test_move_unit_under_new_parent(client: Client, tree: Tree, officers: Office
     assert unit.parent_id == tree.a_kcn.pk
     event = UnitEvent.objects.get(unit=unit)
     assert (event.kind, event.occurred_on, event.old_parent_id, event.new_parent_id) == (
-        "moved", dt.date(2026, 1, 2), tree.a_xa.pk, tree.a_kcn.pk)
+        "moved",
+        dt.date(2026, 1, 2),
+        tree.a_xa.pk,
+        tree.a_kcn.pk,
+    )
     html = client.get("/don-vi/A-G3/").content.decode()
     assert "02/01/2026" in html
     assert "Chuyển từ Công đoàn phường Mỹ Bình sang Công đoàn các Khu công nghiệp" in html
@@ -264,7 +299,8 @@ def test_move_into_own_subtree_is_refused_with_message(
     # A parent outside what the officer manages is unknown to the form.
     response = client.post("/don-vi/A-G3/chuyen/", {"parent": "B-KCN"})
     assert response.context["form"].errors["parent"] == [
-        "Không tìm thấy đơn vị có mã “B-KCN” trong phạm vi bạn quản lý."]
+        "Không tìm thấy đơn vị có mã “B-KCN” trong phạm vi bạn quản lý."
+    ]
     assert Unit.objects.get(code="A-G3").parent_id == tree.a_xa.pk
 
 
@@ -278,19 +314,24 @@ def test_merge_unit(client: Client, tree: Tree, officers: Officers) -> None:
     assert "Điều gì sẽ xảy ra" in page.content.decode()
     # Its own subtree is never offered as the target; grassroots units neither.
     assert {u.code for u in page.context["candidates"]} == {"P-A", "A-KCN"}
-    response = client.post("/don-vi/A-XA/hop-nhat/", {"target": "A-KCN", "on": "15/03/2026",
-                                                      "confirm": "on"})
+    response = client.post(
+        "/don-vi/A-XA/hop-nhat/", {"target": "A-KCN", "on": "15/03/2026", "confirm": "on"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/don-vi/A-KCN/"
     source = Unit.objects.get(code="A-XA")
     assert (source.status, source.successor_id, source.ended_on) == (
-        UnitStatus.MERGED, tree.a_kcn.pk, dt.date(2026, 3, 15))
+        UnitStatus.MERGED,
+        tree.a_kcn.pk,
+        dt.date(2026, 3, 15),
+    )
     assert Unit.objects.get(code="A-G3").parent_id == tree.a_kcn.pk
     assert AuditEvent.objects.filter(action="unit.merge", target="A-XA").count() == 1
 
 
-def test_merge_needs_confirmation_and_valid_date(client: Client, tree: Tree,
-                                                 officers: Officers) -> None:
+def test_merge_needs_confirmation_and_valid_date(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
     login(client, officers.a_admin)
     response = client.post("/don-vi/A-XA/hop-nhat/", {"target": "A-KCN", "on": "31/02/2026"})
     assert response.status_code == 200
@@ -299,8 +340,9 @@ def test_merge_needs_confirmation_and_valid_date(client: Client, tree: Tree,
     assert errors["on"] == ["Ngày không hợp lệ, hãy nhập dd/mm/yyyy."]
     assert Unit.objects.get(code="A-XA").status == UnitStatus.ACTIVE
     # Merging into its own child is refused by the service, shown on the target field.
-    response = client.post("/don-vi/A-KCN/hop-nhat/", {"target": "A-G1", "on": "01/01/2026",
-                                                       "confirm": "on"})
+    response = client.post(
+        "/don-vi/A-KCN/hop-nhat/", {"target": "A-G1", "on": "01/01/2026", "confirm": "on"}
+    )
     assert response.status_code == 200
     assert "không thể hợp nhất vào nó" in response.context["form"].errors["target"][0]
     assert Unit.objects.get(code="A-KCN").status == UnitStatus.ACTIVE

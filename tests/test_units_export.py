@@ -18,8 +18,20 @@ from lantoa.units.services import unit_create, unit_merge
 from tests.conftest import Officers, Tree, login
 
 DATA = Path(__file__).parent / "data"
-FIELDS = ("code", "name", "short_name", "kind", "parent__code", "depth", "member_count",
-          "worker_count", "employer_name", "address", "industrial_zone", "sector")
+FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent__code",
+    "depth",
+    "member_count",
+    "worker_count",
+    "employer_name",
+    "address",
+    "industrial_zone",
+    "sector",
+)
 
 
 def snapshot() -> tuple[set[tuple], set[tuple[str, str, int]]]:
@@ -36,10 +48,12 @@ def empty_database() -> None:
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
-def test_export_then_import_into_empty_database_gives_same_tree(tree: Tree, tmp_path: Path,
-                                                                suffix: str) -> None:
-    Unit.objects.filter(pk=tree.a_g1.pk).update(address="Lô A1; KCN \"Mỹ Thới\"",
-                                               sector="Dệt may, da giày")
+def test_export_then_import_into_empty_database_gives_same_tree(
+    tree: Tree, tmp_path: Path, suffix: str
+) -> None:
+    Unit.objects.filter(pk=tree.a_g1.pk).update(
+        address='Lô A1; KCN "Mỹ Thới"', sector="Dệt may, da giày"
+    )
     before = snapshot()
     path = tmp_path / f"units.{suffix}"
     call_command("units", "export", str(path))
@@ -56,8 +70,7 @@ def test_csv_export_has_import_columns_and_subtree_only(tree: Tree, tmp_path: Pa
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại",
-                           "Mã đơn vị cấp trên"]
+    assert rows[0][:5] == ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại", "Mã đơn vị cấp trên"]
     assert [r[0] for r in rows[1:]] == ["A-KCN", "A-G1", "A-G2"]
     assert rows[2][3] == "Công đoàn cơ sở" and rows[2][4] == "A-KCN" and rows[2][5] == "1200"
 
@@ -70,8 +83,7 @@ def test_export_leaves_out_ended_units_unless_asked(tree: Tree, tmp_path: Path) 
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["A-KCN", "A-G1"]
     call_command("units", "export", str(path), "--root", "A-KCN", "--include-ended")
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
-        "A-KCN", "A-G1", "A-G2"]
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["A-KCN", "A-G1", "A-G2"]
 
 
 def test_export_refuses_unknown_extension_and_root(tree: Tree, tmp_path: Path) -> None:
@@ -81,8 +93,11 @@ def test_export_refuses_unknown_extension_and_root(tree: Tree, tmp_path: Path) -
         call_command("units", "export", str(tmp_path / "a.csv"), "--root", "NOPE")
 
 
-def test_export_screen_streams_the_visible_subtree(client, tree: Tree,  # type: ignore[no-untyped-def]
-                                                   officers: Officers) -> None:
+def test_export_screen_streams_the_visible_subtree(
+    client,
+    tree: Tree,  # type: ignore[no-untyped-def]
+    officers: Officers,
+) -> None:
     login(client, officers.a_leader)
     url = reverse("unitimport:export", kwargs={"code": "P-A"})
     response = client.get(url)
@@ -121,8 +136,9 @@ def test_export_needs_data_export(client, tree: Tree, officers: Officers) -> Non
 
 @pytest.fixture
 def provinces(db: None) -> dict[str, Unit]:
-    vn = unit_create(code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL,
-                     parent=None)
+    vn = unit_create(
+        code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL, parent=None
+    )
     made = {"VN": vn}
     for code, name, short in [
         ("TN", "Liên đoàn Lao động tỉnh Thái Nguyên", "LĐLĐ Thái Nguyên"),
@@ -131,13 +147,20 @@ def provinces(db: None) -> dict[str, Unit]:
         ("HCM", "Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ TP.HCM"),
         ("BRVT", "Liên đoàn Lao động tỉnh Bà Rịa-Vũng Tàu", ""),
     ]:
-        made[code] = unit_create(code=code, name=name, kind=UnitKind.PROVINCE, parent=vn,
-                                 short_name=short)
-    made["BK-XA"] = unit_create(code="BK-XA", name="Công đoàn phường Đức Xuân",
-                                kind=UnitKind.COMMUNE, parent=made["BK"])
-    made["BK-G1"] = unit_create(code="BK-G1", name="CĐCS Trường THPT Bắc Kạn",
-                                kind=UnitKind.GRASSROOTS, parent=made["BK-XA"],
-                                member_count=60, worker_count=64)
+        made[code] = unit_create(
+            code=code, name=name, kind=UnitKind.PROVINCE, parent=vn, short_name=short
+        )
+    made["BK-XA"] = unit_create(
+        code="BK-XA", name="Công đoàn phường Đức Xuân", kind=UnitKind.COMMUNE, parent=made["BK"]
+    )
+    made["BK-G1"] = unit_create(
+        code="BK-G1",
+        name="CĐCS Trường THPT Bắc Kạn",
+        kind=UnitKind.GRASSROOTS,
+        parent=made["BK-XA"],
+        member_count=60,
+        worker_count=64,
+    )
     return made
 
 
@@ -146,24 +169,33 @@ def test_merge_provinces_dry_run_changes_nothing(provinces: dict[str, Unit], cap
     call_command("units", "merge-provinces", str(DATA / "provinces_small.csv"), "--dry-run")
     out = capsys.readouterr().out
     assert "[Chạy thử] Hợp nhất Liên đoàn Lao động tỉnh Bắc Kạn (BK) vào" in out
-    assert "Đổi tên Liên đoàn Lao động tỉnh Thừa Thiên Huế (TTH) thành Liên đoàn Lao động " \
-           "thành phố Huế" in out
+    assert (
+        "Đổi tên Liên đoàn Lao động tỉnh Thừa Thiên Huế (TTH) thành Liên đoàn Lao động "
+        "thành phố Huế" in out
+    )
     assert snapshot() == before
     assert not Unit.objects.exclude(status=UnitStatus.ACTIVE).exists()
     assert not UnitEvent.objects.exists()
 
 
 def test_merge_provinces_merges_and_renames(provinces: dict[str, Unit], capsys) -> None:  # type: ignore[no-untyped-def]
-    call_command("units", "merge-provinces", str(DATA / "provinces_small.csv"),
-                 "--on", "2025-07-01")
+    call_command(
+        "units", "merge-provinces", str(DATA / "provinces_small.csv"), "--on", "2025-07-01"
+    )
     assert "Đã hợp nhất 2 đơn vị, đổi tên 1 đơn vị." in capsys.readouterr().out
     bk = Unit.objects.get(code="BK")
     assert (bk.status, bk.successor_id, str(bk.ended_on)) == (
-        UnitStatus.MERGED, provinces["TN"].pk, "2025-07-01")
+        UnitStatus.MERGED,
+        provinces["TN"].pk,
+        "2025-07-01",
+    )
     assert Unit.objects.get(code="BRVT").successor_id == provinces["HCM"].pk
     assert Unit.objects.get(code="BK-XA").parent_id == provinces["TN"].pk
-    assert set(UnitClosure.objects.filter(descendant__code="BK-G1")
-               .values_list("ancestor__code", flat=True)) == {"BK-G1", "BK-XA", "TN", "VN"}
+    assert set(
+        UnitClosure.objects.filter(descendant__code="BK-G1").values_list(
+            "ancestor__code", flat=True
+        )
+    ) == {"BK-G1", "BK-XA", "TN", "VN"}
     hue = Unit.objects.get(code="TTH")
     assert (hue.name, hue.short_name) == ("Liên đoàn Lao động thành phố Huế", "LĐLĐ Huế")
     assert "hue" in hue.search_text
@@ -175,12 +207,17 @@ def test_merge_provinces_merges_and_renames(provinces: dict[str, Unit], capsys) 
     assert "Đã hợp nhất 0 đơn vị, đổi tên 0 đơn vị." in capsys.readouterr().out
 
 
-def test_merge_provinces_unknown_names_change_nothing(provinces: dict[str, Unit], tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                      capsys) -> None:
+def test_merge_provinces_unknown_names_change_nothing(
+    provinces: dict[str, Unit],
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    capsys,
+) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("old_province,new_province,new_kind\nBắc Kạn,Thái Nguyên,tỉnh\n"
-                    "Hà Giang,Tuyên Quang,tỉnh\nThái Nguyên,Thái Nguyên,huyện\n",
-                    encoding="utf-8")
+    path.write_text(
+        "old_province,new_province,new_kind\nBắc Kạn,Thái Nguyên,tỉnh\n"
+        "Hà Giang,Tuyên Quang,tỉnh\nThái Nguyên,Thái Nguyên,huyện\n",
+        encoding="utf-8",
+    )
     before = snapshot()
     with pytest.raises(CommandError):
         call_command("units", "merge-provinces", str(path))

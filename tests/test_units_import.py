@@ -31,8 +31,9 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 def run_import(name: str, actor: User | None = None, update: bool = False):  # type: ignore[no-untyped-def]
     path = DATA / name
     with path.open("rb") as fh:
-        return units_import(fileobj=fh, filename=path.name, actor=actor, update=update,
-                            size=path.stat().st_size)
+        return units_import(
+            fileobj=fh, filename=path.name, actor=actor, update=update, size=path.stat().st_size
+        )
 
 
 def csv_file(text: str, name: str = "units.csv") -> tuple[io.BytesIO, str]:
@@ -66,8 +67,10 @@ def assert_closure_consistent() -> None:
 # --- parsing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "value"), [("", 0), ("1200", 1200), ("1.200", 1200),
-                                            ("1.234.567", 1234567), (" 45 ", 45)])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("", 0), ("1200", 1200), ("1.200", 1200), ("1.234.567", 1234567), (" 45 ", 45)],
+)
 def test_parse_count_accepts_vietnamese_thousands(raw: str, value: int) -> None:
     assert parse_count(raw) == value
 
@@ -96,7 +99,11 @@ def test_csv_import_creates_units_with_closure_and_audit(tree: Tree, officers: O
     g10 = Unit.objects.get(code="A-G10")
     assert g10.parent is not None and g10.parent.code == "A-KCN2"
     assert (g10.kind, g10.depth, g10.member_count, g10.worker_count) == (
-        UnitKind.GRASSROOTS, 3, 1200, 1350)
+        UnitKind.GRASSROOTS,
+        3,
+        1200,
+        1350,
+    )
     assert g10.address == "Lô B2, KCN Bình Hòa"
     assert "a-g10 cong doan co so cong ty tnhh thuy san sao mai cdcs sao mai" in g10.search_text
     assert Unit.objects.get(code="A-G12").kind == UnitKind.GRASSROOTS  # "CONG DOAN CO SO"
@@ -163,8 +170,10 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tree: Tree, officers: 
     ]
     texts = [str(e) for e in result.errors]
     assert texts[0] == "Dòng 4, cột “Mã đơn vị”: mã “X-1” bị trùng ở dòng 3 và dòng 4."
-    assert texts[1] == ("Dòng 5, cột “Mã đơn vị cấp trên”: không tìm thấy đơn vị cấp trên "
-                        "“TN-KCN99” (không có trong tệp và trong hệ thống).")
+    assert texts[1] == (
+        "Dòng 5, cột “Mã đơn vị cấp trên”: không tìm thấy đơn vị cấp trên "
+        "“TN-KCN99” (không có trong tệp và trong hệ thống)."
+    )
     assert "C-1 → C-2 → C-1" in texts[4]
     assert "“12a” không phải số nguyên" in texts[6]
     assert "số người lao động (50) nhỏ hơn số đoàn viên (100)" in texts[7]
@@ -174,16 +183,20 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tree: Tree, officers: 
     assert not AuditEvent.objects.filter(action="unit.import").exists()
 
 
-@pytest.mark.parametrize(("content", "name", "message"), [
-    (b"code,name\n", "units.txt", "không đúng loại"),
-    (b"not a zip", "units.xlsx", "Tệp Excel bị hỏng"),
-    ("code,name\n".encode("utf-16"), "units.csv", "không phải CSV"),
-    ("mã,tên\nA,B\n".encode("latin-1", "replace").replace(b"?", b"\xe3"), "units.csv", "UTF-8"),
-    (b"code,name,kind\nA,B,grassroots\n", "units.csv", "thiếu cột “Mã đơn vị cấp trên”"),
-    (HEADER.encode(), "units.csv", "không có dòng dữ liệu"),
-])
-def test_unreadable_files_get_one_clear_message(tree: Tree, content: bytes, name: str,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"code,name\n", "units.txt", "không đúng loại"),
+        (b"not a zip", "units.xlsx", "Tệp Excel bị hỏng"),
+        ("code,name\n".encode("utf-16"), "units.csv", "không phải CSV"),
+        ("mã,tên\nA,B\n".encode("latin-1", "replace").replace(b"?", b"\xe3"), "units.csv", "UTF-8"),
+        (b"code,name,kind\nA,B,grassroots\n", "units.csv", "thiếu cột “Mã đơn vị cấp trên”"),
+        (HEADER.encode(), "units.csv", "không có dòng dữ liệu"),
+    ],
+)
+def test_unreadable_files_get_one_clear_message(
+    tree: Tree, content: bytes, name: str, message: str
+) -> None:
     result = units_import(fileobj=io.BytesIO(content), filename=name, size=len(content))
     assert len(result.errors) == 1
     assert result.errors[0].row == 0
@@ -200,9 +213,11 @@ def test_file_over_size_limit_is_refused(tree: Tree, settings) -> None:  # type:
 
 def test_officer_of_b_cannot_import_under_a(tree: Tree, officers: Officers) -> None:
     before = Unit.objects.count()
-    fh, name = csv_file(HEADER + "B-X1,Công đoàn phường Lạ,,commune,A-KCN,,\n"
-                                 "B-X2,CĐCS Lạ,,grassroots,B-X1,5,5\n"
-                                 "B-X3,CĐCS Nhà,,grassroots,B-KCN,5,5\n")
+    fh, name = csv_file(
+        HEADER + "B-X1,Công đoàn phường Lạ,,commune,A-KCN,,\n"
+        "B-X2,CĐCS Lạ,,grassroots,B-X1,5,5\n"
+        "B-X3,CĐCS Nhà,,grassroots,B-KCN,5,5\n"
+    )
     result = units_import(fileobj=fh, filename=name, actor=officers.b_admin)
     assert [(e.row, e.field) for e in result.errors] == [(2, "parent_code")]
     assert "không tìm thấy đơn vị cấp trên “A-KCN”" in str(result.errors[0])
@@ -219,12 +234,12 @@ def test_officer_without_manage_role_imports_nothing(tree: Tree, officers: Offic
 # --- update mode --------------------------------------------------------------------------
 
 
-def test_update_mode_updates_fields_and_moves_through_unit_move(tree: Tree,
-                                                               officers: Officers) -> None:
+def test_update_mode_updates_fields_and_moves_through_unit_move(
+    tree: Tree, officers: Officers
+) -> None:
     fh, name = csv_file(
-        HEADER
-        + "A-G2,Công đoàn cơ sở Công ty CP Điện tử Đông Á (mới),,grassroots,A-KCN,\"1.300\","
-          "1400\n"
+        HEADER + 'A-G2,Công đoàn cơ sở Công ty CP Điện tử Đông Á (mới),,grassroots,A-KCN,"1.300",'
+        "1400\n"
         + "A-G3,Công đoàn cơ sở Trường Tiểu học Mỹ Bình,,grassroots,A-KCN,40,42\n"
         + "A-G1,Công đoàn cơ sở Công ty TNHH May Ánh Dương,,grassroots,A-KCN,1200,1350\n"
         + "A-G31,CĐCS Mới,,grassroots,A-XA,5,5\n"
@@ -285,21 +300,28 @@ def test_large_import_is_set_based(tree: Tree) -> None:
     lines = [HEADER]
     for i in range(50):
         lines.append(f"KCN-{i},Công đoàn KCN số {i},,industrial_zone,P-A,,\n")
-        lines.extend(f"G-{i}-{j},CĐCS Công ty {i}-{j},,grassroots,KCN-{i},{j},{j + 1}\n"
-                     for j in range(99))
+        lines.extend(
+            f"G-{i}-{j},CĐCS Công ty {i}-{j},,grassroots,KCN-{i},{j},{j + 1}\n" for j in range(99)
+        )
     data = "".join(lines).encode()
     with CaptureQueriesContext(connection) as ctx:
         result = units_import(fileobj=io.BytesIO(data), filename="big.csv")
     assert result.errors == []
     # Inserts come in batches whose size the database decides (999 parameters on SQLite);
     # everything else is a fixed number of queries, not one per row.
-    unit_batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(
-        [f for f in Unit._meta.concrete_fields if not f.primary_key], [None] * 5000))
-    closure_batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(["a", "d", "depth"],
-                                                                   [None] * 20000))
+    unit_batch = min(
+        BATCH_SIZE,
+        connection.ops.bulk_batch_size(
+            [f for f in Unit._meta.concrete_fields if not f.primary_key], [None] * 5000
+        ),
+    )
+    closure_batch = min(
+        BATCH_SIZE, connection.ops.bulk_batch_size(["a", "d", "depth"], [None] * 20000)
+    )
     inserts = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) <= 1 + math.ceil(50 / unit_batch) + math.ceil(4950 / unit_batch) \
-        + math.ceil(150 / closure_batch) + math.ceil(4 * 4950 / closure_batch)
+    assert len(inserts) <= 1 + math.ceil(50 / unit_batch) + math.ceil(
+        4950 / unit_batch
+    ) + math.ceil(150 / closure_batch) + math.ceil(4 * 4950 / closure_batch)
     assert len(ctx.captured_queries) - len(inserts) <= 20
     assert result.created == 5000
     assert Unit.objects.filter(code__startswith="G-").count() == 4950
@@ -342,8 +364,12 @@ def upload(client, path: Path, update: bool = False):  # type: ignore[no-untyped
         return client.post(reverse("unitimport:upload"), data)
 
 
-def test_upload_runs_the_job_and_shows_the_result(client, tree: Tree, officers: Officers,  # type: ignore[no-untyped-def]
-                                                  django_capture_on_commit_callbacks) -> None:
+def test_upload_runs_the_job_and_shows_the_result(
+    client,
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+) -> None:
     login(client, officers.a_admin)
     page = client.get(reverse("unitimport:upload"))
     assert page.status_code == 200
@@ -366,8 +392,12 @@ def test_upload_runs_the_job_and_shows_the_result(client, tree: Tree, officers: 
     assert 'http-equiv="refresh"' not in html
 
 
-def test_upload_of_bad_file_shows_every_error(client, tree: Tree, officers: Officers,  # type: ignore[no-untyped-def]
-                                              django_capture_on_commit_callbacks) -> None:
+def test_upload_of_bad_file_shows_every_error(
+    client,
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+) -> None:
     login(client, officers.a_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, DATA / "units_bad.csv")
@@ -382,8 +412,12 @@ def test_upload_of_bad_file_shows_every_error(client, tree: Tree, officers: Offi
     assert '<td class="num">16</td>' in html
 
 
-def test_pending_job_page_polls_and_others_get_404(client, tree: Tree, officers: Officers,  # type: ignore[no-untyped-def]
-                                                   django_capture_on_commit_callbacks) -> None:
+def test_pending_job_page_polls_and_others_get_404(
+    client,
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+) -> None:
     login(client, officers.a_admin)
     with django_capture_on_commit_callbacks(execute=False):
         response = upload(client, DATA / "units_ok.csv")
@@ -406,8 +440,9 @@ def test_upload_form_refuses_wrong_type(client, tree: Tree, officers: Officers) 
     login(client, officers.a_admin)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("unitimport:upload"),
-                           {"file": SimpleUploadedFile("units.xls", b"\xd0\xcf\x11\xe0")})
+    response = client.post(
+        reverse("unitimport:upload"), {"file": SimpleUploadedFile("units.xls", b"\xd0\xcf\x11\xe0")}
+    )
     assert response.status_code == 200
     assert "chỉ nhận tệp .csv (UTF-8) hoặc .xlsx" in response.content.decode()
     assert not UnitImportJob.objects.exists()
@@ -418,8 +453,11 @@ def test_upload_page_needs_unit_manage(client, tree: Tree, officers: Officers) -
     assert client.get(reverse("unitimport:upload")).status_code == 403
 
 
-def test_task_is_idempotent(tree: Tree, officers: Officers,  # type: ignore[no-untyped-def]
-                            django_capture_on_commit_callbacks) -> None:
+def test_task_is_idempotent(
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lantoa.units.importing import unit_import_job_create

@@ -27,8 +27,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "full_name", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")},
+        ),
     )
     inlines = (MembershipInline,)
 
@@ -44,12 +46,27 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "hint", "created_at", "last_used_at", "expires_at",
-                    "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "hint",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     search_fields = ("name", "user__username")
     readonly_fields = ("user", "digest", "hint", "created_at", "last_used_at")
-    fields = ("user", "name", "hint", "digest", "created_at", "last_used_at", "expires_at",
-              "revoked_at")
+    fields = (
+        "user",
+        "name",
+        "hint",
+        "digest",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Tokens are issued from the officer's own page, where the raw value is shown once.

@@ -16,23 +16,30 @@ UNIT_SELECT_LIMIT = 300
 
 class LoginForm(forms.Form):
     username = forms.CharField(
-        label=_("Tên đăng nhập"), max_length=150,
+        label=_("Tên đăng nhập"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Mật khẩu"), strip=False,
+        label=_("Mật khẩu"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class OtpForm(forms.Form):
     token = forms.RegexField(
-        label=_("Mã xác thực 6 chữ số"), regex=r"^\s*\d{6}\s*$",
+        label=_("Mã xác thực 6 chữ số"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Mã xác thực gồm đúng 6 chữ số.")},
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
-            "maxlength": 7,
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "maxlength": 7,
+            }
+        ),
     )
 
 
@@ -41,7 +48,9 @@ class UnitField(forms.ModelChoiceField):
 
     def __init__(self, queryset: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(
-            queryset=queryset, to_field_name="code", label=_("Đơn vị"),
+            queryset=queryset,
+            to_field_name="code",
+            label=_("Đơn vị"),
             empty_label=_("— Chọn đơn vị —"),
             error_messages={
                 "invalid_choice": _("Không có đơn vị mã này trong phạm vi bạn quản lý."),
@@ -60,9 +69,12 @@ class UnitField(forms.ModelChoiceField):
 class RoleField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            choices=[("", _("— Chọn vai trò —")), *Role.choices], label=_("Vai trò"),
-            error_messages={"required": _("Hãy chọn vai trò."),
-                            "invalid_choice": _("Vai trò không hợp lệ.")},
+            choices=[("", _("— Chọn vai trò —")), *Role.choices],
+            label=_("Vai trò"),
+            error_messages={
+                "required": _("Hãy chọn vai trò."),
+                "invalid_choice": _("Vai trò không hợp lệ."),
+            },
             **kwargs,
         )
 
@@ -76,11 +88,13 @@ class MembershipAddForm(forms.Form):
 
 class OfficerCreateForm(MembershipAddForm):
     username = forms.CharField(
-        label=_("Tên đăng nhập"), max_length=150,
+        label=_("Tên đăng nhập"),
+        max_length=150,
         error_messages={"required": _("Hãy nhập tên đăng nhập.")},
     )
     full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=150,
+        label=_("Họ và tên"),
+        max_length=150,
         error_messages={"required": _("Hãy nhập họ và tên cán bộ.")},
     )
     field_order = ["username", "full_name", "unit", "role"]

@@ -57,8 +57,10 @@ def manageable_units(units: QuerySet[Unit]) -> QuerySet[Unit]:
 
 def officer_list(units: QuerySet[Unit]) -> QuerySet[User]:
     """Officers holding a role at one of ``units``, with just those roles prefetched."""
-    roles = Membership.objects.filter(unit__in=units).select_related("unit").order_by(
-        "unit__depth", "unit__name", "role"
+    roles = (
+        Membership.objects.filter(unit__in=units)
+        .select_related("unit")
+        .order_by("unit__depth", "unit__name", "role")
     )
     return (
         User.objects.filter(memberships__unit__in=units)

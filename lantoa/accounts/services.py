@@ -51,8 +51,12 @@ def login_failure_record(*, username: str, request: HttpRequest | None) -> Login
     known = User.objects.filter(username__iexact=username).first()
     unit = access.home_unit(known) if known is not None else None
     audit_record(
-        action="auth.login_failed", request=request, unit=unit, target=username,
-        actor_label=username, data={"username": username},
+        action="auth.login_failed",
+        request=request,
+        unit=unit,
+        target=username,
+        actor_label=username,
+        data={"username": username},
     )
     limit = settings.LANTOA_LOGIN_MAX_FAILURES
     scopes = []
@@ -62,8 +66,12 @@ def login_failure_record(*, username: str, request: HttpRequest | None) -> Login
         scopes.append("ip")
     if scopes:
         audit_record(
-            action="auth.locked", request=request, unit=unit, target=username,
-            actor_label=username, data={"username": username, "scope": scopes},
+            action="auth.locked",
+            request=request,
+            unit=unit,
+            target=username,
+            actor_label=username,
+            data={"username": username, "scope": scopes},
         )
     return failure
 
@@ -113,7 +121,10 @@ def otp_verify(*, device: TOTPDevice, token: str, request: HttpRequest) -> bool:
         audit_record(action="auth.otp_verified", actor=user, request=request, unit=unit)
     else:
         audit_record(
-            action="auth.otp_failed", actor=user, request=request, unit=unit,
+            action="auth.otp_failed",
+            actor=user,
+            request=request,
+            unit=unit,
             data={"failure_count": device.throttling_failure_count},
         )
     return ok
@@ -139,15 +150,22 @@ def _check_grantable(unit: Unit, role: str) -> None:
 def generate_password(length: int = 14) -> str:
     while True:
         raw = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
-        if any(c.isdigit() for c in raw) and any(c.isupper() for c in raw) and any(
-            c.islower() for c in raw
+        if (
+            any(c.isdigit() for c in raw)
+            and any(c.isupper() for c in raw)
+            and any(c.islower() for c in raw)
         ):
             return raw
 
 
 @transaction.atomic
 def officer_create(
-    *, username: str, full_name: str, password: str | None = None, actor: User, unit: Unit,
+    *,
+    username: str,
+    full_name: str,
+    password: str | None = None,
+    actor: User,
+    unit: Unit,
     role: str,
 ) -> tuple[User, str]:
     """Create an officer holding ``role`` at ``unit``; returns the user and the password,
@@ -176,7 +194,10 @@ def officer_create(
     user.save()
     Membership.objects.create(user=user, unit=unit, role=role)
     audit_record(
-        action="officer.create", actor=actor, unit=unit, target=username,
+        action="officer.create",
+        actor=actor,
+        unit=unit,
+        target=username,
         data={**_subject(user), "role": role, "unit": unit.code},
     )
     return user, raw
@@ -192,7 +213,10 @@ def membership_add(*, user: User, unit: Unit, role: str, actor: User) -> Members
         )
     membership = Membership.objects.create(user=user, unit=unit, role=role)
     audit_record(
-        action="officer.role_add", actor=actor, unit=unit, target=user.username,
+        action="officer.role_add",
+        actor=actor,
+        unit=unit,
+        target=user.username,
         data={**_subject(user), "role": role, "unit": unit.code},
     )
     return membership
@@ -217,7 +241,10 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     role = membership.role
     membership.delete()
     audit_record(
-        action="officer.role_remove", actor=actor, unit=unit, target=user.username,
+        action="officer.role_remove",
+        actor=actor,
+        unit=unit,
+        target=user.username,
         data={**_subject(user), "role": role, "unit": unit.code},
     )
 
@@ -243,7 +270,9 @@ def officer_deactivate(*, user: User, actor: User) -> None:
     now = timezone.now()
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     audit_record(
-        action="officer.deactivate", actor=actor, unit=home,
-        target=user.username, data=_subject(user),
+        action="officer.deactivate",
+        actor=actor,
+        unit=home,
+        target=user.username,
+        data=_subject(user),
     )
-

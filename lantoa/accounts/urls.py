@@ -11,7 +11,10 @@ urlpatterns = [
     path("can-bo/them/", views.officer_create, name="officer_create"),
     path("can-bo/<int:pk>/", views.officer_detail, name="officer_detail"),
     path("can-bo/<int:pk>/vai-tro/", views.membership_add, name="membership_add"),
-    path("can-bo/<int:pk>/vai-tro/<int:membership_pk>/go/", views.membership_remove,
-         name="membership_remove"),
+    path(
+        "can-bo/<int:pk>/vai-tro/<int:membership_pk>/go/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
     path("can-bo/<int:pk>/ngung/", views.officer_deactivate, name="officer_deactivate"),
 ]

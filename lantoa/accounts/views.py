@@ -73,14 +73,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if wait:
             # Refused before the password is looked at, so a locked account is no oracle.
             minutes = max(1, math.ceil(wait / 60))
-            form.add_error(None, _(
-                "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút."
-            ) % {"n": minutes})
+            form.add_error(
+                None,
+                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.")
+                % {"n": minutes},
+            )
             status = 429
         else:
-            user = authenticate(
-                request, username=username, password=form.cleaned_data["password"]
-            )
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 # Same words whether or not the username exists.
                 form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
@@ -88,7 +88,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 auth_login(request, user)
                 return _after_password(request, user)
     return render(
-        request, "accounts/login.html",
+        request,
+        "accounts/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
         status=status,
     )
@@ -118,9 +119,10 @@ def _throttle_message(device: TOTPDevice) -> str | None:
     seconds = 1
     if info and info.get("locked_until"):
         seconds = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
-    return _(
-        "Bạn đã nhập sai mã %(count)s lần liên tiếp. Vui lòng chờ %(s)s giây rồi thử lại."
-    ) % {"count": (info or {}).get("failure_count", 1), "s": seconds}
+    return _("Bạn đã nhập sai mã %(count)s lần liên tiếp. Vui lòng chờ %(s)s giây rồi thử lại.") % {
+        "count": (info or {}).get("failure_count", 1),
+        "s": seconds,
+    }
 
 
 @policy(LOGIN_FLOW)
@@ -145,8 +147,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         if refused:
             form.add_error(None, refused)
             status = 429
-        elif services.otp_verify(device=device, token=form.cleaned_data["token"],
-                                 request=request):
+        elif services.otp_verify(device=device, token=form.cleaned_data["token"], request=request):
             # Raising the session's privilege: give it a new key, as login does.
             request.session.cycle_key()
             otp_login(request, device)
@@ -156,13 +157,15 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         else:
             form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
     context: dict[str, Any] = {
-        "form": form, "next": _next_url(request), "enrolling": enrolling,
+        "form": form,
+        "next": _next_url(request),
+        "enrolling": enrolling,
     }
     if enrolling:
         context["qr_svg"] = _qr_svg(device)
         secret = base64.b32encode(device.bin_key).decode().rstrip("=")
         # Grouped by four, the way authenticator apps ask for it to be typed.
-        context["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render(request, "accounts/otp.html", context, status=status)
 
 
@@ -192,15 +195,19 @@ def officer_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, password = services.officer_create(
-                username=data["username"], full_name=data["full_name"],
-                actor=request.user, unit=data["unit"], role=data["role"],  # type: ignore[arg-type]
+                username=data["username"],
+                full_name=data["full_name"],
+                actor=request.user,
+                unit=data["unit"],
+                role=data["role"],  # type: ignore[arg-type]
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             # Rendered, not redirected: the password exists only in this response.
-            return render(request, "accounts/officer_created.html",
-                          {"officer": user, "password": password})
+            return render(
+                request, "accounts/officer_created.html", {"officer": user, "password": password}
+            )
     return render(request, "accounts/officer_form.html", {"form": form})
 
 
@@ -222,7 +229,8 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, target: User, form: Any, status: int = 200) -> HttpResponse:
     return render(
-        request, "accounts/officer_detail.html",
+        request,
+        "accounts/officer_detail.html",
         {"officer": target, "form": form, "is_self": target.pk == request.user.pk},
         status=status,
     )
@@ -237,7 +245,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.membership_add(
-                user=target, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"],
+                user=target,
+                unit=form.cleaned_data["unit"],
+                role=form.cleaned_data["role"],
                 actor=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
@@ -276,10 +286,13 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         for msg in exc.messages:
             messages.error(request, msg)
     except PermissionDenied:
-        messages.error(request, _(
-            "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
-            "hãy nhờ quản trị viên cấp trên ngừng tài khoản."
-        ))
+        messages.error(
+            request,
+            _(
+                "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
+                "hãy nhờ quản trị viên cấp trên ngừng tài khoản."
+            ),
+        )
     else:
         messages.success(request, _("Đã ngừng tài khoản %(name)s.") % {"name": target})
     return redirect("accounts:officer_detail", pk=target.pk)

@@ -36,8 +36,12 @@ def list_channels(request: HttpRequest, filters: Query[ChannelFilters]) -> dict[
     user = caller(request)
     if filters.unit:
         unit = access.get_unit(user, perm="channel.view", code=filters.unit)
-        qs = channels_of(unit, subtree=filters.subtree,
-                         kinds=[filters.kind] if filters.kind else None, status=filters.status)
+        qs = channels_of(
+            unit,
+            subtree=filters.subtree,
+            kinds=[filters.kind] if filters.kind else None,
+            status=filters.status,
+        )
     else:
         qs = Channel.objects.filter(unit__in=access.visible_units(user, "channel.view"))
         if filters.kind:
@@ -49,8 +53,7 @@ def list_channels(request: HttpRequest, filters: Query[ChannelFilters]) -> dict[
     return filters.page(qs)
 
 
-@router.get("/channels/{channel_id}", response={200: ChannelOut, **ERRORS},
-            summary="Chi tiết kênh")
+@router.get("/channels/{channel_id}", response={200: ChannelOut, **ERRORS}, summary="Chi tiết kênh")
 @access.api_policy("channel.view")
 def get_channel(request: HttpRequest, channel_id: int) -> Channel:
     return fetch_checked(request, Channel, channel_id, "channel.view")
@@ -65,13 +68,15 @@ def create_channel(request: HttpRequest, payload: ChannelCreateIn) -> tuple[int,
     return 201, channel
 
 
-@router.patch("/channels/{channel_id}", response={200: ChannelOut, **ERRORS},
-              summary="Sửa kênh")
+@router.patch("/channels/{channel_id}", response={200: ChannelOut, **ERRORS}, summary="Sửa kênh")
 @access.api_policy("channel.manage")
 def update_channel(request: HttpRequest, channel_id: int, payload: ChannelUpdateIn) -> Channel:
     channel = fetch_checked(request, Channel, channel_id, "channel.manage")
-    return channel_update(channel=channel, actor=caller(request),
-                          **payload.dict(exclude_unset=True, exclude_none=True))
+    return channel_update(
+        channel=channel,
+        actor=caller(request),
+        **payload.dict(exclude_unset=True, exclude_none=True),
+    )
 
 
 @router.delete("/channels/{channel_id}", response={204: None, **ERRORS}, summary="Xoá kênh")
@@ -82,13 +87,19 @@ def delete_channel(request: HttpRequest, channel_id: int) -> tuple[int, None]:
     return 204, None
 
 
-@router.post("/channels/{channel_id}/stats", response={200: ChannelStatResult, **ERRORS},
-             summary="Ghi nhận số người theo dõi/thành viên vào một ngày")
+@router.post(
+    "/channels/{channel_id}/stats",
+    response={200: ChannelStatResult, **ERRORS},
+    summary="Ghi nhận số người theo dõi/thành viên vào một ngày",
+)
 @access.api_policy("channel.manage")
-def record_stat(request: HttpRequest, channel_id: int,
-                payload: ChannelStatIn) -> dict[str, object]:
+def record_stat(request: HttpRequest, channel_id: int, payload: ChannelStatIn) -> dict[str, object]:
     channel = fetch_checked(request, Channel, channel_id, "channel.manage")
-    stat = channel_record_audience(channel=channel, recorded_on=payload.recorded_on,
-                                   audience=payload.audience, actor=caller(request))
+    stat = channel_record_audience(
+        channel=channel,
+        recorded_on=payload.recorded_on,
+        audience=payload.audience,
+        actor=caller(request),
+    )
     channel.refresh_from_db()
     return {"stat": stat, "channel": channel}

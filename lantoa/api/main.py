@@ -48,8 +48,9 @@ api.add_router("", channels.router)
 api.add_router("", communicators.router)
 
 
-def _error(request: HttpRequest, status: int, detail: str,
-           errors: dict[str, list[str]] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
     body: dict[str, Any] = {"detail": detail}
     if errors is not None:
         body["errors"] = errors

@@ -29,8 +29,12 @@ class Paging(Schema):
     def page(self, rows: QuerySet[Any] | list[Any]) -> dict[str, Any]:
         """The body of a list response: total ``count`` and the requested slice."""
         count = rows.count() if isinstance(rows, QuerySet) else len(rows)
-        return {"count": count, "limit": self.limit, "offset": self.offset,
-                "items": list(rows[self.offset:self.offset + self.limit])}
+        return {
+            "count": count,
+            "limit": self.limit,
+            "offset": self.offset,
+            "items": list(rows[self.offset : self.offset + self.limit]),
+        }
 
 
 # --- units ------------------------------------------------------------------------------
@@ -110,8 +114,9 @@ class UnitChildrenPage(Schema):
 class UnitFilters(Paging):
     parent: str | None = Field(None, description="Mã đơn vị cấp trên trực tiếp")
     kind: UnitKind | None = None
-    q: str | None = Field(None, max_length=200,
-                          description="Tìm theo mã, tên (không dấu cũng được)")
+    q: str | None = Field(
+        None, max_length=200, description="Tìm theo mã, tên (không dấu cũng được)"
+    )
     include_ended: bool = Field(False, description="Gồm cả đơn vị đã hợp nhất, giải thể")
 
 

@@ -19,8 +19,9 @@ HINT_LENGTH = 10
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def apitoken_create(*, user: User, name: str, expires_at: dt.datetime | None = None,
-                    request: Any = None) -> tuple[ApiToken, str]:
+def apitoken_create(
+    *, user: User, name: str, expires_at: dt.datetime | None = None, request: Any = None
+) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Hãy đặt tên cho khoá API (ví dụ: tên hệ thống dùng nó)."})
@@ -30,12 +31,23 @@ def apitoken_create(*, user: User, name: str, expires_at: dt.datetime | None = N
         raise ValidationError({"expires_at": "Ngày hết hạn phải ở sau thời điểm hiện tại."})
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(
-        user=user, name=name, digest=ApiToken.digest_of(raw), hint=raw[:HINT_LENGTH],
+        user=user,
+        name=name,
+        digest=ApiToken.digest_of(raw),
+        hint=raw[:HINT_LENGTH],
         expires_at=expires_at,
     )
-    audit_record(action="apitoken.create", actor=user, request=request, target=name,
-                 data={"token_id": token.pk, "hint": token.hint,
-                       "expires_at": expires_at.isoformat() if expires_at else None})
+    audit_record(
+        action="apitoken.create",
+        actor=user,
+        request=request,
+        target=name,
+        data={
+            "token_id": token.pk,
+            "hint": token.hint,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
     return token, raw
 
 
@@ -45,8 +57,13 @@ def apitoken_revoke(*, token: ApiToken, actor: Any, request: Any = None) -> ApiT
         return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(action="apitoken.revoke", actor=actor, request=request, target=token.name,
-                 data={"token_id": token.pk, "hint": token.hint, "owner": token.user_id})
+    audit_record(
+        action="apitoken.revoke",
+        actor=actor,
+        request=request,
+        target=token.name,
+        data={"token_id": token.pk, "hint": token.hint, "owner": token.user_id},
+    )
     return token
 
 

@@ -62,27 +62,40 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, o
     return filters.page(_with_refs(qs))
 
 
-@router.get("/units/{code}", response={200: UnitDetailOut, **ERRORS},
-            summary="Chi tiết đơn vị, đường lên gốc và số liệu toàn nhánh")
+@router.get(
+    "/units/{code}",
+    response={200: UnitDetailOut, **ERRORS},
+    summary="Chi tiết đơn vị, đường lên gốc và số liệu toàn nhánh",
+)
 @access.api_policy("unit.view")
 def get_unit(request: HttpRequest, code: str) -> dict[str, object]:
     unit = _fresh(_get(request, code))
     path = path_to_root(unit)
     # The path stops at what the caller may see: a commune officer does not learn the
     # province's code through it.
-    visible = set(access.visible_units(caller(request)).filter(pk__in=[u.pk for u in path])
-                  .values_list("pk", flat=True))
-    return {"unit": unit, "path": [u for u in path if u.pk in visible],
-            "figures": subtree_figures(unit)}
+    visible = set(
+        access.visible_units(caller(request))
+        .filter(pk__in=[u.pk for u in path])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "unit": unit,
+        "path": [u for u in path if u.pk in visible],
+        "figures": subtree_figures(unit),
+    }
 
 
-@router.get("/units/{code}/children", response={200: UnitChildrenPage, **ERRORS},
-            summary="Đơn vị trực thuộc kèm số liệu từng nhánh")
+@router.get(
+    "/units/{code}/children",
+    response={200: UnitChildrenPage, **ERRORS},
+    summary="Đơn vị trực thuộc kèm số liệu từng nhánh",
+)
 @access.api_policy("unit.view")
 def list_children(request: HttpRequest, code: str, paging: Query[Paging]) -> dict[str, object]:
     unit = _get(request, code)
-    return paging.page([{"unit": child, "figures": figures}
-                        for child, figures in children_figures(unit)])
+    return paging.page(
+        [{"unit": child, "figures": figures} for child, figures in children_figures(unit)]
+    )
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="Tạo đơn vị")
@@ -91,8 +104,9 @@ def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]
     user = caller(request)
     parent = access.get_unit(user, perm="unit.manage", code=payload.parent_code)
     fields = payload.dict(exclude={"code", "name", "kind", "parent_code"})
-    unit = unit_create(code=payload.code, name=payload.name, kind=payload.kind, parent=parent,
-                       actor=user, **fields)
+    unit = unit_create(
+        code=payload.code, name=payload.name, kind=payload.kind, parent=parent, actor=user, **fields
+    )
     return 201, _fresh(unit)
 
 
@@ -100,28 +114,37 @@ def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]
 @access.api_policy("unit.manage")
 def update_unit(request: HttpRequest, code: str, payload: UnitUpdateIn) -> Unit:
     unit = _get(request, code, "unit.manage")
-    unit_update(unit=unit, actor=caller(request),
-                **payload.dict(exclude_unset=True, exclude_none=True))
+    unit_update(
+        unit=unit, actor=caller(request), **payload.dict(exclude_unset=True, exclude_none=True)
+    )
     return _fresh(unit)
 
 
-@router.post("/units/{code}/move", response={200: UnitOut, **ERRORS},
-             summary="Chuyển đơn vị (cả nhánh) sang đơn vị cấp trên khác")
+@router.post(
+    "/units/{code}/move",
+    response={200: UnitOut, **ERRORS},
+    summary="Chuyển đơn vị (cả nhánh) sang đơn vị cấp trên khác",
+)
 @access.api_policy("unit.manage")
 def move_unit(request: HttpRequest, code: str, payload: UnitMoveIn) -> Unit:
     unit = _get(request, code, "unit.manage")
     new_parent = _get(request, payload.new_parent_code, "unit.manage")
-    unit_move(unit=unit, new_parent=new_parent, actor=caller(request), on=payload.on,
-              note=payload.note)
+    unit_move(
+        unit=unit, new_parent=new_parent, actor=caller(request), on=payload.on, note=payload.note
+    )
     return _fresh(unit)
 
 
-@router.post("/units/{code}/merge", response={200: UnitOut, **ERRORS},
-             summary="Hợp nhất đơn vị vào đơn vị khác")
+@router.post(
+    "/units/{code}/merge",
+    response={200: UnitOut, **ERRORS},
+    summary="Hợp nhất đơn vị vào đơn vị khác",
+)
 @access.api_policy("unit.manage")
 def merge_unit(request: HttpRequest, code: str, payload: UnitMergeIn) -> Unit:
     source = _get(request, code, "unit.manage")
     target = _get(request, payload.target_code, "unit.manage")
-    unit_merge(source=source, target=target, actor=caller(request), on=payload.on,
-               note=payload.note)
+    unit_merge(
+        source=source, target=target, actor=caller(request), on=payload.on, note=payload.note
+    )
     return _fresh(source)

@@ -27,22 +27,34 @@ EXPIRY_CHOICES = [
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Tên khoá"), max_length=TOKEN_NAME_MAX,
-                           help_text=gettext_lazy("Ví dụ: tên hệ thống sẽ dùng khoá này."))
-    expires_in = forms.ChoiceField(label=gettext_lazy("Hết hạn"), choices=EXPIRY_CHOICES,
-                                   required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Tên khoá"),
+        max_length=TOKEN_NAME_MAX,
+        help_text=gettext_lazy("Ví dụ: tên hệ thống sẽ dùng khoá này."),
+    )
+    expires_in = forms.ChoiceField(
+        label=gettext_lazy("Hết hạn"), choices=EXPIRY_CHOICES, required=False
+    )
 
     def expires_at(self) -> dt.datetime | None:
         days = self.cleaned_data.get("expires_in")
         return timezone.now() + dt.timedelta(days=int(days)) if days else None
 
 
-def _page(request: HttpRequest, form: TokenForm, raw: str | None = None,
-          status: int = 200) -> HttpResponse:
-    return render(request, "api/tokens.html", {
-        "form": form, "tokens": apitoken_list(user=request.user),  # type: ignore[arg-type]
-        "raw_token": raw, "now": timezone.now(),
-    }, status=status)
+def _page(
+    request: HttpRequest, form: TokenForm, raw: str | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "tokens": apitoken_list(user=request.user),  # type: ignore[arg-type]
+            "raw_token": raw,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
 
 
 @policy(OFFICER)
@@ -52,9 +64,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
-            _, raw = apitoken_create(user=request.user,  # type: ignore[arg-type]
-                                     name=form.cleaned_data["name"],
-                                     expires_at=form.expires_at(), request=request)
+            _, raw = apitoken_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+                request=request,
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -20,13 +20,14 @@ def events_visible_to(user: access.AnyUser) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("unit", "actor")
     if user.is_superuser or units.filter(parent__isnull=True).exists():
         return qs
-    return qs.filter(
-        Q(unit__in=units) | Q(actor_id=user.pk) | Q(data__subject_id=user.pk)
-    )
+    return qs.filter(Q(unit__in=units) | Q(actor_id=user.pk) | Q(data__subject_id=user.pk))
 
 
 def events_filter(
-    events: QuerySet[AuditEvent], *, action: str = "", date_from: dt.date | None = None,
+    events: QuerySet[AuditEvent],
+    *,
+    action: str = "",
+    date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Dates are whole local days (Asia/Ho_Chi_Minh), both ends included."""

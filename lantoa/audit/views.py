@@ -31,12 +31,16 @@ DATE_FORMATS = ["%d/%m/%Y"]
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Hành động"), required=False, max_length=64)
     date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, input_formats=DATE_FORMATS,
+        label=_("Từ ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": _("“Từ ngày” phải có dạng dd/mm/yyyy, ví dụ 01/07/2025.")},
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
     date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, input_formats=DATE_FORMATS,
+        label=_("Đến ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": _("“Đến ngày” phải có dạng dd/mm/yyyy, ví dụ 31/12/2025.")},
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
@@ -57,14 +61,16 @@ class AuditFilterForm(forms.Form):
 @policy(officer("audit.view"))
 def event_list(request: HttpRequest) -> HttpResponse:
     events = selectors.events_visible_to(request.user)
-    actions = sorted(set(ACTION_LABELS) | set(
-        events.order_by().values_list("action", flat=True).distinct()
-    ))
+    actions = sorted(
+        set(ACTION_LABELS) | set(events.order_by().values_list("action", flat=True).distinct())
+    )
     form = AuditFilterForm(request.GET or None, actions=actions)
     if form.is_bound and form.is_valid():
         events = selectors.events_filter(
-            events, action=form.cleaned_data["action"],
-            date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"],
+            events,
+            action=form.cleaned_data["action"],
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
         )
     elif form.is_bound:
         events = events.none()
@@ -75,6 +81,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
         event.action_label = ACTION_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/event_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )

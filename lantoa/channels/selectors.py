@@ -22,8 +22,13 @@ BIG_UNIT_MEMBERS = 1000
 GAP_LIST_LIMIT = 200
 
 
-def channels_of(unit: Unit, *, subtree: bool = False, kinds: Iterable[str] | None = None,
-                status: str | Iterable[str] | None = None) -> QuerySet[Channel]:
+def channels_of(
+    unit: Unit,
+    *,
+    subtree: bool = False,
+    kinds: Iterable[str] | None = None,
+    status: str | Iterable[str] | None = None,
+) -> QuerySet[Channel]:
     """Channels of ``unit`` (or of its whole subtree), optionally limited by kind/status."""
     if subtree:
         qs = Channel.objects.filter(unit__ancestor_links__ancestor_id=unit.pk)
@@ -32,8 +37,11 @@ def channels_of(unit: Unit, *, subtree: bool = False, kinds: Iterable[str] | Non
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     if status:
-        qs = qs.filter(status=status) if isinstance(status, str) else qs.filter(
-            status__in=list(status))
+        qs = (
+            qs.filter(status=status)
+            if isinstance(status, str)
+            else qs.filter(status__in=list(status))
+        )
     return qs.select_related("unit").order_by("unit__depth", "unit__name", "kind", "name")
 
 
@@ -149,8 +157,10 @@ def coverage_gaps(unit: Unit) -> QuerySet[Unit]:
             status=UnitStatus.ACTIVE,
             member_count__gte=BIG_UNIT_MEMBERS,
         )
-        .filter(~_active_channel(ChannelKind.ZALO_GROUP, "pk"),
-                ~_active_channel(ChannelKind.FACEBOOK_PAGE, "pk"))
+        .filter(
+            ~_active_channel(ChannelKind.ZALO_GROUP, "pk"),
+            ~_active_channel(ChannelKind.FACEBOOK_PAGE, "pk"),
+        )
         .select_related("parent")
         .order_by("-member_count", "name", "pk")
     )
@@ -158,9 +168,7 @@ def coverage_gaps(unit: Unit) -> QuerySet[Unit]:
 
 def coverage_summary(unit: Unit, *, gap_limit: int = GAP_LIST_LIMIT) -> CoverageSummary:
     """Coverage of the active grassroots units in ``unit``'s subtree (two queries)."""
-    row = _grassroots_links().filter(ancestor_id=unit.pk).aggregate(
-        **_coverage_aggregates()
-    )
+    row = _grassroots_links().filter(ancestor_id=unit.pk).aggregate(**_coverage_aggregates())
     summary = _summary_from(row)
     if summary.gap_count:
         summary.gaps = list(coverage_gaps(unit)[:gap_limit])

@@ -87,8 +87,7 @@ def _clean_channel(channel: Channel) -> None:
                 domains, shown = EXPECTED_DOMAINS[channel.kind]
                 if not _on_domain(channel.url, domains):
                     errors["url"] = (
-                        f"Đường dẫn của {kind_label} phải thuộc {shown} "
-                        f"(đã nhập “{channel.url}”)."
+                        f"Đường dẫn của {kind_label} phải thuộc {shown} (đã nhập “{channel.url}”)."
                     )
         if len(channel.url) > 500 and "url" not in errors:
             errors["url"] = "Đường dẫn dài quá 500 ký tự."
@@ -100,9 +99,7 @@ def _clean_channel(channel: Channel) -> None:
                 f"Vui lòng nhập đường dẫn (zalo.me/…) hoặc mã định danh của {kind_label}."
             )
         else:
-            errors["identifier"] = (
-                f"Vui lòng nhập đường dẫn hoặc mã định danh của {kind_label}."
-            )
+            errors["identifier"] = f"Vui lòng nhập đường dẫn hoặc mã định danh của {kind_label}."
     if errors:
         raise ValidationError(errors)
 
@@ -113,30 +110,48 @@ def _clean_channel(channel: Channel) -> None:
         if channel.url:
             if same.filter(url__iexact=channel.url).exists():
                 raise ValidationError(
-                    {"url": f"Đơn vị đã có {kind_label} đang hoạt động với đường dẫn "
-                            f"“{channel.url}”."}
+                    {
+                        "url": f"Đơn vị đã có {kind_label} đang hoạt động với đường dẫn "
+                        f"“{channel.url}”."
+                    }
                 )
-        elif channel.identifier and same.filter(
-            url="", identifier__iexact=channel.identifier
-        ).exists():
+        elif (
+            channel.identifier
+            and same.filter(url="", identifier__iexact=channel.identifier).exists()
+        ):
             raise ValidationError(
-                {"identifier": f"Đơn vị đã có {kind_label} đang hoạt động với mã định danh "
-                               f"“{channel.identifier}”."}
+                {
+                    "identifier": f"Đơn vị đã có {kind_label} đang hoạt động với mã định danh "
+                    f"“{channel.identifier}”."
+                }
             )
 
 
-def channel_create(*, unit: Unit, kind: str, name: str, url: str = "", identifier: str = "",
-                   owner: str = "", status: str = ChannelStatus.ACTIVE,
-                   actor: Any = None) -> Channel:
-    channel = Channel(unit=unit, kind=kind, name=name, url=url, identifier=identifier,
-                      owner=owner, status=status)
+def channel_create(
+    *,
+    unit: Unit,
+    kind: str,
+    name: str,
+    url: str = "",
+    identifier: str = "",
+    owner: str = "",
+    status: str = ChannelStatus.ACTIVE,
+    actor: Any = None,
+) -> Channel:
+    channel = Channel(
+        unit=unit, kind=kind, name=name, url=url, identifier=identifier, owner=owner, status=status
+    )
     _clean_channel(channel)
     with transaction.atomic():
         channel.save()
         if actor is not None:
-            audit_record(action="channel.create", actor=actor, unit=unit,
-                         target=f"{channel.pk}: {channel.name}",
-                         data={"kind": channel.kind, "url": channel.url})
+            audit_record(
+                action="channel.create",
+                actor=actor,
+                unit=unit,
+                target=f"{channel.pk}: {channel.name}",
+                data={"kind": channel.kind, "url": channel.url},
+            )
     return channel
 
 
@@ -158,22 +173,32 @@ def channel_update(*, channel: Channel, actor: Any = None, **fields: Any) -> Cha
     with transaction.atomic():
         channel.save()
         if actor is not None and changed:
-            audit_record(action="channel.update", actor=actor, unit=channel.unit,
-                         target=f"{channel.pk}: {channel.name}", data=changed)
+            audit_record(
+                action="channel.update",
+                actor=actor,
+                unit=channel.unit,
+                target=f"{channel.pk}: {channel.name}",
+                data=changed,
+            )
     return channel
 
 
 def channel_delete(*, channel: Channel, actor: Any = None) -> None:
     with transaction.atomic():
         if actor is not None:
-            audit_record(action="channel.delete", actor=actor, unit=channel.unit,
-                         target=f"{channel.pk}: {channel.name}",
-                         data={"kind": channel.kind, "url": channel.url})
+            audit_record(
+                action="channel.delete",
+                actor=actor,
+                unit=channel.unit,
+                target=f"{channel.pk}: {channel.name}",
+                data={"kind": channel.kind, "url": channel.url},
+            )
         channel.delete()
 
 
-def channel_record_audience(*, channel: Channel, recorded_on: dt.date, audience: int,
-                            actor: Any = None) -> ChannelStat:
+def channel_record_audience(
+    *, channel: Channel, recorded_on: dt.date, audience: int, actor: Any = None
+) -> ChannelStat:
     """Record the audience on a day (replacing that day's figure). The channel's current
     audience follows only the newest day, so back-filling history leaves it alone."""
     errors: dict[str, str] = {}
@@ -198,7 +223,11 @@ def channel_record_audience(*, channel: Channel, recorded_on: dt.date, audience:
             channel.audience = audience
             channel.audience_on = recorded_on
         if actor is not None:
-            audit_record(action="channel.audience", actor=actor, unit=channel.unit,
-                         target=f"{channel.pk}: {channel.name}",
-                         data={"on": recorded_on.isoformat(), "audience": audience})
+            audit_record(
+                action="channel.audience",
+                actor=actor,
+                unit=channel.unit,
+                target=f"{channel.pk}: {channel.name}",
+                data={"on": recorded_on.isoformat(), "audience": audience},
+            )
     return stat

@@ -42,15 +42,19 @@ def unit_channels(request: HttpRequest, code: str) -> HttpResponse:
         kind = ""
     qs = selectors.channels_of(unit, subtree=subtree, kinds=[kind] if kind else None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
-    return render(request, "channels/unit_channels.html", {
-        "unit": unit,
-        "page": page,
-        "channels": page.object_list,
-        "subtree": subtree,
-        "kind": kind,
-        "kinds": ChannelKind.choices,
-        "can_manage": access.can(request.user, "channel.manage", unit),
-    })
+    return render(
+        request,
+        "channels/unit_channels.html",
+        {
+            "unit": unit,
+            "page": page,
+            "channels": page.object_list,
+            "subtree": subtree,
+            "kind": kind,
+            "kinds": ChannelKind.choices,
+            "can_manage": access.can(request.user, "channel.manage", unit),
+        },
+    )
 
 
 @policy(officer("channel.manage"))
@@ -59,30 +63,35 @@ def channel_create(request: HttpRequest, code: str) -> HttpResponse:
     form = ChannelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            channel = services.channel_create(unit=unit, actor=request.user,
-                                              **form.cleaned_data)
+            channel = services.channel_create(unit=unit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm kênh “%(name)s”.") % {"name": channel.name})
             return redirect("channels:detail", pk=channel.pk)
-    return render(request, "channels/channel_form.html",
-                  {"unit": unit, "form": form, "channel": None})
+    return render(
+        request, "channels/channel_form.html", {"unit": unit, "form": form, "channel": None}
+    )
 
 
 @policy(officer("channel.view"))
 def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     channel = _channel(request, pk, "channel.view")
     stats = Paginator(channel.stats.order_by("-recorded_on"), PAGE_SIZE).get_page(
-        request.GET.get("trang"))
+        request.GET.get("trang")
+    )
     can_manage = access.can(request.user, "channel.manage", channel.unit)
-    return render(request, "channels/channel_detail.html", {
-        "unit": channel.unit,
-        "channel": channel,
-        "stats": stats,
-        "can_manage": can_manage,
-        "audience_form": AudienceForm(initial={"recorded_on": timezone.localdate()}),
-    })
+    return render(
+        request,
+        "channels/channel_detail.html",
+        {
+            "unit": channel.unit,
+            "channel": channel,
+            "stats": stats,
+            "can_manage": can_manage,
+            "audience_form": AudienceForm(initial={"recorded_on": timezone.localdate()}),
+        },
+    )
 
 
 @policy(officer("channel.manage"))
@@ -98,8 +107,11 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu kênh “%(name)s”.") % {"name": channel.name})
             return redirect("channels:detail", pk=channel.pk)
-    return render(request, "channels/channel_form.html",
-                  {"unit": channel.unit, "form": form, "channel": channel})
+    return render(
+        request,
+        "channels/channel_form.html",
+        {"unit": channel.unit, "form": form, "channel": channel},
+    )
 
 
 @policy(officer("channel.manage"))
@@ -111,8 +123,9 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.channel_delete(channel=channel, actor=request.user)
         messages.success(request, _("Đã xoá kênh “%(name)s”.") % {"name": name})
         return redirect("channels:unit", code=unit.code)
-    return render(request, "channels/channel_confirm_delete.html",
-                  {"unit": channel.unit, "channel": channel})
+    return render(
+        request, "channels/channel_confirm_delete.html", {"unit": channel.unit, "channel": channel}
+    )
 
 
 @policy(officer("channel.manage"))
@@ -122,33 +135,51 @@ def channel_record_audience(request: HttpRequest, pk: int) -> HttpResponse:
     form = AudienceForm(request.POST)
     if form.is_valid():
         try:
-            services.channel_record_audience(channel=channel, actor=request.user,
-                                             **form.cleaned_data)
+            services.channel_record_audience(
+                channel=channel, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã ghi nhận %(n)s người theo dõi ngày %(d)s.") % {
-                "n": format_int(form.cleaned_data["audience"]),
-                "d": form.cleaned_data["recorded_on"].strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("Đã ghi nhận %(n)s người theo dõi ngày %(d)s.")
+                % {
+                    "n": format_int(form.cleaned_data["audience"]),
+                    "d": form.cleaned_data["recorded_on"].strftime("%d/%m/%Y"),
+                },
+            )
             return redirect("channels:detail", pk=channel.pk)
     stats = Paginator(channel.stats.order_by("-recorded_on"), PAGE_SIZE).get_page(1)
-    return render(request, "channels/channel_detail.html", {
-        "unit": channel.unit, "channel": channel, "stats": stats, "can_manage": True,
-        "audience_form": form,
-    }, status=400)
+    return render(
+        request,
+        "channels/channel_detail.html",
+        {
+            "unit": channel.unit,
+            "channel": channel,
+            "stats": stats,
+            "can_manage": True,
+            "audience_form": form,
+        },
+        status=400,
+    )
 
 
 @policy(officer("channel.view"))
 def coverage(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="channel.view", code=code)
-    return render(request, "channels/coverage.html", {
-        "unit": unit,
-        "coverage": selectors.coverage_summary(unit),
-        "coverage_children": selectors.coverage_by_child(unit),
-        "can_export": access.can(request.user, "data.export", unit),
-        "big_members": selectors.BIG_UNIT_MEMBERS,
-        "on_coverage_page": True,
-    })
+    return render(
+        request,
+        "channels/coverage.html",
+        {
+            "unit": unit,
+            "coverage": selectors.coverage_summary(unit),
+            "coverage_children": selectors.coverage_by_child(unit),
+            "can_export": access.can(request.user, "data.export", unit),
+            "big_members": selectors.BIG_UNIT_MEMBERS,
+            "on_coverage_page": True,
+        },
+    )
 
 
 def _csv_cell(value: object) -> object:
@@ -162,19 +193,43 @@ def _csv_cell(value: object) -> object:
 def coverage_gaps_csv(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="data.export", code=code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cdcs-chua-co-kenh-{unit.code}.csv"')
+    response["Content-Disposition"] = f'attachment; filename="cdcs-chua-co-kenh-{unit.code}.csv"'
     response.write("\ufeff")  # lets Excel open the UTF-8 file with its diacritics intact
     writer = csv.writer(response)
-    writer.writerow([_("Mã đơn vị"), _("Tên công đoàn cơ sở"), _("Đơn vị cấp trên"),
-                     _("Số đoàn viên"), _("Số người lao động"), _("Doanh nghiệp, cơ quan"),
-                     _("Địa chỉ")])
+    writer.writerow(
+        [
+            _("Mã đơn vị"),
+            _("Tên công đoàn cơ sở"),
+            _("Đơn vị cấp trên"),
+            _("Số đoàn viên"),
+            _("Số người lao động"),
+            _("Doanh nghiệp, cơ quan"),
+            _("Địa chỉ"),
+        ]
+    )
     count = 0
     for gap in selectors.coverage_gaps(unit).iterator(chunk_size=2000):
-        writer.writerow([_csv_cell(v) for v in (
-            gap.code, gap.name, gap.parent.name if gap.parent else "", gap.member_count,
-            gap.worker_count, gap.employer_name, gap.address)])
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    gap.code,
+                    gap.name,
+                    gap.parent.name if gap.parent else "",
+                    gap.member_count,
+                    gap.worker_count,
+                    gap.employer_name,
+                    gap.address,
+                )
+            ]
+        )
         count += 1
-    audit_record(action="coverage.export", actor=request.user, request=request, unit=unit,
-                 target=unit.code, data={"rows": count})
+    audit_record(
+        action="coverage.export",
+        actor=request.user,
+        request=request,
+        unit=unit,
+        target=unit.code,
+        data={"rows": count},
+    )
     return response

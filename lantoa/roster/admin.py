@@ -14,8 +14,7 @@ class CommunicatorAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit"]
     list_select_related = ["unit"]
 
-    def save_model(self, request: HttpRequest, obj: Communicator, form: Any,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Communicator, form: Any, change: bool) -> None:
         obj.refresh_search_text()
         super().save_model(request, obj, form, change)
 

@@ -9,9 +9,15 @@ from lantoa.roster.models import Communicator, Training
 from lantoa.units.models import Unit, UnitClosure
 
 
-def communicators_of(unit: Unit, *, subtree: bool = False, role: str | None = None,
-                     trained: bool | None = None, query: str = "",
-                     active_only: bool = False) -> QuerySet[Communicator]:
+def communicators_of(
+    unit: Unit,
+    *,
+    subtree: bool = False,
+    role: str | None = None,
+    trained: bool | None = None,
+    query: str = "",
+    active_only: bool = False,
+) -> QuerySet[Communicator]:
     """Roster of ``unit`` (or its subtree). ``query`` matches every word of the name or
     position, ignoring diacritics."""
     if subtree:
@@ -34,10 +40,12 @@ def communicators_of(unit: Unit, *, subtree: bool = False, role: str | None = No
 def trainings_of(unit: Unit, *, subtree: bool = False) -> QuerySet[Training]:
     if subtree:
         qs = Training.objects.filter(
-            organizer_id__in=UnitClosure.objects.filter(ancestor_id=unit.pk)
-            .values("descendant_id")
+            organizer_id__in=UnitClosure.objects.filter(ancestor_id=unit.pk).values("descendant_id")
         )
     else:
         qs = Training.objects.filter(organizer_id=unit.pk)
-    return (qs.select_related("organizer").annotate(attendee_count=Count("attendees"))
-            .order_by("-held_on", "-pk"))
+    return (
+        qs.select_related("organizer")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-pk")
+    )

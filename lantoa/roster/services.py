@@ -16,7 +16,14 @@ from lantoa.roster.models import Communicator, RosterRole, Training, TrainingAtt
 from lantoa.units.models import Unit, UnitClosure
 
 COMMUNICATOR_EDITABLE_FIELDS = (
-    "unit", "full_name", "role", "position", "phone", "email", "trained", "active",
+    "unit",
+    "full_name",
+    "role",
+    "position",
+    "phone",
+    "email",
+    "trained",
+    "active",
 )
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -71,22 +78,39 @@ def _clean_communicator(c: Communicator) -> None:
     c.refresh_search_text()
 
 
-def communicator_create(*, unit: Unit, full_name: str, role: str, position: str = "",
-                        phone: str = "", email: str = "", trained: bool = False,
-                        actor: Any = None) -> Communicator:
-    c = Communicator(unit=unit, full_name=full_name, role=role, position=position,
-                     phone=phone, email=email, trained=trained)
+def communicator_create(
+    *,
+    unit: Unit,
+    full_name: str,
+    role: str,
+    position: str = "",
+    phone: str = "",
+    email: str = "",
+    trained: bool = False,
+    actor: Any = None,
+) -> Communicator:
+    c = Communicator(
+        unit=unit,
+        full_name=full_name,
+        role=role,
+        position=position,
+        phone=phone,
+        email=email,
+        trained=trained,
+    )
     _clean_communicator(c)
     with transaction.atomic():
         c.save()
         if actor is not None:
-            audit_record(action="roster.create", actor=actor, unit=unit,
-                         target=f"{c.pk}: {c.full_name}")
+            audit_record(
+                action="roster.create", actor=actor, unit=unit, target=f"{c.pk}: {c.full_name}"
+            )
     return c
 
 
-def communicator_update(*, communicator: Communicator, actor: Any = None,
-                        **fields: Any) -> Communicator:
+def communicator_update(
+    *, communicator: Communicator, actor: Any = None, **fields: Any
+) -> Communicator:
     unknown = set(fields) - set(COMMUNICATOR_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown communicator fields: {sorted(unknown)}")
@@ -102,23 +126,35 @@ def communicator_update(*, communicator: Communicator, actor: Any = None,
     with transaction.atomic():
         communicator.save()
         if actor is not None:
-            audit_record(action="roster.update", actor=actor, unit=communicator.unit,
-                         target=f"{communicator.pk}: {communicator.full_name}",
-                         data={k: str(getattr(communicator, k)) for k in fields
-                               if getattr(communicator, k) != before[k]})
+            audit_record(
+                action="roster.update",
+                actor=actor,
+                unit=communicator.unit,
+                target=f"{communicator.pk}: {communicator.full_name}",
+                data={
+                    k: str(getattr(communicator, k))
+                    for k in fields
+                    if getattr(communicator, k) != before[k]
+                },
+            )
     return communicator
 
 
 def communicator_delete(*, communicator: Communicator, actor: Any = None) -> None:
     with transaction.atomic():
         if actor is not None:
-            audit_record(action="roster.delete", actor=actor, unit=communicator.unit,
-                         target=f"{communicator.pk}: {communicator.full_name}")
+            audit_record(
+                action="roster.delete",
+                actor=actor,
+                unit=communicator.unit,
+                target=f"{communicator.pk}: {communicator.full_name}",
+            )
         communicator.delete()
 
 
-def training_create(*, organizer: Unit, title: str, held_on: dt.date, hours: int = 0,
-                    actor: Any = None) -> Training:
+def training_create(
+    *, organizer: Unit, title: str, held_on: dt.date, hours: int = 0, actor: Any = None
+) -> Training:
     title = " ".join((title or "").split())
     errors: dict[str, str] = {}
     if not title:
@@ -130,16 +166,22 @@ def training_create(*, organizer: Unit, title: str, held_on: dt.date, hours: int
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        training = Training.objects.create(organizer=organizer, title=title, held_on=held_on,
-                                           hours=hours)
+        training = Training.objects.create(
+            organizer=organizer, title=title, held_on=held_on, hours=hours
+        )
         if actor is not None:
-            audit_record(action="training.create", actor=actor, unit=organizer,
-                         target=f"{training.pk}: {training.title}")
+            audit_record(
+                action="training.create",
+                actor=actor,
+                unit=organizer,
+                target=f"{training.pk}: {training.title}",
+            )
     return training
 
 
-def training_record_attendance(*, training: Training, communicators: Iterable[Communicator],
-                               actor: Any = None) -> int:
+def training_record_attendance(
+    *, training: Training, communicators: Iterable[Communicator], actor: Any = None
+) -> int:
     """Record that ``communicators`` attended ``training`` and mark them trained.
 
     Only people on the roster of the organizer's subtree can attend. Returns how many
@@ -151,20 +193,25 @@ def training_record_attendance(*, training: Training, communicators: Iterable[Co
     inside = set(
         Communicator.objects.filter(
             pk__in=ids,
-            unit_id__in=UnitClosure.objects.filter(ancestor_id=training.organizer_id)
-            .values("descendant_id"),
+            unit_id__in=UnitClosure.objects.filter(ancestor_id=training.organizer_id).values(
+                "descendant_id"
+            ),
         ).values_list("pk", flat=True)
     )
     outside = [c.full_name for c in people if c.pk not in inside]
     if outside:
         raise ValidationError(
-            {"communicators": "Không thuộc đơn vị tổ chức lớp tập huấn: "
-                              + ", ".join(sorted(outside)) + "."}
+            {
+                "communicators": "Không thuộc đơn vị tổ chức lớp tập huấn: "
+                + ", ".join(sorted(outside))
+                + "."
+            }
         )
     with transaction.atomic():
         already = set(
-            TrainingAttendance.objects.filter(training=training, communicator_id__in=ids)
-            .values_list("communicator_id", flat=True)
+            TrainingAttendance.objects.filter(
+                training=training, communicator_id__in=ids
+            ).values_list("communicator_id", flat=True)
         )
         TrainingAttendance.objects.bulk_create(
             [TrainingAttendance(training=training, communicator_id=i) for i in ids - already]
@@ -173,7 +220,11 @@ def training_record_attendance(*, training: Training, communicators: Iterable[Co
         for c in people:
             c.trained = True
         if actor is not None:
-            audit_record(action="training.attendance", actor=actor, unit=training.organizer,
-                         target=f"{training.pk}: {training.title}",
-                         data={"communicators": sorted(ids)})
+            audit_record(
+                action="training.attendance",
+                actor=actor,
+                unit=training.organizer,
+                target=f"{training.pk}: {training.title}",
+                data={"communicators": sorted(ids)},
+            )
     return len(ids - already)

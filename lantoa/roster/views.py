@@ -51,20 +51,25 @@ def unit_roster(request: HttpRequest, code: str) -> HttpResponse:
     trained_param = request.GET.get("tap_huan", "")
     trained = {"1": True, "0": False}.get(trained_param)
     query = request.GET.get("q", "").strip()[:100]
-    qs = selectors.communicators_of(unit, subtree=subtree, role=role or None,
-                                    trained=trained, query=query)
+    qs = selectors.communicators_of(
+        unit, subtree=subtree, role=role or None, trained=trained, query=query
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
-    return render(request, "roster/unit_roster.html", {
-        "unit": unit,
-        "page": page,
-        "communicators": page.object_list,
-        "subtree": subtree,
-        "role": role,
-        "roles": RosterRole.choices,
-        "trained": trained_param if trained is not None else "",
-        "q": query,
-        "can_manage": access.can(request.user, "roster.manage", unit),
-    })
+    return render(
+        request,
+        "roster/unit_roster.html",
+        {
+            "unit": unit,
+            "page": page,
+            "communicators": page.object_list,
+            "subtree": subtree,
+            "role": role,
+            "roles": RosterRole.choices,
+            "trained": trained_param if trained is not None else "",
+            "q": query,
+            "can_manage": access.can(request.user, "roster.manage", unit),
+        },
+    )
 
 
 @policy(officer("roster.manage"))
@@ -79,11 +84,11 @@ def communicator_create(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã thêm “%(name)s” vào đội ngũ.") % {
-                "name": c.full_name})
+            messages.success(request, _("Đã thêm “%(name)s” vào đội ngũ.") % {"name": c.full_name})
             return redirect("roster:unit", code=unit.code)
-    return render(request, "roster/communicator_form.html",
-                  {"unit": unit, "form": form, "communicator": None})
+    return render(
+        request, "roster/communicator_form.html", {"unit": unit, "form": form, "communicator": None}
+    )
 
 
 @policy(officer("roster.manage"))
@@ -93,15 +98,15 @@ def communicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommunicatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.communicator_update(communicator=c, actor=request.user,
-                                         **form.cleaned_data)
+            services.communicator_update(communicator=c, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu “%(name)s”.") % {"name": c.full_name})
             return redirect("roster:unit", code=c.unit.code)
-    return render(request, "roster/communicator_form.html",
-                  {"unit": c.unit, "form": form, "communicator": c})
+    return render(
+        request, "roster/communicator_form.html", {"unit": c.unit, "form": form, "communicator": c}
+    )
 
 
 @policy(officer("roster.manage"))
@@ -113,8 +118,9 @@ def communicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.communicator_delete(communicator=c, actor=request.user)
         messages.success(request, _("Đã xoá “%(name)s” khỏi đội ngũ.") % {"name": name})
         return redirect("roster:unit", code=unit.code)
-    return render(request, "roster/communicator_confirm_delete.html",
-                  {"unit": c.unit, "communicator": c})
+    return render(
+        request, "roster/communicator_confirm_delete.html", {"unit": c.unit, "communicator": c}
+    )
 
 
 @policy(officer("roster.view"))
@@ -122,11 +128,19 @@ def trainings(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="roster.view", code=code)
     subtree = request.GET.get("cay") == "1"
     page = Paginator(selectors.trainings_of(unit, subtree=subtree), PAGE_SIZE).get_page(
-        request.GET.get("trang"))
-    return render(request, "roster/trainings.html", {
-        "unit": unit, "page": page, "trainings": page.object_list, "subtree": subtree,
-        "can_manage": access.can(request.user, "roster.manage", unit),
-    })
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "roster/trainings.html",
+        {
+            "unit": unit,
+            "page": page,
+            "trainings": page.object_list,
+            "subtree": subtree,
+            "can_manage": access.can(request.user, "roster.manage", unit),
+        },
+    )
 
 
 @policy(officer("roster.manage"))
@@ -135,34 +149,43 @@ def training_create(request: HttpRequest, code: str) -> HttpResponse:
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            t = services.training_create(organizer=unit, actor=request.user,
-                                         **form.cleaned_data)
+            t = services.training_create(organizer=unit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã tạo lớp tập huấn “%(title)s”.") % {
-                "title": t.title})
+            messages.success(request, _("Đã tạo lớp tập huấn “%(title)s”.") % {"title": t.title})
             return redirect("roster:training", pk=t.pk)
     return render(request, "roster/training_form.html", {"unit": unit, "form": form})
 
 
-def _training_page(request: HttpRequest, t: Training, *, error: str = "",
-                   status: int = 200) -> HttpResponse:
+def _training_page(
+    request: HttpRequest, t: Training, *, error: str = "", status: int = 200
+) -> HttpResponse:
     can_manage = access.can(request.user, "roster.manage", t.organizer)
     attendees = list(t.attendees.select_related("unit").order_by("full_name"))
     query = request.GET.get("q", "").strip()[:100]
     candidates: list[Communicator] = []
     if can_manage:
         candidates = list(
-            selectors.communicators_of(t.organizer, subtree=True, query=query,
-                                       active_only=True)
-            .exclude(pk__in=[a.pk for a in attendees])[:ATTENDANCE_CHOICES]
+            selectors.communicators_of(
+                t.organizer, subtree=True, query=query, active_only=True
+            ).exclude(pk__in=[a.pk for a in attendees])[:ATTENDANCE_CHOICES]
         )
-    return render(request, "roster/training_detail.html", {
-        "unit": t.organizer, "training": t, "attendees": attendees,
-        "candidates": candidates, "can_manage": can_manage, "q": query, "error": error,
-        "candidate_limit": ATTENDANCE_CHOICES,
-    }, status=status)
+    return render(
+        request,
+        "roster/training_detail.html",
+        {
+            "unit": t.organizer,
+            "training": t,
+            "attendees": attendees,
+            "candidates": candidates,
+            "can_manage": can_manage,
+            "q": query,
+            "error": error,
+            "candidate_limit": ATTENDANCE_CHOICES,
+        },
+        status=status,
+    )
 
 
 @policy(officer("roster.view"))
@@ -178,11 +201,13 @@ def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     # Ids from outside the organizer's subtree reach the service, which refuses them.
     people = list(Communicator.objects.filter(pk__in=ids))
     if len(people) != len(set(ids)):
-        return _training_page(request, t, status=400,
-                              error=_("Có người được chọn không còn trong đội ngũ."))
+        return _training_page(
+            request, t, status=400, error=_("Có người được chọn không còn trong đội ngũ.")
+        )
     try:
-        added = services.training_record_attendance(training=t, communicators=people,
-                                                    actor=request.user)
+        added = services.training_record_attendance(
+            training=t, communicators=people, actor=request.user
+        )
     except ValidationError as exc:
         return _training_page(request, t, status=400, error=" ".join(exc.messages))
     messages.success(request, _("Đã ghi nhận %(n)d người tham dự.") % {"n": added})

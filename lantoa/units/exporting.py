@@ -93,5 +93,13 @@ def export_to_path(path: str, *, root: Unit | None, include_ended: bool = False)
     raise ValueError("Tên tệp xuất phải có đuôi .csv hoặc .xlsx.")
 
 
-__all__ = ["HEADER", "csv_chunks", "export_queryset", "export_rows", "export_to_path",
-           "write_csv", "write_xlsx", "xlsx_file"]
+__all__ = [
+    "HEADER",
+    "csv_chunks",
+    "export_queryset",
+    "export_rows",
+    "export_to_path",
+    "write_csv",
+    "write_xlsx",
+    "xlsx_file",
+]

@@ -63,7 +63,8 @@ class UnitForm(forms.Form):
 
 class UnitCreateForm(UnitForm):
     code = forms.CharField(
-        label=_("Mã đơn vị"), max_length=32,
+        label=_("Mã đơn vị"),
+        max_length=32,
         help_text=_("Mã duy nhất, không trùng với đơn vị nào khác."),
     )
     field_order = ["code", "name", "short_name", "kind"]
@@ -91,8 +92,11 @@ class _PickUnitForm(forms.Form):
         if code:
             unit = self.choices.filter(code=code).first()
             if unit is None:
-                self.add_error(self.pick_field, _("Không tìm thấy đơn vị có mã “%(code)s” "
-                                                  "trong phạm vi bạn quản lý.") % {"code": code})
+                self.add_error(
+                    self.pick_field,
+                    _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi bạn quản lý.")
+                    % {"code": code},
+                )
             else:
                 cleaned[f"{self.pick_field}_unit"] = unit
         return cleaned
@@ -100,11 +104,13 @@ class _PickUnitForm(forms.Form):
 
 class UnitMoveForm(_PickUnitForm):
     parent = forms.CharField(
-        label=_("Đơn vị cấp trên mới"), max_length=32,
+        label=_("Đơn vị cấp trên mới"),
+        max_length=32,
         error_messages={"required": _("Hãy chọn đơn vị cấp trên mới.")},
     )
-    on = VnDateField(label=_("Ngày chuyển"), required=False,
-                     help_text=_("dd/mm/yyyy; để trống là hôm nay."))
+    on = VnDateField(
+        label=_("Ngày chuyển"), required=False, help_text=_("dd/mm/yyyy; để trống là hôm nay.")
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
 
@@ -112,13 +118,19 @@ class UnitMergeForm(_PickUnitForm):
     pick_field = "target"
 
     target = forms.CharField(
-        label=_("Hợp nhất vào đơn vị"), max_length=32,
+        label=_("Hợp nhất vào đơn vị"),
+        max_length=32,
         error_messages={"required": _("Hãy chọn đơn vị tiếp nhận.")},
     )
-    on = VnDateField(label=_("Ngày hợp nhất"), initial=timezone.localdate,
-                     help_text=_("dd/mm/yyyy"),
-                     error_messages={"required": _("Hãy nhập ngày hợp nhất (dd/mm/yyyy)."),
-                                     "invalid": _("Ngày không hợp lệ, hãy nhập dd/mm/yyyy.")})
+    on = VnDateField(
+        label=_("Ngày hợp nhất"),
+        initial=timezone.localdate,
+        help_text=_("dd/mm/yyyy"),
+        error_messages={
+            "required": _("Hãy nhập ngày hợp nhất (dd/mm/yyyy)."),
+            "invalid": _("Ngày không hợp lệ, hãy nhập dd/mm/yyyy."),
+        },
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
     confirm = forms.BooleanField(
         label=_("Tôi hiểu việc hợp nhất không thể hoàn tác từ màn hình này."),

@@ -85,8 +85,15 @@ HEADER_ALIASES: dict[str, str] = {
 }
 MAX_LENGTHS: dict[str, int] = {
     name: int(Unit._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
-    for name in ("code", "name", "short_name", "employer_name", "address",
-                 "industrial_zone", "sector")
+    for name in (
+        "code",
+        "name",
+        "short_name",
+        "employer_name",
+        "address",
+        "industrial_zone",
+        "sector",
+    )
 }
 MAX_COUNT = 2_147_483_647
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
@@ -104,8 +111,14 @@ def _kind_lookup() -> dict[str, str]:
             lookup[fold(value)] = value
             lookup[fold(value.replace("_", " "))] = value
             lookup[fold(str(label))] = value
-    lookup.update({"cdcs": UnitKind.GRASSROOTS, "ldld tinh": UnitKind.PROVINCE,
-                   "ldld thanh pho": UnitKind.PROVINCE, "tong ldld": UnitKind.NATIONAL})
+    lookup.update(
+        {
+            "cdcs": UnitKind.GRASSROOTS,
+            "ldld tinh": UnitKind.PROVINCE,
+            "ldld thanh pho": UnitKind.PROVINCE,
+            "tong ldld": UnitKind.NATIONAL,
+        }
+    )
     return lookup
 
 
@@ -133,8 +146,13 @@ class RowError:
         return f"Dòng {self.row}, cột “{self.label}”: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "label": self.label,
-                "message": self.message, "text": str(self)}
+        return {
+            "row": self.row,
+            "field": self.field,
+            "label": self.label,
+            "message": self.message,
+            "text": str(self),
+        }
 
 
 @dataclass
@@ -152,15 +170,24 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> dict[str, Any]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "moved": self.moved, "unchanged": self.unchanged, "root_code": self.root_code}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "moved": self.moved,
+            "unchanged": self.unchanged,
+            "root_code": self.root_code,
+        }
 
     def summary_text(self) -> str:
-        parts = [f"Đã nhập {format_int(self.rows)} dòng: thêm mới {format_int(self.created)} "
-                 f"đơn vị"]
+        parts = [
+            f"Đã nhập {format_int(self.rows)} dòng: thêm mới {format_int(self.created)} đơn vị"
+        ]
         if self.updated or self.moved or self.unchanged:
-            parts.append(f"cập nhật {format_int(self.updated)}, chuyển cấp trên "
-                         f"{format_int(self.moved)}, không đổi {format_int(self.unchanged)}")
+            parts.append(
+                f"cập nhật {format_int(self.updated)}, chuyển cấp trên "
+                f"{format_int(self.moved)}, không đổi {format_int(self.unchanged)}"
+            )
         return "; ".join(parts) + "."
 
 
@@ -180,8 +207,7 @@ def check_upload(name: str, size: int | None) -> None:
     limit = settings.LANTOA_IMPORT_MAX_BYTES
     if size is not None and size > limit:
         raise ImportFileError(
-            f"tệp “{name}” quá lớn ({format_int(size)} byte); giới hạn là "
-            f"{format_int(limit)} byte."
+            f"tệp “{name}” quá lớn ({format_int(size)} byte); giới hạn là {format_int(limit)} byte."
         )
 
 
@@ -281,7 +307,7 @@ _DOTTED_INT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def parse_count(raw: str) -> int:
-    """"1.200" (Vietnamese thousands dot), "1200" or "" (0). ValueError with a message."""
+    """ "1.200" (Vietnamese thousands dot), "1200" or "" (0). ValueError with a message."""
     text = raw.replace("\u00a0", "").replace(" ", "")
     if not text:
         return 0
@@ -313,7 +339,7 @@ class _Row:
 
 def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
@@ -331,7 +357,7 @@ def _manageable_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
     allowed: set[int] = set()
     scope = access.visible_units(actor, "unit.manage")
     for start in range(0, len(ids), 900):
-        allowed.update(scope.filter(pk__in=ids[start:start + 900]).values_list("pk", flat=True))
+        allowed.update(scope.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
     return allowed
 
 
@@ -349,8 +375,11 @@ class _Validator:
         for key, limit in MAX_LENGTHS.items():
             value = record[key]
             if len(value) > limit:
-                self.error(number, key, f"dài {format_int(len(value))} ký tự, tối đa "
-                                        f"{format_int(limit)} ký tự.")
+                self.error(
+                    number,
+                    key,
+                    f"dài {format_int(len(value))} ký tự, tối đa {format_int(limit)} ký tự.",
+                )
         for key in ("code", "name", "kind"):
             if not record[key]:
                 self.error(number, key, "không được để trống.")
@@ -360,8 +389,11 @@ class _Validator:
             if not kind:
                 with translation.override("vi"):
                     allowed = ", ".join(str(label) for _, label in UnitKind.choices)
-                self.error(number, "kind", f"loại đơn vị “{record['kind']}” không hợp lệ "
-                                           f"(chấp nhận: {allowed}).")
+                self.error(
+                    number,
+                    "kind",
+                    f"loại đơn vị “{record['kind']}” không hợp lệ (chấp nhận: {allowed}).",
+                )
         counts: dict[str, int | None] = {}
         for key in ("member_count", "worker_count"):
             try:
@@ -371,15 +403,24 @@ class _Validator:
                 self.error(number, key, str(exc))
         members, workers = counts["member_count"], counts["worker_count"]
         # An empty worker count means "not known", not zero workers.
-        if members is not None and workers is not None and record["worker_count"] \
-                and workers < members:
-            self.error(number, "worker_count",
-                       f"số người lao động ({format_int(workers)}) nhỏ hơn số đoàn viên "
-                       f"({format_int(members)}).")
+        if (
+            members is not None
+            and workers is not None
+            and record["worker_count"]
+            and workers < members
+        ):
+            self.error(
+                number,
+                "worker_count",
+                f"số người lao động ({format_int(workers)}) nhỏ hơn số đoàn viên "
+                f"({format_int(members)}).",
+            )
         if kind == UnitKind.NATIONAL and record["parent_code"]:
-            self.error(number, "parent_code",
-                       "Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; "
-                       "hãy để trống cột này.")
+            self.error(
+                number,
+                "parent_code",
+                "Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; hãy để trống cột này.",
+            )
         elif kind and kind != UnitKind.NATIONAL and not record["parent_code"]:
             self.error(number, "parent_code", "không được để trống.")
         fields: dict[str, Any] = {
@@ -397,8 +438,11 @@ class _Validator:
                 continue
             first = by_code.get(row.code)
             if first is not None:
-                self.error(row.row, "code", f"mã “{row.code}” bị trùng ở dòng {first.row} và "
-                                            f"dòng {row.row}.")
+                self.error(
+                    row.row,
+                    "code",
+                    f"mã “{row.code}” bị trùng ở dòng {first.row} và dòng {row.row}.",
+                )
             else:
                 by_code[row.code] = row
         existing = _units_by_code(by_code)
@@ -406,14 +450,23 @@ class _Validator:
         for code, unit in existing.items():
             row = by_code[code]
             if not self.update:
-                self.error(row.row, "code", f"mã “{code}” đã có trong hệ thống (chọn chế độ "
-                                            "cập nhật để sửa đơn vị đã có).")
+                self.error(
+                    row.row,
+                    "code",
+                    f"mã “{code}” đã có trong hệ thống (chọn chế độ cập nhật để sửa đơn vị đã có).",
+                )
             elif unit.pk not in manageable:
-                self.error(row.row, "code", f"mã “{code}” đã được dùng cho một đơn vị ngoài "
-                                            "phạm vi bạn quản lý.")
+                self.error(
+                    row.row,
+                    "code",
+                    f"mã “{code}” đã được dùng cho một đơn vị ngoài phạm vi bạn quản lý.",
+                )
             elif not unit.is_active:
-                self.error(row.row, "code", f"đơn vị “{code}” đã hợp nhất hoặc giải thể, "
-                                            "không thể cập nhật.")
+                self.error(
+                    row.row,
+                    "code",
+                    f"đơn vị “{code}” đã hợp nhất hoặc giải thể, không thể cập nhật.",
+                )
             else:
                 row.existing = unit
         return by_code
@@ -423,8 +476,12 @@ class _Validator:
         db_parents = _units_by_code(outside)
         manageable = _manageable_ids(self.actor, db_parents.values())
         for row in rows:
-            if row.kind == UnitKind.NATIONAL and row.existing is None and self.actor is not None \
-                    and not self.actor.is_superuser:
+            if (
+                row.kind == UnitKind.NATIONAL
+                and row.existing is None
+                and self.actor is not None
+                and not self.actor.is_superuser
+            ):
                 self.error(row.row, "kind", "bạn không có quyền tạo đơn vị cấp Tổng Liên đoàn.")
             code = row.parent_code
             if not code or row.kind == UnitKind.NATIONAL:
@@ -432,31 +489,47 @@ class _Validator:
             parent_row = by_code.get(code)
             if parent_row is not None:
                 if parent_row.kind == UnitKind.GRASSROOTS:
-                    self.error(row.row, "parent_code",
-                               f"đơn vị cấp trên “{code}” (dòng {parent_row.row}) là công đoàn "
-                               "cơ sở, không thể có đơn vị trực thuộc.")
+                    self.error(
+                        row.row,
+                        "parent_code",
+                        f"đơn vị cấp trên “{code}” (dòng {parent_row.row}) là công đoàn "
+                        "cơ sở, không thể có đơn vị trực thuộc.",
+                    )
                 continue
             parent = db_parents.get(code)
             # Units outside the officer's scope are reported exactly like missing ones.
             if parent is None or parent.pk not in manageable:
-                self.error(row.row, "parent_code",
-                           f"không tìm thấy đơn vị cấp trên “{code}” (không có trong tệp và "
-                           "trong hệ thống).")
+                self.error(
+                    row.row,
+                    "parent_code",
+                    f"không tìm thấy đơn vị cấp trên “{code}” (không có trong tệp và "
+                    "trong hệ thống).",
+                )
             elif parent.kind == UnitKind.GRASSROOTS:
-                self.error(row.row, "parent_code",
-                           f"đơn vị cấp trên “{code}” là công đoàn cơ sở, không thể có đơn vị "
-                           "trực thuộc.")
+                self.error(
+                    row.row,
+                    "parent_code",
+                    f"đơn vị cấp trên “{code}” là công đoàn cơ sở, không thể có đơn vị trực thuộc.",
+                )
             elif not parent.is_active:
-                self.error(row.row, "parent_code",
-                           f"đơn vị cấp trên “{code}” đã hợp nhất hoặc giải thể.")
+                self.error(
+                    row.row, "parent_code", f"đơn vị cấp trên “{code}” đã hợp nhất hoặc giải thể."
+                )
             else:
                 row.parent_unit = parent
-                if row.existing is not None and row.existing.parent_id != parent.pk and \
-                        UnitClosure.objects.filter(ancestor=row.existing,
-                                                   descendant=parent).exists():
-                    self.error(row.row, "parent_code",
-                               f"không thể chuyển “{row.code}” vào “{code}” vì “{code}” là đơn "
-                               "vị trực thuộc của nó (tạo vòng lặp).")
+                if (
+                    row.existing is not None
+                    and row.existing.parent_id != parent.pk
+                    and UnitClosure.objects.filter(
+                        ancestor=row.existing, descendant=parent
+                    ).exists()
+                ):
+                    self.error(
+                        row.row,
+                        "parent_code",
+                        f"không thể chuyển “{row.code}” vào “{code}” vì “{code}” là đơn "
+                        "vị trực thuộc của nó (tạo vòng lặp).",
+                    )
 
     def check_cycles(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
         """Give every row its level inside the file (0: parent in the database) and report
@@ -476,11 +549,10 @@ class _Validator:
             row: _Row | None = start
             while row is not None and row.code not in levels:
                 if row.code in on_path:
-                    loop = path[on_path[row.code]:]
+                    loop = path[on_path[row.code] :]
                     chain = " → ".join([r.code for r in loop] + [row.code])
                     for member in loop:
-                        self.error(member.row, "parent_code",
-                                   f"vòng lặp đơn vị cấp trên: {chain}.")
+                        self.error(member.row, "parent_code", f"vòng lặp đơn vị cấp trên: {chain}.")
                         levels[member.code] = -1
                     break
                 on_path[row.code] = len(path)
@@ -502,6 +574,8 @@ class _Validator:
 def _sorted_errors(errors: list[RowError]) -> list[RowError]:
     order = {key: i for i, key in enumerate(COLUMNS)}
     return sorted(errors, key=lambda e: (e.row, order.get(e.field, -1)))
+
+
 # --- writing ------------------------------------------------------------------------------
 
 
@@ -523,8 +597,11 @@ class _Counts:
 def _validation_errors(row: int, exc: ValidationError) -> list[RowError]:
     to_column = {"parent": "parent_code", "successor": "parent_code"}
     if hasattr(exc, "error_dict"):
-        return [RowError(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
-                for key, messages in exc.message_dict.items() for msg in messages]
+        return [
+            RowError(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
+            for key, messages in exc.message_dict.items()
+            for msg in messages
+        ]
     return [RowError(row, "", str(msg)) for msg in exc.messages]
 
 
@@ -534,14 +611,15 @@ def _ancestor_chains(unit_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
     ids = sorted(unit_ids)
     for start in range(0, len(ids), 900):
         for desc, anc, depth in UnitClosure.objects.filter(
-            descendant_id__in=ids[start:start + 900]
+            descendant_id__in=ids[start : start + 900]
         ).values_list("descendant_id", "ancestor_id", "depth"):
             chains[desc].append((anc, depth))
     return chains
 
 
-def _write(rows: list[_Row], *, actor: User | None, filename: str, report: ProgressFn,
-           columns: set[str]) -> _Counts:
+def _write(
+    rows: list[_Row], *, actor: User | None, filename: str, report: ProgressFn, columns: set[str]
+) -> _Counts:
     counts = _Counts()
     total = len(rows)
     by_code = {r.code: r for r in rows}
@@ -567,8 +645,14 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
         units: list[Unit] = []
         for row in batch:
             parent = parent_for(row)
-            unit = Unit(code=row.code, name=row.name, kind=row.kind, parent=parent,
-                        depth=parent.depth + 1 if parent is not None else 0, **row.fields)
+            unit = Unit(
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                parent=parent,
+                depth=parent.depth + 1 if parent is not None else 0,
+                **row.fields,
+            )
             unit.refresh_search_text()
             units.append(unit)
         Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
@@ -578,12 +662,13 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
             chain = [(unit.pk, 0)]
             parent = unit.parent
             if parent is not None:
-                above = new_chains[parent.code] if parent.code in created else \
-                    db_chains[parent.pk]
+                above = new_chains[parent.code] if parent.code in created else db_chains[parent.pk]
                 chain += [(anc, depth + 1) for anc, depth in above]
             new_chains[row.code] = chain
-            links += [UnitClosure(ancestor_id=anc, descendant_id=unit.pk, depth=depth)
-                      for anc, depth in chain]
+            links += [
+                UnitClosure(ancestor_id=anc, descendant_id=unit.pk, depth=depth)
+                for anc, depth in chain
+            ]
         UnitClosure.objects.bulk_create(links, batch_size=BATCH_SIZE)
         written += len(units)
         report("write", written, total)
@@ -606,8 +691,12 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
                 current.refresh_from_db(fields=["parent", "depth"])
                 parent.refresh_from_db(fields=["parent", "depth", "status", "kind"])
                 if current.parent_id != parent.pk:
-                    unit_move(unit=current, new_parent=parent, actor=actor,
-                              note=f"Nhập từ tệp {filename}"[:500])
+                    unit_move(
+                        unit=current,
+                        new_parent=parent,
+                        actor=actor,
+                        note=f"Nhập từ tệp {filename}"[:500],
+                    )
                     counts.moved += 1
                     changes["parent"] = parent.pk
         except ValidationError as exc:
@@ -624,8 +713,9 @@ def _write(rows: list[_Row], *, actor: User | None, filename: str, report: Progr
     return counts
 
 
-def _top_unit(tops: list[_Row], created: dict[str, Unit],
-              chains: dict[int, list[tuple[int, int]]]) -> Unit | None:
+def _top_unit(
+    tops: list[_Row], created: dict[str, Unit], chains: dict[int, list[tuple[int, int]]]
+) -> Unit | None:
     """The unit the import hangs under: the one top row, or else the nearest unit that is an
     ancestor of every top row's parent (audit rows and the result link point there)."""
     if len(tops) == 1:
@@ -635,18 +725,29 @@ def _top_unit(tops: list[_Row], created: dict[str, Unit],
         anchor = row.existing or row.parent_unit
         if anchor is None:
             return None
-        chain = dict(chains.get(anchor.pk) or UnitClosure.objects.filter(
-            descendant=anchor).values_list("ancestor_id", "depth"))
-        common = chain if common is None else {
-            anc: depth for anc, depth in common.items() if anc in chain}
+        chain = dict(
+            chains.get(anchor.pk)
+            or UnitClosure.objects.filter(descendant=anchor).values_list("ancestor_id", "depth")
+        )
+        common = (
+            chain
+            if common is None
+            else {anc: depth for anc, depth in common.items() if anc in chain}
+        )
     if not common:
         return None
     return Unit.objects.get(pk=min(common, key=lambda anc: common[anc]))
 
 
-def units_import(*, fileobj: IO[bytes], filename: str, actor: User | None = None,
-                 update: bool = False, size: int | None = None,
-                 progress: ProgressFn | None = None) -> ImportResult:
+def units_import(
+    *,
+    fileobj: IO[bytes],
+    filename: str,
+    actor: User | None = None,
+    update: bool = False,
+    size: int | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
     """Validate the whole file, then write it in one transaction, or nothing at all.
 
     ``actor`` None is a system import (the server's command line) with full rights; an
@@ -682,14 +783,20 @@ def units_import(*, fileobj: IO[bytes], filename: str, actor: User | None = None
     report("write", 0, total)
     try:
         with transaction.atomic():
-            counts = _write(rows, actor=actor, filename=filename, report=report,
-                            columns=parsed.columns)
+            counts = _write(
+                rows, actor=actor, filename=filename, report=report, columns=parsed.columns
+            )
             result.created, result.updated = counts.created, counts.updated
             result.moved, result.unchanged = counts.moved, counts.unchanged
             result.root_code = counts.top.code if counts.top is not None else ""
-            audit_record(action="unit.import", actor=actor, unit=counts.top,
-                         target=filename, data={"update": update, **result.summary()},
-                         actor_label="" if actor is not None else "lantoa units import")
+            audit_record(
+                action="unit.import",
+                actor=actor,
+                unit=counts.top,
+                target=filename,
+                data={"update": update, **result.summary()},
+                actor_label="" if actor is not None else "lantoa units import",
+            )
     except _Rollback as exc:
         result.errors = _sorted_errors(exc.errors)
     return result
@@ -698,8 +805,9 @@ def units_import(*, fileobj: IO[bytes], filename: str, actor: User | None = None
 # --- background jobs ----------------------------------------------------------------------
 
 
-def unit_import_job_create(*, user: User, upload: UploadedFile,
-                           update: bool = False) -> UnitImportJob:
+def unit_import_job_create(
+    *, user: User, upload: UploadedFile, update: bool = False
+) -> UnitImportJob:
     """Store the upload and queue its import after the surrounding transaction commits."""
     import uuid
 
@@ -720,9 +828,9 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
     no-op, so two workers never import the same file."""
     from django.utils import timezone
 
-    claimed = UnitImportJob.objects.filter(
-        pk=job_id, status=UnitImportJob.Status.PENDING
-    ).update(status=UnitImportJob.Status.VALIDATING)
+    claimed = UnitImportJob.objects.filter(pk=job_id, status=UnitImportJob.Status.PENDING).update(
+        status=UnitImportJob.Status.VALIDATING
+    )
     if not claimed:
         return None
     job = UnitImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -732,19 +840,36 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
         if phase == "validate":
             jobs.update(rows_total=total, rows_validated=done)
         else:
-            jobs.update(rows_total=total, rows_validated=total, rows_written=done,
-                        status=UnitImportJob.Status.IMPORTING)
+            jobs.update(
+                rows_total=total,
+                rows_validated=total,
+                rows_written=done,
+                status=UnitImportJob.Status.IMPORTING,
+            )
 
     try:
         with job.file.open("rb") as fh:
-            result = units_import(fileobj=fh, filename=job.original_name, actor=job.created_by,
-                                  update=job.update_existing, size=job.file.size,
-                                  progress=progress)
+            result = units_import(
+                fileobj=fh,
+                filename=job.original_name,
+                actor=job.created_by,
+                update=job.update_existing,
+                size=job.file.size,
+                progress=progress,
+            )
     except Exception:
-        jobs.update(status=UnitImportJob.Status.FAILED, finished_at=timezone.now(),
-                    error_count=1, errors=[RowError(
-                        0, "", "lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị.",
-                    ).as_dict()])
+        jobs.update(
+            status=UnitImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            error_count=1,
+            errors=[
+                RowError(
+                    0,
+                    "",
+                    "lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị.",
+                ).as_dict()
+            ],
+        )
         raise
     job.refresh_from_db()
     job.finished_at = timezone.now()

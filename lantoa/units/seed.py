@@ -38,7 +38,13 @@ BATCH = 5000
 ZALO_GROUP_LIMIT = 1000  # a Zalo group holds at most 1.000 members
 
 SCHOOL, HEALTH, INDUSTRY, AGRI, ZONE, AGENCY, COMMUNE = (
-    "school", "health", "industry", "agri", "zone", "agency", "commune",
+    "school",
+    "health",
+    "industry",
+    "agri",
+    "zone",
+    "agency",
+    "commune",
 )
 Log = Callable[[str], None]
 
@@ -110,8 +116,13 @@ class UpperSpec:
 class _ProvinceContext:
     """Per-province state: its random stream, places and the employer names already used."""
 
-    def __init__(self, province: Province, rng: random.Random,
-                 localities: list[tuple[str, str]], zones: list[str]) -> None:
+    def __init__(
+        self,
+        province: Province,
+        rng: random.Random,
+        localities: list[tuple[str, str]],
+        zones: list[str],
+    ) -> None:
         self.province = province
         self.rng = rng
         self.localities = localities
@@ -195,23 +206,48 @@ def _generic_uppers(ctx: _ProvinceContext, count: int) -> list[UpperSpec]:
     weights = {SCHOOL: 21.0, HEALTH: 6.0, AGRI: 4.0}
     sectors = list(names.SECTORS[:4]) + rng.sample(names.SECTORS[4:], rng.randint(0, 2))
     specs = [
-        UpperSpec(f"N{i:02d}", f"Công đoàn ngành {s} {place}", UnitKind.SECTOR,
-                  themes.get(s, INDUSTRY), weights.get(themes.get(s, INDUSTRY), 4.0))
+        UpperSpec(
+            f"N{i:02d}",
+            f"Công đoàn ngành {s} {place}",
+            UnitKind.SECTOR,
+            themes.get(s, INDUSTRY),
+            weights.get(themes.get(s, INDUSTRY), 4.0),
+        )
         for i, s in enumerate(sectors, start=1)
     ]
-    specs.append(UpperSpec("KCN01", f"Công đoàn các Khu công nghiệp {place}",
-                           UnitKind.INDUSTRIAL_ZONE, ZONE, 22.0))
+    specs.append(
+        UpperSpec(
+            "KCN01", f"Công đoàn các Khu công nghiệp {place}", UnitKind.INDUSTRIAL_ZONE, ZONE, 22.0
+        )
+    )
     if rng.random() < 0.3:
-        specs.append(UpperSpec("KCN02", f"Công đoàn Khu kinh tế {place}",
-                               UnitKind.INDUSTRIAL_ZONE, ZONE, 6.0))
-    specs.append(UpperSpec("CD01", f"Công đoàn Viên chức {place}", UnitKind.OTHER_UPPER,
-                           AGENCY, 6.0))
-    specs.append(UpperSpec("CD02", f"Công đoàn Cơ quan Đảng, Mặt trận và các đoàn thể {place}",
-                           UnitKind.OTHER_UPPER, AGENCY, 2.0))
+        specs.append(
+            UpperSpec(
+                "KCN02", f"Công đoàn Khu kinh tế {place}", UnitKind.INDUSTRIAL_ZONE, ZONE, 6.0
+            )
+        )
+    specs.append(
+        UpperSpec("CD01", f"Công đoàn Viên chức {place}", UnitKind.OTHER_UPPER, AGENCY, 6.0)
+    )
+    specs.append(
+        UpperSpec(
+            "CD02",
+            f"Công đoàn Cơ quan Đảng, Mặt trận và các đoàn thể {place}",
+            UnitKind.OTHER_UPPER,
+            AGENCY,
+            2.0,
+        )
+    )
     communes = ctx.localities[: max(1, count - len(specs))]
     specs += [
-        UpperSpec(f"XA{i:02d}", f"Công đoàn {kind} {name}", UnitKind.COMMUNE, COMMUNE,
-                  28.0 / len(communes), (kind, name))
+        UpperSpec(
+            f"XA{i:02d}",
+            f"Công đoàn {kind} {name}",
+            UnitKind.COMMUNE,
+            COMMUNE,
+            28.0 / len(communes),
+            (kind, name),
+        )
         for i, (kind, name) in enumerate(communes, start=1)
     ]
     return specs
@@ -223,15 +259,23 @@ def _thai_nguyen_uppers() -> list[UpperSpec]:
         UpperSpec("N01", f"Công đoàn ngành Giáo dục {place}", UnitKind.SECTOR, SCHOOL, 200),
         UpperSpec("N02", f"Công đoàn ngành Y tế {place}", UnitKind.SECTOR, HEALTH, 60),
         UpperSpec("N03", f"Công đoàn ngành Công Thương {place}", UnitKind.SECTOR, INDUSTRY, 90),
-        UpperSpec("N04", f"Công đoàn ngành Nông nghiệp và Môi trường {place}", UnitKind.SECTOR,
-                  AGRI, 40),
-        UpperSpec("KCN01", f"Công đoàn các Khu công nghiệp {place}", UnitKind.INDUSTRIAL_ZONE,
-                  ZONE, 230),
+        UpperSpec(
+            "N04", f"Công đoàn ngành Nông nghiệp và Môi trường {place}", UnitKind.SECTOR, AGRI, 40
+        ),
+        UpperSpec(
+            "KCN01", f"Công đoàn các Khu công nghiệp {place}", UnitKind.INDUSTRIAL_ZONE, ZONE, 230
+        ),
         UpperSpec("CD01", f"Công đoàn Viên chức {place}", UnitKind.OTHER_UPPER, AGENCY, 80),
     ]
     specs += [
-        UpperSpec(f"XA{i:02d}", f"Công đoàn {kind} {name}", UnitKind.COMMUNE, COMMUNE, 250 / 6,
-                  (kind, name))
+        UpperSpec(
+            f"XA{i:02d}",
+            f"Công đoàn {kind} {name}",
+            UnitKind.COMMUNE,
+            COMMUNE,
+            250 / 6,
+            (kind, name),
+        )
         for i, (kind, name) in enumerate(names.THAI_NGUYEN_COMMUNES[:6], start=1)
     ]
     return specs
@@ -241,8 +285,7 @@ def _bac_kan_uppers() -> list[UpperSpec]:
     kind, name = names.BAC_KAN_COMMUNES[0]
     return [
         UpperSpec("N01", "Công đoàn ngành Giáo dục tỉnh Bắc Kạn", UnitKind.SECTOR, SCHOOL, 35),
-        UpperSpec("XA01", f"Công đoàn {kind} {name}", UnitKind.COMMUNE, COMMUNE, 25,
-                  (kind, name)),
+        UpperSpec("XA01", f"Công đoàn {kind} {name}", UnitKind.COMMUNE, COMMUNE, 25, (kind, name)),
     ]
 
 
@@ -280,14 +323,21 @@ class Seeder:
             if size == "demo":
                 thai_nguyen = by_name["Thái Nguyên"]
                 target = self._province(
-                    root, thai_nguyen, uppers=_thai_nguyen_uppers(), grassroots=950,
+                    root,
+                    thai_nguyen,
+                    uppers=_thai_nguyen_uppers(),
+                    grassroots=950,
                     localities=list(names.THAI_NGUYEN_COMMUNES),
                     zones=list(names.THAI_NGUYEN_ZONES),
                 )
                 bac_kan = Province("Bắc Kạn", "tỉnh", names.PROVINCE_CODES["Bắc Kạn"])
                 source = self._province(
-                    root, bac_kan, uppers=_bac_kan_uppers(), grassroots=60,
-                    localities=list(names.BAC_KAN_COMMUNES), zones=["KCN Thanh Bình"],
+                    root,
+                    bac_kan,
+                    uppers=_bac_kan_uppers(),
+                    grassroots=60,
+                    localities=list(names.BAC_KAN_COMMUNES),
+                    zones=["KCN Thanh Bình"],
                     trainings=(names.OLD_PROVINCE_TRAINING,),
                 )
             elif size == "province":
@@ -295,8 +345,12 @@ class Seeder:
             else:
                 for province in by_name.values():
                     rng = self._rng(province.code, "size")
-                    self._province(root, province, upper_count=rng.randint(20, 60),
-                                   grassroots=rng.randint(3400, 4200))
+                    self._province(
+                        root,
+                        province,
+                        upper_count=rng.randint(20, 60),
+                        grassroots=rng.randint(3400, 4200),
+                    )
             self._flush()
             self.log("Đang dựng bảng quan hệ cấp trên – cấp dưới (closure)…")
             self.totals.closure_rows = closure_rebuild()
@@ -306,11 +360,16 @@ class Seeder:
                 assert merged_into(source.name.removeprefix("Liên đoàn Lao động tỉnh ")) == (
                     "Thái Nguyên"
                 )
-                unit_merge(source=source, target=target, on=MERGER_DATE,
-                           note="Hợp nhất theo sắp xếp đơn vị hành chính cấp tỉnh năm 2025")
+                unit_merge(
+                    source=source,
+                    target=target,
+                    on=MERGER_DATE,
+                    note="Hợp nhất theo sắp xếp đơn vị hành chính cấp tỉnh năm 2025",
+                )
                 self.totals.merged = 1
-                self.log(f"Đã hợp nhất {source.name} vào {target.name} "
-                         f"(ngày {MERGER_DATE:%d/%m/%Y}).")
+                self.log(
+                    f"Đã hợp nhất {source.name} vào {target.name} (ngày {MERGER_DATE:%d/%m/%Y})."
+                )
         return self.totals
 
     # -- tree --------------------------------------------------------------------------------
@@ -320,22 +379,38 @@ class Seeder:
 
     def _root(self) -> Unit:
         rng = self._rng("VN")
-        root = Unit(code="VN", name="Tổng Liên đoàn Lao động Việt Nam", short_name="Tổng LĐLĐVN",
-                    kind=UnitKind.NATIONAL, depth=0,
-                    address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội")
+        root = Unit(
+            code="VN",
+            name="Tổng Liên đoàn Lao động Việt Nam",
+            short_name="Tổng LĐLĐVN",
+            kind=UnitKind.NATIONAL,
+            depth=0,
+            address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội",
+        )
         self._add(root)
-        self._top_channels(rng, root, "Công đoàn Việt Nam", "congdoanvietnam",
-                           press=("Báo Lao Động", "Tạp chí Lao động và Công đoàn"))
+        self._top_channels(
+            rng,
+            root,
+            "Công đoàn Việt Nam",
+            "congdoanvietnam",
+            press=("Báo Lao Động", "Tạp chí Lao động và Công đoàn"),
+        )
         self._add_people(rng, root, rng.randint(4, 6), names.COMMUNICATOR_POSITIONS_UPPER, ())
         self._flush()
         return root
 
-    def _province(self, root: Unit, province: Province, *, grassroots: int,
-                  uppers: list[UpperSpec] | None = None, upper_count: int = 0,
-                  localities: list[tuple[str, str]] | None = None,
-                  zones: list[str] | None = None,
-                  trainings: tuple[tuple[str, tuple[int, int, int], int], ...] = names.TRAININGS,
-                  ) -> Unit:
+    def _province(
+        self,
+        root: Unit,
+        province: Province,
+        *,
+        grassroots: int,
+        uppers: list[UpperSpec] | None = None,
+        upper_count: int = 0,
+        localities: list[tuple[str, str]] | None = None,
+        zones: list[str] | None = None,
+        trainings: tuple[tuple[str, tuple[int, int, int], int], ...] = names.TRAININGS,
+    ) -> Unit:
         rng = self._rng(province.code)
         urban = 0.6 if province.kind == "thành phố" else 0.3
         if localities is None:
@@ -343,19 +418,27 @@ class Seeder:
         if zones is None:
             zones = sorted({f"KCN {n}" for _, n in _invented_places(rng, rng.randint(3, 8), 0)})
         ctx = _ProvinceContext(province, rng, localities, zones)
-        unit = Unit(code=province.code, name=province.federation_name,
-                    short_name=f"LĐLĐ {province.name}", kind=UnitKind.PROVINCE, parent=root,
-                    depth=1, address=self._address(ctx, localities[0]))
+        unit = Unit(
+            code=province.code,
+            name=province.federation_name,
+            short_name=f"LĐLĐ {province.name}",
+            kind=UnitKind.PROVINCE,
+            parent=root,
+            depth=1,
+            address=self._address(ctx, localities[0]),
+        )
         self._add(unit)
         self._top_channels(
-            rng, unit, f"Công đoàn {province.name}", "congdoan" + _slug(province.name),
+            rng,
+            unit,
+            f"Công đoàn {province.name}",
+            "congdoan" + _slug(province.name),
             press=(f"Báo {province.name}", f"Đài Phát thanh – Truyền hình {province.name}"),
         )
         self._add_people(rng, unit, rng.randint(3, 6), names.COMMUNICATOR_POSITIONS_UPPER, ())
         self._flush()
         self._trainings = [
-            Training.objects.create(title=title, organizer=unit, held_on=dt.date(*day),
-                                    hours=hours)
+            Training.objects.create(title=title, organizer=unit, held_on=dt.date(*day), hours=hours)
             for title, day, hours in trainings
         ]
         self.totals.trainings += len(self._trainings)
@@ -363,13 +446,19 @@ class Seeder:
         specs = uppers if uppers is not None else _generic_uppers(ctx, upper_count)
         upper_units = []
         for spec in specs:
-            upper = Unit(code=f"{province.code}-{spec.suffix}", name=spec.name, kind=spec.kind,
-                         parent=unit, depth=2,
-                         address=self._address(ctx, spec.locality or rng.choice(localities)))
+            upper = Unit(
+                code=f"{province.code}-{spec.suffix}",
+                name=spec.name,
+                kind=spec.kind,
+                parent=unit,
+                depth=2,
+                address=self._address(ctx, spec.locality or rng.choice(localities)),
+            )
             self._add(upper)
             self._upper_channels(rng, upper)
-            self._add_people(rng, upper, rng.randint(2, 6), names.COMMUNICATOR_POSITIONS_UPPER,
-                             self._trainings)
+            self._add_people(
+                rng, upper, rng.randint(2, 6), names.COMMUNICATOR_POSITIONS_UPPER, self._trainings
+            )
             upper_units.append(upper)
         self.totals.upper_level += len(upper_units)
         self._flush()
@@ -379,35 +468,49 @@ class Seeder:
         for spec, upper, count in zip(specs, upper_units, counts, strict=True):
             for number in range(1, count + 1):
                 place = self._workplace(ctx, spec)
-                leaf = Unit(code=f"{upper.code}-{number:04d}",
-                            name=f"Công đoàn cơ sở {place.employer}", kind=UnitKind.GRASSROOTS,
-                            parent=upper, depth=3, member_count=place.members,
-                            worker_count=place.members + round(
-                                place.members * rng.uniform(0.0, 0.25)) + rng.randint(0, 5),
-                            employer_name=place.employer, address=place.address,
-                            industrial_zone=place.zone, sector=place.sector)
+                leaf = Unit(
+                    code=f"{upper.code}-{number:04d}",
+                    name=f"Công đoàn cơ sở {place.employer}",
+                    kind=UnitKind.GRASSROOTS,
+                    parent=upper,
+                    depth=3,
+                    member_count=place.members,
+                    worker_count=place.members
+                    + round(place.members * rng.uniform(0.0, 0.25))
+                    + rng.randint(0, 5),
+                    employer_name=place.employer,
+                    address=place.address,
+                    industrial_zone=place.zone,
+                    sector=place.sector,
+                )
                 if place.members >= 1000:
                     big_seen += 1
                 self._add(leaf)
                 self._grassroots_channels(rng, leaf, big_seen)
                 if place.members >= 300 and rng.random() < 0.6:
-                    self._add_people(rng, leaf, rng.randint(1, 2),
-                                     names.COMMUNICATOR_POSITIONS_GRASSROOTS, self._trainings)
+                    self._add_people(
+                        rng,
+                        leaf,
+                        rng.randint(1, 2),
+                        names.COMMUNICATOR_POSITIONS_GRASSROOTS,
+                        self._trainings,
+                    )
                 self.totals.grassroots += 1
                 self.totals.members += place.members
                 if len(self._units) >= BATCH:
                     self._flush()
         self._flush()
         self.totals.provinces += 1
-        self.log(f"  {province.federation_name}: {format_int(len(specs))} công đoàn cấp trên, "
-                 f"{format_int(grassroots)} công đoàn cơ sở (tổng cộng "
-                 f"{format_int(self.totals.units)} đơn vị).")
+        self.log(
+            f"  {province.federation_name}: {format_int(len(specs))} công đoàn cấp trên, "
+            f"{format_int(grassroots)} công đoàn cơ sở (tổng cộng "
+            f"{format_int(self.totals.units)} đơn vị)."
+        )
         return unit
 
     # -- workplaces --------------------------------------------------------------------------
 
-    def _address(self, ctx: _ProvinceContext, locality: tuple[str, str],
-                 zone: str = "") -> str:
+    def _address(self, ctx: _ProvinceContext, locality: tuple[str, str], zone: str = "") -> str:
         rng, (kind, name) = ctx.rng, locality
         if zone:
             return f"Lô CN-{rng.randint(1, 40):02d}, {zone}, {ctx.province.place}"
@@ -422,8 +525,9 @@ class Seeder:
         kind, place = locality
         theme = spec.theme
         if theme == COMMUNE:
-            theme = rng.choices([SCHOOL, INDUSTRY, HEALTH, AGRI, AGENCY],
-                                weights=[35, 40, 5, 12, 8])[0]
+            theme = rng.choices(
+                [SCHOOL, INDUSTRY, HEALTH, AGRI, AGENCY], weights=[35, 40, 5, 12, 8]
+            )[0]
         address = self._address(ctx, locality)
         zone = ""
 
@@ -434,36 +538,65 @@ class Seeder:
 
         if theme == SCHOOL:
             level = _weighted(rng, names.SCHOOL_LEVELS)
-            employer, sector = ctx.unique(lambda: (f"{level} " + (
-                place if rng.random() < 0.4 else rng.choice(names.SCHOOL_PATRONS)),
-                "Giáo dục – Đào tạo"))
+            employer, sector = ctx.unique(
+                lambda: (
+                    f"{level} "
+                    + (place if rng.random() < 0.4 else rng.choice(names.SCHOOL_PATRONS)),
+                    "Giáo dục – Đào tạo",
+                )
+            )
             members = _lognormal(rng, 45, 0.5, 12, 180)
         elif theme == HEALTH and spec.theme == COMMUNE:
             employer, sector = ctx.unique(lambda: (f"Trạm Y tế {kind} {place}", "Y tế"))
             members = rng.randint(5, 20)
         elif theme == HEALTH:
-            employer, sector = ctx.unique(lambda: (f"{rng.choice(names.HOSPITAL_KINDS)} " + (
-                f"{kind} {place}" if rng.random() < 0.6 else province.place), "Y tế"))
+            employer, sector = ctx.unique(
+                lambda: (
+                    f"{rng.choice(names.HOSPITAL_KINDS)} "
+                    + (f"{kind} {place}" if rng.random() < 0.6 else province.place),
+                    "Y tế",
+                )
+            )
             members = _lognormal(rng, 220, 0.7, 30, 2500)
         elif theme == AGRI:
-            employer, sector = ctx.unique(lambda: (rng.choice((
-                f"Hợp tác xã Chè {rng.choice(names.BRANDS)}",
-                f"Hợp tác xã Nông nghiệp {place}",
-                f"Công ty TNHH MTV Lâm nghiệp {rng.choice(names.BRANDS)}",
-                f"Trung tâm Dịch vụ nông nghiệp {kind} {place}",
-            )), "Nông, lâm nghiệp"))
+            employer, sector = ctx.unique(
+                lambda: (
+                    rng.choice(
+                        (
+                            f"Hợp tác xã Chè {rng.choice(names.BRANDS)}",
+                            f"Hợp tác xã Nông nghiệp {place}",
+                            f"Công ty TNHH MTV Lâm nghiệp {rng.choice(names.BRANDS)}",
+                            f"Trung tâm Dịch vụ nông nghiệp {kind} {place}",
+                        )
+                    ),
+                    "Nông, lâm nghiệp",
+                )
+            )
             members = _lognormal(rng, 30, 0.7, 8, 400)
         elif theme == AGENCY and spec.theme == COMMUNE:
-            employer, sector = ctx.unique(lambda: (rng.choice((
-                f"Ủy ban nhân dân {kind} {place}", f"Cơ quan Đảng ủy {kind} {place}",
-                f"Bưu điện {kind} {place}", f"Quỹ tín dụng nhân dân {place}",
-            )), "Quản lý nhà nước"))
+            employer, sector = ctx.unique(
+                lambda: (
+                    rng.choice(
+                        (
+                            f"Ủy ban nhân dân {kind} {place}",
+                            f"Cơ quan Đảng ủy {kind} {place}",
+                            f"Bưu điện {kind} {place}",
+                            f"Quỹ tín dụng nhân dân {place}",
+                        )
+                    ),
+                    "Quản lý nhà nước",
+                )
+            )
             members = _lognormal(rng, 25, 0.5, 8, 120)
         elif theme == AGENCY:
+
             def agency() -> tuple[str, str]:
                 if not ctx.agencies:
-                    return (f"Trung tâm {rng.choice(('Văn hóa', 'Dịch vụ công', 'Kỹ thuật'))} "
-                            f"{kind} {place}", "Quản lý nhà nước")
+                    return (
+                        f"Trung tâm {rng.choice(('Văn hóa', 'Dịch vụ công', 'Kỹ thuật'))} "
+                        f"{kind} {place}",
+                        "Quản lý nhà nước",
+                    )
                 base = ctx.agencies.pop()
                 if base.endswith(" tỉnh"):
                     base = base.removesuffix(" tỉnh")
@@ -490,12 +623,28 @@ class Seeder:
 
     # -- channels ----------------------------------------------------------------------------
 
-    def _channel(self, rng: random.Random, unit: Unit, kind: str, name: str, *, url: str = "",
-                 identifier: str = "", audience: int = 0, months: int = 0) -> Channel:
+    def _channel(
+        self,
+        rng: random.Random,
+        unit: Unit,
+        kind: str,
+        name: str,
+        *,
+        url: str = "",
+        identifier: str = "",
+        audience: int = 0,
+        months: int = 0,
+    ) -> Channel:
         """A channel; online ones get ``months`` monthly audience figures that grow to
         ``audience``."""
-        channel = Channel(unit=unit, kind=kind, name=name[:255], url=url, identifier=identifier,
-                          owner=person_name(rng))
+        channel = Channel(
+            unit=unit,
+            kind=kind,
+            name=name[:255],
+            url=url,
+            identifier=identifier,
+            owner=person_name(rng),
+        )
         if months and audience:
             start = audience * rng.uniform(0.45, 0.85)
             days = _month_starts(months)
@@ -503,53 +652,114 @@ class Seeder:
             for i, day in enumerate(days):
                 share = i / (len(days) - 1) if len(days) > 1 else 1.0
                 trend = start + (audience - start) * share
-                value = max(value, round(trend * rng.uniform(0.97, 1.0)) if i < len(days) - 1
-                            else audience)
+                value = max(
+                    value, round(trend * rng.uniform(0.97, 1.0)) if i < len(days) - 1 else audience
+                )
                 self._stats.append(ChannelStat(channel=channel, recorded_on=day, audience=value))
             channel.audience, channel.audience_on = value, days[-1]
         self._channels.append(channel)
         return channel
 
-    def _top_channels(self, rng: random.Random, unit: Unit, label: str, slug: str,
-                      press: tuple[str, ...]) -> None:
+    def _top_channels(
+        self, rng: random.Random, unit: Unit, label: str, slug: str, press: tuple[str, ...]
+    ) -> None:
         scale = 8 if unit.kind == UnitKind.NATIONAL else 1
         k = ChannelKind
-        self._channel(rng, unit, k.FACEBOOK_PAGE, label, url=f"https://www.facebook.com/{slug}",
-                      audience=scale * rng.randint(6000, 60000), months=12)
+        self._channel(
+            rng,
+            unit,
+            k.FACEBOOK_PAGE,
+            label,
+            url=f"https://www.facebook.com/{slug}",
+            audience=scale * rng.randint(6000, 60000),
+            months=12,
+        )
         oa_id = rng.randint(10**17, 10**18)
-        self._channel(rng, unit, k.ZALO_OA, label, url=f"https://zalo.me/{oa_id}",
-                      audience=scale * rng.randint(2000, 30000), months=12)
-        self._channel(rng, unit, k.WEBSITE, f"Trang thông tin điện tử {unit.name}",
-                      url=f"https://{slug}.org.vn", audience=scale * rng.randint(3000, 20000),
-                      months=12)
-        self._channel(rng, unit, k.YOUTUBE, label, url=f"https://www.youtube.com/@{slug}",
-                      audience=scale * rng.randint(500, 15000), months=12)
-        self._channel(rng, unit, k.TIKTOK, label, url=f"https://www.tiktok.com/@{slug}",
-                      audience=scale * rng.randint(1000, 40000), months=8)
+        self._channel(
+            rng,
+            unit,
+            k.ZALO_OA,
+            label,
+            url=f"https://zalo.me/{oa_id}",
+            audience=scale * rng.randint(2000, 30000),
+            months=12,
+        )
+        self._channel(
+            rng,
+            unit,
+            k.WEBSITE,
+            f"Trang thông tin điện tử {unit.name}",
+            url=f"https://{slug}.org.vn",
+            audience=scale * rng.randint(3000, 20000),
+            months=12,
+        )
+        self._channel(
+            rng,
+            unit,
+            k.YOUTUBE,
+            label,
+            url=f"https://www.youtube.com/@{slug}",
+            audience=scale * rng.randint(500, 15000),
+            months=12,
+        )
+        self._channel(
+            rng,
+            unit,
+            k.TIKTOK,
+            label,
+            url=f"https://www.tiktok.com/@{slug}",
+            audience=scale * rng.randint(1000, 40000),
+            months=8,
+        )
         for partner in press:
-            self._channel(rng, unit, k.PRESS_PARTNER, partner,
-                          identifier="Chuyên mục Công đoàn – Người lao động")
+            self._channel(
+                rng,
+                unit,
+                k.PRESS_PARTNER,
+                partner,
+                identifier="Chuyên mục Công đoàn – Người lao động",
+            )
 
-    def _zalo_group(self, rng: random.Random, unit: Unit, name: str, members: int,
-                    months: int) -> None:
+    def _zalo_group(
+        self, rng: random.Random, unit: Unit, name: str, members: int, months: int
+    ) -> None:
         code = "".join(rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(6))
-        self._channel(rng, unit, ChannelKind.ZALO_GROUP, name, url=f"https://zalo.me/g/{code}",
-                      identifier=name, audience=min(ZALO_GROUP_LIMIT, max(3, members)),
-                      months=months)
+        self._channel(
+            rng,
+            unit,
+            ChannelKind.ZALO_GROUP,
+            name,
+            url=f"https://zalo.me/g/{code}",
+            identifier=name,
+            audience=min(ZALO_GROUP_LIMIT, max(3, members)),
+            months=months,
+        )
 
     def _upper_channels(self, rng: random.Random, unit: Unit) -> None:
         short = unit.name.removeprefix("Công đoàn ")
         if rng.random() < 0.85:
-            self._channel(rng, unit, ChannelKind.FACEBOOK_PAGE, unit.name,
-                          url=f"https://www.facebook.com/cd.{_slug(short)}",
-                          audience=rng.randint(300, 8000), months=rng.randint(4, 8))
+            self._channel(
+                rng,
+                unit,
+                ChannelKind.FACEBOOK_PAGE,
+                unit.name,
+                url=f"https://www.facebook.com/cd.{_slug(short)}",
+                audience=rng.randint(300, 8000),
+                months=rng.randint(4, 8),
+            )
         for i in range(rng.choices([0, 1, 2, 3], weights=[1, 5, 3, 2])[0]):
             label = ("Ban Chấp hành", "Cán bộ công đoàn cơ sở", "Tuyên giáo")[i]
-            self._zalo_group(rng, unit, f"{label} – CĐ {short}", rng.randint(40, 900),
-                             rng.randint(4, 8))
+            self._zalo_group(
+                rng, unit, f"{label} – CĐ {short}", rng.randint(40, 900), rng.randint(4, 8)
+            )
         if rng.random() < 0.3:
-            self._channel(rng, unit, ChannelKind.BULLETIN_BOARD, f"Bảng tin {unit.name}",
-                          identifier="Bảng tin tại trụ sở")
+            self._channel(
+                rng,
+                unit,
+                ChannelKind.BULLETIN_BOARD,
+                f"Bảng tin {unit.name}",
+                identifier="Bảng tin tại trụ sở",
+            )
 
     def _grassroots_channels(self, rng: random.Random, unit: Unit, big_seen: int) -> None:
         members = unit.member_count
@@ -568,42 +778,82 @@ class Seeder:
             groups = 1 if members < 1000 else min(4, math.ceil(members / ZALO_GROUP_LIMIT))
             for g in range(groups):
                 suffix = f" – nhóm {g + 1}" if groups > 1 else ""
-                self._zalo_group(rng, unit, f"Đoàn viên {unit.employer_name}{suffix}",
-                                 round(min(members / groups, ZALO_GROUP_LIMIT)
-                                       * rng.uniform(0.5, 1.0)), months)
+                self._zalo_group(
+                    rng,
+                    unit,
+                    f"Đoàn viên {unit.employer_name}{suffix}",
+                    round(min(members / groups, ZALO_GROUP_LIMIT) * rng.uniform(0.5, 1.0)),
+                    months,
+                )
         if has_page:
-            self._channel(rng, unit, ChannelKind.FACEBOOK_PAGE, unit.name,
-                          url=f"https://www.facebook.com/cdcs.{_slug(unit.employer_name)}",
-                          audience=max(20, round(members * rng.uniform(0.3, 2.5))),
-                          months=months)
+            self._channel(
+                rng,
+                unit,
+                ChannelKind.FACEBOOK_PAGE,
+                unit.name,
+                url=f"https://www.facebook.com/cdcs.{_slug(unit.employer_name)}",
+                audience=max(20, round(members * rng.uniform(0.3, 2.5))),
+                months=months,
+            )
         if rng.random() < 0.6:
-            self._channel(rng, unit, ChannelKind.BULLETIN_BOARD, f"Bảng tin {unit.name}",
-                          identifier=rng.choice(("Bảng tin tại cổng", "Bảng tin nhà ăn",
-                                                 "Bảng tin phòng họp", "Bảng tin hành lang")))
+            self._channel(
+                rng,
+                unit,
+                ChannelKind.BULLETIN_BOARD,
+                f"Bảng tin {unit.name}",
+                identifier=rng.choice(
+                    (
+                        "Bảng tin tại cổng",
+                        "Bảng tin nhà ăn",
+                        "Bảng tin phòng họp",
+                        "Bảng tin hành lang",
+                    )
+                ),
+            )
         if rng.random() < (0.5 if members >= 1000 else 0.12):
-            self._channel(rng, unit, ChannelKind.LOUDSPEAKER, f"Loa truyền thanh {unit.name}",
-                          identifier=rng.choice(("Phát giờ nghỉ trưa", "Phát đầu ca và giữa ca",
-                                                 "Phát 6h30 và 17h00")))
+            self._channel(
+                rng,
+                unit,
+                ChannelKind.LOUDSPEAKER,
+                f"Loa truyền thanh {unit.name}",
+                identifier=rng.choice(
+                    ("Phát giờ nghỉ trưa", "Phát đầu ca và giữa ca", "Phát 6h30 và 17h00")
+                ),
+            )
 
     # -- roster ------------------------------------------------------------------------------
 
-    def _add_people(self, rng: random.Random, unit: Unit, count: int,
-                    positions: tuple[tuple[str, str], ...],
-                    trainings: list[Training] | tuple[()]) -> None:
+    def _add_people(
+        self,
+        rng: random.Random,
+        unit: Unit,
+        count: int,
+        positions: tuple[tuple[str, str], ...],
+        trainings: list[Training] | tuple[()],
+    ) -> None:
         for i in range(count):
-            position, role = positions[min(i, len(positions) - 1)] if i < 2 else \
-                rng.choice(positions)
+            position, role = (
+                positions[min(i, len(positions) - 1)] if i < 2 else rng.choice(positions)
+            )
             full_name = person_name(rng)
             phone = _phone(rng)
-            person = Communicator(unit=unit, full_name=full_name, role=RosterRole(role),
-                                  position=position, phone=phone, active=rng.random() < 0.95,
-                                  search_text=fold(f"{full_name} {phone}"))
-            attended = [t for t, p in zip(trainings, (0.45, 0.3, 0.25), strict=False)
-                        if rng.random() < p]
+            person = Communicator(
+                unit=unit,
+                full_name=full_name,
+                role=RosterRole(role),
+                position=position,
+                phone=phone,
+                active=rng.random() < 0.95,
+                search_text=fold(f"{full_name} {phone}"),
+            )
+            attended = [
+                t for t, p in zip(trainings, (0.45, 0.3, 0.25), strict=False) if rng.random() < p
+            ]
             person.trained = bool(attended)
             self._people.append(person)
-            self._attendances += [TrainingAttendance(training=t, communicator=person)
-                                  for t in attended]
+            self._attendances += [
+                TrainingAttendance(training=t, communicator=person) for t in attended
+            ]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -640,12 +890,18 @@ def seed_database(*, size: str, seed: int = DEFAULT_SEED, log: Log | None = None
 
 def totals_lines(totals: SeedTotals) -> Iterator[str]:
     labels = {
-        "units": "đơn vị", "provinces": "LĐLĐ tỉnh, thành phố",
-        "upper_level": "công đoàn cấp trên trực tiếp cơ sở", "grassroots": "công đoàn cơ sở",
-        "members": "đoàn viên", "channels": "kênh truyền thông",
-        "channel_stats": "số liệu kênh theo tháng", "communicators": "cán bộ truyền thông, "
-        "báo cáo viên", "trainings": "lớp tập huấn", "attendances": "lượt tham gia tập huấn",
-        "closure_rows": "dòng bảng closure", "merged": "đơn vị đã hợp nhất",
+        "units": "đơn vị",
+        "provinces": "LĐLĐ tỉnh, thành phố",
+        "upper_level": "công đoàn cấp trên trực tiếp cơ sở",
+        "grassroots": "công đoàn cơ sở",
+        "members": "đoàn viên",
+        "channels": "kênh truyền thông",
+        "channel_stats": "số liệu kênh theo tháng",
+        "communicators": "cán bộ truyền thông, báo cáo viên",
+        "trainings": "lớp tập huấn",
+        "attendances": "lượt tham gia tập huấn",
+        "closure_rows": "dòng bảng closure",
+        "merged": "đơn vị đã hợp nhất",
     }
     for f in fields(totals):
         yield f"  {labels[f.name]}: {format_int(getattr(totals, f.name))}"

@@ -62,8 +62,11 @@ def _search(request: HttpRequest, query: str, limit: int) -> list[Unit]:
 def switcher(request: HttpRequest) -> HttpResponse:
     """The drop-down of the top-bar unit switcher (HTMX partial)."""
     query = request.GET.get("q", "").strip()
-    context = {"query": query, "results": _search(request, query, SWITCHER_LIMIT) if query else [],
-               "my_units": [] if query else _my_units(request)}
+    context = {
+        "query": query,
+        "results": _search(request, query, SWITCHER_LIMIT) if query else [],
+        "my_units": [] if query else _my_units(request),
+    }
     return render(request, "units/_switcher_results.html", context)
 
 
@@ -71,8 +74,12 @@ def switcher(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Full results page: where the switcher's form goes without JavaScript."""
     query = request.GET.get("q", "").strip()
-    context = {"query": query, "results": _search(request, query, SEARCH_LIMIT) if query else [],
-               "my_units": _my_units(request), "limit": SEARCH_LIMIT}
+    context = {
+        "query": query,
+        "results": _search(request, query, SEARCH_LIMIT) if query else [],
+        "my_units": _my_units(request),
+        "limit": SEARCH_LIMIT,
+    }
     return render(request, "units/search.html", context)
 
 
@@ -84,8 +91,12 @@ def _children_page(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         words = fold(query).split()
         rows = [r for r in rows if all(" " + w in r[0].search_text for w in words)]
     page = Paginator(rows, CHILDREN_PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"children_page": page, "children_total": total, "children_query": query,
-            "children_searchable": total > CHILDREN_PAGE_SIZE or bool(query)}
+    return {
+        "children_page": page,
+        "children_total": total,
+        "children_query": query,
+        "children_searchable": total > CHILDREN_PAGE_SIZE or bool(query),
+    }
 
 
 def _breadcrumbs(request: HttpRequest, unit: Unit) -> list[tuple[Unit, bool]]:
@@ -118,14 +129,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "figures": subtree_figures(unit),
         "predecessors": list(unit.predecessors.order_by("-ended_on", "name")),
         "successor_visible": bool(
-            unit.successor_id
-            and access.visible_units(user).filter(pk=unit.successor_id).exists()
+            unit.successor_id and access.visible_units(user).filter(pk=unit.successor_id).exists()
         ),
         "events": _events(unit),
         "channels": channels_of(unit),
-        "communicators": Communicator.objects.filter(unit=unit, active=True).order_by(
-            "full_name"
-        ),
+        "communicators": Communicator.objects.filter(unit=unit, active=True).order_by("full_name"),
         "can_manage": access.can(user, "unit.manage", unit),
         "can_export": access.can(user, "data.export", unit),
         "can_manage_channels": access.can(user, "channel.manage", unit),
@@ -162,7 +170,9 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             child = services.unit_create(
-                code=form.cleaned_data["code"], parent=parent, actor=request.user,
+                code=form.cleaned_data["code"],
+                parent=parent,
+                actor=request.user,
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -194,14 +204,18 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_move(
-                unit=unit, new_parent=form.cleaned_data["parent_unit"], actor=request.user,
-                on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+                unit=unit,
+                new_parent=form.cleaned_data["parent_unit"],
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã chuyển “%(name)s” sang đơn vị cấp trên mới.")
-                             % {"name": unit.name})
+            messages.success(
+                request, _("Đã chuyển “%(name)s” sang đơn vị cấp trên mới.") % {"name": unit.name}
+            )
             return redirect("units:detail", code=unit.code)
     offered = (
         _manageable(request)
@@ -210,8 +224,13 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
         .exclude(children=unit)  # its current parent
     )
     query, candidates = _candidates(request, offered)
-    context = {"unit": unit, "form": form, "query": query, "candidates": candidates,
-               "picked": request.POST.get("parent", "")}
+    context = {
+        "unit": unit,
+        "form": form,
+        "query": query,
+        "candidates": candidates,
+        "picked": request.POST.get("parent", ""),
+    }
     return render(request, "units/move.html", context)
 
 
@@ -225,20 +244,33 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target_unit"]
         try:
-            services.unit_merge(source=unit, target=target, actor=request.user,
-                                on=form.cleaned_data["on"], note=form.cleaned_data["note"])
+            services.unit_merge(
+                source=unit,
+                target=target,
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã hợp nhất “%(source)s” vào “%(target)s”.")
-                             % {"source": unit.name, "target": target.name})
+            messages.success(
+                request,
+                _("Đã hợp nhất “%(source)s” vào “%(target)s”.")
+                % {"source": unit.name, "target": target.name},
+            )
             return redirect("units:detail", code=target.code)
     offered = _manageable(request).exclude(pk__in=subtree_ids(unit))
     if not unit.is_grassroots:
         offered = offered.exclude(kind=UnitKind.GRASSROOTS)
     query, candidates = _candidates(request, offered)
-    context = {"unit": unit, "form": form, "query": query, "candidates": candidates,
-               "picked": request.POST.get("target", ""),
-               "active_children": unit.children.filter(status=UnitStatus.ACTIVE).count(),
-               "figures": subtree_figures(unit)}
+    context = {
+        "unit": unit,
+        "form": form,
+        "query": query,
+        "candidates": candidates,
+        "picked": request.POST.get("target", ""),
+        "active_children": unit.children.filter(status=UnitStatus.ACTIVE).count(),
+        "figures": subtree_figures(unit),
+    }
     return render(request, "units/merge.html", context)

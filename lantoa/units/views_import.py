@@ -31,11 +31,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Tệp danh sách đơn vị",
         help_text=f"Tệp .csv (UTF-8) hoặc .xlsx, tối đa "
-                  f"{format_int(settings.LANTOA_IMPORT_MAX_BYTES // (1024 * 1024))} MB.",
+        f"{format_int(settings.LANTOA_IMPORT_MAX_BYTES // (1024 * 1024))} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
-    update = forms.BooleanField(label="Cập nhật các đơn vị đã có mã trong hệ thống",
-                                required=False)
+    update = forms.BooleanField(label="Cập nhật các đơn vị đã có mã trong hệ thống", required=False)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
@@ -51,17 +50,27 @@ class ImportForm(forms.Form):
 def upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = unit_import_job_create(user=request.user,  # type: ignore[arg-type]
-                                     upload=form.cleaned_data["file"],
-                                     update=form.cleaned_data["update"])
+        job = unit_import_job_create(
+            user=request.user,  # type: ignore[arg-type]
+            upload=form.cleaned_data["file"],
+            update=form.cleaned_data["update"],
+        )
         return redirect("unitimport:job", pk=job.pk)
     jobs = UnitImportJob.objects.filter(created_by_id=request.user.pk)[:10]
     home = access.home_unit(request.user)
-    export_unit = home if home is not None and access.can(request.user, "data.export", home) \
-        else None
-    return render(request, "units/import.html", {
-        "form": form, "jobs": jobs, "columns": FIELD_LABELS.values(), "export_unit": export_unit,
-    })
+    export_unit = (
+        home if home is not None and access.can(request.user, "data.export", home) else None
+    )
+    return render(
+        request,
+        "units/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "columns": FIELD_LABELS.values(),
+            "export_unit": export_unit,
+        },
+    )
 
 
 def _own_job(request: HttpRequest, pk: int) -> UnitImportJob:
@@ -77,8 +86,7 @@ def _job_context(job: UnitImportJob) -> dict[str, object]:
             unit_url = reverse("units:detail", kwargs={"code": code})
         except NoReverseMatch:
             unit_url = None
-    done = job.rows_written if job.status == UnitImportJob.Status.IMPORTING \
-        else job.rows_validated
+    done = job.rows_written if job.status == UnitImportJob.Status.IMPORTING else job.rows_validated
     return {
         "job": job,
         "unit_url": unit_url,
@@ -110,18 +118,25 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
     include_ended = request.GET.get("ca-da-ket-thuc") == "1"
-    audit_record(action="unit.export", actor=request.user, request=request, unit=unit,
-                 target=unit.code, data={"format": fmt, "include_ended": include_ended})
+    audit_record(
+        action="unit.export",
+        actor=request.user,
+        request=request,
+        unit=unit,
+        target=unit.code,
+        data={"format": fmt, "include_ended": include_ended},
+    )
     rows = export_rows(export_queryset(root=unit, include_ended=include_ended))
     filename = f"don-vi-{unit.code}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         response: StreamingHttpResponse = FileResponse(
-            xlsx_file(rows), as_attachment=True, filename=filename,
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = StreamingHttpResponse(csv_chunks(rows),
-                                         content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
     return cast(HttpResponse, response)

@@ -11,15 +11,25 @@ from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
 
 
 class Command(BaseCommand):
-    help = ("Sinh dữ liệu mẫu xác định (cùng --seed cho cùng dữ liệu): demo = một LĐLĐ tỉnh "
-            "(~1.000 CĐCS, có hợp nhất Bắc Kạn vào Thái Nguyên), province = một tỉnh ~4.000 "
-            "đơn vị, national = 34 tỉnh, ~130.000 đơn vị. Chỉ chạy trên CSDL chưa có đơn vị.")
+    help = (
+        "Sinh dữ liệu mẫu xác định (cùng --seed cho cùng dữ liệu): demo = một LĐLĐ tỉnh "
+        "(~1.000 CĐCS, có hợp nhất Bắc Kạn vào Thái Nguyên), province = một tỉnh ~4.000 "
+        "đơn vị, national = 34 tỉnh, ~130.000 đơn vị. Chỉ chạy trên CSDL chưa có đơn vị."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--size", choices=SIZES, default="demo",
-                            help="Quy mô dữ liệu: demo, province hoặc national (mặc định demo).")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                            help=f"Hạt giống ngẫu nhiên (mặc định {DEFAULT_SEED}).")
+        parser.add_argument(
+            "--size",
+            choices=SIZES,
+            default="demo",
+            help="Quy mô dữ liệu: demo, province hoặc national (mặc định demo).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Hạt giống ngẫu nhiên (mặc định {DEFAULT_SEED}).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         existing = Unit.objects.count()
@@ -39,8 +49,10 @@ class Command(BaseCommand):
 
         log(f"Đang sinh dữ liệu mẫu quy mô “{size}” với hạt giống {seed}…")
         totals = seed_database(size=size, seed=seed, log=log)
-        log(self.style.SUCCESS(
-            f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)
-        ))
+        log(
+            self.style.SUCCESS(
+                f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)
+            )
+        )
         for line in totals_lines(totals):
             log(line)

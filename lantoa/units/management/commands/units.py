@@ -50,7 +50,7 @@ def _renamed(name: str, kind_word: str, place: str) -> str:
     name = unicodedata.normalize("NFC", name)
     match = _PREFIX_IN_NAME.search(name)
     if match:
-        return f"{name[:match.start()]}{kind_word} {place}"
+        return f"{name[: match.start()]}{kind_word} {place}"
     return f"Liên đoàn Lao động {kind_word} {place}"
 
 
@@ -86,8 +86,9 @@ def plan_province_merger(path: Path) -> MergePlan:
         old, new = (row.get("old_province") or "").strip(), (row.get("new_province") or "").strip()
         kind_key = _norm(row.get("new_kind") or "")
         if not old or not new or kind_key not in KIND_WORDS:
-            plan.errors.append(f"Dòng {number}: cần đủ tên tỉnh cũ, tên mới và loại "
-                               "(tỉnh hoặc thành phố).")
+            plan.errors.append(
+                f"Dòng {number}: cần đủ tên tỉnh cũ, tên mới và loại (tỉnh hoặc thành phố)."
+            )
             continue
         # A province renamed by an earlier run ("Thừa Thiên Huế" → "Huế") is found by its new
         # name, so that running the command twice is harmless.
@@ -106,12 +107,14 @@ def plan_province_merger(path: Path) -> MergePlan:
     for members in groups.values():
         new = members[0][1]["new_province"].strip()
         kind_word = KIND_WORDS[_norm(members[0][1]["new_kind"])]
-        survivor = next((m for m in members if _norm(m[1]["old_province"]) == _norm(new)),
-                        members[0])
+        survivor = next(
+            (m for m in members if _norm(m[1]["old_province"]) == _norm(new)), members[0]
+        )
         target = survivor[2]
         if not target.is_active:
-            plan.errors.append(f"Dòng {survivor[0]}: “{target.name}” đã hợp nhất, không thể "
-                               "nhận đơn vị khác.")
+            plan.errors.append(
+                f"Dòng {survivor[0]}: “{target.name}” đã hợp nhất, không thể nhận đơn vị khác."
+            )
             continue
         for _number, _row, unit in members:
             if unit.pk == target.pk:
@@ -131,38 +134,53 @@ def plan_province_merger(path: Path) -> MergePlan:
 
 
 class Command(BaseCommand):
-    help = ("Nhập, xuất danh sách đơn vị (CSV/XLSX) và áp dụng việc sắp xếp tỉnh, thành phố. "
-            "Import/export units; apply the 2025 province merger.")
+    help = (
+        "Nhập, xuất danh sách đơn vị (CSV/XLSX) và áp dụng việc sắp xếp tỉnh, thành phố. "
+        "Import/export units; apply the 2025 province merger."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="Nhập đơn vị từ tệp .csv hoặc .xlsx.")
         imp.add_argument("file")
-        imp.add_argument("--update", action="store_true",
-                         help="Cập nhật các đơn vị đã có mã trong hệ thống.")
-        imp.add_argument("--as", dest="as_user", metavar="USERNAME",
-                         help="Nhập với quyền của cán bộ này (mặc định: quyền hệ thống).")
+        imp.add_argument(
+            "--update", action="store_true", help="Cập nhật các đơn vị đã có mã trong hệ thống."
+        )
+        imp.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Nhập với quyền của cán bộ này (mặc định: quyền hệ thống).",
+        )
         exp = sub.add_parser("export", help="Xuất đơn vị ra tệp .csv hoặc .xlsx.")
         exp.add_argument("file")
         exp.add_argument("--root", metavar="CODE", help="Chỉ xuất cây con của đơn vị này.")
-        exp.add_argument("--include-ended", action="store_true",
-                         help="Xuất cả đơn vị đã hợp nhất, giải thể.")
-        merge = sub.add_parser("merge-provinces",
-                               help="Hợp nhất LĐLĐ tỉnh theo tệp old_province,new_province,"
-                                    "new_kind.")
+        exp.add_argument(
+            "--include-ended", action="store_true", help="Xuất cả đơn vị đã hợp nhất, giải thể."
+        )
+        merge = sub.add_parser(
+            "merge-provinces",
+            help="Hợp nhất LĐLĐ tỉnh theo tệp old_province,new_province,new_kind.",
+        )
         merge.add_argument("file")
-        merge.add_argument("--on", type=dt.date.fromisoformat, default=dt.date(2025, 7, 1),
-                           help="Ngày hợp nhất, YYYY-MM-DD (mặc định 2025-07-01).")
-        merge.add_argument("--dry-run", action="store_true",
-                           help="Chỉ in kế hoạch, không thay đổi gì.")
+        merge.add_argument(
+            "--on",
+            type=dt.date.fromisoformat,
+            default=dt.date(2025, 7, 1),
+            help="Ngày hợp nhất, YYYY-MM-DD (mặc định 2025-07-01).",
+        )
+        merge.add_argument(
+            "--dry-run", action="store_true", help="Chỉ in kế hoạch, không thay đổi gì."
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
         if action == "import":
             self.do_import(Path(opts["file"]), update=opts["update"], username=opts["as_user"])
         elif action == "export":
-            self.do_export(opts["file"], root_code=opts["root"],
-                           include_ended=opts["include_ended"])
+            self.do_export(
+                opts["file"], root_code=opts["root"], include_ended=opts["include_ended"]
+            )
         else:
             self.do_merge(Path(opts["file"]), on=opts["on"], dry_run=opts["dry_run"])
 
@@ -175,8 +193,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không có tệp {path}.")
         with path.open("rb") as fh:
-            result = units_import(fileobj=fh, filename=path.name, actor=actor, update=update,
-                                  size=path.stat().st_size)
+            result = units_import(
+                fileobj=fh, filename=path.name, actor=actor, update=update, size=path.stat().st_size
+            )
         if not result.ok:
             for error in result.errors[:ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -185,7 +204,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"… và {format_int(rest)} lỗi khác.")
             raise CommandError(
                 f"Không nhập được: {format_int(len(result.errors))} lỗi; chưa có đơn vị nào "
-                "được ghi.", returncode=1,
+                "được ghi.",
+                returncode=1,
             )
         self.stdout.write(result.summary_text())
 
@@ -199,9 +219,13 @@ class Command(BaseCommand):
             count = export_to_path(path, root=root, include_ended=include_ended)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        audit_record(action="unit.export", unit=root, target=Path(path).name,
-                     data={"rows": count, "include_ended": include_ended},
-                     actor_label="lantoa units export")
+        audit_record(
+            action="unit.export",
+            unit=root,
+            target=Path(path).name,
+            data={"rows": count, "include_ended": include_ended},
+            actor_label="lantoa units export",
+        )
         self.stdout.write(f"Đã xuất {format_int(count)} đơn vị ra {path}.")
 
     def do_merge(self, path: Path, *, on: dt.date, dry_run: bool) -> None:
@@ -212,11 +236,15 @@ class Command(BaseCommand):
             raise CommandError(f"{len(plan.errors)} lỗi; không thay đổi gì.", returncode=1)
         prefix = "[Chạy thử] " if dry_run else ""
         for source, target in plan.merges:
-            self.stdout.write(f"{prefix}Hợp nhất {source.name} ({source.code}) vào "
-                              f"{target.name} ({target.code}).")
+            self.stdout.write(
+                f"{prefix}Hợp nhất {source.name} ({source.code}) vào {target.name} ({target.code})."
+            )
         for unit, name, short in plan.renames:
-            self.stdout.write(f"{prefix}Đổi tên {unit.name} ({unit.code}) thành {name}"
-                              + (f", viết tắt {short}" if short != unit.short_name else "") + ".")
+            self.stdout.write(
+                f"{prefix}Đổi tên {unit.name} ({unit.code}) thành {name}"
+                + (f", viết tắt {short}" if short != unit.short_name else "")
+                + "."
+            )
         for line in plan.skipped:
             self.stdout.write(f"{prefix}Bỏ qua: {line}")
         if dry_run:
@@ -224,17 +252,25 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             for source, target in plan.merges:
-                unit_merge(source=source, target=target, on=on,
-                           note="Sắp xếp đơn vị hành chính cấp tỉnh 2025")
+                unit_merge(
+                    source=source,
+                    target=target,
+                    on=on,
+                    note="Sắp xếp đơn vị hành chính cấp tỉnh 2025",
+                )
             for unit, name, short in plan.renames:
                 unit.refresh_from_db()
                 unit_update(unit=unit, name=name, short_name=short)
             audit_record(
-                action="unit.merge_provinces", target=path.name,
+                action="unit.merge_provinces",
+                target=path.name,
                 actor_label="lantoa units merge-provinces",
-                data={"on": on.isoformat(),
-                      "merged": [[s.code, t.code] for s, t in plan.merges],
-                      "renamed": [u.code for u, _, _ in plan.renames]},
+                data={
+                    "on": on.isoformat(),
+                    "merged": [[s.code, t.code] for s, t in plan.merges],
+                    "renamed": [u.code for u, _, _ in plan.renames],
+                },
             )
-        self.stdout.write(f"Đã hợp nhất {len(plan.merges)} đơn vị, đổi tên "
-                          f"{len(plan.renames)} đơn vị.")
+        self.stdout.write(
+            f"Đã hợp nhất {len(plan.merges)} đơn vị, đổi tên {len(plan.renames)} đơn vị."
+        )
