@@ -14,16 +14,11 @@ through ``unit_move``, which refuses cycles.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -32,6 +27,17 @@ from django.utils import translation
 from lantoa import access
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core import tabular
+from lantoa.core.tabular import (  # the unit screens and tests import these from here
+    ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
+)
+from lantoa.core.tabular import (
+    ERRORS_SHOWN,
+    ImportFileError,
+    Table,
+    check_upload,
+    parse_count,
+)
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
 from lantoa.units.services import unit_move, unit_update
@@ -77,12 +83,7 @@ _EXTRA_ALIASES = {
     "kcn": "industrial_zone",
     "nganh": "sector",
 }
-HEADER_ALIASES: dict[str, str] = {
-    **{fold(key): key for key in COLUMNS},
-    **{fold(key.replace("_", " ")): key for key in COLUMNS},
-    **{fold(label): key for key, label in FIELD_LABELS.items()},
-    **_EXTRA_ALIASES,
-}
+HEADER_ALIASES: dict[str, str] = tabular.header_aliases(COLUMNS, FIELD_LABELS, _EXTRA_ALIASES)
 MAX_LENGTHS: dict[str, int] = {
     name: int(Unit._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
     for name in (
@@ -95,9 +96,6 @@ MAX_LENGTHS: dict[str, int] = {
         "sector",
     )
 }
-MAX_COUNT = 2_147_483_647
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
-ERRORS_SHOWN = 200
 BATCH_SIZE = 2000
 
 ProgressFn = Callable[[str, int, int], None]
@@ -128,31 +126,10 @@ def kind_label(kind: str) -> str:
         return str(UnitKind(kind).label)
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the user sees it in Excel: the header is row 1; 0 for the file as a whole
-    field: str  # a key of COLUMNS, or "" for the whole row or file
-    message: str
+class RowError(tabular.RowError):
+    """A problem in a unit file; its column is named with the unit import's labels."""
 
-    @property
-    def label(self) -> str:
-        return FIELD_LABELS.get(self.field, "")
-
-    def __str__(self) -> str:
-        if self.row == 0:
-            return self.message[:1].upper() + self.message[1:]
-        if not self.field:
-            return f"Dòng {self.row}: {self.message}"
-        return f"Dòng {self.row}, cột “{self.label}”: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "field": self.field,
-            "label": self.label,
-            "message": self.message,
-            "text": str(self),
-        }
+    labels = FIELD_LABELS
 
 
 @dataclass
@@ -191,137 +168,24 @@ class ImportResult:
         return "; ".join(parts) + "."
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, size, encoding, header)."""
-
-
 # --- reading ------------------------------------------------------------------------------
-
-
-def check_upload(name: str, size: int | None) -> None:
-    """Refuse a file by its name and size before reading it. Shared by the form and the reader."""
-    if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-        raise ImportFileError(
-            f"tệp “{name}” không đúng loại: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx (Excel)."
-        )
-    limit = settings.LANTOA_IMPORT_MAX_BYTES
-    if size is not None and size > limit:
-        raise ImportFileError(
-            f"tệp “{name}” quá lớn ({format_int(size)} byte); giới hạn là {format_int(limit)} byte."
-        )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(data: bytes) -> Iterator[list[str]]:
-    if b"\x00" in data[:4096]:
-        raise ImportFileError("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            "tệp CSV không dùng bảng mã UTF-8; trong Excel hãy chọn “CSV UTF-8 (Comma "
-            "delimited)” khi lưu."
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    # Excel in Vietnamese locales writes ";" (the comma is the decimal separator); the header
-    # never contains either character, so counting them there is a reliable sniff.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _read_xlsx(fileobj: IO[bytes]) -> Iterator[list[str]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFileError("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
-
-
-@dataclass
-class Table:
-    columns: set[str]  # the keys of COLUMNS present in the header
-    rows: list[tuple[int, dict[str, str]]]  # (row number, {key: stripped text}), blanks skipped
 
 
 def read_table(fileobj: IO[bytes], filename: str, size: int | None = None) -> Table:
     """Read the first sheet (XLSX) or the CSV, map the header to column keys."""
-    check_upload(filename, size)
-    if filename.lower().endswith(".xlsx"):
-        raw_rows: Iterable[list[str]] = _read_xlsx(fileobj)
-    else:
-        limit = settings.LANTOA_IMPORT_MAX_BYTES
-        data = fileobj.read(limit + 1)
-        check_upload(filename, len(data))
-        raw_rows = _read_csv(data)
-    rows = iter(raw_rows)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
-        raise ImportFileError("dòng 1 phải là dòng tiêu đề (Mã đơn vị, Tên đơn vị, Loại, …).")
-    columns: list[str | None] = []
-    seen: set[str] = set()
-    for cell in header:
-        key = HEADER_ALIASES.get(fold(cell.strip().strip("*").strip()))
-        if key in seen:
-            raise ImportFileError(f"cột “{FIELD_LABELS[key]}” xuất hiện hai lần ở dòng tiêu đề.")
-        if key:
-            seen.add(key)
-        columns.append(key)
-    missing = [FIELD_LABELS[c] for c in REQUIRED_COLUMNS if c not in seen]
-    if missing:
-        raise ImportFileError(
-            "dòng tiêu đề thiếu cột " + ", ".join(f"“{m}”" for m in missing) + "."
-        )
-    table: list[tuple[int, dict[str, str]]] = []
-    for number, values in enumerate(rows, start=2):
-        record = {key: "" for key in COLUMNS}
-        for key, value in zip(columns, values, strict=False):
-            if key:
-                record[key] = (value or "").strip()
-        if any(record.values()):
-            table.append((number, record))
-    return Table(columns=seen, rows=table)
+    return tabular.read_table(
+        fileobj,
+        filename,
+        size,
+        columns=COLUMNS,
+        labels=FIELD_LABELS,
+        aliases=HEADER_ALIASES,
+        required=REQUIRED_COLUMNS,
+        header_hint="Mã đơn vị, Tên đơn vị, Loại, …",
+    )
 
 
 # --- validation ---------------------------------------------------------------------------
-
-
-_PLAIN_INT = re.compile(r"\d+")
-_DOTTED_INT = re.compile(r"\d{1,3}(?:\.\d{3})+")
-
-
-def parse_count(raw: str) -> int:
-    """ "1.200" (Vietnamese thousands dot), "1200" or "" (0). ValueError with a message."""
-    text = raw.replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return 0
-    if text.startswith("-") and _PLAIN_INT.fullmatch(text[1:].replace(".", "")):
-        raise ValueError(f"“{raw}” là số âm; số lượng phải từ 0 trở lên.")
-    if _PLAIN_INT.fullmatch(text):
-        value = int(text)
-    elif _DOTTED_INT.fullmatch(text):
-        value = int(text.replace(".", ""))
-    else:
-        raise ValueError(f"“{raw}” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200).")
-    if value > MAX_COUNT:
-        raise ValueError(f"“{raw}” quá lớn.")
-    return value
 
 
 @dataclass

@@ -1,0 +1,234 @@
+"""Reading CSV and XLSX files that officers upload or pass on the command line.
+
+Shared by every importer (units, activities): the file is checked by name and size, read
+whole (the first sheet of a workbook; a CSV in UTF-8 with "," or ";"), its header mapped to
+column keys through diacritic-free aliases, and blank rows skipped. Row numbers are the ones
+the officer sees in Excel: the header is row 1. Errors are Vietnamese and name the row and
+the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any, ClassVar, NoReturn
+
+from django.conf import settings
+
+from lantoa.core.text import fold, format_int
+
+ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+MAX_COUNT = 2_147_483_647
+ERRORS_SHOWN = 200  # errors listed on a screen or a terminal; the rest are counted
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (type, size, encoding, header)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, named by row and column. Importers subclass it to set ``labels`` (column
+    key → the Vietnamese column name shown to the officer)."""
+
+    row: int  # as the user sees it in Excel: the header is row 1; 0 for the file as a whole
+    field: str  # a column key, or "" for the whole row or file
+    message: str
+
+    labels: ClassVar[Mapping[str, str]] = {}
+
+    @property
+    def label(self) -> str:
+        return self.labels.get(self.field, "")
+
+    def __str__(self) -> str:
+        if self.row == 0:
+            return self.message[:1].upper() + self.message[1:]
+        if not self.field:
+            return f"Dòng {self.row}: {self.message}"
+        return f"Dòng {self.row}, cột “{self.label}”: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "field": self.field,
+            "label": self.label,
+            "message": self.message,
+            "text": str(self),
+        }
+
+
+def header_aliases(
+    columns: Sequence[str], labels: Mapping[str, str], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Folded header text → column key: the key itself ("unit_code", "unit code"), its
+    Vietnamese label ("Mã đơn vị", "ma don vi") and any ``extra`` folded aliases."""
+    return {
+        **{fold(key): key for key in columns},
+        **{fold(key.replace("_", " ")): key for key in columns},
+        **{fold(label): key for key, label in labels.items()},
+        **(extra or {}),
+    }
+
+
+def check_upload(name: str, size: int | None) -> None:
+    """Refuse a file by its name and size before reading it. Shared by forms and readers."""
+    if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+        raise ImportFileError(
+            f"tệp “{name}” không đúng loại: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx (Excel)."
+        )
+    limit = settings.LANTOA_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise ImportFileError(
+            f"tệp “{name}” quá lớn ({format_int(size)} byte); giới hạn là {format_int(limit)} byte."
+        )
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text the officer sees (dates as dd/mm/yyyy)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime") and hasattr(value, "year"):
+        # openpyxl gives date cells as datetime; keep only the day.
+        return str(value.strftime("%d/%m/%Y"))
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> Iterator[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise ImportFileError("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "tệp CSV không dùng bảng mã UTF-8; trong Excel hãy chọn “CSV UTF-8 (Comma "
+            "delimited)” khi lưu."
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    # Excel in Vietnamese locales writes ";" (the comma is the decimal separator); the header
+    # never contains either character, so counting them there is a reliable sniff.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _read_xlsx(fileobj: IO[bytes]) -> Iterator[list[str]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ImportFileError("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+@dataclass
+class Table:
+    columns: set[str]  # the column keys present in the header
+    rows: list[tuple[int, dict[str, str]]]  # (row number, {key: stripped text}), blanks skipped
+
+
+def read_table(
+    fileobj: IO[bytes],
+    filename: str,
+    size: int | None = None,
+    *,
+    columns: Sequence[str],
+    labels: Mapping[str, str],
+    aliases: Mapping[str, str],
+    required: Sequence[str],
+    header_hint: str,
+) -> Table:
+    """Read the first sheet (XLSX) or the CSV and map its header to ``columns``.
+
+    ``header_hint`` completes "dòng 1 phải là dòng tiêu đề (…)" when the header is missing.
+    Every row comes back with all ``columns`` as keys ("" where the file lacks the column).
+    """
+    check_upload(filename, size)
+    if filename.lower().endswith(".xlsx"):
+        raw_rows: Iterable[list[str]] = _read_xlsx(fileobj)
+    else:
+        limit = settings.LANTOA_IMPORT_MAX_BYTES
+        data = fileobj.read(limit + 1)
+        check_upload(filename, len(data))
+        raw_rows = _read_csv(data)
+    rows = iter(raw_rows)
+    header = next(rows, None)
+    if not header or not any(h.strip() for h in header):
+        raise ImportFileError(f"dòng 1 phải là dòng tiêu đề ({header_hint}).")
+    keys: list[str | None] = []
+    seen: set[str] = set()
+    for cell in header:
+        key = aliases.get(fold(cell.strip().strip("*").strip()))
+        if key in seen:
+            raise ImportFileError(f"cột “{labels[key]}” xuất hiện hai lần ở dòng tiêu đề.")
+        if key:
+            seen.add(key)
+        keys.append(key)
+    missing = [labels[c] for c in required if c not in seen]
+    if missing:
+        raise ImportFileError(
+            "dòng tiêu đề thiếu cột " + ", ".join(f"“{m}”" for m in missing) + "."
+        )
+    table: list[tuple[int, dict[str, str]]] = []
+    for number, values in enumerate(rows, start=2):
+        record = {key: "" for key in columns}
+        for key, value in zip(keys, values, strict=False):
+            if key:
+                record[key] = (value or "").strip()
+        if any(record.values()):
+            table.append((number, record))
+    return Table(columns=seen, rows=table)
+
+
+_PLAIN_INT = re.compile(r"\d+")
+_DOTTED_INT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def parse_count(raw: str) -> int:
+    """ "1.200" (Vietnamese thousands dot), "1200" or "" (0). ValueError with a message."""
+    text = raw.replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return 0
+    if text.startswith("-") and _PLAIN_INT.fullmatch(text[1:].replace(".", "")):
+        raise ValueError(f"“{raw}” là số âm; số lượng phải từ 0 trở lên.")
+    if _PLAIN_INT.fullmatch(text):
+        value = int(text)
+    elif _DOTTED_INT.fullmatch(text):
+        value = int(text.replace(".", ""))
+    else:
+        raise ValueError(f"“{raw}” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200).")
+    if value > MAX_COUNT:
+        raise ValueError(f"“{raw}” quá lớn.")
+    return value
+
+
+def fail_command(errors: Sequence[RowError], write: Callable[[str], Any], *, what: str) -> NoReturn:
+    """End an import command that wrote nothing: list the errors (the first
+    ``ERRORS_SHOWN``) through ``write`` and raise CommandError("Không nhập được: N lỗi; chưa
+    có {what} nào được ghi.")."""
+    from django.core.management.base import CommandError
+
+    for error in errors[:ERRORS_SHOWN]:
+        write(str(error))
+    rest = len(errors) - ERRORS_SHOWN
+    if rest > 0:
+        write(f"… và {format_int(rest)} lỗi khác.")
+    raise CommandError(
+        f"Không nhập được: {format_int(len(errors))} lỗi; chưa có {what} nào được ghi.",
+        returncode=1,
+    )
