@@ -8,6 +8,10 @@ Builds (or reuses, when it holds the same seed) a database of ``lantoa seed --si
 the same data, each selector against the equivalent closure-table join written by hand with a
 raw cursor, plus a recursive CTE over ``parent_id`` as an informative extra column, checks that
 all three give the same answer, and prints a Markdown table (also written to bench/results/).
+
+The hand SQL below is the baseline and stays independent of lantoa.units.selectors, even where
+the selectors now send similar SQL themselves: the selectors also build ``Unit`` instances and
+``SubtreeFigures``, the baseline returns bare tuples, and that difference is what is measured.
 """
 
 from __future__ import annotations
@@ -157,7 +161,7 @@ _UNIT_COLUMNS = (
 )
 SQL_PATH = (
     f"SELECT {_UNIT_COLUMNS} FROM units_unit u JOIN units_unitclosure c ON c.ancestor_id = u.id "
-    "WHERE c.descendant_id = %s ORDER BY u.depth"
+    "WHERE c.descendant_id = %s ORDER BY c.depth DESC"  # no sort: unit_closure_up gives it
 )
 CTE_PATH = (
     "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM units_unit WHERE id = %s "
@@ -195,18 +199,27 @@ def raw(query: str, param: int) -> list[tuple[Any, ...]]:
 def timed(
     fns: Sequence[Callable[[int], Any]], targets: Sequence[int], repeat: int
 ) -> list[list[float]]:
-    """Samples in ms for each of ``fns``; the calls are interleaved (ours, hand, CTE, ours…)
-    so that load from other processes on the machine hits all of them alike."""
+    """Samples in ms for each of ``fns``; the calls are interleaved (ours, hand, CTE, hand,
+    ours, CTE…) so that load from other processes on the machine hits all of them alike.
+
+    The first two swap places on every call: whichever runs right after the recursive CTE
+    (which walks the whole ``units_unit`` table) finds the CPU caches cold and pays ~0,3 ms
+    for it on SQLite, and the one run second finds the pages the first one just read. A
+    fixed order would hand both effects to the same side."""
     for target in targets:  # warm caches and prepared statements
         for fn in fns:
             fn(target)
     samples: list[list[float]] = [[] for _ in fns]
+    order = list(range(len(fns)))
+    swapped = [1, 0, *order[2:]]
+    calls = 0
     for _ in range(repeat):
         for target in targets:
-            for fn, out in zip(fns, samples, strict=True):
+            for i in order if calls % 2 == 0 else swapped:
                 start = time.perf_counter()
-                fn(target)
-                out.append((time.perf_counter() - start) * 1000)
+                fns[i](target)
+                samples[i].append((time.perf_counter() - start) * 1000)
+            calls += 1
     return samples
 
 
@@ -216,7 +229,8 @@ def p50_p95(samples: list[float]) -> tuple[float, float]:
 
 
 def fmt(ms: float) -> str:
-    return f"{ms:.2f}" if ms < 10 else f"{ms:.1f}"
+    # Three significant figures: a path to the root takes tens of microseconds.
+    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 10 else f"{ms:.1f}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert sorted(ours_children) == sorted(hand) == sorted(cte)
 
     n = args.repeat
+    # Other processes on the machine stretch the slower side more (a longer call is more
+    # often preempted): the table records how busy the machine was.
+    load_before = os.getloadavg()[0]
     prov_ids = [u.pk for u in provinces]
     leaf_ids = [u.pk for u in leaves]
     rows = [
@@ -322,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"**{connection.vendor} {version}**, {Unit.objects.count():,} units; "
         f"{os.cpu_count()} CPU, {mem_gib:.0f} GiB RAM, Python {platform.python_version()}; "
         f"{n} runs per target ({len(prov_ids)} provinces, {len(leaf_ids)} grassroots units); "
-        "times in ms.",
+        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; times in ms.",
         "",
         "| operation | ours p50 / p95 | hand SQL p50 / p95 | recursive CTE p50 / p95 | "
         "ratio (ours/hand p50) | goal | result |",

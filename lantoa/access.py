@@ -42,6 +42,42 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "roster.manage": EDITORS,
     "audit.view": frozenset({Role.ADMIN, Role.LEADER}),
     "data.export": EDITORS,
+    # Workers' inquiries: the cases themselves are for those who answer them; aggregate
+    # figures for every officer. Contact details need more (see lantoa.inquiries.privacy).
+    "inquiry.view": EDITORS | {Role.COMMUNICATOR},
+    "inquiry.handle": EDITORS | {Role.COMMUNICATOR},
+    "inquiry.settings": frozenset({Role.ADMIN, Role.LEADER}),
+    "inquiry.report": ALL_ROLES,
+    # Knowledge base: reading needs only "unit.view"; articles are shared across units.
+    "kb.manage": EDITORS,
+    # Activity records and the official reports drafted from them.
+    "activity.view": ALL_ROLES,
+    "activity.manage": EDITORS | {Role.COMMUNICATOR},
+    "report.create": EDITORS | {Role.COMMUNICATOR},
+    # Period reports (kỳ báo cáo): a unit submits its own; officers of a unit strictly above
+    # it approve or return it (see ``can_from_above``). Approval locks the period's records.
+    "report.submit": EDITORS | {Role.COMMUNICATOR},
+    "report.approve": frozenset({Role.ADMIN, Role.LEADER}),
+    # Targets (chỉ tiêu): achievement is for every officer to see; rules and top-down
+    # assignments are set by the unit's leadership and propaganda department.
+    "target.view": ALL_ROLES,
+    "target.manage": EDITORS,
+    # Campaigns and the content studio. Who approves content may be narrowed or widened per
+    # unit (lantoa.content.models.ApprovalSetting); "content.approve" is the default.
+    "campaign.view": ALL_ROLES,
+    "campaign.manage": EDITORS,
+    "content.view": ALL_ROLES,
+    "content.edit": EDITORS | {Role.COMMUNICATOR},
+    "content.approve": frozenset({Role.ADMIN, Role.LEADER}),
+    # Cascades down the tree: the sender's officers see the whole cascade, a receiving unit's
+    # officers see its content and their own subtree's rows (lantoa.cascades.selectors).
+    "cascade.view": ALL_ROLES,
+    "cascade.send": EDITORS,
+    "cascade.act": EDITORS | {Role.COMMUNICATOR},
+    # Publishing content to the unit's channels (Facebook, Zalo OA, the public site, the
+    # newsletter) and recording posts on channels without an API (lantoa.publishing).
+    "publishing.view": ALL_ROLES,
+    "publishing.publish": EDITORS | {Role.COMMUNICATOR},
 }
 
 AnyUser = User | AnonymousUser
@@ -120,6 +156,21 @@ def can(user: AnyUser, perm: str, unit: Unit) -> bool:
     return bool(roles_at(user, unit) & PERMISSIONS[perm])
 
 
+def can_from_above(user: AnyUser, perm: str, unit: Unit) -> bool:
+    """``perm`` held through a role at a unit strictly above ``unit`` (not at ``unit``
+    itself): what reviewing a unit's own submissions needs, e.g. approving its period report."""
+    if perm not in PERMISSIONS:
+        raise KeyError(perm)
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    units = {u for u, role in memberships(user) if role in PERMISSIONS[perm] and u != unit.pk}
+    if not units:
+        return False
+    return UnitClosure.objects.filter(descendant=unit, ancestor_id__in=units, depth__gt=0).exists()
+
+
 def require(user: AnyUser, perm: str, unit: Unit) -> None:
     """404 when the unit is outside what the user can see, 403 when seen but not allowed."""
     if can(user, perm, unit):
@@ -183,6 +234,12 @@ class Policy:
             return redirect(
                 f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}"
             )
+        if getattr(user, "must_change_password", False):
+            # A password chosen by someone else (new account, admin reset) is replaced first.
+            return redirect(
+                f"{reverse('accounts:password_change')}?"
+                f"{urlencode({'next': request.get_full_path()})}"
+            )
         if self.perm and not visible_units(user, self.perm).exists():
             raise PermissionDenied
         return None
@@ -219,13 +276,15 @@ def policy(p: Policy) -> Callable[[V], V]:
     return decorate
 
 
-def api_policy(perm: str | None) -> Callable[[F], F]:
-    """Mark an API operation with the permission it checks per object (None: any officer)."""
-    if perm is not None and perm not in PERMISSIONS:
+def api_policy(perm: str | Policy | None) -> Callable[[F], F]:
+    """Mark an API operation with the permission it checks per object (None: any officer),
+    or with a whole ``Policy`` (``PUBLIC`` for an operation open to anonymous callers)."""
+    if isinstance(perm, str) and perm not in PERMISSIONS:
         raise KeyError(perm)
 
     def decorate(func: F) -> F:
-        func.access_policy = Policy(f"api:{perm or 'officer'}", perm=perm)  # type: ignore[attr-defined]
+        found = perm if isinstance(perm, Policy) else Policy(f"api:{perm or 'officer'}", perm=perm)
+        func.access_policy = found  # type: ignore[attr-defined]
         return func
 
     return decorate

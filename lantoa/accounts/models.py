@@ -23,6 +23,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    # Set when someone else chose the password (account created or password reset by an
+    # admin): the officer must pick their own before doing anything else.
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
 
     class Meta:
         verbose_name = _("cán bộ")

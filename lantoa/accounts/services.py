@@ -184,7 +184,7 @@ def officer_create(
         raise ValidationError({"full_name": "Hãy nhập họ và tên cán bộ."})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"Tên đăng nhập “{username}” đã được dùng."})
-    user = User(username=username, full_name=full_name)
+    user = User(username=username, full_name=full_name, must_change_password=True)
     raw = password or generate_password()
     try:
         validate_password(raw, user)
@@ -273,6 +273,76 @@ def officer_deactivate(*, user: User, actor: User) -> None:
         action="officer.deactivate",
         actor=actor,
         unit=home,
+        target=user.username,
+        data=_subject(user),
+    )
+
+
+def _require_manage_all(actor: User, user: User) -> None:
+    """The actor must manage every unit where ``user`` holds a role."""
+    units = list(Unit.objects.filter(memberships__user=user).distinct())
+    if not units:
+        raise PermissionDenied("Cán bộ này không thuộc đơn vị nào bạn quản lý.")
+    for unit in units:
+        _require_manage(actor, unit)
+
+
+@transaction.atomic
+def officer_reset_password(*, user: User, actor: User) -> str:
+    """Give ``user`` a new generated password, to be handed over once; they must change it at
+    the next login. Open sessions end (the session hash changes)."""
+    if user.pk == actor.pk:
+        raise ValidationError("Hãy dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn.")
+    _require_manage_all(actor, user)
+    raw = generate_password()
+    user.set_password(raw)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        action="officer.password_reset",
+        actor=actor,
+        unit=access.home_unit(user),
+        target=user.username,
+        data=_subject(user),
+    )
+    return raw
+
+
+@transaction.atomic
+def officer_reset_two_factor(*, user: User, actor: User) -> int:
+    """Remove the officer's authenticator (lost phone): they enrol a new one at next login."""
+    if user.pk == actor.pk:
+        raise ValidationError("Bạn không thể tự đặt lại xác thực hai lớp của chính mình.")
+    _require_manage_all(actor, user)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(
+        action="officer.otp_reset",
+        actor=actor,
+        unit=access.home_unit(user),
+        target=user.username,
+        data=_subject(user),
+    )
+    return removed
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """The officer's own change; the new password must pass the validators and differ."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "Mật khẩu hiện tại không đúng."})
+    if old_password == new_password:
+        raise ValidationError({"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        action="officer.password_change",
+        actor=user,
+        unit=access.home_unit(user),
         target=user.username,
         data=_subject(user),
     )

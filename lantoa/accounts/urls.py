@@ -17,4 +17,15 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("can-bo/<int:pk>/ngung/", views.officer_deactivate, name="officer_deactivate"),
+    path(
+        "can-bo/<int:pk>/dat-lai-mat-khau/",
+        views.officer_reset_password,
+        name="officer_reset_password",
+    ),
+    path(
+        "can-bo/<int:pk>/dat-lai-xac-thuc/",
+        views.officer_reset_two_factor,
+        name="officer_reset_two_factor",
+    ),
+    path("doi-mat-khau/", views.password_change, name="password_change"),
 ]

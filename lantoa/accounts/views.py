@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +28,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lantoa import access
 from lantoa.access import LOGIN_FLOW, officer, policy
 from lantoa.accounts import selectors, services
-from lantoa.accounts.forms import LoginForm, MembershipAddForm, OfficerCreateForm, OtpForm
+from lantoa.accounts.forms import (
+    LoginForm,
+    MembershipAddForm,
+    OfficerCreateForm,
+    OtpForm,
+    PasswordChangeForm,
+)
 from lantoa.accounts.models import User
 from lantoa.audit.services import client_ip
 
@@ -296,3 +302,81 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã ngừng tài khoản %(name)s.") % {"name": target})
     return redirect("accounts:officer_detail", pk=target.pk)
+
+
+@policy(officer(MANAGE))
+@require_POST
+@never_cache
+def officer_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.officer_get(_manage_units(request), pk)
+    try:
+        raw = services.officer_reset_password(user=target, actor=request.user)  # type: ignore[arg-type]
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _manage_error(exc))
+        return redirect("accounts:officer_detail", pk=target.pk)
+    return render(
+        request,
+        "accounts/officer_created.html",
+        {"officer": target, "password": raw, "reset": True},
+    )
+
+
+@policy(officer(MANAGE))
+@require_POST
+def officer_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.officer_get(_manage_units(request), pk)
+    try:
+        services.officer_reset_two_factor(user=target, actor=request.user)  # type: ignore[arg-type]
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _manage_error(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã đặt lại xác thực hai lớp; %(name)s sẽ cài lại ứng dụng xác thực khi đăng nhập.")
+            % {"name": target},
+        )
+    return redirect("accounts:officer_detail", pk=target.pk)
+
+
+def _manage_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(
+        _(
+            "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
+            "hãy nhờ quản trị viên cấp trên thực hiện."
+        )
+    )
+
+
+@policy(LOGIN_FLOW)
+@sensitive_post_parameters("old_password", "new_password", "new_password2")
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The officer's own password. Reachable while ``must_change_password`` blocks every other
+    officer page, so it checks the login itself."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+    if access.requires_two_factor(user) and not _is_verified(user):
+        return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.path})}")
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Đã đổi mật khẩu."))
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": user.must_change_password, "next": _next_url(request)},
+        status=400 if request.method == "POST" else 200,
+    )

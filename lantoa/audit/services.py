@@ -5,13 +5,15 @@ from typing import Any
 from django.http import HttpRequest
 
 from lantoa.audit.models import AuditEvent
+from lantoa.core.net import client_ip as trusted_client_ip
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the trusted proxies saw it (``LANTOA_TRUSTED_PROXY_COUNT``);
+    a header the client sets itself is never believed."""
     if request is None:
         return None
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; nginx sets X-Real-IP (see README).
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    return trusted_client_ip(request) or None
 
 
 def audit_record(

@@ -19,6 +19,7 @@ from lantoa.channels.models import (
     ChannelStat,
     ChannelStatus,
 )
+from lantoa.core.services import assign_validated
 from lantoa.units.models import Unit
 
 CHANNEL_EDITABLE_FIELDS = ("kind", "name", "url", "identifier", "owner", "status")
@@ -156,20 +157,9 @@ def channel_create(
 
 
 def channel_update(*, channel: Channel, actor: Any = None, **fields: Any) -> Channel:
-    unknown = set(fields) - set(CHANNEL_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown channel fields: {sorted(unknown)}")
-    before = {k: getattr(channel, k) for k in fields}
-    for key, value in fields.items():
-        setattr(channel, key, value)
-    try:
-        _clean_channel(channel)
-    except ValidationError:
-        # Leave the caller's object as it was: bad input changes nothing.
-        for key, value in before.items():
-            setattr(channel, key, value)
-        raise
-    changed = {k: getattr(channel, k) for k in fields if getattr(channel, k) != before[k]}
+    changed = assign_validated(
+        channel, fields, allowed=CHANNEL_EDITABLE_FIELDS, clean=_clean_channel
+    )
     with transaction.atomic():
         channel.save()
         if actor is not None and changed:
@@ -178,7 +168,7 @@ def channel_update(*, channel: Channel, actor: Any = None, **fields: Any) -> Cha
                 actor=actor,
                 unit=channel.unit,
                 target=f"{channel.pk}: {channel.name}",
-                data=changed,
+                data={k: getattr(channel, k) for k in changed},
             )
     return channel
 

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import assign_validated
 from lantoa.roster.models import Communicator, RosterRole, Training, TrainingAttendance
 from lantoa.units.models import Unit, UnitClosure
 
@@ -111,18 +112,9 @@ def communicator_create(
 def communicator_update(
     *, communicator: Communicator, actor: Any = None, **fields: Any
 ) -> Communicator:
-    unknown = set(fields) - set(COMMUNICATOR_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown communicator fields: {sorted(unknown)}")
-    before = {k: getattr(communicator, k) for k in fields}
-    for key, value in fields.items():
-        setattr(communicator, key, value)
-    try:
-        _clean_communicator(communicator)
-    except ValidationError:
-        for key, value in before.items():
-            setattr(communicator, key, value)
-        raise
+    changed = assign_validated(
+        communicator, fields, allowed=COMMUNICATOR_EDITABLE_FIELDS, clean=_clean_communicator
+    )
     with transaction.atomic():
         communicator.save()
         if actor is not None:
@@ -131,11 +123,7 @@ def communicator_update(
                 actor=actor,
                 unit=communicator.unit,
                 target=f"{communicator.pk}: {communicator.full_name}",
-                data={
-                    k: str(getattr(communicator, k))
-                    for k in fields
-                    if getattr(communicator, k) != before[k]
-                },
+                data={k: str(getattr(communicator, k)) for k in changed},
             )
     return communicator
 

@@ -106,8 +106,14 @@ class Unit(models.Model):
 
 
 class UnitClosure(models.Model):
-    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="descendant_links")
-    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ancestor_links")
+    # No index per foreign key: unit_closure_pair starts with ancestor_id and unit_closure_up
+    # with descendant_id, so they serve those lookups (and the databases' foreign-key checks).
+    ancestor = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="descendant_links", db_index=False
+    )
+    descendant = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="ancestor_links", db_index=False
+    )
     depth = models.PositiveSmallIntegerField()
 
     class Meta:

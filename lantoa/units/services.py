@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import assign_validated
 from lantoa.units.models import (
     Unit,
     UnitClosure,
@@ -89,23 +90,32 @@ def unit_create(
 
 
 def unit_update(*, unit: Unit, actor: Any = None, **fields: Any) -> Unit:
-    unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
-    if "kind" in fields and fields["kind"] != unit.kind:
-        _check_parent_kind(fields["kind"], unit.parent)
-        if fields["kind"] == UnitKind.GRASSROOTS and unit.children.exists():
-            raise ValidationError(
-                {
-                    "kind": "Đơn vị đang có đơn vị trực thuộc, không thể "
-                    "chuyển thành công đoàn cơ sở."
-                }
+    old_kind = unit.kind
+
+    def clean(edited: Unit) -> None:
+        if edited.kind != old_kind:
+            _check_parent_kind(edited.kind, edited.parent)
+            if edited.kind == UnitKind.GRASSROOTS and edited.children.exists():
+                raise ValidationError(
+                    {
+                        "kind": "Đơn vị đang có đơn vị trực thuộc, không thể "
+                        "chuyển thành công đoàn cơ sở."
+                    }
+                )
+        edited.refresh_search_text()
+        edited.full_clean(exclude=["parent", "successor"])
+
+    changed = assign_validated(unit, fields, allowed=UNIT_EDITABLE_FIELDS, clean=clean)
+    with transaction.atomic():
+        unit.save()
+        if actor is not None and changed:
+            audit_record(
+                action="unit.update",
+                actor=actor,
+                unit=unit,
+                target=unit.code,
+                data={k: getattr(unit, k) for k in changed},
             )
-    for key, value in fields.items():
-        setattr(unit, key, value)
-    unit.refresh_search_text()
-    unit.full_clean(exclude=["parent", "successor"])
-    unit.save()
     return unit
 
 
@@ -291,7 +301,12 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
                 .values("depth")[:1]
             )
         )
-        return UnitClosure.objects.count()
+        rows = UnitClosure.objects.count()
+        # Fresh planner statistics for the roll-up joins after a bulk load: PostgreSQL would
+        # otherwise plan with stale ones until autovacuum passes, SQLite never gathers any.
+        for table in (units, closure):
+            cur.execute(f"ANALYZE {table}")
+        return rows
 
 
 def refresh_search_texts() -> None:

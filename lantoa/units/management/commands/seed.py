@@ -49,6 +49,14 @@ class Command(BaseCommand):
 
         log(f"Đang sinh dữ liệu mẫu quy mô “{size}” với hạt giống {seed}…")
         totals = seed_database(size=size, seed=seed, log=log)
+        if size == "demo":
+            from lantoa.activities.demo import seed_demo_activities
+
+            count = seed_demo_activities(seed=seed)
+            log(f"Đã sinh {format_int(count)} hoạt động tuyên truyền mẫu (01/2024 – 06/2026).")
+            from lantoa.targets.demo import seed_demo_targets
+
+            log(seed_demo_targets(seed=seed))
         log(
             self.style.SUCCESS(
                 f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)

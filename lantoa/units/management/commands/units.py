@@ -15,9 +15,10 @@ from django.db import transaction
 
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core.tabular import fail_command
 from lantoa.core.text import fold, format_int
 from lantoa.units.exporting import export_to_path
-from lantoa.units.importing import ERRORS_SHOWN, units_import
+from lantoa.units.importing import units_import
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 from lantoa.units.services import unit_merge, unit_update
 
@@ -197,16 +198,7 @@ class Command(BaseCommand):
                 fileobj=fh, filename=path.name, actor=actor, update=update, size=path.stat().st_size
             )
         if not result.ok:
-            for error in result.errors[:ERRORS_SHOWN]:
-                self.stderr.write(str(error))
-            rest = len(result.errors) - ERRORS_SHOWN
-            if rest > 0:
-                self.stderr.write(f"… và {format_int(rest)} lỗi khác.")
-            raise CommandError(
-                f"Không nhập được: {format_int(len(result.errors))} lỗi; chưa có đơn vị nào "
-                "được ghi.",
-                returncode=1,
-            )
+            fail_command(result.errors, self.stderr.write, what="đơn vị")
         self.stdout.write(result.summary_text())
 
     def do_export(self, path: str, *, root_code: str | None, include_ended: bool) -> None:
