@@ -1,0 +1,216 @@
+"""Posting to a Facebook page (Graph API), for ``lantoa.publishing``.
+
+- ``POST /{page-id}/feed`` (``message``, ``link``) for text and link posts;
+  ``POST /{page-id}/photos`` (``url``, ``caption``) when the item has a photo.
+- Scheduled posts: ``published=false`` and ``scheduled_publish_time`` (unix time), which Graph
+  accepts from 10 minutes to 30 days ahead (``check_schedule_window``).
+- Graph has no idempotency header, so a post cannot be made "at most once" by the request
+  itself. The caller writes down that it is about to post before calling ``publish_post``; a
+  job that finds that mark after a crash first calls ``find_post``, which reads the page's
+  recent posts (``/{page-id}/feed``, and ``/{page-id}/scheduled_posts`` for scheduled ones)
+  for one carrying the job's key (it travels in the link's ``utm_content``), or failing that
+  with exactly the same text created after the mark, and adopts it.
+- Every call goes through ``lantoa.connectors.http.request`` with the page token and its
+  ``appsecret_proof``; Graph errors map to ``PermanentError``/``TemporaryError`` below.
+
+Graph errors for publishing:
+
+==================================  ======================================================
+190 (OAuthException)                PermanentError; the page token expired or was revoked,
+                                    the connection is marked as failing
+4, 17, 32, 613, 1, 2, HTTP 429,     TemporaryError (rate limits, outages)
+is_transient
+10, 200–299                         PermanentError: the app lacks pages_manage_posts or the
+                                    page role to post
+other (100 invalid parameter …)     PermanentError with Graph's message
+==================================  ======================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
+from lantoa.connectors.facebook.client import PERMISSION_CODES, PLATFORM, _graph_error
+from lantoa.connectors.facebook.webhook import app_secret_of
+from lantoa.connectors.http import json_of, request
+from lantoa.connectors.models import ConnectorAccount
+from lantoa.connectors.services import connector_account_mark_error
+
+SCHEDULE_MIN_AHEAD = dt.timedelta(minutes=10)
+SCHEDULE_MAX_AHEAD = dt.timedelta(days=30)
+MAX_MESSAGE = 60_000
+# How many recent posts a crash recovery reads, and how far before the mark it looks.
+LOOKUP_LIMIT = 50
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PagePost:
+    id: str
+    url: str
+    adopted: bool = False
+
+
+def check_schedule_window(at: dt.datetime, *, now: dt.datetime | None = None) -> None:
+    """Facebook schedules a post only 10 minutes to 30 days ahead; ValidationError (in
+    Vietnamese, naming the chosen time) otherwise."""
+    now = now or timezone.now()
+    local = timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
+    if at < now + SCHEDULE_MIN_AHEAD:
+        raise ValidationError(
+            f"Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi; giờ đã chọn ({local}) "
+            "quá gần hoặc đã qua. Hãy chọn muộn hơn, hoặc đăng ngay.",
+            code="fb_schedule_too_soon",
+        )
+    if at > now + SCHEDULE_MAX_AHEAD:
+        raise ValidationError(
+            f"Facebook chỉ nhận hẹn giờ đăng trong vòng 30 ngày tới; giờ đã chọn ({local}) "
+            "xa quá. Hãy chọn một ngày gần hơn.",
+            code="fb_schedule_too_far",
+        )
+
+
+def _publish_error(response: httpx.Response) -> ConnectorError | None:
+    """The Messenger client's classification of a Graph error (``_graph_error``: 190,
+    rate limits, permissions…), worded for posts instead of messages."""
+    error = _graph_error(response)
+    if not isinstance(error, PermanentError) or error.code == 190:
+        return error  # temporary, or the expired token (same words for posting)
+    try:
+        detail = response.json().get("error") or {}
+        text = str(detail.get("message") or "lỗi không rõ")[:300]
+    except (ValueError, AttributeError):
+        text = "lỗi không rõ"
+    head = str(error.code or "0").split("/", 1)[0]
+    if head.isdigit() and int(head) in PERMISSION_CODES:
+        return PermanentError(
+            "Ứng dụng Facebook thiếu quyền đăng bài lên trang (cần quyền pages_manage_posts "
+            f"và vai trò quản trị/biên tập trang). Facebook báo: {text}",
+            code=error.code,
+        )
+    return PermanentError(f"Facebook từ chối bài đăng: {text}", code=error.code)
+
+
+def _base() -> str:
+    return str(settings.LANTOA_GRAPH_API_BASE).rstrip("/")
+
+
+def _auth(account: ConnectorAccount) -> dict[str, Any]:
+    token = account.access_token
+    if not token:
+        raise PermanentError(
+            "Trang chưa có mã truy cập; cán bộ cần kết nối lại trang.", code="no_token"
+        )
+    params: dict[str, Any] = {"access_token": token}
+    secret = app_secret_of(account)
+    if secret:
+        params["appsecret_proof"] = hmac.new(
+            secret.encode(), token.encode(), hashlib.sha256
+        ).hexdigest()
+    return params
+
+
+def _call(account: ConnectorAccount, method: str, path: str, **kw: Any) -> dict[str, Any]:
+    try:
+        response = request(
+            method,
+            _base() + path,
+            platform=PLATFORM,
+            classify=_publish_error,
+            **kw,
+        )
+    except PermanentError as exc:
+        if exc.code == 190:
+            connector_account_mark_error(account, str(exc))
+        raise
+    return json_of(response, PLATFORM)
+
+
+def post_url(post_id: str) -> str:
+    return f"https://www.facebook.com/{post_id}"
+
+
+def publish_post(
+    account: ConnectorAccount,
+    *,
+    message: str,
+    link: str = "",
+    photo_url: str = "",
+    scheduled_at: dt.datetime | None = None,
+) -> PagePost:
+    """Create the page post (a photo post when ``photo_url`` is given). Never retried here:
+    a second POST would be a second post; the publication job retries after a lookup."""
+    if len(message) > MAX_MESSAGE:
+        raise PermanentError(
+            f"Bài đăng dài {len(message)} ký tự, quá giới hạn của Facebook.", code="too_long"
+        )
+    page_id = account.external_id
+    fields: dict[str, Any] = {}
+    if scheduled_at is not None:
+        fields["published"] = "false"
+        fields["scheduled_publish_time"] = str(int(scheduled_at.timestamp()))
+    if photo_url:
+        fields.update({"url": photo_url, "caption": message})
+        path = f"/{page_id}/photos"
+    else:
+        fields["message"] = message
+        if link:
+            fields["link"] = link
+        path = f"/{page_id}/feed"
+    body = _call(account, "POST", path, params=_auth(account), data=fields, idempotent=False)
+    post_id = str(body.get("post_id") or body.get("id") or "")
+    if not post_id:
+        raise TemporaryError("Facebook không trả về mã bài đăng.", code="bad_response")
+    return PagePost(id=post_id, url=post_url(post_id))
+
+
+def _created(post: dict[str, Any]) -> dt.datetime | None:
+    text = str(post.get("created_time") or "")
+    try:
+        # Graph writes "2026-05-01T08:00:00+0000".
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
+
+
+def find_post(
+    account: ConnectorAccount,
+    *,
+    key: str,
+    message: str,
+    since: dt.datetime,
+    scheduled: bool = False,
+) -> PagePost | None:
+    """The page's post that an earlier, interrupted attempt made, if there is one: its text
+    carries ``key``, or it is exactly ``message`` and was created after ``since``."""
+    page_id = account.external_id
+    edges = ["feed"] + (["scheduled_posts"] if scheduled else [])
+    wanted = message.strip()
+    for edge in edges:
+        body = _call(
+            account,
+            "GET",
+            f"/{page_id}/{edge}",
+            params={**_auth(account), "fields": "id,message,created_time", "limit": LOOKUP_LIMIT},
+        )
+        posts = body.get("data") if isinstance(body.get("data"), list) else []
+        for post in posts or []:
+            if not isinstance(post, dict) or not post.get("id"):
+                continue
+            text = str(post.get("message") or "")
+            created = _created(post)
+            recent = created is None or created >= since - CLOCK_SKEW
+            if (key and key in text) or (recent and text.strip() == wanted):
+                post_id = str(post["id"])
+                return PagePost(id=post_id, url=post_url(post_id), adopted=True)
+    return None

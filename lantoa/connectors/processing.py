@@ -1,0 +1,175 @@
+"""Stored webhook events → inquiry messages, exactly once.
+
+A worker claims an event with a conditional UPDATE (unprocessed, and unclaimed or claimed
+longer ago than ``STALE_CLAIM``), so two workers given the same event — the webhook's enqueue
+and the minute sweep — never both work on it. ``events_process_waiting`` claims the waiting
+events a few at a time (what the webhooks queue during a burst: one task per web process and
+second, not one per event). The message is stored and the event marked
+processed in one transaction. ``inquiry_receive`` also de-duplicates on the platform's message
+id, so even a replay after a crash between the two cannot store a message twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lantoa.connectors.facebook import webhook as facebook_webhook
+from lantoa.connectors.models import ConnectorAccount, CounterReason, InboundEvent, Platform
+from lantoa.connectors.services import counter_increment
+from lantoa.connectors.zalo import webhook as zalo_webhook
+from lantoa.inquiries.intake import Incoming, inquiry_receive
+
+log = logging.getLogger(__name__)
+
+STALE_CLAIM = dt.timedelta(minutes=2)
+SWEEP_AFTER = dt.timedelta(minutes=1)
+MAX_ATTEMPTS = 10
+# Processed events keep the worker's message text: deleted after this long.
+RETENTION = dt.timedelta(days=7)
+
+CONVERTERS: dict[str, Callable[[ConnectorAccount, dict[str, Any]], Incoming]] = {
+    Platform.ZALO: zalo_webhook.to_incoming,
+    Platform.FACEBOOK: facebook_webhook.to_incoming,
+}
+
+
+def _claim(event_pk: int, now: dt.datetime) -> bool:
+    return bool(
+        InboundEvent.objects.filter(
+            pk=event_pk, processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def _finish(event_pk: int, *, error: str = "", message_id: int | None = None) -> None:
+    InboundEvent.objects.filter(pk=event_pk).update(
+        processed_at=timezone.now(), error=error[:2000], message_id=message_id, claimed_at=None
+    )
+
+
+def event_process(event_pk: int) -> str:
+    """Process one stored event; returns what happened (for logs and tests)."""
+    now = timezone.now()
+    if not _claim(event_pk, now):
+        return "skipped"
+    return _process_claimed(event_pk, now)
+
+
+def _process_claimed(event_pk: int, now: dt.datetime) -> str:
+    event = InboundEvent.objects.select_related("account__channel__unit").get(pk=event_pk)
+    account = event.account
+    converter = CONVERTERS.get(event.platform)
+    if account is None or converter is None:
+        _finish(event_pk, error="Kết nối của sự kiện không còn tồn tại.")
+        return "orphaned"
+    try:
+        incoming = converter(account, event.payload)
+    except (ValueError, KeyError) as exc:
+        # pydantic's ValidationError is a ValueError: the stored payload cannot be read.
+        _finish(event_pk, error=f"Không đọc được sự kiện: {type(exc).__name__}")
+        counter_increment(platform=event.platform, reason=CounterReason.FAILED)
+        return "invalid"
+    try:
+        with transaction.atomic():
+            received = inquiry_receive(incoming)
+            InboundEvent.objects.filter(pk=event_pk).update(
+                processed_at=timezone.now(), error="", message_id=received.message.pk
+            )
+    except ValueError as exc:
+        # inquiry_receive refuses the content (empty message …): retrying will not help.
+        _finish(event_pk, error=str(exc))
+        counter_increment(platform=event.platform, reason=CounterReason.FAILED)
+        return "refused"
+    except Exception as exc:
+        # Left claimed: the sweep retries it once the claim is stale.
+        InboundEvent.objects.filter(pk=event_pk).update(error=type(exc).__name__)
+        log.exception("inbound event %s failed (attempt %s)", event_pk, event.attempts)
+        if event.attempts >= MAX_ATTEMPTS:
+            counter_increment(platform=event.platform, reason=CounterReason.FAILED)
+        raise
+    # Outside the transaction and at most once a minute: a burst on one OA must not queue its
+    # workers on the account row.
+    ConnectorAccount.objects.filter(pk=account.pk).filter(
+        Q(last_event_at__isnull=True) | Q(last_event_at__lt=now - dt.timedelta(minutes=1))
+    ).update(last_event_at=now)
+    return "duplicate" if received.duplicate else ("created" if received.created else "joined")
+
+
+def _claim_waiting(now: dt.datetime, limit: int) -> list[int]:
+    """Claim up to ``limit`` events nobody has claimed yet, oldest first. Rows another worker
+    is claiming at this moment are skipped (PostgreSQL ``SKIP LOCKED``; SQLite has one writer
+    at a time anyway), so workers draining a burst side by side never collide."""
+    with transaction.atomic():
+        pks = list(
+            InboundEvent.objects.select_for_update(skip_locked=True)
+            .filter(processed_at__isnull=True, claimed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .order_by("received_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if pks:
+            InboundEvent.objects.filter(pk__in=pks).update(
+                claimed_at=now, attempts=F("attempts") + 1
+            )
+    return pks
+
+
+def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]:
+    """Process the events waiting to be processed, a few claimed at a time, until none is left
+    or ``budget`` seconds are spent. Returns (events processed, whether some are left).
+
+    An unexpected error stops the run: the events of the batch not yet started are released
+    for the next run, the failing one stays claimed for the sweep, as in ``event_process``.
+    """
+    deadline = time.monotonic() + budget
+    done = 0
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        pks = _claim_waiting(now, batch)
+        if not pks:
+            return done, False
+        for i, pk in enumerate(pks):
+            try:
+                _process_claimed(pk, now)
+            except BaseException:  # also the soft time limit
+                with contextlib.suppress(Exception):  # else the sweep takes them, later
+                    InboundEvent.objects.filter(pk__in=pks[i + 1 :]).update(
+                        claimed_at=None, attempts=F("attempts") - 1
+                    )
+                raise
+            done += 1
+    return done, True
+
+
+def events_to_requeue(*, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
+    """Events a lost enqueue or a killed worker left behind."""
+    now = now or timezone.now()
+    return list(
+        InboundEvent.objects.filter(
+            processed_at__isnull=True,
+            attempts__lt=MAX_ATTEMPTS,
+            received_at__lt=now - SWEEP_AFTER,
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def events_prune(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    deleted, _ = InboundEvent.objects.filter(
+        Q(processed_at__lt=now - RETENTION)
+        | Q(attempts__gte=MAX_ATTEMPTS, received_at__lt=now - RETENTION)
+    ).delete()
+    return deleted

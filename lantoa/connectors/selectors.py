@@ -1,0 +1,66 @@
+"""Reads of the connectors app, scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from lantoa.channels.models import Channel, ChannelKind
+from lantoa.connectors.models import CounterReason, InboundEvent, Platform, WebhookCounter
+from lantoa.units.models import Unit, UnitClosure
+
+CONNECTABLE_KINDS = (ChannelKind.ZALO_OA, ChannelKind.FACEBOOK_PAGE)
+
+
+def connectable_channels(unit: Unit, *, subtree: bool = False) -> QuerySet[Channel]:
+    """The unit's Zalo OA and Facebook page channels (and their connections)."""
+    qs = Channel.objects.filter(kind__in=CONNECTABLE_KINDS)
+    if subtree:
+        qs = qs.filter(unit__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id"))
+    else:
+        qs = qs.filter(unit=unit)
+    return qs.select_related("unit", "connector").order_by(
+        "unit__depth", "unit__name", "kind", "name"
+    )
+
+
+@dataclass(frozen=True)
+class CounterRow:
+    platform: str
+    platform_label: str
+    reason: str
+    reason_label: str
+    count: int
+
+
+def webhook_counters() -> list[CounterRow]:
+    """Rejected and ignored webhook requests per platform and reason (deployment-wide)."""
+    platforms = dict(Platform.choices)
+    reasons = dict(CounterReason.choices)
+    return [
+        CounterRow(
+            platform=c.platform,
+            platform_label=str(platforms.get(c.platform, c.platform)),
+            reason=c.reason,
+            reason_label=str(reasons.get(c.reason, c.reason)),
+            count=c.count,
+        )
+        for c in WebhookCounter.objects.order_by("platform", "reason")
+    ]
+
+
+def event_backlog(channels: list[Channel]) -> dict[int, dict[str, int]]:
+    """Per connected channel: events waiting to be processed and events that failed."""
+    account_ids = [c.connector.pk for c in channels if hasattr(c, "connector")]
+    rows = (
+        InboundEvent.objects.filter(account_id__in=account_ids)
+        .values("account__channel_id")
+        .annotate(
+            waiting=Count("pk", filter=Q(processed_at__isnull=True)),
+            failed=Count("pk", filter=~Q(error="")),
+        )
+    )
+    return {
+        r["account__channel_id"]: {"waiting": r["waiting"], "failed": r["failed"]} for r in rows
+    }

@@ -1,0 +1,184 @@
+"""POST /webhooks/zalo/ — Zalo OA events.
+
+1. Read the raw body (≤ 256 KB) and its JSON; ``app_id`` and ``timestamp`` come from it.
+2. Find the connected OA by app id + OA id (``recipient.id`` of ``user_send_*`` events);
+   unknown → 404.
+3. Check ``X-ZEvent-Signature`` = ``mac=`` + SHA-256 hex of app_id + raw body + timestamp +
+   OA secret key; missing → 401, wrong → 401.
+4. Events that are not a worker's message → 200, ignored, counted.
+5. Validate the message (msg_id, sender, attachments; an attachment above
+   ``LANTOA_ATTACHMENT_MAX_BYTES`` → 413) and store it as an ``InboundEvent`` (a re-delivered
+   msg_id is not stored twice); answer 200 at once — Zalo wants an answer within 2 s and
+   re-sends for hours otherwise. The background worker turns it into an inquiry
+   (``connectors.tasks.request_processing``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from lantoa.access import PUBLIC, policy
+from lantoa.connectors.models import (
+    AccountStatus,
+    ConnectorAccount,
+    CounterReason,
+    Platform,
+)
+from lantoa.connectors.services import inbound_event_record
+from lantoa.connectors.webhooks import (
+    Rejected,
+    accepted,
+    digest_equals,
+    from_millis,
+    ignored,
+    missing_fields,
+    parse_object,
+    read_body,
+    rejection,
+    sha256_hex,
+)
+from lantoa.connectors.zalo.payloads import MESSAGE_EVENTS, ZaloEnvelope, ZaloMessageEvent
+from lantoa.core.text import format_int
+from lantoa.inquiries.intake import Incoming
+from lantoa.inquiries.models import Source
+
+PLATFORM = Platform.ZALO
+SIGNATURE_HEADER = "HTTP_X_ZEVENT_SIGNATURE"
+
+
+def signature(*, app_id: str, raw: bytes, timestamp: str, oa_secret_key: str) -> str:
+    """The value Zalo puts in ``X-ZEvent-Signature`` (also used by the tests and the bench)."""
+    digest = sha256_hex(app_id.encode(), raw, timestamp.encode(), oa_secret_key.encode())
+    return f"mac={digest}"
+
+
+# What the webhook reads of an account: the other secrets are not decrypted on every event.
+_FIELDS_USED = ("id", "external_id", "webhook_secret", "status")
+
+# Events about the OA's own messages: the OA is the sender.
+_OA_SENDS = frozenset({"user_seen_message", "user_received_message"})
+
+
+def _oa_id(data: dict[str, Any]) -> str:
+    """The OA an event belongs to: ``oa_id`` where given (follow, unfollow …), else the
+    recipient of a user's event, the sender of the OA's own."""
+    if data.get("oa_id"):
+        return str(data["oa_id"])
+    name = str(data.get("event_name", ""))
+    side = "recipient" if name.startswith("user_") and name not in _OA_SENDS else "sender"
+    who = data.get(side)
+    if isinstance(who, dict) and who.get("id") is not None:
+        return str(who["id"])
+    return ""
+
+
+def _verified(
+    raw: bytes, envelope: ZaloEnvelope, header: str, accounts: list[ConnectorAccount]
+) -> ConnectorAccount | None:
+    given = header.strip()
+    if not given.lower().startswith("mac="):
+        return None
+    for account in accounts:
+        if not account.webhook_secret:
+            continue
+        expected = signature(
+            app_id=envelope.app_id,
+            raw=raw,
+            timestamp=envelope.timestamp,
+            oa_secret_key=account.webhook_secret,
+        )
+        if digest_equals(expected[4:], given[4:]):
+            return account
+    return None
+
+
+def _check(
+    request: HttpRequest,
+) -> tuple[ConnectorAccount, ZaloMessageEvent, dict[str, Any]] | None:
+    """The verified account and message event, None for an event we ignore; else Rejected."""
+    raw = read_body(request)
+    data = parse_object(raw)
+    try:
+        envelope = ZaloEnvelope.model_validate(data)
+    except ValidationError as exc:
+        raise missing_fields(exc) from exc
+    handled = envelope.event_name in MESSAGE_EVENTS
+    oa_id = _oa_id(data)
+    if handled and not oa_id:
+        raise Rejected(400, CounterReason.MISSING_FIELDS, "Thiếu hoặc sai trường: recipient.id.")
+    accounts = list(
+        ConnectorAccount.objects.filter(platform=PLATFORM, app_id=envelope.app_id).only(
+            *_FIELDS_USED
+        )
+    )
+    if oa_id:
+        accounts = [a for a in accounts if a.external_id == oa_id]
+    if not accounts:
+        raise Rejected(404, CounterReason.UNKNOWN_ACCOUNT, "OA chưa được kết nối với Lan Tỏa.")
+    header = request.META.get(SIGNATURE_HEADER, "")
+    if not header.strip():
+        raise Rejected(401, CounterReason.MISSING_SIGNATURE, "Thiếu chữ ký X-ZEvent-Signature.")
+    account = _verified(raw, envelope, header, accounts)
+    if account is None:
+        raise Rejected(401, CounterReason.BAD_SIGNATURE, "Chữ ký X-ZEvent-Signature không đúng.")
+    if not handled or account.status == AccountStatus.PAUSED:
+        return None
+    try:
+        event = ZaloMessageEvent.model_validate(data)
+    except ValidationError as exc:
+        raise missing_fields(exc) from exc
+    limit = settings.LANTOA_ATTACHMENT_MAX_BYTES
+    for i, attachment in enumerate(event.message.attachments):
+        size = attachment.payload.size
+        if size is not None and size > limit:
+            raise Rejected(
+                413,
+                CounterReason.OVERSIZED_ATTACHMENT,
+                f"Tệp đính kèm thứ {i + 1} quá lớn ({format_int(size)} byte, tối đa "
+                f"{format_int(limit)} byte).",
+            )
+    if not event.message.text.strip() and not event.message.attachments:
+        raise Rejected(400, CounterReason.MISSING_FIELDS, "Tin nhắn không có nội dung.")
+    return account, event, data
+
+
+@csrf_exempt
+@require_POST
+@policy(PUBLIC)  # authenticated by the signature, not a session
+def zalo_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        checked = _check(request)
+    except Rejected as exc:
+        return rejection(PLATFORM, exc)
+    if checked is None:
+        ignored(PLATFORM)
+        return accepted(ignored=True)
+    account, event, data = checked
+    inbound_event_record(
+        platform=PLATFORM, account=account, event_id=event.message.msg_id, payload=data
+    )
+    return accepted()
+
+
+def to_incoming(account: ConnectorAccount, payload: dict[str, Any]) -> Incoming:
+    """A stored Zalo event → what the inquiry desk receives."""
+    event = ZaloMessageEvent.model_validate(payload)
+    channel = account.channel
+    user_id = event.sender.id
+    return Incoming(
+        source=Source.ZALO,
+        body=event.message.text,
+        received_at=from_millis(event.timestamp),
+        external_id=event.message.msg_id,
+        thread_key=f"zalo:{account.external_id}:{user_id}",
+        channel=channel,
+        platform_user_id=user_id,
+        attachments=[a.as_dict() for a in event.message.attachments],
+        unit_hint=channel.unit,
+    )

@@ -1,0 +1,155 @@
+"""Durable outbox for replies that leave through Zalo, Messenger or e-mail.
+
+``outbox_enqueue`` writes an ``OutboundReply`` in the same transaction as the reply message
+and queues ``deliver_reply`` after commit. Delivery claims the row with a conditional UPDATE
+(pending → sending), so two workers never send the same reply; a worker killed mid-send
+leaves the row in "sending", and ``outbox_sweep`` puts it back after ``STALE_CLAIM`` (the
+platform call carries the row's idempotency key where the platform accepts one). Temporary
+errors are retried with backoff for up to ``GIVE_UP_AFTER``; permanent errors stop at once
+and are shown on the inquiry with the platform's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lantoa.connectors.errors import PermanentError, TemporaryError
+from lantoa.inquiries.models import (
+    EventKind,
+    InquiryEvent,
+    Message,
+    OutboundReply,
+    OutboxStatus,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+
+# Sources whose replies are pushed to the worker; web, hotline and walk-in replies are read on
+# the public lookup page or given by phone.
+PUSHED_SOURCES = frozenset({Source.ZALO, Source.FACEBOOK, Source.EMAIL})
+BACKOFF = [
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=15),
+    dt.timedelta(hours=1),
+    dt.timedelta(hours=3),
+]
+GIVE_UP_AFTER = dt.timedelta(hours=24)
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+def outbox_enqueue(message: Message) -> OutboundReply | None:
+    """Queue ``message`` (an officer's reply) for delivery on its inquiry's channel."""
+    source = message.inquiry.source
+    if source not in PUSHED_SOURCES:
+        return None
+    outbound = OutboundReply.objects.create(
+        message=message,
+        source=source,
+        idempotency_key=secrets.token_hex(16),
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: deliver_reply.delay(outbound.pk))
+    return outbound
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return BACKOFF[min(max(attempts - 1, 0), len(BACKOFF) - 1)]
+
+
+def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
+    """Try once to send one reply; returns the row's new status."""
+    now = now or timezone.now()
+    claimed = OutboundReply.objects.filter(
+        pk=outbound_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    outbound = OutboundReply.objects.select_related(
+        "message__inquiry__channel", "message__inquiry__contact"
+    ).get(pk=outbound_id)
+    from lantoa.connectors.send import send_reply
+
+    try:
+        external_id = send_reply(outbound)
+    except PermanentError as exc:
+        _fail(outbound, str(exc), permanent=True)
+        return OutboxStatus.FAILED
+    except TemporaryError as exc:
+        if timezone.now() - outbound.created_at >= GIVE_UP_AFTER:
+            _fail(outbound, str(exc), permanent=False)
+            return OutboxStatus.FAILED
+        OutboundReply.objects.filter(pk=outbound.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.PENDING,
+            last_error=str(exc)[:2000],
+            next_attempt_at=timezone.now() + _backoff(outbound.attempts),
+            claimed_at=None,
+        )
+        log.info("reply %s: temporary error, retry later (%s)", outbound.pk, exc.code)
+        return OutboxStatus.PENDING
+    OutboundReply.objects.filter(pk=outbound.pk).update(
+        status=OutboxStatus.SENT,
+        external_id=(external_id or "")[:255],
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return OutboxStatus.SENT
+
+
+def _fail(outbound: OutboundReply, error: str, *, permanent: bool) -> None:
+    with transaction.atomic():
+        OutboundReply.objects.filter(pk=outbound.pk).update(
+            status=OutboxStatus.FAILED, last_error=error[:2000], permanent_error=permanent
+        )
+        inquiry = outbound.message.inquiry
+        InquiryEvent.objects.create(
+            inquiry=inquiry,
+            kind=EventKind.REPLY_FAILED,
+            unit=inquiry.unit,
+            data={"error": error[:500], "outbound": outbound.pk},
+            at=timezone.now(),
+        )
+    log.warning("reply %s failed (%s)", outbound.pk, "permanent" if permanent else "gave up")
+
+
+def outbox_retry(outbound: OutboundReply) -> bool:
+    """An officer asks to try a failed reply again (e.g. after reconnecting the page)."""
+    updated = OutboundReply.objects.filter(pk=outbound.pk, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING,
+        permanent_error=False,
+        next_attempt_at=timezone.now(),
+        created_at=timezone.now(),
+    )
+    if updated:
+        transaction.on_commit(lambda: deliver_reply.delay(outbound.pk))
+    return bool(updated)
+
+
+@shared_task(name="inquiries.deliver_reply", soft_time_limit=60, time_limit=90)
+def deliver_reply(outbound_id: int) -> str:
+    return deliver(outbound_id)
+
+
+@shared_task(name="inquiries.outbox_sweep", soft_time_limit=120, time_limit=180)
+def outbox_sweep() -> int:
+    """Re-queue due retries and claims left behind by a killed worker."""
+    now = timezone.now()
+    OutboundReply.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=OutboxStatus.PENDING, claimed_at=None, next_attempt_at=now)
+    due = list(
+        OutboundReply.objects.filter(
+            Q(status=OutboxStatus.PENDING) & Q(next_attempt_at__lte=now)
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in due:
+        deliver_reply.delay(pk)
+    return len(due)

@@ -1,0 +1,131 @@
+"""Workers' personal data on the inquiry desk: erasure on request and the retention period.
+
+Vietnam's Decree 13/2023/NĐ-CP on personal-data protection gives the worker the right to have
+their data deleted and requires keeping it no longer than needed. The case itself (what was
+asked, what was answered) stays for the unit's statistics; only ``InquiryContact`` — the one
+place identity is kept — goes, together with the lookup secret once the case is long closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lantoa.audit.services import audit_record
+from lantoa.inquiries.models import (
+    EventKind,
+    Inquiry,
+    InquiryContact,
+    InquiryEvent,
+    Status,
+    UnitInquirySettings,
+)
+from lantoa.units.models import Unit
+
+REASON_WORKER = "worker_request"
+REASON_RETENTION = "retention"
+
+
+def _erase(inquiry: Inquiry, *, by: Any, reason: str, now: dt.datetime) -> bool:
+    deleted, _per_model = InquiryContact.objects.filter(inquiry=inquiry).delete()
+    if not deleted:
+        return False
+    InquiryEvent.objects.create(
+        inquiry=inquiry,
+        kind=EventKind.CONTACT_ERASED,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        unit=inquiry.unit,
+        data={"reason": reason},
+        at=now,
+    )
+    return True
+
+
+def inquiry_erase_contact(*, inquiry: Inquiry, by: Any = None, reason: str = REASON_WORKER) -> bool:
+    """Delete the worker's contact details of ``inquiry``; keep the case.
+
+    ``by`` is the officer acting on a request made to them (None: the worker on the lookup
+    page). Returns False, writing nothing, when there was no contact to erase.
+    """
+    with transaction.atomic():
+        erased = _erase(inquiry, by=by, reason=reason, now=timezone.now())
+        if erased:
+            # The audit row names the case, never the data that was erased.
+            audit_record(
+                action="inquiry.contact_erased",
+                actor=by,
+                unit=inquiry.unit,
+                target=inquiry.code,
+                data={"reason": reason},
+                actor_label="" if by is not None else "người lao động",
+            )
+    return erased
+
+
+def retention_days_for(unit: Unit) -> int:
+    """The unit's retention period: its own setting or its nearest ancestor's."""
+    row = (
+        UnitInquirySettings.objects.filter(unit__descendant_links__descendant=unit)
+        .order_by("-unit__depth")
+        .values_list("retention_days", flat=True)
+        .first()
+    )
+    return int(row if row is not None else settings.LANTOA_INQUIRY_RETENTION_DAYS)
+
+
+def inquiry_retention_purge(now: dt.datetime | None = None) -> int:
+    """Erase the contact details and lookup secret of inquiries closed longer than their
+    unit's retention period. Idempotent; returns how many inquiries were purged."""
+    now = now or timezone.now()
+    shortest = min(
+        [
+            int(settings.LANTOA_INQUIRY_RETENTION_DAYS),
+            *UnitInquirySettings.objects.values_list("retention_days", flat=True),
+        ]
+    )
+    candidates = (
+        Inquiry.objects.filter(
+            status=Status.CLOSED,
+            closed_at__lt=now - dt.timedelta(days=shortest),
+        )
+        .exclude(lookup_secret_hash="", contact__isnull=True)
+        .select_related("unit")
+        .order_by("id")
+    )
+    periods: dict[int, int] = {}
+    purged = 0
+    for inquiry in candidates.iterator(chunk_size=500):
+        days = periods.get(inquiry.unit_id)
+        if days is None:
+            days = periods[inquiry.unit_id] = retention_days_for(inquiry.unit)
+        if inquiry.closed_at is None or inquiry.closed_at >= now - dt.timedelta(days=days):
+            continue
+        with transaction.atomic():
+            # Re-read under a lock: the case may have been reopened meanwhile, or purged by a
+            # second run.
+            locked = (
+                Inquiry.objects.select_for_update()
+                .filter(pk=inquiry.pk, status=Status.CLOSED, closed_at=inquiry.closed_at)
+                .select_related("unit")
+                .first()
+            )
+            if locked is None:
+                continue
+            cleared = bool(locked.lookup_secret_hash)
+            if cleared:
+                locked.lookup_secret_hash = ""
+                locked.save(update_fields=["lookup_secret_hash", "updated_at"])
+            erased = _erase(locked, by=None, reason=REASON_RETENTION, now=now)
+            if cleared or erased:
+                purged += 1
+    if purged:
+        audit_record(
+            action="inquiry.retention_purge",
+            actor_label="hệ thống",
+            data={"count": purged},
+        )
+    return purged

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class KbConfig(AppConfig):
+    name = "lantoa.kb"
+    label = "kb"
+    verbose_name = "Kho hỏi đáp pháp luật"

@@ -1,0 +1,82 @@
+"""`lantoa kb import|reindex` — the knowledge base from a shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lantoa.accounts.models import User
+from lantoa.core.text import format_int
+from lantoa.kb.importing import SHIPPED_ARTICLES, import_path
+from lantoa.kb.services import articles_reindex
+from lantoa.units.importing import ERRORS_SHOWN
+from lantoa.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Kho hỏi đáp pháp luật: nhập bài từ tệp CSV/XLSX (cột title, question, answer, "
+        "category, tags, law_refs; cập nhật bài trùng tiêu đề) hoặc dựng lại chỉ mục tìm kiếm. "
+        "Knowledge base: import articles (upsert by title) or rebuild the search index."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Nhập bài hỏi đáp từ tệp .csv hoặc .xlsx.")
+        imp.add_argument(
+            "file",
+            nargs="?",
+            help=f"Tệp cần nhập (mặc định: bộ bài có sẵn {SHIPPED_ARTICLES.name}).",
+        )
+        imp.add_argument(
+            "--publish",
+            action="store_true",
+            help="Công khai các bài mới (khi tệp không có cột “Trạng thái”); mặc định nội bộ.",
+        )
+        imp.add_argument(
+            "--unit",
+            metavar="CODE",
+            help="Mã đơn vị quản lý các bài mới (mặc định: đơn vị gốc của cây).",
+        )
+        imp.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Ghi nhận người nhập là cán bộ này (mặc định: hệ thống).",
+        )
+        sub.add_parser("reindex", help="Dựng lại chỉ mục tìm kiếm của mọi bài.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "reindex":
+            articles, postings = articles_reindex()
+            self.stdout.write(
+                f"Đã dựng lại chỉ mục: {format_int(articles)} bài, {format_int(postings)} mục từ."
+            )
+            return
+        path = Path(opts["file"]) if opts["file"] else SHIPPED_ARTICLES
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {path}.")
+        unit = None
+        if opts["unit"]:
+            unit = Unit.objects.filter(code=opts["unit"]).first()
+            if unit is None:
+                raise CommandError(f"Không có đơn vị mã “{opts['unit']}”.")
+        actor = None
+        if opts["as_user"]:
+            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"Không có tài khoản “{opts['as_user']}”.")
+        result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
+        if not result.ok:
+            for error in result.errors[:ERRORS_SHOWN]:
+                self.stderr.write(str(error))
+            rest = len(result.errors) - ERRORS_SHOWN
+            if rest > 0:
+                self.stderr.write(f"… và {format_int(rest)} lỗi khác.")
+            raise CommandError(
+                f"Không nhập được: {format_int(len(result.errors))} lỗi; chưa có bài nào được ghi.",
+                returncode=1,
+            )
+        self.stdout.write(result.summary_text())

@@ -1,0 +1,59 @@
+"""Writes of notices. Callers pick the people; this module stores and e-mails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lantoa.accounts.models import Membership, User
+from lantoa.notifications.models import Notification
+from lantoa.units.models import Unit
+
+
+def officers_of(unit: Unit, roles: Iterable[str]) -> QuerySet[User]:
+    """Active users holding one of ``roles`` at ``unit`` itself (not at its ancestors)."""
+    return User.objects.filter(
+        is_active=True,
+        id__in=Membership.objects.filter(unit=unit, role__in=list(roles)).values("user_id"),
+    )
+
+
+def notify(
+    *,
+    users: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    unit: Unit | None = None,
+) -> list[Notification]:
+    """Store one notice per user (deduplicated) and e-mail copies after commit.
+
+    The texts must not contain workers' personal data: they are e-mailed in clear.
+    """
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(user=user, kind=kind, title=title[:255], body=body, url=url, unit=unit)
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.pk is not None and n.user.email]
+    if ids:
+        from lantoa.notifications.tasks import email_notifications
+
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+    return created
+
+
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    return qs.update(read_at=timezone.now())
