@@ -1,0 +1,179 @@
+"""Checks on what officers upload or paste: package attachments (PDF, DOCX, images), proof
+photos and proof links. Every refusal is a Vietnamese sentence naming the file or the link.
+
+Files go through the content studio's checks (``lantoa.content.media``): recognised by their
+first bytes, never by the name or the browser's content type; images decoded by Pillow and
+written again, which drops the EXIF block (phones put the GPS position there), with a
+thumbnail. This module adds what cascades need on top: which kinds are accepted where, file
+names in the messages, and the proof links.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from lantoa.cascades.models import AttachmentKind
+from lantoa.channels.services import normalise_url
+from lantoa.content import media
+
+MAX_ATTACHMENTS = 10
+MAX_LINKS = 10
+MAX_PROOF_LINKS = 5
+MAX_URL_LENGTH = 500
+# The studio's limits, named here for the messages and the tests.
+MAX_DOCUMENT_BYTES = media.DOCUMENT_MAX_BYTES
+MAX_IMAGE_BYTES = media.IMAGE_MAX_BYTES
+
+# Hosts of the platforms units republish on. A link there must point at a post or a page,
+# not at the platform's home page.
+SOCIAL_HOSTS = {
+    "facebook.com": "Facebook",
+    "fb.com": "Facebook",
+    "fb.watch": "Facebook",
+    "zalo.me": "Zalo",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "tiktok.com": "TikTok",
+}
+
+
+_NOT_ATTACHMENT = (
+    "Tệp “{name}” không được nhận: chỉ nhận PDF, Word (.docx) hoặc ảnh JPG, PNG, WebP "
+    "(nhận diện theo nội dung tệp, không theo tên; video thì gửi đường dẫn)."
+)
+_NOT_PHOTO = "Tệp “{name}” không phải ảnh JPG, PNG hoặc WebP."
+
+
+def _safe_name(name: str) -> str:
+    base = PurePath((name or "").replace("\\", "/")).name.strip() or "tep"
+    return base[:200]
+
+
+def _size(upload: IO[bytes]) -> int:
+    size = getattr(upload, "size", None)
+    if isinstance(size, int):
+        return size
+    upload.seek(0, io.SEEK_END)
+    end = upload.tell()
+    upload.seek(0)
+    return end
+
+
+@dataclass
+class CheckedUpload:
+    """An accepted file, ready for ``store``."""
+
+    kind: str  # AttachmentKind
+    original_name: str
+    content_type: str
+    size: int
+    checked: media.CheckedFile
+    upload: IO[bytes]
+
+    def store(self, unit_id: int) -> tuple[str, str]:
+        """Save the file (and its thumbnail) through the default storage under names we
+        make up; returns (file name, thumbnail name or "")."""
+        return media.store(self.checked, self.upload, unit_id)
+
+
+def _check(
+    upload: IO[bytes], name: str, limit: int, unsupported: str
+) -> tuple[str, int, media.CheckedFile]:
+    name = _safe_name(name)
+    size = _size(upload)
+    if size > limit:
+        raise ValidationError(
+            f"Tệp “{name}” quá lớn; giới hạn là {limit // media.MB} MB.", code="too_large"
+        )
+    try:
+        checked = media.check_upload(upload, size)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "unsupported":
+            raise ValidationError(unsupported.format(name=name), code="file_type") from exc
+        message = exc.messages[0] if exc.messages else ""
+        raise ValidationError(f"Tệp “{name}”: {message[:1].lower()}{message[1:]}") from exc
+    return name, size, checked
+
+
+def check_attachment(upload: IO[bytes], name: str) -> CheckedUpload:
+    """A package attachment: PDF or DOCX up to 20 MB, or an image (JPG, PNG, WebP) up to
+    10 MB."""
+    name, size, checked = _check(upload, name, MAX_DOCUMENT_BYTES, _NOT_ATTACHMENT)
+    if checked.kind == "image":
+        kind = AttachmentKind.IMAGE
+        size = len(checked.data or b"")
+        stem = PurePath(name).stem or "anh"
+        name = f"{stem}.{media.EXTENSIONS[checked.fmt]}"
+    elif checked.fmt in (media.PDF, media.DOCX):
+        kind = AttachmentKind.PDF if checked.fmt == media.PDF else AttachmentKind.DOCX
+        ext = "." + media.EXTENSIONS[checked.fmt]
+        if not name.lower().endswith(ext):
+            name = f"{PurePath(name).stem or 'tep'}{ext}"
+    else:
+        raise ValidationError(_NOT_ATTACHMENT.format(name=name), code="file_type")
+    return CheckedUpload(kind, name, checked.content_type, size, checked, upload)
+
+
+def check_photo(upload: IO[bytes], name: str) -> CheckedUpload:
+    """A proof photo: JPG, PNG or WebP of at most 10 MB."""
+    name, _size_sent, checked = _check(upload, name, MAX_IMAGE_BYTES, _NOT_PHOTO)
+    if checked.kind != "image":
+        raise ValidationError(_NOT_PHOTO.format(name=name), code="image_format")
+    return CheckedUpload(
+        AttachmentKind.IMAGE, name, checked.content_type, len(checked.data or b""), checked, upload
+    )
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _platform(host: str) -> str | None:
+    host = host.lower().rstrip(".")
+    for known, label in SOCIAL_HOSTS.items():
+        if host == known or host.endswith("." + known):
+            return label
+    return None
+
+
+def clean_links(raw: Iterable[str], *, limit: int, what: str) -> list[str]:
+    """Validate http(s) addresses (blank entries skipped, duplicates dropped). ``what``
+    names them in errors ("Đường dẫn minh chứng")."""
+    links: list[str] = []
+    for index, value in enumerate(raw, start=1):
+        url = normalise_url(value)
+        if not url:
+            continue
+        label = f"{what} thứ {index}"
+        if len(url) > MAX_URL_LENGTH:
+            raise ValidationError(f"{label} dài quá {MAX_URL_LENGTH} ký tự.", code="url_too_long")
+        try:
+            _url_validator(url)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{label} “{url[:80]}” không phải địa chỉ web hợp lệ (ví dụ đúng: "
+                "https://www.facebook.com/congdoan.abc/posts/123).",
+                code="url_invalid",
+            ) from exc
+        parts = urlsplit(url)
+        platform = _platform(parts.hostname or "")
+        if platform and parts.path.strip("/") == "" and not parts.query:
+            raise ValidationError(
+                f"{label} chỉ là trang chủ {platform}; hãy dán đường dẫn của chính bài đăng "
+                "(bấm “Chia sẻ” › “Sao chép liên kết” trên bài).",
+                code="url_home",
+            )
+        if url not in links:
+            links.append(url)
+    if len(links) > limit:
+        raise ValidationError(
+            f"Chỉ nhận tối đa {limit} đường dẫn; đã có {len(links)}.", code="too_many_links"
+        )
+    return links

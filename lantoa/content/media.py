@@ -1,0 +1,192 @@
+"""Checking uploaded media: the file's own bytes decide what it is, never its name or the
+browser's content type. Images are decoded by Pillow, turned upright by their EXIF
+orientation, re-encoded (which also drops EXIF data such as GPS positions) and get a 320 px
+thumbnail; documents and videos are recognised by their magic bytes and stored as sent.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image
+
+from lantoa.core import images
+
+MB = 1024 * 1024
+IMAGE_MAX_BYTES = 10 * MB
+DOCUMENT_MAX_BYTES = 20 * MB
+VIDEO_MAX_BYTES = 200 * MB
+IMAGE_MAX_PIXELS = 50_000_000  # a decompression bomb would need gigabytes
+THUMBNAIL_PX = 320
+
+PDF, DOCX, MP4, JPEG, PNG, WEBP = "pdf", "docx", "mp4", "jpeg", "png", "webp"
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    MP4: "video/mp4",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
+    WEBP: "image/webp",
+}
+EXTENSIONS = {PDF: "pdf", DOCX: "docx", MP4: "mp4", JPEG: "jpg", PNG: "png", WEBP: "webp"}
+IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+
+UNSUPPORTED = (
+    "Định dạng tệp không được hỗ trợ: chỉ nhận ảnh JPEG, PNG, WebP; tài liệu PDF, DOCX; video MP4."
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """What the first bytes of a file say it is (None: none of ours)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return DOCX  # confirmed by looking inside the zip
+    if head[4:8] == b"ftyp":
+        return MP4
+    return None
+
+
+def _read_head(f: IO[bytes], n: int = 64) -> bytes:
+    f.seek(0)
+    head = f.read(n)
+    f.seek(0)
+    return head
+
+
+def _too_big(limit: int) -> ValidationError:
+    return ValidationError(f"Tệp quá lớn: tối đa {limit // MB} MB.", code="too_big")
+
+
+@dataclass
+class CheckedFile:
+    kind: str  # MediaKind value
+    fmt: str  # one of the format names above
+    content_type: str
+    data: bytes | None  # re-encoded image bytes; None: store the upload as sent
+    thumbnail: bytes | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+def _is_docx(f: IO[bytes]) -> bool:
+    try:
+        f.seek(0)
+        with zipfile.ZipFile(f) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        f.seek(0)
+    return "word/document.xml" in names and "[Content_Types].xml" in names
+
+
+def _check_image(f: IO[bytes], fmt: str, size: int) -> CheckedFile:
+    if size > IMAGE_MAX_BYTES:
+        raise _too_big(IMAGE_MAX_BYTES)
+    invalid = ValidationError("Không phải ảnh hợp lệ.", code="invalid_image")
+    upright = images.open_upright(
+        f,
+        formats={IMAGE_FORMATS[fmt]},
+        max_pixels=IMAGE_MAX_PIXELS,
+        errors=images.DecodeErrors(
+            invalid=invalid,
+            wrong_format=lambda _found: invalid,
+            too_many_pixels=lambda _w, _h: ValidationError(
+                "Ảnh quá lớn: tối đa 50 triệu điểm ảnh.", code="too_many_pixels"
+            ),
+        ),
+    )
+    try:
+        out = io.BytesIO()
+        save_kwargs: dict[str, object] = {}
+        if fmt == JPEG:
+            upright = upright.convert("RGB") if upright.mode not in ("RGB", "L") else upright
+            save_kwargs = {"quality": 90, "optimize": True}
+        elif fmt == WEBP:
+            save_kwargs = {"quality": 90}
+        upright.save(out, IMAGE_FORMATS[fmt], **save_kwargs)
+        thumb = upright.copy()
+        thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        if thumb.mode not in ("RGB", "L"):
+            background = Image.new("RGB", thumb.size, "white")
+            rgba = thumb.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            thumb = background
+        thumb_out = io.BytesIO()
+        thumb.save(thumb_out, "JPEG", quality=82, optimize=True)
+        width, height = upright.size
+    except images.DECODE_ERRORS as exc:
+        raise invalid from exc
+    return CheckedFile(
+        kind="image",
+        fmt=fmt,
+        content_type=CONTENT_TYPES[fmt],
+        data=out.getvalue(),
+        thumbnail=thumb_out.getvalue(),
+        width=width,
+        height=height,
+    )
+
+
+def check_upload(f: IO[bytes], size: int) -> CheckedFile:
+    """Validate an uploaded file; raise a ValidationError with a Vietnamese message."""
+    if size <= 0:
+        raise ValidationError("Tệp rỗng.", code="empty")
+    fmt = sniff(_read_head(f))
+    if fmt in IMAGE_FORMATS:
+        return _check_image(f, fmt, size)
+    if fmt == PDF:
+        if size > DOCUMENT_MAX_BYTES:
+            raise _too_big(DOCUMENT_MAX_BYTES)
+        return CheckedFile("document", PDF, CONTENT_TYPES[PDF], None)
+    if fmt == DOCX:
+        if size > DOCUMENT_MAX_BYTES:
+            raise _too_big(DOCUMENT_MAX_BYTES)
+        if not _is_docx(f):
+            raise ValidationError(
+                "Tệp nén này không phải tài liệu Word (DOCX) hợp lệ.", code="invalid_docx"
+            )
+        return CheckedFile("document", DOCX, CONTENT_TYPES[DOCX], None)
+    if fmt == MP4:
+        if size > VIDEO_MAX_BYTES:
+            raise _too_big(VIDEO_MAX_BYTES)
+        return CheckedFile("video", MP4, CONTENT_TYPES[MP4], None)
+    raise ValidationError(UNSUPPORTED, code="unsupported")
+
+
+def storage_name(unit_id: int, ext: str, *, suffix: str = "") -> str:
+    """A name we make up: the uploader's file name never reaches the storage path."""
+    now = timezone.localdate()
+    return f"content/{unit_id}/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}.{ext}"
+
+
+def store(checked: CheckedFile, f: IO[bytes], unit_id: int) -> tuple[str, str]:
+    """Save the file (and thumbnail) through the default storage; returns their names."""
+    ext = EXTENSIONS[checked.fmt]
+    name = storage_name(unit_id, ext)
+    if checked.data is not None:
+        saved = default_storage.save(name, ContentFile(checked.data))
+    else:
+        f.seek(0)
+        saved = default_storage.save(name, File(f))
+    thumb = ""
+    if checked.thumbnail is not None:
+        thumb = default_storage.save(
+            saved.rsplit(".", 1)[0] + "-320.jpg", ContentFile(checked.thumbnail)
+        )
+    return saved, thumb

@@ -1,0 +1,151 @@
+"""Demo publications for ``lantoa demo``: the province's published items on the public site,
+a few grassroots unions that put the Tết news on their bulletin board (recorded with a
+photo), a Facebook post that failed with an expired page token (error 190, as officers
+would see it), and newsletter subscribers. Written once; a second run changes nothing.
+
+The demo cannot reach Facebook or Zalo: to try real posting against local stand-ins, run
+``lantoa fakeplatforms`` and connect a page or OA (README, "Đăng bài lên các kênh").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lantoa.accounts.models import User
+from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
+from lantoa.content.models import ContentItem, ContentStatus
+from lantoa.publishing import runner, services
+from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
+from lantoa.units.models import Unit, UnitKind, UnitStatus
+
+GRAPH_190 = (
+    "Mã truy cập trang Facebook đã hết hạn hoặc bị thu hồi; cán bộ cần kết nối lại trang rồi "
+    "đăng lại. Facebook báo: Error validating access token: Session has expired on Friday, "
+    "01-May-26 09:00:00 PDT. (mã lỗi 190)"
+)
+
+
+def _photo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (900, 600), (245, 240, 225))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((80, 60, 820, 540), outline=(120, 80, 40), width=14)
+    draw.rectangle((140, 120, 520, 420), fill=(200, 16, 46))
+    draw.rectangle((560, 120, 760, 260), fill=(11, 79, 156))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _run_all(pubs: list[Publication]) -> None:
+    for pub in pubs:
+        if pub.next_attempt_at is not None:
+            runner.publication_run(pk=pub.pk)
+
+
+def ensure_demo_publications(log: Any = None) -> int:
+    """Create the demo publications if there are none; returns how many were made."""
+    if Publication.objects.exists():
+        return 0
+    province = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, status=UnitStatus.ACTIVE).order_by("pk").first()
+    )
+    writer = User.objects.filter(username="tuyengiao").first()
+    if province is None or writer is None:
+        return 0
+    published = list(
+        ContentItem.objects.filter(unit=province, status=ContentStatus.PUBLISHED).order_by(
+            "published_at", "pk"
+        )
+    )
+    if not published:
+        return 0
+    made = 0
+    with transaction.atomic():
+        for item in published:
+            pubs = services.publication_schedule(
+                item=item, unit=province, keys=["site"], at=None, actor=writer
+            )
+            _run_all(pubs)
+            made += len(pubs)
+
+        # The province's fanpage: the token expired before the post went out.
+        page = (
+            Channel.objects.filter(
+                unit=province, kind=ChannelKind.FACEBOOK_PAGE, status=ChannelStatus.ACTIVE
+            )
+            .order_by("pk")
+            .first()
+        ) or Channel.objects.create(
+            unit=province,
+            kind=ChannelKind.FACEBOOK_PAGE,
+            name=province.name,
+            url="https://www.facebook.com/congdoan.demo",
+        )
+        first = published[0]
+        now = timezone.now()
+        Publication.objects.create(
+            item=first,
+            unit=province,
+            channel=page,
+            method=Method.FACEBOOK,
+            channel_kind=ChannelKind.FACEBOOK_PAGE,
+            channel_name=f"{page.get_kind_display()}: {page.name}"[:255],
+            status=PublicationStatus.FAILED,
+            attempts=1,
+            first_attempt_at=now - dt.timedelta(hours=2),
+            claimed_at=now - dt.timedelta(hours=2),
+            idempotency_key=services.new_key(),
+            last_error=GRAPH_190,
+            permanent_error=True,
+            created_by=writer,
+        )
+        made += 1
+
+        # Grassroots unions put the Tết news on their bulletin board, with a photo.
+        boards = Channel.objects.filter(
+            kind=ChannelKind.BULLETIN_BOARD,
+            status=ChannelStatus.ACTIVE,
+            unit__kind=UnitKind.GRASSROOTS,
+            unit__ancestor_links__ancestor_id=province.pk,
+        ).select_related("unit")
+        for board in boards.order_by("pk")[:6]:
+            if not services.may_publish_for(first, board.unit):
+                continue
+            try:
+                (pub,) = services.publication_schedule(
+                    item=first, unit=board.unit, keys=[f"c{board.pk}"], at=None, actor=writer
+                )
+                services.publication_record(
+                    publication=pub,
+                    actor=writer,
+                    proof_photo=(io.BytesIO(_photo()), "bang-tin.jpg"),
+                    posted_at=now - dt.timedelta(hours=5),
+                    note="Đã dán tại bảng tin nhà ăn ca.",
+                )
+            except (ValidationError, PermissionDenied):  # not this unit's to act on: skip
+                continue
+            made += 1
+
+        for n in range(1, 4):
+            Subscriber.objects.get_or_create(
+                unit=province,
+                email=f"doanvien{n}@example.com",
+                defaults={"token": secrets.token_urlsafe(32), "confirmed_at": now},
+            )
+        Subscriber.objects.get_or_create(
+            unit=province,
+            email="chua.xac.nhan@example.com",
+            defaults={"token": secrets.token_urlsafe(32)},
+        )
+    if log is not None:
+        log(f"Đã tạo {made} lượt đăng trình diễn (trang tin công khai, bảng tin, Facebook lỗi).")
+    return made

@@ -1,0 +1,45 @@
+"""Background work of publishing. Tasks take ids, claim their row before acting (see
+``lantoa.publishing.runner``) and are safe to run twice; they are bound to the project's
+Celery app so that ``.delay`` from a web process uses the configured broker."""
+
+from __future__ import annotations
+
+import logging
+
+from lantoa.celery import app
+from lantoa.publishing import runner
+
+log = logging.getLogger(__name__)
+
+
+# The hard limit stays well under runner.LEASE: a run killed by it is handed back by the sweep.
+@app.task(name="publishing.run", soft_time_limit=240, time_limit=300)
+def run_publication(publication_id: int) -> str | None:
+    return runner.publication_run(pk=publication_id)
+
+
+def enqueue_run(publication_id: int) -> None:
+    """Queue a publication without failing the caller: with the broker down the row waits in
+    the database for the sweep."""
+    try:
+        run_publication.apply_async((publication_id,), retry=False)
+    except Exception:
+        log.warning("could not queue publication %s; the sweep will pick it up", publication_id)
+
+
+@app.task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
+def sweep() -> int:
+    """Every minute: hand back publications whose worker died and queue the due ones
+    (scheduled times reached, retries after backoff)."""
+    due = runner.publications_sweep()
+    for pk in due:
+        enqueue_run(pk)
+    return len(due)
+
+
+@app.task(name="publishing.send_confirmation", soft_time_limit=60, time_limit=90)
+def send_confirmation(subscriber_id: int, base_url: str = "") -> bool:
+    """The double opt-in mail for a newsletter subscription (at most once per 10 minutes)."""
+    from lantoa.publishing.services import subscriber_send_confirmation
+
+    return subscriber_send_confirmation(subscriber_id=subscriber_id, base_url=base_url)

@@ -1,0 +1,13 @@
+from django.urls import URLPattern, path
+
+from lantoa.publishing import views
+
+app_name = "publishing"
+urlpatterns: list[URLPattern] = [
+    path("noi-dung/<int:pk>/", views.item_publications, name="item"),
+    path("luot-dang/<int:pk>/thu-lai/", views.publication_retry, name="retry"),
+    path("luot-dang/<int:pk>/huy/", views.publication_cancel, name="cancel"),
+    path("luot-dang/<int:pk>/ghi-nhan/", views.publication_record, name="record"),
+    path("luot-dang/<int:pk>/minh-chung/", views.proof_photo, name="proof"),
+    path("<str:code>/", views.unit_publications, name="unit"),
+]

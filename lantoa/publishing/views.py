@@ -1,0 +1,217 @@
+"""Officers' publishing screens: an item's channels and publications, a unit's list, retry,
+cancel and the record of a manual post. Thin adapters over ``lantoa.publishing.services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantoa import access
+from lantoa.access import officer, policy
+from lantoa.content.models import ContentItem
+from lantoa.publicsite import links
+from lantoa.publishing import selectors, services
+from lantoa.publishing.forms import PublishForm, RecordForm
+from lantoa.publishing.models import Method, Publication, PublicationStatus
+from lantoa.units.forms import add_service_errors
+from lantoa.units.models import Unit
+
+PAGE_SIZE = 30
+
+
+def _item(request: HttpRequest, pk: int) -> tuple[ContentItem, Unit]:
+    """The item and the unit that publishes it: the item's own unit, or (``?don-vi=``) a unit
+    below it that republishes it. 404 outside what the officer sees."""
+    try:
+        item = ContentItem.objects.select_related("unit", "campaign").get(pk=pk)
+    except ContentItem.DoesNotExist as exc:
+        raise Http404 from exc
+    code = request.GET.get("don-vi", "") or request.POST.get("don-vi", "")
+    if code and code != item.unit.code:
+        unit = access.get_unit(request.user, perm="publishing.view", code=code)
+        if not services.may_publish_for(item, unit):
+            raise Http404
+    else:
+        access.require(request.user, "content.view", item.unit)
+        unit = item.unit
+    return item, unit
+
+
+def _publication(request: HttpRequest, pk: int, perm: str = "publishing.view") -> Publication:
+    try:
+        pub = Publication.objects.select_related("item", "unit", "channel").get(pk=pk)
+    except Publication.DoesNotExist as exc:
+        raise Http404 from exc
+    access.require(request.user, perm, pub.unit)
+    return pub
+
+
+def _back(pub: Publication) -> str:
+    url = reverse("publishing:item", kwargs={"pk": pub.item_id})
+    return url if pub.unit_id == pub.item.unit_id else f"{url}?don-vi={pub.unit.code}"
+
+
+@policy(officer("publishing.view"))
+def item_publications(request: HttpRequest, pk: int) -> HttpResponse:
+    item, unit = _item(request, pk)
+    can_publish = access.can(request.user, "publishing.publish", unit)
+    options = selectors.channel_options(unit, item)
+    form = PublishForm(request.POST or None, options=options)
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.publication_schedule(
+                    item=item,
+                    unit=unit,
+                    keys=form.cleaned_data["channels"],
+                    at=form.chosen_time(),
+                    broadcast=form.cleaned_data.get("broadcast", False),
+                    actor=request.user,
+                    base_url=links.site_base(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã đưa “%(t)s” lên %(n)s kênh; trạng thái từng kênh ở bảng dưới.")
+                    % {"t": item.title, "n": len(created)},
+                )
+                return redirect(request.get_full_path())
+    publications = list(selectors.publications_of_item(item))
+    return render(
+        request,
+        "publishing/item.html",
+        {
+            "item": item,
+            "unit": unit,
+            "form": form,
+            "options": options,
+            "open_options": [o for o in options if o.taken is None],
+            "has_zalo": any(o.method == Method.ZALO_OA and o.taken is None for o in options),
+            "publications": publications,
+            "can_publish": can_publish and item.status in services.PUBLISHABLE,
+            "publishable": item.status in services.PUBLISHABLE,
+            "republishing": unit.pk != item.unit_id,
+            "now": timezone.now(),
+        },
+    )
+
+
+@policy(officer("publishing.view"))
+def unit_publications(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="publishing.view", code=code)
+    status = request.GET.get("trang-thai", "")
+    status = status if status in PublicationStatus.values else ""
+    method = request.GET.get("cach", "")
+    method = method if method in Method.values else ""
+    subtree = request.GET.get("cay") == "1"
+    qs = selectors.publications_of_unit(unit, subtree=subtree, status=status, method=method)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    end = timezone.now()
+    start = end - dt.timedelta(days=30)
+    by_kind = selectors.posts_by_kind(unit, start, end)
+    from lantoa.channels.models import ChannelKind
+
+    labels = dict(ChannelKind.choices)
+    return render(
+        request,
+        "publishing/unit.html",
+        {
+            "unit": unit,
+            "page": page,
+            "publications": page.object_list,
+            "status": status,
+            "method": method,
+            "subtree": subtree,
+            "statuses": PublicationStatus.choices,
+            "methods": Method.choices,
+            "by_kind": sorted(
+                ((labels.get(k, k), n) for k, n in by_kind.items()), key=lambda r: -r[1]
+            ),
+            "posts_30d": sum(by_kind.values()),
+            "subscribers": selectors.active_subscribers(unit).count(),
+            "failed": selectors.publications_of_unit(
+                unit, subtree=subtree, status=PublicationStatus.FAILED
+            ).count(),
+        },
+    )
+
+
+@policy(officer("publishing.publish"))
+@require_POST
+def publication_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = _publication(request, pk, "publishing.publish")
+    try:
+        services.publication_retry(publication=pub, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đưa lại vào hàng đợi đăng."))
+    return redirect(_back(pub))
+
+
+@policy(officer("publishing.publish"))
+@require_POST
+def publication_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = _publication(request, pk, "publishing.publish")
+    try:
+        services.publication_cancel(publication=pub, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã huỷ lượt đăng."))
+    return redirect(_back(pub))
+
+
+@policy(officer("publishing.publish"))
+def publication_record(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = _publication(request, pk, "publishing.publish")
+    form = RecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data.get("proof_photo")
+        try:
+            services.publication_record(
+                publication=pub,
+                actor=request.user,
+                proof_url=form.cleaned_data.get("proof_url", ""),
+                proof_photo=(photo, photo.name) if photo else None,
+                posted_at=form.cleaned_data.get("posted_at"),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận đăng trên “%(c)s”.") % {"c": pub.channel_name})
+            return redirect(_back(pub))
+    return render(request, "publishing/record.html", {"pub": pub, "unit": pub.unit, "form": form})
+
+
+@policy(officer("publishing.view"))
+def proof_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = _publication(request, pk)
+    name = pub.proof_thumbnail.name if request.GET.get("nho") else pub.proof_photo.name
+    if not name or not default_storage.exists(name):
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
+    return cast(HttpResponse, response)
