@@ -1,0 +1,343 @@
+"""Importing activity records from CSV or XLSX (``lantoa activities import FILE``).
+
+Columns: unit_code, date, type, title, participants, quantity, note (Vietnamese headers such
+as "Mã đơn vị", "Ngày", "Loại hoạt động" work too), plus the optional format and outlet.
+Every row is validated first with the same rules as the entry form; one bad row and nothing
+is written, and every problem is listed as "Dòng N, cột “…”: …".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import translation
+
+from lantoa import access
+from lantoa.accounts.models import User
+from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.activities.services import activity_check
+from lantoa.audit.services import audit_record
+from lantoa.core import tabular
+from lantoa.core.tabular import ImportFileError, parse_count
+from lantoa.core.text import fold, format_int
+from lantoa.reports.freshness import figures_changed
+from lantoa.targets.locks import lock_for, locked_spans
+from lantoa.units.models import Unit
+
+COLUMNS = (
+    "unit_code",
+    "date",
+    "type",
+    "title",
+    "participants",
+    "quantity",
+    "note",
+    "format",
+    "outlet",
+)
+REQUIRED_COLUMNS = ("unit_code", "date", "type", "title")
+FIELD_LABELS = {
+    "unit_code": "Mã đơn vị",
+    "date": "Ngày",
+    "type": "Loại hoạt động",
+    "title": "Tên hoạt động, chủ đề",
+    "participants": "Số người tham gia",
+    "quantity": "Số lượng",
+    "note": "Ghi chú",
+    "format": "Hình thức",
+    "outlet": "Cơ quan báo chí, đài",
+}
+HEADER_ALIASES = tabular.header_aliases(
+    COLUMNS,
+    FIELD_LABELS,
+    {
+        "ma": "unit_code",
+        "ma don vi": "unit_code",
+        "ngay to chuc": "date",
+        "ngay thuc hien": "date",
+        "loai": "type",
+        "ten hoat dong": "title",
+        "chu de": "title",
+        "noi dung": "title",
+        "so nguoi": "participants",
+        "luot nguoi tham gia": "participants",
+        "nguoi tham gia": "participants",
+        "co quan bao chi": "outlet",
+        "bao, dai": "outlet",
+    },
+)
+# The service's field names → the file's columns, to name the column of an error.
+_SERVICE_TO_COLUMN = {
+    "unit": "unit_code",
+    "held_on": "date",
+    "kind": "type",
+    "title": "title",
+    "participants": "participants",
+    "quantity": "quantity",
+    "note": "note",
+    "format": "format",
+    "outlet": "outlet",
+}
+_KIND_ALIASES = {
+    "tuyen truyen": ActivityKind.OUTREACH,
+    "buoi tuyen truyen": ActivityKind.OUTREACH,
+    "chien dich": ActivityKind.CAMPAIGN_EVENT,
+    "su kien chien dich": ActivityKind.CAMPAIGN_EVENT,
+    "tap huan": ActivityKind.TRAINING,
+    "hoi thi": ActivityKind.CONTEST,
+    "cuoc thi": ActivityKind.CONTEST,
+    "bao chi": ActivityKind.PRESS,
+    "tin bai": ActivityKind.PRESS,
+    "tin, bai": ActivityKind.PRESS,
+    "phat thanh": ActivityKind.BROADCAST,
+    "truyen hinh": ActivityKind.BROADCAST,
+    "phat thanh, truyen hinh": ActivityKind.BROADCAST,
+    "sang kien": ActivityKind.INITIATIVE,
+    "khen thuong": ActivityKind.COMMENDATION,
+}
+_FORMAT_ALIASES = {
+    "truc tiep": ActivityFormat.DIRECT,
+    "truc tuyen": ActivityFormat.ONLINE,
+    "online": ActivityFormat.ONLINE,
+    "direct": ActivityFormat.DIRECT,
+}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+BATCH_SIZE = 2000
+
+
+class RowError(tabular.RowError):
+    """A problem in an activity file; its column is named with this import's labels."""
+
+    labels = FIELD_LABELS
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_text(self) -> str:
+        return f"Đã nhập {format_int(self.created)} hoạt động."
+
+
+def kind_lookup() -> dict[str, str]:
+    """Folded code or Vietnamese label (or a usual short name) → kind."""
+    lookup: dict[str, str] = {}
+    with translation.override("vi"):
+        for value, label in ActivityKind.choices:
+            lookup[fold(value)] = value
+            lookup[fold(value.replace("_", " "))] = value
+            lookup[fold(str(label))] = value
+    lookup.update(_KIND_ALIASES)
+    return lookup
+
+
+def kind_labels() -> str:
+    with translation.override("vi"):
+        return ", ".join(f"{label} ({value})" for value, label in ActivityKind.choices)
+
+
+def parse_date(raw: str) -> dt.date:
+    """dd/mm/yyyy (also with - or .) or yyyy-mm-dd; ValueError with a Vietnamese message."""
+    text = raw.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        f"“{raw}” không phải ngày hợp lệ (dùng dd/mm/yyyy, ví dụ 05/07/2024, hoặc yyyy-mm-dd)."
+    )
+
+
+def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
+    found: dict[str, Unit] = {}
+    ordered = sorted(set(codes))
+    for start in range(0, len(ordered), 900):
+        for unit in Unit.objects.filter(code__in=ordered[start : start + 900]).select_related(
+            "successor"
+        ):
+            found[unit.code] = unit
+    return found
+
+
+def _allowed_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
+    ids = [u.pk for u in units]
+    if actor is None:
+        return set(ids)
+    scope = access.visible_units(actor, "activity.manage")
+    allowed: set[int] = set()
+    for start in range(0, len(ids), 900):
+        allowed.update(scope.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
+    return allowed
+
+
+def _parse_row(
+    number: int,
+    record: dict[str, str],
+    units: dict[str, Unit],
+    kinds: dict[str, str],
+    today: dt.date,
+) -> tuple[Activity | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(number, column, message))
+
+    unit = units.get(record["unit_code"])
+    if not record["unit_code"]:
+        error("unit_code", "không được để trống.")
+    elif unit is None:
+        error("unit_code", f"không có đơn vị mã “{record['unit_code']}” trong phạm vi của bạn.")
+    held_on: dt.date | None = None
+    if not record["date"]:
+        error("date", "không được để trống.")
+    else:
+        try:
+            held_on = parse_date(record["date"])
+        except ValueError as exc:
+            error("date", str(exc))
+    kind = ""
+    if not record["type"]:
+        error("type", "không được để trống.")
+    else:
+        kind = kinds.get(fold(record["type"]), "")
+        if not kind:
+            error(
+                "type",
+                f"loại hoạt động “{record['type']}” không hợp lệ (chấp nhận: {kind_labels()}).",
+            )
+    fmt = ""
+    if record["format"]:
+        fmt = _FORMAT_ALIASES.get(fold(record["format"]), "")
+        if not fmt:
+            error("format", f"hình thức “{record['format']}” không hợp lệ (trực tiếp, trực tuyến).")
+    counts: dict[str, int | None] = {}
+    for column in ("participants", "quantity"):
+        try:
+            counts[column] = parse_count(record[column])
+        except ValueError as exc:
+            counts[column] = None
+            error(column, str(exc))
+    if not record["quantity"]:
+        counts["quantity"] = 1
+    if unit is None or not kind or (record["date"] and held_on is None):
+        # Later checks need the unit, the kind and the date; the errors so far say why not.
+        if not record["title"]:
+            error("title", "không được để trống.")
+        return None, errors
+    values, problems = activity_check(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        title=record["title"],
+        format=fmt,
+        outlet=record["outlet"],
+        participants=counts["participants"] if counts["participants"] is not None else 0,
+        quantity=counts["quantity"] if counts["quantity"] is not None else 1,
+        note=record["note"],
+        today=today,
+    )
+    seen = {e.field for e in errors}
+    for key, message in problems.items():
+        column = _SERVICE_TO_COLUMN.get(key, "")
+        if column not in seen:
+            error(column, message)
+    if errors:
+        return None, errors
+    return Activity(unit=unit, **values), []
+
+
+def activities_import(
+    *,
+    fileobj: IO[bytes],
+    filename: str,
+    actor: User | None = None,
+    size: int | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Validate the whole file, then write every row in one transaction, or nothing.
+
+    ``actor`` None is the server's command line, with full rights; an officer may only
+    import records of units where they hold ``activity.manage``.
+    """
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    result = ImportResult()
+    try:
+        table = tabular.read_table(
+            fileobj,
+            filename,
+            size,
+            columns=COLUMNS,
+            labels=FIELD_LABELS,
+            aliases=HEADER_ALIASES,
+            required=REQUIRED_COLUMNS,
+            header_hint="Mã đơn vị, Ngày, Loại hoạt động, Tên hoạt động, …",
+        )
+    except ImportFileError as exc:
+        result.errors = [RowError(0, "", str(exc))]
+        return result
+    result.rows = len(table.rows)
+    if not table.rows:
+        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
+        return result
+
+    units = _units_by_code(record["unit_code"] for _, record in table.rows)
+    allowed = _allowed_ids(actor, units.values())
+    # Units outside the officer's scope are reported exactly like missing ones.
+    units = {code: unit for code, unit in units.items() if unit.pk in allowed}
+    kinds = kind_lookup()
+    activities: list[Activity] = []
+    numbers: list[int] = []
+    for number, record in table.rows:
+        activity, errors = _parse_row(number, record, units, kinds, today)
+        result.errors.extend(errors)
+        if activity is not None:
+            activity.created_by = actor
+            activities.append(activity)
+            numbers.append(number)
+    # Rows dated inside a period whose report the unit's superiors approved are refused.
+    spans = locked_spans(a.unit_id for a in activities)
+    for number, activity in zip(numbers, activities, strict=True):
+        if locked := lock_for(spans.get(activity.unit_id), activity.held_on):
+            result.errors.append(RowError(number, "date", locked))
+    if result.errors:
+        order = {key: i for i, key in enumerate(COLUMNS)}
+        result.errors.sort(key=lambda e: (e.row, order.get(e.field, -1)))
+        return result
+
+    with transaction.atomic():
+        Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+        result.created = len(activities)
+        unit_ids = {a.unit_id for a in activities}
+        transaction.on_commit(lambda: figures_changed(unit_ids))
+        top = _common_top(activities)
+        data: dict[str, Any] = {"rows": result.rows, "created": result.created}
+        audit_record(
+            action="activity.import",
+            actor=actor,
+            unit=top,
+            target=filename[:255],
+            data=data,
+            actor_label="" if actor is not None else "lantoa activities import",
+        )
+    return result
+
+
+def _common_top(activities: list[Activity]) -> Unit | None:
+    """The one unit every record belongs to, if there is one (for the audit row)."""
+    unit_ids = {a.unit_id for a in activities}
+    if len(unit_ids) == 1:
+        return activities[0].unit
+    return None

@@ -1,0 +1,189 @@
+"""Writes to activity records. One validation (``activity_check``) serves the entry form, the
+services and the file import, so the rules and their Vietnamese messages are the same
+everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.audit.services import audit_record
+from lantoa.core.text import format_int
+from lantoa.reports.freshness import figures_changed
+from lantoa.targets.locks import locked_message
+from lantoa.units.models import Unit, UnitStatus
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+# Kinds held in person or online; for the others the format is left empty.
+FORMAT_KINDS = frozenset(
+    {
+        ActivityKind.OUTREACH,
+        ActivityKind.CAMPAIGN_EVENT,
+        ActivityKind.TRAINING,
+        ActivityKind.CONTEST,
+    }
+)
+MAX_PEOPLE = 1_000_000  # participants of one record; more is a typing error
+MAX_QUANTITY = 100_000
+MAX_NOTE = 2000
+TITLE_MAX = int(Activity._meta.get_field("title").max_length or 255)
+OUTLET_MAX = int(Activity._meta.get_field("outlet").max_length or 150)
+
+
+def _vn_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def ended_unit_message(unit: Unit) -> str:
+    """Why nothing can be recorded for an ended unit from its end date on."""
+    verb = "giải thể" if unit.status == UnitStatus.DISSOLVED else "hợp nhất"
+    successor = unit.successor
+    where = f" vào “{successor.name}”" if successor is not None and verb == "hợp nhất" else ""
+    since = f" từ ngày {_vn_date(unit.ended_on)}" if unit.ended_on else ""
+    tail = "; hãy ghi hoạt động cho đơn vị kế thừa." if successor is not None else "."
+    return f"đơn vị “{unit.name}” đã {verb}{where}{since}{tail}"
+
+
+def activity_check(
+    *,
+    unit: Unit,
+    kind: str,
+    held_on: dt.date | None,
+    title: str,
+    format: str = "",
+    outlet: str = "",
+    participants: int | None = 0,
+    quantity: int | None = 1,
+    note: str = "",
+    today: dt.date | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean the values of one record. Returns (clean values, errors by field), messages in
+    Vietnamese starting lower-case so callers can prefix "Dòng 7, cột “Ngày”: "."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    title = " ".join((title or "").split())
+    outlet = " ".join((outlet or "").split())
+    note = (note or "").strip()
+    if kind not in ActivityKind.values:
+        errors["kind"] = "loại hoạt động không hợp lệ."
+    if held_on is None:
+        errors["held_on"] = "không được để trống."
+    elif held_on > today:
+        errors["held_on"] = (
+            f"ngày {_vn_date(held_on)} chưa tới; chỉ ghi những hoạt động đã diễn ra."
+        )
+    elif held_on < EARLIEST_DATE:
+        errors["held_on"] = f"ngày {_vn_date(held_on)} quá xa, không hợp lệ."
+    elif not unit.is_active and (unit.ended_on is None or held_on >= unit.ended_on):
+        errors["unit"] = ended_unit_message(unit)
+    if not title:
+        errors["title"] = "không được để trống."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"dài {format_int(len(title))} ký tự, tối đa {TITLE_MAX} ký tự."
+    if kind not in FORMAT_KINDS:
+        format = ""  # a press item or a commendation has no direct/online form
+    elif format and format not in ActivityFormat.values:
+        errors["format"] = "hình thức phải là trực tiếp hoặc trực tuyến."
+    elif not format and kind == ActivityKind.OUTREACH:
+        format = ActivityFormat.DIRECT
+    if len(outlet) > OUTLET_MAX:
+        errors["outlet"] = f"dài {format_int(len(outlet))} ký tự, tối đa {OUTLET_MAX} ký tự."
+    if participants is None or participants < 0:
+        errors["participants"] = "phải là số từ 0 trở lên."
+    elif participants > MAX_PEOPLE:
+        errors["participants"] = (
+            f"{format_int(participants)} người là quá lớn cho một hoạt động "
+            f"(tối đa {format_int(MAX_PEOPLE)})."
+        )
+    if quantity is None or quantity < 1:
+        errors["quantity"] = "phải là số từ 1 trở lên."
+    elif quantity > MAX_QUANTITY:
+        errors["quantity"] = (
+            f"{format_int(quantity)} là quá lớn (tối đa {format_int(MAX_QUANTITY)})."
+        )
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"dài {format_int(len(note))} ký tự, tối đa {format_int(MAX_NOTE)} ký tự."
+    values = {
+        "kind": kind,
+        "held_on": held_on,
+        "title": title,
+        "format": format,
+        "outlet": outlet,
+        "participants": participants or 0,
+        "quantity": quantity or 1,
+        "note": note,
+    }
+    return values, errors
+
+
+def _capitalised(errors: dict[str, str]) -> dict[str, str]:
+    return {k: v[:1].upper() + v[1:] for k, v in errors.items()}
+
+
+def activity_create(
+    *,
+    unit: Unit,
+    actor: Any,
+    kind: str,
+    held_on: dt.date,
+    title: str,
+    format: str = "",
+    outlet: str = "",
+    participants: int = 0,
+    quantity: int = 1,
+    note: str = "",
+) -> Activity:
+    """Record one activity of ``unit``. Raises ValidationError keyed by field."""
+    values, errors = activity_check(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        format=format,
+        outlet=outlet,
+        participants=participants,
+        quantity=quantity,
+        note=note,
+    )
+    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
+        errors["held_on"] = locked  # the unit's approved period report covers that day
+    if errors:
+        raise ValidationError(_capitalised(errors))
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        activity = Activity.objects.create(unit=unit, created_by=created_by, **values)
+        audit_record(
+            action="activity.create",
+            actor=actor,
+            unit=unit,
+            target=str(activity.pk),
+            data={"kind": kind, "held_on": values["held_on"].isoformat()},
+        )
+        transaction.on_commit(lambda: figures_changed([unit.pk]))
+    return activity
+
+
+def activity_delete(*, activity: Activity, actor: Any) -> None:
+    """Delete one record; refused (ValidationError) inside a locked period."""
+    locked = locked_message(activity.unit_id, activity.held_on)
+    if locked:
+        raise ValidationError(_capitalised({"held_on": locked})["held_on"])
+    unit_id = activity.unit_id
+    with transaction.atomic():
+        transaction.on_commit(lambda: figures_changed([unit_id]))
+        audit_record(
+            action="activity.delete",
+            actor=actor,
+            unit=activity.unit,
+            target=str(activity.pk),
+            data={"kind": activity.kind, "held_on": activity.held_on.isoformat()},
+        )
+        activity.delete()
+
+
+__all__ = ["activity_check", "activity_create", "activity_delete", "ended_unit_message"]

@@ -1,0 +1,119 @@
+"""Activity screens: the list of a unit's records and the quick entry form for phones."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantoa import access
+from lantoa.access import officer, policy
+from lantoa.activities import selectors, services
+from lantoa.activities.forms import ActivityForm
+from lantoa.activities.models import Activity, ActivityKind
+from lantoa.units.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+@policy(officer("activity.view"))
+def unit_activities(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="activity.view", code=code)
+    subtree = request.GET.get("cay") == "1"
+    kind = request.GET.get("loai", "")
+    if kind not in ActivityKind.values:
+        kind = ""
+    qs = selectors.activities_of(unit, subtree=subtree)
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    today = timezone.localdate()
+    month = selectors.activity_rollup(unit, today.replace(day=1), today)
+    return render(
+        request,
+        "activities/unit_activities.html",
+        {
+            "unit": unit,
+            "page": page,
+            "activities": page.object_list,
+            "subtree": subtree,
+            "kind": kind,
+            "kinds": ActivityKind.choices,
+            "month": month,
+            "outreach": month.kind(ActivityKind.OUTREACH),
+            "can_manage": access.can(request.user, "activity.manage", unit),
+            "can_report": access.can(request.user, "report.create", unit),
+        },
+    )
+
+
+@policy(officer("activity.manage"))
+def activity_add(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="activity.manage", code=code)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.activity_create(
+                unit=unit,
+                actor=request.user,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                title=data["title"],
+                format=data["format"] or "",
+                outlet=data["outlet"],
+                participants=data["participants"] or 0,
+                quantity=data["quantity"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi “%(title)s” ngày %(day)s.")
+                % {"title": activity.title, "day": activity.held_on.strftime("%d/%m/%Y")},
+            )
+            if "ghi-tiep" in request.POST:
+                return redirect("activities:add", code=unit.code)
+            return redirect("activities:unit", code=unit.code)
+    more_open = bool(set(form.errors) & set(ActivityForm.MORE_FIELDS))
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "main_fields": [f for f in form.visible_fields() if f.name not in form.MORE_FIELDS],
+            "more_fields": [f for f in form.visible_fields() if f.name in form.MORE_FIELDS],
+            "more_open": more_open,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@policy(officer("activity.manage"))
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        activity = Activity.objects.select_related("unit").get(pk=pk)
+    except Activity.DoesNotExist as exc:
+        raise Http404 from exc
+    access.require(request.user, "activity.manage", activity.unit)
+    code = activity.unit.code
+    try:
+        services.activity_delete(activity=activity, actor=request.user)
+    except ValidationError as exc:  # the record's period is locked by an approved report
+        messages.error(request, " ".join(exc.messages))
+        if request.headers.get("HX-Request"):
+            return HttpResponse("", headers={"HX-Refresh": "true"})
+        return redirect("activities:unit", code=code)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")  # HTMX removes the row
+    messages.success(request, _("Đã xoá hoạt động."))
+    return redirect("activities:unit", code=code)

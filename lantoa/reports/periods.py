@@ -1,0 +1,154 @@
+"""Reporting periods: a month (2022-07), a quarter (2022-Q3), a half-year (2022-H1) or a year
+(2022), with the Vietnamese words reports use for them ("6 tháng đầu năm 2022")."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+PeriodKind = Literal["month", "quarter", "half", "year"]
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_PATTERN = re.compile(
+    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})|[Qq](?P<quarter>\d)|[Hh](?P<half>\d)))?"
+)
+FORMAT_HELP = "YYYY-MM (2022-07), YYYY-Qn (2022-Q3), YYYY-H1 hoặc YYYY-H2 (2022-H1), YYYY (2022)"
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; the message is Vietnamese and says what is accepted."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    kind: PeriodKind
+    index: int = 0  # month 1–12, quarter 1–4, half 1–2; 0 for a year
+
+    @property
+    def start(self) -> dt.date:
+        first_month = {
+            "month": self.index,
+            "quarter": 3 * self.index - 2,
+            "half": 6 * self.index - 5,
+            "year": 1,
+        }[self.kind]
+        return dt.date(self.year, first_month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        last_month = {
+            "month": self.index,
+            "quarter": 3 * self.index,
+            "half": 6 * self.index,
+            "year": 12,
+        }[self.kind]
+        return dt.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+
+    @property
+    def code(self) -> str:
+        suffix = {
+            "month": f"-{self.index:02d}",
+            "quarter": f"-Q{self.index}",
+            "half": f"-H{self.index}",
+            "year": "",
+        }[self.kind]
+        return f"{self.year}{suffix}"
+
+    @property
+    def label(self) -> str:
+        """The period as reports name it: "6 tháng đầu năm 2022", "quý III năm 2022"."""
+        if self.kind == "month":
+            return f"tháng {self.index} năm {self.year}"
+        if self.kind == "quarter":
+            return f"quý {ROMAN[self.index]} năm {self.year}"
+        if self.kind == "half":
+            return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
+        return f"năm {self.year}"
+
+    @property
+    def review_name(self) -> str:
+        """How the union calls the report of this period (sơ kết, tổng kết)."""
+        if self.kind == "year":
+            return "tổng kết"
+        if self.kind == "half":
+            return "sơ kết"
+        return "báo cáo"
+
+    def same_period_last_year(self) -> Period:
+        return Period(self.year - 1, self.kind, self.index)
+
+    def next(self) -> Period:
+        size = {"month": 12, "quarter": 4, "half": 2, "year": 1}[self.kind]
+        if self.kind == "year" or self.index == size:
+            return Period(self.year + 1, self.kind, 1 if self.kind != "year" else 0)
+        return Period(self.year, self.kind, self.index + 1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def parse_period(text: str) -> Period:
+    """ "2022-07", "2022-Q3", "2022-H1", "2022" (spaces and case do not matter)."""
+    raw = (text or "").strip()
+    match = _PATTERN.fullmatch(raw.replace(" ", ""))
+    if not raw:
+        raise PeriodError(f"Chưa nhập kỳ báo cáo. Dùng {FORMAT_HELP}.")
+    if match is None:
+        raise PeriodError(f"Kỳ báo cáo “{raw}” không đúng dạng. Dùng {FORMAT_HELP}.")
+    year = int(match["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(
+            f"Năm {year} của kỳ báo cáo “{raw}” không hợp lệ (từ {MIN_YEAR} đến {MAX_YEAR})."
+        )
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"Tháng {month} trong kỳ “{raw}” không hợp lệ (từ 01 đến 12).")
+        return Period(year, "month", month)
+    if match["quarter"]:
+        quarter = int(match["quarter"])
+        if not 1 <= quarter <= 4:
+            raise PeriodError(f"Quý {quarter} trong kỳ “{raw}” không hợp lệ (Q1 đến Q4).")
+        return Period(year, "quarter", quarter)
+    if match["half"]:
+        half = int(match["half"])
+        if half not in (1, 2):
+            raise PeriodError(
+                f"Kỳ “{raw}” không hợp lệ: nửa năm chỉ có H1 (6 tháng đầu năm) và H2."
+            )
+        return Period(year, "half", half)
+    return Period(year, "year")
+
+
+def recent_periods(today: dt.date, count: int = 10) -> list[Period]:
+    """Periods to offer in the report form, most useful first: the last ended half-year and
+    year, the current and previous quarters and months."""
+    half = 1 if today.month <= 6 else 2
+    quarter = (today.month - 1) // 3 + 1
+    options = [
+        Period(today.year, "half", half),
+        Period(today.year - 1, "half", 2) if half == 1 else Period(today.year, "half", 1),
+        Period(today.year - 1, "year"),
+        Period(today.year, "year"),
+        Period(today.year, "quarter", quarter),
+        Period(today.year, "quarter", quarter - 1)
+        if quarter > 1
+        else Period(today.year - 1, "quarter", 4),
+        Period(today.year, "month", today.month),
+        Period(today.year, "month", today.month - 1)
+        if today.month > 1
+        else Period(today.year - 1, "month", 12),
+    ]
+    seen: list[Period] = []
+    for option in options:
+        if option not in seen:
+            seen.append(option)
+    return seen[:count]

@@ -1,0 +1,33 @@
+"""One entry point for the three report formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lantoa.reports.data import ReportData
+from lantoa.reports.render_docx import render_docx
+from lantoa.reports.render_md import render_md
+from lantoa.reports.render_xlsx import render_xlsx
+
+FORMATS: dict[str, tuple[str, str, Callable[[ReportData], bytes]]] = {
+    # format → (label, content type, renderer)
+    "docx": (
+        "Word (.docx) — văn bản báo cáo đúng thể thức",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render_docx,
+    ),
+    "xlsx": (
+        "Excel (.xlsx) — bảng số liệu",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        render_xlsx,
+    ),
+    "md": ("Markdown (.md) — đọc nhanh", "text/markdown; charset=utf-8", render_md),
+}
+
+
+def render(data: ReportData, fmt: str) -> bytes:
+    return FORMATS[fmt][2](data)
+
+
+def content_type(fmt: str) -> str:
+    return FORMATS[fmt][1]

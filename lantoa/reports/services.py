@@ -1,0 +1,108 @@
+"""Building reports: on the command line at once, on screen through a background job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from lantoa.audit.services import audit_record
+from lantoa.reports.data import Progress, check_reportable, report_data
+from lantoa.reports.models import ReportFormat, ReportJob, report_filename
+from lantoa.reports.periods import Period, PeriodError, parse_period
+from lantoa.reports.render import render
+from lantoa.units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+
+def report_build(
+    *,
+    unit: Unit,
+    period: Period,
+    fmt: str,
+    issued_on: dt.date | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The report file's bytes. Raises ValidationError for a period the unit cannot report."""
+    if fmt not in ReportFormat.values:
+        raise ValidationError(f"Định dạng “{fmt}” không hỗ trợ (docx, xlsx hoặc md).")
+    check_reportable(unit, period)
+    data = report_data(unit, period, issued_on=issued_on, progress=progress)
+    if progress is not None:
+        progress(80, "Đang viết báo cáo")
+    return render(data, fmt)
+
+
+def report_job_create(*, user: Any, unit: Unit, period: Period, fmt: str) -> ReportJob:
+    """Queue a report; the caller has checked ``report.create`` on ``unit``."""
+    if fmt not in ReportFormat.values:
+        raise ValidationError({"format": "Định dạng không hợp lệ."})
+    check_reportable(unit, period)
+    with transaction.atomic():
+        job = ReportJob.objects.create(unit=unit, period=period.code, format=fmt, created_by=user)
+        audit_record(
+            action="report.create",
+            actor=user,
+            unit=unit,
+            target=period.code,
+            data={"format": fmt, "job": job.pk},
+        )
+        from lantoa.reports.tasks import build_report_task
+
+        transaction.on_commit(lambda: build_report_task.delay(job.pk))
+    return job
+
+
+def report_job_run(*, job_id: int) -> ReportJob | None:
+    """Build a pending job's file. Claiming it with a conditional update makes a re-delivered
+    task a no-op, so two workers never build the same job."""
+    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
+        status=ReportJob.Status.RUNNING, progress=1, stage="Bắt đầu"
+    )
+    if not claimed:
+        return None
+    jobs = ReportJob.objects.filter(pk=job_id)
+    job = ReportJob.objects.select_related("unit").get(pk=job_id)
+
+    def progress(percent: int, stage: str) -> None:
+        jobs.update(progress=percent, stage=stage[:200])
+
+    def fail(message: str) -> ReportJob:
+        jobs.update(
+            status=ReportJob.Status.FAILED,
+            error=message[:500],
+            stage="",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+
+    try:
+        period = parse_period(job.period)
+        content = report_build(unit=job.unit, period=period, fmt=job.format, progress=progress)
+    except (PeriodError, ValidationError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        return fail(message)
+    except Exception:
+        logger.exception("report job %s failed", job_id)
+        fail("Lỗi hệ thống khi lập báo cáo; hãy thử lại hoặc báo quản trị.")
+        raise
+    progress(95, "Đang lưu tệp")
+    job.file.save(
+        report_filename(job.unit.code, job.period, job.format), ContentFile(content), save=False
+    )
+    jobs.update(
+        file=job.file.name,
+        status=ReportJob.Status.DONE,
+        progress=100,
+        stage="",
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,224 @@
+"""Deterministic sample targets and period reports for the demo (``lantoa seed --size demo``).
+
+* the default target programme, owned by the national root;
+* numbers assigned top-down: outreach sessions for the first half of 2026 and initiatives for
+  2026 to Thái Nguyên's federation, the initiatives split over its unions by members;
+* period reports of Thái Nguyên's active units for January–June 2026 and the first half-year:
+  most on time, some late, some missing; the older months mostly approved (locked), some
+  returned with a comment, the latest still awaiting review.
+
+Like the rest of the seed, rows are written with ``bulk_create`` and no audit rows; the same
+seed always gives the same reports. Figures snapshots are taken from the activity records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.activities.selectors import Figures, Rollup, activity_rollup
+from lantoa.core.text import format_int
+from lantoa.reports.periods import Period
+from lantoa.targets.metrics import activity_metric_key
+from lantoa.targets.models import PeriodReport, ReportStatus, TargetAssignment
+from lantoa.targets.periods import figures_snapshot, periods_ensure, reporting_period
+from lantoa.targets.services import split_by_weights, target_rules_load_defaults
+from lantoa.units.models import Unit, UnitKind, UnitStatus
+
+YEAR = 2026
+MONTHS = [Period(YEAR, "month", m) for m in range(1, 7)]
+HALF = Period(YEAR, "half", 1)
+RETURN_COMMENTS = (
+    "Đề nghị bổ sung số liệu các buổi tuyên truyền trực tiếp tại doanh nghiệp.",
+    "Số lượt người tham gia chưa khớp với biên bản; đề nghị kiểm tra lại.",
+    "Đề nghị ghi rõ chủ đề các buổi tuyên truyền trong kỳ.",
+)
+EMPTY_NOTE = (
+    "Trong kỳ, công đoàn cơ sở chưa tổ chức được buổi tuyên truyền nào do doanh nghiệp tập "
+    "trung sản xuất đơn hàng."
+)
+
+
+def _at(day: dt.date, rng: random.Random) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59)))
+    )
+
+
+def _own_rollups(root: Unit) -> dict[tuple[int, dt.date], Rollup]:
+    """(unit id, first day of month) → the unit's own records of that month, for grassroots."""
+    rows = (
+        Activity.objects.filter(
+            unit__ancestor_links__ancestor=root,
+            unit__kind=UnitKind.GRASSROOTS,
+            held_on__gte=MONTHS[0].start,
+            held_on__lte=MONTHS[-1].end,
+        )
+        .annotate(m=TruncMonth("held_on"))
+        .values("unit_id", "m", "kind")
+        .annotate(
+            n=Count("pk"),
+            q=Sum("quantity"),
+            p=Sum("participants"),
+            d=Sum("quantity", filter=Q(format=ActivityFormat.DIRECT)),
+            o=Sum("quantity", filter=Q(format=ActivityFormat.ONLINE)),
+        )
+        .order_by()
+    )
+    found: dict[tuple[int, dt.date], Rollup] = {}
+    units = {u.pk: u for u in Unit.objects.filter(ancestor_links__ancestor=root)}
+    for row in rows:
+        month = row["m"] if isinstance(row["m"], dt.date) else row["m"].date()
+        period = Period(month.year, "month", month.month)
+        key = (row["unit_id"], month)
+        rollup = found.setdefault(
+            key, Rollup(unit=units[row["unit_id"]], start=period.start, end=period.end)
+        )
+        rollup.by_kind[row["kind"]] = Figures(
+            records=row["n"],
+            quantity=int(row["q"] or 0),
+            participants=int(row["p"] or 0),
+            direct=int(row["d"] or 0),
+            online=int(row["o"] or 0),
+            grassroots=int(row["kind"] == ActivityKind.OUTREACH),
+        )
+    return found
+
+
+def _half_of(months: list[Rollup | None], unit: Unit) -> Rollup:
+    total = Rollup(unit=unit, start=HALF.start, end=HALF.end)
+    for rollup in months:
+        if rollup is None:
+            continue
+        for kind, figures in rollup.by_kind.items():
+            merged = total.by_kind[kind]
+            grassroots = max(merged.grassroots, figures.grassroots)
+            merged.add(figures)
+            merged.grassroots = grassroots  # one unit: reached or not
+    return total
+
+
+def _assignments(root: Unit) -> int:
+    h1 = reporting_period(HALF)
+    year = reporting_period(Period(YEAR, "year"))
+    half = activity_rollup(root, HALF.start, HALF.end)
+    sessions = half.kind(ActivityKind.OUTREACH).quantity
+    initiatives = half.kind(ActivityKind.INITIATIVE).quantity
+    rows = [
+        TargetAssignment(
+            unit=root,
+            metric=activity_metric_key(ActivityKind.OUTREACH),
+            period=h1,
+            value=max(1, round(sessions / 1.08)),
+        )
+    ]
+    parent = TargetAssignment(
+        unit=root,
+        metric=activity_metric_key(ActivityKind.INITIATIVE),
+        period=year,
+        value=max(10, round(initiatives * 1.6)),
+    )
+    parent.save()
+    children = list(
+        Unit.objects.filter(parent=root, status=UnitStatus.ACTIVE).order_by("kind", "name", "pk")
+    )
+    members = dict(
+        Unit.objects.filter(ancestor_links__ancestor__in=children, status=UnitStatus.ACTIVE)
+        .values_list("ancestor_links__ancestor_id")
+        .annotate(n=Sum("member_count"))
+        .order_by()
+    )
+    shares = split_by_weights(parent.value, [int(members.get(c.pk) or 0) for c in children])
+    rows += [
+        TargetAssignment(
+            unit=child,
+            metric=parent.metric,
+            period=year,
+            value=share,
+            distributed_from=parent,
+        )
+        for child, share in zip(children, shares, strict=True)
+    ]
+    TargetAssignment.objects.bulk_create(rows)
+    return len(rows) + 1
+
+
+def seed_demo_targets(*, seed: int, root_code: str = "TN") -> str:
+    """Write the demo's targets and period reports; returns a line for the seed's log."""
+    root = Unit.objects.get(code=root_code)
+    national = Unit.objects.get(parent__isnull=True)
+    with transaction.atomic():
+        created, _ = target_rules_load_defaults(owner=national)
+        periods_ensure(years=[YEAR - 1, YEAR])
+        assigned = _assignments(root)
+        rows = _period_reports(seed, root)
+        PeriodReport.objects.bulk_create(rows, batch_size=2000)
+    return (
+        f"Đã nạp {created} chỉ tiêu mặc định, {assigned} chỉ tiêu giao và "
+        f"{format_int(len(rows))} báo cáo kỳ mẫu (tháng 1–6/2026, 6 tháng đầu năm 2026)."
+    )
+
+
+def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
+    units = list(
+        Unit.objects.filter(ancestor_links__ancestor=root, status=UnitStatus.ACTIVE).order_by(
+            "code"
+        )
+    )
+    own = _own_rollups(root)
+    periods = {p: reporting_period(p) for p in [*MONTHS, HALF]}
+    rows: list[PeriodReport] = []
+    for unit in units:
+        rng = random.Random(f"{seed}:period-reports:{unit.code}")  # noqa: S311 - demo data
+        diligence = rng.uniform(0.55, 1.0) if unit.kind == UnitKind.GRASSROOTS else 0.97
+        monthly: list[Rollup | None] = []
+        for period in [*MONTHS, HALF]:
+            row = periods[period]
+            if period.kind == "month":
+                if unit.kind == UnitKind.GRASSROOTS:
+                    rollup = own.get((unit.pk, period.start)) or Rollup(
+                        unit=unit, start=period.start, end=period.end
+                    )
+                else:
+                    rollup = activity_rollup(unit, period.start, period.end)
+                monthly.append(rollup)
+            elif unit.kind == UnitKind.GRASSROOTS:
+                rollup = _half_of(monthly, unit)
+            else:
+                rollup = activity_rollup(unit, period.start, period.end)
+            draw = rng.random()
+            if draw >= diligence:
+                continue  # never reported
+            if draw < diligence * 0.82:
+                sent_on = period.end + dt.timedelta(
+                    days=rng.randint(0, (row.deadline - period.end).days)
+                )
+            else:
+                sent_on = row.deadline + dt.timedelta(days=rng.randint(1, 20))
+            sent = _at(sent_on, rng)
+            report = PeriodReport(
+                unit=unit,
+                period=row,
+                status=ReportStatus.SUBMITTED,
+                note=EMPTY_NOTE if rollup.records == 0 else "",
+                figures=figures_snapshot(rollup, taken_at=sent),
+                first_submitted_at=sent,
+                submitted_at=sent,
+            )
+            review = rng.random()
+            older = period.kind == "month" and period.index <= 4
+            if review < (0.9 if older else 0.45):
+                report.status = ReportStatus.APPROVED
+                report.approved_at = sent + dt.timedelta(days=rng.randint(1, 5), hours=2)
+            elif review < (0.95 if older else 0.55):
+                report.status = ReportStatus.RETURNED
+                report.returned_at = sent + dt.timedelta(days=rng.randint(1, 4), hours=3)
+                report.return_comment = rng.choice(RETURN_COMMENTS)
+            rows.append(report)
+    return rows

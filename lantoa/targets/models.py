@@ -1,0 +1,291 @@
+"""Reporting periods and the units' period reports; targets (chỉ tiêu) as rules and as numbers
+assigned top-down.
+
+* ``ReportingPeriod`` — one global row per month, half-year… that units must report on, with
+  its deadline (the period's end plus ``LANTOA_REPORT_DEADLINE_DAYS``). Rows are made by
+  ``lantoa.targets.periods.periods_ensure``.
+* ``PeriodReport`` — a unit's report for a period: draft → submitted → approved (the period's
+  activity records of that unit are then locked) or returned with a comment. A snapshot of
+  the figures is taken at each submission.
+* ``TargetRule`` — "≥ 4 posts a day for provincial federations": a metric of the registry
+  (``lantoa.targets.metrics``), a value, what it is counted per, and which units of the
+  owner's subtree it applies to (unit kinds, levels, members).
+* ``TargetAssignment`` — a number given to one unit for one period by a unit above it
+  ("1.200 initiatives in 2026"), possibly distributed from the parent's own assignment.
+
+Achievement is never stored: ``lantoa.targets.evaluation`` computes it from the records.
+Writes go through ``lantoa.targets.services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.reports.periods import Period, parse_period
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Tháng")
+    QUARTER = "quarter", _("Quý")
+    HALF = "half", _("6 tháng")
+    YEAR = "year", _("Năm")
+
+
+class ReportingPeriod(models.Model):
+    code = models.CharField(_("mã kỳ"), max_length=12, unique=True)  # "2026-H1"
+    kind = models.CharField(_("loại kỳ"), max_length=8, choices=PeriodKind.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    deadline = models.DateField(_("hạn nộp báo cáo"))
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["-end", "kind"]
+        indexes = [models.Index(fields=["start", "end"], name="period_span")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def period(self) -> Period:
+        return parse_period(self.code)
+
+    @property
+    def label(self) -> str:
+        """ "6 tháng đầu năm 2026" """
+        return self.period.label
+
+    @property
+    def title(self) -> str:
+        """The label with a capital letter, for headings and lists."""
+        label = self.label
+        return label[:1].upper() + label[1:]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Chưa gửi")
+    SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt, khoá số liệu")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+# A unit has "reported" for a period while its report is in one of these.
+REPORTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+class PeriodReport(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="period_reports",
+        verbose_name=_("đơn vị"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("kỳ")
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    note = models.TextField(_("ghi chú của đơn vị"), blank=True)
+    # What the unit's records said when it (last) submitted: see periods.figures_snapshot.
+    figures = models.JSONField(_("số liệu khi gửi"), default=dict, blank=True)
+    # Timeliness is judged on the first submission: a report returned for a correction and
+    # sent again after the deadline was still on time.
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người gửi"),
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người trả lại"),
+    )
+    return_comment = models.TextField(_("lý do trả lại"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo kỳ")
+        verbose_name_plural = _("báo cáo kỳ")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="period_report_unit"),
+        ]
+        indexes = [
+            models.Index(fields=["period", "status"], name="period_report_status"),
+            models.Index(fields=["unit", "status"], name="period_report_lock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id} ({self.status})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+    @property
+    def is_reported(self) -> bool:
+        return self.status in REPORTED_STATUSES
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the first submission came by the deadline (None: never submitted)."""
+        if self.first_submitted_at is None:
+            return None
+        return bool(self.first_submitted_at < deadline_cutoff(self.period.deadline))
+
+
+def deadline_cutoff(deadline: dt.date) -> dt.datetime:
+    """The first instant after the deadline day, in Vietnam time."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min))
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "gte", _("ít nhất (≥)")
+
+
+class RulePer(models.TextChoices):
+    """What a rule's value is counted per. Counts per month … year are pro-rated to the period
+    being looked at; "day" is an average per day; "none" is a share or a state."""
+
+    DAY = "day", _("mỗi ngày")
+    MONTH = "month", _("mỗi tháng")
+    QUARTER = "quarter", _("mỗi quý")
+    HALF = "half", _("mỗi 6 tháng")
+    YEAR = "year", _("mỗi năm")
+    NONE = "none", _("không theo kỳ")
+
+
+class TargetRule(models.Model):
+    owner = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="target_rules",
+        verbose_name=_("đơn vị đặt chỉ tiêu"),
+        help_text=_("Chỉ tiêu áp dụng cho các đơn vị trong phạm vi của đơn vị này."),
+    )
+    # The default programme's rules carry a key so that loading it again updates them.
+    key = models.SlugField(_("mã"), max_length=60, blank=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    metric = models.CharField(_("số đo"), max_length=40)  # a key of metrics.REGISTRY
+    comparator = models.CharField(
+        _("so sánh"), max_length=4, choices=Comparator.choices, default=Comparator.AT_LEAST
+    )
+    value = models.DecimalField(_("mức chỉ tiêu"), max_digits=12, decimal_places=2)
+    per = models.CharField(_("tính theo"), max_length=8, choices=RulePer.choices)
+    # Empty lists: every kind / every level. Levels are Unit.depth (1: provinces…).
+    unit_kinds = models.JSONField(_("loại đơn vị áp dụng"), default=list, blank=True)
+    depth_levels = models.JSONField(_("cấp áp dụng"), default=list, blank=True)
+    min_members = models.PositiveIntegerField(_("từ số đoàn viên"), default=0)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu theo quy tắc")
+        verbose_name_plural = _("chỉ tiêu theo quy tắc")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "key"], condition=~models.Q(key=""), name="target_rule_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetAssignment(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="target_assignments",
+        verbose_name=_("đơn vị nhận chỉ tiêu"),
+    )
+    metric = models.CharField(_("số đo"), max_length=40)  # an assignable metric key
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("kỳ"),
+    )
+    value = models.PositiveIntegerField(_("chỉ tiêu"))
+    # The parent's own assignment this one was split from, when it was distributed.
+    distributed_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shares",
+        verbose_name=_("phân bổ từ"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người giao"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu được giao")
+        verbose_name_plural = _("chỉ tiêu được giao")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "metric", "period"], name="target_assignment_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.metric} {self.period_id}: {self.value}"
+
+
+class TargetAlert(models.Model):
+    """One alert round sent to a unit's leaders ("tuan-2026-W47", "ket-thuc-2026-11"): the row
+    is written in the same transaction as the notices, so a round is never sent twice."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    round = models.CharField(max_length=40)
+    problems = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "round"], name="target_alert_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.round}"

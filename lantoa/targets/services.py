@@ -1,0 +1,640 @@
+"""Writes of period reports and targets. Every function writes its audit row; the checks and
+messages (Vietnamese) are here, so the screens and the command line behave the same.
+
+Period reports: ``period_report_submit`` (the unit), then ``period_report_approve`` or
+``period_report_return`` (officers of a unit strictly above it). Approval locks the unit's
+activity records of the period (``lantoa.targets.locks``); returning unlocks them.
+
+Targets: ``target_rule_save``, ``target_rules_load_defaults``; numbers top-down with
+``target_assign`` / ``target_assign_children`` and ``target_distribute`` (a parent's own
+number split over its children by members, exactly, largest remainders first); alerts to unit
+leaders with ``target_alerts_send``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from lantoa import access
+from lantoa.accounts.models import Role
+from lantoa.audit.services import audit_record
+from lantoa.core.text import format_int
+from lantoa.notifications.services import notify, officers_of
+from lantoa.reports.periods import Period
+from lantoa.targets import evaluation as ev
+from lantoa.targets.defaults import DEFAULT_RULES
+from lantoa.targets.metrics import COUNT, RATE, RATIO, REGISTRY
+from lantoa.targets.models import (
+    PeriodReport,
+    ReportingPeriod,
+    ReportStatus,
+    RulePer,
+    TargetAlert,
+    TargetAssignment,
+    TargetRule,
+)
+from lantoa.targets.periods import (
+    SUBMIT_OPENS_DAYS_BEFORE_END,
+    can_submit_on,
+    figures_snapshot,
+    live_rollup,
+)
+from lantoa.units.models import Unit, UnitKind, UnitStatus
+
+MAX_NOTE = 2000
+MAX_VALUE = 1_000_000_000
+
+
+def _vn(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- period reports ------------------------------------------------------------------------
+
+
+def period_report_submit(
+    *,
+    unit: Unit,
+    period: ReportingPeriod,
+    actor: Any,
+    note: str = "",
+    today: dt.date | None = None,
+) -> PeriodReport:
+    """Send ``unit``'s report for ``period`` to the unit above, with a snapshot of its figures.
+
+    A period with no activity recorded may be reported too, but only with a note saying why.
+    """
+    today = today or timezone.localdate()
+    note = (note or "").strip()
+    label = period.label
+    if not can_submit_on(period, today):
+        opens = period.end - dt.timedelta(days=SUBMIT_OPENS_DAYS_BEFORE_END)
+        raise ValidationError(f"Chưa đến lúc gửi báo cáo {label}: có thể gửi từ ngày {_vn(opens)}.")
+    if not unit.is_active and unit.ended_on is not None and period.start >= unit.ended_on:
+        raise ValidationError(
+            f"“{unit.name}” đã kết thúc hoạt động từ ngày {_vn(unit.ended_on)}; không gửi báo "
+            f"cáo {label} cho đơn vị này."
+        )
+    if len(note) > MAX_NOTE:
+        raise ValidationError(
+            {"note": f"Ghi chú dài {format_int(len(note))} ký tự, tối đa {format_int(MAX_NOTE)}."}
+        )
+    rollup = live_rollup(unit, period)
+    if rollup.records == 0 and not note:
+        raise ValidationError(
+            {
+                "note": f"Đơn vị chưa ghi hoạt động nào trong {label}. Nếu đúng là chưa có hoạt "
+                "động, hãy ghi chú lý do rồi gửi báo cáo; nếu chưa ghi, hãy ghi hoạt động trước."
+            }
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        report, _ = PeriodReport.objects.select_for_update().get_or_create(unit=unit, period=period)
+        if report.status == ReportStatus.APPROVED:
+            raise ValidationError(f"Báo cáo {label} đã được duyệt; không gửi lại được.")
+        if report.status == ReportStatus.SUBMITTED:
+            raise ValidationError(f"Báo cáo {label} đã được gửi và đang chờ cấp trên duyệt.")
+        report.status = ReportStatus.SUBMITTED
+        report.note = note
+        report.figures = figures_snapshot(rollup, taken_at=now)
+        report.submitted_at = now
+        report.first_submitted_at = report.first_submitted_at or now
+        report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+        report.save()
+        audit_record(
+            action="period_report.submit",
+            actor=actor,
+            unit=unit,
+            target=period.code,
+            data={"records": rollup.records, "on_time": bool(report.on_time)},
+        )
+    return report
+
+
+def _check_reviewer(actor: Any, report: PeriodReport) -> None:
+    if not access.can_from_above(actor, "report.approve", report.unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị cấp trên được duyệt hoặc trả lại báo cáo này.")
+
+
+def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
+    """Approve a submitted report: the unit's records of the period are locked from now on."""
+    _check_reviewer(actor, report)
+    label = report.period.label
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = PeriodReport.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
+            status=ReportStatus.APPROVED,
+            approved_at=now,
+            approved_by=actor if getattr(actor, "is_authenticated", False) else None,
+            updated_at=now,
+        )
+        if not claimed:
+            raise ValidationError(
+                f"Báo cáo {label} của “{report.unit.name}” không ở trạng thái chờ duyệt."
+            )
+        audit_record(
+            action="period_report.approve",
+            actor=actor,
+            unit=report.unit,
+            target=report.period.code,
+        )
+    report.refresh_from_db()
+    return report
+
+
+def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> PeriodReport:
+    """Send a submitted (or approved) report back with a comment; an approved one is unlocked."""
+    _check_reviewer(actor, report)
+    comment = (comment or "").strip()
+    label = report.period.label
+    if not comment:
+        raise ValidationError({"comment": "Hãy ghi rõ lý do trả lại để đơn vị sửa."})
+    if len(comment) > MAX_NOTE:
+        raise ValidationError(
+            {"comment": f"Lý do dài {format_int(len(comment))} ký tự, tối đa {MAX_NOTE}."}
+        )
+    now = timezone.now()
+    reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        claimed = PeriodReport.objects.filter(
+            pk=report.pk, status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        ).update(
+            status=ReportStatus.RETURNED,
+            returned_at=now,
+            returned_by=reviewer,
+            return_comment=comment,
+            approved_at=None,
+            approved_by=None,
+            updated_at=now,
+        )
+        if not claimed:
+            raise ValidationError(
+                f"Báo cáo {label} của “{report.unit.name}” chưa được gửi nên không trả lại được."
+            )
+        report.refresh_from_db()
+        audit_record(
+            action="period_report.return",
+            actor=actor,
+            unit=report.unit,
+            target=report.period.code,
+            data={"unlocked": report.approved_at is None},
+        )
+        people = list(officers_of(report.unit, (Role.ADMIN, Role.LEADER, Role.PROPAGANDA)))
+        if report.submitted_by is not None and report.submitted_by.is_active:
+            people.append(report.submitted_by)
+        notify(
+            users=people,
+            kind="report.returned",
+            title=f"Báo cáo {label} bị trả lại",
+            body=f"{report.unit.name}: {comment}",
+            url=reverse(
+                "reports:period", kwargs={"code": report.unit.code, "period": report.period.code}
+            ),
+            unit=report.unit,
+        )
+    return report
+
+
+# --- target rules ----------------------------------------------------------------------------
+
+_PER_FOR_KIND = {
+    RATE: (RulePer.DAY,),
+    RATIO: (RulePer.NONE,),
+    "state": (RulePer.NONE,),
+    COUNT: (RulePer.MONTH, RulePer.QUARTER, RulePer.HALF, RulePer.YEAR),
+}
+
+
+def _clean_rule(
+    *,
+    name: str,
+    metric: str,
+    value: Any,
+    per: str,
+    unit_kinds: Iterable[str],
+    depth_levels: Iterable[int],
+    min_members: int | None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = "Chưa nhập tên chỉ tiêu."
+    elif len(name) > 255:
+        errors["name"] = "Tên chỉ tiêu dài quá 255 ký tự."
+    found = REGISTRY.get(metric)
+    if found is None:
+        errors["metric"] = "Số đo không hợp lệ."
+    elif per not in _PER_FOR_KIND[found.kind]:
+        allowed = ", ".join(str(RulePer(p).label) for p in _PER_FOR_KIND[found.kind])
+        errors["per"] = f"Số đo “{found.label}” chỉ tính theo: {allowed}."
+    try:
+        number = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number <= 0:
+        errors["value"] = "Mức chỉ tiêu phải là số lớn hơn 0."
+    elif number > MAX_VALUE:
+        errors["value"] = f"Mức chỉ tiêu quá lớn (tối đa {format_int(MAX_VALUE)})."
+    kinds = [str(k) for k in unit_kinds]
+    bad = [k for k in kinds if k not in UnitKind.values]
+    if bad:
+        errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {', '.join(bad)}."
+    levels = sorted({int(d) for d in depth_levels})
+    if any(not 0 <= d <= 20 for d in levels):
+        errors["depth_levels"] = "Cấp áp dụng phải từ 0 (toàn quốc) đến 20."
+    if min_members is not None and min_members < 0:
+        errors["min_members"] = "Số đoàn viên tối thiểu không được âm."
+    values = {
+        "name": name,
+        "metric": metric,
+        "value": number,
+        "per": per,
+        "unit_kinds": kinds,
+        "depth_levels": levels,
+        "min_members": min_members or 0,
+    }
+    return values, errors
+
+
+def target_rule_save(
+    *,
+    owner: Unit,
+    actor: Any,
+    name: str,
+    metric: str,
+    value: Any,
+    per: str,
+    unit_kinds: Iterable[str] = (),
+    depth_levels: Iterable[int] = (),
+    min_members: int | None = 0,
+    active: bool = True,
+    rule: TargetRule | None = None,
+) -> TargetRule:
+    """Create a rule owned by ``owner`` (applying within its subtree) or update ``rule``."""
+    values, errors = _clean_rule(
+        name=name,
+        metric=metric,
+        value=value,
+        per=per,
+        unit_kinds=unit_kinds,
+        depth_levels=depth_levels,
+        min_members=min_members,
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if rule is None:
+            rule = TargetRule(owner=owner, created_by=actor if getattr(actor, "pk", None) else None)
+        for key, val in values.items():
+            setattr(rule, key, val)
+        rule.active = active
+        creating = rule.pk is None
+        rule.save()
+        audit_record(
+            action="target_rule.create" if creating else "target_rule.update",
+            actor=actor,
+            unit=owner,
+            target=str(rule.pk),
+            data={"metric": rule.metric, "value": str(rule.value), "active": rule.active},
+        )
+    return rule
+
+
+def target_rules_load_defaults(*, owner: Unit | None = None, actor: Any = None) -> tuple[int, int]:
+    """Write the default programme (``lantoa.targets.defaults``) owned by ``owner`` (default:
+    the national root). Returns (created, updated); rules are matched by key."""
+    if owner is None:
+        owner = (
+            Unit.objects.filter(parent__isnull=True, status=UnitStatus.ACTIVE)
+            .order_by("pk")
+            .first()
+        )
+        if owner is None:
+            raise ValidationError("Chưa có đơn vị gốc (Tổng Liên đoàn) để gắn chỉ tiêu mặc định.")
+    created = updated = 0
+    with transaction.atomic():
+        for spec in DEFAULT_RULES:
+            _, made = TargetRule.objects.update_or_create(
+                owner=owner,
+                key=spec.key,
+                defaults={
+                    "name": spec.name,
+                    "metric": spec.metric,
+                    "value": spec.value,
+                    "per": spec.per,
+                    "unit_kinds": list(spec.unit_kinds),
+                    "depth_levels": [],
+                    "min_members": spec.min_members,
+                    "active": True,
+                },
+            )
+            created += int(made)
+            updated += int(not made)
+        audit_record(
+            action="target_rule.load_defaults",
+            actor=actor,
+            unit=owner,
+            data={"created": created, "updated": updated},
+            actor_label="" if actor is not None else "lantoa targets load-defaults",
+        )
+    return created, updated
+
+
+# --- numbers assigned top-down ---------------------------------------------------------------
+
+
+def _check_assigner(actor: Any, unit: Unit) -> None:
+    """Only officers of a unit above ``unit`` give it a number (None: the command line)."""
+    if actor is not None and not access.can_from_above(actor, "target.manage", unit):
+        raise PermissionDenied("Chỉ tiêu do đơn vị cấp trên giao.")
+
+
+def _clean_number(value: Any, field: str = "value") -> int:
+    try:
+        number = int(str(value).replace(".", "").strip())
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({field: "Chỉ tiêu phải là số nguyên không âm."}) from exc
+    if number < 0:
+        raise ValidationError({field: "Chỉ tiêu phải là số nguyên không âm."})
+    if number > MAX_VALUE:
+        raise ValidationError({field: f"Chỉ tiêu quá lớn (tối đa {format_int(MAX_VALUE)})."})
+    return number
+
+
+def target_assign(
+    *,
+    unit: Unit,
+    metric: str,
+    period: ReportingPeriod,
+    value: Any,
+    actor: Any,
+    distributed_from: TargetAssignment | None = None,
+) -> TargetAssignment:
+    """Give ``unit`` the number ``value`` of ``metric`` for ``period`` (replacing any)."""
+    found = REGISTRY.get(metric)
+    if found is None or not found.assignable:
+        raise ValidationError({"metric": "Số đo này không giao chỉ tiêu bằng số được."})
+    if not unit.is_active:
+        raise ValidationError(f"“{unit.name}” không còn hoạt động; không giao chỉ tiêu được.")
+    _check_assigner(actor, unit)
+    number = _clean_number(value)
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        assignment, created = TargetAssignment.objects.update_or_create(
+            unit=unit,
+            metric=metric,
+            period=period,
+            defaults={"value": number, "assigned_by": by, "distributed_from": distributed_from},
+        )
+        audit_record(
+            action="target.assign",
+            actor=actor,
+            unit=unit,
+            target=f"{metric}:{period.code}",
+            data={"value": number, "created": created},
+        )
+    return assignment
+
+
+def target_assign_children(
+    *,
+    parent: Unit,
+    metric: str,
+    period: ReportingPeriod,
+    values: Mapping[int, Any],
+    actor: Any,
+) -> int:
+    """Set the numbers of several children of ``parent`` at once (child id → number; empty
+    removes the child's number). All or nothing: one bad number and nothing is written."""
+    found = REGISTRY.get(metric)
+    if found is None or not found.assignable:
+        raise ValidationError({"metric": "Số đo này không giao chỉ tiêu bằng số được."})
+    children = {c.pk: c for c in Unit.objects.filter(parent=parent, status=UnitStatus.ACTIVE)}
+    errors: dict[str, str] = {}
+    clean: dict[int, int | None] = {}
+    for child_id, raw in values.items():
+        child = children.get(child_id)
+        if child is None:
+            raise ValidationError("Đơn vị nhận chỉ tiêu không trực thuộc đơn vị này.")
+        if raw in (None, ""):
+            clean[child_id] = None
+            continue
+        try:
+            clean[child_id] = _clean_number(raw)
+        except ValidationError:
+            errors[f"unit_{child_id}"] = f"{child.name}: chỉ tiêu phải là số nguyên không âm."
+    if errors:
+        raise ValidationError(errors)
+    written = 0
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        for child_id, number in clean.items():
+            _check_assigner(actor, children[child_id])
+            if number is None:
+                TargetAssignment.objects.filter(
+                    unit_id=child_id, metric=metric, period=period
+                ).delete()
+                continue
+            TargetAssignment.objects.update_or_create(
+                unit_id=child_id,
+                metric=metric,
+                period=period,
+                defaults={"value": number, "assigned_by": by},
+            )
+            written += 1
+        audit_record(
+            action="target.assign_children",
+            actor=actor,
+            unit=parent,
+            target=f"{metric}:{period.code}",
+            data={"written": written, "cleared": sum(1 for v in clean.values() if v is None)},
+        )
+    return written
+
+
+def split_by_weights(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights`` (equally when all are 0), in whole numbers
+    that add up to ``total`` exactly: floors first, then one more to the largest remainders."""
+    if not weights:
+        return []
+    if sum(weights) <= 0:
+        weights = [1] * len(weights)
+    whole = sum(weights)
+    shares = [total * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in remainders[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def target_distribute(
+    *, parent: Unit, metric: str, period: ReportingPeriod, actor: Any
+) -> list[TargetAssignment]:
+    """Split ``parent``'s own number for (metric, period) over its active children by their
+    members (equally where no members are recorded), replacing their numbers."""
+    source = TargetAssignment.objects.filter(unit=parent, metric=metric, period=period).first()
+    found = REGISTRY.get(metric)
+    label = found.label if found is not None else metric
+    if source is None:
+        raise ValidationError(
+            f"“{parent.name}” chưa được giao chỉ tiêu “{label}” cho {period.label}; hãy nhập "
+            "chỉ tiêu cho từng đơn vị trực thuộc."
+        )
+    children = list(
+        Unit.objects.filter(parent=parent, status=UnitStatus.ACTIVE).order_by("kind", "name", "pk")
+    )
+    if not children:
+        raise ValidationError(f"“{parent.name}” không có đơn vị trực thuộc để phân bổ.")
+    for child in children:
+        _check_assigner(actor, child)
+    shares = split_by_weights(source.value, [c.member_count for c in children])
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    out = []
+    with transaction.atomic():
+        for child, share in zip(children, shares, strict=True):
+            assignment, _ = TargetAssignment.objects.update_or_create(
+                unit=child,
+                metric=metric,
+                period=period,
+                defaults={"value": share, "assigned_by": by, "distributed_from": source},
+            )
+            out.append(assignment)
+        audit_record(
+            action="target.distribute",
+            actor=actor,
+            unit=parent,
+            target=f"{metric}:{period.code}",
+            data={"total": source.value, "children": len(children)},
+        )
+    return out
+
+
+# --- alerts to unit leaders ----------------------------------------------------------------
+
+
+def _ended_yesterday(today: dt.date) -> list[Period]:
+    """Periods (month, quarter, half, year) whose last day was yesterday."""
+    day = today - dt.timedelta(days=1)
+    if today.day != 1:
+        return []
+    out = [Period(day.year, "month", day.month)]
+    if day.month % 3 == 0:
+        out.append(Period(day.year, "quarter", day.month // 3))
+    if day.month % 6 == 0:
+        out.append(Period(day.year, "half", day.month // 6))
+    if day.month == 12:
+        out.append(Period(day.year, "year"))
+    return out
+
+
+def _alert_text(unit: Unit, problems: list[ev.Achievement]) -> str:
+    lines = []
+    for a in problems:
+        name = a.rule.name if a.rule is not None else str(a.metric.label)
+        lines.append(
+            f"- {name}: {a.value_text}/{a.target_text} {a.metric.noun} "
+            f"({a.percent_text}, {a.status_label.lower()}, {a.window.period.label})"
+        )
+    return "\n".join(lines)
+
+
+def _send_round(
+    units: list[Unit], round_key: str, achievements: dict[int, list[ev.Achievement]]
+) -> int:
+    sent = 0
+    for unit in units:
+        problems = [a for a in achievements.get(unit.pk, []) if a.is_problem]
+        if not problems:
+            continue
+        leaders = list(officers_of(unit, (Role.LEADER,)))
+        if not leaders:
+            continue
+        with transaction.atomic():
+            _, created = TargetAlert.objects.get_or_create(
+                unit=unit, round=round_key, defaults={"problems": len(problems)}
+            )
+            if not created:
+                continue  # this round already went out (a re-delivered task)
+            notify(
+                users=leaders,
+                kind="target.alert",
+                title=f"{unit.short_name or unit.name}: {len(problems)} chỉ tiêu cần chú ý",
+                body=_alert_text(unit, problems),
+                url=reverse("targets:unit", kwargs={"code": unit.code}),
+                unit=unit,
+            )
+            sent += 1
+    return sent
+
+
+def _natural_on(day: dt.date, rule: TargetRule) -> Period:
+    return ev.natural_period(rule, day)
+
+
+def target_alerts_send(*, today: dt.date | None = None) -> int:
+    """Alert the leaders of units whose targets are at risk (Mondays: the running periods) or
+    were missed (the day after a period ends). One notice per unit and round, never twice;
+    the units with leaders are evaluated together, one aggregate per metric. Returns how
+    many units were alerted."""
+    today = today or timezone.localdate()
+    leader_units = list(
+        Unit.objects.filter(
+            status=UnitStatus.ACTIVE,
+            memberships__role=Role.LEADER,
+            memberships__user__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    if not leader_units:
+        return 0
+    sent = 0
+    if today.weekday() == 0:
+        iso = today.isocalendar()
+        result = ev.evaluate(
+            leader_units,
+            Period(today.year, "year"),
+            today=today,
+            period_for=lambda rule: ev.natural_period(rule, today),
+        )
+        grouped: dict[int, list[ev.Achievement]] = {}
+        for (unit_id, _rule_id), achievement in result.cells.items():
+            grouped.setdefault(unit_id, []).append(achievement)
+        sent += _send_round(leader_units, f"tuan-{iso.year}-W{iso.week:02d}", grouped)
+    for ended in _ended_yesterday(today):
+        day = ended.end
+        result = ev.evaluate(
+            leader_units,
+            ended,
+            today=today,
+            period_for=functools.partial(_natural_on, day),
+        )
+        grouped = {}
+        for (unit_id, _rule_id), achievement in result.cells.items():
+            if achievement.window.period == ended and achievement.status == ev.MISSED:
+                grouped.setdefault(unit_id, []).append(achievement)
+        sent += _send_round(leader_units, f"ket-thuc-{ended.code}", grouped)
+    return sent
+
+
+__all__ = [
+    "period_report_approve",
+    "period_report_return",
+    "period_report_submit",
+    "split_by_weights",
+    "target_alerts_send",
+    "target_assign",
+    "target_assign_children",
+    "target_distribute",
+    "target_rule_save",
+    "target_rules_load_defaults",
+]

@@ -1,0 +1,13 @@
+"""Background work of targets. Tasks take no objects; each is idempotent."""
+
+from __future__ import annotations
+
+from lantoa.celery import app
+from lantoa.targets.services import target_alerts_send
+
+
+@app.task(name="targets.send_alerts", soft_time_limit=600, time_limit=660, acks_late=True)
+def send_alerts_task() -> int:
+    """Every morning: target alerts to unit leaders when a round is due (Mondays; the day
+    after a period ends). A round already sent to a unit is skipped (``TargetAlert``)."""
+    return target_alerts_send()

@@ -1,0 +1,26 @@
+"""Template helpers of the targets and dashboard screens: ``{% load targets %}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lantoa import access
+from lantoa.units.models import Unit
+
+register = template.Library()
+
+
+@register.inclusion_tag("targets/_unit_links.html", takes_context=True)
+def target_unit_links(
+    context: dict[str, Any], unit: Unit, style: str = "buttons"
+) -> dict[str, Any]:
+    """Links from a unit's pages to its dashboard, period reports and targets."""
+    user = context["request"].user
+    return {
+        "unit": unit,
+        "style": style,
+        "can_dashboard": access.can(user, "activity.view", unit),
+        "can_targets": access.can(user, "target.view", unit),
+    }
