@@ -23,6 +23,9 @@ Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help
   seed        Sinh dữ liệu mẫu: --size demo|province|national.  Generate sample data.
   units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
               Import/export units from CSV/XLSX; apply the 2025 province merger.
+  activities  Nhập hoạt động tuyên truyền từ CSV/XLSX (import FILE).  Import activity records.
+  report      Lập báo cáo theo kỳ: --unit MÃ --period 2022-H1 --format docx|xlsx|md --out FILE.
+              Build an official report (Word in the union's format, Excel, Markdown).
   otp         In mã xác thực hai lớp hiện tại của tài khoản trình diễn.  Current demo TOTP code.
   check       Kiểm tra cấu hình (thêm --deploy cho môi trường thật).  Check the configuration.
   createsuperuser, shell, dbshell, collectstatic … — các lệnh Django khác / other Django commands.

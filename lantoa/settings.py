@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -82,6 +83,18 @@ INSTALLED_APPS = [
     "lantoa.accounts",
     "lantoa.channels",
     "lantoa.roster",
+    "lantoa.notifications",
+    "lantoa.kb",
+    "lantoa.inquiries",
+    "lantoa.connectors",
+    "lantoa.campaigns",
+    "lantoa.content",
+    "lantoa.cascades",
+    "lantoa.publishing",
+    "lantoa.publicsite",
+    "lantoa.activities",
+    "lantoa.reports",
+    "lantoa.targets",
     "lantoa.api",
 ]
 
@@ -231,6 +244,8 @@ else:
         "data_folder_in": str(_queue_dir / "out"),
         "data_folder_out": str(_queue_dir / "out"),
         "processed_folder": str(_queue_dir / "processed"),
+        # Broadcast/fanout state (worker control); kombu's default is ./control in the cwd.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("LANTOA_TASKS_EAGER", False)
@@ -247,7 +262,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Without Redis (the demo): a file cache shared by all server and worker processes,
+        # so that rate limits on public forms hold across gunicorn workers.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
     )
 }
 
@@ -273,6 +293,83 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Inquiry desk: first-response promise (hours) where a unit sets none.
+LANTOA_INQUIRY_RESPONSE_HOURS = env_int("LANTOA_INQUIRY_RESPONSE_HOURS", 24)
+# Closed inquiries lose the worker's contact details after this many days where no unit up
+# the tree sets its own period (UnitInquirySettings.retention_days).
+LANTOA_INQUIRY_RETENTION_DAYS = env_int("LANTOA_INQUIRY_RETENTION_DAYS", 730)
+
+# Public inquiry form and lookup page (/cau-hoi/): abuse limits, counted in the cache.
+# Submissions per client address and per phone/e-mail, each in a sliding window (seconds).
+LANTOA_INQUIRY_LIMIT_PER_IP = env_int("LANTOA_INQUIRY_LIMIT_PER_IP", 5)
+LANTOA_INQUIRY_LIMIT_IP_WINDOW = env_int("LANTOA_INQUIRY_LIMIT_IP_WINDOW", 10 * 60)
+LANTOA_INQUIRY_LIMIT_PER_CONTACT = env_int("LANTOA_INQUIRY_LIMIT_PER_CONTACT", 3)
+LANTOA_INQUIRY_LIMIT_CONTACT_WINDOW = env_int("LANTOA_INQUIRY_LIMIT_CONTACT_WINDOW", 60 * 60)
+# Wrong tracking code/secret pairs per client address before the lookup page refuses.
+LANTOA_INQUIRY_LOOKUP_FAILURES = env_int("LANTOA_INQUIRY_LOOKUP_FAILURES", 10)
+LANTOA_INQUIRY_LOOKUP_WINDOW = env_int("LANTOA_INQUIRY_LOOKUP_WINDOW", 15 * 60)
+# A form sent back faster than this after it was shown was filled by a script.
+LANTOA_INQUIRY_MIN_FILL_SECONDS = env_int("LANTOA_INQUIRY_MIN_FILL_SECONDS", 3)
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
+# REMOTE_ADDR (the header is ignored, since anyone can send it).
+LANTOA_TRUSTED_PROXY_COUNT = env_int("LANTOA_TRUSTED_PROXY_COUNT", 0)
+# Public address of the site (https://congdoan.example.vn) for links printed on QR posters
+# and in e-mails; empty: taken from the request.
+LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
+
 CELERY_BEAT_SCHEDULE = {
     "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
+    "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
+    "inquiry-outbox": {"task": "inquiries.outbox_sweep", "schedule": 60.0},
+    "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
 }
+
+# Platform connectors (Zalo OA, Facebook Messenger, e-mail): see README, "Cấu hình".
+# Secrets of connected pages are encrypted with LANTOA_FIELD_KEY (comma-separated: the first
+# encrypts, all decrypt, for rotation); without it a key is derived from SECRET_KEY.
+LANTOA_FIELD_KEY = env_str("LANTOA_FIELD_KEY", "")
+LANTOA_ZALO_API_BASE = env_str("LANTOA_ZALO_API_BASE", "https://openapi.zalo.me")
+LANTOA_ZALO_OAUTH_BASE = env_str("LANTOA_ZALO_OAUTH_BASE", "https://oauth.zaloapp.com")
+LANTOA_GRAPH_API_BASE = env_str("LANTOA_GRAPH_API_BASE", "https://graph.facebook.com/v21.0")
+LANTOA_FACEBOOK_VERIFY_TOKEN = env_str("LANTOA_FACEBOOK_VERIFY_TOKEN", "")
+LANTOA_FACEBOOK_APP_SECRET = env_str("LANTOA_FACEBOOK_APP_SECRET", "")
+LANTOA_IMAP_URL = env_str("LANTOA_IMAP_URL", "")
+LANTOA_ATTACHMENT_MAX_BYTES = env_int("LANTOA_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},
+        "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},
+        "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
+        "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
+    }
+)
+# Campaigns and the content studio: statuses follow the calendar; scheduled items go out.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
+        "content-publish-due": {"task": "content.publish_due", "schedule": 60.0},
+    }
+)
+# Period reports and targets (lantoa.targets): a period's reports are due this many days after
+# it ends; units report on these kinds of period (month, quarter, half, year). Dashboards are
+# cached at most this many seconds (≤ 60; activity writes clear them at once). Target alerts
+# to unit leaders go out every morning when due (Mondays, and after a period ends).
+LANTOA_REPORT_DEADLINE_DAYS = env_int("LANTOA_REPORT_DEADLINE_DAYS", 10)
+LANTOA_REPORT_PERIOD_KINDS = env_list("LANTOA_REPORT_PERIOD_KINDS", "month,half,year")
+LANTOA_DASHBOARD_CACHE_SECONDS = min(env_int("LANTOA_DASHBOARD_CACHE_SECONDS", 60), 60)
+CELERY_BEAT_SCHEDULE["targets-alerts"] = {
+    "task": "targets.send_alerts",
+    "schedule": crontab(hour=7, minute=30),
+}
+# Cascades: remind units that have not reported, every morning (CELERY_TIMEZONE is Vietnam's).
+CELERY_BEAT_SCHEDULE["cascades-remind"] = {
+    "task": "cascades.remind_due",
+    "schedule": crontab(hour=8, minute=0),
+}
+# Publishing to channels (lantoa.publishing): due and stalled publication jobs every minute.
+CELERY_BEAT_SCHEDULE["publishing-sweep"] = {"task": "publishing.sweep", "schedule": 60.0}
+# The public site (lantoa.publicsite) shows the news of this unit's subtree (a unit code);
+# empty: the only province, or the national root when there are several.
+LANTOA_SITE_UNIT = env_str("LANTOA_SITE_UNIT", "")
+# How long the public site keeps a rendered page (seconds); publishing clears it at once.
+LANTOA_SITE_CACHE_SECONDS = env_int("LANTOA_SITE_CACHE_SECONDS", 300)

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from lantoa.core.admin_site import admin_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("lantoa.publicsite.urls")),
     path("", include("lantoa.core.urls")),
     path("tai-khoan/", include("lantoa.accounts.urls")),
     path("don-vi/nhap/", include("lantoa.units.urls_import")),
@@ -12,6 +13,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kenh/", include("lantoa.channels.urls")),
     path("doi-ngu/", include("lantoa.roster.urls")),
     path("nhat-ky/", include("lantoa.audit.urls")),
+    path("thong-bao/", include("lantoa.notifications.urls")),
+    path("hop-thu/", include("lantoa.inquiries.urls")),
+    path("cau-hoi/", include("lantoa.inquiries.public_urls")),
+    path("tri-thuc/", include("lantoa.kb.urls")),
+    path("hoi-dap/", include("lantoa.kb.public_urls")),
+    path("webhooks/", include("lantoa.connectors.urls")),
+    path("ket-noi/", include("lantoa.connectors.web_urls")),
+    path("chien-dich/", include("lantoa.campaigns.urls")),
+    path("noi-dung/", include("lantoa.content.urls")),
+    path("trien-khai/", include("lantoa.cascades.urls")),
+    path("dang-tai/", include("lantoa.publishing.urls")),
+    path("hoat-dong/", include("lantoa.activities.urls")),
+    path("bao-cao/", include("lantoa.reports.urls")),
+    path("chi-tieu/", include("lantoa.targets.urls")),
     path("api/v1/", include("lantoa.api.urls")),
     path("khoa-api/", include("lantoa.api.web_urls")),
     path("quan-tri/", admin_urls()),

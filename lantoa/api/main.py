@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lantoa import access
 from lantoa.access import PUBLIC, policy
-from lantoa.api import channels, communicators, units
+from lantoa.api import channels, communicators, kb, units
 from lantoa.api.auth import API_AUTH, MSG_NOT_AUTHENTICATED, ApiAuthError
 from lantoa.channels.models import Channel
 from lantoa.roster.models import Communicator
@@ -46,6 +46,7 @@ api = NinjaAPI(
 api.add_router("", units.router)
 api.add_router("", channels.router)
 api.add_router("", communicators.router)
+api.add_router("", kb.router)
 
 
 def _error(

@@ -11,4 +11,10 @@ def lantoa(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {"home_unit": access.home_unit(user)}
+    from lantoa.notifications.models import Notification
+
+    def unread_notices() -> int:
+        # Called by the template only when the header is rendered (one small indexed count).
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+    return {"home_unit": access.home_unit(user), "unread_notices": unread_notices}

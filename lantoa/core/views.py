@@ -9,11 +9,22 @@ from lantoa.access import OFFICER, PUBLIC, policy
 
 
 @policy(OFFICER)
-def home(request: HttpRequest) -> HttpResponse:
+def workspace(request: HttpRequest) -> HttpResponse:
     unit = access.home_unit(request.user)
     if unit is None:
         return render(request, "core/no_unit.html", status=200)
     return redirect("units:detail", code=unit.code)
+
+
+@policy(PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    """ "/": the federation's public home for visitors; a signed-in officer goes on to their
+    workspace (their unit's page, after two-factor where required)."""
+    if request.user.is_authenticated:
+        return workspace(request)
+    from lantoa.publicsite.views import home as public_home
+
+    return public_home(request)
 
 
 @policy(PUBLIC)
