@@ -20,6 +20,7 @@ from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.content.models import ContentItem
 from lantoa.inquiries.models import Inquiry
+from lantoa.publishing.models import Publication
 from lantoa.reports.charts import Point, bar_chart, line_chart
 from lantoa.reports.dashboard import compute_dashboard, dashboard_for
 from lantoa.reports.freshness import figures_changed, generation
@@ -68,13 +69,20 @@ def records(tree: Tree) -> dict[str, list[object]]:
     posts = []
     for i in range(120):
         day = dt.date(2024, 11, 1) + dt.timedelta(days=rng.randint(0, 450))
+        unit = rng.choice(units)
+        item = ContentItem.objects.create(
+            unit=unit, kind="news", title="Tin", slug=f"tin-{i}", status="published"
+        )
+        status = rng.choice(["published", "recorded", "failed", "cancelled"])
         posts.append(
-            ContentItem.objects.create(
-                unit=rng.choice(units),
-                kind="news",
-                title="Tin",
-                slug=f"tin-{i}",
-                status=rng.choice(["published", "published", "draft"]),
+            Publication.objects.create(
+                item=item,
+                unit=unit,
+                method="manual" if status == "recorded" else "facebook",
+                channel_kind=ChannelKind.FACEBOOK_PAGE,
+                channel_name="Fanpage",
+                idempotency_key=f"d{i}",
+                status=status,
                 published_at=at(day, rng.randint(0, 23)),
             )
         )
@@ -131,8 +139,9 @@ def expected(
                     reached.add(a.unit_id)
     out["reached"] = len(reached)
     for p in records["posts"]:
-        assert isinstance(p, ContentItem)
-        if p.unit_id in ids and p.status == "published" and begin <= p.published_at < after:  # type: ignore[operator]
+        assert isinstance(p, Publication)
+        posted = p.status in ("published", "recorded")
+        if p.unit_id in ids and posted and begin <= p.published_at < after:  # type: ignore[operator]
             out["posts"] += 1
     now = timezone.now()
     for q in records["inquiries"]:

@@ -22,6 +22,7 @@ from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.inquiries.models import Inquiry
 from lantoa.notifications.models import Notification
+from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.reports.data import report_data
 from lantoa.reports.narrative import write
 from lantoa.reports.periods import Period
@@ -45,13 +46,27 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 
 def post(unit: Unit, day: dt.date, kind: str = ContentKind.NEWS, status: str = "published") -> None:
-    ContentItem.objects.create(
+    """A content item of ``unit``; when published, also its post on the unit's Facebook page
+    (the publication record the posts metric counts). Otherwise a post that failed."""
+    n = next(_n)
+    item = ContentItem.objects.create(
         unit=unit,
         kind=kind,
         title="Tin hoạt động",
-        slug=f"tin-{next(_n)}",
+        slug=f"tin-{n}",
         status=status,
         published_at=at(day, 23) if status == ContentStatus.PUBLISHED else None,
+    )
+    done = status == ContentStatus.PUBLISHED
+    Publication.objects.create(
+        item=item,
+        unit=unit,
+        method=Method.FACEBOOK,
+        channel_kind=ChannelKind.FACEBOOK_PAGE,
+        channel_name="Fanpage",
+        idempotency_key=f"k{n}",
+        status=PublicationStatus.PUBLISHED if done else PublicationStatus.FAILED,
+        published_at=at(day, 23) if done else None,
     )
 
 
@@ -116,6 +131,41 @@ def test_posts_per_day_of_the_province(tree: Tree, defaults: list[TargetRule]) -
     running = cell([tree.pa], june, "tinh-tin-bai-ngay", today=dt.date(2025, 6, 2))
     assert running.value == pytest.approx(3 / 2)
     assert running.status == ev.AT_RISK
+
+
+def test_posts_count_publication_records_of_the_unit_that_posted(
+    tree: Tree, defaults: list[TargetRule]
+) -> None:
+    """A post is a publication: the province's one item put on two channels is two posts,
+    a record with proof for a channel with no API counts, a cancelled one does not, and a
+    grassroots union republishing the item counts for itself, not for the province."""
+    day = dt.date(2025, 6, 10)
+    item = ContentItem.objects.create(
+        unit=tree.pa, kind=ContentKind.NEWS, title="Tin", slug="tin-chung", status="published"
+    )
+    rows = [
+        (tree.pa, Method.FACEBOOK, PublicationStatus.PUBLISHED),
+        (tree.pa, Method.MANUAL, PublicationStatus.RECORDED),
+        (tree.pa, Method.ZALO_OA, PublicationStatus.CANCELLED),
+        (tree.a_g1, Method.MANUAL, PublicationStatus.RECORDED),
+    ]
+    for i, (unit, method, status) in enumerate(rows):
+        Publication.objects.create(
+            item=item,
+            unit=unit,
+            method=method,
+            channel_kind=ChannelKind.FACEBOOK_PAGE,
+            channel_name=f"Kênh {i}",
+            idempotency_key=f"r{i}",
+            status=status,
+            published_at=at(day, 10) if status != PublicationStatus.CANCELLED else None,
+        )
+    from lantoa.targets.metrics import OWN, SUBTREE, posts_published
+
+    ids = [tree.pa.pk, tree.a_g1.pk]
+    assert posts_published(ids, day, day, scope=OWN) == {tree.pa.pk: 2, tree.a_g1.pk: 1}
+    assert posts_published([tree.pa.pk], day, day, scope=SUBTREE) == {tree.pa.pk: 3}
+    assert posts_published(ids, day + dt.timedelta(days=1), day + dt.timedelta(days=1)) == {}
 
 
 def test_campaigns_briefs_and_direct_outreach(tree: Tree, defaults: list[TargetRule]) -> None:

@@ -26,14 +26,13 @@ from lantoa.activities.models import Activity, ActivityKind
 from lantoa.activities.selectors import activity_rollup
 from lantoa.cascades.models import CascadeRecipient, CascadeStatus, RecipientState
 from lantoa.channels.selectors import CoverageSummary, coverage_by_child, coverage_summary
-from lantoa.content.models import ContentItem, ContentStatus
 from lantoa.reports.freshness import dashboard_key
 from lantoa.reports.periods import Period
 from lantoa.targets.metrics import (
     SUBTREE,
-    day_bounds,
     inquiry_counts,
     per_unit,
+    posts_in,
     posts_published,
 )
 from lantoa.units.models import Unit
@@ -140,15 +139,10 @@ def _trend(unit: Unit, last: dt.date) -> list[Month]:
         if month is not None:
             month.sessions += int(row["sessions"] or 0)
             month.participants += int(row["people"] or 0)
-    begin, after = day_bounds(first, last)
     zone = timezone.get_current_timezone()
     for posted in (
-        ContentItem.objects.filter(
-            unit_id__in=subtree_ids(unit),
-            status=ContentStatus.PUBLISHED,
-            published_at__gte=begin,
-            published_at__lt=after,
-        )
+        posts_in(first, last)
+        .filter(unit_id__in=subtree_ids(unit))
         .annotate(m=TruncMonth("published_at", tzinfo=zone))
         .values("m")
         .annotate(n=Count("pk"))

@@ -34,6 +34,7 @@ from lantoa.campaigns.models import Campaign
 from lantoa.channels.models import SOCIAL_GROUP_KINDS, Channel, ChannelKind, ChannelStatus
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.inquiries.models import Inquiry
+from lantoa.publishing.models import POSTED, Publication
 from lantoa.roster.models import Communicator, RosterRole
 from lantoa.units.models import Unit
 
@@ -88,19 +89,23 @@ def days_in(start: dt.date, end: dt.date) -> int:
 def posts_published(
     units: Units, start: dt.date, end: dt.date, *, scope: str = OWN
 ) -> dict[int, int]:
-    """Posts each unit (or its subtree) published from ``start`` to ``end``, days included.
+    """Posts each unit (or its subtree) made from ``start`` to ``end``, days included.
 
-    Today a post is a content item of the unit's studio with status "published", dated by
-    ``published_at``. Once publication records per channel are written for every post
-    (``lantoa.publishing``), count those here instead: targets, dashboards and their
-    footnotes all take posts from this one function.
+    A post is a publication record (``lantoa.publishing``): one item put on one channel, by
+    the platform's API (published) or recorded by an officer with proof for a channel with no
+    API (recorded), dated by when it went out and counted for the unit that posted it — a
+    grassroots union republishing the province's item counts for itself.
     """
-    begin, after = day_bounds(start, end)
-    base = ContentItem.objects.filter(
-        status=ContentStatus.PUBLISHED, published_at__gte=begin, published_at__lt=after
-    )
-    rows = per_unit(base, units, scope, n=Count("pk"))
+    rows = per_unit(posts_in(start, end), units, scope, n=Count("pk"))
     return {k: int(r["n"] or 0) for k, r in rows.items()}
+
+
+def posts_in(start: dt.date, end: dt.date) -> QuerySet[Publication]:
+    """The posts (see ``posts_published``) made from ``start`` to ``end``, days included."""
+    begin, after = day_bounds(start, end)
+    return Publication.objects.filter(
+        status__in=POSTED, published_at__gte=begin, published_at__lt=after
+    )
 
 
 def _activity_items(kind: str, *, direct: bool = False) -> Callable[..., dict[int, int]]:
