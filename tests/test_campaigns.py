@@ -510,3 +510,41 @@ def test_write_button_points_to_a_unit_in_the_campaign(
     )
     r = client.get(f"/noi-dung/A-KCN/them/?chien-dich={campaign.pk}")
     assert r.status_code == 403
+
+
+def test_scoreboard_counts_posts_on_channels(tree: Tree, officers: Officers) -> None:
+    """Posts are the publication records of the campaign's items, for the unit that posted:
+    the province's item republished by a grassroots union counts under that union's branch;
+    failed posts and other campaigns' posts do not count."""
+    from lantoa.publishing.models import Method, Publication, PublicationStatus
+
+    campaign = _campaign(tree.pa, officers.a_admin)
+    other = _campaign(tree.pa, officers.a_admin, name="Khác")
+    mine = content_services.content_create(
+        unit=tree.pa, kind="news", title="Tin", author=officers.a_admin, campaign=campaign
+    )
+    theirs = content_services.content_create(
+        unit=tree.pa, kind="news", title="Khác", author=officers.a_admin, campaign=other
+    )
+    rows = [
+        (mine, tree.pa, Method.FACEBOOK, PublicationStatus.PUBLISHED),
+        (mine, tree.pa, Method.SITE, PublicationStatus.PUBLISHED),
+        (mine, tree.a_g1, Method.MANUAL, PublicationStatus.RECORDED),
+        (mine, tree.a_g2, Method.ZALO_OA, PublicationStatus.FAILED),
+        (theirs, tree.a_g3, Method.MANUAL, PublicationStatus.RECORDED),
+    ]
+    for i, (item, unit, method, status) in enumerate(rows):
+        Publication.objects.create(
+            item=item,
+            unit=unit,
+            method=method,
+            channel_kind="facebook_page",
+            channel_name=f"Kênh {i}",
+            idempotency_key=f"s{i}",
+            status=status,
+            published_at=timezone.now(),
+        )
+    board = selectors.campaign_scoreboard(campaign, tree.pa)
+    posts = {r.unit.code: r.posts for r in board.rows}
+    assert posts == {"P-A": 2, "A-KCN": 1, "A-XA": 0}
+    assert board.total.posts == 3

@@ -196,6 +196,7 @@ class ScoreRow:
     own: bool = False  # the parent unit's own figures, not its subtree
     content_items: int = 0
     published: int = 0
+    posts: int = 0
     cascades_done: int | None = None
     cascades_total: int | None = None
     activities: int = 0
@@ -203,7 +204,14 @@ class ScoreRow:
     inquiries: int = 0
 
     def add(self, other: ScoreRow) -> None:
-        for name in ("content_items", "published", "activities", "participants", "inquiries"):
+        for name in (
+            "content_items",
+            "published",
+            "posts",
+            "activities",
+            "participants",
+            "inquiries",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.cascades_done is not None:
             self.cascades_done = (self.cascades_done or 0) + other.cascades_done
@@ -265,6 +273,7 @@ def campaign_scoreboard(campaign: Campaign, parent_unit: Unit) -> Scoreboard:
     from lantoa.activities.models import Activity, ActivityKind
     from lantoa.content.models import ContentItem, ContentStatus
     from lantoa.inquiries.models import Inquiry
+    from lantoa.publishing.models import POSTED, Publication
 
     content = _by_child(
         ContentItem.objects.filter(campaign=campaign),
@@ -272,6 +281,14 @@ def campaign_scoreboard(campaign: Campaign, parent_unit: Unit) -> Scoreboard:
         parent_unit,
         content_items=Count("id", distinct=True),
         published=Count("id", distinct=True, filter=Q(status=ContentStatus.PUBLISHED)),
+    )
+    # Posts of the campaign's content on every channel, for the unit that posted (a grassroots
+    # union republishing the province's item counts for itself): the targets' posts.
+    posts = _by_child(
+        Publication.objects.filter(item__campaign=campaign, status__in=POSTED),
+        "unit",
+        parent_unit,
+        posts=Count("id"),
     )
     activities = _by_child(
         Activity.objects.filter(
@@ -295,7 +312,7 @@ def campaign_scoreboard(campaign: Campaign, parent_unit: Unit) -> Scoreboard:
 
     def row_for(unit: Unit, key: int | None) -> ScoreRow:
         row = ScoreRow(unit=unit, own=key is None)
-        for source in (content, activities, inquiries):
+        for source in (content, posts, activities, inquiries):
             for name, value in source.get(key, {}).items():
                 setattr(row, name, value)
         if key is not None:
