@@ -24,6 +24,13 @@ Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help
   units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
               Import/export units from CSV/XLSX; apply the 2025 province merger.
   activities  Nhập hoạt động tuyên truyền từ CSV/XLSX (import FILE).  Import activity records.
+  kb          Kho hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), reindex.
+              Legal knowledge base: import articles, rebuild the search index.
+  inquiries   Hộp thư người lao động: ingest-email [FILE.eml] (thư từ máy chủ thư),
+              poll-mailbox (lấy thư IMAP một lần).  Take in e-mailed questions.
+  targets     Nạp bộ chỉ tiêu mặc định (load-defaults [--owner MÃ]).  Load the default targets.
+  fakeplatforms  Máy chủ giả lập Facebook Graph API và Zalo OA để thử đăng bài (--port 8090).
+              Local stand-in for Facebook and Zalo, to try publishing in the demo.
   report      Lập báo cáo theo kỳ: --unit MÃ --period 2022-H1 --format docx|xlsx|md --out FILE.
               Build an official report (Word in the union's format, Excel, Markdown).
   otp         In mã xác thực hai lớp hiện tại của tài khoản trình diễn.  Current demo TOTP code.

@@ -316,6 +316,9 @@ LANTOA_TRUSTED_PROXY_COUNT = env_int("LANTOA_TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (https://congdoan.example.vn) for links printed on QR posters
 # and in e-mails; empty: taken from the request.
 LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
+# Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the PDF posters; empty: the copy
+# shipped in lantoa/fonts/.
+LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
 
 CELERY_BEAT_SCHEDULE = {
     "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
