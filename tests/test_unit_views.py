@@ -347,3 +347,35 @@ def test_merge_needs_confirmation_and_valid_date(
     assert "không thể hợp nhất vào nó" in response.context["form"].errors["target"][0]
     assert Unit.objects.get(code="A-KCN").status == UnitStatus.ACTIVE
     assert UnitEvent.objects.count() == 0
+
+
+def test_unit_page_links_to_the_work_areas_the_officer_may_use(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """Every link on the unit page opens (no dead or forbidden links), and links follow the
+    policies: a viewer at a grassroots union sees its cascade inbox and activities but not
+    connecting channels or making reports; the communicator above sees those too."""
+    import re
+
+    def work_links(user: User, unit: Unit) -> dict[str, str]:
+        login(client, user)
+        html = client.get(f"/don-vi/{unit.code}/").content.decode()
+        section = html[
+            html.index('id="work-title"') : html.index("</section>", html.index('id="work-title"'))
+        ]
+        return dict(
+            (label, href)
+            for href, label in re.findall(r'<a href="([^"]+)"><strong>([^<]+)</strong>', section)
+        )
+
+    viewer = work_links(officers.a_viewer, tree.a_g1)
+    assert "Việc được giao" in viewer and "Hoạt động tuyên truyền" in viewer
+    assert "Kết nối kênh" not in viewer and "Lập báo cáo" not in viewer
+    assert "Triển khai xuống cơ sở" not in viewer  # a grassroots union sends nothing down
+    for href in viewer.values():
+        assert client.get(href).status_code == 200, href
+
+    comm = work_links(officers.a_communicator, tree.a_kcn)
+    assert {"Kết nối kênh", "Lập báo cáo", "Triển khai xuống cơ sở", "Áp phích mã QR"} <= set(comm)
+    for href in comm.values():
+        assert client.get(href).status_code == 200, href
