@@ -859,3 +859,41 @@ def test_demo_publications_are_made_once(tree: Tree, officers: Officers) -> None
     assert Subscriber.objects.filter(unit=tree.pa, confirmed_at__isnull=False).count() == 3
     assert ensure_demo_publications() == 0
     assert Publication.objects.count() == 3
+
+
+def test_demo_post_history_feeds_the_posts_targets(tree: Tree) -> None:
+    """The demo's year of fanpage posts: the province posts around 4 a day, each upper-level
+    union with a page has posts, grassroots unions get none; only the province's own earlier
+    items go on the public site; a second run adds nothing."""
+    from lantoa.accounts.models import Role
+    from lantoa.channels.models import Channel, ChannelKind
+    from lantoa.content.models import ContentItem
+    from lantoa.publishing.demo import ensure_demo_publications
+    from lantoa.targets.metrics import OWN, posts_published
+
+    from .conftest import make_officer
+
+    make_officer("tuyengiao", tree.pa, Role.PROPAGANDA)
+    for unit in (tree.pa, tree.a_kcn):
+        Channel.objects.create(
+            unit=unit, kind=ChannelKind.FACEBOOK_PAGE, name=unit.name, url="https://fb.com/x"
+        )
+    ContentItem.objects.create(
+        unit=tree.pa,
+        kind="news",
+        title="Tin sẵn có",
+        slug="tin-san-co",
+        status=ContentStatus.PUBLISHED,
+        published_at=timezone.now() - dt.timedelta(days=1),
+    )
+    assert ensure_demo_publications() > 1000
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=90)
+    posts = posts_published([tree.pa.pk, tree.a_kcn.pk, tree.a_g1.pk], start, today)
+    assert 3.5 < posts[tree.pa.pk] / 90 < 5.5
+    assert posts[tree.a_kcn.pk] > 0 and tree.a_g1.pk not in posts
+    assert posts_published([tree.pa.pk], start, today, scope=OWN)[tree.pa.pk] == posts[tree.pa.pk]
+    on_site = Publication.objects.filter(method="site")
+    assert list(on_site.values_list("item__slug", flat=True)) == ["tin-san-co"]
+    count = Publication.objects.count()
+    assert ensure_demo_publications() == 0 and Publication.objects.count() == count

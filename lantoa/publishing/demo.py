@@ -1,7 +1,9 @@
-"""Demo publications for ``lantoa demo``: the province's published items on the public site,
-a few grassroots unions that put the Tết news on their bulletin board (recorded with a
-photo), a Facebook post that failed with an expired page token (error 190, as officers
-would see it), and newsletter subscribers. Written once; a second run changes nothing.
+"""Demo publications for ``lantoa demo``: a year of fanpage posts by the provincial federation
+and its upper-level unions (what the posts-a-day targets and the dashboards count; some units
+keep up, some lag), the province's published items on the public site, a few grassroots
+unions that put the Tết news on their bulletin board (recorded with a photo), a Facebook post
+that failed with an expired page token (error 190, as officers would see it), and newsletter
+subscribers. Written once; a second run changes nothing.
 
 The demo cannot reach Facebook or Zalo: to try real posting against local stand-ins, run
 ``lantoa fakeplatforms`` and connect a page or OA (README, "Đăng bài lên các kênh").
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import random
 import secrets
 from typing import Any
 
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
-from lantoa.content.models import ContentItem, ContentStatus
+from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
 from lantoa.units.models import Unit, UnitKind, UnitStatus
@@ -51,6 +55,110 @@ def _run_all(pubs: list[Publication]) -> None:
             runner.publication_run(pk=pub.pk)
 
 
+HISTORY_DAYS = 400
+# Topics of the everyday posts on a union fanpage.
+TOPICS = (
+    "Tuyên truyền Bộ luật Lao động năm 2019 cho công nhân",
+    "Thăm hỏi, tặng quà đoàn viên có hoàn cảnh khó khăn",
+    "Tập huấn an toàn, vệ sinh lao động",
+    "Đối thoại định kỳ tại doanh nghiệp",
+    "Phổ biến chính sách bảo hiểm xã hội mới",
+    "Hội thi tìm hiểu pháp luật lao động",
+    "Phát triển đoàn viên, thành lập công đoàn cơ sở",
+    "Chương trình Phúc lợi đoàn viên",
+    "Tư vấn pháp luật miễn phí cho người lao động",
+    "Gương sáng lao động giỏi, sáng kiến hay",
+    "Hoạt động văn hoá, thể thao công nhân",
+    "Ký kết thoả ước lao động tập thể",
+)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Posts on one day (Knuth's method; means here are small)."""
+    limit, n, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return n
+        n += 1
+
+
+def _post_history(province: Unit, writer: User, today: dt.date) -> int:
+    """A year of fanpage posts: the province near its 4 a day, its upper-level unions around
+    their 2 a day, a few well under. One content item per post, as the studio would hold it;
+    the same every run for the same day."""
+    rng = random.Random(f"posts-{province.code}")  # noqa: S311 - demo data, not secrets
+    units = list(
+        Unit.objects.filter(ancestor_links__ancestor_id=province.pk, status=UnitStatus.ACTIVE)
+        .exclude(kind=UnitKind.GRASSROOTS)
+        .order_by("pk")
+    )
+    pages = {
+        c.unit_id: c
+        for c in Channel.objects.filter(
+            unit__in=units, kind=ChannelKind.FACEBOOK_PAGE, status=ChannelStatus.ACTIVE
+        ).order_by("-pk")
+    }
+    zone = timezone.get_current_timezone()
+    made = 0
+    for unit in units:
+        page = pages.get(unit.pk)
+        if page is None:
+            continue
+        mean = 4.4 if unit.pk == province.pk else rng.choice((2.4, 2.2, 2.1, 1.7, 0.8))
+        items: list[ContentItem] = []
+        when: list[dt.datetime] = []
+        for back in range(HISTORY_DAYS, 0, -1):
+            day = today - dt.timedelta(days=back)
+            for k in range(_poisson(rng, mean)):
+                at = dt.datetime.combine(day, dt.time(7 + rng.randint(0, 13), rng.randint(0, 59)))
+                at = at.replace(tzinfo=zone)
+                topic = rng.choice(TOPICS)
+                items.append(
+                    ContentItem(
+                        unit=unit,
+                        kind=ContentKind.NEWS,
+                        title=f"{topic} ({day:%d/%m/%Y})",
+                        slug=f"bai-{day:%Y%m%d}-{k + 1}",
+                        summary=f"{unit.short_name or unit.name}: {topic.lower()}.",
+                        body=f"<p>{topic}.</p>",
+                        author=writer,
+                        status=ContentStatus.PUBLISHED,
+                        published_at=at,
+                        version=1,
+                    )
+                )
+                when.append(at)
+        ContentItem.objects.bulk_create(items, batch_size=500)
+        saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-").order_by("pk")
+        by_slug = {i.slug: i for i in saved}
+        page_id = page.url.rstrip("/").rsplit("/", 1)[-1] or str(page.pk)
+        pubs = []
+        for n, (item, at) in enumerate(zip(items, when, strict=True)):
+            post_id = f"{page.pk}{n:06d}"
+            pubs.append(
+                Publication(
+                    item=by_slug[item.slug],
+                    unit=unit,
+                    channel=page,
+                    method=Method.FACEBOOK,
+                    channel_kind=ChannelKind.FACEBOOK_PAGE,
+                    channel_name=f"{page.get_kind_display()}: {page.name}"[:255],
+                    status=PublicationStatus.PUBLISHED,
+                    attempts=1,
+                    first_attempt_at=at,
+                    idempotency_key=services.new_key(),
+                    external_id=post_id,
+                    url=f"https://www.facebook.com/{page_id}/posts/{post_id}",
+                    published_at=at,
+                    created_by=writer,
+                )
+            )
+        Publication.objects.bulk_create(pubs, batch_size=500)
+        made += len(pubs)
+    return made
+
+
 def ensure_demo_publications(log: Any = None) -> int:
     """Create the demo publications if there are none; returns how many were made."""
     if Publication.objects.exists():
@@ -70,6 +178,7 @@ def ensure_demo_publications(log: Any = None) -> int:
         return 0
     made = 0
     with transaction.atomic():
+        made += _post_history(province, writer, timezone.localdate())
         for item in published:
             pubs = services.publication_schedule(
                 item=item, unit=province, keys=["site"], at=None, actor=writer
