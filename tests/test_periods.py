@@ -349,3 +349,24 @@ def test_other_province_gets_404_on_period_routes(
     assert PeriodReport.objects.get().status == ReportStatus.SUBMITTED
     login(client, officers.a_admin)
     assert client.get("/bao-cao/P-A/ky/khong-phai-ky/").status_code == 404
+
+
+def test_reviewers_above_are_told_of_a_submission_and_the_sender_of_approval(
+    tree: Tree, officers: Officers
+) -> None:
+    """A grassroots union's report goes to the leaders and admins of the union directly above
+    (not to officers elsewhere), with a link to their review table; approval tells the sender."""
+    kcn_leader = make_officer("lanhdao_kcn", tree.a_kcn, Role.LEADER)
+    kcn_comm = officers.a_communicator  # at A-KCN, but not a reviewer
+    g1_comm = make_officer("truyenthong_g1", tree.a_g1, Role.COMMUNICATOR)
+    period = reporting_period(MARCH)
+    record(tree.a_g1, dt.date(2024, 3, 5))
+    report = submit(tree.a_g1, period, g1_comm, note="Đủ số liệu.")
+    notice = Notification.objects.get(kind="report.submitted")
+    assert notice.user == kcn_leader and notice.unit == tree.a_kcn
+    assert notice.url == "/bao-cao/A-KCN/ky/2024-03/"
+    assert "Đủ số liệu." in notice.body and "1 hoạt động" in notice.body
+    assert not Notification.objects.filter(user=kcn_comm).exists()
+    services.period_report_approve(report=report, actor=kcn_leader)
+    approved = Notification.objects.get(kind="report.approved")
+    assert approved.user == g1_comm and approved.url == "/bao-cao/A-G1/ky/2024-03/"

@@ -117,6 +117,20 @@ def period_report_submit(
             target=period.code,
             data={"records": rollup.records, "on_time": bool(report.on_time)},
         )
+        parent = unit.parent
+        if parent is not None:
+            # The reviewers: leaders and admins of the unit above, who approve or return it.
+            notify(
+                users=officers_of(parent, (Role.ADMIN, Role.LEADER)),
+                kind="report.submitted",
+                title=f"{unit.short_name or unit.name} đã gửi báo cáo {label}",
+                body=(
+                    f"{unit.name} gửi báo cáo {label} ({format_int(rollup.records)} hoạt động "
+                    "ghi nhận), chờ cấp trên duyệt." + (f" Ghi chú: {note}" if note else "")
+                ),
+                url=reverse("reports:period", kwargs={"code": parent.code, "period": period.code}),
+                unit=parent,
+            )
     return report
 
 
@@ -147,7 +161,19 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
             unit=report.unit,
             target=report.period.code,
         )
-    report.refresh_from_db()
+        report.refresh_from_db()
+        if report.submitted_by is not None and report.submitted_by.is_active:
+            notify(
+                users=[report.submitted_by],
+                kind="report.approved",
+                title=f"Báo cáo {label} đã được duyệt",
+                body=f"{report.unit.name}: số liệu kỳ {label} đã khoá.",
+                url=reverse(
+                    "reports:period",
+                    kwargs={"code": report.unit.code, "period": report.period.code},
+                ),
+                unit=report.unit,
+            )
     return report
 
 
