@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("tuyengiao", "Phạm Thị Mai", Role.PROPAGANDA, "province"),
     DemoAccount("truyenthong", "Hoàng Văn Nam", Role.COMMUNICATOR, "upper"),
     DemoAccount("baocaovien", "Đỗ Thị Lan", Role.BRIEFER, "upper"),
+    DemoAccount("coso", "Ngô Thị Thu", Role.COMMUNICATOR, "grassroots"),
     DemoAccount("xem", "Vũ Minh Tuấn", Role.VIEWER, "grassroots"),
 )
 
