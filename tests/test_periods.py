@@ -370,3 +370,52 @@ def test_reviewers_above_are_told_of_a_submission_and_the_sender_of_approval(
     services.period_report_approve(report=report, actor=kcn_leader)
     approved = Notification.objects.get(kind="report.approved")
     assert approved.user == g1_comm and approved.url == "/bao-cao/A-G1/ky/2024-03/"
+
+
+def test_activity_edit_corrects_a_record_unless_its_period_is_locked(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """A mistyped record is corrected in place (audited, figures follow); a record in an
+    approved period, or a move into one, is refused with the lock named; officers of another
+    province get 404."""
+    from lantoa.activities.services import activity_update
+
+    rec = record(tree.a_g1, dt.date(2024, 4, 2), participants=25)
+    login(client, officers.a_communicator)  # at A-KCN, above A-G1
+    page = client.get(f"/hoat-dong/ban-ghi/{rec.pk}/sua/")
+    assert page.status_code == 200 and "Sửa hoạt động" in page.content.decode()
+    form = {
+        "kind": "outreach",
+        "held_on": "05/04/2024",
+        "title": "Tuyên truyền Luật Công đoàn 2024",
+        "participants": "250",
+        "format": "online",
+        "quantity": "1",
+    }
+    response = client.post(f"/hoat-dong/ban-ghi/{rec.pk}/sua/", form, follow=True)
+    assert "Đã sửa hoạt động" in response.content.decode()
+    rec.refresh_from_db()
+    assert (rec.participants, rec.format, rec.held_on) == (250, "online", dt.date(2024, 4, 5))
+    event = AuditEvent.objects.get(action="activity.update")
+    assert event.data["changed"]["participants"] == ["25", "250"]
+
+    # Moving it into March, whose report is approved, is refused; so is editing a March record.
+    locked = record(tree.a_g1, dt.date(2024, 3, 2))
+    _approve(tree.a_g1, reporting_period(MARCH), officers)
+    bad = client.post(f"/hoat-dong/ban-ghi/{rec.pk}/sua/", {**form, "held_on": "10/03/2024"})
+    assert bad.status_code == 400 and "đã khoá" in bad.content.decode()
+    rec.refresh_from_db()
+    assert rec.held_on == dt.date(2024, 4, 5)
+    with pytest.raises(ValidationError, match="khoá"):
+        activity_update(
+            activity=locked,
+            actor=officers.a_admin,
+            kind="outreach",
+            held_on=dt.date(2024, 3, 3),
+            title=locked.title,
+            participants=9,
+        )
+
+    login(client, officers.b_admin)
+    assert client.get(f"/hoat-dong/ban-ghi/{rec.pk}/sua/").status_code == 404
+    assert client.post(f"/hoat-dong/ban-ghi/{rec.pk}/sua/", form).status_code == 404

@@ -168,6 +168,60 @@ def activity_create(
     return activity
 
 
+def activity_update(
+    *,
+    activity: Activity,
+    actor: Any,
+    kind: str,
+    held_on: dt.date,
+    title: str,
+    format: str = "",
+    outlet: str = "",
+    participants: int = 0,
+    quantity: int = 1,
+    note: str = "",
+) -> Activity:
+    """Correct one record. Refused (ValidationError keyed by field) when the record's day or
+    the new day lies in a period whose report the unit above has approved (locked)."""
+    unit = activity.unit
+    if locked := locked_message(unit.pk, activity.held_on):
+        raise ValidationError(_capitalised({"held_on": locked}))
+    values, errors = activity_check(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        format=format,
+        outlet=outlet,
+        participants=participants,
+        quantity=quantity,
+        note=note,
+    )
+    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
+        errors["held_on"] = locked
+    if errors:
+        raise ValidationError(_capitalised(errors))
+    changed = {
+        name: (str(getattr(activity, name)), str(value))
+        for name, value in values.items()
+        if getattr(activity, name) != value
+    }
+    if not changed:
+        return activity
+    with transaction.atomic():
+        Activity.objects.filter(pk=activity.pk).update(**values)
+        audit_record(
+            action="activity.update",
+            actor=actor,
+            unit=unit,
+            target=str(activity.pk),
+            data={"changed": {k: list(v) for k, v in changed.items() if k != "note"}},
+        )
+        transaction.on_commit(lambda: figures_changed([unit.pk]))
+    activity.refresh_from_db()
+    return activity
+
+
 def activity_delete(*, activity: Activity, actor: Any) -> None:
     """Delete one record; refused (ValidationError) inside a locked period."""
     locked = locked_message(activity.unit_id, activity.held_on)
@@ -186,4 +240,10 @@ def activity_delete(*, activity: Activity, actor: Any) -> None:
         activity.delete()
 
 
-__all__ = ["activity_check", "activity_create", "activity_delete", "ended_unit_message"]
+__all__ = [
+    "activity_check",
+    "activity_create",
+    "activity_delete",
+    "activity_update",
+    "ended_unit_message",
+]

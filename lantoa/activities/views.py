@@ -97,14 +97,66 @@ def activity_add(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@policy(officer("activity.manage"))
-@require_POST
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def _activity_of(request: HttpRequest, pk: int) -> Activity:
+    """The record, for an officer who may manage its unit; 404 otherwise (even when it
+    exists elsewhere)."""
     try:
         activity = Activity.objects.select_related("unit").get(pk=pk)
     except Activity.DoesNotExist as exc:
         raise Http404 from exc
     access.require(request.user, "activity.manage", activity.unit)
+    return activity
+
+
+@policy(officer("activity.manage"))
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_of(request, pk)
+    unit = activity.unit
+    initial = {
+        name: getattr(activity, name)
+        for name in ("kind", "held_on", "title", "format", "outlet", "participants", "quantity")
+    }
+    initial["note"] = activity.note
+    form = ActivityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_update(
+                activity=activity,
+                actor=request.user,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                title=data["title"],
+                format=data["format"] or "",
+                outlet=data["outlet"],
+                participants=data["participants"] or 0,
+                quantity=data["quantity"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sửa hoạt động “%(title)s”.") % {"title": data["title"]})
+            return redirect("activities:unit", code=unit.code)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "activity": activity,
+            "main_fields": [f for f in form.visible_fields() if f.name not in form.MORE_FIELDS],
+            "more_fields": [f for f in form.visible_fields() if f.name in form.MORE_FIELDS],
+            "more_open": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@policy(officer("activity.manage"))
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_of(request, pk)
     code = activity.unit.code
     try:
         services.activity_delete(activity=activity, actor=request.user)
