@@ -473,3 +473,44 @@ def test_task_is_idempotent(
     assert job.status == UnitImportJob.Status.DONE
     assert Unit.objects.filter(code="A-G10").count() == 1
     assert AuditEvent.objects.filter(action="unit.import").count() == 1
+
+
+def test_job_whose_worker_died_is_run_again(
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+) -> None:
+    """A worker killed mid-import leaves the job "validating" (its transaction rolled back, so
+    no unit was written). While it may still be running, a re-delivered task does nothing;
+    once it is stale, the beat's sweep queues it again and it imports once."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lantoa.units.importing import (
+        STALE_AFTER,
+        unit_import_job_create,
+        unit_import_job_run,
+        unit_import_jobs_resume,
+    )
+
+    job = unit_import_job_create(
+        user=officers.a_admin,
+        upload=SimpleUploadedFile("u.csv", (DATA / "units_ok.csv").read_bytes()),
+    )
+    started = timezone.now() - dt.timedelta(minutes=2)
+    UnitImportJob.objects.filter(pk=job.pk).update(
+        status=UnitImportJob.Status.VALIDATING, started_at=started, rows_validated=3
+    )
+    assert unit_import_job_run(job_id=job.pk) is None  # maybe still running: left alone
+    assert unit_import_jobs_resume() == 0
+    assert not Unit.objects.filter(code="A-G10").exists()
+
+    UnitImportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    )
+    assert unit_import_jobs_resume() == 1  # eager tasks in tests: it runs here
+    job.refresh_from_db()
+    assert job.status == UnitImportJob.Status.DONE and job.started_at > started
+    assert Unit.objects.filter(code="A-G10").count() == 1
+    assert unit_import_jobs_resume() == 0

@@ -14,6 +14,7 @@ through ``unit_move``, which refuses cycles.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -22,6 +23,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 
 from lantoa import access
@@ -687,13 +689,31 @@ def unit_import_job_create(
     return job
 
 
+# A job claimed this long ago and still unfinished lost its worker (the task's hard time
+# limit is 16 minutes): it may be claimed and run again.
+STALE_AFTER = dt.timedelta(minutes=20)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    running = (UnitImportJob.Status.VALIDATING, UnitImportJob.Status.IMPORTING)
+    return Q(status=UnitImportJob.Status.PENDING) | Q(
+        status__in=running, started_at__lt=now - STALE_AFTER
+    )
+
+
 def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
-    """Run a pending job. Claiming it with a conditional update makes a re-delivered task a
-    no-op, so two workers never import the same file."""
+    """Run a pending job, or one whose worker died mid-way (see ``STALE_AFTER``; the import
+    is a single transaction, so it starts again from a clean state). Claiming it with a
+    conditional update makes a re-delivered task a no-op while the first still runs, so two
+    workers never import the same file."""
     from django.utils import timezone
 
-    claimed = UnitImportJob.objects.filter(pk=job_id, status=UnitImportJob.Status.PENDING).update(
-        status=UnitImportJob.Status.VALIDATING
+    now = timezone.now()
+    claimed = UnitImportJob.objects.filter(_claimable(now), pk=job_id).update(
+        status=UnitImportJob.Status.VALIDATING,
+        started_at=now,
+        rows_validated=0,
+        rows_written=0,
     )
     if not claimed:
         return None
@@ -749,3 +769,19 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
         job.errors = [e.as_dict() for e in result.errors[:ERRORS_SHOWN]]
     job.save()
     return job
+
+
+def unit_import_jobs_resume() -> int:
+    """Queue again the jobs whose worker died (run every few minutes by the beat)."""
+    from django.utils import timezone
+
+    from lantoa.units.tasks import import_units_task
+
+    ids = list(
+        UnitImportJob.objects.filter(_claimable(timezone.now()))
+        .exclude(status=UnitImportJob.Status.PENDING)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        import_units_task.delay(pk)
+    return len(ids)

@@ -193,6 +193,9 @@ class UnitImportJob(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="unit_import_jobs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker claimed it: a job still unfinished long after (its worker died; the
+    # import itself is one transaction, so nothing half-written remains) is run again.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
