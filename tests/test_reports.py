@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -21,7 +25,14 @@ from docx.shared import Mm, Pt
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.selectors import KINDS, Figures, Rollup
 from lantoa.audit.models import AuditEvent
+from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus, RecipientState
+from lantoa.channels.models import ChannelKind
+from lantoa.content.models import ContentItem
+from lantoa.inquiries.models import Inquiry
+from lantoa.inquiries.reports import InquiryFigures
+from lantoa.publishing.models import POSTED, Method, Publication, PublicationStatus
 from lantoa.reports import targets
+from lantoa.reports.counts import CascadeCounts, PostCounts, SystemCounts, duration_text
 from lantoa.reports.data import Letterhead, ReportData, report_data
 from lantoa.reports.models import ReportJob
 from lantoa.reports.narrative import change_phrase, compare_clause, target_phrase, write
@@ -30,7 +41,7 @@ from lantoa.reports.render_docx import issue_date_text, render_docx
 from lantoa.reports.render_md import render_md
 from lantoa.reports.render_xlsx import render_xlsx
 from lantoa.reports.services import report_job_run
-from lantoa.reports.tables import kind_table
+from lantoa.reports.tables import counts_table, kind_table
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.services import unit_merge
 from tests.conftest import Officers, Tree, login
@@ -464,6 +475,422 @@ def test_merged_unit_report_before_and_after_the_merger(tree: Tree, tmp_path: Pa
         CommandError, match="đã hợp nhất vào “Liên đoàn Lao động tỉnh An Giang” từ ngày 01/07/2025"
     ):
         call_command("report", unit="P-B", period="2025-H2", fmt="md", out=str(old))
+
+
+# --- posts on channels, cascades and inquiries -----------------------------------------------
+
+
+def test_counts_are_written_with_vietnamese_numbers() -> None:
+    data = data_with({})
+    data.counts = SystemCounts(
+        posts=PostCounts(
+            total=9253,
+            by_channel={
+                ChannelKind.ZALO_OA: 610,
+                ChannelKind.FACEBOOK_PAGE: 8120,
+                ChannelKind.WEBSITE: 523,
+            },
+        ),
+        cascades=CascadeCounts(cascades=12, recipients=1010, done=788),
+        inquiries=InquiryFigures(
+            received=1234,
+            answered=1220,
+            due=1230,
+            on_time=1185,
+            median_first_response=dt.timedelta(hours=5, minutes=12),
+        ),
+    )
+    data.counts_before = SystemCounts(
+        posts=PostCounts(total=8233),
+        cascades=CascadeCounts(cascades=9, recipients=800, done=480),
+        inquiries=InquiryFigures(received=1234, answered=1000),
+    )
+    text = paragraphs(data)
+    assert (
+        "Trong 6 tháng đầu năm 2022, các cấp công đoàn đã đăng 9.253 tin, bài trên các kênh "
+        "truyền thông (trang Facebook 8.120, Zalo OA 610, trang thông tin điện tử 523), tăng "
+        "12,4% so với cùng kỳ năm 2021." in text
+    )
+    assert (
+        "Có 12 văn bản, nội dung của cấp trên có hạn hoàn thành trong 6 tháng đầu năm 2022 được "
+        "triển khai tới 1.010 lượt đơn vị nhận; 788/1.010 lượt đã được thực hiện (78,0%), cùng "
+        "kỳ năm 2021 là 60,0%." in text
+    )
+    assert (
+        "Các cấp công đoàn đã tiếp nhận 1.234 câu hỏi, phản ánh, kiến nghị của đoàn viên, người "
+        "lao động; đã trả lời 1.220 (98,9%), trong đó 1.185 câu được trả lời đúng thời hạn đã "
+        "hẹn (96,3% số câu đã đến hạn trả lời); thời gian trả lời lần đầu trung vị là 5,2 giờ; "
+        "số câu đã trả lời tăng 22,0% so với cùng kỳ năm 2021; số câu hỏi tiếp nhận bằng cùng "
+        "kỳ." in text
+    )
+    strengths, weaknesses = write(data).sections[1].parts
+    assert (
+        "So với cùng kỳ năm trước, nhiều kết quả tăng: tin, bài trên các kênh truyền thông "
+        "(tăng 12,4%)." in strengths.paragraphs
+    )
+    assert (
+        "Còn 45 câu hỏi, phản ánh, kiến nghị của đoàn viên, người lao động (chiếm 3,7% số câu "
+        "đã đến hạn) chưa được trả lời đúng thời hạn đã hẹn." in weaknesses.paragraphs
+    )
+    assert (
+        "Còn 222 lượt triển khai văn bản, nội dung của cấp trên (chiếm 22,0%) chưa báo cáo hoàn "
+        "thành." in weaknesses.paragraphs
+    )
+    headings = [part.heading for part in write(data).sections[0].parts]
+    assert headings[6:] == [
+        "7. Tuyên truyền trên không gian mạng và các kênh thông tin của công đoàn",
+        "8. Triển khai văn bản của cấp trên và giải đáp chính sách, pháp luật",
+    ]
+    assert [duration_text(dt.timedelta(minutes=m)) for m in (0, 45, 60, 1500, 90061)] == [
+        "dưới 1 phút",
+        "45 phút",
+        "1 giờ",
+        "25 giờ",
+        "1.501 giờ",
+    ]
+
+
+def test_counts_say_so_when_there_is_nothing() -> None:
+    data = data_with({}, kind=UnitKind.GRASSROOTS)
+    text = paragraphs(data)
+    assert (
+        "Chưa ghi nhận tin, bài nào được đăng trên các kênh truyền thông của công đoàn trong kỳ."
+        in text
+    )
+    assert "Chưa có văn bản, nội dung nào của cấp trên có hạn triển khai trong kỳ." in text
+    assert (
+        "Chưa ghi nhận câu hỏi, phản ánh, kiến nghị nào của đoàn viên, người lao động gửi đến "
+        "trong kỳ." in text
+    )
+    assert counts_table(data) is None
+    # All due inquiries answered on time is a strength, not a limitation.
+    data.counts = SystemCounts(inquiries=InquiryFigures(received=3, answered=3, due=3, on_time=3))
+    strengths, weaknesses = write(data).sections[1].parts
+    assert (
+        "Toàn bộ 3 câu hỏi, phản ánh, kiến nghị đã đến hạn của đoàn viên, người lao động được "
+        "trả lời đúng thời hạn đã hẹn." in strengths.paragraphs
+    )
+    assert not any("chưa được trả lời đúng thời hạn" in p for p in weaknesses.paragraphs)
+    assert "Công đoàn cơ sở đã tiếp nhận 3 câu hỏi" in " ".join(paragraphs(data))
+
+
+_seq = itertools.count(1)
+
+
+def at(day: str, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute))
+    )
+
+
+def publication(unit: Unit, when: dt.datetime | None, kind: str, status: str) -> Publication:
+    n = next(_seq)
+    item = ContentItem.objects.create(
+        unit=unit, kind="news", title="Tin hoạt động", slug=f"tin-{n}", status="published"
+    )
+    methods: dict[str, str] = {
+        ChannelKind.FACEBOOK_PAGE: Method.FACEBOOK,
+        ChannelKind.ZALO_OA: Method.ZALO_OA,
+        ChannelKind.WEBSITE: Method.SITE,
+    }
+    method = methods.get(kind, Method.MANUAL)
+    if status == PublicationStatus.RECORDED:
+        method = Method.MANUAL
+    return Publication.objects.create(
+        item=item,
+        unit=unit,
+        method=method,
+        channel_kind=kind,
+        channel_name="Kênh",
+        idempotency_key=f"r{n}",
+        status=status,
+        published_at=when,
+    )
+
+
+def inquiry(unit: Unit, received: dt.datetime, answered_after_h: float | None) -> Inquiry:
+    return Inquiry.objects.create(
+        code=f"HD-R-{next(_seq):05d}",
+        unit=unit,
+        source="web",
+        received_at=received,
+        first_response_due=received + dt.timedelta(hours=24),
+        first_responded_at=(
+            received + dt.timedelta(hours=answered_after_h)
+            if answered_after_h is not None
+            else None
+        ),
+    )
+
+
+def cascade(sender: Unit, due: str, status: str, states: dict[Unit, str]) -> list[CascadeRecipient]:
+    sent = Cascade.objects.create(
+        sender=sender,
+        title="Định hướng tuyên truyền",
+        actions=["read"],
+        due_on=dt.date.fromisoformat(due),
+        status=status,
+    )
+    return [
+        CascadeRecipient.objects.create(cascade=sent, unit=unit, state=state)
+        for unit, state in states.items()
+    ]
+
+
+@dataclass
+class SystemRecords:
+    posts: list[Publication]
+    inquiries: list[Inquiry]
+    recipients: list[CascadeRecipient]
+
+
+@pytest.fixture
+def system_records(tree: Tree) -> SystemRecords:
+    """Posts, inquiries and cascade recipients of province A in 2022-H1 and 2021-H1, with rows
+    that must not count: other statuses, outside the days, outside the subtree."""
+    P, F, Z, W, B = (
+        PublicationStatus,
+        ChannelKind.FACEBOOK_PAGE,
+        ChannelKind.ZALO_OA,
+        ChannelKind.WEBSITE,
+        ChannelKind.BULLETIN_BOARD,
+    )
+    posts = [
+        publication(tree.a_g1, at("2022-02-10"), F, P.PUBLISHED),
+        publication(tree.a_g1, at("2022-03-01"), F, P.PUBLISHED),
+        publication(tree.a_xa, at("2022-03-03"), F, P.RECORDED),
+        publication(tree.a_g2, at("2022-04-05"), Z, P.PUBLISHED),
+        publication(tree.pa, at("2022-05-05"), W, P.PUBLISHED),
+        publication(tree.a_g3, at("2022-06-30", 23, 30), B, P.RECORDED),
+        publication(tree.a_g1, at("2022-03-05"), F, P.FAILED),
+        publication(tree.a_g2, at("2022-03-06"), Z, P.CANCELLED),
+        publication(tree.pa, None, F, P.PENDING),
+        publication(tree.a_g1, at("2022-07-01", 0, 30), F, P.PUBLISHED),
+        publication(tree.a_g1, at("2021-12-31", 23, 59), F, P.PUBLISHED),
+        publication(tree.b_g1, at("2022-03-01"), F, P.PUBLISHED),
+        publication(tree.a_g1, at("2021-04-01"), F, P.PUBLISHED),
+        publication(tree.a_g2, at("2021-05-01"), Z, P.RECORDED),
+    ]
+    inquiries = [
+        inquiry(tree.a_g1, at("2022-02-01"), 3),
+        inquiry(tree.a_g2, at("2022-03-01"), 20),
+        inquiry(tree.a_g3, at("2022-04-01"), 30),
+        inquiry(tree.pa, at("2022-05-01"), None),
+        inquiry(tree.a_kcn, at("2022-06-30", 22), 50),
+        inquiry(tree.b_g1, at("2022-03-01"), 3),
+        inquiry(tree.a_g1, at("2022-07-01", 8), 1),
+        inquiry(tree.a_g1, at("2021-03-01"), 5),
+        inquiry(tree.a_g2, at("2021-04-01"), None),
+    ]
+    S, C = RecipientState, CascadeStatus
+    recipients = [
+        *cascade(
+            tree.vn,
+            "2022-03-31",
+            C.SENT,
+            {
+                tree.pa: S.DONE,
+                tree.a_kcn: S.DONE,
+                tree.a_g1: S.DONE,
+                tree.a_g2: S.PENDING,
+                tree.a_xa: S.RECEIVED,
+                tree.a_g3: S.ACKNOWLEDGED,
+                tree.pb: S.DONE,
+                tree.b_g1: S.DONE,
+            },
+        ),
+        *cascade(tree.vn, "2022-06-30", C.CLOSED, {tree.a_g1: S.DONE, tree.a_g3: S.PENDING}),
+        *cascade(tree.vn, "2022-07-15", C.SENT, {tree.a_g1: S.DONE}),
+        *cascade(tree.vn, "2022-05-01", C.DRAFT, {tree.a_g2: S.DONE}),
+        *cascade(tree.vn, "2021-05-01", C.SENT, {tree.a_g1: S.DONE, tree.a_g2: S.PENDING}),
+    ]
+    return SystemRecords(posts, inquiries, recipients)
+
+
+def expected_counts(
+    tree: Tree, records: SystemRecords, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """The report's counts for province A, summed in Python from the raw rows."""
+    subtree = {tree.pa.pk, tree.a_kcn.pk, tree.a_g1.pk, tree.a_g2.pk, tree.a_xa.pk, tree.a_g3.pk}
+    begin = at(start.isoformat(), 0)
+    after = at((end + dt.timedelta(days=1)).isoformat(), 0)
+    posts = [
+        p
+        for p in records.posts
+        if p.unit_id in subtree
+        and p.status in POSTED
+        and p.published_at is not None
+        and begin <= p.published_at < after
+    ]
+    by_channel: dict[str, int] = {}
+    for p in posts:
+        by_channel[p.channel_kind] = by_channel.get(p.channel_kind, 0) + 1
+    asked = [
+        i for i in records.inquiries if i.unit_id in subtree and begin <= i.received_at < after
+    ]
+    answered = [i for i in asked if i.first_responded_at is not None]
+    now = timezone.now()
+    hours = [(i.first_responded_at - i.received_at).total_seconds() for i in answered]  # type: ignore[operator]
+    rows = [
+        r
+        for r in records.recipients
+        if r.unit_id in subtree
+        and r.cascade.status in (CascadeStatus.SENT, CascadeStatus.CLOSED)
+        and start <= r.cascade.due_on <= end
+    ]
+    return {
+        "posts": len(posts),
+        "by_channel": by_channel,
+        "received": len(asked),
+        "answered": len(answered),
+        "due": len([i for i in asked if i.first_responded_at or i.first_response_due <= now]),
+        "on_time": len(
+            [
+                i
+                for i in answered
+                if i.first_responded_at and i.first_responded_at <= i.first_response_due
+            ]
+        ),
+        "median": dt.timedelta(seconds=statistics.median(hours)) if hours else None,
+        "cascades": len({r.cascade_id for r in rows}),
+        "recipients": len(rows),
+        "done": sum(1 for r in rows if r.state == RecipientState.DONE),
+    }
+
+
+def actual_counts(counts: SystemCounts) -> dict[str, Any]:
+    q = counts.inquiries
+    return {
+        "posts": counts.posts.total,
+        "by_channel": counts.posts.by_channel,
+        "received": q.received,
+        "answered": q.answered,
+        "due": q.due,
+        "on_time": q.on_time,
+        "median": q.median_first_response,
+        "cascades": counts.cascades.cascades,
+        "recipients": counts.cascades.recipients,
+        "done": counts.cascades.done,
+    }
+
+
+def test_counts_equal_sums_of_raw_rows(tree: Tree, system_records: SystemRecords) -> None:
+    data = report_data(tree.pa, parse_period("2022-H1"), issued_on=ISSUED)
+    now = expected_counts(tree, system_records, dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    before = expected_counts(tree, system_records, dt.date(2021, 1, 1), dt.date(2021, 6, 30))
+    assert actual_counts(data.counts) == now
+    assert actual_counts(data.counts_before) == before
+    # The figures the sentences below are written from.
+    assert now["by_channel"] == {
+        ChannelKind.FACEBOOK_PAGE: 3,
+        ChannelKind.ZALO_OA: 1,
+        ChannelKind.WEBSITE: 1,
+        ChannelKind.BULLETIN_BOARD: 1,
+    }
+    assert (now["received"], now["answered"], now["due"], now["on_time"]) == (5, 4, 5, 2)
+    assert now["median"] == dt.timedelta(hours=25)
+    assert (now["cascades"], now["recipients"], now["done"]) == (2, 8, 4)
+    assert (before["posts"], before["received"], before["answered"]) == (2, 2, 1)
+    assert (before["recipients"], before["done"]) == (2, 1)
+
+    text = paragraphs(data)
+    posts = (
+        "Trong 6 tháng đầu năm 2022, các cấp công đoàn đã đăng 6 tin, bài trên các kênh truyền "
+        "thông (trang Facebook 3, Zalo OA 1, trang thông tin điện tử 1, bảng tin 1), tăng "
+        "200,0% so với cùng kỳ năm 2021."
+    )
+    cascades = (
+        "Có 2 văn bản, nội dung của cấp trên có hạn hoàn thành trong 6 tháng đầu năm 2022 được "
+        "triển khai tới 8 lượt đơn vị nhận; 4/8 lượt đã được thực hiện (50,0%), cùng kỳ năm "
+        "2021 là 50,0%."
+    )
+    inquiries = (
+        "Các cấp công đoàn đã tiếp nhận 5 câu hỏi, phản ánh, kiến nghị của đoàn viên, người lao "
+        "động; đã trả lời 4 (80,0%), trong đó 2 câu được trả lời đúng thời hạn đã hẹn (40,0% số "
+        "câu đã đến hạn trả lời); thời gian trả lời lần đầu trung vị là 25 giờ; số câu hỏi tiếp "
+        "nhận tăng 150,0%, số câu đã trả lời tăng 300,0% so với cùng kỳ năm 2021."
+    )
+    for sentence in (posts, cascades, inquiries):
+        assert sentence in text
+    assert (
+        "Còn 3 câu hỏi, phản ánh, kiến nghị của đoàn viên, người lao động (chiếm 60,0% số câu "
+        "đã đến hạn) chưa được trả lời đúng thời hạn đã hẹn." in text
+    )
+
+    md = render_md(data).decode()
+    for sentence in (posts, cascades, inquiries):
+        assert sentence in md
+    assert (
+        "**Biểu 2. Tin, bài trên các kênh truyền thông, triển khai văn bản và giải đáp chính "
+        "sách, pháp luật**" in md
+    )
+    for line in (
+        "| 1 | Tin, bài đăng trên các kênh truyền thông | 6 | 2 | 300,0% |",
+        "| 1.1 | Trong đó: trên trang Facebook | 3 | 1 | 300,0% |",
+        "| 1.2 | Trên Zalo OA | 1 | 1 | 100,0% |",
+        "| 1.3 | Trên trang thông tin điện tử | 1 | 0 | — |",
+        "| 2.1 | Lượt đơn vị nhận triển khai | 8 | 2 | 400,0% |",
+        "| 2.3 | Tỷ lệ đã thực hiện | 50,0% | 50,0% |  |",
+        "| 3 | Câu hỏi, phản ánh, kiến nghị tiếp nhận | 5 | 2 | 250,0% |",
+        "| 3.3 | Tỷ lệ trả lời đúng hạn (trên số câu đã đến hạn) | 40,0% | 50,0% |  |",
+        "| 3.4 | Thời gian trả lời lần đầu (trung vị) | 25 giờ | 5 giờ |  |",
+    ):
+        assert line in md, line
+
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(data)))
+    assert book.sheetnames == ["Tổng hợp", "Biểu 1", "Biểu 2", "Biểu 3"]
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=3, values_only=True)}
+    assert summary["Số tin, bài đăng trên các kênh truyền thông"] == 6
+    assert summary["Số lượt triển khai đã thực hiện"] == 4
+    assert summary["Số câu hỏi, phản ánh, kiến nghị đã trả lời"] == 4
+    assert summary["Tỷ lệ trả lời đúng hạn"] == pytest.approx(0.4)
+    sheet = book["Biểu 2"]
+    assert [c.value for c in sheet[5]] == ["1", "Tin, bài đăng trên các kênh truyền thông", 6, 2, 3]
+    assert sheet["E5"].number_format == "0.0%"
+
+    document = Document(io.BytesIO(render_docx(data)))
+    assert any(p.text.startswith("Biểu 2. Tin, bài trên các kênh") for p in document.paragraphs)
+    assert any(p.text == posts for p in document.paragraphs)
+
+
+def test_counts_of_a_merged_unit_go_to_its_successor(tree: Tree, tmp_path: Path) -> None:
+    publication(tree.b_g1, at("2024-03-01"), ChannelKind.FACEBOOK_PAGE, PublicationStatus.PUBLISHED)
+    publication(tree.b_kcn, at("2024-04-01"), ChannelKind.ZALO_OA, PublicationStatus.RECORDED)
+    publication(tree.a_g1, at("2024-05-01"), ChannelKind.FACEBOOK_PAGE, PublicationStatus.PUBLISHED)
+    inquiry(tree.b_g1, at("2024-03-02"), 2)
+    inquiry(tree.pb, at("2024-03-03"), 30)
+    cascade(
+        tree.vn,
+        "2024-04-30",
+        CascadeStatus.SENT,
+        {tree.b_g1: RecipientState.DONE, tree.b_kcn: RecipientState.PENDING},
+    )
+    unit_merge(source=tree.pb, target=tree.pa, on=dt.date(2025, 7, 1))
+    tree.pb.refresh_from_db()
+
+    successor = report_data(tree.pa, parse_period("2024"), issued_on=dt.date(2025, 8, 1))
+    assert successor.counts.posts.total == 3
+    assert successor.counts.posts.by_channel == {
+        ChannelKind.FACEBOOK_PAGE: 2,
+        ChannelKind.ZALO_OA: 1,
+    }
+    assert (successor.counts.inquiries.received, successor.counts.inquiries.on_time) == (2, 1)
+    assert (successor.counts.cascades.recipients, successor.counts.cascades.done) == (2, 1)
+
+    # The merged unit's own old report: its tree as it stood, its units moved away included.
+    old = report_data(tree.pb, parse_period("2024-H1"), issued_on=dt.date(2025, 8, 1))
+    assert old.counts.posts.total == 2
+    assert old.counts.posts.by_channel == {ChannelKind.FACEBOOK_PAGE: 1, ChannelKind.ZALO_OA: 1}
+    figures = old.counts.inquiries
+    assert (figures.received, figures.answered, figures.due, figures.on_time) == (2, 2, 2, 1)
+    assert figures.median_first_response == dt.timedelta(hours=16)
+    assert (old.counts.cascades.cascades, old.counts.cascades.recipients) == (1, 2)
+    assert old.counts.cascades.done == 1
+    out = tmp_path / "bn.md"
+    call_command("report", unit="P-B", period="2024-H1", fmt="md", out=str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "đã đăng 2 tin, bài trên các kênh truyền thông (trang Facebook 1, Zalo OA 1)." in text
+    assert "1/2 lượt đã được thực hiện (50,0%)." in text
 
 
 # --- screens and the background job ----------------------------------------------------------

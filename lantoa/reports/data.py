@@ -1,8 +1,10 @@
 """Everything a report says, gathered once and rendered as DOCX, XLSX or Markdown.
 
-``report_data`` reads the figures (this period and the same period a year earlier), the
-letterhead (issuing body, its superior, place) and targets; the renderers and the narrative
-only format what is here, so the three formats always carry the same figures.
+``report_data`` reads the figures (this period and the same period a year earlier): activity
+records, and the counts the system already keeps (posts on channels, cascades carried out,
+inquiries answered; ``lantoa.reports.counts``), the letterhead (issuing body, its superior,
+place) and targets; the renderers and the narrative only format what is here, so the three
+formats always carry the same figures.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from lantoa.activities.selectors import (
     grassroots_count,
     rollup_window,
 )
+from lantoa.reports.counts import SystemCounts, system_counts
 from lantoa.reports.periods import Period
 from lantoa.reports.targets import target_for
 from lantoa.units.models import Unit, UnitEvent, UnitEventKind, UnitKind, UnitStatus
@@ -67,6 +70,9 @@ class ReportData:
     grassroots_total: int  # grassroots units of the subtree (the base of the coverage rate)
     targets: dict[str, int] = field(default_factory=dict)  # kind → target, where one is set
     outlets: list[tuple[str, str, int]] = field(default_factory=list)
+    # Posts, cascades and inquiries of the subtree: this period, the same period last year.
+    counts: SystemCounts = field(default_factory=SystemCounts)
+    counts_before: SystemCounts = field(default_factory=SystemCounts)
 
     @property
     def last_day(self) -> dt.date:
@@ -166,6 +172,9 @@ def report_data(
     previous = activity_rollup(unit, last_year.start, last_year.end)
     report(60, "Đang tổng hợp tin, bài theo cơ quan báo chí")
     outlets = activity_outlets(unit, period.start, period.end)
+    report(70, "Đang tổng hợp tin, bài trên các kênh, triển khai văn bản và giải đáp")
+    counts = system_counts(unit, period.start, period.end)
+    counts_before = system_counts(unit, last_year.start, last_year.end)
     _, day = rollup_window(unit, period.start, period.end)
     targets = {
         kind: value
@@ -182,6 +191,8 @@ def report_data(
         grassroots_total=grassroots_count(unit, day),
         targets=targets,
         outlets=outlets,
+        counts=counts,
+        counts_before=counts_before,
     )
 
 
@@ -189,6 +200,7 @@ __all__ = [
     "ActivityKind",
     "Letterhead",
     "ReportData",
+    "SystemCounts",
     "check_reportable",
     "letterhead",
     "place_of",

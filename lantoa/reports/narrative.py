@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from lantoa.activities.models import ActivityKind
 from lantoa.activities.selectors import Figures
 from lantoa.core.text import format_int, format_percent
+from lantoa.reports.counts import channel_name, duration_text
 from lantoa.reports.data import ReportData
 from lantoa.units.models import UnitKind
 
@@ -102,6 +103,8 @@ class _Writer:
         self.data = data
         self.now = data.current
         self.before = data.previous
+        self.counts = data.counts
+        self.counts_before = data.counts_before
         self.year_before = data.period.year - 1
         self.label = data.period.label
         self.is_grassroots = data.unit.kind == UnitKind.GRASSROOTS
@@ -252,6 +255,87 @@ class _Writer:
         )
         return part
 
+    def posts(self) -> Part:
+        part = Part("7. Tuyên truyền trên không gian mạng và các kênh thông tin của công đoàn")
+        posts, before = self.counts.posts, self.counts_before.posts
+        if not posts.total:
+            part.paragraphs.append(
+                "Chưa ghi nhận tin, bài nào được đăng trên các kênh truyền thông của công đoàn "
+                "trong kỳ."
+            )
+            return part
+        channels = posts.channels()
+        if len(channels) == 1:
+            where = f"trên {channel_name(channels[0][0])}"
+        else:
+            shown = ", ".join(f"{channel_name(k)} {format_int(n)}" for k, n in channels)
+            where = f"trên các kênh truyền thông ({shown})"
+        change = change_phrase(posts.total, before.total, self.year_before)
+        part.paragraphs.append(
+            f"Trong {self.label}, {self.organisers} đã đăng {format_int(posts.total)} tin, bài "
+            f"{where}" + (f", {change}" if change else "") + "."
+        )
+        return part
+
+    def desk(self) -> Part:
+        part = Part("8. Triển khai văn bản của cấp trên và giải đáp chính sách, pháp luật")
+        cascades, cascades_before = self.counts.cascades, self.counts_before.cascades
+        if cascades.recipients:
+            text = (
+                f"Có {format_int(cascades.cascades)} văn bản, nội dung của cấp trên có hạn hoàn "
+                f"thành trong {self.label} được triển khai tới "
+                f"{format_int(cascades.recipients)} lượt đơn vị nhận; "
+                f"{format_int(cascades.done)}/{format_int(cascades.recipients)} lượt đã được "
+                f"thực hiện ({share_phrase(cascades.done, cascades.recipients)})"
+            )
+            if cascades_before.recipients:
+                text += (
+                    f", cùng kỳ năm {self.year_before} là "
+                    f"{share_phrase(cascades_before.done, cascades_before.recipients)}"
+                )
+            part.paragraphs.append(text + ".")
+        else:
+            part.paragraphs.append(
+                "Chưa có văn bản, nội dung nào của cấp trên có hạn triển khai trong kỳ."
+            )
+        asked, asked_before = self.counts.inquiries, self.counts_before.inquiries
+        if not asked.received:
+            part.paragraphs.append(
+                "Chưa ghi nhận câu hỏi, phản ánh, kiến nghị nào của đoàn viên, người lao động "
+                "gửi đến trong kỳ."
+            )
+            return part
+        text = (
+            f"{_capital(self.organisers)} đã tiếp nhận {format_int(asked.received)} câu hỏi, "
+            "phản ánh, kiến nghị của đoàn viên, người lao động; "
+        )
+        if not asked.answered:
+            text += "chưa trả lời câu nào"
+        else:
+            text += (
+                f"đã trả lời {format_int(asked.answered)} "
+                f"({share_phrase(asked.answered, asked.received)})"
+            )
+            if asked.due:
+                text += (
+                    f", trong đó {format_int(asked.on_time)} câu được trả lời đúng thời hạn đã hẹn "
+                    f"({share_phrase(asked.on_time, asked.due)} số câu đã đến hạn trả lời)"
+                )
+            if asked.median_first_response is not None:
+                text += (
+                    "; thời gian trả lời lần đầu trung vị là "
+                    f"{duration_text(asked.median_first_response)}"
+                )
+        clause = compare_clause(
+            [
+                ("số câu hỏi tiếp nhận", asked.received, asked_before.received),
+                ("số câu đã trả lời", asked.answered, asked_before.answered),
+            ],
+            self.year_before,
+        )
+        part.paragraphs.append(text + (f"; {clause}" if clause else "") + ".")
+        return part
+
     def results(self) -> Section:
         k = ActivityKind
         return Section(
@@ -281,6 +365,8 @@ class _Writer:
                 ),
                 self.media(),
                 self.emulation(),
+                self.posts(),
+                self.desk(),
             ],
         )
 
@@ -293,6 +379,10 @@ class _Writer:
             if before and ((now > before) if up else (now < before)):
                 phrase = change_phrase(now, before, self.year_before)
                 out.append(f"{label} ({phrase.split(' so với')[0]})")
+        now, before = self.counts.posts.total, self.counts_before.posts.total
+        if before and ((now > before) if up else (now < before)):
+            phrase = change_phrase(now, before, self.year_before)
+            out.append(f"tin, bài trên các kênh truyền thông ({phrase.split(' so với')[0]})")
         return out
 
     def strengths(self) -> Part:
@@ -307,6 +397,12 @@ class _Writer:
         if grown:
             part.paragraphs.append(
                 "So với cùng kỳ năm trước, nhiều kết quả tăng: " + ", ".join(grown) + "."
+            )
+        asked = self.counts.inquiries
+        if asked.due and asked.on_time == asked.due:
+            part.paragraphs.append(
+                f"Toàn bộ {format_int(asked.due)} câu hỏi, phản ánh, kiến nghị đã đến hạn của "
+                "đoàn viên, người lao động được trả lời đúng thời hạn đã hẹn."
             )
         leaders = sorted(
             (c for c in self.now.children if c.kind(ActivityKind.OUTREACH).quantity),
@@ -342,6 +438,21 @@ class _Writer:
         if fallen:
             part.paragraphs.append(
                 "Một số kết quả giảm so với cùng kỳ năm trước: " + ", ".join(fallen) + "."
+            )
+        asked = self.counts.inquiries
+        if asked.due > asked.on_time:
+            late = asked.due - asked.on_time
+            part.paragraphs.append(
+                f"Còn {format_int(late)} câu hỏi, phản ánh, kiến nghị của đoàn viên, người lao "
+                f"động (chiếm {share_phrase(late, asked.due)} số câu đã đến hạn) chưa được trả "
+                "lời đúng thời hạn đã hẹn."
+            )
+        cascades = self.counts.cascades
+        if cascades.not_done > 0:
+            part.paragraphs.append(
+                f"Còn {format_int(cascades.not_done)} lượt triển khai văn bản, nội dung của cấp "
+                f"trên (chiếm {share_phrase(cascades.not_done, cascades.recipients)}) chưa báo "
+                "cáo hoàn thành."
             )
         if not part.paragraphs:
             part.paragraphs.append(

@@ -63,6 +63,7 @@ def render_xlsx(data: ReportData) -> bytes:
     assert summary is not None
     summary.title = "Tổng hợp"
     outreach = data.current.kind(ActivityKind.OUTREACH)
+    counts = data.counts
     rows: list[tuple[str, Cell]] = [
         ("Đơn vị", data.unit.name),
         ("Mã đơn vị", data.unit.code),
@@ -83,6 +84,12 @@ def render_xlsx(data: ReportData) -> bytes:
                 else None
             ),
         ),
+        ("Số tin, bài đăng trên các kênh truyền thông", counts.posts.total),
+        ("Số lượt đơn vị nhận triển khai văn bản của cấp trên", counts.cascades.recipients),
+        ("Số lượt triển khai đã thực hiện", counts.cascades.done),
+        ("Số câu hỏi, phản ánh, kiến nghị tiếp nhận", counts.inquiries.received),
+        ("Số câu hỏi, phản ánh, kiến nghị đã trả lời", counts.inquiries.answered),
+        ("Tỷ lệ trả lời đúng hạn", Ratio(counts.inquiries.on_time_ratio)),
     ]
     summary["A1"] = f"Báo cáo {data.subject[:1].lower()}{data.subject[1:]}"
     summary["A1"].font = Font(bold=True, size=13)
