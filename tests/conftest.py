@@ -15,6 +15,7 @@ VN (national)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -26,6 +27,18 @@ from lantoa.units.models import Unit, UnitKind
 from lantoa.units.services import unit_create
 
 PASSWORD = "Mat-khau-thu-nghiem-2026"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default() -> Iterator[None]:
+    """Every test starts in Vietnamese, the product's default: a request with the English
+    cookie leaves English active in the thread (LocaleMiddleware activates, nothing resets),
+    which would otherwise leak into the next test on the same worker."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
 
 
 @dataclass
