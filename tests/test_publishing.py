@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from lantoa.audit.models import AuditEvent
+from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.models import AccountStatus, ConnectorAccount
 from lantoa.content import services as content
 from lantoa.content.models import ContentStatus
@@ -627,6 +628,155 @@ def test_retry_and_cancel(fake: Any, tree: Tree, officers: Officers) -> None:
     assert len(fake.posts()) == 1
     with pytest.raises(ValidationError, match="Chỉ thử lại được"):
         services.publication_retry(publication=pub, actor=officers.a_propaganda)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancelling a post scheduled on Facebook (DELETE /{post-id})
+
+
+def _scheduled_on_facebook(fake_: Any, tree: Tree, officers: Officers) -> Publication:
+    """An item scheduled for tomorrow on the province's page, handed to Facebook."""
+    channel = facebook_channel(tree.pa)
+    fake_.page_token(FB_PAGE, FB_TOKEN)
+    item = _item(tree, officers)
+    at = (timezone.now() + dt.timedelta(days=1)).replace(microsecond=0)
+    (pub,) = _schedule(item, tree.pa, [f"c{channel.pk}"], officers.a_propaganda, at=at)
+    assert _run(pub) == S.PUBLISHED
+    (post,) = fake_.posts(FB_PAGE)
+    assert not post.published and post.scheduled_for == at
+    pub.refresh_from_db()
+    assert pub.scheduled_on_platform and pub.external_id == post.id
+    return pub
+
+
+def test_cancel_a_post_scheduled_on_facebook_deletes_it_there(
+    fake: Any, tree: Tree, officers: Officers
+) -> None:
+    pub = _scheduled_on_facebook(fake, tree, officers)
+    post_id = pub.external_id
+    at = pub.published_at
+    services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    assert fake.posts() == []
+    assert ("DELETE", f"/graph/{post_id}") in fake.calls("/graph/")
+    pub.refresh_from_db()
+    assert pub.status == S.CANCELLED and pub.external_id == post_id
+    assert pub.published_at is None and not pub.scheduled_on_platform
+    (event,) = AuditEvent.objects.filter(action="publishing.cancel")
+    assert event.actor == officers.a_propaganda
+    assert event.data["removed_from"] == "facebook" and event.data["external_id"] == post_id
+    assert event.data["deleted"] is True and event.data["scheduled_for"] == at.isoformat()
+    window = (timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=2))
+    assert sum(selectors.posts_by_kind(tree.pa, *window).values()) == 0
+    # Once is enough; a retry schedules a new post on Facebook (the old one is gone).
+    with pytest.raises(ValidationError, match="đã được huỷ"):
+        services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    services.publication_retry(publication=pub, actor=officers.a_propaganda)
+    assert _run(pub) == S.PUBLISHED
+    (again,) = fake.posts(FB_PAGE)
+    assert not again.published and again.id != post_id
+
+
+def test_cancel_with_an_expired_token_leaves_the_post_and_the_publication(
+    fake: Any, tree: Tree, officers: Officers
+) -> None:
+    pub = _scheduled_on_facebook(fake, tree, officers)
+    before = Publication.objects.values().get(pk=pub.pk)
+    fake.page_token(FB_PAGE, "rotated")  # the stored token no longer works: 190
+    with pytest.raises(ValidationError) as info:
+        services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    (message,) = info.value.messages
+    assert "Không gỡ được bài hẹn giờ khỏi trang Facebook" in message
+    assert "Mã truy cập trang Facebook đã hết hạn" in message
+    assert "Session has expired" in message and "(mã lỗi 190)" in message
+    after = Publication.objects.values().get(pk=pub.pk)
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+    assert len(fake.posts(FB_PAGE)) == 1
+    assert not AuditEvent.objects.filter(action="publishing.cancel").exists()
+    assert ConnectorAccount.objects.get().status == AccountStatus.ERROR
+    # Reconnected: the cancel goes through.
+    fake.page_token(FB_PAGE, FB_TOKEN)
+    ConnectorAccount.objects.update(status=AccountStatus.ACTIVE)
+    services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    assert fake.posts() == []
+
+
+def test_a_live_facebook_post_is_not_cancelled(fake: Any, tree: Tree, officers: Officers) -> None:
+    pub = _one(fake, tree, officers)
+    assert _run(pub) == S.PUBLISHED
+    with pytest.raises(ValidationError, match="không huỷ được"):
+        services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    pub.refresh_from_db()
+    assert pub.status == S.PUBLISHED
+    assert len(fake.posts()) == 1
+    assert [c for c in fake.calls("/graph/") if c[0] == "DELETE"] == []
+
+
+def test_two_officers_cancelling_at_once_make_one_delete(
+    fake: Any, tree: Tree, officers: Officers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lantoa.connectors.facebook import publish as fb
+
+    pub = _scheduled_on_facebook(fake, tree, officers)
+    real = fb.delete_post
+    seen: list[str] = []
+
+    def meanwhile(account: Any, post_id: str) -> bool:
+        # The second click arrives while the first one is talking to Facebook.
+        with pytest.raises(ValidationError) as info:
+            services.publication_cancel(
+                publication=Publication.objects.get(pk=pub.pk), actor=officers.a_admin
+            )
+        seen.extend(info.value.messages)
+        return real(account, post_id)
+
+    monkeypatch.setattr(fb, "delete_post", meanwhile)
+    services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    assert seen and "đang được huỷ ở phiên khác" in seen[0]
+    assert len([c for c in fake.calls("/graph/") if c[0] == "DELETE"]) == 1
+    assert AuditEvent.objects.filter(action="publishing.cancel").count() == 1
+    pub.refresh_from_db()
+    assert pub.status == S.CANCELLED
+
+
+def test_a_cancel_left_by_a_dead_worker_goes_back_to_published(
+    fake: Any, tree: Tree, officers: Officers
+) -> None:
+    pub = _scheduled_on_facebook(fake, tree, officers)
+    # What a worker killed during the DELETE leaves behind: the claimed row.
+    old = timezone.now() - runner.LEASE - dt.timedelta(minutes=1)
+    Publication.objects.filter(pk=pub.pk).update(status=S.PUBLISHING, claimed_at=old)
+    assert runner.publications_sweep() == []  # never handed to the job (no second post)
+    pub.refresh_from_db()
+    assert pub.status == S.PUBLISHED and pub.scheduled_on_platform
+    services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    assert fake.posts() == []
+
+
+def test_delete_post_counts_a_post_already_gone_as_deleted(
+    fake: Any, tree: Tree, officers: Officers
+) -> None:
+    from lantoa.connectors.facebook import publish as fb
+
+    facebook_channel(tree.pa)
+    fake.page_token(FB_PAGE, FB_TOKEN)
+    account = ConnectorAccount.objects.get()
+    post = fb.publish_post(account, message="Thông báo")
+    assert fb.delete_post(account, post.id) is True
+    assert fake.posts() == []
+    # Deleted on the page by hand (Graph: 100/33 "does not exist"): already done.
+    assert fb.delete_post(account, post.id) is False
+    fake.fail("fb.delete", 400, graph_error(100, "Object with ID 'x' does not exist"))
+    assert fb.delete_post(account, "104857392837465_1") is False
+    # Other refusals are errors, worded for deleting.
+    fake.fail("fb.delete", 403, graph_error(200, "(#200) Permissions error"))
+    with pytest.raises(PermanentError, match="thiếu quyền gỡ bài") as info:
+        fb.delete_post(account, post.id)
+    assert info.value.code == 200
+    fake.fail("fb.delete", 200, {"success": False})
+    with pytest.raises(TemporaryError):
+        fb.delete_post(account, post.id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -186,3 +186,50 @@ def test_unit_list_filters_and_counts(
     assert cancel.status_code == 302
     fb_pub.refresh_from_db()
     assert fb_pub.status == S.CANCELLED
+
+
+def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
+    client: Client,
+    fake: Any,
+    tree: Tree,
+    officers: Officers,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    fb = facebook_channel(tree.pa)
+    fake.page_token(FB_PAGE, FB_TOKEN)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    url = f"/dang-tai/noi-dung/{item.pk}/"
+    tomorrow = timezone.localtime(timezone.now() + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"channels": [f"c{fb.pk}"], "when": "later", "at": tomorrow.strftime("%d/%m/%Y %H:%M")},
+        )
+    assert response.status_code == 302
+    pub = Publication.objects.get()
+    assert pub.status == S.PUBLISHED and pub.scheduled_on_platform
+    (post,) = fake.posts(FB_PAGE)
+    assert not post.published
+    cancel_url = f"/dang-tai/luot-dang/{pub.pk}/huy/"
+    for page_url in (url, "/dang-tai/P-A/"):
+        html = client.get(page_url).content.decode()
+        assert "Đã hẹn giờ trên nền tảng" in html
+        assert f'action="{cancel_url}"' in html
+        assert "Bài sẽ bị gỡ khỏi trang Facebook trước giờ đăng." in html
+    # An officer of another province does not see it.
+    login(client, officers.b_admin)
+    assert client.post(cancel_url).status_code == 404
+    assert len(fake.posts(FB_PAGE)) == 1
+    login(client, officers.a_propaganda)
+    response = client.post(cancel_url, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    html = response.content.decode()
+    assert "Đã huỷ lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook." in html
+    assert f'action="{cancel_url}"' not in html
+    pub.refresh_from_db()
+    assert pub.status == S.CANCELLED and pub.external_id == post.id
+    assert fake.posts() == []
+    # A second click (a stale page) says it is already done.
+    html = client.post(cancel_url, follow=True).content.decode()
+    assert "Lượt đăng này đã được huỷ." in html

@@ -7,7 +7,9 @@ One threaded HTTP server on 127.0.0.1 answers under three prefixes:
 - ``/graph``      Graph API: ``POST /{page}/feed``, ``POST /{page}/photos`` (with
                   ``published=false`` + ``scheduled_publish_time`` checked 10 min–30 days
                   ahead), ``GET /{page}/feed``, ``GET /{page}/scheduled_posts``,
-                  ``POST /me/messages``; errors as Graph writes them (190, 4, 17, 32 …).
+                  ``POST /me/messages``, ``DELETE /{post-id}`` (a post it made, scheduled
+                  or not; 100/33 "does not exist" for any other id); errors as Graph
+                  writes them (190, 4, 17, 32 …).
 - ``/zalo``       Zalo OA API: ``POST /v2.0/article/create`` (→ token), ``/v2.0/article/verify``
                   (→ id, "-202 still processing" for the first ``verify_delay`` calls),
                   ``GET /v2.0/article/getslice``, ``/v2.0/article/getdetail``,
@@ -20,8 +22,8 @@ One threaded HTTP server on 127.0.0.1 answers under three prefixes:
 ``strict=True`` (tests) accepts only the tokens registered with ``page_token`` /
 ``zalo_tokens``; ``strict=False`` (the demo command) accepts any token that does not contain
 "expired". ``fail(key, status, body, times)`` scripts errors for a route key ("fb.feed",
-"fb.photos", "fb.read", "zalo.create", "zalo.verify", "zalo.read", "zalo.broadcast",
-"zalo.oauth").
+"fb.photos", "fb.read", "fb.delete", "zalo.create", "zalo.verify", "zalo.read",
+"zalo.broadcast", "zalo.oauth").
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ class FakePlatforms:
 
             do_GET = _dispatch
             do_POST = _dispatch
+            do_DELETE = _dispatch
 
         self.server = _Server((host, port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -274,6 +277,8 @@ class FakePlatforms:
         segments = [s for s in path.split("/") if s]
         if segments and segments[0].startswith("v") and segments[0][1:2].isdigit():
             segments = segments[1:]
+        if len(segments) == 1 and method == "DELETE":
+            return self._graph_delete(segments[0], params)
         if len(segments) != 2:
             return 404, graph_error(803, "Unknown path", kind="OAuthException")
         page_id, edge = segments
@@ -341,6 +346,28 @@ class FakePlatforms:
         if edge == "photos":
             return 200, {"id": str(5000 + n), "post_id": post.id}
         return 200, {"id": post.id}
+
+    def _graph_delete(self, post_id: str, params: dict[str, str]) -> tuple[int, Any]:
+        scripted = self._scripted("fb.delete")
+        if scripted is not None:
+            return scripted.status, scripted.body
+        post = next((p for p in self.state.posts if p.id == post_id), None)
+        # Graph checks the token before it looks for the object.
+        owner = post.page_id if post is not None else "me"
+        if not self._graph_token_ok(owner, params.get("access_token", "")):
+            return 400, TOKEN_EXPIRED
+        if post is None:
+            return 400, graph_error(
+                100,
+                f"Unsupported delete request. Object with ID '{post_id}' does not exist, "
+                "cannot be loaded due to missing permissions, or does not support this "
+                "operation. Please read the Graph API documentation at "
+                "https://developers.facebook.com/docs/graph-api",
+                subcode=33,
+                kind="GraphMethodException",
+            )
+        self.state.posts.remove(post)
+        return 200, {"success": True}
 
     # Zalo ----------------------------------------------------------------------------------
 

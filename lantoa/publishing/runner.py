@@ -261,7 +261,9 @@ def _notify_failure(pub: Publication, message: str) -> None:
 # Handlers, one per method
 
 
-def _account(pub: Publication, platform: str) -> ConnectorAccount:
+def channel_account(pub: Publication, platform: str) -> ConnectorAccount:
+    """The connected account of the publication's channel; PermanentError (in Vietnamese)
+    when the channel is not connected, or its connection is failing or paused."""
     account = (
         ConnectorAccount.objects.filter(channel_id=pub.channel_id, platform=platform).first()
         if pub.channel_id
@@ -293,7 +295,7 @@ def _image_url(pub: Publication) -> str:
 def _facebook(pub: Publication, now: dt.datetime) -> Outcome:
     from lantoa.connectors.facebook import publish as fb
 
-    account = _account(pub, Platform.FACEBOOK)
+    account = channel_account(pub, Platform.FACEBOOK)
     message = compose.facebook_message(pub.item, pub.share_url)
     scheduled = pub.scheduled_at if pub.scheduled_at and pub.scheduled_at > now else None
     if scheduled is not None and scheduled < now + fb.SCHEDULE_MIN_AHEAD:
@@ -328,7 +330,7 @@ def _when(pub: Publication, now: dt.datetime) -> dt.datetime:
 def _zalo(pub: Publication, now: dt.datetime) -> Outcome:
     from lantoa.connectors.zalo import publish as zp
 
-    account = _account(pub, Platform.ZALO)
+    account = channel_account(pub, Platform.ZALO)
     article: zp.Article | None = None
     if pub.remote_token:
         article = zp.verify_article(account, pub.remote_token)
@@ -488,9 +490,19 @@ def publications_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> l
     ids of due jobs for the caller to queue."""
     now = now or timezone.now()
     stalled = Publication.objects.filter(status=S.PUBLISHING, claimed_at__lt=now - LEASE)
-    returned = stalled.update(status=S.PENDING, next_attempt_at=now, updated_at=now)
+    # A job claimed by ``claim`` keeps its ``next_attempt_at``; a row claimed by a cancel of a
+    # post scheduled on Facebook (``services.publication_cancel``) has none: that one goes
+    # back to published (cancelling it again finds the post, or finds it already gone).
+    returned = stalled.filter(next_attempt_at__isnull=False).update(
+        status=S.PENDING, next_attempt_at=now, updated_at=now
+    )
     if returned:
         log.warning("publishing: %s stalled publication(s) handed back", returned)
+    cancels = stalled.filter(next_attempt_at__isnull=True).update(
+        status=S.PUBLISHED, claimed_at=None, updated_at=now
+    )
+    if cancels:
+        log.warning("publishing: %s stalled cancel(s) handed back", cancels)
     return list(
         Publication.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")

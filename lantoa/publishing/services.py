@@ -254,29 +254,129 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
     return publication
 
 
+NOT_CANCELLABLE = (
+    "Lượt đăng này đang chạy hoặc đã xong nên không huỷ được; bài đã lên nền tảng "
+    "thì gỡ trực tiếp trên trang đó."
+)
+
+
 def publication_cancel(*, publication: Publication, actor: Any) -> Publication:
     """Cancel a publication that has not started (a scheduled job, or a manual channel not
-    yet recorded)."""
+    yet recorded), or a Facebook post that Facebook holds for later (scheduled on the
+    platform): that one is deleted from the page first (``DELETE /{post-id}``). A post
+    already live is not cancelled here."""
     _require(actor, "publishing.publish", publication.unit)
     now = timezone.now()
     with transaction.atomic():
         done = Publication.objects.filter(pk=publication.pk, status=S.PENDING).update(
             status=S.CANCELLED, next_attempt_at=None, updated_at=now
         )
-        if not done:
-            raise ValidationError(
-                "Lượt đăng này đang chạy hoặc đã xong nên không huỷ được; bài đã lên nền tảng "
-                "thì gỡ trực tiếp trên trang đó."
+        if done:
+            audit_record(
+                action="publishing.cancel",
+                actor=actor,
+                unit=publication.unit,
+                target=f"{publication.item.title} → {publication.channel_name}"[:255],
+                data={"publication": publication.pk},
             )
+    if not done:
+        _cancel_scheduled_on_facebook(publication, actor, now)
+    publication.refresh_from_db()
+    return publication
+
+
+def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.datetime) -> None:
+    """Delete a post scheduled on Facebook, then mark the publication cancelled.
+
+    The row is claimed first with a conditional UPDATE (published, still in the future →
+    ``publishing`` with no ``next_attempt_at``, which no job ever has), so two officers
+    clicking at once make one call; the Graph call runs outside any transaction, and a
+    failure puts the row back as it was. A worker that dies in between leaves the row to
+    ``runner.publications_sweep``, which hands it back as published."""
+    from lantoa.connectors.errors import ConnectorError
+    from lantoa.connectors.facebook import publish as fb
+    from lantoa.connectors.models import Platform
+    from lantoa.publishing.runner import channel_account
+
+    current = (
+        Publication.objects.filter(pk=publication.pk)
+        .values("status", "published_at", "claimed_at", "external_id", "next_attempt_at")
+        .first()
+    )
+    if current is None:
+        raise ValidationError("Lượt đăng không còn; hãy tải lại trang.")
+    published_at = current["published_at"]
+    scheduled = (
+        publication.method == Method.FACEBOOK
+        and current["status"] == S.PUBLISHED
+        and published_at is not None
+        and published_at > now
+        and bool(current["external_id"])
+    )
+    if not scheduled:
+        if current["status"] == S.CANCELLED:
+            raise ValidationError("Lượt đăng này đã được huỷ.")
+        if current["status"] == S.PUBLISHING and current["next_attempt_at"] is None:
+            raise ValidationError(
+                "Lượt đăng này đang được huỷ ở phiên khác (đang gỡ bài khỏi trang Facebook); "
+                "hãy tải lại trang sau ít giây."
+            )
+        raise ValidationError(NOT_CANCELLABLE)
+    claimed = Publication.objects.filter(
+        pk=publication.pk,
+        method=Method.FACEBOOK,
+        status=S.PUBLISHED,
+        published_at=published_at,
+        external_id=current["external_id"],
+    ).update(status=S.PUBLISHING, claimed_at=now, next_attempt_at=None, updated_at=now)
+    if not claimed:
+        raise ValidationError(
+            "Lượt đăng này vừa được xử lý ở phiên khác (có thể đang được huỷ); hãy tải lại trang."
+        )
+
+    def restore() -> None:
+        Publication.objects.filter(
+            pk=publication.pk, status=S.PUBLISHING, next_attempt_at__isnull=True
+        ).update(status=S.PUBLISHED, claimed_at=current["claimed_at"], updated_at=timezone.now())
+
+    post_id = str(current["external_id"])
+    try:
+        account = channel_account(publication, Platform.FACEBOOK)
+        deleted = fb.delete_post(account, post_id)
+    except ConnectorError as exc:
+        restore()
+        raise ValidationError(
+            f"Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị huỷ. {exc}",
+            code="fb_delete_failed",
+        ) from exc
+    except BaseException:
+        restore()
+        raise
+    with transaction.atomic():
+        Publication.objects.filter(
+            pk=publication.pk, status__in=(S.PUBLISHING, S.PUBLISHED), external_id=post_id
+        ).update(
+            status=S.CANCELLED,
+            published_at=None,
+            url="",
+            claimed_at=None,
+            next_attempt_at=None,
+            updated_at=timezone.now(),
+        )
         audit_record(
             action="publishing.cancel",
             actor=actor,
             unit=publication.unit,
             target=f"{publication.item.title} → {publication.channel_name}"[:255],
-            data={"publication": publication.pk},
+            data={
+                "publication": publication.pk,
+                "removed_from": "facebook",
+                "external_id": post_id,
+                "scheduled_for": published_at.isoformat() if published_at else None,
+                # False: the post was already gone from the page (deleted there by hand).
+                "deleted": deleted,
+            },
         )
-    publication.refresh_from_db()
-    return publication
 
 
 def publication_record(

@@ -148,6 +148,7 @@ def unit_publications(request: HttpRequest, code: str) -> HttpResponse:
             "failed": selectors.publications_of_unit(
                 unit, subtree=subtree, status=PublicationStatus.FAILED
             ).count(),
+            "can_act": access.can(request.user, "publishing.publish", unit),
         },
     )
 
@@ -170,13 +171,17 @@ def publication_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publication_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk, "publishing.publish")
+    on_facebook = pub.method == Method.FACEBOOK and pub.scheduled_on_platform
     try:
         services.publication_cancel(publication=pub, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Đã huỷ lượt đăng."))
+        if on_facebook:
+            messages.success(request, _("Đã huỷ lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook."))
+        else:
+            messages.success(request, _("Đã huỷ lượt đăng."))
     return redirect(_back(pub))
 
 

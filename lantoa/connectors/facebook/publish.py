@@ -10,6 +10,9 @@
   recent posts (``/{page-id}/feed``, and ``/{page-id}/scheduled_posts`` for scheduled ones)
   for one carrying the job's key (it travels in the link's ``utm_content``), or failing that
   with exactly the same text created after the mark, and adopts it.
+- ``DELETE /{post-id}`` (``delete_post``) calls off a post, scheduled or not; Graph answers
+  ``{"success": true}``, and a post that is already gone (error 100, subcode 33 "does not
+  exist") counts as deleted.
 - Every call goes through ``lantoa.connectors.http.request`` with the page token and its
   ``appsecret_proof``; Graph errors map to ``PermanentError``/``TemporaryError`` below.
 
@@ -42,7 +45,7 @@ from django.utils import timezone
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
 from lantoa.connectors.facebook.client import PERMISSION_CODES, PLATFORM, _graph_error
 from lantoa.connectors.facebook.webhook import app_secret_of
-from lantoa.connectors.http import json_of, request
+from lantoa.connectors.http import Classifier, json_of, request
 from lantoa.connectors.models import ConnectorAccount
 from lantoa.connectors.services import connector_account_mark_error
 
@@ -80,9 +83,10 @@ def check_schedule_window(at: dt.datetime, *, now: dt.datetime | None = None) ->
         )
 
 
-def _publish_error(response: httpx.Response) -> ConnectorError | None:
+def _page_error(response: httpx.Response, *, right: str, refused: str) -> ConnectorError | None:
     """The Messenger client's classification of a Graph error (``_graph_error``: 190,
-    rate limits, permissions…), worded for posts instead of messages."""
+    rate limits, permissions…), worded for a page's posts instead of messages: ``right``
+    names what the app may not do, ``refused`` starts the message of any other refusal."""
     error = _graph_error(response)
     if not isinstance(error, PermanentError) or error.code == 190:
         return error  # temporary, or the expired token (same words for posting)
@@ -94,11 +98,38 @@ def _publish_error(response: httpx.Response) -> ConnectorError | None:
     head = str(error.code or "0").split("/", 1)[0]
     if head.isdigit() and int(head) in PERMISSION_CODES:
         return PermanentError(
-            "Ứng dụng Facebook thiếu quyền đăng bài lên trang (cần quyền pages_manage_posts "
+            f"Ứng dụng Facebook thiếu quyền {right} (cần quyền pages_manage_posts "
             f"và vai trò quản trị/biên tập trang). Facebook báo: {text}",
             code=error.code,
         )
-    return PermanentError(f"Facebook từ chối bài đăng: {text}", code=error.code)
+    return PermanentError(f"{refused}: {text}", code=error.code)
+
+
+def _publish_error(response: httpx.Response) -> ConnectorError | None:
+    return _page_error(response, right="đăng bài lên trang", refused="Facebook từ chối bài đăng")
+
+
+GONE = "gone"
+
+
+def _delete_error(response: httpx.Response) -> ConnectorError | None:
+    """As ``_publish_error``, for ``DELETE /{post-id}``; a post that no longer exists
+    (100/33, "does not exist") becomes a PermanentError with code ``GONE``."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        try:
+            code = int(error.get("code") or 0)
+            subcode = int(error.get("error_subcode") or 0)
+        except (TypeError, ValueError):
+            code = subcode = 0
+        message = str(error.get("message") or "")
+        if code == 100 and (subcode == 33 or "does not exist" in message.lower()):
+            return PermanentError(f"Bài không còn trên Facebook: {message[:300]}", code=GONE)
+    return _page_error(response, right="gỡ bài trên trang", refused="Facebook từ chối gỡ bài")
 
 
 def _base() -> str:
@@ -120,13 +151,20 @@ def _auth(account: ConnectorAccount) -> dict[str, Any]:
     return params
 
 
-def _call(account: ConnectorAccount, method: str, path: str, **kw: Any) -> dict[str, Any]:
+def _call(
+    account: ConnectorAccount,
+    method: str,
+    path: str,
+    *,
+    classify: Classifier = _publish_error,
+    **kw: Any,
+) -> dict[str, Any]:
     try:
         response = request(
             method,
             _base() + path,
             platform=PLATFORM,
-            classify=_publish_error,
+            classify=classify,
             **kw,
         )
     except PermanentError as exc:
@@ -214,3 +252,22 @@ def find_post(
                 post_id = str(post["id"])
                 return PagePost(id=post_id, url=post_url(post_id), adopted=True)
     return None
+
+
+def delete_post(account: ConnectorAccount, post_id: str) -> bool:
+    """Remove the page's post ``post_id`` (``DELETE /{post-id}``), e.g. a scheduled post that
+    must not go live. True when Graph deleted it, False when it was already gone (deleted on
+    the page by hand); errors as for posting (190 marks the connection as failing)."""
+    if not post_id:
+        raise PermanentError("Không có mã bài trên Facebook để gỡ.", code="no_post_id")
+    try:
+        body = _call(
+            account, "DELETE", f"/{post_id}", params=_auth(account), classify=_delete_error
+        )
+    except PermanentError as exc:
+        if exc.code == GONE:
+            return False
+        raise
+    if body.get("success") is not True:
+        raise TemporaryError("Facebook không xác nhận đã gỡ bài.", code="bad_response")
+    return True
