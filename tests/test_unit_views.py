@@ -368,10 +368,13 @@ def test_unit_page_links_to_the_work_areas_the_officer_may_use(
             for href, label in re.findall(r'<a href="([^"]+)"><strong>([^<]+)</strong>', section)
         )
 
+    login(client, officers.a_communicator)
+    assert "/hoat-dong/A-G1/them/" in client.get("/don-vi/A-G1/").content.decode()
     viewer = work_links(officers.a_viewer, tree.a_g1)
     assert "Việc được giao" in viewer and "Hoạt động tuyên truyền" in viewer
     assert "Kết nối kênh" not in viewer and "Lập báo cáo" not in viewer
     assert "Triển khai xuống cơ sở" not in viewer  # a grassroots union sends nothing down
+    assert "/hoat-dong/A-G1/them/" not in client.get("/don-vi/A-G1/").content.decode()
     for href in viewer.values():
         assert client.get(href).status_code == 200, href
 

@@ -29,6 +29,7 @@ def unit_work_links(context: dict[str, Any], unit: Unit, style: str = "tiles") -
         "can_publishing": can("publishing.view"),
         "can_connect": can("channel.manage") and unit.is_active,
         "can_activities": can("activity.view"),
+        "can_record": can("activity.manage"),
         "can_reports": can("report.create"),
         "can_poster": can("inquiry.view") and unit.is_active,
         "can_kb": can("unit.view"),
