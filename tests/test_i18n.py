@@ -108,8 +108,9 @@ def test_unit_page_in_english_with_language_cookie(
 
 @pytest.mark.django_db
 def test_unit_page_defaults_to_vietnamese(client: Client, tree: Tree, officers: Officers) -> None:
+    """Vietnamese even from a phone set to English: only the switcher's cookie changes it."""
     login(client, officers.a_admin)
-    response = client.get("/don-vi/A-KCN/")
+    response = client.get("/don-vi/A-KCN/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="vi">' in html
