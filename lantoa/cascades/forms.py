@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.campaigns.models import Campaign
@@ -18,6 +20,9 @@ from lantoa.core.text import format_int
 from lantoa.units.forms import VnDateField
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 
+# Content offered for a cascade: items changed in this many days (the select would otherwise
+# list every news post of the year).
+CONTENT_CHOICE_AGE = dt.timedelta(days=90)
 TARGET_ALL = "all"
 TARGET_CHOSEN = "chosen"
 
@@ -157,8 +162,12 @@ class CascadeForm(forms.Form):
         campaign_field = self.fields["campaign"]
         assert isinstance(content_field, forms.ModelChoiceField)
         assert isinstance(campaign_field, forms.ModelChoiceField)
+        # Recent items only (a province posts thousands a year), plus the one already chosen.
+        recent = Q(updated_at__gte=timezone.now() - CONTENT_CHOICE_AGE)
+        if cascade is not None and cascade.content_item_id:
+            recent |= Q(pk=cascade.content_item_id)
         content_field.queryset = ContentItem.objects.filter(
-            unit_id__in=upward, status__in=SENDABLE_CONTENT
+            recent, unit_id__in=upward, status__in=SENDABLE_CONTENT
         ).order_by("-updated_at", "-pk")
         campaign_field.queryset = Campaign.objects.filter(owner_id__in=upward).order_by(
             "-starts_on", "name"
