@@ -3,11 +3,13 @@ units, limits) live in ``lantoa.activities.services.activity_check``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.activities.models import ActivityFormat, ActivityKind
+from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.units.forms import DATE_INPUT_FORMATS
 
 _NUMBER = {"inputmode": "numeric", "min": "0"}
@@ -76,3 +78,17 @@ class ActivityForm(forms.Form):
     )
 
     MORE_FIELDS = ("quantity", "outlet", "note")
+    FIELDS = ("kind", "held_on", "title", "format", "outlet", "participants", "quantity", "note")
+
+    @classmethod
+    def initial_from(cls, activity: Activity) -> dict[str, Any]:
+        return {name: getattr(activity, name) for name in cls.FIELDS}
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned input as the activity services take it."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.FIELDS},
+            "format": data["format"] or "",
+            "participants": data["participants"] or 0,
+        }

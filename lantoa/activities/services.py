@@ -125,6 +125,17 @@ def _capitalised(errors: dict[str, str]) -> dict[str, str]:
     return {k: v[:1].upper() + v[1:] for k, v in errors.items()}
 
 
+def _checked(unit: Unit, **fields: Any) -> dict[str, Any]:
+    """``activity_check`` plus the lock of approved period reports; raises ValidationError
+    keyed by field, or returns the clean values."""
+    values, errors = activity_check(unit=unit, **fields)
+    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
+        errors["held_on"] = locked  # the unit's approved period report covers that day
+    if errors:
+        raise ValidationError(_capitalised(errors))
+    return values
+
+
 def activity_create(
     *,
     unit: Unit,
@@ -139,8 +150,8 @@ def activity_create(
     note: str = "",
 ) -> Activity:
     """Record one activity of ``unit``. Raises ValidationError keyed by field."""
-    values, errors = activity_check(
-        unit=unit,
+    values = _checked(
+        unit,
         kind=kind,
         held_on=held_on,
         title=title,
@@ -150,10 +161,6 @@ def activity_create(
         quantity=quantity,
         note=note,
     )
-    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
-        errors["held_on"] = locked  # the unit's approved period report covers that day
-    if errors:
-        raise ValidationError(_capitalised(errors))
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         activity = Activity.objects.create(unit=unit, created_by=created_by, **values)
@@ -186,8 +193,8 @@ def activity_update(
     unit = activity.unit
     if locked := locked_message(unit.pk, activity.held_on):
         raise ValidationError(_capitalised({"held_on": locked}))
-    values, errors = activity_check(
-        unit=unit,
+    values = _checked(
+        unit,
         kind=kind,
         held_on=held_on,
         title=title,
@@ -197,12 +204,8 @@ def activity_update(
         quantity=quantity,
         note=note,
     )
-    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
-        errors["held_on"] = locked
-    if errors:
-        raise ValidationError(_capitalised(errors))
     changed = {
-        name: (str(getattr(activity, name)), str(value))
+        name: [str(getattr(activity, name)), str(value)]
         for name, value in values.items()
         if getattr(activity, name) != value
     }
@@ -215,7 +218,7 @@ def activity_update(
             actor=actor,
             unit=unit,
             target=str(activity.pk),
-            data={"changed": {k: list(v) for k, v in changed.items() if k != "note"}},
+            data={"changed": {k: v for k, v in changed.items() if k != "note"}},
         )
         transaction.on_commit(lambda: figures_changed([unit.pk]))
     activity.refresh_from_db()

@@ -17,6 +17,7 @@ from lantoa.activities import selectors, services
 from lantoa.activities.forms import ActivityForm
 from lantoa.activities.models import Activity, ActivityKind
 from lantoa.units.forms import add_service_errors
+from lantoa.units.models import Unit
 
 PAGE_SIZE = 50
 
@@ -57,20 +58,8 @@ def activity_add(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="activity.manage", code=code)
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            activity = services.activity_create(
-                unit=unit,
-                actor=request.user,
-                kind=data["kind"],
-                held_on=data["held_on"],
-                title=data["title"],
-                format=data["format"] or "",
-                outlet=data["outlet"],
-                participants=data["participants"] or 0,
-                quantity=data["quantity"],
-                note=data["note"],
-            )
+            activity = services.activity_create(unit=unit, actor=request.user, **form.values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -83,12 +72,25 @@ def activity_add(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("activities:add", code=unit.code)
             return redirect("activities:unit", code=unit.code)
     more_open = bool(set(form.errors) & set(ActivityForm.MORE_FIELDS))
+    return _form_page(request, unit, form, more_open=more_open)
+
+
+def _form_page(
+    request: HttpRequest,
+    unit: Unit,
+    form: ActivityForm,
+    *,
+    more_open: bool,
+    activity: Activity | None = None,
+) -> HttpResponse:
+    """The quick entry form, for a new record or (``activity``) a correction."""
     return render(
         request,
         "activities/activity_form.html",
         {
             "unit": unit,
             "form": form,
+            "activity": activity,
             "main_fields": [f for f in form.visible_fields() if f.name not in form.MORE_FIELDS],
             "more_fields": [f for f in form.visible_fields() if f.name in form.MORE_FIELDS],
             "more_open": more_open,
@@ -112,45 +114,18 @@ def _activity_of(request: HttpRequest, pk: int) -> Activity:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_of(request, pk)
     unit = activity.unit
-    initial = {
-        name: getattr(activity, name)
-        for name in ("kind", "held_on", "title", "format", "outlet", "participants", "quantity")
-    }
-    initial["note"] = activity.note
-    form = ActivityForm(request.POST or None, initial=initial)
+    form = ActivityForm(request.POST or None, initial=ActivityForm.initial_from(activity))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.activity_update(
-                activity=activity,
-                actor=request.user,
-                kind=data["kind"],
-                held_on=data["held_on"],
-                title=data["title"],
-                format=data["format"] or "",
-                outlet=data["outlet"],
-                participants=data["participants"] or 0,
-                quantity=data["quantity"],
-                note=data["note"],
-            )
+            services.activity_update(activity=activity, actor=request.user, **form.values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã sửa hoạt động “%(title)s”.") % {"title": data["title"]})
+            messages.success(
+                request, _("Đã sửa hoạt động “%(title)s”.") % {"title": activity.title}
+            )
             return redirect("activities:unit", code=unit.code)
-    return render(
-        request,
-        "activities/activity_form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "activity": activity,
-            "main_fields": [f for f in form.visible_fields() if f.name not in form.MORE_FIELDS],
-            "more_fields": [f for f in form.visible_fields() if f.name in form.MORE_FIELDS],
-            "more_open": True,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, unit, form, more_open=True, activity=activity)
 
 
 @policy(officer("activity.manage"))
