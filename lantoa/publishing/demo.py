@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lantoa.accounts.models import User
@@ -131,6 +132,8 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                 when.append(at)
         ContentItem.objects.bulk_create(items, batch_size=500)
         saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-").order_by("pk")
+        # Dated as written then, not as loaded today (lists show when an item last changed).
+        saved.update(created_at=F("published_at"), updated_at=F("published_at"))
         by_slug = {i.slug: i for i in saved}
         page_id = page.url.rstrip("/").rsplit("/", 1)[-1] or str(page.pk)
         pubs = []
