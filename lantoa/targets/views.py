@@ -4,12 +4,11 @@ assigned to the children."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,10 +150,6 @@ def rule_line(rule: TargetRule) -> RuleLine:
     )
 
 
-def _rule_form_context(unit: Unit, form: RuleForm, rule: TargetRule | None) -> dict[str, Any]:
-    return {"unit": unit, "form": form, "rule": rule}
-
-
 @policy(officer("target.view"))
 def unit_rules(request: HttpRequest, code: str) -> HttpResponse:
     """The rules that apply in the unit's subtree (set here or above), and a form to add one."""
@@ -165,34 +160,24 @@ def unit_rules(request: HttpRequest, code: str) -> HttpResponse:
         if not can_manage:
             access.require(request.user, "target.manage", unit)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.target_rule_save(
-                    owner=unit,
-                    actor=request.user,
-                    name=data["name"],
-                    metric=data["metric"],
-                    value=data["value"],
-                    per=data["per"],
-                    unit_kinds=data["unit_kinds"],
-                    depth_levels=data["depth_levels"],
-                    min_members=data["min_members"],
-                    active=data["active"],
-                )
+                services.target_rule_save(owner=unit, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(
-                    request, _("Đã thêm chỉ tiêu “%(name)s”.") % {"name": data["name"]}
+                    request, _("Đã thêm chỉ tiêu “%(name)s”.") % {"name": form.cleaned_data["name"]}
                 )
                 return redirect("targets:rules", code=unit.code)
-    owners = [u.pk for u in path_to_root(unit)]
+    owners = path_to_root(unit)
     rules = list(
-        TargetRule.objects.filter(owner_id__in=owners)
+        TargetRule.objects.filter(owner__in=owners)
         .select_related("owner")
         .order_by("owner__depth", "id")
     )
-    manageable = {r.pk for r in rules if access.can(request.user, "target.manage", r.owner)}
+    # One check per level of the path, not one per rule.
+    managed = {u.pk for u in owners if access.can(request.user, "target.manage", u)}
+    manageable = {r.pk for r in rules if r.owner_id in managed}
     return render(
         request,
         "targets/unit_rules.html",
@@ -209,27 +194,13 @@ def unit_rules(request: HttpRequest, code: str) -> HttpResponse:
 
 @policy(officer("target.manage"))
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        rule = TargetRule.objects.select_related("owner").get(pk=pk)
-    except TargetRule.DoesNotExist as exc:
-        raise Http404 from exc
+    rule = get_object_or_404(TargetRule.objects.select_related("owner"), pk=pk)
     access.require(request.user, "target.manage", rule.owner)
     form = RuleForm(request.POST or None, initial=RuleForm.initial_for(rule))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.target_rule_save(
-                owner=rule.owner,
-                actor=request.user,
-                name=data["name"],
-                metric=data["metric"],
-                value=data["value"],
-                per=data["per"],
-                unit_kinds=data["unit_kinds"],
-                depth_levels=data["depth_levels"],
-                min_members=data["min_members"],
-                active=data["active"],
-                rule=rule,
+                owner=rule.owner, actor=request.user, rule=rule, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -239,7 +210,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "targets/rule_form.html",
-        _rule_form_context(rule.owner, form, rule),
+        {"unit": rule.owner, "form": form, "rule": rule},
         status=400 if form.errors else 200,
     )
 
@@ -292,13 +263,7 @@ def unit_assign(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Đã lưu chỉ tiêu giao cho các đơn vị trực thuộc."))
                 return redirect(back)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errors in exc.message_dict.items():
-                    target = key if key in form.fields else None
-                    for message in errors:
-                        form.add_error(target, message)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
     total = sum(a.value for a in current.values())
     return render(
         request,
