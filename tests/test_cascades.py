@@ -632,6 +632,7 @@ def test_province_b_never_sees_a(client: Client, tree: Tree, officers: Officers)
     for url in (
         f"/trien-khai/chi-tiet/{cascade.pk}/",
         f"/trien-khai/chi-tiet/{draft.pk}/",
+        f"/trien-khai/chi-tiet/{draft.pk}/sua/",
         f"/trien-khai/chi-tiet/{cascade.pk}/xuat/?bang=tong-hop&dinh-dang=csv",
         f"/trien-khai/tep/{attachment.pk}/",
         f"/trien-khai/minh-chung/{done.pk}/",
@@ -643,6 +644,8 @@ def test_province_b_never_sees_a(client: Client, tree: Tree, officers: Officers)
     for url in (
         f"/trien-khai/chi-tiet/{cascade.pk}/ket-thuc/",
         f"/trien-khai/chi-tiet/{draft.pk}/gui/",
+        f"/trien-khai/chi-tiet/{draft.pk}/sua/",
+        f"/trien-khai/chi-tiet/{draft.pk}/xoa/",
         f"/trien-khai/A-G1/nhan/{cascade.pk}/",
     ):
         assert client.post(url, {"buoc": "done"}).status_code == 404, url

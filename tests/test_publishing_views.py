@@ -112,6 +112,9 @@ def test_access_other_province_viewer_and_anonymous(
     login(client, officers.b_admin)
     assert client.post(f"/dang-tai/luot-dang/{pub.pk}/huy/").status_code == 404
     assert client.get(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
+    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
+    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/thu-lai/").status_code == 404
+    assert client.get(f"/dang-tai/luot-dang/{pub.pk}/minh-chung/").status_code == 404
     assert Publication.objects.get().status == S.PENDING
 
 
