@@ -138,6 +138,15 @@ def _require_manage(actor: User, unit: Unit) -> None:
         raise PermissionDenied("Bạn không có quyền quản lý cán bộ của đơn vị này.")
 
 
+def _require_manage_all(actor: User, user: User) -> None:
+    """The actor must manage every unit where ``user`` holds a role."""
+    units = list(Unit.objects.filter(memberships__user=user).distinct())
+    if not units:
+        raise PermissionDenied("Cán bộ này không thuộc đơn vị nào bạn quản lý.")
+    for unit in units:
+        _require_manage(actor, unit)
+
+
 def _check_grantable(unit: Unit, role: str) -> None:
     if role not in Role.values:
         raise ValidationError({"role": f"Vai trò “{role}” không hợp lệ."})
@@ -256,12 +265,8 @@ def officer_deactivate(*, user: User, actor: User) -> None:
     admins who manage it."""
     if user.pk == actor.pk:
         raise ValidationError("Bạn không thể tự ngừng tài khoản của chính mình.")
-    units = list(Unit.objects.filter(memberships__user=user).distinct())
-    if not units:
-        raise PermissionDenied("Cán bộ này không thuộc đơn vị nào bạn quản lý.")
     # Someone who also works for a unit outside the actor's subtree is not theirs to remove.
-    for unit in units:
-        _require_manage(actor, unit)
+    _require_manage_all(actor, user)
     if not user.is_active:
         return
     home = access.home_unit(user)
@@ -276,15 +281,6 @@ def officer_deactivate(*, user: User, actor: User) -> None:
         target=user.username,
         data=_subject(user),
     )
-
-
-def _require_manage_all(actor: User, user: User) -> None:
-    """The actor must manage every unit where ``user`` holds a role."""
-    units = list(Unit.objects.filter(memberships__user=user).distinct())
-    if not units:
-        raise PermissionDenied("Cán bộ này không thuộc đơn vị nào bạn quản lý.")
-    for unit in units:
-        _require_manage(actor, unit)
 
 
 @transaction.atomic

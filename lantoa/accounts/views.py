@@ -37,6 +37,7 @@ from lantoa.accounts.forms import (
 )
 from lantoa.accounts.models import User
 from lantoa.audit.services import client_ip
+from lantoa.units.forms import add_service_errors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -208,21 +209,13 @@ def officer_create(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             # Rendered, not redirected: the password exists only in this response.
             return render(
                 request, "accounts/officer_created.html", {"officer": user, "password": password}
             )
     return render(request, "accounts/officer_form.html", {"form": form})
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @policy(officer(MANAGE))
@@ -257,7 +250,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm vai trò."))
             return redirect("accounts:officer_detail", pk=target.pk)
@@ -369,7 +362,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Đã đổi mật khẩu."))
