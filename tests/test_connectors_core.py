@@ -390,8 +390,13 @@ def test_connector_page_lists_channels_and_counters(
 
 def test_disconnect(client: Client, tree: Tree, officers: Officers) -> None:
     account = zalo_account(tree.a_kcn)
-    login(client, officers.a_admin)
     url = f"/ket-noi/kenh/{account.channel_id}/ngat/"
+    login(client, officers.b_admin)  # another province: the channel is not there
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert client.post(f"/ket-noi/kenh/{account.channel_id}/", {}).status_code == 404
+    assert ConnectorAccount.objects.count() == 1
+    login(client, officers.a_admin)
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
     assert ConnectorAccount.objects.count() == 0

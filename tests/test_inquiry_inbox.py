@@ -481,6 +481,10 @@ def test_case_page_access(client: Client, tree: Tree, officers: Officers) -> Non
     assert client.get(f"/hop-thu/{a_case.code}/").status_code == 404
     for action in ("tra-loi", "ghi-chu", "phan-cong", "dong", "lien-he", "chuyen-don-vi"):
         assert client.post(f"/hop-thu/{a_case.code}/{action}/", {"body": "x"}).status_code == 404
+    for action in ("phan-loai", "mo-lai", "xoa-thong-tin-ca-nhan", "tao-bai-tri-thuc"):
+        assert client.get(f"/hop-thu/{a_case.code}/{action}/").status_code in (404, 405)
+        assert client.post(f"/hop-thu/{a_case.code}/{action}/", {"body": "x"}).status_code == 404
+    assert InquiryContact.objects.filter(inquiry=a_case).exists()
     assert client.get(f"/hop-thu/{b_case.code}/").status_code == 200
     assert client.get("/hop-thu/HD-2222-2222/").status_code == 404
     login(client, officers.a_viewer)  # sees the unit, may not read its cases
@@ -657,6 +661,12 @@ def test_failed_reply_shows_the_platform_error_and_can_be_retried(
     assert audits("inquiry.reply_retry")[0].target == inquiry.code
     other = receive(tree.a_g2, source=Source.ZALO, thread_key="zalo:p:2")
     assert client.post(f"/hop-thu/{other.code}/gui-lai/{row.pk}/").status_code == 404
+    # An officer of another province: the case and its reply are not there.
+    OutboundReply.objects.filter(pk=row.pk).update(status=OutboxStatus.FAILED)
+    login(client, officers.b_admin)
+    assert client.post(f"/hop-thu/{inquiry.code}/gui-lai/{row.pk}/").status_code == 404
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.FAILED
 
 
 def test_canned_answers_and_insert(client: Client, tree: Tree, officers: Officers) -> None:
@@ -692,6 +702,11 @@ def test_canned_answers_and_insert(client: Client, tree: Tree, officers: Officer
     assert (canned.title, canned.body) == ("Làm thêm giờ", "Mới")
     login(client, officers.b_admin)
     assert client.post(f"/hop-thu/mau-tra-loi/{canned.pk}/xoa/").status_code == 404
+    edit = f"/hop-thu/mau-tra-loi/{canned.pk}/sua/"
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"title": "Của tỉnh B", "body": "B"}).status_code == 404
+    canned.refresh_from_db()
+    assert canned.title == "Làm thêm giờ"
     login(client, officers.a_admin)
     client.post(f"/hop-thu/mau-tra-loi/{canned.pk}/xoa/")
     assert not CannedAnswer.objects.filter(pk=canned.pk).exists()

@@ -679,6 +679,11 @@ def test_officer_screens_follow_the_access_rules(
     for url in (f"/tri-thuc/{a_note.pk}/", f"/tri-thuc/{a_note.pk}/sua/"):
         assert client.get(url).status_code == 404
     assert client.post(f"/tri-thuc/{a_note.pk}/cong-khai/").status_code == 404
+    for action in ("an", "duyet"):
+        assert client.post(f"/tri-thuc/{a_note.pk}/{action}/").status_code == 404
+    assert client.post(f"/tri-thuc/{internal['a_draft'].pk}/duyet/").status_code == 404
+    a_note.refresh_from_db()
+    assert a_note.status == "internal"
     # …but B's admin may read A-owned published articles without managing them: 403.
     a_pub = make(tree, "Bài công khai của tỉnh A", unit=tree.pa)
     assert client.get(f"/tri-thuc/{a_pub.pk}/").status_code == 200
