@@ -971,3 +971,14 @@ def test_grassroots_report_has_no_children_table(tree: Tree, records: list[Activ
     assert data.letterhead.on_behalf == "TM. BAN CHẤP HÀNH"
     assert data.letterhead.short == "CĐCS"
     assert "Trong 6 tháng đầu năm 2022, đã tổ chức 2 buổi tuyên truyền, thu hút 800 lượt" in md
+
+
+def test_report_job_pages_are_404_for_another_province(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    job = ReportJob.objects.create(
+        unit=tree.pa, period="2022-H1", format="md", created_by=officers.a_propaganda
+    )
+    login(client, officers.b_admin)
+    for suffix in ("", "tien-do/", "tai-ve/"):
+        assert client.get(f"/bao-cao/lan/{job.pk}/{suffix}").status_code == 404
