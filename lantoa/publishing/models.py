@@ -140,6 +140,11 @@ class Publication(models.Model):
         return f"{self.item_id} → {self.channel_name}"
 
     @property
+    def audit_target(self) -> str:
+        """How audit entries name the publication: the item's title and the channel."""
+        return f"{self.item.title} → {self.channel_name}"
+
+    @property
     def scheduled_on_platform(self) -> bool:
         """Published on the platform as a post that goes live later (Facebook scheduling)."""
         from django.utils import timezone

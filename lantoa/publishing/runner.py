@@ -168,7 +168,7 @@ def _succeed(pub: Publication, outcome: Outcome, now: dt.datetime) -> str:
         audit_record(
             action="publishing.published",
             unit=pub.unit,
-            target=f"{pub.item.title} → {pub.channel_name}"[:255],
+            target=pub.audit_target,
             data={
                 "publication": pub.pk,
                 "method": pub.method,
@@ -209,7 +209,7 @@ def _fail(pub: Publication, exc: ConnectorError, now: dt.datetime, *, permanent:
         audit_record(
             action="publishing.failed",
             unit=pub.unit,
-            target=f"{pub.item.title} → {pub.channel_name}"[:255],
+            target=pub.audit_target,
             data={"publication": pub.pk, "code": str(exc.code or ""), "permanent": permanent},
         )
         _notify_failure(pub, message)

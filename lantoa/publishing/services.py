@@ -245,7 +245,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
             action="publishing.retry",
             actor=actor,
             unit=publication.unit,
-            target=f"{publication.item.title} → {publication.channel_name}"[:255],
+            target=publication.audit_target,
             data={"publication": publication.pk},
         )
         if due <= now:
@@ -276,7 +276,7 @@ def publication_cancel(*, publication: Publication, actor: Any) -> Publication:
                 action="publishing.cancel",
                 actor=actor,
                 unit=publication.unit,
-                target=f"{publication.item.title} → {publication.channel_name}"[:255],
+                target=publication.audit_target,
                 data={"publication": publication.pk},
             )
     if not done:
@@ -367,7 +367,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
             action="publishing.cancel",
             actor=actor,
             unit=publication.unit,
-            target=f"{publication.item.title} → {publication.channel_name}"[:255],
+            target=publication.audit_target,
             data={
                 "publication": publication.pk,
                 "removed_from": "facebook",
@@ -469,7 +469,7 @@ def publication_record(
                 action="publishing.record",
                 actor=actor,
                 unit=publication.unit,
-                target=f"{publication.item.title} → {publication.channel_name}"[:255],
+                target=publication.audit_target,
                 data={
                     "publication": publication.pk,
                     "link": bool(links_),
