@@ -154,6 +154,8 @@ def test_return_needs_a_comment_notifies_and_allows_resubmission(
     )
     assert returned.status == ReportStatus.RETURNED
     assert returned.return_comment == "Thiếu số liệu buổi ngày 20/3."
+    # Only submitted, never approved: returning it unlocked nothing.
+    assert AuditEvent.objects.get(action="period_report.return").data == {"unlocked": False}
     notices = Notification.objects.filter(kind="report.returned")
     assert {n.user for n in notices} == {g1_leader, officers.a_viewer}
     assert all("Thiếu số liệu" in n.body for n in notices)
@@ -199,6 +201,8 @@ def test_approved_period_locks_the_units_records(tree: Tree, officers: Officers)
     add(tree.a_g2, dt.date(2024, 3, 15))
     # Returning the report unlocks the period.
     services.period_report_return(report=report, actor=officers.a_leader, comment="Sửa lại số liệu")
+    returned = AuditEvent.objects.get(action="period_report.return")
+    assert returned.data == {"unlocked": True}
     add(tree.a_g1, dt.date(2024, 3, 15))
     activity_delete(activity=old, actor=officers.a_admin)
     assert Activity.objects.filter(unit=tree.a_g1, held_on__month=3).count() == 1

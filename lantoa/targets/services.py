@@ -191,8 +191,17 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
     now = timezone.now()
     reviewer = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
+        # Read the status under a lock: the audit row says whether an approval was undone.
+        previous = (
+            PeriodReport.objects.select_for_update()
+            .filter(pk=report.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
         claimed = PeriodReport.objects.filter(
-            pk=report.pk, status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+            pk=report.pk,
+            status=previous,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
         ).update(
             status=ReportStatus.RETURNED,
             returned_at=now,
@@ -212,7 +221,7 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
             actor=actor,
             unit=report.unit,
             target=report.period.code,
-            data={"unlocked": report.approved_at is None},
+            data={"unlocked": previous == ReportStatus.APPROVED},
         )
         people = list(officers_of(report.unit, (Role.ADMIN, Role.LEADER, Role.PROPAGANDA)))
         if report.submitted_by is not None and report.submitted_by.is_active:
