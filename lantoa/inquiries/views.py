@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,6 +46,8 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.inquiries.outbox import PUSHED_SOURCES
+from lantoa.kb.selectors import articles_visible_to, kb_suggest
+from lantoa.kb.services import anonymise_for_inquiry, article_create_from_inquiry
 from lantoa.units.forms import add_service_errors
 from lantoa.units.models import UnitStatus
 from lantoa.units.selectors import unit_search
@@ -99,8 +101,9 @@ def _filters(request: HttpRequest, form: InboxFilterForm) -> selectors.InboxFilt
     return filters
 
 
-def _tab(request: HttpRequest) -> str:
-    tab = request.GET.get("xem", selectors.DEFAULT_TAB)
+def _tab(params: Any) -> str:
+    """The ``xem`` tab of a query string or form (the default one when unknown)."""
+    tab = params.get("xem", selectors.DEFAULT_TAB)
     return tab if tab in dict(selectors.TABS) else selectors.DEFAULT_TAB
 
 
@@ -109,7 +112,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = InboxFilterForm(request.GET)
     filters = _filters(request, form)
-    tab = _tab(request)
+    tab = _tab(request.GET)
     now = timezone.now()
     page = Paginator(selectors.inbox(user, filters, tab=tab, now=now), PAGE_SIZE).get_page(
         request.GET.get("trang")
@@ -154,8 +157,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = InboxFilterForm(request.POST)
     filters = _filters(request, form)
-    tab = request.POST.get("xem", selectors.DEFAULT_TAB)
-    tab = tab if tab in dict(selectors.TABS) else selectors.DEFAULT_TAB
+    tab = _tab(request.POST)
     with_contact = request.POST.get("lien_he") == "1"
     now = timezone.now()
     rows = selectors.inbox(user, filters, tab=tab, now=now)[:EXPORT_LIMIT]
@@ -224,14 +226,6 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
 # One case
 
 
-def _kb_suggestions(request: HttpRequest, inquiry: Inquiry, text: str) -> list[Any]:
-    try:
-        from lantoa.kb.selectors import kb_suggest
-    except ImportError:  # the knowledge base is optional in a slimmed-down install
-        return []
-    return kb_suggest(text=text, category=inquiry.category, limit=5, user=request.user)
-
-
 def _prefill(request: HttpRequest, inquiry: Inquiry) -> str | None:
     """Reply text with a canned answer (``?mau=``) or a knowledge-base answer (``?bai=``)
     appended to what the officer has typed (``body``, sent along by HTMX)."""
@@ -243,8 +237,6 @@ def _prefill(request: HttpRequest, inquiry: Inquiry) -> str | None:
         found = selectors.canned_answers_for(inquiry.unit).filter(pk=int(canned)).first()
         insert = found.body if found else ""
     elif article.isdigit():
-        from lantoa.kb.selectors import articles_visible_to
-
         found_article = articles_visible_to(request.user).filter(pk=int(article)).first()
         insert = found_article.answer if found_article else ""
     else:
@@ -277,7 +269,9 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
         "contact_allowed": has_contact and services.contact_visible_to(user, inquiry),
         "contact": None,
         "pushed": inquiry.source in PUSHED_SOURCES,
-        "suggestions": _kb_suggestions(request, inquiry, f"{inquiry.subject} {question}"),
+        "suggestions": kb_suggest(
+            text=f"{inquiry.subject} {question}", category=inquiry.category, limit=5, user=user
+        ),
     }
     if handle:
         context.update(
@@ -549,22 +543,11 @@ def erase_contact(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
-def _article_url(article: Any) -> str | None:
-    for name, args in (("kb:detail", [article.pk]), ("kb:article", [article.pk])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @policy(officer("kb.manage"))
 def make_article(request: HttpRequest, ref: str) -> HttpResponse:
     """Turn an answered case into a draft knowledge-base article, anonymised."""
     inquiry = selectors.inquiry_for(request.user, ref)
     access.require(request.user, "kb.manage", inquiry.unit)
-    from lantoa.kb.services import anonymise_for_inquiry, article_create_from_inquiry
-
     if not inquiry.first_responded_at:
         messages.error(request, _("Chỉ tạo được bài từ câu hỏi đã có câu trả lời."))
         return _to_detail(inquiry)
@@ -587,9 +570,7 @@ def make_article(request: HttpRequest, ref: str) -> HttpResponse:
                 _("Đã tạo bài nháp “%(title)s” (đã lược bỏ thông tin cá nhân), chờ duyệt.")
                 % {"title": article.title},
             )
-            return redirect(
-                _article_url(article) or reverse("inquiries:detail", args=[inquiry.code])
-            )
+            return redirect("kb:detail", pk=article.pk)
     return render(
         request,
         "inquiries/article_form.html",

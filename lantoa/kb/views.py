@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,10 +113,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     inquiry_url = None
     if article.source_inquiry is not None:
-        try:
-            inquiry_url = reverse("inquiries:detail", args=[article.source_inquiry.code])
-        except NoReverseMatch:
-            inquiry_url = None
+        inquiry_url = reverse("inquiries:detail", args=[article.source_inquiry.code])
     return render(
         request,
         "kb/article_detail.html",
