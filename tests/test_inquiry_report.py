@@ -270,3 +270,18 @@ def test_report_page_and_exports(
 
     login(client, officers.b_admin)
     assert client.get("/hop-thu/P-A/bao-cao/").status_code == 404
+
+
+def test_xlsx_export_keeps_a_unit_name_from_running_as_a_formula(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    import openpyxl
+
+    Unit.objects.filter(pk=tree.a_kcn.pk).update(name='=HYPERLINK("http://x","KCN")')
+    login(client, officers.a_admin)
+    xlsx = client.get("/hop-thu/P-A/bao-cao/tai-ve/?ky=nam&nam=2026&dinh_dang=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    labels = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert '\'=HYPERLINK("http://x","KCN")' in labels
+    assert not any(isinstance(v, str) and v.startswith("=") for v in labels)

@@ -749,10 +749,11 @@ def report_export(request: HttpRequest, code: str) -> HttpResponse:
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Hỏi đáp")
-        sheet.append([f"{unit.name} — {period.label}"])
+        # openpyxl stores a text starting with "=" as a formula: unit names are escaped too.
+        sheet.append([_csv_cell(f"{unit.name} — {period.label}")])
         sheet.append(reports.EXPORT_HEADER)
         for row in data:
-            sheet.append(row)
+            sheet.append([_csv_cell(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
