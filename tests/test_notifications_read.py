@@ -1,0 +1,24 @@
+"""Marking notices read: only the officer's own, and back only to a page of this site."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from lantoa.notifications.models import Notification
+from lantoa.notifications.services import notify
+from tests.conftest import Officers, Tree, login
+
+
+def test_mark_read_goes_back_only_to_this_site(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    [mine] = notify(users=[officers.a_admin], kind="test", title="Của tôi")
+    [theirs] = notify(users=[officers.b_admin], kind="test", title="Của tỉnh B")
+    login(client, officers.a_admin)
+    response = client.post("/thong-bao/da-doc/", {"id": [mine.pk, theirs.pk], "next": "/hop-thu/"})
+    assert response.status_code == 302 and response["Location"] == "/hop-thu/"
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        response = client.post("/thong-bao/da-doc/", {"next": target})
+        assert response.status_code == 302 and response["Location"] == "/thong-bao/", target
