@@ -406,6 +406,18 @@ def test_assign_and_distribute(tree: Tree, officers: Officers) -> None:
             values={tree.a_g1.pk: "12", tree.a_g2.pk: "mười"}, actor=kcn_admin,
         )  # fmt: skip
     assert TargetAssignment.objects.get(unit=tree.a_g1).value == 800  # nothing written
+    # A decimal is refused, not read as 125 with the dot taken for a thousands separator.
+    with pytest.raises(ValidationError) as caught:
+        services.target_assign_children(
+            parent=tree.a_kcn, metric=metric, period=period,
+            values={tree.a_g1.pk: "12.5", tree.a_g2.pk: "1.200"}, actor=kcn_admin,
+        )  # fmt: skip
+    assert caught.value.message_dict == {
+        f"unit_{tree.a_g1.pk}": [
+            f"{tree.a_g1.name}: “12.5” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200)."
+        ]
+    }
+    assert TargetAssignment.objects.get(unit=tree.a_g1).value == 800
     services.target_assign_children(
         parent=tree.a_kcn, metric=metric, period=period,
         values={tree.a_g1.pk: "12", tree.a_g2.pk: ""}, actor=kcn_admin,

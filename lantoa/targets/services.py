@@ -27,6 +27,7 @@ from django.utils import timezone
 from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
+from lantoa.core.tabular import parse_count
 from lantoa.core.text import format_int
 from lantoa.notifications.services import notify, officers_of
 from lantoa.reports.periods import Period
@@ -394,12 +395,15 @@ def _check_assigner(actor: Any, unit: Unit) -> None:
 
 
 def _clean_number(value: Any, field: str = "value") -> int:
-    try:
-        number = int(str(value).replace(".", "").strip())
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({field: "Chỉ tiêu phải là số nguyên không âm."}) from exc
-    if number < 0:
+    """A whole number as typed ("1200", "1.200"): "12.5" or "1,2" is refused, not read as 125
+    or 12."""
+    text = "" if value is None else str(value).strip()
+    if not text:
         raise ValidationError({field: "Chỉ tiêu phải là số nguyên không âm."})
+    try:
+        number = parse_count(text)
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from exc
     if number > MAX_VALUE:
         raise ValidationError({field: f"Chỉ tiêu quá lớn (tối đa {format_int(MAX_VALUE)})."})
     return number
@@ -465,8 +469,8 @@ def target_assign_children(
             continue
         try:
             clean[child_id] = _clean_number(raw)
-        except ValidationError:
-            errors[f"unit_{child_id}"] = f"{child.name}: chỉ tiêu phải là số nguyên không âm."
+        except ValidationError as exc:
+            errors[f"unit_{child_id}"] = f"{child.name}: {exc.messages[0]}"
     if errors:
         raise ValidationError(errors)
     written = 0
