@@ -437,6 +437,11 @@ def test_scoreboard_on_the_campaign_page(client: Client, tree: Tree, officers: O
     assert "Kết quả theo đơn vị" in html and "1.234" in html
     html = client.get(f"/chien-dich/chi-tiet/{campaign.pk}/?don-vi=A-KCN").content.decode()
     assert tree.a_g1.name in html
+    # Deeper down, the way back up runs from the owner through each unit in between.
+    html = client.get(f"/chien-dich/chi-tiet/{campaign.pk}/?don-vi=A-G1").content.decode()
+    assert '<a href="?don-vi=P-A#bang-diem">' in html
+    assert '<a href="?don-vi=A-KCN#bang-diem">' in html
+    assert html.count('href="?don-vi=P-A#bang-diem"') == 1
     # The grassroots viewer sees the board from their own unit.
     login(client, officers.a_viewer)
     html = client.get(f"/chien-dich/chi-tiet/{campaign.pk}/?don-vi=P-A").content.decode()

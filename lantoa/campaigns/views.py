@@ -17,7 +17,8 @@ from lantoa.campaigns.forms import CampaignForm, MomentForm
 from lantoa.campaigns.models import Campaign
 from lantoa.campaigns.moments import CALENDAR_YEARS, occurrence, tet_date
 from lantoa.units.forms import add_service_errors
-from lantoa.units.models import Unit, UnitClosure
+from lantoa.units.models import Unit
+from lantoa.units.selectors import path_to_root
 
 
 def _campaign(request: HttpRequest, pk: int, perm: str = "campaign.view") -> Campaign:
@@ -67,24 +68,38 @@ def _initial_from_moment(unit: Unit, key: str, year_text: str) -> dict[str, Any]
     return initial
 
 
+def _campaign_form(
+    request: HttpRequest, unit: Unit, campaign: Campaign | None, initial: dict[str, Any]
+) -> HttpResponse:
+    """The create form (``campaign`` None) or the edit form of a campaign owned by ``unit``."""
+    form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if campaign is None:
+                campaign = services.campaign_create(
+                    owner=unit, actor=request.user, **form.service_fields()
+                )
+                done = _("Đã tạo chiến dịch “%(name)s”.")
+            else:
+                services.campaign_update(
+                    campaign=campaign, actor=request.user, **form.service_fields()
+                )
+                done = _("Đã lưu chiến dịch “%(name)s”.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done % {"name": campaign.name})
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(
+        request, "campaigns/campaign_form.html", {"unit": unit, "form": form, "campaign": campaign}
+    )
+
+
 @policy(officer("campaign.manage"))
 def campaign_create(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="campaign.manage", code=code)
     initial = _initial_from_moment(unit, request.GET.get("dip", ""), request.GET.get("nam", ""))
-    form = CampaignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(
-                owner=unit, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã tạo chiến dịch “%(name)s”.") % {"name": campaign.name})
-            return redirect("campaigns:detail", pk=campaign.pk)
-    return render(
-        request, "campaigns/campaign_form.html", {"unit": unit, "form": form, "campaign": None}
-    )
+    return _campaign_form(request, unit, None, initial)
 
 
 def _scoreboard_parent(request: HttpRequest, campaign: Campaign) -> Unit | None:
@@ -129,18 +144,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("-updated_at")
     parent = _scoreboard_parent(request, campaign)
     board = selectors.campaign_scoreboard(campaign, parent) if parent is not None else None
+    # From the owner down to the parent's parent: the scoreboard's way back up.
     path: list[Unit] = []
     if parent is not None and parent.pk != campaign.owner_id:
-        path = list(
-            Unit.objects.filter(
-                descendant_links__descendant_id=parent.pk,
-                pk__in=UnitClosure.objects.filter(ancestor_id=campaign.owner_id).values(
-                    "descendant_id"
-                ),
-            )
-            .exclude(pk=parent.pk)
-            .order_by("depth")
-        )
+        path = [u for u in path_to_root(parent)[:-1] if u.depth >= campaign.owner.depth]
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -161,20 +168,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "campaign.manage")
     initial = {f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS}
-    form = CampaignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(campaign=campaign, actor=request.user, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu chiến dịch “%(name)s”.") % {"name": campaign.name})
-            return redirect("campaigns:detail", pk=campaign.pk)
-    return render(
-        request,
-        "campaigns/campaign_form.html",
-        {"unit": campaign.owner, "form": form, "campaign": campaign},
-    )
+    return _campaign_form(request, campaign.owner, campaign, initial)
 
 
 @policy(officer("campaign.manage"))
