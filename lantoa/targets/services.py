@@ -394,6 +394,13 @@ def _check_assigner(actor: Any, unit: Unit) -> None:
         raise PermissionDenied("Chỉ tiêu do đơn vị cấp trên giao.")
 
 
+def _check_assigner_of_children(actor: Any, parent: Unit) -> None:
+    """``_check_assigner`` for every child of ``parent`` at once: the units strictly above a
+    child are ``parent`` and its ancestors."""
+    if actor is not None and not access.can(actor, "target.manage", parent):
+        raise PermissionDenied("Chỉ tiêu do đơn vị cấp trên giao.")
+
+
 def _clean_number(value: Any, field: str = "value") -> int:
     """A whole number as typed ("1200", "1.200"): "12.5" or "1,2" is refused, not read as 125
     or 12."""
@@ -473,11 +480,11 @@ def target_assign_children(
             errors[f"unit_{child_id}"] = f"{child.name}: {exc.messages[0]}"
     if errors:
         raise ValidationError(errors)
+    _check_assigner_of_children(actor, parent)
     written = 0
     by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         for child_id, number in clean.items():
-            _check_assigner(actor, children[child_id])
             if number is None:
                 TargetAssignment.objects.filter(
                     unit_id=child_id, metric=metric, period=period
@@ -533,8 +540,7 @@ def target_distribute(
     )
     if not children:
         raise ValidationError(f"“{parent.name}” không có đơn vị trực thuộc để phân bổ.")
-    for child in children:
-        _check_assigner(actor, child)
+    _check_assigner_of_children(actor, parent)
     shares = split_by_weights(source.value, [c.member_count for c in children])
     by = actor if getattr(actor, "is_authenticated", False) else None
     out = []
