@@ -8,7 +8,8 @@ from django.db.models import Count, Q, QuerySet
 
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.connectors.models import CounterReason, InboundEvent, Platform, WebhookCounter
-from lantoa.units.models import Unit, UnitClosure
+from lantoa.units.models import Unit
+from lantoa.units.selectors import subtree_ids
 
 CONNECTABLE_KINDS = (ChannelKind.ZALO_OA, ChannelKind.FACEBOOK_PAGE)
 
@@ -16,10 +17,7 @@ CONNECTABLE_KINDS = (ChannelKind.ZALO_OA, ChannelKind.FACEBOOK_PAGE)
 def connectable_channels(unit: Unit, *, subtree: bool = False) -> QuerySet[Channel]:
     """The unit's Zalo OA and Facebook page channels (and their connections)."""
     qs = Channel.objects.filter(kind__in=CONNECTABLE_KINDS)
-    if subtree:
-        qs = qs.filter(unit__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id"))
-    else:
-        qs = qs.filter(unit=unit)
+    qs = qs.filter(unit__in=subtree_ids(unit)) if subtree else qs.filter(unit=unit)
     return qs.select_related("unit", "connector").order_by(
         "unit__depth", "unit__name", "kind", "name"
     )

@@ -39,6 +39,7 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
+from lantoa.units.selectors import units_in_subtree
 
 # A closed conversation older than this starts a new inquiry instead of reopening the old one.
 REOPEN_WINDOW = dt.timedelta(days=30)
@@ -154,13 +155,6 @@ def _scope_root(hint: Unit | None) -> Unit | None:
     return Unit.objects.filter(parent__isnull=True).order_by("id").first()
 
 
-def _in_subtree(root: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        status=UnitStatus.ACTIVE,
-        id__in=UnitClosure.objects.filter(ancestor=root).values("descendant_id"),
-    )
-
-
 def route(*, workplace: str, hint: Unit | None) -> tuple[Unit, Unit | None]:
     """(unit that should answer, matched grassroots unit or None).
 
@@ -177,7 +171,7 @@ def route(*, workplace: str, hint: Unit | None) -> tuple[Unit, Unit | None]:
     words = _tokens(workplace)
     if not words:
         return fallback, None
-    scope = _in_subtree(root)
+    scope = units_in_subtree(root, active_only=True)
 
     # Grassroots unions sharing words with the workplace: the best match wins when it is
     # unique and covers all the words, or at least two of them.
