@@ -44,6 +44,14 @@ def _base_context(request: HttpRequest, root: Any) -> dict[str, Any]:
     return {"site_unit": root, "base_url": links.site_base(request)}
 
 
+def _site_unit(unit_code: str | None) -> tuple[Any, Any]:
+    """The site's root unit, and the unit of ``unit_code`` inside it (404 if none; None when
+    no code is given)."""
+    root = selectors.site_unit()
+    unit = selectors.site_unit_by_code(unit_code, root) if unit_code else None
+    return root, unit
+
+
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("trang", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
@@ -87,34 +95,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return cached_page(request, "home", (), render_home)
 
 
-@policy(PUBLIC)
-def news_list(request: HttpRequest) -> HttpResponse:
+def _news_page(request: HttpRequest, unit_code: str | None) -> HttpResponse:
+    """A page of the site-wide news list, or of one unit's (with its subtree)."""
     number = _page_number(request)
 
-    def render_list() -> HttpResponse:
-        root = selectors.site_unit()
-        page = Paginator(selectors.news(root), PAGE_SIZE).get_page(number)
-        return render(
-            request,
-            "publicsite/news_list.html",
-            {
-                **_base_context(request, root),
-                "unit": None,
-                "page": page,
-                "news": _cards(page.object_list),
-            },
-        )
-
-    return cached_page(request, "news", (number,), render_list)
-
-
-@policy(PUBLIC)
-def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
-    number = _page_number(request)
-
-    def render_unit() -> HttpResponse:
-        root = selectors.site_unit()
-        unit = selectors.site_unit_by_code(unit_code, root)
+    def render_page() -> HttpResponse:
+        root, unit = _site_unit(unit_code)
         page = Paginator(selectors.news(root, unit=unit), PAGE_SIZE).get_page(number)
         return render(
             request,
@@ -127,7 +113,19 @@ def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
             },
         )
 
-    return cached_page(request, "unit", (unit_code, number), render_unit)
+    if unit_code:
+        return cached_page(request, "unit", (unit_code, number), render_page)
+    return cached_page(request, "news", (number,), render_page)
+
+
+@policy(PUBLIC)
+def news_list(request: HttpRequest) -> HttpResponse:
+    return _news_page(request, None)
+
+
+@policy(PUBLIC)
+def unit_news(request: HttpRequest, unit_code: str) -> HttpResponse:
+    return _news_page(request, unit_code)
 
 
 @policy(PUBLIC)
@@ -204,14 +202,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- feeds ------------------------------------------------------------------------------------
 
 
-def _feed_unit(unit_code: str | None) -> tuple[Any, Any]:
-    root = selectors.site_unit()
-    unit = selectors.site_unit_by_code(unit_code, root) if unit_code else None
-    return root, unit
-
-
 def _feed_last_modified(request: HttpRequest, unit_code: str | None = None) -> dt.datetime | None:
-    root, unit = _feed_unit(unit_code)
+    root, unit = _site_unit(unit_code)
     return selectors.last_published(root, unit)
 
 
@@ -222,7 +214,7 @@ def _feed_etag(request: HttpRequest, unit_code: str | None = None) -> str:
 
 
 def _rss(request: HttpRequest, unit_code: str | None) -> HttpResponse:
-    root, unit = _feed_unit(unit_code)
+    root, unit = _site_unit(unit_code)
     base = links.site_base(request)
     anchor = unit or root
     page = (
@@ -350,8 +342,7 @@ def robots(request: HttpRequest) -> HttpResponse:
 def subscribe(request: HttpRequest, unit_code: str) -> HttpResponse:
     from lantoa.core.net import client_ip
 
-    root = selectors.site_unit()
-    unit = selectors.site_unit_by_code(unit_code, root)
+    root, unit = _site_unit(unit_code)
     error = ""
     email = ""
     if request.method == "POST":
@@ -378,8 +369,7 @@ def subscribe(request: HttpRequest, unit_code: str) -> HttpResponse:
 
 @policy(PUBLIC)
 def subscribe_sent(request: HttpRequest, unit_code: str) -> HttpResponse:
-    root = selectors.site_unit()
-    unit = selectors.site_unit_by_code(unit_code, root)
+    root, unit = _site_unit(unit_code)
     return render(
         request, "publicsite/subscribe_sent.html", {**_base_context(request, root), "unit": unit}
     )
