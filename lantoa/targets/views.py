@@ -34,19 +34,10 @@ PER_COUNTED = (RulePer.DAY, RulePer.MONTH, RulePer.QUARTER, RulePer.HALF, RulePe
 class Row:
     unit: Unit
     cells: list[ev.Achievement | None]
-    has_children: bool = False
 
 
 def _children(unit: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).order_by("kind", "name"))
-
-
-def _with_children(units: list[Unit]) -> set[int]:
-    return set(
-        Unit.objects.filter(parent__in=units, status=UnitStatus.ACTIVE).values_list(
-            "parent_id", flat=True
-        )
-    )
 
 
 @policy(officer("target.view"))
@@ -59,14 +50,8 @@ def unit_targets(request: HttpRequest, code: str) -> HttpResponse:
     # One evaluation for the unit and its children: each metric is computed once for all.
     result = ev.evaluate([unit, *children], period, today=today)
     columns = [r for r in result.rules if any(result.cell(c.pk, r.pk) for c in children)]
-    parents = _with_children(children)
     rows = [
-        Row(
-            unit=child,
-            cells=[result.cell(child.pk, r.pk) for r in columns],
-            has_children=child.pk in parents,
-        )
-        for child in children
+        Row(unit=child, cells=[result.cell(child.pk, r.pk) for r in columns]) for child in children
     ]
     own = result.of_unit(unit.pk)
     own_assignments = ev.assignment_achievements(
