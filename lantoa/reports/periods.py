@@ -71,6 +71,11 @@ class Period:
         return f"năm {self.year}"
 
     @property
+    def title(self) -> str:
+        """The label with a capital letter, for headings and lists: "Quý III năm 2022"."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @property
     def review_name(self) -> str:
         """How the union calls the report of this period (sơ kết, tổng kết)."""
         if self.kind == "year":

@@ -63,8 +63,7 @@ class ReportingPeriod(models.Model):
     @property
     def title(self) -> str:
         """The label with a capital letter, for headings and lists."""
-        label = self.label
-        return label[:1].upper() + label[1:]
+        return self.period.title
 
 
 class ReportStatus(models.TextChoices):
