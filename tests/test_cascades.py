@@ -711,9 +711,20 @@ def test_inbox_lists_open_cascades(client: Client, tree: Tree, officers: Officer
     entry = page.context["entries"][0]
     assert (entry.recipients, entry.done, entry.own.unit_id) == (3, 0, tree.a_kcn.pk)
     assert own_cascade.pk not in [e.cascade.pk for e in page.context["entries"]]
-    for unit in (tree.a_kcn, tree.a_g1, tree.a_g2):
+    units = (tree.pa, tree.a_kcn, tree.a_g1, tree.a_g2)
+
+    def open_inboxes() -> list[bool]:
+        found = [selectors.has_open_inbox(u) for u in units]
+        assert found == [bool(selectors.inbox(u)) for u in units]
+        return found
+
+    assert open_inboxes() == [False, True, True, True]
+    for unit in (tree.a_kcn, tree.a_g1):
         services.recipient_advance(recipient=row(from_above, unit), actor=None, state="done")
+    assert open_inboxes() == [False, True, True, True]  # A-G1 still has the KCN's own
+    services.recipient_advance(recipient=row(from_above, tree.a_g2), actor=None, state="done")
     assert client.get("/trien-khai/A-KCN/nhan/").context["entries"] == []
+    assert open_inboxes() == [False, False, True, True]
     assert len(client.get("/trien-khai/A-KCN/nhan/?tat-ca=1").context["entries"]) == 1
     sent = client.get("/trien-khai/A-KCN/")
     assert [c.title for c, _ in sent.context["rows"]] == ["Của KCN"]

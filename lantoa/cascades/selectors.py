@@ -455,6 +455,23 @@ def inbox(unit: Unit, *, open_only: bool = True) -> list[InboxEntry]:
     return entries
 
 
+def has_open_inbox(unit: Unit) -> bool:
+    """Whether ``inbox(unit)`` lists anything, in one existence query: a running cascade
+    from above with a unit of this subtree not done."""
+    ancestors = UnitClosure.objects.filter(descendant_id=unit.pk, depth__gte=1).values(
+        "ancestor_id"
+    )
+    return (
+        CascadeRecipient.objects.filter(
+            cascade__sender_id__in=ancestors,
+            cascade__status=CascadeStatus.SENT,
+            unit_id__in=subtree_ids(unit),
+        )
+        .exclude(state=RecipientState.DONE)
+        .exists()
+    )
+
+
 def recipient_for(cascade: Cascade, unit: Unit) -> CascadeRecipient | None:
     return (
         CascadeRecipient.objects.filter(cascade=cascade, unit=unit)

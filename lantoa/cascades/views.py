@@ -65,10 +65,12 @@ def index(request: HttpRequest) -> HttpResponse:
     unit = access.home_unit(request.user)
     if unit is None:
         return render(request, "core/no_unit.html")
-    if unit.kind != UnitKind.GRASSROOTS and access.can(request.user, "cascade.send", unit):
-        has_inbox = bool(selectors.inbox(unit))
-        if not has_inbox:
-            return redirect("cascades:unit", code=unit.code)
+    if (
+        unit.kind != UnitKind.GRASSROOTS
+        and access.can(request.user, "cascade.send", unit)
+        and not selectors.has_open_inbox(unit)
+    ):
+        return redirect("cascades:unit", code=unit.code)
     return redirect("cascades:inbox", code=unit.code)
 
 
