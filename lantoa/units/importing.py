@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -99,6 +99,8 @@ MAX_LENGTHS: dict[str, int] = {
     )
 }
 BATCH_SIZE = 2000
+
+T = TypeVar("T")
 
 ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phase is "validate" or "write"."""
@@ -203,7 +205,7 @@ class _Row:
     level: int = 0
 
 
-def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
+def _chunks(items: list[T], size: int = 900) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -222,8 +224,8 @@ def _manageable_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
         return set(ids)
     allowed: set[int] = set()
     scope = access.visible_units(actor, "unit.manage")
-    for start in range(0, len(ids), 900):
-        allowed.update(scope.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
+    for chunk in _chunks(ids):
+        allowed.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
     return allowed
 
 
