@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -227,8 +227,6 @@ def content_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.content_publish(item=item, actor=user)
         else:
             raise Http404
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -329,10 +327,13 @@ def content_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _parse_day(text: str) -> dt.date:
+    """The day of ?ngay=YYYY-MM-DD; today when missing, malformed or out of the calendar's
+    years (whose weeks and months would run past the first or last date Python knows)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return timezone.localdate()
+    return day if 2000 <= day.year <= 2100 else timezone.localdate()
 
 
 @policy(officer("content.view"))
