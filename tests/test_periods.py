@@ -304,6 +304,13 @@ def test_period_screens_and_actions(client: Client, tree: Tree, officers: Office
     page = client.get("/bao-cao/A-KCN/ky/2024-03/")
     assert page.status_code == 200
     assert "Gửi báo cáo lên cấp trên" in page.content.decode()
+    # A refused note is shown again as typed (with CRLF a browser's maxlength lets it through).
+    long_note = "Số liệu đủ.\r\n" * 200
+    refused = client.post("/bao-cao/A-KCN/ky/2024-03/gui/", {"note": long_note})
+    assert refused.status_code == 400
+    assert "tối đa 2.000" in refused.content.decode()
+    assert "Số liệu đủ.\r\nSố liệu đủ." in refused.content.decode()
+    assert not PeriodReport.objects.filter(unit=tree.a_kcn).exists()
     response = client.post("/bao-cao/A-KCN/ky/2024-03/gui/", {"note": "Đủ số liệu"})
     assert response.status_code == 302
     report = PeriodReport.objects.get(unit=tree.a_kcn, period=period)

@@ -63,7 +63,18 @@ def unit_periods_view(request: HttpRequest, code: str) -> HttpResponse:
 @policy(officer("activity.view"))
 def period_detail(request: HttpRequest, code: str, period: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="activity.view", code=code)
-    rperiod = _period(period)
+    return _detail(request, unit, _period(period))
+
+
+def _detail(
+    request: HttpRequest,
+    unit: Unit,
+    rperiod: ReportingPeriod,
+    *,
+    note: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The period page; ``note`` keeps what the officer typed when sending failed."""
     today = timezone.localdate()
     report = report_of(unit, rperiod)
     rollup = live_rollup(unit, rperiod)
@@ -85,6 +96,7 @@ def period_detail(request: HttpRequest, code: str, period: str) -> HttpResponse:
                 if not rollup.kind(kind).empty
             ],
             "snapshot": (report.figures or {}) if report is not None else {},
+            "note": note if note is not None else (report.note if report is not None else ""),
             "table": table,
             "can_submit": access.can(request.user, "report.submit", unit)
             and open_for_submit
@@ -97,6 +109,7 @@ def period_detail(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "parent_visible": unit.parent is not None
             and access.can(request.user, "activity.view", unit.parent),
         },
+        status=status,
     )
 
 
@@ -118,17 +131,17 @@ def _back(request: HttpRequest, unit: Unit, period: ReportingPeriod) -> HttpResp
 def period_submit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="report.submit", code=code)
     rperiod = _period(period)
+    note = request.POST.get("note", "")
     try:
-        services.period_report_submit(
-            unit=unit, period=rperiod, actor=request.user, note=request.POST.get("note", "")
-        )
+        services.period_report_submit(unit=unit, period=rperiod, actor=request.user, note=note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": rperiod.label}
-        )
-    return _back(request, unit, rperiod)
+        # The page again with the note as typed, not lost in a redirect.
+        return _detail(request, unit, rperiod, note=note, status=400)
+    messages.success(
+        request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": rperiod.label}
+    )
+    return redirect("reports:period", code=unit.code, period=rperiod.code)
 
 
 def _reviewed(request: HttpRequest, code: str, period: str) -> tuple[Unit, PeriodReport]:
