@@ -27,7 +27,8 @@ from lantoa.targets.periods import (
     reports_by_period,
     unit_periods,
 )
-from lantoa.units.models import Unit, UnitStatus
+from lantoa.units.models import Unit
+from lantoa.units.selectors import active_children
 
 
 def _period(code: str) -> ReportingPeriod:
@@ -55,7 +56,7 @@ def unit_periods_view(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "today": today,
             "can_submit": access.can(request.user, "report.submit", unit) and unit.is_active,
-            "has_children": Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).exists(),
+            "has_children": active_children(unit).exists(),
         },
     )
 

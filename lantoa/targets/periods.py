@@ -28,6 +28,7 @@ from lantoa.targets.models import (
     deadline_cutoff,
 )
 from lantoa.units.models import Unit, UnitClosure, UnitStatus
+from lantoa.units.selectors import active_children
 
 # A report may be sent from this many days before its period ends (sơ kết reports are often
 # written in the last weeks of June).
@@ -269,9 +270,7 @@ def completeness(unit: Unit, period: ReportingPeriod) -> CompletenessTable:
         .order_by()
     )
     by_child = {r["ancestor_id"]: _from_row(r) for r in rows}
-    children = list(
-        Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).order_by("kind", "name")
-    )
+    children = list(active_children(unit))
     reports = {
         r.unit_id: r
         for r in PeriodReport.objects.filter(period=period, unit__in=children).select_related(

@@ -50,6 +50,7 @@ from lantoa.targets.periods import (
     live_rollup,
 )
 from lantoa.units.models import Unit, UnitKind, UnitStatus
+from lantoa.units.selectors import active_children
 
 MAX_NOTE = 2000
 MAX_VALUE = 1_000_000_000
@@ -464,7 +465,7 @@ def target_assign_children(
     found = REGISTRY.get(metric)
     if found is None or not found.assignable:
         raise ValidationError({"metric": "Số đo này không giao chỉ tiêu bằng số được."})
-    children = {c.pk: c for c in Unit.objects.filter(parent=parent, status=UnitStatus.ACTIVE)}
+    children = {c.pk: c for c in active_children(parent)}
     errors: dict[str, str] = {}
     clean: dict[int, int | None] = {}
     for child_id, raw in values.items():
@@ -535,9 +536,7 @@ def target_distribute(
             f"“{parent.name}” chưa được giao chỉ tiêu “{label}” cho {period.label}; hãy nhập "
             "chỉ tiêu cho từng đơn vị trực thuộc."
         )
-    children = list(
-        Unit.objects.filter(parent=parent, status=UnitStatus.ACTIVE).order_by("kind", "name", "pk")
-    )
+    children = list(active_children(parent))
     if not children:
         raise ValidationError(f"“{parent.name}” không có đơn vị trực thuộc để phân bổ.")
     _check_assigner_of_children(actor, parent)

@@ -24,8 +24,8 @@ from lantoa.targets.models import ReportingPeriod, RulePer, TargetRule
 from lantoa.targets.periods import reporting_period
 from lantoa.targets.picker import PARAM, period_options, pick_period
 from lantoa.units.forms import add_service_errors
-from lantoa.units.models import Unit, UnitKind, UnitStatus
-from lantoa.units.selectors import path_to_root
+from lantoa.units.models import Unit, UnitKind
+from lantoa.units.selectors import active_children, path_to_root
 
 PER_COUNTED = (RulePer.DAY, RulePer.MONTH, RulePer.QUARTER, RulePer.HALF, RulePer.YEAR)
 
@@ -36,17 +36,13 @@ class Row:
     cells: list[ev.Achievement | None]
 
 
-def _children(unit: Unit) -> list[Unit]:
-    return list(Unit.objects.filter(parent=unit, status=UnitStatus.ACTIVE).order_by("kind", "name"))
-
-
 @policy(officer("target.view"))
 def unit_targets(request: HttpRequest, code: str) -> HttpResponse:
     """The unit's own achievement and its children × rules, for the period picked."""
     unit = access.get_unit(request.user, perm="target.view", code=code)
     today = timezone.localdate()
     period, period_error = pick_period(request, today=today)
-    children = _children(unit)
+    children = list(active_children(unit))
     # One evaluation for the unit and its children: each metric is computed once for all.
     result = ev.evaluate([unit, *children], period, today=today)
     columns = [r for r in result.rules if any(result.cell(c.pk, r.pk) for c in children)]
@@ -212,7 +208,7 @@ def unit_assign(request: HttpRequest, code: str) -> HttpResponse:
     if found is None or not found.assignable:
         found = metrics[0]
     rperiod = reporting_period(period)
-    children = _children(unit)
+    children = list(active_children(unit))
     current = ev.children_assignments(unit, rperiod, children).get(found.key, {})
     own = ev.assignment_value(unit=unit, period_code=period.code, metric=found.key)
     form = ChildrenAssignForm(

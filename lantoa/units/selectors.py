@@ -27,6 +27,14 @@ def subtree_ids(unit: Unit | int) -> QuerySet[UnitClosure, int]:
     return UnitClosure.objects.filter(ancestor_id=unit_id).values_list("descendant_id", flat=True)
 
 
+def active_children(unit: Unit | int) -> QuerySet[Unit]:
+    """The active units directly under ``unit``, by kind, then name (as the tree shows them)."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return Unit.objects.filter(parent_id=unit_id, status=UnitStatus.ACTIVE).order_by(
+        "kind", "name", "pk"
+    )
+
+
 def units_in_subtree(
     unit: Unit | int, *, include_self: bool = True, active_only: bool = False
 ) -> QuerySet[Unit]:
