@@ -267,6 +267,11 @@ def test_create_campaign_from_a_moment(client: Client, tree: Tree, officers: Off
     assert "?dip=thanh-lap-cong-doan&amp;nam=2026" in html
     r = client.get("/chien-dich/P-A/them/?dip=thanh-lap-cong-doan&nam=2026")
     assert "kỷ niệm 97 năm" in r.content.decode() and "28/07/2026" in r.content.decode()
+    # A hand-edited year the calendar does not cover falls back to this year, not an error.
+    this_year = timezone.localdate().year
+    for year in ("0", "99999", "abc", "²"):
+        r = client.get(f"/chien-dich/P-A/them/?dip=thanh-lap-cong-doan&nam={year}")
+        assert r.status_code == 200 and f"28/07/{this_year}" in r.content.decode(), year
     r = client.post(
         "/chien-dich/P-A/them/",
         {

@@ -577,6 +577,7 @@ def test_calendar_lists_scheduled_items(client: Client, tree: Tree, officers: Of
 
 def test_create_and_edit_through_screens(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_communicator)
+    assert client.get("/noi-dung/A-KCN/them/?chien-dich=²").status_code == 200
     r = client.post(
         "/noi-dung/A-KCN/them/",
         {

@@ -116,6 +116,9 @@ def test_unit_news_page(client: Client, news: dict[str, Any]) -> None:
     assert "Hội nghị người lao động" in province and "Ánh Dương tăng lương" in province
     assert 'href="/ban-tin/dang-ky/P-A/"' in province
     assert client.get("/tin-tuc/KHONG-CO/").status_code == 404
+    # A page number that is digits to str.isdigit but not to int() ("²") is page 1.
+    for url in ("/tin-tuc/?trang=²", "/tin-tuc/P-A/?trang=²", "/tin-tuc/?trang=x"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_article_has_sharing_tags_and_public_images(client: Client, news: dict[str, Any]) -> None:

@@ -55,9 +55,8 @@ def _initial_from_moment(unit: Unit, key: str, year_text: str) -> dict[str, Any]
     moment = selectors.moment_for_key(unit, key)
     if moment is None:
         return {}
-    try:
-        year = int(year_text)
-    except ValueError:
+    year = int(year_text) if year_text.isdecimal() else 0
+    if not 2000 <= year <= 2100:  # the calendar's years (calendar_year)
         year = timezone.localdate().year
     occ = occurrence(moment, year)
     initial: dict[str, Any] = {"name": f"{moment.name} {year}", "moment_key": moment.key}

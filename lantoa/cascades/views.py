@@ -162,7 +162,7 @@ def _prefill(request: HttpRequest, form: CascadeForm) -> None:
     for param, name in (("noi-dung", "content_item"), ("chien-dich", "campaign")):
         value = request.GET.get(param, "")
         field = form.fields[name]
-        if not value.isdigit() or not isinstance(field, ModelChoiceField):
+        if not value.isdecimal() or not isinstance(field, ModelChoiceField):
             continue
         chosen = field.queryset.filter(pk=int(value)).first()  # type: ignore[union-attr]
         if chosen is not None:

@@ -100,7 +100,7 @@ def content_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("loai") in ContentKind.values:
         initial["kind"] = request.GET["loai"]
     campaign_id = request.GET.get("chien-dich", "")
-    if campaign_id.isdigit():
+    if campaign_id.isdecimal():
         initial["campaign"] = int(campaign_id)
     form = _form_for(unit, request.POST or None, initial)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +254,7 @@ def content_versions(request: HttpRequest, pk: int) -> HttpResponse:
     diff = None
     old = new = None
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit() and int(a) in numbers and int(b) in numbers:
+    if a.isdecimal() and b.isdecimal() and int(a) in numbers and int(b) in numbers:
         old, new = numbers[min(int(a), int(b))], numbers[max(int(a), int(b))]
         diff = selectors.version_diff(old, new)
     elif len(versions) >= 2:

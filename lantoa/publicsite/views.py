@@ -54,7 +54,7 @@ def _site_unit(unit_code: str | None) -> tuple[Any, Any]:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("trang", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < 10_000 else 1
 
 
 def _cards(publications: Any) -> list[dict[str, Any]]:
