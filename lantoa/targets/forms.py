@@ -57,7 +57,7 @@ class RuleForm(forms.Form):
         return {
             "name": rule.name,
             "metric": rule.metric,
-            "value": f"{rule.value.normalize():f}".replace(".", ","),
+            "value": rule.number_text,
             "per": rule.per,
             "unit_kinds": rule.unit_kinds,
             "depth_levels": rule.depth_levels,

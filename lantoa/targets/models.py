@@ -222,6 +222,11 @@ class TargetRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def number_text(self) -> str:
+        """The level as an officer types and reads it: "4", "2,5" (no trailing zeros)."""
+        return f"{self.value.normalize():f}".replace(".", ",")
+
 
 class TargetAssignment(models.Model):
     unit = models.ForeignKey(

@@ -107,7 +107,7 @@ class RuleLine:
 
 def rule_line(rule: TargetRule) -> RuleLine:
     found = REGISTRY.get(rule.metric)
-    number = f"{rule.value.normalize():f}".replace(".", ",")
+    number = rule.number_text
     if found is not None and found.kind == RATIO:
         value = f"≥ {number}%"
     else:
