@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lantoa.activities.models import Activity, ActivityKind
@@ -234,6 +236,14 @@ def test_campaign_visibility(tree: Tree, officers: Officers) -> None:
         grassroots_only.name,
     }
     assert communes_only in selectors.campaigns_of_unit(tree.a_xa)
+    # The campaigns from above cost the same queries however many there are.
+    with CaptureQueriesContext(connection) as before:
+        names(officers.a_viewer)
+    for n in range(5):
+        _campaign(tree.pa, officers.a_admin, name=f"Chỉ CĐCS {n}", participant_kinds=["grassroots"])
+    with CaptureQueriesContext(connection) as after:
+        assert len(names(officers.a_viewer)) == 8
+    assert len(after) == len(before)
 
 
 def test_campaign_routes(client: Client, tree: Tree, officers: Officers) -> None:

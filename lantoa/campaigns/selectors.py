@@ -41,11 +41,25 @@ def _campaigns_from_above(unit_ids: Iterable[int]) -> list[int]:
         descendant_id__in=unit_ids, depth__gt=0
     ).values_list("ancestor_id", "descendant_id"):
         ancestors[anc].add(desc)
+    campaigns = list(
+        Campaign.objects.filter(owner_id__in=list(ancestors)).only(
+            "pk", "owner_id", "participant_kinds"
+        )
+    )
+    # The unit kinds in each unit's subtree (itself included), in one query rather than one
+    # per campaign and unit: campaigns_visible_to runs on most pages.
+    kinds_below: dict[int, set[str]] = defaultdict(set)
+    if any(c.participant_kinds for c in campaigns):
+        for unit_id, kind in (
+            UnitClosure.objects.filter(ancestor_id__in=unit_ids)
+            .values_list("ancestor_id", "descendant__kind")
+            .distinct()
+        ):
+            kinds_below[unit_id].add(kind)
     found = []
-    for campaign in Campaign.objects.filter(owner_id__in=list(ancestors)).only(
-        "pk", "owner_id", "participant_kinds"
-    ):
-        if any(_includes_below(campaign, u) for u in ancestors[campaign.owner_id]):
+    for campaign in campaigns:
+        kinds = set(campaign.participant_kinds or [])
+        if not kinds or any(kinds & kinds_below[u] for u in ancestors[campaign.owner_id]):
             found.append(campaign.pk)
     return found
 
