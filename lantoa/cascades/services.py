@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -35,6 +34,7 @@ from lantoa.cascades.models import (
     CascadeStatus,
     RecipientState,
 )
+from lantoa.content import media
 from lantoa.content.models import ContentItem
 from lantoa.core.text import format_int
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
@@ -216,14 +216,6 @@ def _store_attachments(
         )
 
 
-def _discard(names: Iterable[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:  # pragma: no cover - best effort clean-up
-            logger.warning("could not delete stored file %s", name)
-
-
 def cascade_create(
     *,
     sender: Unit,
@@ -272,7 +264,7 @@ def cascade_create(
                 data={"title": cascade.title, "attachments": len(checked)},
             )
     except BaseException:
-        _discard(saved)
+        media.discard(saved)
         raise
     return cascade
 
@@ -322,9 +314,9 @@ def cascade_update(
                 target=f"cascade:{cascade.pk}",
                 data={"added": len(checked), "removed": len(removed_files)},
             )
-            transaction.on_commit(lambda: _discard(removed_files))
+            transaction.on_commit(lambda: media.discard(removed_files))
     except BaseException:
-        _discard(saved)
+        media.discard(saved)
         raise
     return cascade
 
@@ -342,7 +334,7 @@ def cascade_delete(*, cascade: Cascade, actor: Any) -> None:
             data={"title": cascade.title},
         )
         cascade.delete()
-        transaction.on_commit(lambda: _discard(names))
+        transaction.on_commit(lambda: media.discard(names))
 
 
 # -- sending: one INSERT … SELECT over the closure table -----------------------------------
@@ -580,7 +572,7 @@ def recipient_advance(
                 data={"from": current.value, "links": len(links), "photo": photo is not None},
             )
     except BaseException:
-        _discard(saved)
+        media.discard(saved)
         raise
     return row
 

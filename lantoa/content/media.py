@@ -7,8 +7,10 @@ thumbnail; documents and videos are recognised by their magic bytes and stored a
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
@@ -19,6 +21,8 @@ from django.utils import timezone
 from PIL import Image
 
 from lantoa.core import images
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MB
@@ -190,3 +194,15 @@ def store(checked: CheckedFile, f: IO[bytes], unit_id: int) -> tuple[str, str]:
             saved.rsplit(".", 1)[0] + "-320.jpg", ContentFile(checked.thumbnail)
         )
     return saved, thumb
+
+
+def discard(names: Iterable[str]) -> None:
+    """Delete stored files, best effort: the clean-up after a failed save or a deletion
+    (often in ``on_commit``) never turns into an error of its own. Empty names are skipped."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError:  # pragma: no cover - best effort clean-up
+            logger.warning("could not delete stored file %s", name)

@@ -23,7 +23,6 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -677,7 +676,7 @@ def media_upload(
             )
     except Exception:
         # Nothing half-written: the stored files go if the row does not make it.
-        _discard(n for n in (name, thumb) if n)
+        media_check.discard((name, thumb))
         raise
     return asset
 
@@ -724,9 +723,4 @@ def media_delete(*, asset: MediaAsset, actor: Any) -> None:
             target=f"{asset.pk}: {asset.title}",
         )
         asset.delete()
-        transaction.on_commit(lambda: _discard(names))
-
-
-def _discard(names: Iterable[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+        transaction.on_commit(lambda: media_check.discard(names))

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -477,9 +476,7 @@ def publication_record(
                 },
             )
     except Exception:
-        for name in saved:
-            if name:
-                default_storage.delete(name)
+        media_check.discard(saved)
         raise
     publication.refresh_from_db()
     return publication
