@@ -156,6 +156,17 @@ def can(user: AnyUser, perm: str, unit: Unit) -> bool:
     return bool(roles_at(user, unit) & PERMISSIONS[perm])
 
 
+def permissions_at(user: AnyUser, unit: Unit) -> frozenset[str]:
+    """Every permission ``user`` holds at ``unit``, from one query: for pages that show or
+    hide many actions on the same unit (``can`` asks the database each time)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(PERMISSIONS)
+    roles = roles_at(user, unit)
+    return frozenset(perm for perm, allowed in PERMISSIONS.items() if roles & allowed)
+
+
 def can_from_above(user: AnyUser, perm: str, unit: Unit) -> bool:
     """``perm`` held through a role at a unit strictly above ``unit`` (not at ``unit``
     itself): what reviewing a unit's own submissions needs, e.g. approving its period report."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -75,3 +77,15 @@ def test_inactive_user_sees_nothing(tree: Tree, officers: Officers) -> None:
     officers.a_admin.save()
     officers.a_admin._lantoa_access_cache = None
     assert visible_codes(officers.a_admin) == set()
+
+
+def test_permissions_at_agrees_with_can_for_every_permission(
+    tree: Tree, officers: Officers, django_assert_max_num_queries: Any
+) -> None:
+    from lantoa.access import PERMISSIONS, permissions_at
+
+    for user in vars(officers).values():
+        for unit in (tree.pa, tree.a_kcn, tree.a_g1, tree.b_g1):
+            with django_assert_max_num_queries(2):
+                held = permissions_at(user, unit)
+            assert held == {p for p in PERMISSIONS if access.can(user, p, unit)}, (user, unit)
