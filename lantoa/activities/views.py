@@ -16,6 +16,7 @@ from lantoa.access import officer, policy
 from lantoa.activities import selectors, services
 from lantoa.activities.forms import ActivityForm
 from lantoa.activities.models import Activity, ActivityKind
+from lantoa.core.net import is_htmx
 from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit
 
@@ -137,10 +138,10 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.activity_delete(activity=activity, actor=request.user)
     except ValidationError as exc:  # the record's period is locked by an approved report
         messages.error(request, " ".join(exc.messages))
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             return HttpResponse("", headers={"HX-Refresh": "true"})
         return redirect("activities:unit", code=code)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse("")  # HTMX removes the row
     messages.success(request, _("Đã xoá hoạt động."))
     return redirect("activities:unit", code=code)

@@ -25,3 +25,8 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The request comes from HTMX (a partial page is wanted, not the whole layout)."""
+    return request.headers.get("HX-Request") == "true"

@@ -23,6 +23,7 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core.net import is_htmx
 from lantoa.inquiries import privacy, reports, selectors, services
 from lantoa.inquiries.forms import (
     ArticleFromInquiryForm,
@@ -59,10 +60,6 @@ EXPORT_LIMIT = 50_000
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # every view here runs behind an officer policy
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _to_detail(inquiry: Inquiry, anchor: str = "") -> HttpResponse:
@@ -128,9 +125,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "my_units": selectors.inbox_units(user),
         "can_handle": access.visible_units(user, "inquiry.handle").exists(),
         "query_without_tab": _query_without(request, "xem", "trang"),
-        "htmx": _is_htmx(request),
+        "htmx": is_htmx(request),
     }
-    template = "inquiries/_inbox_results.html" if _is_htmx(request) else "inquiries/inbox.html"
+    template = "inquiries/_inbox_results.html" if is_htmx(request) else "inquiries/inbox.html"
     return render(request, template, context)
 
 
@@ -296,7 +293,7 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
     prefill = _prefill(request, inquiry) if can_handle(request.user, inquiry) else None
     if prefill is not None:
         form = ReplyForm(initial={"body": prefill})
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(request, "inquiries/_reply_body.html", {"reply_form": form})
         return render(
             request, "inquiries/detail.html", _detail_context(request, inquiry, reply_form=form)
@@ -318,7 +315,7 @@ def contact(request: HttpRequest, ref: str) -> HttpResponse:
         return HttpResponseForbidden(
             _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xem thông tin liên hệ.")
         )
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "inquiries/_contact.html",

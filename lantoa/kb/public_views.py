@@ -9,9 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lantoa.access import PUBLIC, policy
+from lantoa.core.net import is_htmx
 from lantoa.kb import selectors
 from lantoa.kb.models import Category
-from lantoa.kb.views import is_htmx, list_filters
+from lantoa.kb.views import list_filters
 
 PAGE_SIZE = 20
 RELATED = 5

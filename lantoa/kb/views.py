@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.net import is_htmx
 from lantoa.kb import selectors, services
 from lantoa.kb.forms import STATUS_FILTERS, ArticleForm
 from lantoa.kb.models import Article, ArticleStatus, Category
@@ -31,10 +32,6 @@ def list_filters(request: HttpRequest) -> tuple[str, str]:
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
     category = request.GET.get("linh_vuc", "")
     return q, category if category in Category.values else ""
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _article(request: HttpRequest, pk: int, *, manage: bool = False) -> Article:

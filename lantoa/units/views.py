@@ -44,10 +44,6 @@ SEARCH_LIMIT = 50
 PICK_LIMIT = 30
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _my_units(request: HttpRequest) -> list[Unit]:
     unit_ids = {u for u, _role in access.memberships(request.user)}
     return list(Unit.objects.filter(pk__in=unit_ids).order_by("depth", "name"))
