@@ -982,3 +982,27 @@ def test_report_job_pages_are_404_for_another_province(
     login(client, officers.b_admin)
     for suffix in ("", "tien-do/", "tai-ve/"):
         assert client.get(f"/bao-cao/lan/{job.pk}/{suffix}").status_code == 404
+
+
+def test_report_job_whose_worker_died_is_built_again(
+    tree: Tree, officers: Officers, records: list[Activity]
+) -> None:
+    """A job left "running" by a dead worker: left alone while it may still run, queued again
+    by the beat's sweep once stale, then built once."""
+    from lantoa.reports.services import STALE_AFTER, report_jobs_resume
+
+    job = ReportJob.objects.create(
+        unit=tree.pa, period="2022-H1", format="md", created_by=officers.a_propaganda
+    )
+    started = timezone.now() - dt.timedelta(minutes=1)
+    ReportJob.objects.filter(pk=job.pk).update(status="running", started_at=started, progress=40)
+    assert report_job_run(job_id=job.pk) is None
+    assert report_jobs_resume() == 0
+    ReportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    )
+    assert report_jobs_resume() == 1  # tasks run eagerly in tests
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("done", 100) and job.started_at > started
+    assert job.file.name.endswith("bao-cao-P-A-2022-H1.md")
+    assert report_jobs_resume() == 0

@@ -36,6 +36,8 @@ class ReportJob(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="report_jobs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker took it (see lantoa.core.jobs.claimable: a dead worker's job is retaken).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,9 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
+from lantoa.core.jobs import claimable
 from lantoa.reports.data import Progress, check_reportable, report_data
 from lantoa.reports.models import ReportFormat, ReportJob, report_filename
 from lantoa.reports.periods import Period, PeriodError, parse_period
@@ -59,11 +61,26 @@ def report_job_create(*, user: Any, unit: Unit, period: Period, fmt: str) -> Rep
     return job
 
 
+# The build task's hard time limit is 6 minutes: a job running for longer lost its worker.
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return claimable(
+        pending=ReportJob.Status.PENDING,
+        running=(ReportJob.Status.RUNNING,),
+        stale_after=STALE_AFTER,
+        now=now,
+    )
+
+
 def report_job_run(*, job_id: int) -> ReportJob | None:
-    """Build a pending job's file. Claiming it with a conditional update makes a re-delivered
-    task a no-op, so two workers never build the same job."""
-    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
-        status=ReportJob.Status.RUNNING, progress=1, stage="Bắt đầu"
+    """Build a pending job's file, or again one whose worker died (``STALE_AFTER``).
+    Claiming it with a conditional update makes a re-delivered task a no-op while the first
+    still runs, so two workers never build the same job."""
+    now = timezone.now()
+    claimed = ReportJob.objects.filter(_claimable(now), pk=job_id).update(
+        status=ReportJob.Status.RUNNING, progress=1, stage="Bắt đầu", started_at=now
     )
     if not claimed:
         return None
@@ -106,3 +123,17 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     )
     job.refresh_from_db()
     return job
+
+
+def report_jobs_resume() -> int:
+    """Queue again the jobs whose worker died (run every few minutes by the beat)."""
+    from lantoa.reports.tasks import build_report_task
+
+    ids = list(
+        ReportJob.objects.filter(_claimable(timezone.now()))
+        .exclude(status=ReportJob.Status.PENDING)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        build_report_task.delay(pk)
+    return len(ids)

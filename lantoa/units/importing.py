@@ -30,6 +30,7 @@ from lantoa import access
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.jobs import claimable
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
 )
@@ -697,9 +698,11 @@ STALE_AFTER = dt.timedelta(minutes=20)
 
 
 def _claimable(now: dt.datetime) -> Q:
-    running = (UnitImportJob.Status.VALIDATING, UnitImportJob.Status.IMPORTING)
-    return Q(status=UnitImportJob.Status.PENDING) | Q(
-        status__in=running, started_at__lt=now - STALE_AFTER
+    return claimable(
+        pending=UnitImportJob.Status.PENDING,
+        running=(UnitImportJob.Status.VALIDATING, UnitImportJob.Status.IMPORTING),
+        stale_after=STALE_AFTER,
+        now=now,
     )
 
 
