@@ -8,10 +8,9 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.forms import ModelChoiceField
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from lantoa.cascades.models import (
     CascadeStatus,
     RecipientState,
 )
+from lantoa.core.files import stored_file_response
 from lantoa.core.text import format_int
 from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit, UnitKind
@@ -301,19 +301,9 @@ def cascade_export(request: HttpRequest, pk: int) -> HttpResponse:
 def _file_response(
     name: str | None, download_name: str, content_type: str, inline: bool
 ) -> HttpResponse:
-    if not name:
-        raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=download_name, content_type=content_type
+    return stored_file_response(
+        name, content_type=content_type, download_name=download_name, inline=inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-    return cast(HttpResponse, response)
 
 
 @policy(officer("cascade.view"))

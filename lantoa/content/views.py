@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from lantoa.content.models import (
     MediaKind,
 )
 from lantoa.content.sanitize import sanitize_html
+from lantoa.core.files import stored_file_response
 from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit, UnitClosure
 
@@ -496,23 +496,10 @@ def media_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _serve(asset: MediaAsset, name: str | None, content_type: str) -> HttpResponse:
-    if not name:
-        raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
     inline = content_type.startswith(("image/", "video/")) or content_type == "application/pdf"
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not inline,
-        filename=asset.original_name or name.rsplit("/", 1)[-1],
+    return stored_file_response(
+        name, content_type=content_type, download_name=asset.original_name, inline=inline
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-    return cast(HttpResponse, response)
 
 
 @policy(officer("content.view"))

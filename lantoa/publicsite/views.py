@@ -9,12 +9,11 @@ only pages with a form and are not cached.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -23,6 +22,7 @@ from django.views.decorators.http import condition, require_http_methods
 
 from lantoa.access import PUBLIC, policy
 from lantoa.content.models import MediaAsset, MediaKind
+from lantoa.core.files import stored_file_response
 from lantoa.inquiries import ratelimit
 from lantoa.publicsite import links, selectors
 from lantoa.publicsite.cache import cached_page, generation
@@ -266,17 +266,11 @@ def _media(pk: int, thumbnail: bool) -> HttpResponse:
     if asset is None or not selectors.media_is_public(asset):
         raise Http404
     name = (asset.thumbnail.name if thumbnail else "") or asset.file.name
-    if not name or not default_storage.exists(name):
-        raise Http404
-    response = FileResponse(
-        default_storage.open(name, "rb"),
+    return stored_file_response(
+        name,
         content_type="image/jpeg" if thumbnail and asset.thumbnail.name else asset.content_type,
+        cache="public, max-age=86400",
     )
-    response["Cache-Control"] = "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-    return cast(HttpResponse, response)
 
 
 @policy(PUBLIC)

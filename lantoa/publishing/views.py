@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.content.models import ContentItem
+from lantoa.core.files import stored_file_response
 from lantoa.publicsite import links
 from lantoa.publishing import selectors, services
 from lantoa.publishing.forms import PublishForm, RecordForm
@@ -212,11 +211,5 @@ def publication_record(request: HttpRequest, pk: int) -> HttpResponse:
 def proof_photo(request: HttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk)
     name = pub.proof_thumbnail.name if request.GET.get("nho") else pub.proof_photo.name
-    if not name or not default_storage.exists(name):
-        raise Http404
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-    return cast(HttpResponse, response)
+    content_type = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
+    return stored_file_response(name, content_type=content_type)

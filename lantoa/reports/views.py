@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.files import stored_file_response
 from lantoa.reports.forms import ReportForm
 from lantoa.reports.models import ReportJob
 from lantoa.reports.render import content_type
@@ -71,15 +70,9 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.download_name,
+    return stored_file_response(
+        job.file.name,
         content_type=content_type(job.format),
+        download_name=job.download_name,
+        inline=False,
     )
-    # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-    return cast(HttpResponse, response)
