@@ -6,22 +6,18 @@ as a formula are quoted); XLSX is written by openpyxl in streaming mode to a spo
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from lantoa.cascades.models import CascadeRecipient, RecipientState
 from lantoa.cascades.selectors import Completion, Rollup
+from lantoa.core import tabular
 from lantoa.units.models import UnitKind
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _percent(part: int, whole: int) -> float | str:
@@ -101,32 +97,11 @@ def laggard_table(
     return header, rows()
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Promise):  # lazy labels of choices
-        value = str(value)
-    # A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_cell(v) for v in row])
-
-
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        _csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
+        tabular.csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -135,16 +110,7 @@ def csv_response(
 def xlsx_response(
     filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> FileResponse:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(spool)
-    spool.seek(0)
+    spool = tabular.xlsx_spool(sheet_title, header, rows)
     return FileResponse(
-        spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE
+        spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=tabular.XLSX_TYPE
     )

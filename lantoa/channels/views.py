@@ -17,6 +17,7 @@ from lantoa.audit.services import audit_record
 from lantoa.channels import selectors, services
 from lantoa.channels.forms import AudienceForm, ChannelForm
 from lantoa.channels.models import Channel, ChannelKind
+from lantoa.core import tabular
 from lantoa.core.text import format_int
 from lantoa.units.forms import add_service_errors
 
@@ -182,13 +183,6 @@ def coverage(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _csv_cell(value: object) -> object:
-    # A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @policy(officer("data.export"))
 def coverage_gaps_csv(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="data.export", code=code)
@@ -211,7 +205,7 @@ def coverage_gaps_csv(request: HttpRequest, code: str) -> HttpResponse:
     for gap in selectors.coverage_gaps(unit).iterator(chunk_size=2000):
         writer.writerow(
             [
-                _csv_cell(v)
+                tabular.safe_cell(v)
                 for v in (
                     gap.code,
                     gap.name,

@@ -1,4 +1,5 @@
-"""Reading CSV and XLSX files that officers upload or pass on the command line.
+"""Reading CSV and XLSX files that officers upload or pass on the command line, and writing
+the ones they download.
 
 Shared by every importer (units, activities): the file is checked by name and size, read
 whole (the first sheet of a workbook; a CSV in UTF-8 with "," or ";"), its header mapped to
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from pathlib import PurePath
 from typing import IO, Any, ClassVar, NoReturn
 
 from django.conf import settings
+from django.utils.functional import Promise
 
 from lantoa.core.text import fold, format_int
 
@@ -100,7 +103,9 @@ def cell_text(value: Any) -> str:
     if hasattr(value, "strftime") and hasattr(value, "year"):
         # openpyxl gives date cells as datetime; keep only the day.
         return str(value.strftime("%d/%m/%Y"))
-    return str(value).strip()
+    text = str(value).strip()
+    # A cell that ``safe_cell`` guarded on the way out reads back as it was.
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
 
 
 def _read_csv(data: bytes) -> Iterator[list[str]]:
@@ -232,3 +237,49 @@ def fail_command(errors: Sequence[RowError], write: Callable[[str], Any], *, wha
         f"Không nhập được: {format_int(len(errors))} lỗi; chưa có {what} nào được ghi.",
         returncode=1,
     )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+# A text cell starting with one of these runs as a formula when a spreadsheet opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value: Any) -> Any:
+    """A value to write to a CSV or XLSX cell: lazy labels as text, and text that would run
+    as a formula guarded with a leading apostrophe (``cell_text`` removes it on import)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text for a streaming response or a file: BOM (so Excel reads UTF-8), header, rows."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def xlsx_spool(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
+    """A one-sheet workbook written in openpyxl's streaming mode to a spooled temporary file,
+    rewound, for a file response."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return spool

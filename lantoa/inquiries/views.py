@@ -23,6 +23,7 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core import tabular
 from lantoa.core.net import is_htmx
 from lantoa.inquiries import privacy, reports, selectors, services
 from lantoa.inquiries.forms import (
@@ -138,13 +139,6 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _csv_cell(value: object) -> object:
-    # A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @policy(officer("inquiry.view"))
 @require_POST
 def inbox_export(request: HttpRequest) -> HttpResponse:
@@ -205,7 +199,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
                 shown += 1
             else:
                 line += ["", "", ""]
-        writer.writerow([_csv_cell(v) for v in line])
+        writer.writerow([tabular.safe_cell(v) for v in line])
         count += 1
     audit_record(
         action="inquiry.export_contacts" if with_contact else "inquiry.export",
@@ -747,10 +741,10 @@ def report_export(request: HttpRequest, code: str) -> HttpResponse:
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Hỏi đáp")
         # openpyxl stores a text starting with "=" as a formula: unit names are escaped too.
-        sheet.append([_csv_cell(f"{unit.name} — {period.label}")])
+        sheet.append([tabular.safe_cell(f"{unit.name} — {period.label}")])
         sheet.append(reports.EXPORT_HEADER)
         for row in data:
-            sheet.append([_csv_cell(v) for v in row])
+            sheet.append([tabular.safe_cell(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -764,7 +758,7 @@ def report_export(request: HttpRequest, code: str) -> HttpResponse:
     writer = csv.writer(out)
     writer.writerow(reports.EXPORT_HEADER)
     for row in data:
-        writer.writerow([_csv_cell(_vn_number(v)) if v is not None else "" for v in row])
+        writer.writerow([tabular.safe_cell(_vn_number(v)) if v is not None else "" for v in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

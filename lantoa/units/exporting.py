@@ -3,13 +3,13 @@ file imported into an empty database gives the same tree."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
+import shutil
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from lantoa.core import tabular
 from lantoa.units.importing import COLUMNS, FIELD_LABELS, kind_label
 from lantoa.units.models import Unit, UnitStatus
 from lantoa.units.selectors import units_in_subtree
@@ -36,17 +36,9 @@ def export_rows(units: QuerySet[Unit]) -> Iterator[list[Any]]:
         yield row
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(rows: Iterator[list[Any]]) -> Iterator[str]:
     """CSV text for a streaming response: BOM (so Excel reads UTF-8), header, rows."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(HEADER)
-    for row in rows:
-        yield writer.writerow(row)
+    return tabular.csv_chunks(HEADER, rows)
 
 
 def write_csv(rows: Iterator[list[Any]], out: IO[str]) -> int:
@@ -58,27 +50,23 @@ def write_csv(rows: Iterator[list[Any]], out: IO[str]) -> int:
     return lines - 1
 
 
-def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes]) -> int:
-    """Write a one-sheet workbook in openpyxl's streaming mode; returns the data row count."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Đơn vị")
-    sheet.append(HEADER)
-    count = 0
+def _counted(rows: Iterator[list[Any]], seen: list[int]) -> Iterator[list[Any]]:
     for row in rows:
-        sheet.append(row)
-        count += 1
-    workbook.save(out)
-    return count
+        seen[0] += 1
+        yield row
+
+
+def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes]) -> int:
+    """Write a one-sheet workbook; returns the data row count."""
+    seen = [0]
+    spool = tabular.xlsx_spool("Đơn vị", HEADER, _counted(rows, seen))
+    shutil.copyfileobj(spool, out)
+    return seen[0]
 
 
 def xlsx_file(rows: Iterator[list[Any]]) -> IO[bytes]:
     """The workbook in a spooled temporary file, rewound, for a streaming file response."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    write_xlsx(rows, spool)
-    spool.seek(0)
-    return spool
+    return tabular.xlsx_spool("Đơn vị", HEADER, rows)
 
 
 def export_to_path(path: str, *, root: Unit | None, include_ended: bool = False) -> int:
