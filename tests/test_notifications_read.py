@@ -22,3 +22,14 @@ def test_mark_read_goes_back_only_to_this_site(
     for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
         response = client.post("/thong-bao/da-doc/", {"next": target})
         assert response.status_code == 302 and response["Location"] == "/thong-bao/", target
+
+
+def test_odd_digits_in_ids_are_ignored_not_a_server_error(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """ "²".isdigit() is true but int("²") fails: such ids are skipped, the page answers."""
+    [mine] = notify(users=[officers.a_admin], kind="test", title="Của tôi")
+    login(client, officers.a_admin)
+    response = client.post("/thong-bao/da-doc/", {"id": ["²", str(mine.pk)]})
+    assert response.status_code == 302
+    assert Notification.objects.get(pk=mine.pk).read_at is not None

@@ -52,7 +52,7 @@ class AudienceForm(forms.Form):
         # Officers type numbers the Vietnamese way: "12.500".
         raw: str = self.cleaned_data["audience"]
         digits = _NUMBER_SEPARATORS.sub("", raw)
-        if not digits.isdigit():
+        if not digits.isdecimal():
             raise forms.ValidationError(
                 _("“%(raw)s” không phải số nguyên không âm (ví dụ 12.500).") % {"raw": raw}
             )

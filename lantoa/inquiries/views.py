@@ -224,10 +224,10 @@ def _prefill(request: HttpRequest, inquiry: Inquiry) -> str | None:
     insert = ""
     canned = request.GET.get("mau", "")
     article = request.GET.get("bai", "")
-    if canned.isdigit():
+    if canned.isdecimal():
         found = selectors.canned_answers_for(inquiry.unit).filter(pk=int(canned)).first()
         insert = found.body if found else ""
-    elif article.isdigit():
+    elif article.isdecimal():
         found_article = articles_visible_to(request.user).filter(pk=int(article)).first()
         insert = found_article.answer if found_article else ""
     else:

@@ -25,7 +25,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @policy(OFFICER)
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdecimal()] or None
     notification_mark_read(user=cast(User, request.user), ids=ids)
     target = request.POST.get("next", "")
     # "/\evil.example" passes a startswith("/") test and browsers follow it off-site.

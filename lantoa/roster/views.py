@@ -197,7 +197,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     t = _training(request, pk, "roster.manage")
-    ids = [int(i) for i in request.POST.getlist("communicators") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("communicators") if i.isdecimal()]
     # Ids from outside the organizer's subtree reach the service, which refuses them.
     people = list(Communicator.objects.filter(pk__in=ids))
     if len(people) != len(set(ids)):
