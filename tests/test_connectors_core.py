@@ -141,7 +141,7 @@ def _event(account: ConnectorAccount, msg_id: str = "m1", **fields: Any) -> Inbo
     payload = fixture_json("zalo", "user_send_text.json")
     payload["message"]["msg_id"] = msg_id
     event = inbound_event_record(
-        platform=Platform.ZALO, account=account, event_id=msg_id, payload=payload
+        platform=Platform.ZALO, account_id=account.pk, event_id=msg_id, payload=payload
     )
     assert event is not None
     if fields:

@@ -39,7 +39,7 @@ def _payload(msg_id: str) -> dict[str, Any]:
 
 def _record(account: ConnectorAccount, msg_id: str) -> InboundEvent | None:
     return inbound_event_record(
-        platform=Platform.ZALO, account=account, event_id=msg_id, payload=_payload(msg_id)
+        platform=Platform.ZALO, account_id=account.pk, event_id=msg_id, payload=_payload(msg_id)
     )
 
 
@@ -54,14 +54,14 @@ def test_event_is_stored_once_with_its_payload(
     with django_capture_on_commit_callbacks() as callbacks:
         first = inbound_event_record(
             platform=Platform.ZALO,
-            account=account,
+            account_id=account.pk,
             event_id="m-1",
             payload=_payload("m-1"),
             received_at=at,
         )
         again = _record(account, "m-1")
         other_platform = inbound_event_record(
-            platform=Platform.FACEBOOK, account=account, event_id="m-1", payload={"x": "ố"}
+            platform=Platform.FACEBOOK, account_id=account.pk, event_id="m-1", payload={"x": "ố"}
         )
     assert first is not None and other_platform is not None and again is None
     assert len(callbacks) == 2  # the duplicate queues nothing

@@ -95,7 +95,7 @@ def _insert_once_sql(vendor: str) -> str:
 def inbound_event_record(
     *,
     platform: str,
-    account: ConnectorAccount,
+    account_id: int | None,
     event_id: str,
     payload: dict[str, Any],
     received_at: dt.datetime | None = None,
@@ -110,7 +110,7 @@ def inbound_event_record(
 
     event = InboundEvent(
         platform=platform,
-        account=account,
+        account_id=account_id,
         event_id=event_id[:255],
         payload=payload,
         received_at=received_at or timezone.now(),

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 
 # Platform events are a few kilobytes; attachments come as links, never inline.
 MAX_BODY_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class WebhookAccount:
+    """What a webhook needs of a connected OA or page to accept an event: the secret that
+    signs it (Zalo: the OA secret key; Messenger: the Meta app's secret) and whether the
+    connection is paused. Read from the database by the Django views and from a short-lived
+    per-process cache by the fast path (``lantoa.connectors.ingest``)."""
+
+    id: int
+    external_id: str
+    secret: str
+    paused: bool
 
 
 class Rejected(Exception):

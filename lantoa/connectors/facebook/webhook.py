@@ -22,6 +22,8 @@ the answer is 200 at once and the background worker does the rest
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +43,9 @@ from lantoa.connectors.models import (
 )
 from lantoa.connectors.services import counter_increment, inbound_event_record
 from lantoa.connectors.webhooks import (
+    MAX_BODY_BYTES,
     Rejected,
+    WebhookAccount,
     accepted,
     digest_equals,
     from_millis,
@@ -71,6 +75,21 @@ def app_secret_of(account: ConnectorAccount) -> str:
     return account.app_secret or settings.LANTOA_FACEBOOK_APP_SECRET
 
 
+def accounts_of_pages(page_ids: set[str]) -> dict[str, WebhookAccount]:
+    """The connected pages among ``page_ids``, from the database, by page id."""
+    return {
+        a.external_id: WebhookAccount(
+            id=a.pk,
+            external_id=a.external_id,
+            secret=app_secret_of(a),
+            paused=a.status == AccountStatus.PAUSED,
+        )
+        for a in ConnectorAccount.objects.filter(platform=PLATFORM, external_id__in=page_ids).only(
+            *_FIELDS_USED
+        )
+    }
+
+
 def _verify_get(request: HttpRequest) -> HttpResponse:
     expected = settings.LANTOA_FACEBOOK_VERIFY_TOKEN
     mode = request.GET.get("hub.mode", "")
@@ -97,12 +116,29 @@ def _verifying_secret(raw: bytes, header: str, secrets: set[str]) -> str | None:
     return None
 
 
-Message = tuple[ConnectorAccount, str, FbMessaging, dict[str, Any]]
+@dataclass(frozen=True)
+class Accepted:
+    """A verified worker's message: store ``payload`` once under ``event_id`` (the mid)."""
+
+    account: WebhookAccount
+    event_id: str
+    payload: dict[str, Any]
 
 
-def _check(request: HttpRequest) -> tuple[list[Message], int, int]:
-    """(messages to store, ignored events, entries of unknown pages) or Rejected."""
-    raw = read_body(request)
+@dataclass(frozen=True)
+class Checked:
+    messages: list[Accepted]
+    ignored: int  # receipts, echoes, paused pages' messages …
+    unknown: int  # entries of pages not connected (or of another app)
+
+
+def check(
+    raw: bytes, header: str, accounts_of: Callable[[set[str]], dict[str, WebhookAccount]]
+) -> Checked:
+    """The verified messages of a POST (signed with ``header``); else ``Rejected``.
+    ``accounts_of(page_ids)``: the connected pages among those, by page id."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise Rejected(413, CounterReason.TOO_LARGE, "Nội dung yêu cầu quá lớn.")
     data = parse_object(raw)
     try:
         hook = FbWebhook.model_validate(data)
@@ -110,17 +146,10 @@ def _check(request: HttpRequest) -> tuple[list[Message], int, int]:
         raise missing_fields(exc) from exc
     if hook.object != "page":
         raise Rejected(400, CounterReason.MALFORMED, "Chỉ nhận sự kiện của trang (object = page).")
-    header = request.META.get(SIGNATURE_HEADER, "")
     if not header.strip():
         raise Rejected(401, CounterReason.MISSING_SIGNATURE, "Thiếu chữ ký X-Hub-Signature-256.")
-    page_ids = {entry.id for entry in hook.entry}
-    accounts = {
-        a.external_id: a
-        for a in ConnectorAccount.objects.filter(platform=PLATFORM, external_id__in=page_ids).only(
-            *_FIELDS_USED
-        )
-    }
-    secrets = {app_secret_of(a) for a in accounts.values()}
+    accounts = accounts_of({entry.id for entry in hook.entry})
+    secrets = {a.secret for a in accounts.values()}
     if settings.LANTOA_FACEBOOK_APP_SECRET:
         secrets.add(settings.LANTOA_FACEBOOK_APP_SECRET)
     secrets.discard("")
@@ -130,11 +159,11 @@ def _check(request: HttpRequest) -> tuple[list[Message], int, int]:
     if secret is None:
         raise Rejected(401, CounterReason.BAD_SIGNATURE, "Chữ ký X-Hub-Signature-256 không đúng.")
 
-    messages: list[Message] = []
+    messages: list[Accepted] = []
     skipped = unknown = 0
     for entry in hook.entry:
         account = accounts.get(entry.id)
-        if account is None or app_secret_of(account) != secret:
+        if account is None or account.secret != secret:
             unknown += 1
             continue
         for item in entry.messaging:
@@ -150,15 +179,21 @@ def _check(request: HttpRequest) -> tuple[list[Message], int, int]:
                 msg is None
                 or msg.is_echo
                 or messaging.sender.id == entry.id
-                or account.status == AccountStatus.PAUSED
+                or account.paused
                 or not (msg.text.strip() or msg.attachments)
             ):
                 skipped += 1
                 continue
-            messages.append((account, entry.id, messaging, item))
+            messages.append(
+                Accepted(
+                    account=account,
+                    event_id=msg.mid,
+                    payload={"page_id": entry.id, "messaging": item},
+                )
+            )
     if not messages and not skipped and unknown:
         raise Rejected(404, CounterReason.UNKNOWN_ACCOUNT, "Trang chưa được kết nối với Lan Tỏa.")
-    return messages, skipped, unknown
+    return Checked(messages=messages, ignored=skipped, unknown=unknown)
 
 
 @csrf_exempt
@@ -168,21 +203,23 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _verify_get(request)
     try:
-        messages, skipped, unknown = _check(request)
+        raw = read_body(request)
+        checked = check(raw, request.META.get(SIGNATURE_HEADER, ""), accounts_of_pages)
     except Rejected as exc:
         return rejection(PLATFORM, exc)
-    if skipped:
-        ignored(PLATFORM, skipped)
-    if unknown:
-        counter_increment(platform=PLATFORM, reason=CounterReason.UNKNOWN_ACCOUNT, by=unknown)
+    if checked.ignored:
+        ignored(PLATFORM, checked.ignored)
+    if checked.unknown:
+        counter_increment(
+            platform=PLATFORM, reason=CounterReason.UNKNOWN_ACCOUNT, by=checked.unknown
+        )
     stored = 0
-    for account, page_id, messaging, item in messages:
-        assert messaging.message is not None
+    for message in checked.messages:
         event = inbound_event_record(
             platform=PLATFORM,
-            account=account,
-            event_id=messaging.message.mid,
-            payload={"page_id": page_id, "messaging": item},
+            account_id=message.account.id,
+            event_id=message.event_id,
+            payload=message.payload,
         )
         stored += event is not None
     return accepted(stored=stored)

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +34,9 @@ from lantoa.connectors.models import (
 )
 from lantoa.connectors.services import inbound_event_record
 from lantoa.connectors.webhooks import (
+    MAX_BODY_BYTES,
     Rejected,
+    WebhookAccount,
     accepted,
     digest_equals,
     from_millis,
@@ -78,31 +82,57 @@ def _oa_id(data: dict[str, Any]) -> str:
     return ""
 
 
+def accounts_of_app(app_id: str) -> list[WebhookAccount]:
+    """The OAs connected through the Zalo app ``app_id``, from the database."""
+    return [
+        WebhookAccount(
+            id=a.pk,
+            external_id=a.external_id,
+            secret=a.webhook_secret,
+            paused=a.status == AccountStatus.PAUSED,
+        )
+        for a in ConnectorAccount.objects.filter(platform=PLATFORM, app_id=app_id).only(
+            *_FIELDS_USED
+        )
+    ]
+
+
 def _verified(
-    raw: bytes, envelope: ZaloEnvelope, header: str, accounts: list[ConnectorAccount]
-) -> ConnectorAccount | None:
+    raw: bytes, envelope: ZaloEnvelope, header: str, accounts: list[WebhookAccount]
+) -> WebhookAccount | None:
     given = header.strip()
     if not given.lower().startswith("mac="):
         return None
     for account in accounts:
-        if not account.webhook_secret:
+        if not account.secret:
             continue
         expected = signature(
             app_id=envelope.app_id,
             raw=raw,
             timestamp=envelope.timestamp,
-            oa_secret_key=account.webhook_secret,
+            oa_secret_key=account.secret,
         )
         if digest_equals(expected[4:], given[4:]):
             return account
     return None
 
 
-def _check(
-    request: HttpRequest,
-) -> tuple[ConnectorAccount, ZaloMessageEvent, dict[str, Any]] | None:
-    """The verified account and message event, None for an event we ignore; else Rejected."""
-    raw = read_body(request)
+@dataclass(frozen=True)
+class Accepted:
+    """A verified worker's message: store ``payload`` once under ``event_id``."""
+
+    account: WebhookAccount
+    event_id: str
+    payload: dict[str, Any]
+
+
+def check(
+    raw: bytes, header: str, accounts_of: Callable[[str], list[WebhookAccount]]
+) -> Accepted | None:
+    """The verified message event in ``raw`` (signed with ``header``), None for an event we
+    acknowledge and ignore; else ``Rejected``. ``accounts_of(app_id)``: the OAs of an app."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise Rejected(413, CounterReason.TOO_LARGE, "Nội dung yêu cầu quá lớn.")
     data = parse_object(raw)
     try:
         envelope = ZaloEnvelope.model_validate(data)
@@ -112,22 +142,17 @@ def _check(
     oa_id = _oa_id(data)
     if handled and not oa_id:
         raise Rejected(400, CounterReason.MISSING_FIELDS, "Thiếu hoặc sai trường: recipient.id.")
-    accounts = list(
-        ConnectorAccount.objects.filter(platform=PLATFORM, app_id=envelope.app_id).only(
-            *_FIELDS_USED
-        )
-    )
+    accounts = accounts_of(envelope.app_id)
     if oa_id:
         accounts = [a for a in accounts if a.external_id == oa_id]
     if not accounts:
         raise Rejected(404, CounterReason.UNKNOWN_ACCOUNT, "OA chưa được kết nối với Lan Tỏa.")
-    header = request.META.get(SIGNATURE_HEADER, "")
     if not header.strip():
         raise Rejected(401, CounterReason.MISSING_SIGNATURE, "Thiếu chữ ký X-ZEvent-Signature.")
     account = _verified(raw, envelope, header, accounts)
     if account is None:
         raise Rejected(401, CounterReason.BAD_SIGNATURE, "Chữ ký X-ZEvent-Signature không đúng.")
-    if not handled or account.status == AccountStatus.PAUSED:
+    if not handled or account.paused:
         return None
     try:
         event = ZaloMessageEvent.model_validate(data)
@@ -145,7 +170,7 @@ def _check(
             )
     if not event.message.text.strip() and not event.message.attachments:
         raise Rejected(400, CounterReason.MISSING_FIELDS, "Tin nhắn không có nội dung.")
-    return account, event, data
+    return Accepted(account=account, event_id=event.message.msg_id, payload=data)
 
 
 @csrf_exempt
@@ -153,15 +178,18 @@ def _check(
 @policy(PUBLIC)  # authenticated by the signature, not a session
 def zalo_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        checked = _check(request)
+        raw = read_body(request)
+        checked = check(raw, request.META.get(SIGNATURE_HEADER, ""), accounts_of_app)
     except Rejected as exc:
         return rejection(PLATFORM, exc)
     if checked is None:
         ignored(PLATFORM)
         return accepted(ignored=True)
-    account, event, data = checked
     inbound_event_record(
-        platform=PLATFORM, account=account, event_id=event.message.msg_id, payload=data
+        platform=PLATFORM,
+        account_id=checked.account.id,
+        event_id=checked.event_id,
+        payload=checked.payload,
     )
     return accepted()
 
