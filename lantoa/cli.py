@@ -18,6 +18,8 @@ Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help
               tại http://127.0.0.1:8000 và tiến trình nền. Ctrl-C để dừng.
               Run the demo: SQLite in ./data, demo data, web server and background worker.
   serve       Chạy máy chủ web (gunicorn) cho môi trường thật.  Run the production web server.
+  serve-webhooks  Máy chủ webhook Zalo/Messenger (uvicorn; nginx chuyển /webhooks/ tới đây):
+              trả lời ngay sau khi xếp tin vào Redis.  Webhook server (ASGI, Redis queue).
   worker      Chạy tiến trình nền (Celery).  Run the background worker (Celery).
   migrate     Tạo/cập nhật cấu trúc CSDL.  Create or upgrade the database tables.
   seed        Sinh dữ liệu mẫu: --size demo|province|national.  Generate sample data.
@@ -53,7 +55,9 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("LANTOA_ALLOW_INSECURE_KEY", "1")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["lantoa", *argv[1:]])
+    # Django names commands after modules (serve_webhooks); the documented name has a hyphen.
+    command = {"serve-webhooks": "serve_webhooks"}.get(argv[1], argv[1])
+    execute_from_command_line(["lantoa", command, *argv[2:]])
 
 
 if __name__ == "__main__":

@@ -150,6 +150,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_int("LANTOA_DB_POOL", 0) > 0:
+    # A psycopg connection pool of this many connections per process, instead of persistent
+    # connections per thread: what an ASGI process needs, since Django runs each request's
+    # synchronous code in a thread of its own (lantoa/asgi.py sets it).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("LANTOA_DB_POOL", 0),
+        "timeout": 10,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -340,6 +350,21 @@ LANTOA_FACEBOOK_VERIFY_TOKEN = env_str("LANTOA_FACEBOOK_VERIFY_TOKEN", "")
 LANTOA_FACEBOOK_APP_SECRET = env_str("LANTOA_FACEBOOK_APP_SECRET", "")
 LANTOA_IMAP_URL = env_str("LANTOA_IMAP_URL", "")
 LANTOA_ATTACHMENT_MAX_BYTES = env_int("LANTOA_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# Webhooks (Zalo, Messenger): "redis" acknowledges a verified message once it is queued in
+# Redis (lantoa/connectors/ingest.py; needs REDIS_URL, and a Redis that keeps its data on
+# disk); "database" stores each one in PostgreSQL before answering (slower, no Redis needed).
+LANTOA_WEBHOOK_QUEUE = env_str("LANTOA_WEBHOOK_QUEUE", "redis" if REDIS_URL else "database")
+if LANTOA_WEBHOOK_QUEUE not in ("redis", "database"):
+    raise ImproperlyConfigured(
+        f"LANTOA_WEBHOOK_QUEUE must be redis or database, not {LANTOA_WEBHOOK_QUEUE!r}"
+    )
+if LANTOA_WEBHOOK_QUEUE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("LANTOA_WEBHOOK_QUEUE=redis needs REDIS_URL")
+# Key prefix of the queue in Redis, and how long (seconds) a platform's message id is
+# remembered there so that re-deliveries are not queued again (the database's unique index
+# stops any that come later).
+LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:webhooks")
+LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 CELERY_BEAT_SCHEDULE.update(
     {
         "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lantoa.connectors import ingest
 from lantoa.connectors.facebook import webhook as facebook_webhook
 from lantoa.connectors.models import ConnectorAccount, CounterReason, InboundEvent, Platform
 from lantoa.connectors.services import counter_increment
@@ -134,6 +135,9 @@ def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]
     deadline = time.monotonic() + budget
     done = 0
     while time.monotonic() < deadline:
+        # What the webhook fast path queued in Redis becomes waiting rows first (a no-op
+        # without it): one or two round trips per batch, so storage keeps up with processing.
+        ingest.stream_drain(budget=max(0.0, deadline - time.monotonic()))
         now = timezone.now()
         pks = _claim_waiting(now, batch)
         if not pks:

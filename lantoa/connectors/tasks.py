@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 
 from lantoa.celery import app
-from lantoa.connectors import processing
+from lantoa.connectors import ingest, processing
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,34 @@ def request_processing(event_id: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         enqueue_event(event_id)
         return
+    _coalesced_waiting()
+
+
+def request_waiting() -> None:
+    """After events were queued in Redis (the webhook fast path, ``ingest``): have them
+    stored and processed — at once in eager mode, else coalesced like ``request_processing``."""
+    countdown = waiting_countdown()
+    if countdown is not None:
+        publish_waiting(countdown)
+
+
+def waiting_countdown() -> float | None:
+    """When the ``process_waiting`` task to ask for now must run (None: one already asked
+    for covers it; -1: eager mode, run it here). Cheap: no I/O, safe in an event loop."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return -1.0
+    return _coalescer.countdown(time.monotonic())
+
+
+def publish_waiting(countdown: float) -> None:
+    """Queue (or, for -1, run) ``process_waiting``: blocking I/O, out of any event loop."""
+    if countdown < 0:
+        process_waiting()
+    else:
+        _queue_waiting(countdown)
+
+
+def _coalesced_waiting() -> None:
     countdown = _coalescer.countdown(time.monotonic())
     if countdown is not None:
         _queue_waiting(countdown)
@@ -103,6 +131,8 @@ def request_processing(event_id: int) -> None:
 
 @app.task(name="connectors.requeue_events", soft_time_limit=50, time_limit=60)
 def requeue_events() -> int:
+    # What the webhook fast path queued and no task took (a lost task message, a dead worker).
+    ingest.stream_drain(budget=20.0)
     pending = processing.events_to_requeue()
     for pk in pending:
         process_event.delay(pk)
