@@ -1,6 +1,7 @@
 """Webhook burst benchmark: signed Zalo and Messenger events against the server as deployed.
 
-    uv run python bench/webhook_bench.py --db postgres [--rate 500] [--seconds 20] [--workers 4]
+    uv run python bench/webhook_bench.py --db postgres [--rate 500] [--seconds 20]
+    uv run python bench/webhook_bench.py --server gunicorn --webhook-queue database --rate 75
     uv run python bench/webhook_bench.py --db sqlite   (for information)
 
 What it does, start to end (all processes it starts are in their own process groups and are
@@ -10,31 +11,32 @@ stopped in a ``finally`` block):
    ``bench/results/webhook.sqlite3``), migrates it and seeds three units, a Zalo OA and a
    Facebook page connected through ``connector_account_save`` with secrets known to the bench.
 2. Flushes Redis database 14 and starts, with the same environment (``LANTOA_TASKS_EAGER``
-   off, ``REDIS_URL`` = that database): gunicorn with the options ``lantoa serve`` uses
-   (``--workers``, ``--threads``, access log on) on a free 127.0.0.1 port, and one Celery
-   worker with beat (``lantoa worker --beat``; ``--celery-concurrency`` pool processes).
-   The WSGI application is lantoa's own, plus one route only the bench adds:
-   ``POST /webhooks/bench-noop/``, a view that reads the body and answers ``{"ok": true}`` —
-   the baseline "no-op endpoint on the same server" (``/healthz`` is not one: it queries the
-   database).
+   off, ``REDIS_URL`` = that database, ``LANTOA_WEBHOOK_QUEUE`` = ``--webhook-queue``): the
+   server that answers ``/webhooks/`` in production — ``lantoa serve-webhooks`` (uvicorn,
+   ASGI, ``--workers`` processes; ``--server gunicorn``: ``lantoa serve``, the Django views
+   behind gunicorn) on a free 127.0.0.1 port — and one Celery worker with beat (``lantoa
+   worker --beat``; ``--celery-concurrency`` pool processes, at ``--worker-nice``). The
+   application is lantoa's own plus one route only the bench adds, ``POST
+   /webhooks/bench-noop/``, which reads the body and answers ``{"ok": true}`` at the layer the
+   webhooks are answered at: the baseline "no-op endpoint on the same server".
 3. Two phases, the baseline first, with the same open-loop schedule and the same request
    bytes (only the path differs): ``--rate`` unique messages per second (half Zalo, half
    Messenger, 1.000 worker accounts per platform so that follow-ups join conversations) for
    ``--seconds``, and every message delivered THREE times — at once, then +0 ms (concurrently)
-   or +100 ms/+500 ms, then +300 ms/+1 s/+2 s — so the request rate is 3 × ``--rate``. Each
-   request is sent on its own connection (``Connection: close``), as nginx talks to gunicorn
-   with the configuration in README. Latency is taken from the moment the request was DUE
-   (so a client or a server that falls behind shows up in it: no coordinated omission) to the
-   end of the response. A delivery that fails (connection refused/reset, timeout after 10 s,
-   5xx) is retried like the platforms do (0,5 s, 1 s, 2 s, 4 s, 8 s) and counted.
+   or +100 ms/+500 ms, then +300 ms/+1 s/+2 s — so the request rate is 3 × ``--rate``. The
+   client holds its connections as nginx does with README's ``upstream … keepalive 32``: a
+   request takes an idle connection or opens one, at most ``--keepalive`` idle ones are kept
+   (``--keepalive 0``: one connection per request). Latency is taken from the moment the
+   request was DUE (so a client or a server that falls behind shows up in it: no coordinated
+   omission) to the end of the response. A delivery that fails (connection refused/reset,
+   timeout after 10 s, 5xx) is retried like the platforms do (0,5 s, 1 s, 2 s, 4 s, 8 s) and
+   counted.
 4. In both phases the same faults, at the same moments: at 15 % of the burst the Celery
-   worker's whole process group is SIGKILLed and started again 2 s later; at 40 % one
-   gunicorn worker process is SIGKILLed (the master starts a new one).
-5. After the webhook burst: waits (``--drain`` seconds at most) until every stored event is
-   processed, running the re-queue sweep (``connectors.requeue_events``, which beat also
-   runs every minute) every 5 s. Events that the killed Celery worker had claimed are taken
-   again only once their claim is ``STALE_CLAIM`` (2 minutes) old — by design, longer than the
-   task's hard time limit — so the drain lasts at least ~2 minutes after the kill.
+   worker's whole process group is SIGKILLed and started again 2 s later; at 40 % one web
+   server worker process is SIGKILLed (uvicorn's or gunicorn's supervisor starts a new one).
+5. After the webhook burst: waits (``--drain`` seconds at most) until the Redis queue is empty
+   and every stored event is processed, running the re-queue sweep
+   (``connectors.requeue_events``, which beat also runs every minute) every 5 s.
 6. Checks exactly once: one ``InboundEvent`` per unique message, one inbound inquiry
    ``Message`` per unique message id (none missing, none twice), and lists what is missing.
 
@@ -110,7 +112,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--rate", type=int, default=500, help="unique messages per second (requests: 3×)"
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each burst")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--server",
+        choices=("uvicorn", "gunicorn"),
+        default="uvicorn",
+        help="what serves /webhooks/: `lantoa serve-webhooks` (uvicorn, ASGI, the production "
+        "layout) or `lantoa serve` (gunicorn, WSGI: the Django views)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="server worker processes (0: uvicorn 2, gunicorn 4)"
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -119,7 +130,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
-        "--worker-nice", type=int, default=0, help="CPU niceness of the Celery worker (0–19)"
+        "--worker-nice",
+        type=int,
+        default=19,
+        help="CPU niceness of the Celery worker (README's systemd unit: Nice=19)",
     )
     parser.add_argument("--drain", type=float, default=150.0, help="max wait for processing")
     parser.add_argument("--no-kill", action="store_true", help="no worker is killed")
@@ -128,6 +142,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--keepalive",
+        type=int,
+        default=32,
+        help="idle connections the client keeps, as nginx's upstream keepalive in README "
+        "(0: a connection per request)",
+    )
+    parser.add_argument(
+        "--webhook-queue",
+        choices=("redis", "database"),
+        default="redis",
+        help="LANTOA_WEBHOOK_QUEUE of the server (redis: the production default)",
+    )
     return parser.parse_args(argv)
 
 
@@ -135,31 +162,91 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def bench_application() -> Any:
-    """lantoa's WSGI application plus the no-op route, next to the webhooks (same middleware,
-    same resolver depth). A gunicorn app factory: ``webhook_bench:bench_application()``."""
+    """lantoa's WSGI application (``lantoa.wsgi.build_application``: the webhook fast path in
+    front of Django where configured) plus the no-op route. A gunicorn app factory:
+    ``webhook_bench:bench_application()``.
+
+    The no-op sits at the layer the webhooks are answered at, so that the ratio measures
+    what handling a webhook adds: with ``LANTOA_WEBHOOK_QUEUE=redis`` (the production
+    default) a WSGI function in front of everything, as the fast path is; with ``database``
+    (or ``BENCH_BASELINE=django``) a Django view next to the webhook views (same middleware,
+    same resolver depth)."""
     import django
 
     django.setup()
-    from django.http import HttpRequest, HttpResponse, JsonResponse
-    from django.urls import path
-    from django.views.decorators.csrf import csrf_exempt
+    from django.conf import settings
 
-    import lantoa.urls
-    from lantoa.access import PUBLIC, policy
+    if settings.LANTOA_WEBHOOK_QUEUE == "database" or os.environ.get("BENCH_BASELINE") == "django":
+        from django.http import HttpRequest, HttpResponse, JsonResponse
+        from django.urls import path
+        from django.views.decorators.csrf import csrf_exempt
 
-    @csrf_exempt
-    @policy(PUBLIC)
-    def noop(request: HttpRequest) -> HttpResponse:
-        request.body  # noqa: B018 - read like the webhooks do
-        return JsonResponse({"ok": True})
+        import lantoa.urls
+        from lantoa.access import PUBLIC, policy
 
-    patterns = lantoa.urls.urlpatterns
-    at = next(i for i, p in enumerate(patterns) if str(p.pattern) == "webhooks/")
-    patterns.insert(at, path(NOOP_PATH.strip("/") + "/", noop))
+        @csrf_exempt
+        @policy(PUBLIC)
+        def noop(request: HttpRequest) -> HttpResponse:
+            request.body  # noqa: B018 - read like the webhooks do
+            return JsonResponse({"ok": True})
 
-    from django.core.wsgi import get_wsgi_application
+        patterns = lantoa.urls.urlpatterns
+        at = next(i for i, p in enumerate(patterns) if str(p.pattern) == "webhooks/")
+        patterns.insert(at, path(NOOP_PATH.strip("/") + "/", noop))
 
-    return get_wsgi_application()
+        from lantoa.wsgi import build_application
+
+        return build_application()
+
+    from lantoa.wsgi import build_application
+
+    inner = build_application()
+    answer = b'{"ok": true}'
+    headers = [
+        ("Content-Type", "application/json"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store"),
+        ("Content-Length", str(len(answer))),
+    ]
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO") == NOOP_PATH and environ.get("REQUEST_METHOD") == "POST":
+            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            start_response("200 OK", headers)
+            return [answer]
+        return inner(environ, start_response)
+
+    return application
+
+
+def bench_asgi_application() -> Any:
+    """``lantoa.asgi.build_application()`` (the webhook fast path in front of Django's ASGI
+    application) plus the no-op route at the same layer: an ASGI function in front of it that
+    reads the body and answers ``{"ok": true}``. A uvicorn factory
+    (``--factory webhook_bench:bench_asgi_application``)."""
+    from lantoa.asgi import build_application
+
+    inner = build_application()
+    answer = b'{"ok": true}'
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"cache-control", b"no-store"),
+        (b"content-length", str(len(answer)).encode()),
+    ]
+
+    async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == NOOP_PATH and scope["method"] == "POST":
+            more = True
+            while more:
+                message = await receive()
+                more = message.get("more_body", False)
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": answer})
+            return
+        await inner(scope, receive, send)
+
+    return application
 
 
 # -- database, environment, processes ---------------------------------------------------------
@@ -184,7 +271,7 @@ def prepare_database(args: argparse.Namespace) -> str:
     return str(args.pg_url)
 
 
-def bench_environment(database_url: str, redis_url: str) -> dict[str, str]:
+def bench_environment(database_url: str, redis_url: str, queue: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in list(env):
         if name.startswith(("LANTOA_", "CELERY_")) or name in ("DATABASE_URL", "REDIS_URL"):
@@ -197,6 +284,7 @@ def bench_environment(database_url: str, redis_url: str) -> dict[str, str]:
             "LANTOA_ALLOW_INSECURE_KEY": "1",
             "LANTOA_HTTPS": "0",
             "LANTOA_TASKS_EAGER": "0",
+            "LANTOA_WEBHOOK_QUEUE": queue,
             "LANTOA_DATA_DIR": str(DATA_DIR),
             # A PYTHONPATH given by the caller comes first (e.g. another checkout's lantoa, to
             # compare two versions of the code with the same bench).
@@ -370,6 +458,19 @@ class Processes:
         finally:
             log.close()
 
+    def start_server(self) -> None:
+        if self.args.server == "gunicorn":
+            self.start_gunicorn()
+            return
+        # What `lantoa serve-webhooks` runs, with the bench's application factory instead of
+        # lantoa.asgi:application.
+        from lantoa.core.management.commands.serve_webhooks import webhook_server_argv
+
+        argv = webhook_server_argv(bind=f"127.0.0.1:{self.port}", workers=self.args.workers)
+        at = argv.index("lantoa.asgi:application")
+        argv[at : at + 1] = ["--factory", "webhook_bench:bench_asgi_application"]
+        self.gunicorn = self._spawn(argv, "webhook-server.log", _named(self.env, "lantoa_web"))
+
     def start_gunicorn(self) -> None:
         # The options of `lantoa serve` (lantoa/core/management/commands/serve.py), with the
         # bench's application factory instead of lantoa.wsgi:application.
@@ -389,7 +490,7 @@ class Processes:
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
-        self.gunicorn = self._spawn(argv, "webhook-gunicorn.log", _named(self.env, "lantoa_web"))
+        self.gunicorn = self._spawn(argv, "webhook-server.log", _named(self.env, "lantoa_web"))
 
     def start_celery(self) -> None:
         # What `lantoa worker --beat --concurrency N` runs (the bench's Django settings give
@@ -437,7 +538,7 @@ class Processes:
         workers = self.gunicorn_workers()
         if workers:
             os.kill(workers[0], signal.SIGKILL)
-            self.killed.append(("gunicorn worker", workers[0], time.monotonic()))
+            self.killed.append((f"{self.args.server} worker", workers[0], time.monotonic()))
 
     def kill_celery(self) -> None:
         if self.celery is not None and self.celery.poll() is None:
@@ -454,7 +555,7 @@ class Processes:
         answered = 0
         while time.monotonic() < deadline:
             if self.gunicorn is not None and self.gunicorn.poll() is not None:
-                raise RuntimeError("gunicorn stopped; see bench/results/webhook-gunicorn.log")
+                raise RuntimeError("the server stopped; see bench/results/webhook-server.log")
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     answered += response.status == 200
@@ -497,12 +598,17 @@ class Message:
     noop_request: bytes  # the same bytes to the no-op path
 
 
+# Whether requests ask the server to close the connection (``--keepalive 0``).
+CLOSE_CONNECTIONS = False
+
+
 def _http(path: str, port: int, body: bytes, header: tuple[str, str]) -> bytes:
     head = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n{header[0]}: {header[1]}\r\n"
-        "Connection: close\r\n\r\n"
+        + ("Connection: close\r\n" if CLOSE_CONNECTIONS else "")
+        + "\r\n"
     )
     return head.encode("ascii") + body
 
@@ -604,16 +710,72 @@ class PhaseResult:
     kills: list[tuple[str, float]] = dataclasses.field(default_factory=list)
 
 
-async def _exchange(port: int, data: bytes) -> int:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+def run_async(coroutine: Any) -> Any:
+    """The client's event loop: uvloop (a dependency of the webhook server) where installed,
+    so that the client, on the same two cores, takes as little CPU from the server as it can."""
     try:
-        writer.write(data)
-        response = await reader.read(-1)  # the server closes: Connection: close
-    finally:
-        writer.close()
-    if not response.startswith(b"HTTP/1.") or len(response) < 12:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
+
+
+class Upstream:
+    """The client's connections to the server, as nginx keeps them: a request takes an idle
+    connection or opens one; afterwards the connection is kept if fewer than ``keepalive``
+    are idle (nginx's ``keepalive`` in an ``upstream`` block, README), else closed. With
+    ``keepalive`` 0 every request has its own connection (``Connection: close``)."""
+
+    def __init__(self, port: int, keepalive: int) -> None:
+        self.port = port
+        self.keepalive = keepalive
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def exchange(self, data: bytes) -> int:
+        if self.idle:
+            reader, writer = self.idle.pop()
+        else:
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            writer.write(data)
+            status, keep = await _response(reader)
+        except BaseException:
+            writer.close()
+            raise
+        if keep and len(self.idle) < self.keepalive:
+            self.idle.append((reader, writer))
+        else:
+            writer.close()
+        return status
+
+    def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """(status, connection reusable) of one HTTP/1.1 response, its body read."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.") or len(head) < 12:
         raise ConnectionResetError("no HTTP response")
-    return int(response[9:12])
+    status = int(head[9:12])
+    headers = {}
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip().lower()
+    if b"content-length" in headers:
+        await reader.readexactly(int(headers[b"content-length"]))
+    elif headers.get(b"transfer-encoding") == b"chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.read(-1)
+        return status, False
+    return status, headers.get(b"connection") != b"close"
 
 
 async def run_phase(
@@ -624,39 +786,43 @@ async def run_phase(
     *,
     noop: bool,
     faults: list[tuple[float, str, Callable[[], None]]],
+    keepalive: int,
 ) -> PhaseResult:
     """Send every delivery at its due time; retry failures; apply ``faults`` (at seconds)."""
     loop = asyncio.get_running_loop()
+    upstream = Upstream(port, keepalive)
+    # Not loop.time(): uvloop's clock counts whole milliseconds.
+    clock = time.perf_counter
     result = PhaseResult(name)
     plan = schedule(len(messages), rate)
     result.deliveries = len(plan)
     result.last_due = plan[-1][0]
     kill_windows: list[tuple[float, float]] = []
-    t0 = loop.time() + 0.2
+    t0 = clock() + 0.2
     result.wall_start = time.time() + 0.2
 
     def fire(label: str, action: Callable[[], None]) -> None:
         action()
-        result.kills.append((label, loop.time() - t0))
-        kill_windows.append((loop.time(), loop.time() + 3.0))
+        result.kills.append((label, clock() - t0))
+        kill_windows.append((clock(), clock() + 3.0))
 
     for at, label, action in faults:
-        loop.call_at(t0 + at, fire, label, action)
+        loop.call_later(max(0.0, t0 + at - clock()), fire, label, action)
 
     async def deliver(index: int, due: float) -> None:
         data = messages[index].noop_request if noop else messages[index].request
         for attempt in range(len(RETRY_BACKOFF) + 1):
-            start = loop.time()
+            start = clock()
             result.attempts += 1
             result.send_lag_ms.append((start - due) * 1000)
             try:
-                status = await asyncio.wait_for(_exchange(port, data), REQUEST_TIMEOUT)
+                status = await asyncio.wait_for(upstream.exchange(data), REQUEST_TIMEOUT)
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as exc:
                 result.statuses[type(exc).__name__] += 1
                 status = 0
             else:
                 result.statuses[str(status)] += 1
-            end = loop.time()
+            end = clock()
             if status and status < 500:
                 if status == 200:
                     latency = (end - due) * 1000
@@ -681,13 +847,13 @@ async def run_phase(
     tasks = []
     for at, index in plan:
         due = t0 + at
-        delay = due - loop.time()
+        delay = due - clock()
         if delay > 0.0005:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(deliver(index, due)))
     # Bounded: what is still unanswered PHASE_GRACE seconds after the last due time is given
     # up (a platform would try again later; such messages are reported, not counted as lost).
-    _, late = await asyncio.wait(tasks, timeout=max(0.0, t0 + at + PHASE_GRACE - loop.time()))
+    _, late = await asyncio.wait(tasks, timeout=max(0.0, t0 + at + PHASE_GRACE - clock()))
     for task in late:
         task.cancel()
     result.gave_up += len(late)
@@ -696,7 +862,7 @@ async def run_phase(
     return result
 
 
-def warm_up(port: int, messages: list[Message]) -> set[str]:
+def warm_up(port: int, messages: list[Message], keepalive: int) -> set[str]:
     """Requests to every gunicorn worker and thread on both paths, in three waves of new
     messages sent at once (imports, DB and broker connections are made on first use, per
     process or per thread), so the bursts measure a server that has been running."""
@@ -704,14 +870,15 @@ def warm_up(port: int, messages: list[Message]) -> set[str]:
     acked: set[str] = set()
 
     async def go() -> None:
+        upstream = Upstream(port, keepalive)
         for wave in (messages[0::3], messages[1::3], messages[2::3]):
-            await asyncio.gather(*(_exchange(port, m.noop_request) for m in wave))
+            await asyncio.gather(*(upstream.exchange(m.noop_request) for m in wave))
             for _ in range(2):
-                statuses = await asyncio.gather(*(_exchange(port, m.request) for m in wave))
+                statuses = await asyncio.gather(*(upstream.exchange(m.request) for m in wave))
                 acked.update(m.msg_id for m, st in zip(wave, statuses, strict=True) if st == 200)
             await asyncio.sleep(0.3)
 
-    asyncio.run(go())
+    run_async(go())
     return acked
 
 
@@ -722,7 +889,7 @@ def drain(expected: dict[str, str], timeout: float, procs: Processes) -> dict[st
     """Wait until every stored event is processed; sweep like beat does, more often."""
     from django.db import close_old_connections
 
-    from lantoa.connectors import tasks
+    from lantoa.connectors import ingest, tasks
     from lantoa.connectors.models import InboundEvent
 
     started = time.monotonic()
@@ -731,7 +898,8 @@ def drain(expected: dict[str, str], timeout: float, procs: Processes) -> dict[st
     pending = -1
     while time.monotonic() - started < timeout:
         close_old_connections()
-        pending = InboundEvent.objects.filter(processed_at__isnull=True).count()
+        # Still in the Redis queue (fast path), then stored and not processed.
+        pending = ingest.backlog() + InboundEvent.objects.filter(processed_at__isnull=True).count()
         if pending == 0:
             break
         if procs.celery is not None and procs.celery.poll() is not None:
@@ -939,7 +1107,7 @@ def report(
             or "0",
         ),
         (
-            "CPU per answered request, ms: gunicorn / PostgreSQL",
+            "CPU per answered request, ms: web server / PostgreSQL",
             f"{hook.get('web_cpu_ms_per_req', 0):.2f} / {hook.get('db_web_cpu_ms_per_req', 0):.2f}",
             f"{noop.get('web_cpu_ms_per_req', 0):.2f} / {noop.get('db_web_cpu_ms_per_req', 0):.2f}",
         ),
@@ -952,8 +1120,10 @@ def report(
     lines = [
         f"**{machine}**",
         "",
-        f"`--rate {args.rate} --seconds {args.seconds:g} --workers {args.workers} "
-        f"--threads {args.threads} --celery-concurrency {args.celery_concurrency}`"
+        f"`--server {args.server} --webhook-queue {args.webhook_queue} --rate {args.rate} "
+        f"--seconds {args.seconds:g} --workers {args.workers} --threads {args.threads} "
+        f"--celery-concurrency {args.celery_concurrency}`"
+        + f" `--keepalive {args.keepalive}`"
         + (" `--no-kill`" if args.no_kill else "")
         + f"; {len(hook['kills'])} kills per phase: "
         + ", ".join(f"{label} at {at:g} s" for label, at in hook["kills"]),
@@ -1006,9 +1176,15 @@ def machine_line(args: argparse.Namespace, load_before: float) -> str:
     import gunicorn
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    worker = "sync" if args.threads == 1 else f"gthread × {args.threads}"
+    if args.server == "uvicorn":
+        import uvicorn
+
+        server = f"uvicorn {uvicorn.__version__} ({args.workers} workers, uvloop, httptools)"
+    else:
+        worker = "sync" if args.threads == 1 else f"gthread × {args.threads}"
+        server = f"gunicorn {gunicorn.__version__} ({args.workers} {worker} workers)"
     return (
-        f"{db}; gunicorn {gunicorn.__version__} ({args.workers} {worker} workers), "
+        f"{db}; webhook queue: {args.webhook_queue}; {server}, "
         f"Celery worker ×{args.celery_concurrency} + beat, Redis; {os.cpu_count()} CPU, "
         f"{mem:.0f} GiB RAM, Python {platform.python_version()}; load average "
         f"{load_before:.1f} → {os.getloadavg()[0]:.1f}; "
@@ -1018,9 +1194,13 @@ def machine_line(args: argparse.Namespace, load_before: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    global CLOSE_CONNECTIONS
+    CLOSE_CONNECTIONS = args.keepalive == 0
+    if not args.workers:
+        args.workers = 2 if args.server == "uvicorn" else 4
     load_before = os.getloadavg()[0]
     database_url = prepare_database(args)
-    env = bench_environment(database_url, args.redis_url)
+    env = bench_environment(database_url, args.redis_url, args.webhook_queue)
     setup_django(env)
     started = time.monotonic()
     seed()
@@ -1029,7 +1209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    for log in ("webhook-gunicorn.log", "webhook-celery.log"):
+    for log in ("webhook-server.log", "webhook-celery.log"):
         (RESULTS / log).unlink(missing_ok=True)
     (DATA_DIR / "celerybeat-schedule").unlink(missing_ok=True)
 
@@ -1037,11 +1217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     procs = Processes(env, args, port)
     count = int(args.rate * args.seconds)
     try:
-        procs.start_gunicorn()
+        procs.start_server()
         procs.start_celery()
         procs.wait_ready()
         warm = build_messages(6 * args.workers * args.threads, port, args.seed + 1, "w")
-        warm_acked = warm_up(port, warm)
+        warm_acked = warm_up(port, warm, args.keepalive)
         messages = build_messages(count, port, args.seed, "b")
         expected = {m.msg_id: m.platform for m in warm + messages}
 
@@ -1056,19 +1236,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return [
                 (CELERY_KILL_AT * args.seconds, "celery worker", celery_kill),
-                (GUNICORN_KILL_AT * args.seconds, "gunicorn worker", procs.kill_gunicorn_worker),
+                (GUNICORN_KILL_AT * args.seconds, "web worker", procs.kill_gunicorn_worker),
             ]
 
         print(f"Pha 1: điểm cuối rỗng, {count} tin × 3 lần gửi…", flush=True)
         cpu0 = procs.cpu()
-        noop = asyncio.run(run_phase("noop", port, messages, args.rate, noop=True, faults=faults()))
+        noop = run_async(
+            run_phase(
+                "noop",
+                port,
+                messages,
+                args.rate,
+                noop=True,
+                faults=faults(),
+                keepalive=args.keepalive,
+            )
+        )
         noop.server_cpu_s = procs.cpu().minus(cpu0)
         procs.wait_ready()
         time.sleep(1.0)
         print(f"Pha 2: webhook Zalo + Messenger, {count} tin × 3 lần gửi…", flush=True)
         cpu0 = procs.cpu()
-        hook = asyncio.run(
-            run_phase("webhook", port, messages, args.rate, noop=False, faults=faults())
+        hook = run_async(
+            run_phase(
+                "webhook",
+                port,
+                messages,
+                args.rate,
+                noop=False,
+                faults=faults(),
+                keepalive=args.keepalive,
+            )
         )
         hook.server_cpu_s = procs.cpu().minus(cpu0)
         print("Chờ xử lý hết các sự kiện đã lưu…", flush=True)
