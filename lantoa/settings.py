@@ -365,6 +365,9 @@ if LANTOA_WEBHOOK_QUEUE == "redis" and not REDIS_URL:
 # stops any that come later).
 LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:webhooks")
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
+# Above this many new messages a second the worker stores them but defers turning them into
+# inquiries (at most 5 minutes), so that the webhook server keeps the CPU; 0: never defers.
+LANTOA_WEBHOOK_BURST_RATE = env_int("LANTOA_WEBHOOK_BURST_RATE", 100)
 CELERY_BEAT_SCHEDULE.update(
     {
         "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},

@@ -496,3 +496,71 @@ def test_deploy_check_warns_when_redis_keeps_nothing_on_disk(
         assert [m.id for m in webhook_queue_is_durable()] == ["lantoa.W101"]
     monkeypatch.setattr(type(client), "info", lambda self, section=None: {"aof_enabled": 1})
     assert webhook_queue_is_durable() == []
+
+
+def test_a_read_begun_before_a_change_is_not_remembered(tree: Tree) -> None:
+    """The cache misses and reads the database; meanwhile the version moves (another request
+    met a changed account): what the read found may predate the change, so it is dropped and
+    the next check reads again."""
+    zalo_account(tree.a_kcn)
+    cache = ingest.AccountCache()
+    cache.at_version("1")
+    app_id = ConnectorAccount.objects.get().app_id
+    with pytest.raises(ingest.CacheMiss) as first:
+        cache.zalo_accounts(app_id)
+    cache.at_version("2")
+    first.value.load()
+    with pytest.raises(ingest.CacheMiss) as second:
+        cache.zalo_accounts(app_id)
+    second.value.load()
+    assert [a.external_id for a in cache.zalo_accounts(app_id)] == [
+        ConnectorAccount.objects.get().external_id
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bursts: stored at once, processed when the burst is over
+
+
+def _queue_zalo(account: ConnectorAccount, msg_ids: list[str]) -> None:
+    events = [
+        ingest.Queued(Platform.ZALO, account.pk, m, json.loads(zalo_body(m))) for m in msg_ids
+    ]
+    ingest.enqueue(events, version=ingest.accounts_version_sync())
+
+
+def test_burst_watch_measures_the_intake_rate(queue: Any, tree: Tree) -> None:
+    account = zalo_account(tree.a_kcn)
+    now = [100.0]
+    watch = ingest.BurstWatch(clock=lambda: now[0])
+    with override_settings(LANTOA_WEBHOOK_BURST_RATE=5):
+        _queue_zalo(account, ["b-0"])
+        assert watch.hot() is False  # the first look only counts
+        _queue_zalo(account, [f"b-{i}" for i in range(1, 21)])
+        now[0] += 0.5
+        assert watch.hot() is False  # less than a second: the rate is not measured again
+        now[0] += 0.5
+        assert watch.hot() is True  # 20 in one second > 5
+        now[0] += 2.0
+        assert watch.hot() is False  # nothing new in two seconds
+    with override_settings(LANTOA_WEBHOOK_BURST_RATE=0):
+        assert ingest.BurstWatch().hot() is False
+
+
+def test_processing_waits_while_a_burst_lasts_but_not_past_the_limit(
+    queue: Any, queued_tasks: list[float], tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lantoa.connectors import processing
+
+    account = zalo_account(tree.a_kcn)
+    _queue_zalo(account, ["burst-1", "burst-2"])
+    monkeypatch.setattr(ingest.BurstWatch, "hot", lambda self: True)
+    monkeypatch.setattr(processing, "BURST_PAUSE", 0.05)
+    # Stored, not processed: the run ends with its budget and says some are left.
+    assert processing.events_process_waiting(budget=0.3) == (0, True)
+    assert InboundEvent.objects.filter(processed_at__isnull=True).count() == 2
+    # Waiting longer than MAX_DEFER: processed even though the burst goes on.
+    InboundEvent.objects.update(received_at=ingest.dt.datetime(2026, 1, 1, tzinfo=ingest.dt.UTC))
+    # (While the burst lasts the run keeps watching the queue until its budget is spent.)
+    assert processing.events_process_waiting(budget=1) == (2, True)
+    assert Message.objects.filter(direction=Direction.IN).count() == 2

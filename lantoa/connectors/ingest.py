@@ -196,6 +196,11 @@ def enqueue(events: list[Queued], *, version: str) -> int:
     return sum(_new_flags(redis_client().register_script(_ENQUEUE)(keys=keys, args=args)))
 
 
+def accounts_version_sync() -> str:
+    raw = redis_client().get(_keys()[1])
+    return _text(raw) if raw else "0"
+
+
 def accounts_changed() -> None:
     """Tell every webhook process that connected accounts changed (see the version check in
     ``_ENQUEUE``). Called after commit by the ConnectorAccount signals."""
@@ -306,6 +311,9 @@ class AccountCache:
         self.ttl = ttl
         self.lock = threading.Lock()
         self.version: str | None = None
+        # Moves with every clearing: a read begun before it is not stored (it may hold what
+        # the database said before the change that moved the version).
+        self.generation = 0
         self.zalo: dict[str, tuple[float, list[WebhookAccount]]] = {}
         self.pages: dict[str, tuple[float, WebhookAccount | None]] = {}
 
@@ -315,17 +323,22 @@ class AccountCache:
                 self.zalo.clear()
                 self.pages.clear()
                 self.version = version
+                self.generation += 1
 
     def zalo_accounts(self, app_id: str) -> list[WebhookAccount]:
         hit = self.zalo.get(app_id)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
 
+        generation = self.generation
+
         def load() -> None:
             from lantoa.connectors.zalo.webhook import accounts_of_app
 
             accounts = _from_database(accounts_of_app, app_id)
             with self.lock:
+                if generation != self.generation:
+                    return
                 if len(self.zalo) >= ACCOUNT_CACHE_MAX:
                     self.zalo.clear()
                 self.zalo[app_id] = (time.monotonic() + self.ttl, accounts)
@@ -345,11 +358,15 @@ class AccountCache:
         if not missing:
             return found
 
+        generation = self.generation
+
         def load() -> None:
             from lantoa.connectors.facebook.webhook import accounts_of_pages
 
             loaded = _from_database(accounts_of_pages, missing)
             with self.lock:
+                if generation != self.generation:
+                    return
                 if len(self.pages) >= ACCOUNT_CACHE_MAX:
                     self.pages.clear()
                 for page_id in missing:
@@ -547,6 +564,10 @@ def wrap(app: ASGIApp) -> ASGIApp:
         return app
     from django.urls import reverse
 
+    # Imported now, not by the first requests of a freshly started process.
+    from lantoa.connectors.facebook import webhook as facebook_webhook  # noqa: F401
+    from lantoa.connectors.zalo import webhook as zalo_webhook  # noqa: F401
+
     ensure_group()
     return WebhookFastPath(
         app, zalo_path=reverse("connectors:zalo"), facebook_path=reverse("connectors:facebook")
@@ -669,6 +690,31 @@ def _store(client: Any, stream: str, entries: list[Any], result: Drained) -> Non
     pipe.execute()
     result.read += len(entries)
     result.dropped += unreadable + sum(paused.values())
+
+
+class BurstWatch:
+    """Whether messages are arriving faster than ``LANTOA_WEBHOOK_BURST_RATE`` a second, from
+    the stream's count of entries ever added (Redis ≥ 7), between two looks at least a second
+    apart. Never hot without the Redis queue or on an older Redis."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.seen: tuple[float, int] | None = None
+        self.rate = 0.0
+
+    def hot(self) -> bool:
+        if not enabled() or settings.LANTOA_WEBHOOK_BURST_RATE <= 0:
+            return False
+        now = self.clock()
+        if self.seen is None or now - self.seen[0] >= 1.0:
+            try:
+                added = int(redis_client().xinfo_stream(_keys()[0])["entries-added"])
+            except Exception:
+                return False
+            if self.seen is not None:
+                self.rate = (added - self.seen[1]) / (now - self.seen[0])
+            self.seen = (now, added)
+        return self.rate > settings.LANTOA_WEBHOOK_BURST_RATE
 
 
 def backlog() -> int:

@@ -134,10 +134,17 @@ def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]
     """
     deadline = time.monotonic() + budget
     done = 0
+    burst = ingest.BurstWatch()
     while time.monotonic() < deadline:
         # What the webhook fast path queued in Redis becomes waiting rows first (a no-op
         # without it): one or two round trips per batch, so storage keeps up with processing.
         ingest.stream_drain(budget=max(0.0, deadline - time.monotonic()))
+        if burst.hot() and not _overdue_waiting():
+            # Messages are pouring in: the webhook server needs the CPU to answer within the
+            # platforms' time (and the database, which the worker's queries would share at
+            # full priority). They are stored; turning them into inquiries can wait a little.
+            time.sleep(min(BURST_PAUSE, max(0.0, deadline - time.monotonic())))
+            continue
         now = timezone.now()
         pks = _claim_waiting(now, batch)
         if not pks:
@@ -153,6 +160,20 @@ def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]
                 raise
             done += 1
     return done, True
+
+
+# While a burst lasts, processing waits this long between looks, unless the oldest waiting
+# event is older than MAX_DEFER (the 24-hour promise comes first).
+BURST_PAUSE = 0.5
+MAX_DEFER = dt.timedelta(minutes=5)
+
+
+def _overdue_waiting() -> bool:
+    return InboundEvent.objects.filter(
+        processed_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
+        received_at__lt=timezone.now() - MAX_DEFER,
+    ).exists()
 
 
 def events_to_requeue(*, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
