@@ -162,61 +162,33 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def bench_application() -> Any:
-    """lantoa's WSGI application (``lantoa.wsgi.build_application``: the webhook fast path in
-    front of Django where configured) plus the no-op route. A gunicorn app factory:
-    ``webhook_bench:bench_application()``.
-
-    The no-op sits at the layer the webhooks are answered at, so that the ratio measures
-    what handling a webhook adds: with ``LANTOA_WEBHOOK_QUEUE=redis`` (the production
-    default) a WSGI function in front of everything, as the fast path is; with ``database``
-    (or ``BENCH_BASELINE=django``) a Django view next to the webhook views (same middleware,
-    same resolver depth)."""
+    """``--server gunicorn``: lantoa's WSGI application (``lantoa.wsgi``: Django alone, the
+    webhook views store each message in the database) plus the no-op route as a Django view
+    next to the webhook views (same middleware, same resolver depth). A gunicorn app factory:
+    ``webhook_bench:bench_application()``."""
     import django
 
     django.setup()
-    from django.conf import settings
+    from django.http import HttpRequest, HttpResponse, JsonResponse
+    from django.urls import path
+    from django.views.decorators.csrf import csrf_exempt
 
-    if settings.LANTOA_WEBHOOK_QUEUE == "database" or os.environ.get("BENCH_BASELINE") == "django":
-        from django.http import HttpRequest, HttpResponse, JsonResponse
-        from django.urls import path
-        from django.views.decorators.csrf import csrf_exempt
+    import lantoa.urls
+    from lantoa.access import PUBLIC, policy
 
-        import lantoa.urls
-        from lantoa.access import PUBLIC, policy
+    @csrf_exempt
+    @policy(PUBLIC)
+    def noop(request: HttpRequest) -> HttpResponse:
+        request.body  # noqa: B018 - read like the webhooks do
+        return JsonResponse({"ok": True})
 
-        @csrf_exempt
-        @policy(PUBLIC)
-        def noop(request: HttpRequest) -> HttpResponse:
-            request.body  # noqa: B018 - read like the webhooks do
-            return JsonResponse({"ok": True})
+    patterns = lantoa.urls.urlpatterns
+    at = next(i for i, p in enumerate(patterns) if str(p.pattern) == "webhooks/")
+    patterns.insert(at, path(NOOP_PATH.strip("/") + "/", noop))
 
-        patterns = lantoa.urls.urlpatterns
-        at = next(i for i, p in enumerate(patterns) if str(p.pattern) == "webhooks/")
-        patterns.insert(at, path(NOOP_PATH.strip("/") + "/", noop))
+    from django.core.wsgi import get_wsgi_application
 
-        from lantoa.wsgi import build_application
-
-        return build_application()
-
-    from lantoa.wsgi import build_application
-
-    inner = build_application()
-    answer = b'{"ok": true}'
-    headers = [
-        ("Content-Type", "application/json"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Cache-Control", "no-store"),
-        ("Content-Length", str(len(answer))),
-    ]
-
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("PATH_INFO") == NOOP_PATH and environ.get("REQUEST_METHOD") == "POST":
-            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            start_response("200 OK", headers)
-            return [answer]
-        return inner(environ, start_response)
-
-    return application
+    return get_wsgi_application()
 
 
 def bench_asgi_application() -> Any:
