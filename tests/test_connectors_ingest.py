@@ -85,10 +85,8 @@ def app(queue: Any) -> Any:
     return wrapped
 
 
-def call(app: Any, path: str, body: bytes, headers: dict[str, str] | None = None) -> Any:
-    """One request through the ASGI application, as uvicorn would make it. Run through
-    ``async_to_sync`` so that Django's views (and the cache's reads) run in this thread, with
-    the test's database connection."""
+def _exchange(app: Any, path: str, body: bytes, headers: dict[str, str] | None) -> Any:
+    """One request through the ASGI application, as uvicorn would make it (a coroutine)."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -110,7 +108,7 @@ def call(app: Any, path: str, body: bytes, headers: dict[str, str] | None = None
     }
     answer: dict[str, Any] = {"body": b""}
 
-    async def run() -> None:
+    async def run() -> dict[str, Any]:
         sent = False
 
         async def receive() -> dict[str, Any]:
@@ -129,10 +127,29 @@ def call(app: Any, path: str, body: bytes, headers: dict[str, str] | None = None
                 answer["body"] += message.get("body", b"")
 
         await app(scope, receive, send)
+        answer["json"] = json.loads(answer["body"]) if answer["body"].startswith(b"{") else None
+        return answer
 
-    async_to_sync(run)()
-    answer["json"] = json.loads(answer["body"]) if answer["body"].startswith(b"{") else None
-    return answer
+    return run()
+
+
+def call(app: Any, path: str, body: bytes, headers: dict[str, str] | None = None) -> Any:
+    """One request. Run through ``async_to_sync`` so that Django's views (and the cache's
+    reads) run in this thread, with the test's database connection."""
+
+    async def one() -> Any:
+        return await _exchange(app, path, body, headers)
+
+    return async_to_sync(one)()
+
+
+def call_at_once(app: Any, requests: list[tuple[str, bytes, dict[str, str]]]) -> list[Any]:
+    """Several requests in flight at the same time in one event loop."""
+
+    async def many() -> list[Any]:
+        return list(await asyncio.gather(*(_exchange(app, *r) for r in requests)))
+
+    return async_to_sync(many)()
 
 
 def zalo_body(msg_id: str = "zmsg-0001", text: str = "Công ty nợ lương 2 tháng") -> bytes:
@@ -300,6 +317,27 @@ def test_redis_unreachable_falls_back_to_the_database(
     raw2 = zalo_body("zmsg-fallback-2")
     assert call(app, ZALO, raw2, zalo_headers(raw2))["status"] == 200
     assert InboundEvent.objects.filter(event_id="zmsg-fallback-2").count() == 1
+
+
+def test_requests_missing_the_cache_together_read_the_database_once(
+    app: Any, queue: Any, queued_tasks: list[float], tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lantoa.connectors.zalo import webhook as zalo_webhook
+
+    zalo_account(tree.a_kcn)
+    reads: list[str] = []
+    real = zalo_webhook.accounts_of_app
+
+    def counted(app_id: str) -> Any:
+        reads.append(app_id)
+        return real(app_id)
+
+    monkeypatch.setattr(zalo_webhook, "accounts_of_app", counted)
+    bodies = [zalo_body(f"zmsg-herd-{i}") for i in range(20)]
+    answers = call_at_once(app, [(ZALO, raw, zalo_headers(raw)) for raw in bodies])
+    assert [a["status"] for a in answers] == [200] * 20
+    assert len(reads) == 1
+    assert stream_length(queue) == 20
 
 
 # ---------------------------------------------------------------------------------------------

@@ -296,8 +296,9 @@ class CacheMiss(Exception):
     """The cache must read the database first: ``load()`` (blocking; the caller runs it in a
     thread, never in the event loop), then the check is run again."""
 
-    def __init__(self, load: Callable[[], None]) -> None:
+    def __init__(self, key: Any, load: Callable[[], None]) -> None:
         super().__init__()
+        self.key = key
         self.load = load
 
 
@@ -343,7 +344,7 @@ class AccountCache:
                     self.zalo.clear()
                 self.zalo[app_id] = (time.monotonic() + self.ttl, accounts)
 
-        raise CacheMiss(load)
+        raise CacheMiss(("zalo", app_id, generation), load)
 
     def page_accounts(self, page_ids: set[str]) -> dict[str, WebhookAccount]:
         now = time.monotonic()
@@ -372,7 +373,7 @@ class AccountCache:
                 for page_id in missing:
                     self.pages[page_id] = (time.monotonic() + self.ttl, loaded.get(page_id))
 
-        raise CacheMiss(load)
+        raise CacheMiss(("pages", frozenset(missing), generation), load)
 
 
 class _Unavailable(Exception):
@@ -417,6 +418,7 @@ class WebhookFastPath:
         self.queue: AsyncQueue | None = None
         self.redis_down_until = 0.0
         self.background: set[asyncio.Future[Any]] = set()
+        self.loading: dict[Any, asyncio.Future[None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self.routes.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -471,9 +473,7 @@ class WebhookFastPath:
             try:
                 events, batch = check(raw, header)
             except CacheMiss as miss:
-                # In one thread per process (the database connection stays there), never in
-                # the event loop.
-                await sync_to_async(miss.load, thread_sensitive=True)()
+                await self._load(miss)
                 continue
             if not events:
                 raise _Unavailable  # ignored events are counted by the view
@@ -487,6 +487,18 @@ class WebhookFastPath:
                 self._request_processing()
             return {"ok": True, "stored": stored} if batch else {"ok": True}
         raise _Unavailable
+
+    async def _load(self, miss: CacheMiss) -> None:
+        """Run a cache read, once for all the requests that miss the same thing at the same
+        time (a fresh process, an expired entry: hundreds of requests in flight would otherwise
+        each read the database, one after the other). In one thread per process (the database
+        connection stays there), never in the event loop."""
+        running = self.loading.get(miss.key)
+        if running is None or running.get_loop() is not asyncio.get_running_loop():
+            running = asyncio.ensure_future(sync_to_async(miss.load, thread_sensitive=True)())
+            self.loading[miss.key] = running
+            running.add_done_callback(lambda _: self.loading.pop(miss.key, None))
+        await asyncio.shield(running)
 
     def _request_processing(self) -> None:
         """Ask the worker to store and process: a Celery message at most twice a second per
