@@ -871,7 +871,10 @@ def drain(expected: dict[str, str], timeout: float, procs: Processes) -> dict[st
     while time.monotonic() - started < timeout:
         close_old_connections()
         # Still in the Redis queue (fast path), then stored and not processed.
-        pending = ingest.backlog() + InboundEvent.objects.filter(processed_at__isnull=True).count()
+        queued = ingest.backlog()
+        pending = (1 if queued is None else queued) + InboundEvent.objects.filter(
+            processed_at__isnull=True
+        ).count()
         if pending == 0:
             break
         if procs.celery is not None and procs.celery.poll() is not None:

@@ -602,3 +602,21 @@ def test_processing_waits_while_a_burst_lasts_but_not_past_the_limit(
     # (While the burst lasts the run keeps watching the queue until its budget is spent.)
     assert processing.events_process_waiting(budget=1) == (2, True)
     assert Message.objects.filter(direction=Direction.IN).count() == 2
+
+
+def test_connector_page_shows_what_waits_in_the_queue(
+    queue: Any, client: Any, tree: Tree, officers: Any
+) -> None:
+    from .conftest import login
+
+    account = zalo_account(tree.a_kcn)
+    _queue_zalo(account, [f"page-{i}" for i in range(1174)])
+    login(client, officers.a_admin)
+    page = client.get("/ket-noi/A-KCN/").content.decode()
+    assert "đang chờ ghi vào cơ sở dữ liệu: 1.174." in page
+    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+        page = client.get("/ket-noi/A-KCN/").content.decode()
+    assert "Redis không trả lời" in page
+    with override_settings(LANTOA_WEBHOOK_QUEUE="database"):
+        page = client.get("/ket-noi/A-KCN/").content.decode()
+    assert "đang chờ ghi" not in page and "Redis" not in page

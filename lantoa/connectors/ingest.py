@@ -729,12 +729,12 @@ class BurstWatch:
         return self.rate > settings.LANTOA_WEBHOOK_BURST_RATE
 
 
-def backlog() -> int:
+def backlog() -> int | None:
     """Entries in the stream not yet moved into the database (for the connector page and the
-    bench)."""
+    bench); 0 without the Redis queue, None when Redis does not answer."""
     if not enabled():
         return 0
     try:
         return int(redis_client().xlen(_keys()[0]))
     except Exception:
-        return 0
+        return None

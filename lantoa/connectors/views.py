@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.channels.models import Channel
-from lantoa.connectors import selectors, services
+from lantoa.connectors import ingest, selectors, services
 from lantoa.connectors.forms import ConnectForm
 from lantoa.connectors.models import ConnectorAccount, Platform
 from lantoa.units.forms import add_service_errors
@@ -61,6 +61,9 @@ def unit_connectors(request: HttpRequest, code: str) -> HttpResponse:
             "subtree": subtree,
             "counters": selectors.webhook_counters(),
             "webhook_urls": _webhook_urls(request),
+            # Messages acknowledged by the webhook server, not yet in the database.
+            "queue_enabled": ingest.enabled(),
+            "queue_backlog": ingest.backlog() if ingest.enabled() else None,
         },
     )
 
