@@ -96,12 +96,6 @@ def request_processing(event_id: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         enqueue_event(event_id)
         return
-    _coalesced_waiting()
-
-
-def request_waiting() -> None:
-    """After events were queued in Redis (the webhook fast path, ``ingest``): have them
-    stored and processed — at once in eager mode, else coalesced like ``request_processing``."""
     countdown = waiting_countdown()
     if countdown is not None:
         publish_waiting(countdown)
@@ -109,7 +103,8 @@ def request_waiting() -> None:
 
 def waiting_countdown() -> float | None:
     """When the ``process_waiting`` task to ask for now must run (None: one already asked
-    for covers it; -1: eager mode, run it here). Cheap: no I/O, safe in an event loop."""
+    for covers it; -1: eager mode, run it here). Cheap: no I/O, safe in an event loop (the
+    webhook fast path calls it there, and ``publish_waiting`` in a thread)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return -1.0
     return _coalescer.countdown(time.monotonic())
@@ -120,12 +115,6 @@ def publish_waiting(countdown: float) -> None:
     if countdown < 0:
         process_waiting()
     else:
-        _queue_waiting(countdown)
-
-
-def _coalesced_waiting() -> None:
-    countdown = _coalescer.countdown(time.monotonic())
-    if countdown is not None:
         _queue_waiting(countdown)
 
 
