@@ -55,6 +55,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
+from lantoa.connectors.facebook import webhook as facebook_webhook
 from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
@@ -62,6 +63,7 @@ from lantoa.connectors.models import (
     InboundEvent,
 )
 from lantoa.connectors.webhooks import MAX_BODY_BYTES, Rejected, WebhookAccount
+from lantoa.connectors.zalo import webhook as zalo_webhook
 
 log = logging.getLogger(__name__)
 
@@ -196,11 +198,6 @@ def enqueue(events: list[Queued], *, version: str) -> int:
     return sum(_new_flags(redis_client().register_script(_ENQUEUE)(keys=keys, args=args)))
 
 
-def accounts_version_sync() -> str:
-    raw = redis_client().get(_keys()[1])
-    return _text(raw) if raw else "0"
-
-
 def accounts_changed() -> None:
     """Tell every webhook process that connected accounts changed (see the version check in
     ``_ENQUEUE``). Called after commit by the ConnectorAccount signals."""
@@ -326,6 +323,16 @@ class AccountCache:
                 self.version = version
                 self.generation += 1
 
+    def _remember(self, table: dict[str, Any], generation: int, values: dict[str, Any]) -> None:
+        """Keep what a read found, unless the cache was cleared since the read began."""
+        with self.lock:
+            if generation != self.generation:
+                return
+            if len(table) >= ACCOUNT_CACHE_MAX:
+                table.clear()
+            expires = time.monotonic() + self.ttl
+            table.update({key: (expires, value) for key, value in values.items()})
+
     def zalo_accounts(self, app_id: str) -> list[WebhookAccount]:
         hit = self.zalo.get(app_id)
         if hit is not None and hit[0] > time.monotonic():
@@ -334,15 +341,8 @@ class AccountCache:
         generation = self.generation
 
         def load() -> None:
-            from lantoa.connectors.zalo.webhook import accounts_of_app
-
-            accounts = _from_database(accounts_of_app, app_id)
-            with self.lock:
-                if generation != self.generation:
-                    return
-                if len(self.zalo) >= ACCOUNT_CACHE_MAX:
-                    self.zalo.clear()
-                self.zalo[app_id] = (time.monotonic() + self.ttl, accounts)
+            accounts = _from_database(zalo_webhook.accounts_of_app, app_id)
+            self._remember(self.zalo, generation, {app_id: accounts})
 
         raise CacheMiss(("zalo", app_id, generation), load)
 
@@ -362,16 +362,8 @@ class AccountCache:
         generation = self.generation
 
         def load() -> None:
-            from lantoa.connectors.facebook.webhook import accounts_of_pages
-
-            loaded = _from_database(accounts_of_pages, missing)
-            with self.lock:
-                if generation != self.generation:
-                    return
-                if len(self.pages) >= ACCOUNT_CACHE_MAX:
-                    self.pages.clear()
-                for page_id in missing:
-                    self.pages[page_id] = (time.monotonic() + self.ttl, loaded.get(page_id))
+            loaded = _from_database(facebook_webhook.accounts_of_pages, missing)
+            self._remember(self.pages, generation, {p: loaded.get(p) for p in missing})
 
         raise CacheMiss(("pages", frozenset(missing), generation), load)
 
@@ -513,23 +505,19 @@ class WebhookFastPath:
         future.add_done_callback(self.background.discard)
 
     def _zalo(self, raw: bytes, header: str) -> tuple[list[Queued], bool]:
-        from lantoa.connectors.zalo.webhook import PLATFORM, check
-
-        checked = check(raw, header, self.cache.zalo_accounts)
+        checked = zalo_webhook.check(raw, header, self.cache.zalo_accounts)
         if checked is None:
             return [], False
-        return [
-            Queued(PLATFORM, checked.account.id, checked.event_id, checked.payload, raw=raw)
-        ], False
+        account, event_id = checked.account.id, checked.event_id
+        return [Queued(zalo_webhook.PLATFORM, account, event_id, checked.payload, raw=raw)], False
 
     def _facebook(self, raw: bytes, header: str) -> tuple[list[Queued], bool]:
-        from lantoa.connectors.facebook.webhook import PLATFORM, check
-
-        checked = check(raw, header, self.cache.page_accounts)
+        checked = facebook_webhook.check(raw, header, self.cache.page_accounts)
         if checked.ignored or checked.unknown:
             return [], True  # the view counts them
+        platform = facebook_webhook.PLATFORM
         return [
-            Queued(PLATFORM, m.account.id, m.event_id, m.payload) for m in checked.messages
+            Queued(platform, m.account.id, m.event_id, m.payload) for m in checked.messages
         ], True
 
 
@@ -575,10 +563,6 @@ def wrap(app: ASGIApp) -> ASGIApp:
     if not enabled():
         return app
     from django.urls import reverse
-
-    # Imported now, not by the first requests of a freshly started process.
-    from lantoa.connectors.facebook import webhook as facebook_webhook  # noqa: F401
-    from lantoa.connectors.zalo import webhook as zalo_webhook  # noqa: F401
 
     ensure_group()
     return WebhookFastPath(
