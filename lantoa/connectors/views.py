@@ -63,7 +63,7 @@ def unit_connectors(request: HttpRequest, code: str) -> HttpResponse:
             "webhook_urls": _webhook_urls(request),
             # Messages acknowledged by the webhook server, not yet in the database.
             "queue_enabled": ingest.enabled(),
-            "queue_backlog": ingest.backlog() if ingest.enabled() else None,
+            "queue_backlog": ingest.backlog(),
         },
     )
 
