@@ -36,6 +36,10 @@ SWEEP_AFTER = dt.timedelta(minutes=1)
 MAX_ATTEMPTS = 10
 # Processed events keep the worker's message text: deleted after this long.
 RETENTION = dt.timedelta(days=7)
+# While a burst lasts, processing waits this long between looks, unless the oldest waiting
+# event is older than MAX_DEFER (the 24-hour promise comes first).
+BURST_PAUSE = 0.5
+MAX_DEFER = dt.timedelta(minutes=5)
 
 CONVERTERS: dict[str, Callable[[ConnectorAccount, dict[str, Any]], Incoming]] = {
     Platform.ZALO: zalo_webhook.to_incoming,
@@ -160,12 +164,6 @@ def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]
                 raise
             done += 1
     return done, True
-
-
-# While a burst lasts, processing waits this long between looks, unless the oldest waiting
-# event is older than MAX_DEFER (the 24-hour promise comes first).
-BURST_PAUSE = 0.5
-MAX_DEFER = dt.timedelta(minutes=5)
 
 
 def _overdue_waiting() -> bool:
