@@ -1214,36 +1214,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (GUNICORN_KILL_AT * args.seconds, "web worker", procs.kill_gunicorn_worker),
             ]
 
-        print(f"Pha 1: điểm cuối rỗng, {count} tin × 3 lần gửi…", flush=True)
-        cpu0 = procs.cpu()
-        noop = run_async(
-            run_phase(
-                "noop",
-                port,
-                messages,
-                args.rate,
-                noop=True,
-                faults=faults(),
-                keepalive=args.keepalive,
+        phases: dict[str, PhaseResult] = {}
+        for name, title in (
+            ("noop", f"Pha 1: điểm cuối rỗng, {count} tin × 3 lần gửi…"),
+            ("webhook", f"Pha 2: webhook Zalo + Messenger, {count} tin × 3 lần gửi…"),
+        ):
+            if phases:
+                procs.wait_ready()
+                time.sleep(1.0)
+            print(title, flush=True)
+            cpu0 = procs.cpu()
+            result = run_async(
+                run_phase(
+                    name,
+                    port,
+                    messages,
+                    args.rate,
+                    noop=name == "noop",
+                    faults=faults(),
+                    keepalive=args.keepalive,
+                )
             )
-        )
-        noop.server_cpu_s = procs.cpu().minus(cpu0)
-        procs.wait_ready()
-        time.sleep(1.0)
-        print(f"Pha 2: webhook Zalo + Messenger, {count} tin × 3 lần gửi…", flush=True)
-        cpu0 = procs.cpu()
-        hook = run_async(
-            run_phase(
-                "webhook",
-                port,
-                messages,
-                args.rate,
-                noop=False,
-                faults=faults(),
-                keepalive=args.keepalive,
-            )
-        )
-        hook.server_cpu_s = procs.cpu().minus(cpu0)
+            result.server_cpu_s = procs.cpu().minus(cpu0)
+            phases[name] = result
+        noop, hook = phases["noop"], phases["webhook"]
         print("Chờ xử lý hết các sự kiện đã lưu…", flush=True)
         drained = drain(expected, args.drain, procs)
         used = procs.cpu().minus(cpu0)
