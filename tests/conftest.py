@@ -174,3 +174,37 @@ def officers(tree: Tree) -> Officers:
 def services_required() -> bool:
     """In CI (LANTOA_REQUIRE_SERVICES=1) a missing PostgreSQL or Redis fails the test."""
     return os.environ.get("LANTOA_REQUIRE_SERVICES") == "1"
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url_of_this_worker() -> str:
+    """Each pytest-xdist worker its own Redis database (15, 14, … 8): tests that start a real
+    Celery worker on Redis would otherwise take each other's tasks, which then run against
+    the other process's test database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdecimal() else 0
+    base, _, db = REDIS_TEST_URL.rpartition("/")
+    if not db.isdecimal():
+        return REDIS_TEST_URL
+    return f"{base}/{int(db) - index % 8}"
+
+
+def unavailable(what: str, exc: Exception) -> None:
+    message = f"{what} is not reachable: {exc}"
+    if services_required():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    try:
+        url = _redis_url_of_this_worker()
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        unavailable("Redis", exc)
+    return url

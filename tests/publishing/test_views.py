@@ -1,0 +1,237 @@
+"""The officers' publishing screens: choosing channels and time on an item, the unit's list,
+retry/cancel, the record of a manual post; who may see and do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from lantoa.content.models import ContentStatus
+from lantoa.publishing.models import Method, Publication, PublicationStatus
+from tests.conftest import Officers, Tree, login
+from tests.fixtures.publishing import (
+    FB_PAGE,
+    FB_TOKEN,
+    approved_item,
+    board_channel,
+    facebook_channel,
+    fake_fixture,  # noqa: F401  (fixture "fake")
+    media_root_fixture,  # noqa: F401  (autouse fixture)
+    png,
+)
+
+S = PublicationStatus
+
+
+def test_item_page_lists_channels_and_publishes_now(
+    client: Client,
+    fake: Any,
+    tree: Tree,
+    officers: Officers,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    fb = facebook_channel(tree.pa)
+    board = board_channel(tree.pa)
+    fake.page_token(FB_PAGE, FB_TOKEN)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    assert f'href="/dang-tai/noi-dung/{item.pk}/"' in detail
+    page = client.get(f"/dang-tai/noi-dung/{item.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Trang tin công khai (cổng thông tin Lan Tỏa)" in html
+    assert "Fanpage Công đoàn An Giang" in html and "Bảng tin nhà ăn ca" in html
+    assert "Đăng tự động." in html and "Không có API: đăng tay" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/dang-tai/noi-dung/{item.pk}/",
+            {"channels": ["site", f"c{fb.pk}", f"c{board.pk}"], "when": "now"},
+        )
+    assert response.status_code == 302
+    assert Publication.objects.count() == 3
+    assert set(Publication.objects.values_list("method", "status")) == {
+        (Method.SITE, S.PUBLISHED),
+        (Method.FACEBOOK, S.PUBLISHED),
+        (Method.MANUAL, S.PENDING),
+    }
+    assert len(fake.posts()) == 1
+    item.refresh_from_db()
+    assert item.status == ContentStatus.PUBLISHED
+    html = client.get(f"/dang-tai/noi-dung/{item.pk}/").content.decode()
+    assert "Đã đưa “Hội nghị người lao động năm 2026” lên 3 kênh" in html
+    assert "Chờ ghi nhận" in html and "Ghi nhận đã đăng" in html
+    assert f"https://www.facebook.com/{fake.posts()[0].id}" in html
+
+
+def test_schedule_errors_are_shown_on_the_form(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    fb = facebook_channel(tree.pa)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    soon = timezone.localtime(timezone.now() + dt.timedelta(minutes=5))
+    response = client.post(
+        f"/dang-tai/noi-dung/{item.pk}/",
+        {"channels": [f"c{fb.pk}"], "when": "later", "at": soon.strftime("%d/%m/%Y %H:%M")},
+    )
+    assert response.status_code == 200
+    assert "Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi" in response.content.decode()
+    response = client.post(f"/dang-tai/noi-dung/{item.pk}/", {"when": "later", "at": ""})
+    html = response.content.decode()
+    assert "Hãy chọn ít nhất một kênh." in html
+    assert "Vui lòng nhập ngày giờ đăng (dd/mm/yyyy hh:mm)." in html
+    assert Publication.objects.count() == 0
+
+
+def test_access_other_province_viewer_and_anonymous(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    board = board_channel(tree.pa)
+    url = f"/dang-tai/noi-dung/{item.pk}/"
+    assert client.get(url)["Location"].startswith("/tai-khoan/dang-nhap/")
+    login(client, officers.b_admin)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"channels": ["site"], "when": "now"}).status_code == 404
+    assert client.get("/dang-tai/P-A/").status_code == 404
+    login(client, officers.a_viewer)  # at A-G1: sees nothing of the province's items
+    assert client.get(url).status_code == 404
+    login(client, officers.a_briefer)  # at A-KCN: may view content above? no: 404
+    assert client.get(url).status_code == 404
+    login(client, officers.a_leader)  # leaders publish (editors)
+    assert client.get(url).status_code == 200
+    login(client, officers.a_admin)
+    client.post(url, {"channels": [f"c{board.pk}"], "when": "now"})
+    pub = Publication.objects.get()
+    login(client, officers.b_admin)
+    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/huy/").status_code == 404
+    assert client.get(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
+    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
+    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/thu-lai/").status_code == 404
+    assert client.get(f"/dang-tai/luot-dang/{pub.pk}/minh-chung/").status_code == 404
+    assert Publication.objects.get().status == S.PENDING
+
+
+def test_viewer_may_look_but_not_publish(client: Client, tree: Tree, officers: Officers) -> None:
+    item = approved_item(tree.a_g1, officers.a_communicator, officers.a_leader, title="Tin CĐCS")
+    login(client, officers.a_viewer)
+    url = f"/dang-tai/noi-dung/{item.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Chọn kênh và thời điểm" not in page.content.decode()
+    assert client.post(url, {"channels": ["site"], "when": "now"}).status_code == 403
+    assert Publication.objects.count() == 0
+
+
+def test_republishing_from_below_and_manual_record_with_photo(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    board = board_channel(tree.a_g1)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    client.post(f"/dang-tai/noi-dung/{item.pk}/", {"channels": ["site"], "when": "now"})
+    login(client, officers.a_communicator)  # at A-KCN, republishes at A-G1
+    url = f"/dang-tai/noi-dung/{item.pk}/?don-vi=A-G1"
+    page = client.get(url)
+    assert "Đăng lại tại" in page.content.decode()
+    response = client.post(url, {"channels": [f"c{board.pk}"], "when": "now", "don-vi": "A-G1"})
+    assert response.status_code == 302
+    pub = Publication.objects.get(unit=tree.a_g1)
+    assert pub.method == Method.MANUAL
+    form = client.get(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/")
+    assert "Ghi nhận đã đăng" in form.content.decode()
+    bad = client.post(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/", {"proof_url": ""})
+    assert "Cần đường dẫn bài đã đăng hoặc ảnh chụp" in bad.content.decode()
+    photo = SimpleUploadedFile("bang-tin.png", png(), content_type="image/png")
+    done = client.post(
+        f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/", {"proof_photo": photo, "note": "Đã dán"}
+    )
+    assert done.status_code == 302 and done["Location"] == url
+    pub.refresh_from_db()
+    assert pub.status == S.RECORDED and pub.recorded_by == officers.a_communicator
+    proof = client.get(f"/dang-tai/luot-dang/{pub.pk}/minh-chung/?nho=1")
+    assert proof.status_code == 200 and proof["Content-Type"] == "image/jpeg"
+    # Outside the item's subtree chain: no republishing.
+    login(client, officers.b_admin)
+    assert client.get(f"/dang-tai/noi-dung/{item.pk}/?don-vi=B-G1").status_code == 404
+
+
+def test_unit_list_filters_and_counts(
+    client: Client, fake: Any, tree: Tree, officers: Officers
+) -> None:
+    fb = facebook_channel(tree.pa)
+    fake.page_token(FB_PAGE, "rotated")  # the stored token is refused: 190
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    from lantoa.publishing import runner
+
+    client.post(f"/dang-tai/noi-dung/{item.pk}/", {"channels": ["site", f"c{fb.pk}"]})
+    for pub in Publication.objects.all():
+        runner.publication_run(pk=pub.pk)
+    page = client.get("/dang-tai/P-A/").content.decode()
+    assert "Các lượt đăng" in page
+    assert "Mã truy cập trang Facebook đã hết hạn" in page
+    failed = client.get("/dang-tai/P-A/?trang-thai=failed").content.decode()
+    assert "Fanpage Công đoàn An Giang" in failed
+    assert "Trang tin công khai (cổng" not in failed
+    fb_pub = Publication.objects.get(method=Method.FACEBOOK)
+    retry = client.post(f"/dang-tai/luot-dang/{fb_pub.pk}/thu-lai/")
+    assert retry.status_code == 302 and retry["Location"] == f"/dang-tai/noi-dung/{item.pk}/"
+    fb_pub.refresh_from_db()
+    assert fb_pub.status == S.PENDING
+    cancel = client.post(f"/dang-tai/luot-dang/{fb_pub.pk}/huy/")
+    assert cancel.status_code == 302
+    fb_pub.refresh_from_db()
+    assert fb_pub.status == S.CANCELLED
+
+
+def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
+    client: Client,
+    fake: Any,
+    tree: Tree,
+    officers: Officers,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    fb = facebook_channel(tree.pa)
+    fake.page_token(FB_PAGE, FB_TOKEN)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    url = f"/dang-tai/noi-dung/{item.pk}/"
+    tomorrow = timezone.localtime(timezone.now() + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"channels": [f"c{fb.pk}"], "when": "later", "at": tomorrow.strftime("%d/%m/%Y %H:%M")},
+        )
+    assert response.status_code == 302
+    pub = Publication.objects.get()
+    assert pub.status == S.PUBLISHED and pub.scheduled_on_platform
+    (post,) = fake.posts(FB_PAGE)
+    assert not post.published
+    cancel_url = f"/dang-tai/luot-dang/{pub.pk}/huy/"
+    for page_url in (url, "/dang-tai/P-A/"):
+        html = client.get(page_url).content.decode()
+        assert "Đã hẹn giờ trên nền tảng" in html
+        assert f'action="{cancel_url}"' in html
+        assert "Bài sẽ bị gỡ khỏi trang Facebook trước giờ đăng." in html
+    # An officer of another province does not see it.
+    login(client, officers.b_admin)
+    assert client.post(cancel_url).status_code == 404
+    assert len(fake.posts(FB_PAGE)) == 1
+    login(client, officers.a_propaganda)
+    response = client.post(cancel_url, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    html = response.content.decode()
+    assert "Đã huỷ lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook." in html
+    assert f'action="{cancel_url}"' not in html
+    pub.refresh_from_db()
+    assert pub.status == S.CANCELLED and pub.external_id == post.id
+    assert fake.posts() == []
+    # A second click (a stale page) says it is already done.
+    html = client.post(cancel_url, follow=True).content.decode()
+    assert "Lượt đăng này đã được huỷ." in html
