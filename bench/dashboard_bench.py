@@ -386,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sqlite_bulk_mode(False)
 
     from lantoa.activities.selectors import activity_rollup
-    from lantoa.reports.periods import parse_period
+    from lantoa.core.periods import parse_period
     from lantoa.units.models import Unit
 
     period = parse_period(PERIOD)

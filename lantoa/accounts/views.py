@@ -37,7 +37,7 @@ from lantoa.accounts.forms import (
 )
 from lantoa.accounts.models import User
 from lantoa.audit.services import client_ip
-from lantoa.units.forms import add_service_errors
+from lantoa.core.forms import add_service_errors
 
 
 def _next_url(request: HttpRequest) -> str:

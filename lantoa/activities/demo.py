@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
-from lantoa.reports.periods import ROMAN
+from lantoa.core.periods import ROMAN
 from lantoa.units.models import Unit, UnitKind
 
 START = dt.date(2024, 1, 1)

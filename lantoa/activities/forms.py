@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
-from lantoa.units.forms import DATE_INPUT_FORMATS
+from lantoa.core.forms import DATE_INPUT_FORMATS
 
 _NUMBER = {"inputmode": "numeric", "min": "0"}
 

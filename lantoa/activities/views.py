@@ -16,8 +16,8 @@ from lantoa.access import officer, policy
 from lantoa.activities import selectors, services
 from lantoa.activities.forms import ActivityForm
 from lantoa.activities.models import Activity, ActivityKind
+from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
-from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit
 
 PAGE_SIZE = 50

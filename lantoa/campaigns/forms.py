@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.campaigns.models import Audience, CampaignStatus, MomentRule
 from lantoa.channels.models import ChannelKind
-from lantoa.units.forms import VnDateField
+from lantoa.core.forms import VnDateField
 from lantoa.units.models import UnitKind
 
 _DATE_ERRORS = {

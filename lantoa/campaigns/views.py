@@ -16,7 +16,7 @@ from lantoa.campaigns import selectors, services
 from lantoa.campaigns.forms import CampaignForm, MomentForm
 from lantoa.campaigns.models import Campaign
 from lantoa.campaigns.moments import CALENDAR_YEARS, occurrence, tet_date
-from lantoa.units.forms import add_service_errors
+from lantoa.core.forms import add_service_errors
 from lantoa.units.models import Unit
 from lantoa.units.selectors import path_to_root
 

@@ -16,8 +16,8 @@ from lantoa.campaigns.models import Campaign
 from lantoa.cascades.models import Cascade, CascadeAction
 from lantoa.cascades.services import SENDABLE_CONTENT
 from lantoa.content.models import ContentItem
+from lantoa.core.forms import VnDateField
 from lantoa.core.text import format_int
-from lantoa.units.forms import VnDateField
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 
 # Content offered for a cascade: items changed in this many days (the select would otherwise

@@ -30,8 +30,8 @@ from lantoa.cascades.models import (
     RecipientState,
 )
 from lantoa.core.files import stored_file_response
+from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
-from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.selectors import path_to_root
 

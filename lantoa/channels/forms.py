@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.channels.models import ChannelKind, ChannelStatus
-from lantoa.units.forms import VnDateField
+from lantoa.core.forms import VnDateField
 
 
 class ChannelForm(forms.Form):

@@ -18,8 +18,8 @@ from lantoa.channels import selectors, services
 from lantoa.channels.forms import AudienceForm, ChannelForm
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.core import tabular
+from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
-from lantoa.units.forms import add_service_errors
 
 PAGE_SIZE = 50
 

@@ -15,7 +15,7 @@ from lantoa.channels.models import Channel
 from lantoa.connectors import ingest, selectors, services
 from lantoa.connectors.forms import ConnectForm
 from lantoa.connectors.models import ConnectorAccount, Platform
-from lantoa.units.forms import add_service_errors
+from lantoa.core.forms import add_service_errors
 
 PERM = "channel.manage"
 

@@ -37,7 +37,7 @@ from lantoa.content.models import (
 )
 from lantoa.content.sanitize import sanitize_html
 from lantoa.core.files import stored_file_response
-from lantoa.units.forms import add_service_errors
+from lantoa.core.forms import add_service_errors
 from lantoa.units.models import Unit, UnitClosure
 
 PAGE_SIZE = 30

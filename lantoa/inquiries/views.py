@@ -24,6 +24,7 @@ from lantoa.access import officer, policy
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
 from lantoa.inquiries import privacy, reports, selectors, services
 from lantoa.inquiries.forms import (
@@ -50,7 +51,6 @@ from lantoa.inquiries.models import (
 from lantoa.inquiries.outbox import PUSHED_SOURCES
 from lantoa.kb.selectors import articles_visible_to, kb_suggest
 from lantoa.kb.services import anonymise_for_inquiry, article_create_from_inquiry
-from lantoa.units.forms import add_service_errors
 from lantoa.units.models import UnitStatus
 from lantoa.units.selectors import unit_search
 

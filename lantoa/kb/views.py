@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
 from lantoa.kb import selectors, services
 from lantoa.kb.forms import STATUS_FILTERS, ArticleForm
 from lantoa.kb.models import Article, ArticleStatus, Category
-from lantoa.units.forms import add_service_errors
 
 PAGE_SIZE = 30
 MAX_QUERY = 200

@@ -26,8 +26,8 @@ from lantoa.activities.models import Activity, ActivityKind
 from lantoa.activities.selectors import activity_rollup
 from lantoa.cascades.models import CascadeRecipient, CascadeStatus, RecipientState
 from lantoa.channels.selectors import CoverageSummary, coverage_by_child, coverage_summary
+from lantoa.core.periods import Period
 from lantoa.reports.freshness import dashboard_key
-from lantoa.reports.periods import Period
 from lantoa.targets.metrics import (
     SUBTREE,
     inquiry_counts,

@@ -26,8 +26,8 @@ from lantoa.activities.selectors import (
     grassroots_count,
     rollup_window,
 )
+from lantoa.core.periods import Period
 from lantoa.reports.counts import SystemCounts, system_counts
-from lantoa.reports.periods import Period
 from lantoa.reports.targets import target_for
 from lantoa.units.models import Unit, UnitEvent, UnitEventKind, UnitKind, UnitStatus
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.periods import FORMAT_HELP, Period, PeriodError, parse_period, recent_periods
 from lantoa.reports.models import ReportFormat
-from lantoa.reports.periods import FORMAT_HELP, Period, PeriodError, parse_period, recent_periods
 
 
 class ReportForm(forms.Form):

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from lantoa.audit.services import audit_record
 from lantoa.core.jobs import claimable
+from lantoa.core.periods import Period, PeriodError, parse_period
 from lantoa.reports.data import Progress, check_reportable, report_data
 from lantoa.reports.models import ReportFormat, ReportJob, report_filename
-from lantoa.reports.periods import Period, PeriodError, parse_period
 from lantoa.reports.render import render
 from lantoa.units.models import Unit
 

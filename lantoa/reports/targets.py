@@ -5,7 +5,7 @@ an activity kind over the unit's subtree — the same figure the report prints, 
 
 from __future__ import annotations
 
-from lantoa.reports.periods import Period
+from lantoa.core.periods import Period
 from lantoa.units.models import Unit
 
 

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.core.files import stored_file_response
+from lantoa.core.forms import add_service_errors
 from lantoa.reports.forms import ReportForm
 from lantoa.reports.models import ReportJob
 from lantoa.reports.render import content_type
 from lantoa.reports.services import report_job_create
-from lantoa.units.forms import add_service_errors
 
 
 @policy(officer("report.create"))

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.forms import VnDateField
 from lantoa.roster.models import RosterRole
-from lantoa.units.forms import VnDateField
 
 
 class CommunicatorForm(forms.Form):

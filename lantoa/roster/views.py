@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.forms import add_service_errors
 from lantoa.roster import selectors, services
 from lantoa.roster.forms import CommunicatorForm, TrainingForm
 from lantoa.roster.models import Communicator, RosterRole, Training
-from lantoa.units.forms import add_service_errors
 
 PAGE_SIZE = 50
 ATTENDANCE_CHOICES = 100

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.selectors import Figures, Rollup, activity_rollup
+from lantoa.core.periods import Period
 from lantoa.core.text import format_int
-from lantoa.reports.periods import Period
 from lantoa.targets.metrics import activity_metric_key
 from lantoa.targets.models import PeriodReport, ReportStatus, TargetAssignment
 from lantoa.targets.periods import figures_snapshot, periods_ensure, reporting_period

@@ -31,8 +31,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.periods import Period
 from lantoa.core.text import format_int, format_percent
-from lantoa.reports.periods import Period
 from lantoa.targets.metrics import COUNT, RATE, RATIO, REGISTRY, STATE, Metric
 from lantoa.targets.models import ReportingPeriod, RulePer, TargetAssignment, TargetRule
 from lantoa.units.models import Unit, UnitClosure, UnitStatus

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.reports.periods import Period, parse_period
+from lantoa.core.periods import Period, parse_period
 
 
 class PeriodKind(models.TextChoices):

@@ -18,7 +18,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from lantoa.activities.selectors import KINDS, Rollup, activity_rollup
-from lantoa.reports.periods import Period, PeriodError, parse_period
+from lantoa.core.periods import Period, PeriodError, parse_period
 from lantoa.targets.models import (
     REPORTED_STATUSES,
     PeriodKind,

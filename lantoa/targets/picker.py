@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lantoa.reports.periods import Period, PeriodError, parse_period
+from lantoa.core.periods import Period, PeriodError, parse_period
 
 PARAM = "ky"
 

@@ -27,10 +27,10 @@ from django.utils import timezone
 from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
+from lantoa.core.periods import Period
 from lantoa.core.tabular import parse_count
 from lantoa.core.text import format_int
 from lantoa.notifications.services import notify, officers_of
-from lantoa.reports.periods import Period
 from lantoa.targets import evaluation as ev
 from lantoa.targets.defaults import DEFAULT_RULES
 from lantoa.targets.metrics import COUNT, RATE, RATIO, REGISTRY

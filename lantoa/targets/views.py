@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
 from lantoa.targets import evaluation as ev
 from lantoa.targets import services
@@ -23,7 +24,6 @@ from lantoa.targets.metrics import RATIO, REGISTRY, assignable_metrics
 from lantoa.targets.models import ReportingPeriod, RulePer, TargetRule
 from lantoa.targets.periods import reporting_period
 from lantoa.targets.picker import PARAM, period_options, pick_period
-from lantoa.units.forms import add_service_errors
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.selectors import active_children, path_to_root
 

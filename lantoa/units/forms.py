@@ -12,34 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.forms import VnDateField
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.services import UNIT_EDITABLE_FIELDS
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Attach a service's error to the matching field, or to the whole form when the field
-    it names is not on this form (e.g. "source" on the merge form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, messages in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-
-
-class VnDateField(forms.DateField):
-    """A date typed as dd/mm/yyyy, whatever the active locale."""
-
-    widget = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-    input_formats = DATE_INPUT_FORMATS
-
-    def prepare_value(self, value: Any) -> Any:
-        if hasattr(value, "strftime"):
-            return value.strftime("%d/%m/%Y")
-        return value
 
 
 class UnitForm(forms.Form):

@@ -19,16 +19,11 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.channels.selectors import channels_of, coverage_by_child, coverage_summary
+from lantoa.core.forms import add_service_errors
 from lantoa.core.text import fold
 from lantoa.roster.models import Communicator
 from lantoa.units import services
-from lantoa.units.forms import (
-    UnitCreateForm,
-    UnitForm,
-    UnitMergeForm,
-    UnitMoveForm,
-    add_service_errors,
-)
+from lantoa.units.forms import UnitCreateForm, UnitForm, UnitMergeForm, UnitMoveForm
 from lantoa.units.models import Unit, UnitEvent, UnitKind, UnitStatus
 from lantoa.units.selectors import (
     children_figures,

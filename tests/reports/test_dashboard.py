@@ -19,12 +19,12 @@ from lantoa.activities.services import activity_create
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.content.models import ContentItem
+from lantoa.core.periods import Period
 from lantoa.inquiries.models import Inquiry
 from lantoa.publishing.models import Publication
 from lantoa.reports.charts import Point, bar_chart, line_chart
 from lantoa.reports.dashboard import compute_dashboard, dashboard_for
 from lantoa.reports.freshness import figures_changed, generation
-from lantoa.reports.periods import Period
 from lantoa.units.models import Unit, UnitClosure, UnitKind
 from tests.conftest import Officers, Tree, login
 

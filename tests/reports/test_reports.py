@@ -28,6 +28,7 @@ from lantoa.audit.models import AuditEvent
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus, RecipientState
 from lantoa.channels.models import ChannelKind
 from lantoa.content.models import ContentItem
+from lantoa.core.periods import Period, PeriodError, parse_period, recent_periods
 from lantoa.inquiries.models import Inquiry
 from lantoa.inquiries.reports import InquiryFigures
 from lantoa.publishing.models import POSTED, Method, Publication, PublicationStatus
@@ -36,7 +37,6 @@ from lantoa.reports.counts import CascadeCounts, PostCounts, SystemCounts, durat
 from lantoa.reports.data import Letterhead, ReportData, report_data
 from lantoa.reports.models import ReportJob
 from lantoa.reports.narrative import change_phrase, compare_clause, target_phrase, write
-from lantoa.reports.periods import Period, PeriodError, parse_period, recent_periods
 from lantoa.reports.render_docx import issue_date_text, render_docx
 from lantoa.reports.render_md import render_md
 from lantoa.reports.render_xlsx import render_xlsx

@@ -17,8 +17,8 @@ from lantoa.activities.importing import activities_import
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.services import activity_create, activity_delete
 from lantoa.audit.models import AuditEvent
+from lantoa.core.periods import Period
 from lantoa.notifications.models import Notification
-from lantoa.reports.periods import Period
 from lantoa.targets import services
 from lantoa.targets.models import PeriodReport, ReportingPeriod, ReportStatus
 from lantoa.targets.periods import (

@@ -20,12 +20,12 @@ from lantoa.audit.models import AuditEvent
 from lantoa.campaigns.models import Campaign
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
+from lantoa.core.periods import Period
 from lantoa.inquiries.models import Inquiry
 from lantoa.notifications.models import Notification
 from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.reports.data import report_data
 from lantoa.reports.narrative import write
-from lantoa.reports.periods import Period
 from lantoa.roster.models import Communicator, RosterRole
 from lantoa.targets import evaluation as ev
 from lantoa.targets import services

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantoa.activities.importing import parse_date
 from lantoa.audit.services import audit_record
+from lantoa.core.periods import FORMAT_HELP, PeriodError, parse_period
 from lantoa.core.text import format_int
 from lantoa.reports.models import ReportFormat
-from lantoa.reports.periods import FORMAT_HELP, PeriodError, parse_period
 from lantoa.reports.services import report_build
 from lantoa.units.models import Unit
 
