@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lantoa.reports",
     "lantoa.targets",
     "lantoa.api",
+    "lantoa.portal",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lantoa.core.context_processors.lantoa",
+                "lantoa.portal.context_processors.lantoa",
+                "lantoa.notifications.context_processors.notices",
             ],
         },
     },

@@ -6,10 +6,10 @@ from lantoa.core.admin_site import admin_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lantoa.publicsite.urls")),
-    path("", include("lantoa.core.urls")),
+    path("", include("lantoa.portal.urls")),
     path("tai-khoan/", include("lantoa.accounts.urls")),
-    path("don-vi/nhap/", include("lantoa.units.urls_import")),
-    path("don-vi/", include("lantoa.units.urls")),
+    path("don-vi/nhap/", include("lantoa.portal.unit_import_urls")),
+    path("don-vi/", include("lantoa.portal.unit_urls")),
     path("kenh/", include("lantoa.channels.urls")),
     path("doi-ngu/", include("lantoa.roster.urls")),
     path("nhat-ky/", include("lantoa.audit.urls")),
@@ -30,7 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("lantoa.api.urls")),
     path("khoa-api/", include("lantoa.api.web_urls")),
     path("quan-tri/", admin_urls()),
-    path("i18n/", include("lantoa.core.i18n_urls")),
+    path("i18n/", include("lantoa.portal.i18n_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

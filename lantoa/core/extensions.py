@@ -80,25 +80,47 @@ beat_schedule: Registry[BeatEntry] = Registry("beat_schedule")
 # ── Demo data (lantoa demo, lantoa seed) ────────────────────────────────────────────────────
 
 
+# The two moments a builder runs at.
+SEED = "seed"  # ``lantoa seed``, once, right after the unit tree of a fresh database
+DEMO = "demo"  # every ``lantoa demo``, after the seed: must be safe to run again
+
+
 @dataclass(frozen=True)
 class DemoContext:
-    """What every demo builder receives: the root of the demo tree and the run's seed."""
+    """What every demo builder receives: the root of the demo tree, the run's seed, the size
+    of the sample (``demo``, ``province``, ``national``), where to write progress lines and
+    the lines of the closing summary (``totals``).
+    ``extra`` carries what one builder hands to the command or to a later builder (the demo
+    accounts to print, for instance)."""
 
     root: Any
     seed: int
     out: Callable[[str], None] = print
     extra: dict[str, Any] = field(default_factory=dict)
+    size: str = "demo"
+    totals: list[str] = field(default_factory=list)  # "  kênh truyền thông: 1.234" lines
+    warn: Callable[[str], None] = print  # what went wrong (stderr of a command)
 
 
 @dataclass(frozen=True)
 class DemoBuilder:
-    """Makes an app's demo data; runs in ``order`` and must be safe to run again (a second
-    ``lantoa demo`` reuses the data, so a builder that finds its data already there does
-    nothing)."""
+    """Makes an app's demo data; runs in ``order`` at its ``stage``. A ``SEED`` builder fills
+    a fresh tree (every size; it reads ``ctx.size`` and may skip itself) and draws its random
+    numbers from ``ctx.seed`` only, so the same seed gives the same data. A ``DEMO`` builder
+    must be safe to run again (a second ``lantoa demo`` reuses the data, so a builder that
+    finds its data already there does nothing)."""
 
     key: str
     build: Callable[[DemoContext], None]
     order: int = 100
+    stage: str = DEMO
+
+
+def run_demo_builders(stage: str, ctx: DemoContext) -> None:
+    """Run the builders of one stage, in order."""
+    for builder in demo_builders:
+        if builder.stage == stage:
+            builder.build(ctx)
 
 
 demo_builders: Registry[DemoBuilder] = Registry("demo_builders")
@@ -114,10 +136,35 @@ class WorkLink:
 
     key: str
     label: Any  # a lazy translation
-    url_name: str  # reversed with the unit's code as the only argument
+    url_name: str  # reversed with the unit's code as the only argument (see unit_arg)
     visible: Callable[[frozenset[str], Any], bool]
     order: int = 100
-    primary: bool = False  # the big button ("+ Ghi hoạt động") on a phone
+    primary: bool = False  # the big button ("+ Ghi hoạt động") on a phone, above the tiles
+    description: Any = ""  # the small line under the tile's label (a lazy translation)
+    nav_order: int | None = None  # its place in the sub-navigation; None: not there
+    nav_label: Any = ""  # a shorter label for the sub-navigation; empty: ``label``
+    unit_arg: bool = True  # False: a page of its own, reversed without arguments
 
 
 work_links: Registry[WorkLink] = Registry("work_links")
+
+
+# ── The unit page: sections of other apps ───────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class UnitSection:
+    """A card on a unit's page, below the units under it and above its history: the template
+    ``template_name`` rendered with the page's context plus what ``context(request, unit)``
+    returns; ``None`` leaves the section (and its tab) out. ``anchor`` is the card's id and,
+    with ``tab_label``, its entry in the page's tabs."""
+
+    key: str
+    template_name: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+    anchor: str = ""
+    tab_label: Any = ""  # a lazy translation; empty: no tab
+
+
+unit_sections: Registry[UnitSection] = Registry("unit_sections")

@@ -1,5 +1,5 @@
 """The public site, mounted at the root before the officers' routes (lantoa/urls.py) for
-these prefixes only; "/" itself is ``lantoa.core.views.home`` (the public home for visitors).
+these prefixes only; "/" itself is ``lantoa.portal.views.home`` (the public home for visitors).
 
 Unit pages name their parameter ``unit_code``, not ``code``: they are public for every unit,
 unlike the officers' unit-scoped routes that hide other provinces.

@@ -1,5 +1,7 @@
-"""Deterministic sample data for ``lantoa seed``: the union tree with figures, channels and a
-communicator roster.
+"""Deterministic sample data for ``lantoa seed``: the union tree with its figures (members,
+workers, workplaces) and the 2025 merger of Bắc Kạn into Thái Nguyên. The apps above add
+their own sample data to the tree (channels, roster, activities …) from the ``SEED`` demo
+builders they register in ``lantoa.core.extensions.demo_builders``.
 
 The same ``seed`` always yields the same codes, names and figures (database ids may differ).
 Every random draw comes from ``random.Random`` instances seeded from ``seed`` and the
@@ -22,9 +24,7 @@ from importlib import resources
 
 from django.db import transaction
 
-from lantoa.channels.models import Channel, ChannelKind, ChannelStat
-from lantoa.core.text import fold, format_int
-from lantoa.roster.models import Communicator, RosterRole, Training, TrainingAttendance
+from lantoa.core.text import format_int
 from lantoa.units import seed_names as names
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.services import closure_rebuild, unit_merge
@@ -35,7 +35,6 @@ DEFAULT_SEED = 2026
 AS_OF = dt.date(2026, 6, 30)
 MERGER_DATE = dt.date(2025, 7, 1)
 BATCH = 5000
-ZALO_GROUP_LIMIT = 1000  # a Zalo group holds at most 1.000 members
 
 SCHOOL, HEALTH, INDUSTRY, AGRI, ZONE, AGENCY, COMMUNE = (
     "school",
@@ -94,11 +93,6 @@ class SeedTotals:
     upper_level: int = 0
     grassroots: int = 0
     members: int = 0
-    channels: int = 0
-    channel_stats: int = 0
-    communicators: int = 0
-    trainings: int = 0
-    attendances: int = 0
     closure_rows: int = 0
     merged: int = 0
 
@@ -159,24 +153,6 @@ def person_name(rng: random.Random) -> str:
     if rng.random() < 0.55:
         return f"{family} {rng.choice(names.FEMALE_MIDDLE)} {rng.choice(names.FEMALE_GIVEN)}"
     return f"{family} {rng.choice(names.MALE_MIDDLE)} {rng.choice(names.MALE_GIVEN)}"
-
-
-def _phone(rng: random.Random) -> str:
-    return "09" + "".join(rng.choice("0123456789") for _ in range(8))
-
-
-def _slug(text: str, limit: int = 40) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())[:limit]
-
-
-def _month_starts(count: int) -> list[dt.date]:
-    """First days of the ``count`` months up to AS_OF, oldest first."""
-    year, month = AS_OF.year, AS_OF.month
-    days = []
-    for _ in range(count):
-        days.append(dt.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return days[::-1]
 
 
 def _invented_places(rng: random.Random, count: int, urban_share: float) -> list[tuple[str, str]]:
@@ -306,11 +282,6 @@ class Seeder:
         self.log: Log = log or (lambda _line: None)
         self.totals = SeedTotals()
         self._units: list[Unit] = []
-        self._channels: list[Channel] = []
-        self._stats: list[ChannelStat] = []
-        self._people: list[Communicator] = []
-        self._attendances: list[TrainingAttendance] = []
-        self._trainings: list[Training] = []
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -338,7 +309,6 @@ class Seeder:
                     grassroots=60,
                     localities=list(names.BAC_KAN_COMMUNES),
                     zones=["KCN Thanh Bình"],
-                    trainings=(names.OLD_PROVINCE_TRAINING,),
                 )
             elif size == "province":
                 self._province(root, by_name["Thái Nguyên"], upper_count=40, grassroots=3960)
@@ -378,7 +348,6 @@ class Seeder:
         return random.Random(":".join([str(self.seed), *parts]))
 
     def _root(self) -> Unit:
-        rng = self._rng("VN")
         root = Unit(
             code="VN",
             name="Tổng Liên đoàn Lao động Việt Nam",
@@ -388,14 +357,6 @@ class Seeder:
             address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội",
         )
         self._add(root)
-        self._top_channels(
-            rng,
-            root,
-            "Công đoàn Việt Nam",
-            "congdoanvietnam",
-            press=("Báo Lao Động", "Tạp chí Lao động và Công đoàn"),
-        )
-        self._add_people(rng, root, rng.randint(4, 6), names.COMMUNICATOR_POSITIONS_UPPER, ())
         self._flush()
         return root
 
@@ -409,7 +370,6 @@ class Seeder:
         upper_count: int = 0,
         localities: list[tuple[str, str]] | None = None,
         zones: list[str] | None = None,
-        trainings: tuple[tuple[str, tuple[int, int, int], int], ...] = names.TRAININGS,
     ) -> Unit:
         rng = self._rng(province.code)
         urban = 0.6 if province.kind == "thành phố" else 0.3
@@ -428,20 +388,7 @@ class Seeder:
             address=self._address(ctx, localities[0]),
         )
         self._add(unit)
-        self._top_channels(
-            rng,
-            unit,
-            f"Công đoàn {province.name}",
-            "congdoan" + _slug(province.name),
-            press=(f"Báo {province.name}", f"Đài Phát thanh – Truyền hình {province.name}"),
-        )
-        self._add_people(rng, unit, rng.randint(3, 6), names.COMMUNICATOR_POSITIONS_UPPER, ())
         self._flush()
-        self._trainings = [
-            Training.objects.create(title=title, organizer=unit, held_on=dt.date(*day), hours=hours)
-            for title, day, hours in trainings
-        ]
-        self.totals.trainings += len(self._trainings)
 
         specs = uppers if uppers is not None else _generic_uppers(ctx, upper_count)
         upper_units = []
@@ -455,16 +402,11 @@ class Seeder:
                 address=self._address(ctx, spec.locality or rng.choice(localities)),
             )
             self._add(upper)
-            self._upper_channels(rng, upper)
-            self._add_people(
-                rng, upper, rng.randint(2, 6), names.COMMUNICATOR_POSITIONS_UPPER, self._trainings
-            )
             upper_units.append(upper)
         self.totals.upper_level += len(upper_units)
         self._flush()
 
         counts = _apportion(grassroots, [s.weight for s in specs])
-        big_seen = 0
         for spec, upper, count in zip(specs, upper_units, counts, strict=True):
             for number in range(1, count + 1):
                 place = self._workplace(ctx, spec)
@@ -483,18 +425,7 @@ class Seeder:
                     industrial_zone=place.zone,
                     sector=place.sector,
                 )
-                if place.members >= 1000:
-                    big_seen += 1
                 self._add(leaf)
-                self._grassroots_channels(rng, leaf, big_seen)
-                if place.members >= 300 and rng.random() < 0.6:
-                    self._add_people(
-                        rng,
-                        leaf,
-                        rng.randint(1, 2),
-                        names.COMMUNICATOR_POSITIONS_GRASSROOTS,
-                        self._trainings,
-                    )
                 self.totals.grassroots += 1
                 self.totals.members += place.members
                 if len(self._units) >= BATCH:
@@ -621,240 +552,6 @@ class Seeder:
             members = _lognormal(rng, 90 if spec.theme == INDUSTRY else 40, 1.0, 8, 3000)
         return _Workplace(employer, sector, members, address, zone)
 
-    # -- channels ----------------------------------------------------------------------------
-
-    def _channel(
-        self,
-        rng: random.Random,
-        unit: Unit,
-        kind: str,
-        name: str,
-        *,
-        url: str = "",
-        identifier: str = "",
-        audience: int = 0,
-        months: int = 0,
-    ) -> Channel:
-        """A channel; online ones get ``months`` monthly audience figures that grow to
-        ``audience``."""
-        channel = Channel(
-            unit=unit,
-            kind=kind,
-            name=name[:255],
-            url=url,
-            identifier=identifier,
-            owner=person_name(rng),
-        )
-        if months and audience:
-            start = audience * rng.uniform(0.45, 0.85)
-            days = _month_starts(months)
-            value = 0
-            for i, day in enumerate(days):
-                share = i / (len(days) - 1) if len(days) > 1 else 1.0
-                trend = start + (audience - start) * share
-                value = max(
-                    value, round(trend * rng.uniform(0.97, 1.0)) if i < len(days) - 1 else audience
-                )
-                self._stats.append(ChannelStat(channel=channel, recorded_on=day, audience=value))
-            channel.audience, channel.audience_on = value, days[-1]
-        self._channels.append(channel)
-        return channel
-
-    def _top_channels(
-        self, rng: random.Random, unit: Unit, label: str, slug: str, press: tuple[str, ...]
-    ) -> None:
-        scale = 8 if unit.kind == UnitKind.NATIONAL else 1
-        k = ChannelKind
-        self._channel(
-            rng,
-            unit,
-            k.FACEBOOK_PAGE,
-            label,
-            url=f"https://www.facebook.com/{slug}",
-            audience=scale * rng.randint(6000, 60000),
-            months=12,
-        )
-        oa_id = rng.randint(10**17, 10**18)
-        self._channel(
-            rng,
-            unit,
-            k.ZALO_OA,
-            label,
-            url=f"https://zalo.me/{oa_id}",
-            audience=scale * rng.randint(2000, 30000),
-            months=12,
-        )
-        self._channel(
-            rng,
-            unit,
-            k.WEBSITE,
-            f"Trang thông tin điện tử {unit.name}",
-            url=f"https://{slug}.org.vn",
-            audience=scale * rng.randint(3000, 20000),
-            months=12,
-        )
-        self._channel(
-            rng,
-            unit,
-            k.YOUTUBE,
-            label,
-            url=f"https://www.youtube.com/@{slug}",
-            audience=scale * rng.randint(500, 15000),
-            months=12,
-        )
-        self._channel(
-            rng,
-            unit,
-            k.TIKTOK,
-            label,
-            url=f"https://www.tiktok.com/@{slug}",
-            audience=scale * rng.randint(1000, 40000),
-            months=8,
-        )
-        for partner in press:
-            self._channel(
-                rng,
-                unit,
-                k.PRESS_PARTNER,
-                partner,
-                identifier="Chuyên mục Công đoàn – Người lao động",
-            )
-
-    def _zalo_group(
-        self, rng: random.Random, unit: Unit, name: str, members: int, months: int
-    ) -> None:
-        code = "".join(rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(6))
-        self._channel(
-            rng,
-            unit,
-            ChannelKind.ZALO_GROUP,
-            name,
-            url=f"https://zalo.me/g/{code}",
-            identifier=name,
-            audience=min(ZALO_GROUP_LIMIT, max(3, members)),
-            months=months,
-        )
-
-    def _upper_channels(self, rng: random.Random, unit: Unit) -> None:
-        short = unit.name.removeprefix("Công đoàn ")
-        if rng.random() < 0.85:
-            self._channel(
-                rng,
-                unit,
-                ChannelKind.FACEBOOK_PAGE,
-                unit.name,
-                url=f"https://www.facebook.com/cd.{_slug(short)}",
-                audience=rng.randint(300, 8000),
-                months=rng.randint(4, 8),
-            )
-        for i in range(rng.choices([0, 1, 2, 3], weights=[1, 5, 3, 2])[0]):
-            label = ("Ban Chấp hành", "Cán bộ công đoàn cơ sở", "Tuyên giáo")[i]
-            self._zalo_group(
-                rng, unit, f"{label} – CĐ {short}", rng.randint(40, 900), rng.randint(4, 8)
-            )
-        if rng.random() < 0.3:
-            self._channel(
-                rng,
-                unit,
-                ChannelKind.BULLETIN_BOARD,
-                f"Bảng tin {unit.name}",
-                identifier="Bảng tin tại trụ sở",
-            )
-
-    def _grassroots_channels(self, rng: random.Random, unit: Unit, big_seen: int) -> None:
-        members = unit.member_count
-        if members >= 1000:
-            # Big workplaces are usually covered online, but one in ten is left without a
-            # Zalo group or a fanpage: the coverage-gap report must have something to show.
-            uncovered = big_seen % 10 == 3
-            has_zalo = not uncovered and rng.random() < 0.85
-            has_page = not uncovered and rng.random() < 0.6
-            if not uncovered and not (has_zalo or has_page):
-                has_zalo = True
-        else:
-            has_zalo, has_page = rng.random() < 0.55, rng.random() < 0.35
-        months = rng.randint(2, 5)
-        if has_zalo:
-            groups = 1 if members < 1000 else min(4, math.ceil(members / ZALO_GROUP_LIMIT))
-            for g in range(groups):
-                suffix = f" – nhóm {g + 1}" if groups > 1 else ""
-                self._zalo_group(
-                    rng,
-                    unit,
-                    f"Đoàn viên {unit.employer_name}{suffix}",
-                    round(min(members / groups, ZALO_GROUP_LIMIT) * rng.uniform(0.5, 1.0)),
-                    months,
-                )
-        if has_page:
-            self._channel(
-                rng,
-                unit,
-                ChannelKind.FACEBOOK_PAGE,
-                unit.name,
-                url=f"https://www.facebook.com/cdcs.{_slug(unit.employer_name)}",
-                audience=max(20, round(members * rng.uniform(0.3, 2.5))),
-                months=months,
-            )
-        if rng.random() < 0.6:
-            self._channel(
-                rng,
-                unit,
-                ChannelKind.BULLETIN_BOARD,
-                f"Bảng tin {unit.name}",
-                identifier=rng.choice(
-                    (
-                        "Bảng tin tại cổng",
-                        "Bảng tin nhà ăn",
-                        "Bảng tin phòng họp",
-                        "Bảng tin hành lang",
-                    )
-                ),
-            )
-        if rng.random() < (0.5 if members >= 1000 else 0.12):
-            self._channel(
-                rng,
-                unit,
-                ChannelKind.LOUDSPEAKER,
-                f"Loa truyền thanh {unit.name}",
-                identifier=rng.choice(
-                    ("Phát giờ nghỉ trưa", "Phát đầu ca và giữa ca", "Phát 6h30 và 17h00")
-                ),
-            )
-
-    # -- roster ------------------------------------------------------------------------------
-
-    def _add_people(
-        self,
-        rng: random.Random,
-        unit: Unit,
-        count: int,
-        positions: tuple[tuple[str, str], ...],
-        trainings: list[Training] | tuple[()],
-    ) -> None:
-        for i in range(count):
-            position, role = (
-                positions[min(i, len(positions) - 1)] if i < 2 else rng.choice(positions)
-            )
-            full_name = person_name(rng)
-            phone = _phone(rng)
-            person = Communicator(
-                unit=unit,
-                full_name=full_name,
-                role=RosterRole(role),
-                position=position,
-                phone=phone,
-                active=rng.random() < 0.95,
-                search_text=fold(f"{full_name} {phone}"),
-            )
-            attended = [
-                t for t, p in zip(trainings, (0.45, 0.3, 0.25), strict=False) if rng.random() < p
-            ]
-            person.trained = bool(attended)
-            self._people.append(person)
-            self._attendances += [
-                TrainingAttendance(training=t, communicator=person) for t in attended
-            ]
-
     # -- writing -----------------------------------------------------------------------------
 
     def _add(self, unit: Unit) -> None:
@@ -862,25 +559,12 @@ class Seeder:
         self._units.append(unit)
 
     def _flush(self) -> None:
-        """Write everything queued, in foreign-key order; bulk_create sets the new ids on the
-        objects, so the rows queued after them (channels, stats, roster) find their parents."""
+        """Write the queued units; they come parents first, and bulk_create sets the new ids
+        on the objects, so the children queued after them find their parents."""
         if self._units:
             Unit.objects.bulk_create(self._units, batch_size=BATCH)
             self.totals.units += len(self._units)
-        if self._channels:
-            Channel.objects.bulk_create(self._channels, batch_size=BATCH)
-            self.totals.channels += len(self._channels)
-        if self._stats:
-            ChannelStat.objects.bulk_create(self._stats, batch_size=BATCH)
-            self.totals.channel_stats += len(self._stats)
-        if self._people:
-            Communicator.objects.bulk_create(self._people, batch_size=BATCH)
-            self.totals.communicators += len(self._people)
-        if self._attendances:
-            TrainingAttendance.objects.bulk_create(self._attendances, batch_size=BATCH)
-            self.totals.attendances += len(self._attendances)
-        self._units, self._channels, self._stats = [], [], []
-        self._people, self._attendances = [], []
+        self._units = []
 
 
 def seed_database(*, size: str, seed: int = DEFAULT_SEED, log: Log | None = None) -> SeedTotals:
@@ -895,11 +579,6 @@ def totals_lines(totals: SeedTotals) -> Iterator[str]:
         "upper_level": "công đoàn cấp trên trực tiếp cơ sở",
         "grassroots": "công đoàn cơ sở",
         "members": "đoàn viên",
-        "channels": "kênh truyền thông",
-        "channel_stats": "số liệu kênh theo tháng",
-        "communicators": "cán bộ truyền thông, báo cáo viên",
-        "trainings": "lớp tập huấn",
-        "attendances": "lượt tham gia tập huấn",
         "closure_rows": "dòng bảng closure",
         "merged": "đơn vị đã hợp nhất",
     }

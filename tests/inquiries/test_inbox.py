@@ -831,6 +831,7 @@ def test_knowledge_base_suggestions_and_anonymised_article(
 
 def test_demo_inquiries_are_realistic_consistent_and_deterministic() -> None:
     from lantoa.accounts.demo import ensure_demo_accounts
+    from lantoa.channels.demo import seed_demo_channels
     from lantoa.core.text import fold
     from lantoa.inquiries import sla
     from lantoa.inquiries.demo import TEMPLATES, ensure_demo_inquiries, seed_demo_inquiries
@@ -839,6 +840,7 @@ def test_demo_inquiries_are_realistic_consistent_and_deterministic() -> None:
     from lantoa.units.seed import seed_database
 
     seed_database(size="demo", seed=2026)
+    seed_demo_channels(seed=2026)  # the province's Zalo OA and page receive messages
     ensure_demo_accounts()
     now = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))
     assert seed_demo_inquiries(seed=2026, now=now) == 360

@@ -1,5 +1,5 @@
-"""Exporting units (CLI and screen) round-trips through the importer; the 2025 province
-merger command."""
+"""Exporting units (CLI) round-trips through the importer; the 2025 province merger command
+(the export screen: tests/portal/test_unit_import_views.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitKind, UnitStatus
 from lantoa.units.services import unit_create, unit_merge
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Tree
 
 DATA = Path(__file__).parents[1] / "data"
 FIELDS = (
@@ -91,44 +90,6 @@ def test_export_refuses_unknown_extension_and_root(tree: Tree, tmp_path: Path) -
         call_command("units", "export", str(tmp_path / "a.txt"))
     with pytest.raises(CommandError, match="Không có đơn vị"):
         call_command("units", "export", str(tmp_path / "a.csv"), "--root", "NOPE")
-
-
-def test_export_screen_streams_the_visible_subtree(
-    client,
-    tree: Tree,  # type: ignore[no-untyped-def]
-    officers: Officers,
-) -> None:
-    login(client, officers.a_leader)
-    url = reverse("unitimport:export", kwargs={"code": "P-A"})
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response.streaming
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    codes = [r[0] for r in csv.reader(io.StringIO(text))][1:]
-    assert codes == ["P-A", "A-KCN", "A-XA", "A-G1", "A-G2", "A-G3"]
-    event = AuditEvent.objects.get(action="unit.export")
-    assert event.actor == officers.a_leader and event.unit == tree.pa
-    assert event.data == {"format": "csv", "include_ended": False}
-
-    response = client.get(url, {"dinh-dang": "xlsx"})
-    assert response.status_code == 200
-    assert 'filename="don-vi-P-A-' in response["Content-Disposition"]
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.worksheets[0].max_row == 7
-    assert client.get(url, {"dinh-dang": "pdf"}).status_code == 404
-
-
-def test_export_of_other_province_is_404(client, tree: Tree, officers: Officers) -> None:  # type: ignore[no-untyped-def]
-    login(client, officers.a_leader)
-    response = client.get(reverse("unitimport:export", kwargs={"code": "P-B"}))
-    assert response.status_code == 404
-    assert not AuditEvent.objects.filter(action="unit.export").exists()
-
-
-def test_export_needs_data_export(client, tree: Tree, officers: Officers) -> None:  # type: ignore[no-untyped-def]
-    login(client, officers.a_viewer)
-    response = client.get(reverse("unitimport:export", kwargs={"code": "A-G1"}))
-    assert response.status_code == 403
 
 
 # --- merge-provinces ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Importing units from CSV/XLSX: validation of every row first, all-or-nothing writes, closure
-rows for the new units, update mode, the upload screen with its job page, and the officer's
-scope."""
+rows for the new units, update mode, the job task, and the officer's scope (the upload screen:
+tests/portal/test_unit_import_views.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
 from lantoa.units.importing import BATCH_SIZE, parse_count, units_import
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitImportJob, UnitKind
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -351,106 +350,6 @@ def test_cli_import_as_officer_of_b(tree: Tree, officers: Officers) -> None:
     with pytest.raises(CommandError):
         call_command("units", "import", str(DATA / "units_ok.csv"), "--as", "admin_b")
     assert not Unit.objects.filter(code="A-G10").exists()
-
-
-# --- screens ------------------------------------------------------------------------------
-
-
-def upload(client, path: Path, update: bool = False):  # type: ignore[no-untyped-def]
-    with path.open("rb") as fh:
-        data = {"file": fh}
-        if update:
-            data["update"] = "on"
-        return client.post(reverse("unitimport:upload"), data)
-
-
-def test_upload_runs_the_job_and_shows_the_result(
-    client,
-    tree: Tree,
-    officers: Officers,  # type: ignore[no-untyped-def]
-    django_capture_on_commit_callbacks,
-) -> None:
-    login(client, officers.a_admin)
-    page = client.get(reverse("unitimport:upload"))
-    assert page.status_code == 200
-    assert "Nhập danh sách đơn vị" in page.content.decode()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = upload(client, DATA / "units_ok.csv")
-    assert len(callbacks) == 1
-    job = UnitImportJob.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("unitimport:job", kwargs={"pk": job.pk})
-    assert job.status == UnitImportJob.Status.DONE
-    assert (job.rows_total, job.rows_validated, job.rows_written) == (6, 6, 6)
-    assert job.summary["created"] == 6 and job.summary["root_code"] == "P-A"
-    assert job.created_by == officers.a_admin
-    assert Unit.objects.filter(code__startswith="A-G1").count() == 5  # A-G1, A-G10…A-G13
-    html = client.get(response["Location"]).content.decode()
-    assert "Đã nhập xong 6 dòng: thêm mới 6 đơn vị." in html
-    assert f'href="{reverse("units:detail", kwargs={"code": "P-A"})}"' in html
-    assert 'hx-trigger="every 1s"' not in html
-    assert 'http-equiv="refresh"' not in html
-
-
-def test_upload_of_bad_file_shows_every_error(
-    client,
-    tree: Tree,
-    officers: Officers,  # type: ignore[no-untyped-def]
-    django_capture_on_commit_callbacks,
-) -> None:
-    login(client, officers.a_admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, DATA / "units_bad.csv")
-    job = UnitImportJob.objects.get()
-    assert job.status == UnitImportJob.Status.FAILED
-    assert job.error_count == 14 and job.rows_written == 0
-    assert not Unit.objects.filter(code="A-XA9").exists()
-    html = client.get(response["Location"]).content.decode()
-    assert "Tệp có 14 lỗi; chưa có đơn vị nào được nhập." in html
-    assert "TN-KCN99" in html
-    assert "Mã đơn vị cấp trên" in html
-    assert '<td class="num">16</td>' in html
-
-
-def test_pending_job_page_polls_and_others_get_404(
-    client,
-    tree: Tree,
-    officers: Officers,  # type: ignore[no-untyped-def]
-    django_capture_on_commit_callbacks,
-) -> None:
-    login(client, officers.a_admin)
-    with django_capture_on_commit_callbacks(execute=False):
-        response = upload(client, DATA / "units_ok.csv")
-    job = UnitImportJob.objects.get()
-    assert job.status == UnitImportJob.Status.PENDING
-    html = client.get(response["Location"]).content.decode()
-    progress_url = reverse("unitimport:progress", kwargs={"pk": job.pk})
-    assert f'hx-get="{progress_url}"' in html and 'hx-trigger="every 1s"' in html
-    assert '<meta http-equiv="refresh" content="2">' in html
-    assert "<progress" in html
-    fragment = client.get(progress_url).content.decode()
-    assert fragment.startswith('<section class="card" id="import-job"')
-    # Another officer, even an admin of the same province, does not see the job.
-    login(client, officers.national_admin)
-    assert client.get(response["Location"]).status_code == 404
-    assert client.get(progress_url).status_code == 404
-
-
-def test_upload_form_refuses_wrong_type(client, tree: Tree, officers: Officers) -> None:  # type: ignore[no-untyped-def]
-    login(client, officers.a_admin)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client.post(
-        reverse("unitimport:upload"), {"file": SimpleUploadedFile("units.xls", b"\xd0\xcf\x11\xe0")}
-    )
-    assert response.status_code == 200
-    assert "chỉ nhận tệp .csv (UTF-8) hoặc .xlsx" in response.content.decode()
-    assert not UnitImportJob.objects.exists()
-
-
-def test_upload_page_needs_unit_manage(client, tree: Tree, officers: Officers) -> None:  # type: ignore[no-untyped-def]
-    login(client, officers.a_leader)
-    assert client.get(reverse("unitimport:upload")).status_code == 403
 
 
 def test_task_is_idempotent(

@@ -1,4 +1,5 @@
-"""`lantoa seed`: deterministic sample data with a consistent tree and closure table."""
+"""`lantoa seed`: deterministic sample data with a consistent tree and closure table, and the
+channels and roster the SEED demo builders of those apps add to it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F, Q
 
+from lantoa.channels.demo import seed_demo_channels
 from lantoa.channels.models import Channel, ChannelKind, ChannelStat
+from lantoa.roster.demo import seed_demo_roster
 from lantoa.roster.models import Communicator, Training, TrainingAttendance
 from lantoa.units.models import (
     UPPER_LEVEL_KINDS,
@@ -50,6 +53,13 @@ def digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def seed_all(seed: int) -> None:
+    """The tree, then the channels and roster of the demo builders."""
+    seed_database(size="demo", seed=seed)
+    seed_demo_channels(seed=seed)
+    seed_demo_roster(seed=seed)
+
+
 def clear() -> None:
     TrainingAttendance.objects.all().delete()
     Training.objects.all().delete()
@@ -74,14 +84,15 @@ def test_provinces_csv_is_packaged() -> None:
 
 
 def test_demo_is_deterministic_and_seed_sensitive() -> None:
-    seed_database(size="demo", seed=2026)
+    seed_all(2026)
     first = digest()
+    assert Channel.objects.exists() and Communicator.objects.exists()
     clear()
     assert Unit.objects.count() == 0
-    seed_database(size="demo", seed=2026)
+    seed_all(2026)
     assert digest() == first
     clear()
-    seed_database(size="demo", seed=7)
+    seed_all(7)
     assert digest() != first
 
 

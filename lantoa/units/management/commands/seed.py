@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lantoa.core.extensions import SEED, DemoContext, run_demo_builders
 from lantoa.core.text import format_int
 from lantoa.units.models import Unit
 from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
@@ -49,18 +50,15 @@ class Command(BaseCommand):
 
         log(f"Đang sinh dữ liệu mẫu quy mô “{size}” với hạt giống {seed}…")
         totals = seed_database(size=size, seed=seed, log=log)
-        if size == "demo":
-            from lantoa.activities.demo import seed_demo_activities
-
-            count = seed_demo_activities(seed=seed)
-            log(f"Đã sinh {format_int(count)} hoạt động tuyên truyền mẫu (01/2024 – 06/2026).")
-            from lantoa.targets.demo import seed_demo_targets
-
-            log(seed_demo_targets(seed=seed))
+        # The apps above fill the tree: channels, roster, and for the demo size activities
+        # and targets (the SEED builders of lantoa.core.extensions.demo_builders).
+        root = Unit.objects.get(parent=None, code="VN")
+        ctx = DemoContext(root=root, seed=seed, out=log, size=size)
+        run_demo_builders(SEED, ctx)
         log(
             self.style.SUCCESS(
                 f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)
             )
         )
-        for line in totals_lines(totals):
+        for line in [*totals_lines(totals), *ctx.totals]:
             log(line)

@@ -4,17 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from lantoa.notifications.models import Notification
 
-def lantoa(request: HttpRequest) -> dict[str, Any]:
-    from lantoa import access
 
+def notices(request: HttpRequest) -> dict[str, Any]:
+    """The number of unread notices, for the bell in the header."""
     user = request.user
     if not user.is_authenticated:
         return {}
-    from lantoa.notifications.models import Notification
 
     def unread_notices() -> int:
         # Called by the template only when the header is rendered (one small indexed count).
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
-    return {"home_unit": access.home_unit(user), "unread_notices": unread_notices}
+    return {"unread_notices": unread_notices}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantoa.units import views_import
+from lantoa.portal import unit_import_views as views_import
 
 app_name = "unitimport"
 urlpatterns = [

@@ -79,20 +79,6 @@ def test_unit_of_another_province_is_404(client: Client, tree: Tree, officers: O
     assert client.get("/don-vi/B-KCN/sua/").status_code == 404
 
 
-def test_home_redirects_to_home_unit_and_no_unit_page(
-    client: Client, tree: Tree, officers: Officers
-) -> None:
-    login(client, officers.a_leader)
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/don-vi/P-A/"
-    lonely = User.objects.create_user(username="chua_co", password="x-" * 6)
-    login(client, lonely)
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "Chưa được phân công đơn vị" in response.content.decode()
-
-
 def test_merged_unit_page_shows_successor_and_history(
     client: Client, tree: Tree, officers: Officers
 ) -> None:

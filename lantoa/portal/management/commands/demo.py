@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from lantoa.accounts.demo import DEMO_PASSWORD, demo_totp_secret_base32, ensure_demo_accounts
+from lantoa.accounts.demo import DEMO_PASSWORD, demo_totp_secret_base32
 from lantoa.accounts.models import Role
 from lantoa.celery import ensure_queue_dirs
+from lantoa.core.extensions import DEMO, DemoContext, run_demo_builders
 from lantoa.core.management.commands.worker import worker_argv
 from lantoa.units.models import Unit
+from lantoa.units.seed import DEFAULT_SEED
 
 
 class Command(BaseCommand):
@@ -42,35 +44,21 @@ class Command(BaseCommand):
             call_command("seed", size="demo", verbosity=1)
         else:
             self.stdout.write("Dùng lại dữ liệu đã có.")
-        self._load_kb_articles()
-        accounts = ensure_demo_accounts()
-        from lantoa.campaigns.demo import ensure_demo_campaigns
-
-        ensure_demo_campaigns()
-        from lantoa.cascades.demo import ensure_demo_cascades
-
-        ensure_demo_cascades()
-        from lantoa.inquiries.demo import ensure_demo_inquiries
-
-        ensure_demo_inquiries(log=self.stdout.write)
-        from lantoa.publishing.demo import ensure_demo_publications
-
-        ensure_demo_publications(log=self.stdout.write)
+        # Each app's demo data (accounts, shipped articles, campaigns, cascades, inquiries,
+        # publications …): the DEMO builders of lantoa.core.extensions.demo_builders.
+        ctx = DemoContext(
+            root=Unit.objects.filter(parent=None).order_by("pk").first(),
+            seed=DEFAULT_SEED,
+            out=self.stdout.write,
+            warn=self.stderr.write,
+        )
+        run_demo_builders(DEMO, ctx)
+        accounts = ctx.extra.get("accounts", [])
         call_command("collectstatic", interactive=False, verbosity=0)
         if opts["no_server"]:
             self._print_logins(accounts, opts["bind"])
             return
         self._run(accounts, opts["bind"])
-
-    def _load_kb_articles(self) -> None:
-        """The legal Q&A articles that ship with Lan Tỏa, once, published (lantoa.kb)."""
-        from lantoa.kb.importing import ensure_shipped_articles
-
-        result = ensure_shipped_articles()
-        if result is not None and result.ok:
-            self.stdout.write(f"Đã nạp {result.created} bài hỏi đáp pháp luật.")
-        elif result is not None:
-            self.stderr.write("Không nạp được bài hỏi đáp: " + "; ".join(map(str, result.errors)))
 
     def _print_logins(self, accounts: list[Any], bind: str) -> None:
         w = self.stdout.write

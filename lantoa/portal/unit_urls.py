@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantoa.units import views
+from lantoa.portal import unit_views as views
 
 app_name = "units"
 # Fixed words come before "<code>/" so that they are never read as a unit code.

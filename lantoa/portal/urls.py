@@ -1,7 +1,8 @@
 from django.urls import path
 
-from lantoa.core import views
+from lantoa.portal import views
 
+# The namespace stays "core" ({% url 'core:home' %}): the pages moved here from lantoa.core.
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,7 +1,9 @@
 """Unit screens: the unit page, the unit switcher, and the edit / create / move / merge forms.
 
 Thin adapters: units come from ``lantoa.access`` (404 outside the officer's subtree), reads
-from the selectors, writes from ``lantoa.units.services``.
+from the selectors, writes from ``lantoa.units.services``. The cards other apps add to the
+unit page (channels, coverage, roster …) are the ``UnitSection`` items of
+``lantoa.core.extensions.unit_sections``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from lantoa import access
 from lantoa.access import officer, policy
-from lantoa.channels.selectors import channels_of, coverage_by_child, coverage_summary
+from lantoa.core.extensions import UnitSection, unit_sections
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import fold
-from lantoa.roster.models import Communicator
 from lantoa.units import services
 from lantoa.units.forms import UnitCreateForm, UnitForm, UnitMergeForm, UnitMoveForm
 from lantoa.units.models import Unit, UnitEvent, UnitKind, UnitStatus
@@ -110,6 +111,16 @@ def _events(unit: Unit) -> QuerySet[UnitEvent]:
     )
 
 
+def _sections(request: HttpRequest, unit: Unit) -> list[tuple[UnitSection, dict[str, Any]]]:
+    """The other apps' cards, each with its own context; a section may leave itself out."""
+    shown = []
+    for section in unit_sections:
+        extra = section.context(request, unit)
+        if extra is not None:
+            shown.append((section, extra))
+    return shown
+
+
 @policy(officer("unit.view"))
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, code=code)
@@ -123,17 +134,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             unit.successor_id and access.visible_units(user).filter(pk=unit.successor_id).exists()
         ),
         "events": _events(unit),
-        "channels": channels_of(unit),
-        "communicators": Communicator.objects.filter(unit=unit, active=True).order_by("full_name"),
         "can_manage": access.can(user, "unit.manage", unit),
         "can_export": access.can(user, "data.export", unit),
-        "can_manage_channels": access.can(user, "channel.manage", unit),
-        "can_manage_roster": access.can(user, "roster.manage", unit),
+        "sections": _sections(request, unit),
     }
     if not unit.is_grassroots:
         context.update(_children_page(request, unit))
-        context["coverage"] = coverage_summary(unit)
-        context["coverage_children"] = coverage_by_child(unit)
     return render(request, "units/detail.html", context)
 
 

@@ -1,0 +1,16 @@
+"""What accounts adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from lantoa.core.extensions import DemoBuilder, DemoContext, demo_builders
+
+
+def _demo_accounts(ctx: DemoContext) -> None:
+    """The demo officers, one per role; ``lantoa demo`` prints their logins from
+    ``ctx.extra["accounts"]``."""
+    from lantoa.accounts.demo import ensure_demo_accounts
+
+    ctx.extra["accounts"] = ensure_demo_accounts()
+
+
+demo_builders.register(DemoBuilder(key="accounts", build=_demo_accounts, order=20))

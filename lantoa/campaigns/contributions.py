@@ -1,0 +1,28 @@
+"""What campaigns adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+
+work_links.register(
+    WorkLink(
+        key="campaigns",
+        label=_("Chiến dịch"),
+        description=_("Kế hoạch, lịch các dịp trong năm, bảng kết quả"),
+        url_name="campaigns:unit",
+        visible=lambda held, unit: "campaign.view" in held,
+        order=40,
+        nav_order=10,
+    )
+)
+
+
+def _demo_campaigns(ctx: DemoContext) -> None:
+    from lantoa.campaigns.demo import ensure_demo_campaigns
+
+    ensure_demo_campaigns()
+
+
+demo_builders.register(DemoBuilder(key="campaigns", build=_demo_campaigns, order=30))

@@ -1,0 +1,39 @@
+"""What cascades adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+
+work_links.register(
+    WorkLink(
+        key="cascades.inbox",
+        label=_("Việc được giao"),
+        description=_("Văn bản, nội dung cấp trên gửi xuống: xác nhận, báo cáo kết quả"),
+        url_name="cascades:inbox",
+        visible=lambda held, unit: "cascade.view" in held,
+        order=10,
+        nav_order=30,
+    )
+)
+work_links.register(
+    WorkLink(
+        key="cascades.sent",
+        label=_("Triển khai xuống cơ sở"),
+        description=_("Gửi nội dung xuống đơn vị trực thuộc và theo dõi tiến độ"),
+        url_name="cascades:unit",
+        # A grassroots union sends nothing down.
+        visible=lambda held, unit: "cascade.view" in held and not unit.is_grassroots,
+        order=20,
+    )
+)
+
+
+def _demo_cascades(ctx: DemoContext) -> None:
+    from lantoa.cascades.demo import ensure_demo_cascades
+
+    ensure_demo_cascades()
+
+
+demo_builders.register(DemoBuilder(key="cascades", build=_demo_cascades, order=40))

@@ -1,0 +1,27 @@
+"""What inquiries adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+
+work_links.register(
+    WorkLink(
+        key="inquiries.poster",
+        label=_("Áp phích mã QR"),
+        description=_("In khổ A4 dán bảng tin để người lao động gửi câu hỏi"),
+        url_name="inquiries_public:poster",
+        visible=lambda held, unit: "inquiry.view" in held and unit.is_active,
+        order=90,
+    )
+)
+
+
+def _demo_inquiries(ctx: DemoContext) -> None:
+    from lantoa.inquiries.demo import ensure_demo_inquiries
+
+    ensure_demo_inquiries(log=ctx.out, seed=ctx.seed)
+
+
+demo_builders.register(DemoBuilder(key="inquiries", build=_demo_inquiries, order=50))

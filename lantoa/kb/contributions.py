@@ -1,0 +1,33 @@
+"""What kb adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+
+work_links.register(
+    WorkLink(
+        key="kb",
+        label=_("Tri thức pháp luật"),
+        description=_("Bài hỏi đáp pháp luật lao động, công đoàn"),
+        url_name="kb:list",
+        visible=lambda held, unit: "unit.view" in held,
+        order=100,
+        unit_arg=False,  # one knowledge base for everyone
+    )
+)
+
+
+def _shipped_articles(ctx: DemoContext) -> None:
+    """The legal Q&A articles that ship with Lan Tỏa, once, published."""
+    from lantoa.kb.importing import ensure_shipped_articles
+
+    result = ensure_shipped_articles()
+    if result is not None and result.ok:
+        ctx.out(f"Đã nạp {result.created} bài hỏi đáp pháp luật.")
+    elif result is not None:
+        ctx.warn("Không nạp được bài hỏi đáp: " + "; ".join(map(str, result.errors)))
+
+
+demo_builders.register(DemoBuilder(key="kb", build=_shipped_articles, order=10))

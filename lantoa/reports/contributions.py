@@ -1,0 +1,19 @@
+"""What reports adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import WorkLink, work_links
+
+work_links.register(
+    WorkLink(
+        key="reports",
+        label=_("Lập báo cáo"),
+        description=_("Báo cáo sơ kết, tổng kết theo kỳ (Word, Excel)"),
+        url_name="reports:unit",
+        visible=lambda held, unit: "report.create" in held,
+        order=80,
+        nav_order=60,
+    )
+)

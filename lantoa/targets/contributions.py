@@ -1,0 +1,17 @@
+"""What targets adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from lantoa.core.extensions import SEED, DemoBuilder, DemoContext, demo_builders
+
+
+def _seed_targets(ctx: DemoContext) -> None:
+    """Targets and period reports over the demo activities (after the activities builder)."""
+    if ctx.size != "demo":
+        return
+    from lantoa.targets.demo import seed_demo_targets
+
+    ctx.out(seed_demo_targets(seed=ctx.seed))
+
+
+demo_builders.register(DemoBuilder(key="targets", build=_seed_targets, order=40, stage=SEED))
