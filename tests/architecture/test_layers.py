@@ -83,7 +83,6 @@ KNOWN: set[str] = {
     "lantoa.core.templatetags.worklinks -> units",
     "lantoa.core.views -> access",
     "lantoa.core.views -> publicsite",
-    "lantoa.kb.models -> inquiries",
     "lantoa.publishing.runner -> publicsite",
     "lantoa.publishing.services -> publicsite",
     "lantoa.publishing.views -> publicsite",
