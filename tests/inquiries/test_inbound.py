@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test.utils import override_settings
 
 from lantoa.connectors.email.ingest import email_ingest
+from lantoa.connectors.inbound import InboundMessage, inbound_handlers
+from lantoa.inquiries.inbound import inbound_receive
 from lantoa.inquiries.models import Inquiry, Message, Source
 from tests.conftest import Tree
 from tests.fixtures.connectors.support import HERE, fixture_bytes
@@ -104,3 +106,16 @@ def test_automatic_reply_is_skipped(tree: Tree, capsys: pytest.CaptureFixture[st
     call_command("inquiries", "ingest-email", str(EML / "autoreply.eml"))
     assert Message.objects.count() == 0
     assert "Thư tự động" in capsys.readouterr().out
+
+
+def test_the_desk_receives_the_connectors_messages() -> None:
+    assert "inquiries" in inbound_handlers
+
+
+def test_a_platform_the_desk_does_not_know_is_refused(tree: Tree) -> None:
+    with pytest.raises(ValueError) as info:
+        inbound_receive(
+            InboundMessage(platform="sms", body="Hỏi", external_id="1", thread_key="sms:1")
+        )
+    assert str(info.value) == "Kênh tiếp nhận không hợp lệ: sms"
+    assert Message.objects.count() == 0
