@@ -24,6 +24,8 @@ work_links.register(
         primary=True,
     )
 )
+
+
 work_links.register(
     WorkLink(
         key="activities",

@@ -17,6 +17,8 @@ work_links.register(
         nav_order=30,
     )
 )
+
+
 work_links.register(
     WorkLink(
         key="cascades.sent",

@@ -40,6 +40,8 @@ unit_sections.register(
         tab_label=_("Kênh"),
     )
 )
+
+
 unit_sections.register(
     UnitSection(
         key="channels.coverage",

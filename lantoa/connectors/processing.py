@@ -4,9 +4,10 @@ A worker claims an event with a conditional UPDATE (unprocessed, and unclaimed o
 longer ago than ``STALE_CLAIM``), so two workers given the same event — the webhook's enqueue
 and the minute sweep — never both work on it. ``events_process_waiting`` claims the waiting
 events a few at a time (what the webhooks queue during a burst: one task per web process and
-second, not one per event). The message is stored and the event marked
-processed in one transaction. ``inquiry_receive`` also de-duplicates on the platform's message
-id, so even a replay after a crash between the two cannot store a message twice.
+second, not one per event). The event becomes an ``InboundMessage`` that the registered
+handler (the inquiry desk, ``connectors.inbound``) stores, and the event is marked processed,
+in one transaction. The handler also de-duplicates on the platform's message id, so even a
+replay after a crash between the two cannot store a message twice.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from django.utils import timezone
 
 from lantoa.connectors import ingest
 from lantoa.connectors.facebook import webhook as facebook_webhook
+from lantoa.connectors.inbound import InboundMessage, inbound_receive
 from lantoa.connectors.models import ConnectorAccount, CounterReason, InboundEvent, Platform
 from lantoa.connectors.services import counter_increment
 from lantoa.connectors.zalo import webhook as zalo_webhook
-from lantoa.inquiries.intake import Incoming, inquiry_receive
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ RETENTION = dt.timedelta(days=7)
 BURST_PAUSE = 0.5
 MAX_DEFER = dt.timedelta(minutes=5)
 
-CONVERTERS: dict[str, Callable[[ConnectorAccount, dict[str, Any]], Incoming]] = {
-    Platform.ZALO: zalo_webhook.to_incoming,
-    Platform.FACEBOOK: facebook_webhook.to_incoming,
+CONVERTERS: dict[str, Callable[[ConnectorAccount, dict[str, Any]], InboundMessage]] = {
+    Platform.ZALO: zalo_webhook.to_inbound,
+    Platform.FACEBOOK: facebook_webhook.to_inbound,
 }
 
 
@@ -79,7 +80,7 @@ def _process_claimed(event_pk: int, now: dt.datetime) -> str:
         _finish(event_pk, error="Kết nối của sự kiện không còn tồn tại.")
         return "orphaned"
     try:
-        incoming = converter(account, event.payload)
+        message = converter(account, event.payload)
     except (ValueError, KeyError) as exc:
         # pydantic's ValidationError is a ValueError: the stored payload cannot be read.
         _finish(event_pk, error=f"Không đọc được sự kiện: {type(exc).__name__}")
@@ -87,12 +88,12 @@ def _process_claimed(event_pk: int, now: dt.datetime) -> str:
         return "invalid"
     try:
         with transaction.atomic():
-            received = inquiry_receive(incoming)
+            received = inbound_receive(message)
             InboundEvent.objects.filter(pk=event_pk).update(
-                processed_at=timezone.now(), error="", message_id=received.message.pk
+                processed_at=timezone.now(), error="", message_id=received.message_id
             )
     except ValueError as exc:
-        # inquiry_receive refuses the content (empty message …): retrying will not help.
+        # The handler refuses the content (empty message …): retrying will not help.
         _finish(event_pk, error=str(exc))
         counter_increment(platform=event.platform, reason=CounterReason.FAILED)
         return "refused"

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from lantoa.channels.models import Channel, ChannelKind
-from lantoa.connectors.models import CounterReason, InboundEvent, Platform, WebhookCounter
+from lantoa.connectors.errors import PermanentError
+from lantoa.connectors.models import (
+    AccountStatus,
+    ConnectorAccount,
+    CounterReason,
+    InboundEvent,
+    Platform,
+    WebhookCounter,
+)
 from lantoa.units.models import Unit
 from lantoa.units.selectors import subtree_ids
 
@@ -21,6 +29,31 @@ def connectable_channels(unit: Unit, *, subtree: bool = False) -> QuerySet[Chann
     return qs.select_related("unit", "connector").order_by(
         "unit__depth", "unit__name", "kind", "name"
     )
+
+
+def account_for_sending(
+    *, channel_id: int | None, platform: str, not_connected: str
+) -> ConnectorAccount:
+    """The channel's connected ``platform`` account, fit to send with (an inquiry's reply, a
+    publication); else ``PermanentError`` in Vietnamese: ``not_connected`` (the caller's words,
+    code ``not_connected``) when the channel has no connection to that platform, or the
+    connection is failing (``account_error``, with the platform's last error) or paused
+    (``account_paused``)."""
+    account = (
+        ConnectorAccount.objects.filter(channel_id=channel_id, platform=platform).first()
+        if channel_id
+        else None
+    )
+    if account is None:
+        raise PermanentError(not_connected, code="not_connected")
+    if account.status == AccountStatus.ERROR:
+        raise PermanentError(
+            f"Kết nối của kênh đang lỗi, cần kết nối lại: {account.last_error}",
+            code="account_error",
+        )
+    if account.status == AccountStatus.PAUSED:
+        raise PermanentError("Kết nối của kênh đang tạm dừng.", code="account_paused")
+    return account
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.connectors.inbound import InboundHandler, inbound_handlers
 from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.inquiries.inbound import inbound_receive
 
 work_links.register(
     WorkLink(
@@ -25,3 +27,7 @@ def _demo_inquiries(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="inquiries", build=_demo_inquiries, order=50))
+
+
+# Workers' messages from Zalo, Messenger and the mailbox become inquiry messages.
+inbound_handlers.register(InboundHandler(key="inquiries", receive=inbound_receive))

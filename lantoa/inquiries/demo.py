@@ -26,7 +26,6 @@ from lantoa.core.text import fold, format_int
 from lantoa.inquiries.intake import urgency_reasons
 from lantoa.inquiries.models import (
     CannedAnswer,
-    Category,
     Direction,
     EventKind,
     Inquiry,
@@ -39,6 +38,7 @@ from lantoa.inquiries.models import (
     Source,
     Status,
 )
+from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 from lantoa.units.seed import DEFAULT_SEED, person_name
 

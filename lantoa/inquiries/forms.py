@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from lantoa.core.forms import DATE_INPUT_FORMATS, VnDateField
 from lantoa.core.text import format_int
 from lantoa.inquiries.intake import MAX_BODY
-from lantoa.inquiries.models import Category, Kind, Source
+from lantoa.inquiries.models import Kind, Source
 from lantoa.inquiries.reports import PERIOD_KINDS
 from lantoa.inquiries.services import RESPONSE_HOURS_RANGE, RETENTION_DAYS_RANGE
+from lantoa.kb.models import Category
 
 CATEGORY_CHOICES = [("", _("— Chưa phân loại —")), *Category.choices]
 

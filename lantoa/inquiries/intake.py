@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from lantoa.core.text import fold
 from lantoa.inquiries.models import (
-    Category,
     Direction,
     EventKind,
     Inquiry,
@@ -38,6 +37,7 @@ from lantoa.inquiries.models import (
     Status,
     UnitInquirySettings,
 )
+from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 from lantoa.units.selectors import units_in_subtree
 

@@ -12,21 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Category(models.TextChoices):
-    """Topics of workers' inquiries; shared with the legal knowledge base."""
-
-    CONTRACT = "contract", _("Hợp đồng lao động, thử việc")
-    WAGES = "wages", _("Tiền lương, lương tối thiểu, chậm trả lương")
-    HOURS = "hours", _("Thời giờ làm việc, làm thêm giờ, nghỉ phép")
-    DISCIPLINE = "discipline", _("Kỷ luật lao động, sa thải")
-    TERMINATION = "termination", _("Chấm dứt hợp đồng, trợ cấp thôi việc")
-    INSURANCE = "insurance", _("Bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất nghiệp")
-    MATERNITY = "maternity", _("Thai sản, lao động nữ")
-    SAFETY = "safety", _("An toàn, vệ sinh lao động, tai nạn lao động")
-    MEMBERSHIP = "membership", _("Đoàn viên, đoàn phí công đoàn")
-    BARGAINING = "bargaining", _("Thương lượng tập thể, đình công")
-    OTHER = "other", _("Khác")
+from lantoa.kb.models import Category
 
 
 class Kind(models.TextChoices):

@@ -76,7 +76,7 @@ def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
     outbound = OutboundReply.objects.select_related(
         "message__inquiry__channel", "message__inquiry__contact"
     ).get(pk=outbound_id)
-    from lantoa.connectors.send import send_reply
+    from lantoa.inquiries.replies import send_reply
 
     try:
         external_id = send_reply(outbound)

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.text import format_int
-from lantoa.inquiries.models import Category, Kind
+from lantoa.inquiries.models import Kind
+from lantoa.kb.models import Category
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -39,8 +39,9 @@ from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from lantoa.inquiries.models import Category, Inquiry, Source
+from lantoa.inquiries.models import Inquiry, Source
 from lantoa.inquiries.selectors import overdue_q
+from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitClosure, UnitStatus
 
 PERIOD_KINDS = ("nam", "nua", "quy", "thang")

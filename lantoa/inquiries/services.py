@@ -35,7 +35,6 @@ from lantoa.audit.services import audit_record
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
-    Category,
     Direction,
     EventKind,
     Inquiry,
@@ -51,6 +50,7 @@ from lantoa.inquiries.models import (
 from lantoa.inquiries.outbox import outbox_enqueue, outbox_retry
 from lantoa.inquiries.public_forms import normalise_phone as vn_phone
 from lantoa.inquiries.sla import HANDLER_ROLES
+from lantoa.kb.models import Category
 from lantoa.notifications.services import notify, officers_of
 from lantoa.units.models import Unit, UnitClosure
 

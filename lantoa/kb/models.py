@@ -25,9 +25,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.inquiries.models import Category
-
 __all__ = ["Article", "ArticleStatus", "ArticleTerm", "Category", "TermStat"]
+
+
+class Category(models.TextChoices):
+    """Topics of the law workers ask about: an article's field, and an inquiry's (the inquiry
+    desk files each inquiry under one, so a matching answer is found in the knowledge base)."""
+
+    CONTRACT = "contract", _("Hợp đồng lao động, thử việc")
+    WAGES = "wages", _("Tiền lương, lương tối thiểu, chậm trả lương")
+    HOURS = "hours", _("Thời giờ làm việc, làm thêm giờ, nghỉ phép")
+    DISCIPLINE = "discipline", _("Kỷ luật lao động, sa thải")
+    TERMINATION = "termination", _("Chấm dứt hợp đồng, trợ cấp thôi việc")
+    INSURANCE = "insurance", _("Bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất nghiệp")
+    MATERNITY = "maternity", _("Thai sản, lao động nữ")
+    SAFETY = "safety", _("An toàn, vệ sinh lao động, tai nạn lao động")
+    MEMBERSHIP = "membership", _("Đoàn viên, đoàn phí công đoàn")
+    BARGAINING = "bargaining", _("Thương lượng tập thể, đình công")
+    OTHER = "other", _("Khác")
 
 
 class ArticleStatus(models.TextChoices):

@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from lantoa.audit.services import audit_record
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
-from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
+from lantoa.connectors.models import ConnectorAccount, Platform
+from lantoa.connectors.selectors import account_for_sending
 from lantoa.content.models import ContentStatus
 from lantoa.publicsite import links
 from lantoa.publishing import compose
@@ -264,25 +265,14 @@ def _notify_failure(pub: Publication, message: str) -> None:
 def channel_account(pub: Publication, platform: str) -> ConnectorAccount:
     """The connected account of the publication's channel; PermanentError (in Vietnamese)
     when the channel is not connected, or its connection is failing or paused."""
-    account = (
-        ConnectorAccount.objects.filter(channel_id=pub.channel_id, platform=platform).first()
-        if pub.channel_id
-        else None
-    )
-    if account is None:
-        raise PermanentError(
+    return account_for_sending(
+        channel_id=pub.channel_id,
+        platform=platform,
+        not_connected=(
             f"Kênh “{pub.channel_name}” chưa được kết nối (hoặc đã ngắt kết nối); cán bộ quản "
-            "lý kênh cần kết nối lại rồi bấm “Thử lại”.",
-            code="not_connected",
-        )
-    if account.status == AccountStatus.ERROR:
-        raise PermanentError(
-            f"Kết nối của kênh đang lỗi, cần kết nối lại: {account.last_error}",
-            code="account_error",
-        )
-    if account.status == AccountStatus.PAUSED:
-        raise PermanentError("Kết nối của kênh đang tạm dừng.", code="account_paused")
-    return account
+            "lý kênh cần kết nối lại rồi bấm “Thử lại”."
+        ),
+    )
 
 
 def _image_url(pub: Publication) -> str:
@@ -396,7 +386,7 @@ def _newsletter(pub: Publication, now: dt.datetime) -> Outcome:
 
 
 def _send_batch(pub: Publication, batch: list[Delivery]) -> None:
-    from lantoa.connectors.email.outbound import _smtp_error
+    from lantoa.connectors.email.outbound import smtp_error
 
     base = links.site_base()
     article_url = links.absolute(links.article_path(pub.item), base)
@@ -428,7 +418,7 @@ def _send_batch(pub: Publication, batch: list[Delivery]) -> None:
             try:
                 mail.send()
             except smtplib.SMTPException as exc:
-                error = _smtp_error(exc)
+                error = smtp_error(exc)
                 if isinstance(error, PermanentError):
                     _delivery(delivery, DeliveryStatus.FAILED, str(error))
                     continue

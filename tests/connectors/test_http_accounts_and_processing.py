@@ -1,6 +1,6 @@
 """Connector plumbing: the outbound-HTTP chokepoint, encrypted secrets, event processing
-(claim, re-queue after a lost enqueue or a killed worker, pruning), ``send_reply`` dispatch and
-the officer pages."""
+(claim, re-queue after a lost enqueue or a killed worker, pruning) and the officer pages
+(``send_reply``'s dispatch: tests/inquiries/test_replies.py)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,9 @@ from lantoa.connectors.models import (
     Platform,
     WebhookCounter,
 )
-from lantoa.connectors.send import send_reply
 from lantoa.connectors.services import counter_increment, inbound_event_record
 from lantoa.connectors.tasks import requeue_events
-from lantoa.inquiries.models import Direction, Inquiry, Message, OutboundReply, Source
+from lantoa.inquiries.models import Message
 from tests.conftest import Officers, Tree, login
 from tests.fixtures.connectors.support import (
     ZALO_OA_SECRET,
@@ -187,7 +186,7 @@ def test_failing_event_is_left_for_retry_then_given_up(
     def broken(incoming: Any) -> Any:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(processing, "inquiry_receive", broken)
+    monkeypatch.setattr(processing, "inbound_receive", broken)
     with pytest.raises(RuntimeError):
         processing.event_process(event.pk)
     stored = InboundEvent.objects.get(pk=event.pk)
@@ -226,85 +225,6 @@ def test_counters_add_up(db: None) -> None:
     counter_increment(platform=Platform.ZALO, reason=CounterReason.IGNORED, by=5)
     rows = dict(WebhookCounter.objects.values_list("reason", "count"))
     assert rows == {"bad_signature": 3, "ignored": 5}
-
-
-# ---------------------------------------------------------------------------------------------
-# send_reply
-
-
-def _inquiry(tree: Tree, *, source: str, channel: Channel | None) -> Inquiry:
-    now = timezone.now()
-    return Inquiry.objects.create(
-        code="HD-TEST-0001",
-        unit=tree.a_kcn,
-        source=source,
-        thread_key="zalo:579745863508352884:2512523625412515001",
-        channel=channel,
-        received_at=now,
-        last_inbound_at=now,
-        first_response_due=now + dt.timedelta(hours=24),
-    )
-
-
-def _outbound(inquiry: Inquiry) -> OutboundReply:
-    message = Message.objects.create(
-        inquiry=inquiry,
-        direction=Direction.OUT,
-        body="Trả lời",
-        source=inquiry.source,
-        created_at=timezone.now(),
-    )
-    return OutboundReply.objects.create(
-        message=message,
-        source=inquiry.source,
-        idempotency_key=f"k{message.pk}",
-        next_attempt_at=timezone.now(),
-    )
-
-
-def test_send_reply_dispatches_to_zalo(tree: Tree, fake: FakePlatform) -> None:
-    account = zalo_account(tree.a_kcn)
-    account.access_token_expires_at = timezone.now() + dt.timedelta(hours=10)
-    account.save()
-    fake.reply("/v3.0/oa/message/cs", body=fixture_json("zalo", "cs_ok.json"))
-    outbound = _outbound(_inquiry(tree, source=Source.ZALO, channel=account.channel))
-    with override_settings(LANTOA_ZALO_API_BASE=fake.url):
-        assert send_reply(outbound) == "8a3f1b6c9d2e4f5a7b8c"
-    # No contact row: the user id is taken from the conversation key.
-    assert fake.calls("/v3.0/oa/message/cs")[0].json()["recipient"] == {
-        "user_id": "2512523625412515001"
-    }
-
-
-def test_send_reply_refuses_unconnected_or_failing_channels(tree: Tree) -> None:
-    account = zalo_account(tree.a_kcn)
-    inquiry = _inquiry(tree, source=Source.ZALO, channel=account.channel)
-    ConnectorAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.ERROR, last_error="refresh token đã dùng"
-    )
-    with pytest.raises(PermanentError) as info:
-        send_reply(_outbound(inquiry))
-    assert info.value.code == "account_error" and "refresh token đã dùng" in str(info.value)
-    account.delete()
-    inquiry.refresh_from_db()
-    with pytest.raises(PermanentError) as info:
-        send_reply(OutboundReply.objects.get())
-    assert info.value.code == "not_connected"
-    web = _inquiry_web(tree)
-    with pytest.raises(PermanentError) as info:
-        send_reply(_outbound(web))
-    assert info.value.code == "no_channel"
-
-
-def _inquiry_web(tree: Tree) -> Inquiry:
-    now = timezone.now()
-    return Inquiry.objects.create(
-        code="HD-TEST-0002",
-        unit=tree.a_kcn,
-        source=Source.WEB,
-        received_at=now,
-        first_response_due=now + dt.timedelta(hours=24),
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def test_error_in_a_batch_releases_the_events_not_started(
 ) -> None:
     for i in range(4):
         _record(account, f"e{i}")
-    real = processing.inquiry_receive
+    real = processing.inbound_receive
     seen: list[str] = []
 
     def flaky(incoming: Any) -> Any:
@@ -211,7 +211,7 @@ def test_error_in_a_batch_releases_the_events_not_started(
             raise RuntimeError("database hiccup")
         return real(incoming)
 
-    monkeypatch.setattr(processing, "inquiry_receive", flaky)
+    monkeypatch.setattr(processing, "inbound_receive", flaky)
     with pytest.raises(RuntimeError):
         processing.events_process_waiting(budget=30, batch=4)
     state = {
@@ -224,7 +224,7 @@ def test_error_in_a_batch_releases_the_events_not_started(
         "e2": (False, False, 0, ""),
         "e3": (False, False, 0, ""),
     }
-    monkeypatch.setattr(processing, "inquiry_receive", real)
+    monkeypatch.setattr(processing, "inbound_receive", real)
     assert processing.events_process_waiting(budget=30) == (2, False)
     assert set(Message.objects.values_list("external_id", flat=True)) == {"e0", "e2", "e3"}
 

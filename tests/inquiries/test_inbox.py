@@ -19,7 +19,6 @@ from lantoa.inquiries import selectors, services
 from lantoa.inquiries.intake import Incoming, inquiry_receive, response_hours_for
 from lantoa.inquiries.models import (
     CannedAnswer,
-    Category,
     Direction,
     EventKind,
     Inquiry,
@@ -34,6 +33,7 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.inquiries.selectors import InboxFilters
+from lantoa.kb.models import Category
 from lantoa.notifications.models import Notification
 from lantoa.units.models import Unit
 from lantoa.units.services import unit_move

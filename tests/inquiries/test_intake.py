@@ -1,7 +1,7 @@
 """Intake (routing, urgency, de-duplication, follow-ups) and the reply outbox.
 
-The outbox tests inject a fake ``lantoa.connectors.send.send_reply``; the connectors' own
-tests cover the real platform calls.
+The outbox tests inject a fake ``lantoa.inquiries.replies.send_reply``; test_replies.py
+covers the real platform calls.
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def test_empty_message_and_unknown_source_are_refused(tree: Tree) -> None:
 @pytest.fixture
 def fake_send(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], None]:
     """Replace the platform call; returns a setter for what the next calls do."""
-    import lantoa.connectors.send as send_module
+    import lantoa.inquiries.replies as send_module
 
     state: dict[str, Any] = {"effect": lambda outbound: "ext-1", "calls": []}
 

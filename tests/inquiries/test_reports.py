@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from lantoa.inquiries import reports
 from lantoa.inquiries.intake import Incoming, inquiry_receive
-from lantoa.inquiries.models import Category, Inquiry, Source
+from lantoa.inquiries.models import Inquiry, Source
 from lantoa.inquiries.services import inquiry_reply
+from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitClosure
 from tests.conftest import Officers, Tree, login
 

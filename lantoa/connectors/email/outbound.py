@@ -1,21 +1,22 @@
-"""Replies by e-mail through Django's mail backend (``LANTOA_EMAIL_URL``).
+"""Sending e-mail through Django's mail backend (``LANTOA_EMAIL_URL``).
 
-The reply answers the worker's last message: ``Subject: Re: …``, ``In-Reply-To`` that message,
-``References`` the thread's root and that message, and a Message-ID of our own — derived from
-the outbox row's idempotency key, so a retried send carries the same id — which the outbox
-stores (``OutboundReply.external_id``): the worker's answer to it joins the same inquiry.
+``send_email`` sends one message with a Message-ID of the caller's choosing (``message_id``:
+derive it from something stable, so that a retried send carries the same id) and the
+threading headers ``In-Reply-To`` / ``References``; SMTP failures become ``PermanentError`` or
+``TemporaryError`` (``smtp_error``, also used by the newsletter's batch sender). What a reply
+says and which message it answers is the inquiry desk's (``lantoa.inquiries.replies``).
 """
 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
-from lantoa.inquiries.models import Direction, Inquiry, Message, OutboundReply, Source
 
 SMTP_TIMEOUT = 30
 
@@ -26,34 +27,14 @@ def _domain() -> str:
     return domain if domain and "." in domain else "lantoa.localhost"
 
 
-def reply_message_id(outbound: OutboundReply) -> str:
-    return f"lantoa.{outbound.idempotency_key}@{_domain()}"
+def make_message_id(key: str) -> str:
+    """A Message-ID of ours (without angle brackets) for ``key``, on the sender's domain."""
+    return f"lantoa.{key}@{_domain()}"
 
 
-def _subject(inquiry: Inquiry) -> str:
-    subject = " ".join((inquiry.subject or "").split()) or f"Câu hỏi {inquiry.code}"
-    return subject if subject.lower().startswith("re:") else f"Re: {subject}"
-
-
-def _references(inquiry: Inquiry) -> tuple[str, list[str]]:
-    """(In-Reply-To, References) ids without angle brackets."""
-    root = inquiry.thread_key[6:] if inquiry.thread_key.startswith("email:") else ""
-    last = (
-        Message.objects.filter(inquiry=inquiry, direction=Direction.IN, source=Source.EMAIL)
-        .exclude(external_id="")
-        .order_by("-created_at", "-id")
-        .values_list("external_id", flat=True)
-        .first()
-    )
-    in_reply_to = last or root
-    refs = []
-    for ref in (root, in_reply_to):
-        if ref and ref not in refs:
-            refs.append(ref)
-    return in_reply_to, refs
-
-
-def _smtp_error(exc: smtplib.SMTPException) -> PermanentError | TemporaryError:
+def smtp_error(exc: smtplib.SMTPException) -> PermanentError | TemporaryError:
+    """What an SMTP failure means for the sender: permanent (5xx, the recipients refused, the
+    login refused) or temporary (try again later), with a message in Vietnamese."""
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _ in exc.recipients.values()]
@@ -73,41 +54,34 @@ def _smtp_error(exc: smtplib.SMTPException) -> PermanentError | TemporaryError:
     return TemporaryError(f"Máy chủ thư tạm thời lỗi ({type(exc).__name__}).", code=code)
 
 
-def send_email_reply(outbound: OutboundReply) -> str:
-    """Send the reply; returns its Message-ID (without angle brackets)."""
-    message = outbound.message
-    inquiry = message.inquiry
-    contact = getattr(inquiry, "contact", None)
-    address = (contact.email if contact is not None else "").strip()
-    if not address:
-        raise PermanentError(
-            "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã xoá thông tin liên hệ); "
-            "câu trả lời chỉ xem được trên trang tra cứu.",
-            code="no_address",
-        )
-    in_reply_to, refs = _references(inquiry)
-    message_id = reply_message_id(outbound)
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str = "",
+    references: Sequence[str] = (),
+) -> str:
+    """Send one plain-text message from ``DEFAULT_FROM_EMAIL``; returns its Message-ID. Ids
+    are given without angle brackets."""
     headers = {"Message-ID": f"<{message_id}>"}
     if in_reply_to:
         headers["In-Reply-To"] = f"<{in_reply_to}>"
-    if refs:
-        headers["References"] = " ".join(f"<{r}>" for r in refs)
-    body = (
-        f"{message.body.strip()}\n\n-- \n{inquiry.unit.name}\n"
-        f"Mã hồ sơ: {inquiry.code} (trả lời thư này để hỏi thêm)\n"
-    )
+    if references:
+        headers["References"] = " ".join(f"<{r}>" for r in references)
     email = EmailMessage(
-        subject=_subject(inquiry),
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
+        to=[to],
         headers=headers,
         connection=get_connection(timeout=SMTP_TIMEOUT),
     )
     try:
         email.send(fail_silently=False)
     except smtplib.SMTPException as exc:
-        raise _smtp_error(exc) from exc
+        raise smtp_error(exc) from exc
     except OSError as exc:
         raise TemporaryError(
             f"Không kết nối được máy chủ thư ({type(exc).__name__}).", code="network"

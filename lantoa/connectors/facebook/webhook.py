@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from lantoa.access import PUBLIC, policy
 from lantoa.connectors.facebook.payloads import FbMessaging, FbWebhook
+from lantoa.connectors.inbound import InboundMessage
 from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
@@ -56,8 +57,6 @@ from lantoa.connectors.webhooks import (
     read_body,
     rejection,
 )
-from lantoa.inquiries.intake import Incoming
-from lantoa.inquiries.models import Source
 
 PLATFORM = Platform.FACEBOOK
 SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
@@ -225,16 +224,16 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
     return accepted(stored=stored)
 
 
-def to_incoming(account: ConnectorAccount, payload: dict[str, Any]) -> Incoming:
-    """A stored Messenger event → what the inquiry desk receives."""
+def to_inbound(account: ConnectorAccount, payload: dict[str, Any]) -> InboundMessage:
+    """A stored Messenger event → the message it carries."""
     messaging = FbMessaging.model_validate(payload["messaging"])
     message = messaging.message
     if message is None:
         raise ValueError("Sự kiện không chứa tin nhắn.")
     channel = account.channel
     psid = messaging.sender.id
-    return Incoming(
-        source=Source.FACEBOOK,
+    return InboundMessage(
+        platform=PLATFORM,
         body=message.text,
         received_at=from_millis(messaging.timestamp),
         external_id=message.mid,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from lantoa.access import PUBLIC, policy
+from lantoa.connectors.inbound import InboundMessage
 from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
@@ -49,8 +50,6 @@ from lantoa.connectors.webhooks import (
 )
 from lantoa.connectors.zalo.payloads import MESSAGE_EVENTS, ZaloEnvelope, ZaloMessageEvent
 from lantoa.core.text import format_int
-from lantoa.inquiries.intake import Incoming
-from lantoa.inquiries.models import Source
 
 PLATFORM = Platform.ZALO
 SIGNATURE_HEADER = "HTTP_X_ZEVENT_SIGNATURE"
@@ -194,13 +193,13 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
     return accepted()
 
 
-def to_incoming(account: ConnectorAccount, payload: dict[str, Any]) -> Incoming:
-    """A stored Zalo event → what the inquiry desk receives."""
+def to_inbound(account: ConnectorAccount, payload: dict[str, Any]) -> InboundMessage:
+    """A stored Zalo event → the message it carries."""
     event = ZaloMessageEvent.model_validate(payload)
     channel = account.channel
     user_id = event.sender.id
-    return Incoming(
-        source=Source.ZALO,
+    return InboundMessage(
+        platform=PLATFORM,
         body=event.message.text,
         received_at=from_millis(event.timestamp),
         external_id=event.message.msg_id,

@@ -121,7 +121,8 @@ def _choice(choices: Any, value: str) -> str:
 def event_detail(event: Any) -> str:
     """The words after an event's label on the case timeline (no personal data is stored in
     events, so none can show here)."""
-    from lantoa.inquiries.models import Category, Kind, Source
+    from lantoa.inquiries.models import Kind, Source
+    from lantoa.kb.models import Category
 
     data = event.data or {}
     kind = event.kind

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from lantoa.connectors.email.parsing import EmailRejected, EmailSkipped
+from lantoa.inquiries.models import Message
 
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                 f"Chưa nhận được thư ({type(exc).__name__}); máy chủ thư sẽ gửi lại sau.",
                 returncode=EX_TEMPFAIL,
             ) from exc
-        inquiry = received.inquiry
+        inquiry = Message.objects.select_related("inquiry").get(pk=received.message_id).inquiry
         if received.duplicate:
             self.stdout.write(f"Thư đã được nhận trước đó (hồ sơ {inquiry.code}).")
         elif received.created:
