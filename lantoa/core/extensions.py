@@ -77,6 +77,11 @@ class BeatEntry:
 beat_schedule: Registry[BeatEntry] = Registry("beat_schedule")
 
 
+def beat_schedule_conf() -> dict[str, dict[str, Any]]:
+    """The registered entries as Celery's ``beat_schedule`` setting."""
+    return {entry.key: {"task": entry.task, "schedule": entry.schedule} for entry in beat_schedule}
+
+
 # ── Demo data (lantoa demo, lantoa seed) ────────────────────────────────────────────────────
 
 
