@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lantoa.audit",
     "lantoa.units",
     "lantoa.accounts",
+    "lantoa.access",
     "lantoa.channels",
     "lantoa.roster",
     "lantoa.notifications",
