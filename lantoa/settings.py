@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -81,6 +80,7 @@ INSTALLED_APPS = [
     "lantoa.audit",
     "lantoa.units",
     "lantoa.accounts",
+    "lantoa.access",
     "lantoa.channels",
     "lantoa.roster",
     "lantoa.notifications",
@@ -269,6 +269,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (Celery beat): each app registers its own in its contributions.py
+# (lantoa.core.extensions.beat_schedule); CoreConfig.ready() hands them to the Celery app.
 
 CACHES = {
     "default": (
@@ -332,15 +334,6 @@ LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
 # shipped in lantoa/fonts/.
 LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
 
-CELERY_BEAT_SCHEDULE = {
-    "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
-    "unit-imports-resume": {"task": "units.resume_imports", "schedule": 300.0},
-    "report-jobs-resume": {"task": "reports.resume_jobs", "schedule": 300.0},
-    "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
-    "inquiry-outbox": {"task": "inquiries.outbox_sweep", "schedule": 60.0},
-    "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
-}
-
 # Platform connectors (Zalo OA, Facebook Messenger, e-mail): see README, "Cấu hình".
 # Secrets of connected pages are encrypted with LANTOA_FIELD_KEY (comma-separated: the first
 # encrypts, all decrypt, for rotation); without it a key is derived from SECRET_KEY.
@@ -370,21 +363,6 @@ LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 # Above this many new messages a second the worker stores them but defers turning them into
 # inquiries (at most 5 minutes), so that the webhook server keeps the CPU; 0: never defers.
 LANTOA_WEBHOOK_BURST_RATE = env_int("LANTOA_WEBHOOK_BURST_RATE", 100)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},
-        "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},
-        "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
-        "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
-    }
-)
-# Campaigns and the content studio: statuses follow the calendar; scheduled items go out.
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
-        "content-publish-due": {"task": "content.publish_due", "schedule": 60.0},
-    }
-)
 # Period reports and targets (lantoa.targets): a period's reports are due this many days after
 # it ends; units report on these kinds of period (month, quarter, half, year). Dashboards are
 # cached at most this many seconds (≤ 60; activity writes clear them at once). Target alerts
@@ -392,17 +370,6 @@ CELERY_BEAT_SCHEDULE.update(
 LANTOA_REPORT_DEADLINE_DAYS = env_int("LANTOA_REPORT_DEADLINE_DAYS", 10)
 LANTOA_REPORT_PERIOD_KINDS = env_list("LANTOA_REPORT_PERIOD_KINDS", "month,half,year")
 LANTOA_DASHBOARD_CACHE_SECONDS = min(env_int("LANTOA_DASHBOARD_CACHE_SECONDS", 60), 60)
-CELERY_BEAT_SCHEDULE["targets-alerts"] = {
-    "task": "targets.send_alerts",
-    "schedule": crontab(hour=7, minute=30),
-}
-# Cascades: remind units that have not reported, every morning (CELERY_TIMEZONE is Vietnam's).
-CELERY_BEAT_SCHEDULE["cascades-remind"] = {
-    "task": "cascades.remind_due",
-    "schedule": crontab(hour=8, minute=0),
-}
-# Publishing to channels (lantoa.publishing): due and stalled publication jobs every minute.
-CELERY_BEAT_SCHEDULE["publishing-sweep"] = {"task": "publishing.sweep", "schedule": 60.0}
 # The public site (lantoa.publicsite) shows the news of this unit's subtree (a unit code);
 # empty: the only province, or the national root when there are several.
 LANTOA_SITE_UNIT = env_str("LANTOA_SITE_UNIT", "")

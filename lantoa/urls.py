@@ -2,17 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
-from lantoa.core.admin_site import admin_urls
+from lantoa.access.admin_site import admin_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lantoa.publicsite.urls")),
     path("", include("lantoa.portal.urls")),
-    path("tai-khoan/", include("lantoa.accounts.urls")),
+    path("tai-khoan/", include("lantoa.access.urls")),
     path("don-vi/nhap/", include("lantoa.portal.unit_import_urls")),
     path("don-vi/", include("lantoa.portal.unit_urls")),
     path("kenh/", include("lantoa.channels.urls")),
     path("doi-ngu/", include("lantoa.roster.urls")),
-    path("nhat-ky/", include("lantoa.audit.urls")),
+    path("nhat-ky/", include("lantoa.access.audit_urls")),
     path("thong-bao/", include("lantoa.notifications.urls")),
     path("hop-thu/", include("lantoa.inquiries.urls")),
     path("cau-hoi/", include("lantoa.inquiries.public_urls")),

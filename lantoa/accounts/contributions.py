@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, demo_builders
+from lantoa.core.extensions import BeatEntry, DemoBuilder, DemoContext, beat_schedule, demo_builders
 
 
 def _demo_accounts(ctx: DemoContext) -> None:
@@ -14,3 +14,9 @@ def _demo_accounts(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="accounts", build=_demo_accounts, order=20))
+
+
+# Failed logins older than the throttling window are deleted every hour.
+beat_schedule.register(
+    BeatEntry(key="prune-login-failures", task="accounts.prune_login_failures", schedule=3600.0)
+)

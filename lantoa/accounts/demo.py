@@ -13,6 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa.accounts.models import Membership, Role, User
+from lantoa.accounts.selectors import requires_two_factor
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
 DEMO_PASSWORD = "LanToa@2026"  # noqa: S105 - published demo credential, demo data only
@@ -65,8 +66,6 @@ def _unit_for(level: str) -> Unit:
 @transaction.atomic
 def ensure_demo_accounts() -> list[tuple[DemoAccount, Unit, bool]]:
     """Create the demo accounts if missing; returns (account, unit, needs_totp)."""
-    from lantoa import access
-
     result = []
     for acc in DEMO_ACCOUNTS:
         unit = _unit_for(acc.level)
@@ -77,7 +76,7 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, Unit, bool]]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, unit=unit, role=acc.role)
-        needs_totp = access.requires_two_factor(user)
+        needs_totp = requires_two_factor(user)
         if needs_totp:
             TOTPDevice.objects.get_or_create(
                 user=user,

@@ -1,17 +1,66 @@
 """Reads about officers and login attempts. Callers pass the units the viewer may manage
-(``lantoa.access.visible_units(user, "officer.manage")``) wherever a viewer is involved."""
+(``lantoa.access.visible_units(user, "officer.manage")``) wherever a viewer is involved.
+
+``memberships``, ``home_unit`` and ``requires_two_factor`` are part of the access API
+(``lantoa.access`` re-exports them); they live here because the services of this app need them
+too, and this app sits below ``lantoa.access``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from lantoa.accounts.models import LoginFailure, Membership, User
-from lantoa.units.models import Unit, UnitStatus
+from lantoa.units.models import Unit, UnitKind, UnitStatus
+
+AnyUser = User | AnonymousUser
+
+
+def access_cache(user: AnyUser) -> dict[str, Any]:
+    """What lantoa.access has read about ``user`` in this request, kept on the user object."""
+    cache = getattr(user, "_lantoa_access_cache", None)
+    if cache is None:
+        cache = {}
+        user._lantoa_access_cache = cache  # type: ignore[union-attr]
+    return cache
+
+
+def memberships(user: AnyUser) -> list[tuple[int, str]]:
+    """(unit id, role) pairs of the user, cached on the user object for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cache = access_cache(user)
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.filter(user=user).values_list("unit_id", "role")
+        )
+    return cache["memberships"]
+
+
+def requires_two_factor(user: AnyUser) -> bool:
+    """Province-level and national officers (and superusers) must pass TOTP."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    unit_ids = [u for u, _ in memberships(user)]
+    return Unit.objects.filter(
+        pk__in=unit_ids, kind__in=(UnitKind.NATIONAL, UnitKind.PROVINCE)
+    ).exists()
+
+
+def home_unit(user: AnyUser) -> Unit | None:
+    """The highest unit the user holds a role at (their default view)."""
+    unit_ids = [u for u, _ in memberships(user)]
+    if user.is_superuser and not unit_ids:
+        return Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return Unit.objects.filter(pk__in=unit_ids).order_by("depth", "name").first()
 
 
 def login_window_start(now: dt.datetime | None = None) -> dt.datetime:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lantoa import access
 from lantoa.audit.models import AuditEvent
 
 
-def events_visible_to(user: access.AnyUser) -> QuerySet[AuditEvent]:
-    """Events of units in the viewer's ``audit.view`` subtree plus events by or about the
-    viewer; national viewers (and superusers) also see events tied to no unit."""
+def events_visible_to(user: Any, *, units: QuerySet[Any]) -> QuerySet[AuditEvent]:
+    """Events of ``units`` (the viewer's ``audit.view`` subtree:
+    ``lantoa.access.visible_units(user, "audit.view")``) plus events by or about the viewer;
+    national viewers (and superusers) also see events tied to no unit."""
     if not user.is_authenticated:
         return AuditEvent.objects.none()
-    units = access.visible_units(user, "audit.view")
     qs = AuditEvent.objects.select_related("unit", "actor")
     if user.is_superuser or units.filter(parent__isnull=True).exists():
         return qs

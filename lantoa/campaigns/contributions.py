@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    WorkLink,
+    beat_schedule,
+    demo_builders,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -26,3 +34,9 @@ def _demo_campaigns(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="campaigns", build=_demo_campaigns, order=30))
+
+
+# Campaign statuses follow the calendar.
+beat_schedule.register(
+    BeatEntry(key="campaigns-status", task="campaigns.sync_status", schedule=3600.0)
+)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    WorkLink,
+    beat_schedule,
+    demo_builders,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -39,3 +48,9 @@ def _demo_cascades(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="cascades", build=_demo_cascades, order=40))
+
+
+# Units that have not reported are reminded every morning (CELERY_TIMEZONE is Vietnam's).
+beat_schedule.register(
+    BeatEntry(key="cascades-remind", task="cascades.remind_due", schedule=crontab(hour=8, minute=0))
+)

@@ -3,20 +3,19 @@ acting and are safe to run twice."""
 
 from __future__ import annotations
 
+from celery import shared_task
+
 from lantoa.cascades import services
-from lantoa.celery import app
 
 
-# Bound to the project's app (not ``shared_task``) so that ``.delay`` from the web process
-# uses the configured broker even where the Celery app was not imported at start-up.
-@app.task(name="cascades.announce", soft_time_limit=300, time_limit=330)
+@shared_task(name="cascades.announce", soft_time_limit=300, time_limit=330)
 def announce_cascade(cascade_id: int) -> int:
     """Tell the receiving units' officers that ``cascade_id`` arrived (once)."""
     return services.cascade_announce(cascade_id=cascade_id)
 
 
-@app.task(name="cascades.remind_due", soft_time_limit=600, time_limit=660)
+@shared_task(name="cascades.remind_due", soft_time_limit=600, time_limit=660)
 def remind_due() -> int:
-    """Daily (08:00, Vietnam time; see CELERY_BEAT_SCHEDULE): remind officers of units that
-    have not reported on cascades due within a day."""
+    """Daily (08:00, Vietnam time; see lantoa.cascades.contributions): remind officers of
+    units that have not reported on cascades due within a day."""
     return services.cascades_remind()

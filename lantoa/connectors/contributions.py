@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import WorkLink, work_links
+from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, work_links
 
 work_links.register(
     WorkLink(
@@ -15,4 +15,26 @@ work_links.register(
         visible=lambda held, unit: "channel.manage" in held and unit.is_active,
         order=70,
     )
+)
+
+
+# Platform connectors (Zalo OA, Facebook Messenger, e-mail): requeued events, the
+# mailbox, access tokens and old events.
+beat_schedule.register(
+    BeatEntry(key="connectors-requeue", task="connectors.requeue_events", schedule=60.0)
+)
+
+
+beat_schedule.register(
+    BeatEntry(key="connectors-mailbox", task="connectors.poll_mailbox", schedule=60.0)
+)
+
+
+beat_schedule.register(
+    BeatEntry(key="connectors-tokens", task="connectors.refresh_tokens", schedule=1800.0)
+)
+
+
+beat_schedule.register(
+    BeatEntry(key="connectors-prune", task="connectors.prune_events", schedule=3600.0)
 )

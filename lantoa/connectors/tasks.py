@@ -1,5 +1,4 @@
-"""Background work of the connectors. Tasks are bound to the project's Celery app (not
-``shared_task``) so that ``.delay`` from a web process uses the configured broker."""
+"""Background work of the connectors."""
 
 from __future__ import annotations
 
@@ -8,16 +7,16 @@ import logging
 import threading
 import time
 
+from celery import shared_task
 from django.conf import settings
 
-from lantoa.celery import app
 from lantoa.connectors import ingest, processing
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="connectors.process_event", soft_time_limit=60, time_limit=90)
+@shared_task(name="connectors.process_event", soft_time_limit=60, time_limit=90)
 def process_event(event_id: int) -> str:
     return processing.event_process(event_id)
 
@@ -35,7 +34,7 @@ def enqueue_event(event_id: int) -> None:
 WAITING_BUDGET = 30.0
 
 
-@app.task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90)
+@shared_task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90)
 def process_waiting() -> int:
     done, more = processing.events_process_waiting(budget=WAITING_BUDGET)
     if more:
@@ -118,7 +117,7 @@ def publish_waiting(countdown: float) -> None:
         _queue_waiting(countdown)
 
 
-@app.task(name="connectors.requeue_events", soft_time_limit=50, time_limit=60)
+@shared_task(name="connectors.requeue_events", soft_time_limit=50, time_limit=60)
 def requeue_events() -> int:
     # What the webhook fast path queued and no task took (a lost task message, a dead worker).
     ingest.stream_drain(budget=20.0)
@@ -130,12 +129,12 @@ def requeue_events() -> int:
     return len(pending)
 
 
-@app.task(name="connectors.prune_events", soft_time_limit=300, time_limit=360)
+@shared_task(name="connectors.prune_events", soft_time_limit=300, time_limit=360)
 def prune_events() -> int:
     return processing.events_prune()
 
 
-@app.task(name="connectors.refresh_tokens", soft_time_limit=300, time_limit=360)
+@shared_task(name="connectors.refresh_tokens", soft_time_limit=300, time_limit=360)
 def refresh_tokens() -> int:
     """Refresh Zalo OA tokens that expire within the hour, so that the three-month refresh
     token keeps rolling and no reply waits on a refresh."""
@@ -149,7 +148,7 @@ def refresh_tokens() -> int:
     return refreshed
 
 
-@app.task(name="connectors.poll_mailbox", soft_time_limit=240, time_limit=300)
+@shared_task(name="connectors.poll_mailbox", soft_time_limit=240, time_limit=300)
 def poll_mailbox() -> int:
     from lantoa.connectors.email.imap import mailbox_poll
 

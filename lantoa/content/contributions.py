@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import WorkLink, work_links
+from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, work_links
 
 work_links.register(
     WorkLink(
@@ -16,4 +16,10 @@ work_links.register(
         order=50,
         nav_order=20,
     )
+)
+
+
+# Scheduled content items go out.
+beat_schedule.register(
+    BeatEntry(key="content-publish-due", task="content.publish_due", schedule=60.0)
 )

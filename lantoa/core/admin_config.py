@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class LantoaAdminConfig(AdminConfig):
-    default_site = "lantoa.core.admin_site.LantoaAdminSite"
+    default_site = "lantoa.access.admin_site.LantoaAdminSite"

@@ -10,3 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every installed app's contributions.py fills the registries of lantoa.core.extensions.
         autodiscover_modules("contributions")
+        # The periodic tasks the apps registered become the Celery app's beat schedule: in the
+        # worker started with --beat (lantoa worker, lantoa demo) Django is set up before beat
+        # reads it. The project's Celery app is the current one (lantoa/__init__.py loads it).
+        from celery import current_app
+
+        from lantoa.core.extensions import beat_schedule_conf
+
+        current_app.conf.beat_schedule = beat_schedule_conf()

@@ -77,6 +77,11 @@ class BeatEntry:
 beat_schedule: Registry[BeatEntry] = Registry("beat_schedule")
 
 
+def beat_schedule_conf() -> dict[str, dict[str, Any]]:
+    """The registered entries as Celery's ``beat_schedule`` setting."""
+    return {entry.key: {"task": entry.task, "schedule": entry.schedule} for entry in beat_schedule}
+
+
 # ── Demo data (lantoa demo, lantoa seed) ────────────────────────────────────────────────────
 
 
@@ -168,3 +173,20 @@ class UnitSection:
 
 
 unit_sections: Registry[UnitSection] = Registry("unit_sections")
+# ── Access: what lantoa.access answers to the apps below it ─────────────────────────────────
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """The units where a user holds the permission ``key`` (one of ``lantoa.access``), for an
+    app below ``lantoa.access`` that must limit what a user's job or command touches: the
+    units import runs in a worker with only the job's user at hand. ``lantoa.access`` registers
+    one per permission such an app asks for; the app names the permission, not the access
+    layer."""
+
+    key: str  # the permission, e.g. "unit.manage"
+    units: Callable[[Any], Any]  # user → QuerySet[Unit]
+    order: int = 100
+
+
+unit_scopes: Registry[UnitScope] = Registry("unit_scopes")

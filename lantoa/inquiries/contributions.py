@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.inbound import InboundHandler, inbound_handlers
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    WorkLink,
+    beat_schedule,
+    demo_builders,
+    work_links,
+)
 from lantoa.inquiries.inbound import inbound_receive
 
 work_links.register(
@@ -31,3 +39,17 @@ demo_builders.register(DemoBuilder(key="inquiries", build=_demo_inquiries, order
 
 # Workers' messages from Zalo, Messenger and the mailbox become inquiry messages.
 inbound_handlers.register(InboundHandler(key="inquiries", receive=inbound_receive))
+
+
+# Inquiries: deadlines (SLA), the reply outbox, and the retention purge.
+beat_schedule.register(BeatEntry(key="inquiry-sla", task="inquiries.sla_sweep", schedule=60.0))
+
+
+beat_schedule.register(
+    BeatEntry(key="inquiry-outbox", task="inquiries.outbox_sweep", schedule=60.0)
+)
+
+
+beat_schedule.register(
+    BeatEntry(key="inquiry-retention", task="inquiries.retention_purge", schedule=6 * 3600.0)
+)

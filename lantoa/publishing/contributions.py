@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    WorkLink,
+    beat_schedule,
+    demo_builders,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -26,3 +34,7 @@ def _demo_publications(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="publishing", build=_demo_publications, order=60))
+
+
+# Due and stalled publication jobs, every minute.
+beat_schedule.register(BeatEntry(key="publishing-sweep", task="publishing.sweep", schedule=60.0))

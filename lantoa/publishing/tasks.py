@@ -1,19 +1,19 @@
 """Background work of publishing. Tasks take ids, claim their row before acting (see
-``lantoa.publishing.runner``) and are safe to run twice; they are bound to the project's
-Celery app so that ``.delay`` from a web process uses the configured broker."""
+``lantoa.publishing.runner``) and are safe to run twice."""
 
 from __future__ import annotations
 
 import logging
 
-from lantoa.celery import app
+from celery import shared_task
+
 from lantoa.publishing import runner
 
 log = logging.getLogger(__name__)
 
 
 # The hard limit stays well under runner.LEASE: a run killed by it is handed back by the sweep.
-@app.task(name="publishing.run", soft_time_limit=240, time_limit=300)
+@shared_task(name="publishing.run", soft_time_limit=240, time_limit=300)
 def run_publication(publication_id: int) -> str | None:
     return runner.publication_run(pk=publication_id)
 
@@ -27,7 +27,7 @@ def enqueue_run(publication_id: int) -> None:
         log.warning("could not queue publication %s; the sweep will pick it up", publication_id)
 
 
-@app.task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
+@shared_task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
 def sweep() -> int:
     """Every minute: hand back publications whose worker died and queue the due ones
     (scheduled times reached, retries after backoff)."""
@@ -37,7 +37,7 @@ def sweep() -> int:
     return len(due)
 
 
-@app.task(name="publishing.send_confirmation", soft_time_limit=60, time_limit=90)
+@shared_task(name="publishing.send_confirmation", soft_time_limit=60, time_limit=90)
 def send_confirmation(subscriber_id: int, base_url: str = "") -> bool:
     """The double opt-in mail for a newsletter subscription (at most once per 10 minutes)."""
     from lantoa.publishing.services import subscriber_send_confirmation

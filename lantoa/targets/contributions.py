@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from lantoa.core.extensions import SEED, DemoBuilder, DemoContext, demo_builders
+from celery.schedules import crontab
+
+from lantoa.core.extensions import (
+    SEED,
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    beat_schedule,
+    demo_builders,
+)
 
 
 def _seed_targets(ctx: DemoContext) -> None:
@@ -15,3 +24,9 @@ def _seed_targets(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="targets", build=_seed_targets, order=40, stage=SEED))
+
+
+# Target alerts to unit leaders, every morning when due (CELERY_TIMEZONE is Vietnam's).
+beat_schedule.register(
+    BeatEntry(key="targets-alerts", task="targets.send_alerts", schedule=crontab(hour=7, minute=30))
+)

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,10 +26,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 
-from lantoa import access
-from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.extensions import unit_scopes
 from lantoa.core.jobs import claimable
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
@@ -44,6 +43,9 @@ from lantoa.core.tabular import (
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
 from lantoa.units.services import unit_move, unit_update
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser as User
 
 COLUMNS = (
     "code",
@@ -224,7 +226,8 @@ def _manageable_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
     if actor is None:
         return set(ids)
     allowed: set[int] = set()
-    scope = access.visible_units(actor, "unit.manage")
+    # Where the officer holds "unit.manage", as lantoa.access answers it.
+    scope = unit_scopes.get("unit.manage").units(actor)
     for chunk in _chunks(ids):
         allowed.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
     return allowed
@@ -684,7 +687,7 @@ def unit_import_job_create(
 
     name = PurePath(upload.name or "").name
     check_upload(name, upload.size)
-    job = UnitImportJob(created_by=user, original_name=name[:255], update_existing=update)
+    job = UnitImportJob(created_by_id=user.pk, original_name=name[:255], update_existing=update)
     # A random stored name: the original one is kept for display only.
     job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload, save=False)
     job.save()

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core.tabular import fail_command
 from lantoa.core.text import fold, format_int
@@ -188,7 +188,7 @@ class Command(BaseCommand):
     def do_import(self, path: Path, *, update: bool, username: str | None) -> None:
         actor = None
         if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
+            actor = get_user_model().objects.filter(username=username, is_active=True).first()
             if actor is None:
                 raise CommandError(f"Không có tài khoản “{username}”.")
         if not path.is_file():

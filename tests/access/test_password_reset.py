@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantoa.accounts import services
+from lantoa.access import services
 from lantoa.accounts.models import Role, User
 from lantoa.audit.models import AuditEvent
 from tests.conftest import PASSWORD, Officers, Tree, login

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantoa.audit import views
+from lantoa.access import audit_views as views
 
 app_name = "audit"
 urlpatterns = [

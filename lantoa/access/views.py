@@ -1,3 +1,6 @@
+"""Who you are and what you may do: sign-in, the two-factor code, the officer's own password
+(URL namespace ``accounts``), and the officers of the units one manages with their roles."""
+
 from __future__ import annotations
 
 import base64
@@ -27,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa import access
 from lantoa.access import LOGIN_FLOW, officer, policy
+from lantoa.access import services as access_services
 from lantoa.accounts import selectors, services
 from lantoa.accounts.forms import (
     LoginForm,
@@ -201,7 +205,7 @@ def officer_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, password = services.officer_create(
+            user, password = access_services.officer_create(
                 username=data["username"],
                 full_name=data["full_name"],
                 actor=request.user,  # type: ignore[arg-type]  # OFFICER policy: logged in
@@ -243,7 +247,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipAddForm(request.POST, units=selectors.manageable_units(units))
     if form.is_valid():
         try:
-            services.membership_add(
+            access_services.membership_add(
                 user=target,
                 unit=form.cleaned_data["unit"],
                 role=form.cleaned_data["role"],
@@ -264,7 +268,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
     target = selectors.officer_get(units, pk)
     membership = selectors.membership_get(units, user=target, pk=membership_pk)
     try:
-        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        access_services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -280,7 +284,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
 def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.officer_get(_manage_units(request), pk)
     try:
-        services.officer_deactivate(user=target, actor=request.user)  # type: ignore[arg-type]
+        access_services.officer_deactivate(user=target, actor=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -303,7 +307,7 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.officer_get(_manage_units(request), pk)
     try:
-        raw = services.officer_reset_password(user=target, actor=request.user)  # type: ignore[arg-type]
+        raw = access_services.officer_reset_password(user=target, actor=request.user)  # type: ignore[arg-type]
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _manage_error(exc))
         return redirect("accounts:officer_detail", pk=target.pk)
@@ -319,7 +323,7 @@ def officer_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.officer_get(_manage_units(request), pk)
     try:
-        services.officer_reset_two_factor(user=target, actor=request.user)  # type: ignore[arg-type]
+        access_services.officer_reset_two_factor(user=target, actor=request.user)  # type: ignore[arg-type]
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _manage_error(exc))
     else:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from lantoa.accounts import services
+from lantoa.access import services
 from lantoa.accounts.models import ApiToken, Membership, Role, User
 from lantoa.audit.models import AuditEvent
 from tests.conftest import PASSWORD, Officers, Tree, login

@@ -5,7 +5,7 @@ unit's whole subtree. Superusers and holders of any role at the national root se
 Everything not granted here is denied.
 
 Views declare their policy with ``@policy(...)``; API operations with ``api_policy(...)``.
-``tests/test_access_routes.py`` walks every URL pattern and fails on a route without one.
+``tests/access/test_routes.py`` walks every URL pattern and fails on a route without one.
 Objects outside the officer's visible subtree are answered with 404, never 403, so that
 existence does not leak; inside it, a missing permission is a 403.
 """
@@ -25,8 +25,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lantoa.accounts.models import Membership, Role, User
-from lantoa.units.models import Unit, UnitClosure, UnitKind
+from lantoa.accounts.models import Role, User
+
+# Where the user holds roles, their home unit and whether they must pass two-factor are read in
+# lantoa.accounts.selectors (the services of lantoa.accounts need them too); they belong to the
+# access API all the same.
+from lantoa.accounts.selectors import access_cache
+from lantoa.accounts.selectors import home_unit as home_unit
+from lantoa.accounts.selectors import memberships as memberships
+from lantoa.accounts.selectors import requires_two_factor as requires_two_factor
+from lantoa.units.models import Unit, UnitClosure
 
 ALL_ROLES = frozenset(Role.values)
 EDITORS = frozenset({Role.ADMIN, Role.LEADER, Role.PROPAGANDA})
@@ -83,32 +91,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 AnyUser = User | AnonymousUser
 
 
-def _cache(user: AnyUser) -> dict[str, Any]:
-    cache = getattr(user, "_lantoa_access_cache", None)
-    if cache is None:
-        cache = {}
-        user._lantoa_access_cache = cache  # type: ignore[union-attr]
-    return cache
-
-
-def memberships(user: AnyUser) -> list[tuple[int, str]]:
-    """(unit id, role) pairs of the user, cached on the user object for the request."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    cache = _cache(user)
-    if "memberships" not in cache:
-        cache["memberships"] = list(
-            Membership.objects.filter(user=user).values_list("unit_id", "role")
-        )
-    return cache["memberships"]
-
-
 def sees_everything(user: AnyUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    cache = _cache(user)
+    cache = access_cache(user)
     if "all" not in cache:
         unit_ids = [u for u, _ in memberships(user)]
         cache["all"] = Unit.objects.filter(pk__in=unit_ids, parent__isnull=True).exists()
@@ -199,26 +187,6 @@ def get_unit(user: AnyUser, *, perm: str = "unit.view", **lookup: Any) -> Unit:
         raise Http404 from exc
     require(user, perm, unit)
     return unit
-
-
-def requires_two_factor(user: AnyUser) -> bool:
-    """Province-level and national officers (and superusers) must pass TOTP."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    unit_ids = [u for u, _ in memberships(user)]
-    return Unit.objects.filter(
-        pk__in=unit_ids, kind__in=(UnitKind.NATIONAL, UnitKind.PROVINCE)
-    ).exists()
-
-
-def home_unit(user: AnyUser) -> Unit | None:
-    """The highest unit the user holds a role at (their default view)."""
-    unit_ids = [u for u, _ in memberships(user)]
-    if user.is_superuser and not unit_ids:
-        return Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    return Unit.objects.filter(pk__in=unit_ids).order_by("depth", "name").first()
 
 
 # --- policies for views -----------------------------------------------------------------

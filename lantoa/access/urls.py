@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lantoa.accounts import views
+from lantoa.access import views
 
 app_name = "accounts"
 urlpatterns = [

@@ -1,15 +1,11 @@
+"""The filter of the audit log screen (lantoa.access.audit_views)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-
-from lantoa.access import officer, policy
-from lantoa.audit import selectors
 
 # The actions written by the services, with their Vietnamese names for the filter.
 ACTION_LABELS: dict[str, Any] = {
@@ -56,37 +52,3 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
         return data
-
-
-@policy(officer("audit.view"))
-def event_list(request: HttpRequest) -> HttpResponse:
-    events = selectors.events_visible_to(request.user)
-    actions = sorted(
-        set(ACTION_LABELS) | set(events.order_by().values_list("action", flat=True).distinct())
-    )
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    if form.is_bound and form.is_valid():
-        events = selectors.events_filter(
-            events,
-            action=form.cleaned_data["action"],
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-        )
-    elif form.is_bound:
-        events = events.none()
-    else:
-        events = selectors.events_filter(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    for event in page:
-        event.action_label = ACTION_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/event_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-        },
-    )
