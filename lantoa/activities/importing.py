@@ -22,6 +22,7 @@ from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.services import activity_check
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.periods import parse_date
 from lantoa.core.tabular import ImportFileError, parse_count
 from lantoa.core.text import fold, format_int
 from lantoa.reports.freshness import figures_changed
@@ -105,7 +106,6 @@ _FORMAT_ALIASES = {
     "online": ActivityFormat.ONLINE,
     "direct": ActivityFormat.DIRECT,
 }
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 BATCH_SIZE = 2000
 
 
@@ -144,19 +144,6 @@ def kind_lookup() -> dict[str, str]:
 def kind_labels() -> str:
     with translation.override("vi"):
         return ", ".join(f"{label} ({value})" for value, label in ActivityKind.choices)
-
-
-def parse_date(raw: str) -> dt.date:
-    """dd/mm/yyyy (also with - or .) or yyyy-mm-dd; ValueError with a Vietnamese message."""
-    text = raw.strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(
-        f"“{raw}” không phải ngày hợp lệ (dùng dd/mm/yyyy, ví dụ 05/07/2024, hoặc yyyy-mm-dd)."
-    )
 
 
 def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:

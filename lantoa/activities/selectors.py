@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.units.models import (
@@ -343,3 +344,63 @@ def grassroots_count(unit: Unit, day: dt.date | None = None) -> int:
         ).count()
     tree = past_tree(unit, day)
     return sum(1 for kind in tree.kinds.values() if kind == UnitKind.GRASSROOTS)
+
+
+def own_rollups_by_month(
+    root: Unit, first: dt.date, last: dt.date
+) -> dict[tuple[int, dt.date], Rollup]:
+    """(unit id, first day of month) → the unit's own records of that month, for the grassroots
+    units of ``root``'s subtree from ``first`` to ``last``, in one grouped query."""
+    rows = (
+        Activity.objects.filter(
+            unit__ancestor_links__ancestor=root,
+            unit__kind=UnitKind.GRASSROOTS,
+            held_on__gte=first,
+            held_on__lte=last,
+        )
+        .annotate(m=TruncMonth("held_on"))
+        .values("unit_id", "m", "kind")
+        .annotate(
+            n=Count("pk"),
+            q=Sum("quantity"),
+            p=Sum("participants"),
+            d=Sum("quantity", filter=Q(format=ActivityFormat.DIRECT)),
+            o=Sum("quantity", filter=Q(format=ActivityFormat.ONLINE)),
+        )
+        .order_by()
+    )
+    found: dict[tuple[int, dt.date], Rollup] = {}
+    units = {u.pk: u for u in Unit.objects.filter(ancestor_links__ancestor=root)}
+    for row in rows:
+        month = row["m"] if isinstance(row["m"], dt.date) else row["m"].date()
+        month_end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        key = (row["unit_id"], month)
+        rollup = found.setdefault(
+            key,
+            Rollup(unit=units[row["unit_id"]], start=month, end=month_end - dt.timedelta(days=1)),
+        )
+        rollup.by_kind[row["kind"]] = Figures(
+            records=row["n"],
+            quantity=int(row["q"] or 0),
+            participants=int(row["p"] or 0),
+            direct=int(row["d"] or 0),
+            online=int(row["o"] or 0),
+            grassroots=int(row["kind"] == ActivityKind.OUTREACH),
+        )
+    return found
+
+
+def merge_rollups(
+    rollups: Iterable[Rollup | None], unit: Unit, start: dt.date, end: dt.date
+) -> Rollup:
+    """One unit's own rollups of consecutive periods added up into ``start``…``end``."""
+    total = Rollup(unit=unit, start=start, end=end)
+    for rollup in rollups:
+        if rollup is None:
+            continue
+        for kind, figures in rollup.by_kind.items():
+            merged = total.by_kind[kind]
+            grassroots = max(merged.grassroots, figures.grassroots)
+            merged.add(figures)
+            merged.grassroots = grassroots  # one unit: reached or not
+    return total

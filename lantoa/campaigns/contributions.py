@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.campaigns import metrics
 from lantoa.core.extensions import (
+    COUNT,
+    OWN,
     BeatEntry,
     DemoBuilder,
     DemoContext,
+    TargetMetric,
     WorkLink,
     beat_schedule,
     demo_builders,
+    target_metrics,
     work_links,
 )
 
@@ -39,4 +44,18 @@ demo_builders.register(DemoBuilder(key="campaigns", build=_demo_campaigns, order
 # Campaign statuses follow the calendar.
 beat_schedule.register(
     BeatEntry(key="campaigns-status", task="campaigns.sync_status", schedule=3600.0)
+)
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "campaigns",
+        _("Chiến dịch truyền thông"),
+        _("chiến dịch"),
+        COUNT,
+        OWN,
+        metrics.campaigns_started,
+        order=30,
+    )
 )

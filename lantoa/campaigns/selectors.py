@@ -12,14 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lantoa import access
 from lantoa.campaigns.models import Campaign, RecurringMoment
 from lantoa.campaigns.moments import DEFAULT_MOMENTS, Occurrence, occurrence
+from lantoa.core.extensions import ScoreCell, scoreboard_columns
 from lantoa.units.models import Unit, UnitClosure, UnitStatus
 
 
@@ -206,30 +205,36 @@ def calendar_year(unit: Unit, year: int) -> list[CalendarMonth]:
 
 @dataclass
 class ScoreRow:
+    """One row of the scoreboard: the figures of the ``scoreboard_columns`` registry, read
+    as ``row.<figure>`` (``row.content_items``, ``row.cascades_done`` …)."""
+
     unit: Unit
     own: bool = False  # the parent unit's own figures, not its subtree
-    content_items: int = 0
-    published: int = 0
-    posts: int = 0
-    cascades_done: int | None = None
-    cascades_total: int | None = None
-    activities: int = 0
-    participants: int = 0
-    inquiries: int = 0
+    figures: dict[str, int | None] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int | None:
+        figures = self.__dict__.get("figures")
+        if figures is None or name.startswith("__"):
+            raise AttributeError(name)
+        if name in figures:
+            return figures[name]
+        if any(name in (c.figure, c.out_of) for col in scoreboard_columns for c in col.cells):
+            return 0
+        raise AttributeError(name)
+
+    @property
+    def cells(self) -> list[tuple[ScoreCell, int | None, int | None]]:
+        """(column, figure, out of) for each column of the registry, in order."""
+        return [
+            (cell, self.figures.get(cell.figure, 0), self.figures.get(cell.out_of, 0))
+            for column in scoreboard_columns
+            for cell in column.cells
+        ]
 
     def add(self, other: ScoreRow) -> None:
-        for name in (
-            "content_items",
-            "published",
-            "posts",
-            "activities",
-            "participants",
-            "inquiries",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        if other.cascades_done is not None:
-            self.cascades_done = (self.cascades_done or 0) + other.cascades_done
-            self.cascades_total = (self.cascades_total or 0) + (other.cascades_total or 0)
+        for name, value in other.figures.items():
+            if value is not None:
+                self.figures[name] = (self.figures.get(name) or 0) + value
 
 
 @dataclass
@@ -239,103 +244,34 @@ class Scoreboard:
     rows: list[ScoreRow]
     total: ScoreRow
 
-
-def _period_bounds(campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(campaign.starts_on, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(campaign.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start, end
-
-
-def _by_child(qs: QuerySet[Any], unit_path: str, parent: Unit, **aggregates: Any) -> dict:
-    """``aggregates`` of ``qs`` grouped by the child of ``parent`` whose subtree holds the
-    row's unit (``unit_path`` leads from the row to its unit), plus key ``None`` for rows of
-    ``parent`` itself: one grouped query over the closure table."""
-    link = f"{unit_path}__ancestor_links"
-    grouped = (
-        qs.filter(**{f"{link}__ancestor__parent_id": parent.pk})
-        .values(f"{link}__ancestor_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    out: dict[int | None, dict[str, int]] = {
-        row.pop(f"{link}__ancestor_id"): {k: int(v or 0) for k, v in row.items()} for row in grouped
-    }
-    own = qs.filter(**{f"{unit_path}_id": parent.pk}).aggregate(**aggregates)
-    out[None] = {k: int(v or 0) for k, v in own.items()}
-    return out
-
-
-def _cascade_figures(campaign: Campaign, parent: Unit) -> dict[int, tuple[int, int]]:
-    """child id → (units that did it, units that received it) over the campaign's cascades,
-    from the cascades app's roll-up (one aggregate query)."""
-    from lantoa.cascades.models import Cascade
-    from lantoa.cascades.selectors import completion_by_child
-
-    cascade_ids = list(Cascade.objects.filter(campaign=campaign).values_list("pk", flat=True))
-    if not cascade_ids:
-        return {}
-    return {c.unit.pk: (c.done, c.recipients) for c in completion_by_child(cascade_ids, parent)}
+    @property
+    def columns(self) -> list[ScoreCell]:
+        return [cell for column in scoreboard_columns for cell in column.cells]
 
 
 def campaign_scoreboard(campaign: Campaign, parent_unit: Unit) -> Scoreboard:
     """Figures of ``campaign`` for each active child of ``parent_unit`` (over the child's
-    subtree), and for ``parent_unit`` itself: content items produced for the campaign and how
-    many are published, cascades of the campaign completed, campaign activities and their
-    participants held in the period, inquiries received in the period. One grouped query per
-    source, whatever the number of children."""
-    from lantoa.activities.models import Activity, ActivityKind
-    from lantoa.content.models import ContentItem, ContentStatus
-    from lantoa.inquiries.models import Inquiry
-    from lantoa.publishing.models import POSTED, Publication
-
-    content = _by_child(
-        ContentItem.objects.filter(campaign=campaign),
-        "unit",
-        parent_unit,
-        content_items=Count("id", distinct=True),
-        published=Count("id", distinct=True, filter=Q(status=ContentStatus.PUBLISHED)),
-    )
-    # Posts of the campaign's content on every channel, for the unit that posted (a grassroots
-    # union republishing the province's item counts for itself): the targets' posts.
-    posts = _by_child(
-        Publication.objects.filter(item__campaign=campaign, status__in=POSTED),
-        "unit",
-        parent_unit,
-        posts=Count("id"),
-    )
-    activities = _by_child(
-        Activity.objects.filter(
-            kind=ActivityKind.CAMPAIGN_EVENT,
-            held_on__gte=campaign.starts_on,
-            held_on__lte=campaign.ends_on,
-        ),
-        "unit",
-        parent_unit,
-        activities=Sum("quantity"),
-        participants=Sum("participants"),
-    )
-    start, end = _period_bounds(campaign)
-    inquiries = _by_child(
-        Inquiry.objects.filter(received_at__gte=start, received_at__lt=end),
-        "unit",
-        parent_unit,
-        inquiries=Count("id"),
-    )
-    cascades = _cascade_figures(campaign, parent_unit)
+    subtree), and for ``parent_unit`` itself, from the ``scoreboard_columns`` registry (content
+    items produced for the campaign and how many are published, posts on channels, cascades of
+    the campaign completed, campaign activities and their participants held in the period,
+    inquiries received in the period …). One grouped query per source, whatever the number of
+    children."""
+    sources = [column.figures(campaign, parent_unit) for column in scoreboard_columns]
 
     def row_for(unit: Unit, key: int | None) -> ScoreRow:
         row = ScoreRow(unit=unit, own=key is None)
-        for source in (content, posts, activities, inquiries):
-            for name, value in source.get(key, {}).items():
-                setattr(row, name, value)
-        if key is not None:
-            row.cascades_done, row.cascades_total = cascades.get(key, (0, 0))
+        for source in sources:
+            row.figures.update(source.get(key, {}))
         return row
 
     children = parent_unit.children.filter(status=UnitStatus.ACTIVE).order_by("kind", "name")
     rows = [row_for(parent_unit, None)] + [row_for(child, child.pk) for child in children]
-    total = ScoreRow(unit=parent_unit, cascades_done=0, cascades_total=0)
+    total = ScoreRow(unit=parent_unit)
+    for column in scoreboard_columns:
+        for cell in column.cells:
+            total.figures[cell.figure] = 0
+            if cell.out_of:
+                total.figures[cell.out_of] = 0
     for row in rows:
         total.add(row)
     return Scoreboard(campaign, parent_unit, rows, total)

@@ -16,6 +16,7 @@ from lantoa.campaigns import selectors, services
 from lantoa.campaigns.forms import CampaignForm, MomentForm
 from lantoa.campaigns.models import Campaign
 from lantoa.campaigns.moments import CALENDAR_YEARS, occurrence, tet_date
+from lantoa.core.extensions import campaign_panels
 from lantoa.core.forms import add_service_errors
 from lantoa.units.models import Unit
 from lantoa.units.selectors import path_to_root
@@ -134,13 +135,7 @@ def _write_unit(request: HttpRequest, campaign: Campaign) -> Unit | None:
 @policy(officer("campaign.view"))
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    from lantoa.content.models import ContentItem
-    from lantoa.content.selectors import items_visible_to
-
-    items = items_visible_to(
-        request.user,
-        ContentItem.objects.filter(campaign=campaign).select_related("unit", "author"),
-    ).order_by("-updated_at")
+    panels = [(p.template, p.context(request, campaign)) for p in campaign_panels]
     parent = _scoreboard_parent(request, campaign)
     board = selectors.campaign_scoreboard(campaign, parent) if parent is not None else None
     # From the owner down to the parent's parent: the scoreboard's way back up.
@@ -153,8 +148,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "unit": campaign.owner,
-            "items": items[:100],
-            "item_count": items.count(),
+            "panels": panels,
             "board": board,
             "board_path": path,
             "can_manage": access.can(request.user, "campaign.manage", campaign.owner),

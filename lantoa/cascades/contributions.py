@@ -5,13 +5,21 @@ from __future__ import annotations
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.cascades import metrics
 from lantoa.core.extensions import (
     BeatEntry,
+    DashboardFigures,
     DemoBuilder,
     DemoContext,
+    ReportFigures,
+    ScoreboardColumn,
+    ScoreCell,
     WorkLink,
     beat_schedule,
+    dashboard_figures,
     demo_builders,
+    report_figures,
+    scoreboard_columns,
     work_links,
 )
 
@@ -53,4 +61,32 @@ demo_builders.register(DemoBuilder(key="cascades", build=_demo_cascades, order=4
 # Units that have not reported are reminded every morning (CELERY_TIMEZONE is Vietnam's).
 beat_schedule.register(
     BeatEntry(key="cascades-remind", task="cascades.remind_due", schedule=crontab(hour=8, minute=0))
+)
+
+
+# ── The period report and the dashboard ──
+report_figures.register(
+    ReportFigures(
+        "cascades",
+        metrics.report_cascades,
+        metrics.CascadeCounts,
+        lambda figures: bool(figures.recipients),
+        order=20,
+    )
+)
+
+
+dashboard_figures.register(
+    DashboardFigures("cascades", metrics.dashboard_cascades, metrics.Cascades, order=30)
+)
+
+
+# ── The campaign scoreboard ──
+scoreboard_columns.register(
+    ScoreboardColumn(
+        "cascades",
+        metrics.campaign_cascades,
+        (ScoreCell("cascades_done", _("Triển khai hoàn thành"), out_of="cascades_total"),),
+        order=30,
+    )
 )

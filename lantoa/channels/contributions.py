@@ -7,13 +7,25 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.channels.selectors import channels_of, coverage_by_child, coverage_summary
+from lantoa.channels import metrics
+from lantoa.channels.selectors import (
+    CoverageSummary,
+    channels_of,
+    coverage_by_child,
+    coverage_summary,
+)
 from lantoa.core.extensions import (
+    OWN,
     SEED,
+    STATE,
+    DashboardFigures,
     DemoBuilder,
     DemoContext,
+    TargetMetric,
     UnitSection,
+    dashboard_figures,
     demo_builders,
+    target_metrics,
     unit_sections,
 )
 from lantoa.core.text import format_int
@@ -63,3 +75,36 @@ def _seed_channels(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="channels", build=_seed_channels, order=10, stage=SEED))
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "social_groups",
+        _("Nhóm truyền thông trên mạng xã hội (fanpage, nhóm Zalo, Zalo OA)"),
+        _("nhóm"),
+        STATE,
+        OWN,
+        metrics.social_groups,
+        order=20,
+    )
+)
+
+
+target_metrics.register(
+    TargetMetric(
+        "page_or_group",
+        _("Có trang Facebook hoặc nhóm Zalo"),
+        _("trang hoặc nhóm"),
+        STATE,
+        OWN,
+        metrics.page_or_group,
+        order=80,
+    )
+)
+
+
+# ── The dashboard ──
+dashboard_figures.register(
+    DashboardFigures("coverage", metrics.dashboard_coverage, CoverageSummary, order=40)
+)

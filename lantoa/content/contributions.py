@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, work_links
+from lantoa.content import metrics
+from lantoa.core.extensions import (
+    COUNT,
+    OWN,
+    BeatEntry,
+    CampaignPanel,
+    ScoreboardColumn,
+    ScoreCell,
+    TargetMetric,
+    WorkLink,
+    beat_schedule,
+    campaign_panels,
+    scoreboard_columns,
+    target_metrics,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -22,4 +39,52 @@ work_links.register(
 # Scheduled content items go out.
 beat_schedule.register(
     BeatEntry(key="content-publish-due", task="content.publish_due", schedule=60.0)
+)
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "guidance_briefs",
+        _("Tài liệu định hướng tuyên truyền đã ban hành"),
+        _("tài liệu"),
+        COUNT,
+        OWN,
+        metrics.briefs,
+        order=40,
+    )
+)
+
+
+# ── The campaign scoreboard ──
+scoreboard_columns.register(
+    ScoreboardColumn(
+        "content",
+        metrics.campaign_content,
+        (
+            ScoreCell("content_items", _("Nội dung")),
+            ScoreCell("published", _("Đã đăng")),
+        ),
+        order=10,
+    )
+)
+
+
+# ── The campaign page ──
+
+
+def _campaign_items(request: Any, campaign: Any) -> dict[str, Any]:
+    """The campaign's content items the user may see, the latest 100."""
+    from lantoa.content.models import ContentItem
+    from lantoa.content.selectors import items_visible_to
+
+    items = items_visible_to(
+        request.user,
+        ContentItem.objects.filter(campaign=campaign).select_related("unit", "author"),
+    ).order_by("-updated_at")
+    return {"items": items[:100], "item_count": items.count()}
+
+
+campaign_panels.register(
+    CampaignPanel("content", "content/_campaign_panel.html", _campaign_items, order=10)
 )

@@ -14,7 +14,7 @@ a key twice is an error, so a module imported twice cannot add its items twice u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -190,3 +190,148 @@ class UnitScope:
 
 
 unit_scopes: Registry[UnitScope] = Registry("unit_scopes")
+# ── Targets, reports and the campaign scoreboard (what the composers measure) ──────────────
+
+
+# What a target metric measures: items in the days (COUNT), an average per day over the days
+# (RATE), a share, 1.0 = 100 % (RATIO, None where nothing is to be measured yet), or how
+# things stand now whatever the days (STATE).
+COUNT, RATE, RATIO, STATE = "count", "rate", "ratio", "state"
+# Over the unit's own records (OWN) or those of its whole subtree (SUBTREE).
+OWN, SUBTREE = "own", "subtree"
+
+
+@dataclass(frozen=True)
+class TargetMetric:
+    """What targets (chỉ tiêu) are measured with, computed from one app's records.
+
+    ``compute(units, start, end, scope)`` answers ``{unit id: number}`` for MANY units at once
+    (a sequence of ids or a queryset of units) over the days ``start``…``end`` included, in
+    one grouped aggregate per chunk of ids (``lantoa.units.aggregates.per_unit``), never one
+    query per unit; a unit without records may be absent. ``assignable`` metrics are the ones
+    numeric targets can be given in top-down."""
+
+    key: str
+    label: Any  # lazy Vietnamese text
+    noun: Any  # what is counted ("chiến dịch", "tin, bài/ngày")
+    kind: str  # COUNT, RATE, RATIO, STATE
+    scope: str  # OWN, SUBTREE
+    compute: Callable[[Any, Any, Any, str], dict[int, Any]]
+    order: int = 100
+    assignable: bool = False
+
+    def values(self, units: Any, start: Any, end: Any) -> dict[int, float | None]:
+        """The metric for each of ``units`` over ``start``…``end`` (units without records are
+        absent for ratios, 0 otherwise when listed by id)."""
+        from lantoa.core.periods import days_in
+
+        raw = self.compute(units, start, end, self.scope)
+        if self.kind == RATE:
+            days = days_in(start, end)
+            return {k: (v / days if days else None) for k, v in raw.items()}
+        return {k: (float(v) if v is not None else None) for k, v in raw.items()}
+
+    def value_of(self, values: dict[int, float | None], unit_id: int) -> float | None:
+        """A unit's value; a unit with no rows has 0 (nothing to measure for a ratio)."""
+        if unit_id in values:
+            return values[unit_id]
+        return None if self.kind == RATIO else 0.0
+
+
+target_metrics: Registry[TargetMetric] = Registry("target_metrics")
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """Counts one app adds to the period report (``lantoa.reports.counts.SystemCounts``): the
+    report reads them as ``counts.<key>`` for the period and the same period a year earlier.
+
+    ``report(scope, start, end, now)`` counts over a ``lantoa.units.aggregates.SubtreeScope``
+    (today's subtree, or an ended unit's old tree) from ``start`` to ``end``, days included,
+    with a handful of grouped queries whatever the size of the subtree; ``empty()`` is the
+    figures where nothing is counted; ``counted(figures)`` says whether they count anything."""
+
+    key: str
+    report: Callable[[Any, Any, Any, Any], Any]
+    empty: Callable[[], Any]
+    counted: Callable[[Any], bool]
+    order: int = 100
+
+
+report_figures: Registry[ReportFigures] = Registry("report_figures")
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """One figure of the dashboard (``lantoa.reports.dashboard.UnitFigures.<key>``), for the
+    unit's subtree and each child's.
+
+    ``by_subtree(unit, ids, start, end)`` answers ``{unit id: figures}`` for ``ids`` (the unit
+    and its children shown), each over its whole subtree, in a few grouped queries whatever
+    their number; ``empty()`` fills a unit absent from the answer."""
+
+    key: str
+    by_subtree: Callable[[Any, list[int], Any, Any], dict[int, Any]]
+    empty: Callable[[], Any]
+    order: int = 100
+
+
+dashboard_figures: Registry[DashboardFigures] = Registry("dashboard_figures")
+
+
+@dataclass(frozen=True)
+class DashboardTrend:
+    """Figures of the dashboard's last 12 months (``lantoa.reports.dashboard.Month``):
+    ``by_month(unit, first day, last day)`` answers ``{first day of a month: {figure: n}}``
+    over the unit's subtree, the figures being attributes of ``Month``."""
+
+    key: str
+    by_month: Callable[[Any, Any, Any], dict[Any, dict[str, int]]]
+    order: int = 100
+
+
+dashboard_trend: Registry[DashboardTrend] = Registry("dashboard_trend")
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One column of the campaign scoreboard: the figure ``figure`` of each row, printed as a
+    number; with ``out_of``, "figure/out_of" (or "—" where ``out_of`` is 0 or missing)."""
+
+    figure: str
+    label: Any  # lazy text, the column's heading
+    title: Any = ""  # the heading's tooltip
+    out_of: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreboardColumn:
+    """Figures one app adds to a campaign's scoreboard (``lantoa.campaigns.selectors``).
+
+    ``figures(campaign, parent)`` answers ``{child id: {figure: n}}`` over the subtree of each
+    child of ``parent`` for the campaign, key ``None`` for the records of ``parent`` itself, in
+    one grouped query whatever the number of children (``lantoa.campaigns.selectors.by_child``
+    does it for a queryset); a figure missing from a row is 0 there, a figure given as None
+    is shown as not counted. ``cells`` are the columns it shows, in order."""
+
+    key: str
+    figures: Callable[[Any, Any], Mapping[int | None, Mapping[str, int | None]]]
+    cells: tuple[ScoreCell, ...]
+    order: int = 100
+
+
+scoreboard_columns: Registry[ScoreboardColumn] = Registry("scoreboard_columns")
+
+
+@dataclass(frozen=True)
+class CampaignPanel:
+    """A card one app adds to a campaign's page (``lantoa.campaigns.views.campaign_detail``):
+    ``template`` is included with ``panel`` = ``context(request, campaign)``."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any]]
+    order: int = 100
+
+
+campaign_panels: Registry[CampaignPanel] = Registry("campaign_panels")

@@ -157,3 +157,43 @@ def recent_periods(today: dt.date, count: int = 10) -> list[Period]:
         if option not in seen:
             seen.append(option)
     return seen[:count]
+
+
+# --- days and bounds, shared by the apps' figures --------------------------------------------
+
+
+def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in Vietnam time, for datetime columns."""
+    from django.utils import timezone
+
+    begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    return begin, after
+
+
+def days_in(start: dt.date, end: dt.date) -> int:
+    return max((end - start).days + 1, 0)
+
+
+def year_back(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(raw: str) -> dt.date:
+    """dd/mm/yyyy (also with - or .) or yyyy-mm-dd; ValueError with a Vietnamese message."""
+    text = raw.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        f"“{raw}” không phải ngày hợp lệ (dùng dd/mm/yyyy, ví dụ 05/07/2024, hoặc yyyy-mm-dd)."
+    )

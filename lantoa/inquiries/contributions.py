@@ -6,15 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.inbound import InboundHandler, inbound_handlers
 from lantoa.core.extensions import (
+    RATIO,
+    SUBTREE,
     BeatEntry,
+    DashboardFigures,
     DemoBuilder,
     DemoContext,
+    ReportFigures,
+    ScoreboardColumn,
+    ScoreCell,
+    TargetMetric,
     WorkLink,
     beat_schedule,
+    dashboard_figures,
     demo_builders,
+    report_figures,
+    scoreboard_columns,
+    target_metrics,
     work_links,
 )
+from lantoa.inquiries import metrics
 from lantoa.inquiries.inbound import inbound_receive
+from lantoa.inquiries.reports import InquiryFigures
 
 work_links.register(
     WorkLink(
@@ -52,4 +65,59 @@ beat_schedule.register(
 
 beat_schedule.register(
     BeatEntry(key="inquiry-retention", task="inquiries.retention_purge", schedule=6 * 3600.0)
+)
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "inquiries_on_time",
+        _("Câu hỏi, phản ánh được trả lời đúng hạn (24 giờ)"),
+        "",
+        RATIO,
+        SUBTREE,
+        metrics.on_time,
+        order=60,
+    )
+)
+
+
+target_metrics.register(
+    TargetMetric(
+        "inquiries_answered_growth",
+        _("Số câu hỏi được giải đáp so với cùng kỳ năm trước"),
+        "",
+        RATIO,
+        SUBTREE,
+        metrics.answered_growth,
+        order=70,
+    )
+)
+
+
+# ── The period report and the dashboard ──
+report_figures.register(
+    ReportFigures(
+        "inquiries",
+        metrics.report_inquiries,
+        InquiryFigures,
+        lambda figures: bool(figures.received),
+        order=30,
+    )
+)
+
+
+dashboard_figures.register(
+    DashboardFigures("inquiries", metrics.dashboard_inquiries, metrics.Inquiries, order=20)
+)
+
+
+# ── The campaign scoreboard ──
+scoreboard_columns.register(
+    ScoreboardColumn(
+        "inquiries",
+        metrics.campaign_inquiries,
+        (ScoreCell("inquiries", _("Phản ánh, kiến nghị")),),
+        order=50,
+    )
 )

@@ -45,6 +45,18 @@ from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitClosure, UnitStatus
 
 PERIOD_KINDS = ("nam", "nua", "quy", "thang")
+
+# The one definition of answered, due and answered on time (targets and dashboards count with
+# it too, ``lantoa.inquiries.metrics``).
+ANSWERED = Q(first_responded_at__isnull=False)
+ON_TIME = Q(first_responded_at__lte=F("first_response_due"))
+
+
+def due_q(now: dt.datetime) -> Q:
+    """Answered, or past the first-response deadline unanswered at ``now``."""
+    return ANSWERED | Q(first_response_due__lte=now)
+
+
 _ROMAN = ("I", "II", "III", "IV")
 
 
@@ -228,7 +240,7 @@ def _collect(
 ) -> dict[Hashable, InquiryFigures]:
     """Figures per value of ``key`` (None: one total) over the cases of ``subtree``: counts
     in one grouped query, the median response times given."""
-    answered = Q(first_responded_at__isnull=False)
+    answered = ANSWERED
     period = Q(received_at__gte=start, received_at__lt=end)
     last_start, last_end = _windows(start, end, now)
     last_year = Q(received_at__gte=last_start, received_at__lt=last_end) & answered
@@ -239,8 +251,8 @@ def _collect(
         key,
         received=Count("pk", filter=period),
         answered=Count("pk", filter=period & answered),
-        due=Count("pk", filter=period & (answered | Q(first_response_due__lte=now))),
-        on_time=Count("pk", filter=period & Q(first_responded_at__lte=F("first_response_due"))),
+        due=Count("pk", filter=period & due_q(now)),
+        on_time=Count("pk", filter=period & ON_TIME),
         escalated=Count("pk", filter=period & Q(escalation_level__gt=0)),
         last=Count("pk", filter=last_year),
         overdue=Count("pk", filter=overdue),

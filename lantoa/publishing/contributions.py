@@ -5,14 +5,28 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.extensions import (
+    OWN,
+    RATE,
     BeatEntry,
+    DashboardFigures,
+    DashboardTrend,
     DemoBuilder,
     DemoContext,
+    ReportFigures,
+    ScoreboardColumn,
+    ScoreCell,
+    TargetMetric,
     WorkLink,
     beat_schedule,
+    dashboard_figures,
+    dashboard_trend,
     demo_builders,
+    report_figures,
+    scoreboard_columns,
+    target_metrics,
     work_links,
 )
+from lantoa.publishing import metrics
 
 work_links.register(
     WorkLink(
@@ -38,3 +52,55 @@ demo_builders.register(DemoBuilder(key="publishing", build=_demo_publications, o
 
 # Due and stalled publication jobs, every minute.
 beat_schedule.register(BeatEntry(key="publishing-sweep", task="publishing.sweep", schedule=60.0))
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "posts_per_day",
+        _("Tin, bài đăng trên kênh của đơn vị"),
+        _("tin, bài/ngày"),
+        RATE,
+        OWN,
+        metrics.posts,
+        order=10,
+    )
+)
+
+
+# ── The period report and the dashboard ──
+report_figures.register(
+    ReportFigures(
+        "posts",
+        metrics.report_posts,
+        metrics.PostCounts,
+        lambda posts: bool(posts.total),
+        order=10,
+    )
+)
+
+
+dashboard_figures.register(DashboardFigures("posts", metrics.dashboard_posts, lambda: 0, order=10))
+
+
+dashboard_trend.register(DashboardTrend("posts", metrics.posts_by_month, order=20))
+
+
+# ── The campaign scoreboard ──
+scoreboard_columns.register(
+    ScoreboardColumn(
+        "posts",
+        metrics.campaign_posts,
+        (
+            ScoreCell(
+                "posts",
+                _("Lượt đăng trên kênh"),
+                title=_(
+                    "Số lượt đăng nội dung của chiến dịch lên các kênh, kể cả đơn vị cấp dưới "
+                    "đăng lại"
+                ),
+            ),
+        ),
+        order=20,
+    )
+)

@@ -2,65 +2,35 @@
 channel coverage, each for the whole subtree and for every child, plus the last 12 months.
 
 Every figure is an aggregate over the raw records (through ``UnitClosure``), so it agrees
-exactly with them: the activity figures are ``activity_rollup``'s, posts come from
-``lantoa.targets.metrics.posts_published``, inquiries follow ``lantoa.inquiries.reports``,
-coverage is ``lantoa.channels.selectors``'. About fifteen queries whatever the size of the
-subtree. ``dashboard_for`` caches the result for at most ``LANTOA_DASHBOARD_CACHE_SECONDS``
-(≤ 60 s) under the unit's generation, which every activity write bumps
-(``lantoa.reports.freshness``): a new activity shows at once, other records within a minute.
+exactly with them: the activity figures are ``activity_rollup``'s; the others come from the
+``dashboard_figures`` and ``dashboard_trend`` registries of ``lantoa.core.extensions`` (posts
+from ``lantoa.publishing``, inquiries from ``lantoa.inquiries``, cascades from
+``lantoa.cascades``, channel coverage from ``lantoa.channels``). About fifteen queries whatever
+the size of the subtree. ``dashboard_for`` caches the result for at most
+``LANTOA_DASHBOARD_CACHE_SECONDS`` (≤ 60 s) under the unit's generation, which every activity
+write bumps (``lantoa.reports.freshness``): a new activity shows at once, other records within
+a minute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from lantoa.activities.models import Activity, ActivityKind
+from lantoa.activities.models import ActivityKind
 from lantoa.activities.selectors import activity_rollup
-from lantoa.cascades.models import CascadeRecipient, CascadeStatus, RecipientState
-from lantoa.channels.selectors import CoverageSummary, coverage_by_child, coverage_summary
+from lantoa.core.extensions import dashboard_figures, dashboard_trend
 from lantoa.core.periods import Period
 from lantoa.reports.freshness import dashboard_key
-from lantoa.targets.metrics import (
-    SUBTREE,
-    inquiry_counts,
-    per_unit,
-    posts_in,
-    posts_published,
-)
 from lantoa.units.models import Unit
-from lantoa.units.selectors import children_figures, subtree_figures, subtree_ids
+from lantoa.units.selectors import children_figures, subtree_figures
 
 TREND_MONTHS = 12
-
-
-@dataclass
-class Inquiries:
-    received: int = 0
-    answered: int = 0
-    due: int = 0
-    on_time: int = 0
-
-    @property
-    def on_time_ratio(self) -> float | None:
-        return self.on_time / self.due if self.due else None
-
-
-@dataclass
-class Cascades:
-    recipients: int = 0
-    done: int = 0
-
-    @property
-    def done_ratio(self) -> float | None:
-        return self.done / self.recipients if self.recipients else None
 
 
 @dataclass
@@ -73,10 +43,17 @@ class UnitFigures:
     records: int = 0  # activity records of every kind
     grassroots_reached: int = 0  # grassroots units with at least one outreach session
     grassroots: int = 0  # active grassroots units
-    posts: int = 0
-    inquiries: Inquiries = field(default_factory=Inquiries)
-    cascades: Cascades = field(default_factory=Cascades)
-    coverage: CoverageSummary = field(default_factory=CoverageSummary)
+    # The registered figures (``dashboard_figures``), each read as ``figures.<key>``: posts,
+    # inquiries, cascades, coverage …
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, key: str) -> Any:
+        extra = self.__dict__.get("extra") or {}
+        if key in extra:
+            return extra[key]
+        if key in dashboard_figures:
+            return dashboard_figures.get(key).empty()
+        raise AttributeError(key)
 
     @property
     def reached_ratio(self) -> float | None:
@@ -118,59 +95,14 @@ def _months_back(last: dt.date, count: int) -> list[dt.date]:
 
 def _trend(unit: Unit, last: dt.date) -> list[Month]:
     months = _months_back(last, TREND_MONTHS)
-    first = months[0]
     by_month = {m: Month(start=m) for m in months}
-    # Grouped by day (at most 366 rows) and bucketed into months here: truncating every
-    # record's date to its month in SQL is a Python function call per row on SQLite.
-    for row in (
-        # A semi-join on the subtree's ids: no join through units_unit, which the covering
-        # index (unit, held_on, kind, …) makes unnecessary.
-        Activity.objects.filter(
-            unit_id__in=subtree_ids(unit),
-            kind=ActivityKind.OUTREACH,
-            held_on__gte=first,
-            held_on__lte=last,
-        )
-        .values("held_on")
-        .annotate(sessions=Sum("quantity"), people=Sum("participants"))
-        .order_by()
-    ):
-        month = by_month.get(row["held_on"].replace(day=1))
-        if month is not None:
-            month.sessions += int(row["sessions"] or 0)
-            month.participants += int(row["people"] or 0)
-    zone = timezone.get_current_timezone()
-    for posted in (
-        posts_in(first, last)
-        .filter(unit_id__in=subtree_ids(unit))
-        .annotate(m=TruncMonth("published_at", tzinfo=zone))
-        .values("m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        month = by_month.get(_as_date(posted["m"]))
-        if month is not None:
-            month.posts = int(posted["n"] or 0)
+    for item in dashboard_trend:
+        for start, figures in item.by_month(unit, months[0], last).items():
+            month = by_month.get(start)
+            if month is not None:
+                for name, value in figures.items():
+                    setattr(month, name, getattr(month, name) + value)
     return list(by_month.values())
-
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def _coverage_total(unit: Unit, by_child: Iterable[CoverageSummary]) -> CoverageSummary:
-    """The subtree's coverage: its children's added up (every grassroots unit below ``unit``
-    is in exactly one child's subtree), which saves scanning them all a second time."""
-    if unit.is_grassroots:
-        return coverage_summary(unit, gap_limit=0)
-    total = CoverageSummary()
-    counts = [f.name for f in fields(CoverageSummary) if f.name != "gaps"]
-    for summary in by_child:
-        for name in counts:
-            setattr(total, name, getattr(total, name) + getattr(summary, name))
-    return total
 
 
 def compute_dashboard(unit: Unit, period: Period, *, today: dt.date | None = None) -> Dashboard:
@@ -188,8 +120,6 @@ def compute_dashboard(unit: Unit, period: Period, *, today: dt.date | None = Non
         grassroots=subtree_figures(unit).grassroots,
     )
     grassroots_by_child = {child.pk: f.grassroots for child, f in children_figures(unit)}
-    coverage = {child.pk: c for child, c in coverage_by_child(unit)}
-    total.coverage = _coverage_total(unit, coverage.values())
     children = []
     # Active children, then merged ones that still have records in the period.
     for child in rollup.children:
@@ -202,18 +132,14 @@ def compute_dashboard(unit: Unit, period: Period, *, today: dt.date | None = Non
                 records=child.records,
                 grassroots_reached=sessions.grassroots,
                 grassroots=grassroots_by_child.get(child.unit.pk, 0),
-                coverage=coverage.get(child.unit.pk) or CoverageSummary(),
             )
         )
     ids = [unit.pk, *(c.unit.pk for c in children)]
-    posts = posts_published(ids, start, end, scope=SUBTREE)
-    inquiries = inquiry_counts(ids, start, end, scope=SUBTREE)
-    cascades = _cascades(ids, start, end)
-    for block in [total, *children]:
-        pk = block.unit.pk
-        block.posts = posts.get(pk, 0)
-        block.inquiries = Inquiries(**inquiries.get(pk, {}))
-        block.cascades = cascades.get(pk) or Cascades()
+    for item in dashboard_figures:
+        values = item.by_subtree(unit, ids, start, end)
+        for block in [total, *children]:
+            found = values.get(block.unit.pk)
+            block.extra[item.key] = found if found is not None else item.empty()
     return Dashboard(
         unit=unit,
         period=period,
@@ -224,26 +150,6 @@ def compute_dashboard(unit: Unit, period: Period, *, today: dt.date | None = Non
         trend=_trend(unit, end),
         computed_at=timezone.now(),
     )
-
-
-def _cascades(ids: list[int], start: dt.date, end: dt.date) -> dict[int, Cascades]:
-    """Recipients in each subtree of the cascades due in the days, and how many are done."""
-    base = CascadeRecipient.objects.filter(
-        cascade__due_on__gte=start,
-        cascade__due_on__lte=end,
-        cascade__status__in=(CascadeStatus.SENT, CascadeStatus.CLOSED),
-    )
-    rows = per_unit(
-        base,
-        ids,
-        SUBTREE,
-        recipients=Count("pk"),
-        done=Count("pk", filter=Q(state=RecipientState.DONE)),
-    )
-    return {
-        k: Cascades(recipients=int(r["recipients"] or 0), done=int(r["done"] or 0))
-        for k, r in rows.items()
-    }
 
 
 def dashboard_for(unit: Unit, period: Period, *, today: dt.date | None = None) -> Dashboard:

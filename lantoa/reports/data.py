@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lantoa.activities.metrics import activity_metric_key
 from lantoa.activities.models import ActivityKind
 from lantoa.activities.selectors import (
     KINDS,
@@ -179,7 +180,9 @@ def report_data(
     targets = {
         kind: value
         for kind in KINDS
-        if (value := target_for(unit=unit, period=period, kind=kind)) is not None and value > 0
+        if (value := target_for(unit=unit, period=period, metric=activity_metric_key(kind)))
+        is not None
+        and value > 0
     }
     return ReportData(
         unit=unit,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from lantoa.activities.models import ActivityKind
 from lantoa.activities.selectors import Figures
 from lantoa.core.text import format_int, format_percent
-from lantoa.reports.counts import channel_name, duration_text
+from lantoa.reports.counts import duration_text
 from lantoa.reports.data import ReportData
 from lantoa.units.models import UnitKind
 
@@ -266,9 +266,9 @@ class _Writer:
             return part
         channels = posts.channels()
         if len(channels) == 1:
-            where = f"trên {channel_name(channels[0][0])}"
+            where = f"trên {posts.channel_name(channels[0][0])}"
         else:
-            shown = ", ".join(f"{channel_name(k)} {format_int(n)}" for k, n in channels)
+            shown = ", ".join(f"{posts.channel_name(k)} {format_int(n)}" for k, n in channels)
             where = f"trên các kênh truyền thông ({shown})"
         change = change_phrase(posts.total, before.total, self.year_before)
         part.paragraphs.append(

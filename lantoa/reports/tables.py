@@ -12,7 +12,7 @@ from django.utils import translation
 from lantoa.activities.models import ActivityKind
 from lantoa.activities.selectors import KINDS, Figures
 from lantoa.core.text import format_int, format_percent
-from lantoa.reports.counts import channel_name, duration_text
+from lantoa.reports.counts import duration_text
 from lantoa.reports.data import ReportData
 
 
@@ -123,7 +123,7 @@ def counts_table(data: ReportData) -> ReportTable | None:
     kinds = [k for k, _ in posts.channels()]
     kinds += [k for k, _ in posts_before.channels() if k not in kinds]
     for n, kind in enumerate(kinds, start=1):
-        name = channel_name(kind)
+        name = posts.channel_name(kind)
         count(
             f"1.{n}",
             f"Trên {name}" if n > 1 else f"Trong đó: trên {name}",

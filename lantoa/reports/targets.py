@@ -9,10 +9,10 @@ from lantoa.core.periods import Period
 from lantoa.units.models import Unit
 
 
-def target_for(*, unit: Unit, period: Period, kind: str) -> int | None:
-    """The numeric target of ``unit`` for ``period`` on the items of activity ``kind`` (e.g.
-    initiatives registered), or None where no target has been set."""
+def target_for(*, unit: Unit, period: Period, metric: str) -> int | None:
+    """The numeric target of ``unit`` for ``period`` on ``metric`` (e.g. the metric counting
+    the initiatives registered, ``lantoa.activities.metrics.activity_metric_key``), or None
+    where no target has been set."""
     from lantoa.targets.evaluation import assignment_value
-    from lantoa.targets.metrics import activity_metric_key
 
-    return assignment_value(unit=unit, period_code=period.code, metric=activity_metric_key(kind))
+    return assignment_value(unit=unit, period_code=period.code, metric=metric)

@@ -8,14 +8,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.extensions import (
+    OWN,
     SEED,
+    STATE,
     DemoBuilder,
     DemoContext,
+    TargetMetric,
     UnitSection,
     demo_builders,
+    target_metrics,
     unit_sections,
 )
 from lantoa.core.text import format_int
+from lantoa.roster import metrics
 from lantoa.roster.models import Communicator
 from lantoa.units.models import Unit
 
@@ -51,3 +56,17 @@ def _seed_roster(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="roster", build=_seed_roster, order=20, stage=SEED))
+
+
+# ── Target metrics ──
+target_metrics.register(
+    TargetMetric(
+        "communicators",
+        _("Cán bộ truyền thông trong danh sách"),
+        _("người"),
+        STATE,
+        OWN,
+        metrics.communicators,
+        order=90,
+    )
+)

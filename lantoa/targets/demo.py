@@ -8,26 +8,32 @@
   returned with a comment, the latest still awaiting review.
 
 Like the rest of the seed, rows are written with ``bulk_create`` and no audit rows; the same
-seed always gives the same reports. Figures snapshots are taken from the activity records.
+seed always gives the same reports. Figures snapshots are taken from the activity records
+(through ``lantoa.targets.periods``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Sum
 from django.utils import timezone
 
-from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
-from lantoa.activities.selectors import Figures, Rollup, activity_rollup
 from lantoa.core.periods import Period
 from lantoa.core.text import format_int
-from lantoa.targets.metrics import activity_metric_key
+from lantoa.targets.metrics import metric
 from lantoa.targets.models import PeriodReport, ReportStatus, TargetAssignment
-from lantoa.targets.periods import figures_snapshot, periods_ensure, reporting_period
+from lantoa.targets.periods import (
+    figures_snapshot,
+    live_rollup,
+    merge_rollups,
+    own_rollups_by_month,
+    periods_ensure,
+    reporting_period,
+)
 from lantoa.targets.services import split_by_weights, target_rules_load_defaults
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
@@ -39,6 +45,8 @@ RETURN_COMMENTS = (
     "Số lượt người tham gia chưa khớp với biên bản; đề nghị kiểm tra lại.",
     "Đề nghị ghi rõ chủ đề các buổi tuyên truyền trong kỳ.",
 )
+# The metrics the demo assigns targets on (the default rules' keys).
+OUTREACH, INITIATIVE = "activity_outreach", "activity_initiative"
 EMPTY_NOTE = (
     "Trong kỳ, công đoàn cơ sở chưa tổ chức được buổi tuyên truyền nào do doanh nghiệp tập "
     "trung sản xuất đơn hàng."
@@ -51,76 +59,27 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     )
 
 
-def _own_rollups(root: Unit) -> dict[tuple[int, dt.date], Rollup]:
-    """(unit id, first day of month) → the unit's own records of that month, for grassroots."""
-    rows = (
-        Activity.objects.filter(
-            unit__ancestor_links__ancestor=root,
-            unit__kind=UnitKind.GRASSROOTS,
-            held_on__gte=MONTHS[0].start,
-            held_on__lte=MONTHS[-1].end,
-        )
-        .annotate(m=TruncMonth("held_on"))
-        .values("unit_id", "m", "kind")
-        .annotate(
-            n=Count("pk"),
-            q=Sum("quantity"),
-            p=Sum("participants"),
-            d=Sum("quantity", filter=Q(format=ActivityFormat.DIRECT)),
-            o=Sum("quantity", filter=Q(format=ActivityFormat.ONLINE)),
-        )
-        .order_by()
-    )
-    found: dict[tuple[int, dt.date], Rollup] = {}
-    units = {u.pk: u for u in Unit.objects.filter(ancestor_links__ancestor=root)}
-    for row in rows:
-        month = row["m"] if isinstance(row["m"], dt.date) else row["m"].date()
-        period = Period(month.year, "month", month.month)
-        key = (row["unit_id"], month)
-        rollup = found.setdefault(
-            key, Rollup(unit=units[row["unit_id"]], start=period.start, end=period.end)
-        )
-        rollup.by_kind[row["kind"]] = Figures(
-            records=row["n"],
-            quantity=int(row["q"] or 0),
-            participants=int(row["p"] or 0),
-            direct=int(row["d"] or 0),
-            online=int(row["o"] or 0),
-            grassroots=int(row["kind"] == ActivityKind.OUTREACH),
-        )
-    return found
-
-
-def _half_of(months: list[Rollup | None], unit: Unit) -> Rollup:
-    total = Rollup(unit=unit, start=HALF.start, end=HALF.end)
-    for rollup in months:
-        if rollup is None:
-            continue
-        for kind, figures in rollup.by_kind.items():
-            merged = total.by_kind[kind]
-            grassroots = max(merged.grassroots, figures.grassroots)
-            merged.add(figures)
-            merged.grassroots = grassroots  # one unit: reached or not
-    return total
+def _subtree_total(key: str, root: Unit, period: Period) -> int:
+    values = metric(key).values([root.pk], period.start, period.end)
+    return int(values.get(root.pk) or 0)
 
 
 def _assignments(root: Unit) -> int:
     h1 = reporting_period(HALF)
     year = reporting_period(Period(YEAR, "year"))
-    half = activity_rollup(root, HALF.start, HALF.end)
-    sessions = half.kind(ActivityKind.OUTREACH).quantity
-    initiatives = half.kind(ActivityKind.INITIATIVE).quantity
+    sessions = _subtree_total(OUTREACH, root, HALF)
+    initiatives = _subtree_total(INITIATIVE, root, HALF)
     rows = [
         TargetAssignment(
             unit=root,
-            metric=activity_metric_key(ActivityKind.OUTREACH),
+            metric=OUTREACH,
             period=h1,
             value=max(1, round(sessions / 1.08)),
         )
     ]
     parent = TargetAssignment(
         unit=root,
-        metric=activity_metric_key(ActivityKind.INITIATIVE),
+        metric=INITIATIVE,
         period=year,
         value=max(10, round(initiatives * 1.6)),
     )
@@ -171,27 +130,27 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
             "code"
         )
     )
-    own = _own_rollups(root)
+    own = own_rollups_by_month(root, MONTHS[0].start, MONTHS[-1].end)
     periods = {p: reporting_period(p) for p in [*MONTHS, HALF]}
     rows: list[PeriodReport] = []
     for unit in units:
         rng = random.Random(f"{seed}:period-reports:{unit.code}")  # noqa: S311 - demo data
         diligence = rng.uniform(0.55, 1.0) if unit.kind == UnitKind.GRASSROOTS else 0.97
-        monthly: list[Rollup | None] = []
+        monthly: list[Any] = []
         for period in [*MONTHS, HALF]:
             row = periods[period]
             if period.kind == "month":
                 if unit.kind == UnitKind.GRASSROOTS:
-                    rollup = own.get((unit.pk, period.start)) or Rollup(
-                        unit=unit, start=period.start, end=period.end
+                    rollup = own.get((unit.pk, period.start)) or merge_rollups(
+                        [], unit, period.start, period.end
                     )
                 else:
-                    rollup = activity_rollup(unit, period.start, period.end)
+                    rollup = live_rollup(unit, row)
                 monthly.append(rollup)
             elif unit.kind == UnitKind.GRASSROOTS:
-                rollup = _half_of(monthly, unit)
+                rollup = merge_rollups(monthly, unit, HALF.start, HALF.end)
             else:
-                rollup = activity_rollup(unit, period.start, period.end)
+                rollup = live_rollup(unit, row)
             draw = rng.random()
             if draw >= diligence:
                 continue  # never reported

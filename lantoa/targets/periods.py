@@ -18,6 +18,8 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from lantoa.activities.selectors import KINDS, Rollup, activity_rollup
+from lantoa.activities.selectors import merge_rollups as merge_rollups  # for targets.demo
+from lantoa.activities.selectors import own_rollups_by_month as own_rollups_by_month
 from lantoa.core.periods import Period, PeriodError, parse_period
 from lantoa.targets.models import (
     REPORTED_STATUSES,

@@ -567,3 +567,45 @@ def test_scoreboard_counts_posts_on_channels(tree: Tree, officers: Officers) -> 
     posts = {r.unit.code: r.posts for r in board.rows}
     assert posts == {"P-A": 2, "A-KCN": 1, "A-XA": 0}
     assert board.total.posts == 3
+
+
+def test_a_new_app_adds_a_scoreboard_column_and_a_target_metric(
+    tree: Tree, officers: Officers
+) -> None:
+    """A later app (contests, surveys …) plugs a column into the scoreboard and a metric into
+    targets from its contributions.py, with no edit of campaigns or targets."""
+    from lantoa.core.extensions import (
+        COUNT,
+        OWN,
+        ScoreboardColumn,
+        ScoreCell,
+        TargetMetric,
+        scoreboard_columns,
+        target_metrics,
+    )
+    from lantoa.targets.metrics import REGISTRY, metric_choices
+
+    campaign = _campaign(tree.pa, officers.a_admin)
+    scoreboard_columns.register(
+        ScoreboardColumn(
+            "surveys",
+            lambda c, parent: {None: {"surveys": 2}, tree.a_kcn.pk: {"surveys": 5}},
+            (ScoreCell("surveys", "Khảo sát"),),
+            order=60,
+        )
+    )
+    target_metrics.register(
+        TargetMetric("surveys", "Khảo sát", "cuộc", COUNT, OWN, lambda *a: {}, order=95)
+    )
+    try:
+        board = selectors.campaign_scoreboard(campaign, tree.pa)
+        rows = {r.unit.code: r.surveys for r in board.rows}
+        assert rows == {"P-A": 2, "A-KCN": 5, "A-XA": 0}
+        assert board.total.surveys == 7
+        assert [c.figure for c in board.columns][-1] == "surveys"
+        assert "surveys" in REGISTRY
+        assert [k for k, _ in metric_choices()][-9:-8] == ["surveys"]
+    finally:
+        scoreboard_columns.unregister("surveys")
+        target_metrics.unregister("surveys")
+    assert "surveys" not in REGISTRY

@@ -1016,8 +1016,9 @@ def test_demo_post_history_feeds_the_posts_targets(tree: Tree) -> None:
     from lantoa.accounts.models import Role
     from lantoa.channels.models import Channel, ChannelKind
     from lantoa.content.models import ContentItem
+    from lantoa.core.extensions import OWN
     from lantoa.publishing.demo import ensure_demo_publications
-    from lantoa.targets.metrics import OWN, posts_published
+    from lantoa.publishing.metrics import posts_published
     from tests.conftest import make_officer
 
     make_officer("tuyengiao", tree.pa, Role.PROPAGANDA)

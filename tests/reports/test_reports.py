@@ -22,18 +22,21 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from lantoa.activities.metrics import activity_metric_key
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.selectors import KINDS, Figures, Rollup
 from lantoa.audit.models import AuditEvent
+from lantoa.cascades.metrics import CascadeCounts
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus, RecipientState
 from lantoa.channels.models import ChannelKind
 from lantoa.content.models import ContentItem
 from lantoa.core.periods import Period, PeriodError, parse_period, recent_periods
 from lantoa.inquiries.models import Inquiry
 from lantoa.inquiries.reports import InquiryFigures
+from lantoa.publishing.metrics import PostCounts
 from lantoa.publishing.models import POSTED, Method, Publication, PublicationStatus
 from lantoa.reports import targets
-from lantoa.reports.counts import CascadeCounts, PostCounts, SystemCounts, duration_text
+from lantoa.reports.counts import SystemCounts, duration_text
 from lantoa.reports.data import Letterhead, ReportData, report_data
 from lantoa.reports.models import ReportJob
 from lantoa.reports.narrative import change_phrase, compare_clause, target_phrase, write
@@ -232,7 +235,12 @@ def test_phrases() -> None:
 
 def test_target_hook_returns_none_until_targets_exist(tree: Tree) -> None:
     period = parse_period("2022-H1")
-    assert targets.target_for(unit=tree.pa, period=period, kind=ActivityKind.INITIATIVE) is None
+    assert (
+        targets.target_for(
+            unit=tree.pa, period=period, metric=activity_metric_key(ActivityKind.INITIATIVE)
+        )
+        is None
+    )
 
 
 # --- figures against the raw records ---------------------------------------------------------

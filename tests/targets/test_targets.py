@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lantoa.accounts.models import Role
+from lantoa.activities.metrics import activity_metric_key
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.audit.models import AuditEvent
 from lantoa.campaigns.models import Campaign
@@ -30,7 +31,7 @@ from lantoa.roster.models import Communicator, RosterRole
 from lantoa.targets import evaluation as ev
 from lantoa.targets import services
 from lantoa.targets.defaults import DEFAULT_RULES
-from lantoa.targets.metrics import REGISTRY, activity_metric_key
+from lantoa.targets.metrics import REGISTRY
 from lantoa.targets.models import TargetAlert, TargetAssignment, TargetRule
 from lantoa.targets.periods import reporting_period
 from lantoa.units.models import Unit
@@ -160,7 +161,8 @@ def test_posts_count_publication_records_of_the_unit_that_posted(
             status=status,
             published_at=at(day, 10) if status != PublicationStatus.CANCELLED else None,
         )
-    from lantoa.targets.metrics import OWN, SUBTREE, posts_published
+    from lantoa.core.extensions import OWN, SUBTREE
+    from lantoa.publishing.metrics import posts_published
 
     ids = [tree.pa.pk, tree.a_g1.pk]
     assert posts_published(ids, day, day, scope=OWN) == {tree.pa.pk: 2, tree.a_g1.pk: 1}

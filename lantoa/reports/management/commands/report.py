@@ -9,9 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lantoa.activities.importing import parse_date
 from lantoa.audit.services import audit_record
-from lantoa.core.periods import FORMAT_HELP, PeriodError, parse_period
+from lantoa.core.periods import FORMAT_HELP, PeriodError, parse_date, parse_period
 from lantoa.core.text import format_int
 from lantoa.reports.models import ReportFormat
 from lantoa.reports.services import report_build
