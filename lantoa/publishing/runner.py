@@ -41,8 +41,7 @@ from lantoa.audit.services import audit_record
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
 from lantoa.content.models import ContentStatus
-from lantoa.publicsite import links
-from lantoa.publishing import compose
+from lantoa.publishing import compose, links
 from lantoa.publishing.models import (
     Delivery,
     DeliveryStatus,
@@ -51,6 +50,7 @@ from lantoa.publishing.models import (
     PublicationStatus,
     Subscriber,
 )
+from lantoa.publishing.signals import site_published
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +178,7 @@ def _succeed(pub: Publication, outcome: Outcome, now: dt.datetime) -> str:
             },
         )
         if pub.method == Method.SITE:
-            from lantoa.publicsite.cache import site_changed
-
-            transaction.on_commit(site_changed)
+            transaction.on_commit(lambda: site_published.send(sender=Publication, publication=pub))
     return S.PUBLISHED
 
 

@@ -24,8 +24,8 @@ from lantoa.audit.services import audit_record
 from lantoa.content import media as media_check
 from lantoa.content import services as content
 from lantoa.content.models import ContentItem, ContentStatus
-from lantoa.publicsite import links
-from lantoa.publishing import selectors
+from lantoa.core.weblinks import clean_links
+from lantoa.publishing import links, selectors
 from lantoa.publishing.models import (
     JOB_METHODS,
     Method,
@@ -390,8 +390,6 @@ def publication_record(
     """Record that the item was posted by hand on the publication's channel (a Zalo group,
     the loudspeaker, the bulletin board, a newspaper — or a page whose automatic post
     failed), with a link to the post or a photo as proof."""
-    from lantoa.cascades.files import clean_links
-
     _require(actor, "publishing.publish", publication.unit)
     errors: dict[str, list[str]] = {}
     now = timezone.now()

@@ -21,8 +21,7 @@ from lantoa.access import officer, policy
 from lantoa.content.models import ContentItem
 from lantoa.core.files import stored_file_response
 from lantoa.core.forms import add_service_errors
-from lantoa.publicsite import links
-from lantoa.publishing import selectors, services
+from lantoa.publishing import links, selectors, services
 from lantoa.publishing.forms import PublishForm, RecordForm
 from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.units.models import Unit
