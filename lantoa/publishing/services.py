@@ -87,105 +87,30 @@ def publication_schedule(
     scheduled for ``at``); a unit below republishes an item that is already published.
     Facebook posts are scheduled on Facebook itself (10 minutes to 30 days ahead); other
     jobs wait for their time here. Channels without an API get a publication waiting for
-    an officer's record."""
+    an officer's record.
+
+    The steps: check the choice (item, time, channels and each platform's window), move the
+    item along its workflow, write one row per channel, audit, queue the jobs due now."""
     _require(actor, "publishing.publish", unit)
     keys = set(keys)
-    errors: dict[str, list[str]] = {}
-
-    def error(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if not may_publish_for(item, unit):
-        raise ValidationError("Đơn vị này không nhận được nội dung này nên không đăng lại được.")
-    if item.status not in PUBLISHABLE:
-        error(
-            "__all__",
-            f"Nội dung đang ở trạng thái “{item.get_status_display()}”; chỉ đăng được nội dung "
-            "đã duyệt.",
-        )
-    elif unit.pk != item.unit_id and item.status != ContentStatus.PUBLISHED:
-        error("__all__", "Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng.")
     now = timezone.now()
-    if at is not None:
-        if timezone.is_naive(at):
-            raise ValidationError({"at": "Giờ đăng phải có múi giờ."})
-        if at <= now:
-            error("at", f"Giờ đăng {_when(at)} đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
-    options = {o.key: o for o in selectors.channel_options(unit, item)}
-    if not keys:
-        error("channels", "Hãy chọn ít nhất một kênh.")
-    chosen = []
-    for key in sorted(keys):
-        option = options.get(key)
-        if option is None:
-            error("channels", "Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
-            continue
-        if option.taken is not None:
-            error(
-                "channels",
-                f"“{option.label}” đã có lượt đăng nội dung này "
-                f"({option.taken.get_status_display().lower()}).",
-            )
-            continue
-        if option.method == Method.FACEBOOK and at is not None and "at" not in errors:
-            from lantoa.connectors.facebook.publish import check_schedule_window
-
-            try:
-                check_schedule_window(at, now=now)
-            except ValidationError as exc:
-                error("at", f"{option.label}: {exc.messages[0]}")
-        if option.method == Method.NEWSLETTER and not selectors.active_subscribers(unit).exists():
-            error(
-                "channels",
-                "Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký.",
-            )
-        chosen.append(option)
-    if errors:
-        raise ValidationError(errors)
-
-    base = base_url or links.site_base()
-    on_site = _on_site(item, unit, keys)
-    created: list[Publication] = []
+    chosen = _check_choice(item=item, unit=unit, keys=keys, at=at, now=now)
+    share_base = (base_url or links.site_base()) if _on_site(item, unit, keys) else ""
     with transaction.atomic():
-        if unit.pk == item.unit_id:
-            locked = ContentItem.objects.select_for_update().get(pk=item.pk)
-            if at is None and locked.status in (ContentStatus.APPROVED, ContentStatus.SCHEDULED):
-                content.content_publish(item=item, actor=actor)
-            elif at is not None and locked.status == ContentStatus.APPROVED:
-                content.content_schedule(item=item, actor=actor, at=at)
-        for option in chosen:
-            # A failed or cancelled publication on the same channel is taken up again, with
-            # its key: a post an interrupted attempt made is still found and adopted.
-            earlier = _earlier(item, unit, option)
-            pub = earlier or Publication(item=item, unit=unit, idempotency_key=new_key())
-            due: dt.datetime | None = None
-            if option.method in JOB_METHODS:
-                due = now if at is None or option.method == Method.FACEBOOK else at
-            source = UTM_SOURCE.get(Method(option.method), "")
-            pub.channel = option.channel
-            pub.method = option.method
-            pub.channel_kind = option.channel_kind
-            pub.channel_name = option.label[:255]
-            pub.status = S.PENDING
-            pub.scheduled_at = at
-            pub.next_attempt_at = due
-            pub.first_attempt_at = None
-            pub.permanent_error = False
-            pub.share_url = (
-                links.share_link(item, base, source=source, key=pub.idempotency_key)
-                if source and on_site
-                else ""
+        _move_item(item=item, unit=unit, at=at, actor=actor)
+        created = [
+            _write_publication(
+                item=item,
+                unit=unit,
+                option=option,
+                at=at,
+                now=now,
+                share_base=share_base,
+                broadcast=broadcast,
+                actor=actor,
             )
-            pub.broadcast = broadcast and option.method == Method.ZALO_OA
-            pub.created_by = actor if getattr(actor, "is_authenticated", False) else None
-            try:
-                with transaction.atomic():
-                    pub.save()
-            except IntegrityError as exc:
-                raise ValidationError(
-                    f"“{option.label}” vừa được chọn đăng ở một phiên khác; hãy tải lại trang."
-                ) from exc
-            created.append(pub)
+            for option in chosen
+        ]
         audit_record(
             action="publishing.schedule",
             actor=actor,
@@ -199,6 +124,172 @@ def publication_schedule(
         )
         _enqueue_due([p for p in created if p.next_attempt_at and p.next_attempt_at <= now])
     return created
+
+
+class _Errors(dict[str, list[str]]):
+    """Refusals by form field, gathered so that the officer sees them all at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def _check_choice(
+    *, item: ContentItem, unit: Unit, keys: set[str], at: dt.datetime | None, now: dt.datetime
+) -> list[selectors.ChannelOption]:
+    """The channels chosen, once the whole choice holds; ValidationError by field if not."""
+    if not may_publish_for(item, unit):
+        raise ValidationError("Đơn vị này không nhận được nội dung này nên không đăng lại được.")
+    errors = _Errors()
+    _check_item_state(item, unit, errors)
+    _check_time(at, now, errors)
+    chosen = _check_channels(item=item, unit=unit, keys=keys, at=at, now=now, errors=errors)
+    if errors:
+        raise ValidationError(dict(errors))
+    return chosen
+
+
+def _check_item_state(item: ContentItem, unit: Unit, errors: _Errors) -> None:
+    if item.status not in PUBLISHABLE:
+        errors.add(
+            "__all__",
+            f"Nội dung đang ở trạng thái “{item.get_status_display()}”; chỉ đăng được nội dung "
+            "đã duyệt.",
+        )
+    elif unit.pk != item.unit_id and item.status != ContentStatus.PUBLISHED:
+        errors.add("__all__", "Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng.")
+
+
+def _check_time(at: dt.datetime | None, now: dt.datetime, errors: _Errors) -> None:
+    if at is None:
+        return
+    if timezone.is_naive(at):
+        raise ValidationError({"at": "Giờ đăng phải có múi giờ."})
+    if at <= now:
+        errors.add("at", f"Giờ đăng {_when(at)} đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
+
+
+def _check_channels(
+    *,
+    item: ContentItem,
+    unit: Unit,
+    keys: set[str],
+    at: dt.datetime | None,
+    now: dt.datetime,
+    errors: _Errors,
+) -> list[selectors.ChannelOption]:
+    """The options of ``keys`` that are still open (in key order); each is also held to its
+    platform's window."""
+    options = {o.key: o for o in selectors.channel_options(unit, item)}
+    if not keys:
+        errors.add("channels", "Hãy chọn ít nhất một kênh.")
+    chosen = []
+    for key in sorted(keys):
+        option = _open_option(options.get(key), errors)
+        if option is None:
+            continue
+        _check_platform_window(option, unit, at, now, errors)
+        chosen.append(option)
+    return chosen
+
+
+def _open_option(
+    option: selectors.ChannelOption | None, errors: _Errors
+) -> selectors.ChannelOption | None:
+    if option is None:
+        errors.add("channels", "Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
+        return None
+    if option.taken is not None:
+        errors.add(
+            "channels",
+            f"“{option.label}” đã có lượt đăng nội dung này "
+            f"({option.taken.get_status_display().lower()}).",
+        )
+        return None
+    return option
+
+
+def _check_platform_window(
+    option: selectors.ChannelOption,
+    unit: Unit,
+    at: dt.datetime | None,
+    now: dt.datetime,
+    errors: _Errors,
+) -> None:
+    """What each platform allows: Facebook schedules 10 minutes to 30 days ahead; the
+    newsletter needs confirmed subscribers."""
+    if option.method == Method.FACEBOOK and at is not None and "at" not in errors:
+        from lantoa.connectors.facebook.publish import check_schedule_window
+
+        try:
+            check_schedule_window(at, now=now)
+        except ValidationError as exc:
+            errors.add("at", f"{option.label}: {exc.messages[0]}")
+    if option.method == Method.NEWSLETTER and not selectors.active_subscribers(unit).exists():
+        errors.add(
+            "channels",
+            "Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký.",
+        )
+
+
+def _move_item(*, item: ContentItem, unit: Unit, at: dt.datetime | None, actor: Any) -> None:
+    """The item's own unit moves it along its workflow: published now, or scheduled for
+    ``at`` (content's services set the statuses content shows). A unit below moves nothing."""
+    if unit.pk != item.unit_id:
+        return
+    locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+    if at is None and locked.status in (ContentStatus.APPROVED, ContentStatus.SCHEDULED):
+        content.content_publish(item=item, actor=actor)
+    elif at is not None and locked.status == ContentStatus.APPROVED:
+        content.content_schedule(item=item, actor=actor, at=at)
+
+
+def _write_publication(
+    *,
+    item: ContentItem,
+    unit: Unit,
+    option: selectors.ChannelOption,
+    at: dt.datetime | None,
+    now: dt.datetime,
+    share_base: str,
+    broadcast: bool,
+    actor: Any,
+) -> Publication:
+    """The row of one channel, due now or at ``at`` (Facebook: now, the platform holds the
+    post). ``share_base``: the site's address when the item is on the site (posts then link
+    to it), else empty."""
+    # A failed or cancelled publication on the same channel is taken up again, with its key:
+    # a post an interrupted attempt made is still found and adopted.
+    pub = _earlier(item, unit, option) or Publication(
+        item=item, unit=unit, idempotency_key=new_key()
+    )
+    due: dt.datetime | None = None
+    if option.method in JOB_METHODS:
+        due = now if at is None or option.method == Method.FACEBOOK else at
+    source = UTM_SOURCE.get(Method(option.method), "")
+    pub.channel = option.channel
+    pub.method = option.method
+    pub.channel_kind = option.channel_kind
+    pub.channel_name = option.label[:255]
+    pub.status = S.PENDING
+    pub.scheduled_at = at
+    pub.next_attempt_at = due
+    pub.first_attempt_at = None
+    pub.permanent_error = False
+    pub.share_url = (
+        links.share_link(item, share_base, source=source, key=pub.idempotency_key)
+        if source and share_base
+        else ""
+    )
+    pub.broadcast = broadcast and option.method == Method.ZALO_OA
+    pub.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            pub.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"“{option.label}” vừa được chọn đăng ở một phiên khác; hãy tải lại trang."
+        ) from exc
+    return pub
 
 
 def _earlier(item: ContentItem, unit: Unit, option: selectors.ChannelOption) -> Publication | None:
