@@ -376,11 +376,11 @@ CELERY_BEAT_SCHEDULE.update(
         "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
     }
 )
-# Campaigns and the content studio: statuses follow the calendar; scheduled items go out.
+# Campaigns: statuses follow the calendar. (Scheduled content goes out through publishing's
+# sweep below, the one clock of publishing.)
 CELERY_BEAT_SCHEDULE.update(
     {
         "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
-        "content-publish-due": {"task": "content.publish_due", "schedule": 60.0},
     }
 )
 # Period reports and targets (lantoa.targets): a period's reports are due this many days after

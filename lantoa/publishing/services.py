@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -306,6 +307,107 @@ def _enqueue_due(pubs: list[Publication]) -> None:
 
     for pub in pubs:
         transaction.on_commit(lambda pk=pub.pk: enqueue_run(pk))  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------
+# The content page's buttons: publish on the public site now, at a time, or cancel the time.
+# Content shows the statuses (scheduled, published); publishing sets them, through content's
+# services, when it writes the publications — one clock (``Publication.next_attempt_at``, run
+# by the sweep) and one schedule (``Publication.scheduled_at``).
+
+
+def _site_publication(item: ContentItem) -> Publication | None:
+    return Publication.objects.filter(
+        item=item, unit_id=item.unit_id, method=Method.SITE, channel__isnull=True
+    ).first()
+
+
+def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -> Publication:
+    """“Publish” on the content page: the item goes on its unit's public site now, through a
+    site publication (so it is in the site's record like any channel's post), and the item
+    becomes published. A site publication still waiting for its time is brought forward;
+    the item's other channels keep their times."""
+    _require(actor, "publishing.publish", item.unit)
+    with transaction.atomic():
+        waiting = _site_publication(item)
+        if waiting is not None and waiting.status == S.PENDING and waiting.scheduled_at:
+            # Cancelled here and taken up again (with its key) by publication_schedule, in
+            # one transaction: a refusal below leaves it waiting as it was.
+            Publication.objects.filter(pk=waiting.pk, status=S.PENDING).update(
+                status=S.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+            )
+        (pub,) = publication_schedule(
+            item=item,
+            unit=item.unit,
+            keys={selectors.SITE_KEY},
+            at=None,
+            actor=actor,
+            base_url=base_url,
+        )
+    return pub
+
+
+def publication_site_schedule(
+    *, item: ContentItem, actor: Any, at: dt.datetime, base_url: str = ""
+) -> Publication:
+    """“Schedule” on the content page: a site publication at ``at``; the item becomes
+    scheduled, and published when its time comes (``publication_items_due``)."""
+    (pub,) = publication_schedule(
+        item=item, unit=item.unit, keys={selectors.SITE_KEY}, at=at, actor=actor, base_url=base_url
+    )
+    return pub
+
+
+def publication_unschedule(*, item: ContentItem, actor: Any) -> list[Publication]:
+    """“Cancel the time” on the content page: the item goes back to approved and its unit's
+    publications still waiting for their time are cancelled. A Facebook post already handed
+    to Facebook for later is cancelled on the item's publishing page (it is deleted there)."""
+    _require(actor, "publishing.publish", item.unit)
+    now = timezone.now()
+    with transaction.atomic():
+        content.content_unschedule(item=item, actor=actor)
+        waiting = list(
+            Publication.objects.select_for_update()
+            .filter(item=item, unit_id=item.unit_id, status=S.PENDING, scheduled_at__isnull=False)
+            .select_related("item")
+        )
+        for pub in waiting:
+            Publication.objects.filter(pk=pub.pk, status=S.PENDING).update(
+                status=S.CANCELLED, next_attempt_at=None, updated_at=now
+            )
+            audit_record(
+                action="publishing.cancel",
+                actor=actor,
+                unit=item.unit,
+                target=pub.audit_target,
+                data={"publication": pub.pk, "unscheduled": True},
+            )
+    return waiting
+
+
+def publication_items_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Items their unit scheduled become published when the time of their publications has
+    come (the sweep, every minute). Each item is claimed by its status under a row lock, so
+    two workers never publish it twice."""
+    now = now or timezone.now()
+    reached = Publication.objects.filter(
+        item=OuterRef("pk"), unit_id=OuterRef("unit_id"), scheduled_at__lte=now
+    ).exclude(status=S.CANCELLED)
+    due = ContentItem.objects.filter(status=ContentStatus.SCHEDULED).filter(Exists(reached))
+    done = 0
+    for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            item = (
+                ContentItem.objects.select_for_update(of=("self",))
+                .select_related("unit")
+                .filter(pk=pk, status=ContentStatus.SCHEDULED)
+                .first()
+            )
+            if item is None:
+                continue
+            content.content_publish(item=item)
+        done += 1
+    return done
 
 
 def publication_retry(*, publication: Publication, actor: Any) -> Publication:
