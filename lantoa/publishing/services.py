@@ -322,6 +322,17 @@ def _site_publication(item: ContentItem) -> Publication | None:
     ).first()
 
 
+def _release_waiting_site(item: ContentItem) -> None:
+    """A site publication of the item's unit still waiting for its time is cancelled, to be
+    taken up again (with its key) by ``publication_schedule`` in the same transaction: a
+    refusal there leaves it waiting as it was."""
+    waiting = _site_publication(item)
+    if waiting is not None and waiting.status == S.PENDING and waiting.scheduled_at:
+        Publication.objects.filter(pk=waiting.pk, status=S.PENDING).update(
+            status=S.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+        )
+
+
 def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -> Publication:
     """“Publish” on the content page: the item goes on its unit's public site now, through a
     site publication (so it is in the site's record like any channel's post), and the item
@@ -329,13 +340,7 @@ def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -
     the item's other channels keep their times."""
     _require(actor, "publishing.publish", item.unit)
     with transaction.atomic():
-        waiting = _site_publication(item)
-        if waiting is not None and waiting.status == S.PENDING and waiting.scheduled_at:
-            # Cancelled here and taken up again (with its key) by publication_schedule, in
-            # one transaction: a refusal below leaves it waiting as it was.
-            Publication.objects.filter(pk=waiting.pk, status=S.PENDING).update(
-                status=S.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
-            )
+        _release_waiting_site(item)
         (pub,) = publication_schedule(
             item=item,
             unit=item.unit,
@@ -350,11 +355,20 @@ def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -
 def publication_site_schedule(
     *, item: ContentItem, actor: Any, at: dt.datetime, base_url: str = ""
 ) -> Publication:
-    """“Schedule” on the content page: a site publication at ``at``; the item becomes
-    scheduled, and published when its time comes (``publication_items_due``)."""
-    (pub,) = publication_schedule(
-        item=item, unit=item.unit, keys={selectors.SITE_KEY}, at=at, actor=actor, base_url=base_url
-    )
+    """“Schedule” on the content page: a site publication at ``at`` (one still waiting for
+    another time is moved to this one); the item becomes scheduled, and published when its
+    time comes (``publication_items_due``)."""
+    _require(actor, "publishing.publish", item.unit)
+    with transaction.atomic():
+        _release_waiting_site(item)
+        (pub,) = publication_schedule(
+            item=item,
+            unit=item.unit,
+            keys={selectors.SITE_KEY},
+            at=at,
+            actor=actor,
+            base_url=base_url,
+        )
     return pub
 
 

@@ -333,3 +333,31 @@ def test_content_page_publishing_needs_the_publishing_permission(
     assert Publication.objects.count() == 0
     item.refresh_from_db()
     assert item.status == ContentStatus.APPROVED
+
+
+def test_rescheduling_an_edited_item_takes_up_its_waiting_site_publication(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    from lantoa.content import services as content
+
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    at = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+    )
+    key = Publication.objects.get().idempotency_key
+    # Edited after scheduling: back to draft (the site publication still waits), approved again.
+    content.content_update(item=item, actor=officers.a_propaganda, title="Tiêu đề mới")
+    content.content_submit(item=item, actor=officers.a_propaganda)
+    content.content_approve(item=item, actor=officers.a_leader)
+    later = at + dt.timedelta(days=1)
+    response = client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/",
+        {"scheduled_at": later.strftime("%d/%m/%Y %H:%M")},
+    )
+    assert response.status_code == 302
+    pub = Publication.objects.get()
+    assert (pub.idempotency_key, pub.status, pub.scheduled_at) == (key, S.PENDING, later)
+    item.refresh_from_db()
+    assert item.status == ContentStatus.SCHEDULED and item.scheduled_at == later
