@@ -5,45 +5,28 @@ Files go through the content studio's checks (``lantoa.content.media``): recogni
 first bytes, never by the name or the browser's content type; images decoded by Pillow and
 written again, which drops the EXIF block (phones put the GPS position there), with a
 thumbnail. This module adds what cascades need on top: which kinds are accepted where, file
-names in the messages, and the proof links.
+names in the messages. Proof links are checked by ``lantoa.core.weblinks.clean_links``
+(publication proofs use it too).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from lantoa.cascades.models import AttachmentKind
-from lantoa.channels.services import normalise_url
 from lantoa.content import media
 
 MAX_ATTACHMENTS = 10
 MAX_LINKS = 10
 MAX_PROOF_LINKS = 5
-MAX_URL_LENGTH = 500
 # The studio's limits, named here for the messages and the tests.
 MAX_DOCUMENT_BYTES = media.DOCUMENT_MAX_BYTES
 MAX_IMAGE_BYTES = media.IMAGE_MAX_BYTES
-
-# Hosts of the platforms units republish on. A link there must point at a post or a page,
-# not at the platform's home page.
-SOCIAL_HOSTS = {
-    "facebook.com": "Facebook",
-    "fb.com": "Facebook",
-    "fb.watch": "Facebook",
-    "zalo.me": "Zalo",
-    "youtube.com": "YouTube",
-    "youtu.be": "YouTube",
-    "tiktok.com": "TikTok",
-}
-
 
 _NOT_ATTACHMENT = (
     "Tệp “{name}” không được nhận: chỉ nhận PDF, Word (.docx) hoặc ảnh JPG, PNG, WebP "
@@ -130,50 +113,3 @@ def check_photo(upload: IO[bytes], name: str) -> CheckedUpload:
     return CheckedUpload(
         AttachmentKind.IMAGE, name, checked.content_type, len(checked.data or b""), checked, upload
     )
-
-
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
-def _platform(host: str) -> str | None:
-    host = host.lower().rstrip(".")
-    for known, label in SOCIAL_HOSTS.items():
-        if host == known or host.endswith("." + known):
-            return label
-    return None
-
-
-def clean_links(raw: Iterable[str], *, limit: int, what: str) -> list[str]:
-    """Validate http(s) addresses (blank entries skipped, duplicates dropped). ``what``
-    names them in errors ("Đường dẫn minh chứng")."""
-    links: list[str] = []
-    for index, value in enumerate(raw, start=1):
-        url = normalise_url(value)
-        if not url:
-            continue
-        label = f"{what} thứ {index}"
-        if len(url) > MAX_URL_LENGTH:
-            raise ValidationError(f"{label} dài quá {MAX_URL_LENGTH} ký tự.", code="url_too_long")
-        try:
-            _url_validator(url)
-        except ValidationError as exc:
-            raise ValidationError(
-                f"{label} “{url[:80]}” không phải địa chỉ web hợp lệ (ví dụ đúng: "
-                "https://www.facebook.com/congdoan.abc/posts/123).",
-                code="url_invalid",
-            ) from exc
-        parts = urlsplit(url)
-        platform = _platform(parts.hostname or "")
-        if platform and parts.path.strip("/") == "" and not parts.query:
-            raise ValidationError(
-                f"{label} chỉ là trang chủ {platform}; hãy dán đường dẫn của chính bài đăng "
-                "(bấm “Chia sẻ” › “Sao chép liên kết” trên bài).",
-                code="url_home",
-            )
-        if url not in links:
-            links.append(url)
-    if len(links) > limit:
-        raise ValidationError(
-            f"Chỉ nhận tối đa {limit} đường dẫn; đã có {len(links)}.", code="too_many_links"
-        )
-    return links

@@ -37,6 +37,7 @@ from lantoa.cascades.models import (
 from lantoa.content import media
 from lantoa.content.models import ContentItem
 from lantoa.core.text import format_int
+from lantoa.core.weblinks import clean_links
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _clean_package(
         if level not in levels:
             levels.append(level)
     try:
-        link_list = files.clean_links(links or (), limit=files.MAX_LINKS, what="Đường dẫn")
+        link_list = clean_links(links or (), limit=files.MAX_LINKS, what="Đường dẫn")
     except ValidationError as exc:
         errors["links"].extend(exc.messages)
         link_list = []
@@ -493,7 +494,7 @@ def recipient_advance(
     photo: files.CheckedUpload | None = None
     if target == RecipientState.DONE:
         try:
-            links = files.clean_links(
+            links = clean_links(
                 proof_links, limit=files.MAX_PROOF_LINKS, what="Đường dẫn minh chứng"
             )
         except ValidationError as exc:

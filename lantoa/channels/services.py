@@ -20,6 +20,7 @@ from lantoa.channels.models import (
     ChannelStatus,
 )
 from lantoa.core.services import assign_validated
+from lantoa.core.weblinks import normalise_url
 from lantoa.units.models import Unit
 
 CHANNEL_EDITABLE_FIELDS = ("kind", "name", "url", "identifier", "owner", "status")
@@ -43,17 +44,6 @@ EXPECTED_DOMAINS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 _url_validator = URLValidator(schemes=["http", "https"])
-
-
-def normalise_url(url: str) -> str:
-    """Trim, add https:// when the scheme was left out, drop a trailing slash, so that the
-    same page typed two ways is recognised as a duplicate."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if "://" not in url:
-        url = "https://" + url
-    return url.rstrip("/")
 
 
 def _on_domain(url: str, domains: tuple[str, ...]) -> bool:

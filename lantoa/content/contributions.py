@@ -10,13 +10,11 @@ from lantoa.content import metrics
 from lantoa.core.extensions import (
     COUNT,
     OWN,
-    BeatEntry,
     CampaignPanel,
     ScoreboardColumn,
     ScoreCell,
     TargetMetric,
     WorkLink,
-    beat_schedule,
     campaign_panels,
     scoreboard_columns,
     target_metrics,
@@ -33,12 +31,6 @@ work_links.register(
         order=50,
         nav_order=20,
     )
-)
-
-
-# Scheduled content items go out.
-beat_schedule.register(
-    BeatEntry(key="content-publish-due", task="content.publish_due", schedule=60.0)
 )
 
 

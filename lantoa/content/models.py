@@ -121,6 +121,9 @@ class ContentItem(models.Model):
         choices=ContentStatus.choices,
         default=ContentStatus.DRAFT,
     )
+    # The time content shows for a scheduled item. Publishing sets it with the status
+    # (``content_schedule``); the schedule itself is the item's publications'
+    # (``Publication.scheduled_at``), run by publishing's sweep. Nothing acts on this field.
     scheduled_at = models.DateTimeField(_("hẹn giờ đăng"), null=True, blank=True)
     published_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=0)

@@ -12,6 +12,11 @@ Workflow (``TRANSITIONS``)::
 
 An edit of an approved or scheduled item voids the approval (back to draft); a returned item
 goes back to draft on its next edit. Published items are not edited in place.
+
+Content owns drafting and review up to "approved". Schedule, unschedule and publish are
+publishing's steps (``lantoa.publishing.services``): publishing writes the publications, keeps
+the one clock and calls ``content_schedule``/``content_unschedule``/``content_publish`` here to
+set the statuses content shows.
 """
 
 from __future__ import annotations
@@ -538,6 +543,11 @@ def content_return(*, item: ContentItem, actor: Any, comment: str) -> ContentIte
     return item
 
 
+# Scheduling and publishing belong to publishing (``lantoa.publishing.services``): it writes
+# the publications, runs the one clock, and sets the statuses content shows through these
+# three services. ``scheduled_at`` is the time content shows; nothing here acts on it.
+
+
 def content_schedule(*, item: ContentItem, actor: Any, at: dt.datetime) -> ContentItem:
     _require_edit(actor, item.unit)
     if at is None or timezone.is_naive(at):
@@ -560,37 +570,13 @@ def content_unschedule(*, item: ContentItem, actor: Any) -> ContentItem:
 
 
 def content_publish(*, item: ContentItem, actor: Any = None) -> ContentItem:
-    """Mark the item published now. ``actor`` None: the scheduler did it at the set time.
-
-    Per-channel publication (Facebook, Zalo OA, the website) is a later layer: it will
-    queue one durable job per connected channel from here, on commit."""
+    """Mark the item published now (publishing does, as it publishes it). ``actor`` None:
+    publishing's sweep did it at the scheduled time."""
     if actor is not None:
         _require_edit(actor, item.unit)
     with transaction.atomic():
         _transition(item, "publish", actor, published_at=timezone.now())
     return item
-
-
-def content_publish_due(*, now: dt.datetime | None = None) -> int:
-    """Publish scheduled items whose time has come (the periodic task). Each item is claimed
-    by its status under a row lock, so two workers never publish it twice."""
-    now = now or timezone.now()
-    done = 0
-    due = ContentItem.objects.filter(status=S.SCHEDULED, scheduled_at__lte=now)
-    for pk in list(due.order_by("scheduled_at", "pk").values_list("pk", flat=True)[:500]):
-        with transaction.atomic():
-            # Still scheduled and due under the lock: not unscheduled or taken meanwhile.
-            item = (
-                ContentItem.objects.select_for_update(of=("self",))
-                .select_related("unit")
-                .filter(pk=pk, status=S.SCHEDULED, scheduled_at__lte=now)
-                .first()
-            )
-            if item is None:
-                continue
-            content_publish(item=item)
-        done += 1
-    return done
 
 
 # --- approval settings ------------------------------------------------------------------------

@@ -20,9 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
             ("gui-duyet", "submit"),
             ("duyet", "approve"),
             ("tra-lai", "return"),
-            ("hen-gio", "schedule"),
-            ("huy-hen-gio", "unschedule"),
-            ("dang", "publish"),
         )
     ],
     path("tep/<int:pk>/", views.media_file, name="media_file"),

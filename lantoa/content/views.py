@@ -120,6 +120,7 @@ def content_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_edit = access.can(user, "content.edit", item.unit)
     can_review = selectors.can_approve(user, item)
+    can_publish = access.can(user, "publishing.publish", item.unit)
     events = item.events.select_related("actor").order_by("-created_at", "-id")[:50]
     return render(
         request,
@@ -133,9 +134,11 @@ def content_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_edit and item.status in services.TRANSITIONS["submit"][0],
             "can_review": can_review and item.status in services.TRANSITIONS["approve"][0],
             "can_return": can_review and item.status in services.TRANSITIONS["return"][0],
-            "can_schedule": can_edit and item.status in services.TRANSITIONS["schedule"][0],
-            "can_unschedule": can_edit and item.status in services.TRANSITIONS["unschedule"][0],
-            "can_publish": can_edit and item.status in services.TRANSITIONS["publish"][0],
+            # Publishing on the public site (now, at a time) and cancelling the time post to
+            # publishing's addresses: publishing writes the publication and moves the item.
+            "can_schedule": can_publish and item.status in services.TRANSITIONS["schedule"][0],
+            "can_unschedule": can_publish and item.status in services.TRANSITIONS["unschedule"][0],
+            "can_publish": can_publish and item.status in services.TRANSITIONS["publish"][0],
             "is_author": item.author_id == getattr(user, "pk", None),
             "return_form": ReturnForm(),
             "approve_form": ApproveForm(),
@@ -189,19 +192,17 @@ ACTION_DONE = {
     "submit": gettext_lazy("Đã gửi duyệt."),
     "approve": gettext_lazy("Đã duyệt nội dung."),
     "return": gettext_lazy("Đã trả lại cho tác giả."),
-    "schedule": gettext_lazy("Đã hẹn giờ đăng."),
-    "unschedule": gettext_lazy("Đã huỷ hẹn giờ."),
-    "publish": gettext_lazy("Đã đánh dấu là đã đăng."),
 }
 
 
 @policy(officer("content.view"))
 @require_POST
 def content_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One workflow step; the service decides whether it is allowed."""
+    """One step of drafting and review; the service decides whether it is allowed.
+    Scheduling and publishing are publishing's (``lantoa.publishing.views``)."""
     item = _item(request, pk)
     user = request.user
-    form: ApproveForm | ReturnForm | ScheduleForm | None = None
+    form: ApproveForm | ReturnForm | None = None
     try:
         if action == "submit":
             services.content_submit(item=item, actor=user)
@@ -216,15 +217,6 @@ def content_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors["comment"][0])
             services.content_return(item=item, actor=user, comment=form.cleaned_data["comment"])
-        elif action == "schedule":
-            form = ScheduleForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors["scheduled_at"][0])
-            services.content_schedule(item=item, actor=user, at=form.cleaned_data["scheduled_at"])
-        elif action == "unschedule":
-            services.content_unschedule(item=item, actor=user)
-        elif action == "publish":
-            services.content_publish(item=item, actor=user)
         else:
             raise Http404
     except ValidationError as exc:

@@ -24,9 +24,9 @@ from lantoa.access import PUBLIC, policy
 from lantoa.content.models import MediaAsset, MediaKind
 from lantoa.core.files import stored_file_response
 from lantoa.inquiries import ratelimit
-from lantoa.publicsite import links, selectors
+from lantoa.publicsite import selectors
 from lantoa.publicsite.cache import cached_page, generation
-from lantoa.publishing import compose
+from lantoa.publishing import compose, links
 from lantoa.publishing.services import (
     subscriber_confirm,
     subscriber_subscribe,

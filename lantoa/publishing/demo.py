@@ -188,6 +188,17 @@ def ensure_demo_publications(log: Any = None) -> int:
             )
             _run_all(pubs)
             made += len(pubs)
+        # Items the demo scheduled: their site publication waits for the time (publishing's
+        # sweep, the one clock, publishes them then).
+        scheduled = ContentItem.objects.filter(
+            unit=province, status=ContentStatus.SCHEDULED, scheduled_at__gt=timezone.now()
+        ).order_by("pk")
+        for item in scheduled:
+            made += len(
+                services.publication_schedule(
+                    item=item, unit=province, keys=["site"], at=item.scheduled_at, actor=writer
+                )
+            )
 
         # The province's fanpage: the token expired before the post went out.
         page = (

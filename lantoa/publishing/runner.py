@@ -42,8 +42,7 @@ from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryEr
 from lantoa.connectors.models import ConnectorAccount, Platform
 from lantoa.connectors.selectors import account_for_sending
 from lantoa.content.models import ContentStatus
-from lantoa.publicsite import links
-from lantoa.publishing import compose
+from lantoa.publishing import compose, links
 from lantoa.publishing.models import (
     Delivery,
     DeliveryStatus,
@@ -52,6 +51,7 @@ from lantoa.publishing.models import (
     PublicationStatus,
     Subscriber,
 )
+from lantoa.publishing.signals import site_published
 
 log = logging.getLogger(__name__)
 
@@ -179,9 +179,7 @@ def _succeed(pub: Publication, outcome: Outcome, now: dt.datetime) -> str:
             },
         )
         if pub.method == Method.SITE:
-            from lantoa.publicsite.cache import site_changed
-
-            transaction.on_commit(site_changed)
+            transaction.on_commit(lambda: site_published.send(sender=Publication, publication=pub))
     return S.PUBLISHED
 
 

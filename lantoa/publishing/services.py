@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +25,8 @@ from lantoa.audit.services import audit_record
 from lantoa.content import media as media_check
 from lantoa.content import services as content
 from lantoa.content.models import ContentItem, ContentStatus
-from lantoa.publicsite import links
-from lantoa.publishing import selectors
+from lantoa.core.weblinks import clean_links
+from lantoa.publishing import links, selectors
 from lantoa.publishing.models import (
     JOB_METHODS,
     Method,
@@ -87,105 +88,30 @@ def publication_schedule(
     scheduled for ``at``); a unit below republishes an item that is already published.
     Facebook posts are scheduled on Facebook itself (10 minutes to 30 days ahead); other
     jobs wait for their time here. Channels without an API get a publication waiting for
-    an officer's record."""
+    an officer's record.
+
+    The steps: check the choice (item, time, channels and each platform's window), move the
+    item along its workflow, write one row per channel, audit, queue the jobs due now."""
     _require(actor, "publishing.publish", unit)
     keys = set(keys)
-    errors: dict[str, list[str]] = {}
-
-    def error(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if not may_publish_for(item, unit):
-        raise ValidationError("Đơn vị này không nhận được nội dung này nên không đăng lại được.")
-    if item.status not in PUBLISHABLE:
-        error(
-            "__all__",
-            f"Nội dung đang ở trạng thái “{item.get_status_display()}”; chỉ đăng được nội dung "
-            "đã duyệt.",
-        )
-    elif unit.pk != item.unit_id and item.status != ContentStatus.PUBLISHED:
-        error("__all__", "Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng.")
     now = timezone.now()
-    if at is not None:
-        if timezone.is_naive(at):
-            raise ValidationError({"at": "Giờ đăng phải có múi giờ."})
-        if at <= now:
-            error("at", f"Giờ đăng {_when(at)} đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
-    options = {o.key: o for o in selectors.channel_options(unit, item)}
-    if not keys:
-        error("channels", "Hãy chọn ít nhất một kênh.")
-    chosen = []
-    for key in sorted(keys):
-        option = options.get(key)
-        if option is None:
-            error("channels", "Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
-            continue
-        if option.taken is not None:
-            error(
-                "channels",
-                f"“{option.label}” đã có lượt đăng nội dung này "
-                f"({option.taken.get_status_display().lower()}).",
-            )
-            continue
-        if option.method == Method.FACEBOOK and at is not None and "at" not in errors:
-            from lantoa.connectors.facebook.publish import check_schedule_window
-
-            try:
-                check_schedule_window(at, now=now)
-            except ValidationError as exc:
-                error("at", f"{option.label}: {exc.messages[0]}")
-        if option.method == Method.NEWSLETTER and not selectors.active_subscribers(unit).exists():
-            error(
-                "channels",
-                "Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký.",
-            )
-        chosen.append(option)
-    if errors:
-        raise ValidationError(errors)
-
-    base = base_url or links.site_base()
-    on_site = _on_site(item, unit, keys)
-    created: list[Publication] = []
+    chosen = _check_choice(item=item, unit=unit, keys=keys, at=at, now=now)
+    share_base = (base_url or links.site_base()) if _on_site(item, unit, keys) else ""
     with transaction.atomic():
-        if unit.pk == item.unit_id:
-            locked = ContentItem.objects.select_for_update().get(pk=item.pk)
-            if at is None and locked.status in (ContentStatus.APPROVED, ContentStatus.SCHEDULED):
-                content.content_publish(item=item, actor=actor)
-            elif at is not None and locked.status == ContentStatus.APPROVED:
-                content.content_schedule(item=item, actor=actor, at=at)
-        for option in chosen:
-            # A failed or cancelled publication on the same channel is taken up again, with
-            # its key: a post an interrupted attempt made is still found and adopted.
-            earlier = _earlier(item, unit, option)
-            pub = earlier or Publication(item=item, unit=unit, idempotency_key=new_key())
-            due: dt.datetime | None = None
-            if option.method in JOB_METHODS:
-                due = now if at is None or option.method == Method.FACEBOOK else at
-            source = UTM_SOURCE.get(Method(option.method), "")
-            pub.channel = option.channel
-            pub.method = option.method
-            pub.channel_kind = option.channel_kind
-            pub.channel_name = option.label[:255]
-            pub.status = S.PENDING
-            pub.scheduled_at = at
-            pub.next_attempt_at = due
-            pub.first_attempt_at = None
-            pub.permanent_error = False
-            pub.share_url = (
-                links.share_link(item, base, source=source, key=pub.idempotency_key)
-                if source and on_site
-                else ""
+        _move_item(item=item, unit=unit, at=at, actor=actor)
+        created = [
+            _write_publication(
+                item=item,
+                unit=unit,
+                option=option,
+                at=at,
+                now=now,
+                share_base=share_base,
+                broadcast=broadcast,
+                actor=actor,
             )
-            pub.broadcast = broadcast and option.method == Method.ZALO_OA
-            pub.created_by = actor if getattr(actor, "is_authenticated", False) else None
-            try:
-                with transaction.atomic():
-                    pub.save()
-            except IntegrityError as exc:
-                raise ValidationError(
-                    f"“{option.label}” vừa được chọn đăng ở một phiên khác; hãy tải lại trang."
-                ) from exc
-            created.append(pub)
+            for option in chosen
+        ]
         audit_record(
             action="publishing.schedule",
             actor=actor,
@@ -199,6 +125,172 @@ def publication_schedule(
         )
         _enqueue_due([p for p in created if p.next_attempt_at and p.next_attempt_at <= now])
     return created
+
+
+class _Errors(dict[str, list[str]]):
+    """Refusals by form field, gathered so that the officer sees them all at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def _check_choice(
+    *, item: ContentItem, unit: Unit, keys: set[str], at: dt.datetime | None, now: dt.datetime
+) -> list[selectors.ChannelOption]:
+    """The channels chosen, once the whole choice holds; ValidationError by field if not."""
+    if not may_publish_for(item, unit):
+        raise ValidationError("Đơn vị này không nhận được nội dung này nên không đăng lại được.")
+    errors = _Errors()
+    _check_item_state(item, unit, errors)
+    _check_time(at, now, errors)
+    chosen = _check_channels(item=item, unit=unit, keys=keys, at=at, now=now, errors=errors)
+    if errors:
+        raise ValidationError(dict(errors))
+    return chosen
+
+
+def _check_item_state(item: ContentItem, unit: Unit, errors: _Errors) -> None:
+    if item.status not in PUBLISHABLE:
+        errors.add(
+            "__all__",
+            f"Nội dung đang ở trạng thái “{item.get_status_display()}”; chỉ đăng được nội dung "
+            "đã duyệt.",
+        )
+    elif unit.pk != item.unit_id and item.status != ContentStatus.PUBLISHED:
+        errors.add("__all__", "Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng.")
+
+
+def _check_time(at: dt.datetime | None, now: dt.datetime, errors: _Errors) -> None:
+    if at is None:
+        return
+    if timezone.is_naive(at):
+        raise ValidationError({"at": "Giờ đăng phải có múi giờ."})
+    if at <= now:
+        errors.add("at", f"Giờ đăng {_when(at)} đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
+
+
+def _check_channels(
+    *,
+    item: ContentItem,
+    unit: Unit,
+    keys: set[str],
+    at: dt.datetime | None,
+    now: dt.datetime,
+    errors: _Errors,
+) -> list[selectors.ChannelOption]:
+    """The options of ``keys`` that are still open (in key order); each is also held to its
+    platform's window."""
+    options = {o.key: o for o in selectors.channel_options(unit, item)}
+    if not keys:
+        errors.add("channels", "Hãy chọn ít nhất một kênh.")
+    chosen = []
+    for key in sorted(keys):
+        option = _open_option(options.get(key), errors)
+        if option is None:
+            continue
+        _check_platform_window(option, unit, at, now, errors)
+        chosen.append(option)
+    return chosen
+
+
+def _open_option(
+    option: selectors.ChannelOption | None, errors: _Errors
+) -> selectors.ChannelOption | None:
+    if option is None:
+        errors.add("channels", "Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
+        return None
+    if option.taken is not None:
+        errors.add(
+            "channels",
+            f"“{option.label}” đã có lượt đăng nội dung này "
+            f"({option.taken.get_status_display().lower()}).",
+        )
+        return None
+    return option
+
+
+def _check_platform_window(
+    option: selectors.ChannelOption,
+    unit: Unit,
+    at: dt.datetime | None,
+    now: dt.datetime,
+    errors: _Errors,
+) -> None:
+    """What each platform allows: Facebook schedules 10 minutes to 30 days ahead; the
+    newsletter needs confirmed subscribers."""
+    if option.method == Method.FACEBOOK and at is not None and "at" not in errors:
+        from lantoa.connectors.facebook.publish import check_schedule_window
+
+        try:
+            check_schedule_window(at, now=now)
+        except ValidationError as exc:
+            errors.add("at", f"{option.label}: {exc.messages[0]}")
+    if option.method == Method.NEWSLETTER and not selectors.active_subscribers(unit).exists():
+        errors.add(
+            "channels",
+            "Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký.",
+        )
+
+
+def _move_item(*, item: ContentItem, unit: Unit, at: dt.datetime | None, actor: Any) -> None:
+    """The item's own unit moves it along its workflow: published now, or scheduled for
+    ``at`` (content's services set the statuses content shows). A unit below moves nothing."""
+    if unit.pk != item.unit_id:
+        return
+    locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+    if at is None and locked.status in (ContentStatus.APPROVED, ContentStatus.SCHEDULED):
+        content.content_publish(item=item, actor=actor)
+    elif at is not None and locked.status == ContentStatus.APPROVED:
+        content.content_schedule(item=item, actor=actor, at=at)
+
+
+def _write_publication(
+    *,
+    item: ContentItem,
+    unit: Unit,
+    option: selectors.ChannelOption,
+    at: dt.datetime | None,
+    now: dt.datetime,
+    share_base: str,
+    broadcast: bool,
+    actor: Any,
+) -> Publication:
+    """The row of one channel, due now or at ``at`` (Facebook: now, the platform holds the
+    post). ``share_base``: the site's address when the item is on the site (posts then link
+    to it), else empty."""
+    # A failed or cancelled publication on the same channel is taken up again, with its key:
+    # a post an interrupted attempt made is still found and adopted.
+    pub = _earlier(item, unit, option) or Publication(
+        item=item, unit=unit, idempotency_key=new_key()
+    )
+    due: dt.datetime | None = None
+    if option.method in JOB_METHODS:
+        due = now if at is None or option.method == Method.FACEBOOK else at
+    source = UTM_SOURCE.get(Method(option.method), "")
+    pub.channel = option.channel
+    pub.method = option.method
+    pub.channel_kind = option.channel_kind
+    pub.channel_name = option.label[:255]
+    pub.status = S.PENDING
+    pub.scheduled_at = at
+    pub.next_attempt_at = due
+    pub.first_attempt_at = None
+    pub.permanent_error = False
+    pub.share_url = (
+        links.share_link(item, share_base, source=source, key=pub.idempotency_key)
+        if source and share_base
+        else ""
+    )
+    pub.broadcast = broadcast and option.method == Method.ZALO_OA
+    pub.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            pub.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"“{option.label}” vừa được chọn đăng ở một phiên khác; hãy tải lại trang."
+        ) from exc
+    return pub
 
 
 def _earlier(item: ContentItem, unit: Unit, option: selectors.ChannelOption) -> Publication | None:
@@ -215,6 +307,121 @@ def _enqueue_due(pubs: list[Publication]) -> None:
 
     for pub in pubs:
         transaction.on_commit(lambda pk=pub.pk: enqueue_run(pk))  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------
+# The content page's buttons: publish on the public site now, at a time, or cancel the time.
+# Content shows the statuses (scheduled, published); publishing sets them, through content's
+# services, when it writes the publications — one clock (``Publication.next_attempt_at``, run
+# by the sweep) and one schedule (``Publication.scheduled_at``).
+
+
+def _site_publication(item: ContentItem) -> Publication | None:
+    return Publication.objects.filter(
+        item=item, unit_id=item.unit_id, method=Method.SITE, channel__isnull=True
+    ).first()
+
+
+def _release_waiting_site(item: ContentItem) -> None:
+    """A site publication of the item's unit still waiting for its time is cancelled, to be
+    taken up again (with its key) by ``publication_schedule`` in the same transaction: a
+    refusal there leaves it waiting as it was."""
+    waiting = _site_publication(item)
+    if waiting is not None and waiting.status == S.PENDING and waiting.scheduled_at:
+        Publication.objects.filter(pk=waiting.pk, status=S.PENDING).update(
+            status=S.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+        )
+
+
+def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -> Publication:
+    """“Publish” on the content page: the item goes on its unit's public site now, through a
+    site publication (so it is in the site's record like any channel's post), and the item
+    becomes published. A site publication still waiting for its time is brought forward;
+    the item's other channels keep their times."""
+    _require(actor, "publishing.publish", item.unit)
+    with transaction.atomic():
+        _release_waiting_site(item)
+        (pub,) = publication_schedule(
+            item=item,
+            unit=item.unit,
+            keys={selectors.SITE_KEY},
+            at=None,
+            actor=actor,
+            base_url=base_url,
+        )
+    return pub
+
+
+def publication_site_schedule(
+    *, item: ContentItem, actor: Any, at: dt.datetime, base_url: str = ""
+) -> Publication:
+    """“Schedule” on the content page: a site publication at ``at`` (one still waiting for
+    another time is moved to this one); the item becomes scheduled, and published when its
+    time comes (``publication_items_due``)."""
+    _require(actor, "publishing.publish", item.unit)
+    with transaction.atomic():
+        _release_waiting_site(item)
+        (pub,) = publication_schedule(
+            item=item,
+            unit=item.unit,
+            keys={selectors.SITE_KEY},
+            at=at,
+            actor=actor,
+            base_url=base_url,
+        )
+    return pub
+
+
+def publication_unschedule(*, item: ContentItem, actor: Any) -> list[Publication]:
+    """“Cancel the time” on the content page: the item goes back to approved and its unit's
+    publications still waiting for their time are cancelled. A Facebook post already handed
+    to Facebook for later is cancelled on the item's publishing page (it is deleted there)."""
+    _require(actor, "publishing.publish", item.unit)
+    now = timezone.now()
+    with transaction.atomic():
+        content.content_unschedule(item=item, actor=actor)
+        waiting = list(
+            Publication.objects.select_for_update()
+            .filter(item=item, unit_id=item.unit_id, status=S.PENDING, scheduled_at__isnull=False)
+            .select_related("item")
+        )
+        for pub in waiting:
+            Publication.objects.filter(pk=pub.pk, status=S.PENDING).update(
+                status=S.CANCELLED, next_attempt_at=None, updated_at=now
+            )
+            audit_record(
+                action="publishing.cancel",
+                actor=actor,
+                unit=item.unit,
+                target=pub.audit_target,
+                data={"publication": pub.pk, "unscheduled": True},
+            )
+    return waiting
+
+
+def publication_items_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Items their unit scheduled become published when the time of their publications has
+    come (the sweep, every minute). Each item is claimed by its status under a row lock, so
+    two workers never publish it twice."""
+    now = now or timezone.now()
+    reached = Publication.objects.filter(
+        item=OuterRef("pk"), unit_id=OuterRef("unit_id"), scheduled_at__lte=now
+    ).exclude(status=S.CANCELLED)
+    due = ContentItem.objects.filter(status=ContentStatus.SCHEDULED).filter(Exists(reached))
+    done = 0
+    for pk in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            item = (
+                ContentItem.objects.select_for_update(of=("self",))
+                .select_related("unit")
+                .filter(pk=pk, status=ContentStatus.SCHEDULED)
+                .first()
+            )
+            if item is None:
+                continue
+            content.content_publish(item=item)
+        done += 1
+    return done
 
 
 def publication_retry(*, publication: Publication, actor: Any) -> Publication:
@@ -390,8 +597,6 @@ def publication_record(
     """Record that the item was posted by hand on the publication's channel (a Zalo group,
     the loudspeaker, the bulletin board, a newspaper — or a page whose automatic post
     failed), with a link to the post or a photo as proof."""
-    from lantoa.cascades.files import clean_links
-
     _require(actor, "publishing.publish", publication.unit)
     errors: dict[str, list[str]] = {}
     now = timezone.now()

@@ -29,8 +29,12 @@ def enqueue_run(publication_id: int) -> None:
 
 @shared_task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
 def sweep() -> int:
-    """Every minute: hand back publications whose worker died and queue the due ones
-    (scheduled times reached, retries after backoff)."""
+    """Every minute: items whose scheduled time has come become published, publications
+    whose worker died are handed back and the due ones queued (scheduled times reached,
+    retries after backoff). The one clock of scheduled publishing."""
+    from lantoa.publishing.services import publication_items_due
+
+    publication_items_due()
     due = runner.publications_sweep()
     for pk in due:
         enqueue_run(pk)

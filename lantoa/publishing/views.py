@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.content.forms import ScheduleForm
 from lantoa.content.models import ContentItem
 from lantoa.core.files import stored_file_response
 from lantoa.core.forms import add_service_errors
-from lantoa.publicsite import links
-from lantoa.publishing import selectors, services
+from lantoa.publishing import links, selectors, services
 from lantoa.publishing.forms import PublishForm, RecordForm
 from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.units.models import Unit
@@ -213,3 +213,75 @@ def proof_photo(request: HttpRequest, pk: int) -> HttpResponse:
     name = pub.proof_thumbnail.name if request.GET.get("nho") else pub.proof_photo.name
     content_type = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
     return stored_file_response(name, content_type=content_type)
+
+
+# The content page's buttons post here: publishing alone writes publications and moves the
+# item to scheduled or published.
+
+
+def _own_item(request: HttpRequest, pk: int) -> ContentItem:
+    try:
+        item = ContentItem.objects.select_related("unit").get(pk=pk)
+    except ContentItem.DoesNotExist as exc:
+        raise Http404 from exc
+    access.require(request.user, "publishing.publish", item.unit)
+    return item
+
+
+def _refused(request: HttpRequest, item: ContentItem, exc: ValidationError) -> HttpResponse:
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect("content:detail", pk=item.pk)
+
+
+def _on_site(request: HttpRequest, item: ContentItem) -> HttpResponse:
+    messages.success(
+        request,
+        _("Đã đưa “%(t)s” lên %(n)s kênh; trạng thái từng kênh ở bảng dưới.")
+        % {"t": item.title, "n": 1},
+    )
+    return redirect("publishing:item", pk=item.pk)
+
+
+@policy(officer("publishing.publish"))
+@require_POST
+def item_site_now(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_item(request, pk)
+    try:
+        services.publication_site_now(
+            item=item, actor=request.user, base_url=links.site_base(request)
+        )
+    except ValidationError as exc:
+        return _refused(request, item, exc)
+    return _on_site(request, item)
+
+
+@policy(officer("publishing.publish"))
+@require_POST
+def item_site_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_item(request, pk)
+    form = ScheduleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["scheduled_at"][0])
+        services.publication_site_schedule(
+            item=item,
+            actor=request.user,
+            at=form.cleaned_data["scheduled_at"],
+            base_url=links.site_base(request),
+        )
+    except ValidationError as exc:
+        return _refused(request, item, exc)
+    return _on_site(request, item)
+
+
+@policy(officer("publishing.publish"))
+@require_POST
+def item_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_item(request, pk)
+    try:
+        services.publication_unschedule(item=item, actor=request.user)
+    except ValidationError as exc:
+        return _refused(request, item, exc)
+    messages.success(request, _("Đã huỷ hẹn giờ."))
+    return redirect("content:detail", pk=item.pk)

@@ -51,9 +51,6 @@ KNOWN: set[str] = {
     "lantoa.activities.services -> reports",
     "lantoa.activities.services -> targets",
     "lantoa.campaigns.demo -> content",
-    "lantoa.publishing.runner -> publicsite",
-    "lantoa.publishing.services -> publicsite",
-    "lantoa.publishing.views -> publicsite",
 }
 
 

@@ -28,6 +28,7 @@ from lantoa.content.models import (
 )
 from lantoa.content.sanitize import sanitize_html
 from lantoa.notifications.models import Notification
+from lantoa.publishing import services as publishing
 from tests.conftest import Officers, Tree, login, make_officer
 
 MB = 1024 * 1024
@@ -150,14 +151,16 @@ def test_full_workflow_with_events_notifications_and_audit(
     assert item.status == ContentStatus.APPROVED
     assert Notification.objects.filter(kind="content.approved", user=author).count() == 1
 
+    # Scheduling is publishing's: a site publication at the time, the item scheduled; the
+    # one clock (publishing's sweep) publishes the item when that time comes.
     at = timezone.now() + dt.timedelta(hours=2)
-    services.content_schedule(item=item, actor=author, at=at)
+    publishing.publication_site_schedule(item=item, actor=author, at=at)
     item.refresh_from_db()
     assert item.status == ContentStatus.SCHEDULED and item.scheduled_at == at
 
-    assert services.content_publish_due(now=at - dt.timedelta(minutes=1)) == 0
-    assert services.content_publish_due(now=at + dt.timedelta(minutes=1)) == 1
-    assert services.content_publish_due(now=at + dt.timedelta(minutes=2)) == 0  # idempotent
+    assert publishing.publication_items_due(now=at - dt.timedelta(minutes=1)) == 0
+    assert publishing.publication_items_due(now=at + dt.timedelta(minutes=1)) == 1
+    assert publishing.publication_items_due(now=at + dt.timedelta(minutes=2)) == 0  # idempotent
     item.refresh_from_db()
     assert item.status == ContentStatus.PUBLISHED and item.published_at is not None
 
@@ -624,13 +627,13 @@ def test_item_routes_hide_other_provinces(client: Client, tree: Tree, officers: 
         "gui-duyet",
         "duyet",
         "tra-lai",
-        "hen-gio",
-        "huy-hen-gio",
-        "dang",
         "phien-ban/1/khoi-phuc",
         "sua",
     ):
         assert client.post(f"/noi-dung/chi-tiet/{item.pk}/{slug}/", {}).status_code == 404, slug
+    # Publishing now, at a time, and cancelling the time are publishing's addresses.
+    for slug in ("dang-ngay", "hen-gio", "huy-hen-gio"):
+        assert client.post(f"/dang-tai/noi-dung/{item.pk}/{slug}/", {}).status_code == 404, slug
     assert client.post(f"/noi-dung/tep/{asset.pk}/xoa/").status_code == 404
     item.refresh_from_db()
     assert item.status == ContentStatus.DRAFT and MediaAsset.objects.filter(pk=asset.pk).exists()

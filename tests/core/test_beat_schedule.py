@@ -1,5 +1,6 @@
 """The periodic tasks: registered by their apps (contributions.py), handed to Celery once the
-apps are ready (CoreConfig.ready), exactly the schedule that settings.py used to spell out."""
+apps are ready (CoreConfig.ready): the schedule settings.py used to spell out, less the content
+clock (scheduled content goes out through publishing.sweep, the one clock)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ EXPECTED = {
     "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
     "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
     "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
-    "content-publish-due": {"task": "content.publish_due", "schedule": 60.0},
     "targets-alerts": {"task": "targets.send_alerts", "schedule": crontab(hour=7, minute=30)},
     "cascades-remind": {"task": "cascades.remind_due", "schedule": crontab(hour=8, minute=0)},
     "publishing-sweep": {"task": "publishing.sweep", "schedule": 60.0},

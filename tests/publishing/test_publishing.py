@@ -157,6 +157,32 @@ def test_scheduled_facebook_post_uses_scheduled_publish_time(
     assert pub.published_at == at and pub.scheduled_on_platform
 
 
+def test_the_sweep_publishes_a_scheduled_item_at_its_time(
+    fake: Any, tree: Tree, officers: Officers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One clock: the item becomes published when its publications' time comes, whatever
+    the channels (here a Facebook post the platform holds), by publishing's sweep."""
+    from lantoa.publishing import tasks
+
+    channel = facebook_channel(tree.pa)
+    item = _item(tree, officers)
+    at = timezone.now() + dt.timedelta(hours=3)
+    (pub,) = _schedule(item, tree.pa, [f"c{channel.pk}"], officers.a_propaganda, at=at)
+    assert services.publication_items_due(now=at - dt.timedelta(minutes=1)) == 0
+    item.refresh_from_db()
+    assert item.status == ContentStatus.SCHEDULED
+    # A cancelled publication's time publishes nothing.
+    Publication.objects.filter(pk=pub.pk).update(status=S.CANCELLED)
+    assert services.publication_items_due(now=at) == 0
+    Publication.objects.filter(pk=pub.pk).update(
+        status=S.PUBLISHED, scheduled_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    monkeypatch.setattr(tasks, "enqueue_run", lambda pk: None)
+    tasks.sweep()
+    item.refresh_from_db()
+    assert item.status == ContentStatus.PUBLISHED and item.published_at is not None
+
+
 @pytest.mark.parametrize(
     ("ahead", "words"),
     [

@@ -235,3 +235,129 @@ def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
     # A second click (a stale page) says it is already done.
     html = client.post(cancel_url, follow=True).content.decode()
     assert "Lượt đăng này đã được huỷ." in html
+
+
+# ---------------------------------------------------------------------------------------------
+# The content page's buttons: publishing owns publishing and scheduling
+
+
+def test_publish_on_the_content_page_goes_through_a_site_publication(
+    client: Client, tree: Tree, officers: Officers, django_capture_on_commit_callbacks: Any
+) -> None:
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    assert f'action="/dang-tai/noi-dung/{item.pk}/dang-ngay/"' in detail
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/dang-tai/noi-dung/{item.pk}/"
+    pub = Publication.objects.get()
+    assert (pub.method, pub.unit, pub.status, pub.scheduled_at) == (
+        Method.SITE,
+        tree.pa,
+        S.PUBLISHED,
+        None,
+    )
+    item.refresh_from_db()
+    assert item.status == ContentStatus.PUBLISHED and item.published_at is not None
+    # In the channel's record: the unit's publications on the public site, and the site.
+    record = client.get("/dang-tai/P-A/?cach=site").content.decode()
+    assert "Hội nghị người lao động năm 2026" in record
+    assert client.get(f"/tin-tuc/P-A/{item.slug}/").status_code == 200
+    # Published: no second "publish" on the content page.
+    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    assert "/dang-ngay/" not in detail
+
+
+def test_schedule_and_unschedule_on_the_content_page(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    assert f'action="/dang-tai/noi-dung/{item.pk}/hen-gio/"' in detail
+    past = timezone.localtime(timezone.now() - dt.timedelta(hours=1))
+    response = client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/",
+        {"scheduled_at": past.strftime("%d/%m/%Y %H:%M")},
+        follow=True,
+    )
+    assert "đã qua" in response.content.decode()
+    assert Publication.objects.count() == 0
+    at = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    response = client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+    )
+    assert response.status_code == 302
+    pub = Publication.objects.get()
+    assert (pub.method, pub.status, pub.scheduled_at, pub.next_attempt_at) == (
+        Method.SITE,
+        S.PENDING,
+        at,
+        at,
+    )
+    item.refresh_from_db()
+    assert item.status == ContentStatus.SCHEDULED and item.scheduled_at == at
+    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    assert f'action="/dang-tai/noi-dung/{item.pk}/huy-hen-gio/"' in detail
+    response = client.post(f"/dang-tai/noi-dung/{item.pk}/huy-hen-gio/")
+    assert response["Location"] == f"/noi-dung/chi-tiet/{item.pk}/"
+    pub.refresh_from_db()
+    item.refresh_from_db()
+    assert pub.status == S.CANCELLED and pub.next_attempt_at is None
+    assert item.status == ContentStatus.APPROVED and item.scheduled_at is None
+    # Scheduled again, then published now: the waiting site publication is brought forward
+    # (the same row, with its key), not refused as taken.
+    client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+    )
+    key = Publication.objects.get().idempotency_key
+    client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/")
+    pub = Publication.objects.get()
+    assert pub.idempotency_key == key and pub.status == S.PENDING and pub.scheduled_at is None
+    assert pub.next_attempt_at is not None and pub.next_attempt_at <= timezone.now()
+    item.refresh_from_db()
+    assert item.status == ContentStatus.PUBLISHED
+
+
+def test_content_page_publishing_needs_the_publishing_permission(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    item = approved_item(tree.a_kcn, officers.a_communicator, officers.a_leader)
+    login(client, officers.a_briefer)  # at A-KCN: sees the item, may not publish
+    assert client.get(f"/noi-dung/chi-tiet/{item.pk}/").status_code == 200
+    assert client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/").status_code == 403
+    login(client, officers.b_admin)
+    assert client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/").status_code == 404
+    assert Publication.objects.count() == 0
+    item.refresh_from_db()
+    assert item.status == ContentStatus.APPROVED
+
+
+def test_rescheduling_an_edited_item_takes_up_its_waiting_site_publication(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    from lantoa.content import services as content
+
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
+    login(client, officers.a_propaganda)
+    at = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+    )
+    key = Publication.objects.get().idempotency_key
+    # Edited after scheduling: back to draft (the site publication still waits), approved again.
+    content.content_update(item=item, actor=officers.a_propaganda, title="Tiêu đề mới")
+    content.content_submit(item=item, actor=officers.a_propaganda)
+    content.content_approve(item=item, actor=officers.a_leader)
+    later = at + dt.timedelta(days=1)
+    response = client.post(
+        f"/dang-tai/noi-dung/{item.pk}/hen-gio/",
+        {"scheduled_at": later.strftime("%d/%m/%Y %H:%M")},
+    )
+    assert response.status_code == 302
+    pub = Publication.objects.get()
+    assert (pub.idempotency_key, pub.status, pub.scheduled_at) == (key, S.PENDING, later)
+    item.refresh_from_db()
+    assert item.status == ContentStatus.SCHEDULED and item.scheduled_at == later

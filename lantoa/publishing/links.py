@@ -1,5 +1,9 @@
 """Addresses on the public site, absolute where they leave it (posts, e-mails, feeds).
 
+Publishing builds them into what it sends (a post's link, a newsletter's article address); the
+public site (above publishing) uses the same functions for its pages and feeds. The URL names
+are the public site's; reversing them needs no import of it.
+
 The public address of the site is ``LANTOA_PUBLIC_URL`` (https://congdoan.example.vn);
 without it the request's own scheme and host, and for background jobs with neither
 ``http://127.0.0.1:8000`` (the demo's address).
