@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lantoa.celery import app
-from lantoa.reports.services import report_job_run, report_jobs_resume
+from lantoa.reports.services import report_job_run
 
 
 # Bound to the project's app (not ``shared_task``) so that ``.delay`` from the web process
@@ -11,8 +11,3 @@ from lantoa.reports.services import report_job_run, report_jobs_resume
 @app.task(name="reports.build_report", soft_time_limit=300, time_limit=360, acks_late=True)
 def build_report_task(job_id: int) -> None:
     report_job_run(job_id=job_id)
-
-
-@app.task(name="reports.resume_jobs")
-def resume_jobs_task() -> int:
-    return report_jobs_resume()

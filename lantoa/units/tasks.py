@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lantoa.celery import app
-from lantoa.units.importing import unit_import_job_run, unit_import_jobs_resume
+from lantoa.units.importing import unit_import_job_run
 
 
 # Bound to the project's app (not ``shared_task``) so that ``.delay`` from the web process
@@ -11,8 +11,3 @@ from lantoa.units.importing import unit_import_job_run, unit_import_jobs_resume
 @app.task(name="units.import_units", soft_time_limit=900, time_limit=960, acks_late=True)
 def import_units_task(job_id: int) -> None:
     unit_import_job_run(job_id=job_id)
-
-
-@app.task(name="units.resume_imports")
-def resume_imports_task() -> int:
-    return unit_import_jobs_resume()
