@@ -333,7 +333,6 @@ LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
 CELERY_BEAT_SCHEDULE = {
     "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
     "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
-    "inquiry-outbox": {"task": "inquiries.outbox_sweep", "schedule": 60.0},
     "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
 }
 
