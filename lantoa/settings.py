@@ -396,8 +396,6 @@ CELERY_BEAT_SCHEDULE["cascades-remind"] = {
     "task": "cascades.remind_due",
     "schedule": crontab(hour=8, minute=0),
 }
-# Publishing to channels (lantoa.publishing): due and stalled publication jobs every minute.
-CELERY_BEAT_SCHEDULE["publishing-sweep"] = {"task": "publishing.sweep", "schedule": 60.0}
 # The public site (lantoa.publicsite) shows the news of this unit's subtree (a unit code);
 # empty: the only province, or the national root when there are several.
 LANTOA_SITE_UNIT = env_str("LANTOA_SITE_UNIT", "")
