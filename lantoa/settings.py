@@ -367,7 +367,6 @@ LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 LANTOA_WEBHOOK_BURST_RATE = env_int("LANTOA_WEBHOOK_BURST_RATE", 100)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},
         "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},
         "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
         "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},

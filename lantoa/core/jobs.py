@@ -41,7 +41,8 @@ class DurableJob(models.Model):
     # When a worker took it; a row still held long after lost its worker (``sweep``).
     claimed_at = models.DateTimeField(null=True, blank=True)
     # How many times a worker stopped (killed, out of memory, host lost) while holding it.
-    crashes = models.PositiveSmallIntegerField(default=0)
+    # Also a database default: some kinds insert their rows with raw SQL.
+    crashes = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         abstract = True

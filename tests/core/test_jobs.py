@@ -139,4 +139,10 @@ def test_one_beat_entry_sweeps_every_kind() -> None:
     entry = beat_schedule.get("jobs-sweep")
     assert (entry.task, entry.schedule) == ("core.sweep_jobs", 60.0)
     assert app.tasks[entry.task].name == sweep_jobs.name == "core.sweep_jobs"
-    assert {"reports.report_job", "units.import_job"} <= {k.key for k in job_kinds}
+    assert {k.key for k in job_kinds} == {
+        "connectors.inbound_event",
+        "inquiries.outbound_reply",
+        "publishing.publication",
+        "reports.report_job",
+        "units.import_job",
+    }
