@@ -143,13 +143,13 @@ class JobKind:
     running: Any  # a django.db.models.Q
     hand_back: Callable[[Any], dict[str, Any]]
     fail: Callable[[int, str], None]
-    requeue: Callable[[int], None]
+    requeue: Callable[[int], object]
     stale_after: Any  # a datetime.timedelta
     max_crashes: int = 3
     due: Callable[[Any], Any] | None = None
     due_order: tuple[str, ...] = ("pk",)
     due_limit: int = 500
-    before_sweep: Callable[[Any], None] | None = None
+    before_sweep: Callable[[Any], object] | None = None
     order: int = 100
 
 
