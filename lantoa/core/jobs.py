@@ -121,7 +121,8 @@ def sweep(kind: JobKind, *, now: dt.datetime | None = None, queue: bool = True) 
     if kind.before_sweep is not None:
         kind.before_sweep(now)
     pks = sweep_stale(kind, now=now)
-    pks += [pk for pk in due(kind, now=now) if pk not in set(pks)]
+    handed_back = set(pks)
+    pks += [pk for pk in due(kind, now=now) if pk not in handed_back]
     if queue:
         for pk in pks:
             kind.requeue(pk)

@@ -5,9 +5,9 @@ and queues ``deliver_reply`` after commit. Delivery claims the row with a condit
 (pending → sending), so two workers never send the same reply; a worker killed mid-send
 leaves the row in "sending", and the sweep of durable jobs (``lantoa.core.jobs``,
 ``OUTBOUND_REPLIES``) puts it back after ``STALE_CLAIM`` (the platform call carries the row's
-idempotency key where the platform accepts one), or fails it after the kind's crash limit. Temporary
-errors are retried with backoff for up to ``GIVE_UP_AFTER``; permanent errors stop at once
-and are shown on the inquiry with the platform's message.
+idempotency key where the platform accepts one), or fails it after the kind's crash limit.
+Temporary errors are retried with backoff for up to ``GIVE_UP_AFTER``; permanent errors stop
+at once and are shown on the inquiry with the platform's message.
 """
 
 from __future__ import annotations
