@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, work_links
+from lantoa.connectors.processing import INBOUND_EVENTS
+from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, job_kinds, work_links
 
 work_links.register(
     WorkLink(
@@ -15,13 +16,6 @@ work_links.register(
         visible=lambda held, unit: "channel.manage" in held and unit.is_active,
         order=70,
     )
-)
-
-
-# Platform connectors (Zalo OA, Facebook Messenger, e-mail): requeued events, the
-# mailbox, access tokens and old events.
-beat_schedule.register(
-    BeatEntry(key="connectors-requeue", task="connectors.requeue_events", schedule=60.0)
 )
 
 
@@ -38,3 +32,6 @@ beat_schedule.register(
 beat_schedule.register(
     BeatEntry(key="connectors-prune", task="connectors.prune_events", schedule=3600.0)
 )
+
+
+job_kinds.register(INBOUND_EVENTS)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.fields import EncryptedTextField
+from lantoa.core.jobs import DurableJob
 
 
 class Platform(models.TextChoices):
@@ -74,12 +75,13 @@ class ConnectorAccount(models.Model):
         return f"{self.get_platform_display()} {self.external_id}"
 
 
-class InboundEvent(models.Model):
+class InboundEvent(DurableJob):
     """One verified platform event (a worker's message), stored before it is processed.
 
     The webhook answers as soon as this row is written; ``connectors.process_event`` turns it
     into an inquiry message and sets ``processed_at``. Unprocessed rows older than a minute are
-    queued again, so a lost enqueue or a worker killed mid-burst loses nothing.
+    queued again, so a lost enqueue or a worker killed mid-burst loses nothing. A durable job
+    (``lantoa.core.jobs``): ``claimed_at`` and ``crashes`` come from ``DurableJob``.
     """
 
     platform = models.CharField(max_length=20, choices=Platform.choices)
@@ -90,7 +92,6 @@ class InboundEvent(models.Model):
     )
     payload = models.JSONField()
     received_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

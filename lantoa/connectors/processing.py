@@ -1,8 +1,9 @@
 """Stored webhook events → inquiry messages, exactly once.
 
-A worker claims an event with a conditional UPDATE (unprocessed, and unclaimed or claimed
-longer ago than ``STALE_CLAIM``), so two workers given the same event — the webhook's enqueue
-and the minute sweep — never both work on it. ``events_process_waiting`` claims the waiting
+A worker claims an event with a conditional UPDATE (unprocessed and unclaimed), so two
+workers given the same event — the webhook's enqueue and the minute sweep — never both work on
+it; a claim older than ``STALE_CLAIM`` is handed back by the sweep of durable jobs
+(``lantoa.core.jobs``, ``INBOUND_EVENTS``). ``events_process_waiting`` claims the waiting
 events a few at a time (what the webhooks queue during a burst: one task per web process and
 second, not one per event). The event becomes an ``InboundMessage`` that the registered
 handler (the inquiry desk, ``connectors.inbound``) stores, and the event is marked processed,
@@ -29,6 +30,8 @@ from lantoa.connectors.inbound import InboundMessage, inbound_receive
 from lantoa.connectors.models import ConnectorAccount, CounterReason, InboundEvent, Platform
 from lantoa.connectors.services import counter_increment
 from lantoa.connectors.zalo import webhook as zalo_webhook
+from lantoa.core import jobs as durable
+from lantoa.core.extensions import JobKind
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +52,12 @@ CONVERTERS: dict[str, Callable[[ConnectorAccount, dict[str, Any]], InboundMessag
 
 
 def _claim(event_pk: int, now: dt.datetime) -> bool:
-    return bool(
-        InboundEvent.objects.filter(
-            pk=event_pk, processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
+    # A claim left by a killed worker is handed back by the sweep of durable jobs first
+    # (``INBOUND_EVENTS``), which counts the crash.
+    waiting = InboundEvent.objects.filter(
+        pk=event_pk, processed_at__isnull=True, claimed_at__isnull=True, attempts__lt=MAX_ATTEMPTS
     )
+    return durable.claim(waiting, now=now, attempts=F("attempts") + 1)
 
 
 def _finish(event_pk: int, *, error: str = "", message_id: int | None = None) -> None:
@@ -176,18 +178,59 @@ def _overdue_waiting() -> bool:
 
 
 def events_to_requeue(*, now: dt.datetime | None = None, limit: int = 1000) -> list[int]:
-    """Events a lost enqueue or a killed worker left behind."""
+    """Events a lost enqueue or a killed worker left behind (what the sweep queues)."""
     now = now or timezone.now()
+    assert INBOUND_EVENTS.due is not None
+    left = INBOUND_EVENTS.due(now) | (
+        INBOUND_EVENTS.running & Q(claimed_at__lt=now - INBOUND_EVENTS.stale_after)
+    )
     return list(
-        InboundEvent.objects.filter(
-            processed_at__isnull=True,
-            attempts__lt=MAX_ATTEMPTS,
-            received_at__lt=now - SWEEP_AFTER,
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        InboundEvent.objects.filter(left)
         .order_by("received_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def _fail_crashed(event_pk: int, reason: str) -> None:
+    event = InboundEvent.objects.get(pk=event_pk)
+    InboundEvent.objects.filter(pk=event_pk).update(
+        attempts=MAX_ATTEMPTS, claimed_at=None, error=reason[:2000]
+    )
+    counter_increment(platform=event.platform, reason=CounterReason.FAILED)
+
+
+def _requeue(event_pk: int) -> None:
+    from lantoa.connectors.tasks import enqueue_event
+
+    enqueue_event(event_pk)
+
+
+# Inbound events for the generic sweep of durable jobs (registered in the app's
+# contributions.py): a claim older than STALE_CLAIM (a killed worker, or an unexpected error,
+# which leaves the claim) is handed back and queued again; events nobody queued (a lost
+# enqueue) once SWEEP_AFTER has passed. Every claim counts in ``attempts``: after MAX_ATTEMPTS
+# an event is given up, so the crash limit is the same budget. First, what the webhook fast
+# path queued in Redis and no task took becomes rows (a lost task message, a dead worker).
+INBOUND_EVENTS = JobKind(
+    key="connectors.inbound_event",
+    model=InboundEvent,
+    running=Q(processed_at__isnull=True, claimed_at__isnull=False, attempts__lt=MAX_ATTEMPTS),
+    hand_back=lambda now: {"claimed_at": None},
+    fail=_fail_crashed,
+    requeue=_requeue,
+    stale_after=STALE_CLAIM,
+    max_crashes=MAX_ATTEMPTS,
+    due=lambda now: Q(
+        processed_at__isnull=True,
+        claimed_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
+        received_at__lt=now - SWEEP_AFTER,
+    ),
+    due_order=("received_at", "pk"),
+    due_limit=1000,
+    before_sweep=lambda now: ingest.stream_drain(budget=20.0),
+    order=900,  # last: draining the stream may take a while
+)
 
 
 def events_prune(*, now: dt.datetime | None = None) -> int:

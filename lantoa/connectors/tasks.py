@@ -10,8 +10,9 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from lantoa.connectors import ingest, processing
+from lantoa.connectors import processing
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
+from lantoa.core import jobs as durable
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +120,10 @@ def publish_waiting(countdown: float) -> None:
 
 @shared_task(name="connectors.requeue_events", soft_time_limit=50, time_limit=60)
 def requeue_events() -> int:
-    # What the webhook fast path queued and no task took (a lost task message, a dead worker).
-    ingest.stream_drain(budget=20.0)
-    pending = processing.events_to_requeue()
-    for pk in pending:
-        process_event.delay(pk)
+    """What the beat's sweep of durable jobs does every minute for inbound events
+    (``processing.INBOUND_EVENTS``): drain the webhook fast path's stream, hand back claims of
+    killed workers, queue what a lost enqueue left behind."""
+    pending = durable.sweep(processing.INBOUND_EVENTS)
     if pending:
         log.info("re-queued %s inbound events", len(pending))
     return len(pending)

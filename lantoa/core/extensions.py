@@ -335,3 +335,34 @@ class CampaignPanel:
 
 
 campaign_panels: Registry[CampaignPanel] = Registry("campaign_panels")
+# ── Durable jobs (lantoa.core.jobs) ─────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of durable job (a ``lantoa.core.jobs.DurableJob`` model) for the generic sweep
+    that the beat runs every minute (``core.sweep_jobs``).
+
+    ``running`` selects the rows a worker holds; one held longer than ``stale_after`` lost its
+    worker: ``hand_back(now)`` gives the fields that put it back in the queue, then
+    ``requeue(pk)`` queues its task. After ``max_crashes`` such deaths ``fail(pk, reason)``
+    marks it failed with the visible reason instead. ``due(now)``, when set, selects waiting
+    rows whose (next) try is due, queued too (retries after a back-off, lost enqueues);
+    ``before_sweep(now)`` runs first for the kind's own housekeeping."""
+
+    key: str
+    model: Any
+    running: Any  # a django.db.models.Q
+    hand_back: Callable[[Any], dict[str, Any]]
+    fail: Callable[[int, str], None]
+    requeue: Callable[[int], object]
+    stale_after: Any  # a datetime.timedelta
+    max_crashes: int = 3
+    due: Callable[[Any], Any] | None = None
+    due_order: tuple[str, ...] = ("pk",)
+    due_limit: int = 500
+    before_sweep: Callable[[Any], object] | None = None
+    order: int = 100
+
+
+job_kinds: Registry[JobKind] = Registry("job_kinds")

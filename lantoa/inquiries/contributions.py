@@ -20,6 +20,7 @@ from lantoa.core.extensions import (
     beat_schedule,
     dashboard_figures,
     demo_builders,
+    job_kinds,
     report_figures,
     scoreboard_columns,
     target_metrics,
@@ -27,6 +28,7 @@ from lantoa.core.extensions import (
 )
 from lantoa.inquiries import metrics
 from lantoa.inquiries.inbound import inbound_receive
+from lantoa.inquiries.outbox import OUTBOUND_REPLIES
 from lantoa.inquiries.reports import InquiryFigures
 
 work_links.register(
@@ -56,11 +58,6 @@ inbound_handlers.register(InboundHandler(key="inquiries", receive=inbound_receiv
 
 # Inquiries: deadlines (SLA), the reply outbox, and the retention purge.
 beat_schedule.register(BeatEntry(key="inquiry-sla", task="inquiries.sla_sweep", schedule=60.0))
-
-
-beat_schedule.register(
-    BeatEntry(key="inquiry-outbox", task="inquiries.outbox_sweep", schedule=60.0)
-)
 
 
 beat_schedule.register(
@@ -121,3 +118,6 @@ scoreboard_columns.register(
         order=50,
     )
 )
+
+
+job_kinds.register(OUTBOUND_REPLIES)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.jobs import DurableJob
 from lantoa.kb.models import Category
 
 
@@ -201,11 +202,12 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Gửi không thành công")
 
 
-class OutboundReply(models.Model):
+class OutboundReply(DurableJob):
     """Durable outbox: one row per reply to deliver on the inquiry's channel.
 
     A worker claims a row with a conditional UPDATE (pending → sending), so two workers never
-    send the same reply; ``idempotency_key`` is passed to platforms that accept one.
+    send the same reply; ``idempotency_key`` is passed to platforms that accept one. A durable
+    job (``lantoa.core.jobs``): ``claimed_at`` and ``crashes`` come from ``DurableJob``.
     """
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outbound")
@@ -216,7 +218,6 @@ class OutboundReply(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     permanent_error = models.BooleanField(default=False)
     external_id = models.CharField(max_length=255, blank=True)

@@ -3,10 +3,11 @@
 ``outbox_enqueue`` writes an ``OutboundReply`` in the same transaction as the reply message
 and queues ``deliver_reply`` after commit. Delivery claims the row with a conditional UPDATE
 (pending → sending), so two workers never send the same reply; a worker killed mid-send
-leaves the row in "sending", and ``outbox_sweep`` puts it back after ``STALE_CLAIM`` (the
-platform call carries the row's idempotency key where the platform accepts one). Temporary
-errors are retried with backoff for up to ``GIVE_UP_AFTER``; permanent errors stop at once
-and are shown on the inquiry with the platform's message.
+leaves the row in "sending", and the sweep of durable jobs (``lantoa.core.jobs``,
+``OUTBOUND_REPLIES``) puts it back after ``STALE_CLAIM`` (the platform call carries the row's
+idempotency key where the platform accepts one), or fails it after the kind's crash limit.
+Temporary errors are retried with backoff for up to ``GIVE_UP_AFTER``; permanent errors stop
+at once and are shown on the inquiry with the platform's message.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
+from lantoa.core import jobs as durable
+from lantoa.core.extensions import JobKind
 from lantoa.inquiries.models import (
     EventKind,
     InquiryEvent,
@@ -68,10 +71,10 @@ def _backoff(attempts: int) -> dt.timedelta:
 def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
     """Try once to send one reply; returns the row's new status."""
     now = now or timezone.now()
-    claimed = OutboundReply.objects.filter(
+    due = OutboundReply.objects.filter(
         pk=outbound_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    )
+    if not durable.claim(due, now=now, status=OutboxStatus.SENDING, attempts=F("attempts") + 1):
         return "skipped"
     outbound = OutboundReply.objects.select_related(
         "message__inquiry__channel", "message__inquiry__contact"
@@ -140,16 +143,30 @@ def deliver_reply(outbound_id: int) -> str:
 
 @shared_task(name="inquiries.outbox_sweep", soft_time_limit=120, time_limit=180)
 def outbox_sweep() -> int:
-    """Re-queue due retries and claims left behind by a killed worker."""
-    now = timezone.now()
-    OutboundReply.objects.filter(
-        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=OutboxStatus.PENDING, claimed_at=None, next_attempt_at=now)
-    due = list(
-        OutboundReply.objects.filter(
-            Q(status=OutboxStatus.PENDING) & Q(next_attempt_at__lte=now)
-        ).values_list("pk", flat=True)[:500]
-    )
-    for pk in due:
-        deliver_reply.delay(pk)
-    return len(due)
+    """Re-queue due retries and claims left behind by a killed worker (what the beat's sweep
+    of durable jobs does every minute, ``OUTBOUND_REPLIES``)."""
+    return len(durable.sweep(OUTBOUND_REPLIES))
+
+
+def _fail_crashed(outbound_id: int, reason: str) -> None:
+    outbound = OutboundReply.objects.select_related("message__inquiry__unit").get(pk=outbound_id)
+    _fail(outbound, reason, permanent=False)
+
+
+# Replies for the generic sweep of durable jobs (registered in the app's contributions.py): a
+# claim older than STALE_CLAIM was left by a killed worker and goes back to pending.
+OUTBOUND_REPLIES = JobKind(
+    key="inquiries.outbound_reply",
+    model=OutboundReply,
+    running=Q(status=OutboxStatus.SENDING),
+    hand_back=lambda now: {
+        "status": OutboxStatus.PENDING,
+        "claimed_at": None,
+        "next_attempt_at": now,
+    },
+    fail=_fail_crashed,
+    requeue=lambda pk: deliver_reply.delay(pk),
+    stale_after=STALE_CLAIM,
+    due=lambda now: Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now),
+    due_order=("next_attempt_at", "pk"),
+)

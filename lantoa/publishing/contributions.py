@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from lantoa.core.extensions import (
     OWN,
     RATE,
-    BeatEntry,
     DashboardFigures,
     DashboardTrend,
     DemoBuilder,
@@ -17,16 +16,17 @@ from lantoa.core.extensions import (
     ScoreCell,
     TargetMetric,
     WorkLink,
-    beat_schedule,
     dashboard_figures,
     dashboard_trend,
     demo_builders,
+    job_kinds,
     report_figures,
     scoreboard_columns,
     target_metrics,
     work_links,
 )
 from lantoa.publishing import metrics
+from lantoa.publishing.runner import PUBLICATIONS
 
 work_links.register(
     WorkLink(
@@ -48,10 +48,6 @@ def _demo_publications(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="publishing", build=_demo_publications, order=60))
-
-
-# Due and stalled publication jobs, every minute.
-beat_schedule.register(BeatEntry(key="publishing-sweep", task="publishing.sweep", schedule=60.0))
 
 
 # ── Target metrics ──
@@ -104,3 +100,6 @@ scoreboard_columns.register(
         order=20,
     )
 )
+
+
+job_kinds.register(PUBLICATIONS)

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.jobs import DurableJob
+
 
 class Method(models.TextChoices):
     FACEBOOK = "facebook", _("Trang Facebook (đăng tự động)")
@@ -47,7 +49,10 @@ class PublicationStatus(models.TextChoices):
 POSTED = (PublicationStatus.PUBLISHED, PublicationStatus.RECORDED)
 
 
-class Publication(models.Model):
+class Publication(DurableJob):
+    """A durable job (``lantoa.core.jobs``): ``claimed_at`` and ``crashes`` come from
+    ``DurableJob``; running one is ``lantoa.publishing.runner.publication_run``."""
+
     item = models.ForeignKey(
         "content.ContentItem",
         on_delete=models.CASCADE,
@@ -84,7 +89,6 @@ class Publication(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     # Written (and committed) right before the platform is called.
     posting_started_at = models.DateTimeField(null=True, blank=True)
     # Zalo: the token article/create returned, kept until article/verify gives the id.

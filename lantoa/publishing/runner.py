@@ -2,7 +2,8 @@
 
 ``publication_run`` claims the row with a conditional UPDATE (``pending`` and due →
 ``publishing``), so two workers never run the same job; a worker that dies leaves the row in
-``publishing`` and ``publications_sweep`` hands it back after ``LEASE``. Outcomes:
+``publishing`` and the sweep of durable jobs (``lantoa.core.jobs``, ``PUBLICATIONS``) hands it
+back after ``LEASE`` — or, once its worker died 3 times, fails it with the reason. Outcomes:
 
 - success → ``published`` with the post's id and link (``posts`` count from here);
 - ``TemporaryError`` (network, 5xx, rate limits, Zalo still making the article) → ``pending``
@@ -27,11 +28,11 @@ import datetime as dt
 import logging
 import smtplib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import DateTimeField, F, Value
+from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,6 +43,8 @@ from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryEr
 from lantoa.connectors.models import ConnectorAccount, Platform
 from lantoa.connectors.selectors import account_for_sending
 from lantoa.content.models import ContentStatus
+from lantoa.core import jobs as durable
+from lantoa.core.extensions import JobKind
 from lantoa.publishing import compose, links
 from lantoa.publishing.models import (
     Delivery,
@@ -68,7 +71,7 @@ SMTP_TIMEOUT = 30
 
 def backoff(attempts: int) -> dt.timedelta:
     """Wait before the next try after ``attempts`` tries: 1, 2, 4, … minutes, ≤ 1 hour."""
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return durable.backoff(attempts, first=BACKOFF_FIRST, cap=BACKOFF_MAX)
 
 
 @dataclass(frozen=True)
@@ -86,23 +89,20 @@ class Unfinished(Exception):
 
 
 def claim(pk: int, now: dt.datetime) -> bool:
-    return (
-        Publication.objects.filter(
-            pk=pk,
-            status=S.PENDING,
-            next_attempt_at__isnull=False,
-            next_attempt_at__lte=now,
-            method__in=[Method.FACEBOOK, Method.ZALO_OA, Method.SITE, Method.NEWSLETTER],
-        ).update(
-            status=S.PUBLISHING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            first_attempt_at=Coalesce(
-                F("first_attempt_at"), Value(now, output_field=DateTimeField())
-            ),
-            updated_at=now,
-        )
-        == 1
+    due = Publication.objects.filter(
+        pk=pk,
+        status=S.PENDING,
+        next_attempt_at__isnull=False,
+        next_attempt_at__lte=now,
+        method__in=[Method.FACEBOOK, Method.ZALO_OA, Method.SITE, Method.NEWSLETTER],
+    )
+    return durable.claim(
+        due,
+        now=now,
+        status=S.PUBLISHING,
+        attempts=F("attempts") + 1,
+        first_attempt_at=Coalesce(F("first_attempt_at"), Value(now, output_field=DateTimeField())),
+        updated_at=now,
     )
 
 
@@ -473,26 +473,60 @@ HANDLERS: dict[str, Callable[[Publication, dt.datetime], Outcome]] = {
 }
 
 
-def publications_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    """The periodic pass: give back rows whose worker died (lease ran out), and return the
-    ids of due jobs for the caller to queue."""
-    now = now or timezone.now()
-    stalled = Publication.objects.filter(status=S.PUBLISHING, claimed_at__lt=now - LEASE)
+def _hand_back_cancels(now: dt.datetime) -> None:
     # A job claimed by ``claim`` keeps its ``next_attempt_at``; a row claimed by a cancel of a
     # post scheduled on Facebook (``services.publication_cancel``) has none: that one goes
     # back to published (cancelling it again finds the post, or finds it already gone).
-    returned = stalled.filter(next_attempt_at__isnull=False).update(
-        status=S.PENDING, next_attempt_at=now, updated_at=now
-    )
-    if returned:
-        log.warning("publishing: %s stalled publication(s) handed back", returned)
-    cancels = stalled.filter(next_attempt_at__isnull=True).update(
-        status=S.PUBLISHED, claimed_at=None, updated_at=now
-    )
+    cancels = Publication.objects.filter(
+        status=S.PUBLISHING, claimed_at__lt=now - LEASE, next_attempt_at__isnull=True
+    ).update(status=S.PUBLISHED, claimed_at=None, updated_at=now)
     if cancels:
         log.warning("publishing: %s stalled cancel(s) handed back", cancels)
-    return list(
-        Publication.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+
+
+def _before_sweep(now: dt.datetime) -> None:
+    """What the sweep of publications does first, every minute: stalled cancels go back, and
+    content items scheduled on the site become published once their time has come (the one
+    clock of scheduled publishing)."""
+    from lantoa.publishing.services import publication_items_due  # services imports runner
+
+    _hand_back_cancels(now)
+    publication_items_due(now=now)
+
+
+def _fail_crashed(pk: int, reason: str) -> None:
+    pub = Publication.objects.select_related("item", "unit").get(pk=pk)
+    _fail(pub, TemporaryError(reason, code="worker_stopped"), timezone.now(), permanent=False)
+
+
+# Publications for the generic sweep of durable jobs (registered in the app's
+# contributions.py): a job still "publishing" after LEASE was left by a worker that died and
+# goes back to pending (the marks above keep a second run from posting twice); due jobs
+# (scheduled times reached, retries after backoff) are queued.
+PUBLICATIONS = JobKind(
+    key="publishing.publication",
+    model=Publication,
+    running=Q(status=S.PUBLISHING, next_attempt_at__isnull=False),
+    hand_back=lambda now: {"status": S.PENDING, "next_attempt_at": now, "updated_at": now},
+    fail=_fail_crashed,
+    requeue=lambda pk: _enqueue_run(pk),
+    stale_after=LEASE,
+    due=lambda now: Q(status=S.PENDING, next_attempt_at__lte=now),
+    due_order=("next_attempt_at", "pk"),
+    before_sweep=_before_sweep,
+)
+
+
+def _enqueue_run(pk: int) -> None:
+    from lantoa.publishing.tasks import enqueue_run
+
+    enqueue_run(pk)
+
+
+def publications_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """The periodic pass (the sweep of durable jobs, ``PUBLICATIONS``): give back rows whose
+    worker died (lease ran out), and return the ids of due jobs for the caller to queue."""
+    kind = (
+        PUBLICATIONS if limit == PUBLICATIONS.due_limit else replace(PUBLICATIONS, due_limit=limit)
     )
+    return durable.sweep(kind, now=now, queue=False)

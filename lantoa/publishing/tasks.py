@@ -7,6 +7,7 @@ import logging
 
 from celery import shared_task
 
+from lantoa.core import jobs as durable
 from lantoa.publishing import runner
 
 log = logging.getLogger(__name__)
@@ -29,16 +30,10 @@ def enqueue_run(publication_id: int) -> None:
 
 @shared_task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
 def sweep() -> int:
-    """Every minute: items whose scheduled time has come become published, publications
-    whose worker died are handed back and the due ones queued (scheduled times reached,
-    retries after backoff). The one clock of scheduled publishing."""
-    from lantoa.publishing.services import publication_items_due
-
-    publication_items_due()
-    due = runner.publications_sweep()
-    for pk in due:
-        enqueue_run(pk)
-    return len(due)
+    """The sweep of publications alone (``core.sweep_jobs`` runs it every minute with the other
+    kinds of durable jobs): scheduled items become published, publications whose worker died
+    are handed back, and the due ones queued."""
+    return len(durable.sweep(runner.PUBLICATIONS))
 
 
 @shared_task(name="publishing.send_confirmation", soft_time_limit=60, time_limit=90)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, work_links
+from lantoa.core.extensions import WorkLink, job_kinds, work_links
+from lantoa.reports.services import REPORT_JOBS
 
 work_links.register(
     WorkLink(
@@ -19,7 +20,4 @@ work_links.register(
 )
 
 
-# Report jobs whose worker died are queued again.
-beat_schedule.register(
-    BeatEntry(key="report-jobs-resume", task="reports.resume_jobs", schedule=300.0)
-)
+job_kinds.register(REPORT_JOBS)

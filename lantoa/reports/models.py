@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.jobs import DurableJob
+
 
 class ReportFormat(models.TextChoices):
     DOCX = "docx", _("Word (.docx)")
@@ -13,7 +15,9 @@ class ReportFormat(models.TextChoices):
     MD = "md", _("Markdown (.md)")
 
 
-class ReportJob(models.Model):
+class ReportJob(DurableJob):
+    """A durable job (``lantoa.core.jobs``): ``claimed_at`` is when a worker took it."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang chờ")
         RUNNING = "running", _("Đang lập báo cáo")
@@ -36,8 +40,6 @@ class ReportJob(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="report_jobs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # When a worker took it (see lantoa.core.jobs.claimable: a dead worker's job is retaken).
-    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

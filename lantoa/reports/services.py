@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
-from lantoa.core.jobs import claimable
+from lantoa.core import jobs as durable
+from lantoa.core.extensions import JobKind
 from lantoa.core.periods import Period, PeriodError, parse_period
 from lantoa.reports.data import Progress, check_reportable, report_data
 from lantoa.reports.models import ReportFormat, ReportJob, report_filename
@@ -65,24 +66,15 @@ def report_job_create(*, user: Any, unit: Unit, period: Period, fmt: str) -> Rep
 STALE_AFTER = dt.timedelta(minutes=10)
 
 
-def _claimable(now: dt.datetime) -> Q:
-    return claimable(
-        pending=ReportJob.Status.PENDING,
-        running=(ReportJob.Status.RUNNING,),
-        stale_after=STALE_AFTER,
-        now=now,
-    )
-
-
 def report_job_run(*, job_id: int) -> ReportJob | None:
-    """Build a pending job's file, or again one whose worker died (``STALE_AFTER``).
-    Claiming it with a conditional update makes a re-delivered task a no-op while the first
-    still runs, so two workers never build the same job."""
+    """Build a pending job's file (also one handed back by the sweep after its worker died,
+    see ``REPORT_JOBS``). Claiming it with a conditional update makes a re-delivered task a
+    no-op while the first still runs, so two workers never build the same job."""
     now = timezone.now()
-    claimed = ReportJob.objects.filter(_claimable(now), pk=job_id).update(
-        status=ReportJob.Status.RUNNING, progress=1, stage="Bắt đầu", started_at=now
-    )
-    if not claimed:
+    pending = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING)
+    if not durable.claim(
+        pending, now=now, status=ReportJob.Status.RUNNING, progress=1, stage="Bắt đầu"
+    ):
         return None
     jobs = ReportJob.objects.filter(pk=job_id)
     job = ReportJob.objects.select_related("unit").get(pk=job_id)
@@ -91,12 +83,7 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
         jobs.update(progress=percent, stage=stage[:200])
 
     def fail(message: str) -> ReportJob:
-        jobs.update(
-            status=ReportJob.Status.FAILED,
-            error=message[:500],
-            stage="",
-            finished_at=timezone.now(),
-        )
+        _fail(job_id, message)
         job.refresh_from_db()
         return job
 
@@ -125,15 +112,31 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     return job
 
 
-def report_jobs_resume() -> int:
-    """Queue again the jobs whose worker died (run every few minutes by the beat)."""
+def _fail(pk: int, reason: str) -> None:
+    ReportJob.objects.filter(pk=pk).update(
+        status=ReportJob.Status.FAILED, error=reason[:500], stage="", finished_at=timezone.now()
+    )
+
+
+def _requeue(pk: int) -> None:
     from lantoa.reports.tasks import build_report_task
 
-    ids = list(
-        ReportJob.objects.filter(_claimable(timezone.now()))
-        .exclude(status=ReportJob.Status.PENDING)
-        .values_list("pk", flat=True)
-    )
-    for pk in ids:
-        build_report_task.delay(pk)
-    return len(ids)
+    build_report_task.delay(pk)
+
+
+# Report jobs for the generic sweep of durable jobs (registered in contributions.py).
+REPORT_JOBS = JobKind(
+    key="reports.report_job",
+    model=ReportJob,
+    running=Q(status=ReportJob.Status.RUNNING),
+    hand_back=lambda now: {"status": ReportJob.Status.PENDING},
+    fail=_fail,
+    requeue=_requeue,
+    stale_after=STALE_AFTER,
+)
+
+
+def report_jobs_resume() -> int:
+    """Queue again the jobs whose worker died (what the beat's sweep of durable jobs does
+    every minute); a job whose worker died ``max_crashes`` times is failed instead."""
+    return len(durable.sweep(REPORT_JOBS))

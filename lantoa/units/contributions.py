@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from lantoa.core.extensions import BeatEntry, beat_schedule
+from lantoa.core.extensions import job_kinds
+from lantoa.units.importing import UNIT_IMPORT_JOBS
 
-# Unit imports whose worker died are queued again.
-beat_schedule.register(
-    BeatEntry(key="unit-imports-resume", task="units.resume_imports", schedule=300.0)
-)
+job_kinds.register(UNIT_IMPORT_JOBS)

@@ -27,9 +27,9 @@ from django.db.models import Q
 from django.utils import translation
 
 from lantoa.audit.services import audit_record
+from lantoa.core import jobs as durable
 from lantoa.core import tabular
-from lantoa.core.extensions import unit_scopes
-from lantoa.core.jobs import claimable
+from lantoa.core.extensions import JobKind, unit_scopes
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
 )
@@ -700,30 +700,21 @@ def unit_import_job_create(
 STALE_AFTER = dt.timedelta(minutes=20)
 
 
-def _claimable(now: dt.datetime) -> Q:
-    return claimable(
-        pending=UnitImportJob.Status.PENDING,
-        running=(UnitImportJob.Status.VALIDATING, UnitImportJob.Status.IMPORTING),
-        stale_after=STALE_AFTER,
-        now=now,
-    )
-
-
 def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
-    """Run a pending job, or one whose worker died mid-way (see ``STALE_AFTER``; the import
-    is a single transaction, so it starts again from a clean state). Claiming it with a
-    conditional update makes a re-delivered task a no-op while the first still runs, so two
-    workers never import the same file."""
+    """Run a pending job (also one handed back by the sweep after its worker died, see
+    ``UNIT_IMPORT_JOBS``; the import is a single transaction, so it starts again from a clean
+    state). Claiming it with a conditional update makes a re-delivered task a no-op while the
+    first still runs, so two workers never import the same file."""
     from django.utils import timezone
 
-    now = timezone.now()
-    claimed = UnitImportJob.objects.filter(_claimable(now), pk=job_id).update(
+    pending = UnitImportJob.objects.filter(pk=job_id, status=UnitImportJob.Status.PENDING)
+    if not durable.claim(
+        pending,
+        now=timezone.now(),
         status=UnitImportJob.Status.VALIDATING,
-        started_at=now,
         rows_validated=0,
         rows_written=0,
-    )
-    if not claimed:
+    ):
         return None
     job = UnitImportJob.objects.select_related("created_by").get(pk=job_id)
     jobs = UnitImportJob.objects.filter(pk=job_id)
@@ -750,18 +741,7 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
                 progress=progress,
             )
     except Exception:
-        jobs.update(
-            status=UnitImportJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error_count=1,
-            errors=[
-                RowError(
-                    0,
-                    "",
-                    "lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị.",
-                ).as_dict()
-            ],
-        )
+        _fail(job_id, "lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị.")
         raise
     job.refresh_from_db()
     job.finished_at = timezone.now()
@@ -779,17 +759,36 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
     return job
 
 
-def unit_import_jobs_resume() -> int:
-    """Queue again the jobs whose worker died (run every few minutes by the beat)."""
+def _fail(pk: int, reason: str) -> None:
     from django.utils import timezone
 
+    UnitImportJob.objects.filter(pk=pk).update(
+        status=UnitImportJob.Status.FAILED,
+        finished_at=timezone.now(),
+        error_count=1,
+        errors=[RowError(0, "", reason).as_dict()],
+    )
+
+
+def _requeue(pk: int) -> None:
     from lantoa.units.tasks import import_units_task
 
-    ids = list(
-        UnitImportJob.objects.filter(_claimable(timezone.now()))
-        .exclude(status=UnitImportJob.Status.PENDING)
-        .values_list("pk", flat=True)
-    )
-    for pk in ids:
-        import_units_task.delay(pk)
-    return len(ids)
+    import_units_task.delay(pk)
+
+
+# Unit imports for the generic sweep of durable jobs (registered in contributions.py).
+UNIT_IMPORT_JOBS = JobKind(
+    key="units.import_job",
+    model=UnitImportJob,
+    running=Q(status__in=[UnitImportJob.Status.VALIDATING, UnitImportJob.Status.IMPORTING]),
+    hand_back=lambda now: {"status": UnitImportJob.Status.PENDING},
+    fail=_fail,
+    requeue=_requeue,
+    stale_after=STALE_AFTER,
+)
+
+
+def unit_import_jobs_resume() -> int:
+    """Queue again the jobs whose worker died (what the beat's sweep of durable jobs does
+    every minute); a job whose worker died ``max_crashes`` times is failed instead."""
+    return len(durable.sweep(UNIT_IMPORT_JOBS))

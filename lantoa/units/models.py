@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.jobs import DurableJob
 from lantoa.core.text import fold
 
 
@@ -162,10 +163,12 @@ class UnitEvent(models.Model):
         return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on:%d/%m/%Y}"
 
 
-class UnitImportJob(models.Model):
+class UnitImportJob(DurableJob):
     """One upload of a unit list, worked through by ``lantoa.units.tasks.import_units_task``.
 
-    Progress counters are updated while the worker runs so the job page can show a bar.
+    Progress counters are updated while the worker runs so the job page can show a bar. A
+    durable job (``lantoa.core.jobs``): one whose worker died is run again (the import itself
+    is one transaction, so nothing half-written remains).
     """
 
     class Status(models.TextChoices):
@@ -193,9 +196,6 @@ class UnitImportJob(models.Model):
         "accounts.User", on_delete=models.CASCADE, related_name="unit_import_jobs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # When a worker claimed it: a job still unfinished long after (its worker died; the
-    # import itself is one transaction, so nothing half-written remains) is run again.
-    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -160,6 +160,7 @@ def test_lost_enqueue_and_killed_worker_are_requeued(tree: Tree) -> None:
     assert requeue_events() == 2  # eager: processed right away
     assert set(Message.objects.values_list("external_id", flat=True)) == {"lost", "killed"}
     assert InboundEvent.objects.get(pk=killed.pk).attempts == 2
+    assert InboundEvent.objects.get(pk=killed.pk).crashes == 1  # its worker's death, counted
     assert InboundEvent.objects.get(pk=busy.pk).processed_at is None
     assert InboundEvent.objects.get(pk=fresh.pk).processed_at is None
     assert InboundEvent.objects.get(pk=done.pk).message_id is None

@@ -1,6 +1,7 @@
 """The periodic tasks: registered by their apps (contributions.py), handed to Celery once the
 apps are ready (CoreConfig.ready): the schedule settings.py used to spell out, less the content
-clock (scheduled content goes out through publishing.sweep, the one clock)."""
+clock and the per-kind sweeps of durable jobs: one sweep, ``core.sweep_jobs``, hands back
+and queues every kind of job, scheduled site publications included (the one clock)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,15 @@ from lantoa.core.extensions import beat_schedule, beat_schedule_conf
 
 EXPECTED = {
     "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
-    "unit-imports-resume": {"task": "units.resume_imports", "schedule": 300.0},
-    "report-jobs-resume": {"task": "reports.resume_jobs", "schedule": 300.0},
     "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
-    "inquiry-outbox": {"task": "inquiries.outbox_sweep", "schedule": 60.0},
     "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
-    "connectors-requeue": {"task": "connectors.requeue_events", "schedule": 60.0},
     "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},
     "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
     "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
+    "jobs-sweep": {"task": "core.sweep_jobs", "schedule": 60.0},
     "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
     "targets-alerts": {"task": "targets.send_alerts", "schedule": crontab(hour=7, minute=30)},
     "cascades-remind": {"task": "cascades.remind_due", "schedule": crontab(hour=8, minute=0)},
-    "publishing-sweep": {"task": "publishing.sweep", "schedule": 60.0},
 }
 
 

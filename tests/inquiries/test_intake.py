@@ -6,6 +6,7 @@ covers the real platform calls.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -431,6 +432,41 @@ def test_sweep_recovers_a_claim_left_by_a_killed_worker(
     fresh.refresh_from_db()
     assert row.status == OutboxStatus.SENT and row.attempts == 2
     assert fresh.status == OutboxStatus.SENDING  # a live claim is left alone
+    assert row.crashes == 1 and fresh.crashes == 0
+
+
+def test_reply_whose_worker_keeps_dying_is_failed_with_the_reason(
+    tree: Tree, officers: Officers, fake_send: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each delivery claims the reply and its worker dies mid-send: the sweep retakes it after
+    STALE_CLAIM, and after the kind's limit fails it, shown on the inquiry like any failure."""
+    from lantoa.core import jobs as durable
+
+    row = _reply(tree, officers)
+    fake_send(_raise(RuntimeError("worker killed")))
+
+    def dying_worker(pk: int) -> None:
+        with contextlib.suppress(RuntimeError):
+            outbox.deliver(pk)
+
+    monkeypatch.setattr(outbox.deliver_reply, "delay", dying_worker)
+    dying_worker(row.pk)
+    limit = outbox.OUTBOUND_REPLIES.max_crashes
+    for crash in range(1, limit + 1):
+        OutboundReply.objects.filter(pk=row.pk).update(
+            claimed_at=timezone.now() - outbox.STALE_CLAIM - dt.timedelta(seconds=1)
+        )
+        retaken = outbox.outbox_sweep()
+        row.refresh_from_db()
+        assert row.crashes == crash
+        if crash < limit:
+            assert retaken == 1 and row.status == OutboxStatus.SENDING
+            assert row.attempts == crash + 1
+    assert limit == 3 and row.status == OutboxStatus.FAILED and not row.permanent_error
+    assert row.last_error == durable.crash_reason(3)
+    event = InquiryEvent.objects.get(kind=EventKind.REPLY_FAILED)
+    assert event.data == {"error": durable.crash_reason(3), "outbound": row.pk}
+    assert outbox.outbox_sweep() == 0 and row.attempts == 3  # never retaken again
 
 
 @pytest.mark.parametrize(

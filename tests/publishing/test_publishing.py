@@ -342,6 +342,36 @@ def test_worker_killed_after_facebook_accepted_the_post_adopts_it(
     assert event.data["adopted"] is True
 
 
+def test_publication_whose_worker_keeps_dying_is_failed_with_the_reason(
+    fake: Any, tree: Tree, officers: Officers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every run's worker dies right before the platform call: the sweep hands the job back
+    after each lease, and after the kind's limit fails it with the reason (audited, the
+    officer notified) instead of retaking it forever. Nothing was ever posted."""
+    from lantoa.connectors.facebook import publish as fb
+    from lantoa.core import jobs as durable
+
+    pub = _one(fake, tree, officers)
+    monkeypatch.setattr(fb, "publish_post", die)
+    now = timezone.now()
+    limit = runner.PUBLICATIONS.max_crashes
+    for crash in range(1, limit + 1):
+        with pytest.raises(Killed):
+            _run(pub, now)
+        assert runner.publications_sweep(now=now + dt.timedelta(minutes=5)) == []
+        now += runner.LEASE + dt.timedelta(seconds=1)
+        due = runner.publications_sweep(now=now)
+        pub.refresh_from_db()
+        assert pub.crashes == crash and pub.attempts == crash
+        if crash < limit:
+            assert due == [pub.pk] and pub.status == S.PENDING
+    assert limit == 3 and due == [] and pub.status == S.FAILED and not pub.permanent_error
+    assert pub.last_error.startswith(durable.crash_reason(3)) and pub.next_attempt_at is None
+    assert fake.posts() == []
+    assert AuditEvent.objects.filter(action="publishing.failed", data__publication=pub.pk).exists()
+    assert _run(pub, now + dt.timedelta(hours=1)) is None  # never taken again
+
+
 def test_worker_killed_before_posting_posts_once_after_the_lookup(
     fake: Any, tree: Tree, officers: Officers, monkeypatch: pytest.MonkeyPatch
 ) -> None:

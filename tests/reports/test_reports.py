@@ -1003,14 +1003,53 @@ def test_report_job_whose_worker_died_is_built_again(
         unit=tree.pa, period="2022-H1", format="md", created_by=officers.a_propaganda
     )
     started = timezone.now() - dt.timedelta(minutes=1)
-    ReportJob.objects.filter(pk=job.pk).update(status="running", started_at=started, progress=40)
+    ReportJob.objects.filter(pk=job.pk).update(status="running", claimed_at=started, progress=40)
     assert report_job_run(job_id=job.pk) is None
     assert report_jobs_resume() == 0
     ReportJob.objects.filter(pk=job.pk).update(
-        started_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+        claimed_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
     )
     assert report_jobs_resume() == 1  # tasks run eagerly in tests
     job.refresh_from_db()
-    assert (job.status, job.progress) == ("done", 100) and job.started_at > started
+    assert (job.status, job.progress) == ("done", 100) and job.claimed_at > started
     assert job.file.name.endswith("bao-cao-P-A-2022-H1.md")
     assert report_jobs_resume() == 0
+    assert job.crashes == 1
+
+
+def test_report_job_whose_worker_keeps_dying_is_failed_with_the_reason(
+    tree: Tree, officers: Officers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each queued run claims the job and its worker dies (the job stays "running"): the
+    sweep retakes it after the stale time, and after the kind's limit marks it failed with a
+    visible reason instead of retaking it forever."""
+    from lantoa.core import jobs as durable
+    from lantoa.reports import tasks
+    from lantoa.reports.services import REPORT_JOBS, STALE_AFTER, report_jobs_resume
+
+    runs: list[int] = []
+
+    def dying_worker(pk: int) -> None:
+        runs.append(pk)
+        pending = ReportJob.objects.filter(pk=pk, status="pending")
+        assert durable.claim(pending, now=timezone.now(), status="running", progress=1)
+
+    monkeypatch.setattr(tasks.build_report_task, "delay", dying_worker)
+    job = ReportJob.objects.create(
+        unit=tree.pa, period="2022-H1", format="md", created_by=officers.a_propaganda
+    )
+    dying_worker(job.pk)  # the first run
+    for crash in range(1, REPORT_JOBS.max_crashes + 1):
+        assert report_jobs_resume() == 0  # still within its time: maybe running
+        ReportJob.objects.filter(pk=job.pk).update(
+            claimed_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+        )
+        retaken = report_jobs_resume()
+        job.refresh_from_db()
+        assert job.crashes == crash
+        if crash < REPORT_JOBS.max_crashes:
+            assert retaken == 1 and job.status == "running"
+    assert REPORT_JOBS.max_crashes == 3 and len(runs) == 3
+    assert job.status == "failed" and job.finished_at is not None
+    assert job.error == durable.crash_reason(3) and "dừng giữa chừng 3 lần" in job.error
+    assert report_jobs_resume() == 0 and len(runs) == 3  # never retaken again

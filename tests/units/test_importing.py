@@ -399,17 +399,64 @@ def test_job_whose_worker_died_is_run_again(
     )
     started = timezone.now() - dt.timedelta(minutes=2)
     UnitImportJob.objects.filter(pk=job.pk).update(
-        status=UnitImportJob.Status.VALIDATING, started_at=started, rows_validated=3
+        status=UnitImportJob.Status.VALIDATING, claimed_at=started, rows_validated=3
     )
     assert unit_import_job_run(job_id=job.pk) is None  # maybe still running: left alone
     assert unit_import_jobs_resume() == 0
     assert not Unit.objects.filter(code="A-G10").exists()
 
     UnitImportJob.objects.filter(pk=job.pk).update(
-        started_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+        claimed_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
     )
     assert unit_import_jobs_resume() == 1  # eager tasks in tests: it runs here
     job.refresh_from_db()
-    assert job.status == UnitImportJob.Status.DONE and job.started_at > started
+    assert job.status == UnitImportJob.Status.DONE and job.claimed_at > started
     assert Unit.objects.filter(code="A-G10").count() == 1
     assert unit_import_jobs_resume() == 0
+    assert job.crashes == 1
+
+
+def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
+    officers: Officers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run claims the job and its worker dies: retaken after the stale time, then, at the
+    kind's limit, failed with the reason shown as the job's error (never retaken forever)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lantoa.core import jobs as durable
+    from lantoa.units import tasks
+    from lantoa.units.importing import (
+        STALE_AFTER,
+        UNIT_IMPORT_JOBS,
+        unit_import_job_create,
+        unit_import_jobs_resume,
+    )
+
+    runs: list[int] = []
+
+    def dying_worker(pk: int) -> None:
+        runs.append(pk)
+        pending = UnitImportJob.objects.filter(pk=pk, status=UnitImportJob.Status.PENDING)
+        assert durable.claim(pending, now=timezone.now(), status=UnitImportJob.Status.IMPORTING)
+
+    monkeypatch.setattr(tasks.import_units_task, "delay", dying_worker)
+    job = unit_import_job_create(
+        user=officers.a_admin,
+        upload=SimpleUploadedFile("u.csv", (DATA / "units_ok.csv").read_bytes()),
+    )
+    dying_worker(job.pk)
+    for crash in range(1, UNIT_IMPORT_JOBS.max_crashes + 1):
+        UnitImportJob.objects.filter(pk=job.pk).update(
+            claimed_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+        )
+        retaken = unit_import_jobs_resume()
+        job.refresh_from_db()
+        assert job.crashes == crash
+        assert retaken == (1 if crash < UNIT_IMPORT_JOBS.max_crashes else 0)
+    assert len(runs) == 3 and job.status == UnitImportJob.Status.FAILED
+    assert job.error_count == 1 and job.errors[0]["message"] == durable.crash_reason(3)
+    assert unit_import_jobs_resume() == 0 and len(runs) == 3
+    assert not Unit.objects.filter(code="A-G10").exists()
