@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core.phone import normalise_phone
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -49,7 +50,6 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.inquiries.outbox import outbox_enqueue, outbox_retry
-from lantoa.inquiries.public_forms import normalise_phone as vn_phone
 from lantoa.inquiries.sla import HANDLER_ROLES
 from lantoa.notifications.services import notify, officers_of
 from lantoa.units.models import Unit, UnitClosure
@@ -497,10 +497,10 @@ def inquiry_settings_update(
 # Hotline calls and walk-ins
 
 
-def normalise_phone(raw: str) -> str:
+def _logged_phone(raw: str) -> str:
     """ "0912 345 678" or "+84 912 345 678" → "0912345678"; "" stays ""; a malformed
     number is refused (the same rule as the public form)."""
-    phone = vn_phone(raw)
+    phone = normalise_phone(raw)
     if (raw or "").strip() and not phone:
         raise ValidationError(
             {"phone": _("Số điện thoại “%(raw)s” không hợp lệ (ví dụ 0912345678).") % {"raw": raw}}
@@ -541,7 +541,7 @@ def inquiry_log_call(
     text = _text(body, "body", required=_("Hãy ghi nội dung người lao động hỏi hoặc phản ánh."))
     if anonymous:
         name, phone = "", ""
-    phone = normalise_phone(phone)
+    phone = _logged_phone(phone)
     name = (name or "").strip()[:150]
     if (name or phone) and not consent:
         raise ValidationError(
