@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
@@ -22,7 +22,7 @@ from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.services import activity_check
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
-from lantoa.core.tabular import ImportFileError, parse_count
+from lantoa.core.tabular import RowError, Sheet, parse_count
 from lantoa.core.text import fold, format_int
 from lantoa.reports.freshness import figures_changed
 from lantoa.targets.locks import lock_for, locked_spans
@@ -51,10 +51,12 @@ FIELD_LABELS = {
     "format": "Hình thức",
     "outlet": "Cơ quan báo chí, đài",
 }
-HEADER_ALIASES = tabular.header_aliases(
-    COLUMNS,
-    FIELD_LABELS,
-    {
+SHEET = Sheet(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    labels=FIELD_LABELS,
+    header_hint="Mã đơn vị, Ngày, Loại hoạt động, Tên hoạt động, …",
+    extra_aliases={
         "ma": "unit_code",
         "ma don vi": "unit_code",
         "ngay to chuc": "date",
@@ -109,21 +111,9 @@ DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 BATCH_SIZE = 2000
 
 
-class RowError(tabular.RowError):
-    """A problem in an activity file; its column is named with this import's labels."""
-
-    labels = FIELD_LABELS
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(tabular.ImportResult):
     created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary_text(self) -> str:
         return f"Đã nhập {format_int(self.created)} hoạt động."
@@ -191,7 +181,7 @@ def _parse_row(
     errors: list[RowError] = []
 
     def error(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
+        errors.append(SHEET.error(number, column, message))
 
     unit = units.get(record["unit_code"])
     if not record["unit_code"]:
@@ -274,23 +264,8 @@ def activities_import(
 
     today = today or timezone.localdate()
     result = ImportResult()
-    try:
-        table = tabular.read_table(
-            fileobj,
-            filename,
-            size,
-            columns=COLUMNS,
-            labels=FIELD_LABELS,
-            aliases=HEADER_ALIASES,
-            required=REQUIRED_COLUMNS,
-            header_hint="Mã đơn vị, Ngày, Loại hoạt động, Tên hoạt động, …",
-        )
-    except ImportFileError as exc:
-        result.errors = [RowError(0, "", str(exc))]
-        return result
-    result.rows = len(table.rows)
-    if not table.rows:
-        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
+    table = SHEET.read_into(result, fileobj, filename, size)
+    if table is None:
         return result
 
     units = _units_by_code(record["unit_code"] for _, record in table.rows)
@@ -311,10 +286,9 @@ def activities_import(
     spans = locked_spans(a.unit_id for a in activities)
     for number, activity in zip(numbers, activities, strict=True):
         if locked := lock_for(spans.get(activity.unit_id), activity.held_on):
-            result.errors.append(RowError(number, "date", locked))
+            result.errors.append(SHEET.error(number, "date", locked))
     if result.errors:
-        order = {key: i for i, key in enumerate(COLUMNS)}
-        result.errors.sort(key=lambda e: (e.row, order.get(e.field, -1)))
+        result.errors = SHEET.sorted_errors(result.errors)
         return result
 
     with transaction.atomic():

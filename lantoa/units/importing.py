@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, TypeVar
 
@@ -36,10 +36,13 @@ from lantoa.core.tabular import (  # the unit screens and tests import these fro
 )
 from lantoa.core.tabular import (
     ERRORS_SHOWN,
-    ImportFileError,
-    Table,
+    RowError,
+    Sheet,
     check_upload,
     parse_count,
+)
+from lantoa.core.tabular import (
+    ImportFileError as ImportFileError,
 )
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
@@ -86,7 +89,13 @@ _EXTRA_ALIASES = {
     "kcn": "industrial_zone",
     "nganh": "sector",
 }
-HEADER_ALIASES: dict[str, str] = tabular.header_aliases(COLUMNS, FIELD_LABELS, _EXTRA_ALIASES)
+SHEET = Sheet(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    labels=FIELD_LABELS,
+    header_hint="Mã đơn vị, Tên đơn vị, Loại, …",
+    extra_aliases=_EXTRA_ALIASES,
+)
 MAX_LENGTHS: dict[str, int] = {
     name: int(Unit._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
     for name in (
@@ -131,25 +140,13 @@ def kind_label(kind: str) -> str:
         return str(UnitKind(kind).label)
 
 
-class RowError(tabular.RowError):
-    """A problem in a unit file; its column is named with the unit import's labels."""
-
-    labels = FIELD_LABELS
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(tabular.ImportResult):
     created: int = 0
     updated: int = 0
     moved: int = 0
     unchanged: int = 0
     root_code: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -171,23 +168,6 @@ class ImportResult:
                 f"{format_int(self.moved)}, không đổi {format_int(self.unchanged)}"
             )
         return "; ".join(parts) + "."
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def read_table(fileobj: IO[bytes], filename: str, size: int | None = None) -> Table:
-    """Read the first sheet (XLSX) or the CSV, map the header to column keys."""
-    return tabular.read_table(
-        fileobj,
-        filename,
-        size,
-        columns=COLUMNS,
-        labels=FIELD_LABELS,
-        aliases=HEADER_ALIASES,
-        required=REQUIRED_COLUMNS,
-        header_hint="Mã đơn vị, Tên đơn vị, Loại, …",
-    )
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -238,7 +218,7 @@ class _Validator:
         self.kinds = _kind_lookup()
 
     def error(self, row: int, field_name: str, message: str) -> None:
-        self.errors.append(RowError(row, field_name, message))
+        self.errors.append(SHEET.error(row, field_name, message))
 
     def parse(self, number: int, record: dict[str, str]) -> _Row:
         for key, limit in MAX_LENGTHS.items():
@@ -440,11 +420,6 @@ class _Validator:
             row.level = levels.get(row.code, -1)
 
 
-def _sorted_errors(errors: list[RowError]) -> list[RowError]:
-    order = {key: i for i, key in enumerate(COLUMNS)}
-    return sorted(errors, key=lambda e: (e.row, order.get(e.field, -1)))
-
-
 # --- writing ------------------------------------------------------------------------------
 
 
@@ -467,11 +442,11 @@ def _validation_errors(row: int, exc: ValidationError) -> list[RowError]:
     to_column = {"parent": "parent_code", "successor": "parent_code"}
     if hasattr(exc, "error_dict"):
         return [
-            RowError(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
+            SHEET.error(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
             for key, messages in exc.message_dict.items()
             for msg in messages
         ]
-    return [RowError(row, "", str(msg)) for msg in exc.messages]
+    return [SHEET.error(row, "", str(msg)) for msg in exc.messages]
 
 
 def _ancestor_chains(unit_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
@@ -624,16 +599,11 @@ def units_import(
     """
     report: ProgressFn = progress or (lambda phase, done, total: None)
     result = ImportResult()
-    try:
-        parsed = read_table(fileobj, filename, size)
-    except ImportFileError as exc:
-        result.errors = [RowError(0, "", str(exc))]
+    parsed = SHEET.read_into(result, fileobj, filename, size)
+    if parsed is None:
         return result
     table = parsed.rows
-    result.rows = total = len(table)
-    if not table:
-        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
-        return result
+    total = len(table)
 
     validator = _Validator(actor=actor, update=update)
     rows: list[_Row] = []
@@ -646,7 +616,7 @@ def units_import(
     validator.check_cycles(rows, by_code)
     report("validate", total, total)
     if validator.errors:
-        result.errors = _sorted_errors(validator.errors)
+        result.errors = SHEET.sorted_errors(validator.errors)
         return result
 
     report("write", 0, total)
@@ -667,7 +637,7 @@ def units_import(
                 actor_label="" if actor is not None else "lantoa units import",
             )
     except _Rollback as exc:
-        result.errors = _sorted_errors(exc.errors)
+        result.errors = SHEET.sorted_errors(exc.errors)
     return result
 
 

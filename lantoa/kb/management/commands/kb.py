@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantoa.accounts.models import User
+from lantoa.core.tabular import fail_command
 from lantoa.core.text import format_int
 from lantoa.kb.importing import SHIPPED_ARTICLES, import_path
 from lantoa.kb.services import articles_reindex
-from lantoa.units.importing import ERRORS_SHOWN
 from lantoa.units.models import Unit
 
 
@@ -70,13 +70,5 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản “{opts['as_user']}”.")
         result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
         if not result.ok:
-            for error in result.errors[:ERRORS_SHOWN]:
-                self.stderr.write(str(error))
-            rest = len(result.errors) - ERRORS_SHOWN
-            if rest > 0:
-                self.stderr.write(f"… và {format_int(rest)} lỗi khác.")
-            raise CommandError(
-                f"Không nhập được: {format_int(len(result.errors))} lỗi; chưa có bài nào được ghi.",
-                returncode=1,
-            )
+            fail_command(result.errors, self.stderr.write, what="bài")
         self.stdout.write(result.summary_text())
