@@ -582,11 +582,11 @@ def test_worker_erases_contact_from_the_lookup_page(client: Client, tree: Tree) 
 
 def test_officer_erases_contact_on_request(tree: Tree, officers: Officers) -> None:
     inquiry, _receipt = inquiry_submit_web(question=QUESTION, phone="0912345678", consent=True)
-    assert inquiry_erase_contact(inquiry=inquiry, by=officers.a_admin, reason="phone_request")
+    assert inquiry_erase_contact(inquiry=inquiry, actor=officers.a_admin, reason="phone_request")
     assert not InquiryContact.objects.exists()
     audit = AuditEvent.objects.get(action="inquiry.contact_erased")
     assert audit.actor == officers.a_admin and audit.data == {"reason": "phone_request"}
-    assert not inquiry_erase_contact(inquiry=inquiry, by=officers.a_admin)
+    assert not inquiry_erase_contact(inquiry=inquiry, actor=officers.a_admin)
     assert InquiryEvent.objects.filter(kind=EventKind.CONTACT_ERASED).count() == 1
 
 
