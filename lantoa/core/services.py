@@ -11,6 +11,13 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
+def acting_user(actor: Any) -> Any:
+    """``actor`` when it is a signed-in user, else None: the value a "who" column (created_by,
+    updated_by, an event's actor …) stores. Services take ``actor=None`` or an anonymous user
+    for the system (a command, a task, the demo), and those are stored as no one."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 class UnknownFieldsError(ValidationError, TypeError):
     """Fields a service does not let its caller change.
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import acting_user
 from lantoa.inquiries.models import (
     EventKind,
     Inquiry,
@@ -37,7 +38,7 @@ def _erase(inquiry: Inquiry, *, actor: Any, reason: str, now: dt.datetime) -> bo
     InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=EventKind.CONTACT_ERASED,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         unit=inquiry.unit,
         data={"reason": reason},
         at=now,

@@ -33,6 +33,7 @@ from lantoa import access
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core.phone import normalise_phone
+from lantoa.core.services import acting_user
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -87,7 +88,7 @@ def _event(
     return InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         unit=unit or inquiry.unit,
         data=data or {},
         at=at or timezone.now(),

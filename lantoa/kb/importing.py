@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.services import acting_user
 from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
 from lantoa.kb.models import Article, ArticleStatus, Category
@@ -206,7 +207,7 @@ def articles_import(
         return result
 
     default_status = ArticleStatus.PUBLISHED if publish else ArticleStatus.INTERNAL
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     now = timezone.now()
     with transaction.atomic():
         existing: dict[str, Article] = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import acting_user
 from lantoa.core.text import fold
 from lantoa.kb.anonymise import anonymise
 from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, Category, TermStat
@@ -204,7 +205,7 @@ def article_create(
     clean_article_fields(fields)
     if status not in ArticleStatus.values:
         raise ValidationError({"status": "Trạng thái không hợp lệ."})
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     article = Article(
         unit=unit,
         status=status,
