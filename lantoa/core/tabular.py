@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, Any, NoReturn
 
 from django.conf import settings
@@ -72,6 +72,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def summary_text(self) -> str:
+        """What was written, in one Vietnamese sentence (for the command line)."""
+        raise NotImplementedError
 
 
 def header_aliases(
@@ -308,6 +312,43 @@ def fail_command(errors: Sequence[RowError], write: Callable[[str], Any], *, wha
         f"Không nhập được: {format_int(len(errors))} lỗi; chưa có {what} nào được ghi.",
         returncode=1,
     )
+
+
+def command_user(username: str | None) -> Any:
+    """The active account an import command acts as (``--as USERNAME``), or None for the
+    system; CommandError when there is no such account."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Không có tài khoản “{username}”.")
+    return user
+
+
+def import_command(
+    path: Path,
+    run: Callable[..., ImportResult],
+    *,
+    out: Callable[[str], Any],
+    err: Callable[[str], Any],
+    what: str,
+    **options: Any,
+) -> None:
+    """Run an importer on a file given on the command line: ``run(fileobj=…, filename=…,
+    size=…, **options)``, then its summary through ``out``, or its errors through ``err``
+    and ``fail_command``."""
+    from django.core.management.base import CommandError
+
+    if not path.is_file():
+        raise CommandError(f"Không có tệp {path}.")
+    with path.open("rb") as fh:
+        result = run(fileobj=fh, filename=path.name, size=path.stat().st_size, **options)
+    if not result.ok:
+        fail_command(result.errors, err, what=what)
+    out(result.summary_text())
 
 
 # --- writing ------------------------------------------------------------------------------

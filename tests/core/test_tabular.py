@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
+import pytest
+from django.core.management.base import CommandError
 
 from lantoa.core import tabular
 
@@ -60,3 +63,14 @@ def test_sheet_reads_into_a_result_or_says_why_not() -> None:
     assert [str(e) for e in empty.errors] == ["Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."]
     wrong = tabular.ImportResult()
     assert SHEET.read_into(wrong, io.BytesIO(b"x"), "a.txt") is None and not wrong.ok
+
+
+@pytest.mark.django_db
+def test_import_commands_name_the_missing_account_and_file(tmp_path: Path) -> None:
+    assert tabular.command_user(None) is None
+    with pytest.raises(CommandError, match="Không có tài khoản “ai”"):
+        tabular.command_user("ai")
+    with pytest.raises(CommandError, match="Không có tệp"):
+        tabular.import_command(
+            tmp_path / "x.csv", lambda **kw: tabular.ImportResult(), out=print, err=print, what="x"
+        )

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lantoa.accounts.models import User
-from lantoa.core.tabular import fail_command
+from lantoa.core.tabular import command_user, fail_command
 from lantoa.core.text import format_int
 from lantoa.kb.importing import SHIPPED_ARTICLES, import_path
 from lantoa.kb.services import articles_reindex
@@ -63,11 +62,7 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(f"Không có đơn vị mã “{opts['unit']}”.")
-        actor = None
-        if opts["as_user"]:
-            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có tài khoản “{opts['as_user']}”.")
+        actor = command_user(opts["as_user"])
         result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
         if not result.ok:
             fail_command(result.errors, self.stderr.write, what="bài")
