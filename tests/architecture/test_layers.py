@@ -91,7 +91,6 @@ KNOWN: set[str] = {
     "lantoa.units.importing -> accounts",
     "lantoa.units.management.commands.seed -> activities",
     "lantoa.units.management.commands.seed -> targets",
-    "lantoa.units.management.commands.units -> accounts",
     "lantoa.units.seed -> channels",
     "lantoa.units.seed -> roster",
     "lantoa.units.views -> access",
