@@ -9,7 +9,6 @@ is written, and every problem is listed as "Dòng N, cột “…”: …".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -27,6 +26,7 @@ from lantoa.core.text import fold, format_int
 from lantoa.reports.freshness import figures_changed
 from lantoa.targets.locks import lock_for, locked_spans
 from lantoa.units.models import Unit
+from lantoa.units.selectors import units_by_code
 
 COLUMNS = (
     "unit_code",
@@ -149,28 +149,6 @@ def parse_date(raw: str) -> dt.date:
     )
 
 
-def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    found: dict[str, Unit] = {}
-    ordered = sorted(set(codes))
-    for start in range(0, len(ordered), 900):
-        for unit in Unit.objects.filter(code__in=ordered[start : start + 900]).select_related(
-            "successor"
-        ):
-            found[unit.code] = unit
-    return found
-
-
-def _allowed_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
-    ids = [u.pk for u in units]
-    if actor is None:
-        return set(ids)
-    scope = access.visible_units(actor, "activity.manage")
-    allowed: set[int] = set()
-    for start in range(0, len(ids), 900):
-        allowed.update(scope.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
-    return allowed
-
-
 def _parse_row(
     number: int,
     record: dict[str, str],
@@ -268,8 +246,8 @@ def activities_import(
     if table is None:
         return result
 
-    units = _units_by_code(record["unit_code"] for _, record in table.rows)
-    allowed = _allowed_ids(actor, units.values())
+    units = units_by_code((record["unit_code"] for _, record in table.rows), related=["successor"])
+    allowed = access.permitted_unit_ids(actor, units.values(), "activity.manage")
     # Units outside the officer's scope are reported exactly like missing ones.
     units = {code: unit for code, unit in units.items() if unit.pk in allowed}
     kinds = kind_lookup()

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
-from lantoa.core.services import acting_user
+from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
 from lantoa.kb.models import Article, ArticleStatus, Category
@@ -211,9 +211,8 @@ def articles_import(
     now = timezone.now()
     with transaction.atomic():
         existing: dict[str, Article] = {}
-        slugs = list(first_of_slug)
-        for start in range(0, len(slugs), 900):
-            for article in Article.objects.filter(slug__in=slugs[start : start + 900]):
+        for chunk in in_chunks(first_of_slug):
+            for article in Article.objects.filter(slug__in=chunk):
                 existing[article.slug] = article
         to_index: list[Article] = []
         new: list[Article] = []

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lantoa.audit.services import audit_record
-from lantoa.core.services import acting_user
+from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.text import fold
 from lantoa.kb.anonymise import anonymise
 from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, Category, TermStat
@@ -111,8 +111,8 @@ def _apply_frequency_deltas(deltas: dict[str, int]) -> None:
                 lost[start : start + INDEX_BATCH],
             )
     gone = [term for _, _, term in lost]
-    for start in range(0, len(gone), 900):
-        TermStat.objects.filter(term__in=gone[start : start + 900], df=0).delete()
+    for chunk in in_chunks(gone):
+        TermStat.objects.filter(term__in=chunk, df=0).delete()
 
 
 def article_index(*, articles: Iterable[Article]) -> int:
@@ -127,8 +127,7 @@ def article_index(*, articles: Iterable[Article]) -> int:
     with transaction.atomic():
         ids = [a.pk for a in batch]
         old: dict[int, set[str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for chunk in in_chunks(ids):
             for article_id, term in ArticleTerm.objects.filter(article_id__in=chunk).values_list(
                 "article_id", "term"
             ):

@@ -15,10 +15,10 @@ through ``unit_move``, which refuses cycles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -31,6 +31,7 @@ from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
 from lantoa.core.jobs import claimable
+from lantoa.core.services import in_chunks
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
 )
@@ -46,6 +47,7 @@ from lantoa.core.tabular import (
 )
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
+from lantoa.units.selectors import units_by_code
 from lantoa.units.services import unit_move, unit_update
 
 COLUMNS = (
@@ -109,8 +111,6 @@ MAX_LENGTHS: dict[str, int] = {
     )
 }
 BATCH_SIZE = 2000
-
-T = TypeVar("T")
 
 ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phase is "validate" or "write"."""
@@ -184,30 +184,6 @@ class _Row:
     existing: Unit | None = None
     parent_unit: Unit | None = None  # the parent when it is already in the database
     level: int = 0
-
-
-def _chunks(items: list[T], size: int = 900) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    found: dict[str, Unit] = {}
-    for chunk in _chunks(sorted(set(codes))):
-        for unit in Unit.objects.filter(code__in=chunk):
-            found[unit.code] = unit
-    return found
-
-
-def _manageable_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
-    ids = [u.pk for u in units]
-    if actor is None:
-        return set(ids)
-    allowed: set[int] = set()
-    scope = access.visible_units(actor, "unit.manage")
-    for chunk in _chunks(ids):
-        allowed.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
-    return allowed
 
 
 class _Validator:
@@ -294,8 +270,8 @@ class _Validator:
                 )
             else:
                 by_code[row.code] = row
-        existing = _units_by_code(by_code)
-        manageable = _manageable_ids(self.actor, existing.values())
+        existing = units_by_code(by_code)
+        manageable = access.permitted_unit_ids(self.actor, existing.values(), "unit.manage")
         for code, unit in existing.items():
             row = by_code[code]
             if not self.update:
@@ -322,8 +298,8 @@ class _Validator:
 
     def check_parents(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
         outside = {r.parent_code for r in rows if r.parent_code and r.parent_code not in by_code}
-        db_parents = _units_by_code(outside)
-        manageable = _manageable_ids(self.actor, db_parents.values())
+        db_parents = units_by_code(outside)
+        manageable = access.permitted_unit_ids(self.actor, db_parents.values(), "unit.manage")
         for row in rows:
             if (
                 row.kind == UnitKind.NATIONAL
@@ -452,11 +428,10 @@ def _validation_errors(row: int, exc: ValidationError) -> list[RowError]:
 def _ancestor_chains(unit_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
     """(ancestor id, depth) pairs of each unit, itself included at depth 0."""
     chains: dict[int, list[tuple[int, int]]] = {pk: [] for pk in unit_ids}
-    ids = sorted(unit_ids)
-    for start in range(0, len(ids), 900):
-        for desc, anc, depth in UnitClosure.objects.filter(
-            descendant_id__in=ids[start : start + 900]
-        ).values_list("descendant_id", "ancestor_id", "depth"):
+    for chunk in in_chunks(sorted(unit_ids)):
+        for desc, anc, depth in UnitClosure.objects.filter(descendant_id__in=chunk).values_list(
+            "descendant_id", "ancestor_id", "depth"
+        ):
             chains[desc].append((anc, depth))
     return chains
 
