@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from lantoa.access.rules import memberships as memberships
     from lantoa.access.rules import officer as officer
     from lantoa.access.rules import permissions_at as permissions_at
+    from lantoa.access.rules import permitted_unit_ids as permitted_unit_ids
     from lantoa.access.rules import policy as policy
     from lantoa.access.rules import require as require
     from lantoa.access.rules import requires_two_factor as requires_two_factor

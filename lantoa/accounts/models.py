@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị")
@@ -47,7 +49,7 @@ class Membership(models.Model):
         verbose_name=_("đơn vị"),
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
 
     class Meta:
         verbose_name = _("phân công")
@@ -69,7 +71,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -9,8 +9,7 @@ is written, and every problem is listed as "Dòng N, cột “…”: …".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
@@ -23,11 +22,12 @@ from lantoa.activities.services import activity_check
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
 from lantoa.core.periods import parse_date
-from lantoa.core.tabular import ImportFileError, parse_count
+from lantoa.core.tabular import RowError, Sheet, parse_count
 from lantoa.core.text import fold, format_int
 from lantoa.reports.freshness import figures_changed
 from lantoa.targets.locks import lock_for, locked_spans
 from lantoa.units.models import Unit
+from lantoa.units.selectors import units_by_code
 
 COLUMNS = (
     "unit_code",
@@ -52,10 +52,12 @@ FIELD_LABELS = {
     "format": "Hình thức",
     "outlet": "Cơ quan báo chí, đài",
 }
-HEADER_ALIASES = tabular.header_aliases(
-    COLUMNS,
-    FIELD_LABELS,
-    {
+SHEET = Sheet(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    labels=FIELD_LABELS,
+    header_hint="Mã đơn vị, Ngày, Loại hoạt động, Tên hoạt động, …",
+    extra_aliases={
         "ma": "unit_code",
         "ma don vi": "unit_code",
         "ngay to chuc": "date",
@@ -109,21 +111,9 @@ _FORMAT_ALIASES = {
 BATCH_SIZE = 2000
 
 
-class RowError(tabular.RowError):
-    """A problem in an activity file; its column is named with this import's labels."""
-
-    labels = FIELD_LABELS
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(tabular.ImportResult):
     created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary_text(self) -> str:
         return f"Đã nhập {format_int(self.created)} hoạt động."
@@ -146,28 +136,6 @@ def kind_labels() -> str:
         return ", ".join(f"{label} ({value})" for value, label in ActivityKind.choices)
 
 
-def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    found: dict[str, Unit] = {}
-    ordered = sorted(set(codes))
-    for start in range(0, len(ordered), 900):
-        for unit in Unit.objects.filter(code__in=ordered[start : start + 900]).select_related(
-            "successor"
-        ):
-            found[unit.code] = unit
-    return found
-
-
-def _allowed_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
-    ids = [u.pk for u in units]
-    if actor is None:
-        return set(ids)
-    scope = access.visible_units(actor, "activity.manage")
-    allowed: set[int] = set()
-    for start in range(0, len(ids), 900):
-        allowed.update(scope.filter(pk__in=ids[start : start + 900]).values_list("pk", flat=True))
-    return allowed
-
-
 def _parse_row(
     number: int,
     record: dict[str, str],
@@ -178,7 +146,7 @@ def _parse_row(
     errors: list[RowError] = []
 
     def error(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
+        errors.append(SHEET.error(number, column, message))
 
     unit = units.get(record["unit_code"])
     if not record["unit_code"]:
@@ -261,27 +229,12 @@ def activities_import(
 
     today = today or timezone.localdate()
     result = ImportResult()
-    try:
-        table = tabular.read_table(
-            fileobj,
-            filename,
-            size,
-            columns=COLUMNS,
-            labels=FIELD_LABELS,
-            aliases=HEADER_ALIASES,
-            required=REQUIRED_COLUMNS,
-            header_hint="Mã đơn vị, Ngày, Loại hoạt động, Tên hoạt động, …",
-        )
-    except ImportFileError as exc:
-        result.errors = [RowError(0, "", str(exc))]
-        return result
-    result.rows = len(table.rows)
-    if not table.rows:
-        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
+    table = SHEET.read_into(result, fileobj, filename, size)
+    if table is None:
         return result
 
-    units = _units_by_code(record["unit_code"] for _, record in table.rows)
-    allowed = _allowed_ids(actor, units.values())
+    units = units_by_code((record["unit_code"] for _, record in table.rows), related=["successor"])
+    allowed = access.permitted_unit_ids(actor, units.values(), "activity.manage")
     # Units outside the officer's scope are reported exactly like missing ones.
     units = {code: unit for code, unit in units.items() if unit.pk in allowed}
     kinds = kind_lookup()
@@ -298,10 +251,9 @@ def activities_import(
     spans = locked_spans(a.unit_id for a in activities)
     for number, activity in zip(numbers, activities, strict=True):
         if locked := lock_for(spans.get(activity.unit_id), activity.held_on):
-            result.errors.append(RowError(number, "date", locked))
+            result.errors.append(SHEET.error(number, "date", locked))
     if result.errors:
-        order = {key: i for i, key in enumerate(COLUMNS)}
-        result.errors.sort(key=lambda e: (e.row, order.get(e.field, -1)))
+        result.errors = SHEET.sorted_errors(result.errors)
         return result
 
     with transaction.atomic():

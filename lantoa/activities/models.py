@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, who
+
 
 class ActivityKind(models.TextChoices):
     OUTREACH = "outreach", _("Buổi tuyên truyền")
@@ -48,15 +50,8 @@ class Activity(models.Model):
     participants = models.PositiveIntegerField(_("số người tham gia"), default=0)
     quantity = models.PositiveIntegerField(_("số lượng"), default=1)
     note = models.TextField(_("ghi chú"), blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người ghi"),
-    )
-    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    created_by = who(_("người ghi"))
+    created_at = when_created(_("thời điểm ghi"))
 
     class Meta:
         verbose_name = _("hoạt động")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.audit.services import audit_record
+from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
 from lantoa.reports.freshness import figures_changed
 from lantoa.targets.locks import locked_message
@@ -161,7 +162,7 @@ def activity_create(
         quantity=quantity,
         note=note,
     )
-    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    created_by = acting_user(actor)
     with transaction.atomic():
         activity = Activity.objects.create(unit=unit, created_by=created_by, **values)
         audit_record(

@@ -1,22 +1,16 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.fields import who
 
 
 class AuditEvent(models.Model):
     """A security-relevant action. Never holds workers' personal data."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    actor = who(_("người thực hiện"))
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=64, db_index=True)
     unit = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from lantoa.audit.models import AuditEvent
 from lantoa.core.net import client_ip as trusted_client_ip
+from lantoa.core.services import acting_user
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -26,8 +27,7 @@ def audit_record(
     data: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    actor = acting_user(actor)
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

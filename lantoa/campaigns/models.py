@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.fields import when_created, when_updated, who
 
 
 class CampaignStatus(models.TextChoices):
@@ -59,15 +60,9 @@ class Campaign(models.Model):
         default=CampaignStatus.PLANNED,
     )
     moment_key = models.CharField(_("dịp"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("chiến dịch truyền thông")
@@ -136,10 +131,8 @@ class RecurringMoment(models.Model):
     # Year of the first occurrence, for "kỷ niệm N năm" (28/7/1929).
     since_year = models.PositiveSmallIntegerField(_("năm đầu tiên"), null=True, blank=True)
     hidden = models.BooleanField(_("ẩn ở đơn vị này"), default=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = who()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("dịp trong năm")

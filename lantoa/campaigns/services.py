@@ -14,6 +14,7 @@ from lantoa.audit.services import audit_record
 from lantoa.campaigns.models import Audience, Campaign, CampaignStatus, MomentRule, RecurringMoment
 from lantoa.campaigns.moments import DEFAULT_MOMENTS
 from lantoa.channels.models import ChannelKind
+from lantoa.core.services import acting_user
 from lantoa.core.text import fold
 from lantoa.units.models import Unit, UnitKind
 
@@ -102,7 +103,7 @@ def campaign_create(
         planned_channels=planned_channels or [],
         status=status or (status_for_dates(starts_on, ends_on) if starts_on and ends_on else ""),
         moment_key=moment_key,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     _clean_campaign(campaign)
     with transaction.atomic():
@@ -260,7 +261,7 @@ def moment_save(*, unit: Unit, actor: Any = None, key: str = "", **fields: Any) 
     if moment.rule != MomentRule.LUNAR_NEW_YEAR:
         moment.offset_start = moment.offset_end = 0
     moment.hidden = False
-    moment.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    moment.updated_by = acting_user(actor)
     _clean_moment(moment)
     with transaction.atomic():
         moment.save()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.fields import when_created, when_updated, who
 
 
 class CascadeAction(models.TextChoices):
@@ -76,16 +77,9 @@ class Cascade(models.Model):
     )
     # Written once by cascade_send, in the same transaction as the recipient rows.
     recipient_count = models.PositiveIntegerField(_("số đơn vị nhận"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người tạo"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = who(_("người tạo"))
+    created_at = when_created()
+    updated_at = when_updated()
     sent_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
     # Claimed by the task that tells receiving officers about a new cascade (sent once).
@@ -159,10 +153,8 @@ class CascadeAttachment(models.Model):
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = who()
+    created_at = when_created()
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -212,14 +204,7 @@ class CascadeRecipient(models.Model):
     received_at = models.DateTimeField(_("đã nhận lúc"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("đã nắm lúc"), null=True, blank=True)
     done_at = models.DateTimeField(_("đã thực hiện lúc"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người báo cáo"),
-    )
+    done_by = who(_("người báo cáo"))
     # Addresses of the unit's own posts (Facebook, Zalo, website…), validated.
     proof_links = models.JSONField(_("đường dẫn minh chứng"), default=list, blank=True)
     proof_photo = models.FileField(_("ảnh minh chứng"), max_length=255, blank=True)

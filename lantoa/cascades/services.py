@@ -36,6 +36,7 @@ from lantoa.cascades.models import (
 )
 from lantoa.content import media
 from lantoa.content.models import ContentItem
+from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
 from lantoa.core.weblinks import clean_links
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
@@ -213,7 +214,7 @@ def _store_attachments(
             original_name=item.original_name,
             content_type=item.content_type,
             size=item.size,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=acting_user(actor),
         )
 
 
@@ -253,7 +254,7 @@ def cascade_create(
         with transaction.atomic():
             cascade = Cascade.objects.create(
                 sender=sender,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=acting_user(actor),
                 **package.__dict__,
             )
             _store_attachments(cascade, checked, actor, saved)
@@ -558,7 +559,7 @@ def recipient_advance(
             if note:
                 row.note = note
             if target == RecipientState.DONE:
-                row.done_by = actor if getattr(actor, "is_authenticated", False) else None
+                row.done_by = acting_user(actor)
                 row.proof_links = links
                 if photo is not None:
                     name, thumb = photo.store(row.unit_id)

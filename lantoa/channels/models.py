@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated
+
 
 class ChannelKind(models.TextChoices):
     FACEBOOK_PAGE = "facebook_page", _("Trang Facebook (fanpage)")
@@ -58,8 +60,8 @@ class Channel(models.Model):
     # The latest recorded audience, copied from the newest ChannelStat for fast listing.
     audience = models.PositiveIntegerField(_("người theo dõi/thành viên"), default=0)
     audience_on = models.DateField(_("cập nhật ngày"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("kênh truyền thông")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.fields import EncryptedTextField
+from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import DurableJob
 
 
@@ -55,11 +55,9 @@ class ConnectorAccount(models.Model):
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_event_at = models.DateTimeField(_("nhận sự kiện gần nhất"), null=True, blank=True)
-    connected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    connected_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("kết nối nền tảng")

@@ -23,6 +23,7 @@ from lantoa.connectors.models import (
     Platform,
     WebhookCounter,
 )
+from lantoa.core.services import acting_user
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +246,7 @@ def connector_account_save(
             account.last_error = ""
             account.last_error_at = None
         if creating:
-            account.connected_by = actor if getattr(actor, "is_authenticated", False) else None
+            account.connected_by = acting_user(actor)
         account.save()
         changed = [k for k, v in before.items() if getattr(account, k) != v] + sorted(secrets)
         audit_record(

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated, who
+
 
 class ContentKind(models.TextChoices):
     NEWS = "news", _("Tin, bài")
@@ -58,10 +60,8 @@ class MediaAsset(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     url = models.URLField(_("đường dẫn video"), max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = who()
+    created_at = when_created()
 
     class Meta:
         verbose_name = _("tệp đa phương tiện")
@@ -127,8 +127,8 @@ class ContentItem(models.Model):
     scheduled_at = models.DateTimeField(_("hẹn giờ đăng"), null=True, blank=True)
     published_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("nội dung")
@@ -166,7 +166,7 @@ class ContentVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
 
     class Meta:
         verbose_name = _("phiên bản nội dung")
@@ -203,7 +203,7 @@ class ContentEvent(models.Model):
     )
     comment = models.TextField(_("nhận xét"), blank=True)
     version = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -226,10 +226,8 @@ class ApprovalSetting(models.Model):
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("cán bộ được duyệt")
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = who()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("thiết lập người duyệt")

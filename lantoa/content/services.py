@@ -50,6 +50,7 @@ from lantoa.content.models import (
 )
 from lantoa.content.sanitize import sanitize_html
 from lantoa.content.selectors import approvers_to_notify, can_approve, media_usable_by
+from lantoa.core.services import acting_user
 from lantoa.core.text import fold
 from lantoa.units.models import Unit
 
@@ -255,7 +256,7 @@ def _new_version(item: ContentItem, actor: Any, note: str = "") -> ContentVersio
         summary=item.summary,
         body=item.body,
         data=_snapshot(item),
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=acting_user(actor),
         note=note[:255],
     )
 
@@ -273,7 +274,7 @@ def _event(
         kind=kind,
         from_status=from_status,
         to_status=item.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         comment=comment,
         version=item.version,
     )
@@ -602,7 +603,7 @@ def approval_setting_save(
             unit=unit,
             defaults={
                 "roles": roles,
-                "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "updated_by": acting_user(actor),
             },
         )
         setting.users.set(users)
@@ -651,7 +652,7 @@ def media_upload(
                 size=stored_size,
                 width=checked.width,
                 height=checked.height,
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                uploaded_by=acting_user(actor),
             )
             audit_record(
                 action="content.media_upload",
@@ -681,7 +682,7 @@ def media_add_link(*, unit: Unit, url: str, actor: Any, title: str = "") -> Medi
             kind=MediaKind.VIDEO_LINK,
             title=(title or url).strip()[:255],
             url=url,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=acting_user(actor),
         )
         audit_record(
             action="content.media_link",

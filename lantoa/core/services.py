@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+# Values per IN (...) list: under SQLite's limit of 999 parameters and every other backend's.
+IN_CHUNK = 900
+
+
+def in_chunks(items: Iterable[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``, for ``field__in=chunk`` queries over long
+    lists (an import of thousands of rows)."""
+    batch = list(items)
+    for start in range(0, len(batch), size):
+        yield batch[start : start + size]
+
+
+def acting_user(actor: Any) -> Any:
+    """``actor`` when it is a signed-in user, else None: the value a "who" column (created_by,
+    updated_by, an event's actor …) stores. Services take ``actor=None`` or an anonymous user
+    for the system (a command, a task, the demo), and those are stored as no one."""
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 class UnknownFieldsError(ValidationError, TypeError):

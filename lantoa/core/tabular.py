@@ -1,7 +1,7 @@
 """Reading CSV and XLSX files that officers upload or pass on the command line, and writing
 the ones they download.
 
-Shared by every importer (units, activities): the file is checked by name and size, read
+Shared by every importer (units, activities, articles): the file is checked by name and size, read
 whole (the first sheet of a workbook; a CSV in UTF-8 with "," or ";"), its header mapped to
 column keys through diacritic-free aliases, and blank rows skipped. Row numbers are the ones
 the officer sees in Excel: the header is row 1. Errors are Vietnamese and name the row and
@@ -16,9 +16,10 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import PurePath
-from typing import IO, Any, ClassVar, NoReturn
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePath
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -36,18 +37,12 @@ class ImportFileError(Exception):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem, named by row and column. Importers subclass it to set ``labels`` (column
-    key → the Vietnamese column name shown to the officer)."""
+    """One problem, named by row and column (``Sheet.error`` fills in the column's label)."""
 
     row: int  # as the user sees it in Excel: the header is row 1; 0 for the file as a whole
     field: str  # a column key, or "" for the whole row or file
     message: str
-
-    labels: ClassVar[Mapping[str, str]] = {}
-
-    @property
-    def label(self) -> str:
-        return self.labels.get(self.field, "")
+    label: str = ""  # the Vietnamese column name shown to the officer
 
     def __str__(self) -> str:
         if self.row == 0:
@@ -64,6 +59,23 @@ class RowError:
             "message": self.message,
             "text": str(self),
         }
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the data rows read and, when it wrote nothing, every problem.
+    Importers subclass it with their counts and ``summary_text``."""
+
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_text(self) -> str:
+        """What was written, in one Vietnamese sentence (for the command line)."""
+        raise NotImplementedError
 
 
 def header_aliases(
@@ -200,6 +212,69 @@ def read_table(
     return Table(columns=seen, rows=table)
 
 
+NO_ROWS = "tệp không có dòng dữ liệu nào dưới dòng tiêu đề."
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The file one importer reads: its column keys in order, the required ones, their
+    Vietnamese labels (header and error messages), extra folded header aliases and the hint
+    shown when the header row is missing.
+
+    Every importer works the same way: ``read_into`` reads the whole file, or puts the one
+    file-level error in the result; each row is then validated, its problems collected with
+    ``error`` and listed in row and column order (``sorted_errors``); one problem and nothing
+    is written; a good file is written in one transaction.
+    """
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    labels: Mapping[str, str]
+    header_hint: str
+    extra_aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        return header_aliases(self.columns, self.labels, self.extra_aliases)
+
+    def error(self, row: int, column: str, message: str) -> RowError:
+        """A problem in ``column`` (a key, or "" for the whole row) of data row ``row``."""
+        return RowError(row, column, message, self.labels.get(column, ""))
+
+    def sorted_errors(self, errors: Iterable[RowError]) -> list[RowError]:
+        """By row, then in the file's column order (whole-row problems first)."""
+        order = {key: i for i, key in enumerate(self.columns)}
+        return sorted(errors, key=lambda e: (e.row, order.get(e.field, -1)))
+
+    def read(self, fileobj: IO[bytes], filename: str, size: int | None = None) -> Table:
+        return read_table(
+            fileobj,
+            filename,
+            size,
+            columns=self.columns,
+            labels=self.labels,
+            aliases=self.aliases,
+            required=self.required,
+            header_hint=self.header_hint,
+        )
+
+    def read_into(
+        self, result: ImportResult, fileobj: IO[bytes], filename: str, size: int | None = None
+    ) -> Table | None:
+        """The file's table with ``result.rows`` counted, or None with the reason as the one
+        error in ``result`` (a file that cannot be read, or one without data rows)."""
+        try:
+            table = self.read(fileobj, filename, size)
+        except ImportFileError as exc:
+            result.errors = [RowError(0, "", str(exc))]
+            return None
+        result.rows = len(table.rows)
+        if not table.rows:
+            result.errors = [RowError(0, "", NO_ROWS)]
+            return None
+        return table
+
+
 _PLAIN_INT = re.compile(r"\d+")
 _DOTTED_INT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
@@ -237,6 +312,43 @@ def fail_command(errors: Sequence[RowError], write: Callable[[str], Any], *, wha
         f"Không nhập được: {format_int(len(errors))} lỗi; chưa có {what} nào được ghi.",
         returncode=1,
     )
+
+
+def command_user(username: str | None) -> Any:
+    """The active account an import command acts as (``--as USERNAME``), or None for the
+    system; CommandError when there is no such account."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Không có tài khoản “{username}”.")
+    return user
+
+
+def import_command(
+    path: Path,
+    run: Callable[..., ImportResult],
+    *,
+    out: Callable[[str], Any],
+    err: Callable[[str], Any],
+    what: str,
+    **options: Any,
+) -> None:
+    """Run an importer on a file given on the command line: ``run(fileobj=…, filename=…,
+    size=…, **options)``, then its summary through ``out``, or its errors through ``err``
+    and ``fail_command``."""
+    from django.core.management.base import CommandError
+
+    if not path.is_file():
+        raise CommandError(f"Không có tệp {path}.")
+    with path.open("rb") as fh:
+        result = run(fileobj=fh, filename=path.name, size=path.stat().st_size, **options)
+    if not result.ok:
+        fail_command(result.errors, err, what=what)
+    out(result.summary_text())
 
 
 # --- writing ------------------------------------------------------------------------------

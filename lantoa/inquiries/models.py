@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated
 from lantoa.core.jobs import DurableJob
 from lantoa.kb.models import Category
 
@@ -117,8 +118,8 @@ class Inquiry(models.Model):
 
     # Folded (no diacritics, lower case) subject + messages, for officers' search.
     search_text = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("câu hỏi, phản ánh")
@@ -274,7 +275,7 @@ class CannedAnswer(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=200)
     body = models.TextField(_("nội dung"))
     category = models.CharField(_("lĩnh vực"), max_length=15, choices=Category.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
 
     class Meta:
         ordering = ["title"]

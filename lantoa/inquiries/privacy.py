@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import acting_user
 from lantoa.inquiries.models import (
     EventKind,
     Inquiry,
@@ -30,14 +31,14 @@ REASON_WORKER = "worker_request"
 REASON_RETENTION = "retention"
 
 
-def _erase(inquiry: Inquiry, *, by: Any, reason: str, now: dt.datetime) -> bool:
+def _erase(inquiry: Inquiry, *, actor: Any, reason: str, now: dt.datetime) -> bool:
     deleted, _per_model = InquiryContact.objects.filter(inquiry=inquiry).delete()
     if not deleted:
         return False
     InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=EventKind.CONTACT_ERASED,
-        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         unit=inquiry.unit,
         data={"reason": reason},
         at=now,
@@ -45,23 +46,25 @@ def _erase(inquiry: Inquiry, *, by: Any, reason: str, now: dt.datetime) -> bool:
     return True
 
 
-def inquiry_erase_contact(*, inquiry: Inquiry, by: Any = None, reason: str = REASON_WORKER) -> bool:
+def inquiry_erase_contact(
+    *, inquiry: Inquiry, actor: Any = None, reason: str = REASON_WORKER
+) -> bool:
     """Delete the worker's contact details of ``inquiry``; keep the case.
 
-    ``by`` is the officer acting on a request made to them (None: the worker on the lookup
+    ``actor`` is the officer acting on a request made to them (None: the worker on the lookup
     page). Returns False, writing nothing, when there was no contact to erase.
     """
     with transaction.atomic():
-        erased = _erase(inquiry, by=by, reason=reason, now=timezone.now())
+        erased = _erase(inquiry, actor=actor, reason=reason, now=timezone.now())
         if erased:
             # The audit row names the case, never the data that was erased.
             audit_record(
                 action="inquiry.contact_erased",
-                actor=by,
+                actor=actor,
                 unit=inquiry.unit,
                 target=inquiry.code,
                 data={"reason": reason},
-                actor_label="" if by is not None else "người lao động",
+                actor_label="" if actor is not None else "người lao động",
             )
     return erased
 
@@ -119,7 +122,7 @@ def inquiry_retention_purge(now: dt.datetime | None = None) -> int:
             if cleared:
                 locked.lookup_secret_hash = ""
                 locked.save(update_fields=["lookup_secret_hash", "updated_at"])
-            erased = _erase(locked, by=None, reason=REASON_RETENTION, now=now)
+            erased = _erase(locked, actor=None, reason=REASON_RETENTION, now=now)
             if cleared or erased:
                 purged += 1
     if purged:

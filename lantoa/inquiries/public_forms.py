@@ -3,7 +3,6 @@ follow-up message. The officers' forms live elsewhere."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.phone import normalise_phone
 from lantoa.core.text import format_int
 from lantoa.inquiries.models import Kind
 from lantoa.kb.models import Category
@@ -36,9 +36,6 @@ _TOKEN_MAX_AGE = 24 * 3600
 IDENTITY_CONTACT = "contact"
 IDENTITY_ANONYMOUS = "anonymous"
 
-# Mobile: 0 + 9 digits starting 3/5/7/8/9; landline: 0 + 2 + 9 digits (since 2017).
-_PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
-
 
 def form_token(at: float | None = None) -> str:
     """A signed note of when the form was shown (milliseconds)."""
@@ -53,18 +50,6 @@ def token_started_at(token: str) -> float | None:
         return int(raw) / 1000
     except (signing.BadSignature, ValueError):
         return None
-
-
-def normalise_phone(text: str) -> str:
-    """ "+84 912.345.678" → "0912345678"; "" when it is not a Vietnamese number."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0084"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    return digits if _PHONE.match(digits) else ""
 
 
 def _length_error(text: str, *, low: int, high: int) -> ValidationError | None:

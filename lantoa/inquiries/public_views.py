@@ -281,7 +281,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     has_contact = InquiryContact.objects.filter(inquiry=inquiry).exists()
     if request.method == "POST":
         if has_contact:
-            inquiry_erase_contact(inquiry=inquiry, by=None, reason=REASON_WORKER)
+            inquiry_erase_contact(inquiry=inquiry, actor=None, reason=REASON_WORKER)
             messages.success(
                 request,
                 _(

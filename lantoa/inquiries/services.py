@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
+from lantoa.core.phone import normalise_phone
+from lantoa.core.services import acting_user
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -48,7 +50,6 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.inquiries.outbox import outbox_enqueue, outbox_retry
-from lantoa.inquiries.public_forms import normalise_phone as vn_phone
 from lantoa.inquiries.sla import HANDLER_ROLES
 from lantoa.kb.models import Category
 from lantoa.notifications.services import notify, officers_of
@@ -79,7 +80,7 @@ def _event(
     inquiry: Inquiry,
     kind: str,
     *,
-    by: Any = None,
+    actor: Any = None,
     unit: Unit | None = None,
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
@@ -87,7 +88,7 @@ def _event(
     return InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=kind,
-        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         unit=unit or inquiry.unit,
         data=data or {},
         at=at or timezone.now(),
@@ -95,10 +96,15 @@ def _event(
 
 
 def _audit(
-    action: str, inquiry: Inquiry, by: Any, request: HttpRequest | None = None, **data: Any
+    action: str, inquiry: Inquiry, actor: Any, request: HttpRequest | None = None, **data: Any
 ) -> None:
     audit_record(
-        action=action, actor=by, request=request, unit=inquiry.unit, target=inquiry.code, data=data
+        action=action,
+        actor=actor,
+        request=request,
+        unit=inquiry.unit,
+        target=inquiry.code,
+        data=data,
     )
 
 
@@ -131,7 +137,7 @@ def is_ancestor(ancestor_id: int | None, unit: Unit) -> bool:
 # Assigning and moving
 
 
-def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, by: User) -> Inquiry:
+def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, actor: User) -> Inquiry:
     """Give the case to ``assignee`` (None: nobody). The assignee must be able to handle it."""
     if assignee is not None and not (
         assignee.is_active and access.can(assignee, "inquiry.handle", inquiry.unit)
@@ -155,28 +161,28 @@ def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, by: User) -> Inqu
         _event(
             fresh,
             EventKind.ASSIGNED,
-            by=by,
+            actor=actor,
             data={
                 "assignee": assignee.pk if assignee else None,
                 "name": assignee.get_full_name() if assignee else "",
             },
         )
-        _audit("inquiry.assign", fresh, by, assignee=assignee.pk if assignee else None)
-        if assignee is not None and assignee.pk != by.pk:
+        _audit("inquiry.assign", fresh, actor, assignee=assignee.pk if assignee else None)
+        if assignee is not None and assignee.pk != actor.pk:
             notify(
                 users=[assignee],
                 kind="inquiry.assigned",
                 title=_("Bạn được phân công trả lời câu hỏi %(code)s") % {"code": fresh.code},
                 body=_("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s).")
-                % {"by": by.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
+                % {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
                 url=_url(fresh),
                 unit=fresh.unit,
             )
     return _done(inquiry, fresh)
 
 
-def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, by: User, note: str = "") -> Inquiry:
-    """Move the case to ``unit``, which must be an active unit of ``by``'s own subtree
+def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "") -> Inquiry:
+    """Move the case to ``unit``, which must be an active unit of ``actor``'s own subtree
     (see the module docstring). The deadline does not change: the worker's clock runs on.
     The assignee stays only if they can handle cases of the new unit; an escalation mark stays
     only while the escalated unit is still above the new one."""
@@ -184,7 +190,7 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, by: User, note: str = "") 
         raise ValidationError(
             {"unit": _("Đơn vị “%(name)s” đã ngừng hoạt động.") % {"name": unit.name}}
         )
-    if not access.can(by, "inquiry.handle", unit):
+    if not access.can(actor, "inquiry.handle", unit):
         raise ValidationError(
             {
                 "unit": _(
@@ -215,7 +221,7 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, by: User, note: str = "") 
         _event(
             fresh,
             EventKind.REASSIGNED,
-            by=by,
+            actor=actor,
             unit=unit,
             data={
                 "from": old.pk,
@@ -225,20 +231,20 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, by: User, note: str = "") 
                 "note": note,
             },
         )
-        _audit("inquiry.reassign", fresh, by, from_unit=old.code, to_unit=unit.code)
+        _audit("inquiry.reassign", fresh, actor, from_unit=old.code, to_unit=unit.code)
         notify(
-            users=[u for u in officers_of(unit, HANDLER_ROLES) if u.pk != by.pk],
+            users=[u for u in officers_of(unit, HANDLER_ROLES) if u.pk != actor.pk],
             kind="inquiry.reassigned",
             title=_("Câu hỏi %(code)s được chuyển đến đơn vị") % {"code": fresh.code},
             body=_("%(by)s chuyển câu hỏi %(code)s từ %(old)s sang %(new)s xử lý.")
-            % {"by": by.get_full_name(), "code": fresh.code, "old": old.name, "new": unit.name},
+            % {"by": actor.get_full_name(), "code": fresh.code, "old": old.name, "new": unit.name},
             url=_url(fresh),
             unit=unit,
         )
     return _done(inquiry, fresh)
 
 
-def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, by: User) -> Inquiry:
+def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, actor: User) -> Inquiry:
     if category and category not in Category.values:
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})
     if kind not in Kind.values:
@@ -255,7 +261,7 @@ def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, by: User) 
         }
         fresh.category, fresh.kind = category, kind
         fresh.save(update_fields=["category", "kind", "updated_at"])
-        _event(fresh, EventKind.CATEGORISED, by=by, data=data)
+        _event(fresh, EventKind.CATEGORISED, actor=actor, data=data)
     return _done(inquiry, fresh)
 
 
@@ -263,13 +269,13 @@ def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, by: User) 
 # Conversation
 
 
-def inquiry_note(*, inquiry: Inquiry, body: str, by: User) -> Message:
+def inquiry_note(*, inquiry: Inquiry, body: str, actor: User) -> Message:
     """An internal note: on the officers' timeline only, never shown or sent to the worker."""
     text = _text(body, "body", required=_("Hãy nhập nội dung ghi chú."))
     return Message.objects.create(
         inquiry=inquiry,
         direction=Direction.NOTE,
-        author=by,
+        author=actor,
         body=text,
         source=inquiry.source,
         created_at=timezone.now(),
@@ -280,7 +286,7 @@ def inquiry_reply(
     *,
     inquiry: Inquiry,
     body: str,
-    by: User,
+    actor: User,
     close: bool = False,
     at: dt.datetime | None = None,
 ) -> Message:
@@ -298,7 +304,7 @@ def inquiry_reply(
         message = Message.objects.create(
             inquiry=fresh,
             direction=Direction.OUT,
-            author=by,
+            author=actor,
             body=text,
             source=fresh.source,
             created_at=now,
@@ -309,33 +315,33 @@ def inquiry_reply(
         fresh.answered_at = now
         fresh.reply_due = None
         fresh.warned_at = None
-        if fresh.assignee_id is None and access.can(by, "inquiry.handle", fresh.unit):
-            fresh.assignee = by
+        if fresh.assignee_id is None and access.can(actor, "inquiry.handle", fresh.unit):
+            fresh.assignee = actor
             fields.append("assignee")
         fresh.status = Status.CLOSED if close else Status.ANSWERED
         if close:
             fresh.closed_at = now
             fields.append("closed_at")
         fresh.save(update_fields=[*fields, "updated_at"])
-        _event(fresh, EventKind.ANSWERED, by=by, data={"message": message.pk}, at=now)
+        _event(fresh, EventKind.ANSWERED, actor=actor, data={"message": message.pk}, at=now)
         if close:
-            _event(fresh, EventKind.CLOSED, by=by, at=now)
+            _event(fresh, EventKind.CLOSED, actor=actor, at=now)
         outbound = outbox_enqueue(message)
-        _audit("inquiry.reply", fresh, by, close=close, pushed=outbound is not None)
+        _audit("inquiry.reply", fresh, actor, close=close, pushed=outbound is not None)
     _done(inquiry, fresh)
     return message
 
 
-def inquiry_reply_retry(*, outbound: OutboundReply, inquiry: Inquiry, by: User) -> bool:
+def inquiry_reply_retry(*, outbound: OutboundReply, inquiry: Inquiry, actor: User) -> bool:
     """Send a failed reply again (e.g. after the unit reconnected its page); False when the
     reply is not in the failed state."""
     if outbound.message.inquiry_id != inquiry.pk or not outbox_retry(outbound):
         return False
-    _audit("inquiry.reply_retry", inquiry, by, outbound=outbound.pk)
+    _audit("inquiry.reply_retry", inquiry, actor, outbound=outbound.pk)
     return True
 
 
-def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_close(*, inquiry: Inquiry, actor: User) -> Inquiry:
     with transaction.atomic():
         fresh = _lock(inquiry)
         if fresh.status == Status.CLOSED:
@@ -346,12 +352,12 @@ def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
         fresh.reply_due = None
         fresh.warned_at = None
         fresh.save(update_fields=["status", "closed_at", "reply_due", "warned_at", "updated_at"])
-        _event(fresh, EventKind.CLOSED, by=by, at=now)
-        _audit("inquiry.close", fresh, by)
+        _event(fresh, EventKind.CLOSED, actor=actor, at=now)
+        _audit("inquiry.close", fresh, actor)
     return _done(inquiry, fresh)
 
 
-def inquiry_reopen(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_reopen(*, inquiry: Inquiry, actor: User) -> Inquiry:
     """Back to work. The response clock restarts only when the worker's last message is still
     unanswered; an officer reopening to add something does not owe a deadline."""
     with transaction.atomic():
@@ -373,8 +379,8 @@ def inquiry_reopen(*, inquiry: Inquiry, by: User) -> Inquiry:
             now + dt.timedelta(hours=fresh.response_hours) if last == Direction.IN else None
         )
         fresh.save(update_fields=["status", "closed_at", "warned_at", "reply_due", "updated_at"])
-        _event(fresh, EventKind.REOPENED, by=by, at=now)
-        _audit("inquiry.reopen", fresh, by)
+        _event(fresh, EventKind.REOPENED, actor=actor, at=now)
+        _audit("inquiry.reopen", fresh, actor)
     return _done(inquiry, fresh)
 
 
@@ -398,17 +404,17 @@ def contact_visible_to(user: Any, inquiry: Inquiry) -> bool:
 
 
 def inquiry_contact_reveal(
-    *, inquiry: Inquiry, by: User, request: HttpRequest | None = None
+    *, inquiry: Inquiry, actor: User, request: HttpRequest | None = None
 ) -> InquiryContact | None:
     """The worker's contact details for an officer allowed to see them; every look is audited
     (the audit row names the case, not the person). Raises ``PermissionError`` otherwise."""
-    if not contact_visible_to(by, inquiry):
+    if not contact_visible_to(actor, inquiry):
         raise PermissionError("contact not visible")
     try:
         contact = InquiryContact.objects.get(inquiry=inquiry)
     except ObjectDoesNotExist:
         return None
-    _audit("inquiry.contact_viewed", inquiry, by, request)
+    _audit("inquiry.contact_viewed", inquiry, actor, request)
     return contact
 
 
@@ -427,31 +433,35 @@ def _canned_fields(title: str, body: str, category: str) -> dict[str, str]:
 
 
 def canned_answer_create(
-    *, unit: Unit, title: str, body: str, category: str = "", by: User
+    *, unit: Unit, title: str, body: str, category: str = "", actor: User
 ) -> CannedAnswer:
     answer = CannedAnswer.objects.create(unit=unit, **_canned_fields(title, body, category))
     audit_record(
-        action="inquiry.canned_create", actor=by, unit=unit, target=str(answer.pk), data={}
+        action="inquiry.canned_create", actor=actor, unit=unit, target=str(answer.pk), data={}
     )
     return answer
 
 
 def canned_answer_update(
-    *, answer: CannedAnswer, title: str, body: str, category: str = "", by: User
+    *, answer: CannedAnswer, title: str, body: str, category: str = "", actor: User
 ) -> CannedAnswer:
     for field, value in _canned_fields(title, body, category).items():
         setattr(answer, field, value)
     answer.save()
     audit_record(
-        action="inquiry.canned_update", actor=by, unit=answer.unit, target=str(answer.pk), data={}
+        action="inquiry.canned_update",
+        actor=actor,
+        unit=answer.unit,
+        target=str(answer.pk),
+        data={},
     )
     return answer
 
 
-def canned_answer_delete(*, answer: CannedAnswer, by: User) -> None:
+def canned_answer_delete(*, answer: CannedAnswer, actor: User) -> None:
     audit_record(
         action="inquiry.canned_delete",
-        actor=by,
+        actor=actor,
         unit=answer.unit,
         target=str(answer.pk),
         data={"title": answer.title},
@@ -460,7 +470,7 @@ def canned_answer_delete(*, answer: CannedAnswer, by: User) -> None:
 
 
 def inquiry_settings_update(
-    *, unit: Unit, response_hours: int, retention_days: int, by: User
+    *, unit: Unit, response_hours: int, retention_days: int, actor: User
 ) -> UnitInquirySettings:
     """The unit's desk settings (its subtree inherits them unless a unit below sets its own).
     Open cases keep the deadline they were given; new ones get the new response time."""
@@ -485,7 +495,7 @@ def inquiry_settings_update(
     )
     audit_record(
         action="inquiry.settings_update",
-        actor=by,
+        actor=actor,
         unit=unit,
         target=unit.code,
         data={"response_hours": response_hours, "retention_days": retention_days},
@@ -497,10 +507,10 @@ def inquiry_settings_update(
 # Hotline calls and walk-ins
 
 
-def normalise_phone(raw: str) -> str:
+def _logged_phone(raw: str) -> str:
     """ "0912 345 678" or "+84 912 345 678" → "0912345678"; "" stays ""; a malformed
     number is refused (the same rule as the public form)."""
-    phone = vn_phone(raw)
+    phone = normalise_phone(raw)
     if (raw or "").strip() and not phone:
         raise ValidationError(
             {"phone": _("Số điện thoại “%(raw)s” không hợp lệ (ví dụ 0912345678).") % {"raw": raw}}
@@ -511,7 +521,7 @@ def normalise_phone(raw: str) -> str:
 def inquiry_log_call(
     *,
     unit: Unit,
-    by: User,
+    actor: User,
     source: str,
     body: str,
     name: str = "",
@@ -541,7 +551,7 @@ def inquiry_log_call(
     text = _text(body, "body", required=_("Hãy ghi nội dung người lao động hỏi hoặc phản ánh."))
     if anonymous:
         name, phone = "", ""
-    phone = normalise_phone(phone)
+    phone = _logged_phone(phone)
     name = (name or "").strip()[:150]
     if (name or phone) and not consent:
         raise ValidationError(
@@ -569,7 +579,7 @@ def inquiry_log_call(
                 kind=kind,
                 anonymous=anonymous,
                 consent=consent,
-                author=by,
+                author=actor,
             )
         )
         inquiry = received.inquiry
@@ -582,7 +592,7 @@ def inquiry_log_call(
             Inquiry.objects.filter(pk=inquiry.pk).update(unit=unit)
             InquiryEvent.objects.filter(inquiry=inquiry).update(unit=unit)
             inquiry.unit = unit
-        _audit("inquiry.log_call", inquiry, by, source=source)
+        _audit("inquiry.log_call", inquiry, actor, source=source)
         if answer:
-            inquiry_reply(inquiry=inquiry, body=answer, by=by)
+            inquiry_reply(inquiry=inquiry, body=answer, actor=actor)
     return inquiry

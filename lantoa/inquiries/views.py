@@ -304,7 +304,9 @@ def _handled(request: HttpRequest, ref: str) -> Inquiry:
 def contact(request: HttpRequest, ref: str) -> HttpResponse:
     inquiry = selectors.inquiry_for(request.user, ref)
     try:
-        found = services.inquiry_contact_reveal(inquiry=inquiry, by=_user(request), request=request)
+        found = services.inquiry_contact_reveal(
+            inquiry=inquiry, actor=_user(request), request=request
+        )
     except PermissionError:
         return HttpResponseForbidden(
             _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xem thông tin liên hệ.")
@@ -330,7 +332,7 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
             services.inquiry_reply(
                 inquiry=inquiry,
                 body=form.cleaned_data["body"],
-                by=_user(request),
+                actor=_user(request),
                 close=form.cleaned_data["close"],
             )
         except ValidationError as exc:
@@ -357,7 +359,7 @@ def note(request: HttpRequest, ref: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.inquiry_note(
-                inquiry=inquiry, body=form.cleaned_data["body"], by=_user(request)
+                inquiry=inquiry, body=form.cleaned_data["body"], actor=_user(request)
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -386,7 +388,7 @@ def assign(request: HttpRequest, ref: str) -> HttpResponse:
             return _to_detail(inquiry)
         assignee = form.cleaned_data["assignee"]
     try:
-        services.inquiry_assign(inquiry=inquiry, assignee=assignee, by=user)
+        services.inquiry_assign(inquiry=inquiry, assignee=assignee, actor=user)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -414,7 +416,7 @@ def categorise(request: HttpRequest, ref: str) -> HttpResponse:
             inquiry=inquiry,
             category=form.cleaned_data["category"],
             kind=form.cleaned_data["kind"],
-            by=_user(request),
+            actor=_user(request),
         ),
         _("Đã lưu phân loại."),
     )
@@ -439,7 +441,7 @@ def close(request: HttpRequest, ref: str) -> HttpResponse:
     return _act(
         request,
         inquiry,
-        lambda: services.inquiry_close(inquiry=inquiry, by=by),
+        lambda: services.inquiry_close(inquiry=inquiry, actor=by),
         _("Đã đóng câu hỏi."),
     )
 
@@ -452,7 +454,7 @@ def reopen(request: HttpRequest, ref: str) -> HttpResponse:
     return _act(
         request,
         inquiry,
-        lambda: services.inquiry_reopen(inquiry=inquiry, by=by),
+        lambda: services.inquiry_reopen(inquiry=inquiry, actor=by),
         _("Đã mở lại câu hỏi."),
     )
 
@@ -464,7 +466,7 @@ def retry(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     outbound = OutboundReply.objects.filter(pk=pk, message__inquiry=inquiry).first()
     if outbound is None:
         raise Http404
-    if services.inquiry_reply_retry(outbound=outbound, inquiry=inquiry, by=_user(request)):
+    if services.inquiry_reply_retry(outbound=outbound, inquiry=inquiry, actor=_user(request)):
         messages.success(request, _("Đang gửi lại câu trả lời."))
     else:
         messages.error(request, _("Câu trả lời này không ở trạng thái gửi lỗi."))
@@ -488,7 +490,7 @@ def reassign(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             try:
                 services.inquiry_reassign(
-                    inquiry=inquiry, unit=target, by=user, note=form.cleaned_data["note"]
+                    inquiry=inquiry, unit=target, actor=user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -526,7 +528,7 @@ def erase_contact(request: HttpRequest, ref: str) -> HttpResponse:
             _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xoá thông tin cá nhân.")
         )
     if request.method == "POST":
-        privacy.inquiry_erase_contact(inquiry=inquiry, by=_user(request))
+        privacy.inquiry_erase_contact(inquiry=inquiry, actor=_user(request))
         messages.success(request, _("Đã xoá thông tin cá nhân của người lao động."))
         return _to_detail(inquiry)
     return render(
@@ -551,7 +553,7 @@ def make_article(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             article = article_create_from_inquiry(
-                inquiry=inquiry, by=_user(request), **form.cleaned_data
+                inquiry=inquiry, actor=_user(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -589,7 +591,7 @@ def log_call(request: HttpRequest, code: str) -> HttpResponse:
         try:
             inquiry = services.inquiry_log_call(
                 unit=unit,
-                by=_user(request),
+                actor=_user(request),
                 source=data["source"],
                 body=data["body"],
                 name=data["name"],
@@ -619,7 +621,7 @@ def canned_list(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             answer = services.canned_answer_create(
-                unit=unit, by=_user(request), **form.cleaned_data
+                unit=unit, actor=_user(request), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -650,7 +652,7 @@ def canned_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CannedAnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.canned_answer_update(answer=answer, by=_user(request), **form.cleaned_data)
+            services.canned_answer_update(answer=answer, actor=_user(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -666,7 +668,7 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _canned(request, pk)
     if request.method == "POST":
         unit = answer.unit
-        services.canned_answer_delete(answer=answer, by=_user(request))
+        services.canned_answer_delete(answer=answer, actor=_user(request))
         messages.success(request, _("Đã xoá câu trả lời mẫu."))
         return redirect("inquiries:canned", code=unit.code)
     return render(
@@ -685,7 +687,7 @@ def desk_settings(request: HttpRequest, code: str) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.inquiry_settings_update(unit=unit, by=_user(request), **form.cleaned_data)
+            services.inquiry_settings_update(unit=unit, actor=_user(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

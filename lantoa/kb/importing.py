@@ -19,7 +19,7 @@ nothing is written; a good file is written in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,7 +28,8 @@ from django.utils import timezone, translation
 
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
-from lantoa.core.tabular import ImportFileError
+from lantoa.core.services import acting_user, in_chunks
+from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
 from lantoa.kb.models import Article, ArticleStatus, Category
 from lantoa.kb.services import (
@@ -55,10 +56,12 @@ FIELD_LABELS = {
     "law_refs": "Căn cứ pháp lý",
     "status": "Trạng thái",
 }
-HEADER_ALIASES = tabular.header_aliases(
-    COLUMNS,
-    FIELD_LABELS,
-    {
+SHEET = Sheet(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    labels=FIELD_LABELS,
+    header_hint="Tiêu đề, Câu hỏi, Trả lời, Lĩnh vực, …",
+    extra_aliases={
         "cau tra loi": "answer",
         "noi dung tra loi": "answer",
         "can cu": "law_refs",
@@ -83,23 +86,11 @@ def _category_lookup() -> dict[str, str]:
     return lookup
 
 
-class RowError(tabular.RowError):
-    """A problem in an articles file, named with this importer's column labels."""
-
-    labels = FIELD_LABELS
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(tabular.ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary_text(self) -> str:
         return (
@@ -121,19 +112,21 @@ def _parse(
     errors: list[RowError] = []
     for key in ("title", "question", "answer", "category"):
         if not record[key]:
-            errors.append(RowError(number, key, "không được để trống."))
+            errors.append(SHEET.error(number, key, "không được để trống."))
     if len(record["title"]) > 255:
         errors.append(
-            RowError(number, "title", f"dài {format_int(len(record['title']))} ký tự, tối đa 255.")
+            SHEET.error(
+                number, "title", f"dài {format_int(len(record['title']))} ký tự, tối đa 255."
+            )
         )
     elif record["title"] and not article_slug(record["title"]):
-        errors.append(RowError(number, "title", "phải có chữ hoặc số."))
+        errors.append(SHEET.error(number, "title", "phải có chữ hoặc số."))
     category = ""
     if record["category"]:
         category = categories.get(fold(record["category"]), "")
         if not category:
             errors.append(
-                RowError(
+                SHEET.error(
                     number,
                     "category",
                     f"lĩnh vực “{record['category']}” không hợp lệ (ghi mã như "
@@ -146,15 +139,15 @@ def _parse(
         lists[key] = items
         long = next((i for i in items if len(i) > limit), None)
         if long is not None:
-            errors.append(RowError(number, key, f"mục “{long[:40]}…” dài quá {limit} ký tự."))
+            errors.append(SHEET.error(number, key, f"mục “{long[:40]}…” dài quá {limit} ký tự."))
         elif len(items) > MAX_ITEMS:
-            errors.append(RowError(number, key, f"nhiều nhất {MAX_ITEMS} mục, tách bằng “;”."))
+            errors.append(SHEET.error(number, key, f"nhiều nhất {MAX_ITEMS} mục, tách bằng “;”."))
     status: str | None = None
     if record["status"]:
         status = _STATUS_WORDS.get(fold(record["status"]))
         if status is None:
             errors.append(
-                RowError(
+                SHEET.error(
                     number,
                     "status",
                     f"“{record['status']}” không hợp lệ (ghi “Công khai” hoặc “Nội bộ”).",
@@ -184,29 +177,14 @@ def articles_import(
     """Validate the whole file, then create or update its articles in one transaction.
     New articles belong to ``unit``; ``publish`` makes rows without a status public."""
     result = ImportResult()
-    try:
-        table = tabular.read_table(
-            fileobj,
-            filename,
-            size,
-            columns=COLUMNS,
-            labels=FIELD_LABELS,
-            aliases=HEADER_ALIASES,
-            required=REQUIRED_COLUMNS,
-            header_hint="Tiêu đề, Câu hỏi, Trả lời, Lĩnh vực, …",
-        ).rows
-    except ImportFileError as exc:
-        result.errors = [RowError(0, "", str(exc))]
-        return result
-    result.rows = len(table)
-    if not table:
-        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
+    table = SHEET.read_into(result, fileobj, filename, size)
+    if table is None:
         return result
 
     categories = _category_lookup()
     rows: list[_Row] = []
     first_of_slug: dict[str, int] = {}
-    for number, record in table:
+    for number, record in table.rows:
         parsed = _parse(number, record, categories)
         if isinstance(parsed, list):
             result.errors += parsed
@@ -214,7 +192,7 @@ def articles_import(
         slug = article_slug(parsed.fields["title"])
         if slug in first_of_slug:
             result.errors.append(
-                RowError(
+                SHEET.error(
                     number,
                     "title",
                     f"trùng tiêu đề với dòng {first_of_slug[slug]} (“{parsed.fields['title']}”).",
@@ -225,17 +203,16 @@ def articles_import(
         parsed.fields["slug"] = slug
         rows.append(parsed)
     if result.errors:
-        result.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.field) if e.field else -1))
+        result.errors = SHEET.sorted_errors(result.errors)
         return result
 
     default_status = ArticleStatus.PUBLISHED if publish else ArticleStatus.INTERNAL
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     now = timezone.now()
     with transaction.atomic():
         existing: dict[str, Article] = {}
-        slugs = list(first_of_slug)
-        for start in range(0, len(slugs), 900):
-            for article in Article.objects.filter(slug__in=slugs[start : start + 900]):
+        for chunk in in_chunks(first_of_slug):
+            for article in Article.objects.filter(slug__in=chunk):
                 existing[article.slug] = article
         to_index: list[Article] = []
         new: list[Article] = []

@@ -21,9 +21,10 @@ per (article, folded term) with a weight summed over the fields the term occurs 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.fields import when_created, when_updated, who
 
 __all__ = ["Article", "ArticleStatus", "ArticleTerm", "Category", "TermStat"]
 
@@ -82,22 +83,10 @@ class Article(models.Model):
         related_name="+",
         verbose_name=_("tạo từ câu hỏi"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = who()
+    updated_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("bài hỏi đáp")

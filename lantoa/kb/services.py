@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lantoa.audit.services import audit_record
+from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.text import fold
 from lantoa.kb.anonymise import anonymise
 from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, Category, TermStat
@@ -110,8 +111,8 @@ def _apply_frequency_deltas(deltas: dict[str, int]) -> None:
                 lost[start : start + INDEX_BATCH],
             )
     gone = [term for _, _, term in lost]
-    for start in range(0, len(gone), 900):
-        TermStat.objects.filter(term__in=gone[start : start + 900], df=0).delete()
+    for chunk in in_chunks(gone):
+        TermStat.objects.filter(term__in=chunk, df=0).delete()
 
 
 def article_index(*, articles: Iterable[Article]) -> int:
@@ -126,8 +127,7 @@ def article_index(*, articles: Iterable[Article]) -> int:
     with transaction.atomic():
         ids = [a.pk for a in batch]
         old: dict[int, set[str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
+        for chunk in in_chunks(ids):
             for article_id, term in ArticleTerm.objects.filter(article_id__in=chunk).values_list(
                 "article_id", "term"
             ):
@@ -151,12 +151,12 @@ def article_index(*, articles: Iterable[Article]) -> int:
     return written
 
 
-def article_delete(*, article: Article, by: Any = None) -> None:
+def article_delete(*, article: Article, actor: Any = None) -> None:
     """Delete an article with its postings, keeping the term frequencies right."""
     with transaction.atomic():
         terms = list(article.terms.values_list("term", flat=True))
         audit_record(
-            action="kb.article_delete", actor=by, unit=article.unit, target=_target(article)
+            action="kb.article_delete", actor=actor, unit=article.unit, target=_target(article)
         )
         article.delete()
         _apply_frequency_deltas({term: -1 for term in terms})
@@ -189,7 +189,7 @@ def article_create(
     tags: Iterable[str] | str = (),
     law_refs: Iterable[str] | str = (),
     status: str = ArticleStatus.INTERNAL,
-    by: Any = None,
+    actor: Any = None,
     source_inquiry: Any = None,
     audit_action: str = "kb.article_create",
 ) -> Article:
@@ -204,7 +204,7 @@ def article_create(
     clean_article_fields(fields)
     if status not in ArticleStatus.values:
         raise ValidationError({"status": "Trạng thái không hợp lệ."})
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = acting_user(actor)
     article = Article(
         unit=unit,
         status=status,
@@ -220,11 +220,13 @@ def article_create(
         data: dict[str, Any] = {"status": status, "category": article.category}
         if source_inquiry is not None:
             data["inquiry"] = source_inquiry.pk
-        audit_record(action=audit_action, actor=by, unit=unit, target=_target(article), data=data)
+        audit_record(
+            action=audit_action, actor=actor, unit=unit, target=_target(article), data=data
+        )
     return article
 
 
-def article_update(*, article: Article, by: Any = None, **fields: Any) -> Article:
+def article_update(*, article: Article, actor: Any = None, **fields: Any) -> Article:
     unknown = set(fields) - set(ARTICLE_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
@@ -234,14 +236,14 @@ def article_update(*, article: Article, by: Any = None, **fields: Any) -> Articl
         return article
     for key, value in fields.items():
         setattr(article, key, value)
-    if getattr(by, "is_authenticated", False):
-        article.updated_by = by
+    if getattr(actor, "is_authenticated", False):
+        article.updated_by = actor
     with transaction.atomic():
         article.save()
         article_index(articles=[article])
         audit_record(
             action="kb.article_update",
-            actor=by,
+            actor=actor,
             unit=article.unit,
             target=_target(article),
             data={"fields": changed},
@@ -249,38 +251,38 @@ def article_update(*, article: Article, by: Any = None, **fields: Any) -> Articl
     return article
 
 
-def _set_status(article: Article, status: str, by: Any, action: str) -> Article:
+def _set_status(article: Article, status: str, actor: Any, action: str) -> Article:
     if article.status == status:
         return article
     with transaction.atomic():
         article.status = status
         if status == ArticleStatus.PUBLISHED:
             article.published_at = timezone.now()
-        if getattr(by, "is_authenticated", False):
-            article.updated_by = by
+        if getattr(actor, "is_authenticated", False):
+            article.updated_by = actor
         article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
         ArticleTerm.objects.filter(article=article).update(
             published=status == ArticleStatus.PUBLISHED
         )
-        audit_record(action=action, actor=by, unit=article.unit, target=_target(article))
+        audit_record(action=action, actor=actor, unit=article.unit, target=_target(article))
     return article
 
 
-def article_publish(*, article: Article, by: Any = None) -> Article:
+def article_publish(*, article: Article, actor: Any = None) -> Article:
     """Make the article public (on /hoi-dap/ and for anonymous API callers)."""
-    return _set_status(article, ArticleStatus.PUBLISHED, by, "kb.article_publish")
+    return _set_status(article, ArticleStatus.PUBLISHED, actor, "kb.article_publish")
 
 
-def article_unpublish(*, article: Article, by: Any = None) -> Article:
+def article_unpublish(*, article: Article, actor: Any = None) -> Article:
     """Take the article off the public site; officers keep seeing it (internal)."""
-    return _set_status(article, ArticleStatus.INTERNAL, by, "kb.article_unpublish")
+    return _set_status(article, ArticleStatus.INTERNAL, actor, "kb.article_unpublish")
 
 
-def article_mark_reviewed(*, article: Article, by: Any = None) -> Article:
+def article_mark_reviewed(*, article: Article, actor: Any = None) -> Article:
     """A draft the officer has checked becomes internal (usable in suggestions)."""
     if article.status != ArticleStatus.DRAFT:
         return article
-    return _set_status(article, ArticleStatus.INTERNAL, by, "kb.article_review")
+    return _set_status(article, ArticleStatus.INTERNAL, actor, "kb.article_review")
 
 
 def inquiry_contact_identity(inquiry: Any) -> tuple[list[str], list[str]]:
@@ -300,7 +302,7 @@ def anonymise_for_inquiry(text: str, inquiry: Any) -> str:
 
 
 def article_create_from_inquiry(
-    *, inquiry: Any, by: Any, title: str, question: str, answer: str
+    *, inquiry: Any, actor: Any, title: str, question: str, answer: str
 ) -> Article:
     """An answered inquiry turned into a draft article, owned by the inquiry's unit, with
     phone numbers, e-mails, CCCD numbers and the worker's name removed from every text.
@@ -314,7 +316,7 @@ def article_create_from_inquiry(
         unit=inquiry.unit,
         category=inquiry.category or "",
         status=ArticleStatus.DRAFT,
-        by=by,
+        actor=actor,
         source_inquiry=inquiry,
         audit_action="kb.article_from_inquiry",
         **texts,

@@ -92,7 +92,9 @@ def article_create(request: HttpRequest) -> HttpResponse:
         unit = form.cleaned_data.get("unit") or units.first()
         assert unit is not None
         try:
-            article = services.article_create(unit=unit, by=request.user, **form.service_fields())
+            article = services.article_create(
+                unit=unit, actor=request.user, **form.service_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -128,7 +130,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ArticleForm(request.POST or None, instance=article)
     if request.method == "POST" and form.is_valid():
         try:
-            services.article_update(article=article, by=request.user, **form.service_fields())
+            services.article_update(article=article, actor=request.user, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -141,7 +143,7 @@ def _change_status(
     request: HttpRequest, pk: int, change: Callable[..., Article], message: str
 ) -> HttpResponse:
     article = _article(request, pk, manage=True)
-    change(article=article, by=request.user)
+    change(article=article, actor=request.user)
     messages.success(request, message % {"title": article.title})
     return redirect("kb:detail", pk=article.pk)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created
+
 
 class Notification(models.Model):
     user = models.ForeignKey(
@@ -19,7 +21,7 @@ class Notification(models.Model):
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

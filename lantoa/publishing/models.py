@@ -17,10 +17,10 @@ carries) and adopts it instead of posting twice.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import DurableJob
 
 
@@ -105,18 +105,14 @@ class Publication(DurableJob):
     permanent_error = models.BooleanField(default=False)
     published_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
     # Manual channels: who recorded it and the proof.
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = who()
     proof_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
     proof_photo = models.FileField(_("ảnh minh chứng"), max_length=255, blank=True)
     proof_thumbnail = models.FileField(max_length=255, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("lượt đăng")
@@ -173,7 +169,7 @@ class Subscriber(models.Model):
     )
     email = models.EmailField(_("thư điện tử"), max_length=254)
     token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("huỷ đăng ký lúc"), null=True, blank=True)

@@ -25,6 +25,7 @@ from lantoa.audit.services import audit_record
 from lantoa.content import media as media_check
 from lantoa.content import services as content
 from lantoa.content.models import ContentItem, ContentStatus
+from lantoa.core.services import acting_user
 from lantoa.core.weblinks import clean_links
 from lantoa.publishing import links, selectors
 from lantoa.publishing.models import (
@@ -282,7 +283,7 @@ def _write_publication(
         else ""
     )
     pub.broadcast = broadcast and option.method == Method.ZALO_OA
-    pub.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    pub.created_by = acting_user(actor)
     try:
         with transaction.atomic():
             pub.save()
@@ -658,7 +659,7 @@ def publication_record(
             ).update(
                 status=S.RECORDED,
                 published_at=posted_at,
-                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                recorded_by=acting_user(actor),
                 proof_url=links_[0] if links_ else "",
                 proof_photo=saved[0],
                 proof_thumbnail=saved[1],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated
 from lantoa.core.text import fold
 
 
@@ -30,8 +31,8 @@ class Communicator(models.Model):
     trained = models.BooleanField(_("đã qua tập huấn"), default=False)
     active = models.BooleanField(_("đang hoạt động"), default=True)
     search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("cán bộ truyền thông, báo cáo viên")

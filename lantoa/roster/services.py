@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from lantoa.audit.services import audit_record
+from lantoa.core.phone import normalise_phone
 from lantoa.core.services import assign_validated
 from lantoa.roster.models import Communicator, RosterRole, Training, TrainingAttendance
 from lantoa.units.models import Unit, UnitClosure
@@ -27,29 +27,17 @@ COMMUNICATOR_EDITABLE_FIELDS = (
     "active",
 )
 
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE = re.compile(r"0[1-9]\d{8}")
 
-
-def normalise_phone(raw: str) -> str:
-    """Vietnamese phone number in the national form 0xxxxxxxxx (10 digits).
-
-    Accepts spaces, dots, dashes and brackets as separators and the +84 / 84 country prefix
-    ("+84 912 345 678" → "0912345678"). Raises ValidationError on anything else.
-    """
-    text = _PHONE_SEPARATORS.sub("", raw or "")
-    if not text:
-        return ""
-    if text.startswith("+84"):
-        text = "0" + text[3:]
-    elif text.startswith("84") and len(text) == 11:
-        text = "0" + text[2:]
-    if not _PHONE.fullmatch(text):
+def _phone(raw: str) -> str:
+    """Vietnamese phone number in the national form ("+84 912 345 678" → "0912345678");
+    raises ValidationError on anything else (see ``lantoa.core.phone``)."""
+    phone = normalise_phone(raw)
+    if (raw or "").strip() and not phone:
         raise ValidationError(
             f"Số điện thoại “{raw.strip()}” không hợp lệ: cần 10 chữ số bắt đầu bằng 0 "
             "(ví dụ 0912345678) hoặc +84."
         )
-    return text
+    return phone
 
 
 def _clean_communicator(c: Communicator) -> None:
@@ -66,7 +54,7 @@ def _clean_communicator(c: Communicator) -> None:
     if len(c.position) > 150:
         errors["position"] = "Chức vụ dài quá 150 ký tự."
     try:
-        c.phone = normalise_phone(c.phone)
+        c.phone = _phone(c.phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
     if c.email:

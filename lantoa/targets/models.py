@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.periods import Period, parse_period
 
 
@@ -97,35 +97,14 @@ class PeriodReport(models.Model):
     # sent again after the deadline was still on time.
     first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người gửi"),
-    )
+    submitted_by = who(_("người gửi"))
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người duyệt"),
-    )
+    approved_by = who(_("người duyệt"))
     returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người trả lại"),
-    )
+    returned_by = who(_("người trả lại"))
     return_comment = models.TextField(_("lý do trả lại"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("báo cáo kỳ")
@@ -203,11 +182,9 @@ class TargetRule(models.Model):
     depth_levels = models.JSONField(_("cấp áp dụng"), default=list, blank=True)
     min_members = models.PositiveIntegerField(_("từ số đoàn viên"), default=0)
     active = models.BooleanField(_("đang áp dụng"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("chỉ tiêu theo quy tắc")
@@ -252,16 +229,9 @@ class TargetAssignment(models.Model):
         related_name="shares",
         verbose_name=_("phân bổ từ"),
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người giao"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    assigned_by = who(_("người giao"))
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("chỉ tiêu được giao")
@@ -284,7 +254,7 @@ class TargetAlert(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     round = models.CharField(max_length=40)
     problems = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = when_created()
 
     class Meta:
         constraints = [

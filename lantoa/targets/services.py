@@ -28,6 +28,7 @@ from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
 from lantoa.core.periods import Period
+from lantoa.core.services import acting_user
 from lantoa.core.tabular import parse_count
 from lantoa.core.text import format_int
 from lantoa.notifications.services import notify, officers_of
@@ -110,7 +111,7 @@ def period_report_submit(
         report.figures = figures_snapshot(rollup, taken_at=now)
         report.submitted_at = now
         report.first_submitted_at = report.first_submitted_at or now
-        report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+        report.submitted_by = acting_user(actor)
         report.save()
         audit_record(
             action="period_report.submit",
@@ -150,7 +151,7 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
         claimed = PeriodReport.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
             status=ReportStatus.APPROVED,
             approved_at=now,
-            approved_by=actor if getattr(actor, "is_authenticated", False) else None,
+            approved_by=acting_user(actor),
             updated_at=now,
         )
         if not claimed:
@@ -191,7 +192,7 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
             {"comment": f"Lý do dài {format_int(len(comment))} ký tự, tối đa {MAX_NOTE}."}
         )
     now = timezone.now()
-    reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    reviewer = acting_user(actor)
     with transaction.atomic():
         # Read the status under a lock: the audit row says whether an approval was undone.
         previous = (
@@ -434,7 +435,7 @@ def target_assign(
         raise ValidationError(f"“{unit.name}” không còn hoạt động; không giao chỉ tiêu được.")
     _check_assigner(actor, unit)
     number = _clean_number(value)
-    by = actor if getattr(actor, "is_authenticated", False) else None
+    by = acting_user(actor)
     with transaction.atomic():
         assignment, created = TargetAssignment.objects.update_or_create(
             unit=unit,
@@ -483,7 +484,7 @@ def target_assign_children(
         raise ValidationError(errors)
     _check_assigner_of_children(actor, parent)
     written = 0
-    by = actor if getattr(actor, "is_authenticated", False) else None
+    by = acting_user(actor)
     with transaction.atomic():
         for child_id, number in clean.items():
             if number is None:
@@ -541,7 +542,7 @@ def target_distribute(
         raise ValidationError(f"“{parent.name}” không có đơn vị trực thuộc để phân bổ.")
     _check_assigner_of_children(actor, parent)
     shares = split_by_weights(source.value, [c.member_count for c in children])
-    by = actor if getattr(actor, "is_authenticated", False) else None
+    by = acting_user(actor)
     out = []
     with transaction.atomic():
         for child, share in zip(children, shares, strict=True):

@@ -15,10 +15,10 @@ through ``unit_move``, which refuses cycles.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -30,18 +30,23 @@ from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core import tabular
 from lantoa.core.extensions import JobKind, unit_scopes
+from lantoa.core.services import in_chunks
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
 )
 from lantoa.core.tabular import (
     ERRORS_SHOWN,
-    ImportFileError,
-    Table,
+    RowError,
+    Sheet,
     check_upload,
     parse_count,
 )
+from lantoa.core.tabular import (
+    ImportFileError as ImportFileError,
+)
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
+from lantoa.units.selectors import units_by_code
 from lantoa.units.services import unit_move, unit_update
 
 if TYPE_CHECKING:
@@ -88,7 +93,13 @@ _EXTRA_ALIASES = {
     "kcn": "industrial_zone",
     "nganh": "sector",
 }
-HEADER_ALIASES: dict[str, str] = tabular.header_aliases(COLUMNS, FIELD_LABELS, _EXTRA_ALIASES)
+SHEET = Sheet(
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    labels=FIELD_LABELS,
+    header_hint="Mã đơn vị, Tên đơn vị, Loại, …",
+    extra_aliases=_EXTRA_ALIASES,
+)
 MAX_LENGTHS: dict[str, int] = {
     name: int(Unit._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
     for name in (
@@ -102,8 +113,6 @@ MAX_LENGTHS: dict[str, int] = {
     )
 }
 BATCH_SIZE = 2000
-
-T = TypeVar("T")
 
 ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phase is "validate" or "write"."""
@@ -133,25 +142,13 @@ def kind_label(kind: str) -> str:
         return str(UnitKind(kind).label)
 
 
-class RowError(tabular.RowError):
-    """A problem in a unit file; its column is named with the unit import's labels."""
-
-    labels = FIELD_LABELS
-
-
 @dataclass
-class ImportResult:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(tabular.ImportResult):
     created: int = 0
     updated: int = 0
     moved: int = 0
     unchanged: int = 0
     root_code: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -175,23 +172,6 @@ class ImportResult:
         return "; ".join(parts) + "."
 
 
-# --- reading ------------------------------------------------------------------------------
-
-
-def read_table(fileobj: IO[bytes], filename: str, size: int | None = None) -> Table:
-    """Read the first sheet (XLSX) or the CSV, map the header to column keys."""
-    return tabular.read_table(
-        fileobj,
-        filename,
-        size,
-        columns=COLUMNS,
-        labels=FIELD_LABELS,
-        aliases=HEADER_ALIASES,
-        required=REQUIRED_COLUMNS,
-        header_hint="Mã đơn vị, Tên đơn vị, Loại, …",
-    )
-
-
 # --- validation ---------------------------------------------------------------------------
 
 
@@ -208,27 +188,15 @@ class _Row:
     level: int = 0
 
 
-def _chunks(items: list[T], size: int = 900) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    found: dict[str, Unit] = {}
-    for chunk in _chunks(sorted(set(codes))):
-        for unit in Unit.objects.filter(code__in=chunk):
-            found[unit.code] = unit
-    return found
-
-
 def _manageable_ids(actor: User | None, units: Iterable[Unit]) -> set[int]:
+    """Ids among ``units`` where the officer holds "unit.manage", as lantoa.access answers it
+    (asked in chunks: an import checks thousands); ``actor`` None is the system."""
     ids = [u.pk for u in units]
     if actor is None:
         return set(ids)
-    allowed: set[int] = set()
-    # Where the officer holds "unit.manage", as lantoa.access answers it.
     scope = unit_scopes.get("unit.manage").units(actor)
-    for chunk in _chunks(ids):
+    allowed: set[int] = set()
+    for chunk in in_chunks(ids):
         allowed.update(scope.filter(pk__in=chunk).values_list("pk", flat=True))
     return allowed
 
@@ -241,7 +209,7 @@ class _Validator:
         self.kinds = _kind_lookup()
 
     def error(self, row: int, field_name: str, message: str) -> None:
-        self.errors.append(RowError(row, field_name, message))
+        self.errors.append(SHEET.error(row, field_name, message))
 
     def parse(self, number: int, record: dict[str, str]) -> _Row:
         for key, limit in MAX_LENGTHS.items():
@@ -317,7 +285,7 @@ class _Validator:
                 )
             else:
                 by_code[row.code] = row
-        existing = _units_by_code(by_code)
+        existing = units_by_code(by_code)
         manageable = _manageable_ids(self.actor, existing.values())
         for code, unit in existing.items():
             row = by_code[code]
@@ -345,7 +313,7 @@ class _Validator:
 
     def check_parents(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
         outside = {r.parent_code for r in rows if r.parent_code and r.parent_code not in by_code}
-        db_parents = _units_by_code(outside)
+        db_parents = units_by_code(outside)
         manageable = _manageable_ids(self.actor, db_parents.values())
         for row in rows:
             if (
@@ -443,11 +411,6 @@ class _Validator:
             row.level = levels.get(row.code, -1)
 
 
-def _sorted_errors(errors: list[RowError]) -> list[RowError]:
-    order = {key: i for i, key in enumerate(COLUMNS)}
-    return sorted(errors, key=lambda e: (e.row, order.get(e.field, -1)))
-
-
 # --- writing ------------------------------------------------------------------------------
 
 
@@ -470,21 +433,20 @@ def _validation_errors(row: int, exc: ValidationError) -> list[RowError]:
     to_column = {"parent": "parent_code", "successor": "parent_code"}
     if hasattr(exc, "error_dict"):
         return [
-            RowError(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
+            SHEET.error(row, to_column.get(key, key if key in COLUMNS else ""), str(msg))
             for key, messages in exc.message_dict.items()
             for msg in messages
         ]
-    return [RowError(row, "", str(msg)) for msg in exc.messages]
+    return [SHEET.error(row, "", str(msg)) for msg in exc.messages]
 
 
 def _ancestor_chains(unit_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
     """(ancestor id, depth) pairs of each unit, itself included at depth 0."""
     chains: dict[int, list[tuple[int, int]]] = {pk: [] for pk in unit_ids}
-    ids = sorted(unit_ids)
-    for start in range(0, len(ids), 900):
-        for desc, anc, depth in UnitClosure.objects.filter(
-            descendant_id__in=ids[start : start + 900]
-        ).values_list("descendant_id", "ancestor_id", "depth"):
+    for chunk in in_chunks(sorted(unit_ids)):
+        for desc, anc, depth in UnitClosure.objects.filter(descendant_id__in=chunk).values_list(
+            "descendant_id", "ancestor_id", "depth"
+        ):
             chains[desc].append((anc, depth))
     return chains
 
@@ -627,16 +589,11 @@ def units_import(
     """
     report: ProgressFn = progress or (lambda phase, done, total: None)
     result = ImportResult()
-    try:
-        parsed = read_table(fileobj, filename, size)
-    except ImportFileError as exc:
-        result.errors = [RowError(0, "", str(exc))]
+    parsed = SHEET.read_into(result, fileobj, filename, size)
+    if parsed is None:
         return result
     table = parsed.rows
-    result.rows = total = len(table)
-    if not table:
-        result.errors = [RowError(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")]
-        return result
+    total = len(table)
 
     validator = _Validator(actor=actor, update=update)
     rows: list[_Row] = []
@@ -649,7 +606,7 @@ def units_import(
     validator.check_cycles(rows, by_code)
     report("validate", total, total)
     if validator.errors:
-        result.errors = _sorted_errors(validator.errors)
+        result.errors = SHEET.sorted_errors(validator.errors)
         return result
 
     report("write", 0, total)
@@ -670,7 +627,7 @@ def units_import(
                 actor_label="" if actor is not None else "lantoa units import",
             )
     except _Rollback as exc:
-        result.errors = _sorted_errors(exc.errors)
+        result.errors = SHEET.sorted_errors(exc.errors)
     return result
 
 

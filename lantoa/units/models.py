@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import DurableJob
 from lantoa.core.text import fold
 
@@ -76,8 +77,8 @@ class Unit(models.Model):
     ended_on = models.DateField(_("ngày hợp nhất/giải thể"), null=True, blank=True)
     # " " + fold(code, name, short name, employer): diacritic-free text for search.
     search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = when_created()
+    updated_at = when_updated()
 
     class Meta:
         verbose_name = _("đơn vị công đoàn")
@@ -149,10 +150,8 @@ class UnitEvent(models.Model):
         Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = who()
+    created_at = when_created()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

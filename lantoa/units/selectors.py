@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -17,8 +17,19 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import Col
 from django.db.models.signals import post_init, pre_init
 
+from lantoa.core.services import in_chunks
 from lantoa.core.text import fold
 from lantoa.units.models import UPPER_LEVEL_KINDS, Unit, UnitClosure, UnitKind, UnitStatus
+
+
+def units_by_code(codes: Iterable[str], *, related: Sequence[str] = ()) -> dict[str, Unit]:
+    """Code → unit for the ``codes`` that exist (any status), with ``related`` joined."""
+    units = Unit.objects.select_related(*related) if related else Unit.objects.all()
+    found: dict[str, Unit] = {}
+    for chunk in in_chunks(sorted(set(codes))):
+        for unit in units.filter(code__in=chunk):
+            found[unit.code] = unit
+    return found
 
 
 def subtree_ids(unit: Unit | int) -> QuerySet[UnitClosure, int]:

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lantoa.audit.services import audit_record
-from lantoa.core.services import assign_validated
+from lantoa.core.services import acting_user, assign_validated
 from lantoa.units.models import (
     Unit,
     UnitClosure,
@@ -178,7 +178,7 @@ def unit_move(
             old_parent_id=old_parent_id,
             new_parent=new_parent,
             note=note,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=acting_user(actor),
         )
         if actor is not None:
             audit_record(
@@ -253,7 +253,7 @@ def unit_merge(
             occurred_on=on,
             successor=target,
             note=note,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=acting_user(actor),
         )
         if actor is not None:
             audit_record(

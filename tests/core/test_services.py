@@ -155,3 +155,15 @@ def test_channel_update_audit_still_lists_changed_values(tree: Tree, officers: O
     assert event.data == {"owner": "Tổ CĐ"}
     channel_update(channel=channel, actor=officers.a_admin, name="Nhóm")
     assert AuditEvent.objects.filter(action="channel.update").count() == 1
+
+
+def test_acting_user_is_a_signed_in_user_or_no_one() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lantoa.accounts.models import User
+    from lantoa.core.services import acting_user
+
+    user = User(username="a")
+    assert acting_user(user) is user
+    assert acting_user(AnonymousUser()) is None
+    assert acting_user(None) is None

@@ -83,7 +83,7 @@ def test_assign_checks_the_assignee_and_records_it(
     tree: Tree, officers: Officers, g1_handler: User
 ) -> None:
     inquiry = receive(tree.a_g1)
-    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, by=officers.a_admin)
+    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, actor=officers.a_admin)
     assert inquiry.assignee == g1_handler and inquiry.status == Status.ASSIGNED
     event = InquiryEvent.objects.get(inquiry=inquiry, kind=EventKind.ASSIGNED)
     assert event.actor == officers.a_admin and event.data["assignee"] == g1_handler.pk
@@ -91,30 +91,30 @@ def test_assign_checks_the_assignee_and_records_it(
     assert audit.target == inquiry.code and audit.actor == officers.a_admin
     assert Notification.objects.filter(user=g1_handler, kind="inquiry.assigned").count() == 1
     # Assigning the same person again changes nothing.
-    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, by=officers.a_admin)
+    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, actor=officers.a_admin)
     assert InquiryEvent.objects.filter(kind=EventKind.ASSIGNED).count() == 1
 
     for outsider in (officers.a_viewer, officers.a_briefer, officers.b_admin):
         with pytest.raises(ValidationError, match="không có quyền xử lý"):
-            services.inquiry_assign(inquiry=inquiry, assignee=outsider, by=officers.a_admin)
+            services.inquiry_assign(inquiry=inquiry, assignee=outsider, actor=officers.a_admin)
     inquiry.refresh_from_db()
     assert inquiry.assignee == g1_handler
 
-    services.inquiry_assign(inquiry=inquiry, assignee=None, by=officers.a_admin)
+    services.inquiry_assign(inquiry=inquiry, assignee=None, actor=officers.a_admin)
     assert inquiry.assignee is None and inquiry.status == Status.NEW
 
 
 def test_reassign_within_the_subtree_only(tree: Tree, officers: Officers) -> None:
     inquiry = receive(tree.a_g1)
     services.inquiry_assign(
-        inquiry=inquiry, assignee=officers.a_communicator, by=officers.a_communicator
+        inquiry=inquiry, assignee=officers.a_communicator, actor=officers.a_communicator
     )
     with pytest.raises(ValidationError, match="ngoài phạm vi"):
-        services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, by=officers.a_communicator)
+        services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, actor=officers.a_communicator)
     with pytest.raises(ValidationError, match="chính đơn vị này"):
-        services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g1, by=officers.a_communicator)
+        services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g1, actor=officers.a_communicator)
     services.inquiry_reassign(
-        inquiry=inquiry, unit=tree.a_g2, by=officers.a_communicator, note="Đúng doanh nghiệp"
+        inquiry=inquiry, unit=tree.a_g2, actor=officers.a_communicator, note="Đúng doanh nghiệp"
     )
     assert inquiry.unit == tree.a_g2
     assert inquiry.assignee == officers.a_communicator  # can still handle it there
@@ -124,12 +124,12 @@ def test_reassign_within_the_subtree_only(tree: Tree, officers: Officers) -> Non
 
     # The province moves it to another branch: the zone's communicator can no longer handle
     # it, so it is unassigned and back to "new".
-    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, by=officers.a_admin)
+    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, actor=officers.a_admin)
     assert inquiry.unit == tree.a_g3
     assert inquiry.assignee is None and inquiry.status == Status.NEW
     # Province B cannot pull A's case into its tree.
     with pytest.raises(ValidationError):
-        services.inquiry_reassign(inquiry=inquiry, unit=tree.b_g1, by=officers.a_admin)
+        services.inquiry_reassign(inquiry=inquiry, unit=tree.b_g1, actor=officers.a_admin)
 
 
 def test_reassign_drops_an_escalation_that_no_longer_sits_above(
@@ -138,9 +138,9 @@ def test_reassign_drops_an_escalation_that_no_longer_sits_above(
     inquiry = receive(tree.a_g1)
     Inquiry.objects.filter(pk=inquiry.pk).update(escalated_to=tree.a_kcn, escalation_level=1)
     inquiry.refresh_from_db()
-    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g2, by=officers.a_admin)
+    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g2, actor=officers.a_admin)
     assert inquiry.escalated_to == tree.a_kcn  # still above A-G2
-    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, by=officers.a_admin)
+    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g3, actor=officers.a_admin)
     assert inquiry.escalated_to is None and inquiry.escalation_level == 1
 
 
@@ -149,7 +149,7 @@ def test_note_is_internal(tree: Tree, officers: Officers) -> None:
 
     inquiry = receive(tree.a_g1)
     note = services.inquiry_note(
-        inquiry=inquiry, body="Đã gọi điện cho công ty", by=officers.a_admin
+        inquiry=inquiry, body="Đã gọi điện cho công ty", actor=officers.a_admin
     )
     assert note.direction == Direction.NOTE and note.author == officers.a_admin
     inquiry.refresh_from_db()
@@ -157,20 +157,20 @@ def test_note_is_internal(tree: Tree, officers: Officers) -> None:
     assert note not in list(public_messages(inquiry))
     assert OutboundReply.objects.count() == 0
     with pytest.raises(ValidationError, match="nội dung ghi chú"):
-        services.inquiry_note(inquiry=inquiry, body="  ", by=officers.a_admin)
+        services.inquiry_note(inquiry=inquiry, body="  ", actor=officers.a_admin)
 
 
 def test_reply_records_the_first_response_once(tree: Tree, officers: Officers) -> None:
     t0 = timezone.now() - dt.timedelta(hours=3)
     inquiry = receive(tree.a_g1, at=t0)
-    first = services.inquiry_reply(inquiry=inquiry, body="Trả lời lần 1", by=officers.a_admin)
+    first = services.inquiry_reply(inquiry=inquiry, body="Trả lời lần 1", actor=officers.a_admin)
     assert first.direction == Direction.OUT and first.source == Source.WEB
     assert inquiry.status == Status.ANSWERED
     assert inquiry.first_responded_at == first.created_at == inquiry.answered_at
     assert inquiry.reply_due is None and inquiry.warned_at is None
     assert inquiry.assignee == officers.a_admin  # the replier takes the case
     second = services.inquiry_reply(
-        inquiry=inquiry, body="Bổ sung", by=officers.a_propaganda, close=True
+        inquiry=inquiry, body="Bổ sung", actor=officers.a_propaganda, close=True
     )
     inquiry.refresh_from_db()
     assert inquiry.first_responded_at == first.created_at
@@ -180,9 +180,9 @@ def test_reply_records_the_first_response_once(tree: Tree, officers: Officers) -
     assert kinds == [EventKind.CREATED, EventKind.ANSWERED, EventKind.ANSWERED, EventKind.CLOSED]
     assert len(audits("inquiry.reply")) == 2
     with pytest.raises(ValidationError, match="đã đóng"):
-        services.inquiry_reply(inquiry=inquiry, body="Nữa", by=officers.a_admin)
+        services.inquiry_reply(inquiry=inquiry, body="Nữa", actor=officers.a_admin)
     with pytest.raises(ValidationError, match="nội dung trả lời"):
-        services.inquiry_reply(inquiry=receive(tree.a_g1), body=" ", by=officers.a_admin)
+        services.inquiry_reply(inquiry=receive(tree.a_g1), body=" ", actor=officers.a_admin)
     assert Message.objects.filter(direction=Direction.OUT).count() == 2
 
 
@@ -199,7 +199,7 @@ def test_reply_goes_to_the_outbox_for_platforms_only(
 ) -> None:
     inquiry = receive(tree.a_g1, source=source)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        message = services.inquiry_reply(inquiry=inquiry, body="Trả lời", by=officers.a_admin)
+        message = services.inquiry_reply(inquiry=inquiry, body="Trả lời", actor=officers.a_admin)
     rows = OutboundReply.objects.filter(message=message)
     assert rows.count() == queued
     # Delivery is queued after commit, never inside the transaction.
@@ -210,20 +210,20 @@ def test_reply_goes_to_the_outbox_for_platforms_only(
 
 def test_close_and_reopen(tree: Tree, officers: Officers) -> None:
     inquiry = receive(tree.a_g1)
-    services.inquiry_close(inquiry=inquiry, by=officers.a_admin)
+    services.inquiry_close(inquiry=inquiry, actor=officers.a_admin)
     assert inquiry.status == Status.CLOSED and inquiry.reply_due is None
     with pytest.raises(ValidationError, match="đã đóng"):
-        services.inquiry_close(inquiry=inquiry, by=officers.a_admin)
+        services.inquiry_close(inquiry=inquiry, actor=officers.a_admin)
     before = timezone.now()
-    services.inquiry_reopen(inquiry=inquiry, by=officers.a_admin)
+    services.inquiry_reopen(inquiry=inquiry, actor=officers.a_admin)
     # The worker's question is still unanswered: the clock restarts.
     assert inquiry.status == Status.NEW and inquiry.closed_at is None
     assert inquiry.reply_due is not None and inquiry.reply_due >= before + dt.timedelta(hours=24)
     with pytest.raises(ValidationError, match="đang mở"):
-        services.inquiry_reopen(inquiry=inquiry, by=officers.a_admin)
+        services.inquiry_reopen(inquiry=inquiry, actor=officers.a_admin)
 
-    services.inquiry_reply(inquiry=inquiry, body="Đã trả lời", by=officers.a_admin, close=True)
-    services.inquiry_reopen(inquiry=inquiry, by=officers.a_admin)
+    services.inquiry_reply(inquiry=inquiry, body="Đã trả lời", actor=officers.a_admin, close=True)
+    services.inquiry_reopen(inquiry=inquiry, actor=officers.a_admin)
     assert inquiry.status == Status.ASSIGNED and inquiry.reply_due is None
     assert [a.action for a in AuditEvent.objects.filter(target=inquiry.code)].count(
         "inquiry.reopen"
@@ -233,19 +233,19 @@ def test_close_and_reopen(tree: Tree, officers: Officers) -> None:
 def test_categorise(tree: Tree, officers: Officers) -> None:
     inquiry = receive(tree.a_g1)
     services.inquiry_categorise(
-        inquiry=inquiry, category=Category.WAGES, kind=Kind.COMPLAINT, by=officers.a_admin
+        inquiry=inquiry, category=Category.WAGES, kind=Kind.COMPLAINT, actor=officers.a_admin
     )
     assert (inquiry.category, inquiry.kind) == (Category.WAGES, Kind.COMPLAINT)
     event = InquiryEvent.objects.get(kind=EventKind.CATEGORISED)
     assert event.data["old_category"] == "" and event.data["category"] == "wages"
     with pytest.raises(ValidationError):
-        services.inquiry_categorise(inquiry=inquiry, category="x", kind=Kind.QUESTION, by=None)  # type: ignore[arg-type]
+        services.inquiry_categorise(inquiry=inquiry, category="x", kind=Kind.QUESTION, actor=None)  # type: ignore[arg-type]
 
 
 def test_log_call_routes_within_the_officers_subtree(tree: Tree, officers: Officers) -> None:
     inquiry = services.inquiry_log_call(
         unit=tree.a_kcn,
-        by=officers.a_communicator,
+        actor=officers.a_communicator,
         source=Source.HOTLINE,
         body="Công ty chưa trả lương tháng 4",
         name="Lê Văn Gọi",
@@ -267,7 +267,7 @@ def test_log_call_routes_within_the_officers_subtree(tree: Tree, officers: Offic
     # The workplace names a union outside the officer's subtree: kept at the officer's unit.
     walk_in = services.inquiry_log_call(
         unit=tree.a_kcn,
-        by=officers.a_communicator,
+        actor=officers.a_communicator,
         source=Source.WALK_IN,
         body="Hỏi về chế độ thai sản",
         anonymous=True,
@@ -298,7 +298,7 @@ def test_log_call_refuses_bad_input_and_stores_nothing(
 ) -> None:
     data: dict[str, Any] = {
         "unit": tree.a_kcn,
-        "by": officers.a_communicator,
+        "actor": officers.a_communicator,
         "source": Source.HOTLINE,
         "body": "Hỏi về hợp đồng",
         "name": "Lê Văn Gọi",
@@ -321,12 +321,12 @@ def test_settings_update_validates_ranges(tree: Tree, officers: Officers) -> Non
     ):
         with pytest.raises(ValidationError) as caught:
             services.inquiry_settings_update(
-                unit=tree.a_kcn, response_hours=hours, retention_days=days, by=officers.a_admin
+                unit=tree.a_kcn, response_hours=hours, retention_days=days, actor=officers.a_admin
             )
         assert field in caught.value.message_dict
     assert UnitInquirySettings.objects.count() == 0
     services.inquiry_settings_update(
-        unit=tree.a_kcn, response_hours=12, retention_days=365, by=officers.a_admin
+        unit=tree.a_kcn, response_hours=12, retention_days=365, actor=officers.a_admin
     )
     assert response_hours_for(tree.a_g1) == 12 and response_hours_for(tree.a_g3) == 24
     assert audits("inquiry.settings_update")[0].data == {
@@ -370,11 +370,11 @@ def test_tabs_counts_filters_and_order(tree: Tree, officers: Officers) -> None:
     urgent_overdue = receive(tree.a_g1, "Công nhân bị tai nạn lao động", at=old)
     urgent = receive(tree.a_g2, "Cả xưởng bị nợ lương 2 tháng", source=Source.ZALO)
     mine = receive(tree.a_g3, "Đoàn phí đóng bao nhiêu?", category=Category.MEMBERSHIP)
-    services.inquiry_assign(inquiry=mine, assignee=officers.a_admin, by=officers.a_admin)
+    services.inquiry_assign(inquiry=mine, assignee=officers.a_admin, actor=officers.a_admin)
     answered = receive(tree.a_g1, "Lương tối thiểu vùng năm nay")
-    services.inquiry_reply(inquiry=answered, body="Theo Nghị định…", by=officers.a_propaganda)
+    services.inquiry_reply(inquiry=answered, body="Theo Nghị định…", actor=officers.a_propaganda)
     closed = receive(tree.a_g1, "Câu hỏi trùng")
-    services.inquiry_close(inquiry=closed, by=officers.a_admin)
+    services.inquiry_close(inquiry=closed, actor=officers.a_admin)
     user = officers.a_admin
     f = InboxFilters()
 
@@ -434,7 +434,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
         services.inquiry_assign(
             inquiry=receive(tree.a_g1, f"Câu hỏi số {i}"),
             assignee=officers.a_admin,
-            by=officers.a_admin,
+            actor=officers.a_admin,
         )
     with CaptureQueriesContext(connection) as few:
         assert client.get("/hop-thu/").status_code == 200
@@ -444,7 +444,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
         inquiry = receive(tree.a_g2 if i % 2 else tree.a_g3, body)
         if i % 4 == 0:
             Inquiry.objects.filter(pk=inquiry.pk).update(escalated_to=tree.pa, escalation_level=1)
-        services.inquiry_assign(inquiry=inquiry, assignee=officers.a_leader, by=officers.a_admin)
+        services.inquiry_assign(inquiry=inquiry, assignee=officers.a_leader, actor=officers.a_admin)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/hop-thu/")
     assert response.content.decode().count('class="inbox-row') == 28
@@ -564,7 +564,7 @@ def test_contact_is_masked_and_each_reveal_is_audited(
 
     # The assignee may see it, wherever their role is held; so may the escalated-to unit.
     assert not services.contact_visible_to(officers.a_leader, inquiry)
-    services.inquiry_assign(inquiry=inquiry, assignee=officers.a_leader, by=g1_handler)
+    services.inquiry_assign(inquiry=inquiry, assignee=officers.a_leader, actor=g1_handler)
     assert services.contact_visible_to(officers.a_leader, inquiry)
     kcn = make_officer("tuyengiao_kcn", tree.a_kcn, Role.PROPAGANDA)
     assert not services.contact_visible_to(kcn, inquiry)
@@ -586,9 +586,9 @@ def test_no_contact_details_in_notifications_or_logs(
 
     caplog.set_level("DEBUG")
     inquiry = receive(tree.a_g1, at=timezone.now() - dt.timedelta(hours=30))
-    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, by=officers.a_admin)
+    services.inquiry_assign(inquiry=inquiry, assignee=g1_handler, actor=officers.a_admin)
     sla.sla_sweep()
-    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g2, by=officers.a_admin)
+    services.inquiry_reassign(inquiry=inquiry, unit=tree.a_g2, actor=officers.a_admin)
     texts = [f"{n.title} {n.body}" for n in Notification.objects.all()]
     assert texts
     for text in [*texts, caplog.text, *(str(a.data) for a in AuditEvent.objects.all())]:
@@ -642,7 +642,7 @@ def test_failed_reply_shows_the_platform_error_and_can_be_retried(
     client: Client, tree: Tree, officers: Officers, django_capture_on_commit_callbacks: Any
 ) -> None:
     inquiry = receive(tree.a_g1, source=Source.ZALO)
-    message = services.inquiry_reply(inquiry=inquiry, body="Trả lời", by=officers.a_admin)
+    message = services.inquiry_reply(inquiry=inquiry, body="Trả lời", actor=officers.a_admin)
     row = OutboundReply.objects.get(message=message)
     OutboundReply.objects.filter(pk=row.pk).update(
         status=OutboxStatus.FAILED,
@@ -806,7 +806,7 @@ def test_knowledge_base_suggestions_and_anonymised_article(
     url = f"/hop-thu/{inquiry.code}/tao-bai-tri-thuc/"
     assert client.get(url).status_code == 302
     services.inquiry_reply(
-        inquiry=inquiry, body=f"Chào chị {NAME}, công ty phải trả 150%.", by=g1_handler
+        inquiry=inquiry, body=f"Chào chị {NAME}, công ty phải trả 150%.", actor=g1_handler
     )
     form = client.get(url).content.decode()
     assert PHONE not in form and NAME not in form

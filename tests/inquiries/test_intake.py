@@ -236,7 +236,7 @@ def test_follow_up_reopens_an_answered_inquiry_and_restarts_the_clock(
     tree: Tree, officers: Officers
 ) -> None:
     inquiry = inquiry_receive(_zalo("Câu hỏi", "m-1", hint=tree.a_kcn)).inquiry
-    inquiry_reply(inquiry=inquiry, body="Trả lời", by=officers.a_admin)
+    inquiry_reply(inquiry=inquiry, body="Trả lời", actor=officers.a_admin)
     inquiry.refresh_from_db()
     assert inquiry.status == Status.ANSWERED and inquiry.reply_due is None
     later = timezone.now() + dt.timedelta(minutes=5)
@@ -253,7 +253,7 @@ def test_follow_up_reopens_an_answered_inquiry_and_restarts_the_clock(
 
 def test_follow_up_reopens_a_recently_closed_inquiry(tree: Tree, officers: Officers) -> None:
     inquiry = inquiry_receive(_zalo("Câu hỏi", "m-1")).inquiry
-    inquiry_close(inquiry=inquiry, by=officers.a_admin)
+    inquiry_close(inquiry=inquiry, actor=officers.a_admin)
     again = inquiry_receive(_zalo("Còn một ý nữa", "m-2"))
     inquiry.refresh_from_db()
     assert again.inquiry.pk == inquiry.pk
@@ -265,7 +265,7 @@ def test_message_on_a_long_closed_conversation_opens_a_new_inquiry(
     tree: Tree, officers: Officers
 ) -> None:
     inquiry = inquiry_receive(_zalo("Câu hỏi", "m-1")).inquiry
-    inquiry_close(inquiry=inquiry, by=officers.a_admin)
+    inquiry_close(inquiry=inquiry, actor=officers.a_admin)
     Inquiry.objects.filter(pk=inquiry.pk).update(
         closed_at=timezone.now() - REOPEN_WINDOW - dt.timedelta(days=1)
     )
@@ -319,7 +319,7 @@ def _reply(tree: Tree, officers: Officers, source: str = Source.ZALO) -> Outboun
             unit_hint=tree.a_g1,
         )
     ).inquiry
-    message = inquiry_reply(inquiry=inquiry, body="Trả lời", by=officers.a_admin)
+    message = inquiry_reply(inquiry=inquiry, body="Trả lời", actor=officers.a_admin)
     return OutboundReply.objects.get(message=message)
 
 
@@ -484,6 +484,6 @@ def test_only_platform_replies_are_queued(
     source: str, pushed: bool, tree: Tree, officers: Officers
 ) -> None:
     inquiry = inquiry_receive(Incoming(source=source, body="Hỏi", unit_hint=tree.a_g1)).inquiry
-    message = inquiry_reply(inquiry=inquiry, body="Đáp", by=officers.a_admin)
+    message = inquiry_reply(inquiry=inquiry, body="Đáp", actor=officers.a_admin)
     assert OutboundReply.objects.filter(message=message).exists() is pushed
     assert OutboundReply.objects.count() == int(pushed)

@@ -71,7 +71,10 @@ def spread(tree: Tree, officers: Officers) -> Spread:
             delay = dt.timedelta(minutes=rng.randint(5, 60 * 60))
             if received + delay < NOW:
                 inquiry_reply(
-                    inquiry=inquiry, body="Trả lời", by=officers.national_admin, at=received + delay
+                    inquiry=inquiry,
+                    body="Trả lời",
+                    actor=officers.national_admin,
+                    at=received + delay,
                 )
         if rng.random() < 0.2:
             Inquiry.objects.filter(pk=inquiry.pk).update(escalation_level=rng.randint(1, 2))

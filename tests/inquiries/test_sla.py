@@ -73,7 +73,7 @@ def test_warning_at_75_percent_goes_to_the_unit_then_to_the_assignee(
 
     # Another case, assigned: only the assignee is warned.
     other = _receive(tree.a_g1, t0)
-    inquiry_assign(inquiry=other, assignee=officers.a_communicator, by=officers.a_admin)
+    inquiry_assign(inquiry=other, assignee=officers.a_communicator, actor=officers.a_admin)
     sla.sla_sweep(now=t0 + 19 * H)
     assert len(_notes(officers.a_communicator, "inquiry.warned")) == 1
     assert len(_notes(g1, "inquiry.warned")) == 1
@@ -93,7 +93,7 @@ def test_escalation_to_parent_then_grandparent(tree: Tree, officers: Officers) -
     g1 = make_officer("tuyengiao_g1", tree.a_g1, Role.PROPAGANDA)
     t0 = timezone.now() - 60 * H
     inquiry = _receive(tree.a_g1, t0)
-    inquiry_assign(inquiry=inquiry, assignee=g1, by=g1)
+    inquiry_assign(inquiry=inquiry, assignee=g1, actor=g1)
 
     breach = t0 + 24 * H + M
     assert sla.sla_sweep(now=breach) == {"warned": 0, "escalated": 1}
@@ -136,7 +136,7 @@ def test_escalation_to_parent_then_grandparent(tree: Tree, officers: Officers) -
     assert [e.unit for e in events] == [tree.a_kcn, tree.pa]
 
     # A reply stops the clock: nothing escalates any more.
-    inquiry_reply(inquiry=inquiry, body="Công đoàn đã làm việc với công ty.", by=g1)
+    inquiry_reply(inquiry=inquiry, body="Công đoàn đã làm việc với công ty.", actor=g1)
     assert sla.sla_sweep(now=second + 48 * H) == {"warned": 0, "escalated": 0}
     inquiry.refresh_from_db()
     assert inquiry.escalation_level == 2 and inquiry.reply_due is None
@@ -183,7 +183,7 @@ def test_escalated_case_stays_overdue_until_answered(tree: Tree, officers: Offic
     overdue = inbox(officers.a_admin, InboxFilters(), tab="qua-han", now=later)
     assert list(overdue) == [inquiry]
     assert selectors.overdue_since(inquiry, later) == t0 + 24 * H
-    inquiry_reply(inquiry=inquiry, body="Trả lời", by=g1, at=later)
+    inquiry_reply(inquiry=inquiry, body="Trả lời", actor=g1, at=later)
     assert not inbox(officers.a_admin, InboxFilters(), tab="qua-han", now=later + M).exists()
     # A follow-up starts a new wait: not overdue until its own deadline passes.
     follow = later + 2 * H

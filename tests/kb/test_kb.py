@@ -199,7 +199,7 @@ def test_term_frequencies_follow_every_write(
     article_update(article=corpus["leave"], title="Ngày phép", question="Mấy ngày?")
     assert_frequencies_match_postings()
     assert TermStat.objects.get(term="nghi").df == 2
-    article_delete(article=corpus["fee"], by=officers.national_admin)
+    article_delete(article=corpus["fee"], actor=officers.national_admin)
     assert_frequencies_match_postings()
     assert not TermStat.objects.filter(term="doan phi").exists()
     TermStat.objects.all().delete()  # drifted figures are rebuilt by `lantoa kb reindex`
@@ -355,7 +355,7 @@ def inquiry(tree: Tree):
 def test_article_from_inquiry_is_an_anonymised_internal_draft(inquiry, officers: Officers) -> None:
     article = article_create_from_inquiry(
         inquiry=inquiry,
-        by=officers.a_propaganda,
+        actor=officers.a_propaganda,
         title="Công ty chậm lương anh Hùng",
         question="Tôi là Trần Văn Hùng (0987 654 321, hung@example.vn), bị chậm lương 20 ngày.",
         answer="Chào anh Hùng, theo Điều 97 Bộ luật Lao động 2019…",
@@ -383,7 +383,7 @@ def test_article_from_anonymous_inquiry_without_contact(inquiry, officers: Offic
     inquiry.refresh_from_db()
     article = article_create_from_inquiry(
         inquiry=inquiry,
-        by=officers.a_admin,
+        actor=officers.a_admin,
         title="Chậm lương",
         question="Q 0912345678",
         answer="A",
@@ -407,12 +407,12 @@ def test_duplicate_title_is_refused_in_vietnamese(tree: Tree) -> None:
 def test_publish_and_unpublish_write_audit_rows(tree: Tree, officers: Officers) -> None:
     article = make(tree, "Bài nội bộ", status="internal")
     assert article_search(text="bai noi bo") == []
-    article_publish(article=article, by=officers.national_admin)
+    article_publish(article=article, actor=officers.national_admin)
     article.refresh_from_db()
     assert article.status == "published" and article.published_at is not None
     assert titles(article_search(text="bai noi bo")) == ["Bài nội bộ"]
     assert not ArticleTerm.objects.filter(article=article, published=False).exists()
-    article_unpublish(article=article, by=officers.national_admin)
+    article_unpublish(article=article, actor=officers.national_admin)
     article.refresh_from_db()
     assert article.status == "internal"
     assert article_search(text="bai noi bo") == []

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from lantoa.accounts.models import User
 from lantoa.activities.importing import activities_import
-from lantoa.core.tabular import fail_command
+from lantoa.core.tabular import command_user, import_command
 
 
 class Command(BaseCommand):
@@ -30,18 +29,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        path = Path(opts["file"])
-        actor = None
-        if opts["as_user"]:
-            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có tài khoản “{opts['as_user']}”.")
-        if not path.is_file():
-            raise CommandError(f"Không có tệp {path}.")
-        with path.open("rb") as fh:
-            result = activities_import(
-                fileobj=fh, filename=path.name, actor=actor, size=path.stat().st_size
-            )
-        if not result.ok:
-            fail_command(result.errors, self.stderr.write, what="hoạt động")
-        self.stdout.write(result.summary_text())
+        import_command(
+            Path(opts["file"]),
+            activities_import,
+            out=self.stdout.write,
+            err=self.stderr.write,
+            what="hoạt động",
+            actor=command_user(opts["as_user"]),
+        )

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lantoa.accounts.models import User
+from lantoa.core.tabular import command_user, fail_command
 from lantoa.core.text import format_int
 from lantoa.kb.importing import SHIPPED_ARTICLES, import_path
 from lantoa.kb.services import articles_reindex
-from lantoa.units.importing import ERRORS_SHOWN
 from lantoa.units.models import Unit
 
 
@@ -63,20 +62,8 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=opts["unit"]).first()
             if unit is None:
                 raise CommandError(f"Không có đơn vị mã “{opts['unit']}”.")
-        actor = None
-        if opts["as_user"]:
-            actor = User.objects.filter(username=opts["as_user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có tài khoản “{opts['as_user']}”.")
+        actor = command_user(opts["as_user"])
         result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
         if not result.ok:
-            for error in result.errors[:ERRORS_SHOWN]:
-                self.stderr.write(str(error))
-            rest = len(result.errors) - ERRORS_SHOWN
-            if rest > 0:
-                self.stderr.write(f"… và {format_int(rest)} lỗi khác.")
-            raise CommandError(
-                f"Không nhập được: {format_int(len(result.errors))} lỗi; chưa có bài nào được ghi.",
-                returncode=1,
-            )
+            fail_command(result.errors, self.stderr.write, what="bài")
         self.stdout.write(result.summary_text())

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lantoa.audit.services import audit_record
-from lantoa.core.tabular import fail_command
+from lantoa.core.tabular import command_user, import_command
 from lantoa.core.text import fold, format_int
 from lantoa.units.exporting import export_to_path
 from lantoa.units.importing import units_import
@@ -186,20 +185,15 @@ class Command(BaseCommand):
             self.do_merge(Path(opts["file"]), on=opts["on"], dry_run=opts["dry_run"])
 
     def do_import(self, path: Path, *, update: bool, username: str | None) -> None:
-        actor = None
-        if username:
-            actor = get_user_model().objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có tài khoản “{username}”.")
-        if not path.is_file():
-            raise CommandError(f"Không có tệp {path}.")
-        with path.open("rb") as fh:
-            result = units_import(
-                fileobj=fh, filename=path.name, actor=actor, update=update, size=path.stat().st_size
-            )
-        if not result.ok:
-            fail_command(result.errors, self.stderr.write, what="đơn vị")
-        self.stdout.write(result.summary_text())
+        import_command(
+            path,
+            units_import,
+            out=self.stdout.write,
+            err=self.stderr.write,
+            what="đơn vị",
+            actor=command_user(username),
+            update=update,
+        )
 
     def do_export(self, path: str, *, root_code: str | None, include_ended: bool) -> None:
         root = None
