@@ -18,14 +18,13 @@ from django.utils import translation
 
 from lantoa import access
 from lantoa.accounts.models import User
+from lantoa.activities.hooks import figures_changed, record_refusals
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.services import activity_check
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
 from lantoa.core.tabular import ImportFileError, parse_count
 from lantoa.core.text import fold, format_int
-from lantoa.reports.freshness import figures_changed
-from lantoa.targets.locks import lock_for, locked_spans
 from lantoa.units.models import Unit
 
 COLUMNS = (
@@ -307,10 +306,11 @@ def activities_import(
             activity.created_by = actor
             activities.append(activity)
             numbers.append(number)
-    # Rows dated inside a period whose report the unit's superiors approved are refused.
-    spans = locked_spans(a.unit_id for a in activities)
+    # Rows a record guard refuses (dated inside a period whose report the unit's superiors
+    # approved) are refused, all units read at once.
+    refusal = record_refusals(a.unit_id for a in activities)
     for number, activity in zip(numbers, activities, strict=True):
-        if locked := lock_for(spans.get(activity.unit_id), activity.held_on):
+        if locked := refusal(activity.unit_id, activity.held_on):
             result.errors.append(RowError(number, "date", locked))
     if result.errors:
         order = {key: i for i, key in enumerate(COLUMNS)}

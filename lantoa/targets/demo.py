@@ -25,9 +25,11 @@ from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.selectors import Figures, Rollup, activity_rollup
 from lantoa.core.periods import Period
 from lantoa.core.text import format_int
+from lantoa.periods.figures import figures_snapshot
+from lantoa.periods.models import PeriodReport, ReportStatus
+from lantoa.periods.selectors import periods_ensure, reporting_period
 from lantoa.targets.metrics import activity_metric_key
-from lantoa.targets.models import PeriodReport, ReportStatus, TargetAssignment
-from lantoa.targets.periods import figures_snapshot, periods_ensure, reporting_period
+from lantoa.targets.models import TargetAssignment
 from lantoa.targets.services import split_by_weights, target_rules_load_defaults
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 

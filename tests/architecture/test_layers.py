@@ -49,10 +49,6 @@ KNOWN: set[str] = {
     "lantoa.accounts.demo -> access",
     "lantoa.accounts.services -> access",
     "lantoa.accounts.views -> access",
-    "lantoa.activities.importing -> reports",
-    "lantoa.activities.importing -> targets",
-    "lantoa.activities.services -> reports",
-    "lantoa.activities.services -> targets",
     "lantoa.audit.selectors -> access",
     "lantoa.audit.views -> access",
     "lantoa.campaigns.demo -> content",
@@ -240,6 +236,7 @@ FEATURES = {
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 KNOWN_BY_NAME: set[str] = {
+    "lantoa.periods.figures -> activities",
     "lantoa.reports.counts -> activities",
     "lantoa.reports.counts -> cascades",
     "lantoa.reports.counts -> channels",
@@ -250,7 +247,6 @@ KNOWN_BY_NAME: set[str] = {
     "lantoa.reports.data -> activities",
     "lantoa.reports.management.commands.report -> activities",
     "lantoa.reports.narrative -> activities",
-    "lantoa.reports.period_views -> activities",
     "lantoa.reports.render_xlsx -> activities",
     "lantoa.reports.tables -> activities",
     "lantoa.targets.demo -> activities",
@@ -261,7 +257,6 @@ KNOWN_BY_NAME: set[str] = {
     "lantoa.targets.metrics -> inquiries",
     "lantoa.targets.metrics -> publishing",
     "lantoa.targets.metrics -> roster",
-    "lantoa.targets.periods -> activities",
 }
 
 
