@@ -1,10 +1,29 @@
 """ReportingPeriod and PeriodReport move here from lantoa.targets: in the migration state only.
 The tables keep their names (Meta.db_table), so an existing database changes nothing; on a new
-one lantoa.targets' first migration has made them."""
+one lantoa.targets' first migration has made them. Their content types (and so the permission
+rows) follow them to the new app label."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+
+MODELS = ["reportingperiod", "periodreport"]
+
+
+def _relabel(apps, old, new):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    if ContentType.objects.filter(app_label=new, model__in=MODELS).exists():
+        return
+    ContentType.objects.filter(app_label=old, model__in=MODELS).update(app_label=new)
+
+
+def forwards(apps, schema_editor):
+    _relabel(apps, "targets", "periods")
+
+
+def backwards(apps, schema_editor):
+    _relabel(apps, "periods", "targets")
 
 
 class Migration(migrations.Migration):
@@ -12,6 +31,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('targets', '0001_initial'),
         ('units', '0003_rollup_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -70,4 +90,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(forwards, backwards),
     ]
