@@ -1,6 +1,7 @@
 """Locked periods: once a unit's period report is approved, that unit's activity records dated
 inside the period can no longer be added, changed or deleted, so the approved figures stay
-true. The activities app asks through its record guards (``lantoa.activities.guards``), where
+true. The activities app asks through the record guards (``record_guards`` of
+``lantoa.core.extensions``, read by ``lantoa.activities.hooks``), where
 ``lantoa.periods.contributions`` registers this lock; returning the report
 (``period_report_return``) unlocks it.
 """
