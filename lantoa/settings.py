@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lantoa.publishing",
     "lantoa.publicsite",
     "lantoa.activities",
+    "lantoa.periods",
     "lantoa.reports",
     "lantoa.targets",
     "lantoa.api",

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dang-tai/", include("lantoa.publishing.urls")),
     path("hoat-dong/", include("lantoa.activities.urls")),
     path("bao-cao/", include("lantoa.reports.urls")),
+    path("bao-cao/", include("lantoa.periods.urls")),  # /bao-cao/<code>/ky/…
     path("chi-tieu/", include("lantoa.targets.urls")),
     path("api/v1/", include("lantoa.api.urls")),
     path("khoa-api/", include("lantoa.api.web_urls")),

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from lantoa import access
 from lantoa.accounts.models import User
+from lantoa.activities.hooks import figures_changed, record_refusals
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.activities.services import activity_check
 from lantoa.audit.services import audit_record
@@ -24,8 +25,6 @@ from lantoa.core import tabular
 from lantoa.core.periods import parse_date
 from lantoa.core.tabular import RowError, Sheet, parse_count
 from lantoa.core.text import fold, format_int
-from lantoa.reports.freshness import figures_changed
-from lantoa.targets.locks import lock_for, locked_spans
 from lantoa.units.models import Unit
 from lantoa.units.selectors import units_by_code
 
@@ -247,10 +246,11 @@ def activities_import(
             activity.created_by = actor
             activities.append(activity)
             numbers.append(number)
-    # Rows dated inside a period whose report the unit's superiors approved are refused.
-    spans = locked_spans(a.unit_id for a in activities)
+    # Rows a record guard refuses (dated inside a period whose report the unit's superiors
+    # approved) are refused, all units read at once.
+    refusal = record_refusals(a.unit_id for a in activities)
     for number, activity in zip(numbers, activities, strict=True):
-        if locked := lock_for(spans.get(activity.unit_id), activity.held_on):
+        if locked := refusal(activity.unit_id, activity.held_on):
             result.errors.append(SHEET.error(number, "date", locked))
     if result.errors:
         result.errors = SHEET.sorted_errors(result.errors)

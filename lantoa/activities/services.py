@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lantoa.activities.hooks import figures_changed, record_refusal
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
-from lantoa.reports.freshness import figures_changed
-from lantoa.targets.locks import locked_message
 from lantoa.units.models import Unit, UnitStatus
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -127,11 +126,12 @@ def _capitalised(errors: dict[str, str]) -> dict[str, str]:
 
 
 def _checked(unit: Unit, **fields: Any) -> dict[str, Any]:
-    """``activity_check`` plus the lock of approved period reports; raises ValidationError
+    """``activity_check`` plus the record guards (the lock of approved period reports, see
+    ``lantoa.activities.hooks``); raises ValidationError
     keyed by field, or returns the clean values."""
     values, errors = activity_check(unit=unit, **fields)
-    if "held_on" not in errors and (locked := locked_message(unit.pk, values["held_on"])):
-        errors["held_on"] = locked  # the unit's approved period report covers that day
+    if "held_on" not in errors and (locked := record_refusal(unit.pk, values["held_on"])):
+        errors["held_on"] = locked  # e.g. the unit's approved period report covers that day
     if errors:
         raise ValidationError(_capitalised(errors))
     return values
@@ -192,7 +192,7 @@ def activity_update(
     """Correct one record. Refused (ValidationError keyed by field) when the record's day or
     the new day lies in a period whose report the unit above has approved (locked)."""
     unit = activity.unit
-    if locked := locked_message(unit.pk, activity.held_on):
+    if locked := record_refusal(unit.pk, activity.held_on):
         raise ValidationError(_capitalised({"held_on": locked}))
     values = _checked(
         unit,
@@ -228,7 +228,7 @@ def activity_update(
 
 def activity_delete(*, activity: Activity, actor: Any) -> None:
     """Delete one record; refused (ValidationError) inside a locked period."""
-    locked = locked_message(activity.unit_id, activity.held_on)
+    locked = record_refusal(activity.unit_id, activity.held_on)
     if locked:
         raise ValidationError(_capitalised({"held_on": locked})["held_on"])
     unit_id = activity.unit_id

@@ -366,3 +366,37 @@ class JobKind:
 
 
 job_kinds: Registry[JobKind] = Registry("job_kinds")
+# ── Writing activity records: guards and listeners ──────────────────────────────────────────
+# Read by lantoa.activities (lantoa.activities.hooks) whenever records are created, changed,
+# deleted or imported. Here rather than in activities so that the apps that fill them
+# (periods, reports: "composers") name no feature app.
+
+
+@dataclass(frozen=True)
+class RecordGuard:
+    """Refuses activity records of some units on some days (the lock of an approved period
+    report). ``refusal(unit id, day)`` checks one record, with one query at most, and answers
+    why it cannot be written (None: it can); ``refusals(unit ids)`` reads once what it needs
+    for many units (one import file) and answers such a check that asks the database nothing
+    more."""
+
+    key: str
+    refusal: Callable[[int, Any], str | None]
+    refusals: Callable[[frozenset[int]], Callable[[int, Any], str | None]]
+    order: int = 100
+
+
+record_guards: Registry[RecordGuard] = Registry("record_guards")
+
+
+@dataclass(frozen=True)
+class FiguresListener:
+    """Told, after the commit, the ids of the units whose activity records changed (the cached
+    dashboards of them and their ancestors are void)."""
+
+    key: str
+    changed: Callable[[frozenset[int]], None]
+    order: int = 100
+
+
+figures_listeners: Registry[FiguresListener] = Registry("figures_listeners")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import WorkLink, job_kinds, work_links
+from lantoa.core.extensions import (
+    FiguresListener,
+    WorkLink,
+    figures_listeners,
+    job_kinds,
+    work_links,
+)
+from lantoa.reports.freshness import figures_changed
 from lantoa.reports.services import REPORT_JOBS
 
 work_links.register(
@@ -21,3 +28,8 @@ work_links.register(
 
 
 job_kinds.register(REPORT_JOBS)
+
+
+# New, changed or deleted activity records void the cached dashboards of their units and of
+# every unit above them.
+figures_listeners.register(FiguresListener(key="reports.dashboard_cache", changed=figures_changed))

@@ -2,12 +2,10 @@
 
 A dashboard is cached per unit and period for at most ``LANTOA_DASHBOARD_CACHE_SECONDS`` (≤ 60)
 under a key that carries the unit's *generation*. Writing activity records bumps the
-generation of the record's unit and of every unit above it (``figures_changed``), so the next
+generation of the record's unit and of every unit above it (``figures_changed``, which the
+activities app calls through ``figures_listeners``: see ``contributions``), so the next
 request for any of those dashboards recomputes at once; figures from elsewhere (posts,
 inquiries, cascades, channels) are at most one cache lifetime old.
-
-Only Django's cache and the closure table are used here, so the activities app can import
-this module without pulling in the dashboard.
 """
 
 from __future__ import annotations

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class TargetsConfig(AppConfig):
     name = "lantoa.targets"
     label = "targets"
-    verbose_name = "Chỉ tiêu và kỳ báo cáo"
+    verbose_name = "Chỉ tiêu"

@@ -24,16 +24,16 @@ from django.utils import timezone
 
 from lantoa.core.periods import Period
 from lantoa.core.text import format_int
-from lantoa.targets.metrics import metric
-from lantoa.targets.models import PeriodReport, ReportStatus, TargetAssignment
-from lantoa.targets.periods import (
+from lantoa.periods.figures import (
     figures_snapshot,
     live_rollup,
     merge_rollups,
     own_rollups_by_month,
-    periods_ensure,
-    reporting_period,
 )
+from lantoa.periods.models import PeriodReport, ReportStatus
+from lantoa.periods.selectors import periods_ensure, reporting_period
+from lantoa.targets.metrics import metric
+from lantoa.targets.models import TargetAssignment
 from lantoa.targets.services import split_by_weights, target_rules_load_defaults
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 

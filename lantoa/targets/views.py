@@ -17,12 +17,13 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
+from lantoa.periods.models import ReportingPeriod
+from lantoa.periods.selectors import reporting_period
 from lantoa.targets import evaluation as ev
 from lantoa.targets import services
 from lantoa.targets.forms import ChildrenAssignForm, RuleForm
 from lantoa.targets.metrics import RATIO, REGISTRY, assignable_metrics
-from lantoa.targets.models import ReportingPeriod, RulePer, TargetRule
-from lantoa.targets.periods import reporting_period
+from lantoa.targets.models import RulePer, TargetRule
 from lantoa.targets.picker import PARAM, period_options, pick_period
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.selectors import active_children, path_to_root

@@ -24,6 +24,7 @@ from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.core.periods import Period
 from lantoa.inquiries.models import Inquiry
 from lantoa.notifications.models import Notification
+from lantoa.periods.selectors import reporting_period
 from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.reports.data import report_data
 from lantoa.reports.narrative import write
@@ -33,7 +34,6 @@ from lantoa.targets import services
 from lantoa.targets.defaults import DEFAULT_RULES
 from lantoa.targets.metrics import REGISTRY
 from lantoa.targets.models import TargetAlert, TargetAssignment, TargetRule
-from lantoa.targets.periods import reporting_period
 from lantoa.units.models import Unit
 from tests.conftest import Officers, Tree, login, make_officer
 
@@ -579,8 +579,8 @@ def test_load_defaults_command(tree: Tree) -> None:
 
 def test_demo_targets_and_period_reports() -> None:
     from lantoa.activities.demo import seed_demo_activities
+    from lantoa.periods.models import PeriodReport, ReportStatus
     from lantoa.targets.demo import seed_demo_targets
-    from lantoa.targets.models import PeriodReport, ReportStatus
     from lantoa.units.seed import seed_database
 
     seed_database(size="demo", seed=2026)

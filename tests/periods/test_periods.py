@@ -19,9 +19,9 @@ from lantoa.activities.services import activity_create, activity_delete
 from lantoa.audit.models import AuditEvent
 from lantoa.core.periods import Period
 from lantoa.notifications.models import Notification
-from lantoa.targets import services
-from lantoa.targets.models import PeriodReport, ReportingPeriod, ReportStatus
-from lantoa.targets.periods import (
+from lantoa.periods import services
+from lantoa.periods.models import PeriodReport, ReportingPeriod, ReportStatus
+from lantoa.periods.selectors import (
     completeness,
     periods_ensure,
     reporting_period,

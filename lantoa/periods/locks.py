@@ -1,18 +1,17 @@
 """Locked periods: once a unit's period report is approved, that unit's activity records dated
 inside the period can no longer be added, changed or deleted, so the approved figures stay
-true. ``lantoa.activities.services`` and the activity import ask here; returning the report
+true. The activities app asks through the record guards (``record_guards`` of
+``lantoa.core.extensions``, read by ``lantoa.activities.hooks``), where
+``lantoa.periods.contributions`` registers this lock; returning the report
 (``period_report_return``) unlocks it.
-
-Only ``lantoa.targets.models`` is imported, so the activities app can import this module
-without a cycle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from lantoa.targets.models import PeriodReport, ReportStatus
+from lantoa.periods.models import PeriodReport, ReportStatus
 
 _CHUNK = 900
 
@@ -53,6 +52,13 @@ def lock_for(spans: list[Span] | None, day: dt.date) -> str | None:
         if first <= day <= last:
             return lock_message(label)
     return None
+
+
+def lock_check(unit_ids: Iterable[int]) -> Callable[[int, dt.date], str | None]:
+    """``locked_message`` for many records (one import file): the spans of all ``unit_ids`` are
+    read at once."""
+    spans = locked_spans(unit_ids)
+    return lambda unit_id, day: lock_for(spans.get(unit_id), day)
 
 
 def locked_message(unit_id: int, day: dt.date) -> str | None:

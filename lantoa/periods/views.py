@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
-from lantoa.activities.models import ActivityKind
-from lantoa.targets import services
-from lantoa.targets.models import PeriodReport, ReportingPeriod, ReportStatus
-from lantoa.targets.periods import (
+from lantoa.periods import services
+from lantoa.periods.figures import kind_rows, live_rollup
+from lantoa.periods.models import PeriodReport, ReportingPeriod, ReportStatus
+from lantoa.periods.selectors import (
     can_submit_on,
     completeness,
-    live_rollup,
     period_by_code,
     report_of,
     report_state,
@@ -50,7 +49,7 @@ def unit_periods_view(request: HttpRequest, code: str) -> HttpResponse:
     ]
     return render(
         request,
-        "reports/periods.html",
+        "periods/periods.html",
         {
             "unit": unit,
             "rows": rows,
@@ -84,18 +83,14 @@ def _detail(
     open_for_submit = report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     return render(
         request,
-        "reports/period_detail.html",
+        "periods/period_detail.html",
         {
             "unit": unit,
             "rperiod": rperiod,
             "report": report,
             "state": state,
             "rollup": rollup,
-            "kind_rows": [
-                (label, rollup.kind(kind))
-                for kind, label in ActivityKind.choices
-                if not rollup.kind(kind).empty
-            ],
+            "kind_rows": kind_rows(rollup),
             "snapshot": (report.figures or {}) if report is not None else {},
             "note": note if note is not None else (report.note if report is not None else ""),
             "table": table,
@@ -124,7 +119,7 @@ def _back(request: HttpRequest, unit: Unit, period: ReportingPeriod) -> HttpResp
         and access.can(request.user, "activity.view", parent)
     ):
         target = parent
-    return redirect("reports:period", code=target.code, period=period.code)
+    return redirect("periods:period", code=target.code, period=period.code)
 
 
 @policy(officer("report.submit"))
@@ -142,7 +137,7 @@ def period_submit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     messages.success(
         request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": rperiod.label}
     )
-    return redirect("reports:period", code=unit.code, period=rperiod.code)
+    return redirect("periods:period", code=unit.code, period=rperiod.code)
 
 
 def _reviewed(request: HttpRequest, code: str, period: str) -> tuple[Unit, PeriodReport]:

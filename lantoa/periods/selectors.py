@@ -1,5 +1,6 @@
-"""Reads over reporting periods and period reports: the periods a unit reports on, the figures
-snapshot, and completeness (who reported on time, late, not at all) for a parent's children.
+"""Reads over reporting periods and period reports: the periods a unit reports on, and
+completeness (who reported on time, late, not at all) for a parent's children. The figures a
+report says are read in ``lantoa.periods.figures``.
 
 Completeness is one aggregate over ``UnitClosure``: every active unit below the parent is one
 closure row under exactly one child, left-joined to its report for the period through a
@@ -17,11 +18,8 @@ from django.conf import settings
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
-from lantoa.activities.selectors import KINDS, Rollup, activity_rollup
-from lantoa.activities.selectors import merge_rollups as merge_rollups  # for targets.demo
-from lantoa.activities.selectors import own_rollups_by_month as own_rollups_by_month
 from lantoa.core.periods import Period, PeriodError, parse_period
-from lantoa.targets.models import (
+from lantoa.periods.models import (
     REPORTED_STATUSES,
     PeriodKind,
     PeriodReport,
@@ -133,37 +131,6 @@ def report_of(unit: Unit, period: ReportingPeriod) -> PeriodReport | None:
         .select_related("submitted_by", "approved_by", "returned_by")
         .first()
     )
-
-
-# --- figures snapshot ------------------------------------------------------------------------
-
-
-def figures_snapshot(rollup: Rollup, *, taken_at: dt.datetime | None = None) -> dict[str, Any]:
-    """What a report says, kept with it at submission: per kind records, items, participants;
-    the distinct grassroots units with outreach; the days covered."""
-    by_kind = {
-        kind: {
-            "records": f.records,
-            "quantity": f.quantity,
-            "participants": f.participants,
-            "grassroots": f.grassroots,
-        }
-        for kind in KINDS
-        if not (f := rollup.kind(kind)).empty
-    }
-    return {
-        "start": rollup.start.isoformat(),
-        "end": rollup.end.isoformat(),
-        "records": rollup.records,
-        "participants": rollup.participants,
-        "grassroots_with_outreach": rollup.grassroots_with_outreach,
-        "by_kind": by_kind,
-        "taken_at": (taken_at or timezone.now()).isoformat(),
-    }
-
-
-def live_rollup(unit: Unit, period: ReportingPeriod) -> Rollup:
-    return activity_rollup(unit, period.start, period.end)
 
 
 # --- completeness ------------------------------------------------------------------------------
