@@ -50,7 +50,6 @@ KNOWN: set[str] = {
     "lantoa.activities.importing -> targets",
     "lantoa.activities.services -> reports",
     "lantoa.activities.services -> targets",
-    "lantoa.campaigns.demo -> content",
 }
 
 
