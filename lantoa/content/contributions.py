@@ -11,11 +11,14 @@ from lantoa.core.extensions import (
     COUNT,
     OWN,
     CampaignPanel,
+    DemoBuilder,
+    DemoContext,
     ScoreboardColumn,
     ScoreCell,
     TargetMetric,
     WorkLink,
     campaign_panels,
+    demo_builders,
     scoreboard_columns,
     target_metrics,
     work_links,
@@ -32,6 +35,18 @@ work_links.register(
         nav_order=20,
     )
 )
+
+
+def _demo_content(ctx: DemoContext) -> None:
+    from lantoa.content.demo import ensure_demo_content
+
+    ensure_demo_content()
+
+
+# After the campaigns (30), whose items these are; before cascades (40), which send the
+# guidance brief, and publishing (60), which publishes and schedules the items meant for the
+# public site.
+demo_builders.register(DemoBuilder(key="content", build=_demo_content, order=35))
 
 
 # ── Target metrics ──

@@ -1,6 +1,8 @@
 """Demo publications for ``lantoa demo``: a year of fanpage posts by the provincial federation
 and its upper-level unions (what the posts-a-day targets and the dashboards count; some units
-keep up, some lag), the province's published items on the public site, a few grassroots
+keep up, some lag), the province's published items on the public site (content's demo items
+meant for it are published and scheduled here, through ``publication_site_now`` and
+``publication_site_schedule``, as from the content page), a few grassroots
 unions that put the Tết news on their bulletin board (recorded with a photo), a Facebook post
 that failed with an expired page token (error 190, as officers would see it), and newsletter
 subscribers. Written once; a second run changes nothing.
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
+from lantoa.content.demo import demo_release
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
@@ -172,12 +175,15 @@ def ensure_demo_publications(log: Any = None) -> int:
     writer = User.objects.filter(username="tuyengiao").first()
     if province is None or writer is None:
         return 0
+    # Items published before without a site publication (none in the demo: content's demo
+    # leaves its items approved, ``release`` below publishes them).
     published = list(
         ContentItem.objects.filter(unit=province, status=ContentStatus.PUBLISHED).order_by(
             "published_at", "pk"
         )
     )
-    if not published:
+    release = demo_release()
+    if not published and not any(at is None for _, at in release):
         return 0
     made = 0
     with transaction.atomic():
@@ -188,17 +194,16 @@ def ensure_demo_publications(log: Any = None) -> int:
             )
             _run_all(pubs)
             made += len(pubs)
-        # Items the demo scheduled: their site publication waits for the time (publishing's
-        # sweep, the one clock, publishes them then).
-        scheduled = ContentItem.objects.filter(
-            unit=province, status=ContentStatus.SCHEDULED, scheduled_at__gt=timezone.now()
-        ).order_by("pk")
-        for item in scheduled:
-            made += len(
-                services.publication_schedule(
-                    item=item, unit=province, keys=["site"], at=item.scheduled_at, actor=writer
-                )
-            )
+        # Content's demo items on the public site: now, or (the item becomes scheduled) at
+        # their time, when publishing's sweep, the one clock, publishes them.
+        for item, at in release:
+            if at is None:
+                pub = services.publication_site_now(item=item, actor=writer)
+                _run_all([pub])
+                published.append(item)
+            else:
+                services.publication_site_schedule(item=item, actor=writer, at=at)
+            made += 1
 
         # The province's fanpage: the token expired before the post went out.
         page = (

@@ -42,13 +42,6 @@ LAYERS: list[tuple[str, ...]] = [
 
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
-# Imports that still run the wrong way while the restructuring goes on, "module -> app". The
-# test fails on any other, and on an entry here that no longer happens (so the list only
-# shrinks).
-KNOWN: set[str] = {
-    "lantoa.campaigns.demo -> content",
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -124,24 +117,11 @@ def violations(imports: list[Import]) -> list[str]:
     return bad
 
 
-def _key(violation: str) -> str:
-    module = violation.split(":", 1)[0]
-    target = violation.split(" -> ", 1)[1].split(" ", 1)[0]
-    return f"{module} -> {app_of(target)}"
-
-
 def test_every_import_runs_down_the_layers() -> None:
     found = violations(all_imports())
-    new = [v for v in found if _key(v) not in KNOWN]
-    assert not new, "Imports from a lower layer up, or between apps of one layer:\n" + "\n".join(
-        new
+    assert not found, "Imports from a lower layer up, or between apps of one layer:\n" + "\n".join(
+        found
     )
-
-
-def test_known_exceptions_still_exist() -> None:
-    """An exception that no longer happens is taken off the list, so it cannot come back."""
-    current = {_key(v) for v in violations(all_imports())}
-    assert not KNOWN - current, sorted(KNOWN - current)
 
 
 def test_every_app_has_a_layer() -> None:

@@ -57,6 +57,7 @@ def test_demo_builders_by_stage() -> None:
         "kb",
         "accounts",
         "campaigns",
+        "content",
         "cascades",
         "inquiries",
         "publishing",

@@ -1065,6 +1065,43 @@ def test_demo_publications_are_made_once(tree: Tree, officers: Officers) -> None
     assert Publication.objects.count() == 3
 
 
+def test_demo_publishes_and_schedules_the_demo_items(
+    tree: Tree, settings: Any, tmp_path: Any
+) -> None:
+    """Content's demo leaves its items approved; publishing's publishes two on the public site
+    and schedules one, through the site services, so each has its site publication."""
+    from lantoa.accounts.demo import ensure_demo_accounts
+    from lantoa.campaigns.demo import ensure_demo_campaigns
+    from lantoa.content.demo import FOUNDING_ARTICLE, MAY_INFOGRAPHIC, TET_NEWS, ensure_demo_content
+    from lantoa.content.models import ContentItem
+    from lantoa.publishing.demo import ensure_demo_publications
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    ensure_demo_accounts()
+    ensure_demo_campaigns()
+    ensure_demo_content()
+    assert ensure_demo_publications() > 0
+    statuses = set(ContentItem.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "in_review", "returned", "approved", "scheduled", "published"}
+    site = {
+        p.item.title: p
+        for p in Publication.objects.filter(method=Method.SITE).select_related("item")
+    }
+    assert set(site) == {TET_NEWS, MAY_INFOGRAPHIC, FOUNDING_ARTICLE}
+    for title in (TET_NEWS, MAY_INFOGRAPHIC):
+        assert site[title].status == S.PUBLISHED
+        assert site[title].item.status == ContentStatus.PUBLISHED
+    article = site[FOUNDING_ARTICLE]
+    assert article.status == S.PENDING and article.scheduled_at > timezone.now()
+    assert article.item.status == ContentStatus.SCHEDULED
+    assert article.item.scheduled_at == article.scheduled_at
+    # The Tết news, published first, is the one the bulletin boards and the failed post carry.
+    failed = Publication.objects.get(status=S.FAILED)
+    assert failed.item.title == TET_NEWS
+    count = Publication.objects.count()
+    assert ensure_demo_publications() == 0 and Publication.objects.count() == count
+
+
 def test_demo_post_history_feeds_the_posts_targets(tree: Tree) -> None:
     """The demo's year of fanpage posts: the province posts around 4 a day, each upper-level
     union with a page has posts, grassroots unions get none; only the province's own earlier
