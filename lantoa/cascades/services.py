@@ -191,8 +191,8 @@ def _check_uploads(uploads: Sequence[Upload], existing: int) -> list[files.Check
     if existing + len(uploads) > files.MAX_ATTACHMENTS:
         raise ValidationError(
             {
-                "attachments": _("Mỗi đợt triển khai có tối đa %(MAX_ATTACHMENTS)s tệp đính kèm.")
-                % {"MAX_ATTACHMENTS": files.MAX_ATTACHMENTS}
+                "attachments": _("Mỗi đợt triển khai có tối đa %(max_attachments)s tệp đính kèm.")
+                % {"max_attachments": files.MAX_ATTACHMENTS}
             }
         )
     checked = []
@@ -543,10 +543,10 @@ def recipient_advance(
             current = RecipientState(row.state)
             if STATE_ORDER[target] == STATE_ORDER[current]:
                 raise ValidationError(
-                    _("Đơn vị đã báo “%(target_label)s” lúc %(getattr)s.")
+                    _("Đơn vị đã báo “%(target_label)s” lúc %(when)s.")
                     % {
                         "target_label": target.label,
-                        "getattr": _when(getattr(row, _STATE_FIELD[target])),
+                        "when": _when(getattr(row, _STATE_FIELD[target])),
                     }
                 )
             if STATE_ORDER[target] < STATE_ORDER[current]:

@@ -204,7 +204,7 @@ def read_table(
         key = aliases.get(fold(cell.strip().strip("*").strip()))
         if key in seen:
             raise ImportFileError(
-                _("cột “%(key)s” xuất hiện hai lần ở dòng tiêu đề.") % {"key": labels[key]}
+                _("cột “%(column)s” xuất hiện hai lần ở dòng tiêu đề.") % {"column": labels[key]}
             )
         if key:
             seen.add(key)

@@ -220,8 +220,8 @@ def articles_import(
                 SHEET.error(
                     number,
                     "title",
-                    _("trùng tiêu đề với dòng %(slug)s (“%(title)s”).")
-                    % {"slug": first_of_slug[slug], "title": parsed.fields["title"]},
+                    _("trùng tiêu đề với dòng %(row)s (“%(title)s”).")
+                    % {"row": first_of_slug[slug], "title": parsed.fields["title"]},
                 )
             )
             continue

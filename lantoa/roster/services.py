@@ -36,10 +36,10 @@ def _phone(raw: str) -> str:
     if (raw or "").strip() and not phone:
         raise ValidationError(
             _(
-                "Số điện thoại “%(strip)s” không hợp lệ: cần 10 chữ số bắt "
+                "Số điện thoại “%(phone)s” không hợp lệ: cần 10 chữ số bắt "
                 "đầu bằng 0 (ví dụ 0912345678) hoặc +84."
             )
-            % {"strip": raw.strip()}
+            % {"phone": raw.strip()}
         )
     return phone
 
