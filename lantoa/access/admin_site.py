@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
 from lantoa.access import Policy, requires_two_factor
 
@@ -24,9 +25,9 @@ ADMIN_SITE = Policy("admin-site", login=False)
 
 
 class LantoaAdminSite(admin.AdminSite):
-    site_header = "Lan Tỏa — quản trị hệ thống"
+    site_header = gettext_lazy("Lan Tỏa — quản trị hệ thống")
     site_title = "Lan Tỏa"
-    index_title = "Quản trị"
+    index_title = gettext_lazy("Quản trị")
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # One login page for everyone: ours throttles failures and asks for the TOTP code;

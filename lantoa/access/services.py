@@ -12,6 +12,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa import access
@@ -23,24 +24,27 @@ from lantoa.units.models import Unit
 
 def _require_manage(actor: User, unit: Unit) -> None:
     if not access.can(actor, "officer.manage", unit):
-        raise PermissionDenied("Bạn không có quyền quản lý cán bộ của đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền quản lý cán bộ của đơn vị này."))
 
 
 def _require_manage_all(actor: User, user: User) -> None:
     """The actor must manage every unit where ``user`` holds a role."""
     units = list(Unit.objects.filter(memberships__user=user).distinct())
     if not units:
-        raise PermissionDenied("Cán bộ này không thuộc đơn vị nào bạn quản lý.")
+        raise PermissionDenied(_("Cán bộ này không thuộc đơn vị nào bạn quản lý."))
     for unit in units:
         _require_manage(actor, unit)
 
 
 def _check_grantable(unit: Unit, role: str) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": f"Vai trò “{role}” không hợp lệ."})
+        raise ValidationError({"role": _("Vai trò “%(role)s” không hợp lệ.") % {"role": role}})
     if not unit.is_active:
         raise ValidationError(
-            {"unit": f"Đơn vị “{unit.name}” đã hợp nhất hoặc giải thể, không thể phân công."}
+            {
+                "unit": _("Đơn vị “%(unit_name)s” đã hợp nhất hoặc giải thể, không thể phân công.")
+                % {"unit_name": unit.name}
+            }
         )
 
 
@@ -64,12 +68,14 @@ def officer_create(
         UnicodeUsernameValidator()(username)
     except ValidationError as exc:
         raise ValidationError(
-            {"username": "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _."}
+            {"username": _("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _.")}
         ) from exc
     if not full_name:
-        raise ValidationError({"full_name": "Hãy nhập họ và tên cán bộ."})
+        raise ValidationError({"full_name": _("Hãy nhập họ và tên cán bộ.")})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"Tên đăng nhập “{username}” đã được dùng."})
+        raise ValidationError(
+            {"username": _("Tên đăng nhập “%(username)s” đã được dùng.") % {"username": username}}
+        )
     user = User(username=username, full_name=full_name, must_change_password=True)
     raw = password or generate_password()
     try:
@@ -95,7 +101,10 @@ def membership_add(*, user: User, unit: Unit, role: str, actor: User) -> Members
     _check_grantable(unit, role)
     if Membership.objects.filter(user=user, unit=unit, role=role).exists():
         raise ValidationError(
-            {"role": f"{user} đã có vai trò “{Role(role).label}” tại “{unit.name}”."}
+            {
+                "role": _("%(user)s đã có vai trò “%(label)s” tại “%(unit_name)s”.")
+                % {"user": user, "label": Role(role).label, "unit_name": unit.name}
+            }
         )
     membership = Membership.objects.create(user=user, unit=unit, role=role)
     audit_record(
@@ -121,8 +130,10 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         .exists()
     ):
         raise ValidationError(
-            "Bạn không thể gỡ vai trò quản trị cuối cùng của chính mình. "
-            "Hãy nhờ quản trị viên cấp trên thực hiện."
+            _(
+                "Bạn không thể gỡ vai trò quản trị cuối cùng của chính mình. "
+                "Hãy nhờ quản trị viên cấp trên thực hiện."
+            )
         )
     role = membership.role
     membership.delete()
@@ -141,7 +152,7 @@ def officer_deactivate(*, user: User, actor: User) -> None:
     auth backend refuses inactive users). Roles are kept so the account stays visible to the
     admins who manage it."""
     if user.pk == actor.pk:
-        raise ValidationError("Bạn không thể tự ngừng tài khoản của chính mình.")
+        raise ValidationError(_("Bạn không thể tự ngừng tài khoản của chính mình."))
     # Someone who also works for a unit outside the actor's subtree is not theirs to remove.
     _require_manage_all(actor, user)
     if not user.is_active:
@@ -165,7 +176,7 @@ def officer_reset_password(*, user: User, actor: User) -> str:
     """Give ``user`` a new generated password, to be handed over once; they must change it at
     the next login. Open sessions end (the session hash changes)."""
     if user.pk == actor.pk:
-        raise ValidationError("Hãy dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn.")
+        raise ValidationError(_("Hãy dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn."))
     _require_manage_all(actor, user)
     raw = generate_password()
     user.set_password(raw)
@@ -185,9 +196,9 @@ def officer_reset_password(*, user: User, actor: User) -> str:
 def officer_reset_two_factor(*, user: User, actor: User) -> int:
     """Remove the officer's authenticator (lost phone): they enrol a new one at next login."""
     if user.pk == actor.pk:
-        raise ValidationError("Bạn không thể tự đặt lại xác thực hai lớp của chính mình.")
+        raise ValidationError(_("Bạn không thể tự đặt lại xác thực hai lớp của chính mình."))
     _require_manage_all(actor, user)
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
     audit_record(
         action="officer.otp_reset",
         actor=actor,

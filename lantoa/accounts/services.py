@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa.accounts import selectors
@@ -144,9 +145,9 @@ def generate_password(length: int = 14) -> str:
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     """The officer's own change; the new password must pass the validators and differ."""
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": "Mật khẩu hiện tại không đúng."})
+        raise ValidationError({"old_password": _("Mật khẩu hiện tại không đúng.")})
     if old_password == new_password:
-        raise ValidationError({"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."})
+        raise ValidationError({"new_password": _("Mật khẩu mới phải khác mật khẩu hiện tại.")})
     try:
         validate_password(new_password, user)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from lantoa import access
 from lantoa.accounts.models import User
@@ -115,7 +116,7 @@ class ImportResult(tabular.ImportResult):
     created: int = 0
 
     def summary_text(self) -> str:
-        return f"Đã nhập {format_int(self.created)} hoạt động."
+        return _("Đã nhập %(created)s hoạt động.") % {"created": format_int(self.created)}
 
 
 def kind_lookup() -> dict[str, str]:
@@ -149,12 +150,16 @@ def _parse_row(
 
     unit = units.get(record["unit_code"])
     if not record["unit_code"]:
-        error("unit_code", "không được để trống.")
+        error("unit_code", _("không được để trống."))
     elif unit is None:
-        error("unit_code", f"không có đơn vị mã “{record['unit_code']}” trong phạm vi của bạn.")
+        error(
+            "unit_code",
+            _("không có đơn vị mã “%(unit_code)s” trong phạm vi của bạn.")
+            % {"unit_code": record["unit_code"]},
+        )
     held_on: dt.date | None = None
     if not record["date"]:
-        error("date", "không được để trống.")
+        error("date", _("không được để trống."))
     else:
         try:
             held_on = parse_date(record["date"])
@@ -162,19 +167,24 @@ def _parse_row(
             error("date", str(exc))
     kind = ""
     if not record["type"]:
-        error("type", "không được để trống.")
+        error("type", _("không được để trống."))
     else:
         kind = kinds.get(fold(record["type"]), "")
         if not kind:
             error(
                 "type",
-                f"loại hoạt động “{record['type']}” không hợp lệ (chấp nhận: {kind_labels()}).",
+                _("loại hoạt động “%(type)s” không hợp lệ (chấp nhận: %(kind_labels)s).")
+                % {"type": record["type"], "kind_labels": kind_labels()},
             )
     fmt = ""
     if record["format"]:
         fmt = _FORMAT_ALIASES.get(fold(record["format"]), "")
         if not fmt:
-            error("format", f"hình thức “{record['format']}” không hợp lệ (trực tiếp, trực tuyến).")
+            error(
+                "format",
+                _("hình thức “%(format)s” không hợp lệ (trực tiếp, trực tuyến).")
+                % {"format": record["format"]},
+            )
     counts: dict[str, int | None] = {}
     for column in ("participants", "quantity"):
         try:
@@ -187,7 +197,7 @@ def _parse_row(
     if unit is None or not kind or (record["date"] and held_on is None):
         # Later checks need the unit, the kind and the date; the errors so far say why not.
         if not record["title"]:
-            error("title", "không được để trống.")
+            error("title", _("không được để trống."))
         return None, errors
     values, problems = activity_check(
         unit=unit,

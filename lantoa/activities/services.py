@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.activities.hooks import figures_changed, record_refusal
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
@@ -41,12 +42,29 @@ def _vn_date(day: dt.date) -> str:
 
 def ended_unit_message(unit: Unit) -> str:
     """Why nothing can be recorded for an ended unit from its end date on."""
-    verb = "giải thể" if unit.status == UnitStatus.DISSOLVED else "hợp nhất"
     successor = unit.successor
-    where = f" vào “{successor.name}”" if successor is not None and verb == "hợp nhất" else ""
-    since = f" từ ngày {_vn_date(unit.ended_on)}" if unit.ended_on else ""
-    tail = "; hãy ghi hoạt động cho đơn vị kế thừa." if successor is not None else "."
-    return f"đơn vị “{unit.name}” đã {verb}{where}{since}{tail}"
+    params = {
+        "unit": unit.name,
+        "successor": successor.name if successor is not None else "",
+        "date": _vn_date(unit.ended_on) if unit.ended_on else "",
+    }
+    if unit.status == UnitStatus.DISSOLVED:
+        if unit.ended_on:
+            fact = _("đơn vị “%(unit)s” đã giải thể từ ngày %(date)s") % params
+        else:
+            fact = _("đơn vị “%(unit)s” đã giải thể") % params
+    elif successor is not None:
+        if unit.ended_on:
+            fact = _("đơn vị “%(unit)s” đã hợp nhất vào “%(successor)s” từ ngày %(date)s") % params
+        else:
+            fact = _("đơn vị “%(unit)s” đã hợp nhất vào “%(successor)s”") % params
+    elif unit.ended_on:
+        fact = _("đơn vị “%(unit)s” đã hợp nhất từ ngày %(date)s") % params
+    else:
+        fact = _("đơn vị “%(unit)s” đã hợp nhất") % params
+    if successor is not None:
+        return _("%(fact)s; hãy ghi hoạt động cho đơn vị kế thừa.") % {"fact": fact}
+    return fact + "."
 
 
 def activity_check(
@@ -70,44 +88,55 @@ def activity_check(
     outlet = " ".join((outlet or "").split())
     note = (note or "").strip()
     if kind not in ActivityKind.values:
-        errors["kind"] = "loại hoạt động không hợp lệ."
+        errors["kind"] = _("loại hoạt động không hợp lệ.")
     if held_on is None:
-        errors["held_on"] = "không được để trống."
+        errors["held_on"] = _("không được để trống.")
     elif held_on > today:
-        errors["held_on"] = (
-            f"ngày {_vn_date(held_on)} chưa tới; chỉ ghi những hoạt động đã diễn ra."
-        )
+        errors["held_on"] = _("ngày %(held_on)s chưa tới; chỉ ghi những hoạt động đã diễn ra.") % {
+            "held_on": _vn_date(held_on)
+        }
     elif held_on < EARLIEST_DATE:
-        errors["held_on"] = f"ngày {_vn_date(held_on)} quá xa, không hợp lệ."
+        errors["held_on"] = _("ngày %(held_on)s quá xa, không hợp lệ.") % {
+            "held_on": _vn_date(held_on)
+        }
     elif not unit.is_active and (unit.ended_on is None or held_on >= unit.ended_on):
         errors["unit"] = ended_unit_message(unit)
     if not title:
-        errors["title"] = "không được để trống."
+        errors["title"] = _("không được để trống.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"dài {format_int(len(title))} ký tự, tối đa {TITLE_MAX} ký tự."
+        errors["title"] = _("dài %(count)s ký tự, tối đa %(title_max)s ký tự.") % {
+            "count": format_int(len(title)),
+            "title_max": TITLE_MAX,
+        }
     if kind not in FORMAT_KINDS:
         format = ""  # a press item or a commendation has no direct/online form
     elif format and format not in ActivityFormat.values:
-        errors["format"] = "hình thức phải là trực tiếp hoặc trực tuyến."
+        errors["format"] = _("hình thức phải là trực tiếp hoặc trực tuyến.")
     elif not format and kind == ActivityKind.OUTREACH:
         format = ActivityFormat.DIRECT
     if len(outlet) > OUTLET_MAX:
-        errors["outlet"] = f"dài {format_int(len(outlet))} ký tự, tối đa {OUTLET_MAX} ký tự."
+        errors["outlet"] = _("dài %(count)s ký tự, tối đa %(outlet_max)s ký tự.") % {
+            "count": format_int(len(outlet)),
+            "outlet_max": OUTLET_MAX,
+        }
     if participants is None or participants < 0:
-        errors["participants"] = "phải là số từ 0 trở lên."
+        errors["participants"] = _("phải là số từ 0 trở lên.")
     elif participants > MAX_PEOPLE:
-        errors["participants"] = (
-            f"{format_int(participants)} người là quá lớn cho một hoạt động "
-            f"(tối đa {format_int(MAX_PEOPLE)})."
-        )
+        errors["participants"] = _(
+            "%(participants)s người là quá lớn cho một hoạt động (tối đa %(max_people)s)."
+        ) % {"participants": format_int(participants), "max_people": format_int(MAX_PEOPLE)}
     if quantity is None or quantity < 1:
-        errors["quantity"] = "phải là số từ 1 trở lên."
+        errors["quantity"] = _("phải là số từ 1 trở lên.")
     elif quantity > MAX_QUANTITY:
-        errors["quantity"] = (
-            f"{format_int(quantity)} là quá lớn (tối đa {format_int(MAX_QUANTITY)})."
-        )
+        errors["quantity"] = _("%(quantity)s là quá lớn (tối đa %(max_quantity)s).") % {
+            "quantity": format_int(quantity),
+            "max_quantity": format_int(MAX_QUANTITY),
+        }
     if len(note) > MAX_NOTE:
-        errors["note"] = f"dài {format_int(len(note))} ký tự, tối đa {format_int(MAX_NOTE)} ký tự."
+        errors["note"] = _("dài %(count)s ký tự, tối đa %(max_note)s ký tự.") % {
+            "count": format_int(len(note)),
+            "max_note": format_int(MAX_NOTE),
+        }
     values = {
         "kind": kind,
         "held_on": held_on,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.accounts.models import ApiToken, User
 from lantoa.audit.services import audit_record
@@ -24,11 +25,18 @@ def apitoken_create(
 ) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Hãy đặt tên cho khoá API (ví dụ: tên hệ thống dùng nó)."})
+        raise ValidationError(
+            {"name": _("Hãy đặt tên cho khoá API (ví dụ: tên hệ thống dùng nó).")}
+        )
     if len(name) > TOKEN_NAME_MAX:
-        raise ValidationError({"name": f"Tên khoá API dài tối đa {TOKEN_NAME_MAX} ký tự."})
+        raise ValidationError(
+            {
+                "name": _("Tên khoá API dài tối đa %(token_name_max)s ký tự.")
+                % {"token_name_max": TOKEN_NAME_MAX}
+            }
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "Ngày hết hạn phải ở sau thời điểm hiện tại."})
+        raise ValidationError({"expires_at": _("Ngày hết hạn phải ở sau thời điểm hiện tại.")})
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(
         user=user,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.campaigns.models import Audience, Campaign, CampaignStatus, MomentRule, RecurringMoment
@@ -47,29 +48,30 @@ def _clean_campaign(c: Campaign) -> None:
     c.name = (c.name or "").strip()
     c.slogan = (c.slogan or "").strip()
     if not c.name:
-        errors["name"] = "Vui lòng nhập tên chiến dịch."
+        errors["name"] = _("Vui lòng nhập tên chiến dịch.")
     elif len(c.name) > 255:
-        errors["name"] = "Tên chiến dịch dài quá 255 ký tự."
+        errors["name"] = _("Tên chiến dịch dài quá 255 ký tự.")
     if not c.starts_on:
-        errors["starts_on"] = "Vui lòng nhập ngày bắt đầu."
+        errors["starts_on"] = _("Vui lòng nhập ngày bắt đầu.")
     if not c.ends_on:
-        errors["ends_on"] = "Vui lòng nhập ngày kết thúc."
+        errors["ends_on"] = _("Vui lòng nhập ngày kết thúc.")
     if c.starts_on and c.ends_on and c.ends_on < c.starts_on:
-        errors["ends_on"] = (
-            f"Ngày kết thúc {c.ends_on:%d/%m/%Y} trước ngày bắt đầu {c.starts_on:%d/%m/%Y}."
-        )
+        errors["ends_on"] = _("Ngày kết thúc %(ends_on)s trước ngày bắt đầu %(starts_on)s.") % {
+            "ends_on": format(c.ends_on, "%d/%m/%Y"),
+            "starts_on": format(c.starts_on, "%d/%m/%Y"),
+        }
     for name, allowed, label in (
-        ("participant_kinds", UnitKind.values, "loại đơn vị"),
-        ("audiences", Audience.values, "đối tượng"),
-        ("planned_channels", ChannelKind.values, "loại kênh"),
+        ("participant_kinds", UnitKind.values, _("loại đơn vị")),
+        ("audiences", Audience.values, _("đối tượng")),
+        ("planned_channels", ChannelKind.values, _("loại kênh")),
     ):
         values = list(dict.fromkeys(getattr(c, name) or []))
         bad = [v for v in values if v not in allowed]
         if bad:
-            errors[name] = f"Không có {label} “{bad[0]}”."
+            errors[name] = _("Không có %(label)s “%(bad)s”.") % {"label": label, "bad": bad[0]}
         setattr(c, name, values)
     if c.status not in CampaignStatus.values:
-        errors["status"] = "Trạng thái chiến dịch không hợp lệ."
+        errors["status"] = _("Trạng thái chiến dịch không hợp lệ.")
     if errors:
         raise ValidationError(errors)
 
@@ -193,13 +195,17 @@ MOMENT_FIELDS = (
 
 def _check_day(month: int | None, day: int | None, what: str) -> str | None:
     if month is None or day is None:
-        return f"Vui lòng nhập {what} (ngày và tháng)."
+        return _("Vui lòng nhập %(what)s (ngày và tháng).") % {"what": what}
     if not 1 <= month <= 12:
-        return f"Tháng {month} không hợp lệ ({what})."
+        return _("Tháng %(month)s không hợp lệ (%(what)s).") % {"month": month, "what": what}
     try:
         dt.date(2024, month, day)  # a leap year: 29/2 is allowed
     except ValueError:
-        return f"Ngày {day}/{month} không tồn tại ({what})."
+        return _("Ngày %(day)s/%(month)s không tồn tại (%(what)s).") % {
+            "day": day,
+            "month": month,
+            "what": what,
+        }
     return None
 
 
@@ -207,33 +213,36 @@ def _clean_moment(m: RecurringMoment) -> None:
     errors: dict[str, str] = {}
     m.name = (m.name or "").strip()
     if not m.name:
-        errors["name"] = "Vui lòng nhập tên dịp."
+        errors["name"] = _("Vui lòng nhập tên dịp.")
     if m.rule == MomentRule.FIXED:
-        problem = _check_day(m.month, m.day, "ngày bắt đầu")
+        problem = _check_day(m.month, m.day, _("ngày bắt đầu"))
         if problem:
             errors["day"] = problem
         if (m.end_month is None) != (m.end_day is None):
-            errors["end_day"] = "Nhập đủ cả ngày và tháng kết thúc, hoặc bỏ trống cả hai."
+            errors["end_day"] = _("Nhập đủ cả ngày và tháng kết thúc, hoặc bỏ trống cả hai.")
         elif m.end_month is not None:
-            problem = _check_day(m.end_month, m.end_day, "ngày kết thúc")
+            problem = _check_day(m.end_month, m.end_day, _("ngày kết thúc"))
             if problem:
                 errors["end_day"] = problem
             elif (m.end_month, m.end_day or 0) < (m.month or 0, m.day or 0):
-                errors["end_day"] = "Ngày kết thúc phải sau ngày bắt đầu trong cùng năm."
+                errors["end_day"] = _("Ngày kết thúc phải sau ngày bắt đầu trong cùng năm.")
     elif m.rule == MomentRule.LUNAR_NEW_YEAR:
         if not -120 <= m.offset_start <= 120 or not -120 <= m.offset_end <= 120:
-            errors["offset_start"] = "Số ngày so với mùng 1 Tết phải trong khoảng −120 đến 120."
+            errors["offset_start"] = _("Số ngày so với mùng 1 Tết phải trong khoảng −120 đến 120.")
         elif m.offset_end < m.offset_start:
-            errors["offset_end"] = "Ngày kết thúc phải sau ngày bắt đầu."
+            errors["offset_end"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
     elif m.rule == MomentRule.ONE_OFF:
         if m.end_date and not m.start_date:
-            errors["start_date"] = "Vui lòng nhập ngày bắt đầu."
+            errors["start_date"] = _("Vui lòng nhập ngày bắt đầu.")
         elif m.start_date and m.end_date and m.end_date < m.start_date:
-            errors["end_date"] = (
-                f"Ngày kết thúc {m.end_date:%d/%m/%Y} trước ngày bắt đầu {m.start_date:%d/%m/%Y}."
-            )
+            errors["end_date"] = _(
+                "Ngày kết thúc %(end_date)s trước ngày bắt đầu %(start_date)s."
+            ) % {
+                "end_date": format(m.end_date, "%d/%m/%Y"),
+                "start_date": format(m.start_date, "%d/%m/%Y"),
+            }
     else:
-        errors["rule"] = "Cách tính ngày không hợp lệ."
+        errors["rule"] = _("Cách tính ngày không hợp lệ.")
     if errors:
         raise ValidationError(errors)
 

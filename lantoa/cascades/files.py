@@ -12,11 +12,13 @@ names in the messages. Proof links are checked by ``lantoa.core.weblinks.clean_l
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from lantoa.cascades.models import AttachmentKind
 from lantoa.content import media
@@ -28,11 +30,16 @@ MAX_PROOF_LINKS = 5
 MAX_DOCUMENT_BYTES = media.DOCUMENT_MAX_BYTES
 MAX_IMAGE_BYTES = media.IMAGE_MAX_BYTES
 
-_NOT_ATTACHMENT = (
-    "Tệp “{name}” không được nhận: chỉ nhận PDF, Word (.docx) hoặc ảnh JPG, PNG, WebP "
-    "(nhận diện theo nội dung tệp, không theo tên; video thì gửi đường dẫn)."
-)
-_NOT_PHOTO = "Tệp “{name}” không phải ảnh JPG, PNG hoặc WebP."
+
+def _not_attachment(name: str) -> str:
+    return _(
+        "Tệp “%(name)s” không được nhận: chỉ nhận PDF, Word (.docx) hoặc ảnh JPG, PNG, WebP "
+        "(nhận diện theo nội dung tệp, không theo tên; video thì gửi đường dẫn)."
+    ) % {"name": name}
+
+
+def _not_photo(name: str) -> str:
+    return _("Tệp “%(name)s” không phải ảnh JPG, PNG hoặc WebP.") % {"name": name}
 
 
 def _safe_name(name: str) -> str:
@@ -68,28 +75,33 @@ class CheckedUpload:
 
 
 def _check(
-    upload: IO[bytes], name: str, limit: int, unsupported: str
+    upload: IO[bytes], name: str, limit: int, unsupported: Callable[[str], str]
 ) -> tuple[str, int, media.CheckedFile]:
     name = _safe_name(name)
     size = _size(upload)
     if size > limit:
         raise ValidationError(
-            f"Tệp “{name}” quá lớn; giới hạn là {limit // media.MB} MB.", code="too_large"
+            _("Tệp “%(name)s” quá lớn; giới hạn là %(limit)s MB.")
+            % {"name": name, "limit": limit // media.MB},
+            code="too_large",
         )
     try:
         checked = media.check_upload(upload, size)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "unsupported":
-            raise ValidationError(unsupported.format(name=name), code="file_type") from exc
+            raise ValidationError(unsupported(name), code="file_type") from exc
         message = exc.messages[0] if exc.messages else ""
-        raise ValidationError(f"Tệp “{name}”: {message[:1].lower()}{message[1:]}") from exc
+        raise ValidationError(
+            _("Tệp “%(name)s”: %(detail)s")
+            % {"name": name, "detail": message[:1].lower() + message[1:]}
+        ) from exc
     return name, size, checked
 
 
 def check_attachment(upload: IO[bytes], name: str) -> CheckedUpload:
     """A package attachment: PDF or DOCX up to 20 MB, or an image (JPG, PNG, WebP) up to
     10 MB."""
-    name, size, checked = _check(upload, name, MAX_DOCUMENT_BYTES, _NOT_ATTACHMENT)
+    name, size, checked = _check(upload, name, MAX_DOCUMENT_BYTES, _not_attachment)
     if checked.kind == "image":
         kind = AttachmentKind.IMAGE
         size = len(checked.data or b"")
@@ -101,15 +113,15 @@ def check_attachment(upload: IO[bytes], name: str) -> CheckedUpload:
         if not name.lower().endswith(ext):
             name = f"{PurePath(name).stem or 'tep'}{ext}"
     else:
-        raise ValidationError(_NOT_ATTACHMENT.format(name=name), code="file_type")
+        raise ValidationError(_not_attachment(name), code="file_type")
     return CheckedUpload(kind, name, checked.content_type, size, checked, upload)
 
 
 def check_photo(upload: IO[bytes], name: str) -> CheckedUpload:
     """A proof photo: JPG, PNG or WebP of at most 10 MB."""
-    name, _size_sent, checked = _check(upload, name, MAX_IMAGE_BYTES, _NOT_PHOTO)
+    name, _size_sent, checked = _check(upload, name, MAX_IMAGE_BYTES, _not_photo)
     if checked.kind != "image":
-        raise ValidationError(_NOT_PHOTO.format(name=name), code="image_format")
+        raise ValidationError(_not_photo(name), code="image_format")
     return CheckedUpload(
         AttachmentKind.IMAGE, name, checked.content_type, len(checked.data or b""), checked, upload
     )

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.accounts.models import Membership, User
 from lantoa.audit.services import audit_record
@@ -103,23 +104,24 @@ def _clean_package(
     title = (title or "").strip()
     instructions = (instructions or "").strip()
     if not title:
-        errors["title"].append("Vui lòng nhập tiêu đề.")
+        errors["title"].append(_("Vui lòng nhập tiêu đề."))
     elif len(title) > 255:
-        errors["title"].append("Tiêu đề dài quá 255 ký tự.")
+        errors["title"].append(_("Tiêu đề dài quá 255 ký tự."))
     action_list = [a for a in CascadeAction.values if a in set(actions or ())]
     unknown = set(actions or ()) - set(CascadeAction.values)
     if unknown or not action_list:
-        errors["actions"].append("Chọn ít nhất một việc cần làm trong danh sách.")
+        errors["actions"].append(_("Chọn ít nhất một việc cần làm trong danh sách."))
     if due_on is None:
-        errors["due_on"].append("Vui lòng nhập hạn hoàn thành (dd/mm/yyyy).")
+        errors["due_on"].append(_("Vui lòng nhập hạn hoàn thành (dd/mm/yyyy)."))
     elif due_on < timezone.localdate():
         errors["due_on"].append(
-            f"Hạn hoàn thành {_date(due_on)} đã qua; hãy chọn từ hôm nay trở đi."
+            _("Hạn hoàn thành %(due_on)s đã qua; hãy chọn từ hôm nay trở đi.")
+            % {"due_on": _date(due_on)}
         )
     allowed_kinds = [k for k in UnitKind.values if k != UnitKind.NATIONAL]
     kinds = [k for k in allowed_kinds if k in set(target_kinds or ())]
     if set(target_kinds or ()) - set(allowed_kinds):
-        errors["target_kinds"].append("Loại đơn vị nhận không hợp lệ.")
+        errors["target_kinds"].append(_("Loại đơn vị nhận không hợp lệ."))
     levels: list[int] = []
     for raw in target_levels or ():
         try:
@@ -128,13 +130,14 @@ def _clean_package(
             level = 0
         if not 1 <= level <= MAX_LEVEL:
             errors["target_levels"].append(
-                f"Cấp nhận phải là số từ 1 đến {MAX_LEVEL} (1: đơn vị trực thuộc trực tiếp)."
+                _("Cấp nhận phải là số từ 1 đến %(max_level)s (1: đơn vị trực thuộc trực tiếp).")
+                % {"max_level": MAX_LEVEL}
             )
             break
         if level not in levels:
             levels.append(level)
     try:
-        link_list = clean_links(links or (), limit=files.MAX_LINKS, what="Đường dẫn")
+        link_list = clean_links(links or (), limit=files.MAX_LINKS, what=_("Đường dẫn"))
     except ValidationError as exc:
         errors["links"].extend(exc.messages)
         link_list = []
@@ -144,27 +147,30 @@ def _clean_package(
     if content_item is not None:
         if content_item.unit_id not in upward:
             errors["content_item"].append(
-                "Chỉ gửi được nội dung của chính đơn vị gửi hoặc của cấp trên."
+                _("Chỉ gửi được nội dung của chính đơn vị gửi hoặc của cấp trên.")
             )
         elif content_item.status not in SENDABLE_CONTENT:
             errors["content_item"].append(
-                f"Nội dung “{content_item.title}” chưa được duyệt; chỉ gửi nội dung đã duyệt."
+                _("Nội dung “%(content_item_title)s” chưa được duyệt; chỉ gửi nội dung đã duyệt.")
+                % {"content_item_title": content_item.title}
             )
     if campaign is not None and campaign.owner_id not in upward:
         errors["campaign"].append(
-            "Chiến dịch phải do đơn vị gửi hoặc cấp trên của đơn vị gửi chủ trì."
+            _("Chiến dịch phải do đơn vị gửi hoặc cấp trên của đơn vị gửi chủ trì.")
         )
     if not errors.get("links") and not (
         instructions or link_list or has_files or content_item is not None
     ):
         errors["instructions"].append(
-            "Đợt triển khai cần có nội dung: hướng dẫn thực hiện, tệp đính kèm, đường dẫn "
-            "hoặc một nội dung trong kho."
+            _(
+                "Đợt triển khai cần có nội dung: hướng dẫn thực hiện, tệp "
+                "đính kèm, đường dẫn hoặc một nội dung trong kho."
+            )
         )
     if sender.kind == UnitKind.GRASSROOTS:
-        errors["__all__"].append("Công đoàn cơ sở không có đơn vị trực thuộc để triển khai.")
+        errors["__all__"].append(_("Công đoàn cơ sở không có đơn vị trực thuộc để triển khai."))
     elif sender.status != UnitStatus.ACTIVE:
-        errors["__all__"].append("Đơn vị đã hợp nhất hoặc giải thể không gửi triển khai được.")
+        errors["__all__"].append(_("Đơn vị đã hợp nhất hoặc giải thể không gửi triển khai được."))
     if errors:
         raise ValidationError(dict(errors))
     assert due_on is not None
@@ -184,7 +190,10 @@ def _clean_package(
 def _check_uploads(uploads: Sequence[Upload], existing: int) -> list[files.CheckedUpload]:
     if existing + len(uploads) > files.MAX_ATTACHMENTS:
         raise ValidationError(
-            {"attachments": f"Mỗi đợt triển khai có tối đa {files.MAX_ATTACHMENTS} tệp đính kèm."}
+            {
+                "attachments": _("Mỗi đợt triển khai có tối đa %(max_attachments)s tệp đính kèm.")
+                % {"max_attachments": files.MAX_ATTACHMENTS}
+            }
         )
     checked = []
     messages: list[str] = []
@@ -274,7 +283,7 @@ def cascade_create(
 def _require_draft(cascade: Cascade) -> None:
     if cascade.status != CascadeStatus.DRAFT:
         raise ValidationError(
-            "Đợt triển khai đã gửi đi thì không sửa được nữa; hãy tạo đợt mới nếu cần bổ sung."
+            _("Đợt triển khai đã gửi đi thì không sửa được nữa; hãy tạo đợt mới nếu cần bổ sung.")
         )
 
 
@@ -409,7 +418,10 @@ def cascade_send(*, cascade: Cascade, actor: Any) -> int:
     and tell their officers after commit. Returns the number of receiving units."""
     if cascade.due_on < timezone.localdate():
         raise ValidationError(
-            {"due_on": f"Hạn hoàn thành {_date(cascade.due_on)} đã qua; hãy sửa hạn trước khi gửi."}
+            {
+                "due_on": _("Hạn hoàn thành %(due_on)s đã qua; hãy sửa hạn trước khi gửi.")
+                % {"due_on": _date(cascade.due_on)}
+            }
         )
     now = timezone.now()
     with transaction.atomic():
@@ -417,13 +429,15 @@ def cascade_send(*, cascade: Cascade, actor: Any) -> int:
         if not Cascade.objects.filter(pk=cascade.pk, status=CascadeStatus.DRAFT).update(
             status=CascadeStatus.SENT, sent_at=now, updated_at=now
         ):
-            raise ValidationError("Đợt triển khai này đã được gửi rồi.")
+            raise ValidationError(_("Đợt triển khai này đã được gửi rồi."))
         count = _insert_recipients(cascade)
         if count == 0:
             raise ValidationError(
                 {
-                    "target_kinds": "Không có đơn vị đang hoạt động nào thuộc phạm vi đã chọn; "
-                    "hãy chọn lại loại hoặc cấp đơn vị nhận."
+                    "target_kinds": _(
+                        "Không có đơn vị đang hoạt động nào thuộc phạm vi đã chọn; "
+                        "hãy chọn lại loại hoặc cấp đơn vị nhận."
+                    )
                 }
             )
         Cascade.objects.filter(pk=cascade.pk).update(recipient_count=count)
@@ -449,7 +463,7 @@ def cascade_close(*, cascade: Cascade, actor: Any) -> None:
         if not Cascade.objects.filter(pk=cascade.pk, status=CascadeStatus.SENT).update(
             status=CascadeStatus.CLOSED, closed_at=now, updated_at=now
         ):
-            raise ValidationError("Chỉ kết thúc được đợt triển khai đang thực hiện.")
+            raise ValidationError(_("Chỉ kết thúc được đợt triển khai đang thực hiện."))
         audit_record(
             action="cascade.close",
             actor=actor,
@@ -485,18 +499,20 @@ def recipient_advance(
     forward (its time is then the same), never back. "Done" needs the proof the cascade's
     actions call for (see ``Cascade.proof_photo_required``)."""
     if state not in _STATE_FIELD:
-        raise ValidationError({"state": "Bước không hợp lệ."})
+        raise ValidationError({"state": _("Bước không hợp lệ.")})
     target = RecipientState(state)
     note = (note or "").strip()
     errors: dict[str, list[str]] = defaultdict(list)
     if len(note) > MAX_NOTE:
-        errors["note"].append(f"Ghi chú dài quá {format_int(MAX_NOTE)} ký tự.")
+        errors["note"].append(
+            _("Ghi chú dài quá %(max_note)s ký tự.") % {"max_note": format_int(MAX_NOTE)}
+        )
     links: list[str] = []
     photo: files.CheckedUpload | None = None
     if target == RecipientState.DONE:
         try:
             links = clean_links(
-                proof_links, limit=files.MAX_PROOF_LINKS, what="Đường dẫn minh chứng"
+                proof_links, limit=files.MAX_PROOF_LINKS, what=_("Đường dẫn minh chứng")
             )
         except ValidationError as exc:
             errors["proof_links"].extend(exc.messages)
@@ -506,7 +522,7 @@ def recipient_advance(
             except ValidationError as exc:
                 errors["proof_photo"].extend(exc.messages)
     elif any((p or "").strip() for p in proof_links) or proof_photo is not None:
-        errors["proof_links"].append("Minh chứng chỉ gửi kèm khi báo “Đã thực hiện”.")
+        errors["proof_links"].append(_("Minh chứng chỉ gửi kèm khi báo “Đã thực hiện”."))
 
     saved: list[str] = []
     try:
@@ -519,24 +535,35 @@ def recipient_advance(
             cascade = row.cascade
             if cascade.status == CascadeStatus.CLOSED:
                 raise ValidationError(
-                    f"Đợt triển khai “{cascade.title}” đã kết thúc; không ghi nhận thêm."
+                    _("Đợt triển khai “%(cascade_title)s” đã kết thúc; không ghi nhận thêm.")
+                    % {"cascade_title": cascade.title}
                 )
             if cascade.status != CascadeStatus.SENT:
-                raise ValidationError("Đợt triển khai chưa được gửi.")
+                raise ValidationError(_("Đợt triển khai chưa được gửi."))
             current = RecipientState(row.state)
             if STATE_ORDER[target] == STATE_ORDER[current]:
                 raise ValidationError(
-                    f"Đơn vị đã báo “{target.label}” lúc "
-                    f"{_when(getattr(row, _STATE_FIELD[target]))}."
+                    _("Đơn vị đã báo “%(target_label)s” lúc %(when)s.")
+                    % {
+                        "target_label": target.label,
+                        "when": _when(getattr(row, _STATE_FIELD[target])),
+                    }
                 )
             if STATE_ORDER[target] < STATE_ORDER[current]:
                 raise ValidationError(
-                    f"Đơn vị đã ở bước “{current.label}”; không quay lại bước “{target.label}”."
+                    _(
+                        "Đơn vị đã ở bước “%(current_label)s”; không quay lại bước "
+                        "“%(target_label)s”."
+                    )
+                    % {"current_label": current.label, "target_label": target.label}
                 )
             if target == RecipientState.DONE and not errors.get("proof_photo"):
                 if cascade.proof_photo_required and photo is None:
                     errors["proof_photo"].append(
-                        "Cần ảnh chụp bảng tin hoặc lịch phát trên loa truyền thanh làm minh chứng."
+                        _(
+                            "Cần ảnh chụp bảng tin hoặc lịch phát trên loa truyền thanh "
+                            "làm minh chứng."
+                        )
                     )
                 if (
                     cascade.proof_link_required
@@ -545,9 +572,11 @@ def recipient_advance(
                     and not errors.get("proof_links")
                 ):
                     errors["proof_links"].append(
-                        "Cần đường dẫn bài đăng lại trên kênh của đơn vị (Facebook, Zalo, "
-                        "website…); bài trong nhóm Zalo không có đường dẫn thì gửi ảnh chụp "
-                        "màn hình."
+                        _(
+                            "Cần đường dẫn bài đăng lại trên kênh của đơn vị (Facebook, "
+                            "Zalo, website…); bài trong nhóm Zalo không có đường dẫn thì "
+                            "gửi ảnh chụp màn hình."
+                        )
                     )
             if errors:
                 raise ValidationError(dict(errors))

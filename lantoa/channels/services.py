@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.channels.models import (
@@ -59,38 +60,45 @@ def _clean_channel(channel: Channel) -> None:
     channel.owner = (channel.owner or "").strip()
     channel.url = normalise_url(channel.url)
     if channel.kind not in ChannelKind.values:
-        errors["kind"] = "Loại kênh không hợp lệ."
+        errors["kind"] = _("Loại kênh không hợp lệ.")
     if channel.status not in ChannelStatus.values:
-        errors["status"] = "Trạng thái kênh không hợp lệ."
+        errors["status"] = _("Trạng thái kênh không hợp lệ.")
     if not channel.name:
-        errors["name"] = "Vui lòng nhập tên kênh."
+        errors["name"] = _("Vui lòng nhập tên kênh.")
     elif len(channel.name) > 255:
-        errors["name"] = "Tên kênh dài quá 255 ký tự."
+        errors["name"] = _("Tên kênh dài quá 255 ký tự.")
     kind_label = ChannelKind(channel.kind).label if channel.kind in ChannelKind.values else ""
 
     if channel.url:
         try:
             _url_validator(channel.url)
         except ValidationError:
-            errors["url"] = f"Đường dẫn “{channel.url}” không hợp lệ."
+            errors["url"] = _("Đường dẫn “%(channel_url)s” không hợp lệ.") % {
+                "channel_url": channel.url
+            }
         else:
             if channel.kind in EXPECTED_DOMAINS:
                 domains, shown = EXPECTED_DOMAINS[channel.kind]
                 if not _on_domain(channel.url, domains):
-                    errors["url"] = (
-                        f"Đường dẫn của {kind_label} phải thuộc {shown} (đã nhập “{channel.url}”)."
-                    )
+                    errors["url"] = _(
+                        "Đường dẫn của %(kind_label)s phải thuộc %(shown)s (đã nhập "
+                        "“%(channel_url)s”)."
+                    ) % {"kind_label": kind_label, "shown": shown, "channel_url": channel.url}
         if len(channel.url) > 500 and "url" not in errors:
-            errors["url"] = "Đường dẫn dài quá 500 ký tự."
+            errors["url"] = _("Đường dẫn dài quá 500 ký tự.")
     elif channel.kind in URL_REQUIRED_KINDS:
-        errors["url"] = f"Vui lòng nhập đường dẫn của {kind_label}."
+        errors["url"] = _("Vui lòng nhập đường dẫn của %(kind_label)s.") % {
+            "kind_label": kind_label
+        }
     elif channel.kind in ONLINE_KINDS and not channel.identifier:
         if channel.kind in ZALO_KINDS:
-            errors["identifier"] = (
-                f"Vui lòng nhập đường dẫn (zalo.me/…) hoặc mã định danh của {kind_label}."
-            )
+            errors["identifier"] = _(
+                "Vui lòng nhập đường dẫn (zalo.me/…) hoặc mã định danh của %(kind_label)s."
+            ) % {"kind_label": kind_label}
         else:
-            errors["identifier"] = f"Vui lòng nhập đường dẫn hoặc mã định danh của {kind_label}."
+            errors["identifier"] = _(
+                "Vui lòng nhập đường dẫn hoặc mã định danh của %(kind_label)s."
+            ) % {"kind_label": kind_label}
     if errors:
         raise ValidationError(errors)
 
@@ -102,8 +110,11 @@ def _clean_channel(channel: Channel) -> None:
             if same.filter(url__iexact=channel.url).exists():
                 raise ValidationError(
                     {
-                        "url": f"Đơn vị đã có {kind_label} đang hoạt động với đường dẫn "
-                        f"“{channel.url}”."
+                        "url": _(
+                            "Đơn vị đã có %(kind_label)s đang hoạt động với đường dẫn "
+                            "“%(channel_url)s”."
+                        )
+                        % {"kind_label": kind_label, "channel_url": channel.url}
                     }
                 )
         elif (
@@ -112,8 +123,11 @@ def _clean_channel(channel: Channel) -> None:
         ):
             raise ValidationError(
                 {
-                    "identifier": f"Đơn vị đã có {kind_label} đang hoạt động với mã định danh "
-                    f"“{channel.identifier}”."
+                    "identifier": _(
+                        "Đơn vị đã có %(kind_label)s đang hoạt động với mã định danh "
+                        "“%(channel_identifier)s”."
+                    )
+                    % {"kind_label": kind_label, "channel_identifier": channel.identifier}
                 }
             )
 
@@ -183,15 +197,15 @@ def channel_record_audience(
     audience follows only the newest day, so back-filling history leaves it alone."""
     errors: dict[str, str] = {}
     if not isinstance(audience, int) or isinstance(audience, bool) or audience < 0:
-        errors["audience"] = "Số người theo dõi/thành viên phải là số nguyên không âm."
+        errors["audience"] = _("Số người theo dõi/thành viên phải là số nguyên không âm.")
     if recorded_on > timezone.localdate():
-        errors["recorded_on"] = (
-            f"Ngày {recorded_on:%d/%m/%Y} ở tương lai; chỉ ghi nhận số liệu đã có."
-        )
+        errors["recorded_on"] = _(
+            "Ngày %(recorded_on)s ở tương lai; chỉ ghi nhận số liệu đã có."
+        ) % {"recorded_on": format(recorded_on, "%d/%m/%Y")}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        stat, _ = ChannelStat.objects.update_or_create(
+        stat, _created = ChannelStat.objects.update_or_create(
             channel=channel, recorded_on=recorded_on, defaults={"audience": audience}
         )
         # Re-read under the transaction so that two recordings cannot leave an older figure.

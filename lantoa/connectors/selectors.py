@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.connectors.errors import PermanentError
@@ -48,11 +49,12 @@ def account_for_sending(
         raise PermanentError(not_connected, code="not_connected")
     if account.status == AccountStatus.ERROR:
         raise PermanentError(
-            f"Kết nối của kênh đang lỗi, cần kết nối lại: {account.last_error}",
+            _("Kết nối của kênh đang lỗi, cần kết nối lại: %(last_error)s")
+            % {"last_error": account.last_error},
             code="account_error",
         )
     if account.status == AccountStatus.PAUSED:
-        raise PermanentError("Kết nối của kênh đang tạm dừng.", code="account_paused")
+        raise PermanentError(_("Kết nối của kênh đang tạm dừng."), code="account_paused")
     return account
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.channels.models import Channel
@@ -142,30 +143,35 @@ def _clean_account(account: ConnectorAccount) -> None:
     account.app_id = (account.app_id or "").strip()
     what = "OA" if account.platform == Platform.ZALO else "trang"
     if not account.external_id:
-        errors["external_id"] = f"Vui lòng nhập ID {what}."
+        errors["external_id"] = _("Vui lòng nhập ID %(what)s.") % {"what": what}
     elif not _NUMERIC_ID.match(account.external_id):
-        errors["external_id"] = f"ID {what} chỉ gồm chữ số (đã nhập “{account.external_id}”)."
+        errors["external_id"] = _("ID %(what)s chỉ gồm chữ số (đã nhập “%(external_id)s”).") % {
+            "what": what,
+            "external_id": account.external_id,
+        }
     if account.app_id and not _NUMERIC_ID.match(account.app_id):
-        errors["app_id"] = f"ID ứng dụng chỉ gồm chữ số (đã nhập “{account.app_id}”)."
+        errors["app_id"] = _("ID ứng dụng chỉ gồm chữ số (đã nhập “%(app_id)s”).") % {
+            "app_id": account.app_id
+        }
     # (field, missing?, message) — the messages for secrets the platform needs.
     required: list[tuple[str, bool, str]] = []
     if account.platform == Platform.ZALO:
         required = [
-            ("app_id", not account.app_id, "Vui lòng nhập ID ứng dụng Zalo (App ID)."),
+            ("app_id", not account.app_id, _("Vui lòng nhập ID ứng dụng Zalo (App ID).")),
             (
                 "app_secret",
                 not account.app_secret,
-                "Vui lòng nhập khoá bí mật của ứng dụng (App Secret Key).",
+                _("Vui lòng nhập khoá bí mật của ứng dụng (App Secret Key)."),
             ),
             (
                 "webhook_secret",
                 not account.webhook_secret,
-                "Vui lòng nhập khoá bí mật của OA (OA Secret Key).",
+                _("Vui lòng nhập khoá bí mật của OA (OA Secret Key)."),
             ),
             (
                 "refresh_token",
                 not account.refresh_token and not account.access_token,
-                "Vui lòng nhập refresh token của OA.",
+                _("Vui lòng nhập refresh token của OA."),
             ),
         ]
     elif account.platform == Platform.FACEBOOK:
@@ -173,17 +179,20 @@ def _clean_account(account: ConnectorAccount) -> None:
             (
                 "access_token",
                 not account.access_token,
-                "Vui lòng nhập mã truy cập trang (Page Access Token).",
+                _("Vui lòng nhập mã truy cập trang (Page Access Token)."),
             ),
             (
                 "app_secret",
                 not account.app_secret and not settings.LANTOA_FACEBOOK_APP_SECRET,
-                "Vui lòng nhập khoá bí mật ứng dụng Meta (App Secret); máy chủ chưa được cấu "
-                "hình khoá chung LANTOA_FACEBOOK_APP_SECRET.",
+                _(
+                    "Vui lòng nhập khoá bí mật ứng dụng Meta (App Secret); máy "
+                    "chủ chưa được cấu hình khoá chung "
+                    "LANTOA_FACEBOOK_APP_SECRET."
+                ),
             ),
         ]
     else:
-        errors["platform"] = "Nền tảng không hợp lệ."
+        errors["platform"] = _("Nền tảng không hợp lệ.")
     for name, missing, message in required:
         if missing:
             errors[name] = message
@@ -192,9 +201,9 @@ def _clean_account(account: ConnectorAccount) -> None:
             platform=account.platform, external_id=account.external_id
         ).exclude(pk=account.pk)
         if same.exists():
-            errors["external_id"] = (
-                f"ID {what} “{account.external_id}” đã được kết nối với một kênh khác."
-            )
+            errors["external_id"] = _(
+                "ID %(what)s “%(external_id)s” đã được kết nối với một kênh khác."
+            ) % {"what": what, "external_id": account.external_id}
     if errors:
         raise ValidationError(errors)
 
@@ -205,7 +214,7 @@ def platform_of(channel: Channel) -> str:
     if channel.kind == Platform.FACEBOOK:
         return Platform.FACEBOOK
     raise ValidationError(
-        {"platform": "Chỉ kết nối được kênh Zalo OA hoặc trang Facebook (fanpage)."}
+        {"platform": _("Chỉ kết nối được kênh Zalo OA hoặc trang Facebook (fanpage).")}
     )
 
 

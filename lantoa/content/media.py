@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from lantoa.core import images
@@ -43,7 +45,7 @@ CONTENT_TYPES = {
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", MP4: "mp4", JPEG: "jpg", PNG: "png", WEBP: "webp"}
 IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 
-UNSUPPORTED = (
+UNSUPPORTED = gettext_noop(
     "Định dạng tệp không được hỗ trợ: chỉ nhận ảnh JPEG, PNG, WebP; tài liệu PDF, DOCX; video MP4."
 )
 
@@ -73,7 +75,9 @@ def _read_head(f: IO[bytes], n: int = 64) -> bytes:
 
 
 def _too_big(limit: int) -> ValidationError:
-    return ValidationError(f"Tệp quá lớn: tối đa {limit // MB} MB.", code="too_big")
+    return ValidationError(
+        _("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": limit // MB}, code="too_big"
+    )
 
 
 @dataclass
@@ -102,7 +106,7 @@ def _is_docx(f: IO[bytes]) -> bool:
 def _check_image(f: IO[bytes], fmt: str, size: int) -> CheckedFile:
     if size > IMAGE_MAX_BYTES:
         raise _too_big(IMAGE_MAX_BYTES)
-    invalid = ValidationError("Không phải ảnh hợp lệ.", code="invalid_image")
+    invalid = ValidationError(_("Không phải ảnh hợp lệ."), code="invalid_image")
     upright = images.open_upright(
         f,
         formats={IMAGE_FORMATS[fmt]},
@@ -111,7 +115,7 @@ def _check_image(f: IO[bytes], fmt: str, size: int) -> CheckedFile:
             invalid=invalid,
             wrong_format=lambda _found: invalid,
             too_many_pixels=lambda _w, _h: ValidationError(
-                "Ảnh quá lớn: tối đa 50 triệu điểm ảnh.", code="too_many_pixels"
+                _("Ảnh quá lớn: tối đa 50 triệu điểm ảnh."), code="too_many_pixels"
             ),
         ),
     )
@@ -150,7 +154,7 @@ def _check_image(f: IO[bytes], fmt: str, size: int) -> CheckedFile:
 def check_upload(f: IO[bytes], size: int) -> CheckedFile:
     """Validate an uploaded file; raise a ValidationError with a Vietnamese message."""
     if size <= 0:
-        raise ValidationError("Tệp rỗng.", code="empty")
+        raise ValidationError(_("Tệp rỗng."), code="empty")
     fmt = sniff(_read_head(f))
     if fmt in IMAGE_FORMATS:
         return _check_image(f, fmt, size)
@@ -163,14 +167,14 @@ def check_upload(f: IO[bytes], size: int) -> CheckedFile:
             raise _too_big(DOCUMENT_MAX_BYTES)
         if not _is_docx(f):
             raise ValidationError(
-                "Tệp nén này không phải tài liệu Word (DOCX) hợp lệ.", code="invalid_docx"
+                _("Tệp nén này không phải tài liệu Word (DOCX) hợp lệ."), code="invalid_docx"
             )
         return CheckedFile("document", DOCX, CONTENT_TYPES[DOCX], None)
     if fmt == MP4:
         if size > VIDEO_MAX_BYTES:
             raise _too_big(VIDEO_MAX_BYTES)
         return CheckedFile("video", MP4, CONTENT_TYPES[MP4], None)
-    raise ValidationError(UNSUPPORTED, code="unsupported")
+    raise ValidationError(_(UNSUPPORTED), code="unsupported")
 
 
 def storage_name(unit_id: int, ext: str, *, suffix: str = "") -> str:

@@ -31,6 +31,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lantoa import access
 from lantoa.accounts.models import Role, User
@@ -67,13 +69,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "publish": ((S.APPROVED, S.SCHEDULED), S.PUBLISHED),
 }
 ACTION_LABEL = {
-    "submit": "gửi duyệt",
-    "return": "trả lại",
-    "approve": "duyệt",
-    "schedule": "hẹn giờ đăng",
-    "unschedule": "huỷ hẹn giờ",
-    "publish": "đăng",
-    "edit": "sửa",
+    "submit": gettext_lazy("gửi duyệt"),
+    "return": gettext_lazy("trả lại"),
+    "approve": gettext_lazy("duyệt"),
+    "schedule": gettext_lazy("hẹn giờ đăng"),
+    "unschedule": gettext_lazy("huỷ hẹn giờ"),
+    "publish": gettext_lazy("đăng"),
+    "edit": gettext_lazy("sửa"),
 }
 EDITABLE_STATUSES = (S.DRAFT, S.RETURNED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED)
 
@@ -132,14 +134,17 @@ def _clean_url(url: str, field: str, errors: dict[str, str], label: str) -> str:
     try:
         _url_validator(url)
     except ValidationError:
-        errors[field] = f"{label}: đường dẫn “{url}” không hợp lệ."
+        errors[field] = _("%(label)s: đường dẫn “%(url)s” không hợp lệ.") % {
+            "label": label,
+            "url": url,
+        }
         return url
     if not _on_domain(url, VIDEO_DOMAINS):
-        errors[field] = (
-            f"{label} phải là đường dẫn YouTube, TikTok hoặc Facebook (đã nhập “{url}”)."
-        )
+        errors[field] = _(
+            "%(label)s phải là đường dẫn YouTube, TikTok hoặc Facebook (đã nhập “%(url)s”)."
+        ) % {"label": label, "url": url}
     elif len(url) > 500:
-        errors[field] = f"{label}: đường dẫn dài quá 500 ký tự."
+        errors[field] = _("%(label)s: đường dẫn dài quá 500 ký tự.") % {"label": label}
     return url
 
 
@@ -149,15 +154,18 @@ def _clean_tags(tags: Iterable[str] | str | None, errors: dict[str, str]) -> lis
     cleaned = list(dict.fromkeys(t.strip() for t in (tags or []) if t and t.strip()))
     long = [t for t in cleaned if len(t) > 50]
     if long:
-        errors["tags"] = f"Từ khoá “{long[0][:50]}…” dài quá 50 ký tự."
+        errors["tags"] = _("Từ khoá “%(long)s…” dài quá 50 ký tự.") % {"long": long[0][:50]}
     elif len(cleaned) > MAX_TAGS:
-        errors["tags"] = f"Tối đa {MAX_TAGS} từ khoá (đã nhập {len(cleaned)})."
+        errors["tags"] = _("Tối đa %(max_tags)s từ khoá (đã nhập %(count)s).") % {
+            "max_tags": MAX_TAGS,
+            "count": len(cleaned),
+        }
     return cleaned
 
 
 def _require_edit(actor: Any, item_unit: Unit) -> None:
     if actor is not None and not access.can(actor, "content.edit", item_unit):
-        raise PermissionDenied("Bạn không có quyền soạn nội dung của đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền soạn nội dung của đơn vị này."))
 
 
 def _clean_fields(unit: Unit, values: dict[str, Any]) -> dict[str, Any]:
@@ -167,15 +175,17 @@ def _clean_fields(unit: Unit, values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out = dict(values)
     if out["kind"] not in ContentKind.values:
-        errors["kind"] = "Loại nội dung không hợp lệ."
+        errors["kind"] = _("Loại nội dung không hợp lệ.")
     out["title"] = (out.get("title") or "").strip()
     if not out["title"]:
-        errors["title"] = "Vui lòng nhập tiêu đề."
+        errors["title"] = _("Vui lòng nhập tiêu đề.")
     elif len(out["title"]) > 255:
-        errors["title"] = f"Tiêu đề dài {len(out['title'])} ký tự, tối đa 255."
+        errors["title"] = _("Tiêu đề dài %(count)s ký tự, tối đa 255.") % {
+            "count": len(out["title"])
+        }
     out["summary"] = (out.get("summary") or "").strip()
     if len(out["summary"]) > 2000:
-        errors["summary"] = "Tóm tắt dài quá 2.000 ký tự."
+        errors["summary"] = _("Tóm tắt dài quá 2.000 ký tự.")
     out["body"] = sanitize_html(out.get("body") or "")
     out["tags"] = _clean_tags(out.get("tags"), errors)
     out["video_url"] = _clean_url(out.get("video_url", ""), "video_url", errors, "Video")
@@ -184,21 +194,29 @@ def _clean_fields(unit: Unit, values: dict[str, Any]) -> dict[str, Any]:
     )
     when = out.get("livestream_at")
     if when is not None and timezone.is_naive(when):
-        errors["livestream_at"] = "Thời điểm livestream thiếu múi giờ."
+        errors["livestream_at"] = _("Thời điểm livestream thiếu múi giờ.")
     campaign: Campaign | None = out.get("campaign")
     if campaign is not None and not campaign_includes(campaign, unit):
-        errors["campaign"] = f"Chiến dịch “{campaign.name}” không có đơn vị này tham gia."
+        errors["campaign"] = _("Chiến dịch “%(campaign_name)s” không có đơn vị này tham gia.") % {
+            "campaign_name": campaign.name
+        }
     attachment: MediaAsset | None = out.get("attachment")
     if attachment is not None:
         if attachment.kind != MediaKind.DOCUMENT:
-            errors["attachment"] = f"Tệp đính kèm “{attachment.title}” phải là PDF hoặc DOCX."
+            errors["attachment"] = _(
+                "Tệp đính kèm “%(attachment_title)s” phải là PDF hoặc DOCX."
+            ) % {"attachment_title": attachment.title}
         elif not media_usable_by(unit, [attachment]):
-            errors["attachment"] = f"Tệp “{attachment.title}” không thuộc thư viện của đơn vị."
+            errors["attachment"] = _(
+                "Tệp “%(attachment_title)s” không thuộc thư viện của đơn vị."
+            ) % {"attachment_title": attachment.title}
     media = list(out.get("media") or [])
     usable = media_usable_by(unit, media)
     if len(usable) != len(media):
         stray = next(m for m in media if m not in usable)
-        errors["media"] = f"Tệp “{stray.title}” không thuộc thư viện của đơn vị."
+        errors["media"] = _("Tệp “%(stray_title)s” không thuộc thư viện của đơn vị.") % {
+            "stray_title": stray.title
+        }
     out["media"] = media
     if errors:
         raise ValidationError(errors)
@@ -210,23 +228,25 @@ def _ready_for_review(item: ContentItem) -> None:
     errors: dict[str, str] = {}
     media = list(item.media.all())
     if item.kind in (ContentKind.NEWS, ContentKind.PRESS_RELEASE) and not item.body.strip():
-        errors["body"] = "Tin, bài và thông cáo báo chí cần có nội dung trước khi gửi duyệt."
+        errors["body"] = _("Tin, bài và thông cáo báo chí cần có nội dung trước khi gửi duyệt.")
     if item.kind == ContentKind.INFOGRAPHIC and not any(m.kind == MediaKind.IMAGE for m in media):
-        errors["media"] = "Infographic cần ít nhất một ảnh trước khi gửi duyệt."
+        errors["media"] = _("Infographic cần ít nhất một ảnh trước khi gửi duyệt.")
     if item.kind == ContentKind.VIDEO and not (
         item.video_url or any(m.kind in (MediaKind.VIDEO, MediaKind.VIDEO_LINK) for m in media)
     ):
-        errors["video_url"] = "Video clip cần đường dẫn video hoặc tệp video trước khi gửi duyệt."
+        errors["video_url"] = _(
+            "Video clip cần đường dẫn video hoặc tệp video trước khi gửi duyệt."
+        )
     if item.kind == ContentKind.LIVESTREAM:
         if not item.livestream_url:
-            errors["livestream_url"] = "Livestream cần đường dẫn trước khi gửi duyệt."
+            errors["livestream_url"] = _("Livestream cần đường dẫn trước khi gửi duyệt.")
         if not item.livestream_at:
-            errors["livestream_at"] = "Livestream cần thời điểm bắt đầu trước khi gửi duyệt."
+            errors["livestream_at"] = _("Livestream cần thời điểm bắt đầu trước khi gửi duyệt.")
     if item.kind == ContentKind.BRIEF:
         if item.attachment_id is None:
-            errors["attachment"] = "Tài liệu định hướng cần tệp PDF hoặc DOCX đính kèm."
+            errors["attachment"] = _("Tài liệu định hướng cần tệp PDF hoặc DOCX đính kèm.")
         if not item.summary:
-            errors["summary"] = "Tài liệu định hướng cần phần tóm tắt."
+            errors["summary"] = _("Tài liệu định hướng cần phần tóm tắt.")
     if errors:
         raise ValidationError(errors)
 
@@ -374,7 +394,8 @@ def content_update(
         locked = ContentItem.objects.select_for_update().get(pk=item.pk)
         if locked.status not in EDITABLE_STATUSES:
             raise ValidationError(
-                f"Nội dung ở trạng thái “{STATUS_LABEL[locked.status]}” không sửa được nữa."
+                _("Nội dung ở trạng thái “%(locked_status)s” không sửa được nữa.")
+                % {"locked_status": STATUS_LABEL[locked.status]}
             )
         current = {f: getattr(locked, f) for f in ITEM_FIELDS if f != "media"}
         current["media"] = list(locked.media.all())
@@ -409,7 +430,7 @@ def content_restore(*, item: ContentItem, version: ContentVersion, actor: Any) -
     """Make an old version the current text again, as a new version (history is kept).
     False when the current text already is that version."""
     if version.item_id != item.pk:
-        raise ValidationError("Phiên bản này không thuộc nội dung đang xem.")
+        raise ValidationError(_("Phiên bản này không thuộc nội dung đang xem."))
     data = version.data or {}
     media_ids = [m["id"] for m in data.get("media", [])]
     media = list(MediaAsset.objects.filter(pk__in=media_ids))
@@ -451,9 +472,16 @@ def _transition(
     if locked.status not in allowed:
         froms = ", ".join(f"“{STATUS_LABEL[s]}”" for s in allowed)
         raise ValidationError(
-            f"Không thể {ACTION_LABEL[action]} nội dung đang ở trạng thái "
-            f"“{STATUS_LABEL[locked.status]}”; chỉ {ACTION_LABEL[action]} được khi nội dung "
-            f"ở trạng thái {froms}.",
+            _(
+                "Không thể %(action)s nội dung đang ở trạng thái "
+                "“%(locked_status)s”; chỉ %(action)s được khi nội dung ở "
+                "trạng thái %(froms)s."
+            )
+            % {
+                "action": ACTION_LABEL[action],
+                "locked_status": STATUS_LABEL[locked.status],
+                "froms": froms,
+            },
             code="bad_status",
         )
     before = locked.status
@@ -493,7 +521,7 @@ def content_submit(*, item: ContentItem, actor: Any) -> ContentItem:
 def _require_approver(actor: Any, item: ContentItem) -> None:
     if not can_approve(actor, item):
         raise ValidationError(
-            "Bạn không có quyền duyệt nội dung của đơn vị này.", code="not_approver"
+            _("Bạn không có quyền duyệt nội dung của đơn vị này."), code="not_approver"
         )
 
 
@@ -504,8 +532,10 @@ def _require_four_eyes(actor: Any, item: ContentItem) -> None:
     ).exists()
     if item.author_id == actor.pk or wrote_current:
         raise ValidationError(
-            "Bạn là tác giả của nội dung này nên không thể tự duyệt; cần một người duyệt "
-            "khác (nguyên tắc bốn mắt).",
+            _(
+                "Bạn là tác giả của nội dung này nên không thể tự duyệt; cần "
+                "một người duyệt khác (nguyên tắc bốn mắt)."
+            ),
             code="four_eyes",
         )
 
@@ -529,7 +559,7 @@ def content_return(*, item: ContentItem, actor: Any, comment: str) -> ContentIte
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(
-            {"comment": "Vui lòng ghi nhận xét để tác giả biết cần sửa gì."}, code="no_comment"
+            {"comment": _("Vui lòng ghi nhận xét để tác giả biết cần sửa gì.")}, code="no_comment"
         )
     _require_approver(actor, item)
     with transaction.atomic():
@@ -552,11 +582,14 @@ def content_return(*, item: ContentItem, actor: Any, comment: str) -> ContentIte
 def content_schedule(*, item: ContentItem, actor: Any, at: dt.datetime) -> ContentItem:
     _require_edit(actor, item.unit)
     if at is None or timezone.is_naive(at):
-        raise ValidationError({"scheduled_at": "Vui lòng nhập ngày giờ đăng."})
+        raise ValidationError({"scheduled_at": _("Vui lòng nhập ngày giờ đăng.")})
     if at <= timezone.now():
         local = timezone.localtime(at)
         raise ValidationError(
-            {"scheduled_at": f"Giờ đăng {local:%H:%M %d/%m/%Y} đã qua; hãy chọn thời điểm sau."}
+            {
+                "scheduled_at": _("Giờ đăng %(local)s đã qua; hãy chọn thời điểm sau.")
+                % {"local": format(local, "%H:%M %d/%m/%Y")}
+            }
         )
     with transaction.atomic():
         _transition(item, "schedule", actor, scheduled_at=at)
@@ -589,17 +622,20 @@ def approval_setting_save(
     roles = [r for r in dict.fromkeys(roles)]
     bad = [r for r in roles if r not in Role.values]
     if bad:
-        raise ValidationError({"roles": f"Không có vai trò “{bad[0]}”."})
+        raise ValidationError({"roles": _("Không có vai trò “%(bad)s”.") % {"bad": bad[0]}})
     users = list(users)
     outsiders = [u for u in users if not access.can(u, "content.view", unit)]
     if outsiders:
         raise ValidationError(
-            {"users": f"{outsiders[0]} không có vai trò nào ở đơn vị này hoặc cấp trên."}
+            {
+                "users": _("%(outsiders)s không có vai trò nào ở đơn vị này hoặc cấp trên.")
+                % {"outsiders": outsiders[0]}
+            }
         )
     if not roles and not users:
-        raise ValidationError({"roles": "Chọn ít nhất một vai trò hoặc một cán bộ được duyệt."})
+        raise ValidationError({"roles": _("Chọn ít nhất một vai trò hoặc một cán bộ được duyệt.")})
     with transaction.atomic():
-        setting, _ = ApprovalSetting.objects.update_or_create(
+        setting, _created = ApprovalSetting.objects.update_or_create(
             unit=unit,
             defaults={
                 "roles": roles,
@@ -673,7 +709,7 @@ def media_add_link(*, unit: Unit, url: str, actor: Any, title: str = "") -> Medi
     errors: dict[str, str] = {}
     url = _clean_url(url, "url", errors, "Video")
     if not url and "url" not in errors:
-        errors["url"] = "Vui lòng nhập đường dẫn video."
+        errors["url"] = _("Vui lòng nhập đường dẫn video.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -698,8 +734,11 @@ def media_delete(*, asset: MediaAsset, actor: Any) -> None:
     _require_edit(actor, asset.unit)
     if asset.content_items.exists() or asset.attached_to.exists():
         raise ValidationError(
-            f"Tệp “{asset.title}” đang được dùng trong nội dung; "
-            "hãy gỡ khỏi nội dung trước khi xoá."
+            _(
+                "Tệp “%(asset_title)s” đang được dùng trong nội dung; hãy gỡ "
+                "khỏi nội dung trước khi xoá."
+            )
+            % {"asset_title": asset.title}
         )
     names = [n for n in (asset.file.name, asset.thumbnail.name) if n]
     with transaction.atomic():

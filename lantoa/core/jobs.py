@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from lantoa.core.extensions import JobKind
@@ -67,10 +68,11 @@ def backoff(
 
 def crash_reason(crashes: int) -> str:
     """The visible reason of a job given up because its worker kept stopping."""
-    return (
-        f"Tiến trình xử lý đã dừng giữa chừng {crashes} lần khi đang làm việc này nên không "
-        "thử lại nữa; hãy thử lại hoặc báo quản trị."
-    )
+    return _(
+        "Tiến trình xử lý đã dừng giữa chừng %(crashes)s lần khi "
+        "đang làm việc này nên không thử lại nữa; hãy thử lại hoặc "
+        "báo quản trị."
+    ) % {"crashes": crashes}
 
 
 def stale(kind: JobKind, now: dt.datetime) -> QuerySet[Any]:

@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 PeriodKind = Literal["month", "quarter", "half", "year"]
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -16,7 +19,9 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERN = re.compile(
     r"(?P<year>\d{4})(?:-(?:(?P<month>\d{1,2})|[Qq](?P<quarter>\d)|[Hh](?P<half>\d)))?"
 )
-FORMAT_HELP = "YYYY-MM (2022-07), YYYY-Qn (2022-Q3), YYYY-H1 hoặc YYYY-H2 (2022-H1), YYYY (2022)"
+FORMAT_HELP = gettext_lazy(
+    "YYYY-MM (2022-07), YYYY-Qn (2022-Q3), YYYY-H1 hoặc YYYY-H2 (2022-H1), YYYY (2022)"
+)
 
 
 class PeriodError(ValueError):
@@ -105,29 +110,45 @@ def parse_period(text: str) -> Period:
     raw = (text or "").strip()
     match = _PATTERN.fullmatch(raw.replace(" ", ""))
     if not raw:
-        raise PeriodError(f"Chưa nhập kỳ báo cáo. Dùng {FORMAT_HELP}.")
+        raise PeriodError(
+            _("Chưa nhập kỳ báo cáo. Dùng %(format_help)s.") % {"format_help": FORMAT_HELP}
+        )
     if match is None:
-        raise PeriodError(f"Kỳ báo cáo “{raw}” không đúng dạng. Dùng {FORMAT_HELP}.")
+        raise PeriodError(
+            _("Kỳ báo cáo “%(raw)s” không đúng dạng. Dùng %(format_help)s.")
+            % {"raw": raw, "format_help": FORMAT_HELP}
+        )
     year = int(match["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise PeriodError(
-            f"Năm {year} của kỳ báo cáo “{raw}” không hợp lệ (từ {MIN_YEAR} đến {MAX_YEAR})."
+            _(
+                "Năm %(year)s của kỳ báo cáo “%(raw)s” không hợp lệ (từ "
+                "%(min_year)s đến %(max_year)s)."
+            )
+            % {"year": year, "raw": raw, "min_year": MIN_YEAR, "max_year": MAX_YEAR}
         )
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise PeriodError(f"Tháng {month} trong kỳ “{raw}” không hợp lệ (từ 01 đến 12).")
+            raise PeriodError(
+                _("Tháng %(month)s trong kỳ “%(raw)s” không hợp lệ (từ 01 đến 12).")
+                % {"month": month, "raw": raw}
+            )
         return Period(year, "month", month)
     if match["quarter"]:
         quarter = int(match["quarter"])
         if not 1 <= quarter <= 4:
-            raise PeriodError(f"Quý {quarter} trong kỳ “{raw}” không hợp lệ (Q1 đến Q4).")
+            raise PeriodError(
+                _("Quý %(quarter)s trong kỳ “%(raw)s” không hợp lệ (Q1 đến Q4).")
+                % {"quarter": quarter, "raw": raw}
+            )
         return Period(year, "quarter", quarter)
     if match["half"]:
         half = int(match["half"])
         if half not in (1, 2):
             raise PeriodError(
-                f"Kỳ “{raw}” không hợp lệ: nửa năm chỉ có H1 (6 tháng đầu năm) và H2."
+                _("Kỳ “%(raw)s” không hợp lệ: nửa năm chỉ có H1 (6 tháng đầu năm) và H2.")
+                % {"raw": raw}
             )
         return Period(year, "half", half)
     return Period(year, "year")
@@ -195,5 +216,6 @@ def parse_date(raw: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError(
-        f"“{raw}” không phải ngày hợp lệ (dùng dd/mm/yyyy, ví dụ 05/07/2024, hoặc yyyy-mm-dd)."
+        _("“%(raw)s” không phải ngày hợp lệ (dùng dd/mm/yyyy, ví dụ 05/07/2024, hoặc yyyy-mm-dd).")
+        % {"raw": raw}
     )

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -66,7 +67,8 @@ def assign_validated(
     if unknown:
         raise UnknownFieldsError(
             {
-                name: f"Không có trường “{name}” hoặc trường này không được sửa ở đây."
+                name: _("Không có trường “%(name)s” hoặc trường này không được sửa ở đây.")
+                % {"name": name}
                 for name in unknown
             }
         )

@@ -23,6 +23,7 @@ from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from lantoa.core.text import fold, format_int
 
@@ -48,8 +49,12 @@ class RowError:
         if self.row == 0:
             return self.message[:1].upper() + self.message[1:]
         if not self.field:
-            return f"Dòng {self.row}: {self.message}"
-        return f"Dòng {self.row}, cột “{self.label}”: {self.message}"
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Dòng %(row)s, cột “%(label)s”: %(message)s") % {
+            "row": self.row,
+            "label": self.label,
+            "message": self.message,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,12 +100,14 @@ def check_upload(name: str, size: int | None) -> None:
     """Refuse a file by its name and size before reading it. Shared by forms and readers."""
     if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
         raise ImportFileError(
-            f"tệp “{name}” không đúng loại: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx (Excel)."
+            _("tệp “%(name)s” không đúng loại: chỉ nhận tệp .csv (UTF-8) hoặc .xlsx (Excel).")
+            % {"name": name}
         )
     limit = settings.LANTOA_IMPORT_MAX_BYTES
     if size is not None and size > limit:
         raise ImportFileError(
-            f"tệp “{name}” quá lớn ({format_int(size)} byte); giới hạn là {format_int(limit)} byte."
+            _("tệp “%(name)s” quá lớn (%(size)s byte); giới hạn là %(limit)s byte.")
+            % {"name": name, "size": format_int(size), "limit": format_int(limit)}
         )
 
 
@@ -122,13 +129,15 @@ def cell_text(value: Any) -> str:
 
 def _read_csv(data: bytes) -> Iterator[list[str]]:
     if b"\x00" in data[:4096]:
-        raise ImportFileError("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8.")
+        raise ImportFileError(_("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "tệp CSV không dùng bảng mã UTF-8; trong Excel hãy chọn “CSV UTF-8 (Comma "
-            "delimited)” khi lưu."
+            _(
+                "tệp CSV không dùng bảng mã UTF-8; trong Excel hãy chọn “CSV UTF-8 "
+                "(Comma delimited)” khi lưu."
+            )
         ) from exc
     first_line = text.split("\n", 1)[0]
     # Excel in Vietnamese locales writes ";" (the comma is the decimal separator); the header
@@ -144,7 +153,7 @@ def _read_xlsx(fileobj: IO[bytes]) -> Iterator[list[str]]:
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFileError("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.") from exc
+        raise ImportFileError(_("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.")) from exc
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -186,20 +195,25 @@ def read_table(
     rows = iter(raw_rows)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
-        raise ImportFileError(f"dòng 1 phải là dòng tiêu đề ({header_hint}).")
+        raise ImportFileError(
+            _("dòng 1 phải là dòng tiêu đề (%(header_hint)s).") % {"header_hint": header_hint}
+        )
     keys: list[str | None] = []
     seen: set[str] = set()
     for cell in header:
         key = aliases.get(fold(cell.strip().strip("*").strip()))
         if key in seen:
-            raise ImportFileError(f"cột “{labels[key]}” xuất hiện hai lần ở dòng tiêu đề.")
+            raise ImportFileError(
+                _("cột “%(column)s” xuất hiện hai lần ở dòng tiêu đề.") % {"column": labels[key]}
+            )
         if key:
             seen.add(key)
         keys.append(key)
     missing = [labels[c] for c in required if c not in seen]
     if missing:
         raise ImportFileError(
-            "dòng tiêu đề thiếu cột " + ", ".join(f"“{m}”" for m in missing) + "."
+            _("dòng tiêu đề thiếu cột %(columns)s.")
+            % {"columns": ", ".join(f"“{m}”" for m in missing)}
         )
     table: list[tuple[int, dict[str, str]]] = []
     for number, values in enumerate(rows, start=2):
@@ -210,9 +224,6 @@ def read_table(
         if any(record.values()):
             table.append((number, record))
     return Table(columns=seen, rows=table)
-
-
-NO_ROWS = "tệp không có dòng dữ liệu nào dưới dòng tiêu đề."
 
 
 @dataclass(frozen=True)
@@ -270,7 +281,7 @@ class Sheet:
             return None
         result.rows = len(table.rows)
         if not table.rows:
-            result.errors = [RowError(0, "", NO_ROWS)]
+            result.errors = [RowError(0, "", _("tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))]
             return None
         return table
 
@@ -285,15 +296,17 @@ def parse_count(raw: str) -> int:
     if not text:
         return 0
     if text.startswith("-") and _PLAIN_INT.fullmatch(text[1:].replace(".", "")):
-        raise ValueError(f"“{raw}” là số âm; số lượng phải từ 0 trở lên.")
+        raise ValueError(_("“%(raw)s” là số âm; số lượng phải từ 0 trở lên.") % {"raw": raw})
     if _PLAIN_INT.fullmatch(text):
         value = int(text)
     elif _DOTTED_INT.fullmatch(text):
         value = int(text.replace(".", ""))
     else:
-        raise ValueError(f"“{raw}” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200).")
+        raise ValueError(
+            _("“%(raw)s” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200).") % {"raw": raw}
+        )
     if value > MAX_COUNT:
-        raise ValueError(f"“{raw}” quá lớn.")
+        raise ValueError(_("“%(raw)s” quá lớn.") % {"raw": raw})
     return value
 
 
@@ -307,9 +320,10 @@ def fail_command(errors: Sequence[RowError], write: Callable[[str], Any], *, wha
         write(str(error))
     rest = len(errors) - ERRORS_SHOWN
     if rest > 0:
-        write(f"… và {format_int(rest)} lỗi khác.")
+        write(_("… và %(rest)s lỗi khác.") % {"rest": format_int(rest)})
     raise CommandError(
-        f"Không nhập được: {format_int(len(errors))} lỗi; chưa có {what} nào được ghi.",
+        _("Không nhập được: %(count)s lỗi; chưa có %(what)s nào được ghi.")
+        % {"count": format_int(len(errors)), "what": what},
         returncode=1,
     )
 
@@ -324,7 +338,7 @@ def command_user(username: str | None) -> Any:
         return None
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"Không có tài khoản “{username}”.")
+        raise CommandError(_("Không có tài khoản “%(username)s”.") % {"username": username})
     return user
 
 
@@ -343,7 +357,7 @@ def import_command(
     from django.core.management.base import CommandError
 
     if not path.is_file():
-        raise CommandError(f"Không có tệp {path}.")
+        raise CommandError(_("Không có tệp %(path)s.") % {"path": path})
     with path.open("rb") as fh:
         result = run(fileobj=fh, filename=path.name, size=path.stat().st_size, **options)
     if not result.ok:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 MAX_URL_LENGTH = 500
 
@@ -54,29 +55,42 @@ def clean_links(raw: Iterable[str], *, limit: int, what: str) -> list[str]:
         url = normalise_url(value)
         if not url:
             continue
-        label = f"{what} thứ {index}"
+        label = _("%(what)s thứ %(index)s") % {"what": what, "index": index}
         if len(url) > MAX_URL_LENGTH:
-            raise ValidationError(f"{label} dài quá {MAX_URL_LENGTH} ký tự.", code="url_too_long")
+            raise ValidationError(
+                _("%(label)s dài quá %(max_length)s ký tự.")
+                % {"label": label, "max_length": MAX_URL_LENGTH},
+                code="url_too_long",
+            )
         try:
             _url_validator(url)
         except ValidationError as exc:
             raise ValidationError(
-                f"{label} “{url[:80]}” không phải địa chỉ web hợp lệ (ví dụ đúng: "
-                "https://www.facebook.com/congdoan.abc/posts/123).",
+                _(
+                    "%(label)s “%(url)s” không phải địa chỉ web hợp lệ (ví dụ "
+                    "đúng: https://www.facebook.com/congdoan.abc/posts/123)."
+                )
+                % {"label": label, "url": url[:80]},
                 code="url_invalid",
             ) from exc
         parts = urlsplit(url)
         platform = _platform(parts.hostname or "")
         if platform and parts.path.strip("/") == "" and not parts.query:
             raise ValidationError(
-                f"{label} chỉ là trang chủ {platform}; hãy dán đường dẫn của chính bài đăng "
-                "(bấm “Chia sẻ” › “Sao chép liên kết” trên bài).",
+                _(
+                    "%(label)s chỉ là trang chủ %(platform)s; hãy dán đường dẫn "
+                    "của chính bài đăng (bấm “Chia sẻ” › “Sao chép liên kết” "
+                    "trên bài)."
+                )
+                % {"label": label, "platform": platform},
                 code="url_home",
             )
         if url not in links:
             links.append(url)
     if len(links) > limit:
         raise ValidationError(
-            f"Chỉ nhận tối đa {limit} đường dẫn; đã có {len(links)}.", code="too_many_links"
+            _("Chỉ nhận tối đa %(limit)s đường dẫn; đã có %(count)s.")
+            % {"limit": limit, "count": len(links)},
+            code="too_many_links",
         )
     return links

@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.core.text import fold
 from lantoa.inquiries.models import (
@@ -166,7 +167,7 @@ def route(*, workplace: str, hint: Unit | None) -> tuple[Unit, Unit | None]:
         return hint, hint
     root = _scope_root(hint)
     if root is None:
-        raise ValueError("Chưa có đơn vị công đoàn nào để tiếp nhận câu hỏi.")
+        raise ValueError(_("Chưa có đơn vị công đoàn nào để tiếp nhận câu hỏi."))
     fallback = hint if hint is not None and hint.status == UnitStatus.ACTIVE else root
     words = _tokens(workplace)
     if not words:
@@ -322,9 +323,9 @@ def refresh_search_text(inquiry: Inquiry) -> None:
 def _clean(incoming: Incoming) -> Incoming:
     body = (incoming.body or "").strip()
     if not body and not incoming.attachments:
-        raise ValueError("Tin nhắn không có nội dung.")
+        raise ValueError(_("Tin nhắn không có nội dung."))
     if incoming.source not in Source.values:
-        raise ValueError(f"Kênh tiếp nhận không hợp lệ: {incoming.source}")
+        raise ValueError(_("Kênh tiếp nhận không hợp lệ: %(source)s") % {"source": incoming.source})
     return incoming
 
 

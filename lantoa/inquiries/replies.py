@@ -9,6 +9,8 @@ id (for e-mail, our Message-ID) or raises ``TemporaryError`` / ``PermanentError`
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from lantoa.connectors.email.outbound import make_message_id, send_email
 from lantoa.connectors.errors import PermanentError
 from lantoa.connectors.models import ConnectorAccount, Platform
@@ -24,8 +26,11 @@ def _account(inquiry: Inquiry, platform: str) -> ConnectorAccount:
         channel_id=inquiry.channel_id,
         platform=platform,
         not_connected=(
-            "Kênh tiếp nhận câu hỏi này chưa được kết nối (hoặc đã bị ngắt kết nối); cán bộ "
-            "quản lý kênh cần kết nối lại rồi gửi lại câu trả lời."
+            _(
+                "Kênh tiếp nhận câu hỏi này chưa được kết nối (hoặc đã bị "
+                "ngắt kết nối); cán bộ quản lý kênh cần kết nối lại rồi gửi "
+                "lại câu trả lời."
+            )
         ),
     )
 
@@ -40,7 +45,7 @@ def _platform_user_id(inquiry: Inquiry) -> str:
         )
     if not user_id:
         raise PermanentError(
-            "Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị xoá).",
+            _("Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị xoá)."),
             code="no_recipient",
         )
     return user_id
@@ -70,7 +75,8 @@ def send_reply(outbound: OutboundReply) -> str:
     if outbound.source == Source.EMAIL:
         return send_email_reply(outbound)
     raise PermanentError(
-        f"Kênh “{outbound.source}” không gửi trả lời tự động; câu trả lời xem trên trang tra cứu.",
+        _("Kênh “%(source)s” không gửi trả lời tự động; câu trả lời xem trên trang tra cứu.")
+        % {"source": outbound.source},
         code="no_channel",
     )
 
@@ -118,8 +124,11 @@ def send_email_reply(outbound: OutboundReply) -> str:
     address = (contact.email if contact is not None else "").strip()
     if not address:
         raise PermanentError(
-            "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã xoá thông tin liên hệ); "
-            "câu trả lời chỉ xem được trên trang tra cứu.",
+            _(
+                "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã "
+                "xoá thông tin liên hệ); câu trả lời chỉ xem được trên trang "
+                "tra cứu."
+            ),
             code="no_address",
         )
     in_reply_to, refs = _references(inquiry)

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
@@ -93,10 +94,15 @@ class ImportResult(tabular.ImportResult):
     unchanged: int = 0
 
     def summary_text(self) -> str:
-        return (
-            f"Đã nhập {format_int(self.rows)} dòng: thêm mới {format_int(self.created)} bài, "
-            f"cập nhật {format_int(self.updated)}, không đổi {format_int(self.unchanged)}."
-        )
+        return _(
+            "Đã nhập %(rows)s dòng: thêm mới %(created)s bài, cập nhật "
+            "%(updated)s, không đổi %(unchanged)s."
+        ) % {
+            "rows": format_int(self.rows),
+            "created": format_int(self.created),
+            "updated": format_int(self.updated),
+            "unchanged": format_int(self.unchanged),
+        }
 
 
 @dataclass
@@ -112,15 +118,17 @@ def _parse(
     errors: list[RowError] = []
     for key in ("title", "question", "answer", "category"):
         if not record[key]:
-            errors.append(SHEET.error(number, key, "không được để trống."))
+            errors.append(SHEET.error(number, key, _("không được để trống.")))
     if len(record["title"]) > 255:
         errors.append(
             SHEET.error(
-                number, "title", f"dài {format_int(len(record['title']))} ký tự, tối đa 255."
+                number,
+                "title",
+                _("dài %(count)s ký tự, tối đa 255.") % {"count": format_int(len(record["title"]))},
             )
         )
     elif record["title"] and not article_slug(record["title"]):
-        errors.append(SHEET.error(number, "title", "phải có chữ hoặc số."))
+        errors.append(SHEET.error(number, "title", _("phải có chữ hoặc số.")))
     category = ""
     if record["category"]:
         category = categories.get(fold(record["category"]), "")
@@ -129,8 +137,11 @@ def _parse(
                 SHEET.error(
                     number,
                     "category",
-                    f"lĩnh vực “{record['category']}” không hợp lệ (ghi mã như "
-                    f"{', '.join(Category.values)} hoặc tên lĩnh vực).",
+                    _(
+                        "lĩnh vực “%(category)s” không hợp lệ (ghi mã như %(items)s "
+                        "hoặc tên lĩnh vực)."
+                    )
+                    % {"category": record["category"], "items": ", ".join(Category.values)},
                 )
             )
     lists: dict[str, list[str]] = {}
@@ -139,9 +150,22 @@ def _parse(
         lists[key] = items
         long = next((i for i in items if len(i) > limit), None)
         if long is not None:
-            errors.append(SHEET.error(number, key, f"mục “{long[:40]}…” dài quá {limit} ký tự."))
+            errors.append(
+                SHEET.error(
+                    number,
+                    key,
+                    _("mục “%(long)s…” dài quá %(limit)s ký tự.")
+                    % {"long": long[:40], "limit": limit},
+                )
+            )
         elif len(items) > MAX_ITEMS:
-            errors.append(SHEET.error(number, key, f"nhiều nhất {MAX_ITEMS} mục, tách bằng “;”."))
+            errors.append(
+                SHEET.error(
+                    number,
+                    key,
+                    _("nhiều nhất %(max_items)s mục, tách bằng “;”.") % {"max_items": MAX_ITEMS},
+                )
+            )
     status: str | None = None
     if record["status"]:
         status = _STATUS_WORDS.get(fold(record["status"]))
@@ -150,7 +174,8 @@ def _parse(
                 SHEET.error(
                     number,
                     "status",
-                    f"“{record['status']}” không hợp lệ (ghi “Công khai” hoặc “Nội bộ”).",
+                    _("“%(status)s” không hợp lệ (ghi “Công khai” hoặc “Nội bộ”).")
+                    % {"status": record["status"]},
                 )
             )
     if errors:
@@ -195,7 +220,8 @@ def articles_import(
                 SHEET.error(
                     number,
                     "title",
-                    f"trùng tiêu đề với dòng {first_of_slug[slug]} (“{parsed.fields['title']}”).",
+                    _("trùng tiêu đề với dòng %(row)s (“%(title)s”).")
+                    % {"row": first_of_slug[slug], "title": parsed.fields["title"]},
                 )
             )
             continue
@@ -275,7 +301,7 @@ def import_path(
     owner = unit or Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if owner is None:
         return ImportResult(
-            errors=[RowError(0, "", "chưa có đơn vị gốc (Tổng Liên đoàn) để ghi nhận bài.")]
+            errors=[RowError(0, "", _("chưa có đơn vị gốc (Tổng Liên đoàn) để ghi nhận bài."))]
         )
     with path.open("rb") as fh:
         return articles_import(

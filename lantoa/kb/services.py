@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user, in_chunks
@@ -52,34 +53,50 @@ def clean_article_fields(fields: dict[str, Any], *, exclude_pk: int | None = Non
         if key in fields:
             fields[key] = (fields[key] or "").strip()
             if not fields[key]:
-                errors[key] = "Không được để trống."
+                errors[key] = _("Không được để trống.")
     if "title" in fields and len(fields["title"]) > 255:
-        errors["title"] = f"Tiêu đề dài {len(fields['title'])} ký tự, tối đa 255 ký tự."
+        errors["title"] = _("Tiêu đề dài %(count)s ký tự, tối đa 255 ký tự.") % {
+            "count": len(fields["title"])
+        }
     if "category" in fields:
         fields["category"] = (fields["category"] or "").strip()
         if fields["category"] and fields["category"] not in Category.values:
-            errors["category"] = f"Lĩnh vực “{fields['category']}” không hợp lệ."
-    for key, limit, what in (("tags", MAX_TAG, "Từ khoá"), ("law_refs", MAX_LAW_REF, "Căn cứ")):
+            errors["category"] = _("Lĩnh vực “%(category)s” không hợp lệ.") % {
+                "category": fields["category"]
+            }
+    for key, limit, what in (
+        ("tags", MAX_TAG, _("Từ khoá")),
+        ("law_refs", MAX_LAW_REF, _("Căn cứ")),
+    ):
         if key not in fields:
             continue
         items = split_list(fields[key])
         fields[key] = items
         too_long = [i for i in items if len(i) > limit]
         if too_long:
-            errors[key] = f"{what} “{too_long[0][:40]}…” dài quá {limit} ký tự."
+            errors[key] = _("%(what)s “%(too_long)s…” dài quá %(limit)s ký tự.") % {
+                "what": what,
+                "too_long": too_long[0][:40],
+                "limit": limit,
+            }
         elif len(items) > MAX_ITEMS:
-            errors[key] = f"Nhiều nhất {MAX_ITEMS} mục (đang có {len(items)})."
+            errors[key] = _("Nhiều nhất %(max_items)s mục (đang có %(count)s).") % {
+                "max_items": MAX_ITEMS,
+                "count": len(items),
+            }
     if "title" in fields and "title" not in errors:
         slug = article_slug(fields["title"])
         if not slug:
-            errors["title"] = "Tiêu đề phải có chữ hoặc số."
+            errors["title"] = _("Tiêu đề phải có chữ hoặc số.")
         else:
             same_slug = Article.objects.filter(slug=slug)
             if exclude_pk is not None:
                 same_slug = same_slug.exclude(pk=exclude_pk)
             same = same_slug.first()
             if same is not None:
-                errors["title"] = f"Đã có bài “{same.title}” với tiêu đề này (mã bài {same.pk})."
+                errors["title"] = _(
+                    "Đã có bài “%(same_title)s” với tiêu đề này (mã bài %(same_pk)s)."
+                ) % {"same_title": same.title, "same_pk": same.pk}
             fields["slug"] = slug
     if errors:
         raise ValidationError(errors)
@@ -203,7 +220,7 @@ def article_create(
     }
     clean_article_fields(fields)
     if status not in ArticleStatus.values:
-        raise ValidationError({"status": "Trạng thái không hợp lệ."})
+        raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
     user = acting_user(actor)
     article = Article(
         unit=unit,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from django.utils.translation import gettext as _
+
 from lantoa.periods.models import PeriodReport, ReportStatus
 
 _CHUNK = 900
@@ -39,11 +41,12 @@ def locked_spans(unit_ids: Iterable[int]) -> dict[int, list[Span]]:
 
 def lock_message(label: str) -> str:
     """Why a record cannot be written (lower-case start, for "Dòng 7, cột “Ngày”: …")."""
-    return (
-        f"báo cáo {label} của đơn vị đã được cấp trên duyệt nên số liệu kỳ này đã khoá; không "
-        "thể thêm, sửa hay xoá hoạt động trong kỳ. Nếu cần điều chỉnh, đề nghị cấp trên trả "
-        "lại báo cáo."
-    )
+    return _(
+        "báo cáo %(label)s của đơn vị đã được cấp trên duyệt nên số "
+        "liệu kỳ này đã khoá; không thể thêm, sửa hay xoá hoạt động "
+        "trong kỳ. Nếu cần điều chỉnh, đề nghị cấp trên trả lại báo "
+        "cáo."
+    ) % {"label": label}
 
 
 def lock_for(spans: list[Span] | None, day: dt.date) -> str | None:

@@ -11,6 +11,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lantoa import access
 from lantoa.access import OFFICER, officer, policy
@@ -29,12 +32,19 @@ from lantoa.units.models import UnitImportJob
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Tệp danh sách đơn vị",
-        help_text=f"Tệp .csv (UTF-8) hoặc .xlsx, tối đa "
-        f"{format_int(settings.LANTOA_IMPORT_MAX_BYTES // (1024 * 1024))} MB.",
+        label=gettext_lazy("Tệp danh sách đơn vị"),
+        help_text=lazy(
+            lambda: (
+                _("Tệp .csv (UTF-8) hoặc .xlsx, tối đa %(size)s MB.")
+                % {"size": format_int(settings.LANTOA_IMPORT_MAX_BYTES // (1024 * 1024))}
+            ),
+            str,
+        )(),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
-    update = forms.BooleanField(label="Cập nhật các đơn vị đã có mã trong hệ thống", required=False)
+    update = forms.BooleanField(
+        label=gettext_lazy("Cập nhật các đơn vị đã có mã trong hệ thống"), required=False
+    )
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.campaigns.models import Campaign, CampaignStatus
 from lantoa.content.models import ContentItem, ContentStatus, MediaAsset, MediaKind
@@ -32,7 +33,7 @@ def site_unit() -> Unit:
         return provinces[0]
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if root is None:
-        raise Http404("Chưa có đơn vị nào.")
+        raise Http404(_("Chưa có đơn vị nào."))
     return root
 
 

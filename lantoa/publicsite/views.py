@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import feedgenerator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_http_methods
 
@@ -345,7 +346,7 @@ def subscribe(request: HttpRequest, unit_code: str) -> HttpResponse:
             ratelimit.count_event("newsletter.honeypot")
             return redirect("publicsite:subscribe_sent", unit_code=unit.code)
         if not SUBSCRIBE_LIMIT.hit(ratelimit.ip_key(client_ip(request))):
-            error = "Bạn đã gửi nhiều yêu cầu quá; vui lòng thử lại sau một giờ."
+            error = _("Bạn đã gửi nhiều yêu cầu quá; vui lòng thử lại sau một giờ.")
         else:
             try:
                 subscriber_subscribe(unit=unit, email=email, base_url=links.site_base(request))
@@ -397,7 +398,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         if done is None:
             raise Http404
         if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("Đã huỷ nhận bản tin.", content_type="text/plain; charset=utf-8")
+            return HttpResponse(_("Đã huỷ nhận bản tin."), content_type="text/plain; charset=utf-8")
     return render(
         request,
         "publicsite/unsubscribe.html",

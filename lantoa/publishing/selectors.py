@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
@@ -73,7 +74,7 @@ def channel_options(unit: Unit, item: ContentItem | None = None) -> list[Channel
             SITE_LABEL,
             Method.SITE,
             ChannelKind.WEBSITE,
-            detail="Tin hiện trong mục tin tức của đơn vị, có RSS.",
+            detail=_("Tin hiện trong mục tin tức của đơn vị, có RSS."),
             taken=taken.get(Method.SITE),
         ),
         ChannelOption(
@@ -81,7 +82,8 @@ def channel_options(unit: Unit, item: ContentItem | None = None) -> list[Channel
             NEWSLETTER_LABEL,
             Method.NEWSLETTER,
             ChannelKind.EMAIL_LIST,
-            detail=f"{format_int(subscribers)} người nhận đã xác nhận.",
+            detail=_("%(subscribers)s người nhận đã xác nhận.")
+            % {"subscribers": format_int(subscribers)},
             taken=taken.get(Method.NEWSLETTER),
         ),
     ]
@@ -102,16 +104,16 @@ def channel_options(unit: Unit, item: ContentItem | None = None) -> list[Channel
         if platform and account is not None and account.platform == platform:
             method = Method.FACEBOOK if platform == Platform.FACEBOOK else Method.ZALO_OA
             detail = (
-                "Đăng tự động."
+                _("Đăng tự động.")
                 if account.status == AccountStatus.ACTIVE
-                else "Kết nối đang lỗi hoặc tạm dừng: cần kết nối lại trước khi đăng."
+                else _("Kết nối đang lỗi hoặc tạm dừng: cần kết nối lại trước khi đăng.")
             )
         else:
             method = Method.MANUAL
             detail = (
-                "Chưa kết nối: đăng tay rồi ghi nhận kèm minh chứng."
+                _("Chưa kết nối: đăng tay rồi ghi nhận kèm minh chứng.")
                 if platform
-                else "Không có API: đăng tay rồi ghi nhận kèm minh chứng."
+                else _("Không có API: đăng tay rồi ghi nhận kèm minh chứng.")
             )
         options.append(
             ChannelOption(

@@ -19,6 +19,8 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.audit.services import audit_record
@@ -56,7 +58,7 @@ def new_key() -> str:
 
 def _require(actor: Any, perm: str, unit: Unit) -> None:
     if actor is not None and not access.can(actor, perm, unit):
-        raise PermissionDenied("Bạn không có quyền đăng tải nội dung cho đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền đăng tải nội dung cho đơn vị này."))
 
 
 def may_publish_for(item: ContentItem, unit: Unit) -> bool:
@@ -140,7 +142,7 @@ def _check_choice(
 ) -> list[selectors.ChannelOption]:
     """The channels chosen, once the whole choice holds; ValidationError by field if not."""
     if not may_publish_for(item, unit):
-        raise ValidationError("Đơn vị này không nhận được nội dung này nên không đăng lại được.")
+        raise ValidationError(_("Đơn vị này không nhận được nội dung này nên không đăng lại được."))
     errors = _Errors()
     _check_item_state(item, unit, errors)
     _check_time(at, now, errors)
@@ -154,20 +156,24 @@ def _check_item_state(item: ContentItem, unit: Unit, errors: _Errors) -> None:
     if item.status not in PUBLISHABLE:
         errors.add(
             "__all__",
-            f"Nội dung đang ở trạng thái “{item.get_status_display()}”; chỉ đăng được nội dung "
-            "đã duyệt.",
+            _("Nội dung đang ở trạng thái “%(status)s”; chỉ đăng được nội dung đã duyệt.")
+            % {"status": item.get_status_display()},
         )
     elif unit.pk != item.unit_id and item.status != ContentStatus.PUBLISHED:
-        errors.add("__all__", "Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng.")
+        errors.add("__all__", _("Chỉ đăng lại được nội dung mà đơn vị cấp trên đã đăng."))
 
 
 def _check_time(at: dt.datetime | None, now: dt.datetime, errors: _Errors) -> None:
     if at is None:
         return
     if timezone.is_naive(at):
-        raise ValidationError({"at": "Giờ đăng phải có múi giờ."})
+        raise ValidationError({"at": _("Giờ đăng phải có múi giờ.")})
     if at <= now:
-        errors.add("at", f"Giờ đăng {_when(at)} đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
+        errors.add(
+            "at",
+            _("Giờ đăng %(at)s đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
+            % {"at": _when(at)},
+        )
 
 
 def _check_channels(
@@ -183,7 +189,7 @@ def _check_channels(
     platform's window."""
     options = {o.key: o for o in selectors.channel_options(unit, item)}
     if not keys:
-        errors.add("channels", "Hãy chọn ít nhất một kênh.")
+        errors.add("channels", _("Hãy chọn ít nhất một kênh."))
     chosen = []
     for key in sorted(keys):
         option = _open_option(options.get(key), errors)
@@ -198,13 +204,15 @@ def _open_option(
     option: selectors.ChannelOption | None, errors: _Errors
 ) -> selectors.ChannelOption | None:
     if option is None:
-        errors.add("channels", "Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
+        errors.add(
+            "channels", _("Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
+        )
         return None
     if option.taken is not None:
         errors.add(
             "channels",
-            f"“{option.label}” đã có lượt đăng nội dung này "
-            f"({option.taken.get_status_display().lower()}).",
+            _("“%(option_label)s” đã có lượt đăng nội dung này (%(status)s).")
+            % {"option_label": option.label, "status": option.taken.get_status_display().lower()},
         )
         return None
     return option
@@ -229,7 +237,7 @@ def _check_platform_window(
     if option.method == Method.NEWSLETTER and not selectors.active_subscribers(unit).exists():
         errors.add(
             "channels",
-            "Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký.",
+            _("Bản tin thư điện tử: đơn vị chưa có người nhận nào đã xác nhận đăng ký."),
         )
 
 
@@ -289,7 +297,8 @@ def _write_publication(
             pub.save()
     except IntegrityError as exc:
         raise ValidationError(
-            f"“{option.label}” vừa được chọn đăng ở một phiên khác; hãy tải lại trang."
+            _("“%(option_label)s” vừa được chọn đăng ở một phiên khác; hãy tải lại trang.")
+            % {"option_label": option.label}
         ) from exc
     return pub
 
@@ -430,7 +439,9 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
     attempt that may have reached the platform is looked for before posting."""
     _require(actor, "publishing.publish", publication.unit)
     if publication.method not in JOB_METHODS:
-        raise ValidationError("Kênh này không đăng tự động; hãy ghi nhận đã đăng kèm minh chứng.")
+        raise ValidationError(
+            _("Kênh này không đăng tự động; hãy ghi nhận đã đăng kèm minh chứng.")
+        )
     now = timezone.now()
     at = publication.scheduled_at
     # Facebook posts are scheduled on Facebook: the job runs now (and posts at once if the
@@ -447,7 +458,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
             updated_at=now,
         )
         if not done:
-            raise ValidationError("Chỉ thử lại được lượt đăng bị lỗi hoặc đã huỷ.")
+            raise ValidationError(_("Chỉ thử lại được lượt đăng bị lỗi hoặc đã huỷ."))
         audit_record(
             action="publishing.retry",
             actor=actor,
@@ -461,7 +472,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
     return publication
 
 
-NOT_CANCELLABLE = (
+NOT_CANCELLABLE = gettext_noop(
     "Lượt đăng này đang chạy hoặc đã xong nên không huỷ được; bài đã lên nền tảng "
     "thì gỡ trực tiếp trên trang đó."
 )
@@ -511,7 +522,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
         .first()
     )
     if current is None:
-        raise ValidationError("Lượt đăng không còn; hãy tải lại trang.")
+        raise ValidationError(_("Lượt đăng không còn; hãy tải lại trang."))
     published_at = current["published_at"]
     scheduled = (
         publication.method == Method.FACEBOOK
@@ -522,13 +533,15 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
     )
     if not scheduled:
         if current["status"] == S.CANCELLED:
-            raise ValidationError("Lượt đăng này đã được huỷ.")
+            raise ValidationError(_("Lượt đăng này đã được huỷ."))
         if current["status"] == S.PUBLISHING and current["next_attempt_at"] is None:
             raise ValidationError(
-                "Lượt đăng này đang được huỷ ở phiên khác (đang gỡ bài khỏi trang Facebook); "
-                "hãy tải lại trang sau ít giây."
+                _(
+                    "Lượt đăng này đang được huỷ ở phiên khác (đang gỡ bài khỏi "
+                    "trang Facebook); hãy tải lại trang sau ít giây."
+                )
             )
-        raise ValidationError(NOT_CANCELLABLE)
+        raise ValidationError(_(NOT_CANCELLABLE))
     claimed = Publication.objects.filter(
         pk=publication.pk,
         method=Method.FACEBOOK,
@@ -538,7 +551,10 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
     ).update(status=S.PUBLISHING, claimed_at=now, next_attempt_at=None, updated_at=now)
     if not claimed:
         raise ValidationError(
-            "Lượt đăng này vừa được xử lý ở phiên khác (có thể đang được huỷ); hãy tải lại trang."
+            _(
+                "Lượt đăng này vừa được xử lý ở phiên khác (có thể đang được "
+                "huỷ); hãy tải lại trang."
+            )
         )
 
     def restore() -> None:
@@ -553,7 +569,8 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
     except ConnectorError as exc:
         restore()
         raise ValidationError(
-            f"Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị huỷ. {exc}",
+            _("Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị huỷ. %(exc)s")
+            % {"exc": exc},
             code="fb_delete_failed",
         ) from exc
     except BaseException:
@@ -603,7 +620,7 @@ def publication_record(
     now = timezone.now()
     links_: list[str] = []
     try:
-        links_ = clean_links([proof_url], limit=1, what="Đường dẫn minh chứng")
+        links_ = clean_links([proof_url], limit=1, what=_("Đường dẫn minh chứng"))
     except ValidationError as exc:
         errors.setdefault("proof_url", []).extend(exc.messages)
     checked = None
@@ -618,33 +635,42 @@ def publication_record(
             checked = media_check.check_upload(upload, size)
             if checked.kind != "image":
                 raise ValidationError(
-                    f"Tệp “{name}” không phải ảnh JPG, PNG hoặc WebP.", code="image_format"
+                    _("Tệp “%(name)s” không phải ảnh JPG, PNG hoặc WebP.") % {"name": name},
+                    code="image_format",
                 )
         except ValidationError as exc:
             checked = None
             message = exc.messages[0] if exc.messages else ""
             if name and f"“{name}”" not in message:
-                message = f"Ảnh “{name}”: {message[:1].lower()}{message[1:]}"
+                message = _("Ảnh “%(name)s”: %(detail)s") % {
+                    "name": name,
+                    "detail": message[:1].lower() + message[1:],
+                }
             errors.setdefault("proof_photo", []).append(message)
     if not links_ and proof_photo is None and not errors:
         errors.setdefault("proof_url", []).append(
-            "Cần đường dẫn bài đã đăng hoặc ảnh chụp (bảng tin, lịch phát loa, bài báo) làm "
-            "minh chứng."
+            _(
+                "Cần đường dẫn bài đã đăng hoặc ảnh chụp (bảng tin, lịch "
+                "phát loa, bài báo) làm minh chứng."
+            )
         )
     posted_at = posted_at or now
     if timezone.is_naive(posted_at):
-        raise ValidationError({"posted_at": "Thời điểm đăng phải có múi giờ."})
+        raise ValidationError({"posted_at": _("Thời điểm đăng phải có múi giờ.")})
     if posted_at > now + dt.timedelta(minutes=5):
         errors.setdefault("posted_at", []).append(
-            f"Thời điểm đăng {_when(posted_at)} chưa tới; chỉ ghi nhận bài đã đăng."
+            _("Thời điểm đăng %(posted_at)s chưa tới; chỉ ghi nhận bài đã đăng.")
+            % {"posted_at": _when(posted_at)}
         )
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        errors.setdefault("note", []).append(f"Ghi chú dài quá {MAX_NOTE} ký tự.")
+        errors.setdefault("note", []).append(
+            _("Ghi chú dài quá %(max_note)s ký tự.") % {"max_note": MAX_NOTE}
+        )
     if publication.status not in (S.PENDING, S.FAILED):
         errors.setdefault("__all__", []).append(
-            f"Lượt đăng đang ở trạng thái “{publication.get_status_display()}”; không ghi nhận "
-            "thêm."
+            _("Lượt đăng đang ở trạng thái “%(status)s”; không ghi nhận thêm.")
+            % {"status": publication.get_status_display()}
         )
     if errors:
         raise ValidationError(errors)
@@ -669,7 +695,7 @@ def publication_record(
                 updated_at=now,
             )
             if not done:
-                raise ValidationError("Lượt đăng vừa được xử lý ở nơi khác; hãy tải lại trang.")
+                raise ValidationError(_("Lượt đăng vừa được xử lý ở nơi khác; hãy tải lại trang."))
             audit_record(
                 action="publishing.record",
                 actor=actor,
@@ -695,12 +721,15 @@ def publication_record(
 def _clean_email(email: str) -> str:
     email = (email or "").strip()
     if not email:
-        raise ValidationError({"email": "Vui lòng nhập địa chỉ thư điện tử."})
+        raise ValidationError({"email": _("Vui lòng nhập địa chỉ thư điện tử.")})
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError(
-            {"email": f"“{email[:100]}” không phải địa chỉ thư điện tử hợp lệ."}
+            {
+                "email": _("“%(email)s” không phải địa chỉ thư điện tử hợp lệ.")
+                % {"email": email[:100]}
+            }
         ) from exc
     # One subscription per mailbox: providers treat the local part case-insensitively.
     return email.lower()

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core.phone import normalise_phone
@@ -34,8 +35,11 @@ def _phone(raw: str) -> str:
     phone = normalise_phone(raw)
     if (raw or "").strip() and not phone:
         raise ValidationError(
-            f"Số điện thoại “{raw.strip()}” không hợp lệ: cần 10 chữ số bắt đầu bằng 0 "
-            "(ví dụ 0912345678) hoặc +84."
+            _(
+                "Số điện thoại “%(phone)s” không hợp lệ: cần 10 chữ số bắt "
+                "đầu bằng 0 (ví dụ 0912345678) hoặc +84."
+            )
+            % {"phone": raw.strip()}
         )
     return phone
 
@@ -46,13 +50,13 @@ def _clean_communicator(c: Communicator) -> None:
     c.position = (c.position or "").strip()
     c.email = (c.email or "").strip().lower()
     if not c.full_name:
-        errors["full_name"] = "Vui lòng nhập họ và tên."
+        errors["full_name"] = _("Vui lòng nhập họ và tên.")
     elif len(c.full_name) > 150:
-        errors["full_name"] = "Họ và tên dài quá 150 ký tự."
+        errors["full_name"] = _("Họ và tên dài quá 150 ký tự.")
     if c.role not in RosterRole.values:
-        errors["role"] = "Vai trò không hợp lệ."
+        errors["role"] = _("Vai trò không hợp lệ.")
     if len(c.position) > 150:
-        errors["position"] = "Chức vụ dài quá 150 ký tự."
+        errors["position"] = _("Chức vụ dài quá 150 ký tự.")
     try:
         c.phone = _phone(c.phone)
     except ValidationError as exc:
@@ -61,7 +65,9 @@ def _clean_communicator(c: Communicator) -> None:
         try:
             validate_email(c.email)
         except ValidationError:
-            errors["email"] = f"Địa chỉ thư điện tử “{c.email}” không hợp lệ."
+            errors["email"] = _("Địa chỉ thư điện tử “%(email)s” không hợp lệ.") % {
+                "email": c.email
+            }
     if errors:
         raise ValidationError(errors)
     c.refresh_search_text()
@@ -134,11 +140,11 @@ def training_create(
     title = " ".join((title or "").split())
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = "Vui lòng nhập tên lớp tập huấn."
+        errors["title"] = _("Vui lòng nhập tên lớp tập huấn.")
     elif len(title) > 255:
-        errors["title"] = "Tên lớp tập huấn dài quá 255 ký tự."
+        errors["title"] = _("Tên lớp tập huấn dài quá 255 ký tự.")
     if not isinstance(hours, int) or hours < 0 or hours > 1000:
-        errors["hours"] = "Số giờ phải là số nguyên từ 0 đến 1.000."
+        errors["hours"] = _("Số giờ phải là số nguyên từ 0 đến 1.000.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -165,7 +171,7 @@ def training_record_attendance(
     people = list(communicators)
     ids = {c.pk for c in people}
     if not ids:
-        raise ValidationError({"communicators": "Vui lòng chọn ít nhất một người."})
+        raise ValidationError({"communicators": _("Vui lòng chọn ít nhất một người.")})
     inside = set(
         Communicator.objects.filter(
             pk__in=ids,
@@ -178,9 +184,8 @@ def training_record_attendance(
     if outside:
         raise ValidationError(
             {
-                "communicators": "Không thuộc đơn vị tổ chức lớp tập huấn: "
-                + ", ".join(sorted(outside))
-                + "."
+                "communicators": _("Không thuộc đơn vị tổ chức lớp tập huấn: %(names)s.")
+                % {"names": ", ".join(sorted(outside))}
             }
         )
     with transaction.atomic():

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa import access
 from lantoa.accounts.models import Role
@@ -68,32 +69,37 @@ def _clean_rule(
     errors: dict[str, str] = {}
     name = " ".join((name or "").split())
     if not name:
-        errors["name"] = "Chưa nhập tên chỉ tiêu."
+        errors["name"] = _("Chưa nhập tên chỉ tiêu.")
     elif len(name) > 255:
-        errors["name"] = "Tên chỉ tiêu dài quá 255 ký tự."
+        errors["name"] = _("Tên chỉ tiêu dài quá 255 ký tự.")
     found = REGISTRY.get(metric)
     if found is None:
-        errors["metric"] = "Số đo không hợp lệ."
+        errors["metric"] = _("Số đo không hợp lệ.")
     elif per not in _PER_FOR_KIND[found.kind]:
         allowed = ", ".join(str(RulePer(p).label) for p in _PER_FOR_KIND[found.kind])
-        errors["per"] = f"Số đo “{found.label}” chỉ tính theo: {allowed}."
+        errors["per"] = _("Số đo “%(found_label)s” chỉ tính theo: %(allowed)s.") % {
+            "found_label": found.label,
+            "allowed": allowed,
+        }
     try:
         number = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or number <= 0:
-        errors["value"] = "Mức chỉ tiêu phải là số lớn hơn 0."
+        errors["value"] = _("Mức chỉ tiêu phải là số lớn hơn 0.")
     elif number > MAX_VALUE:
-        errors["value"] = f"Mức chỉ tiêu quá lớn (tối đa {format_int(MAX_VALUE)})."
+        errors["value"] = _("Mức chỉ tiêu quá lớn (tối đa %(max_value)s).") % {
+            "max_value": format_int(MAX_VALUE)
+        }
     kinds = [str(k) for k in unit_kinds]
     bad = [k for k in kinds if k not in UnitKind.values]
     if bad:
-        errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {', '.join(bad)}."
+        errors["unit_kinds"] = _("Loại đơn vị không hợp lệ: %(items)s.") % {"items": ", ".join(bad)}
     levels = sorted({int(d) for d in depth_levels})
     if any(not 0 <= d <= 20 for d in levels):
-        errors["depth_levels"] = "Cấp áp dụng phải từ 0 (toàn quốc) đến 20."
+        errors["depth_levels"] = _("Cấp áp dụng phải từ 0 (toàn quốc) đến 20.")
     if min_members is not None and min_members < 0:
-        errors["min_members"] = "Số đoàn viên tối thiểu không được âm."
+        errors["min_members"] = _("Số đoàn viên tối thiểu không được âm.")
     values = {
         "name": name,
         "metric": metric,
@@ -160,11 +166,13 @@ def target_rules_load_defaults(*, owner: Unit | None = None, actor: Any = None) 
             .first()
         )
         if owner is None:
-            raise ValidationError("Chưa có đơn vị gốc (Tổng Liên đoàn) để gắn chỉ tiêu mặc định.")
+            raise ValidationError(
+                _("Chưa có đơn vị gốc (Tổng Liên đoàn) để gắn chỉ tiêu mặc định.")
+            )
     created = updated = 0
     with transaction.atomic():
         for spec in DEFAULT_RULES:
-            _, made = TargetRule.objects.update_or_create(
+            _rule, made = TargetRule.objects.update_or_create(
                 owner=owner,
                 key=spec.key,
                 defaults={
@@ -196,14 +204,14 @@ def target_rules_load_defaults(*, owner: Unit | None = None, actor: Any = None) 
 def _check_assigner(actor: Any, unit: Unit) -> None:
     """Only officers of a unit above ``unit`` give it a number (None: the command line)."""
     if actor is not None and not access.can_from_above(actor, "target.manage", unit):
-        raise PermissionDenied("Chỉ tiêu do đơn vị cấp trên giao.")
+        raise PermissionDenied(_("Chỉ tiêu do đơn vị cấp trên giao."))
 
 
 def _check_assigner_of_children(actor: Any, parent: Unit) -> None:
     """``_check_assigner`` for every child of ``parent`` at once: the units strictly above a
     child are ``parent`` and its ancestors."""
     if actor is not None and not access.can(actor, "target.manage", parent):
-        raise PermissionDenied("Chỉ tiêu do đơn vị cấp trên giao.")
+        raise PermissionDenied(_("Chỉ tiêu do đơn vị cấp trên giao."))
 
 
 def _clean_number(value: Any, field: str = "value") -> int:
@@ -211,13 +219,18 @@ def _clean_number(value: Any, field: str = "value") -> int:
     or 12."""
     text = "" if value is None else str(value).strip()
     if not text:
-        raise ValidationError({field: "Chỉ tiêu phải là số nguyên không âm."})
+        raise ValidationError({field: _("Chỉ tiêu phải là số nguyên không âm.")})
     try:
         number = parse_count(text)
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
     if number > MAX_VALUE:
-        raise ValidationError({field: f"Chỉ tiêu quá lớn (tối đa {format_int(MAX_VALUE)})."})
+        raise ValidationError(
+            {
+                field: _("Chỉ tiêu quá lớn (tối đa %(max_value)s).")
+                % {"max_value": format_int(MAX_VALUE)}
+            }
+        )
     return number
 
 
@@ -233,9 +246,12 @@ def target_assign(
     """Give ``unit`` the number ``value`` of ``metric`` for ``period`` (replacing any)."""
     found = REGISTRY.get(metric)
     if found is None or not found.assignable:
-        raise ValidationError({"metric": "Số đo này không giao chỉ tiêu bằng số được."})
+        raise ValidationError({"metric": _("Số đo này không giao chỉ tiêu bằng số được.")})
     if not unit.is_active:
-        raise ValidationError(f"“{unit.name}” không còn hoạt động; không giao chỉ tiêu được.")
+        raise ValidationError(
+            _("“%(unit_name)s” không còn hoạt động; không giao chỉ tiêu được.")
+            % {"unit_name": unit.name}
+        )
     _check_assigner(actor, unit)
     number = _clean_number(value)
     by = acting_user(actor)
@@ -268,14 +284,14 @@ def target_assign_children(
     removes the child's number). All or nothing: one bad number and nothing is written."""
     found = REGISTRY.get(metric)
     if found is None or not found.assignable:
-        raise ValidationError({"metric": "Số đo này không giao chỉ tiêu bằng số được."})
+        raise ValidationError({"metric": _("Số đo này không giao chỉ tiêu bằng số được.")})
     children = {c.pk: c for c in active_children(parent)}
     errors: dict[str, str] = {}
     clean: dict[int, int | None] = {}
     for child_id, raw in values.items():
         child = children.get(child_id)
         if child is None:
-            raise ValidationError("Đơn vị nhận chỉ tiêu không trực thuộc đơn vị này.")
+            raise ValidationError(_("Đơn vị nhận chỉ tiêu không trực thuộc đơn vị này."))
         if raw in (None, ""):
             clean[child_id] = None
             continue
@@ -337,19 +353,26 @@ def target_distribute(
     label = found.label if found is not None else metric
     if source is None:
         raise ValidationError(
-            f"“{parent.name}” chưa được giao chỉ tiêu “{label}” cho {period.label}; hãy nhập "
-            "chỉ tiêu cho từng đơn vị trực thuộc."
+            _(
+                "“%(parent_name)s” chưa được giao chỉ tiêu “%(label)s” cho "
+                "%(period_label)s; hãy nhập chỉ tiêu cho từng đơn vị trực "
+                "thuộc."
+            )
+            % {"parent_name": parent.name, "label": label, "period_label": period.label}
         )
     children = list(active_children(parent))
     if not children:
-        raise ValidationError(f"“{parent.name}” không có đơn vị trực thuộc để phân bổ.")
+        raise ValidationError(
+            _("“%(parent_name)s” không có đơn vị trực thuộc để phân bổ.")
+            % {"parent_name": parent.name}
+        )
     _check_assigner_of_children(actor, parent)
     shares = split_by_weights(source.value, [c.member_count for c in children])
     by = acting_user(actor)
     out = []
     with transaction.atomic():
         for child, share in zip(children, shares, strict=True):
-            assignment, _ = TargetAssignment.objects.update_or_create(
+            assignment, _created = TargetAssignment.objects.update_or_create(
                 unit=child,
                 metric=metric,
                 period=period,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lantoa.core import tabular
 from lantoa.units.importing import COLUMNS, FIELD_LABELS, kind_label
@@ -78,7 +79,7 @@ def export_to_path(path: str, *, root: Unit | None, include_ended: bool = False)
     if path.lower().endswith(".csv"):
         with open(path, "w", encoding="utf-8", newline="") as fh:
             return write_csv(rows, fh)
-    raise ValueError("Tên tệp xuất phải có đuôi .csv hoặc .xlsx.")
+    raise ValueError(_("Tên tệp xuất phải có đuôi .csv hoặc .xlsx."))
 
 
 __all__ = [

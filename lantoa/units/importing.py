@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
@@ -162,12 +163,17 @@ class ImportResult(tabular.ImportResult):
 
     def summary_text(self) -> str:
         parts = [
-            f"Đã nhập {format_int(self.rows)} dòng: thêm mới {format_int(self.created)} đơn vị"
+            _("Đã nhập %(rows)s dòng: thêm mới %(created)s đơn vị")
+            % {"rows": format_int(self.rows), "created": format_int(self.created)}
         ]
         if self.updated or self.moved or self.unchanged:
             parts.append(
-                f"cập nhật {format_int(self.updated)}, chuyển cấp trên "
-                f"{format_int(self.moved)}, không đổi {format_int(self.unchanged)}"
+                _("cập nhật %(updated)s, chuyển cấp trên %(moved)s, không đổi %(unchanged)s")
+                % {
+                    "updated": format_int(self.updated),
+                    "moved": format_int(self.moved),
+                    "unchanged": format_int(self.unchanged),
+                }
             )
         return "; ".join(parts) + "."
 
@@ -218,21 +224,23 @@ class _Validator:
                 self.error(
                     number,
                     key,
-                    f"dài {format_int(len(value))} ký tự, tối đa {format_int(limit)} ký tự.",
+                    _("dài %(count)s ký tự, tối đa %(limit)s ký tự.")
+                    % {"count": format_int(len(value)), "limit": format_int(limit)},
                 )
         for key in ("code", "name", "kind"):
             if not record[key]:
-                self.error(number, key, "không được để trống.")
+                self.error(number, key, _("không được để trống."))
         kind = ""
         if record["kind"]:
             kind = self.kinds.get(fold(record["kind"]), "")
             if not kind:
                 with translation.override("vi"):
-                    allowed = ", ".join(str(label) for _, label in UnitKind.choices)
+                    allowed = ", ".join(str(label) for _kind, label in UnitKind.choices)
                 self.error(
                     number,
                     "kind",
-                    f"loại đơn vị “{record['kind']}” không hợp lệ (chấp nhận: {allowed}).",
+                    _("loại đơn vị “%(kind)s” không hợp lệ (chấp nhận: %(allowed)s).")
+                    % {"kind": record["kind"], "allowed": allowed},
                 )
         counts: dict[str, int | None] = {}
         for key in ("member_count", "worker_count"):
@@ -252,17 +260,17 @@ class _Validator:
             self.error(
                 number,
                 "worker_count",
-                f"số người lao động ({format_int(workers)}) nhỏ hơn số đoàn viên "
-                f"({format_int(members)}).",
+                _("số người lao động (%(workers)s) nhỏ hơn số đoàn viên (%(members)s).")
+                % {"workers": format_int(workers), "members": format_int(members)},
             )
         if kind == UnitKind.NATIONAL and record["parent_code"]:
             self.error(
                 number,
                 "parent_code",
-                "Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; hãy để trống cột này.",
+                _("Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; hãy để trống cột này."),
             )
         elif kind and kind != UnitKind.NATIONAL and not record["parent_code"]:
-            self.error(number, "parent_code", "không được để trống.")
+            self.error(number, "parent_code", _("không được để trống."))
         fields: dict[str, Any] = {
             key: record[key]
             for key in ("short_name", "employer_name", "address", "industrial_zone", "sector")
@@ -281,7 +289,8 @@ class _Validator:
                 self.error(
                     row.row,
                     "code",
-                    f"mã “{row.code}” bị trùng ở dòng {first.row} và dòng {row.row}.",
+                    _("mã “%(row_code)s” bị trùng ở dòng %(row)s và dòng %(row2)s.")
+                    % {"row_code": row.code, "row": first.row, "row2": row.row},
                 )
             else:
                 by_code[row.code] = row
@@ -293,19 +302,25 @@ class _Validator:
                 self.error(
                     row.row,
                     "code",
-                    f"mã “{code}” đã có trong hệ thống (chọn chế độ cập nhật để sửa đơn vị đã có).",
+                    _(
+                        "mã “%(code)s” đã có trong hệ thống (chọn chế độ cập nhật để sửa đơn vị "
+                        "đã có)."
+                    )
+                    % {"code": code},
                 )
             elif unit.pk not in manageable:
                 self.error(
                     row.row,
                     "code",
-                    f"mã “{code}” đã được dùng cho một đơn vị ngoài phạm vi bạn quản lý.",
+                    _("mã “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi bạn quản lý.")
+                    % {"code": code},
                 )
             elif not unit.is_active:
                 self.error(
                     row.row,
                     "code",
-                    f"đơn vị “{code}” đã hợp nhất hoặc giải thể, không thể cập nhật.",
+                    _("đơn vị “%(code)s” đã hợp nhất hoặc giải thể, không thể cập nhật.")
+                    % {"code": code},
                 )
             else:
                 row.existing = unit
@@ -322,7 +337,7 @@ class _Validator:
                 and self.actor is not None
                 and not self.actor.is_superuser
             ):
-                self.error(row.row, "kind", "bạn không có quyền tạo đơn vị cấp Tổng Liên đoàn.")
+                self.error(row.row, "kind", _("bạn không có quyền tạo đơn vị cấp Tổng Liên đoàn."))
             code = row.parent_code
             if not code or row.kind == UnitKind.NATIONAL:
                 continue
@@ -332,8 +347,11 @@ class _Validator:
                     self.error(
                         row.row,
                         "parent_code",
-                        f"đơn vị cấp trên “{code}” (dòng {parent_row.row}) là công đoàn "
-                        "cơ sở, không thể có đơn vị trực thuộc.",
+                        _(
+                            "đơn vị cấp trên “%(code)s” (dòng %(row)s) là công đoàn cơ sở, "
+                            "không thể có đơn vị trực thuộc."
+                        )
+                        % {"code": code, "row": parent_row.row},
                     )
                 continue
             parent = db_parents.get(code)
@@ -342,18 +360,27 @@ class _Validator:
                 self.error(
                     row.row,
                     "parent_code",
-                    f"không tìm thấy đơn vị cấp trên “{code}” (không có trong tệp và "
-                    "trong hệ thống).",
+                    _(
+                        "không tìm thấy đơn vị cấp trên “%(code)s” (không có trong tệp và trong "
+                        "hệ thống)."
+                    )
+                    % {"code": code},
                 )
             elif parent.kind == UnitKind.GRASSROOTS:
                 self.error(
                     row.row,
                     "parent_code",
-                    f"đơn vị cấp trên “{code}” là công đoàn cơ sở, không thể có đơn vị trực thuộc.",
+                    _(
+                        "đơn vị cấp trên “%(code)s” là công đoàn cơ sở, không thể có đơn vị trực "
+                        "thuộc."
+                    )
+                    % {"code": code},
                 )
             elif not parent.is_active:
                 self.error(
-                    row.row, "parent_code", f"đơn vị cấp trên “{code}” đã hợp nhất hoặc giải thể."
+                    row.row,
+                    "parent_code",
+                    _("đơn vị cấp trên “%(code)s” đã hợp nhất hoặc giải thể.") % {"code": code},
                 )
             else:
                 row.parent_unit = parent
@@ -367,8 +394,11 @@ class _Validator:
                     self.error(
                         row.row,
                         "parent_code",
-                        f"không thể chuyển “{row.code}” vào “{code}” vì “{code}” là đơn "
-                        "vị trực thuộc của nó (tạo vòng lặp).",
+                        _(
+                            "không thể chuyển “%(row_code)s” vào “%(code)s” vì “%(code)s” là "
+                            "đơn vị trực thuộc của nó (tạo vòng lặp)."
+                        )
+                        % {"row_code": row.code, "code": code},
                     )
 
     def check_cycles(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
@@ -392,7 +422,11 @@ class _Validator:
                     loop = path[on_path[row.code] :]
                     chain = " → ".join([r.code for r in loop] + [row.code])
                     for member in loop:
-                        self.error(member.row, "parent_code", f"vòng lặp đơn vị cấp trên: {chain}.")
+                        self.error(
+                            member.row,
+                            "parent_code",
+                            _("vòng lặp đơn vị cấp trên: %(chain)s.") % {"chain": chain},
+                        )
                         levels[member.code] = -1
                     break
                 on_path[row.code] = len(path)
@@ -698,7 +732,7 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
                 progress=progress,
             )
     except Exception:
-        _fail(job_id, "lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị.")
+        _fail(job_id, _("lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị."))
         raise
     job.refresh_from_db()
     job.finished_at = timezone.now()

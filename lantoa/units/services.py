@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user, assign_validated
@@ -39,19 +40,27 @@ UNIT_EDITABLE_FIELDS = (
 def _check_parent_kind(kind: str, parent: Unit | None) -> None:
     if kind == UnitKind.NATIONAL:
         if parent is not None:
-            raise ValidationError({"parent": "Tổng Liên đoàn là gốc của cây, không có cấp trên."})
+            raise ValidationError(
+                {"parent": _("Tổng Liên đoàn là gốc của cây, không có cấp trên.")}
+            )
         return
     if parent is None:
-        raise ValidationError({"parent": "Đơn vị phải có đơn vị cấp trên."})
+        raise ValidationError({"parent": _("Đơn vị phải có đơn vị cấp trên.")})
     if parent.kind == UnitKind.GRASSROOTS:
         raise ValidationError(
-            {"parent": f"Công đoàn cơ sở “{parent.name}” không thể là đơn vị cấp trên."}
+            {
+                "parent": _("Công đoàn cơ sở “%(parent_name)s” không thể là đơn vị cấp trên.")
+                % {"parent_name": parent.name}
+            }
         )
     if not parent.is_active:
         raise ValidationError(
             {
-                "parent": f"Đơn vị “{parent.name}” đã hợp nhất hoặc giải thể, không thể nhận "
-                "đơn vị trực thuộc."
+                "parent": _(
+                    "Đơn vị “%(parent_name)s” đã hợp nhất hoặc giải thể, không thể nhận đơn "
+                    "vị trực thuộc."
+                )
+                % {"parent_name": parent.name}
             }
         )
 
@@ -98,8 +107,10 @@ def unit_update(*, unit: Unit, actor: Any = None, **fields: Any) -> Unit:
             if edited.kind == UnitKind.GRASSROOTS and edited.children.exists():
                 raise ValidationError(
                     {
-                        "kind": "Đơn vị đang có đơn vị trực thuộc, không thể "
-                        "chuyển thành công đoàn cơ sở."
+                        "kind": _(
+                            "Đơn vị đang có đơn vị trực thuộc, không thể chuyển thành công đoàn cơ "
+                            "sở."
+                        )
                     }
                 )
         edited.refresh_search_text()
@@ -156,12 +167,15 @@ def unit_move(
 ) -> Unit:
     """Move ``unit`` and its whole subtree under ``new_parent``. Refuses cycles."""
     if unit.kind == UnitKind.NATIONAL:
-        raise ValidationError({"parent": "Không thể chuyển Tổng Liên đoàn."})
+        raise ValidationError({"parent": _("Không thể chuyển Tổng Liên đoàn.")})
     if new_parent.pk == unit.pk or is_in_subtree(new_parent.pk, unit.pk):
         raise ValidationError(
             {
-                "parent": f"Không thể chuyển “{unit.name}” vào “{new_parent.name}” vì "
-                f"“{new_parent.name}” là đơn vị trực thuộc của nó (tạo vòng lặp)."
+                "parent": _(
+                    "Không thể chuyển “%(unit_name)s” vào “%(new_parent_name)s” vì "
+                    "“%(new_parent_name)s” là đơn vị trực thuộc của nó (tạo vòng lặp)."
+                )
+                % {"unit_name": unit.name, "new_parent_name": new_parent.name}
             }
         )
     _check_parent_kind(unit.kind, new_parent)
@@ -206,21 +220,29 @@ def unit_merge(
     """
     on = on or timezone.localdate()
     if source.pk == target.pk:
-        raise ValidationError({"target": "Không thể hợp nhất một đơn vị vào chính nó."})
+        raise ValidationError({"target": _("Không thể hợp nhất một đơn vị vào chính nó.")})
     if not source.is_active:
-        raise ValidationError({"source": f"“{source.name}” đã hợp nhất hoặc giải thể rồi."})
+        raise ValidationError(
+            {
+                "source": _("“%(source_name)s” đã hợp nhất hoặc giải thể rồi.")
+                % {"source_name": source.name}
+            }
+        )
     if is_in_subtree(target.pk, source.pk):
         raise ValidationError(
             {
-                "target": f"“{target.name}” là đơn vị trực thuộc của “{source.name}”, "
-                "không thể hợp nhất vào nó."
+                "target": _(
+                    "“%(target_name)s” là đơn vị trực thuộc của “%(source_name)s”, không thể "
+                    "hợp nhất vào nó."
+                )
+                % {"target_name": target.name, "source_name": source.name}
             }
         )
     if source.kind == UnitKind.NATIONAL:
-        raise ValidationError({"source": "Không thể hợp nhất Tổng Liên đoàn."})
+        raise ValidationError({"source": _("Không thể hợp nhất Tổng Liên đoàn.")})
     if target.kind == UnitKind.GRASSROOTS and source.kind != UnitKind.GRASSROOTS:
         raise ValidationError(
-            {"target": "Chỉ công đoàn cơ sở mới có thể hợp nhất vào công đoàn cơ sở."}
+            {"target": _("Chỉ công đoàn cơ sở mới có thể hợp nhất vào công đoàn cơ sở.")}
         )
     with transaction.atomic():
         for child in list(source.children.filter(status=UnitStatus.ACTIVE)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,3 +175,46 @@ def test_compiled_catalog_matches_po() -> None:
         ):
             stale.append(e.msgid)
     assert stale == []
+
+
+# --- service-layer messages follow the active language -----------------------------------
+
+
+@pytest.mark.django_db
+def test_service_errors_come_out_in_english(tree: Tree) -> None:
+    """Refusals raised below the views (unit tree rules, importer rows, inquiry intake) are
+    translated too, so the English UI does not mix in Vietnamese sentences."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from lantoa.units.importing import units_import
+    from lantoa.units.services import unit_merge
+
+    upload = "code,name,kind,parent_code\nX-1,Công đoàn thử,khong-co,A-KCN\n".encode()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as merge:
+            unit_merge(source=tree.a_g1, target=tree.a_g1)
+        imported = units_import(fileobj=io.BytesIO(upload), filename="units.csv")
+        row_error = str(imported.errors[0])
+    assert merge.value.messages == ["A unit cannot be merged into itself."]
+    assert row_error.startswith("Row 2, column “"), row_error
+    assert "unit type “khong-co” is invalid (accepted: " in row_error
+
+    # Vietnamese stays the default: the same refusal, untranslated.
+    with pytest.raises(ValidationError) as merge_vi:
+        unit_merge(source=tree.a_g1, target=tree.a_g1)
+    assert merge_vi.value.messages == ["Không thể hợp nhất một đơn vị vào chính nó."]
+
+
+@pytest.mark.django_db
+def test_inquiry_intake_refusal_in_english() -> None:
+    from django.utils import translation
+
+    from lantoa.inquiries.intake import route
+
+    with translation.override("en"), pytest.raises(ValueError) as refused:
+        route(workplace="Công ty A", hint=None)
+    assert str(refused.value) == "There is no union unit yet to receive questions."
+    with pytest.raises(ValueError) as refused_vi:
+        route(workplace="Công ty A", hint=None)
+    assert str(refused_vi.value) == "Chưa có đơn vị công đoàn nào để tiếp nhận câu hỏi."

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from lantoa.activities.importing import activities_import
 from lantoa.core.tabular import command_user, import_command
@@ -34,6 +35,6 @@ class Command(BaseCommand):
             activities_import,
             out=self.stdout.write,
             err=self.stderr.write,
-            what="hoạt động",
+            what=_("hoạt động"),
             actor=command_user(opts["as_user"]),
         )

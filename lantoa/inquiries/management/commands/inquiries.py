@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from lantoa.connectors.email.parsing import EmailRejected, EmailSkipped
 from lantoa.inquiries.models import Message
@@ -45,7 +46,9 @@ class Command(BaseCommand):
         if file:
             path = Path(file)
             if not path.is_file():
-                raise CommandError(f"Không có tệp {file}.", returncode=EX_DATAERR)
+                raise CommandError(
+                    _("Không có tệp %(file)s.") % {"file": file}, returncode=EX_DATAERR
+                )
             return path.read_bytes()
         return sys.stdin.buffer.read()
 
@@ -59,27 +62,42 @@ class Command(BaseCommand):
             self.stdout.write(str(exc))
             return
         except EmailRejected as exc:
-            raise CommandError(f"Không nhận thư: {exc}", returncode=EX_DATAERR) from exc
+            raise CommandError(
+                _("Không nhận thư: %(exc)s") % {"exc": exc}, returncode=EX_DATAERR
+            ) from exc
         except (ValueError, DatabaseError) as exc:
             # The message was readable; what failed is on our side (no union unit set up yet,
             # database unreachable): the mail server keeps the message and tries again.
-            reason = str(exc) if isinstance(exc, ValueError) else "không ghi được vào CSDL"
+            reason = str(exc) if isinstance(exc, ValueError) else _("không ghi được vào CSDL")
             raise CommandError(
-                f"Chưa nhận được thư ({reason}); máy chủ thư sẽ gửi lại sau.",
+                _("Chưa nhận được thư (%(reason)s); máy chủ thư sẽ gửi lại sau.")
+                % {"reason": reason},
                 returncode=EX_TEMPFAIL,
             ) from exc
         except Exception as exc:  # reported with its type, never a silent loss
             raise CommandError(
-                f"Chưa nhận được thư ({type(exc).__name__}); máy chủ thư sẽ gửi lại sau.",
+                _("Chưa nhận được thư (%(reason)s); máy chủ thư sẽ gửi lại sau.")
+                % {"reason": type(exc).__name__},
                 returncode=EX_TEMPFAIL,
             ) from exc
         inquiry = Message.objects.select_related("inquiry").get(pk=received.message_id).inquiry
         if received.duplicate:
-            self.stdout.write(f"Thư đã được nhận trước đó (hồ sơ {inquiry.code}).")
+            self.stdout.write(
+                _("Thư đã được nhận trước đó (hồ sơ %(inquiry_code)s).")
+                % {"inquiry_code": inquiry.code}
+            )
         elif received.created:
-            self.stdout.write(self.style.SUCCESS(f"Đã tạo hồ sơ {inquiry.code}."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Đã tạo hồ sơ %(inquiry_code)s.") % {"inquiry_code": inquiry.code}
+                )
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Đã thêm thư vào hồ sơ {inquiry.code}."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Đã thêm thư vào hồ sơ %(inquiry_code)s.") % {"inquiry_code": inquiry.code}
+                )
+            )
 
     def _poll(self) -> None:
         from lantoa.connectors.email.imap import mailbox_poll
@@ -89,7 +107,17 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Đã lấy {result.fetched} thư: {result.stored} thư mới, {result.duplicates} thư đã "
-            f"có, {result.skipped} thư tự động, {result.rejected} thư bị từ chối, "
-            f"{result.failed} thư lỗi."
+            _(
+                "Đã lấy %(fetched)s thư: %(stored)s thư mới, %(duplicates)s "
+                "thư đã có, %(skipped)s thư tự động, %(rejected)s thư bị từ "
+                "chối, %(failed)s thư lỗi."
+            )
+            % {
+                "fetched": result.fetched,
+                "stored": result.stored,
+                "duplicates": result.duplicates,
+                "skipped": result.skipped,
+                "rejected": result.rejected,
+                "failed": result.failed,
+            }
         )

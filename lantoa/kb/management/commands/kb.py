@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lantoa.core.tabular import command_user, fail_command
 from lantoa.core.text import format_int
@@ -51,19 +52,20 @@ class Command(BaseCommand):
         if opts["action"] == "reindex":
             articles, postings = articles_reindex()
             self.stdout.write(
-                f"Đã dựng lại chỉ mục: {format_int(articles)} bài, {format_int(postings)} mục từ."
+                _("Đã dựng lại chỉ mục: %(articles)s bài, %(postings)s mục từ.")
+                % {"articles": format_int(articles), "postings": format_int(postings)}
             )
             return
         path = Path(opts["file"]) if opts["file"] else SHIPPED_ARTICLES
         if not path.is_file():
-            raise CommandError(f"Không có tệp {path}.")
+            raise CommandError(_("Không có tệp %(path)s.") % {"path": path})
         unit = None
         if opts["unit"]:
             unit = Unit.objects.filter(code=opts["unit"]).first()
             if unit is None:
-                raise CommandError(f"Không có đơn vị mã “{opts['unit']}”.")
+                raise CommandError(_("Không có đơn vị mã “%(unit)s”.") % {"unit": opts["unit"]})
         actor = command_user(opts["as_user"])
         result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
         if not result.ok:
-            fail_command(result.errors, self.stderr.write, what="bài")
+            fail_command(result.errors, self.stderr.write, what=_("bài"))
         self.stdout.write(result.summary_text())

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         ).first()
         if device is None:
             raise CommandError(
-                f"“{opts['username']}” không phải tài khoản trình diễn có xác thực hai lớp."
+                _("“%(username)s” không phải tài khoản trình diễn có xác thực hai lớp.")
+                % {"username": opts["username"]}
             )
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
         self.stdout.write(f"{code:0{device.digits}d}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lantoa.targets.services import target_rules_load_defaults
 from lantoa.units.models import Unit
@@ -29,11 +30,14 @@ class Command(BaseCommand):
         if opts["owner"]:
             owner = Unit.objects.filter(code=opts["owner"]).first()
             if owner is None:
-                raise CommandError(f"Không có đơn vị mã “{opts['owner']}”.")
+                raise CommandError(_("Không có đơn vị mã “%(owner)s”.") % {"owner": opts["owner"]})
         try:
             created, updated = target_rules_load_defaults(owner=owner)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Đã nạp chỉ tiêu mặc định: {created} mới, {updated} cập nhật.")
+            self.style.SUCCESS(
+                _("Đã nạp chỉ tiêu mặc định: %(created)s mới, %(updated)s cập nhật.")
+                % {"created": created, "updated": updated}
+            )
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core.tabular import command_user, import_command
@@ -68,12 +69,14 @@ def plan_province_merger(path: Path) -> MergePlan:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        plan.errors.append(f"Không đọc được tệp {path}: {exc}")
+        plan.errors.append(_("Không đọc được tệp %(path)s: %(exc)s") % {"path": path, "exc": exc})
         return plan
     reader = csv.DictReader(text.splitlines())
     missing = {"old_province", "new_province", "new_kind"} - set(reader.fieldnames or [])
     if missing:
-        plan.errors.append("Tệp thiếu cột: " + ", ".join(sorted(missing)) + ".")
+        plan.errors.append(
+            _("Tệp thiếu cột: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+        )
         return plan
 
     index: dict[str, list[Unit]] = {}
@@ -87,7 +90,8 @@ def plan_province_merger(path: Path) -> MergePlan:
         kind_key = _norm(row.get("new_kind") or "")
         if not old or not new or kind_key not in KIND_WORDS:
             plan.errors.append(
-                f"Dòng {number}: cần đủ tên tỉnh cũ, tên mới và loại (tỉnh hoặc thành phố)."
+                _("Dòng %(number)s: cần đủ tên tỉnh cũ, tên mới và loại (tỉnh hoặc thành phố).")
+                % {"number": number}
             )
             continue
         # A province renamed by an earlier run ("Thừa Thiên Huế" → "Huế") is found by its new
@@ -96,11 +100,17 @@ def plan_province_merger(path: Path) -> MergePlan:
         active = [u for u in found if u.status == UnitStatus.ACTIVE]
         candidates = active or found
         if not candidates:
-            plan.errors.append(f"Dòng {number}: không tìm thấy LĐLĐ tỉnh, thành phố “{old}”.")
+            plan.errors.append(
+                _("Dòng %(number)s: không tìm thấy LĐLĐ tỉnh, thành phố “%(old)s”.")
+                % {"number": number, "old": old}
+            )
             continue
         if len(candidates) > 1:
             codes = ", ".join(u.code for u in candidates)
-            plan.errors.append(f"Dòng {number}: tên “{old}” khớp nhiều đơn vị ({codes}).")
+            plan.errors.append(
+                _("Dòng %(number)s: tên “%(old)s” khớp nhiều đơn vị (%(codes)s).")
+                % {"number": number, "old": old, "codes": codes}
+            )
             continue
         groups.setdefault(_norm(new), []).append((number, row, candidates[0]))
 
@@ -113,14 +123,18 @@ def plan_province_merger(path: Path) -> MergePlan:
         target = survivor[2]
         if not target.is_active:
             plan.errors.append(
-                f"Dòng {survivor[0]}: “{target.name}” đã hợp nhất, không thể nhận đơn vị khác."
+                _("Dòng %(row)s: “%(target_name)s” đã hợp nhất, không thể nhận đơn vị khác.")
+                % {"row": survivor[0], "target_name": target.name}
             )
             continue
         for _number, _row, unit in members:
             if unit.pk == target.pk:
                 continue
             if not unit.is_active:
-                plan.skipped.append(f"{unit.name} ({unit.code}) đã hợp nhất trước đó.")
+                plan.skipped.append(
+                    _("%(unit_name)s (%(unit_code)s) đã hợp nhất trước đó.")
+                    % {"unit_name": unit.name, "unit_code": unit.code}
+                )
                 continue
             plan.merges.append((unit, target))
         old_place = survivor[1]["old_province"].strip()
@@ -190,7 +204,7 @@ class Command(BaseCommand):
             units_import,
             out=self.stdout.write,
             err=self.stderr.write,
-            what="đơn vị",
+            what=_("đơn vị"),
             actor=command_user(username),
             update=update,
         )
@@ -200,7 +214,9 @@ class Command(BaseCommand):
         if root_code:
             root = Unit.objects.filter(code=root_code).first()
             if root is None:
-                raise CommandError(f"Không có đơn vị mã “{root_code}”.")
+                raise CommandError(
+                    _("Không có đơn vị mã “%(root_code)s”.") % {"root_code": root_code}
+                )
         try:
             count = export_to_path(path, root=root, include_ended=include_ended)
         except ValueError as exc:
@@ -212,29 +228,51 @@ class Command(BaseCommand):
             data={"rows": count, "include_ended": include_ended},
             actor_label="lantoa units export",
         )
-        self.stdout.write(f"Đã xuất {format_int(count)} đơn vị ra {path}.")
+        self.stdout.write(
+            _("Đã xuất %(count)s đơn vị ra %(path)s.") % {"count": format_int(count), "path": path}
+        )
 
     def do_merge(self, path: Path, *, on: dt.date, dry_run: bool) -> None:
         plan = plan_province_merger(path)
         if plan.errors:
             for error in plan.errors:
                 self.stderr.write(error)
-            raise CommandError(f"{len(plan.errors)} lỗi; không thay đổi gì.", returncode=1)
-        prefix = "[Chạy thử] " if dry_run else ""
+            raise CommandError(
+                _("%(count)s lỗi; không thay đổi gì.") % {"count": len(plan.errors)}, returncode=1
+            )
+        prefix = _("[Chạy thử] ") if dry_run else ""
         for source, target in plan.merges:
             self.stdout.write(
-                f"{prefix}Hợp nhất {source.name} ({source.code}) vào {target.name} ({target.code})."
+                _(
+                    "%(prefix)sHợp nhất %(source_name)s (%(source_code)s) vào "
+                    "%(target_name)s (%(target_code)s)."
+                )
+                % {
+                    "prefix": prefix,
+                    "source_name": source.name,
+                    "source_code": source.code,
+                    "target_name": target.name,
+                    "target_code": target.code,
+                }
             )
         for unit, name, short in plan.renames:
             self.stdout.write(
-                f"{prefix}Đổi tên {unit.name} ({unit.code}) thành {name}"
-                + (f", viết tắt {short}" if short != unit.short_name else "")
+                (
+                    _("%(prefix)sĐổi tên %(unit_name)s (%(unit_code)s) thành %(name)s")
+                    % {
+                        "prefix": prefix,
+                        "unit_name": unit.name,
+                        "unit_code": unit.code,
+                        "name": name,
+                    }
+                )
+                + (_(", viết tắt %(short)s") % {"short": short} if short != unit.short_name else "")
                 + "."
             )
         for line in plan.skipped:
-            self.stdout.write(f"{prefix}Bỏ qua: {line}")
+            self.stdout.write(_("%(prefix)sBỏ qua: %(line)s") % {"prefix": prefix, "line": line})
         if dry_run:
-            self.stdout.write("Chạy thử: không thay đổi gì.")
+            self.stdout.write(_("Chạy thử: không thay đổi gì."))
             return
         with transaction.atomic():
             for source, target in plan.merges:
@@ -258,5 +296,6 @@ class Command(BaseCommand):
                 },
             )
         self.stdout.write(
-            f"Đã hợp nhất {len(plan.merges)} đơn vị, đổi tên {len(plan.renames)} đơn vị."
+            _("Đã hợp nhất %(count)s đơn vị, đổi tên %(renamed)s đơn vị.")
+            % {"count": len(plan.merges), "renamed": len(plan.renames)}
         )
