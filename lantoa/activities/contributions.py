@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.activities import report_sections as report
 from lantoa.activities.metrics import (
     ACTIVITY_NOUNS,
     activity_items,
@@ -20,12 +21,14 @@ from lantoa.core.extensions import (
     DashboardTrend,
     DemoBuilder,
     DemoContext,
+    ReportSection,
     ScoreboardColumn,
     ScoreCell,
     TargetMetric,
     WorkLink,
     dashboard_trend,
     demo_builders,
+    report_sections,
     scoreboard_columns,
     target_metrics,
     work_links,
@@ -113,5 +116,23 @@ scoreboard_columns.register(
             ScoreCell("participants", _("Người tham gia")),
         ),
         order=40,
+    )
+)
+
+
+# ── The period report ──
+report_sections.register(
+    ReportSection(
+        "activities",
+        report.gather,
+        targets=report.targets,
+        results=report.results,
+        changes=report.changes,
+        strengths=report.strengths,
+        weaknesses=report.weaknesses,
+        tasks=report.tasks,
+        tables=report.tables,
+        summary=report.summary,
+        order=10,
     )
 )

@@ -193,13 +193,8 @@ FEATURES = {
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 KNOWN_BY_NAME: set[str] = {
-    "lantoa.reports.counts -> activities",
     "lantoa.reports.dashboard -> activities",
-    "lantoa.reports.data -> activities",
-    "lantoa.reports.narrative -> activities",
     "lantoa.reports.period_views -> activities",
-    "lantoa.reports.render_xlsx -> activities",
-    "lantoa.reports.tables -> activities",
     "lantoa.targets.periods -> activities",
 }
 
