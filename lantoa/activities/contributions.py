@@ -10,6 +10,7 @@ from lantoa.activities.metrics import (
     activity_items,
     activity_metric_key,
     campaign_activities,
+    dashboard_rows,
     outreach_by_month,
 )
 from lantoa.activities.models import ActivityKind
@@ -18,6 +19,7 @@ from lantoa.core.extensions import (
     OWN,
     SEED,
     SUBTREE,
+    DashboardRows,
     DashboardTrend,
     DemoBuilder,
     DemoContext,
@@ -32,6 +34,9 @@ from lantoa.core.extensions import (
     scoreboard_columns,
     target_metrics,
     work_links,
+)
+from lantoa.core.extensions import (
+    dashboard_rows as dashboard_rows_registry,
 )
 from lantoa.core.text import format_int
 
@@ -103,6 +108,7 @@ for _index, (_kind, _label) in enumerate(ActivityKind.choices):
 
 
 # ── The dashboard ──
+dashboard_rows_registry.register(DashboardRows("activities", dashboard_rows, order=10))
 dashboard_trend.register(DashboardTrend("outreach", outreach_by_month, order=10))
 
 

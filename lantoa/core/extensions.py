@@ -412,3 +412,20 @@ class ReportSection:
 
 
 report_sections: Registry[ReportSection] = Registry("report_sections")
+
+
+@dataclass(frozen=True)
+class DashboardRows:
+    """Figures of the dashboard (``lantoa.reports.dashboard``) that also say which child rows
+    it shows. ``rows(unit, start, end)`` answers the figures of ``unit``'s subtree and, in the
+    order shown, each child to show with its subtree's figures: ``({figure: value}, [(child,
+    {figure: value}), …])``, each figure an attribute of ``UnitFigures``. The children shown
+    are those of every registered item, in order of appearance; with none registered, the
+    active children."""
+
+    key: str
+    rows: Callable[[Any, Any, Any], tuple[dict[str, Any], list[tuple[Any, dict[str, Any]]]]]
+    order: int = 100
+
+
+dashboard_rows: Registry[DashboardRows] = Registry("dashboard_rows")

@@ -193,7 +193,6 @@ FEATURES = {
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 KNOWN_BY_NAME: set[str] = {
-    "lantoa.reports.dashboard -> activities",
     "lantoa.reports.period_views -> activities",
     "lantoa.targets.periods -> activities",
 }
