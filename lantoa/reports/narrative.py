@@ -21,6 +21,9 @@ from lantoa.core.reporting import (
     share_phrase,
     target_phrase,
 )
+from lantoa.core.text import format_int
+from lantoa.reports.data import ReportData
+from lantoa.units.models import UnitKind
 
 __all__ = [
     "Narrative",
@@ -28,12 +31,10 @@ __all__ = [
     "Section",
     "change_phrase",
     "compare_clause",
+    "ranked",
     "target_phrase",
     "write",
 ]
-from lantoa.core.text import format_int
-from lantoa.reports.data import ReportData
-from lantoa.units.models import UnitKind
 
 
 @dataclass
