@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.activities import report_sections as report
 from lantoa.activities.metrics import (
     ACTIVITY_NOUNS,
     activity_items,
     activity_metric_key,
     campaign_activities,
+    dashboard_rows,
     outreach_by_month,
 )
 from lantoa.activities.models import ActivityKind
@@ -17,18 +19,24 @@ from lantoa.core.extensions import (
     OWN,
     SEED,
     SUBTREE,
+    DashboardRows,
     DashboardTrend,
     DemoBuilder,
     DemoContext,
+    ReportSection,
     ScoreboardColumn,
     ScoreCell,
     TargetMetric,
     WorkLink,
     dashboard_trend,
     demo_builders,
+    report_sections,
     scoreboard_columns,
     target_metrics,
     work_links,
+)
+from lantoa.core.extensions import (
+    dashboard_rows as dashboard_rows_registry,
 )
 from lantoa.core.text import format_int
 
@@ -100,6 +108,7 @@ for _index, (_kind, _label) in enumerate(ActivityKind.choices):
 
 
 # ── The dashboard ──
+dashboard_rows_registry.register(DashboardRows("activities", dashboard_rows, order=10))
 dashboard_trend.register(DashboardTrend("outreach", outreach_by_month, order=10))
 
 
@@ -113,5 +122,23 @@ scoreboard_columns.register(
             ScoreCell("participants", _("Người tham gia")),
         ),
         order=40,
+    )
+)
+
+
+# ── The period report ──
+report_sections.register(
+    ReportSection(
+        "activities",
+        report.gather,
+        targets=report.targets,
+        results=report.results,
+        changes=report.changes,
+        strengths=report.strengths,
+        weaknesses=report.weaknesses,
+        tasks=report.tasks,
+        tables=report.tables,
+        summary=report.summary,
+        order=10,
     )
 )

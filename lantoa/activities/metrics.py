@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.activities.selectors import activity_rollup
 from lantoa.units.aggregates import Units, by_child, counts, per_unit
 from lantoa.units.models import Unit
 from lantoa.units.selectors import subtree_ids
@@ -82,3 +83,34 @@ def campaign_activities(campaign: Any, parent: Unit) -> dict[int | None, dict[st
         activities=Sum("quantity"),
         participants=Sum("participants"),
     )
+
+
+def dashboard_rows(
+    unit: Unit, start: dt.date, end: dt.date
+) -> tuple[dict[str, Any], list[tuple[Unit, dict[str, Any]]]]:
+    """Outreach sessions, their participants, the records of every kind and the grassroots
+    units reached by outreach: for ``unit``'s subtree and each child's (active children, then
+    merged ones that still have records in the days), from one ``activity_rollup``."""
+    rollup = activity_rollup(unit, start, end)
+    outreach = ActivityKind.OUTREACH
+    total = {
+        "sessions": rollup.kind(outreach).quantity,
+        "participants": rollup.kind(outreach).participants,
+        "records": rollup.records,
+        "grassroots_reached": rollup.grassroots_with_outreach,
+    }
+    children = []
+    for child in rollup.children:
+        sessions = child.kind(outreach)
+        children.append(
+            (
+                child.unit,
+                {
+                    "sessions": sessions.quantity,
+                    "participants": sessions.participants,
+                    "records": child.records,
+                    "grassroots_reached": sessions.grassroots,
+                },
+            )
+        )
+    return total, children

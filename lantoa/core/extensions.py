@@ -400,3 +400,66 @@ class FiguresListener:
 
 
 figures_listeners: Registry[FiguresListener] = Registry("figures_listeners")
+# ── The period report (sơ kết, tổng kết): what an app writes into it ────────────────────────
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """What one app writes into the period report (``lantoa.reports.data.ReportData``, written
+    by ``lantoa.reports.narrative`` and ``lantoa.reports.tables``), with the blocks of
+    ``lantoa.core.reporting``.
+
+    ``gather(unit, period, progress)`` reads the app's figures (this period and the same period
+    a year earlier) and answers the ``ReportData`` fields it fills; ``progress(percent, what)``
+    tells the report job where it stands. ``targets()`` answers ``{target name: target metric
+    key}``: the report puts the unit's positive numeric target for the period on each metric
+    in ``data.targets[name]``.
+
+    The other callables take the gathered ``ReportData`` and answer ``(rank, item)`` pairs; the
+    report puts them among its own items (and other sections') by rank, then by the section's
+    ``order``. Its own ranks:
+
+    - ``results``: ``Part``s of "I. KẾT QUẢ THỰC HIỆN", numbered by the report (give headings
+      without a number); posts, cascades and inquiries at 100.
+    - ``changes(data, up)``: "label (tăng 12,5%)" items of "nhiều kết quả tăng: …" (``up``) and
+      "một số kết quả giảm …" (``lantoa.core.reporting.change_item``); posts at 100.
+    - ``strengths`` / ``weaknesses``: paragraphs of "1. Ưu điểm" / "2. Hạn chế". Strengths:
+      the general sentence 0, the rises 10, inquiries all answered on time 20. Weaknesses: the
+      falls 20, inquiries answered late 30, cascades not done 40 (a general sentence when none).
+    - ``tasks``: lines of "III. NHIỆM VỤ TRỌNG TÂM" (without the "- "): 0, 10, 20 and, last, 100.
+    - ``tables``: ``ReportTable``s appended ("Biểu n."); posts, cascades and inquiries at 10.
+    - ``summary``: (label, cell) rows of the XLSX summary sheet; the unit and the period at 0,
+      posts, cascades and inquiries at 20.
+    """
+
+    key: str
+    gather: Callable[[Any, Any, Callable[[int, str], None]], dict[str, Any]]
+    targets: Callable[[], dict[str, str]] = dict
+    results: Callable[[Any], list[tuple[int, Any]]] = lambda data: []
+    changes: Callable[[Any, bool], list[tuple[int, str]]] = lambda data, up: []
+    strengths: Callable[[Any], list[tuple[int, str]]] = lambda data: []
+    weaknesses: Callable[[Any], list[tuple[int, str]]] = lambda data: []
+    tasks: Callable[[Any], list[tuple[int, str]]] = lambda data: []
+    tables: Callable[[Any], list[tuple[int, Any]]] = lambda data: []
+    summary: Callable[[Any], list[tuple[int, tuple[str, Any]]]] = lambda data: []
+    order: int = 100
+
+
+report_sections: Registry[ReportSection] = Registry("report_sections")
+
+
+@dataclass(frozen=True)
+class DashboardRows:
+    """Figures of the dashboard (``lantoa.reports.dashboard``) that also say which child rows
+    it shows. ``rows(unit, start, end)`` answers the figures of ``unit``'s subtree and, in the
+    order shown, each child to show with its subtree's figures: ``({figure: value}, [(child,
+    {figure: value}), …])``, each figure an attribute of ``UnitFigures``. The children shown
+    are those of every registered item, in order of appearance; with none registered, the
+    active children."""
+
+    key: str
+    rows: Callable[[Any, Any, Any], tuple[dict[str, Any], list[tuple[Any, dict[str, Any]]]]]
+    order: int = 100
+
+
+dashboard_rows: Registry[DashboardRows] = Registry("dashboard_rows")

@@ -3,11 +3,12 @@
 unit's subtree (``lantoa.publishing``), cascades carried out (``lantoa.cascades``) and worker
 inquiries answered (``lantoa.inquiries``) — read as ``counts.<key>``.
 
-They cover the same units and days as the activity figures (``activity_rollup``): today's
-subtree through the closure table, so a unit merged into another counts for its successor
-before and after the merger; an ended unit over its tree as it stood the day before it ended
-(``past_tree``), up to that day (a ``lantoa.units.aggregates.SubtreeScope``). A handful of
-grouped queries whatever the size of the subtree, no loop over units.
+They cover the same units and days as the activity figures: today's subtree through the
+closure table, so a unit merged into another counts for its successor before and after the
+merger; an ended unit over its tree as it stood the day before it ended
+(``lantoa.units.history.past_tree``), up to that day (a
+``lantoa.units.aggregates.SubtreeScope``). A handful of grouped queries whatever the size of
+the subtree, no loop over units.
 
 Definitions: see each app's figures (``lantoa.publishing.metrics.report_posts``,
 ``lantoa.cascades.metrics.report_cascades``, ``lantoa.inquiries.metrics.report_inquiries``).
@@ -16,28 +17,15 @@ Definitions: see each app's figures (``lantoa.publishing.metrics.report_posts``,
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from lantoa.activities.selectors import past_tree, rollup_window
 from lantoa.core.extensions import report_figures
-from lantoa.core.text import format_int
+from lantoa.core.reporting import duration_text
 from lantoa.units.aggregates import SubtreeScope
+from lantoa.units.history import past_tree, rollup_window
 from lantoa.units.models import Unit
-
-
-def duration_text(value: dt.timedelta) -> str:
-    """ "45 phút", "5,2 giờ", "24 giờ": a response time the way a report writes it."""
-    seconds = value.total_seconds()
-    if seconds < 3600:
-        minutes = round(seconds / 60)
-        return f"{minutes} phút" if minutes else "dưới 1 phút"
-    hours = Decimal(str(seconds / 3600)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    whole, _, tenth = f"{hours:f}".partition(".")
-    text = format_int(int(whole)) + (f",{tenth}" if tenth and tenth != "0" else "")
-    return f"{text} giờ"
 
 
 class SystemCounts:

@@ -2,10 +2,11 @@
 channel coverage, each for the whole subtree and for every child, plus the last 12 months.
 
 Every figure is an aggregate over the raw records (through ``UnitClosure``), so it agrees
-exactly with them: the activity figures are ``activity_rollup``'s; the others come from the
-``dashboard_figures`` and ``dashboard_trend`` registries of ``lantoa.core.extensions`` (posts
-from ``lantoa.publishing``, inquiries from ``lantoa.inquiries``, cascades from
-``lantoa.cascades``, channel coverage from ``lantoa.channels``). About fifteen queries whatever
+exactly with them. The figures come from the ``dashboard_rows``, ``dashboard_figures`` and
+``dashboard_trend`` registries of ``lantoa.core.extensions``: the activity figures and the
+children shown from ``lantoa.activities`` (its roll-up), posts from ``lantoa.publishing``,
+inquiries from ``lantoa.inquiries``, cascades from ``lantoa.cascades``, channel coverage from
+``lantoa.channels``. About fifteen queries whatever
 the size of the subtree. ``dashboard_for`` caches the result for at most
 ``LANTOA_DASHBOARD_CACHE_SECONDS`` (≤ 60 s) under the unit's generation, which every activity
 write bumps (``lantoa.reports.freshness``): a new activity shows at once, other records within
@@ -22,9 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from lantoa.activities.models import ActivityKind
-from lantoa.activities.selectors import activity_rollup
-from lantoa.core.extensions import dashboard_figures, dashboard_trend
+from lantoa.core.extensions import dashboard_figures, dashboard_rows, dashboard_trend
 from lantoa.core.periods import Period
 from lantoa.reports.freshness import dashboard_key
 from lantoa.units.models import Unit
@@ -38,6 +37,7 @@ class UnitFigures:
     """One subtree's figures (the unit's, or one child's)."""
 
     unit: Unit
+    # Filled by the ``dashboard_rows`` registry (``lantoa.activities.metrics.dashboard_rows``):
     sessions: int = 0  # outreach sessions (items)
     participants: int = 0  # people at outreach sessions
     records: int = 0  # activity records of every kind
@@ -105,35 +105,37 @@ def _trend(unit: Unit, last: dt.date) -> list[Month]:
     return list(by_month.values())
 
 
+def _put(block: UnitFigures, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(block, name, value)
+
+
 def compute_dashboard(unit: Unit, period: Period, *, today: dt.date | None = None) -> Dashboard:
     """The dashboard, straight from the records (no cache)."""
     today = today or timezone.localdate()
     start, end = period.start, max(min(period.end, today), period.start)
-    rollup = activity_rollup(unit, start, end)
-    outreach = ActivityKind.OUTREACH
-    total = UnitFigures(
-        unit=unit,
-        sessions=rollup.kind(outreach).quantity,
-        participants=rollup.kind(outreach).participants,
-        records=rollup.records,
-        grassroots_reached=rollup.grassroots_with_outreach,
-        grassroots=subtree_figures(unit).grassroots,
-    )
+    total = UnitFigures(unit=unit, grassroots=subtree_figures(unit).grassroots)
     grassroots_by_child = {child.pk: f.grassroots for child, f in children_figures(unit)}
-    children = []
-    # Active children, then merged ones that still have records in the period.
-    for child in rollup.children:
-        sessions = child.kind(outreach)
-        children.append(
-            UnitFigures(
-                unit=child.unit,
-                sessions=sessions.quantity,
-                participants=sessions.participants,
-                records=child.records,
-                grassroots_reached=sessions.grassroots,
-                grassroots=grassroots_by_child.get(child.unit.pk, 0),
+    by_pk: dict[int, UnitFigures] = {}
+    children: list[UnitFigures] = []
+
+    def child_figures(child: Unit) -> UnitFigures:
+        if child.pk not in by_pk:
+            by_pk[child.pk] = UnitFigures(
+                unit=child, grassroots=grassroots_by_child.get(child.pk, 0)
             )
-        )
+            children.append(by_pk[child.pk])
+        return by_pk[child.pk]
+
+    providers = list(dashboard_rows)
+    for provider in providers:
+        own, rows = provider.rows(unit, start, end)
+        _put(total, own)
+        for child, child_values in rows:
+            _put(child_figures(child), child_values)
+    if not providers:
+        for child, _ in children_figures(unit):
+            child_figures(child)
     ids = [unit.pk, *(c.unit.pk for c in children)]
     for item in dashboard_figures:
         values = item.by_subtree(unit, ids, start, end)

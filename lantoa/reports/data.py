@@ -1,10 +1,11 @@
 """Everything a report says, gathered once and rendered as DOCX, XLSX or Markdown.
 
-``report_data`` reads the figures (this period and the same period a year earlier): activity
-records, and the counts the system already keeps (posts on channels, cascades carried out,
-inquiries answered; ``lantoa.reports.counts``), the letterhead (issuing body, its superior,
-place) and targets; the renderers and the narrative only format what is here, so the three
-formats always carry the same figures.
+``report_data`` reads the figures (this period and the same period a year earlier): those of
+the registered report sections (``lantoa.core.extensions.report_sections``: the activity
+records, ``lantoa.activities.report_sections``), and the counts the system already keeps
+(posts on channels, cascades carried out, inquiries answered; ``lantoa.reports.counts``), the
+letterhead (issuing body, its superior, place) and targets; the renderers and the narrative
+only format what is here, so the three formats always carry the same figures.
 """
 
 from __future__ import annotations
@@ -13,20 +14,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from lantoa.activities.metrics import activity_metric_key
-from lantoa.activities.models import ActivityKind
-from lantoa.activities.selectors import (
-    KINDS,
-    Rollup,
-    activity_outlets,
-    activity_rollup,
-    grassroots_count,
-    rollup_window,
-)
+from lantoa.core.extensions import report_sections
 from lantoa.core.periods import Period
 from lantoa.reports.counts import SystemCounts, system_counts
 from lantoa.reports.targets import target_for
@@ -66,10 +59,13 @@ class ReportData:
     period: Period
     issued_on: dt.date
     letterhead: Letterhead
-    current: Rollup
-    previous: Rollup
-    grassroots_total: int  # grassroots units of the subtree (the base of the coverage rate)
-    targets: dict[str, int] = field(default_factory=dict)  # kind → target, where one is set
+    # The activity figures (``lantoa.activities.report_sections``): roll-ups of this period
+    # and of the same period last year, the grassroots units of the subtree (the base of the
+    # coverage rate), the press outlets.
+    current: Any
+    previous: Any
+    grassroots_total: int
+    targets: dict[str, int] = field(default_factory=dict)  # name → target, where one is set
     outlets: list[tuple[str, str, int]] = field(default_factory=list)
     # Posts, cascades and inquiries of the subtree: this period, the same period last year.
     counts: SystemCounts = field(default_factory=SystemCounts)
@@ -166,41 +162,31 @@ def report_data(
 ) -> ReportData:
     """Gather a report's figures. Call ``check_reportable`` first."""
     report: Progress = progress or (lambda percent, stage: None)
-    report(10, "Đang tổng hợp số liệu trong kỳ")
-    current = activity_rollup(unit, period.start, period.end)
-    report(40, "Đang tổng hợp số liệu cùng kỳ năm trước")
-    last_year = period.same_period_last_year()
-    previous = activity_rollup(unit, last_year.start, last_year.end)
-    report(60, "Đang tổng hợp tin, bài theo cơ quan báo chí")
-    outlets = activity_outlets(unit, period.start, period.end)
+    gathered: dict[str, Any] = {}
+    targets: dict[str, int] = {}
+    for section in report_sections:
+        gathered.update(section.gather(unit, period, report))
+        for name, metric in section.targets().items():
+            value = target_for(unit=unit, period=period, metric=metric)
+            if value is not None and value > 0:
+                targets[name] = value
     report(70, "Đang tổng hợp tin, bài trên các kênh, triển khai văn bản và giải đáp")
+    last_year = period.same_period_last_year()
     counts = system_counts(unit, period.start, period.end)
     counts_before = system_counts(unit, last_year.start, last_year.end)
-    _, day = rollup_window(unit, period.start, period.end)
-    targets = {
-        kind: value
-        for kind in KINDS
-        if (value := target_for(unit=unit, period=period, metric=activity_metric_key(kind)))
-        is not None
-        and value > 0
-    }
     return ReportData(
         unit=unit,
         period=period,
         issued_on=issued_on or timezone.localdate(),
         letterhead=letterhead(unit),
-        current=current,
-        previous=previous,
-        grassroots_total=grassroots_count(unit, day),
         targets=targets,
-        outlets=outlets,
         counts=counts,
         counts_before=counts_before,
+        **gathered,
     )
 
 
 __all__ = [
-    "ActivityKind",
     "Letterhead",
     "ReportData",
     "SystemCounts",

@@ -11,9 +11,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lantoa.activities.models import ActivityKind
+from lantoa.core.extensions import ReportSection
 from lantoa.reports.data import ReportData
-from lantoa.reports.narrative import write
+from lantoa.reports.narrative import ranked, write
 from lantoa.reports.tables import Cell, Ratio, ReportTable, report_tables
 
 INT_FORMAT = "#,##0"
@@ -57,33 +57,25 @@ def _sheet_for(workbook: Workbook, spec: ReportTable, data: ReportData) -> None:
     sheet.freeze_panes = "C5"
 
 
+def _summary(section: ReportSection, data: ReportData) -> list[tuple[int, tuple[str, Cell]]]:
+    return section.summary(data)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
     summary.title = "Tổng hợp"
-    outreach = data.current.kind(ActivityKind.OUTREACH)
     counts = data.counts
-    rows: list[tuple[str, Cell]] = [
+    head: list[tuple[str, Cell]] = [
         ("Đơn vị", data.unit.name),
         ("Mã đơn vị", data.unit.code),
         ("Kỳ báo cáo", f"{data.period.label} ({data.period.code})"),
         ("Từ ngày", data.period.start.strftime("%d/%m/%Y")),
         ("Đến ngày", data.last_day.strftime("%d/%m/%Y")),
         ("Ngày lập", data.issued_on.strftime("%d/%m/%Y")),
-        ("Số hoạt động đã ghi", data.current.records),
-        ("Số buổi tuyên truyền", outreach.quantity),
-        ("Số lượt người tham gia tuyên truyền", outreach.participants),
-        ("Số CĐCS có tổ chức tuyên truyền", data.current.grassroots_with_outreach),
-        ("Tổng số CĐCS", data.grassroots_total),
-        (
-            "Tỷ lệ CĐCS có tổ chức tuyên truyền",
-            Ratio(
-                data.current.grassroots_with_outreach / data.grassroots_total
-                if data.grassroots_total
-                else None
-            ),
-        ),
+    ]
+    tail: list[tuple[str, Cell]] = [
         ("Số tin, bài đăng trên các kênh truyền thông", counts.posts.total),
         ("Số lượt đơn vị nhận triển khai văn bản của cấp trên", counts.cascades.recipients),
         ("Số lượt triển khai đã thực hiện", counts.cascades.done),
@@ -91,6 +83,9 @@ def render_xlsx(data: ReportData) -> bytes:
         ("Số câu hỏi, phản ánh, kiến nghị đã trả lời", counts.inquiries.answered),
         ("Tỷ lệ trả lời đúng hạn", Ratio(counts.inquiries.on_time_ratio)),
     ]
+    rows: list[tuple[str, Cell]] = ranked(
+        [(0, row) for row in head] + [(20, row) for row in tail], data, _summary
+    )
     summary["A1"] = f"Báo cáo {data.subject[:1].lower()}{data.subject[1:]}"
     summary["A1"].font = Font(bold=True, size=13)
     for r, (label, value) in enumerate(rows, start=3):

@@ -170,12 +170,6 @@ FEATURES = {
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 KNOWN_BY_NAME: set[str] = {
     "lantoa.periods.figures -> activities",
-    "lantoa.reports.counts -> activities",
-    "lantoa.reports.dashboard -> activities",
-    "lantoa.reports.data -> activities",
-    "lantoa.reports.narrative -> activities",
-    "lantoa.reports.render_xlsx -> activities",
-    "lantoa.reports.tables -> activities",
 }
 
 

@@ -298,3 +298,19 @@ def test_charts_are_escaped_svg_with_vietnamese_numbers() -> None:
     assert line.count("<circle") == 3 and "<polyline" in line
     empty = str(bar_chart([Point("T1", 0)], label="Trống"))
     assert 'height="0.0"' in empty
+
+
+def test_without_dashboard_rows_the_active_children_are_shown(tree: Tree) -> None:
+    """The dashboard's child rows come from the ``dashboard_rows`` registry (the activity
+    roll-up's children); with none registered, the active children, with no activity figure."""
+    from lantoa.core.extensions import dashboard_rows
+    from lantoa.units.selectors import children_figures
+
+    item = dashboard_rows.get("activities")
+    dashboard_rows.unregister("activities")
+    try:
+        board = compute_dashboard(tree.pa, Period(2026, "year"), today=TODAY)
+    finally:
+        dashboard_rows.register(item)
+    assert [f.unit for f in board.children] == [c for c, _ in children_figures(tree.pa)]
+    assert board.total.sessions == 0 and board.total.grassroots > 0
