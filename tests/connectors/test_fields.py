@@ -6,14 +6,9 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from lantoa.connectors.fields import decrypt, encrypt
-from lantoa.connectors.models import (
-    ConnectorAccount,
-)
+from lantoa.connectors.models import ConnectorAccount
 from tests.conftest import Tree
-from tests.fixtures.connectors.support import (
-    ZALO_OA_SECRET,
-    zalo_account,
-)
+from tests.fixtures.connectors.support import ZALO_OA_SECRET, zalo_account
 
 
 def test_secrets_are_encrypted_in_the_database(tree: Tree) -> None:

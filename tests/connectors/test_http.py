@@ -9,9 +9,7 @@ import pytest
 
 from lantoa.connectors import http
 from lantoa.connectors.errors import PermanentError, TemporaryError
-from tests.fixtures.connectors.support import (
-    FakePlatform,
-)
+from tests.fixtures.connectors.support import FakePlatform
 
 
 @pytest.fixture

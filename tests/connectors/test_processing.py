@@ -21,10 +21,7 @@ from lantoa.connectors.services import inbound_event_record
 from lantoa.connectors.tasks import requeue_events
 from lantoa.inquiries.models import Message
 from tests.conftest import Tree
-from tests.fixtures.connectors.support import (
-    fixture_json,
-    zalo_account,
-)
+from tests.fixtures.connectors.support import fixture_json, zalo_account
 
 
 def _event(account: ConnectorAccount, msg_id: str = "m1", **fields: Any) -> InboundEvent:

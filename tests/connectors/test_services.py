@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from lantoa.connectors.models import (
-    CounterReason,
-    Platform,
-    WebhookCounter,
-)
+from lantoa.connectors.models import CounterReason, Platform, WebhookCounter
 from lantoa.connectors.services import counter_increment
 
 

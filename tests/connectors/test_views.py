@@ -8,18 +8,10 @@ from django.urls import reverse
 
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel, ChannelKind
-from lantoa.connectors.models import (
-    AccountStatus,
-    ConnectorAccount,
-    CounterReason,
-    Platform,
-)
+from lantoa.connectors.models import AccountStatus, ConnectorAccount, CounterReason, Platform
 from lantoa.connectors.services import counter_increment
 from tests.conftest import Officers, Tree, login
-from tests.fixtures.connectors.support import (
-    ZALO_OA_SECRET,
-    zalo_account,
-)
+from tests.fixtures.connectors.support import ZALO_OA_SECRET, zalo_account
 
 
 def _zalo_channel(tree: Tree) -> Channel:
