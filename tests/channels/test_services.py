@@ -1,4 +1,5 @@
-"""Channels: service validation, audience history and the channel screens' access rules."""
+"""Channel services (lantoa.channels.services): validation and normalisation of URLs and
+identifiers, duplicates, audience history, deletion, audit."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.urls import reverse
 
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel, ChannelKind, ChannelStat, ChannelStatus
@@ -17,8 +16,7 @@ from lantoa.channels.services import (
     channel_record_audience,
     channel_update,
 )
-from lantoa.core.templatetags.vn import bar_width, vn_int, vn_percent
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree
 
 pytestmark = pytest.mark.django_db
 
@@ -216,194 +214,3 @@ def test_delete_removes_history_and_audits(tree: Tree, officers: Officers) -> No
     channel_delete(channel=c, actor=officers.a_admin)
     assert Channel.objects.count() == 0 and ChannelStat.objects.count() == 0
     assert AuditEvent.objects.filter(action="channel.delete", unit=tree.a_g1).count() == 1
-
-
-def test_vn_filters() -> None:
-    assert vn_int(1174) == "1.174"
-    assert vn_percent(2.206) == "220,6%"
-    assert vn_percent(None) == "—"
-    assert bar_width(0.375) == "37.5"
-    assert bar_width(1.7) == "100.0"
-
-
-# --- screens ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def b_channel(tree: Tree) -> Channel:
-    return channel_create(
-        unit=tree.b_g1,
-        kind=ChannelKind.FACEBOOK_PAGE,
-        name="Giày Đức Thành",
-        url="https://facebook.com/giayducthanh",
-    )
-
-
-@pytest.fixture
-def a_channel(tree: Tree) -> Channel:
-    return channel_create(
-        unit=tree.a_g1,
-        kind=ChannelKind.FACEBOOK_PAGE,
-        name="May Ánh Dương",
-        url="https://facebook.com/mayanhduong",
-    )
-
-
-def test_province_a_officer_gets_404_on_province_b(
-    client: Client, officers: Officers, tree: Tree, b_channel: Channel
-) -> None:
-    login(client, officers.a_admin)
-    urls = [
-        reverse("channels:unit", kwargs={"code": "B-G1"}),
-        reverse("channels:create", kwargs={"code": "B-G1"}),
-        reverse("channels:coverage", kwargs={"code": "P-B"}),
-        reverse("channels:coverage_csv", kwargs={"code": "P-B"}),
-        reverse("channels:detail", kwargs={"pk": b_channel.pk}),
-        reverse("channels:edit", kwargs={"pk": b_channel.pk}),
-        reverse("channels:delete", kwargs={"pk": b_channel.pk}),
-    ]
-    for url in urls:
-        assert client.get(url).status_code == 404, url
-    assert client.post(reverse("channels:delete", kwargs={"pk": b_channel.pk})).status_code == 404
-    assert (
-        client.post(
-            reverse("channels:record_audience", kwargs={"pk": b_channel.pk}),
-            {"recorded_on": "01/01/2025", "audience": "5"},
-        ).status_code
-        == 404
-    )
-    assert Channel.objects.filter(pk=b_channel.pk).exists()
-    assert ChannelStat.objects.count() == 0
-
-
-def test_viewer_reads_but_gets_403_on_writes(
-    client: Client, officers: Officers, tree: Tree, a_channel: Channel
-) -> None:
-    login(client, officers.a_viewer)
-    page = client.get(reverse("channels:unit", kwargs={"code": "A-G1"}))
-    assert page.status_code == 200
-    assert "May Ánh Dương" in page.content.decode()
-    assert client.get(reverse("channels:detail", kwargs={"pk": a_channel.pk})).status_code == 200
-    for url in [
-        reverse("channels:create", kwargs={"code": "A-G1"}),
-        reverse("channels:edit", kwargs={"pk": a_channel.pk}),
-        reverse("channels:delete", kwargs={"pk": a_channel.pk}),
-    ]:
-        assert client.get(url).status_code == 403, url
-        assert (
-            client.post(url, {"kind": "zalo_group", "name": "x", "identifier": "x"}).status_code
-            == 403
-        ), url
-    assert (
-        client.post(
-            reverse("channels:record_audience", kwargs={"pk": a_channel.pk}),
-            {"recorded_on": "01/01/2025", "audience": "5"},
-        ).status_code
-        == 403
-    )
-    assert Channel.objects.count() == 1 and ChannelStat.objects.count() == 0
-
-
-def test_communicator_manages_channels_in_subtree(
-    client: Client, officers: Officers, tree: Tree
-) -> None:
-    login(client, officers.a_communicator)
-    resp = client.post(
-        reverse("channels:create", kwargs={"code": "A-G2"}),
-        {
-            "kind": "zalo_group",
-            "name": "Nhóm Zalo Đông Á",
-            "url": "zalo.me/g/abcdef",
-            "identifier": "",
-            "owner": "Chị Lan",
-            "status": "active",
-        },
-    )
-    channel = Channel.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse(
-        "channels:detail", kwargs={"pk": channel.pk}
-    )
-    assert (channel.unit_id, channel.url) == (tree.a_g2.pk, "https://zalo.me/g/abcdef")
-    # Audience typed the Vietnamese way.
-    resp = client.post(
-        reverse("channels:record_audience", kwargs={"pk": channel.pk}),
-        {"recorded_on": "15/03/2025", "audience": "12.500"},
-    )
-    assert resp.status_code == 302
-    channel.refresh_from_db()
-    assert (channel.audience, channel.audience_on) == (12500, dt.date(2025, 3, 15))
-    detail = client.get(reverse("channels:detail", kwargs={"pk": channel.pk})).content.decode()
-    assert "12.500" in detail and "15/03/2025" in detail
-    # Editing and deleting.
-    resp = client.post(
-        reverse("channels:edit", kwargs={"pk": channel.pk}),
-        {
-            "kind": "zalo_group",
-            "name": "Nhóm mới",
-            "url": "https://zalo.me/g/abcdef",
-            "status": "paused",
-        },
-    )
-    assert resp.status_code == 302
-    channel.refresh_from_db()
-    assert (channel.name, channel.status) == ("Nhóm mới", "paused")
-    assert client.post(reverse("channels:delete", kwargs={"pk": channel.pk})).status_code == 302
-    assert not Channel.objects.exists()
-    # A-XA is outside the communicator's subtree (A-KCN): not even visible.
-    assert client.get(reverse("channels:create", kwargs={"code": "A-XA"})).status_code == 404
-
-
-def test_create_form_shows_vietnamese_error_and_writes_nothing(
-    client: Client, officers: Officers, tree: Tree
-) -> None:
-    login(client, officers.a_propaganda)
-    resp = client.post(
-        reverse("channels:create", kwargs={"code": "A-G1"}),
-        {
-            "kind": "facebook_page",
-            "name": "Fanpage",
-            "url": "https://example.com/x",
-            "status": "active",
-        },
-    )
-    assert resp.status_code == 200
-    assert "Đường dẫn của Trang Facebook (fanpage) phải thuộc facebook.com" in (
-        resp.content.decode()
-    )
-    assert Channel.objects.count() == 0
-    resp = client.post(
-        reverse(
-            "channels:record_audience",
-            kwargs={
-                "pk": channel_create(unit=tree.a_g1, kind="zalo_group", name="N", identifier="n").pk
-            },
-        ),
-        {"recorded_on": "31/02/2025", "audience": "abc"},
-    )
-    assert resp.status_code == 400
-    body = resp.content.decode()
-    assert "Ngày phải theo dạng dd/mm/yyyy." in body
-    assert "không phải số nguyên không âm" in body
-    assert ChannelStat.objects.count() == 0
-
-
-def test_subtree_toggle_and_kind_filter(client: Client, officers: Officers, tree: Tree) -> None:
-    channel_create(
-        unit=tree.pa, kind=ChannelKind.WEBSITE, name="Cổng tỉnh", url="https://ldld.angiang.vn"
-    )
-    channel_create(unit=tree.a_g1, kind=ChannelKind.ZALO_GROUP, name="Nhóm G1", identifier="g1")
-    channel_create(
-        unit=tree.a_g3,
-        kind=ChannelKind.FACEBOOK_PAGE,
-        name="Trang G3",
-        url="https://facebook.com/g3",
-    )
-    channel_create(unit=tree.b_g1, kind=ChannelKind.ZALO_GROUP, name="Nhóm B1", identifier="b1")
-    login(client, officers.a_leader)
-    url = reverse("channels:unit", kwargs={"code": "P-A"})
-    own = client.get(url)
-    assert [c.name for c in own.context["channels"]] == ["Cổng tỉnh"]
-    whole = client.get(url, {"cay": "1"})
-    assert sorted(c.name for c in whole.context["channels"]) == ["Cổng tỉnh", "Nhóm G1", "Trang G3"]
-    zalo = client.get(url, {"cay": "1", "loai": "zalo_group"})
-    assert [c.name for c in zalo.context["channels"]] == ["Nhóm G1"]
