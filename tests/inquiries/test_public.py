@@ -45,6 +45,7 @@ from tests.conftest import Officers, Tree, login
 
 pytestmark = pytest.mark.django_db
 
+# The public addresses printed on posters and given to workers: the literal address counts.
 FORM = "/cau-hoi/"
 LOOKUP = "/cau-hoi/tra-cuu/"
 QUESTION = "Công ty nợ lương tháng 5 của tôi đã hai tuần, tôi phải làm gì?"
@@ -662,7 +663,7 @@ def test_poster_is_a_pdf_with_the_units_form_address(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
-    response = client.get("/cau-hoi/don-vi/A-G1/poster.pdf")
+    response = client.get(reverse("inquiries_public:poster", args=["A-G1"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="ap-phich-hoi-dap-A-G1.pdf"' in response["Content-Disposition"]
@@ -675,20 +676,20 @@ def test_poster_is_a_pdf_with_the_units_form_address(
 def test_poster_uses_the_public_address(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_viewer)
     with override_settings(LANTOA_PUBLIC_URL="https://congdoan.example.vn"):
-        pdf = client.get("/cau-hoi/don-vi/A-G1/poster.pdf").content
+        pdf = client.get(reverse("inquiries_public:poster", args=["A-G1"])).content
     assert b"https://congdoan.example.vn/cau-hoi/don-vi/A-G1/" in pdf
 
 
 def test_poster_is_for_officers_of_the_subtree(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
-    url = "/cau-hoi/don-vi/A-G1/poster.pdf"
+    url = reverse("inquiries_public:poster", args=["A-G1"])
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/tai-khoan/")
     login(client, officers.b_admin)
     assert client.get(url).status_code == 404
     login(client, officers.a_viewer)  # at A-G1
-    assert client.get("/cau-hoi/don-vi/A-G2/poster.pdf").status_code == 404
+    assert client.get(reverse("inquiries_public:poster", args=["A-G2"])).status_code == 404
 
 
 def test_public_routes_declare_public_policy() -> None:
@@ -702,5 +703,5 @@ def test_public_routes_declare_public_policy() -> None:
         assert isinstance(found, Policy) and found.login is False, name
     unit_form = resolver.resolve("/cau-hoi/don-vi/A-G1/").func
     assert unit_form.access_policy.login is False  # type: ignore[attr-defined]
-    poster = resolver.resolve("/cau-hoi/don-vi/A-G1/poster.pdf").func
+    poster = resolver.resolve(reverse("inquiries_public:poster", args=["A-G1"])).func
     assert poster.access_policy.perm == "unit.view"  # type: ignore[attr-defined]
