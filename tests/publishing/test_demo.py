@@ -1,0 +1,77 @@
+"""Demo publications (lantoa.publishing.demo): made once, feeding the posts targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from lantoa.content import services as content
+from lantoa.content.models import ContentStatus
+from lantoa.publishing.models import Method, Publication, Subscriber
+from tests.conftest import Officers, Tree
+from tests.fixtures.publishing import (
+    approved_item,
+    board_channel,
+    fake_fixture,  # noqa: F401  (fixture "fake")
+    media_root_fixture,  # noqa: F401  (autouse fixture)
+)
+from tests.publishing.support import S
+
+
+def test_demo_publications_are_made_once(tree: Tree, officers: Officers) -> None:
+    from lantoa.accounts.models import Role
+    from lantoa.publishing.demo import ensure_demo_publications
+    from tests.conftest import make_officer
+
+    writer = make_officer("tuyengiao", tree.pa, Role.PROPAGANDA)
+    board = board_channel(tree.a_g1)
+    item = approved_item(tree.pa, writer, officers.a_leader)
+    content.content_publish(item=item, actor=writer)
+    assert ensure_demo_publications() == 3
+    assert Publication.objects.get(method=Method.SITE).status == S.PUBLISHED
+    failed = Publication.objects.get(method=Method.FACEBOOK)
+    assert failed.status == S.FAILED and "(mã lỗi 190)" in failed.last_error
+    recorded = Publication.objects.get(channel=board)
+    assert recorded.status == S.RECORDED and recorded.proof_photo.name
+    assert Subscriber.objects.filter(unit=tree.pa, confirmed_at__isnull=False).count() == 3
+    assert ensure_demo_publications() == 0
+    assert Publication.objects.count() == 3
+
+
+def test_demo_post_history_feeds_the_posts_targets(tree: Tree) -> None:
+    """The demo's year of fanpage posts: the province posts around 4 a day, each upper-level
+    union with a page has posts, grassroots unions get none; only the province's own earlier
+    items go on the public site; a second run adds nothing."""
+    from lantoa.accounts.models import Role
+    from lantoa.channels.models import Channel, ChannelKind
+    from lantoa.content.models import ContentItem
+    from lantoa.core.extensions import OWN
+    from lantoa.publishing.demo import ensure_demo_publications
+    from lantoa.publishing.metrics import posts_published
+    from tests.conftest import make_officer
+
+    make_officer("tuyengiao", tree.pa, Role.PROPAGANDA)
+    for unit in (tree.pa, tree.a_kcn):
+        Channel.objects.create(
+            unit=unit, kind=ChannelKind.FACEBOOK_PAGE, name=unit.name, url="https://fb.com/x"
+        )
+    ContentItem.objects.create(
+        unit=tree.pa,
+        kind="news",
+        title="Tin sẵn có",
+        slug="tin-san-co",
+        status=ContentStatus.PUBLISHED,
+        published_at=timezone.now() - dt.timedelta(days=1),
+    )
+    assert ensure_demo_publications() > 1000
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=90)
+    posts = posts_published([tree.pa.pk, tree.a_kcn.pk, tree.a_g1.pk], start, today)
+    assert 3.5 < posts[tree.pa.pk] / 90 < 5.5
+    assert posts[tree.a_kcn.pk] > 0 and tree.a_g1.pk not in posts
+    assert posts_published([tree.pa.pk], start, today, scope=OWN)[tree.pa.pk] == posts[tree.pa.pk]
+    on_site = Publication.objects.filter(method="site")
+    assert list(on_site.values_list("item__slug", flat=True)) == ["tin-san-co"]
+    count = Publication.objects.count()
+    assert ensure_demo_publications() == 0 and Publication.objects.count() == count
