@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.campaigns.models import Campaign, CampaignStatus
@@ -97,36 +98,43 @@ def test_home_for_visitors_workspace_for_officers(
     assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
     assert "Phạm" not in html and officers.a_propaganda.full_name not in html
     login(client, officers.a_leader)
-    assert client.get("/")["Location"] == "/don-vi/P-A/"
+    assert client.get("/")["Location"] == reverse("units:detail", args=["P-A"])
 
 
 def test_site_unit_setting_narrows_the_site(
     client: Client, settings: Any, news: dict[str, Any]
 ) -> None:
     settings.LANTOA_SITE_UNIT = "P-A"
-    html = client.get("/tin-tuc/").content.decode()
+    html = client.get(reverse("publicsite:news")).content.decode()
     assert "Hội nghị người lao động năm 2026" in html
     assert "Tin của tỉnh Bắc Ninh" not in html
-    assert client.get("/tin-tuc/P-B/").status_code == 404
-    assert client.get(f"/tin-tuc/P-B/{news['other'].slug}/").status_code == 404
+    assert client.get(reverse("publicsite:unit_news", args=["P-B"])).status_code == 404
+    assert (
+        client.get(reverse("publicsite:article", args=["P-B", news["other"].slug])).status_code
+        == 404
+    )
 
 
 def test_unit_news_page(client: Client, news: dict[str, Any]) -> None:
-    html = client.get("/tin-tuc/A-G1/").content.decode()
+    html = client.get(reverse("publicsite:unit_news", args=["A-G1"])).content.decode()
     assert "Công ty May Ánh Dương tăng lương" in html
     assert "Hội nghị người lao động năm 2026" not in html
-    province = client.get("/tin-tuc/P-A/").content.decode()
+    province = client.get(reverse("publicsite:unit_news", args=["P-A"])).content.decode()
     assert "Hội nghị người lao động" in province and "Ánh Dương tăng lương" in province
     assert 'href="/ban-tin/dang-ky/P-A/"' in province
-    assert client.get("/tin-tuc/KHONG-CO/").status_code == 404
+    assert client.get(reverse("publicsite:unit_news", args=["KHONG-CO"])).status_code == 404
     # A page number that is digits to str.isdigit but not to int() ("²") is page 1.
-    for url in ("/tin-tuc/?trang=²", "/tin-tuc/P-A/?trang=²", "/tin-tuc/?trang=x"):
+    for url in (
+        reverse("publicsite:news") + "?trang=²",
+        reverse("publicsite:unit_news", args=["P-A"]) + "?trang=²",
+        reverse("publicsite:news") + "?trang=x",
+    ):
         assert client.get(url).status_code == 200, url
 
 
 def test_article_has_sharing_tags_and_public_images(client: Client, news: dict[str, Any]) -> None:
     item, photo = news["province"], news["photo"]
-    url = f"/tin-tuc/P-A/{item.slug}/"
+    url = reverse("publicsite:article", args=["P-A", item.slug])
     response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -140,11 +148,20 @@ def test_article_has_sharing_tags_and_public_images(client: Client, news: dict[s
     assert '<meta property="article:tag" content="Tháng Công nhân">' in html
     assert f'src="/anh-tin/{photo.pk}/"' in html and "/noi-dung/tep/" not in html
     assert "Phạm Thị" not in html and "tuyengiao" not in html
-    image = client.get(f"/anh-tin/{photo.pk}/")
+    image = client.get(reverse("publicsite:media", args=[photo.pk]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
-    assert client.get(f"/anh-tin/{photo.pk}/nho/")["Content-Type"] == "image/jpeg"
-    assert client.get(f"/tin-tuc/P-A/{news['hidden'].slug}/").status_code == 404
-    assert client.get("/tin-tuc/P-A/khong-co-bai-nay/").status_code == 404
+    assert (
+        client.get(reverse("publicsite:media_thumb", args=[photo.pk]))["Content-Type"]
+        == "image/jpeg"
+    )
+    assert (
+        client.get(reverse("publicsite:article", args=["P-A", news["hidden"].slug])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("publicsite:article", args=["P-A", "khong-co-bai-nay"])).status_code
+        == 404
+    )
 
 
 def test_images_of_items_never_sent_anywhere_stay_private(
@@ -152,7 +169,7 @@ def test_images_of_items_never_sent_anywhere_stay_private(
 ) -> None:
     private = image(tree.pa, officers.a_propaganda)
     approved_item(tree.pa, officers.a_propaganda, officers.a_leader, title="Nháp", media=[private])
-    assert client.get(f"/anh-tin/{private.pk}/").status_code == 404
+    assert client.get(reverse("publicsite:media", args=[private.pk])).status_code == 404
 
 
 def test_pages_are_cached_and_cleared_on_publish(
@@ -162,18 +179,19 @@ def test_pages_are_cached_and_cleared_on_publish(
     news: dict[str, Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    first = client.get("/tin-tuc/")
+    first = client.get(reverse("publicsite:news"))
     assert first["X-Cache"] == "miss" and "public" in first["Cache-Control"]
-    second = client.get("/tin-tuc/")
+    second = client.get(reverse("publicsite:news"))
     assert second["X-Cache"] == "hit" and second.content == first.content
     with django_capture_on_commit_callbacks(execute=True):
         _on_site(tree.a_g2, officers.a_communicator, officers.a_leader, "Tin mới toanh của A2")
-    third = client.get("/tin-tuc/")
+    third = client.get(reverse("publicsite:news"))
     assert third["X-Cache"] == "miss"
     assert "Tin mới toanh của A2" in third.content.decode()
 
 
 def test_rss_with_etag_and_last_modified(client: Client, news: dict[str, Any]) -> None:
+    # Feed readers subscribe to these addresses: the literal address is what counts.
     response = client.get("/tin-tuc/rss.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
@@ -195,6 +213,7 @@ def test_rss_with_etag_and_last_modified(client: Client, news: dict[str, Any]) -
 
 
 def test_sitemap_and_robots(client: Client, news: dict[str, Any]) -> None:
+    # Crawlers look for these fixed addresses.
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -236,19 +255,27 @@ def test_campaign_pages(
         "Phát động Tháng Công nhân",
         campaign=running,
     )
-    listing = client.get("/chien-dich-cong-khai/").content.decode()
+    listing = client.get(reverse("publicsite:campaigns")).content.decode()
     assert "Tháng Công nhân 2026" in listing and "Kế hoạch chưa công bố" not in listing
-    page = client.get(f"/chien-dich-cong-khai/{running.pk}/").content.decode()
+    page = client.get(reverse("publicsite:campaign", args=[running.pk])).content.decode()
     assert "Công đoàn đồng hành cùng người lao động" in page
     assert "Đoàn viên được chăm lo, bảo vệ" in page
     assert item.title in page and "Hội nghị người lao động" not in page
-    assert client.get(f"/chien-dich-cong-khai/{planned.pk}/").status_code == 404
+    assert client.get(reverse("publicsite:campaign", args=[planned.pk])).status_code == 404
 
 
 def test_public_routes_need_no_login_and_officer_routes_do(client: Client, tree: Tree) -> None:
-    for url in ("/", "/tin-tuc/", "/tin-tuc/P-A/", "/chien-dich-cong-khai/", "/robots.txt"):
+    for url in (
+        "/",
+        reverse("publicsite:news"),
+        reverse("publicsite:unit_news", args=["P-A"]),
+        reverse("publicsite:campaigns"),
+        "/robots.txt",  # fixed address crawlers look for
+    ):
         assert client.get(url).status_code == 200, url
-    assert client.get("/dang-tai/P-A/")["Location"].startswith("/tai-khoan/dang-nhap/")
+    assert client.get(reverse("publishing:unit", args=["P-A"]))["Location"].startswith(
+        reverse("accounts:login")
+    )
 
 
 def test_site_publication_records_the_public_url(
