@@ -18,6 +18,8 @@ from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel
 from tests.conftest import Officers, Tree, login
 
+# The /api/v1 addresses stay literal: the versioned API is a published contract.
+
 
 def bearer(raw: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {raw}"})

@@ -158,4 +158,6 @@ def test_admin_shows_events_read_only(client: Client, events: dict[str, AuditEve
         "accounts/apitoken",
         "accounts/loginfailure",
     ):
-        assert client.get(f"/quan-tri/{model}/").status_code == 200, model
+        app_label, model_name = model.split("/")
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+        assert client.get(url).status_code == 200, model

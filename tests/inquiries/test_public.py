@@ -219,6 +219,7 @@ def test_unit_form_sets_the_unit_hint(client: Client, tree: Tree) -> None:
     inquiry = Inquiry.objects.get()
     assert inquiry.unit == tree.a_g2
     assert receipt["hours"] == 12 and inquiry.response_hours == 12
+    # A unit's public form address, as printed on its poster.
     assert client.get("/cau-hoi/don-vi/KHONG-CO/").status_code == 404
 
 
