@@ -38,3 +38,6 @@ def receive(
 
 def audits(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action))
+
+
+QUESTION = "Công ty nợ lương tháng 5 của tôi đã hai tuần, tôi phải làm gì?"

@@ -1,12 +1,11 @@
-"""The public side of the inquiry desk: web form, confirmation, lookup, follow-ups, erasure,
-retention, abuse limits and the QR poster."""
+"""The public side of the inquiry desk: web form, confirmation, spam and abuse limits, lookup,
+follow-ups, erasure from the lookup page, the privacy notice, public routes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from django.utils import timezone
 from lantoa.access import Policy
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
-from lantoa.core.net import client_ip
 from lantoa.inquiries import public_views, ratelimit
 from lantoa.inquiries.models import (
     Direction,
@@ -33,22 +31,13 @@ from lantoa.inquiries.models import (
     Status,
     UnitInquirySettings,
 )
-from lantoa.inquiries.privacy import inquiry_erase_contact, inquiry_retention_purge
 from lantoa.inquiries.public_forms import form_token
-from lantoa.inquiries.public_services import (
-    inquiry_follow_up_web,
-    inquiry_lookup,
-    inquiry_submit_web,
-)
+from lantoa.inquiries.public_services import inquiry_follow_up_web
 from lantoa.units.models import UnitStatus
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree
+from tests.inquiries.support import QUESTION
 
 pytestmark = pytest.mark.django_db
-
-# The public addresses printed on posters and given to workers: the literal address counts.
-FORM = "/cau-hoi/"
-LOOKUP = "/cau-hoi/tra-cuu/"
-QUESTION = "Công ty nợ lương tháng 5 của tôi đã hai tuần, tôi phải làm gì?"
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +45,11 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+# The public addresses printed on posters and given to workers: the literal address counts.
+FORM = "/cau-hoi/"
+LOOKUP = "/cau-hoi/tra-cuu/"
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
@@ -89,9 +83,6 @@ def submit(client: Client, url: str = FORM, **overrides: Any) -> tuple[Any, dict
 
 def look_up(client: Client, code: str, secret: str) -> Any:
     return client.post(LOOKUP, {"code": code, "secret": secret})
-
-
-# --- the form ----------------------------------------------------------------------------
 
 
 def test_form_is_public_and_has_no_officer_navigation(client: Client, tree: Tree) -> None:
@@ -169,14 +160,6 @@ def test_anonymous_stores_no_contact_at_all(client: Client, tree: Tree) -> None:
     assert look_up(client, receipt["code"], receipt["secret"]).status_code == 302
 
 
-def test_service_drops_identity_of_anonymous_inquiries(tree: Tree) -> None:
-    inquiry, receipt = inquiry_submit_web(
-        question=QUESTION, anonymous=True, name="X", phone="0912345678", consent=True
-    )
-    assert inquiry.anonymous and not InquiryContact.objects.filter(inquiry=inquiry).exists()
-    assert receipt.response_hours == 24
-
-
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -230,9 +213,6 @@ def test_merged_units_poster_leads_to_the_successor(client: Client, tree: Tree) 
     response = client.get("/cau-hoi/don-vi/A-G2/")
     assert response.status_code == 302
     assert response["Location"] == "/cau-hoi/don-vi/A-G1/"
-
-
-# --- spam and abuse ----------------------------------------------------------------------
 
 
 def test_honeypot_looks_like_success_but_stores_nothing(client: Client, tree: Tree) -> None:
@@ -313,76 +293,6 @@ def test_rate_limit_per_contact(tree: Tree) -> None:
     assert Inquiry.objects.count() == 3
 
 
-def test_cache_keys_hold_no_contact_or_address(tree: Tree) -> None:
-    limit = ratelimit.Limit("inquiry-contact", 3, 3600)
-    cur, prev, _overlap = limit._keys("0912345678", time.time())
-    assert "0912345678" not in cur and "0912345678" not in prev
-
-
-def _request(remote: str, xff: str = "") -> Any:
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.META["REMOTE_ADDR"] = remote
-    if xff:
-        request.META["HTTP_X_FORWARDED_FOR"] = xff
-    return request
-
-
-def test_client_ip_ignores_forwarded_for_unless_proxies_are_trusted() -> None:
-    spoofed = _request("203.0.113.7", "1.2.3.4")
-    assert client_ip(spoofed) == "203.0.113.7"
-    with override_settings(LANTOA_TRUSTED_PROXY_COUNT=1):
-        # nginx appended the real client; what the client claimed itself is ignored.
-        behind = _request("127.0.0.1", "1.2.3.4, 198.51.100.20")
-        assert client_ip(behind) == "198.51.100.20"
-        assert client_ip(_request("127.0.0.1")) == "127.0.0.1"
-        assert client_ip(_request("127.0.0.1", "not-an-ip")) == "127.0.0.1"
-    with override_settings(LANTOA_TRUSTED_PROXY_COUNT=2):
-        two = _request("10.0.0.2", "1.2.3.4, 198.51.100.20, 10.0.0.1")
-        assert client_ip(two) == "198.51.100.20"
-    assert ratelimit.ip_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
-    assert ratelimit.ip_key("198.51.100.20") == "198.51.100.20"
-
-
-def test_limit_slides_and_recovers() -> None:
-    limit = ratelimit.Limit("test", 3, 100)
-    start = 1_000_000.0  # at a bucket boundary
-    assert [limit.hit("a", now=start + i) for i in range(4)] == [True, True, True, False]
-    assert limit.hit("b", now=start + 5)  # others unaffected
-    # Halfway through the next bucket half of the previous one still counts: 4 × 0,5 = 2.
-    assert limit.used("a", now=start + 150) == pytest.approx(2.0)
-    assert limit.hit("a", now=start + 150)
-    assert not limit.hit("a", now=start + 151)
-    # Two windows later everything is forgotten.
-    assert limit.used("a", now=start + 300) == 0
-    assert limit.hit("a", now=start + 300)
-
-
-@pytest.mark.parametrize(
-    "backend",
-    [
-        "django.core.cache.backends.locmem.LocMemCache",
-        "django.core.cache.backends.filebased.FileBasedCache",
-    ],
-)
-def test_limit_works_on_any_cache_backend(backend: str, tmp_path: Path) -> None:
-    caches = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path / "cache")}}
-    with override_settings(CACHES=caches):
-        from django.core.cache import caches as handler
-
-        handler["default"].clear()
-        limit = ratelimit.Limit("any", 2, 3600)
-        assert [limit.hit("x") for _ in range(3)] == [True, True, False]
-        assert limit.exceeded("x")
-        ratelimit.count_event("probe")
-        ratelimit.count_event("probe")
-        assert ratelimit.event_count("probe") == 2
-
-
-# --- lookup ------------------------------------------------------------------------------
-
-
 def test_lookup_shows_conversation_without_notes_or_officer_names(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
@@ -441,15 +351,6 @@ def test_wrong_code_and_wrong_secret_fail_identically(client: Client, tree: Tree
     assert public_views.SESSION_LOOKUP not in client.session
 
 
-def test_lookup_service_needs_both(tree: Tree) -> None:
-    inquiry, receipt = inquiry_submit_web(question=QUESTION, anonymous=True)
-    assert inquiry_lookup(code=receipt.code, secret=receipt.secret) == inquiry
-    assert inquiry_lookup(code=receipt.code, secret="") is None
-    assert inquiry_lookup(code="", secret=receipt.secret) is None
-    Inquiry.objects.filter(pk=inquiry.pk).update(lookup_secret_hash="")
-    assert inquiry_lookup(code=receipt.code, secret=receipt.secret) is None
-
-
 @override_settings(LANTOA_INQUIRY_LOOKUP_FAILURES=3)
 def test_lookup_brute_force_is_limited_per_ip(client: Client, tree: Tree) -> None:
     _response, receipt = submit(client)
@@ -497,9 +398,6 @@ def test_script_and_html_are_shown_inert(client: Client, tree: Tree) -> None:
     # And on the form when it comes back with an error.
     again = client.post(FORM, form_data(question=evil, phone="bad")).content.decode()
     assert "<script>alert" not in again and "&lt;script&gt;" in again
-
-
-# --- follow-ups --------------------------------------------------------------------------
 
 
 def _looked_up(client: Client) -> tuple[Inquiry, dict[str, Any]]:
@@ -559,9 +457,6 @@ def test_follow_up_needs_a_lookup(client: Client, tree: Tree) -> None:
     assert response.status_code == 302 and Message.objects.count() == 1
 
 
-# --- privacy -----------------------------------------------------------------------------
-
-
 def test_worker_erases_contact_from_the_lookup_page(client: Client, tree: Tree) -> None:
     inquiry, _receipt = _looked_up(client)
     confirm = client.get(reverse("inquiries_public:erase"))
@@ -582,69 +477,6 @@ def test_worker_erases_contact_from_the_lookup_page(client: Client, tree: Tree) 
     assert AuditEvent.objects.filter(action="inquiry.contact_erased").count() == 1
 
 
-def test_officer_erases_contact_on_request(tree: Tree, officers: Officers) -> None:
-    inquiry, _receipt = inquiry_submit_web(question=QUESTION, phone="0912345678", consent=True)
-    assert inquiry_erase_contact(inquiry=inquiry, actor=officers.a_admin, reason="phone_request")
-    assert not InquiryContact.objects.exists()
-    audit = AuditEvent.objects.get(action="inquiry.contact_erased")
-    assert audit.actor == officers.a_admin and audit.data == {"reason": "phone_request"}
-    assert not inquiry_erase_contact(inquiry=inquiry, actor=officers.a_admin)
-    assert InquiryEvent.objects.filter(kind=EventKind.CONTACT_ERASED).count() == 1
-
-
-def _closed(tree_unit: Any, days_ago: int, *, status: str = Status.CLOSED) -> Inquiry:
-    inquiry, _receipt = inquiry_submit_web(
-        question=QUESTION, unit_hint=tree_unit, phone="0912345678", consent=True
-    )
-    closed_at = timezone.now() - dt.timedelta(days=days_ago)
-    Inquiry.objects.filter(pk=inquiry.pk).update(
-        status=status, closed_at=closed_at if status == Status.CLOSED else None
-    )
-    inquiry.refresh_from_db()
-    return inquiry
-
-
-def test_retention_purge_follows_the_nearest_unit_setting(tree: Tree) -> None:
-    UnitInquirySettings.objects.create(unit=tree.a_kcn, retention_days=30)
-    short = _closed(tree.a_g1, 40)  # under A-KCN: 30 days
-    recent = _closed(tree.a_g1, 10)
-    default_kept = _closed(tree.a_g3, 40)  # no setting up the tree: 730 days
-    default_old = _closed(tree.a_g3, 800)
-    open_old = _closed(tree.a_g3, 800, status=Status.ANSWERED)
-
-    assert inquiry_retention_purge() == 2
-    purged = {i.pk for i in (short, default_old)}
-    for inquiry in (short, recent, default_kept, default_old, open_old):
-        inquiry.refresh_from_db()
-        has_contact = InquiryContact.objects.filter(inquiry=inquiry).exists()
-        assert has_contact is (inquiry.pk not in purged)
-        assert bool(inquiry.lookup_secret_hash) is (inquiry.pk not in purged)
-        assert Inquiry.objects.filter(pk=inquiry.pk).exists()
-    events = InquiryEvent.objects.filter(kind=EventKind.CONTACT_ERASED)
-    assert {e.inquiry_id for e in events} == purged
-    assert all(e.data == {"reason": "retention"} for e in events)
-    assert AuditEvent.objects.get(action="inquiry.retention_purge").data == {"count": 2}
-    # Idempotent.
-    assert inquiry_retention_purge() == 0
-    assert AuditEvent.objects.filter(action="inquiry.retention_purge").count() == 1
-    # A unit's own setting wins over its ancestor's.
-    UnitInquirySettings.objects.create(unit=tree.a_g1, retention_days=5)
-    assert inquiry_retention_purge() == 1
-    recent.refresh_from_db()
-    assert not recent.lookup_secret_hash
-
-
-def test_retention_purge_clears_anonymous_secrets(tree: Tree) -> None:
-    inquiry, _receipt = inquiry_submit_web(question=QUESTION, anonymous=True)
-    Inquiry.objects.filter(pk=inquiry.pk).update(
-        status=Status.CLOSED, closed_at=timezone.now() - dt.timedelta(days=731)
-    )
-    assert inquiry_retention_purge() == 1
-    inquiry.refresh_from_db()
-    assert inquiry.lookup_secret_hash == ""
-    assert not InquiryEvent.objects.filter(kind=EventKind.CONTACT_ERASED).exists()
-
-
 def test_privacy_notice(client: Client, tree: Tree) -> None:
     html = client.get(reverse("inquiries_public:privacy")).content.decode()
     for phrase in (
@@ -655,42 +487,6 @@ def test_privacy_notice(client: Client, tree: Tree) -> None:
         "Xoá thông tin cá nhân",
     ):
         assert phrase in html
-
-
-# --- QR poster ---------------------------------------------------------------------------
-
-
-def test_poster_is_a_pdf_with_the_units_form_address(
-    client: Client, tree: Tree, officers: Officers
-) -> None:
-    login(client, officers.a_admin)
-    response = client.get(reverse("inquiries_public:poster", args=["A-G1"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert 'filename="ap-phich-hoi-dap-A-G1.pdf"' in response["Content-Disposition"]
-    pdf = response.content
-    assert pdf.startswith(b"%PDF")
-    assert b"http://testserver/cau-hoi/don-vi/A-G1/" in pdf
-    assert len(pdf) > 5000  # fonts and the QR drawing are in it
-
-
-def test_poster_uses_the_public_address(client: Client, tree: Tree, officers: Officers) -> None:
-    login(client, officers.a_viewer)
-    with override_settings(LANTOA_PUBLIC_URL="https://congdoan.example.vn"):
-        pdf = client.get(reverse("inquiries_public:poster", args=["A-G1"])).content
-    assert b"https://congdoan.example.vn/cau-hoi/don-vi/A-G1/" in pdf
-
-
-def test_poster_is_for_officers_of_the_subtree(
-    client: Client, tree: Tree, officers: Officers
-) -> None:
-    url = reverse("inquiries_public:poster", args=["A-G1"])
-    anonymous = client.get(url)
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/tai-khoan/")
-    login(client, officers.b_admin)
-    assert client.get(url).status_code == 404
-    login(client, officers.a_viewer)  # at A-G1
-    assert client.get(reverse("inquiries_public:poster", args=["A-G2"])).status_code == 404
 
 
 def test_public_routes_declare_public_policy() -> None:
