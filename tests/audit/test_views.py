@@ -1,46 +1,18 @@
-"""The audit log screen and the read-only admin for it."""
+"""The audit log screen: who sees which events, filters, pagination, Vietnamese labels and dates."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
 from lantoa.audit.services import audit_record
-from tests.conftest import PASSWORD, Officers, Tree, login
+from tests.conftest import Officers, Tree, login
 
 URL = reverse("audit:list")
-
-
-@pytest.fixture
-def events(officers: Officers, tree: Tree) -> dict[str, AuditEvent]:
-    made = {
-        "a": audit_record(
-            action="unit.update", actor=officers.a_admin, unit=tree.a_g1, target="A-G1"
-        ),
-        "b": audit_record(
-            action="unit.update", actor=officers.b_admin, unit=tree.b_g1, target="B-G1"
-        ),
-        "none": audit_record(
-            action="auth.login_failed", target="ai_do", data={"username": "ai_do"}
-        ),
-        "self": audit_record(action="auth.login", actor=officers.a_leader),
-        "about": audit_record(
-            action="officer.role_add",
-            actor=officers.national_admin,
-            unit=tree.vn,
-            target="lanhdao_a",
-            data={"subject_id": officers.a_leader.pk},
-        ),
-    }
-    # Logging in through the fixture writes its own rows; keep only the ones above.
-    AuditEvent.objects.exclude(pk__in=[e.pk for e in made.values()]).delete()
-    return made
 
 
 def shown(client: Client, query: str = "") -> list[int]:
@@ -138,26 +110,3 @@ def test_screen_shows_vietnamese_labels_and_dates(
     body = client.get(URL + "?action=auth.login_failed").content.decode()
     assert "Đăng nhập thất bại" in body
     assert "01/07/2025 08:00:00" in body  # shown in Asia/Ho_Chi_Minh
-
-
-def test_admin_shows_events_read_only(client: Client, events: dict[str, AuditEvent]) -> None:
-    root = User.objects.create_superuser(username="root", password=PASSWORD, email="r@x.vn")
-    login(client, root)
-    base = reverse("admin:audit_auditevent_changelist")
-    assert client.get(base).status_code == 200
-    assert client.get(base + "add/").status_code == 403
-    event = events["a"]
-    assert client.get(f"{base}{event.pk}/change/").status_code == 200
-    client.post(f"{base}{event.pk}/change/", {"action": "sua"})
-    assert client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    event.refresh_from_db()
-    assert event.action == "unit.update"
-    for model in (
-        "accounts/user",
-        "accounts/membership",
-        "accounts/apitoken",
-        "accounts/loginfailure",
-    ):
-        app_label, model_name = model.split("/")
-        url = reverse(f"admin:{app_label}_{model_name}_changelist")
-        assert client.get(url).status_code == 200, model
