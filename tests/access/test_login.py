@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,9 +18,9 @@ from lantoa.accounts.models import LoginFailure, User
 from lantoa.audit.models import AuditEvent
 from tests.conftest import PASSWORD, Officers, login
 
-LOGIN = "/tai-khoan/dang-nhap/"
-OTP = "/tai-khoan/xac-thuc/"
-LOGOUT = "/tai-khoan/dang-xuat/"
+LOGIN = reverse("accounts:login")
+OTP = reverse("accounts:otp")
+LOGOUT = reverse("accounts:logout")
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
@@ -164,10 +165,10 @@ def test_inactive_officer_cannot_log_in(client: Client, officers: Officers) -> N
 
 def test_province_officer_must_pass_totp(client: Client, officers: Officers) -> None:
     device = TOTPDevice.objects.create(user=officers.a_leader, name="điện thoại", confirmed=True)
-    r = post_login(client, "lanhdao_a", PASSWORD, next="/nhat-ky/")
+    r = post_login(client, "lanhdao_a", PASSWORD, next=reverse("audit:list"))
     assert r.status_code == 302
     assert r["Location"] == f"{OTP}?next=%2Fnhat-ky%2F"
-    assert client.get("/nhat-ky/")["Location"].startswith(OTP)
+    assert client.get(reverse("audit:list"))["Location"].startswith(OTP)
     assert client.get("/")["Location"].startswith(OTP)
 
     page = client.get(OTP)
@@ -175,23 +176,23 @@ def test_province_officer_must_pass_totp(client: Client, officers: Officers) -> 
     assert "Nhập mã 6 chữ số" in page.content.decode()
     assert '<figure class="qr">' not in page.content.decode()
 
-    r = client.post(OTP, {"token": code_for(device, offset=1), "next": "/nhat-ky/"})
+    r = client.post(OTP, {"token": code_for(device, offset=1), "next": reverse("audit:list")})
     assert r.status_code == 200
     assert "Mã xác thực không đúng hoặc đã hết hạn." in r.content.decode()
-    assert client.get("/nhat-ky/")["Location"].startswith(OTP)
+    assert client.get(reverse("audit:list"))["Location"].startswith(OTP)
 
     # django-otp now makes the next attempt wait, even with the right code.
-    r = client.post(OTP, {"token": code_for(device), "next": "/nhat-ky/"})
+    r = client.post(OTP, {"token": code_for(device), "next": reverse("audit:list")})
     assert r.status_code == 429
     assert "Bạn đã nhập sai mã 1 lần liên tiếp" in r.content.decode()
 
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=5)
     )
-    r = client.post(OTP, {"token": code_for(device), "next": "/nhat-ky/"})
+    r = client.post(OTP, {"token": code_for(device), "next": reverse("audit:list")})
     assert r.status_code == 302
-    assert r["Location"] == "/nhat-ky/"
-    assert client.get("/nhat-ky/").status_code == 200
+    assert r["Location"] == reverse("audit:list")
+    assert client.get(reverse("audit:list")).status_code == 200
     assert actions() == ["auth.login", "auth.otp_failed", "auth.otp_verified"]
     device.refresh_from_db()
     assert device.throttling_failure_count == 0
@@ -243,7 +244,7 @@ def test_first_login_enrols_an_authenticator(client: Client, officers: Officers)
     assert device.confirmed is True
     assert actions() == ["auth.login", "auth.otp_failed", "auth.otp_enrolled", "auth.otp_verified"]
     # Past two-factor: the audit screen now answers on permission (403), not with the OTP page.
-    assert client.get("/nhat-ky/").status_code == 403
+    assert client.get(reverse("audit:list")).status_code == 403
 
     # The next login asks for a code from the enrolled device, no QR code.
     client.post(LOGOUT)
@@ -273,7 +274,7 @@ def test_idle_session_expires(client: Client, officers: Officers) -> None:
         expire_date=timezone.now() + dt.timedelta(seconds=60)
     )
     # Any request pushes the expiry a full idle period ahead …
-    assert client.get("/nhat-ky/").status_code == 200
+    assert client.get(reverse("audit:list")).status_code == 200
     expiry = Session.objects.get(session_key=key).expire_date
     remaining = (expiry - timezone.now()).total_seconds()
     assert settings.SESSION_COOKIE_AGE - 30 < remaining <= settings.SESSION_COOKIE_AGE
@@ -281,7 +282,7 @@ def test_idle_session_expires(client: Client, officers: Officers) -> None:
     Session.objects.filter(session_key=key).update(
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
-    r = client.get("/nhat-ky/")
+    r = client.get(reverse("audit:list"))
     assert r.status_code == 302
     assert r["Location"].startswith(LOGIN)
 
@@ -296,13 +297,13 @@ def superuser(db: None) -> User:
 
 def test_admin_refuses_superuser_without_otp(client: Client, superuser: User) -> None:
     client.force_login(superuser)
-    r = client.get("/quan-tri/")
+    r = client.get(reverse("admin:index"))
     assert r.status_code == 302
     r = client.get(r["Location"])
     assert r.status_code == 302
     assert r["Location"].startswith(OTP)
     # Its own login form is not a way round our throttled login.
-    r = Client().post("/quan-tri/login/", {"username": "root", "password": PASSWORD})
+    r = Client().post(reverse("admin:login"), {"username": "root", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"].startswith(LOGIN)
 
 
@@ -310,19 +311,19 @@ def test_admin_opens_for_verified_superuser_only(
     client: Client, superuser: User, officers: Officers
 ) -> None:
     login(client, superuser)
-    assert client.get("/quan-tri/").status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
     staff = officers.national_admin
     staff.is_staff = True
     staff.save()
     other = login(Client(), staff)
-    r = other.get("/quan-tri/")
+    r = other.get(reverse("admin:index"))
     assert r.status_code == 302
     assert other.get(r["Location"]).status_code == 403
 
 
 def test_admin_login_does_not_redirect_off_site(client: Client, superuser: User) -> None:
     login(client, superuser)
-    r = client.get("/quan-tri/login/?next=https://evil.example/")
-    assert r.status_code == 302 and r["Location"] == "/quan-tri/"
-    r = client.get("/quan-tri/login/?next=/quan-tri/accounts/user/")
-    assert r["Location"] == "/quan-tri/accounts/user/"
+    r = client.get(reverse("admin:login") + "?next=https://evil.example/")
+    assert r.status_code == 302 and r["Location"] == reverse("admin:index")
+    r = client.get(reverse("admin:login") + "?next=/quan-tri/accounts/user/")
+    assert r["Location"] == reverse("admin:accounts_user_changelist")

@@ -5,18 +5,19 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.urls import reverse
 
 from lantoa.access import services
 from lantoa.accounts.models import ApiToken, Membership, Role, User
 from lantoa.audit.models import AuditEvent
 from tests.conftest import PASSWORD, Officers, Tree, login
 
-LIST = "/tai-khoan/can-bo/"
-CREATE = "/tai-khoan/can-bo/them/"
+LIST = reverse("accounts:officer_list")
+CREATE = reverse("accounts:officer_create")
 
 
 def detail(user: User) -> str:
-    return f"/tai-khoan/can-bo/{user.pk}/"
+    return reverse("accounts:officer_detail", args=[user.pk])
 
 
 def audit_actions() -> list[str]:
@@ -99,7 +100,7 @@ def test_create_officer_shows_password_once(client: Client, officers: Officers, 
     assert password not in str(event.data)
     # The password works on the login page, and is not shown on the officer's page.
     assert password not in client.get(detail(user)).content.decode()
-    r = Client().post("/tai-khoan/dang-nhap/", {"username": "moi_a", "password": password})
+    r = Client().post(reverse("accounts:login"), {"username": "moi_a", "password": password})
     assert r.status_code == 302
 
 
@@ -198,7 +199,9 @@ def test_deactivate_officer(client: Client, officers: Officers) -> None:
     assert target.is_active is False
     assert token.revoked_at is not None
     assert audit_actions() == ["officer.deactivate"]
-    r = Client().post("/tai-khoan/dang-nhap/", {"username": target.username, "password": PASSWORD})
+    r = Client().post(
+        reverse("accounts:login"), {"username": target.username, "password": PASSWORD}
+    )
     assert r.status_code == 200 and "không đúng" in r.content.decode()
     # Still listed for the admins who manage the unit, marked as stopped.
     assert "Đã ngừng" in client.get(LIST).content.decode()

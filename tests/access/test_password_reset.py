@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa.access import services
@@ -28,21 +29,21 @@ def test_new_officer_must_change_password_before_anything_else(
     assert user.must_change_password
     c = Client()
     assert (
-        c.post("/tai-khoan/dang-nhap/", {"username": "moi_a", "password": raw}).status_code == 302
+        c.post(reverse("accounts:login"), {"username": "moi_a", "password": raw}).status_code == 302
     )
-    r = c.get(f"/don-vi/{tree.a_g2.code}/")
+    r = c.get(reverse("units:detail", args=[tree.a_g2.code]))
     assert r.status_code == 302
-    assert r["Location"].startswith("/tai-khoan/doi-mat-khau/")
+    assert r["Location"].startswith(reverse("accounts:password_change"))
 
     # Mismatch, same as old, too short: Vietnamese errors, nothing changed.
     r = c.post(
-        "/tai-khoan/doi-mat-khau/",
+        reverse("accounts:password_change"),
         {"old_password": raw, "new_password": "Mat-khau-rieng-2026", "new_password2": "khac"},
     )
     assert r.status_code == 400
     assert "Hai lần nhập mật khẩu mới không khớp." in r.content.decode()
     r = c.post(
-        "/tai-khoan/doi-mat-khau/",
+        reverse("accounts:password_change"),
         {
             "old_password": "sai",
             "new_password": "Mat-khau-rieng-2026",
@@ -54,19 +55,19 @@ def test_new_officer_must_change_password_before_anything_else(
     assert user.must_change_password and user.check_password(raw)
 
     r = c.post(
-        "/tai-khoan/doi-mat-khau/?next=/don-vi/A-G2/",
+        reverse("accounts:password_change") + "?next=/don-vi/A-G2/",
         {
             "old_password": raw,
             "new_password": "Mat-khau-rieng-2026",
             "new_password2": "Mat-khau-rieng-2026",
-            "next": "/don-vi/A-G2/",
+            "next": reverse("units:detail", args=["A-G2"]),
         },
     )
-    assert r.status_code == 302 and r["Location"] == "/don-vi/A-G2/"
+    assert r.status_code == 302 and r["Location"] == reverse("units:detail", args=["A-G2"])
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Mat-khau-rieng-2026")
     # Still logged in (session hash updated) and no longer redirected.
-    assert c.get("/don-vi/A-G2/").status_code == 200
+    assert c.get(reverse("units:detail", args=["A-G2"])).status_code == 200
     assert AuditEvent.objects.filter(action="officer.password_change", target="moi_a").count() == 1
 
 

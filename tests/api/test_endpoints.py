@@ -43,6 +43,7 @@ class Api:
     def call(
         self, method: str, path: str, body: dict[str, Any] | None = None, **params: Any
     ) -> tuple[int, Any]:
+        # The versioned API is a published contract: its literal addresses are what we test.
         url = f"/api/v1{path}"
         if method == "GET":
             response = self.client.get(url, params)

@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.accounts.models import ApiToken
@@ -16,6 +17,8 @@ from lantoa.api.services import apitoken_create, apitoken_revoke
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel
 from tests.conftest import Officers, Tree, login
+
+# The /api/v1 addresses stay literal: the versioned API is a published contract.
 
 
 def bearer(raw: str) -> Client:
@@ -101,7 +104,7 @@ def test_session_writes_need_csrf(officers: Officers) -> None:
     assert response.status_code == 403
     assert response.json() == {"detail": MSG_CSRF}
     assert not Channel.objects.exists()
-    client.get("/khoa-api/")  # any page with a form sets the CSRF cookie
+    client.get(reverse("apitokens:list"))  # any page with a form sets the CSRF cookie
     csrf = client.cookies["csrftoken"].value
     response = client.post(
         "/api/v1/channels", body, content_type="application/json", headers={"X-CSRFToken": csrf}
@@ -133,19 +136,19 @@ def test_apitoken_create_validates(officers: Officers) -> None:
 
 
 def test_token_page_requires_login_and_two_factor(officers: Officers) -> None:
-    response = Client().get("/khoa-api/")
-    assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+    response = Client().get(reverse("apitokens:list"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     client = Client()
     client.force_login(officers.a_admin)
-    response = client.get("/khoa-api/")
-    assert response.status_code == 302 and "/tai-khoan/xac-thuc/" in response["Location"]
+    response = client.get(reverse("apitokens:list"))
+    assert response.status_code == 302 and reverse("accounts:otp") in response["Location"]
 
 
 def test_token_page_lists_only_own_tokens(officers: Officers) -> None:
     apitoken_create(user=officers.a_admin, name="Hệ thống báo cáo")
     apitoken_create(user=officers.b_admin, name="Khoá của tỉnh B")
     client = login(Client(), officers.a_admin)
-    response = client.get("/khoa-api/")
+    response = client.get(reverse("apitokens:list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Hệ thống báo cáo" in html
@@ -154,7 +157,9 @@ def test_token_page_lists_only_own_tokens(officers: Officers) -> None:
 
 def test_create_token_shows_raw_once_and_audits(officers: Officers) -> None:
     client = login(Client(), officers.a_admin)
-    response = client.post("/khoa-api/", {"name": "Cổng thông tin tỉnh", "expires_in": "30"})
+    response = client.post(
+        reverse("apitokens:list"), {"name": "Cổng thông tin tỉnh", "expires_in": "30"}
+    )
     assert response.status_code == 200
     raw = response.context["raw_token"]
     assert raw.startswith("lt_") and raw in response.content.decode()
@@ -168,11 +173,11 @@ def test_create_token_shows_raw_once_and_audits(officers: Officers) -> None:
     assert (event.actor, event.target) == (officers.a_admin, "Cổng thông tin tỉnh")
     assert raw not in str(event.data)
     # The raw token is never shown again.
-    assert raw not in client.get("/khoa-api/").content.decode()
+    assert raw not in client.get(reverse("apitokens:list")).content.decode()
     # And it works.
     assert bearer(raw).get("/api/v1/units/P-A").status_code == 200
     # Bad input changes nothing.
-    response = client.post("/khoa-api/", {"name": "", "expires_in": ""})
+    response = client.post(reverse("apitokens:list"), {"name": "", "expires_in": ""})
     assert response.status_code == 400
     assert ApiToken.objects.filter(user=officers.a_admin).count() == 1
 
@@ -181,12 +186,12 @@ def test_revoke_token(officers: Officers) -> None:
     mine, raw = apitoken_create(user=officers.a_admin, name="Của tôi")
     theirs, _ = apitoken_create(user=officers.b_admin, name="Của tỉnh B")
     client = login(Client(), officers.a_admin)
-    response = client.post(f"/khoa-api/{theirs.pk}/thu-hoi/")
+    response = client.post(reverse("apitokens:revoke", args=[theirs.pk]))
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
-    assert client.get(f"/khoa-api/{mine.pk}/thu-hoi/").status_code == 405
-    response = client.post(f"/khoa-api/{mine.pk}/thu-hoi/")
+    assert client.get(reverse("apitokens:revoke", args=[mine.pk])).status_code == 405
+    response = client.post(reverse("apitokens:revoke", args=[mine.pk]))
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.revoked_at is not None
@@ -198,5 +203,5 @@ def test_revoke_token(officers: Officers) -> None:
     )
     assert bearer(raw).get("/api/v1/units").status_code == 401
     # Revoking twice writes nothing more.
-    client.post(f"/khoa-api/{mine.pk}/thu-hoi/")
+    client.post(reverse("apitokens:revoke", args=[mine.pk]))
     assert AuditEvent.objects.filter(action="apitoken.revoke").count() == 1

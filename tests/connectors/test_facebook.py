@@ -41,7 +41,7 @@ from tests.fixtures.connectors.support import (
     post_signed,
 )
 
-URL = "/webhooks/facebook/"
+URL = "/webhooks/facebook/"  # as registered at Facebook: the literal address is what counts
 SEND = "/v21.0/me/messages"
 
 

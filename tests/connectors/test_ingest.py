@@ -19,6 +19,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.asgi import get_asgi_application
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from lantoa.connectors import ingest, tasks
 from lantoa.connectors.facebook.webhook import signature as fb_signature
@@ -42,6 +43,7 @@ from tests.fixtures.connectors.support import (
     zalo_account,
 )
 
+# The webhook addresses as registered at Zalo and Facebook: the literal address is what counts.
 ZALO = "/webhooks/zalo/"
 FACEBOOK = "/webhooks/facebook/"
 
@@ -611,11 +613,11 @@ def test_connector_page_shows_what_waits_in_the_queue(
     account = zalo_account(tree.a_kcn)
     _queue_zalo(account, [f"page-{i}" for i in range(1174)])
     login(client, officers.a_admin)
-    page = client.get("/ket-noi/A-KCN/").content.decode()
+    page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
     assert "đang chờ ghi vào cơ sở dữ liệu: 1.174." in page
     with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
-        page = client.get("/ket-noi/A-KCN/").content.decode()
+        page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
     assert "Redis không trả lời" in page
     with override_settings(LANTOA_WEBHOOK_QUEUE="database"):
-        page = client.get("/ket-noi/A-KCN/").content.decode()
+        page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
     assert "đang chờ ghi" not in page and "Redis" not in page

@@ -158,7 +158,7 @@ def test_burst_of_webhooks_queues_two_tasks_not_one_per_event(
         for i in range(6):
             raw = json.dumps(_payload(f"burst-{i % 3}")).encode()  # each message twice
             response = client.post(
-                "/webhooks/zalo/",
+                "/webhooks/zalo/",  # as registered at Zalo
                 data=raw,
                 content_type="application/json",
                 HTTP_X_ZEVENT_SIGNATURE=signature(

@@ -35,7 +35,7 @@ def test_public_pages_keep_the_origin_of_their_own_posts(
 def test_a_post_with_the_browsers_null_origin_is_what_fails(tree: Tree) -> None:
     """Why it matters: the same form posted with "Origin: null" is refused outright."""
     browser = Client(enforce_csrf_checks=True)
-    page = browser.get("/cau-hoi/")
+    page = browser.get("/cau-hoi/")  # the public address printed on posters
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert token is not None
     data = {"csrfmiddlewaretoken": token.group(1), "question": "Công ty nợ lương hai tháng"}

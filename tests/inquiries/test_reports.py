@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.inquiries import reports
@@ -234,25 +235,30 @@ def test_report_page_and_exports(
     client: Client, tree: Tree, officers: Officers, spread: Spread
 ) -> None:
     login(client, officers.a_viewer)  # every officer may read figures of their subtree
-    page = client.get("/hop-thu/A-G1/bao-cao/?ky=nam&nam=2026")
+    page = client.get(reverse("inquiries:report", args=["A-G1"]) + "?ky=nam&nam=2026")
     assert page.status_code == 200
     text = page.content.decode()
     assert "Năm 2026" in text and PHONE not in text
-    assert client.get("/hop-thu/P-A/bao-cao/").status_code == 404  # only A-G1 is theirs
+    # only A-G1 is theirs
+    assert client.get(reverse("inquiries:report", args=["P-A"])).status_code == 404
     login(client, officers.a_admin)
     this_year = reports.make_period("nam", timezone.localtime().year)
     figures = reports.inquiry_figures(tree.pa, this_year.start, this_year.end)
-    text = client.get("/hop-thu/P-A/bao-cao/").content.decode()
+    text = client.get(reverse("inquiries:report", args=["P-A"])).content.decode()
     assert f"Năm {this_year.year}" in text
     if figures.answered_last_year:
         assert "so với mục tiêu gấp đôi" in text
     else:
         assert "chưa so sánh được" in text
     assert str(figures.received) in text
-    bad = client.get("/hop-thu/P-A/bao-cao/?ky=quy&nam=2026&so=7").content.decode()
+    bad = client.get(
+        reverse("inquiries:report", args=["P-A"]) + "?ky=quy&nam=2026&so=7"
+    ).content.decode()
     assert "Số kỳ không hợp lệ" in bad
 
-    csv_response = client.get("/hop-thu/P-A/bao-cao/tai-ve/?ky=quy&nam=2026&so=2&dinh_dang=csv")
+    csv_response = client.get(
+        reverse("inquiries:report_export", args=["P-A"]) + "?ky=quy&nam=2026&so=2&dinh_dang=csv"
+    )
     csv_text = csv_response.content.decode("utf-8-sig")
     assert csv_response["Content-Type"].startswith("text/csv") and PHONE not in csv_text
     lines = csv_text.strip().splitlines()
@@ -263,7 +269,9 @@ def test_report_page_and_exports(
 
     import openpyxl
 
-    xlsx = client.get("/hop-thu/P-A/bao-cao/tai-ve/?ky=quy&nam=2026&so=2&dinh_dang=xlsx")
+    xlsx = client.get(
+        reverse("inquiries:report_export", args=["P-A"]) + "?ky=quy&nam=2026&so=2&dinh_dang=xlsx"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
@@ -273,7 +281,7 @@ def test_report_page_and_exports(
     )
 
     login(client, officers.b_admin)
-    assert client.get("/hop-thu/P-A/bao-cao/").status_code == 404
+    assert client.get(reverse("inquiries:report", args=["P-A"])).status_code == 404
 
 
 def test_xlsx_export_keeps_a_unit_name_from_running_as_a_formula(
@@ -283,7 +291,9 @@ def test_xlsx_export_keeps_a_unit_name_from_running_as_a_formula(
 
     Unit.objects.filter(pk=tree.a_kcn.pk).update(name='=HYPERLINK("http://x","KCN")')
     login(client, officers.a_admin)
-    xlsx = client.get("/hop-thu/P-A/bao-cao/tai-ve/?ky=nam&nam=2026&dinh_dang=xlsx")
+    xlsx = client.get(
+        reverse("inquiries:report_export", args=["P-A"]) + "?ky=nam&nam=2026&dinh_dang=xlsx"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     labels = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.accounts.models import Role, User
@@ -61,7 +62,9 @@ def test_warning_at_75_percent_goes_to_the_unit_then_to_the_assignee(
     event = InquiryEvent.objects.get(inquiry=inquiry, kind=EventKind.WARNED)
     assert event.unit == tree.a_g1 and event.data["left_min"] == 5 * 60 + 59
     [note] = _notes(g1, "inquiry.warned")
-    assert inquiry.code in note.title and note.url == f"/hop-thu/{inquiry.code}/"
+    assert inquiry.code in note.title and note.url == reverse(
+        "inquiries:detail", args=[inquiry.code]
+    )
     assert PHONE not in note.body and "Lao Động" not in note.body
     # Handlers only: not the viewer, not the province (its role is above, not at the unit).
     assert _notes(g1_viewer, "inquiry.warned") == []
@@ -200,7 +203,7 @@ def test_escalated_case_page_shows_the_banner(
     inquiry = _receive(tree.a_g1, t0)
     sla.sla_sweep(now=t0 + 24 * H + M)
     login(client, officers.a_communicator)
-    page = client.get(f"/hop-thu/{inquiry.code}/").content.decode()
+    page = client.get(reverse("inquiries:detail", args=[inquiry.code])).content.decode()
     assert "đã chuyển lên" in page and tree.a_kcn.name in page
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
@@ -27,7 +28,7 @@ def test_unit_page_shows_subtree_figures_in_vietnamese_format(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
-    response = client.get("/don-vi/P-A/")
+    response = client.get(reverse("units:detail", args=["P-A"]))
     assert response.status_code == 200
     figures = response.context["figures"]
     assert (figures.units, figures.grassroots, figures.upper_level) == (6, 3, 2)
@@ -59,13 +60,14 @@ def test_grassroots_page_shows_workplace_and_no_management_for_viewer(
 ) -> None:
     Unit.objects.filter(pk=tree.a_g1.pk).update(address="Lô 5, KCN Bình Hòa")
     login(client, officers.a_viewer)
-    response = client.get("/don-vi/A-G1/")
+    response = client.get(reverse("units:detail", args=["A-G1"]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Lô 5, KCN Bình Hòa" in html
     assert ">1.200<" in html
-    assert "/don-vi/A-G1/sua/" not in html
-    assert "/don-vi/nhap/" not in html  # neither import (unit.manage) nor export (data.export)
+    assert reverse("units:edit", args=["A-G1"]) not in html
+    # neither import (unit.manage) nor export (data.export): no address under /don-vi/nhap/
+    assert "/don-vi/nhap/" not in html
     # The viewer sees only A-G1: every ancestor is plain text.
     assert 'href="/don-vi/A-KCN/"' not in html
     assert 'href="/don-vi/P-A/"' not in html
@@ -73,10 +75,10 @@ def test_grassroots_page_shows_workplace_and_no_management_for_viewer(
 
 def test_unit_of_another_province_is_404(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    assert client.get("/don-vi/B-G1/").status_code == 404
-    assert client.get("/don-vi/P-B/").status_code == 404
-    assert client.get("/don-vi/KHONG-CO/").status_code == 404
-    assert client.get("/don-vi/B-KCN/sua/").status_code == 404
+    assert client.get(reverse("units:detail", args=["B-G1"])).status_code == 404
+    assert client.get(reverse("units:detail", args=["P-B"])).status_code == 404
+    assert client.get(reverse("units:detail", args=["KHONG-CO"])).status_code == 404
+    assert client.get(reverse("units:edit", args=["B-KCN"])).status_code == 404
 
 
 def test_merged_unit_page_shows_successor_and_history(
@@ -84,11 +86,11 @@ def test_merged_unit_page_shows_successor_and_history(
 ) -> None:
     unit_merge(source=tree.a_xa, target=tree.a_kcn, on=dt.date(2025, 7, 1))
     login(client, officers.a_admin)
-    html = client.get("/don-vi/A-XA/").content.decode()
+    html = client.get(reverse("units:detail", args=["A-XA"])).content.decode()
     assert "Đã hợp nhất vào" in html
     assert 'href="/don-vi/A-KCN/"' in html
     assert "01/07/2025" in html
-    target = client.get("/don-vi/A-KCN/")
+    target = client.get(reverse("units:detail", args=["A-KCN"]))
     assert [p.code for p in target.context["predecessors"]] == ["A-XA"]
     target_html = target.content.decode()
     assert "Các đơn vị đã hợp nhất vào đây" in target_html
@@ -102,22 +104,22 @@ def test_merged_unit_page_shows_successor_and_history(
 
 def test_switcher_lists_only_visible_units(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    response = client.get("/don-vi/chon-nhanh/", {"q": "cong doan co so"})
+    response = client.get(reverse("units:switcher"), {"q": "cong doan co so"})
     assert response.status_code == 200
     assert sorted(codes(response)) == ["A-G1", "A-G2", "A-G3"]
     assert "B-G1" not in response.content.decode()
     # Province B's unit exists, but is not found by an officer of province A.
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "giay"})) == []
+    assert codes(client.get(reverse("units:switcher"), {"q": "giay"})) == []
     login(client, officers.national_admin)
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "giay"})) == ["B-G1"]
+    assert codes(client.get(reverse("units:switcher"), {"q": "giay"})) == ["B-G1"]
 
 
 def test_switcher_folds_diacritics(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.national_admin)
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "duc"})) == ["B-G1"]
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "ANH DUONG"})) == ["A-G1"]
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "Điện tử Đông"})) == ["A-G2"]
-    assert codes(client.get("/don-vi/chon-nhanh/", {"q": "bac ninh"})) == ["P-B", "B-KCN"]
+    assert codes(client.get(reverse("units:switcher"), {"q": "duc"})) == ["B-G1"]
+    assert codes(client.get(reverse("units:switcher"), {"q": "ANH DUONG"})) == ["A-G1"]
+    assert codes(client.get(reverse("units:switcher"), {"q": "Điện tử Đông"})) == ["A-G2"]
+    assert codes(client.get(reverse("units:switcher"), {"q": "bac ninh"})) == ["P-B", "B-KCN"]
 
 
 def test_switcher_marks_merged_units_and_lists_own_units(
@@ -125,12 +127,12 @@ def test_switcher_marks_merged_units_and_lists_own_units(
 ) -> None:
     unit_merge(source=tree.a_g2, target=tree.a_g1, on=dt.date(2025, 7, 1))
     login(client, officers.a_admin)
-    response = client.get("/don-vi/chon-nhanh/", {"q": "dien tu"})
+    response = client.get(reverse("units:switcher"), {"q": "dien tu"})
     assert codes(response) == ["A-G2"]
     assert "đã hợp nhất vào Công đoàn cơ sở Công ty TNHH May Ánh Dương" in (
         response.content.decode()
     )
-    empty = client.get("/don-vi/chon-nhanh/", {"q": ""})
+    empty = client.get(reverse("units:switcher"), {"q": ""})
     assert [u.code for u in empty.context["my_units"]] == ["P-A"]
     assert "Đơn vị của tôi" in empty.content.decode()
 
@@ -139,7 +141,7 @@ def test_search_page_works_without_javascript(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_communicator)
-    response = client.get("/don-vi/tim-kiem/", {"q": "cong ty"})
+    response = client.get(reverse("units:search"), {"q": "cong ty"})
     assert response.status_code == 200
     assert sorted(codes(response)) == ["A-G1", "A-G2"]
     html = response.content.decode()
@@ -153,7 +155,7 @@ def test_search_page_works_without_javascript(
 def test_edit_unit_fields(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
     response = client.post(
-        "/don-vi/A-G1/sua/",
+        reverse("units:edit", args=["A-G1"]),
         {
             "name": "CĐCS Công ty May Ánh Dương Mới",
             "short_name": "",
@@ -167,7 +169,7 @@ def test_edit_unit_fields(client: Client, tree: Tree, officers: Officers) -> Non
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/don-vi/A-G1/"
+    assert response["Location"] == reverse("units:detail", args=["A-G1"])
     unit = Unit.objects.get(code="A-G1")
     assert (unit.name, unit.member_count, unit.worker_count, unit.sector) == (
         "CĐCS Công ty May Ánh Dương Mới",
@@ -183,7 +185,7 @@ def test_edit_refused_by_service_shows_error_and_changes_nothing(
 ) -> None:
     login(client, officers.a_admin)
     response = client.post(
-        "/don-vi/A-KCN/sua/",
+        reverse("units:edit", args=["A-KCN"]),
         {
             "name": "Đổi tên",
             "kind": "grassroots",
@@ -204,20 +206,20 @@ def test_viewer_gets_403_on_edit_and_outsider_404(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_viewer)
-    assert client.get("/don-vi/A-G1/sua/").status_code == 403
+    assert client.get(reverse("units:edit", args=["A-G1"])).status_code == 403
     assert (
         client.post(
-            "/don-vi/A-G1/sua/",
+            reverse("units:edit", args=["A-G1"]),
             {"name": "X", "kind": "grassroots", "member_count": "1", "worker_count": "1"},
         ).status_code
         == 403
     )
     assert Unit.objects.get(code="A-G1").name == "Công đoàn cơ sở Công ty TNHH May Ánh Dương"
     login(client, officers.a_leader)  # sees A-G1 but may not manage it
-    assert client.get("/don-vi/A-G1/chuyen/").status_code == 403
+    assert client.get(reverse("units:move", args=["A-G1"])).status_code == 403
     login(client, officers.b_admin)
-    assert client.get("/don-vi/A-G1/sua/").status_code == 404
-    assert client.get("/don-vi/A-G1/hop-nhat/").status_code == 404
+    assert client.get(reverse("units:edit", args=["A-G1"])).status_code == 404
+    assert client.get(reverse("units:merge", args=["A-G1"])).status_code == 404
 
 
 def test_create_child_unit(client: Client, tree: Tree, officers: Officers) -> None:
@@ -229,9 +231,9 @@ def test_create_child_unit(client: Client, tree: Tree, officers: Officers) -> No
         "member_count": "85",
         "worker_count": "90",
     }
-    response = client.post("/don-vi/A-XA/them/", data)
+    response = client.post(reverse("units:create", args=["A-XA"]), data)
     assert response.status_code == 302
-    assert response["Location"] == "/don-vi/A-G4/"
+    assert response["Location"] == reverse("units:detail", args=["A-G4"])
     unit = Unit.objects.get(code="A-G4")
     assert unit.parent_id == tree.a_xa.pk
     assert set(
@@ -240,7 +242,7 @@ def test_create_child_unit(client: Client, tree: Tree, officers: Officers) -> No
     assert AuditEvent.objects.filter(action="unit.create", target="A-G4").count() == 1
     # The same code again is refused on the code field.
     before = Unit.objects.count()
-    response = client.post("/don-vi/A-XA/them/", data)
+    response = client.post(reverse("units:create", args=["A-XA"]), data)
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == ["Mã đơn vị “A-G4” đã được dùng."]
     assert Unit.objects.count() == before
@@ -251,9 +253,11 @@ def test_create_child_unit(client: Client, tree: Tree, officers: Officers) -> No
 
 def test_move_unit_under_new_parent(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    page = client.get("/don-vi/A-G3/chuyen/", {"q": "khu cong nghiep"})
+    page = client.get(reverse("units:move", args=["A-G3"]), {"q": "khu cong nghiep"})
     assert [u.code for u in page.context["candidates"]] == ["A-KCN"]
-    response = client.post("/don-vi/A-G3/chuyen/", {"parent": "A-KCN", "on": "02/01/2026"})
+    response = client.post(
+        reverse("units:move", args=["A-G3"]), {"parent": "A-KCN", "on": "02/01/2026"}
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(code="A-G3")
     assert unit.parent_id == tree.a_kcn.pk
@@ -264,7 +268,7 @@ def test_move_unit_under_new_parent(client: Client, tree: Tree, officers: Office
         tree.a_xa.pk,
         tree.a_kcn.pk,
     )
-    html = client.get("/don-vi/A-G3/").content.decode()
+    html = client.get(reverse("units:detail", args=["A-G3"])).content.decode()
     assert "02/01/2026" in html
     assert "Chuyển từ Công đoàn phường Mỹ Bình sang Công đoàn các Khu công nghiệp" in html
 
@@ -274,7 +278,7 @@ def test_move_into_own_subtree_is_refused_with_message(
 ) -> None:
     login(client, officers.a_admin)
     closure_before = UnitClosure.objects.count()
-    response = client.post("/don-vi/P-A/chuyen/", {"parent": "A-KCN"})
+    response = client.post(reverse("units:move", args=["P-A"]), {"parent": "A-KCN"})
     assert response.status_code == 200
     errors = response.context["form"].errors["parent"]
     assert len(errors) == 1 and "tạo vòng lặp" in errors[0]
@@ -283,7 +287,7 @@ def test_move_into_own_subtree_is_refused_with_message(
     assert UnitEvent.objects.count() == 0
     assert UnitClosure.objects.count() == closure_before
     # A parent outside what the officer manages is unknown to the form.
-    response = client.post("/don-vi/A-G3/chuyen/", {"parent": "B-KCN"})
+    response = client.post(reverse("units:move", args=["A-G3"]), {"parent": "B-KCN"})
     assert response.context["form"].errors["parent"] == [
         "Không tìm thấy đơn vị có mã “B-KCN” trong phạm vi bạn quản lý."
     ]
@@ -295,16 +299,17 @@ def test_move_into_own_subtree_is_refused_with_message(
 
 def test_merge_unit(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_admin)
-    page = client.get("/don-vi/A-XA/hop-nhat/")
+    page = client.get(reverse("units:merge", args=["A-XA"]))
     assert page.status_code == 200
     assert "Điều gì sẽ xảy ra" in page.content.decode()
     # Its own subtree is never offered as the target; grassroots units neither.
     assert {u.code for u in page.context["candidates"]} == {"P-A", "A-KCN"}
     response = client.post(
-        "/don-vi/A-XA/hop-nhat/", {"target": "A-KCN", "on": "15/03/2026", "confirm": "on"}
+        reverse("units:merge", args=["A-XA"]),
+        {"target": "A-KCN", "on": "15/03/2026", "confirm": "on"},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/don-vi/A-KCN/"
+    assert response["Location"] == reverse("units:detail", args=["A-KCN"])
     source = Unit.objects.get(code="A-XA")
     assert (source.status, source.successor_id, source.ended_on) == (
         UnitStatus.MERGED,
@@ -319,7 +324,9 @@ def test_merge_needs_confirmation_and_valid_date(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
-    response = client.post("/don-vi/A-XA/hop-nhat/", {"target": "A-KCN", "on": "31/02/2026"})
+    response = client.post(
+        reverse("units:merge", args=["A-XA"]), {"target": "A-KCN", "on": "31/02/2026"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["confirm"] == ["Hãy xác nhận trước khi hợp nhất."]
@@ -327,7 +334,8 @@ def test_merge_needs_confirmation_and_valid_date(
     assert Unit.objects.get(code="A-XA").status == UnitStatus.ACTIVE
     # Merging into its own child is refused by the service, shown on the target field.
     response = client.post(
-        "/don-vi/A-KCN/hop-nhat/", {"target": "A-G1", "on": "01/01/2026", "confirm": "on"}
+        reverse("units:merge", args=["A-KCN"]),
+        {"target": "A-G1", "on": "01/01/2026", "confirm": "on"},
     )
     assert response.status_code == 200
     assert "không thể hợp nhất vào nó" in response.context["form"].errors["target"][0]
@@ -345,7 +353,7 @@ def test_unit_page_links_to_the_work_areas_the_officer_may_use(
 
     def work_links(user: User, unit: Unit) -> dict[str, str]:
         login(client, user)
-        html = client.get(f"/don-vi/{unit.code}/").content.decode()
+        html = client.get(reverse("units:detail", args=[unit.code])).content.decode()
         section = html[
             html.index('id="work-title"') : html.index("</section>", html.index('id="work-title"'))
         ]
@@ -355,12 +363,18 @@ def test_unit_page_links_to_the_work_areas_the_officer_may_use(
         )
 
     login(client, officers.a_communicator)
-    assert "/hoat-dong/A-G1/them/" in client.get("/don-vi/A-G1/").content.decode()
+    assert (
+        reverse("activities:add", args=["A-G1"])
+        in client.get(reverse("units:detail", args=["A-G1"])).content.decode()
+    )
     viewer = work_links(officers.a_viewer, tree.a_g1)
     assert "Việc được giao" in viewer and "Hoạt động tuyên truyền" in viewer
     assert "Kết nối kênh" not in viewer and "Lập báo cáo" not in viewer
     assert "Triển khai xuống cơ sở" not in viewer  # a grassroots union sends nothing down
-    assert "/hoat-dong/A-G1/them/" not in client.get("/don-vi/A-G1/").content.decode()
+    assert (
+        reverse("activities:add", args=["A-G1"])
+        not in client.get(reverse("units:detail", args=["A-G1"])).content.decode()
+    )
     for href in viewer.values():
         assert client.get(href).status_code == 200, href
 

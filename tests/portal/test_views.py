@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from lantoa.accounts.models import User
 from tests.conftest import Officers, Tree, login
@@ -18,7 +19,7 @@ def test_home_redirects_to_home_unit_and_no_unit_page(
     login(client, officers.a_leader)
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/don-vi/P-A/"
+    assert response["Location"] == reverse("units:detail", args=["P-A"])
     lonely = User.objects.create_user(username="chua_co", password="x-" * 6)
     login(client, lonely)
     response = client.get("/")

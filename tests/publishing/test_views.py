@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.content.models import ContentStatus
@@ -39,9 +40,9 @@ def test_item_page_lists_channels_and_publishes_now(
     fake.page_token(FB_PAGE, FB_TOKEN)
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     login(client, officers.a_propaganda)
-    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    detail = client.get(reverse("content:detail", args=[item.pk])).content.decode()
     assert f'href="/dang-tai/noi-dung/{item.pk}/"' in detail
-    page = client.get(f"/dang-tai/noi-dung/{item.pk}/")
+    page = client.get(reverse("publishing:item", args=[item.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "Trang tin công khai (cổng thông tin Lan Tỏa)" in html
@@ -49,7 +50,7 @@ def test_item_page_lists_channels_and_publishes_now(
     assert "Đăng tự động." in html and "Không có API: đăng tay" in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/dang-tai/noi-dung/{item.pk}/",
+            reverse("publishing:item", args=[item.pk]),
             {"channels": ["site", f"c{fb.pk}", f"c{board.pk}"], "when": "now"},
         )
     assert response.status_code == 302
@@ -62,7 +63,7 @@ def test_item_page_lists_channels_and_publishes_now(
     assert len(fake.posts()) == 1
     item.refresh_from_db()
     assert item.status == ContentStatus.PUBLISHED
-    html = client.get(f"/dang-tai/noi-dung/{item.pk}/").content.decode()
+    html = client.get(reverse("publishing:item", args=[item.pk])).content.decode()
     assert "Đã đưa “Hội nghị người lao động năm 2026” lên 3 kênh" in html
     assert "Chờ ghi nhận" in html and "Ghi nhận đã đăng" in html
     assert f"https://www.facebook.com/{fake.posts()[0].id}" in html
@@ -76,12 +77,12 @@ def test_schedule_errors_are_shown_on_the_form(
     login(client, officers.a_propaganda)
     soon = timezone.localtime(timezone.now() + dt.timedelta(minutes=5))
     response = client.post(
-        f"/dang-tai/noi-dung/{item.pk}/",
+        reverse("publishing:item", args=[item.pk]),
         {"channels": [f"c{fb.pk}"], "when": "later", "at": soon.strftime("%d/%m/%Y %H:%M")},
     )
     assert response.status_code == 200
     assert "Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi" in response.content.decode()
-    response = client.post(f"/dang-tai/noi-dung/{item.pk}/", {"when": "later", "at": ""})
+    response = client.post(reverse("publishing:item", args=[item.pk]), {"when": "later", "at": ""})
     html = response.content.decode()
     assert "Hãy chọn ít nhất một kênh." in html
     assert "Vui lòng nhập ngày giờ đăng (dd/mm/yyyy hh:mm)." in html
@@ -93,12 +94,12 @@ def test_access_other_province_viewer_and_anonymous(
 ) -> None:
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     board = board_channel(tree.pa)
-    url = f"/dang-tai/noi-dung/{item.pk}/"
-    assert client.get(url)["Location"].startswith("/tai-khoan/dang-nhap/")
+    url = reverse("publishing:item", args=[item.pk])
+    assert client.get(url)["Location"].startswith(reverse("accounts:login"))
     login(client, officers.b_admin)
     assert client.get(url).status_code == 404
     assert client.post(url, {"channels": ["site"], "when": "now"}).status_code == 404
-    assert client.get("/dang-tai/P-A/").status_code == 404
+    assert client.get(reverse("publishing:unit", args=["P-A"])).status_code == 404
     login(client, officers.a_viewer)  # at A-G1: sees nothing of the province's items
     assert client.get(url).status_code == 404
     login(client, officers.a_briefer)  # at A-KCN: may view content above? no: 404
@@ -109,18 +110,18 @@ def test_access_other_province_viewer_and_anonymous(
     client.post(url, {"channels": [f"c{board.pk}"], "when": "now"})
     pub = Publication.objects.get()
     login(client, officers.b_admin)
-    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/huy/").status_code == 404
-    assert client.get(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
-    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/").status_code == 404
-    assert client.post(f"/dang-tai/luot-dang/{pub.pk}/thu-lai/").status_code == 404
-    assert client.get(f"/dang-tai/luot-dang/{pub.pk}/minh-chung/").status_code == 404
+    assert client.post(reverse("publishing:cancel", args=[pub.pk])).status_code == 404
+    assert client.get(reverse("publishing:record", args=[pub.pk])).status_code == 404
+    assert client.post(reverse("publishing:record", args=[pub.pk])).status_code == 404
+    assert client.post(reverse("publishing:retry", args=[pub.pk])).status_code == 404
+    assert client.get(reverse("publishing:proof", args=[pub.pk])).status_code == 404
     assert Publication.objects.get().status == S.PENDING
 
 
 def test_viewer_may_look_but_not_publish(client: Client, tree: Tree, officers: Officers) -> None:
     item = approved_item(tree.a_g1, officers.a_communicator, officers.a_leader, title="Tin CĐCS")
     login(client, officers.a_viewer)
-    url = f"/dang-tai/noi-dung/{item.pk}/"
+    url = reverse("publishing:item", args=[item.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert "Chọn kênh và thời điểm" not in page.content.decode()
@@ -134,31 +135,33 @@ def test_republishing_from_below_and_manual_record_with_photo(
     board = board_channel(tree.a_g1)
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     login(client, officers.a_propaganda)
-    client.post(f"/dang-tai/noi-dung/{item.pk}/", {"channels": ["site"], "when": "now"})
+    client.post(reverse("publishing:item", args=[item.pk]), {"channels": ["site"], "when": "now"})
     login(client, officers.a_communicator)  # at A-KCN, republishes at A-G1
-    url = f"/dang-tai/noi-dung/{item.pk}/?don-vi=A-G1"
+    url = reverse("publishing:item", args=[item.pk]) + "?don-vi=A-G1"
     page = client.get(url)
     assert "Đăng lại tại" in page.content.decode()
     response = client.post(url, {"channels": [f"c{board.pk}"], "when": "now", "don-vi": "A-G1"})
     assert response.status_code == 302
     pub = Publication.objects.get(unit=tree.a_g1)
     assert pub.method == Method.MANUAL
-    form = client.get(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/")
+    form = client.get(reverse("publishing:record", args=[pub.pk]))
     assert "Ghi nhận đã đăng" in form.content.decode()
-    bad = client.post(f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/", {"proof_url": ""})
+    bad = client.post(reverse("publishing:record", args=[pub.pk]), {"proof_url": ""})
     assert "Cần đường dẫn bài đã đăng hoặc ảnh chụp" in bad.content.decode()
     photo = SimpleUploadedFile("bang-tin.png", png(), content_type="image/png")
     done = client.post(
-        f"/dang-tai/luot-dang/{pub.pk}/ghi-nhan/", {"proof_photo": photo, "note": "Đã dán"}
+        reverse("publishing:record", args=[pub.pk]), {"proof_photo": photo, "note": "Đã dán"}
     )
     assert done.status_code == 302 and done["Location"] == url
     pub.refresh_from_db()
     assert pub.status == S.RECORDED and pub.recorded_by == officers.a_communicator
-    proof = client.get(f"/dang-tai/luot-dang/{pub.pk}/minh-chung/?nho=1")
+    proof = client.get(reverse("publishing:proof", args=[pub.pk]) + "?nho=1")
     assert proof.status_code == 200 and proof["Content-Type"] == "image/jpeg"
     # Outside the item's subtree chain: no republishing.
     login(client, officers.b_admin)
-    assert client.get(f"/dang-tai/noi-dung/{item.pk}/?don-vi=B-G1").status_code == 404
+    assert (
+        client.get(reverse("publishing:item", args=[item.pk]) + "?don-vi=B-G1").status_code == 404
+    )
 
 
 def test_unit_list_filters_and_counts(
@@ -170,21 +173,25 @@ def test_unit_list_filters_and_counts(
     login(client, officers.a_propaganda)
     from lantoa.publishing import runner
 
-    client.post(f"/dang-tai/noi-dung/{item.pk}/", {"channels": ["site", f"c{fb.pk}"]})
+    client.post(reverse("publishing:item", args=[item.pk]), {"channels": ["site", f"c{fb.pk}"]})
     for pub in Publication.objects.all():
         runner.publication_run(pk=pub.pk)
-    page = client.get("/dang-tai/P-A/").content.decode()
+    page = client.get(reverse("publishing:unit", args=["P-A"])).content.decode()
     assert "Các lượt đăng" in page
     assert "Mã truy cập trang Facebook đã hết hạn" in page
-    failed = client.get("/dang-tai/P-A/?trang-thai=failed").content.decode()
+    failed = client.get(
+        reverse("publishing:unit", args=["P-A"]) + "?trang-thai=failed"
+    ).content.decode()
     assert "Fanpage Công đoàn An Giang" in failed
     assert "Trang tin công khai (cổng" not in failed
     fb_pub = Publication.objects.get(method=Method.FACEBOOK)
-    retry = client.post(f"/dang-tai/luot-dang/{fb_pub.pk}/thu-lai/")
-    assert retry.status_code == 302 and retry["Location"] == f"/dang-tai/noi-dung/{item.pk}/"
+    retry = client.post(reverse("publishing:retry", args=[fb_pub.pk]))
+    assert retry.status_code == 302 and retry["Location"] == reverse(
+        "publishing:item", args=[item.pk]
+    )
     fb_pub.refresh_from_db()
     assert fb_pub.status == S.PENDING
-    cancel = client.post(f"/dang-tai/luot-dang/{fb_pub.pk}/huy/")
+    cancel = client.post(reverse("publishing:cancel", args=[fb_pub.pk]))
     assert cancel.status_code == 302
     fb_pub.refresh_from_db()
     assert fb_pub.status == S.CANCELLED
@@ -201,7 +208,7 @@ def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
     fake.page_token(FB_PAGE, FB_TOKEN)
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     login(client, officers.a_propaganda)
-    url = f"/dang-tai/noi-dung/{item.pk}/"
+    url = reverse("publishing:item", args=[item.pk])
     tomorrow = timezone.localtime(timezone.now() + dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -213,8 +220,8 @@ def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
     assert pub.status == S.PUBLISHED and pub.scheduled_on_platform
     (post,) = fake.posts(FB_PAGE)
     assert not post.published
-    cancel_url = f"/dang-tai/luot-dang/{pub.pk}/huy/"
-    for page_url in (url, "/dang-tai/P-A/"):
+    cancel_url = reverse("publishing:cancel", args=[pub.pk])
+    for page_url in (url, reverse("publishing:unit", args=["P-A"])):
         html = client.get(page_url).content.decode()
         assert "Đã hẹn giờ trên nền tảng" in html
         assert f'action="{cancel_url}"' in html
@@ -246,12 +253,12 @@ def test_publish_on_the_content_page_goes_through_a_site_publication(
 ) -> None:
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     login(client, officers.a_propaganda)
-    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    detail = client.get(reverse("content:detail", args=[item.pk])).content.decode()
     assert f'action="/dang-tai/noi-dung/{item.pk}/dang-ngay/"' in detail
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/")
+        response = client.post(reverse("publishing:site_now", args=[item.pk]))
     assert response.status_code == 302
-    assert response["Location"] == f"/dang-tai/noi-dung/{item.pk}/"
+    assert response["Location"] == reverse("publishing:item", args=[item.pk])
     pub = Publication.objects.get()
     assert (pub.method, pub.unit, pub.status, pub.scheduled_at) == (
         Method.SITE,
@@ -262,11 +269,11 @@ def test_publish_on_the_content_page_goes_through_a_site_publication(
     item.refresh_from_db()
     assert item.status == ContentStatus.PUBLISHED and item.published_at is not None
     # In the channel's record: the unit's publications on the public site, and the site.
-    record = client.get("/dang-tai/P-A/?cach=site").content.decode()
+    record = client.get(reverse("publishing:unit", args=["P-A"]) + "?cach=site").content.decode()
     assert "Hội nghị người lao động năm 2026" in record
-    assert client.get(f"/tin-tuc/P-A/{item.slug}/").status_code == 200
+    assert client.get(reverse("publicsite:article", args=["P-A", item.slug])).status_code == 200
     # Published: no second "publish" on the content page.
-    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    detail = client.get(reverse("content:detail", args=[item.pk])).content.decode()
     assert "/dang-ngay/" not in detail
 
 
@@ -275,11 +282,11 @@ def test_schedule_and_unschedule_on_the_content_page(
 ) -> None:
     item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader)
     login(client, officers.a_propaganda)
-    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    detail = client.get(reverse("content:detail", args=[item.pk])).content.decode()
     assert f'action="/dang-tai/noi-dung/{item.pk}/hen-gio/"' in detail
     past = timezone.localtime(timezone.now() - dt.timedelta(hours=1))
     response = client.post(
-        f"/dang-tai/noi-dung/{item.pk}/hen-gio/",
+        reverse("publishing:site_schedule", args=[item.pk]),
         {"scheduled_at": past.strftime("%d/%m/%Y %H:%M")},
         follow=True,
     )
@@ -287,7 +294,8 @@ def test_schedule_and_unschedule_on_the_content_page(
     assert Publication.objects.count() == 0
     at = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
     response = client.post(
-        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+        reverse("publishing:site_schedule", args=[item.pk]),
+        {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")},
     )
     assert response.status_code == 302
     pub = Publication.objects.get()
@@ -299,10 +307,10 @@ def test_schedule_and_unschedule_on_the_content_page(
     )
     item.refresh_from_db()
     assert item.status == ContentStatus.SCHEDULED and item.scheduled_at == at
-    detail = client.get(f"/noi-dung/chi-tiet/{item.pk}/").content.decode()
+    detail = client.get(reverse("content:detail", args=[item.pk])).content.decode()
     assert f'action="/dang-tai/noi-dung/{item.pk}/huy-hen-gio/"' in detail
-    response = client.post(f"/dang-tai/noi-dung/{item.pk}/huy-hen-gio/")
-    assert response["Location"] == f"/noi-dung/chi-tiet/{item.pk}/"
+    response = client.post(reverse("publishing:unschedule", args=[item.pk]))
+    assert response["Location"] == reverse("content:detail", args=[item.pk])
     pub.refresh_from_db()
     item.refresh_from_db()
     assert pub.status == S.CANCELLED and pub.next_attempt_at is None
@@ -310,10 +318,11 @@ def test_schedule_and_unschedule_on_the_content_page(
     # Scheduled again, then published now: the waiting site publication is brought forward
     # (the same row, with its key), not refused as taken.
     client.post(
-        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+        reverse("publishing:site_schedule", args=[item.pk]),
+        {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")},
     )
     key = Publication.objects.get().idempotency_key
-    client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/")
+    client.post(reverse("publishing:site_now", args=[item.pk]))
     pub = Publication.objects.get()
     assert pub.idempotency_key == key and pub.status == S.PENDING and pub.scheduled_at is None
     assert pub.next_attempt_at is not None and pub.next_attempt_at <= timezone.now()
@@ -326,10 +335,10 @@ def test_content_page_publishing_needs_the_publishing_permission(
 ) -> None:
     item = approved_item(tree.a_kcn, officers.a_communicator, officers.a_leader)
     login(client, officers.a_briefer)  # at A-KCN: sees the item, may not publish
-    assert client.get(f"/noi-dung/chi-tiet/{item.pk}/").status_code == 200
-    assert client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/").status_code == 403
+    assert client.get(reverse("content:detail", args=[item.pk])).status_code == 200
+    assert client.post(reverse("publishing:site_now", args=[item.pk])).status_code == 403
     login(client, officers.b_admin)
-    assert client.post(f"/dang-tai/noi-dung/{item.pk}/dang-ngay/").status_code == 404
+    assert client.post(reverse("publishing:site_now", args=[item.pk])).status_code == 404
     assert Publication.objects.count() == 0
     item.refresh_from_db()
     assert item.status == ContentStatus.APPROVED
@@ -344,7 +353,8 @@ def test_rescheduling_an_edited_item_takes_up_its_waiting_site_publication(
     login(client, officers.a_propaganda)
     at = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
     client.post(
-        f"/dang-tai/noi-dung/{item.pk}/hen-gio/", {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")}
+        reverse("publishing:site_schedule", args=[item.pk]),
+        {"scheduled_at": at.strftime("%d/%m/%Y %H:%M")},
     )
     key = Publication.objects.get().idempotency_key
     # Edited after scheduling: back to draft (the site publication still waits), approved again.
@@ -353,7 +363,7 @@ def test_rescheduling_an_edited_item_takes_up_its_waiting_site_publication(
     content.content_approve(item=item, actor=officers.a_leader)
     later = at + dt.timedelta(days=1)
     response = client.post(
-        f"/dang-tai/noi-dung/{item.pk}/hen-gio/",
+        reverse("publishing:site_schedule", args=[item.pk]),
         {"scheduled_at": later.strftime("%d/%m/%Y %H:%M")},
     )
     assert response.status_code == 302
