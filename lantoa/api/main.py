@@ -20,6 +20,7 @@ from lantoa.access import PUBLIC, policy
 from lantoa.api import channels, communicators, kb, units
 from lantoa.api.auth import API_AUTH, MSG_NOT_AUTHENTICATED, ApiAuthError
 from lantoa.channels.models import Channel
+from lantoa.core.extensions import api_routers
 from lantoa.roster.models import Communicator
 
 MSG_NOT_FOUND = "Không tìm thấy, hoặc bạn không có quyền xem."
@@ -47,6 +48,16 @@ api.add_router("", units.router)
 api.add_router("", channels.router)
 api.add_router("", communicators.router)
 api.add_router("", kb.router)
+
+
+def add_contributed_routers(target: NinjaAPI) -> None:
+    """The routers other apps register (``lantoa.core.extensions.api_routers``): a new app
+    adds its API without editing this module."""
+    for contributed in api_routers:
+        target.add_router(contributed.prefix, contributed.router)
+
+
+add_contributed_routers(api)
 
 
 def _error(

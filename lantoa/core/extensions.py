@@ -463,3 +463,21 @@ class DashboardRows:
 
 
 dashboard_rows: Registry[DashboardRows] = Registry("dashboard_rows")
+
+
+# ── The API (/api/v1): routers of other apps ────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A ``ninja.Router`` an app adds to ``/api/v1`` (``lantoa.api.main``), under ``prefix``.
+    Its operations declare their access with ``lantoa.access.api_policy`` like the API's own
+    (the route walk in tests/access/test_routes.py checks every operation)."""
+
+    key: str
+    router: Any
+    prefix: str = ""
+    order: int = 100
+
+
+api_routers: Registry[ApiRouter] = Registry("api_routers")
