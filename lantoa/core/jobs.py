@@ -49,6 +49,24 @@ class DurableJob(models.Model):
         abstract = True
 
 
+class RequestedJob(DurableJob):
+    """A durable job an officer asked for on a screen (a report to build, a file of units to
+    import), followed on a page until it is done or failed. The kind's ``Status`` has ``DONE``
+    and ``FAILED``; ``created_by`` is declared by the kind (its reverse name differs)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        status = type(self).Status  # type: ignore[attr-defined]
+        return getattr(self, "status", None) in (status.DONE, status.FAILED)
+
+
 def claim(rows: QuerySet[Any], *, now: dt.datetime, **fields: Any) -> bool:
     """Take the one job ``rows`` selects (its pk and the state a worker may take it in) with
     one conditional UPDATE: True only for the worker whose update changed the row."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.jobs import DurableJob
+from lantoa.core.jobs import RequestedJob
 
 
 class ReportFormat(models.TextChoices):
@@ -15,7 +15,7 @@ class ReportFormat(models.TextChoices):
     MD = "md", _("Markdown (.md)")
 
 
-class ReportJob(DurableJob):
+class ReportJob(RequestedJob):
     """A durable job (``lantoa.core.jobs``): ``claimed_at`` is when a worker took it."""
 
     class Status(models.TextChoices):
@@ -39,20 +39,13 @@ class ReportJob(DurableJob):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="report_jobs"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(RequestedJob.Meta):
         verbose_name = _("lượt lập báo cáo")
         verbose_name_plural = _("lượt lập báo cáo")
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period} {self.format} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def download_name(self) -> str:

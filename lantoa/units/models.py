@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
-from lantoa.core.jobs import DurableJob
+from lantoa.core.jobs import RequestedJob
 from lantoa.core.text import fold
 
 
@@ -162,7 +162,7 @@ class UnitEvent(models.Model):
         return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on:%d/%m/%Y}"
 
 
-class UnitImportJob(DurableJob):
+class UnitImportJob(RequestedJob):
     """One upload of a unit list, worked through by ``lantoa.units.tasks.import_units_task``.
 
     Progress counters are updated while the worker runs so the job page can show a bar. A
@@ -194,17 +194,10 @@ class UnitImportJob(DurableJob):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="unit_import_jobs"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(RequestedJob.Meta):
         verbose_name = _("lượt nhập đơn vị")
         verbose_name_plural = _("lượt nhập đơn vị")
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
