@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.activities import period_figures
 from lantoa.activities import report_sections as report
 from lantoa.activities.metrics import (
     ACTIVITY_NOUNS,
@@ -14,6 +15,7 @@ from lantoa.activities.metrics import (
     outreach_by_month,
 )
 from lantoa.activities.models import ActivityKind
+from lantoa.activities.selectors import merge_rollups, own_rollups_by_month
 from lantoa.core.extensions import (
     COUNT,
     OWN,
@@ -23,6 +25,7 @@ from lantoa.core.extensions import (
     DashboardTrend,
     DemoBuilder,
     DemoContext,
+    PeriodFigures,
     ReportSection,
     ScoreboardColumn,
     ScoreCell,
@@ -37,6 +40,9 @@ from lantoa.core.extensions import (
 )
 from lantoa.core.extensions import (
     dashboard_rows as dashboard_rows_registry,
+)
+from lantoa.core.extensions import (
+    period_figures as period_figures_registry,
 )
 from lantoa.core.text import format_int
 
@@ -139,6 +145,20 @@ report_sections.register(
         tasks=report.tasks,
         tables=report.tables,
         summary=report.summary,
+        order=10,
+    )
+)
+
+
+# What a period report says (lantoa.periods): the unit's activity records of the period.
+period_figures_registry.register(
+    PeriodFigures(
+        "activities",
+        live=period_figures.live_rollup,
+        snapshot=period_figures.figures_snapshot,
+        rows=period_figures.kind_rows,
+        monthly=own_rollups_by_month,
+        merge=merge_rollups,
         order=10,
     )
 )

@@ -481,3 +481,47 @@ class ApiRouter:
 
 
 api_routers: Registry[ApiRouter] = Registry("api_routers")
+# ── Figures of a period report (lantoa.periods) ─────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What a period report (``lantoa.periods``) says: the unit's records of the period, summed
+    up. One provider is expected (activities); the period report reads the first registered.
+
+    - ``live(unit, start, end)``: the unit's figures of ``start``…``end``, an object with at
+      least ``records`` and ``participants`` (the report page's totals; ``records == 0`` means
+      "no activity recorded", which asks for a note);
+    - ``snapshot(figures, taken_at)``: the JSON kept with the report at each submission
+      (``taken_at`` None: now);
+    - ``rows(figures)``: ``(label, per-kind figures)`` rows of the period page, each with
+      ``records``, ``quantity`` and ``participants``;
+    - ``monthly(root, start, end)``: ``{(unit id, first day of month): figures}`` of the
+      grassroots units of ``root``'s subtree, their own records, in one query (the demo's
+      period reports are built from them);
+    - ``merge(figures_list, unit, start, end)``: one unit's figures of consecutive periods
+      (``None`` entries skipped) added up into ``start``…``end``; an empty list gives empty
+      figures.
+    """
+
+    key: str
+    live: Callable[[Any, Any, Any], Any]
+    snapshot: Callable[[Any, Any], dict[str, Any]]
+    rows: Callable[[Any], list[tuple[Any, Any]]]
+    monthly: Callable[[Any, Any, Any], dict[tuple[int, Any], Any]]
+    merge: Callable[[list[Any], Any, Any, Any], Any]
+    order: int = 100
+
+
+period_figures: Registry[PeriodFigures] = Registry("period_figures")
+
+
+def period_figures_provider() -> PeriodFigures:
+    """The registered ``PeriodFigures`` (the first in order); an error naming the registry when
+    none is."""
+    for item in period_figures:
+        return item
+    raise LookupError(
+        "period_figures: no provider registered (the activities app registers one in its "
+        "contributions.py)"
+    )

@@ -1,7 +1,8 @@
-"""What a period report says: the unit's activity records of the period, summed up, and the
-snapshot of them kept with the report at each submission.
+"""What a period report says: the figures of the unit's period, summed up, and the snapshot of
+them kept with the report at each submission.
 
-The one module of ``lantoa.periods`` that reads the activities app.
+The figures come from the ``PeriodFigures`` provider registered in
+``lantoa.core.extensions.period_figures`` (activities); this module names no feature app.
 """
 
 from __future__ import annotations
@@ -9,51 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
-from lantoa.activities.models import ActivityKind
-from lantoa.activities.selectors import KINDS, Figures, Rollup, activity_rollup
-
-# The monthly roll-ups the demo's period reports are built from (targets' demo builder): this
-# module is the one place the period report reads activities.
-from lantoa.activities.selectors import merge_rollups as merge_rollups
-from lantoa.activities.selectors import own_rollups_by_month as own_rollups_by_month
+from lantoa.core.extensions import period_figures_provider
 from lantoa.periods.models import ReportingPeriod
 from lantoa.units.models import Unit
 
 
-def figures_snapshot(rollup: Rollup, *, taken_at: dt.datetime | None = None) -> dict[str, Any]:
-    """What a report says, kept with it at submission: per kind records, items, participants;
-    the distinct grassroots units with outreach; the days covered."""
-    by_kind = {
-        kind: {
-            "records": f.records,
-            "quantity": f.quantity,
-            "participants": f.participants,
-            "grassroots": f.grassroots,
-        }
-        for kind in KINDS
-        if not (f := rollup.kind(kind)).empty
-    }
-    return {
-        "start": rollup.start.isoformat(),
-        "end": rollup.end.isoformat(),
-        "records": rollup.records,
-        "participants": rollup.participants,
-        "grassroots_with_outreach": rollup.grassroots_with_outreach,
-        "by_kind": by_kind,
-        "taken_at": (taken_at or timezone.now()).isoformat(),
-    }
+def figures_snapshot(figures: Any, *, taken_at: dt.datetime | None = None) -> dict[str, Any]:
+    """The JSON kept with a report at submission (``taken_at`` None: now)."""
+    return period_figures_provider().snapshot(figures, taken_at)
 
 
-def live_rollup(unit: Unit, period: ReportingPeriod) -> Rollup:
-    return activity_rollup(unit, period.start, period.end)
+def live_rollup(unit: Unit, period: ReportingPeriod) -> Any:
+    """The unit's figures of ``period``, with at least ``records`` and ``participants``."""
+    return period_figures_provider().live(unit, period.start, period.end)
 
 
-def kind_rows(rollup: Rollup) -> list[tuple[Any, Figures]]:
+def kind_rows(figures: Any) -> list[tuple[Any, Any]]:
     """(label, figures) of each kind with records, in the kinds' order, for the period page."""
-    return [
-        (label, rollup.kind(kind))
-        for kind, label in ActivityKind.choices
-        if not rollup.kind(kind).empty
-    ]
+    return period_figures_provider().rows(figures)

@@ -8,8 +8,8 @@
   returned with a comment, the latest still awaiting review.
 
 Like the rest of the seed, rows are written with ``bulk_create`` and no audit rows; the same
-seed always gives the same reports. Figures snapshots are taken from the activity records
-(through ``lantoa.targets.periods``).
+seed always gives the same reports. Figures snapshots are taken from the registered
+``PeriodFigures`` provider (``lantoa.core.extensions.period_figures``: the activity records).
 """
 
 from __future__ import annotations
@@ -22,14 +22,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from lantoa.core.extensions import period_figures_provider
 from lantoa.core.periods import Period
 from lantoa.core.text import format_int
-from lantoa.periods.figures import (
-    figures_snapshot,
-    live_rollup,
-    merge_rollups,
-    own_rollups_by_month,
-)
+from lantoa.periods.figures import figures_snapshot, live_rollup
 from lantoa.periods.models import PeriodReport, ReportStatus
 from lantoa.periods.selectors import periods_ensure, reporting_period
 from lantoa.targets.metrics import metric
@@ -130,7 +126,8 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
             "code"
         )
     )
-    own = own_rollups_by_month(root, MONTHS[0].start, MONTHS[-1].end)
+    provider = period_figures_provider()
+    own = provider.monthly(root, MONTHS[0].start, MONTHS[-1].end)
     periods = {p: reporting_period(p) for p in [*MONTHS, HALF]}
     rows: list[PeriodReport] = []
     for unit in units:
@@ -141,14 +138,14 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
             row = periods[period]
             if period.kind == "month":
                 if unit.kind == UnitKind.GRASSROOTS:
-                    rollup = own.get((unit.pk, period.start)) or merge_rollups(
+                    rollup = own.get((unit.pk, period.start)) or provider.merge(
                         [], unit, period.start, period.end
                     )
                 else:
                     rollup = live_rollup(unit, row)
                 monthly.append(rollup)
             elif unit.kind == UnitKind.GRASSROOTS:
-                rollup = merge_rollups(monthly, unit, HALF.start, HALF.end)
+                rollup = provider.merge(monthly, unit, HALF.start, HALF.end)
             else:
                 rollup = live_rollup(unit, row)
             draw = rng.random()
