@@ -343,31 +343,11 @@ def _release_waiting_site(item: ContentItem) -> None:
         )
 
 
-def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -> Publication:
-    """“Publish” on the content page: the item goes on its unit's public site now, through a
-    site publication (so it is in the site's record like any channel's post), and the item
-    becomes published. A site publication still waiting for its time is brought forward;
-    the item's other channels keep their times."""
-    _require(actor, "publishing.publish", item.unit)
-    with transaction.atomic():
-        _release_waiting_site(item)
-        (pub,) = publication_schedule(
-            item=item,
-            unit=item.unit,
-            keys={selectors.SITE_KEY},
-            at=None,
-            actor=actor,
-            base_url=base_url,
-        )
-    return pub
-
-
-def publication_site_schedule(
-    *, item: ContentItem, actor: Any, at: dt.datetime, base_url: str = ""
+def _site_publish(
+    *, item: ContentItem, actor: Any, at: dt.datetime | None, base_url: str
 ) -> Publication:
-    """“Schedule” on the content page: a site publication at ``at`` (one still waiting for
-    another time is moved to this one); the item becomes scheduled, and published when its
-    time comes (``publication_items_due``)."""
+    """The content page's site publication, now (``at`` None) or at ``at``: one still waiting
+    for another time is released first, so the item keeps one site row."""
     _require(actor, "publishing.publish", item.unit)
     with transaction.atomic():
         _release_waiting_site(item)
@@ -380,6 +360,23 @@ def publication_site_schedule(
             base_url=base_url,
         )
     return pub
+
+
+def publication_site_now(*, item: ContentItem, actor: Any, base_url: str = "") -> Publication:
+    """“Publish” on the content page: the item goes on its unit's public site now, through a
+    site publication (so it is in the site's record like any channel's post), and the item
+    becomes published. A site publication still waiting for its time is brought forward;
+    the item's other channels keep their times."""
+    return _site_publish(item=item, actor=actor, at=None, base_url=base_url)
+
+
+def publication_site_schedule(
+    *, item: ContentItem, actor: Any, at: dt.datetime, base_url: str = ""
+) -> Publication:
+    """“Schedule” on the content page: a site publication at ``at`` (one still waiting for
+    another time is moved to this one); the item becomes scheduled, and published when its
+    time comes (``publication_items_due``)."""
+    return _site_publish(item=item, actor=actor, at=at, base_url=base_url)
 
 
 def publication_unschedule(*, item: ContentItem, actor: Any) -> list[Publication]:
