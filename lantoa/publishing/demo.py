@@ -29,6 +29,7 @@ from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.content.demo import demo_release
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
+from lantoa.core.text import format_int
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
 from lantoa.units.models import Unit, UnitKind, UnitStatus
@@ -275,5 +276,8 @@ def ensure_demo_publications(log: Any = None) -> int:
             defaults={"token": secrets.token_urlsafe(32)},
         )
     if log is not None:
-        log(f"Đã tạo {made} lượt đăng trình diễn (trang tin công khai, bảng tin, Facebook lỗi).")
+        log(
+            f"Đã tạo {format_int(made)} lượt đăng trình diễn "
+            "(trang tin công khai, bảng tin, Facebook lỗi)."
+        )
     return made
