@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.activities import period_figures
@@ -77,8 +79,12 @@ def _seed_activities(ctx: DemoContext) -> None:
         return
     from lantoa.activities.demo import seed_demo_activities
 
-    count = seed_demo_activities(seed=ctx.seed)
-    ctx.out(f"Đã sinh {format_int(count)} hoạt động tuyên truyền mẫu (01/2024 – 06/2026).")
+    count = seed_demo_activities(seed=ctx.seed, as_of=ctx.as_of)
+    first = dt.date(ctx.as_of.year - 2, 1, 1)
+    ctx.out(
+        f"Đã sinh {format_int(count)} hoạt động tuyên truyền mẫu "
+        f"({first:%d/%m/%Y} – {ctx.as_of:%d/%m/%Y})."
+    )
 
 
 demo_builders.register(DemoBuilder(key="activities", build=_seed_activities, order=30, stage=SEED))

@@ -1,6 +1,7 @@
 """Deterministic sample activity records for the demo federation (``lantoa seed --size demo``).
 
-From January 2024 to the seed's reference day (30/06/2026): grassroots unions hold outreach
+From the January two years before the seed's last day (yesterday, ``DemoContext.as_of``) to
+that day: grassroots unions hold outreach
 sessions now and then (a fifth never record anything, so the reports have gaps to show),
 register initiatives and commend members; upper-level unions hold sessions, trainings and
 contests; the provincial federations run the campaigns, the briefers' conferences and the
@@ -18,15 +19,15 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
 from lantoa.core.periods import ROMAN
 from lantoa.units.models import Unit, UnitKind
 
-START = dt.date(2024, 1, 1)
-END = dt.date(2026, 6, 30)  # lantoa.units.seed.AS_OF
-GROWTH = {2024: 1.0, 2025: 1.12, 2026: 1.22}
+# Volumes grow year on year: by this factor for each year after the first of the history.
+GROWTH_PER_YEAR = 0.11
 # Outreach by month: Tết in February is quiet, May (Tháng Công nhân) busy.
 SEASON = (0.9, 0.6, 1.0, 1.1, 1.6, 1.1, 1.0, 0.9, 1.0, 1.1, 1.2, 1.0)
 TOPICS = (
@@ -68,11 +69,27 @@ MERGER = dt.date(2025, 7, 1)
 Add = Callable[..., None]
 
 
-def _months() -> Iterator[tuple[int, int]]:
-    year, month = START.year, START.month
-    while dt.date(year, month, 1) <= END:
-        yield year, month
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+@dataclass(frozen=True)
+class History:
+    """The days the sample covers: from 1 January two years before ``end`` to ``end``."""
+
+    end: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.end.year - 2, 1, 1)
+
+    def months(self) -> Iterator[tuple[int, int]]:
+        year, month = self.start.year, self.start.month
+        while dt.date(year, month, 1) <= self.end:
+            yield year, month
+            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1)
+
+    def growth(self, year: int) -> float:
+        return 1.0 + GROWTH_PER_YEAR * (year - self.start.year)
 
 
 def _day(rng: random.Random, year: int, month: int, lo: int = 1, hi: int = 28) -> dt.date:
@@ -84,16 +101,16 @@ def _topic(rng: random.Random, year: int) -> str:
     return rng.choice(pool)
 
 
-def _grassroots(rng: random.Random, unit: Unit, add: Add) -> None:
+def _grassroots(rng: random.Random, unit: Unit, add: Add, history: History) -> None:
     members = max(unit.member_count, 5)
     if rng.random() < 0.2:
         return  # never records anything: the reports' "chưa tổ chức" list
     rate = rng.uniform(0.02, 0.09) * (1 + math.log10(members) / 3)
-    for year, month in _months():
-        chance = rate * SEASON[month - 1] * GROWTH[year]
+    for year, month in history.months():
+        chance = rate * SEASON[month - 1] * history.growth(year)
         sessions = (1 if rng.random() < chance else 0) + (1 if rng.random() < chance / 8 else 0)
         for _ in range(sessions):
-            online = rng.random() < (0.1 if year == 2024 else 0.2)
+            online = rng.random() < (0.1 if year == history.start.year else 0.2)
             share = rng.uniform(0.2, 0.8) if online else rng.uniform(0.1, 0.5)
             # A hall or a canteen holds a few hundred people at most.
             room = rng.randint(400, 1500) if online else rng.randint(120, 400)
@@ -105,7 +122,7 @@ def _grassroots(rng: random.Random, unit: Unit, add: Add) -> None:
                 format=ActivityFormat.ONLINE if online else ActivityFormat.DIRECT,
                 participants=max(5, min(room, round(members * share))),
             )
-    for year in GROWTH:
+    for year in history.years():
         if members >= 150 and rng.random() < 0.35:
             add(
                 kind=ActivityKind.INITIATIVE,
@@ -120,7 +137,7 @@ def _grassroots(rng: random.Random, unit: Unit, add: Add) -> None:
                 title=f"Khen thưởng đoàn viên tiêu biểu nhân Tháng Công nhân năm {year}",
                 quantity=max(1, round(members * rng.uniform(0.01, 0.05))),
             )
-        if year < END.year and rng.random() < 0.15:
+        if year < history.end.year and rng.random() < 0.15:
             add(
                 kind=ActivityKind.COMMENDATION,
                 held_on=_day(rng, year, 12, 15, 30),
@@ -129,9 +146,9 @@ def _grassroots(rng: random.Random, unit: Unit, add: Add) -> None:
             )
 
 
-def _upper(rng: random.Random, unit: Unit, add: Add) -> None:
-    for year, month in _months():
-        if rng.random() < 0.45 * SEASON[month - 1] * GROWTH[year]:
+def _upper(rng: random.Random, unit: Unit, add: Add, history: History) -> None:
+    for year, month in history.months():
+        if rng.random() < 0.45 * SEASON[month - 1] * history.growth(year):
             topic = _topic(rng, year)
             add(
                 kind=ActivityKind.OUTREACH,
@@ -166,7 +183,7 @@ def _upper(rng: random.Random, unit: Unit, add: Add) -> None:
             )
 
 
-def _province(rng: random.Random, unit: Unit, add: Add, until: dt.date) -> None:
+def _province(rng: random.Random, unit: Unit, add: Add, until: dt.date, history: History) -> None:
     campaigns = {
         1: "Chương trình “Tết Sum vầy” năm {y}",
         5: "Lễ phát động Tháng Công nhân, Tháng hành động về an toàn, vệ sinh lao động năm {y}",
@@ -174,10 +191,10 @@ def _province(rng: random.Random, unit: Unit, add: Add, until: dt.date) -> None:
         10: "Hưởng ứng Ngày Phụ nữ Việt Nam 20/10 năm {y}",
     }
     place = unit.name.rsplit("tỉnh ", 1)[-1]
-    for year, month in _months():
+    for year, month in history.months():
         if dt.date(year, month, 1) >= until:
             break
-        growth = GROWTH[year]
+        growth = history.growth(year)
         if month in campaigns:
             add(
                 kind=ActivityKind.CAMPAIGN_EVENT,
@@ -228,8 +245,10 @@ def _province(rng: random.Random, unit: Unit, add: Add, until: dt.date) -> None:
         )
 
 
-def seed_demo_activities(*, seed: int, root_code: str = "TN") -> int:
-    """Write the demo's activity records for the subtree of ``root_code``; returns how many."""
+def seed_demo_activities(*, seed: int, as_of: dt.date, root_code: str = "TN") -> int:
+    """Write the demo's activity records for the subtree of ``root_code``, up to ``as_of``;
+    returns how many."""
+    history = History(end=as_of)
     root = Unit.objects.get(code=root_code)
     rows: list[Activity] = []
     units = Unit.objects.filter(ancestor_links__ancestor=root).order_by("code")
@@ -237,15 +256,15 @@ def seed_demo_activities(*, seed: int, root_code: str = "TN") -> int:
         rng = random.Random(f"{seed}:activities:{unit.code}")  # noqa: S311 - demo data
 
         def add(unit: Unit = unit, **values: Any) -> None:
-            if values["held_on"] <= END:
+            if values["held_on"] <= history.end:
                 rows.append(Activity(unit=unit, **values))
 
         if unit.kind == UnitKind.GRASSROOTS:
-            _grassroots(rng, unit, add)
+            _grassroots(rng, unit, add, history)
         elif unit.kind == UnitKind.PROVINCE:
-            until = unit.ended_on or END + dt.timedelta(days=1)
-            _province(rng, unit, add, until)
+            until = unit.ended_on or history.end + dt.timedelta(days=1)
+            _province(rng, unit, add, until, history)
         else:
-            _upper(rng, unit, add)
+            _upper(rng, unit, add, history)
     Activity.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from collections.abc import Set as AbstractSet
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -70,15 +71,18 @@ def _progress(
     late_share: float,
     photo: bool,
     rng: random.Random,
-    keep_open: set[int],
+    keep_open: AbstractSet[int] = frozenset(),
+    done_first: AbstractSet[int] = frozenset(),
 ) -> None:
     """Give the recipients states (shares of done, acknowledged, received; the rest pending)
     with times between the send and a few days past the due date. The units in
-    ``keep_open`` (those of the demo accounts) are left with something to do."""
+    ``keep_open`` (those of the demo accounts) are left with something to do; those in
+    ``done_first`` have done it (an old cascade must not sit overdue on a demo account)."""
     assert cascade.sent_at is not None
     rows = list(CascadeRecipient.objects.filter(cascade=cascade).select_related("unit"))
     rng.shuffle(rows)
-    rows.sort(key=lambda r: r.unit_id in keep_open)  # stable: the demo units go last
+    # Stable: the units that have done it first, the demo units left open last.
+    rows.sort(key=lambda r: (r.unit_id not in done_first, r.unit_id in keep_open))
     n = len(rows)
     done_n, ack_n, rec_n = (round(n * s) for s in shares)
     deadline = cascade.deadline
@@ -204,7 +208,7 @@ def ensure_demo_cascades() -> int:
             late_share=0.15,
             photo=False,
             rng=rng,
-            keep_open=demo_units,
+            done_first=demo_units,
         )
 
         tet = services.cascade_create(
@@ -231,12 +235,29 @@ def ensure_demo_cascades() -> int:
             keep_open=demo_units,
         )
 
-        services.cascade_create(
+        # Sent three days ago to every unit below the province, due in three weeks: what the
+        # demo accounts of a grassroots and an upper-level union have to do now.
+        law = services.cascade_create(
             sender=province,
             actor=actor,
             title="Tuyên truyền Luật Công đoàn năm 2024 — đợt 2",
-            instructions="Phổ biến các điểm mới của Luật Công đoàn năm 2024 tới đoàn viên.",
+            instructions=(
+                "Phổ biến các điểm mới của Luật Công đoàn năm 2024 tới đoàn viên trong buổi "
+                "sinh hoạt công đoàn hoặc giờ nghỉ giữa ca; báo cáo “Đã thực hiện” kèm số người "
+                "tham dự."
+            ),
             actions=["read", "outreach"],
             due_on=today + dt.timedelta(days=21),
+            target_kinds=[*UPPER_LEVEL_KINDS, UnitKind.GRASSROOTS],
+        )
+        services.cascade_send(cascade=law, actor=actor)
+        _backdate(law, sent=tz_now - dt.timedelta(days=3), due_on=law.due_on)
+        _progress(
+            law,
+            shares=(0.12, 0.18, 0.25),
+            late_share=0.0,
+            photo=False,
+            rng=rng,
+            keep_open=demo_units,
         )
     return 3

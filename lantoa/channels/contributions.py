@@ -69,7 +69,7 @@ unit_sections.register(
 def _seed_channels(ctx: DemoContext) -> None:
     from lantoa.channels.demo import seed_demo_channels
 
-    channels, stats = seed_demo_channels(seed=ctx.seed)
+    channels, stats = seed_demo_channels(seed=ctx.seed, as_of=ctx.as_of)
     ctx.totals.append(f"  kênh truyền thông: {format_int(channels)}")
     ctx.totals.append(f"  số liệu kênh theo tháng: {format_int(stats)}")
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from lantoa.channels.models import Channel, ChannelKind, ChannelStat
 from lantoa.core.text import fold
 from lantoa.units.models import Unit, UnitKind
-from lantoa.units.seed import AS_OF, BATCH, person_name
+from lantoa.units.seed import BATCH, person_name
 
 ZALO_GROUP_LIMIT = 1000  # a Zalo group holds at most 1.000 members
 
@@ -28,9 +28,9 @@ def _slug(text: str, limit: int = 40) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())[:limit]
 
 
-def _month_starts(count: int) -> list[dt.date]:
-    """First days of the ``count`` months up to AS_OF, oldest first."""
-    year, month = AS_OF.year, AS_OF.month
+def _month_starts(count: int, as_of: dt.date) -> list[dt.date]:
+    """First days of the ``count`` months up to ``as_of``, oldest first."""
+    year, month = as_of.year, as_of.month
     days = []
     for _ in range(count):
         days.append(dt.date(year, month, 1))
@@ -41,8 +41,9 @@ def _month_starts(count: int) -> list[dt.date]:
 class ChannelSeeder:
     """Queues the channels and their monthly figures, writes them in batches."""
 
-    def __init__(self, *, seed: int) -> None:
+    def __init__(self, *, seed: int, as_of: dt.date) -> None:
         self.seed = seed
+        self.as_of = as_of
         self.channels = 0
         self.stats = 0
         self._channels: list[Channel] = []
@@ -98,7 +99,7 @@ class ChannelSeeder:
         )
         if months and audience:
             start = audience * rng.uniform(0.45, 0.85)
-            days = _month_starts(months)
+            days = _month_starts(months, self.as_of)
             value = 0
             for i, day in enumerate(days):
                 share = i / (len(days) - 1) if len(days) > 1 else 1.0
@@ -283,6 +284,7 @@ class ChannelSeeder:
         self._channels, self._stats = [], []
 
 
-def seed_demo_channels(*, seed: int) -> tuple[int, int]:
-    """Channels for every unit of a freshly seeded tree: (channels, monthly figures)."""
-    return ChannelSeeder(seed=seed).run()
+def seed_demo_channels(*, seed: int, as_of: dt.date) -> tuple[int, int]:
+    """Channels for every unit of a freshly seeded tree, with monthly figures up to ``as_of``:
+    (channels, monthly figures)."""
+    return ChannelSeeder(seed=seed, as_of=as_of).run()

@@ -14,6 +14,7 @@ a key twice is an error, so a module imported twice cannot add its items twice u
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -90,13 +91,21 @@ SEED = "seed"  # ``lantoa seed``, once, right after the unit tree of a fresh dat
 DEMO = "demo"  # every ``lantoa demo``, after the seed: must be safe to run again
 
 
+def demo_as_of(today: dt.date | None = None) -> dt.date:
+    """The last day of the demo's history: yesterday in Vietnam's time zone."""
+    from django.utils import timezone
+
+    return (today or timezone.localdate()) - dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class DemoContext:
     """What every demo builder receives: the root of the demo tree, the run's seed, the size
     of the sample (``demo``, ``province``, ``national``), where to write progress lines and
     the lines of the closing summary (``totals``).
     ``extra`` carries what one builder hands to the command or to a later builder (the demo
-    accounts to print, for instance)."""
+    accounts to print, for instance). ``as_of`` is the last day of the sample's history
+    (yesterday unless the command is told otherwise), so the demo always shows recent months."""
 
     root: Any
     seed: int
@@ -105,6 +114,7 @@ class DemoContext:
     size: str = "demo"
     totals: list[str] = field(default_factory=list)  # "  kênh truyền thông: 1.234" lines
     warn: Callable[[str], None] = print  # what went wrong (stderr of a command)
+    as_of: dt.date = field(default_factory=lambda: demo_as_of())
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def _seed_targets(ctx: DemoContext) -> None:
         return
     from lantoa.targets.demo import seed_demo_targets
 
-    ctx.out(seed_demo_targets(seed=ctx.seed))
+    ctx.out(seed_demo_targets(seed=ctx.seed, as_of=ctx.as_of))
 
 
 demo_builders.register(DemoBuilder(key="targets", build=_seed_targets, order=40, stage=SEED))

@@ -1,11 +1,13 @@
 """Deterministic sample targets and period reports for the demo (``lantoa seed --size demo``).
 
 * the default target programme, owned by the national root;
-* numbers assigned top-down: outreach sessions for the first half of 2026 and initiatives for
-  2026 to Thái Nguyên's federation, the initiatives split over its unions by members;
-* period reports of Thái Nguyên's active units for January–June 2026 and the first half-year:
-  most on time, some late, some missing; the older months mostly approved (locked), some
-  returned with a comment, the latest still awaiting review.
+* numbers assigned top-down: outreach sessions for the last half-year that has ended by the
+  seed's last day (``DemoContext.as_of``, yesterday) and initiatives for that year to Thái
+  Nguyên's federation, the initiatives split over its unions by members;
+* period reports of Thái Nguyên's active units for that half-year, its months and the complete
+  months since: most on time, some late, some missing, none sent after the last day; the older
+  months mostly approved (locked), some returned with a comment, the latest still awaiting
+  review.
 
 Like the rest of the seed, rows are written with ``bulk_create`` and no audit rows; the same
 seed always gives the same reports. Figures snapshots are taken from the registered
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -33,9 +36,6 @@ from lantoa.targets.models import TargetAssignment
 from lantoa.targets.services import split_by_weights, target_rules_load_defaults
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
-YEAR = 2026
-MONTHS = [Period(YEAR, "month", m) for m in range(1, 7)]
-HALF = Period(YEAR, "half", 1)
 RETURN_COMMENTS = (
     "Đề nghị bổ sung số liệu các buổi tuyên truyền trực tiếp tại doanh nghiệp.",
     "Số lượt người tham gia chưa khớp với biên bản; đề nghị kiểm tra lại.",
@@ -60,11 +60,37 @@ def _subtree_total(key: str, root: Unit, period: Period) -> int:
     return int(values.get(root.pk) or 0)
 
 
-def _assignments(root: Unit) -> int:
-    h1 = reporting_period(HALF)
-    year = reporting_period(Period(YEAR, "year"))
-    sessions = _subtree_total(OUTREACH, root, HALF)
-    initiatives = _subtree_total(INITIATIVE, root, HALF)
+@dataclass(frozen=True)
+class Sample:
+    """The periods the demo's reports cover, as of its last day."""
+
+    as_of: dt.date
+    half: Period  # the last half-year that ended on or before ``as_of``
+    months: list[Period]  # its months, then every month complete by ``as_of``
+
+
+def sample_periods(as_of: dt.date) -> Sample:
+    year = as_of.year
+    if as_of >= dt.date(year, 12, 31):
+        half = Period(year, "half", 2)
+    elif as_of >= dt.date(year, 6, 30):
+        half = Period(year, "half", 1)
+    else:
+        half = Period(year - 1, "half", 2)
+    months = []
+    month = Period(half.year, "month", half.start.month)
+    while month.end <= as_of:
+        months.append(month)
+        month = month.next()
+    return Sample(as_of=as_of, half=half, months=months)
+
+
+def _assignments(root: Unit, sample: Sample) -> int:
+    half = sample.half
+    h1 = reporting_period(half)
+    year = reporting_period(Period(half.year, "year"))
+    sessions = _subtree_total(OUTREACH, root, half)
+    initiatives = _subtree_total(INITIATIVE, root, half)
     rows = [
         TargetAssignment(
             unit=root,
@@ -104,37 +130,43 @@ def _assignments(root: Unit) -> int:
     return len(rows) + 1
 
 
-def seed_demo_targets(*, seed: int, root_code: str = "TN") -> str:
-    """Write the demo's targets and period reports; returns a line for the seed's log."""
+def seed_demo_targets(*, seed: int, as_of: dt.date, root_code: str = "TN") -> str:
+    """Write the demo's targets and period reports up to ``as_of``; returns a line for the
+    seed's log."""
     root = Unit.objects.get(code=root_code)
     national = Unit.objects.get(parent__isnull=True)
+    sample = sample_periods(as_of)
     with transaction.atomic():
         created, _ = target_rules_load_defaults(owner=national)
-        periods_ensure(years=[YEAR - 1, YEAR])
-        assigned = _assignments(root)
-        rows = _period_reports(seed, root)
+        periods_ensure(years=sorted({sample.half.year - 1, sample.half.year, as_of.year}))
+        assigned = _assignments(root, sample)
+        rows = _period_reports(seed, root, sample)
         PeriodReport.objects.bulk_create(rows, batch_size=2000)
+    first, last = sample.months[0], sample.months[-1]
     return (
         f"Đã nạp {created} chỉ tiêu mặc định, {assigned} chỉ tiêu giao và "
-        f"{format_int(len(rows))} báo cáo kỳ mẫu (tháng 1–6/2026, 6 tháng đầu năm 2026)."
+        f"{format_int(len(rows))} báo cáo kỳ mẫu (tháng {first.start:%m/%Y} – "
+        f"{last.start:%m/%Y}, {sample.half.label})."
     )
 
 
-def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
+def _period_reports(seed: int, root: Unit, sample: Sample) -> list[PeriodReport]:
+    half, months = sample.half, sample.months
     units = list(
         Unit.objects.filter(ancestor_links__ancestor=root, status=UnitStatus.ACTIVE).order_by(
             "code"
         )
     )
     provider = period_figures_provider()
-    own = provider.monthly(root, MONTHS[0].start, MONTHS[-1].end)
-    periods = {p: reporting_period(p) for p in [*MONTHS, HALF]}
+    own = provider.monthly(root, months[0].start, months[-1].end)
+    periods = {p: reporting_period(p) for p in [*months, half]}
+    recent = {p.code for p in months[-2:]}
     rows: list[PeriodReport] = []
     for unit in units:
         rng = random.Random(f"{seed}:period-reports:{unit.code}")  # noqa: S311 - demo data
         diligence = rng.uniform(0.55, 1.0) if unit.kind == UnitKind.GRASSROOTS else 0.97
         monthly: list[Any] = []
-        for period in [*MONTHS, HALF]:
+        for period in [*months, half]:
             row = periods[period]
             if period.kind == "month":
                 if unit.kind == UnitKind.GRASSROOTS:
@@ -143,9 +175,10 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
                     )
                 else:
                     rollup = live_rollup(unit, row)
-                monthly.append(rollup)
+                if half.contains(period.start):
+                    monthly.append(rollup)
             elif unit.kind == UnitKind.GRASSROOTS:
-                rollup = provider.merge(monthly, unit, HALF.start, HALF.end)
+                rollup = provider.merge(monthly, unit, half.start, half.end)
             else:
                 rollup = live_rollup(unit, row)
             draw = rng.random()
@@ -157,6 +190,8 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
                 )
             else:
                 sent_on = row.deadline + dt.timedelta(days=rng.randint(1, 20))
+            if sent_on > sample.as_of:
+                continue  # not sent yet
             sent = _at(sent_on, rng)
             report = PeriodReport(
                 unit=unit,
@@ -168,13 +203,17 @@ def _period_reports(seed: int, root: Unit) -> list[PeriodReport]:
                 submitted_at=sent,
             )
             review = rng.random()
-            older = period.kind == "month" and period.index <= 4
-            if review < (0.9 if older else 0.45):
+            older = period.kind == "month" and period.code not in recent
+            # A review lands a few days after the report, never after the sample's last day.
+            reviewed = sent + dt.timedelta(days=rng.randint(1, 5), hours=2)
+            if reviewed.date() > sample.as_of:
+                pass
+            elif review < (0.9 if older else 0.45):
                 report.status = ReportStatus.APPROVED
-                report.approved_at = sent + dt.timedelta(days=rng.randint(1, 5), hours=2)
+                report.approved_at = reviewed
             elif review < (0.95 if older else 0.55):
                 report.status = ReportStatus.RETURNED
-                report.returned_at = sent + dt.timedelta(days=rng.randint(1, 4), hours=3)
+                report.returned_at = reviewed
                 report.return_comment = rng.choice(RETURN_COMMENTS)
             rows.append(report)
     return rows

@@ -34,7 +34,9 @@ def test_demo_inquiries_are_realistic_consistent_and_deterministic() -> None:
     from lantoa.units.seed import seed_database
 
     seed_database(size="demo", seed=2026)
-    seed_demo_channels(seed=2026)  # the province's Zalo OA and page receive messages
+    seed_demo_channels(
+        seed=2026, as_of=dt.date(2026, 11, 19)
+    )  # the province's Zalo OA and page receive messages
     ensure_demo_accounts()
     now = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))
     assert seed_demo_inquiries(seed=2026, now=now) == 360

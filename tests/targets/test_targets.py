@@ -584,8 +584,9 @@ def test_demo_targets_and_period_reports() -> None:
     from lantoa.units.seed import seed_database
 
     seed_database(size="demo", seed=2026)
-    seed_demo_activities(seed=2026)
-    line = seed_demo_targets(seed=2026)
+    as_of = dt.date(2026, 12, 6)
+    seed_demo_activities(seed=2026, as_of=as_of)
+    line = seed_demo_targets(seed=2026, as_of=as_of)
     assert "11 chỉ tiêu mặc định" in line
     reports = PeriodReport.objects.all()
     statuses = set(reports.values_list("status", flat=True))
@@ -604,6 +605,13 @@ def test_demo_targets_and_period_reports() -> None:
         unit=report.unit, held_on__gte=dt.date(2026, 5, 1), held_on__lte=dt.date(2026, 5, 31)
     )
     assert report.figures["records"] == may.count()
+    # Reports run to the last complete month before the demo's last day, none sent after it.
+    codes = set(reports.values_list("period__code", flat=True))
+    assert {"2026-H1", "2026-01", "2026-06", "2026-11"} <= codes
+    assert "2026-12" not in codes and "2026-H2" not in codes
+    assert not reports.filter(submitted_at__date__gt=as_of).exists()
+    assert not reports.filter(approved_at__date__gt=as_of).exists()
+    assert "tháng 01/2026 – 11/2026, 6 tháng đầu năm 2026" in line
     # The initiatives target is split over Thái Nguyên's unions exactly.
     year = TargetAssignment.objects.get(unit__code="TN", metric="activity_initiative")
     shares = TargetAssignment.objects.filter(distributed_from=year)

@@ -3,6 +3,7 @@ channels and roster the SEED demo builders of those apps add to it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import random
@@ -56,7 +57,7 @@ def digest() -> str:
 def seed_all(seed: int) -> None:
     """The tree, then the channels and roster of the demo builders."""
     seed_database(size="demo", seed=seed)
-    seed_demo_channels(seed=seed)
+    seed_demo_channels(seed=seed, as_of=dt.date(2026, 6, 30))
     seed_demo_roster(seed=seed)
 
 

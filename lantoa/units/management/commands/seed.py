@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lantoa.core.extensions import SEED, DemoContext, run_demo_builders
+from lantoa.core.extensions import SEED, DemoContext, demo_as_of, run_demo_builders
+from lantoa.core.periods import parse_date
 from lantoa.core.text import format_int
 from lantoa.units.models import Unit
 from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
+
+
+def _day(raw: str) -> dt.date:
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 class Command(BaseCommand):
@@ -30,6 +40,12 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_SEED,
             help=f"Hạt giống ngẫu nhiên (mặc định {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_day,
+            default=None,
+            help="Ngày cuối của dữ liệu mẫu, dạng dd/mm/yyyy (mặc định hôm qua).",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -53,7 +69,9 @@ class Command(BaseCommand):
         # The apps above fill the tree: channels, roster, and for the demo size activities
         # and targets (the SEED builders of lantoa.core.extensions.demo_builders).
         root = Unit.objects.get(parent=None, code="VN")
-        ctx = DemoContext(root=root, seed=seed, out=log, size=size)
+        ctx = DemoContext(
+            root=root, seed=seed, out=log, size=size, as_of=opts["as_of"] or demo_as_of()
+        )
         run_demo_builders(SEED, ctx)
         log(
             self.style.SUCCESS(
