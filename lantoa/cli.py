@@ -50,9 +50,6 @@ def main(argv: list[str] | None = None) -> None:
         print(HELP)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantoa.settings")
-    if argv[1] in ("demo", "otp"):
-        # The demo runs on a local machine with a throwaway key; production never does this.
-        os.environ.setdefault("LANTOA_ALLOW_INSECURE_KEY", "1")
     from django.core.management import execute_from_command_line
 
     # Django names commands after modules (serve_webhooks); the documented name has a hyphen.

@@ -8,6 +8,8 @@ DATABASE_URL (PostgreSQL), REDIS_URL and LANTOA_SECRET_KEY, and runs with DEBUG 
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -51,16 +53,52 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("LANTOA_DEBUG", False)
 DATA_DIR = Path(env_str("LANTOA_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
-# The insecure key only exists for local runs; production must set LANTOA_SECRET_KEY.
+
+def local_secret_key(data_dir: Path) -> str:
+    """The key of a local install: made once, at random, into ``<data dir>/secret_key`` (owner
+    read/write only) and read from there afterwards, so every local command (the demo, its
+    worker, ``lantoa report``, ``lantoa otp``) shares one key with nothing to configure, as
+    other self-hosted tools do. Written to a temporary file and linked into place, so two
+    processes starting at once agree on one key."""
+    path = data_dir / "secret_key"
+    for _ in range(50):
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            key = ""
+        if key:
+            return key
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(50) + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process was first: read its key
+            finally:
+                tmp.unlink()
+            continue
+        time.sleep(0.02)  # an empty file: give up after a second
+    raise ImproperlyConfigured(f"{path} is empty: delete it, or set LANTOA_SECRET_KEY.")
+
+
+# Where the key comes from: "environment" (LANTOA_SECRET_KEY, production), "insecure" (a fixed
+# key, only when LANTOA_ALLOW_INSECURE_KEY=1 or DEBUG: tests, benchmarks, type checks) or
+# "data-dir" (a local install: ``local_secret_key``). The production servers (``lantoa serve``,
+# ``serve-webhooks``, ``worker``) refuse to start on a data-dir key.
 _INSECURE_KEY = "lantoa-insecure-local-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("LANTOA_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEBUG or env_bool("LANTOA_ALLOW_INSECURE_KEY", False)):
-        raise ImproperlyConfigured(
-            "LANTOA_SECRET_KEY is not set. Set it in production; `lantoa demo` and the tests "
-            "set LANTOA_ALLOW_INSECURE_KEY=1 for local use."
-        )
+if SECRET_KEY:
+    LANTOA_SECRET_KEY_SOURCE = "environment"  # noqa: S105 - where the key comes from
+elif DEBUG or env_bool("LANTOA_ALLOW_INSECURE_KEY", False):
+    LANTOA_SECRET_KEY_SOURCE = "insecure"  # noqa: S105 - where the key comes from
     SECRET_KEY = _INSECURE_KEY
+else:
+    LANTOA_SECRET_KEY_SOURCE = "data-dir"  # noqa: S105 - where the key comes from
+    SECRET_KEY = local_secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = env_list("LANTOA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("LANTOA_CSRF_TRUSTED_ORIGINS")

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from lantoa.core.management.keys import require_production_key
+
 
 class Command(BaseCommand):
     help = "Chạy máy chủ web gunicorn (môi trường thật). Runs the gunicorn web server."
@@ -20,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        require_production_key()
         argv = [
             sys.executable,
             "-m",

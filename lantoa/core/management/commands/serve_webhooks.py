@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from lantoa.core.management.keys import require_production_key
+
 
 class Command(BaseCommand):
     help = (
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        require_production_key()
         os.execv(sys.executable, webhook_server_argv(**opts))  # noqa: S606 - on purpose
 
 

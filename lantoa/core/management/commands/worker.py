@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from lantoa.celery import ensure_queue_dirs
+from lantoa.core.management.keys import require_production_key
 
 
 def worker_argv(*, beat: bool, concurrency: int, loglevel: str = "info") -> list[str]:
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        require_production_key()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         ensure_queue_dirs()
         argv = worker_argv(beat=opts["beat"], concurrency=opts["concurrency"])

@@ -78,7 +78,8 @@ class Command(BaseCommand):
         w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
 
     def _run(self, accounts: list[Any], bind: str) -> None:
-        env = {**os.environ, "LANTOA_ALLOW_INSECURE_KEY": "1"}
+        # The server and the worker read this data directory's key, as this process did.
+        env = {**os.environ, "LANTOA_DATA_DIR": str(settings.DATA_DIR)}
         web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [
                 sys.executable,
