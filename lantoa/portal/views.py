@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from lantoa import access
 from lantoa.access import OFFICER, PUBLIC, policy
@@ -25,6 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
     from lantoa.publicsite.views import home as public_home
 
     return public_home(request)
+
+
+@policy(PUBLIC)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("lantoa/favicon.svg"))
 
 
 @policy(PUBLIC)

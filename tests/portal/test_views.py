@@ -25,3 +25,44 @@ def test_home_redirects_to_home_unit_and_no_unit_page(
     response = client.get("/")
     assert response.status_code == 200
     assert "Chưa được phân công đơn vị" in response.content.decode()
+
+
+def test_favicon_is_served(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("lantoa/favicon.svg")
+
+
+def test_client_errors_are_logged_without_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from lantoa.core.logs import ClientErrorsWithoutTraceback
+
+    keep = ClientErrorsWithoutTraceback()
+    try:
+        raise PermissionError("denied")
+    except PermissionError:
+        import sys
+
+        info = sys.exc_info()
+    forbidden = logging.LogRecord("django.request", logging.WARNING, "", 0, "Forbidden", (), info)
+    forbidden.status_code = 403
+    crash = logging.LogRecord("django.request", logging.ERROR, "", 0, "Server error", (), info)
+    crash.status_code = 500
+    assert keep.filter(forbidden) and keep.filter(crash)
+    assert forbidden.exc_info is None and crash.exc_info is not None
+
+
+def test_a_refused_request_logs_one_line(
+    client: Client, tree: Tree, officers: Officers, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 403 (a viewer trying to submit a report) is a warning line, not a traceback."""
+    login(client, officers.a_viewer)
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.post("/bao-cao/A-G1/ky/2024-03/gui/", {"note": "x"})
+    assert response.status_code == 403
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert logged and all(r.exc_info is None for r in logged)

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -27,7 +29,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--bind",
+            default="127.0.0.1:8000",
+            metavar="ĐỊA_CHỈ:CỔNG",
+            help=(
+                "Địa chỉ và cổng của máy chủ web (mặc định 127.0.0.1:8000; 0.0.0.0:8000 để "
+                "điện thoại cùng mạng mở được). Đường dẫn trong bài đăng, thư và bản tin do "
+                "tiến trình nền tạo cũng dùng địa chỉ này, trừ khi đã đặt LANTOA_PUBLIC_URL."
+            ),
+        )
         parser.add_argument(
             "--no-server",
             action="store_true",
@@ -35,6 +46,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if not settings.LANTOA_PUBLIC_URL:
+            # Links made here and by the worker (posts, newsletters, "Xem bài") point to the
+            # address the server really listens on.
+            settings.LANTOA_PUBLIC_URL = public_url(opts["bind"])
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         ensure_queue_dirs()
         self.stdout.write(f"Thư mục dữ liệu: {settings.DATA_DIR}")
@@ -63,7 +78,7 @@ class Command(BaseCommand):
     def _print_logins(self, accounts: list[Any], bind: str) -> None:
         w = self.stdout.write
         w("")
-        w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  http://{bind}/"))
+        w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  {settings.LANTOA_PUBLIC_URL}/"))
         w(f"Mật khẩu chung của các tài khoản trình diễn: {DEMO_PASSWORD}")
         w("")
         for acc, unit, needs_totp in accounts:
@@ -78,8 +93,17 @@ class Command(BaseCommand):
         w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
 
     def _run(self, accounts: list[Any], bind: str) -> None:
-        # The server and the worker read this data directory's key, as this process did.
-        env = {**os.environ, "LANTOA_DATA_DIR": str(settings.DATA_DIR)}
+        # The server and the worker read this data directory's key, as this process did, and
+        # build links with the same public address.
+        env = {
+            **os.environ,
+            "LANTOA_DATA_DIR": str(settings.DATA_DIR),
+            "LANTOA_PUBLIC_URL": settings.LANTOA_PUBLIC_URL,
+        }
+        host = urlsplit(settings.LANTOA_PUBLIC_URL).hostname
+        if "LANTOA_ALLOWED_HOSTS" not in os.environ and host:
+            # Bound to every interface: phones on the network ask for this machine's address.
+            env["LANTOA_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, host]))
         web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [
                 sys.executable,
@@ -100,9 +124,14 @@ class Command(BaseCommand):
                 "warning",
             ],
             env=env,
+            # Their own session: Ctrl-C reaches only this command, which stops them in order
+            # (no worker killed halfway, no "sent SIGKILL" message).
+            start_new_session=True,
         )
         worker = subprocess.Popen(  # noqa: S603
-            [*worker_argv(beat=True, concurrency=2, loglevel="warning")], env=env
+            [*worker_argv(beat=True, concurrency=2, loglevel="warning")],
+            env=env,
+            start_new_session=True,
         )
         children = [web, worker]
         stopping = False
@@ -134,3 +163,25 @@ class Command(BaseCommand):
             self.stderr.write("Một tiến trình đã dừng bất thường; đã dừng cả hệ thống.")
             sys.exit(1)
         self.stdout.write("Đã dừng máy chủ web và tiến trình nền.")
+
+
+def public_url(bind: str) -> str:
+    """The address to print and to build links with for a server bound to ``bind``: itself,
+    or for 0.0.0.0 / :: (every interface) this machine's address on its network."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = _lan_address()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}" if port else f"http://{host}"
+
+
+def _lan_address() -> str:
+    """This machine's address on the network it routes through (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routing only
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"

@@ -1,0 +1,14 @@
+"""`lantoa demo --bind`: the address links are built with follows the server's."""
+
+from __future__ import annotations
+
+from lantoa.portal.management.commands.demo import public_url
+
+
+def test_public_url_follows_bind() -> None:
+    assert public_url("127.0.0.1:8000") == "http://127.0.0.1:8000"
+    assert public_url("localhost:9000") == "http://localhost:9000"
+    assert public_url("[::1]:8000") == "http://[::1]:8000"
+    wildcard = public_url("0.0.0.0:8080")
+    assert wildcard.startswith("http://") and wildcard.endswith(":8080")
+    assert "0.0.0.0" not in wildcard  # noqa: S104 - a string compared, nothing bound
