@@ -75,7 +75,16 @@ class ReassignForm(forms.Form):
         max_length=32,
         error_messages={"required": _("Hãy chọn đơn vị sẽ xử lý câu hỏi.")},
     )
-    note = forms.CharField(label=_("Lý do chuyển"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Lý do chuyển"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Bắt buộc khi chuyển lên cấp trên hoặc về đơn vị của chính bạn: cán bộ đơn vị mới "
+            "xem được thông tin liên hệ của người lao động. Lý do được ghi nhật ký và báo cho "
+            "đơn vị đang xử lý."
+        ),
+    )
 
 
 _TIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M"]

@@ -1,4 +1,16 @@
-"""Workers' personal data on the inquiry desk: erasure on request and the retention period.
+"""Workers' personal data on the inquiry desk: who may see it, erasure on request and the
+retention period.
+
+Who sees a worker's contact details (``contact_visible_to``): a superuser, and officers who
+hold a handling role (``inquiry.handle``) *at* the unit handling the case, or at the unit it is
+escalated to for being overdue — not at a unit somewhere above it, and not because the case
+was assigned to them. Assigning a case (to oneself or anyone) never widens who sees the
+contact: an upper-level officer given a grassroots unit's case answers it without the
+worker's phone or e-mail. For the upper unit to take the case over — and with it the contact —
+the case is moved to it (``services.inquiry_reassign``), which needs a written reason, tells
+the unit that was handling it and is audited. The same rule masks the phone numbers, e-mail
+addresses and ID numbers a worker typed into their messages (``lantoa.core.text``) for every
+officer who may not see the contact, on the case page, in the inbox and in exports.
 
 Vietnam's Decree 13/2023/NĐ-CP on personal-data protection gives the worker the right to have
 their data deleted and requires keeping it no longer than needed. The case itself (what was
@@ -9,12 +21,15 @@ place identity is kept — goes, together with the lookup secret once the case i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from lantoa import access
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user
 from lantoa.inquiries.models import (
@@ -29,6 +44,46 @@ from lantoa.units.models import Unit
 
 REASON_WORKER = "worker_request"
 REASON_RETENTION = "retention"
+
+
+# ---------------------------------------------------------------------------------------------
+# Who sees a worker's contact details
+
+
+def contact_unit_ids(user: Any) -> set[int] | None:
+    """Ids of the units whose cases' contact details ``user`` may see: where they hold a role
+    that handles inquiries, the unit itself and not its subtree. None: every unit (a
+    superuser); an empty set: none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    roles = access.PERMISSIONS["inquiry.handle"]
+    return {unit_id for unit_id, role in access.memberships(user) if role in roles}
+
+
+def contact_checker(user: Any) -> Callable[[Inquiry], bool]:
+    """``contact_visible_to`` for many cases of one officer (an inbox page, an export), with
+    the officer's roles read once."""
+    units = contact_unit_ids(user)
+    if units is None:
+        return lambda inquiry: True
+    return lambda inquiry: inquiry.unit_id in units or inquiry.escalated_to_id in units
+
+
+def contact_visible_to(user: Any, inquiry: Inquiry) -> bool:
+    """Whether ``user`` may see the contact details of ``inquiry`` — and, unmasked, the phone
+    numbers, e-mail addresses and ID numbers in its messages (see the module docstring).
+    Whom the case is assigned to plays no part."""
+    return contact_checker(user)(inquiry)
+
+
+def contact_scope(user: Any) -> Q:
+    """The cases whose contact details ``user`` may see, as a filter on ``Inquiry``."""
+    units = contact_unit_ids(user)
+    if units is None:
+        return Q()
+    return Q(unit_id__in=units) | Q(escalated_to_id__in=units)
 
 
 def _erase(inquiry: Inquiry, *, actor: Any, reason: str, now: dt.datetime) -> bool:

@@ -18,7 +18,7 @@ from django.http import Http404
 from lantoa import access
 from lantoa.access import AnyUser
 from lantoa.accounts.models import Membership, User
-from lantoa.core.text import fold
+from lantoa.core.text import find_personal_data, fold
 from lantoa.inquiries.models import (
     OPEN_STATUSES,
     CannedAnswer,
@@ -28,6 +28,7 @@ from lantoa.inquiries.models import (
     Message,
     Status,
 )
+from lantoa.inquiries.privacy import contact_scope
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import subtree_ids
 
@@ -113,6 +114,11 @@ def filtered(user: AnyUser, filters: InboxFilters) -> QuerySet[Inquiry]:
         qs = qs.filter(received_at__lt=filters.end)
     if filters.text.strip():
         qs = _text_filter(qs, filters.text)
+        if find_personal_data(filters.text):
+            # Searching by a phone number, e-mail or ID number would tell an officer who may
+            # not see a case's contact whether that person wrote in: only cases whose contact
+            # they may see are searched that way.
+            qs = qs.filter(contact_scope(user))
     return qs
 
 

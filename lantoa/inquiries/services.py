@@ -34,6 +34,7 @@ from lantoa.accounts.models import User
 from lantoa.audit.services import audit_record
 from lantoa.core.phone import normalise_phone
 from lantoa.core.services import acting_user
+from lantoa.core.text import mask_personal_data
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -50,6 +51,8 @@ from lantoa.inquiries.models import (
     UnitInquirySettings,
 )
 from lantoa.inquiries.outbox import outbox_enqueue, outbox_retry
+from lantoa.inquiries.privacy import contact_unit_ids
+from lantoa.inquiries.privacy import contact_visible_to as contact_visible_to
 from lantoa.inquiries.sla import HANDLER_ROLES
 from lantoa.kb.models import Category
 from lantoa.notifications.services import notify, officers_of
@@ -185,7 +188,12 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
     """Move the case to ``unit``, which must be an active unit of ``actor``'s own subtree
     (see the module docstring). The deadline does not change: the worker's clock runs on.
     The assignee stays only if they can handle cases of the new unit; an escalation mark stays
-    only while the escalated unit is still above the new one."""
+    only while the escalated unit is still above the new one.
+
+    The new unit's officers see the worker's contact details (``privacy.contact_visible_to``).
+    A move up the tree, or one that lets ``actor`` see a contact they could not see before,
+    needs a written ``note`` (the reason), which goes into the audit row (masked); every move
+    tells the handlers of the unit that was handling the case."""
     if not unit.is_active:
         raise ValidationError(
             {"unit": _("Đơn vị “%(name)s” đã ngừng hoạt động.") % {"name": unit.name}}
@@ -206,6 +214,18 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         if fresh.unit_id == unit.pk:
             raise ValidationError({"unit": _("Câu hỏi đang do chính đơn vị này xử lý.")})
         old = fresh.unit
+        widens = _widens_contact(fresh, unit, actor)
+        if widens and not note:
+            raise ValidationError(
+                {
+                    "note": _(
+                        "Chuyển câu hỏi sang %(unit)s thì cán bộ ở đó (có thể cả bạn) xem được "
+                        "thông tin liên hệ của người lao động. Hãy ghi lý do chuyển; lý do được "
+                        "ghi nhật ký và báo cho %(old)s."
+                    )
+                    % {"unit": unit.name, "old": old.name}
+                }
+            )
         fresh.unit = unit
         fields = ["unit", "updated_at"]
         if fresh.assignee_id and not access.can(fresh.assignee, "inquiry.handle", unit):  # type: ignore[arg-type]
@@ -231,17 +251,49 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
                 "note": note,
             },
         )
-        _audit("inquiry.reassign", fresh, actor, from_unit=old.code, to_unit=unit.code)
+        reason: dict[str, Any] = {"reason": mask_personal_data(note)} if widens else {}
+        _audit(
+            "inquiry.reassign", fresh, actor, None, from_unit=old.code, to_unit=unit.code, **reason
+        )
+        moved = _("%(by)s chuyển câu hỏi %(code)s từ %(old)s sang %(new)s xử lý.") % {
+            "by": actor.get_full_name(),
+            "code": fresh.code,
+            "old": old.name,
+            "new": unit.name,
+        }
+        receivers = [u for u in officers_of(unit, HANDLER_ROLES) if u.pk != actor.pk]
         notify(
-            users=[u for u in officers_of(unit, HANDLER_ROLES) if u.pk != actor.pk],
+            users=receivers,
             kind="inquiry.reassigned",
             title=_("Câu hỏi %(code)s được chuyển đến đơn vị") % {"code": fresh.code},
-            body=_("%(by)s chuyển câu hỏi %(code)s từ %(old)s sang %(new)s xử lý.")
-            % {"by": actor.get_full_name(), "code": fresh.code, "old": old.name, "new": unit.name},
+            body=moved,
             url=_url(fresh),
             unit=unit,
         )
+        # The unit that was handling the case hears of it, with the reason (masked: a
+        # notification is e-mailed in clear) and without a link.
+        told = {u.pk for u in receivers} | {actor.pk}
+        notify(
+            users=[u for u in officers_of(old, HANDLER_ROLES) if u.pk not in told],
+            kind="inquiry.moved_away",
+            title=_("Câu hỏi %(code)s đã được chuyển khỏi đơn vị") % {"code": fresh.code},
+            body=moved
+            + (" " + _("Lý do: %(reason)s") % {"reason": mask_personal_data(note)} if note else ""),
+            url="",
+            unit=old,
+        )
     return _done(inquiry, fresh)
+
+
+def _widens_contact(inquiry: Inquiry, unit: Unit, actor: User) -> bool:
+    """Moving ``inquiry`` to ``unit`` takes it up the tree, or lets ``actor`` see a contact
+    they cannot see now."""
+    if is_ancestor(unit.pk, inquiry.unit):
+        return True
+    if contact_visible_to(actor, inquiry):
+        return False
+    units = contact_unit_ids(actor)
+    return units is None or unit.pk in units
 
 
 def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, actor: User) -> Inquiry:
@@ -385,22 +437,7 @@ def inquiry_reopen(*, inquiry: Inquiry, actor: User) -> Inquiry:
 
 
 # ---------------------------------------------------------------------------------------------
-# Contact details
-
-
-def contact_visible_to(user: Any, inquiry: Inquiry) -> bool:
-    """Contact details are for the people answering the case: a superuser, the assignee, or
-    an officer holding ``inquiry.handle`` *at* the handling unit or at the unit the case is
-    currently escalated to (not merely somewhere above it)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if inquiry.assignee_id == user.pk and access.can(user, "inquiry.handle", inquiry.unit):
-        return True
-    handling = {inquiry.unit_id, inquiry.escalated_to_id} - {None}
-    roles = access.PERMISSIONS["inquiry.handle"]
-    return any(u in handling and role in roles for u, role in access.memberships(user))
+# Contact details (who may see them: ``lantoa.inquiries.privacy.contact_visible_to``)
 
 
 def inquiry_contact_reveal(

@@ -26,6 +26,7 @@ from lantoa.audit.services import audit_record
 from lantoa.core import tabular
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
+from lantoa.core.text import mask_personal_data, visible_text
 from lantoa.inquiries import privacy, reports, selectors, services
 from lantoa.inquiries.forms import (
     ArticleFromInquiryForm,
@@ -116,6 +117,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request.GET.get("trang")
     )
     counts = selectors.inbox_counts(user, filters, now=now)
+    sees_contact = privacy.contact_checker(user)
+    for row in page.object_list:
+        # What the worker typed is masked on the rows whose contact the officer may not see.
+        setattr(row, "sees_contact", sees_contact(row))  # noqa: B010
     context = {
         "form": form,
         "filters": filters,
@@ -144,7 +149,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """CSV of the cases under the current filters. Contact details only when the officer
     ticks "kèm thông tin liên hệ", and then only for the cases whose contacts they may see;
-    such an export is audited."""
+    such an export is audited. On the other rows the phone numbers, e-mail addresses and ID
+    numbers typed in the summary are masked, as on the screen."""
     user = _user(request)
     form = InboxFilterForm(request.POST)
     filters = _filters(request, form)
@@ -175,7 +181,9 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
     count = shown = 0
     if with_contact:
         rows = rows.select_related("contact")
+    sees_contact = privacy.contact_checker(user)
     for inquiry in rows:
+        visible = sees_contact(inquiry)
         line: list[Any] = [
             inquiry.code,
             timezone.localtime(inquiry.received_at).strftime("%d/%m/%Y %H:%M"),
@@ -183,7 +191,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
             inquiry.get_source_display(),
             inquiry.get_kind_display(),
             inquiry.get_category_display() if inquiry.category else "",
-            inquiry.subject,
+            visible_text(inquiry.subject) if visible else mask_personal_data(inquiry.subject),
             inquiry.get_status_display(),
             _("Có") if inquiry.urgent else "",
             inquiry.assignee.get_full_name() if inquiry.assignee else "",
@@ -194,7 +202,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
         ]
         if with_contact:
             contact = getattr(inquiry, "contact", None) if not inquiry.anonymous else None
-            if contact is not None and services.contact_visible_to(user, inquiry):
+            if contact is not None and visible:
                 line += [contact.name, contact.phone, contact.email]
                 shown += 1
             else:
@@ -248,6 +256,7 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
     handle = can_handle(user, inquiry)
     question = selectors.first_question(inquiry)
     has_contact = InquiryContact.objects.filter(inquiry=inquiry).exists()
+    sees_contact = privacy.contact_visible_to(user, inquiry)
     context: dict[str, Any] = {
         "inquiry": inquiry,
         "unit": inquiry.unit,
@@ -257,7 +266,9 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
         "can_make_article": access.can(user, "kb.manage", inquiry.unit)
         and bool(inquiry.first_responded_at),
         "has_contact": has_contact,
-        "contact_allowed": has_contact and services.contact_visible_to(user, inquiry),
+        "contact_allowed": has_contact and sees_contact,
+        # Off: the phone numbers, e-mails and ID numbers in the worker's text are masked.
+        "sees_contact": sees_contact,
         "contact": None,
         "pushed": inquiry.source in PUSHED_SOURCES,
         "suggestions": kb_suggest(
@@ -523,7 +534,7 @@ def reassign(request: HttpRequest, ref: str) -> HttpResponse:
 def erase_contact(request: HttpRequest, ref: str) -> HttpResponse:
     """Delete the worker's personal data on request (the case and its figures stay)."""
     inquiry = _handled(request, ref)
-    if not services.contact_visible_to(request.user, inquiry):
+    if not privacy.contact_visible_to(request.user, inquiry):
         return HttpResponseForbidden(
             _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xoá thông tin cá nhân.")
         )
@@ -545,9 +556,9 @@ def make_article(request: HttpRequest, ref: str) -> HttpResponse:
         messages.error(request, _("Chỉ tạo được bài từ câu hỏi đã có câu trả lời."))
         return _to_detail(inquiry)
     initial = {
-        "title": anonymise_for_inquiry(inquiry.subject, inquiry),
-        "question": anonymise_for_inquiry(selectors.first_question(inquiry), inquiry),
-        "answer": anonymise_for_inquiry(selectors.last_answer(inquiry), inquiry),
+        "title": anonymise_for_inquiry(visible_text(inquiry.subject), inquiry),
+        "question": anonymise_for_inquiry(visible_text(selectors.first_question(inquiry)), inquiry),
+        "answer": anonymise_for_inquiry(visible_text(selectors.last_answer(inquiry)), inquiry),
     }
     form = ArticleFromInquiryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

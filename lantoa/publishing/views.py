@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.content.forms import ScheduleForm
-from lantoa.content.models import ContentItem
+from lantoa.content.models import ContentItem, ContentStatus
 from lantoa.core.files import stored_file_response
 from lantoa.core.forms import add_service_errors
 from lantoa.publishing import links, selectors, services
@@ -32,7 +32,12 @@ PAGE_SIZE = 30
 
 def _item(request: HttpRequest, pk: int) -> tuple[ContentItem, Unit]:
     """The item and the unit that publishes it: the item's own unit, or (``?don-vi=``) a unit
-    below it that republishes it. 404 outside what the officer sees."""
+    below it that republishes it. 404 outside what the officer sees.
+
+    The parameter only chooses among what the officer may see: the content view policy
+    (``content.view`` at the item's unit) applies whatever it says, and an officer below the
+    item's unit sees it only once it is published — what came down the tree to republish,
+    never an upper unit's draft."""
     try:
         item = ContentItem.objects.select_related("unit", "campaign").get(pk=pk)
     except ContentItem.DoesNotExist as exc:
@@ -41,6 +46,10 @@ def _item(request: HttpRequest, pk: int) -> tuple[ContentItem, Unit]:
     if code and code != item.unit.code:
         unit = access.get_unit(request.user, perm="publishing.view", code=code)
         if not services.may_publish_for(item, unit):
+            raise Http404
+        if item.status != ContentStatus.PUBLISHED and not access.can(
+            request.user, "content.view", item.unit
+        ):
             raise Http404
     else:
         access.require(request.user, "content.view", item.unit)
@@ -91,7 +100,13 @@ def item_publications(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"t": item.title, "n": len(created)},
                 )
                 return redirect(request.get_full_path())
-    publications = list(selectors.publications_of_item(item))
+    # Only the publications of units the officer sees: a unit republishing an item does not
+    # see the upper unit's or other branches' records of it.
+    publications = list(
+        selectors.publications_of_item(item).filter(
+            unit__in=access.visible_units(request.user, "publishing.view")
+        )
+    )
     return render(
         request,
         "publishing/item.html",
@@ -106,6 +121,7 @@ def item_publications(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": can_publish and item.status in services.PUBLISHABLE,
             "publishable": item.status in services.PUBLISHABLE,
             "republishing": unit.pk != item.unit_id,
+            "can_view_content": access.can(request.user, "content.view", item.unit),
             "now": timezone.now(),
         },
     )

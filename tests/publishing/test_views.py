@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lantoa.accounts.models import Role
+from lantoa.channels.models import Channel, ChannelKind
 from lantoa.content.models import ContentStatus
 from lantoa.publishing.models import Method, Publication, PublicationStatus
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree, login, make_officer
 from tests.fixtures.publishing import (
     FB_PAGE,
     FB_TOKEN,
@@ -162,6 +164,52 @@ def test_republishing_from_below_and_manual_record_with_photo(
     assert (
         client.get(reverse("publishing:item", args=[item.pk]) + "?don-vi=B-G1").status_code == 404
     )
+
+
+def test_don_vi_chooses_within_what_the_officer_sees(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """``?don-vi=<own unit>`` does not open an upper unit's unpublished item, nor the
+    publication records of the upper unit or of other branches."""
+    g1 = make_officer("tuyengiao_g1", tree.a_g1, Role.PROPAGANDA)
+    item = approved_item(tree.pa, officers.a_propaganda, officers.a_leader, title="Dự thảo tỉnh")
+    url = reverse("publishing:item", args=[item.pk])
+    login(client, g1)
+    for query in ("", "?don-vi=A-G1", "?don-vi=P-A"):
+        assert client.get(url + query).status_code == 404
+    refused = client.post(url, {"channels": ["site"], "when": "now", "don-vi": "A-G1"})
+    assert refused.status_code == 404 and Publication.objects.count() == 0
+
+    # Published by the province (site and its board), republished by A-G2 and A-G1.
+    boards = {
+        unit.code: Channel.objects.create(
+            unit=unit, kind=ChannelKind.BULLETIN_BOARD, name=f"Bảng tin {unit.code}"
+        )
+        for unit in (tree.pa, tree.a_g1, tree.a_g2)
+    }
+    login(client, officers.a_propaganda)
+    client.post(url, {"channels": ["site", f"c{boards['P-A'].pk}"], "when": "now"})
+    item.refresh_from_db()
+    assert item.status == ContentStatus.PUBLISHED
+    login(client, make_officer("tuyengiao_g2", tree.a_g2, Role.PROPAGANDA))
+    client.post(url, {"channels": [f"c{boards['A-G2'].pk}"], "when": "now", "don-vi": "A-G2"})
+    login(client, g1)
+    client.post(url, {"channels": [f"c{boards['A-G1'].pk}"], "when": "now", "don-vi": "A-G1"})
+    assert Publication.objects.filter(unit=tree.a_g1).count() == 1
+    page = client.get(url + "?don-vi=A-G1")
+    assert page.status_code == 200
+    assert {p.unit.code for p in page.context["publications"]} == {"A-G1"}
+    html = page.content.decode()
+    assert "Bảng tin P-A" not in html and "Bảng tin A-G2" not in html
+    assert reverse("content:detail", args=[item.pk]) not in html  # a page they may not open
+    assert client.get(url).status_code == 404  # without the parameter: not their item
+    # The province sees every record; the zone union those of its branch.
+    login(client, officers.a_propaganda)
+    codes = {p.unit.code for p in client.get(url).context["publications"]}
+    assert codes == {"P-A", "A-G1", "A-G2"}
+    login(client, officers.a_communicator)
+    codes = {p.unit.code for p in client.get(url + "?don-vi=A-G1").context["publications"]}
+    assert codes == {"A-G1", "A-G2"}
 
 
 def test_unit_list_filters_and_counts(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantoa import access
+from lantoa.core.text import mask_personal_data, visible_text
 from lantoa.inquiries.intake import URGENCY_LABELS
 from lantoa.units.models import Unit
 
@@ -103,6 +104,24 @@ def inquiry_unit_links(
         "can_report": "inquiry.report" in held,
         "can_settings": "inquiry.settings" in held,
     }
+
+
+@register.filter
+def worker_text(value: Any, sees_contact: bool = False) -> str:
+    """Text a worker (or their platform) supplied — a message, a summary, a file name, a
+    name — for an officer's screen: invisible direction and zero-width characters dropped,
+    and, unless ``sees_contact`` (the officer may see the worker's contact,
+    ``lantoa.inquiries.privacy``), the phone numbers, e-mail addresses and ID numbers in it
+    masked. Masking is the default: a page that forgets to say shows the masked text."""
+    text = "" if value is None else str(value)
+    return visible_text(text) if sees_contact is True else mask_personal_data(text)
+
+
+@register.filter
+def shown_text(value: Any) -> str:
+    """Text for the worker's own pages (and any other page showing what someone typed):
+    invisible direction and zero-width characters dropped, nothing masked."""
+    return visible_text("" if value is None else str(value))
 
 
 @register.filter
