@@ -12,3 +12,13 @@ def test_public_url_follows_bind() -> None:
     wildcard = public_url("0.0.0.0:8080")
     assert wildcard.startswith("http://") and wildcard.endswith(":8080")
     assert "0.0.0.0" not in wildcard  # noqa: S104 - a string compared, nothing bound
+
+
+def test_otp_command_names_the_demo_data_dir(tmp_path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lantoa.portal.management.commands.demo import otp_command
+
+    monkeypatch.chdir(tmp_path)
+    settings.DATA_DIR = tmp_path / "data"
+    assert otp_command() == "uv run lantoa otp <tên đăng nhập>"
+    settings.DATA_DIR = tmp_path / "khac"
+    assert otp_command() == f"LANTOA_DATA_DIR={tmp_path / 'khac'} uv run lantoa otp <tên đăng nhập>"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,8 +88,9 @@ class Command(BaseCommand):
             w(f"  {acc.username:<13} {Role(acc.role).label:<20} {unit.name}{flag}")
         w("")
         w("Xác thực hai lớp (TOTP) cho tài khoản cấp tỉnh và toàn quốc: chạy")
-        w("    uv run lantoa otp <tên đăng nhập>")
-        w("trong một cửa sổ khác để lấy mã 6 số hiện tại, hoặc nhập khoá bí mật")
+        w(f"    {otp_command()}")
+        w("trong một cửa sổ khác (cùng thư mục dữ liệu) để lấy mã 6 số hiện tại, hoặc nhập")
+        w("khoá bí mật")
         w(f"    {demo_totp_secret_base32()}")
         w("vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).")
         w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
@@ -185,3 +188,12 @@ def _lan_address() -> str:
             return str(probe.getsockname()[0])
         except OSError:
             return "127.0.0.1"
+
+
+def otp_command() -> str:
+    """``lantoa otp`` as it must be typed in another shell: with this demo's data directory
+    when it is not the one that shell would use by default (./data)."""
+    default = (Path.cwd() / "data").resolve()
+    data_dir = Path(settings.DATA_DIR).resolve()
+    prefix = "" if data_dir == default else f"LANTOA_DATA_DIR={shlex.quote(str(data_dir))} "
+    return f"{prefix}uv run lantoa otp <tên đăng nhập>"
