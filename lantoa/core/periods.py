@@ -12,6 +12,8 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lantoa.core.text import fold
+
 PeriodKind = Literal["month", "quarter", "half", "year"]
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -152,6 +154,60 @@ def parse_period(text: str) -> Period:
             )
         return Period(year, "half", half)
     return Period(year, "year")
+
+
+_ROMAN_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_SEP = r"\s*(?:nam|/|-|\s)\s*"
+_LABELS = (
+    # Folded (no diacritics, lower case), as people write them in spreadsheets.
+    ("month", re.compile(rf"(?:thang|month|t)\s*(?P<n>\d{{1,2}}){_SEP}(?P<year>\d{{4}})")),
+    ("month", re.compile(r"(?P<n>\d{1,2})\s*[/.-]\s*(?P<year>\d{4})")),
+    (
+        "quarter",
+        re.compile(rf"(?:quy|quarter|q)\s*(?P<n>iv|i{{1,3}}|\d){_SEP}(?P<year>\d{{4}})"),
+    ),
+    ("half1", re.compile(r"(?:6 thang dau|nua dau|first half of|h1)\s*(?:nam\s*)?(?P<year>\d{4})")),
+    (
+        "half2",
+        re.compile(r"(?:6 thang cuoi|nua cuoi|second half of|h2)\s*(?:nam\s*)?(?P<year>\d{4})"),
+    ),
+    ("year", re.compile(r"(?:ca nam|nam|year)\s*(?P<year>\d{4})")),
+)
+LABEL_HELP = gettext_lazy(
+    "mã kỳ (2026-05, 2026-Q2, 2026-H1, 2026) hoặc tên kỳ (tháng 5/2026, quý II năm 2026, "
+    "6 tháng đầu năm 2026, năm 2026)"
+)
+
+
+def parse_period_text(text: str) -> Period:
+    """A period as people write it in a spreadsheet: a code (``parse_period``) or its name,
+    with or without diacritics, in any case: "tháng 5/2026", "Tháng 05 năm 2026", "quý II năm
+    2026", "6 tháng đầu năm 2026", "năm 2026". PeriodError names both forms."""
+    try:
+        return parse_period(text)
+    except PeriodError:
+        pass
+    folded = fold(text).replace(",", " ").strip()
+    folded = re.sub(r"\s+", " ", folded)
+    for kind, pattern in _LABELS:
+        match = pattern.fullmatch(folded)
+        if match is None:
+            continue
+        code = match["year"]
+        if kind == "month":
+            code += f"-{int(match['n']):02d}"
+        elif kind == "quarter":
+            number = _ROMAN_NUMBERS.get(match["n"]) or int(match["n"])
+            code += f"-Q{number}"
+        elif kind in ("half1", "half2"):
+            code += "-H1" if kind == "half1" else "-H2"
+        try:
+            return parse_period(code)
+        except PeriodError as exc:  # "tháng 13/2026": name what was written, not the code
+            raise PeriodError(str(exc).replace(f"“{code}”", f"“{text.strip()}”")) from exc
+    raise PeriodError(
+        _("Không đọc được kỳ “%(raw)s”: dùng %(help)s.") % {"raw": text.strip(), "help": LABEL_HELP}
+    )
 
 
 def recent_periods(today: dt.date, count: int = 10) -> list[Period]:
