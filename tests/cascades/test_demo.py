@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
-
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus
+from lantoa.core.private_files import private_storage
 from tests.cascades.support import recipient_codes
 from tests.conftest import Tree
 
@@ -19,6 +18,6 @@ def test_demo_cascades_once(tree: Tree) -> None:
     assert draft.status == CascadeStatus.DRAFT
     assert month.attachments.get().kind == "docx"
     done = CascadeRecipient.objects.filter(cascade=tet, state="done")
-    assert all(r.proof_photo.name and default_storage.exists(r.proof_photo.name) for r in done)
+    assert all(r.proof_photo.name and private_storage().exists(r.proof_photo.name) for r in done)
     assert ensure_demo_cascades() == 0
     assert Cascade.objects.count() == 3
