@@ -35,6 +35,7 @@ from django.http import Http404
 
 from lantoa import access
 from lantoa.cascades.models import (
+    AttachmentKind,
     Cascade,
     CascadeAttachment,
     CascadeRecipient,
@@ -158,8 +159,13 @@ def attachment_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile 
     if variant not in ("", THUMBNAIL):
         return None
     if variant and attachment.thumbnail.name:
-        return PrivateFile(attachment.thumbnail.name, "nho.jpg", "image/jpeg")
-    return PrivateFile(attachment.file.name, attachment.original_name, attachment.content_type)
+        return PrivateFile(attachment.thumbnail.name, "nho.jpg", "image/jpeg", inline=True)
+    return PrivateFile(
+        attachment.file.name,
+        attachment.original_name,
+        attachment.content_type,
+        inline=attachment.kind == AttachmentKind.IMAGE,  # re-encoded by Pillow on upload
+    )
 
 
 def proof_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | None:
@@ -173,7 +179,7 @@ def proof_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | Non
     if variant not in ("", THUMBNAIL):
         return None
     name = (row.proof_thumbnail if variant else row.proof_photo).name
-    return PrivateFile(name, f"minh-chung-{row.unit.code}.jpg", "image/jpeg")
+    return PrivateFile(name, f"minh-chung-{row.unit.code}.jpg", "image/jpeg", inline=True)
 
 
 def visible_cascades(user: access.AnyUser) -> QuerySet[Cascade]:

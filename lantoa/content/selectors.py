@@ -22,6 +22,7 @@ from lantoa.content.models import (
     ContentStatus,
     ContentVersion,
     MediaAsset,
+    MediaKind,
 )
 from lantoa.content.sanitize import html_to_text
 from lantoa.core.extensions import PrivateFile
@@ -128,11 +129,14 @@ def media_file(user: Any, pk: int, variant: str) -> PrivateFile | None:
     asset = asset_for(user, pk)
     if variant == THUMBNAIL:
         stem = PurePath(asset.original_name).stem or "anh"
-        return PrivateFile(asset.thumbnail.name, f"{stem}-nho.jpg", "image/jpeg")
+        return PrivateFile(asset.thumbnail.name, f"{stem}-nho.jpg", "image/jpeg", inline=True)
     if variant:
         return None
     return PrivateFile(
-        asset.file.name, asset.original_name, asset.content_type or "application/octet-stream"
+        asset.file.name,
+        asset.original_name,
+        asset.content_type or "application/octet-stream",
+        inline=asset.kind == MediaKind.IMAGE,  # re-encoded by Pillow on upload
     )
 
 

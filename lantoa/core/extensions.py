@@ -533,11 +533,14 @@ def period_figures_provider() -> PeriodFigures:
 @dataclass(frozen=True)
 class PrivateFile:
     """One stored file a reader may have: its name in the private storage, the name the
-    browser saves it under (the uploader's own name, or one we make up) and its type."""
+    browser saves it under (the uploader's own name, or one we make up) and its type.
+    ``inline`` only for photos we decoded and wrote again ourselves (proofs, thumbnails, the
+    library's images), which the browser may show in the tab; everything else is a download."""
 
     name: str | None  # None or "": no file (the view answers 404)
     download_name: str
     content_type: str = "application/octet-stream"
+    inline: bool = False
 
 
 @dataclass(frozen=True)

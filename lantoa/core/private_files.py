@@ -157,16 +157,18 @@ def accel_prefix() -> str:
 def file_response(found: PrivateFile, *, public: bool = False) -> HttpResponse:
     """The response that hands ``found`` out (404 when its name is empty or the file is gone).
 
-    A private file is an attachment that no cache keeps; ``public`` is for what everyone may
-    see (a published photo): shown inline and kept for a day. Both go out with nosniff and a
-    sandbox policy. With nginx in front (``LANTOA_PRIVATE_MEDIA_ACCEL``) the response only
-    names the file in ``X-Accel-Redirect``; nginx copies Content-Disposition and
-    Cache-Control from it and adds the other headers in its internal location (README)."""
+    A private file is an attachment (a re-encoded photo marked ``inline`` may show in the tab)
+    that no cache keeps; ``public`` is for what everyone may see (a published photo): shown
+    inline and kept for a day. Both go out with nosniff and a sandbox policy. With nginx in
+    front (``LANTOA_PRIVATE_MEDIA_ACCEL``) the response only names the file in
+    ``X-Accel-Redirect``; nginx copies Content-Disposition and Cache-Control from it and adds
+    the other headers in its internal location (README)."""
     name = found.name
     if not name:
         raise Http404
     storage = private_storage()
     download_name = found.download_name or name.rsplit("/", 1)[-1]
+    as_attachment = not (public or found.inline)
     prefix = accel_prefix()
     response: HttpResponse
     if prefix and isinstance(storage, FileSystemStorage):
@@ -179,7 +181,7 @@ def file_response(found: PrivateFile, *, public: bool = False) -> HttpResponse:
         response = HttpResponse(content_type=found.content_type)
         response["X-Accel-Redirect"] = prefix + quote(name)
         response["Content-Disposition"] = cast(
-            str, content_disposition_header(not public, download_name)
+            str, content_disposition_header(as_attachment, download_name)
         )
     else:
         try:
@@ -192,7 +194,7 @@ def file_response(found: PrivateFile, *, public: bool = False) -> HttpResponse:
             FileResponse(
                 handle,
                 content_type=found.content_type,
-                as_attachment=not public,
+                as_attachment=as_attachment,
                 filename=download_name,
             ),
         )

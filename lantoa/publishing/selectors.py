@@ -240,4 +240,6 @@ def proof_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | Non
         return None
     name = pub.proof_thumbnail.name if variant else pub.proof_photo.name
     kind = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
-    return PrivateFile(name, f"minh-chung-{pub.pk}{PurePath(name or '.jpg').suffix}", kind)
+    # Proof photos are decoded and written again on upload: safe to show in the tab.
+    suffix = PurePath(name or ".jpg").suffix
+    return PrivateFile(name, f"minh-chung-{pub.pk}{suffix}", kind, inline=True)

@@ -80,6 +80,9 @@ def test_a_private_file_is_an_uncached_attachment_with_nosniff() -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert body(response) == b"\x89PNG fake"
+    shown = private_files.file_response(PrivateFile(name, "x.png", "image/png", inline=True))
+    assert shown["Content-Disposition"].startswith("inline;")
+    assert shown["Cache-Control"] == "private, no-store"
 
 
 def test_with_nginx_in_front_the_file_goes_out_by_x_accel_redirect(settings: Any) -> None:
@@ -142,11 +145,15 @@ def test_every_stored_file_field_is_a_registered_private_kind() -> None:
 # --- every kind: refused to strangers, given to its readers -------------------------------
 
 
+DOWNLOAD, SHOWN = "attachment", "inline"  # how the reader's browser gets each file
+
+
 @dataclass
 class Case:
-    urls: list[str]  # the file and, where there is one, its thumbnail
-    reader: User  # may read it (the owner, or an officer of the owning subtree)
-    names: list[str]  # the stored names, in the order of ``urls``
+    reader: User  # may read the files (the owner, or an officer of the owning subtree)
+    # (address, stored name, disposition): the file and, where there is one, its thumbnail.
+    # Only photos we re-encoded ourselves are shown inline; everything else is a download.
+    files: list[tuple[str, str, str]]
 
 
 def _report(tree: Tree, officers: Officers) -> Case:
@@ -158,7 +165,9 @@ def _report(tree: Tree, officers: Officers) -> Case:
     )
     job = report_job_run(job_id=job.pk)
     assert job is not None and job.status == "done"
-    return Case([f"/bao-cao/lan/{job.pk}/tai-ve/"], officers.a_propaganda, [job.file.name])
+    return Case(
+        officers.a_propaganda, [(f"/bao-cao/lan/{job.pk}/tai-ve/", job.file.name, DOWNLOAD)]
+    )
 
 
 def _unit_import(tree: Tree, officers: Officers) -> Case:
@@ -166,30 +175,50 @@ def _unit_import(tree: Tree, officers: Officers) -> Case:
 
     upload = SimpleUploadedFile("Đơn vị An Giang.csv", b"ma_don_vi,ten_don_vi\n")
     job = unit_import_job_create(user=officers.a_admin, upload=upload)
-    return Case([f"/don-vi/nhap/lan/{job.pk}/tep/"], officers.a_admin, [job.file.name])
+    return Case(officers.a_admin, [(f"/don-vi/nhap/lan/{job.pk}/tep/", job.file.name, DOWNLOAD)])
 
 
 def _media(tree: Tree, officers: Officers) -> Case:
+    from lantoa.content.services import media_upload
+    from tests.cascades.support import pdf
     from tests.fixtures.publishing import image
 
-    asset = image(tree.pa, officers.a_propaganda)
+    photo = image(tree.pa, officers.a_propaganda)
+    data = pdf()
+    document = media_upload(
+        unit=tree.pa,
+        file=io.BytesIO(data),
+        size=len(data),
+        original_name="Kế hoạch.pdf",
+        actor=officers.a_propaganda,
+    )
     return Case(
-        [f"/noi-dung/tep/{asset.pk}/", f"/noi-dung/tep/{asset.pk}/nho/"],
-        officers.a_viewer,  # A-G1, below the province: its items may use the photo
-        [asset.file.name, asset.thumbnail.name],
+        officers.a_viewer,  # A-G1, below the province: its items may use the library
+        [
+            (f"/noi-dung/tep/{photo.pk}/", photo.file.name, SHOWN),
+            (f"/noi-dung/tep/{photo.pk}/nho/", photo.thumbnail.name, SHOWN),
+            (f"/noi-dung/tep/{document.pk}/", document.file.name, DOWNLOAD),
+        ],
     )
 
 
 def _cascade_attachment(tree: Tree, officers: Officers) -> Case:
-    from tests.cascades.support import jpeg, make
+    from tests.cascades.support import jpeg, make, pdf
 
-    cascade = make(tree.pa, attachments=[(io.BytesIO(jpeg()), "bang-tin.jpg")], send=True)
-    attachment = cascade.attachments.get()
-    url = f"/trien-khai/tep/{attachment.pk}/"
+    cascade = make(
+        tree.pa,
+        attachments=[(io.BytesIO(jpeg()), "bang-tin.jpg"), (io.BytesIO(pdf()), "ke-hoach.pdf")],
+        send=True,
+    )
+    photo, document = cascade.attachments.order_by("pk")
+    url = f"/trien-khai/tep/{photo.pk}/"
     return Case(
-        [url, url + "?nho=1"],
         officers.a_viewer,  # A-G1 is one of the receiving units
-        [attachment.file.name, attachment.thumbnail.name],
+        [
+            (url, photo.file.name, SHOWN),
+            (url + "?nho=1", photo.thumbnail.name, SHOWN),
+            (f"/trien-khai/tep/{document.pk}/", document.file.name, DOWNLOAD),
+        ],
     )
 
 
@@ -206,9 +235,8 @@ def _cascade_proof(tree: Tree, officers: Officers) -> Case:
     )
     url = f"/trien-khai/minh-chung/{done.pk}/"
     return Case(
-        [url, url + "?nho=1"],
         officers.a_propaganda,  # the sender's officer sees every row
-        [done.proof_photo.name, done.proof_thumbnail.name],
+        [(url, done.proof_photo.name, SHOWN), (url + "?nho=1", done.proof_thumbnail.name, SHOWN)],
     )
 
 
@@ -229,9 +257,8 @@ def _publication_proof(tree: Tree, officers: Officers) -> Case:
     )
     url = f"/dang-tai/luot-dang/{pub.pk}/minh-chung/"
     return Case(
-        [url, url + "?nho=1"],
         officers.a_communicator,
-        [pub.proof_photo.name, pub.proof_thumbnail.name],
+        [(url, pub.proof_photo.name, SHOWN), (url + "?nho=1", pub.proof_thumbnail.name, SHOWN)],
     )
 
 
@@ -261,10 +288,10 @@ def test_strangers_are_refused_and_the_reader_gets_the_file(
     # Stored in the private root under random names; nothing at all under MEDIA_ROOT, so the
     # web server's /media/ has nothing to give (the report's old bao-cao-P-A-2022-H1.md too).
     assert not files_under(media)
-    for name in case.names:
+    for _url, name, _how in case.files:
         assert (private / name).is_file() and TOKEN.search(name), name
     assert not any("bao-cao" in str(p) or "P-A" in str(p) for p in files_under(private))
-    for url, name in zip(case.urls, case.names, strict=True):
+    for url, name, how in case.files:
         anonymous = Client().get(url)
         assert anonymous.status_code == 302 and "/tai-khoan/" in anonymous["Location"], url
         login(client, officers.b_admin)  # an officer of another province
@@ -272,7 +299,7 @@ def test_strangers_are_refused_and_the_reader_gets_the_file(
         login(client, case.reader)
         got = client.get(url)
         assert got.status_code == 200, url
-        assert got["Content-Disposition"].startswith("attachment;")
+        assert got["Content-Disposition"].startswith(f"{how};"), url
         assert got["Cache-Control"] == "private, no-store"
         assert got["X-Content-Type-Options"] == "nosniff"
         assert body(got) == (private / name).read_bytes() != b""
