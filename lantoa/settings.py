@@ -249,6 +249,14 @@ STATIC_ROOT = Path(env_str("LANTOA_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("LANTOA_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Reports, imports, the content library, proofs: outside MEDIA_ROOT, handed out only by views
+# that check the reader (lantoa.core.private_files). With nginx in front, the location it
+# serves LANTOA_PRIVATE_MEDIA_ROOT from as ``internal`` (X-Accel-Redirect); empty: Django
+# streams the files itself.
+LANTOA_PRIVATE_MEDIA_ROOT = Path(
+    env_str("LANTOA_PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private"))
+).resolve()
+LANTOA_PRIVATE_MEDIA_ACCEL = env_str("LANTOA_PRIVATE_MEDIA_ACCEL", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LANTOA_IMPORT_MAX_BYTES = env_int("LANTOA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
@@ -256,6 +264,11 @@ LANTOA_IMPORT_MAX_BYTES = env_int("LANTOA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 STORAGES = {
     "default": {
         "BACKEND": env_str("LANTOA_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    },
+    "private": {
+        "BACKEND": env_str(
+            "LANTOA_PRIVATE_MEDIA_STORAGE", "lantoa.core.private_files.PrivateFileStorage"
+        ),
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -6,11 +6,13 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.cascades import metrics
+from lantoa.cascades.selectors import ATTACHMENT_FILES, PROOF_FILES, attachment_file, proof_file
 from lantoa.core.extensions import (
     BeatEntry,
     DashboardFigures,
     DemoBuilder,
     DemoContext,
+    PrivateFileKind,
     ReportFigures,
     ScoreboardColumn,
     ScoreCell,
@@ -18,6 +20,7 @@ from lantoa.core.extensions import (
     beat_schedule,
     dashboard_figures,
     demo_builders,
+    private_files,
     report_figures,
     scoreboard_columns,
     work_links,
@@ -88,5 +91,27 @@ scoreboard_columns.register(
         metrics.campaign_cascades,
         (ScoreCell("cascades_done", _("Triển khai hoàn thành"), out_of="cascades_total"),),
         order=30,
+    )
+)
+
+
+# Package files and proof photos: private, read by whoever sees the cascade (or that unit's row).
+private_files.register(
+    PrivateFileKind(
+        key=ATTACHMENT_FILES,
+        label=_("tệp đính kèm triển khai"),
+        fields=("cascades.CascadeAttachment.file", "cascades.CascadeAttachment.thumbnail"),
+        find=attachment_file,
+    )
+)
+private_files.register(
+    PrivateFileKind(
+        key=PROOF_FILES,
+        label=_("ảnh minh chứng triển khai"),
+        fields=(
+            "cascades.CascadeRecipient.proof_photo",
+            "cascades.CascadeRecipient.proof_thumbnail",
+        ),
+        find=proof_file,
     )
 )

@@ -14,7 +14,6 @@ import random
 from collections.abc import Set as AbstractSet
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from lantoa.campaigns.models import Campaign
 from lantoa.cascades import services
 from lantoa.cascades.models import Cascade, CascadeRecipient, RecipientState
 from lantoa.content.models import ContentItem
+from lantoa.core import private_files
 from lantoa.units.models import UPPER_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 
 DEMO_SEED = 2026
@@ -111,9 +111,8 @@ def _progress(
             ]
             if photo:
                 data = _picture(rng.randint(0, 10**6), (640, 480))
-                folder = f"cascades/{cascade.pk}/minh-chung/"
-                row.proof_photo.name = default_storage.save(
-                    folder + f"demo-{row.pk}.jpg", ContentFile(data)
+                row.proof_photo.name = private_files.save(
+                    f"cascades/{row.unit_id}", "jpg", ContentFile(data)
                 )
                 row.proof_thumbnail.name = row.proof_photo.name
             if rng.random() < 0.3:

@@ -69,9 +69,9 @@ class CheckedUpload:
     upload: IO[bytes]
 
     def store(self, unit_id: int) -> tuple[str, str]:
-        """Save the file (and its thumbnail) through the default storage under names we
-        make up; returns (file name, thumbnail name or "")."""
-        return media.store(self.checked, self.upload, unit_id)
+        """Save the file (and its thumbnail) in the private storage under names we make up;
+        returns (file name, thumbnail name or "")."""
+        return media.store(self.checked, self.upload, unit_id, folder="cascades")
 
 
 def _check(

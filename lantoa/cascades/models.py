@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
+from lantoa.core.private_files import private_storage
 
 
 class CascadeAction(models.TextChoices):
@@ -143,13 +144,15 @@ class AttachmentKind(models.TextChoices):
 
 
 class CascadeAttachment(models.Model):
-    """A file of the cascade's own package, stored through the default storage under a name
-    we generate; served only through the access-checked view."""
+    """A file of the cascade's own package, kept in the private storage under a random name;
+    served only through the access-checked view."""
 
     cascade = models.ForeignKey(Cascade, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("loại tệp"), max_length=8, choices=AttachmentKind.choices)
-    file = models.FileField(_("tệp"), max_length=255)
-    thumbnail = models.FileField(_("ảnh thu nhỏ"), max_length=255, blank=True)
+    file = models.FileField(_("tệp"), max_length=255, storage=private_storage)
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), max_length=255, blank=True, storage=private_storage
+    )
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng"))
@@ -207,8 +210,10 @@ class CascadeRecipient(models.Model):
     done_by = who(_("người báo cáo"))
     # Addresses of the unit's own posts (Facebook, Zalo, website…), validated.
     proof_links = models.JSONField(_("đường dẫn minh chứng"), default=list, blank=True)
-    proof_photo = models.FileField(_("ảnh minh chứng"), max_length=255, blank=True)
-    proof_thumbnail = models.FileField(max_length=255, blank=True)
+    proof_photo = models.FileField(
+        _("ảnh minh chứng"), max_length=255, blank=True, storage=private_storage
+    )
+    proof_thumbnail = models.FileField(max_length=255, blank=True, storage=private_storage)
     note = models.TextField(_("ghi chú"), blank=True)
     # Set when a reminder round covered this row (at most one a day; see tasks.remind_due).
     reminded_at = models.DateTimeField(null=True, blank=True)

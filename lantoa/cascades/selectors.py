@@ -35,12 +35,16 @@ from django.http import Http404
 
 from lantoa import access
 from lantoa.cascades.models import (
+    AttachmentKind,
     Cascade,
+    CascadeAttachment,
     CascadeRecipient,
     CascadeStatus,
     RecipientState,
     deadline_of,
 )
+from lantoa.core.extensions import PrivateFile
+from lantoa.core.private_files import THUMBNAIL
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import subtree_ids
 
@@ -139,6 +143,43 @@ def scope_unit(view: CascadeView, user: access.AnyUser, code: str | None) -> Uni
     if not UnitClosure.objects.filter(ancestor_id__in=root_ids, descendant_id=unit.pk).exists():
         raise Http404
     return unit
+
+
+ATTACHMENT_FILES = "cascades.attachment"  # keys in lantoa.core.extensions.private_files
+PROOF_FILES = "cascades.proof"
+
+
+def attachment_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | None:
+    """A file of a cascade's package (or its thumbnail) for whoever sees the cascade: the
+    sender's officers and the receiving units' (the rule of the cascade page)."""
+    attachment = CascadeAttachment.objects.select_related("cascade__sender").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    cascade_view(user, attachment.cascade)  # 404 when not visible
+    if variant not in ("", THUMBNAIL):
+        return None
+    if variant and attachment.thumbnail.name:
+        return PrivateFile(attachment.thumbnail.name, "nho.jpg", "image/jpeg", inline=True)
+    return PrivateFile(
+        attachment.file.name,
+        attachment.original_name,
+        attachment.content_type,
+        inline=attachment.kind == AttachmentKind.IMAGE,  # re-encoded by Pillow on upload
+    )
+
+
+def proof_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | None:
+    """A receiving unit's proof photo (or its thumbnail) for whoever sees that unit's row of
+    the cascade: the sender's officers, that unit's and those above it within the reach."""
+    row = CascadeRecipient.objects.select_related("cascade__sender", "unit").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    view = cascade_view(user, row.cascade)
+    scope_unit(view, user, row.unit.code)  # 404 outside the viewer's rows
+    if variant not in ("", THUMBNAIL):
+        return None
+    name = (row.proof_thumbnail if variant else row.proof_photo).name
+    return PrivateFile(name, f"minh-chung-{row.unit.code}.jpg", "image/jpeg", inline=True)
 
 
 def visible_cascades(user: access.AnyUser) -> QuerySet[Cascade]:

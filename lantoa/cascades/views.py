@@ -24,12 +24,10 @@ from lantoa.cascades.forms import CascadeForm, ReceiveForm
 from lantoa.cascades.models import (
     STATE_ORDER,
     Cascade,
-    CascadeAttachment,
-    CascadeRecipient,
     CascadeStatus,
     RecipientState,
 )
-from lantoa.core.files import stored_file_response
+from lantoa.core import private_files
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
 from lantoa.units.models import Unit, UnitKind
@@ -298,44 +296,18 @@ def cascade_export(request: HttpRequest, pk: int) -> HttpResponse:
     return cast(HttpResponse, exports.xlsx_response(filename, sheet, header, rows))
 
 
-def _file_response(
-    name: str | None, download_name: str, content_type: str, inline: bool
-) -> HttpResponse:
-    return stored_file_response(
-        name, content_type=content_type, download_name=download_name, inline=inline
-    )
-
-
 @policy(officer("cascade.view"))
 @require_GET
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        attachment = CascadeAttachment.objects.select_related("cascade__sender").get(pk=pk)
-    except CascadeAttachment.DoesNotExist as exc:
-        raise Http404 from exc
-    selectors.cascade_view(request.user, attachment.cascade)  # 404 when not visible
-    if request.GET.get("nho") == "1" and attachment.thumbnail:
-        return _file_response(attachment.thumbnail.name, "nho.jpg", "image/jpeg", inline=True)
-    return _file_response(
-        attachment.file.name,
-        attachment.original_name,
-        attachment.content_type,
-        inline=attachment.kind != "docx",
-    )
+    variant = private_files.THUMBNAIL if request.GET.get("nho") == "1" else ""
+    return private_files.serve(request, selectors.ATTACHMENT_FILES, pk, variant)
 
 
 @policy(officer("cascade.view"))
 @require_GET
 def proof_file(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        row = CascadeRecipient.objects.select_related("cascade__sender", "unit").get(pk=pk)
-    except CascadeRecipient.DoesNotExist as exc:
-        raise Http404 from exc
-    view = selectors.cascade_view(request.user, row.cascade)
-    selectors.scope_unit(view, request.user, row.unit.code)  # 404 outside the viewer's rows
-    small = request.GET.get("nho") == "1"
-    name = (row.proof_thumbnail if small else row.proof_photo).name
-    return _file_response(name, f"minh-chung-{row.unit.code}.jpg", "image/jpeg", inline=True)
+    variant = private_files.THUMBNAIL if request.GET.get("nho") == "1" else ""
+    return private_files.serve(request, selectors.PROOF_FILES, pk, variant)
 
 
 @policy(officer("cascade.view"))

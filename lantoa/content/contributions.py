@@ -7,18 +7,21 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.content import metrics
+from lantoa.content.selectors import MEDIA_FILES, media_file
 from lantoa.core.extensions import (
     COUNT,
     OWN,
     CampaignPanel,
     DemoBuilder,
     DemoContext,
+    PrivateFileKind,
     ScoreboardColumn,
     ScoreCell,
     TargetMetric,
     WorkLink,
     campaign_panels,
     demo_builders,
+    private_files,
     scoreboard_columns,
     target_metrics,
     work_links,
@@ -94,4 +97,16 @@ def _campaign_items(request: Any, campaign: Any) -> dict[str, Any]:
 
 campaign_panels.register(
     CampaignPanel("content", "content/_campaign_panel.html", _campaign_items, order=10)
+)
+
+
+# The media library: private files, read by officers who may see the asset. Published photos
+# reach the public through the public site's own view (lantoa.publicsite.views.media).
+private_files.register(
+    PrivateFileKind(
+        key=MEDIA_FILES,
+        label=_("thư viện đa phương tiện"),
+        fields=("content.MediaAsset.file", "content.MediaAsset.thumbnail"),
+        find=media_file,
+    )
 )

@@ -7,8 +7,6 @@ thumbnail; documents and videos are recognised by their magic bytes and stored a
 from __future__ import annotations
 
 import io
-import logging
-import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,15 +14,11 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
-from lantoa.core import images
-
-logger = logging.getLogger(__name__)
+from lantoa.core import images, private_files
 
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MB
@@ -177,24 +171,22 @@ def check_upload(f: IO[bytes], size: int) -> CheckedFile:
     raise ValidationError(_(UNSUPPORTED), code="unsupported")
 
 
-def storage_name(unit_id: int, ext: str, *, suffix: str = "") -> str:
-    """A name we make up: the uploader's file name never reaches the storage path."""
-    now = timezone.localdate()
-    return f"content/{unit_id}/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}.{ext}"
-
-
-def store(checked: CheckedFile, f: IO[bytes], unit_id: int) -> tuple[str, str]:
-    """Save the file (and thumbnail) through the default storage; returns their names."""
+def store(
+    checked: CheckedFile, f: IO[bytes], unit_id: int, *, folder: str = "content"
+) -> tuple[str, str]:
+    """Save the file (and thumbnail) in the private storage under names we make up (the
+    uploader's file name never reaches the storage path; ``unit_id`` groups a unit's files);
+    returns their names. Only the access-checked views hand them out."""
     ext = EXTENSIONS[checked.fmt]
-    name = storage_name(unit_id, ext)
+    where = f"{folder}/{unit_id}"
     if checked.data is not None:
-        saved = default_storage.save(name, ContentFile(checked.data))
+        saved = private_files.save(where, ext, ContentFile(checked.data))
     else:
         f.seek(0)
-        saved = default_storage.save(name, File(f))
+        saved = private_files.save(where, ext, File(f))
     thumb = ""
     if checked.thumbnail is not None:
-        thumb = default_storage.save(
+        thumb = private_files.private_storage().save(
             saved.rsplit(".", 1)[0] + "-320.jpg", ContentFile(checked.thumbnail)
         )
     return saved, thumb
@@ -203,10 +195,4 @@ def store(checked: CheckedFile, f: IO[bytes], unit_id: int) -> tuple[str, str]:
 def discard(names: Iterable[str]) -> None:
     """Delete stored files, best effort: the clean-up after a failed save or a deletion
     (often in ``on_commit``) never turns into an error of its own. Empty names are skipped."""
-    for name in names:
-        if not name:
-            continue
-        try:
-            default_storage.delete(name)
-        except OSError:  # pragma: no cover - best effort clean-up
-            logger.warning("could not delete stored file %s", name)
+    private_files.discard(names)

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
+from lantoa.core.private_files import private_storage
 
 
 class ContentKind(models.TextChoices):
@@ -44,16 +45,20 @@ class MediaKind(models.TextChoices):
 
 
 class MediaAsset(models.Model):
-    """One file (or video link) in a unit's media library. Files are stored through Django's
-    default storage under names we generate; the uploader's file name is only displayed."""
+    """One file (or video link) in a unit's media library. Files are kept in the private
+    storage under random names (``lantoa.core.private_files``); the uploader's file name is
+    only displayed and used as the download name. A photo reaches the public only through the
+    public site's view, once an item using it is published."""
 
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, related_name="media", verbose_name=_("đơn vị")
     )
     kind = models.CharField(_("loại"), max_length=12, choices=MediaKind.choices)
     title = models.CharField(_("tên"), max_length=255)
-    file = models.FileField(_("tệp"), max_length=255, blank=True)
-    thumbnail = models.FileField(_("ảnh thu nhỏ"), max_length=255, blank=True)
+    file = models.FileField(_("tệp"), max_length=255, blank=True, storage=private_storage)
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), max_length=255, blank=True, storage=private_storage
+    )
     original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("dung lượng"), default=0)

@@ -6,8 +6,11 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +22,11 @@ from lantoa.content.models import (
     ContentStatus,
     ContentVersion,
     MediaAsset,
+    MediaKind,
 )
 from lantoa.content.sanitize import html_to_text
+from lantoa.core.extensions import PrivateFile
+from lantoa.core.private_files import THUMBNAIL
 from lantoa.units.models import Unit, UnitClosure
 
 DEFAULT_APPROVER_ROLES = (Role.ADMIN, Role.LEADER)
@@ -96,6 +102,42 @@ def media_of(unit: Unit, *, kind: str | None = None) -> QuerySet[MediaAsset]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("unit").order_by("-created_at", "-id")
+
+
+MEDIA_FILES = "content.media"  # the key in lantoa.core.extensions.private_files
+
+
+def asset_for(user: Any, pk: int) -> MediaAsset:
+    """An asset ``user`` may see: in their visible subtree, or in the library of a unit above
+    one of their units (whose files their own items may use); 404 otherwise."""
+    asset = MediaAsset.objects.select_related("unit").filter(pk=pk).first()
+    if asset is None:
+        raise Http404
+    if access.can(user, "content.view", asset.unit):
+        return asset
+    member_units = [u for u, _role in access.memberships(user)]
+    if UnitClosure.objects.filter(
+        ancestor_id=asset.unit_id, descendant_id__in=member_units
+    ).exists():
+        return asset
+    raise Http404
+
+
+def media_file(user: Any, pk: int, variant: str) -> PrivateFile | None:
+    """A library file (or its thumbnail) for an officer who may see the asset (the library's
+    rule). The public site serves published photos through its own view."""
+    asset = asset_for(user, pk)
+    if variant == THUMBNAIL:
+        stem = PurePath(asset.original_name).stem or "anh"
+        return PrivateFile(asset.thumbnail.name, f"{stem}-nho.jpg", "image/jpeg", inline=True)
+    if variant:
+        return None
+    return PrivateFile(
+        asset.file.name,
+        asset.original_name,
+        asset.content_type or "application/octet-stream",
+        inline=asset.kind == MediaKind.IMAGE,  # re-encoded by Pillow on upload
+    )
 
 
 def media_usable_by(unit: Unit, assets: Iterable[MediaAsset]) -> list[MediaAsset]:

@@ -36,7 +36,7 @@ from lantoa.content.models import (
     MediaKind,
 )
 from lantoa.content.sanitize import sanitize_html
-from lantoa.core.files import stored_file_response
+from lantoa.core import private_files
 from lantoa.core.forms import add_service_errors
 from lantoa.units.models import Unit, UnitClosure
 
@@ -455,21 +455,7 @@ def media_link(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _asset(request: HttpRequest, pk: int) -> MediaAsset:
-    """An asset the user may see: in their visible subtree, or in the library of a unit above
-    one of their units (whose files their own items may use)."""
-    try:
-        asset = MediaAsset.objects.select_related("unit").get(pk=pk)
-    except MediaAsset.DoesNotExist as exc:
-        raise Http404 from exc
-    user = request.user
-    if access.can(user, "content.view", asset.unit):
-        return asset
-    member_units = [u for u, _ in access.memberships(user)]
-    if UnitClosure.objects.filter(
-        ancestor_id=asset.unit_id, descendant_id__in=member_units
-    ).exists():
-        return asset
-    raise Http404
+    return selectors.asset_for(request.user, pk)
 
 
 @policy(officer("content.edit"))
@@ -487,23 +473,14 @@ def media_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("content:media", code=asset.unit.code)
 
 
-def _serve(asset: MediaAsset, name: str | None, content_type: str) -> HttpResponse:
-    inline = content_type.startswith(("image/", "video/")) or content_type == "application/pdf"
-    return stored_file_response(
-        name, content_type=content_type, download_name=asset.original_name, inline=inline
-    )
-
-
 @policy(officer("content.view"))
 def media_file(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = _asset(request, pk)
-    return _serve(asset, asset.file.name, asset.content_type or "application/octet-stream")
+    return private_files.serve(request, selectors.MEDIA_FILES, pk)
 
 
 @policy(officer("content.view"))
 def media_thumb(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = _asset(request, pk)
-    return _serve(asset, asset.thumbnail.name, "image/jpeg")
+    return private_files.serve(request, selectors.MEDIA_FILES, pk, private_files.THUMBNAIL)
 
 
 # --- approval settings ---------------------------------------------------------------------

@@ -18,3 +18,6 @@ class CoreConfig(AppConfig):
         from lantoa.core.extensions import beat_schedule_conf
 
         current_app.conf.beat_schedule = beat_schedule_conf()
+
+        # The check that private files are not published by the web server (lantoa check).
+        from lantoa.core import private_files  # noqa: F401

@@ -535,3 +535,40 @@ def period_figures_provider() -> PeriodFigures:
         "period_figures: no provider registered (the activities app registers one in its "
         "contributions.py)"
     )
+
+
+# ── Private files (lantoa.core.private_files) ───────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class PrivateFile:
+    """One stored file a reader may have: its name in the private storage, the name the
+    browser saves it under (the uploader's own name, or one we make up) and its type.
+    ``inline`` only for photos we decoded and wrote again ourselves (proofs, thumbnails, the
+    library's images), which the browser may show in the tab; everything else is a download."""
+
+    name: str | None  # None or "": no file (the view answers 404)
+    download_name: str
+    content_type: str = "application/octet-stream"
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class PrivateFileKind:
+    """Files of one kind kept in the private storage: never under MEDIA_ROOT, never served
+    by the web server by name, only through ``lantoa.core.private_files.serve``.
+
+    ``find(user, pk, variant)`` applies the same rule as the page that lists the file and
+    returns the file ``user`` may read (``variant`` is ``""`` for the file itself or
+    ``"thumbnail"``), or None, or raises Http404/PermissionDenied as that page does: a file
+    outside what the user may see answers 404, like the page. ``fields`` names the stored-file
+    columns (``"app_label.Model.field"``), for the move of older files and for the checks."""
+
+    key: str
+    label: Any  # a lazy translation: what the files are ("báo cáo kỳ", "ảnh minh chứng")
+    fields: tuple[str, ...]
+    find: Callable[[Any, int, str], PrivateFile | None]
+    order: int = 100
+
+
+private_files: Registry[PrivateFileKind] = Registry("private_files")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views_import.upload, name="upload"),
     path("lan/<int:pk>/", views_import.job_detail, name="job"),
     path("lan/<int:pk>/tien-do/", views_import.job_progress, name="progress"),
+    path("lan/<int:pk>/tep/", views_import.job_file, name="file"),
     path("xuat/<str:code>/", views_import.export, name="export"),
 ]

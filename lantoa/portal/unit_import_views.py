@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy
 from lantoa import access
 from lantoa.access import OFFICER, officer, policy
 from lantoa.audit.services import audit_record
+from lantoa.core import private_files
 from lantoa.core.text import format_int
 from lantoa.units.exporting import csv_chunks, export_queryset, export_rows, xlsx_file
 from lantoa.units.importing import (
     ALLOWED_EXTENSIONS,
     FIELD_LABELS,
+    UNIT_IMPORT_FILES,
     ImportFileError,
     check_upload,
     unit_import_job_create,
@@ -116,6 +118,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The part of the job page that HTMX polls; it stops polling once the job has ended."""
     return render(request, "units/import_progress.html", _job_context(_own_job(request, pk)))
+
+
+@policy(OFFICER)
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file itself, for the officer who uploaded it (to correct what the job
+    page lists)."""
+    return private_files.serve(request, UNIT_IMPORT_FILES, pk)
 
 
 EXPORT_FORMATS = {"csv", "xlsx"}

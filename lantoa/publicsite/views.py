@@ -9,6 +9,7 @@ only pages with a form and are not cached.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,8 @@ from django.views.decorators.http import condition, require_http_methods
 
 from lantoa.access import PUBLIC, policy
 from lantoa.content.models import MediaAsset, MediaKind
-from lantoa.core.files import stored_file_response
+from lantoa.core import private_files
+from lantoa.core.extensions import PrivateFile
 from lantoa.inquiries import ratelimit
 from lantoa.publicsite import selectors
 from lantoa.publicsite.cache import cached_page, generation
@@ -266,11 +268,17 @@ def _media(pk: int, thumbnail: bool) -> HttpResponse:
     asset = MediaAsset.objects.filter(pk=pk, kind=MediaKind.IMAGE).first()
     if asset is None or not selectors.media_is_public(asset):
         raise Http404
-    name = (asset.thumbnail.name if thumbnail else "") or asset.file.name
-    return stored_file_response(
-        name,
-        content_type="image/jpeg" if thumbnail and asset.thumbnail.name else asset.content_type,
-        cache="public, max-age=86400",
+    # The library keeps its files private; a published photo is everyone's to see, so this
+    # view hands it out (through nginx's internal location when it is in front).
+    small = thumbnail and bool(asset.thumbnail.name)
+    name = asset.thumbnail.name if small else asset.file.name
+    return private_files.file_response(
+        PrivateFile(
+            name,
+            f"anh-{asset.pk}{'-nho' if small else ''}{PurePath(name or '.jpg').suffix}",
+            "image/jpeg" if small else asset.content_type,
+        ),
+        public=True,
     )
 
 

@@ -11,6 +11,7 @@ from lantoa.core.extensions import (
     DashboardTrend,
     DemoBuilder,
     DemoContext,
+    PrivateFileKind,
     ReportFigures,
     ScoreboardColumn,
     ScoreCell,
@@ -20,6 +21,7 @@ from lantoa.core.extensions import (
     dashboard_trend,
     demo_builders,
     job_kinds,
+    private_files,
     report_figures,
     scoreboard_columns,
     target_metrics,
@@ -27,6 +29,7 @@ from lantoa.core.extensions import (
 )
 from lantoa.publishing import metrics
 from lantoa.publishing.runner import PUBLICATIONS
+from lantoa.publishing.selectors import PROOF_FILES, proof_file
 
 work_links.register(
     WorkLink(
@@ -103,3 +106,14 @@ scoreboard_columns.register(
 
 
 job_kinds.register(PUBLICATIONS)
+
+
+# Proof photos of manual posts: private, read by whoever sees the unit's publications.
+private_files.register(
+    PrivateFileKind(
+        key=PROOF_FILES,
+        label=_("ảnh minh chứng đăng tải"),
+        fields=("publishing.Publication.proof_photo", "publishing.Publication.proof_thumbnail"),
+        find=proof_file,
+    )
+)

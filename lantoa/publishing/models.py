@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import DurableJob
+from lantoa.core.private_files import private_storage
 
 
 class Method(models.TextChoices):
@@ -107,8 +108,10 @@ class Publication(DurableJob):
     # Manual channels: who recorded it and the proof.
     recorded_by = who()
     proof_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
-    proof_photo = models.FileField(_("ảnh minh chứng"), max_length=255, blank=True)
-    proof_thumbnail = models.FileField(max_length=255, blank=True)
+    proof_photo = models.FileField(
+        _("ảnh minh chứng"), max_length=255, blank=True, storage=private_storage
+    )
+    proof_thumbnail = models.FileField(max_length=255, blank=True, storage=private_storage)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     created_by = who()
     created_at = when_created()

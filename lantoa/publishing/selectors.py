@@ -4,17 +4,23 @@ the post counts other apps use (targets, scoreboards)."""
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lantoa import access
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.connectors.models import AccountStatus, ConnectorAccount, Platform
 from lantoa.content.models import ContentItem
+from lantoa.core.extensions import PrivateFile
+from lantoa.core.private_files import THUMBNAIL
 from lantoa.core.text import format_int
 from lantoa.publishing.models import (
     POSTED,
@@ -211,3 +217,29 @@ def posts_by_kind(unit: Unit, start: dt.datetime, end: dt.datetime) -> dict[str,
         .order_by()
     )
     return {r["channel_kind"]: r["n"] for r in rows}
+
+
+PROOF_FILES = "publishing.proof"  # the key in lantoa.core.extensions.private_files
+
+
+def publication_for(user: access.AnyUser, pk: int, perm: str = "publishing.view") -> Publication:
+    """Publication ``pk`` if ``user`` holds ``perm`` at its unit (404 outside their subtree,
+    403 when seen but not allowed)."""
+    pub = Publication.objects.select_related("item", "unit", "channel").filter(pk=pk).first()
+    if pub is None:
+        raise Http404
+    access.require(user, perm, pub.unit)
+    return pub
+
+
+def proof_file(user: access.AnyUser, pk: int, variant: str) -> PrivateFile | None:
+    """The proof photo of a recorded publication (or its thumbnail), for whoever may see the
+    unit's publications (the rule of the publications page)."""
+    pub = publication_for(user, pk)
+    if variant not in ("", THUMBNAIL):
+        return None
+    name = pub.proof_thumbnail.name if variant else pub.proof_photo.name
+    kind = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
+    # Proof photos are decoded and written again on upload: safe to show in the tab.
+    suffix = PurePath(name or ".jpg").suffix
+    return PrivateFile(name, f"minh-chung-{pub.pk}{suffix}", kind, inline=True)

@@ -674,7 +674,7 @@ def publication_record(
 
     saved: tuple[str, str] = ("", "")
     if checked is not None and proof_photo is not None:
-        saved = media_check.store(checked, proof_photo[0], publication.unit_id)
+        saved = media_check.store(checked, proof_photo[0], publication.unit_id, folder="proofs")
     try:
         with transaction.atomic():
             done = Publication.objects.filter(

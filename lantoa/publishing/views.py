@@ -4,7 +4,6 @@ cancel and the record of a manual post. Thin adapters over ``lantoa.publishing.s
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,7 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.content.forms import ScheduleForm
 from lantoa.content.models import ContentItem, ContentStatus
-from lantoa.core.files import stored_file_response
+from lantoa.core import private_files
 from lantoa.core.forms import add_service_errors
 from lantoa.publishing import links, selectors, services
 from lantoa.publishing.forms import PublishForm, RecordForm
@@ -58,12 +57,7 @@ def _item(request: HttpRequest, pk: int) -> tuple[ContentItem, Unit]:
 
 
 def _publication(request: HttpRequest, pk: int, perm: str = "publishing.view") -> Publication:
-    try:
-        pub = Publication.objects.select_related("item", "unit", "channel").get(pk=pk)
-    except Publication.DoesNotExist as exc:
-        raise Http404 from exc
-    access.require(request.user, perm, pub.unit)
-    return pub
+    return selectors.publication_for(request.user, pk, perm)
 
 
 def _back(pub: Publication) -> str:
@@ -225,10 +219,8 @@ def publication_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy(officer("publishing.view"))
 def proof_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    pub = _publication(request, pk)
-    name = pub.proof_thumbnail.name if request.GET.get("nho") else pub.proof_photo.name
-    content_type = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
-    return stored_file_response(name, content_type=content_type)
+    variant = private_files.THUMBNAIL if request.GET.get("nho") else ""
+    return private_files.serve(request, selectors.PROOF_FILES, pk, variant)
 
 
 # The content page's buttons post here: publishing alone writes publications and moves the

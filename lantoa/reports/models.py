@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.jobs import RequestedJob
+from lantoa.core.private_files import RandomName, private_storage
 
 
 class ReportFormat(models.TextChoices):
@@ -34,7 +35,11 @@ class ReportJob(RequestedJob):
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     stage = models.CharField(_("đang làm"), max_length=200, blank=True)
-    file = models.FileField(_("tệp"), upload_to="reports/%Y/%m/", blank=True)
+    # Private storage, random name: the download name (``download_name``) is only sent in
+    # Content-Disposition to the officer who asked for the report.
+    file = models.FileField(
+        _("tệp"), storage=private_storage, upload_to=RandomName("reports"), blank=True
+    )
     error = models.CharField(_("lỗi"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="report_jobs"
@@ -53,5 +58,6 @@ class ReportJob(RequestedJob):
 
 
 def report_filename(unit_code: str, period_code: str, fmt: str) -> str:
-    """ "bao-cao-TN-2022-H1.docx": the name a report is saved and downloaded under."""
+    """ "bao-cao-TN-2022-H1.docx": the name a report is downloaded under (it is stored under a
+    random one)."""
     return f"bao-cao-{unit_code}-{period_code}.{fmt}"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from lantoa import access
 from lantoa.access import officer, policy
-from lantoa.core.files import stored_file_response
+from lantoa.core import private_files
 from lantoa.core.forms import add_service_errors
+from lantoa.reports.files import REPORT_FILES, own_job
 from lantoa.reports.forms import ReportForm
 from lantoa.reports.models import ReportJob
-from lantoa.reports.render import content_type
 from lantoa.reports.services import report_job_create
 
 
@@ -44,12 +44,7 @@ def unit_reports(request: HttpRequest, code: str) -> HttpResponse:
 def _own_job(request: HttpRequest, pk: int) -> ReportJob:
     # Only the officer who asked for a report sees its job, and only while they still may
     # report on the unit; everyone else gets 404.
-    job = get_object_or_404(
-        ReportJob.objects.select_related("unit"), pk=pk, created_by_id=request.user.pk
-    )
-    if not access.can(request.user, "report.create", job.unit):
-        raise Http404
-    return job
+    return own_job(request.user, pk)
 
 
 @policy(officer("report.create"))
@@ -67,12 +62,4 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy(officer("report.create"))
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _own_job(request, pk)
-    if job.status != ReportJob.Status.DONE or not job.file:
-        raise Http404
-    return stored_file_response(
-        job.file.name,
-        content_type=content_type(job.format),
-        download_name=job.download_name,
-        inline=False,
-    )
+    return private_files.serve(request, REPORT_FILES, pk)

@@ -15,6 +15,7 @@ through ``unit_move``, which refuses cycles.
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core import tabular
-from lantoa.core.extensions import JobKind, unit_scopes
+from lantoa.core.extensions import JobKind, PrivateFile, unit_scopes
 from lantoa.core.services import in_chunks
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
@@ -672,18 +673,30 @@ def unit_import_job_create(
     *, user: User, upload: UploadedFile, update: bool = False
 ) -> UnitImportJob:
     """Store the upload and queue its import after the surrounding transaction commits."""
-    import uuid
-
     from lantoa.units.tasks import import_units_task
 
     name = PurePath(upload.name or "").name
     check_upload(name, upload.size)
     job = UnitImportJob(created_by_id=user.pk, original_name=name[:255], update_existing=update)
-    # A random stored name: the original one is kept for display only.
-    job.file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", upload, save=False)
+    # Private storage under a random name (the field's upload_to keeps only the extension);
+    # the original name is for display and the download only.
+    job.file.save(name, upload, save=False)
     job.save()
     transaction.on_commit(lambda: import_units_task.delay(job.pk))
     return job
+
+
+UNIT_IMPORT_FILES = "units.import"  # the key in lantoa.core.extensions.private_files
+
+
+def unit_import_file(user: Any, pk: int, variant: str) -> PrivateFile | None:
+    """The uploaded file of import job ``pk``, for the officer who uploaded it only (the rule
+    of the job page)."""
+    job = UnitImportJob.objects.filter(pk=pk, created_by_id=getattr(user, "pk", None)).first()
+    if job is None or variant or not job.file:
+        return None
+    kind = mimetypes.guess_type(job.original_name)[0] or "application/octet-stream"
+    return PrivateFile(job.file.name, job.original_name, kind)
 
 
 # A job claimed this long ago and still unfinished lost its worker (the task's hard time

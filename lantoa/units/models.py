@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import RequestedJob
+from lantoa.core.private_files import RandomName, private_storage
 from lantoa.core.text import fold
 
 
@@ -177,7 +178,8 @@ class UnitImportJob(RequestedJob):
         IMPORTING = "importing", _("Đang ghi dữ liệu")
         DONE = "done", _("Đã nhập xong")
 
-    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
+    # Private storage, random name; ``original_name`` is shown and used as the download name.
+    file = models.FileField(_("tệp"), storage=private_storage, upload_to=RandomName("imports"))
     original_name = models.CharField(_("tên tệp"), max_length=255)
     update_existing = models.BooleanField(_("cập nhật đơn vị đã có"), default=False)
     status = models.CharField(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus
+from lantoa.core.private_files import private_storage
 from tests.cascades.support import recipient_codes
 from tests.conftest import Tree
 
@@ -26,6 +26,6 @@ def test_demo_cascades_once(tree: Tree) -> None:
     }
     assert month.attachments.get().kind == "docx"
     done = CascadeRecipient.objects.filter(cascade=tet, state="done")
-    assert all(r.proof_photo.name and default_storage.exists(r.proof_photo.name) for r in done)
+    assert all(r.proof_photo.name and private_storage().exists(r.proof_photo.name) for r in done)
     assert ensure_demo_cascades() == 0
     assert Cascade.objects.count() == 3

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -25,6 +24,7 @@ from lantoa.cascades.models import (
     CascadeStatus,
     RecipientState,
 )
+from lantoa.core.private_files import private_storage
 from lantoa.notifications.models import Notification
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 from lantoa.units.services import unit_create, unit_merge
@@ -137,7 +137,9 @@ def test_attachments_checked_by_magic_bytes(tree: Tree) -> None:
         ("image", "infographic.jpg"),
     ]
     image = cascade.attachments.get(kind="image")
-    assert default_storage.exists(image.file.name) and default_storage.exists(image.thumbnail.name)
+    assert private_storage().exists(image.file.name) and private_storage().exists(
+        image.thumbnail.name
+    )
     fake_zip = io.BytesIO()
     with zipfile.ZipFile(fake_zip, "w") as z:
         z.writestr("readme.txt", "x")
@@ -246,12 +248,12 @@ def test_board_needs_a_photo_which_is_cleaned(tree: Tree) -> None:
     r = services.recipient_advance(
         recipient=r, actor=None, state="done", proof_photo=(io.BytesIO(big), "bang-tin.jpg")
     )
-    with default_storage.open(r.proof_photo.name) as f:
+    with private_storage().open(r.proof_photo.name) as f:
         photo = Image.open(f)
         photo.load()
     assert photo.format == "JPEG" and photo.size == (3000, 1200)
     assert not photo.getexif()  # the GPS block is gone
-    with default_storage.open(r.proof_thumbnail.name) as f:
+    with private_storage().open(r.proof_thumbnail.name) as f:
         assert max(Image.open(f).size) == 320
 
 

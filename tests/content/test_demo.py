@@ -22,7 +22,8 @@ def test_demo_content(tree: Tree, settings: Any, tmp_path: Any) -> None:
         ensure_demo_content,
     )
 
-    settings.MEDIA_ROOT = str(tmp_path)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LANTOA_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     ensure_demo_accounts()
     assert ensure_demo_content() == 0  # the campaigns come first
     ensure_demo_campaigns()

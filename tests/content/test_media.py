@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from PIL import Image
 
 from lantoa.audit.models import AuditEvent
 from lantoa.content import services
 from lantoa.content.media import THUMBNAIL_PX
 from lantoa.content.models import MediaAsset
+from lantoa.core.private_files import private_storage
 from tests.conftest import Officers, Tree
 from tests.content.support import png_bytes, upload
 
@@ -30,7 +30,7 @@ def test_image_upload_makes_thumbnail(tree: Tree, officers: Officers) -> None:
         500,
     )
     assert asset.file.name.startswith(f"content/{tree.pa.pk}/") and "ảnh" not in asset.file.name
-    with default_storage.open(asset.thumbnail.name) as f:
+    with private_storage().open(asset.thumbnail.name) as f:
         thumb = Image.open(f)
         assert thumb.size == (THUMBNAIL_PX, 160) and thumb.format == "JPEG"
     assert AuditEvent.objects.filter(action="content.media_upload").count() == 1
@@ -44,7 +44,7 @@ def test_exif_orientation_is_applied(tree: Tree, officers: Officers) -> None:
     img.save(out, "JPEG", exif=exif)
     asset = upload(tree.pa, officers.a_propaganda, out.getvalue(), "dien-thoai.jpg")
     assert (asset.width, asset.height) == (200, 400)
-    with default_storage.open(asset.file.name) as f:
+    with private_storage().open(asset.file.name) as f:
         stored = Image.open(f)
         assert stored.size == (200, 400)
         assert 0x0112 not in stored.getexif()  # re-encoded: EXIF (GPS too) dropped

@@ -33,6 +33,7 @@ def parse_xml(data: bytes) -> ET.Element:
 @pytest.fixture(autouse=True)
 def site_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LANTOA_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.LANTOA_PUBLIC_URL = PUBLIC
     settings.LANTOA_SITE_UNIT = ""
     cache.clear()  # pages cached by an earlier test (same process) must not answer here

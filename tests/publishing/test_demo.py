@@ -51,7 +51,8 @@ def test_demo_publishes_and_schedules_the_demo_items(
     from lantoa.content.models import ContentItem
     from lantoa.publishing.demo import ensure_demo_publications
 
-    settings.MEDIA_ROOT = str(tmp_path)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LANTOA_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     ensure_demo_accounts()
     ensure_demo_campaigns()
     ensure_demo_content()

@@ -907,6 +907,7 @@ def test_counts_of_a_merged_unit_go_to_its_successor(tree: Tree, tmp_path: Path)
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANTOA_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 def test_report_from_the_screen(
@@ -1012,7 +1013,8 @@ def test_report_job_whose_worker_died_is_built_again(
     assert report_jobs_resume() == 1  # tasks run eagerly in tests
     job.refresh_from_db()
     assert (job.status, job.progress) == ("done", 100) and job.claimed_at > started
-    assert job.file.name.endswith("bao-cao-P-A-2022-H1.md")
+    assert job.file.name.endswith(".md") and "P-A" not in job.file.name  # stored privately
+    assert job.download_name == "bao-cao-P-A-2022-H1.md"
     assert report_jobs_resume() == 0
     assert job.crashes == 1
 

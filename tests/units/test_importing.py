@@ -25,6 +25,7 @@ DATA = Path(__file__).parents[1] / "data"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANTOA_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 def run_import(name: str, actor: User | None = None, update: bool = False):  # type: ignore[no-untyped-def]
