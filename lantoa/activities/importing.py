@@ -101,12 +101,39 @@ _KIND_ALIASES = {
     "phat thanh, truyen hinh": ActivityKind.BROADCAST,
     "sang kien": ActivityKind.INITIATIVE,
     "khen thuong": ActivityKind.COMMENDATION,
+    # English names other tools and templates use.
+    "outreach session": ActivityKind.OUTREACH,
+    "outreach_session": ActivityKind.OUTREACH,
+    "session": ActivityKind.OUTREACH,
+    "awareness session": ActivityKind.OUTREACH,
+    "event": ActivityKind.CAMPAIGN_EVENT,
+    "campaign": ActivityKind.CAMPAIGN_EVENT,
+    "campaign event": ActivityKind.CAMPAIGN_EVENT,
+    "course": ActivityKind.TRAINING,
+    "workshop": ActivityKind.TRAINING,
+    "competition": ActivityKind.CONTEST,
+    "quiz": ActivityKind.CONTEST,
+    "article": ActivityKind.PRESS,
+    "news": ActivityKind.PRESS,
+    "press article": ActivityKind.PRESS,
+    "media": ActivityKind.PRESS,
+    "radio": ActivityKind.BROADCAST,
+    "tv": ActivityKind.BROADCAST,
+    "television": ActivityKind.BROADCAST,
+    "award": ActivityKind.COMMENDATION,
+    "recognition": ActivityKind.COMMENDATION,
+    "innovation": ActivityKind.INITIATIVE,
 }
 _FORMAT_ALIASES = {
     "truc tiep": ActivityFormat.DIRECT,
     "truc tuyen": ActivityFormat.ONLINE,
     "online": ActivityFormat.ONLINE,
     "direct": ActivityFormat.DIRECT,
+    "in person": ActivityFormat.DIRECT,
+    "in-person": ActivityFormat.DIRECT,
+    "offline": ActivityFormat.DIRECT,
+    "virtual": ActivityFormat.ONLINE,
+    "truc tuyen (online)": ActivityFormat.ONLINE,
 }
 BATCH_SIZE = 2000
 
@@ -119,15 +146,23 @@ class ImportResult(tabular.ImportResult):
         return _("Đã nhập %(created)s hoạt động.") % {"created": format_int(self.created)}
 
 
+def choice_key(text: str) -> str:
+    """How a kind or format is looked up: folded, with "_" and "-" read as spaces
+    ("Outreach-Session" → "outreach session")."""
+    return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
 def kind_lookup() -> dict[str, str]:
-    """Folded code or Vietnamese label (or a usual short name) → kind."""
+    """Code, Vietnamese or English label or a usual short name (as ``choice_key``) → kind."""
     lookup: dict[str, str] = {}
     with translation.override("vi"):
         for value, label in ActivityKind.choices:
-            lookup[fold(value)] = value
-            lookup[fold(value.replace("_", " "))] = value
-            lookup[fold(str(label))] = value
-    lookup.update(_KIND_ALIASES)
+            lookup[choice_key(value)] = value
+            lookup[choice_key(str(label))] = value
+    with translation.override("en"):
+        for value, label in ActivityKind.choices:
+            lookup.setdefault(choice_key(str(label)), value)
+    lookup.update({choice_key(alias): kind for alias, kind in _KIND_ALIASES.items()})
     return lookup
 
 
@@ -169,7 +204,7 @@ def _parse_row(
     if not record["type"]:
         error("type", _("không được để trống."))
     else:
-        kind = kinds.get(fold(record["type"]), "")
+        kind = kinds.get(choice_key(record["type"]), "")
         if not kind:
             error(
                 "type",
@@ -178,7 +213,9 @@ def _parse_row(
             )
     fmt = ""
     if record["format"]:
-        fmt = _FORMAT_ALIASES.get(fold(record["format"]), "")
+        fmt = {choice_key(k): v for k, v in _FORMAT_ALIASES.items()}.get(
+            choice_key(record["format"]), ""
+        )
         if not fmt:
             error(
                 "format",

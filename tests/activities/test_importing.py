@@ -150,3 +150,28 @@ def test_parse_date_forms() -> None:
     assert parse_date("2022-07-05") == dt.date(2022, 7, 5)
     with pytest.raises(ValueError, match="không phải ngày hợp lệ"):
         parse_date("2022/07/05")
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("outreach_session", ActivityKind.OUTREACH),
+        ("Outreach-Session", ActivityKind.OUTREACH),
+        ("BUOI TUYEN TRUYEN", ActivityKind.OUTREACH),
+        ("Training", ActivityKind.TRAINING),
+        ("press article", ActivityKind.PRESS),
+        ("Tin, bài trên báo chí", ActivityKind.PRESS),
+        ("radio", ActivityKind.BROADCAST),
+        ("award", ActivityKind.COMMENDATION),
+    ],
+)
+def test_import_reads_kinds_as_other_tools_write_them(tree: Tree, written: str, kind: str) -> None:
+    result = run_import(HEADER + f'A-G1,05/03/2025,"{written}",Chủ đề,10,,\n')
+    assert result.ok, [str(e) for e in result.errors]
+    assert Activity.objects.get().kind == kind
+
+
+def test_an_unknown_kind_lists_what_is_accepted(tree: Tree) -> None:
+    result = run_import(HEADER + "A-G1,05/03/2025,picnic,Chủ đề,10,,\n")
+    (error,) = result.errors
+    assert "picnic" in str(error) and "Buổi tuyên truyền (outreach)" in str(error)
