@@ -23,7 +23,7 @@ from django.utils import timezone
 from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.core.text import fold, format_int
-from lantoa.inquiries.intake import urgency_reasons
+from lantoa.inquiries.intake import search_text_of, urgency_reasons
 from lantoa.inquiries.models import (
     CannedAnswer,
     Direction,
@@ -792,10 +792,11 @@ class _Builder:
                     author=logger,
                 )
                 self._event(case, EventKind.CLOSED, closed, actor=logger)
-        inquiry.search_text = " " + fold(
-            " ".join(
-                [code, subject, *(m.body for m in case.messages if m.direction == Direction.IN)]
-            )
+        inquiry.search_text = search_text_of(
+            code=code,
+            subject=subject,
+            workplace=inquiry.workplace,
+            bodies=[m.body for m in case.messages if m.direction == Direction.IN],
         )
         return case
 

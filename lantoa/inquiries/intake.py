@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -309,11 +309,33 @@ def _subject_from(body: str) -> str:
     return line if len(line) <= MAX_SUBJECT else line[: MAX_SUBJECT - 1].rstrip() + "…"
 
 
+def code_words(code: str) -> list[str]:
+    """The tracking code as officers type it, read over the phone or copied: "HD-HV2C-EYZZ",
+    "HV2C-EYZZ", "HV2C", "EYZZ", "HV2CEYZZ", "HDHV2CEYZZ"."""
+    parts = [p for p in code.split("-") if p]
+    words = [code, "-".join(parts[1:]), *parts, "".join(parts[1:]), "".join(parts)]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def search_text_of(
+    *, code: str, subject: str, workplace: str = "", bodies: Iterable[str] = ()
+) -> str:
+    """What the inbox search matches, folded: the code in its usual writings, the subject,
+    the workplace the worker named and the worker's messages."""
+    text = " ".join([*code_words(code), subject, workplace, *bodies])
+    return " " + fold(text)[:20_000]
+
+
 def refresh_search_text(inquiry: Inquiry) -> None:
     bodies = Message.objects.filter(inquiry=inquiry, direction=Direction.IN).values_list(
         "body", flat=True
     )
-    inquiry.search_text = " " + fold(" ".join([inquiry.code, inquiry.subject, *bodies]))[:20_000]
+    workplace = " ".join(
+        filter(None, [inquiry.workplace, getattr(inquiry.workplace_unit, "name", "")])
+    )
+    inquiry.search_text = search_text_of(
+        code=inquiry.code, subject=inquiry.subject, workplace=workplace, bodies=bodies
+    )
 
 
 # ---------------------------------------------------------------------------------------------

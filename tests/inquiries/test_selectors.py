@@ -102,6 +102,12 @@ def test_tabs_counts_filters_and_order(tree: Tree, officers: Officers) -> None:
     assert found(text="nạn tai") == {urgent_overdue.code}  # word order does not matter
     assert found(text="ai nan") == set()  # words are matched from their start
     assert found(text=mine.code) == {mine.code}
+    # The code as read over the phone, without its prefix, in lower case, in pieces.
+    prefix, first, second = mine.code.split("-")
+    assert found(text=f"{prefix} {first} {second}") == {mine.code}
+    assert found(text=f"{first}-{second}".lower()) == {mine.code}
+    assert found(text=f"{first}{second}".lower()) == {mine.code}
+    assert found(text=second) == {mine.code}
     assert found(start=now - dt.timedelta(days=1)) == {
         urgent.code,
         mine.code,
@@ -135,3 +141,11 @@ def test_inbox_query_count_does_not_grow_with_rows(
         response = client.get(reverse("inquiries:inbox"))
     assert response.content.decode().count('class="inbox-row') == 28
     assert len(many) == len(few)
+
+
+def test_search_finds_the_workplace(tree: Tree, officers: Officers) -> None:
+    named = receive(tree.a_g2, "Công ty nợ lương hai tháng", workplace="Công ty TNHH Hoa Sen")
+    receive(tree.a_g2, "Hỏi về bảo hiểm")
+    now = timezone.now()
+    rows = selectors.inbox(officers.a_admin, InboxFilters(text="hoa sen"), tab="tat-ca", now=now)
+    assert [i.code for i in rows] == [named.code]
