@@ -102,6 +102,7 @@ else:
 
 ALLOWED_HOSTS = env_list("LANTOA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("LANTOA_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "lantoa.portal.views.csrf_failure"
 
 INSTALLED_APPS = [
     "lantoa.core.admin_config.LantoaAdminConfig",

@@ -9,8 +9,10 @@ from lantoa.notifications.models import Notification
 
 def notices(request: HttpRequest) -> dict[str, Any]:
     """The number of unread notices, for the bell in the header."""
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before the authentication middleware ran (a bad Host header: 400)
+    # has no user; its error page must still render.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
 
     def unread_notices() -> int:

@@ -9,7 +9,9 @@ from lantoa import access
 
 def lantoa(request: HttpRequest) -> dict[str, Any]:
     """The signed-in officer's home unit, for the header of every page."""
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before the authentication middleware ran (a bad Host header: 400)
+    # has no user; its error page must still render.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     return {"home_unit": access.home_unit(user)}

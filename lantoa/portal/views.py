@@ -40,3 +40,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (a page left open too long, cookies blocked):
+    a Vietnamese page in the site's layout with a way back, not Django's English one."""
+    return render(request, "403_csrf.html", status=403)
