@@ -188,7 +188,10 @@ def test_receive_page_buttons_and_permissions(
     assert row(cascade, tree.a_g1).state == RecipientState.PENDING
     login(client, officers.a_communicator)  # communicator of the industrial zone above A-G1
     page = client.get(url).content.decode()
-    assert 'value="received"' in page and "Bắt buộc đường dẫn bài đăng lại" in page
+    assert 'value="received"' in page and "Cần một trong hai: đường dẫn bài đăng lại" in page
+    # The link is not marked required: a screenshot alone is accepted.
+    assert "(hoặc gửi ảnh chụp màn hình bên dưới)" in page
+    assert '<span class="muted">*</span>' not in page
     assert client.post(url, {"buoc": "received"}).status_code == 302
     assert row(cascade, tree.a_g1).state == RecipientState.RECEIVED
     bad = client.post(url, {"buoc": "done", "proof_links": "https://www.facebook.com/"})
