@@ -297,3 +297,13 @@ def test_edit_draft_screen_and_prefill(client: Client, tree: Tree, officers: Off
         "cascades:detail", args=[draft.pk]
     )
     assert recipient_codes(draft) == {"A-KCN", "A-XA"}
+
+
+def test_an_overdue_cascade_shows_one_red_badge(tree: Tree) -> None:
+    from django.template.loader import render_to_string
+
+    cascade = make(tree.pa, actions=["read"], send=True)
+    Cascade.objects.filter(pk=cascade.pk).update(due_on=dt.date(2024, 1, 1))
+    cascade.refresh_from_db()
+    html = render_to_string("cascades/_status.html", {"cascade": cascade})
+    assert "Quá hạn" in html and "badge-ok" not in html and "Đã gửi" not in html
