@@ -700,6 +700,55 @@ def cascade_announce(*, cascade_id: int) -> int:
         return _notify_grouped(messages, kind="cascade.sent", url=reverse("cascades:index"))
 
 
+# A sender's "Nhắc ngay" reaches a unit at most once in this many hours (with the daily
+# reminders before the due date), so that pressing it twice sends nothing twice.
+REMIND_NOW_GAP_HOURS = 4
+
+
+def cascade_remind_now(*, cascade: Cascade, actor: Any, now: dt.datetime | None = None) -> int:
+    """The sender's "Nhắc ngay": remind the officers of every unit that has not reported
+    "done" yet — one notice per officer, with the number of units in their scope — except
+    units reminded in the last ``REMIND_NOW_GAP_HOURS`` hours. Returns the units reminded.
+    The rows are claimed (``reminded_at``) by the statement that selects them, as the daily
+    reminders are. The view checks that ``actor`` may send for the sender."""
+    if cascade.status != CascadeStatus.SENT:
+        raise ValidationError(_("Chỉ nhắc được khi đợt triển khai đang diễn ra."))
+    now = now or timezone.now()
+    recent = now - dt.timedelta(hours=REMIND_NOW_GAP_HOURS)
+    with transaction.atomic():
+        claimed = (
+            CascadeRecipient.objects.filter(cascade=cascade)
+            .exclude(state=RecipientState.DONE)
+            .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=recent))
+            .update(reminded_at=now)
+        )
+        if claimed:
+            totals = _officer_totals(
+                "r.cascade_id = %s AND r.reminded_at = %s",
+                [cascade.pk, connection.ops.adapt_datetimefield_value(now)],
+            )
+            title = f"{cascade.sender.name} nhắc: “{cascade.title}”"[:255]
+            messages: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for user_id, rows in totals.items():
+                for _cid, count, own in rows:
+                    body = (
+                        f"{_scope_phrase(count, own)[:1].upper()}"
+                        f"{_scope_phrase(count, own)[1:]} chưa báo cáo đã thực hiện "
+                        f"“{cascade.title}” (hạn {_date(cascade.due_on)}). Vui lòng thực hiện "
+                        "và báo cáo kèm minh chứng."
+                    )
+                    messages[(title, body)].append(user_id)
+            _notify_grouped(messages, kind="cascade.due", url=reverse("cascades:index"))
+        audit_record(
+            action="cascade.remind",
+            actor=actor,
+            unit=cascade.sender,
+            target=f"cascade:{cascade.pk}",
+            data={"units": claimed},
+        )
+    return claimed
+
+
 def cascades_remind(*, now: dt.datetime | None = None) -> int:
     """Remind officers of units that have not reported "done" on cascades due within
     ``REMIND_DAYS_BEFORE`` days: one notice per officer per run, listing every such cascade

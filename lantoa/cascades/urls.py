@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("chi-tiet/<int:pk>/gui/", views.cascade_send, name="send"),
     path("chi-tiet/<int:pk>/ket-thuc/", views.cascade_close, name="close"),
     path("chi-tiet/<int:pk>/xoa/", views.cascade_delete, name="delete"),
+    path("chi-tiet/<int:pk>/nhac/", views.cascade_remind, name="remind"),
     path("chi-tiet/<int:pk>/xuat/", views.cascade_export, name="export"),
     path("tep/<int:pk>/", views.attachment_file, name="attachment"),
     path("minh-chung/<int:pk>/", views.proof_file, name="proof"),

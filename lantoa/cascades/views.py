@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -220,6 +220,36 @@ def cascade_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã kết thúc đợt triển khai; các đơn vị không báo cáo thêm."))
     return redirect("cascades:detail", pk=pk)
+
+
+@policy(officer("cascade.send"))
+@require_POST
+def cascade_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Nhắc ngay": the sender reminds every unit that has not reported "done"."""
+    view = selectors.get_cascade(request.user, pk)
+    if not view.can_send:
+        raise PermissionDenied
+    try:
+        count = services.cascade_remind_now(cascade=view.cascade, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if count:
+            messages.success(
+                request,
+                _("Đã nhắc %(count)s đơn vị chưa thực hiện.") % {"count": format_int(count)},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Không có đơn vị nào cần nhắc: các đơn vị chưa thực hiện đều vừa được nhắc "
+                    "trong %(hours)s giờ qua."
+                )
+                % {"hours": services.REMIND_NOW_GAP_HOURS},
+            )
+    return redirect(reverse("cascades:detail", args=[pk]) + "#cham-tre")
 
 
 @policy(officer("cascade.send"))

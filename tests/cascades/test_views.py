@@ -307,3 +307,28 @@ def test_an_overdue_cascade_shows_one_red_badge(tree: Tree) -> None:
     cascade.refresh_from_db()
     html = render_to_string("cascades/_status.html", {"cascade": cascade})
     assert "Quá hạn" in html and "badge-ok" not in html and "Đã gửi" not in html
+
+
+def test_remind_now_button(client: Client, tree: Tree, officers: Officers) -> None:
+    from lantoa.notifications.models import Notification
+
+    cascade = make(tree.pa, actions=["read"], send=True, due_on=timezone.localdate())
+    services.recipient_advance(recipient=row(cascade, tree.a_g1), actor=None, state="done")
+    detail = reverse("cascades:detail", args=[cascade.pk])
+    remind = reverse("cascades:remind", args=[cascade.pk])
+    # A receiving unit's officer sees no button and may not press it.
+    login(client, officers.a_communicator)
+    assert "Nhắc ngay" not in client.get(detail).content.decode()
+    assert client.post(remind).status_code == 403
+    login(client, officers.a_propaganda)
+    assert "Nhắc ngay các đơn vị chưa thực hiện" in client.get(detail).content.decode()
+    response = client.post(remind, follow=True)
+    assert "Đã nhắc 4 đơn vị chưa thực hiện" in response.content.decode()
+    notices = Notification.objects.filter(kind="cascade.due")
+    assert notices.filter(user=officers.a_communicator).exists()
+    assert not notices.filter(user=officers.a_propaganda).exists()
+    assert "nhắc" in notices.first().title  # type: ignore[union-attr]
+    # Pressing it again at once reminds nobody twice.
+    count = notices.count()
+    again = client.post(remind, follow=True).content.decode()
+    assert "vừa được nhắc" in again and notices.count() == count
