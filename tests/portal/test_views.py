@@ -66,3 +66,19 @@ def test_a_refused_request_logs_one_line(
     assert response.status_code == 403
     logged = [r for r in caplog.records if r.name == "django.request"]
     assert logged and all(r.exc_info is None for r in logged)
+
+
+@pytest.mark.parametrize("path", ["/", "/cau-hoi/", "/cau-hoi/tra-cuu/", "/tai-khoan/dang-nhap/"])
+def test_every_public_page_offers_the_language_switch_in_its_own_words(
+    client: Client, tree: Tree, path: str
+) -> None:
+    response = client.get(path, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="en"' in html and ">English<" in html
+    assert "Tiếng Anh" not in html
+    english = client.post("/i18n/setlang/", {"language": "en", "next": path}, follow=True)
+    page = english.content.decode()
+    assert ">Tiếng Việt<" in page, page[
+        page.find("lang-switch") - 20 : page.find("lang-switch") + 600
+    ]
