@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.core.text import natural_key
 from lantoa.units.history import PastTree, past_tree, rollup_window
 from lantoa.units.models import (
     Unit,
@@ -140,8 +141,9 @@ def activities_of(unit: Unit, *, subtree: bool = False) -> QuerySet[Activity]:
 
 
 def _children_now(unit: Unit, with_records: set[int]) -> list[Unit]:
-    """Active children, then ended ones (merged into ``unit``) that have records."""
-    children = Unit.objects.filter(parent=unit).order_by("kind", "name")
+    """Active children, then ended ones (merged into ``unit``) that have records; by kind,
+    then by name read naturally ("khu vực số 2" before "khu vực số 10")."""
+    children = sorted(Unit.objects.filter(parent=unit), key=lambda c: (c.kind, natural_key(c.name)))
     return [c for c in children if c.is_active or c.pk in with_records]
 
 

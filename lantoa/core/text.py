@@ -153,3 +153,16 @@ def mask_personal_data(text: str | None) -> str:
         last = found.end
     out.append(text[last:])
     return "".join(out)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str | None) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads numbers as numbers and ignores case and diacritics: "khu vực số 2"
+    before "khu vực số 10", "Đà" beside "Da"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in _DIGITS.split(fold(text))
+        if part
+    )

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from lantoa.core.text import natural_key
 from lantoa.units.models import Unit, UnitEvent, UnitEventKind
 
 _CHUNK = 900  # ids per IN (...) list: well under every backend's parameter limit
@@ -88,7 +89,9 @@ def past_tree(root: Unit, day: dt.date) -> PastTree:
         for member in path:
             bucket[member] = result
     child_ids = [pk for pk in bucket if pk != root.pk and parent_on_day(pk) == root.pk]
-    children = tuple(Unit.objects.filter(pk__in=child_ids).order_by("kind", "name"))
+    children = tuple(
+        sorted(Unit.objects.filter(pk__in=child_ids), key=lambda c: (c.kind, natural_key(c.name)))
+    )
     return PastTree(
         root=root,
         day=day,

@@ -146,3 +146,19 @@ def test_past_tree_undoes_later_moves_only(tree: Tree) -> None:
     after_move = past_tree(tree.a_xa, dt.date(2025, 7, 31))
     assert set(after_move.bucket) == {tree.a_xa.pk, late.pk}
     assert after_move.bucket[late.pk] == late.pk and after_move.bucket[tree.a_xa.pk] is None
+
+
+def test_children_are_listed_in_natural_order(tree: Tree) -> None:
+    for number in (10, 2, 1, 11):
+        unit_create(
+            code=f"A-KV{number}",
+            name=f"Công đoàn khu vực số {number}",
+            kind=UnitKind.COMMUNE,
+            parent=tree.pa,
+        )
+    rollup = activity_rollup(tree.pa, dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    communes = [c.unit.name for c in rollup.children if c.unit.kind == UnitKind.COMMUNE]
+    numbered = [n for n in communes if "khu vực" in n]
+    assert numbered == [f"Công đoàn khu vực số {n}" for n in (1, 2, 10, 11)]
+    past = activity_rollup(tree.pa, dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert [c.unit.name for c in past.children if "khu vực" in c.unit.name] == numbered
