@@ -41,7 +41,7 @@ from lantoa.core.reporting import (
 )
 from lantoa.core.text import format_int
 from lantoa.units.history import rollup_window
-from lantoa.units.models import UnitKind
+from lantoa.units.models import UnitEvent, UnitEventKind, UnitKind, UnitStatus
 
 _KIND_NOUNS = {
     ActivityKind.OUTREACH: "buổi tuyên truyền",
@@ -425,12 +425,61 @@ def child_table(data: Any) -> ReportTable:
         number += 1
         unit = data.unit
         table.rows.append(row(number, f"Cơ quan {unit.short_name or unit.name}", own))
+    former = former_units(data.unit, [c.unit for c in data.current.children])
+    groups: dict[int, list[Any]] = {}
     for child in data.current.children:
-        number += 1
-        name = child.unit.name if child.unit.is_active else f"{child.unit.name} (đã hợp nhất)"
-        table.rows.append(row(number, name, child.by_kind))
+        origin = former.get(child.unit.pk)
+        if origin is not None:
+            groups.setdefault(origin.pk, []).append(child)
+    shown: set[int] = set()
+    for child in data.current.children:
+        origin = former.get(child.unit.pk)
+        if origin is None:
+            number += 1
+            name = child.unit.name if child.unit.is_active else f"{child.unit.name} (đã hợp nhất)"
+            table.rows.append(row(number, name, child.by_kind))
+        elif origin.pk not in shown:
+            # The units that came with a merger: one subtotal row under the former unit's
+            # name, not hundreds of former grassroots unions one by one.
+            shown.add(origin.pk)
+            members = groups[origin.pk]
+            by_kind = _by_kind_sum(members)
+            number += 1
+            table.rows.append(
+                row(
+                    number,
+                    f"{format_int(len(members))} CĐCS nguyên thuộc {origin.name} "
+                    "(chuyển về khi hợp nhất)",
+                    by_kind,
+                )
+            )
     table.total = row(None, "Tổng cộng", data.current.by_kind)
     return table
+
+
+def _by_kind_sum(children: list[Any]) -> dict[str, Figures]:
+    total = {kind: Figures() for kind in KINDS}
+    for child in children:
+        for kind in KINDS:
+            total[kind].add(child.by_kind[kind])
+    return total
+
+
+def former_units(unit: Any, children: list[Any]) -> dict[int, Any]:
+    """Grassroots child id → the merged unit it came from, for the grassroots unions moved
+    under ``unit`` when a unit merged into it (a province merger brings hundreds)."""
+    ids = [c.pk for c in children if c.kind == UnitKind.GRASSROOTS]
+    found: dict[int, Any] = {}
+    for event in UnitEvent.objects.filter(
+        kind=UnitEventKind.MOVED,
+        unit_id__in=ids,
+        new_parent_id=unit.pk,
+        old_parent__status=UnitStatus.MERGED,
+        old_parent__successor_id=unit.pk,
+    ).select_related("old_parent"):
+        if event.old_parent is not None:
+            found[event.unit_id] = event.old_parent
+    return found
 
 
 def outlet_table(data: Any) -> ReportTable | None:

@@ -162,3 +162,29 @@ def test_children_are_listed_in_natural_order(tree: Tree) -> None:
     assert numbered == [f"Công đoàn khu vực số {n}" for n in (1, 2, 10, 11)]
     past = activity_rollup(tree.pa, dt.date(2024, 1, 1), dt.date(2024, 6, 30))
     assert [c.unit.name for c in past.children if "khu vực" in c.unit.name] == numbered
+
+
+def test_report_groups_grassroots_unions_that_came_with_a_merger(tree: Tree) -> None:
+    from types import SimpleNamespace
+
+    from lantoa.activities.report_sections import child_table
+
+    moved = [
+        unit_create(code=f"B-CS{i}", name=f"CĐCS Bắc {i}", kind=UnitKind.GRASSROOTS, parent=tree.pb)
+        for i in range(1, 5)
+    ]
+    unit_merge(source=tree.pb, target=tree.pa, on=MERGER)
+    for unit in moved:
+        record(unit, dt.date(2025, 9, 1), participants=10)
+    record(tree.a_g1, dt.date(2025, 9, 2), participants=7)
+    rollup = activity_rollup(tree.pa, dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+    table = child_table(SimpleNamespace(unit=tree.pa, current=rollup))
+    names = [r[1] for r in table.rows]
+    assert not any(name.startswith("CĐCS Bắc") for name in names)
+    (group,) = [r for r in table.rows if "nguyên thuộc" in r[1]]
+    assert (
+        group[1] == "4 CĐCS nguyên thuộc Liên đoàn Lao động tỉnh Bắc Ninh (chuyển về khi hợp nhất)"
+    )
+    assert group[2] == 4 and group[3] == 40  # sessions, participants: the subtotal
+    assert "Công đoàn các Khu công nghiệp tỉnh Bắc Ninh" in names  # upper-level units stay listed
+    assert table.total[3] == 47
