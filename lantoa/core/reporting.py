@@ -105,10 +105,11 @@ def compare_clause(items: list[tuple[str, int, int]], previous_year: int) -> str
 
 
 def target_phrase(value: int, target: int | None) -> str:
-    """ "đạt 220,6% so với chỉ tiêu"; "" without a target."""
+    """ "đạt 220,6% so với chỉ tiêu 1.000": the target stated beside the share, so that the
+    reader can check it; "" without a target."""
     if not target:
         return ""
-    return f"đạt {format_percent(value / target)} so với chỉ tiêu"
+    return f"đạt {format_percent(value / target)} so với chỉ tiêu {format_int(target)}"
 
 
 def share_phrase(part: int, whole: int) -> str:

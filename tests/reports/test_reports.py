@@ -201,7 +201,7 @@ def test_targets_and_decreases_are_written_with_vietnamese_numbers() -> None:
     )
     text = paragraphs(data)
     assert (
-        "Đoàn viên, người lao động đã đăng ký 2.206 sáng kiến (đạt 220,6% so với chỉ tiêu)." in text
+        "Đoàn viên, người lao động đã đăng ký 2.206 sáng kiến (đạt 220,6% so với chỉ tiêu 1.000)." in text
     )
     assert (
         "Trong 6 tháng đầu năm 2022, đã phối hợp đăng 90 tin, bài trên các cơ quan báo chí; "
@@ -221,7 +221,7 @@ def test_phrases() -> None:
     assert change_phrase(900, 1000, 2021) == "giảm 10,0% so với cùng kỳ năm 2021"
     assert change_phrase(1000, 1000, 2021) == "bằng cùng kỳ năm 2021"
     assert change_phrase(10, 0, 2021) == ""
-    assert target_phrase(2206, 1000) == "đạt 220,6% so với chỉ tiêu"
+    assert target_phrase(2206, 1000) == "đạt 220,6% so với chỉ tiêu 1.000"
     assert target_phrase(5, None) == ""
     assert compare_clause([("số buổi", 2, 1), ("số lượt", 1, 2)], 2025) == (
         "số buổi tăng 100,0%, số lượt giảm 50,0% so với cùng kỳ năm 2025"
