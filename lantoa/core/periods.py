@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -81,6 +82,30 @@ class Period:
     def title(self) -> str:
         """The label with a capital letter, for headings and lists: "Quý III năm 2022"."""
         return self.label[:1].upper() + self.label[1:]
+
+    @property
+    def name(self) -> str:
+        """The period in the reader's language, for screens ("6 tháng đầu năm 2026", "first
+        half of 2026"); ``label`` stays Vietnamese for the official documents."""
+        if self.kind == "month":
+            if not (get_language() or "vi").startswith("vi"):
+                return f"{calendar.month_name[self.index]} {self.year}"  # "May 2026"
+            return _("tháng %(month)s năm %(year)s") % {"month": self.index, "year": self.year}
+        if self.kind == "quarter":
+            return _("quý %(quarter)s năm %(year)s") % {
+                "quarter": ROMAN[self.index],
+                "year": self.year,
+            }
+        if self.kind == "half":
+            if self.index == 1:
+                return _("6 tháng đầu năm %(year)s") % {"year": self.year}
+            return _("6 tháng cuối năm %(year)s") % {"year": self.year}
+        return _("năm %(year)s") % {"year": self.year}
+
+    @property
+    def name_title(self) -> str:
+        """``name`` with a capital letter, for headings and lists."""
+        return self.name[:1].upper() + self.name[1:]
 
     @property
     def review_name(self) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from lantoa import access
 from lantoa.access import AnyUser
@@ -33,16 +35,16 @@ from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import subtree_ids
 
 # Tab slug → label. The slugs are the ``xem`` query parameter.
-TABS: tuple[tuple[str, str], ...] = (
-    ("mo", "Đang mở"),
-    ("cua-toi", "Của tôi"),
-    ("chua-phan-cong", "Chưa phân công"),
-    ("qua-han", "Quá hạn"),
-    ("khan", "Khẩn"),
-    ("chuyen-len", "Chuyển lên"),
-    ("da-tra-loi", "Đã trả lời"),
-    ("da-dong", "Đã đóng"),
-    ("tat-ca", "Tất cả"),
+TABS: tuple[tuple[str, Any], ...] = (
+    ("mo", gettext_lazy("Đang mở")),
+    ("cua-toi", gettext_lazy("Của tôi")),
+    ("chua-phan-cong", gettext_lazy("Chưa phân công")),
+    ("qua-han", gettext_lazy("Quá hạn")),
+    ("khan", gettext_lazy("Khẩn")),
+    ("chuyen-len", gettext_lazy("Chuyển lên")),
+    ("da-tra-loi", gettext_lazy("Đã trả lời")),
+    ("da-dong", gettext_lazy("Đã đóng")),
+    ("tat-ca", gettext_lazy("Tất cả")),
 )
 DEFAULT_TAB = "mo"
 

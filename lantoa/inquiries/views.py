@@ -125,7 +125,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "tab": tab,
-        "tabs": [(slug, _(label), counts[slug]) for slug, label in selectors.TABS],
+        "tabs": [(slug, str(label), counts[slug]) for slug, label in selectors.TABS],
         "page": page,
         "now": now,
         "my_units": selectors.inbox_units(user),

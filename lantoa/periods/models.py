@@ -61,6 +61,15 @@ class ReportingPeriod(models.Model):
         """The label with a capital letter, for headings and lists."""
         return self.period.title
 
+    @property
+    def name(self) -> str:
+        """The period in the reader's language (screens); ``label`` is for documents."""
+        return self.period.name
+
+    @property
+    def name_title(self) -> str:
+        return self.period.name_title
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Chưa gửi")

@@ -135,7 +135,7 @@ def period_submit(request: HttpRequest, code: str, period: str) -> HttpResponse:
         # The page again with the note as typed, not lost in a redirect.
         return _detail(request, unit, rperiod, note=note, status=400)
     messages.success(
-        request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": rperiod.label}
+        request, _("Đã gửi báo cáo %(period)s lên cấp trên.") % {"period": rperiod.name}
     )
     return redirect("periods:period", code=unit.code, period=rperiod.code)
 
@@ -163,7 +163,7 @@ def period_approve(request: HttpRequest, code: str, period: str) -> HttpResponse
         messages.success(
             request,
             _("Đã duyệt báo cáo %(period)s của %(unit)s; số liệu kỳ này đã khoá.")
-            % {"period": report.period.label, "unit": unit.name},
+            % {"period": report.period.name, "unit": unit.name},
         )
     return _back(request, unit, report.period)
 
@@ -182,6 +182,6 @@ def period_return(request: HttpRequest, code: str, period: str) -> HttpResponse:
         messages.success(
             request,
             _("Đã trả lại báo cáo %(period)s của %(unit)s.")
-            % {"period": report.period.label, "unit": unit.name},
+            % {"period": report.period.name, "unit": unit.name},
         )
     return _back(request, unit, report.period)

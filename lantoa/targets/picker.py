@@ -35,7 +35,7 @@ def period_options(today: dt.date, selected: Period) -> list[Option]:
     periods += [Period(year - 1, "half", 2), Period(year - 1, "half", 1)]
     if selected not in periods:
         periods.insert(0, selected)
-    return [Option(p.code, p.title, p == selected) for p in periods]
+    return [Option(p.code, p.name_title, p == selected) for p in periods]
 
 
 def pick_period(request: HttpRequest, *, today: dt.date | None = None) -> tuple[Period, str]:

@@ -358,7 +358,7 @@ def target_distribute(
                 "%(period_label)s; hãy nhập chỉ tiêu cho từng đơn vị trực "
                 "thuộc."
             )
-            % {"parent_name": parent.name, "label": label, "period_label": period.label}
+            % {"parent_name": parent.name, "label": label, "period_label": period.name}
         )
     children = list(active_children(parent))
     if not children:

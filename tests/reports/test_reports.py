@@ -201,7 +201,8 @@ def test_targets_and_decreases_are_written_with_vietnamese_numbers() -> None:
     )
     text = paragraphs(data)
     assert (
-        "Đoàn viên, người lao động đã đăng ký 2.206 sáng kiến (đạt 220,6% so với chỉ tiêu 1.000)." in text
+        "Đoàn viên, người lao động đã đăng ký 2.206 sáng kiến (đạt 220,6% so với chỉ tiêu 1.000)."
+        in text
     )
     assert (
         "Trong 6 tháng đầu năm 2022, đã phối hợp đăng 90 tin, bài trên các cơ quan báo chí; "
