@@ -9,9 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lantoa.core.text import fold
 
