@@ -76,6 +76,15 @@ def target_choices(sender: Unit) -> tuple[list[tuple[str, str]], list[tuple[int,
     return kinds, levels
 
 
+class ContentChoiceField(forms.ModelChoiceField):
+    """Items told apart where titles repeat: "Title — kind · unit · dd/mm/yyyy"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        day = obj.updated_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y")
+        unit = obj.unit.short_name or obj.unit.name
+        return f"{obj.title} — {obj.get_kind_display()} · {unit} · {day}"
+
+
 class CascadeForm(forms.Form):
     title = forms.CharField(label=_("Tiêu đề"), max_length=255)
     instructions = forms.CharField(
@@ -84,17 +93,22 @@ class CascadeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Nội dung cần tuyên truyền, cách làm, lưu ý cho đơn vị nhận."),
     )
-    content_item = forms.ModelChoiceField(
+    content_item = ContentChoiceField(
         label=_("Nội dung trong kho"),
         queryset=ContentItem.objects.none(),
         required=False,
+        empty_label=_("— Không gắn nội dung trong kho —"),
+        widget=forms.Select(attrs={"data-searchable": _("Tìm theo tên, loại, đơn vị…")}),
         help_text=_(
             "Tài liệu định hướng, infographic… đã duyệt của đơn vị hoặc cấp trên; có thể để "
             "trống nếu gửi hướng dẫn và tệp riêng."
         ),
     )
     campaign = forms.ModelChoiceField(
-        label=_("Thuộc chiến dịch"), queryset=Campaign.objects.none(), required=False
+        label=_("Thuộc chiến dịch"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("— Không thuộc chiến dịch nào —"),
     )
     actions = forms.MultipleChoiceField(
         label=_("Việc đơn vị nhận cần làm"),
@@ -166,9 +180,11 @@ class CascadeForm(forms.Form):
         recent = Q(updated_at__gte=timezone.now() - CONTENT_CHOICE_AGE)
         if cascade is not None and cascade.content_item_id:
             recent |= Q(pk=cascade.content_item_id)
-        content_field.queryset = ContentItem.objects.filter(
-            recent, unit_id__in=upward, status__in=SENDABLE_CONTENT
-        ).order_by("-updated_at", "-pk")
+        content_field.queryset = (
+            ContentItem.objects.filter(recent, unit_id__in=upward, status__in=SENDABLE_CONTENT)
+            .select_related("unit")
+            .order_by("-updated_at", "-pk")
+        )
         campaign_field.queryset = Campaign.objects.filter(owner_id__in=upward).order_by(
             "-starts_on", "name"
         )

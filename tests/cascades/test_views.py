@@ -332,3 +332,21 @@ def test_remind_now_button(client: Client, tree: Tree, officers: Officers) -> No
     count = notices.count()
     again = client.post(remind, follow=True).content.decode()
     assert "vừa được nhắc" in again and notices.count() == count
+
+
+def test_content_picker_tells_items_apart_and_can_be_searched(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    from lantoa.content.models import ContentItem
+
+    for unit, kind, slug in ((tree.pa, "brief", "a"), (tree.vn, "infographic", "b")):
+        ContentItem.objects.create(
+            unit=unit, kind=kind, title="Tháng Công nhân 2026", slug=slug, status="approved"
+        )
+    login(client, officers.a_propaganda)
+    page = client.get(reverse("cascades:new", args=["P-A"])).content.decode()
+    assert "---------" not in page and "Không gắn nội dung trong kho" in page
+    assert "data-searchable=" in page and "select-search" in page
+    labels = [line for line in page.splitlines() if "Tháng Công nhân 2026 —" in line]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert any("Tổng LĐLĐVN" in line for line in labels)
