@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lantoa.accounts.models import User
+from lantoa.accounts.models import Role, User
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitStatus
 from lantoa.units.services import unit_merge
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree, login, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +200,36 @@ def test_edit_refused_by_service_shows_error_and_changes_nothing(
         "industrial_zone",
         "Công đoàn các Khu công nghiệp tỉnh An Giang",
     )
+
+
+def test_edit_offers_only_kinds_that_fit_and_only_to_the_level_above(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    grassroots_admin = make_officer("admin_g1", tree.a_g1, Role.ADMIN)
+    login(client, grassroots_admin)
+    url = reverse("units:edit", args=["A-G1"])
+    page = client.get(url)
+    kind = page.context["form"]["kind"]
+    assert kind.field.disabled and [v for v, _ in kind.field.choices] == ["grassroots"]
+    data = {
+        "name": "CĐCS May Ánh Dương",
+        "kind": "province",
+        "member_count": "1200",
+        "worker_count": "1350",
+    }
+    assert client.post(url, data).status_code == 302
+    unit = Unit.objects.get(code="A-G1")
+    assert (unit.kind, unit.name) == ("grassroots", "CĐCS May Ánh Dương")
+    # The province admin may change it, among the kinds that fit: under an industrial-zone
+    # union, none but grassroots.
+    login(client, officers.a_admin)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    assert Unit.objects.get(code="A-G1").kind == "grassroots"
+    page = client.get(reverse("units:create", args=["P-A"]))
+    offered = [v for v, _ in page.context["form"]["kind"].field.choices]
+    assert "province" not in offered and "sector" in offered
 
 
 def test_viewer_gets_403_on_edit_and_outsider_404(
