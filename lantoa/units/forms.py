@@ -19,7 +19,7 @@ from lantoa.units.models import Unit, UnitKind, UnitStatus, kinds_under
 from lantoa.units.services import UNIT_EDITABLE_FIELDS, may_restructure
 
 
-def _kind_choices(kinds: Iterable[str]) -> list[tuple[str, str]]:
+def _kind_choices(kinds: Iterable[str]) -> list[tuple[str, Any]]:
     wanted = set(kinds)
     return [(value, label) for value, label in UnitKind.choices if value in wanted]
 
@@ -32,7 +32,7 @@ def kinds_for(unit: Unit) -> list[str]:
         unit.children.filter(status=UnitStatus.ACTIVE).values_list("kind", flat=True).distinct()
     )
     has_children = unit.children.exists()
-    kinds = [
+    kinds: list[str] = [
         kind
         for kind in kinds_under(parent_kind)
         if children <= set(kinds_under(kind)) and not (kind == UnitKind.GRASSROOTS and has_children)
@@ -63,6 +63,10 @@ class UnitForm(forms.Form):
         self.fields.update(forms.fields_for_model(Unit, fields=UNIT_EDITABLE_FIELDS))
         kind = self.fields["kind"]
         assert isinstance(kind, forms.TypedChoiceField)
+        kind.error_messages["invalid_choice"] = _(
+            "Loại đơn vị này không hợp với vị trí của đơn vị trong cây tổ chức (hoặc với các đơn "
+            "vị trực thuộc nó); hãy chọn một loại trong danh sách."
+        )
         if instance is None:
             # A new unit under ``parent``: what may stand there.
             kind.choices = _kind_choices(kinds_under(parent.kind if parent else None))
@@ -93,11 +97,9 @@ class UnitCreateForm(UnitForm):
 
     def __init__(self, *args: Any, parent: Unit, **kwargs: Any) -> None:
         super().__init__(*args, parent=parent, **kwargs)
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.TypedChoiceField)
-        if "kind" not in self.initial and kind.choices:
+        values = [value for value, _label in _kind_choices(kinds_under(parent.kind))]
+        if "kind" not in self.initial and values:
             # The usual child: a grassroots union where one may stand, else the first kind.
-            values = [value for value, _label in kind.choices]
             self.initial["kind"] = (
                 UnitKind.GRASSROOTS if UnitKind.GRASSROOTS in values else values[0]
             )

@@ -407,7 +407,18 @@ class _Validator:
         sound (no other error on the row's kind or parent); a unit the file leaves where and
         what it is is not reported."""
         flagged = {(e.row, e.field) for e in self.errors}
+        root_exists = Unit.objects.filter(kind=UnitKind.NATIONAL).exists()
         for row in rows:
+            if (
+                row.kind == UnitKind.NATIONAL
+                and row.existing is None
+                and (row.row, "kind") not in flagged
+            ):
+                if root_exists:
+                    self.error(
+                        row.row, "kind", _("cây tổ chức đã có Tổng Liên đoàn, chỉ có một gốc.")
+                    )
+                root_exists = True  # a second national row in the same file is refused too
             if not row.kind or row.kind == UnitKind.NATIONAL or not row.parent_code:
                 continue
             if (row.row, "kind") in flagged or (row.row, "parent_code") in flagged:

@@ -58,7 +58,7 @@ def kinds_under(parent_kind: str | None) -> tuple[UnitKind, ...]:
     return CHILD_KINDS.get(parent_kind, ())
 
 
-def kinds_above(kind: str) -> list[UnitKind]:
+def kinds_above(kind: str) -> list[str]:
     """The kinds of unit that may hold an active unit of ``kind`` directly."""
     return [parent for parent, kinds in CHILD_KINDS.items() if parent and kind in kinds]
 

@@ -189,6 +189,10 @@ def unit_create(
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
     check_placement(kind=kind, parent=parent)
+    if kind == UnitKind.NATIONAL and Unit.objects.filter(kind=UnitKind.NATIONAL).exists():
+        raise ValidationError(
+            {"kind": _("Loại đơn vị: cây tổ chức đã có Tổng Liên đoàn, chỉ có một gốc.")}
+        )
     if not _manages(actor, parent.pk if parent is not None else None):
         raise RestructureNotAllowed(
             {"parent": _("Đơn vị cấp trên: bạn không có quyền quản trị đơn vị này.")}

@@ -180,7 +180,7 @@ def test_edit_unit_fields(client: Client, tree: Tree, officers: Officers) -> Non
     assert "moi" in unit.search_text
 
 
-def test_edit_refused_by_service_shows_error_and_changes_nothing(
+def test_edit_refuses_a_kind_that_does_not_fit_and_changes_nothing(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
@@ -194,7 +194,12 @@ def test_edit_refused_by_service_shows_error_and_changes_nothing(
         },
     )
     assert response.status_code == 200
-    assert "không thể chuyển thành công đoàn cơ sở" in response.content.decode()
+    # It holds grassroots unions: "grassroots" is not even offered.
+    assert response.context["form"].errors["kind"] == [
+        "Loại đơn vị này không hợp với vị trí của đơn vị trong cây tổ chức (hoặc với các đơn vị "
+        "trực thuộc nó); hãy chọn một loại trong danh sách."
+    ]
+    assert "hãy chọn một loại trong danh sách" in response.content.decode()
     unit = Unit.objects.get(code="A-KCN")
     assert (unit.kind, unit.name) == (
         "industrial_zone",

@@ -493,6 +493,14 @@ def test_kinds_that_do_not_fit_the_tree_are_row_errors(tree: Tree, officers: Off
     assert Unit.objects.get(code="A-G1").kind == UnitKind.GRASSROOTS
 
 
+def test_a_second_national_root_is_refused_even_to_the_system(tree: Tree) -> None:
+    fh, name = csv_file(HEADER + "VN2,Tổng Liên đoàn thứ hai,,national,,,\n")
+    result = units_import(fileobj=fh, filename=name)
+    assert [(e.row, e.field) for e in result.errors] == [(2, "kind")]
+    assert "chỉ có một gốc" in str(result.errors[0])
+    assert not Unit.objects.filter(code="VN2").exists()
+
+
 def test_update_mode_moves_and_rekinds_in_the_order_that_fits(
     tree: Tree, officers: Officers
 ) -> None:

@@ -232,6 +232,13 @@ def test_new_unit_kind_must_fit_its_parent(
     assert closure_snapshot() == before
 
 
+def test_the_national_root_is_the_only_national_unit(tree: Tree) -> None:
+    with pytest.raises(ValidationError) as err:
+        unit_create(code="VN2", name="Tổng Liên đoàn thứ hai", kind=UnitKind.NATIONAL, parent=None)
+    assert list(err.value.message_dict) == ["kind"]
+    assert Unit.objects.filter(kind=UnitKind.NATIONAL).count() == 1
+
+
 def test_kind_change_must_fit_the_place_and_children(tree: Tree) -> None:
     # Under an industrial-zone union only grassroots unions stand.
     with pytest.raises(ValidationError) as err:
