@@ -57,8 +57,9 @@ CONFIG = SchemathesisConfig.from_dict(
             "positive_data_acceptance": {
                 "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]
             },
-            # In-process answers take milliseconds; seconds mean a runaway query.
-            "max_response_time": 5.0,
+            # In-process answers take milliseconds, even on a loaded machine; ten seconds mean a
+            # runaway query.
+            "max_response_time": 10.0,
         },
     }
 )
@@ -128,6 +129,7 @@ def _aim(case: Any, targets: Targets) -> None:
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
+    database=None,  # deterministic runs; nothing written into the checkout
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_answers_as_its_schema_says(case: Any, targets: Targets) -> None:
