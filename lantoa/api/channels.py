@@ -8,6 +8,8 @@ from ninja import Query, Router
 from lantoa import access
 from lantoa.api.auth import caller, fetch_checked
 from lantoa.api.schemas import (
+    BODY_ERRORS,
+    ERRORS,
     ChannelCreateIn,
     ChannelFilters,
     ChannelOut,
@@ -15,7 +17,6 @@ from lantoa.api.schemas import (
     ChannelStatIn,
     ChannelStatResult,
     ChannelUpdateIn,
-    ErrorOut,
 )
 from lantoa.channels.models import Channel
 from lantoa.channels.selectors import channels_of
@@ -27,10 +28,11 @@ from lantoa.channels.services import (
 )
 
 router = Router(tags=["Kênh truyền thông"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.get("/channels", response=ChannelPage, summary="Danh sách kênh truyền thông")
+@router.get(
+    "/channels", response={200: ChannelPage, **ERRORS}, summary="Danh sách kênh truyền thông"
+)
 @access.api_policy("channel.view")
 def list_channels(request: HttpRequest, filters: Query[ChannelFilters]) -> dict[str, object]:
     user = caller(request)
@@ -59,7 +61,7 @@ def get_channel(request: HttpRequest, channel_id: int) -> Channel:
     return fetch_checked(request, Channel, channel_id, "channel.view")
 
 
-@router.post("/channels", response={201: ChannelOut, **ERRORS}, summary="Thêm kênh")
+@router.post("/channels", response={201: ChannelOut, **BODY_ERRORS}, summary="Thêm kênh")
 @access.api_policy("channel.manage")
 def create_channel(request: HttpRequest, payload: ChannelCreateIn) -> tuple[int, Channel]:
     user = caller(request)
@@ -68,7 +70,9 @@ def create_channel(request: HttpRequest, payload: ChannelCreateIn) -> tuple[int,
     return 201, channel
 
 
-@router.patch("/channels/{channel_id}", response={200: ChannelOut, **ERRORS}, summary="Sửa kênh")
+@router.patch(
+    "/channels/{channel_id}", response={200: ChannelOut, **BODY_ERRORS}, summary="Sửa kênh"
+)
 @access.api_policy("channel.manage")
 def update_channel(request: HttpRequest, channel_id: int, payload: ChannelUpdateIn) -> Channel:
     channel = fetch_checked(request, Channel, channel_id, "channel.manage")
@@ -89,7 +93,7 @@ def delete_channel(request: HttpRequest, channel_id: int) -> tuple[int, None]:
 
 @router.post(
     "/channels/{channel_id}/stats",
-    response={200: ChannelStatResult, **ERRORS},
+    response={200: ChannelStatResult, **BODY_ERRORS},
     summary="Ghi nhận số người theo dõi/thành viên vào một ngày",
 )
 @access.api_policy("channel.manage")

@@ -8,12 +8,13 @@ from ninja import Query, Router
 from lantoa import access
 from lantoa.api.auth import caller, fetch_checked
 from lantoa.api.schemas import (
+    BODY_ERRORS,
+    ERRORS,
     CommunicatorCreateIn,
     CommunicatorFilters,
     CommunicatorOut,
     CommunicatorPage,
     CommunicatorUpdateIn,
-    ErrorOut,
 )
 from lantoa.roster.models import Communicator
 from lantoa.roster.selectors import communicators_of
@@ -24,12 +25,11 @@ from lantoa.roster.services import (
 )
 
 router = Router(tags=["Cán bộ truyền thông, báo cáo viên"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @router.get(
     "/communicators",
-    response=CommunicatorPage,
+    response={200: CommunicatorPage, **ERRORS},
     summary="Danh sách cán bộ truyền thông, báo cáo viên",
 )
 @access.api_policy("roster.view")
@@ -64,7 +64,7 @@ def get_communicator(request: HttpRequest, communicator_id: int) -> Communicator
 
 @router.post(
     "/communicators",
-    response={201: CommunicatorOut, **ERRORS},
+    response={201: CommunicatorOut, **BODY_ERRORS},
     summary="Thêm cán bộ truyền thông, báo cáo viên",
 )
 @access.api_policy("roster.manage")
@@ -79,7 +79,7 @@ def create_communicator(
 
 @router.patch(
     "/communicators/{communicator_id}",
-    response={200: CommunicatorOut, **ERRORS},
+    response={200: CommunicatorOut, **BODY_ERRORS},
     summary="Sửa thông tin cán bộ truyền thông, báo cáo viên",
 )
 @access.api_policy("roster.manage")

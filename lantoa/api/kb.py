@@ -69,7 +69,7 @@ def _optional_caller(request: HttpRequest) -> User | None:
 
 @router.get(
     "/kb/search",
-    response={200: KbSearchOut, 401: ErrorOut},
+    response={200: KbSearchOut, 401: ErrorOut, 422: ErrorOut},
     auth=None,
     summary="Tìm bài hỏi đáp pháp luật",
     description=(

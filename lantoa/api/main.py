@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from lantoa import access
 from lantoa.access import PUBLIC, policy
@@ -22,11 +23,26 @@ from lantoa.api.auth import API_AUTH, MSG_NOT_AUTHENTICATED, ApiAuthError
 from lantoa.channels.models import Channel
 from lantoa.core.extensions import api_routers
 from lantoa.roster.models import Communicator
+from lantoa.units.services import RestructureNotAllowed
 
 MSG_NOT_FOUND = "Không tìm thấy, hoặc bạn không có quyền xem."
 MSG_FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
 MSG_INVALID = "Dữ liệu không hợp lệ."
 MSG_UNPARSABLE = "Không đọc được nội dung gửi lên: cần một đối tượng JSON."
+
+
+class ObjectBodyParser(Parser):
+    """Request bodies are JSON objects. ninja's schemas read attributes from whatever they are
+    given, so a body of ``false`` or ``[]`` would pass as an empty object (a ``PATCH`` that
+    changes nothing but answers 200); refused here, for every operation, as unparsable (400,
+    ``MSG_UNPARSABLE``)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data
+
 
 api = NinjaAPI(
     title="Lan Tỏa API",
@@ -42,6 +58,7 @@ api = NinjaAPI(
     # The schema and the docs page hold no data; ninja serves the Swagger UI files from its
     # own static folder (``ninja`` is in INSTALLED_APPS), so no CDN is involved.
     docs_decorator=policy(PUBLIC),
+    parser=ObjectBodyParser(),
 )
 
 api.add_router("", units.router)
@@ -87,13 +104,21 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _error(request, 403, MSG_FORBIDDEN)
 
 
+def _field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: list(messages) for field, messages in exc.message_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
 @api.exception_handler(DjangoValidationError)
 def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    if hasattr(exc, "error_dict"):
-        errors = {field: list(messages) for field, messages in exc.message_dict.items()}
-    else:
-        errors = {"__all__": list(exc.messages)}
-    return _error(request, 400, MSG_INVALID, errors)
+    return _error(request, 400, MSG_INVALID, _field_errors(exc))
+
+
+@api.exception_handler(RestructureNotAllowed)
+def _restructure_forbidden(request: HttpRequest, exc: RestructureNotAllowed) -> HttpResponse:
+    # A refusal of who asks, not of what was sent: 403, with the field and the reason.
+    return _error(request, 403, MSG_FORBIDDEN, _field_errors(exc))
 
 
 # path parameter → (model with a ``unit``, permission that makes a row visible)
@@ -140,7 +165,10 @@ _PYDANTIC_MESSAGES = {
     "missing": "Thiếu trường bắt buộc.",
     "int_parsing": "Phải là số nguyên.",
     "int_type": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
     "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "date_type": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
     "date_from_datetime_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
     "date_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
     "string_type": "Phải là chuỗi ký tự.",

@@ -4,14 +4,43 @@ that is not declared here); outputs name units by ``code``, never by database id
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from django.db.models import QuerySet
 from ninja import Field, Schema
+from pydantic import BeforeValidator, Strict
+from pydantic_core import PydanticCustomError
 
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.roster.models import Communicator, RosterRole
 from lantoa.units.models import Unit, UnitKind, UnitStatus
+
+
+def _json_integer(value: Any) -> Any:
+    # 12 and 12.0 are the same JSON integer; true, "12" and 12.5 are not integers.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "integer expected")
+
+
+def _date_as_text(value: Any) -> Any:
+    if isinstance(value, str | dt.date):
+        return value
+    raise PydanticCustomError("date_type", "date expected as text (YYYY-MM-DD)")
+
+
+# Body fields take JSON's own types, as the schema says: pydantic would otherwise read ``false``
+# as 0, ``"12"`` as 12, ``1`` as true and a number as a date (a Unix time). Query parameters,
+# text by nature, keep the usual conversions.
+BodyBool = Annotated[bool, Strict()]
+BodyDate = Annotated[dt.date, BeforeValidator(_date_as_text)]
+
+# A count in a body (members, workers, audience). Stored as a 32-bit integer (PostgreSQL's
+# ``integer``): larger ones are refused as input, the same on every database. The bounds come
+# before the validator so that the OpenAPI schema shows them as minimum and maximum.
+MAX_COUNT = 2_147_483_647
+BodyCount = Annotated[int, Ge(0), Le(MAX_COUNT), BeforeValidator(_json_integer)]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -20,6 +49,22 @@ MAX_LIMIT = 200
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] | None = None
+
+
+# The error answers ``lantoa.api.main``'s handlers give, declared on every operation so the
+# OpenAPI schema says what a client really gets (``tests/api/test_openapi.py`` fails on an
+# undeclared one). 401: no or bad credentials; 403: not allowed (or, for a browser session, no
+# CSRF token); 404: an object or a filter's unit that does not exist or is outside the caller's
+# view; 422: a query or body that does not match the schema.
+ERRORS: dict[int, type[ErrorOut]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+# Operations with a body also answer 400: a body that is not a JSON object, or one the service
+# refuses (a duplicate code, a kind that does not fit the tree …), with the reason per field.
+BODY_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, **ERRORS}
 
 
 class Paging(Schema):
@@ -126,8 +171,8 @@ class UnitCreateIn(Schema):
     kind: UnitKind
     parent_code: str = Field(..., min_length=1, max_length=32)
     short_name: str = Field("", max_length=100)
-    member_count: int = Field(0, ge=0)
-    worker_count: int = Field(0, ge=0)
+    member_count: BodyCount = 0
+    worker_count: BodyCount = 0
     employer_name: str = Field("", max_length=255)
     address: str = Field("", max_length=255)
     industrial_zone: str = Field("", max_length=255)
@@ -138,8 +183,8 @@ class UnitUpdateIn(Schema):
     name: str | None = Field(None, min_length=1, max_length=255)
     short_name: str | None = Field(None, max_length=100)
     kind: UnitKind | None = None
-    member_count: int | None = Field(None, ge=0)
-    worker_count: int | None = Field(None, ge=0)
+    member_count: BodyCount | None = None
+    worker_count: BodyCount | None = None
     employer_name: str | None = Field(None, max_length=255)
     address: str | None = Field(None, max_length=255)
     industrial_zone: str | None = Field(None, max_length=255)
@@ -148,13 +193,13 @@ class UnitUpdateIn(Schema):
 
 class UnitMoveIn(Schema):
     new_parent_code: str = Field(..., min_length=1, max_length=32)
-    on: dt.date | None = Field(None, description="Ngày hiệu lực (mặc định: hôm nay)")
+    on: BodyDate | None = Field(None, description="Ngày hiệu lực (mặc định: hôm nay)")
     note: str = Field("", max_length=500)
 
 
 class UnitMergeIn(Schema):
     target_code: str = Field(..., min_length=1, max_length=32)
-    on: dt.date | None = Field(None, description="Ngày hiệu lực (mặc định: hôm nay)")
+    on: BodyDate | None = Field(None, description="Ngày hiệu lực (mặc định: hôm nay)")
     note: str = Field("", max_length=500)
 
 
@@ -224,8 +269,8 @@ class ChannelUpdateIn(Schema):
 
 
 class ChannelStatIn(Schema):
-    recorded_on: dt.date
-    audience: int = Field(..., ge=0)
+    recorded_on: BodyDate
+    audience: BodyCount
 
 
 class ChannelStatOut(Schema):
@@ -290,7 +335,7 @@ class CommunicatorCreateIn(Schema):
     position: str = Field("", max_length=150)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
-    trained: bool = False
+    trained: BodyBool = False
 
 
 class CommunicatorUpdateIn(Schema):
@@ -299,5 +344,5 @@ class CommunicatorUpdateIn(Schema):
     position: str | None = Field(None, max_length=150)
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
-    trained: bool | None = None
-    active: bool | None = None
+    trained: BodyBool | None = None
+    active: BodyBool | None = None

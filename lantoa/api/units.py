@@ -9,7 +9,8 @@ from ninja import Query, Router
 from lantoa import access
 from lantoa.api.auth import caller
 from lantoa.api.schemas import (
-    ErrorOut,
+    BODY_ERRORS,
+    ERRORS,
     Paging,
     UnitChildrenPage,
     UnitCreateIn,
@@ -29,7 +30,6 @@ router = Router(tags=["Đơn vị"])
 
 # Search answers at most this many matches; ``count`` is then capped to it.
 SEARCH_MAX = 1000
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _with_refs(qs: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -44,7 +44,7 @@ def _fresh(unit: Unit) -> Unit:
     return _with_refs(Unit.objects.all()).get(pk=unit.pk)
 
 
-@router.get("/units", response=UnitPage, summary="Danh sách đơn vị")
+@router.get("/units", response={200: UnitPage, **ERRORS}, summary="Danh sách đơn vị")
 @access.api_policy("unit.view")
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, object]:
     user = caller(request)
@@ -98,7 +98,7 @@ def list_children(request: HttpRequest, code: str, paging: Query[Paging]) -> dic
     )
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS}, summary="Tạo đơn vị")
+@router.post("/units", response={201: UnitOut, **BODY_ERRORS}, summary="Tạo đơn vị")
 @access.api_policy("unit.manage")
 def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]:
     user = caller(request)
@@ -110,7 +110,7 @@ def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]
     return 201, _fresh(unit)
 
 
-@router.patch("/units/{code}", response={200: UnitOut, **ERRORS}, summary="Sửa đơn vị")
+@router.patch("/units/{code}", response={200: UnitOut, **BODY_ERRORS}, summary="Sửa đơn vị")
 @access.api_policy("unit.manage")
 def update_unit(request: HttpRequest, code: str, payload: UnitUpdateIn) -> Unit:
     unit = _get(request, code, "unit.manage")
@@ -122,7 +122,7 @@ def update_unit(request: HttpRequest, code: str, payload: UnitUpdateIn) -> Unit:
 
 @router.post(
     "/units/{code}/move",
-    response={200: UnitOut, **ERRORS},
+    response={200: UnitOut, **BODY_ERRORS},
     summary="Chuyển đơn vị (cả nhánh) sang đơn vị cấp trên khác",
 )
 @access.api_policy("unit.manage")
@@ -137,7 +137,7 @@ def move_unit(request: HttpRequest, code: str, payload: UnitMoveIn) -> Unit:
 
 @router.post(
     "/units/{code}/merge",
-    response={200: UnitOut, **ERRORS},
+    response={200: UnitOut, **BODY_ERRORS},
     summary="Hợp nhất đơn vị vào đơn vị khác",
 )
 @access.api_policy("unit.manage")

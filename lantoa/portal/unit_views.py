@@ -25,7 +25,14 @@ from lantoa.core.forms import add_service_errors
 from lantoa.core.text import fold
 from lantoa.units import services
 from lantoa.units.forms import UnitCreateForm, UnitForm, UnitMergeForm, UnitMoveForm
-from lantoa.units.models import Unit, UnitEvent, UnitKind, UnitStatus
+from lantoa.units.models import (
+    Unit,
+    UnitEvent,
+    UnitKind,
+    UnitStatus,
+    kinds_above,
+    kinds_under,
+)
 from lantoa.units.selectors import (
     children_figures,
     path_to_root,
@@ -146,7 +153,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @policy(officer("unit.manage"))
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="unit.manage", code=code)
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=unit, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(unit=unit, actor=request.user, **form.service_fields())
@@ -162,8 +169,10 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 @policy(officer("unit.manage"))
 def create_child(request: HttpRequest, code: str) -> HttpResponse:
     parent = access.get_unit(request.user, perm="unit.manage", code=code)
-    default_kind = UnitKind.GRASSROOTS if parent.kind != UnitKind.NATIONAL else UnitKind.PROVINCE
-    form = UnitCreateForm(request.POST or None, initial={"kind": default_kind})
+    if not parent.is_active or not kinds_under(parent.kind):
+        messages.error(request, _("Đơn vị này không thể có đơn vị trực thuộc."))
+        return redirect("units:detail", code=parent.code)
+    form = UnitCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             child = services.unit_create(
@@ -216,7 +225,7 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("units:detail", code=unit.code)
     offered = (
         _manageable(request)
-        .exclude(kind=UnitKind.GRASSROOTS)
+        .filter(kind__in=kinds_above(unit.kind))
         .exclude(pk__in=subtree_ids(unit))
         .exclude(children=unit)  # its current parent
     )

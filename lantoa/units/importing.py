@@ -47,7 +47,7 @@ from lantoa.core.tabular import (
     ImportFileError as ImportFileError,
 )
 from lantoa.core.text import fold, format_int
-from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind
+from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind, kinds_under
 from lantoa.units.selectors import units_by_code
 from lantoa.units.services import unit_move, unit_update
 
@@ -402,6 +402,70 @@ class _Validator:
                         % {"row_code": row.code, "code": code},
                     )
 
+    def check_kinds(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
+        """The tree's one rule on kinds (``lantoa.units.models.kinds_under``), for each row that
+        creates a unit, re-kinds it or gives it a new parent, once its parent is known to be
+        sound (no other error on the row's kind or parent); a unit the file leaves where and
+        what it is is not reported."""
+        flagged = {(e.row, e.field) for e in self.errors}
+        root_exists = Unit.objects.filter(kind=UnitKind.NATIONAL).exists()
+        for row in rows:
+            if (
+                row.kind == UnitKind.NATIONAL
+                and row.existing is None
+                and (row.row, "kind") not in flagged
+            ):
+                if root_exists:
+                    self.error(
+                        row.row, "kind", _("cây tổ chức đã có Tổng Liên đoàn, chỉ có một gốc.")
+                    )
+                root_exists = True  # a second national row in the same file is refused too
+            if not row.kind or row.kind == UnitKind.NATIONAL or not row.parent_code:
+                continue
+            if (row.row, "kind") in flagged or (row.row, "parent_code") in flagged:
+                continue
+            parent_row = by_code.get(row.parent_code)
+            if parent_row is not None:
+                parent_kind = parent_row.kind
+                parent_id = parent_row.existing.pk if parent_row.existing else None
+            elif row.parent_unit is not None:
+                parent_kind, parent_id = row.parent_unit.kind, row.parent_unit.pk
+            else:
+                continue
+            existing = row.existing
+            same_parent = existing is not None and existing.parent_id == parent_id
+            if existing is not None and same_parent and existing.kind == row.kind:
+                continue
+            allowed = kinds_under(parent_kind)
+            if not parent_kind or row.kind in allowed:
+                continue
+            params = {
+                "kind": kind_label(row.kind),
+                "code": row.parent_code,
+                "parent_kind": kind_label(parent_kind),
+                "allowed": ", ".join(f"“{kind_label(k)}”" for k in allowed),
+            }
+            if same_parent:
+                self.error(
+                    row.row,
+                    "kind",
+                    _(
+                        "loại “%(kind)s” không hợp với vị trí của đơn vị: trực thuộc “%(code)s” "
+                        "(%(parent_kind)s) chỉ có thể là %(allowed)s."
+                    )
+                    % params,
+                )
+            else:
+                self.error(
+                    row.row,
+                    "parent_code",
+                    _(
+                        "đơn vị cấp trên “%(code)s” (%(parent_kind)s) không thể nhận đơn vị loại "
+                        "“%(kind)s”; trực thuộc nó chỉ có thể là %(allowed)s."
+                    )
+                    % params,
+                )
+
     def check_cycles(self, rows: list[_Row], by_code: dict[str, _Row]) -> None:
         """Give every row its level inside the file (0: parent in the database) and report
         the rows on a parent loop; rows below a loop get level -1."""
@@ -551,27 +615,31 @@ def _write(
         wanted = {"name": row.name, "kind": row.kind, **row.fields}
         changes = {k: v for k, v in wanted.items() if k in columns and getattr(current, k) != v}
         parent = parent_for(row)
+        note = f"Nhập từ tệp {filename}"[:500]
+        # A new kind that would not fit under the old parent is taken after the move (a
+        # grassroots union becoming a province's own sector union), otherwise before it.
+        move_first = (
+            parent is not None
+            and "kind" in changes
+            and current.parent_id != parent.pk
+            and current.parent is not None
+            and changes["kind"] not in kinds_under(current.parent.kind)
+        )
+        moved = False
         try:
+            if parent is not None and move_first:
+                moved = _move_if_needed(current, parent, actor=actor, note=note)
             if changes:
                 unit_update(unit=current, actor=actor, **changes)
                 counts.updated += 1
-            if parent is not None:
-                # Earlier moves in this import may have changed depths and parents.
-                current.refresh_from_db(fields=["parent", "depth"])
-                parent.refresh_from_db(fields=["parent", "depth", "status", "kind"])
-                if current.parent_id != parent.pk:
-                    unit_move(
-                        unit=current,
-                        new_parent=parent,
-                        actor=actor,
-                        note=f"Nhập từ tệp {filename}"[:500],
-                    )
-                    counts.moved += 1
-                    changes["parent"] = parent.pk
+            if parent is not None and not move_first:
+                moved = _move_if_needed(current, parent, actor=actor, note=note)
         except ValidationError as exc:
             errors.extend(_validation_errors(row.row, exc))
             continue
-        if not changes:
+        if moved:
+            counts.moved += 1
+        if not changes and not moved:
             counts.unchanged += 1
         written += 1
         report("write", written, total)
@@ -580,6 +648,17 @@ def _write(
 
     counts.top = _top_unit([r for r in rows if r.level == 0], created, db_chains)
     return counts
+
+
+def _move_if_needed(current: Unit, parent: Unit, *, actor: User | None, note: str) -> bool:
+    """Move ``current`` under ``parent`` (through ``unit_move``) unless it is there already."""
+    # Earlier moves in this import may have changed depths and parents.
+    current.refresh_from_db(fields=["parent", "depth"])
+    parent.refresh_from_db(fields=["parent", "depth", "status", "kind"])
+    if current.parent_id == parent.pk:
+        return False
+    unit_move(unit=current, new_parent=parent, actor=actor, note=note)
+    return True
 
 
 def _top_unit(
@@ -639,6 +718,7 @@ def units_import(
     by_code = validator.check_codes(rows)
     validator.check_parents(rows, by_code)
     validator.check_cycles(rows, by_code)
+    validator.check_kinds(rows, by_code)
     report("validate", total, total)
     if validator.errors:
         result.errors = SHEET.sorted_errors(validator.errors)

@@ -35,6 +35,34 @@ UPPER_LEVEL_KINDS = (
     UnitKind.OTHER_UPPER,
 )
 
+# Where each kind of unit may stand: the kinds an active unit of a kind may hold directly
+# (``None``: the top of the tree, which holds only the national federation). The four levels of
+# the tree the product is built on (seed, targets' levels, dashboards): the national federation;
+# provincial federations directly under it; under a province its upper-level unions (công đoàn
+# cấp trên trực tiếp cơ sở) and the grassroots unions it manages itself; grassroots unions
+# under an upper-level union; nothing under a grassroots union. This table is the one rule for
+# creating, re-kinding, moving and importing units (``lantoa.units.services.check_placement``);
+# merged and dissolved units are outside it, since an ended unit stands under its successor
+# whatever the kinds (``unit_merge``).
+CHILD_KINDS: dict[str | None, tuple[UnitKind, ...]] = {
+    None: (UnitKind.NATIONAL,),
+    UnitKind.NATIONAL: (UnitKind.PROVINCE,),
+    UnitKind.PROVINCE: (*UPPER_LEVEL_KINDS, UnitKind.GRASSROOTS),
+    **{kind: (UnitKind.GRASSROOTS,) for kind in UPPER_LEVEL_KINDS},
+    UnitKind.GRASSROOTS: (),
+}
+
+
+def kinds_under(parent_kind: str | None) -> tuple[UnitKind, ...]:
+    """The kinds an active unit may have directly under a unit of ``parent_kind`` (``None``:
+    with no parent at all)."""
+    return CHILD_KINDS.get(parent_kind, ())
+
+
+def kinds_above(kind: str) -> list[str]:
+    """The kinds of unit that may hold an active unit of ``kind`` directly."""
+    return [parent for parent, kinds in CHILD_KINDS.items() if parent and kind in kinds]
+
 
 class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("Đang hoạt động")

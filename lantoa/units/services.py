@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
+from lantoa.core.extensions import unit_scopes
 from lantoa.core.services import acting_user, assign_validated
 from lantoa.units.models import (
     Unit,
@@ -22,6 +23,7 @@ from lantoa.units.models import (
     UnitEventKind,
     UnitKind,
     UnitStatus,
+    kinds_under,
 )
 
 UNIT_EDITABLE_FIELDS = (
@@ -37,9 +39,44 @@ UNIT_EDITABLE_FIELDS = (
 )
 
 
-def _check_parent_kind(kind: str, parent: Unit | None) -> None:
+class RestructureNotAllowed(ValidationError):
+    """A change to the shape of the tree (a unit's kind, its parent, its level) that the actor
+    may not make: it needs the rights of the level above, "unit.manage" at the unit's parent.
+
+    A ValidationError keyed by the field, so the unit forms and the import show it on that field
+    like any refusal; the API answers it 403."""
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(UnitKind(kind).label)
+    except ValueError:
+        return kind
+
+
+def _kind_list(kinds: Iterable[str]) -> str:
+    # Quoted: some labels hold a comma themselves ("Công đoàn xã, phường").
+    return ", ".join(f"“{_kind_label(k)}”" for k in kinds)
+
+
+def check_placement(*, kind: str, parent: Unit | None, field: str = "parent") -> None:
+    """Refuse an active unit of ``kind`` directly under ``parent`` unless ``CHILD_KINDS``
+    allows it: the one rule for creating, re-kinding, moving and importing units.
+
+    ``field`` is what the caller changed, so the error names it: "kind" when the unit keeps
+    its parent and takes a new kind, "parent" when it keeps its kind and takes a new parent.
+    """
     if kind == UnitKind.NATIONAL:
         if parent is not None:
+            if field == "kind":
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "Loại đơn vị: chỉ gốc của cây là Tổng Liên đoàn; đơn vị có đơn vị "
+                            "cấp trên không thể đổi thành Tổng Liên đoàn."
+                        )
+                    }
+                )
             raise ValidationError(
                 {"parent": _("Tổng Liên đoàn là gốc của cây, không có cấp trên.")}
             )
@@ -63,6 +100,86 @@ def _check_parent_kind(kind: str, parent: Unit | None) -> None:
                 % {"parent_name": parent.name}
             }
         )
+    allowed = kinds_under(parent.kind)
+    if kind in allowed:
+        return
+    params = {
+        "kind": _kind_label(kind),
+        "parent_name": parent.name,
+        "parent_kind": _kind_label(parent.kind),
+        "allowed": _kind_list(allowed),
+    }
+    if field == "kind":
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Loại đơn vị “%(kind)s” không hợp với vị trí của đơn vị: trực thuộc "
+                    "“%(parent_name)s” (%(parent_kind)s) chỉ có thể là %(allowed)s."
+                )
+                % params
+            }
+        )
+    raise ValidationError(
+        {
+            "parent": _(
+                "Đơn vị cấp trên: “%(parent_name)s” (%(parent_kind)s) không thể nhận đơn vị "
+                "loại “%(kind)s”; trực thuộc nó chỉ có thể là %(allowed)s."
+            )
+            % params
+        }
+    )
+
+
+def _check_children_fit(unit: Unit, kind: str) -> None:
+    """Refuse ``kind`` for ``unit`` when one of its active children could not stand under a
+    unit of that kind (an industrial-zone union with grassroots below it is no grassroots
+    union)."""
+    if kind == UnitKind.GRASSROOTS and unit.children.exists():
+        # Not even ended units: a grassroots union holds nothing, history included.
+        raise ValidationError(
+            {"kind": _("Đơn vị đang có đơn vị trực thuộc, không thể chuyển thành công đoàn cơ sở.")}
+        )
+    misfit = (
+        unit.children.filter(status=UnitStatus.ACTIVE)
+        .exclude(kind__in=kinds_under(kind))
+        .order_by("name", "pk")
+        .first()
+    )
+    if misfit is None:
+        return
+    raise ValidationError(
+        {
+            "kind": _(
+                "Loại đơn vị “%(kind)s” không nhận được đơn vị trực thuộc hiện có: "
+                "“%(child_name)s” (%(child_kind)s)."
+            )
+            % {
+                "kind": _kind_label(kind),
+                "child_name": misfit.name,
+                "child_kind": _kind_label(misfit.kind),
+            }
+        }
+    )
+
+
+def _manages(actor: Any, unit_id: int | None) -> bool:
+    """Whether ``actor`` holds "unit.manage" at unit ``unit_id`` (as ``lantoa.access`` answers
+    it, through the ``unit_scopes`` registry); ``None`` is the top of the tree, above the root,
+    which only a superuser holds. The system (no signed-in actor: commands, seed, tasks) may
+    do anything."""
+    user = acting_user(actor)
+    if user is None:
+        return True
+    if unit_id is None:
+        return bool(getattr(user, "is_superuser", False))
+    return bool(unit_scopes.get("unit.manage").units(user).filter(pk=unit_id).exists())
+
+
+def may_restructure(actor: Any, unit: Unit) -> bool:
+    """Whether ``actor`` may change ``unit``'s kind, parent or level: that needs the rights of
+    the level above, "unit.manage" at its parent. An officer who manages only the unit itself
+    (a grassroots admin at their own union) may edit its name and figures, not its place."""
+    return _manages(actor, unit.parent_id)
 
 
 def unit_create(
@@ -71,7 +188,15 @@ def unit_create(
     unknown = set(fields) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
-    _check_parent_kind(kind, parent)
+    check_placement(kind=kind, parent=parent)
+    if kind == UnitKind.NATIONAL and Unit.objects.filter(kind=UnitKind.NATIONAL).exists():
+        raise ValidationError(
+            {"kind": _("Loại đơn vị: cây tổ chức đã có Tổng Liên đoàn, chỉ có một gốc.")}
+        )
+    if not _manages(actor, parent.pk if parent is not None else None):
+        raise RestructureNotAllowed(
+            {"parent": _("Đơn vị cấp trên: bạn không có quyền quản trị đơn vị này.")}
+        )
     unit = Unit(
         code=code.strip(),
         name=name.strip(),
@@ -99,20 +224,26 @@ def unit_create(
 
 
 def unit_update(*, unit: Unit, actor: Any = None, **fields: Any) -> Unit:
+    """Change a unit's descriptive fields and, for an officer with the rights of the level
+    above (``may_restructure``), its kind, within what its place in the tree allows."""
     old_kind = unit.kind
 
     def clean(edited: Unit) -> None:
-        if edited.kind != old_kind:
-            _check_parent_kind(edited.kind, edited.parent)
-            if edited.kind == UnitKind.GRASSROOTS and edited.children.exists():
-                raise ValidationError(
+        # An unknown kind is left to ``full_clean``, which names the valid choices.
+        if edited.kind != old_kind and edited.kind in UnitKind.values:
+            # Rights first: a refusal must not describe the tree above an officer who may
+            # not see it.
+            if not may_restructure(actor, edited):
+                raise RestructureNotAllowed(
                     {
                         "kind": _(
-                            "Đơn vị đang có đơn vị trực thuộc, không thể chuyển thành công đoàn cơ "
-                            "sở."
+                            "Loại đơn vị: chỉ quản trị viên của đơn vị cấp trên mới được đổi "
+                            "loại của đơn vị này."
                         )
                     }
                 )
+            check_placement(kind=edited.kind, parent=edited.parent, field="kind")
+            _check_children_fit(edited, edited.kind)
         edited.refresh_search_text()
         edited.full_clean(exclude=["parent", "successor"])
 
@@ -178,7 +309,22 @@ def unit_move(
                 % {"unit_name": unit.name, "new_parent_name": new_parent.name}
             }
         )
-    _check_parent_kind(unit.kind, new_parent)
+    if not may_restructure(actor, unit) or not _manages(actor, new_parent.pk):
+        raise RestructureNotAllowed(
+            {
+                "parent": _(
+                    "Đơn vị cấp trên: chỉ quản trị viên của cả đơn vị cấp trên hiện tại và đơn "
+                    "vị cấp trên mới mới được chuyển đơn vị này."
+                )
+            }
+        )
+    check_placement(kind=unit.kind, parent=new_parent)
+    return _move(unit=unit, new_parent=new_parent, actor=actor, on=on, note=note)
+
+
+def _move(*, unit: Unit, new_parent: Unit, actor: Any, on: dt.date | None, note: str) -> Unit:
+    """The move itself, once the caller has checked it (``unit_move``; ``unit_merge``, which
+    puts an ended unit under its successor whatever the kinds)."""
     if unit.parent_id == new_parent.pk:
         return unit
     old_parent_id = unit.parent_id
@@ -244,9 +390,46 @@ def unit_merge(
         raise ValidationError(
             {"target": _("Chỉ công đoàn cơ sở mới có thể hợp nhất vào công đoàn cơ sở.")}
         )
+    if not target.is_active:
+        raise ValidationError(
+            {
+                "target": _("“%(target_name)s” đã hợp nhất hoặc giải thể, không thể tiếp nhận.")
+                % {"target_name": target.name}
+            }
+        )
+    if not may_restructure(actor, source) or not _manages(actor, target.pk):
+        raise RestructureNotAllowed(
+            {
+                "target": _(
+                    "Hợp nhất vào đơn vị: chỉ quản trị viên của cả đơn vị cấp trên của đơn vị "
+                    "bị hợp nhất và đơn vị tiếp nhận mới được hợp nhất."
+                )
+            }
+        )
+    children = list(source.children.filter(status=UnitStatus.ACTIVE).order_by("name", "pk"))
+    for child in children:
+        if child.kind not in kinds_under(target.kind):
+            raise ValidationError(
+                {
+                    "target": _(
+                        "Hợp nhất vào đơn vị: “%(target_name)s” (%(target_kind)s) không thể nhận "
+                        "đơn vị trực thuộc “%(child_name)s” (%(child_kind)s) của "
+                        "“%(source_name)s”."
+                    )
+                    % {
+                        "target_name": target.name,
+                        "target_kind": _kind_label(target.kind),
+                        "child_name": child.name,
+                        "child_kind": _kind_label(child.kind),
+                        "source_name": source.name,
+                    }
+                }
+            )
     with transaction.atomic():
-        for child in list(source.children.filter(status=UnitStatus.ACTIVE)):
-            unit_move(
+        # Each child fits under the target (checked above); the ended source stands under its
+        # successor whatever the kinds.
+        for child in children:
+            _move(
                 unit=child,
                 new_parent=target,
                 actor=None,
@@ -258,7 +441,7 @@ def unit_merge(
             # let ``successor`` carry its history to the target.
             pass
         elif source.parent_id != target.pk:
-            unit_move(
+            _move(
                 unit=source,
                 new_parent=target,
                 actor=None,
@@ -347,8 +530,11 @@ def refresh_search_texts() -> None:
 
 
 __all__ = [
+    "RestructureNotAllowed",
+    "check_placement",
     "closure_rebuild",
     "is_in_subtree",
+    "may_restructure",
     "refresh_search_texts",
     "unit_create",
     "unit_merge",

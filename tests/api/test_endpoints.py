@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lantoa.accounts.models import User
+from lantoa.accounts.models import Role, User
 from lantoa.api.introspection import api_operations
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel, ChannelKind, ChannelStat
@@ -23,7 +23,7 @@ from lantoa.channels.services import channel_create
 from lantoa.roster.models import Communicator, RosterRole
 from lantoa.roster.services import communicator_create
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitStatus
-from tests.conftest import Officers, Tree
+from tests.conftest import Officers, Tree, make_officer
 
 
 def iter_api_operations() -> Iterator[tuple[str, str, Any]]:
@@ -441,6 +441,46 @@ def test_create_and_update_unit(tree: Tree, officers: Officers) -> None:
     status, data = api.call("PATCH", "/units/A-G4", {"member_count": -1})
     assert status == 422 and "member_count" in data["errors"]
     assert Unit.objects.get(code="A-G4").member_count == 90
+
+
+def test_unit_kind_fits_the_tree_and_changing_it_needs_the_level_above(
+    tree: Tree, officers: Officers
+) -> None:
+    grassroots = Api(make_officer("admin_g1", tree.a_g1, Role.ADMIN))
+    status, data = grassroots.call("PATCH", "/units/A-G1", {"kind": "province"})
+    assert status == 403, data
+    assert list(data["errors"]) == ["kind"]
+    assert "quản trị viên của đơn vị cấp trên" in data["errors"]["kind"][0]
+    assert Unit.objects.get(code="A-G1").kind == "grassroots"
+    assert not AuditEvent.objects.filter(action="unit.update", target="A-G1").exists()
+    # Its name and figures stay its own to edit.
+    status, data = grassroots.call("PATCH", "/units/A-G1", {"member_count": 1210})
+    assert (status, data["member_count"], data["kind"]) == (200, 1210, "grassroots")
+
+    province = Api(officers.a_admin)
+    # The province admin holds the level above, but a province does not stand under an
+    # industrial-zone union, nor under a province.
+    status, data = province.call("PATCH", "/units/A-G1", {"kind": "province"})
+    assert status == 400
+    assert "chỉ có thể là “Công đoàn cơ sở”" in data["errors"]["kind"][0]
+    status, data = province.call("PATCH", "/units/A-XA", {"kind": "province"})
+    assert status == 400 and list(data["errors"]) == ["kind"]
+    status, data = province.call(
+        "POST",
+        "/units",
+        {"code": "A-P2", "name": "Tỉnh giả", "kind": "province", "parent_code": "P-A"},
+    )
+    assert status == 400 and "không thể nhận đơn vị loại" in data["errors"]["parent"][0]
+    status, data = province.call("POST", "/units/A-XA/move", {"new_parent_code": "A-KCN"})
+    assert status == 400 and list(data["errors"]) == ["parent"]
+    # Its own province's kind is the national level's to change.
+    status, data = province.call("PATCH", "/units/P-A", {"kind": "sector"})
+    assert status == 403 and list(data["errors"]) == ["kind"]
+    # What fits is accepted: a commune union under a province becomes a sector union.
+    status, data = province.call("PATCH", "/units/A-XA", {"kind": "sector"})
+    assert (status, data["kind"]) == (200, "sector")
+    assert Unit.objects.filter(kind="province").count() == 2
+    assert not Unit.objects.filter(code="A-P2").exists()
 
 
 def test_move_unit_and_refuse_cycle(tree: Tree, officers: Officers) -> None:

@@ -124,7 +124,7 @@ def test_query_count_constant_as_tree_grows(
         small_rows = coverage_by_child(tree.pa)
         coverage_summary(tree.pa)
     _grow(tree.pa, 12, "L")
-    _grow(tree.b_kcn, 5, "M")
+    _grow(tree.pb, 5, "M")  # elsewhere in the tree: must not change the counts
     with CaptureQueriesContext(connection) as large:
         large_rows = coverage_by_child(tree.pa)
         coverage_summary(tree.pa)

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lantoa.accounts.models import User
+from lantoa.accounts.models import Role, User
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitStatus
 from lantoa.units.services import unit_merge
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree, login, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_edit_unit_fields(client: Client, tree: Tree, officers: Officers) -> Non
     assert "moi" in unit.search_text
 
 
-def test_edit_refused_by_service_shows_error_and_changes_nothing(
+def test_edit_refuses_a_kind_that_does_not_fit_and_changes_nothing(
     client: Client, tree: Tree, officers: Officers
 ) -> None:
     login(client, officers.a_admin)
@@ -194,12 +194,47 @@ def test_edit_refused_by_service_shows_error_and_changes_nothing(
         },
     )
     assert response.status_code == 200
-    assert "không thể chuyển thành công đoàn cơ sở" in response.content.decode()
+    # It holds grassroots unions: "grassroots" is not even offered.
+    assert response.context["form"].errors["kind"] == [
+        "Loại đơn vị này không hợp với vị trí của đơn vị trong cây tổ chức (hoặc với các đơn vị "
+        "trực thuộc nó); hãy chọn một loại trong danh sách."
+    ]
+    assert "hãy chọn một loại trong danh sách" in response.content.decode()
     unit = Unit.objects.get(code="A-KCN")
     assert (unit.kind, unit.name) == (
         "industrial_zone",
         "Công đoàn các Khu công nghiệp tỉnh An Giang",
     )
+
+
+def test_edit_offers_only_kinds_that_fit_and_only_to_the_level_above(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    grassroots_admin = make_officer("admin_g1", tree.a_g1, Role.ADMIN)
+    login(client, grassroots_admin)
+    url = reverse("units:edit", args=["A-G1"])
+    page = client.get(url)
+    kind = page.context["form"]["kind"]
+    assert kind.field.disabled and [v for v, _ in kind.field.choices] == ["grassroots"]
+    data = {
+        "name": "CĐCS May Ánh Dương",
+        "kind": "province",
+        "member_count": "1200",
+        "worker_count": "1350",
+    }
+    assert client.post(url, data).status_code == 302
+    unit = Unit.objects.get(code="A-G1")
+    assert (unit.kind, unit.name) == ("grassroots", "CĐCS May Ánh Dương")
+    # The province admin may change it, among the kinds that fit: under an industrial-zone
+    # union, none but grassroots.
+    login(client, officers.a_admin)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    assert Unit.objects.get(code="A-G1").kind == "grassroots"
+    page = client.get(reverse("units:create", args=["P-A"]))
+    offered = [v for v, _ in page.context["form"]["kind"].field.choices]
+    assert "province" not in offered and "sector" in offered
 
 
 def test_viewer_gets_403_on_edit_and_outsider_404(

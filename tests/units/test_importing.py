@@ -461,3 +461,56 @@ def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
     assert job.error_count == 1 and job.errors[0]["message"] == durable.crash_reason(3)
     assert unit_import_jobs_resume() == 0 and len(runs) == 3
     assert not Unit.objects.filter(code="A-G10").exists()
+
+
+# --- kinds fit the tree -------------------------------------------------------------------
+
+
+def test_kinds_that_do_not_fit_the_tree_are_row_errors(tree: Tree, officers: Officers) -> None:
+    fh, name = csv_file(
+        HEADER
+        + "A-P2,Liên đoàn Lao động giả,,province,P-A,,\n"
+        + "A-N1,Công đoàn ngành Y tế,,sector,P-A,,\n"
+        + "A-XA8,Công đoàn xã dưới ngành,,commune,A-N1,,\n"
+        + "A-G1,Công đoàn cơ sở Công ty TNHH May Ánh Dương,,province,A-KCN,1200,1350\n"
+    )
+    before = Unit.objects.count()
+    result = units_import(fileobj=fh, filename=name, actor=officers.a_admin, update=True)
+    assert [(e.row, e.field) for e in result.errors] == [
+        (2, "parent_code"),
+        (4, "parent_code"),
+        (5, "kind"),
+    ]
+    texts = [str(e) for e in result.errors]
+    assert texts[0] == (
+        "Dòng 2, cột “Mã đơn vị cấp trên”: đơn vị cấp trên “P-A” (LĐLĐ tỉnh, thành phố) không "
+        "thể nhận đơn vị loại “LĐLĐ tỉnh, thành phố”; trực thuộc nó chỉ có thể là "
+        "“Công đoàn ngành”, “Công đoàn khu công nghiệp”, “Công đoàn xã, phường”, "
+        "“Công đoàn cấp trên khác”, “Công đoàn cơ sở”."
+    )
+    assert "“A-N1” (Công đoàn ngành) không thể nhận đơn vị loại “Công đoàn xã, phường”" in texts[1]
+    assert texts[2].startswith("Dòng 5, cột “Loại”: loại “LĐLĐ tỉnh, thành phố” không hợp")
+    assert Unit.objects.count() == before
+    assert Unit.objects.get(code="A-G1").kind == UnitKind.GRASSROOTS
+
+
+def test_a_second_national_root_is_refused_even_to_the_system(tree: Tree) -> None:
+    fh, name = csv_file(HEADER + "VN2,Tổng Liên đoàn thứ hai,,national,,,\n")
+    result = units_import(fileobj=fh, filename=name)
+    assert [(e.row, e.field) for e in result.errors] == [(2, "kind")]
+    assert "chỉ có một gốc" in str(result.errors[0])
+    assert not Unit.objects.filter(code="VN2").exists()
+
+
+def test_update_mode_moves_and_rekinds_in_the_order_that_fits(
+    tree: Tree, officers: Officers
+) -> None:
+    # A grassroots union under a commune union becomes the province's own sector union: a
+    # sector union under a commune union would not fit, so it moves first.
+    fh, name = csv_file(HEADER + "A-G3,Công đoàn ngành Giáo dục,,sector,P-A,40,42\n")
+    result = units_import(fileobj=fh, filename=name, actor=officers.a_admin, update=True)
+    assert result.errors == []
+    assert (result.updated, result.moved) == (1, 1)
+    unit = Unit.objects.get(code="A-G3")
+    assert (unit.kind, unit.parent_id, unit.depth) == (UnitKind.SECTOR, tree.pa.pk, 2)
+    assert_closure_consistent()

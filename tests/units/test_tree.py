@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from lantoa.accounts.models import Membership, Role
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitEventKind, UnitKind, UnitStatus
 from lantoa.units.selectors import (
@@ -16,8 +17,15 @@ from lantoa.units.selectors import (
     unit_search,
     units_in_subtree,
 )
-from lantoa.units.services import closure_rebuild, unit_create, unit_merge, unit_move
-from tests.conftest import Tree, make_officer
+from lantoa.units.services import (
+    RestructureNotAllowed,
+    closure_rebuild,
+    unit_create,
+    unit_merge,
+    unit_move,
+    unit_update,
+)
+from tests.conftest import Officers, Tree, make_officer
 
 
 def closure_snapshot() -> set[tuple[int, int, int]]:
@@ -170,7 +178,7 @@ def test_merge_chain_points_to_final_successor(tree: Tree) -> None:
 
 
 def test_closure_rebuild_matches_incremental(tree: Tree) -> None:
-    unit_move(unit=tree.a_xa, new_parent=tree.b_kcn)
+    unit_move(unit=tree.a_xa, new_parent=tree.pb)
     incremental = closure_snapshot()
     closure_rebuild()
     assert closure_snapshot() == incremental
@@ -185,3 +193,136 @@ def test_search_folds_diacritics_and_word_order(tree: Tree) -> None:
     assert codes(unit_search(everything, "an gia")) == {"P-A", "A-KCN"}
     assert codes(unit_search(everything, "iang")) == set()  # word starts only
     assert codes(unit_search(everything, "khong co")) == set()
+
+
+# --- kinds fit the tree; changing them needs the rights of the level above ----------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent", "field"),
+    [
+        (UnitKind.PROVINCE, "VN", None),
+        (UnitKind.PROVINCE, "P-A", "parent"),
+        (UnitKind.PROVINCE, "A-KCN", "parent"),
+        (UnitKind.SECTOR, "P-A", None),
+        (UnitKind.SECTOR, "VN", "parent"),
+        (UnitKind.COMMUNE, "A-KCN", "parent"),
+        (UnitKind.OTHER_UPPER, "A-XA", "parent"),
+        (UnitKind.GRASSROOTS, "P-A", None),
+        (UnitKind.GRASSROOTS, "A-KCN", None),
+        (UnitKind.GRASSROOTS, "VN", "parent"),
+        (UnitKind.GRASSROOTS, "A-G1", "parent"),
+        (UnitKind.NATIONAL, "P-A", "parent"),
+    ],
+)
+def test_new_unit_kind_must_fit_its_parent(
+    tree: Tree, kind: str, parent: str, field: str | None
+) -> None:
+    make = lambda: unit_create(  # noqa: E731
+        code="NEW", name="Đơn vị mới", kind=kind, parent=Unit.objects.get(code=parent)
+    )
+    if field is None:
+        assert make().kind == kind
+        return
+    before = closure_snapshot()
+    with pytest.raises(ValidationError) as err:
+        make()
+    assert list(err.value.message_dict) == [field]
+    assert not Unit.objects.filter(code="NEW").exists()
+    assert closure_snapshot() == before
+
+
+def test_the_national_root_is_the_only_national_unit(tree: Tree) -> None:
+    with pytest.raises(ValidationError) as err:
+        unit_create(code="VN2", name="Tổng Liên đoàn thứ hai", kind=UnitKind.NATIONAL, parent=None)
+    assert list(err.value.message_dict) == ["kind"]
+    assert Unit.objects.filter(kind=UnitKind.NATIONAL).count() == 1
+
+
+def test_kind_change_must_fit_the_place_and_children(tree: Tree) -> None:
+    # Under an industrial-zone union only grassroots unions stand.
+    with pytest.raises(ValidationError) as err:
+        unit_update(unit=tree.a_g1, kind=UnitKind.PROVINCE)
+    message = err.value.message_dict["kind"][0]
+    assert message == (
+        "Loại đơn vị “LĐLĐ tỉnh, thành phố” không hợp với vị trí của đơn vị: trực thuộc "
+        "“Công đoàn các Khu công nghiệp tỉnh An Giang” (Công đoàn khu công nghiệp) chỉ có thể "
+        "là “Công đoàn cơ sở”."
+    )
+    tree.a_g1.refresh_from_db()
+    assert tree.a_g1.kind == UnitKind.GRASSROOTS
+    # Provinces stand only under the national root.
+    with pytest.raises(ValidationError, match="chỉ có thể là “Công đoàn ngành”"):
+        unit_update(unit=tree.a_xa, kind=UnitKind.PROVINCE)
+    with pytest.raises(ValidationError, match="chỉ có thể là “LĐLĐ tỉnh, thành phố”"):
+        unit_update(unit=tree.pa, kind=UnitKind.SECTOR)
+    with pytest.raises(ValidationError, match="gốc của cây"):
+        unit_update(unit=tree.pa, kind=UnitKind.NATIONAL)
+    # A commune union under a province may become a sector union; its grassroots fit.
+    assert unit_update(unit=tree.a_xa, kind=UnitKind.SECTOR).kind == UnitKind.SECTOR
+
+
+def test_kind_change_needs_an_admin_of_the_parent(tree: Tree, officers: Officers) -> None:
+    grassroots_admin = make_officer("admin_g1", tree.a_g1, Role.ADMIN)
+    # The unit's own admin edits its name and figures …
+    unit_update(unit=tree.a_g1, actor=grassroots_admin, name="CĐCS May Ánh Dương")
+    # … but not its kind, not even to one that would fit.
+    with pytest.raises(RestructureNotAllowed) as err:
+        unit_update(unit=tree.a_g1, actor=grassroots_admin, kind=UnitKind.PROVINCE)
+    assert list(err.value.message_dict) == ["kind"]
+    assert "đơn vị cấp trên" in err.value.message_dict["kind"][0]
+    kcn_admin = make_officer("admin_kcn", tree.a_kcn, Role.ADMIN)
+    with pytest.raises(RestructureNotAllowed):
+        unit_update(unit=tree.a_kcn, actor=kcn_admin, kind=UnitKind.SECTOR)
+    with pytest.raises(RestructureNotAllowed):
+        unit_update(unit=tree.pa, actor=officers.a_admin, kind=UnitKind.SECTOR)
+    unit_update(unit=tree.a_kcn, actor=officers.a_admin, kind=UnitKind.SECTOR)
+    tree.a_g1.refresh_from_db()
+    assert (tree.a_g1.kind, tree.a_g1.name) == (UnitKind.GRASSROOTS, "CĐCS May Ánh Dương")
+    assert Unit.objects.get(code="A-KCN").kind == UnitKind.SECTOR
+
+
+def test_move_needs_an_admin_of_the_old_and_new_parent(tree: Tree, officers: Officers) -> None:
+    # Admin of A-G1 and of A-XA, but not of A-KCN above A-G1: may not take A-G1 away.
+    officer = make_officer("admin_g1", tree.a_g1, Role.ADMIN)
+    Membership.objects.create(user=officer, unit=tree.a_xa, role=Role.ADMIN)
+    with pytest.raises(RestructureNotAllowed) as err:
+        unit_move(unit=tree.a_g1, new_parent=tree.a_xa, actor=officer)
+    assert list(err.value.message_dict) == ["parent"]
+    tree.a_g1.refresh_from_db()
+    assert tree.a_g1.parent_id == tree.a_kcn.pk
+    with pytest.raises(RestructureNotAllowed):
+        unit_move(unit=tree.a_g1, new_parent=tree.b_kcn, actor=officers.a_admin)
+    unit_move(unit=tree.a_g1, new_parent=tree.a_xa, actor=officers.a_admin)
+    assert Unit.objects.get(code="A-G1").parent_id == tree.a_xa.pk
+    assert_consistent()
+
+
+def test_move_keeps_kinds_fitting(tree: Tree) -> None:
+    before = closure_snapshot()
+    with pytest.raises(ValidationError) as err:
+        unit_move(unit=tree.a_xa, new_parent=tree.b_kcn)
+    assert err.value.message_dict["parent"] == [
+        "Đơn vị cấp trên: “Công đoàn các Khu công nghiệp tỉnh Bắc Ninh” (Công đoàn khu công "
+        "nghiệp) không thể nhận đơn vị loại “Công đoàn xã, phường”; trực thuộc nó chỉ có thể là "
+        "“Công đoàn cơ sở”."
+    ]
+    with pytest.raises(ValidationError, match="không thể nhận đơn vị loại “LĐLĐ tỉnh"):
+        unit_move(unit=tree.pb, new_parent=tree.pa)
+    assert closure_snapshot() == before
+    assert UnitEvent.objects.count() == 0
+
+
+def test_merge_refuses_a_target_the_children_cannot_stand_under(tree: Tree) -> None:
+    before = closure_snapshot()
+    with pytest.raises(ValidationError) as err:
+        unit_merge(source=tree.pb, target=tree.a_kcn)
+    assert list(err.value.message_dict) == ["target"]
+    assert "“Công đoàn các Khu công nghiệp tỉnh Bắc Ninh”" in err.value.message_dict["target"][0]
+    assert Unit.objects.get(code="P-B").status == UnitStatus.ACTIVE
+    assert closure_snapshot() == before
+    # A commune union's grassroots fit under an industrial-zone union; the ended commune union
+    # itself stands under its successor.
+    unit_merge(source=tree.a_xa, target=tree.a_kcn)
+    assert Unit.objects.get(code="A-XA").parent_id == tree.a_kcn.pk
+    assert_consistent()
