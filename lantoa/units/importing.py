@@ -120,7 +120,13 @@ ProgressFn = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phase is "validate" or "write"."""
 
 
+def _kind_key(text: str) -> str:
+    """Folded, "_" and "-" read as spaces: "Upper_Level" → "upper level"."""
+    return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
 def _kind_lookup() -> dict[str, str]:
+    """Code, Vietnamese or English label or a usual short name (as ``_kind_key``) → kind."""
     lookup: dict[str, str] = {}
     with translation.override("vi"):
         for value, label in UnitKind.choices:
@@ -133,9 +139,56 @@ def _kind_lookup() -> dict[str, str]:
             "ldld tinh": UnitKind.PROVINCE,
             "ldld thanh pho": UnitKind.PROVINCE,
             "tong ldld": UnitKind.NATIONAL,
+            # An upper-level union whose kind the file does not say (công đoàn cấp trên trực
+            # tiếp cơ sở), and English names other tools use.
+            "cap tren": UnitKind.OTHER_UPPER,
+            "cong doan cap tren": UnitKind.OTHER_UPPER,
+            "cong doan cap tren truc tiep co so": UnitKind.OTHER_UPPER,
+            "ctcs": UnitKind.OTHER_UPPER,
+            "upper": UnitKind.OTHER_UPPER,
+            "upper level": UnitKind.OTHER_UPPER,
+            "upper-level": UnitKind.OTHER_UPPER,
+            "grassroots union": UnitKind.GRASSROOTS,
+            "enterprise union": UnitKind.GRASSROOTS,
+            "provincial federation": UnitKind.PROVINCE,
+            "national": UnitKind.NATIONAL,
+            "confederation": UnitKind.NATIONAL,
+            "sector union": UnitKind.SECTOR,
+            "industrial zone": UnitKind.INDUSTRIAL_ZONE,
+            "industrial park": UnitKind.INDUSTRIAL_ZONE,
+            "kcn": UnitKind.INDUSTRIAL_ZONE,
+            "ward": UnitKind.COMMUNE,
+            "commune union": UnitKind.COMMUNE,
         }
     )
-    return lookup
+    with translation.override("en"):
+        for value, label in UnitKind.choices:
+            lookup.setdefault(fold(str(label)), value)
+    return {_kind_key(key): value for key, value in lookup.items()}
+
+
+def attach_provinces(validator: Any, rows: list[_Row]) -> None:
+    """Province rows with no parent code go under the national root: the file's national row,
+    else the database's root (a fresh install has one from its first migration)."""
+    orphans = [r for r in rows if r.kind == UnitKind.PROVINCE and not r.parent_code]
+    if not orphans:
+        return
+    root = next((r.code for r in rows if r.kind == UnitKind.NATIONAL and r.code), "")
+    if not root:
+        found = Unit.objects.filter(parent__isnull=True, kind=UnitKind.NATIONAL).first()
+        root = found.code if found is not None else ""
+    for row in orphans:
+        if root:
+            row.parent_code = root
+        else:
+            validator.error(
+                row.row,
+                "parent_code",
+                _(
+                    "chưa có đơn vị gốc (Tổng Liên đoàn Lao động Việt Nam): thêm một dòng loại "
+                    "“Tổng Liên đoàn” hoặc ghi mã đơn vị cấp trên."
+                ),
+            )
 
 
 def kind_label(kind: str) -> str:
@@ -233,7 +286,7 @@ class _Validator:
                 self.error(number, key, _("không được để trống."))
         kind = ""
         if record["kind"]:
-            kind = self.kinds.get(fold(record["kind"]), "")
+            kind = self.kinds.get(_kind_key(record["kind"]), "")
             if not kind:
                 with translation.override("vi"):
                     allowed = ", ".join(str(label) for _kind, label in UnitKind.choices)
@@ -270,8 +323,14 @@ class _Validator:
                 "parent_code",
                 _("Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; hãy để trống cột này."),
             )
-        elif kind and kind != UnitKind.NATIONAL and not record["parent_code"]:
+        elif (
+            kind
+            and kind not in (UnitKind.NATIONAL, UnitKind.PROVINCE)
+            and not record["parent_code"]
+        ):
             self.error(number, "parent_code", _("không được để trống."))
+        # A province row without a parent belongs under the national root: ``attach_provinces``
+        # fills the code in once every row is read.
         fields: dict[str, Any] = {
             key: record[key]
             for key in ("short_name", "employer_name", "address", "industrial_zone", "sector")
@@ -715,6 +774,7 @@ def units_import(
         rows.append(validator.parse(number, record))
         if done % 500 == 0:
             report("validate", done, total)
+    attach_provinces(validator, rows)
     by_code = validator.check_codes(rows)
     validator.check_parents(rows, by_code)
     validator.check_cycles(rows, by_code)

@@ -514,3 +514,27 @@ def test_update_mode_moves_and_rekinds_in_the_order_that_fits(
     unit = Unit.objects.get(code="A-G3")
     assert (unit.kind, unit.parent_id, unit.depth) == (UnitKind.SECTOR, tree.pa.pk, 2)
     assert_closure_consistent()
+
+
+def test_kinds_as_people_write_them_and_provinces_without_a_parent(tree: Tree) -> None:
+    fh, name = csv_file(
+        HEADER
+        + "P-C,Liên đoàn Lao động tỉnh Cà Mau,,Provincial federation,,,\n"
+        + "C-CT,Công đoàn cấp trên Cà Mau,,upper,P-C,,\n"
+        + "C-KCN,Công đoàn các KCN Cà Mau,,Industrial_Zone,P-C,,\n"
+        + "C-G1,CĐCS Công ty Tôm Việt,,grassroots union,C-CT,120,300\n"
+    )
+    result = units_import(fileobj=fh, filename=name)
+    assert result.ok, [str(e) for e in result.errors]
+    province = Unit.objects.get(code="P-C")
+    assert province.parent == tree.vn and province.kind == UnitKind.PROVINCE
+    assert Unit.objects.get(code="C-CT").kind == UnitKind.OTHER_UPPER
+    assert Unit.objects.get(code="C-KCN").kind == UnitKind.INDUSTRIAL_ZONE
+    assert Unit.objects.get(code="C-G1").kind == UnitKind.GRASSROOTS
+
+
+def test_a_province_without_parent_and_no_root_is_named(db: None) -> None:
+    fh, name = csv_file(HEADER + "P-C,Liên đoàn Lao động tỉnh Cà Mau,,province,,,\n")
+    result = units_import(fileobj=fh, filename=name)
+    (error,) = result.errors
+    assert error.row == 2 and "chưa có đơn vị gốc" in str(error)
