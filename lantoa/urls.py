@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("lantoa.portal.i18n_urls")),
 ]
 # A database error outside a view (a middleware saving the session) gets the "busy" page too.
+handler400 = "lantoa.core.unavailable.bad_request"
 handler500 = "lantoa.core.unavailable.server_error"
 
 if settings.DEBUG:

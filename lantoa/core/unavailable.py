@@ -4,7 +4,9 @@ with ``Retry-After``) in the site's layout, not an error page with a traceback.
 
 ``DatabaseUnavailableMiddleware`` catches the database's ``OperationalError`` and
 ``InterfaceError`` raised by a view; ``server_error`` (the project's ``handler500``) gives the
-same answer when one is raised elsewhere (a middleware saving the session). The failed request's
+same answer when one is raised elsewhere (a middleware saving the session), and
+``bad_request`` (``handler400``) when the session middleware turned a failed save into
+"session interrupted" because the database went away during the request. The failed request's
 connection is closed by Django at the end of the request (``CONN_HEALTH_CHECKS`` makes the next
 request check a reused connection first), so the site recovers without anyone doing anything
 once the database answers again.
@@ -79,9 +81,31 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def _database_error_in(exc: BaseException | None) -> BaseException | None:
+    """``exc`` or an exception it was raised from or while handling, if the database's."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DATABASE_ERRORS):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception, template_name: str = "400.html"
+) -> HttpResponse:
+    """``handler400``: the busy page when the database failed underneath (the session could
+    not be saved), Django's answer otherwise."""
+    found = _database_error_in(exception)
+    if found is not None:
+        return unavailable_response(request, found)
+    return defaults.bad_request(request, exception, template_name)
+
+
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """``handler500``: the busy page when the error was the database's, Django's otherwise."""
-    exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_ERRORS):
-        return unavailable_response(request, exc)
+    found = _database_error_in(sys.exc_info()[1])
+    if found is not None:
+        return unavailable_response(request, found)
     return defaults.server_error(request, template_name)

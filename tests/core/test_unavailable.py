@@ -93,10 +93,37 @@ def test_error_outside_the_view_gets_the_busy_page_too(
     assert other.status_code == 500
 
 
-def test_handler500_is_the_projects() -> None:
+def test_handlers_are_the_projects() -> None:
     from lantoa import urls
 
     assert urls.handler500 == "lantoa.core.unavailable.server_error"
+    assert urls.handler400 == "lantoa.core.unavailable.bad_request"
+
+
+def test_database_gone_when_the_session_is_saved(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """The view worked, then the database went away: saving the session fails, which Django
+    reports as "session interrupted" (400). The officer gets the busy page instead."""
+    login(client, officers.a_admin)
+
+    def refuse_session_writes(execute: Any, sql: str, *args: Any) -> Any:
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, *args)
+
+    client.raise_request_exception = False
+    with connection.execute_wrapper(refuse_session_writes):
+        assert_busy_page(client.get("/don-vi/A-G1/"))
+    assert client.get("/don-vi/A-G1/").status_code == 200
+
+
+def test_other_bad_requests_keep_their_answer(client: Client) -> None:
+    from django.core.exceptions import SuspiciousOperation
+    from django.test import RequestFactory
+
+    response = unavailable.bad_request(RequestFactory().get("/"), SuspiciousOperation("x"))
+    assert response.status_code == 400
 
 
 def test_api_gets_json(client: Client, tree: Tree, database_down: None) -> None:
