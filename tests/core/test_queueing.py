@@ -41,6 +41,7 @@ def broker_down() -> Iterator[None]:
         key: app.conf[key]
         for key in ("task_always_eager", "broker_url", "broker_transport_options")
     }
+
     def forget_connections() -> None:
         app._pool = None
         app.amqp._producer_pool = None
