@@ -80,17 +80,21 @@ def check_cache() -> dict[str, Any]:
 
 
 def check_broker() -> dict[str, Any]:
+    from lantoa.core.queueing import failed_count
+
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"status": "unused", "ok": True}
     url = str(settings.CELERY_BROKER_URL)
     if url.startswith(("redis://", "rediss://", "unix://")):
+        # Tasks this process could not queue (the sweep queues their work later).
+        result: dict[str, Any] = {"service": "redis", "not_queued": failed_count()}
         start = time.perf_counter()
         try:
             _redis(url).ping()
         except Exception as exc:
             log.warning("healthz: broker (redis) unreachable: %s: %s", type(exc).__name__, exc)
-            return {"status": "down", "ok": False, "service": "redis", "error": type(exc).__name__}
-        return {"status": "ok", "ok": True, "service": "redis", "ms": _ms(start)}
+            return {**result, "status": "down", "ok": False, "error": type(exc).__name__}
+        return {**result, "status": "ok", "ok": True, "ms": _ms(start)}
     if url.startswith("filesystem://"):
         folder = str(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", ""))
         # The worker creates the folder when it starts (lantoa worker, lantoa demo).

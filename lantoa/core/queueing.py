@@ -47,7 +47,7 @@ def failed_count() -> int:
 def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     """Queue ``task(*args, **kwargs)``; False (logged, counted) when the broker is down."""
     if task.app.conf.task_always_eager:
-        task.apply_async(args, kwargs)
+        task.delay(*args, **kwargs)
         return True
     if _state["open_until"] > time.monotonic():
         with _lock:

@@ -70,8 +70,15 @@ def missing_binaries() -> list[str]:
     missing = [name for name in ("initdb", "pg_ctl") if pg_binary(name) is None]
     if shutil.which("redis-server") is None:
         missing.append("redis-server")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        missing.append("runuser (PostgreSQL refuses to run as root)")
+    if os.geteuid() == 0:
+        import pwd
+
+        if shutil.which("runuser") is None:
+            missing.append("runuser (PostgreSQL refuses to run as root)")
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            missing.append("a postgres user (PostgreSQL refuses to run as root)")
     return missing
 
 
