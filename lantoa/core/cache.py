@@ -116,7 +116,8 @@ class ResilientRedisCache(RedisCache):
         except redis.RedisError as exc:
             # Redis answered with an error (out of memory, cannot persist, read-only replica):
             # this operation fails open; the next one asks again.
-            self._failed_open()
+            with self._lock:
+                self.breaker.failed_open += 1
             log.warning(
                 "cache %s failed (%s: %s); answered without the cache",
                 operation,
