@@ -140,6 +140,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A database restart answers "busy, try again" (503), not an error page.
+    "lantoa.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,10 +198,14 @@ elif env_int("LANTOA_DB_POOL", 0) > 0:
     # A psycopg connection pool of this many connections per process, instead of persistent
     # connections per thread: what an ASGI process needs, since Django runs each request's
     # synchronous code in a thread of its own (lantoa/asgi.py sets it).
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env_int("LANTOA_DB_POOL", 0),
         "timeout": 10,
+        # A connection the database closed (a restart) is replaced, not handed to a request.
+        "check": ConnectionPool.check_connection,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -301,7 +307,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        # Queueing a task while Redis is down fails within a second instead of retrying for
+        # several (lantoa/core/queueing.py: the work waits in the database for the sweep).
+        # The worker's own reconnection keeps Celery's broker_connection_* settings.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        "socket_connect_timeout": 1,
+    }
 else:
     _queue_dir = DATA_DIR / "queue"
     CELERY_BROKER_URL = "filesystem://"
@@ -327,16 +343,24 @@ CELERY_TIMEZONE = TIME_ZONE
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Fails open: with Redis unreachable pages render uncached, rate limits let requests
+        # through and nothing raises (lantoa/core/cache.py); /healthz reports it.
+        {"BACKEND": "lantoa.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         # Without Redis (the demo): a file cache shared by all server and worker processes,
-        # so that rate limits on public forms hold across gunicorn workers.
+        # with locked writes, so that rate limits on public forms hold across gunicorn workers.
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "lantoa.core.cache.LockedFileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
         }
     )
 }
+
+# /healthz (lantoa/core/health.py): the worker's heartbeat (written every 30 s) older than this
+# many seconds, or platform messages waiting longer than this many seconds to become
+# inquiries, make it answer 503; 0 leaves the check out.
+LANTOA_HEALTH_WORKER_MAX_AGE = env_int("LANTOA_HEALTH_WORKER_MAX_AGE", 300)
+LANTOA_HEALTH_INBOUND_MAX_AGE = env_int("LANTOA_HEALTH_INBOUND_MAX_AGE", 900)
 
 # Security headers; the HTTPS ones switch on with LANTOA_HTTPS=1 behind a TLS proxy.
 _HTTPS = env_bool("LANTOA_HTTPS", not DEBUG and bool(os.environ.get("LANTOA_SECRET_KEY")))

@@ -33,5 +33,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin_urls()),
     path("i18n/", include("lantoa.portal.i18n_urls")),
 ]
+# A database error outside a view (a middleware saving the session) gets the "busy" page too.
+handler400 = "lantoa.core.unavailable.bad_request"
+handler500 = "lantoa.core.unavailable.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

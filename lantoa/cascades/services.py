@@ -37,6 +37,7 @@ from lantoa.cascades.models import (
 )
 from lantoa.content import media
 from lantoa.content.models import ContentItem
+from lantoa.core.queueing import enqueue_on_commit
 from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
 from lantoa.core.weblinks import clean_links
@@ -450,8 +451,7 @@ def cascade_send(*, cascade: Cascade, actor: Any) -> int:
         )
         from lantoa.cascades.tasks import announce_cascade
 
-        cascade_id = cascade.pk
-        transaction.on_commit(lambda: announce_cascade.delay(cascade_id))
+        enqueue_on_commit(announce_cascade, cascade.pk)
     cascade.status, cascade.sent_at, cascade.recipient_count = CascadeStatus.SENT, now, count
     return count
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.connectors.health import check_inbound
 from lantoa.connectors.processing import INBOUND_EVENTS
-from lantoa.core.extensions import BeatEntry, WorkLink, beat_schedule, job_kinds, work_links
+from lantoa.core.extensions import (
+    BeatEntry,
+    HealthCheck,
+    WorkLink,
+    beat_schedule,
+    health_checks,
+    job_kinds,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -35,3 +44,6 @@ beat_schedule.register(
 
 
 job_kinds.register(INBOUND_EVENTS)
+
+# /healthz: platform messages waiting to become inquiries.
+health_checks.register(HealthCheck(key="inbound", run=check_inbound, order=50))

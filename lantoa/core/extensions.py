@@ -572,3 +572,24 @@ class PrivateFileKind:
 
 
 private_files: Registry[PrivateFileKind] = Registry("private_files")
+
+
+# ── Health checks (/healthz) ─────────────────────────────────────────────────────────────────
+# Read by lantoa.core.health (the view is portal's /healthz); core registers the database,
+# cache, broker and worker heartbeat checks, connectors the inbound message backlog.
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """One dependency ``/healthz`` reports. ``run()`` answers a small dict, cheap to compute
+    and free of personal data, with at least ``status`` ("ok", or what is wrong: "down",
+    "stale", "backlog"; "unused" where this deployment does not need it; "unknown" where it
+    cannot tell) and ``ok`` (False when the deployment needs it and it is not working:
+    ``/healthz`` then answers 503). A check that raises counts as down."""
+
+    key: str
+    run: Callable[[], dict[str, Any]]
+    order: int = 100
+
+
+health_checks: Registry[HealthCheck] = Registry("health_checks")

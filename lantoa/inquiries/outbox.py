@@ -24,6 +24,7 @@ from django.utils import timezone
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind
+from lantoa.core.queueing import enqueue, enqueue_on_commit
 from lantoa.inquiries.models import (
     EventKind,
     InquiryEvent,
@@ -60,7 +61,7 @@ def outbox_enqueue(message: Message) -> OutboundReply | None:
         idempotency_key=secrets.token_hex(16),
         next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(lambda: deliver_reply.delay(outbound.pk))
+    enqueue_on_commit(deliver_reply, outbound.pk)
     return outbound
 
 
@@ -132,7 +133,7 @@ def outbox_retry(outbound: OutboundReply) -> bool:
         created_at=timezone.now(),
     )
     if updated:
-        transaction.on_commit(lambda: deliver_reply.delay(outbound.pk))
+        enqueue_on_commit(deliver_reply, outbound.pk)
     return bool(updated)
 
 
@@ -165,7 +166,7 @@ OUTBOUND_REPLIES = JobKind(
         "next_attempt_at": now,
     },
     fail=_fail_crashed,
-    requeue=lambda pk: deliver_reply.delay(pk),
+    requeue=lambda pk: enqueue(deliver_reply, pk),
     stale_after=STALE_CLAIM,
     due=lambda now: Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now),
     due_order=("next_attempt_at", "pk"),

@@ -1,10 +1,16 @@
 """Abuse limits for the public pages, counted in Django's cache.
 
 Works with any cache backend: counters are created with ``cache.add`` and raised with
-``cache.incr`` (atomic on Redis and Memcached; on the local-memory and file caches it is
-close enough for a spam brake). Each limit is a sliding window estimated from two fixed
+``cache.incr``, atomic on Redis, on the local-memory cache and on the product's file cache
+(``lantoa.core.cache.LockedFileBasedCache``), so a limit of 5 lets exactly 5 of 100
+simultaneous requests through. Each limit is a sliding window estimated from two fixed
 buckets (this one and the previous, weighted by how much of it still overlaps), so a burst at
 a bucket boundary does not get twice the allowance.
+
+The limits fail open: a worker's question matters more than a spam brake. With Redis down
+the product's cache answers like an empty one (``lantoa.core.cache.ResilientRedisCache``:
+logged, counted, shown by ``/healthz``) and every hit is within the limit; any other cache
+error is logged (the scope only) and the request let through as well.
 
 Keys hold an HMAC of the address or contact, never the phone number or e-mail itself.
 """
@@ -56,9 +62,13 @@ class Limit:
         return current + previous * overlap
 
     def used(self, ident: str, *, now: float | None = None) -> float:
-        """Hits counted in the sliding window, without adding one."""
+        """Hits counted in the sliding window, without adding one (0 when the cache fails)."""
         cur, prev, overlap = self._keys(ident, time.time() if now is None else now)
-        values = cache.get_many([cur, prev])
+        try:
+            values = cache.get_many([cur, prev])
+        except Exception as exc:
+            _failed_open(self.scope, exc)
+            return 0.0
         return self._estimate(int(values.get(cur, 0)), int(values.get(prev, 0)), overlap)
 
     def exceeded(self, ident: str, *, now: float | None = None) -> bool:
@@ -66,7 +76,14 @@ class Limit:
         return self.used(ident, now=now) + 1 > self.limit
 
     def hit(self, ident: str, *, now: float | None = None) -> bool:
-        """Count one hit; True while it is within the limit."""
+        """Count one hit; True while it is within the limit (and when the cache fails)."""
+        try:
+            return self._hit(ident, now=now)
+        except Exception as exc:
+            _failed_open(self.scope, exc)
+            return True
+
+    def _hit(self, ident: str, *, now: float | None = None) -> bool:
         cur, prev, overlap = self._keys(ident, time.time() if now is None else now)
         # The current bucket is read again as "previous" during the next window.
         ttl = self.window * 2
@@ -85,6 +102,11 @@ class Limit:
     def reset(self, ident: str, *, now: float | None = None) -> None:
         cur, prev, _overlap = self._keys(ident, time.time() if now is None else now)
         cache.delete_many([cur, prev])
+
+
+def _failed_open(scope: str, exc: Exception) -> None:
+    # The scope and the error only: the key holds an HMAC of an address or a contact.
+    logger.warning("rate limit %s not checked (%s); request let through", scope, type(exc).__name__)
 
 
 def submit_per_ip() -> Limit:
@@ -115,15 +137,19 @@ def lookup_failures_per_ip() -> Limit:
 
 
 def count_event(name: str) -> None:
-    """Add one to a named counter ("inquiry.honeypot", "inquiry.rate_limited", …)."""
+    """Add one to a named counter ("inquiry.honeypot", "inquiry.rate_limited", …); the log
+    line stays when the cache cannot count."""
     key = f"lantoa:count:{name}"
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=None)
-    cache.touch(key, timeout=None)
     logger.info("public inquiry desk: %s", name)
+    try:
+        cache.add(key, 0, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 1, timeout=None)
+        cache.touch(key, timeout=None)
+    except Exception as exc:
+        logger.warning("counter %s not counted (%s)", name, type(exc).__name__)
 
 
 def event_count(name: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -46,9 +45,10 @@ def notify(
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk is not None and n.user.email]
     if ids:
+        from lantoa.core.queueing import enqueue_on_commit
         from lantoa.notifications.tasks import email_notifications
 
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        enqueue_on_commit(email_notifications, ids)
     return created
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 
 from lantoa import access
 from lantoa.access import OFFICER, PUBLIC, policy
+from lantoa.core.health import run_checks
 
 
 @policy(OFFICER)
@@ -35,11 +36,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PUBLIC)
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for the reverse proxy and orchestration."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each dependency's state (lantoa/core/health.py): 200 when all that this deployment
+    needs work, 503 naming the failing ones otherwise. No personal data."""
+    healthy, report = run_checks()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

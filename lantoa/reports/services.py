@@ -16,6 +16,7 @@ from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind
 from lantoa.core.periods import Period, PeriodError, parse_period
+from lantoa.core.queueing import QUEUE_GRACE, enqueue, enqueue_on_commit
 from lantoa.reports.data import Progress, check_reportable, report_data
 from lantoa.reports.models import ReportFormat, ReportJob, report_filename
 from lantoa.reports.render import render
@@ -58,7 +59,7 @@ def report_job_create(*, user: Any, unit: Unit, period: Period, fmt: str) -> Rep
         )
         from lantoa.reports.tasks import build_report_task
 
-        transaction.on_commit(lambda: build_report_task.delay(job.pk))
+        enqueue_on_commit(build_report_task, job.pk)
     return job
 
 
@@ -121,7 +122,7 @@ def _fail(pk: int, reason: str) -> None:
 def _requeue(pk: int) -> None:
     from lantoa.reports.tasks import build_report_task
 
-    build_report_task.delay(pk)
+    enqueue(build_report_task, pk)
 
 
 # Report jobs for the generic sweep of durable jobs (registered in contributions.py).
@@ -133,6 +134,8 @@ REPORT_JOBS = JobKind(
     fail=_fail,
     requeue=_requeue,
     stale_after=STALE_AFTER,
+    # A job whose task never reached the broker (Redis down when it was asked for) starts late.
+    due=lambda now: Q(status=ReportJob.Status.PENDING, created_at__lt=now - QUEUE_GRACE),
 )
 
 

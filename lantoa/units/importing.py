@@ -32,6 +32,7 @@ from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core import tabular
 from lantoa.core.extensions import JobKind, PrivateFile, unit_scopes
+from lantoa.core.queueing import QUEUE_GRACE, enqueue, enqueue_on_commit
 from lantoa.core.services import in_chunks
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
     ALLOWED_EXTENSIONS as ALLOWED_EXTENSIONS,
@@ -822,7 +823,7 @@ def unit_import_job_create(
     # the original name is for display and the download only.
     job.file.save(name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: import_units_task.delay(job.pk))
+    enqueue_on_commit(import_units_task, job.pk)
     return job
 
 
@@ -917,7 +918,7 @@ def _fail(pk: int, reason: str) -> None:
 def _requeue(pk: int) -> None:
     from lantoa.units.tasks import import_units_task
 
-    import_units_task.delay(pk)
+    enqueue(import_units_task, pk)
 
 
 # Unit imports for the generic sweep of durable jobs (registered in contributions.py).
@@ -929,6 +930,8 @@ UNIT_IMPORT_JOBS = JobKind(
     fail=_fail,
     requeue=_requeue,
     stale_after=STALE_AFTER,
+    # A job whose task never reached the broker (Redis down when it was created) starts late.
+    due=lambda now: Q(status=UnitImportJob.Status.PENDING, created_at__lt=now - QUEUE_GRACE),
 )
 
 
