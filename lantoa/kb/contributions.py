@@ -36,7 +36,7 @@ def _shipped_articles(ctx: DemoContext) -> None:
 
     result = ensure_shipped_articles()
     if result is not None and result.ok:
-        ctx.out(f"Đã nạp {result.created} bài hỏi đáp pháp luật.")
+        ctx.out("Bài hỏi đáp pháp luật: " + result.summary_text())
     elif result is not None:
         ctx.warn("Không nạp được bài hỏi đáp: " + "; ".join(map(str, result.errors)))
 

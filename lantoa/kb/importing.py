@@ -398,12 +398,19 @@ def import_path(
 def ensure_shipped_articles() -> ImportResult | None:
     """The demo's hook: load the register of legal documents when it is empty, then the
     articles that ship with Lan Tỏa, published, once (None when the knowledge base already
-    has articles)."""
+    has articles and the register)."""
     from lantoa.kb.register import ensure_register
 
-    ensure_register()
+    register = ensure_register()
     if Article.objects.exists():
-        return None
+        if register is None or not register.ok:
+            return None
+        # A knowledge base from before the register: the shipped articles are brought up to
+        # date (same titles, corrected content, structured references) and the references of
+        # the others are matched against the register.
+        result = import_path(SHIPPED_ARTICLES, publish=True)
+        articles_link_references()
+        return result
     return import_path(SHIPPED_ARTICLES, publish=True)
 
 

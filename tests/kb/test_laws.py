@@ -14,10 +14,16 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from lantoa.kb.importing import articles_import, articles_link_references, import_path
+from lantoa.kb.importing import (
+    articles_import,
+    articles_link_references,
+    ensure_shipped_articles,
+    import_path,
+)
 from lantoa.kb.laws import laws_import
 from lantoa.kb.models import Article, ArticleStatus, DocumentStatus, LegalDocument
 from lantoa.kb.register import ensure_register
+from lantoa.kb.services import article_slug
 from lantoa.notifications.models import Notification
 from tests.conftest import Officers, Tree, login
 from tests.kb.support import make
@@ -247,3 +253,35 @@ def test_articles_written_before_the_register_are_linked_and_nothing_is_lost(tre
     ]
     assert legacy.needs_review and "Thông tư cũ không rõ số" in legacy.review_reason
     assert articles_link_references().articles == 0  # once
+
+
+def test_a_knowledge_base_from_before_the_register_is_brought_up_to_date(tree: Tree) -> None:
+    """The demo hook on a database of an earlier version: the register is loaded, the shipped
+    articles get their corrected text and references, the others their references."""
+    old = Article.objects.create(
+        unit=tree.vn,
+        title="Mất việc có được hưởng trợ cấp thất nghiệp không?",
+        slug=article_slug("Mất việc có được hưởng trợ cấp thất nghiệp không?"),
+        question="Q",
+        answer="Chưa tìm được việc làm sau 15 ngày.",
+        category="insurance",
+        law_refs=["Luật Việc làm 2025 (74/2025/QH15)"],
+        status=ArticleStatus.PUBLISHED,
+    )
+    mine = Article.objects.create(
+        unit=tree.pa,
+        title="Bài của tỉnh",
+        slug="bai-cua-tinh",
+        question="Q",
+        answer="A",
+        law_refs=["Điều 113 Bộ luật Lao động 2019"],
+    )
+    result = ensure_shipped_articles()
+    assert result is not None and result.ok, result.errors if result else None
+    assert (result.created, result.updated) == (57, 1)
+    old.refresh_from_db()
+    assert "10 ngày làm việc" in old.answer and old.references.count() == 4
+    assert [str(r) for r in mine.references.all()] == [
+        "Điều 113 Bộ luật Lao động 2019 (45/2019/QH14)"
+    ]
+    assert ensure_shipped_articles() is None

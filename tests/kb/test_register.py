@@ -236,6 +236,9 @@ def test_register_screens(client: Client, tree: Tree, officers: Officers, articl
     assert client.get(reverse("kb:law_edit", args=[employment.pk])).status_code == 403
     # A national editor marks it replaced on screen.
     login(client, officers.national_admin)
+    assert client.get(reverse("kb:law_create")).status_code == 200
+    edit = client.get(reverse("kb:edit", args=[articles["province"].pk])).content.decode()
+    assert "74/2025/QH15 Đ39\n45/2019/QH14 Đ46" in edit  # the references, one per line
     replacement = new_law(status=DocumentStatus.IN_FORCE)
     form = {
         "number": employment.number,
