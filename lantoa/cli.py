@@ -26,8 +26,10 @@ Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help
   units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
               Import/export units from CSV/XLSX; apply the 2025 province merger.
   activities  Nhập hoạt động tuyên truyền từ CSV/XLSX (import FILE).  Import activity records.
-  kb          Kho hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), reindex.
-              Legal knowledge base: import articles, rebuild the search index.
+  kb          Kho hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), export
+              FILE, reindex; danh mục văn bản: laws import [FILE], laws export FILE, laws link.
+              Legal knowledge base: import/export articles, rebuild the search index, the
+              register of legal documents.
   inquiries   Hộp thư người lao động: ingest-email [FILE.eml] (thư từ máy chủ thư),
               poll-mailbox (lấy thư IMAP một lần).  Take in e-mailed questions.
   targets     Nạp bộ chỉ tiêu mặc định (load-defaults [--owner MÃ]).  Load the default targets.

@@ -400,6 +400,9 @@ LANTOA_INQUIRY_RESPONSE_HOURS = env_int("LANTOA_INQUIRY_RESPONSE_HOURS", 24)
 # the tree sets its own period (UnitInquirySettings.retention_days).
 LANTOA_INQUIRY_RETENTION_DAYS = env_int("LANTOA_INQUIRY_RETENTION_DAYS", 730)
 
+# Legal Q&A: an article is due for review this many months after its last review.
+LANTOA_KB_REVIEW_MONTHS = env_int("LANTOA_KB_REVIEW_MONTHS", 12)
+
 # Public inquiry form and lookup page (/cau-hoi/): abuse limits, counted in the cache.
 # Submissions per client address and per phone/e-mail, each in a sliding window (seconds).
 LANTOA_INQUIRY_LIMIT_PER_IP = env_int("LANTOA_INQUIRY_LIMIT_PER_IP", 5)

@@ -215,7 +215,7 @@ def poster_pdf(*, unit: Unit, form_url: str, lookup_url: str, response_hours: in
         f"Công đoàn trả lời trong vòng {response_hours} giờ",
         "Có thể gửi ẩn danh — không cần để lại tên hay số điện thoại",
         "Hỏi đáp, phản ánh, kiến nghị, tư vấn pháp luật miễn phí",
-        "Thông tin cá nhân được bảo vệ theo Nghị định 13/2023/NĐ-CP",
+        "Thông tin cá nhân được bảo vệ theo Luật Bảo vệ dữ liệu cá nhân",
     ]
     box_top = url_y - 26
     line_h = 26.0

@@ -159,7 +159,7 @@ class InquiryForm(forms.Form):
     consent = forms.BooleanField(
         label=_(
             "Tôi đồng ý để Công đoàn xử lý thông tin liên hệ của tôi nhằm trả lời câu hỏi này, "
-            "theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân."
+            "theo Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15)."
         ),
         required=False,
     )

@@ -41,6 +41,7 @@ from lantoa.inquiries.public_forms import (
     InquiryForm,
     LookupForm,
 )
+from lantoa.inquiries.services import RETENTION_DAYS_RANGE
 from lantoa.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -313,6 +314,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "inquiries/public/privacy.html",
         {
             "retention_days": int(settings.LANTOA_INQUIRY_RETENTION_DAYS),
+            "retention_range": RETENTION_DAYS_RANGE,
             "lookup_minutes": LOOKUP_SECONDS // 60,
         },
     )

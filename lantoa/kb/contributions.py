@@ -17,15 +17,26 @@ work_links.register(
         unit_arg=False,  # one knowledge base for everyone
     )
 )
+work_links.register(
+    WorkLink(
+        key="kb.review",
+        label=_("Rà soát hỏi đáp pháp luật"),
+        description=_("Bài cần rà soát do văn bản pháp luật thay đổi hoặc đã quá hạn rà soát"),
+        url_name="kb:review_queue_unit",
+        visible=lambda held, unit: "kb.manage" in held,
+        order=101,
+    )
+)
 
 
 def _shipped_articles(ctx: DemoContext) -> None:
-    """The legal Q&A articles that ship with Lan Tỏa, once, published."""
+    """The register of legal documents and the legal Q&A articles that ship with Lan Tỏa,
+    once, published."""
     from lantoa.kb.importing import ensure_shipped_articles
 
     result = ensure_shipped_articles()
     if result is not None and result.ok:
-        ctx.out(f"Đã nạp {result.created} bài hỏi đáp pháp luật.")
+        ctx.out("Bài hỏi đáp pháp luật: " + result.summary_text())
     elif result is not None:
         ctx.warn("Không nạp được bài hỏi đáp: " + "; ".join(map(str, result.errors)))
 

@@ -1,10 +1,16 @@
 """Importing knowledge-base articles from CSV or XLSX (``lantoa kb import FILE``).
 
 Columns (header row 1, English keys or the Vietnamese labels, in any order): ``title``,
-``question``, ``answer``, ``category``, ``tags``, ``law_refs`` and optionally ``status``.
-``category`` takes the code (``wages``) or the Vietnamese label; ``tags`` and ``law_refs``
-are separated by ";"; ``status`` is ``published``/``internal`` or "Công khai"/"Nội bộ" (when
-the column is absent, ``publish`` decides).
+``question``, ``answer``, ``category``, ``tags``, ``law_refs`` and optionally ``status`` and
+``reviewed_on``. ``category`` takes the code (``wages``) or the Vietnamese label; ``tags``
+and ``law_refs`` are separated by ";"; ``status`` is ``published``/``internal`` or "Công
+khai"/"Nội bộ" (when the column is absent, ``publish`` decides).
+
+``law_refs`` are the article's legal basis, each naming a document of the register
+(``lantoa.kb.references``): "45/2019/QH14 Đ14; 45/2019/QH14 Đ168 k3" as the export writes
+them, or "Điều 14 Bộ luật Lao động 2019" as an article's text does; a document the register
+does not hold is an error of that row. ``reviewed_on`` (dd/mm/yyyy) is the day the article
+was last checked against the law; a new article without one is reviewed on the import day.
 
 Upsert: a row updates the existing article with the same **title**, compared through its
 slug (lower case, without diacritics or punctuation: "Lương tối thiểu vùng?" and "luong toi
@@ -29,16 +35,25 @@ from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core import tabular
+from lantoa.core.periods import parse_date
 from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
-from lantoa.kb.models import Article, ArticleStatus, Category
+from lantoa.kb.models import (
+    Article,
+    ArticleReference,
+    ArticleStatus,
+    Category,
+    LegalDocument,
+)
+from lantoa.kb.references import Ref, Register, parse_references, reference_label
 from lantoa.kb.services import (
     MAX_ITEMS,
     MAX_LAW_REF,
     MAX_TAG,
     article_index,
     article_slug,
+    save_references,
     split_list,
 )
 from lantoa.units.models import Unit
@@ -46,7 +61,16 @@ from lantoa.units.models import Unit
 SHIPPED_ARTICLES = Path(__file__).resolve().parent / "data" / "articles.csv"
 BATCH_SIZE = 500
 
-COLUMNS = ("title", "question", "answer", "category", "tags", "law_refs", "status")
+COLUMNS = (
+    "title",
+    "question",
+    "answer",
+    "category",
+    "tags",
+    "law_refs",
+    "status",
+    "reviewed_on",
+)
 REQUIRED_COLUMNS = ("title", "question", "answer", "category")
 FIELD_LABELS = {
     "title": "Tiêu đề",
@@ -56,6 +80,7 @@ FIELD_LABELS = {
     "tags": "Từ khoá",
     "law_refs": "Căn cứ pháp lý",
     "status": "Trạng thái",
+    "reviewed_on": "Rà soát lần cuối",
 }
 SHEET = Sheet(
     columns=COLUMNS,
@@ -68,6 +93,8 @@ SHEET = Sheet(
         "can cu": "law_refs",
         "can cu phap luat": "law_refs",
         "van ban phap luat": "law_refs",
+        "ngay ra soat": "reviewed_on",
+        "ra soat": "reviewed_on",
     },
 )
 _STATUS_WORDS = {
@@ -110,10 +137,11 @@ class _Row:
     row: int
     fields: dict[str, Any]
     status: str | None
+    refs: list[Ref]
 
 
 def _parse(
-    number: int, record: dict[str, str], categories: dict[str, str]
+    number: int, record: dict[str, str], categories: dict[str, str], register: Register
 ) -> _Row | list[RowError]:
     errors: list[RowError] = []
     for key in ("title", "question", "answer", "category"):
@@ -166,6 +194,27 @@ def _parse(
                     _("nhiều nhất %(max_items)s mục, tách bằng “;”.") % {"max_items": MAX_ITEMS},
                 )
             )
+    refs: list[Ref] = []
+    if not any(e.field == "law_refs" for e in errors):
+        refs, problems = parse_references(lists["law_refs"], register)
+        for item, problem in problems:
+            errors.append(
+                SHEET.error(
+                    number,
+                    "law_refs",
+                    _("căn cứ “%(item)s”: %(problem)s") % {"item": item[:60], "problem": problem},
+                )
+            )
+        lists["law_refs"] = [reference_label(r) for r in refs]
+    reviewed_on = None
+    if record["reviewed_on"]:
+        try:
+            reviewed_on = parse_date(record["reviewed_on"])
+        except ValueError as exc:
+            errors.append(SHEET.error(number, "reviewed_on", str(exc)))
+        else:
+            if reviewed_on > timezone.localdate():
+                errors.append(SHEET.error(number, "reviewed_on", _("ngày rà soát ở tương lai.")))
     status: str | None = None
     if record["status"]:
         status = _STATUS_WORDS.get(fold(record["status"]))
@@ -180,14 +229,16 @@ def _parse(
             )
     if errors:
         return errors
-    fields = {
+    fields: dict[str, Any] = {
         "title": record["title"],
         "question": record["question"],
         "answer": record["answer"],
         "category": category,
         **lists,
     }
-    return _Row(number, fields, status)
+    if reviewed_on is not None:
+        fields["reviewed_on"] = reviewed_on
+    return _Row(number, fields, status, refs)
 
 
 def articles_import(
@@ -207,10 +258,11 @@ def articles_import(
         return result
 
     categories = _category_lookup()
+    register = Register(LegalDocument.objects.all())
     rows: list[_Row] = []
     first_of_slug: dict[str, int] = {}
     for number, record in table.rows:
-        parsed = _parse(number, record, categories)
+        parsed = _parse(number, record, categories, register)
         if isinstance(parsed, list):
             result.errors += parsed
             continue
@@ -235,13 +287,23 @@ def articles_import(
     default_status = ArticleStatus.PUBLISHED if publish else ArticleStatus.INTERNAL
     user = acting_user(actor)
     now = timezone.now()
+    today = timezone.localdate()
     with transaction.atomic():
         existing: dict[str, Article] = {}
         for chunk in in_chunks(first_of_slug):
             for article in Article.objects.filter(slug__in=chunk):
                 existing[article.slug] = article
+        # Articles that already have structured references (older ones may not).
+        with_refs: set[int] = set()
+        for ids in in_chunks([a.pk for a in existing.values()]):
+            with_refs.update(
+                ArticleReference.objects.filter(article_id__in=ids).values_list(
+                    "article_id", flat=True
+                )
+            )
         to_index: list[Article] = []
         new: list[Article] = []
+        refs_of: dict[str, list[Ref]] = {}
         for row in rows:
             found = existing.get(row.fields["slug"])
             if found is None:
@@ -253,12 +315,16 @@ def articles_import(
                         published_at=now if status == ArticleStatus.PUBLISHED else None,
                         created_by=user,
                         updated_by=user,
-                        **row.fields,
+                        reviewed_by=user,
+                        **{"reviewed_on": today, **row.fields},
                     )
                 )
+                refs_of[row.fields["slug"]] = row.refs
                 continue
             article = found
             changed = {k: v for k, v in row.fields.items() if getattr(article, k) != v}
+            if "law_refs" in changed or article.pk not in with_refs:
+                save_references(article, row.refs)
             if row.status and row.status != article.status:
                 changed["status"] = row.status
                 if row.status == ArticleStatus.PUBLISHED:
@@ -275,6 +341,21 @@ def articles_import(
         # Both backends return the new primary keys from a bulk insert.
         Article.objects.bulk_create(new, batch_size=BATCH_SIZE)
         result.created = len(new)
+        ArticleReference.objects.bulk_create(
+            (
+                ArticleReference(
+                    article=article,
+                    document_id=ref.document.pk,
+                    dieu=ref.dieu,
+                    khoan=ref.khoan,
+                    diem=ref.diem,
+                    ordering=i,
+                )
+                for article in new
+                for i, ref in enumerate(refs_of[article.slug])
+            ),
+            batch_size=BATCH_SIZE,
+        )
         for start in range(0, len(to_index) + len(new), BATCH_SIZE):
             article_index(articles=(to_index + new)[start : start + BATCH_SIZE])
         audit_record(
@@ -315,8 +396,75 @@ def import_path(
 
 
 def ensure_shipped_articles() -> ImportResult | None:
-    """The demo's hook: load the articles that ship with Lan Tỏa, published, once (None
-    when the knowledge base already has articles)."""
+    """The demo's hook: load the register of legal documents when it is empty, then the
+    articles that ship with Lan Tỏa, published, once (None when the knowledge base already
+    has articles and the register)."""
+    from lantoa.kb.register import ensure_register
+
+    register = ensure_register()
     if Article.objects.exists():
-        return None
+        if register is None or not register.ok:
+            return None
+        # A knowledge base from before the register: the shipped articles are brought up to
+        # date (same titles, corrected content, structured references) and the references of
+        # the others are matched against the register.
+        result = import_path(SHIPPED_ARTICLES, publish=True)
+        articles_link_references()
+        return result
     return import_path(SHIPPED_ARTICLES, publish=True)
+
+
+@dataclass
+class LinkResult:
+    articles: int = 0  # articles that had free-text references only
+    linked: int = 0  # references now pointing into the register
+    unmatched: int = 0  # references kept as text; their articles are flagged for review
+
+
+def articles_link_references(*, actor: Any = None) -> LinkResult:
+    """Articles written before the register (free-text ``law_refs``, no ``ArticleReference``):
+    read each reference against the register. Those it knows become structured references;
+    the others are kept as written and the article is flagged "cần rà soát" with them, so an
+    editor completes the register or corrects the basis. Nothing is dropped."""
+    from lantoa.kb.register import today
+
+    result = LinkResult()
+    register = Register(LegalDocument.objects.all())
+    now = timezone.now()
+    with translation.override("vi"), transaction.atomic():
+        todo = Article.objects.filter(references__isnull=True).exclude(law_refs=[]).order_by("pk")
+        for article in todo:
+            refs, problems = parse_references(list(article.law_refs or []), register)
+            result.articles += 1
+            result.linked += len(refs)
+            result.unmatched += len(problems)
+            save_references(article, refs)
+            article.law_refs = [reference_label(r) for r in refs] + [i for i, _e in problems]
+            fields = ["law_refs"]
+            if problems:
+                line = _(
+                    "Căn cứ chưa khớp danh mục văn bản pháp luật (ghi nhận %(day)s): %(items)s."
+                ) % {
+                    "day": today().strftime("%d/%m/%Y"),
+                    "items": "; ".join(i for i, _e in problems),
+                }
+                reasons = article.review_reasons
+                if line not in reasons:
+                    article.review_reason = "\n".join([*reasons, line])
+                article.review_flagged_at = article.review_flagged_at or now
+                fields += ["review_reason", "review_flagged_at"]
+            article.save(update_fields=fields)
+            article_index(articles=[article])
+        if result.articles:
+            audit_record(
+                action="kb.link_references",
+                actor=actor,
+                target="",
+                data={
+                    "articles": result.articles,
+                    "linked": result.linked,
+                    "unmatched": result.unmatched,
+                },
+                actor_label="" if acting_user(actor) is not None else "lantoa kb laws link",
+            )
+    return result

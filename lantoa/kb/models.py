@@ -17,6 +17,16 @@ has not reviewed yet: they are never suggested and never published without a rev
 Search uses ``ArticleTerm``, an inverted index maintained by ``lantoa.kb.services``: one row
 per (article, folded term) with a weight summed over the fields the term occurs in, and
 ``TermStat``, the number of articles holding each term.
+
+The legal basis of an article is a list of ``ArticleReference`` rows (document, điều, khoản,
+điểm) pointing into ``LegalDocument``, the register of the legal documents the knowledge base
+cites (``lantoa.kb.register``). ``Article.law_refs`` keeps the same references written out for
+people ("khoản 3 Điều 168 Bộ luật Lao động 2019") — for the search index and the screens — and
+is rewritten whenever the references change. When a document of the register is marked
+amended, replaced or expired, every article citing it is flagged "cần rà soát"
+(``review_reason``); an article whose basis is no longer in force also shows a notice to the
+public (``basis_outdated``) until an editor records the review (``reviewed_on``). Articles
+whose last review is older than ``LANTOA_KB_REVIEW_MONTHS`` are due for review as well.
 """
 
 from __future__ import annotations
@@ -26,7 +36,17 @@ from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
 
-__all__ = ["Article", "ArticleStatus", "ArticleTerm", "Category", "TermStat"]
+__all__ = [
+    "Article",
+    "ArticleReference",
+    "ArticleStatus",
+    "ArticleTerm",
+    "Category",
+    "DocumentKind",
+    "DocumentStatus",
+    "LegalDocument",
+    "TermStat",
+]
 
 
 class Category(models.TextChoices):
@@ -83,6 +103,15 @@ class Article(models.Model):
         related_name="+",
         verbose_name=_("tạo từ câu hỏi"),
     )
+    # The last time an editor checked the article against the law in force (new articles: the
+    # day they are written); due again LANTOA_KB_REVIEW_MONTHS later.
+    reviewed_on = models.DateField(_("rà soát lần cuối"), null=True, blank=True)
+    reviewed_by = who(_("người rà soát"))
+    # "Cần rà soát": why (one line per event), since when, and whether a document it cites is
+    # no longer in force (then the public page shows a notice until the review is recorded).
+    review_reason = models.TextField(_("lý do cần rà soát"), blank=True)
+    review_flagged_at = models.DateTimeField(_("cần rà soát từ"), null=True, blank=True)
+    basis_outdated = models.BooleanField(_("căn cứ không còn hiệu lực"), default=False)
     created_by = who()
     updated_by = who()
     created_at = when_created()
@@ -95,6 +124,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "category", "title"]),
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["review_flagged_at"], name="kb_article_flagged"),
+            models.Index(fields=["reviewed_on"], name="kb_article_reviewed"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +134,15 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ArticleStatus.PUBLISHED
+
+    @property
+    def needs_review(self) -> bool:
+        """Flagged "cần rà soát" because a document it cites changed."""
+        return self.review_flagged_at is not None
+
+    @property
+    def review_reasons(self) -> list[str]:
+        return [line for line in self.review_reason.splitlines() if line.strip()]
 
 
 class ArticleTerm(models.Model):
@@ -147,3 +187,130 @@ class TermStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.df}"
+
+
+class DocumentKind(models.TextChoices):
+    """The kind of a legal document, as its number and title call it."""
+
+    CONSTITUTION = "constitution", _("Hiến pháp")
+    CODE = "code", _("Bộ luật")
+    LAW = "law", _("Luật")
+    RESOLUTION = "resolution", _("Nghị quyết")
+    ORDINANCE = "ordinance", _("Pháp lệnh")
+    DECREE = "decree", _("Nghị định")
+    DECISION = "decision", _("Quyết định")
+    CIRCULAR = "circular", _("Thông tư")
+    DIRECTIVE = "directive", _("Chỉ thị")
+    GUIDANCE = "guidance", _("Hướng dẫn")
+    CHARTER = "charter", _("Điều lệ")
+    OTHER = "other", _("Văn bản khác")
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("Chưa có hiệu lực")
+    IN_FORCE = "in_force", _("Còn hiệu lực")
+    AMENDED = "amended", _("Còn hiệu lực, đã được sửa đổi, bổ sung")
+    REPLACED = "replaced", _("Đã bị thay thế")
+    EXPIRED = "expired", _("Hết hiệu lực")
+
+
+# A document in one of these no longer governs: a public article resting on it shows a notice.
+NOT_IN_FORCE = frozenset({DocumentStatus.REPLACED, DocumentStatus.EXPIRED})
+
+
+class LegalDocument(models.Model):
+    """One legal document the knowledge base cites: a law, a decree, a decision of the
+    Confederation… Identified by its number ("45/2019/QH14", "61/QĐ-TLĐ"), which is how
+    references, imports and exports name it."""
+
+    number = models.CharField(_("số hiệu"), max_length=60, unique=True)
+    title = models.CharField(_("tên văn bản"), max_length=500)
+    # How articles name it in a sentence: "Bộ luật Lao động 2019", "Nghị định 293/2025/NĐ-CP".
+    short_title = models.CharField(_("tên gọi tắt"), max_length=200, blank=True)
+    kind = models.CharField(_("loại văn bản"), max_length=15, choices=DocumentKind.choices)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    issued_on = models.DateField(_("ngày ban hành"))
+    in_force_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    status = models.CharField(
+        _("tình trạng hiệu lực"),
+        max_length=10,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.IN_FORCE,
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("được thay thế bởi"),
+    )
+    amended_by = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="amends",
+        verbose_name=_("được sửa đổi, bổ sung bởi"),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = who()
+    updated_by = who()
+    created_at = when_created()
+    updated_at = when_updated()
+
+    # Set by ``lantoa.kb.register.document_save``: how many articles the save flagged.
+    flagged_count = 0
+
+    class Meta:
+        verbose_name = _("văn bản pháp luật")
+        verbose_name_plural = _("văn bản pháp luật")
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """ "Bộ luật Lao động 2019 (45/2019/QH14)", or "Nghị định 293/2025/NĐ-CP" when the
+        short title already holds the number."""
+        short = self.short_title or self.title
+        if self.number.casefold() in short.casefold():
+            return short
+        return f"{short} ({self.number})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.status not in NOT_IN_FORCE
+
+
+class ArticleReference(models.Model):
+    """One legal basis of an article: a document, or a điều (khoản, điểm) of it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    document = models.ForeignKey(
+        LegalDocument,
+        on_delete=models.PROTECT,
+        related_name="references",
+        verbose_name=_("văn bản"),
+    )
+    # "168", or "8a" for an article inserted by an amendment; empty: the document as a whole.
+    dieu = models.CharField(_("điều"), max_length=10, blank=True)
+    khoan = models.PositiveSmallIntegerField(_("khoản"), null=True, blank=True)
+    diem = models.CharField(_("điểm"), max_length=2, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("căn cứ pháp lý")
+        verbose_name_plural = _("căn cứ pháp lý")
+        ordering = ["article", "ordering", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "document", "dieu", "khoan", "diem"],
+                name="kb_reference_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        from lantoa.kb.references import reference_label
+
+        return reference_label(self)

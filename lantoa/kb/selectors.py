@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from lantoa import access
 from lantoa.access import AnyUser
 from lantoa.kb import search
-from lantoa.kb.models import Article, ArticleStatus
+from lantoa.kb.models import Article, ArticleReference, ArticleStatus, LegalDocument
 from lantoa.units.models import Unit, UnitClosure
 
 MAX_RESULTS = 200
@@ -112,3 +113,74 @@ def manageable_units(user: AnyUser) -> QuerySet[Unit]:
     if not ids and user.is_superuser:
         return Unit.objects.filter(parent__isnull=True)
     return Unit.objects.filter(pk__in=ids).order_by("depth", "name")
+
+
+# --- review ---------------------------------------------------------------------------------
+
+REVIEW_FLAGGED = "can-ra-soat"  # flagged because a document it cites changed
+REVIEW_OVERDUE = "qua-han"  # last reviewed more than LANTOA_KB_REVIEW_MONTHS ago
+
+
+def overdue_filter(on: Any = None) -> Q:
+    """Articles due for their periodic review: last reviewed on or before the cutoff, or
+    never (drafts excepted: they have their own check)."""
+    from lantoa.kb.register import review_cutoff
+
+    return Q(reviewed_on__lte=review_cutoff(on)) | (
+        Q(reviewed_on__isnull=True) & ~Q(status=ArticleStatus.DRAFT)
+    )
+
+
+def review_queue(
+    *,
+    user: AnyUser,
+    unit: Unit | None = None,
+    reason: str = "",
+    document: Any = None,
+    category: str = "",
+) -> QuerySet[Article]:
+    """The articles ``user`` looks after (units where they hold ``kb.manage``) that need a
+    review: flagged "cần rà soát", or past their review interval. ``unit`` narrows to its
+    subtree, ``reason`` to one of the two, ``document`` to the articles citing it. Flagged
+    articles first (oldest flag first), then the longest unreviewed."""
+    qs = Article.objects.filter(unit__in=access.visible_units(user, "kb.manage"))
+    if unit is not None:
+        qs = qs.filter(unit__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id"))
+    flagged = Q(review_flagged_at__isnull=False)
+    if reason == REVIEW_FLAGGED:
+        qs = qs.filter(flagged)
+    elif reason == REVIEW_OVERDUE:
+        qs = qs.filter(overdue_filter())
+    else:
+        qs = qs.filter(flagged | overdue_filter())
+    if document is not None:
+        qs = qs.filter(
+            pk__in=ArticleReference.objects.filter(document=document).values("article_id")
+        )
+    if category:
+        qs = qs.filter(category=category)
+    return qs.select_related("unit", "reviewed_by").order_by(
+        F("review_flagged_at").asc(nulls_last=True),
+        F("reviewed_on").asc(nulls_first=True),
+        "title",
+        "pk",
+    )
+
+
+def documents_with_counts() -> QuerySet[LegalDocument]:
+    """The register, each document with how many articles cite it."""
+    return (
+        LegalDocument.objects.select_related("replaced_by")
+        .annotate(citing=Count("references__article", distinct=True))
+        .order_by("-issued_on", "number")
+    )
+
+
+def citing_articles(document: LegalDocument, user: AnyUser | None) -> QuerySet[Article]:
+    """The articles citing ``document`` that ``user`` may read."""
+    return (
+        articles_visible_to(user)
+        .filter(pk__in=ArticleReference.objects.filter(document=document).values("article_id"))
+        .select_related("unit")
+        .order_by("title", "pk")
+    )

@@ -1,5 +1,11 @@
 """Writes to the knowledge base. Every write keeps the search index (``ArticleTerm``) in step
-inside the same transaction and leaves an audit row."""
+inside the same transaction and leaves an audit row.
+
+An article's legal basis is given as references (``law_refs``: "45/2019/QH14 Đ168 k3",
+"khoản 3 Điều 168 Bộ luật Lao động 2019"…, see ``lantoa.kb.references``), read against the
+register of legal documents; a reference to a document the register lacks is refused. They are
+stored as ``ArticleReference`` rows, and ``Article.law_refs`` holds them written out for
+people (what the search index and the screens read)."""
 
 from __future__ import annotations
 
@@ -17,7 +23,16 @@ from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.text import fold
 from lantoa.kb.anonymise import anonymise
-from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, Category, TermStat
+from lantoa.kb.models import (
+    Article,
+    ArticleReference,
+    ArticleStatus,
+    ArticleTerm,
+    Category,
+    LegalDocument,
+    TermStat,
+)
+from lantoa.kb.references import Ref, Register, parse_references, reference_label
 from lantoa.kb.search import postings_for
 from lantoa.units.models import Unit
 
@@ -46,9 +61,14 @@ def split_list(value: str | Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(i.strip() for i in items if i and i.strip()))
 
 
-def clean_article_fields(fields: dict[str, Any], *, exclude_pk: int | None = None) -> None:
-    """Normalise ``fields`` in place; raise a ValidationError keyed by field, in Vietnamese."""
+def clean_article_fields(
+    fields: dict[str, Any], *, exclude_pk: int | None = None
+) -> list[Ref] | None:
+    """Normalise ``fields`` in place; raise a ValidationError keyed by field, in Vietnamese.
+    Returns the references read from ``law_refs`` (None when ``fields`` has none), and puts
+    their labels in ``fields["law_refs"]``."""
     errors: dict[str, str] = {}
+    refs: list[Ref] | None = None
     for key in ("title", "question", "answer"):
         if key in fields:
             fields[key] = (fields[key] or "").strip()
@@ -84,6 +104,15 @@ def clean_article_fields(fields: dict[str, Any], *, exclude_pk: int | None = Non
                 "max_items": MAX_ITEMS,
                 "count": len(items),
             }
+        elif key == "law_refs":
+            refs, problems = parse_references(items, Register(LegalDocument.objects.all()))
+            if problems:
+                errors[key] = " ".join(
+                    _("“%(item)s”: %(error)s") % {"item": item[:60], "error": error}
+                    for item, error in problems
+                )
+            else:
+                fields[key] = [reference_label(r) for r in refs]
     if "title" in fields and "title" not in errors:
         slug = article_slug(fields["title"])
         if not slug:
@@ -100,6 +129,23 @@ def clean_article_fields(fields: dict[str, Any], *, exclude_pk: int | None = Non
             fields["slug"] = slug
     if errors:
         raise ValidationError(errors)
+    return refs
+
+
+def save_references(article: Article, refs: list[Ref]) -> None:
+    """Replace the references of ``article`` with ``refs`` (in that order)."""
+    ArticleReference.objects.filter(article=article).delete()
+    ArticleReference.objects.bulk_create(
+        ArticleReference(
+            article=article,
+            document_id=ref.document.pk,
+            dieu=ref.dieu,
+            khoan=ref.khoan,
+            diem=ref.diem,
+            ordering=i,
+        )
+        for i, ref in enumerate(refs)
+    )
 
 
 def _target(article: Article) -> str:
@@ -218,10 +264,13 @@ def article_create(
         "tags": tags,
         "law_refs": law_refs,
     }
-    clean_article_fields(fields)
+    refs = clean_article_fields(fields) or []
     if status not in ArticleStatus.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
     user = acting_user(actor)
+    # Written today against the law in force: reviewed today. A draft is not, until an
+    # officer checks it.
+    reviewed = status != ArticleStatus.DRAFT
     article = Article(
         unit=unit,
         status=status,
@@ -229,10 +278,13 @@ def article_create(
         source_inquiry=source_inquiry,
         created_by=user,
         updated_by=user,
+        reviewed_on=timezone.localdate() if reviewed else None,
+        reviewed_by=user if reviewed else None,
         **fields,
     )
     with transaction.atomic():
         article.save()
+        save_references(article, refs)
         article_index(articles=[article])
         data: dict[str, Any] = {"status": status, "category": article.category}
         if source_inquiry is not None:
@@ -247,7 +299,7 @@ def article_update(*, article: Article, actor: Any = None, **fields: Any) -> Art
     unknown = set(fields) - set(ARTICLE_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
-    clean_article_fields(fields, exclude_pk=article.pk)
+    refs = clean_article_fields(fields, exclude_pk=article.pk)
     changed = [k for k, v in fields.items() if getattr(article, k) != v and k != "slug"]
     if not changed:
         return article
@@ -257,6 +309,8 @@ def article_update(*, article: Article, actor: Any = None, **fields: Any) -> Art
         article.updated_by = actor
     with transaction.atomic():
         article.save()
+        if refs is not None and "law_refs" in changed:
+            save_references(article, refs)
         article_index(articles=[article])
         audit_record(
             action="kb.article_update",
@@ -296,9 +350,13 @@ def article_unpublish(*, article: Article, actor: Any = None) -> Article:
 
 
 def article_mark_reviewed(*, article: Article, actor: Any = None) -> Article:
-    """A draft the officer has checked becomes internal (usable in suggestions)."""
+    """A draft the officer has checked becomes internal (usable in suggestions); checked
+    today, it is also reviewed today."""
     if article.status != ArticleStatus.DRAFT:
         return article
+    article.reviewed_on = timezone.localdate()
+    article.reviewed_by = acting_user(actor)
+    article.save(update_fields=["reviewed_on", "reviewed_by"])
     return _set_status(article, ArticleStatus.INTERNAL, actor, "kb.article_review")
 
 

@@ -22,6 +22,7 @@ from lantoa.core.net import is_htmx
 from lantoa.kb import selectors, services
 from lantoa.kb.forms import STATUS_FILTERS, ArticleForm
 from lantoa.kb.models import Article, ArticleStatus, Category
+from lantoa.kb.register import review_due_on
 
 PAGE_SIZE = 30
 MAX_QUERY = 200
@@ -39,7 +40,7 @@ def _article(request: HttpRequest, pk: int, *, manage: bool = False) -> Article:
     ``kb.manage`` at the article's unit."""
     article = (
         selectors.articles_visible_to(request.user)
-        .select_related("unit", "source_inquiry", "created_by", "updated_by")
+        .select_related("unit", "source_inquiry", "created_by", "updated_by", "reviewed_by")
         .filter(pk=pk)
         .first()
     )
@@ -68,6 +69,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     else:
         rows = selectors.article_list(user=request.user, category=category, statuses=statuses)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    can_create = access.visible_units(request.user, "kb.manage").exists()
     context = {
         "page": page,
         "articles": page.object_list,
@@ -76,7 +78,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "status": status if statuses else "",
         "categories": Category.choices,
         "statuses": STATUS_FILTERS,
-        "can_create": access.visible_units(request.user, "kb.manage").exists(),
+        "can_create": can_create,
+        "review_count": (
+            selectors.review_queue(user=request.user).count()
+            if can_create and not is_htmx(request)
+            else 0
+        ),
     }
     template = "kb/_results.html" if is_htmx(request) else "kb/article_list.html"
     return render(request, template, context)
@@ -113,6 +120,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry_url = None
     if article.source_inquiry is not None:
         inquiry_url = reverse("inquiries:detail", args=[article.source_inquiry.code])
+    references = list(article.references.select_related("document"))
+    labels = {str(r) for r in references}
     return render(
         request,
         "kb/article_detail.html",
@@ -120,6 +129,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "can_manage": access.can(request.user, "kb.manage", article.unit),
             "inquiry_url": inquiry_url,
+            "references": references,
+            # Free-text references of an article written before the register, not matched.
+            "unmatched_refs": [r for r in article.law_refs or [] if r not in labels],
+            "review_due": review_due_on(article),
         },
     )
 

@@ -1,5 +1,6 @@
-"""The report as a Word document in the administrative format of Nghị định 30/2020/NĐ-CP,
-as the union applies it (QĐ 933/QĐ-TLĐ 2024).
+"""The report as a Word document in the format of the union's documents: Quyết định
+933/QĐ-TLĐ of 14/5/2024 (Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam), which governs the
+documents of every union level and is built on Nghị định 30/2020/NĐ-CP.
 
 A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Times New Roman,
 14 pt body. The letterhead is a borderless 2 × 2 table: superior body (upper case, regular)

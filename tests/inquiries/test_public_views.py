@@ -94,7 +94,8 @@ def test_form_is_public_and_has_no_officer_navigation(client: Client, tree: Tree
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="homepage"' in html and 'class="pub-hp"' in html
     assert 'name="started"' in html
-    assert "Nghị định 13/2023/NĐ-CP" in html
+    assert "Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15)" in html
+    assert "13/2023" not in html
     assert reverse("inquiries_public:privacy") in html
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -480,13 +481,22 @@ def test_worker_erases_contact_from_the_lookup_page(client: Client, tree: Tree) 
 def test_privacy_notice(client: Client, tree: Tree) -> None:
     html = client.get(reverse("inquiries_public:privacy")).content.decode()
     for phrase in (
-        "Nghị định 13/2023/NĐ-CP",
+        # The legal basis since 01/01/2026 (Decree 13/2023 no longer).
+        "Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15, có hiệu lực từ 01/01/2026)",
         "Chúng tôi thu thập gì",
+        "Sự đồng ý của bạn",
         "Ai được xem",
+        # The default period, and what a unit may set instead (30 to 3.650 days).
         "730 ngày",
+        "từ 30 đến 3.650 ngày",
         "Xoá thông tin cá nhân",
+        "Rút lại sự đồng ý",
+        "Yêu cầu chỉnh sửa, cung cấp, hạn chế xử lý hoặc phản đối",
+        "Khiếu nại, tố cáo, khởi kiện và yêu cầu bồi thường thiệt hại",
+        "chậm nhất 72 giờ kể từ khi phát hiện",
     ):
-        assert phrase in html
+        assert phrase in html, phrase
+    assert "13/2023" not in html and "thời hạn ngắn hơn" not in html
 
 
 def test_public_routes_declare_public_policy() -> None:

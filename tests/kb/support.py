@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, TermStat
+from lantoa.kb.register import ensure_register
 from lantoa.kb.services import article_create
 from tests.conftest import Tree
 
 
 def make(tree: Tree, title: str, *, unit=None, status=ArticleStatus.PUBLISHED, **kw) -> Article:
+    """An article through the service; the shipped register is loaded first, so that its
+    references ("Điều 1 Bộ luật Lao động 2019") name documents the register knows."""
+    ensure_register()
     fields = {
         "question": kw.pop("question", "Câu hỏi mẫu của người lao động?"),
         "answer": kw.pop("answer", "Trả lời mẫu."),

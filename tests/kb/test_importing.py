@@ -15,11 +15,18 @@ from django.core.management import CommandError, call_command
 from lantoa.audit.models import AuditEvent
 from lantoa.kb.importing import SHIPPED_ARTICLES, articles_import, ensure_shipped_articles
 from lantoa.kb.models import Article, ArticleTerm, TermStat
+from lantoa.kb.register import ensure_register
 from lantoa.kb.selectors import article_search
 from tests.conftest import Tree
 from tests.kb.support import assert_frequencies_match_postings, titles
 
 HEADER = ["title", "question", "answer", "category", "tags", "law_refs"]
+
+
+@pytest.fixture(autouse=True)
+def register(db: None) -> None:
+    """Articles cite documents of the register: the shipped one is loaded for every test."""
+    ensure_register()
 
 
 def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
@@ -41,7 +48,7 @@ GOOD = [
         "12 ngày.",
         "hours",
         "phép năm; nghỉ",
-        "Điều 113 BLLĐ",
+        "45/2019/QH14 Đ113",
     ],
     [
         "Lương làm thêm giờ",
@@ -49,7 +56,7 @@ GOOD = [
         "Ít nhất 150%.",
         "Tiền lương, lương tối thiểu, chậm trả lương",
         "",
-        "Điều 98 BLLĐ;Điều 106 BLLĐ",
+        "Điều 98 Bộ luật Lao động 2019;khoản 1 Điều 106 Bộ luật Lao động 2019",
     ],
 ]
 
@@ -59,10 +66,15 @@ def test_import_creates_then_updates_by_title(tree: Tree) -> None:
     assert result.ok, result.errors
     assert (result.rows, result.created, result.updated, result.unchanged) == (2, 2, 0, 0)
     leave = Article.objects.get(title="Nghỉ phép năm")
-    assert leave.tags == ["phép năm", "nghỉ"] and leave.law_refs == ["Điều 113 BLLĐ"]
+    assert leave.tags == ["phép năm", "nghỉ"]
+    assert leave.law_refs == ["Điều 113 Bộ luật Lao động 2019 (45/2019/QH14)"]
     assert leave.status == "internal" and leave.unit == tree.vn
     overtime = Article.objects.get(slug="luong-lam-them-gio")
-    assert overtime.category == "wages" and overtime.law_refs == ["Điều 98 BLLĐ", "Điều 106 BLLĐ"]
+    assert overtime.category == "wages"
+    assert [(r.document.number, r.dieu, r.khoan) for r in overtime.references.all()] == [
+        ("45/2019/QH14", "98", None),
+        ("45/2019/QH14", "106", 1),
+    ]
     assert titles(article_search(text="phep nam", user=None)) == []  # internal: not public
     assert AuditEvent.objects.filter(action="kb.import").count() == 1
 
@@ -120,7 +132,7 @@ def test_import_xlsx_with_vietnamese_headers(tree: Tree) -> None:
             "03 ngày.",
             "hours",
             "",
-            "Điều 115",
+            "Điều 115 Bộ luật Lao động 2019",
             "Công khai",
         ]
     )
@@ -133,7 +145,7 @@ def test_import_xlsx_with_vietnamese_headers(tree: Tree) -> None:
     assert titles(article_search(text="nghi viec rieng")) == ["Nghỉ việc riêng"]
 
 
-LAW_ARTICLE = re.compile(r"Điều \d+")
+LAW_ARTICLE = re.compile(r"Đ\d+")
 
 
 def test_shipped_articles_import_cleanly(tree: Tree) -> None:
@@ -145,7 +157,8 @@ def test_shipped_articles_import_cleanly(tree: Tree) -> None:
     result = ensure_shipped_articles()
     assert result is not None and result.ok, result.errors if result else None
     assert result.created == len(rows) == Article.objects.filter(status="published").count()
-    assert all(a.law_refs and a.category for a in Article.objects.all())
+    assert all(a.law_refs and a.category and a.reviewed_on for a in Article.objects.all())
+    assert all(a.references.exists() for a in Article.objects.all())
     assert ensure_shipped_articles() is None  # the demo hook loads them once
     # The flagship query of the issue, typed without diacritics.
     assert "Mức lương tối thiểu vùng" in titles(article_search(text="luong toi thieu vung"))[0]

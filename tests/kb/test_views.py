@@ -9,6 +9,7 @@ from django.urls import reverse
 from lantoa.accounts.models import Role
 from lantoa.audit.models import AuditEvent
 from lantoa.kb.models import Article
+from lantoa.kb.register import ensure_register
 from tests.conftest import Officers, Tree, login, make_officer
 from tests.kb.support import make
 
@@ -56,6 +57,7 @@ def test_officer_screens_follow_the_access_rules(
 
 
 def test_officer_creates_edits_and_searches(client: Client, tree: Tree, officers: Officers) -> None:
+    ensure_register()
     login(client, officers.a_propaganda)
     form = {
         "title": "Nghỉ ốm có được trả lương?",
@@ -72,7 +74,10 @@ def test_officer_creates_edits_and_searches(client: Client, tree: Tree, officers
     )
     assert article.unit == tree.pa and article.status == "internal"
     assert article.created_by == officers.a_propaganda
-    assert article.law_refs == ["Luật Bảo hiểm xã hội 2024", "Điều 37 Bộ luật Lao động 2019"]
+    assert article.law_refs == [
+        "Luật Bảo hiểm xã hội 2024 (41/2024/QH15)",
+        "Điều 37 Bộ luật Lao động 2019 (45/2019/QH14)",
+    ]
     assert article.tags == ["nghỉ ốm", "ốm đau"]
     # A bad form keeps the input and says why, in Vietnamese.
     again = client.post(reverse("kb:create"), {**form, "title": "nghi om co duoc tra luong"})

@@ -19,6 +19,7 @@ def test_work_links_in_the_order_of_the_unit_page() -> None:
         "reports",
         "inquiries.poster",
         "kb",
+        "kb.review",
     ]
     assert [link.key for link in work_links if link.primary] == ["activities.record"]
     nav = sorted(
