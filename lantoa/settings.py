@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lantoa.accounts.middleware.SessionRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -222,9 +223,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: this many failures for one username, or from one address, inside the
-# window locks further attempts until the window has passed.
+# Login throttling (lantoa.accounts.selectors.login_throttle): inside the window, this many
+# failures for one username from one address lock that pair, and MAX_FAILURES_PER_IP from one
+# address lock the address; past MAX_FAILURES from everywhere a username is only slowed
+# down, and a browser the officer signed in with before is held back by its own mistakes only.
 LANTOA_LOGIN_MAX_FAILURES = env_int("LANTOA_LOGIN_MAX_FAILURES", 5)
+LANTOA_LOGIN_MAX_FAILURES_PER_IP = env_int("LANTOA_LOGIN_MAX_FAILURES_PER_IP", 20)
 LANTOA_LOGIN_WINDOW_SECONDS = env_int("LANTOA_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # Idle timeout: the session cookie is renewed on every request and dies after this many
