@@ -36,6 +36,6 @@ class SessionRecordMiddleware:
         now = time.time()
         if previous == key and now - float(seen[1]) < services.SESSION_TOUCH_SECONDS:
             return response
-        services.session_touch(user=user, session_key=key, previous_key=previous, request=request)  # type: ignore[arg-type]
+        services.session_touch(user=user, session_key=key, previous_key=previous, request=request)
         session[SEEN] = [key, now]
         return response

@@ -263,7 +263,7 @@ def session_touch(
     fields = {
         "user": user,
         "user_agent": str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX],
-        "network": session_network(client_ip(request)),
+        "network": session_network(client_ip(request) or ""),
         "last_activity": now,
     }
     if previous_key and previous_key != session_key:

@@ -86,12 +86,12 @@ def on_device_pre_save(sender: Any, instance: TOTPDevice, raw: bool = False, **k
         old = TOTPDevice.objects.filter(pk=instance.pk).values_list("key", "confirmed").first()
         # A confirmed device given another secret is a new authenticator.
         changed = old is not None and old[1] and old[0] != instance.key
-    instance._lantoa_key_changed = changed  # type: ignore[attr-defined]
+    instance._lantoa_key_changed = changed
 
 
 def on_device_post_save(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     if getattr(instance, "_lantoa_key_changed", False):
-        instance._lantoa_key_changed = False  # type: ignore[attr-defined]
+        instance._lantoa_key_changed = False
         services.apitokens_revoke_all(user=instance.user, reason="otp_change")
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.db.models import F
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
