@@ -9,14 +9,12 @@ from django.http import HttpRequest, HttpResponseBase
 
 from lantoa.accounts import services
 
-# In the session: [the session key last recorded, when] — no query on most requests.
-SEEN = "_lantoa_session_seen"
-
 
 class SessionRecordMiddleware:
     """After each response of a signed-in officer, at most once a minute per session: note the
-    session, its browser and its network. Runs after the view, so the login request itself (a
-    new session key) is recorded, and a logout is not."""
+    session, its browser and its network (login records it first, ``login_success_record``).
+    Runs after the view, so a session that changed key (two-factor passed, password changed)
+    is followed, and a logout is not recorded again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -31,11 +29,10 @@ class SessionRecordMiddleware:
         # An API call with a bearer token sets request.user without being that session.
         if not key or session.get("_auth_user_id") != str(user.pk):
             return response
-        seen = session.get(SEEN)
+        seen = session.get(services.SESSION_SEEN)
         previous = seen[0] if isinstance(seen, list) and len(seen) == 2 else None
         now = time.time()
         if previous == key and now - float(seen[1]) < services.SESSION_TOUCH_SECONDS:
             return response
         services.session_touch(user=user, session_key=key, previous_key=previous, request=request)
-        session[SEEN] = [key, now]
         return response

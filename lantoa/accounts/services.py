@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import string
+import time
 from typing import Any
 
 from django.conf import settings
@@ -89,7 +90,8 @@ def login_failure_record(*, username: str, request: HttpRequest | None) -> Login
 
 def login_success_record(*, user: User, request: HttpRequest | None) -> None:
     """A sign-in: the failures it answers for go (this username from this address, and from
-    this browser). Those from elsewhere stay: a stranger's guesses keep slowing down."""
+    this browser). Those from elsewhere stay: a stranger's guesses keep slowing down. The new
+    session is recorded for the officer's list of signed-in browsers."""
     failures = LoginFailure.objects.filter(username__iexact=user.get_username())
     ip = client_ip(request) or None
     mine = Q(ip=ip) if ip else Q(ip__isnull=True)
@@ -98,6 +100,11 @@ def login_success_record(*, user: User, request: HttpRequest | None) -> None:
         mine |= Q(device=device)
     failures.filter(mine).delete()
     audit_record(action="auth.login", actor=user, request=request, unit=selectors.home_unit(user))
+    session = getattr(request, "session", None)
+    if request is not None and session is not None and session.session_key:
+        session_touch(
+            user=user, session_key=session.session_key, previous_key=None, request=request
+        )
 
 
 def logout_record(*, user: User | None, request: HttpRequest | None) -> None:
@@ -240,6 +247,8 @@ def apitokens_revoke_all(*, user: User, reason: str, actor: Any = None, request:
 
 # ``last_activity`` of a session record is written at most this often (seconds).
 SESSION_TOUCH_SECONDS = 60
+# In the session: [the session key last recorded, when] — no query on most requests.
+SESSION_SEEN = "_lantoa_session_seen"
 USER_AGENT_MAX = 300
 
 
@@ -278,6 +287,7 @@ def session_touch(
     except IntegrityError:
         # A parallel request of the same session created it first: that one is as good.
         pass
+    request.session[SESSION_SEEN] = [session_key, time.time()]
 
 
 def session_end(*, record: SessionRecord, actor: Any, request: Any = None) -> None:
