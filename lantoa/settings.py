@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "csp",
     "lantoa.core",
     "lantoa.audit",
     "lantoa.units",
@@ -143,6 +145,8 @@ MIDDLEWARE = [
     # A database restart answers "busy, try again" (503), not an error page.
     "lantoa.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lantoa.core.net.ForwardedForWarningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lantoa.core.locale.ChosenLanguageMiddleware",
@@ -150,6 +154,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lantoa.accounts.middleware.SessionRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -169,6 +174,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "lantoa.portal.context_processors.lantoa",
                 "lantoa.notifications.context_processors.notices",
             ],
@@ -228,9 +234,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: this many failures for one username, or from one address, inside the
-# window locks further attempts until the window has passed.
+# Login throttling (lantoa.accounts.selectors.login_throttle): inside the window, this many
+# failures for one username from one address lock that pair, and MAX_FAILURES_PER_IP from one
+# address lock the address; past MAX_FAILURES from everywhere a username is only slowed
+# down, and a browser the officer signed in with before is held back by its own mistakes only.
 LANTOA_LOGIN_MAX_FAILURES = env_int("LANTOA_LOGIN_MAX_FAILURES", 5)
+LANTOA_LOGIN_MAX_FAILURES_PER_IP = env_int("LANTOA_LOGIN_MAX_FAILURES_PER_IP", 20)
 LANTOA_LOGIN_WINDOW_SECONDS = env_int("LANTOA_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # Idle timeout: the session cookie is renewed on every request and dies after this many
@@ -374,6 +383,27 @@ SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our
+# own static files (no inline script, style attribute or on* handler in any template: a
+# test reads them all), a per-request nonce for any <script nonce="{{ CSP_NONCE }}"> a page
+# may need, no framing, forms that post only to us. LANTOA_CSP_IMG_SRC adds image sources
+# (e.g. the address of an S3 bucket set as LANTOA_MEDIA_STORAGE).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env_list("LANTOA_CSP_IMG_SRC")],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -11,13 +11,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa import access
-from lantoa.accounts.models import ApiToken, Membership, Role, User
-from lantoa.accounts.services import audit_subject, generate_password
+from lantoa.accounts.models import Membership, Role, User
+from lantoa.accounts.services import audit_subject, generate_password, sessions_end_all
 from lantoa.audit.services import audit_record
 from lantoa.units.models import Unit
 
@@ -148,9 +147,9 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 @transaction.atomic
 def officer_deactivate(*, user: User, actor: User) -> None:
-    """Lock an officer out: no login, API tokens revoked (open sessions die too, since the
-    auth backend refuses inactive users). Roles are kept so the account stays visible to the
-    admins who manage it."""
+    """Lock an officer out: no login, API tokens revoked (``lantoa.accounts.signals``), open
+    sessions ended. Roles are kept so the account stays visible to the admins who manage
+    it."""
     if user.pk == actor.pk:
         raise ValidationError(_("Bạn không thể tự ngừng tài khoản của chính mình."))
     # Someone who also works for a unit outside the actor's subtree is not theirs to remove.
@@ -160,8 +159,7 @@ def officer_deactivate(*, user: User, actor: User) -> None:
     home = access.home_unit(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    now = timezone.now()
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    sessions_end_all(user=user, reason="deactivated", actor=actor)
     audit_record(
         action="officer.deactivate",
         actor=actor,
@@ -174,7 +172,7 @@ def officer_deactivate(*, user: User, actor: User) -> None:
 @transaction.atomic
 def officer_reset_password(*, user: User, actor: User) -> str:
     """Give ``user`` a new generated password, to be handed over once; they must change it at
-    the next login. Open sessions end (the session hash changes)."""
+    the next login. Open sessions end, API tokens are revoked (``lantoa.accounts.signals``)."""
     if user.pk == actor.pk:
         raise ValidationError(_("Hãy dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn."))
     _require_manage_all(actor, user)
@@ -182,6 +180,7 @@ def officer_reset_password(*, user: User, actor: User) -> str:
     user.set_password(raw)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    sessions_end_all(user=user, reason="password_reset", actor=actor)
     audit_record(
         action="officer.password_reset",
         actor=actor,
@@ -194,11 +193,14 @@ def officer_reset_password(*, user: User, actor: User) -> str:
 
 @transaction.atomic
 def officer_reset_two_factor(*, user: User, actor: User) -> int:
-    """Remove the officer's authenticator (lost phone): they enrol a new one at next login."""
+    """Remove the officer's authenticator (lost phone): they enrol a new one at next login.
+    Open sessions end and API tokens are revoked (``lantoa.accounts.signals``): whoever holds
+    the lost phone may hold those too."""
     if user.pk == actor.pk:
         raise ValidationError(_("Bạn không thể tự đặt lại xác thực hai lớp của chính mình."))
     _require_manage_all(actor, user)
     removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    sessions_end_all(user=user, reason="otp_reset", actor=actor)
     audit_record(
         action="officer.otp_reset",
         actor=actor,

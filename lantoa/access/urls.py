@@ -28,4 +28,17 @@ urlpatterns = [
         name="officer_reset_two_factor",
     ),
     path("doi-mat-khau/", views.password_change, name="password_change"),
+    path("bao-mat/", views.security, name="security"),
+    path("bao-mat/phien/<int:pk>/dang-xuat/", views.security_session_end, name="session_end"),
+    path(
+        "bao-mat/phien/dang-xuat-phien-khac/",
+        views.security_sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path("bao-mat/khoa-api/<int:pk>/thu-hoi/", views.security_token_revoke, name="token_revoke"),
+    path(
+        "bao-mat/khoa-api/thu-hoi-tat-ca/",
+        views.security_tokens_revoke_all,
+        name="tokens_revoke_all",
+    ),
 ]

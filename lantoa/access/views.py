@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import math
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,9 +30,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa import access
-from lantoa.access import LOGIN_FLOW, officer, policy
+from lantoa.access import LOGIN_FLOW, OFFICER, officer, policy
 from lantoa.access import services as access_services
-from lantoa.accounts import selectors, services
+from lantoa.accounts import devices, selectors, services, useragent
 from lantoa.accounts.forms import (
     LoginForm,
     MembershipAddForm,
@@ -39,7 +40,7 @@ from lantoa.accounts.forms import (
     OtpForm,
     PasswordChangeForm,
 )
-from lantoa.accounts.models import User
+from lantoa.accounts.models import ApiToken, SessionRecord, User
 from lantoa.audit.services import client_ip
 from lantoa.core.forms import add_service_errors
 
@@ -80,15 +81,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        wait = selectors.login_locked_for(username=username, ip=client_ip(request))
-        if wait:
+        device = devices.known_device(request, selectors.user_by_login(username))
+        throttle = selectors.login_throttle(
+            username=username, ip=client_ip(request) or None, device=device
+        )
+        if throttle.wait:
             # Refused before the password is looked at, so a locked account is no oracle.
-            minutes = max(1, math.ceil(wait / 60))
-            form.add_error(
-                None,
-                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.")
-                % {"n": minutes},
-            )
+            if throttle.slowdown:
+                message = _(
+                    "Tài khoản này vừa bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau "
+                    "%(s)s giây, hoặc đăng nhập từ trình duyệt bạn vẫn dùng."
+                ) % {"s": throttle.wait}
+            else:
+                message = _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.") % {
+                    "n": max(1, math.ceil(throttle.wait / 60))
+                }
+            form.add_error(None, message)
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -97,7 +105,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
             else:
                 auth_login(request, user)
-                return _after_password(request, user)
+                response = _after_password(request, user)
+                if not access.requires_two_factor(user):
+                    devices.remember(response, request, user)
+                return response
     return render(
         request,
         "accounts/login.html",
@@ -164,7 +175,10 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             if enrolling:
                 messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản của bạn."))
-            return redirect(_next_url(request))
+            response = redirect(_next_url(request))
+            # Signed in completely: this browser is now one of the officer's own.
+            devices.remember(response, request, user)
+            return response
         else:
             form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
     context: dict[str, Any] = {
@@ -368,6 +382,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            # Every other browser signed in as this officer is signed out (API tokens went
+            # with the save, lantoa.accounts.signals); this one stays, under a new key.
+            services.sessions_end_all(
+                user=user,
+                reason="password_change",
+                actor=user,
+                request=request,
+                keep=request.session.session_key,
+            )
             update_session_auth_hash(request, user)
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect(_next_url(request))
@@ -377,3 +400,88 @@ def password_change(request: HttpRequest) -> HttpResponse:
         {"form": form, "forced": user.must_change_password, "next": _next_url(request)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- the officer's own sessions and API tokens --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SessionRow:
+    record: SessionRecord
+    device: str
+    current: bool
+
+
+@policy(OFFICER)
+@never_cache
+def security(request: HttpRequest) -> HttpResponse:
+    """Where the officer sees, and ends, every way into their account: signed-in browsers
+    and live API tokens."""
+    user = request.user
+    assert isinstance(user, User)
+    current = request.session.session_key
+    rows = [
+        _SessionRow(
+            record=r, device=useragent.describe(r.user_agent), current=r.session_key == current
+        )
+        for r in selectors.session_list(user=user)
+    ]
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "sessions": rows,
+            "others": sum(1 for r in rows if not r.current),
+            "tokens": selectors.apitoken_live_list(user=user),
+        },
+    )
+
+
+@policy(OFFICER)
+@require_POST
+def security_session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    record = get_object_or_404(SessionRecord, pk=pk, user=user)
+    if record.session_key == request.session.session_key:
+        messages.error(
+            request, _("Đây là phiên bạn đang dùng; hãy bấm “Đăng xuất” để kết thúc nó.")
+        )
+    else:
+        services.session_end(record=record, actor=user, request=request)
+        messages.success(
+            request,
+            _("Đã đăng xuất phiên trên %(device)s.")
+            % {"device": useragent.describe(record.user_agent)},
+        )
+    return redirect("accounts:security")
+
+
+@policy(OFFICER)
+@require_POST
+def security_sessions_end_others(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    n = services.sessions_end_all(
+        user=user, reason="requested", actor=user, request=request, keep=request.session.session_key
+    )
+    messages.success(request, _("Đã đăng xuất %(n)s phiên khác.") % {"n": n})
+    return redirect("accounts:security")
+
+
+@policy(OFFICER)
+@require_POST
+def security_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.apitoken_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, _("Đã thu hồi khoá “%(name)s”.") % {"name": token.name})
+    return redirect("accounts:security")
+
+
+@policy(OFFICER)
+@require_POST
+def security_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    n = services.apitokens_revoke_all(user=user, reason="requested", actor=user, request=request)
+    messages.success(request, _("Đã thu hồi %(n)s khoá API.") % {"n": n})
+    return redirect("accounts:security")

@@ -20,3 +20,7 @@ demo_builders.register(DemoBuilder(key="accounts", build=_demo_accounts, order=2
 beat_schedule.register(
     BeatEntry(key="prune-login-failures", task="accounts.prune_login_failures", schedule=3600.0)
 )
+# Expired sessions, and the records of sessions that ended without a logout, every hour.
+beat_schedule.register(
+    BeatEntry(key="prune-sessions", task="accounts.prune_sessions", schedule=3600.0)
+)

@@ -62,8 +62,17 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Chỉ đọc")
+    WRITE = "write", _("Đọc và ghi")
+
+
 class ApiToken(models.Model):
-    """A bearer token for integrations. Only a SHA-256 digest is stored."""
+    """A bearer token for integrations. Only a SHA-256 digest is stored.
+
+    A token acts with its owner's roles; ``scope`` narrows that to reads (GET) or not. Every
+    change of the owner's credentials (password, two-factor device, deactivation) revokes all
+    of their tokens (``lantoa.accounts.signals``)."""
 
     PREFIX = "lt_"
 
@@ -75,6 +84,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("phạm vi"), max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
 
     class Meta:
         verbose_name = _("khoá API")
@@ -99,11 +111,37 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept for throttling (by username and by address)."""
+    """One failed login, kept for throttling (by username and address, by address, by
+    username; ``device``: the failure came from a browser this user had signed in with, see
+    ``lantoa.accounts.selectors.login_locked_for``)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    device = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%d/%m/%Y %H:%M}"
+
+
+class SessionRecord(models.Model):
+    """One signed-in browser of an officer, for the page that lists and ends them.
+
+    The session itself lives in Django's session store under ``session_key``; this row says
+    whose it is and what it looks like to its owner. Only the /24 (IPv4) or /48 (IPv6)
+    network of the address is kept, never the address itself."""
+
+    session_key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_records")
+    user_agent = models.CharField(max_length=300, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+        ordering = ["-last_activity", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.last_activity:%d/%m/%Y %H:%M}"

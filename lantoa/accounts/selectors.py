@@ -8,15 +8,19 @@ too, and this app sits below ``lantoa.access``."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from lantoa.accounts.models import LoginFailure, Membership, User
+from lantoa.accounts.models import ApiToken, LoginFailure, Membership, SessionRecord, User
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
 AnyUser = User | AnonymousUser
@@ -68,35 +72,146 @@ def login_window_start(now: dt.datetime | None = None) -> dt.datetime:
     return now - dt.timedelta(seconds=settings.LANTOA_LOGIN_WINDOW_SECONDS)
 
 
+def user_by_login(username: str) -> User | None:
+    """The officer a login form names (any case), or None."""
+    return User.objects.filter(username__iexact=username[:150]).order_by("pk").first()
+
+
 def recent_failures(
-    *, username: str | None = None, ip: str | None = None
+    *,
+    username: str | None = None,
+    ip: str | None = None,
+    device: str | None = None,
+    untrusted: bool = False,
 ) -> QuerySet[LoginFailure]:
-    """Failures inside the throttling window for one username (any case) or one address."""
+    """Failures inside the throttling window, narrowed by every filter given: one username
+    (any case), one address ("": none known), one known browser (``device``), or only those
+    from browsers the user had never signed in with (``untrusted``)."""
     qs = LoginFailure.objects.filter(at__gte=login_window_start())
+    if username is None and ip is None and device is None:
+        return qs.none()
     if username is not None:
-        return qs.filter(username__iexact=username)
+        qs = qs.filter(username__iexact=username)
     if ip is not None:
-        return qs.filter(ip=ip)
-    return qs.none()
+        qs = qs.filter(ip=ip) if ip else qs.filter(ip__isnull=True)
+    if device is not None:
+        qs = qs.filter(device=device)
+    if untrusted:
+        qs = qs.filter(device="")
+    return qs
 
 
-def _unlock_at(failures: QuerySet[LoginFailure]) -> dt.datetime | None:
-    # Locked while the window holds MAX failures; it opens when the MAX-th newest ages out.
-    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+def _unlock_at(failures: QuerySet[LoginFailure], limit: int) -> dt.datetime | None:
+    # Locked while the window holds ``limit`` failures; it opens when the limit-th newest
+    # ages out.
     times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
     if len(times) < limit:
         return None
     return times[limit - 1] + dt.timedelta(seconds=settings.LANTOA_LOGIN_WINDOW_SECONDS)
 
 
-def login_locked_for(*, username: str, ip: str | None) -> int:
-    """Seconds until a login for ``username`` from ``ip`` is allowed again (0: allowed now)."""
-    candidates = [_unlock_at(recent_failures(username=username))]
-    if ip:
-        candidates.append(_unlock_at(recent_failures(ip=ip)))
+# The slowdown of a username under attack from many addresses doubles with each failure
+# past the limit, up to this many seconds between two checked passwords.
+LOGIN_SLOWDOWN_MAX_SECONDS = 60
+
+
+def _slowdown_until(username: str) -> dt.datetime | None:
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    failures = recent_failures(username=username, untrusted=True)
+    count = failures.count()
+    if count < limit:
+        return None
+    last = failures.order_by("-at").values_list("at", flat=True).first()
+    assert last is not None
+    delay = min(2 ** min(count - limit + 1, 16), LOGIN_SLOWDOWN_MAX_SECONDS)
+    return last + dt.timedelta(seconds=delay)
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """``wait``: seconds until the password may be tried (0: now). ``slowdown``: the wait is
+    the username's short slowdown, not a lock of this address or browser."""
+
+    wait: int = 0
+    slowdown: bool = False
+
+
+def login_throttle(*, username: str, ip: str | None, device: str = "") -> LoginThrottle:
+    """Whether a password for ``username`` may be checked now, from ``ip`` and the browser
+    known as ``device`` (``lantoa.accounts.devices``; empty: a browser this officer never
+    signed in with).
+
+    - A known browser is held back only by its own mistakes (``LANTOA_LOGIN_MAX_FAILURES`` in
+      the window): what strangers do elsewhere never locks an officer out of their own
+      browser.
+    - Anywhere else, a lock for the window after ``LANTOA_LOGIN_MAX_FAILURES`` failures for
+      this username from this address, or ``LANTOA_LOGIN_MAX_FAILURES_PER_IP`` from this
+      address for any usernames (brute force from one address stops);
+    - and, for this username from all such addresses together, past
+      ``LANTOA_LOGIN_MAX_FAILURES`` failures, a slowdown: one password checked every 2, 4, 8 …
+      up to 60 seconds, never a lock (a guesser spread over many addresses gets a few dozen
+      tries an hour, and the officer can still get in).
+    """
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
     now = timezone.now()
-    waits = [(t - now).total_seconds() for t in candidates if t is not None]
-    return max(0, int(max(waits, default=0) + 0.999))
+
+    def seconds(at: dt.datetime | None) -> int:
+        return 0 if at is None else max(0, int((at - now).total_seconds() + 0.999))
+
+    if device:
+        return LoginThrottle(seconds(_unlock_at(recent_failures(device=device), limit)))
+    locks = [_unlock_at(recent_failures(username=username, ip=ip or "", untrusted=True), limit)]
+    if ip:
+        per_ip = settings.LANTOA_LOGIN_MAX_FAILURES_PER_IP
+        locks.append(_unlock_at(recent_failures(ip=ip, untrusted=True), per_ip))
+    lock = max((seconds(t) for t in locks), default=0)
+    if lock:
+        return LoginThrottle(lock)
+    slow = seconds(_slowdown_until(username))
+    return LoginThrottle(slow, slowdown=bool(slow))
+
+
+def login_locked_for(*, username: str, ip: str | None, device: str = "") -> int:
+    """Seconds until a login for ``username`` from ``ip`` is allowed again (0: allowed now)."""
+    return login_throttle(username=username, ip=ip, device=device).wait
+
+
+# --- sessions and tokens of one officer ----------------------------------------------------
+
+
+def session_store() -> Any:
+    """The session store class of ``SESSION_ENGINE``."""
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_is_live(record: SessionRecord, *, user: User, store: Any = None) -> bool:
+    """The session still exists, has not expired, and is signed in as ``user`` with the
+    current password (a changed password ends every other session, by Django's hash)."""
+    data = (store or session_store())(session_key=record.session_key).load()
+    return data.get(SESSION_KEY) == str(user.pk) and constant_time_compare(
+        str(data.get(HASH_SESSION_KEY, "")), user.get_session_auth_hash()
+    )
+
+
+def session_list(*, user: User) -> list[SessionRecord]:
+    """``user``'s signed-in browsers, most recently used first."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    store = session_store()
+    records = SessionRecord.objects.filter(user=user, last_activity__gte=cutoff)
+    return [
+        r
+        for r in records.order_by("-last_activity", "-pk")
+        if session_is_live(r, user=user, store=store)
+    ]
+
+
+def apitoken_live_list(*, user: User) -> QuerySet[ApiToken]:
+    """``user``'s tokens that still work (not revoked, not expired), newest first."""
+    return (
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def manageable_units(units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from lantoa.access import require, requires_two_factor
-from lantoa.accounts.models import User
+from lantoa.accounts.models import TokenScope, User
 from lantoa.api.selectors import apitoken_find_usable
 from lantoa.api.services import apitoken_mark_used
 
@@ -27,6 +27,11 @@ MSG_NOT_AUTHENTICATED = (
 )
 MSG_BAD_TOKEN = "Khoá API không hợp lệ, đã bị thu hồi hoặc đã hết hạn."  # noqa: S105
 MSG_NEEDS_OTP = "Tài khoản này cần xác thực hai bước. Hãy hoàn tất xác thực rồi thử lại."
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MSG_READ_ONLY = (
+    "Khoá API này chỉ được đọc (GET). Hãy tạo khoá “Đọc và ghi” tại /khoa-api/ nếu hệ thống "
+    "của bạn cần sửa dữ liệu."
+)
 MSG_CSRF = "Thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi thử lại."
 
 
@@ -44,6 +49,8 @@ class BearerTokenAuth(HttpBearer):
             # A caller that sends a token means to use it: say it is bad rather than
             # silently falling back to a session that may belong to someone else.
             raise ApiAuthError(MSG_BAD_TOKEN)
+        if found.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise HttpError(403, MSG_READ_ONLY)
         apitoken_mark_used(token=found)
         request.user = found.user
         return found.user

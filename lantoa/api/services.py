@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lantoa.accounts.models import ApiToken, User
+from lantoa.accounts.models import ApiToken, TokenScope, User
+from lantoa.accounts.services import apitoken_revoke as apitoken_revoke  # one place for it
 from lantoa.audit.services import audit_record
 
 TOKEN_NAME_MAX = 100
@@ -21,7 +22,12 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def apitoken_create(
-    *, user: User, name: str, expires_at: dt.datetime | None = None, request: Any = None
+    *,
+    user: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    scope: str = TokenScope.WRITE,
+    request: Any = None,
 ) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
@@ -35,6 +41,8 @@ def apitoken_create(
                 % {"token_name_max": TOKEN_NAME_MAX}
             }
         )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Phạm vi khoá API không hợp lệ.")})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("Ngày hết hạn phải ở sau thời điểm hiện tại.")})
     raw = ApiToken.new_raw_token()
@@ -44,6 +52,7 @@ def apitoken_create(
         digest=ApiToken.digest_of(raw),
         hint=raw[:HINT_LENGTH],
         expires_at=expires_at,
+        scope=scope,
     )
     audit_record(
         action="apitoken.create",
@@ -53,26 +62,11 @@ def apitoken_create(
         data={
             "token_id": token.pk,
             "hint": token.hint,
+            "scope": scope,
             "expires_at": expires_at.isoformat() if expires_at else None,
         },
     )
     return token, raw
-
-
-def apitoken_revoke(*, token: ApiToken, actor: Any, request: Any = None) -> ApiToken:
-    """Revoke ``token``; revoking an already revoked token changes nothing."""
-    if token.revoked_at is not None:
-        return token
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(
-        action="apitoken.revoke",
-        actor=actor,
-        request=request,
-        target=token.name,
-        data={"token_id": token.pk, "hint": token.hint, "owner": token.user_id},
-    )
-    return token
 
 
 def apitoken_mark_used(*, token: ApiToken) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lantoa.access import OFFICER, policy
-from lantoa.accounts.models import ApiToken
+from lantoa.accounts.models import ApiToken, TokenScope
 from lantoa.api.selectors import apitoken_list
 from lantoa.api.services import TOKEN_NAME_MAX, apitoken_create, apitoken_revoke
 
@@ -34,6 +34,14 @@ class TokenForm(forms.Form):
     )
     expires_in = forms.ChoiceField(
         label=gettext_lazy("Hết hạn"), choices=EXPIRY_CHOICES, required=False
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Phạm vi"),
+        choices=[
+            (TokenScope.READ, gettext_lazy("Chỉ đọc (GET): xem dữ liệu, không sửa được gì")),
+            (TokenScope.WRITE, gettext_lazy("Đọc và ghi: mọi việc bạn làm được qua API")),
+        ],
+        initial=TokenScope.READ,
     )
 
     def expires_at(self) -> dt.datetime | None:
@@ -68,6 +76,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
+                scope=form.cleaned_data["scope"],
                 request=request,
             )
         except ValidationError as exc:

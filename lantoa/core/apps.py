@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         # reads it. The project's Celery app is the current one (lantoa/__init__.py loads it).
         from celery import current_app
 
+        from lantoa.core import net  # noqa: F401 - registers the deploy check of the proxy count
         from lantoa.core.extensions import beat_schedule_conf
 
         current_app.conf.beat_schedule = beat_schedule_conf()

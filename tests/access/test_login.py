@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -67,41 +68,154 @@ def test_wrong_password_and_unknown_user_look_the_same(client: Client, officers:
     assert failed[1].unit_id is None
 
 
-def test_lockout_by_username_then_window_passes(client: Client, officers: Officers) -> None:
+def age_failures(seconds: float) -> None:
+    LoginFailure.objects.update(at=F("at") - dt.timedelta(seconds=seconds))
+
+
+def test_username_tried_from_many_addresses_is_slowed_down_not_locked(
+    client: Client, officers: Officers
+) -> None:
     limit = settings.LANTOA_LOGIN_MAX_FAILURES
     for i in range(limit):
         r = post_login(client, "xem_a", f"sai-{i}", ip=f"10.0.0.{i + 1}")
         assert r.status_code == 200
-    # The right password, from an address never seen before, is still refused.
+    # The username is slowed down: for a couple of seconds no password is even checked …
     r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
     assert r.status_code == 429
-    minutes = settings.LANTOA_LOGIN_WINDOW_SECONDS // 60
     assert (
-        f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút." in r.content.decode()
+        "Tài khoản này vừa bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau 2 giây"
+        in r.content.decode()
     )
     assert logged_in_as(client) is None
-    # Refused attempts are not counted again, and the lock is audited once.
+    # Refused attempts are not counted again, and the slowdown is audited once.
     assert LoginFailure.objects.count() == limit
     assert actions() == ["auth.login_failed"] * limit + ["auth.locked"]
     assert AuditEvent.objects.get(action="auth.locked").data == {
         "username": "xem_a",
         "scope": ["username"],
     }
-    # Case variants of the username do not escape the lock.
+    # Case variants of the username do not escape it.
     assert post_login(client, "XEM_A", PASSWORD, ip="10.9.9.9").status_code == 429
-
-    LoginFailure.objects.update(
-        at=timezone.now() - dt.timedelta(seconds=settings.LANTOA_LOGIN_WINDOW_SECONDS + 1)
-    )
+    # … each further failure doubles the wait, up to a minute, never a lock: once it has
+    # passed, the right password gets in.
+    age_failures(3)
+    assert post_login(client, "xem_a", "sai-nua", ip="10.0.1.1").status_code == 200
+    r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
+    assert r.status_code == 429 and "sau 4 giây" in r.content.decode()
+    for i in range(6):
+        age_failures(61)
+        assert post_login(client, "xem_a", "sai-nua", ip=f"10.0.2.{i}").status_code == 200
+    r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
+    assert r.status_code == 429 and "sau 60 giây" in r.content.decode()
+    age_failures(61)
     r = post_login(client, "xem_a", PASSWORD, ip="10.9.9.9")
     assert r.status_code == 302
     assert logged_in_as(client) == str(officers.a_viewer.pk)
-    assert LoginFailure.objects.filter(username="xem_a").count() == 0
+    # Only the failures this sign-in answers for go; the stranger's keep counting.
+    assert LoginFailure.objects.filter(username="xem_a").count() == limit + 7
     assert actions()[-1] == "auth.login"
 
 
-def test_lockout_by_address(client: Client, officers: Officers) -> None:
+def test_lockout_of_one_username_from_one_address_then_window_passes(
+    client: Client, officers: Officers
+) -> None:
     limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    for i in range(limit):
+        post_login(client, "xem_a", f"sai-{i}", ip="203.0.113.9")
+    age_failures(120)  # past the username's slowdown: what is left is the lock of the pair
+    r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.9")
+    assert r.status_code == 429
+    minutes = settings.LANTOA_LOGIN_WINDOW_SECONDS // 60 - 2
+    assert (
+        f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút." in r.content.decode()
+    )
+    assert AuditEvent.objects.get(action="auth.locked").data["scope"] == [
+        "username",
+        "username_ip",
+    ]
+    LoginFailure.objects.update(
+        at=timezone.now() - dt.timedelta(seconds=settings.LANTOA_LOGIN_WINDOW_SECONDS + 1)
+    )
+    r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.9")
+    assert r.status_code == 302
+    assert LoginFailure.objects.filter(username="xem_a").count() == 0
+
+
+def test_brute_force_from_one_address_still_stops(client: Client, officers: Officers) -> None:
+    """Guessing from one address stops: five tries for one username, and at most
+    LANTOA_LOGIN_MAX_FAILURES_PER_IP for all the usernames it sprays."""
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    attacker = "203.0.113.50"
+    for i in range(limit):
+        assert post_login(client, "lanhdao_a", f"doan-{i}", ip=attacker).status_code == 200
+    age_failures(120)
+    # The sixth guess, right or not, is not even checked.
+    r = post_login(client, "lanhdao_a", PASSWORD, ip=attacker)
+    assert r.status_code == 429
+    assert logged_in_as(client) is None
+    per_ip = settings.LANTOA_LOGIN_MAX_FAILURES_PER_IP
+    for i in range(per_ip - limit):
+        assert post_login(client, f"ten_{i}", "doan", ip=attacker).status_code == 200
+    r = post_login(client, "xem_a", PASSWORD, ip=attacker)
+    assert r.status_code == 429
+    assert logged_in_as(client) is None
+    assert LoginFailure.objects.count() == per_ip
+    locks = AuditEvent.objects.filter(action="auth.locked").order_by("id")
+    assert [e.data["scope"] for e in locks] == [["username", "username_ip"], ["ip"]]
+
+
+def test_stranger_cannot_lock_a_leader_out_of_their_browser(
+    client: Client, officers: Officers
+) -> None:
+    """Finding 9 of issue 11: five wrong passwords from anywhere used to lock a named leader
+    out for 15 minutes. The browser the leader signs in with stays open to them."""
+    device = TOTPDevice.objects.create(user=officers.a_leader, name="điện thoại", confirmed=True)
+    leader_ip = "198.51.100.10"
+    r = post_login(client, "lanhdao_a", PASSWORD, ip=leader_ip)
+    assert r["Location"].startswith(OTP)
+    r = client.post(OTP, {"token": code_for(device)}, REMOTE_ADDR=leader_ip)
+    assert r.status_code == 302
+    client.post(LOGOUT, REMOTE_ADDR=leader_ip)
+    assert logged_in_as(client) is None
+
+    stranger = Client()
+    for i in range(3 * settings.LANTOA_LOGIN_MAX_FAILURES):
+        age_failures(61)  # keep the slowdown from refusing them unchecked
+        post_login(stranger, "lanhdao_a", f"doan-{i}", ip=f"203.0.113.{i % 4 + 1}")
+    assert post_login(stranger, "lanhdao_a", PASSWORD, ip="203.0.113.99").status_code == 429
+
+    # The leader, from their own browser, gets in: password, then the code.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    r = post_login(client, "lanhdao_a", PASSWORD, ip=leader_ip)
+    assert r.status_code == 302 and r["Location"].startswith(OTP)
+    r = client.post(OTP, {"token": code_for(device)}, REMOTE_ADDR=leader_ip)
+    assert r.status_code == 302
+    assert logged_in_as(client) == str(officers.a_leader.pk)
+    assert client.get(reverse("audit:list"), REMOTE_ADDR=leader_ip).status_code == 200
+    assert client.cookies.get("lantoa_device") is not None  # what let them through
+
+
+def test_a_known_browser_is_held_back_by_its_own_mistakes(
+    client: Client, officers: Officers
+) -> None:
+    post_login(client, "xem_a", PASSWORD)
+    assert client.cookies.get("lantoa_device") is not None
+    client.post(LOGOUT)
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES
+    for i in range(limit):
+        assert post_login(client, "xem_a", f"sai-{i}").status_code == 200
+    assert LoginFailure.objects.exclude(device="").count() == limit
+    r = post_login(client, "xem_a", PASSWORD)
+    assert r.status_code == 429 and "phút" in r.content.decode()
+    assert AuditEvent.objects.get(action="auth.locked").data["scope"] == ["device"]
+    # A forged or foreign cookie is worth nothing: it counts as an unknown browser.
+    other = Client()
+    other.cookies["lantoa_device"] = "forged"
+    assert post_login(other, "xem_a", PASSWORD, ip="10.1.1.1").status_code == 302
+
+
+def test_lockout_by_address(client: Client, officers: Officers) -> None:
+    limit = settings.LANTOA_LOGIN_MAX_FAILURES_PER_IP
     for i in range(limit):
         post_login(client, f"doan_ten_{i}", "sai-mat-khau", ip="203.0.113.7")
     r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.7")

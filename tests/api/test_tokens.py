@@ -158,13 +158,15 @@ def test_token_page_lists_only_own_tokens(officers: Officers) -> None:
 def test_create_token_shows_raw_once_and_audits(officers: Officers) -> None:
     client = login(Client(), officers.a_admin)
     response = client.post(
-        reverse("apitokens:list"), {"name": "Cổng thông tin tỉnh", "expires_in": "30"}
+        reverse("apitokens:list"),
+        {"name": "Cổng thông tin tỉnh", "expires_in": "30", "scope": "read"},
     )
     assert response.status_code == 200
     raw = response.context["raw_token"]
     assert raw.startswith("lt_") and raw in response.content.decode()
     token = ApiToken.objects.get(user=officers.a_admin)
     assert token.digest == ApiToken.digest_of(raw)
+    assert token.scope == "read"
     assert token.expires_at is not None
     assert abs(token.expires_at - (timezone.now() + dt.timedelta(days=30))) < dt.timedelta(
         minutes=1

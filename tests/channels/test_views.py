@@ -210,7 +210,7 @@ def test_coverage_page(client: Client, officers: Officers, tree: Tree, covered: 
     assert "40,0%" in body and "60,0%" in body  # either / neither
     assert "3.000" in body and "CĐCS Công ty Thủy sản Vĩnh Hoàn" in body
     assert reverse("channels:coverage", kwargs={"code": "A-KCN"}) in body
-    assert 'style="width: 40.0%"' in body
+    assert '<span class="w-40"></span>' in body
 
 
 def test_coverage_csv_export_audited(

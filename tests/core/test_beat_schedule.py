@@ -11,6 +11,7 @@ from lantoa.core.extensions import beat_schedule, beat_schedule_conf
 
 EXPECTED = {
     "prune-login-failures": {"task": "accounts.prune_login_failures", "schedule": 3600.0},
+    "prune-sessions": {"task": "accounts.prune_sessions", "schedule": 3600.0},
     "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
     "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
     "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             str(opts["threads"]),
             "--access-logfile",
             "-",
+            # No client address (nor path details) for the public inquiry desk: see the module.
+            "--logger-class",
+            "lantoa.core.accesslog.PrivacyAccessLogger",
             "--forwarded-allow-ips",
             os.environ.get("LANTOA_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
