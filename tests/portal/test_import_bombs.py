@@ -1,7 +1,7 @@
 """Every place Lan Tỏa reads an uploaded archive refuses a decompression bomb (issue 11,
 finding 1) before parsing it, with a Vietnamese reason the officer sees: the unit import page,
 a unit import job (marked failed at once, never retaken), the import commands of units,
-activities and articles, and DOCX attachments in the content studio and in cascades.
+activities, articles and targets, and DOCX attachments in the content studio and in cascades.
 
 The guard itself and the hostile sheets are tested in tests/core/test_archive_bombs.py."""
 
@@ -80,7 +80,7 @@ def test_a_stored_bomb_fails_its_job_at_once_and_is_never_retaken(
 
 @pytest.mark.parametrize(
     ("command", "extra"),
-    [("units", []), ("activities", []), ("kb", ["--unit", "P-A"])],
+    [("units", []), ("activities", []), ("kb", ["--unit", "P-A"]), ("targets", [])],
 )
 def test_every_import_command_refuses_the_bomb(
     tree: Tree, bomb: Path, command: str, extra: list[str]
