@@ -216,7 +216,18 @@ def check_zip(
             raise _too_many(count, lim.max_members)
         if cd_size > max(lim.max_members, 1) * DIRECTORY_BYTES_PER_MEMBER:
             # A directory far bigger than its count says: more entries than it admits.
-            raise _too_many(cd_size // 46, lim.max_members)
+            raise ArchiveError(
+                _(
+                    "mục lục của tệp nén dài %(size)s byte, quá lớn cho %(count)s thành phần "
+                    "nó khai báo (tối đa %(limit)s thành phần); tệp không được đọc."
+                )
+                % {
+                    "size": format_int(cd_size),
+                    "count": format_int(count),
+                    "limit": format_int(lim.max_members),
+                },
+                "members",
+            )
         fileobj.seek(0)
         try:
             archive = zipfile.ZipFile(fileobj)

@@ -99,19 +99,24 @@ def test_a_member_whose_header_lies_about_its_size_is_caught_while_inflating() -
 
 
 @pytest.mark.parametrize(
-    ("count", "claim"),
+    ("count", "claim", "said"),
     [
-        (20_000, None),  # the end record says so: refused before zipfile reads the directory
-        (20_000, 1),  # the end record lies: the directory's size gives it away
-        (1_500, 1),  # a small lie: counted once the directory is read
+        # The end record says so: refused before zipfile reads the directory.
+        (20_000, None, "tệp nén chứa 20.000 thành phần, vượt giới hạn 1.000"),
+        # The end record lies: the directory's size gives it away.
+        (20_000, 1, "quá lớn cho 1 thành phần nó khai báo (tối đa 1.000 thành phần)"),
+        # A small lie: counted once the directory is read.
+        (1_500, 1, "tệp nén chứa 1.500 thành phần, vượt giới hạn 1.000"),
     ],
 )
-def test_an_archive_with_too_many_members_is_refused(count: int, claim: int | None) -> None:
+def test_an_archive_with_too_many_members_is_refused(
+    count: int, claim: int | None, said: str
+) -> None:
     data = many_members(count, claim=claim)
     with bounded(max_seconds=5, max_peak_mib=24), pytest.raises(archives.ArchiveError) as caught:
         archives.check_zip(io.BytesIO(data))
     assert caught.value.code == "members"
-    assert "vượt giới hạn 1.000" in str(caught.value)
+    assert said in str(caught.value)
 
 
 def test_the_total_and_each_limit_come_from_the_settings(settings: Any) -> None:
