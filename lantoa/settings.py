@@ -276,6 +276,15 @@ LANTOA_PRIVATE_MEDIA_ACCEL = env_str("LANTOA_PRIVATE_MEDIA_ACCEL", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LANTOA_IMPORT_MAX_BYTES = env_int("LANTOA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Data rows an import file may hold (CSV or XLSX); every row is validated in memory.
+LANTOA_IMPORT_MAX_ROWS = env_int("LANTOA_IMPORT_MAX_ROWS", 200_000)
+# Zip archives officers upload (XLSX, DOCX) are checked before anything parses them
+# (lantoa.core.archives): member count, each member's and all members' uncompressed size
+# (declared, then counted while inflating), and the compression ratio of members over 1 MiB.
+LANTOA_ARCHIVE_MAX_MEMBERS = env_int("LANTOA_ARCHIVE_MAX_MEMBERS", 1000)
+LANTOA_ARCHIVE_MAX_MEMBER_BYTES = env_int("LANTOA_ARCHIVE_MAX_MEMBER_BYTES", 128 * 1024 * 1024)
+LANTOA_ARCHIVE_MAX_TOTAL_BYTES = env_int("LANTOA_ARCHIVE_MAX_TOTAL_BYTES", 256 * 1024 * 1024)
+LANTOA_ARCHIVE_MAX_RATIO = env_int("LANTOA_ARCHIVE_MAX_RATIO", 100)
 
 STORAGES = {
     "default": {

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -188,36 +186,29 @@ def coverage_gaps_csv(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="data.export", code=code)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cdcs-chua-co-kenh-{unit.code}.csv"'
-    response.write("\ufeff")  # lets Excel open the UTF-8 file with its diacritics intact
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Mã đơn vị"),
-            _("Tên công đoàn cơ sở"),
-            _("Đơn vị cấp trên"),
-            _("Số đoàn viên"),
-            _("Số người lao động"),
-            _("Doanh nghiệp, cơ quan"),
-            _("Địa chỉ"),
-        ]
-    )
-    count = 0
-    for gap in selectors.coverage_gaps(unit).iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                tabular.safe_cell(v)
-                for v in (
-                    gap.code,
-                    gap.name,
-                    gap.parent.name if gap.parent else "",
-                    gap.member_count,
-                    gap.worker_count,
-                    gap.employer_name,
-                    gap.address,
-                )
-            ]
+    header = [
+        _("Mã đơn vị"),
+        _("Tên công đoàn cơ sở"),
+        _("Đơn vị cấp trên"),
+        _("Số đoàn viên"),
+        _("Số người lao động"),
+        _("Doanh nghiệp, cơ quan"),
+        _("Địa chỉ"),
+    ]
+    rows = [
+        (
+            gap.code,
+            gap.name,
+            gap.parent.name if gap.parent else "",
+            gap.member_count,
+            gap.worker_count,
+            gap.employer_name,
+            gap.address,
         )
-        count += 1
+        for gap in selectors.coverage_gaps(unit).iterator(chunk_size=2000)
+    ]
+    count = len(rows)
+    response.write(tabular.csv_text(header, rows))
     audit_record(
         action="coverage.export",
         actor=request.user,

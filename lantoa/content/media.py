@@ -7,7 +7,6 @@ thumbnail; documents and videos are recognised by their magic bytes and stored a
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image
 
-from lantoa.core import images, private_files
+from lantoa.core import archives, images, private_files
 
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MB
@@ -86,14 +85,17 @@ class CheckedFile:
 
 
 def _is_docx(f: IO[bytes]) -> bool:
+    """A Word document: a zip archive within the limits of ``lantoa.core.archives`` (a
+    decompression bomb is refused with its reason) holding the parts of a document."""
     try:
-        f.seek(0)
-        with zipfile.ZipFile(f) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        f.seek(0)
+        names = set(archives.check_zip(f))
+    except archives.ArchiveError as exc:
+        if exc.code == "corrupt":
+            return False
+        message = str(exc)
+        raise ValidationError(
+            _("Tệp Word bị từ chối: %(reason)s") % {"reason": message}, code="archive_refused"
+        ) from exc
     return "word/document.xml" in names and "[Content_Types].xml" in names
 
 

@@ -14,7 +14,6 @@ import csv
 import io
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,9 +24,11 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from lantoa.core import archives, xlsx
 from lantoa.core.text import fold, format_int
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+MAX_COLUMNS = xlsx.MAX_COLUMN  # Excel's; a CSV line with more is refused
 MAX_COUNT = 2_147_483_647
 ERRORS_SHOWN = 200  # errors listed on a screen or a terminal; the rest are counted
 
@@ -124,10 +125,32 @@ def cell_text(value: Any) -> str:
         return str(value.strftime("%d/%m/%Y"))
     text = str(value).strip()
     # A cell that ``safe_cell`` guarded on the way out reads back as it was.
-    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
+    return text[1:].strip() if text[:1] == "'" and formula_like(text[1:]) else text
 
 
-def _read_csv(data: bytes) -> Iterator[list[str]]:
+def check_file(fileobj: IO[bytes], name: str, size: int | None) -> None:
+    """``check_upload``, then for a workbook the checks of its archive that need no parsing
+    (``lantoa.core.archives``): a screen refuses a decompression bomb before storing it. The
+    file is rewound."""
+    check_upload(name, size)
+    if PurePath(name).suffix.lower() == ".xlsx":
+        try:
+            archives.check_zip(fileobj, xml=True)
+        except archives.ArchiveError as exc:
+            raise ImportFileError(_xlsx_refusal(exc)) from exc
+
+
+def _xlsx_refusal(exc: archives.ArchiveError) -> str:
+    if exc.code == "corrupt":
+        return _("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.")
+    return _("tệp Excel bị từ chối: %(reason)s") % {"reason": str(exc)}
+
+
+# (row number as the officer sees it, the row's cells: a list, or {column from 1: value})
+_Rows = Iterator[tuple[int, list[str] | dict[int, Any]]]
+
+
+def _read_csv(data: bytes) -> _Rows:
     if b"\x00" in data[:4096]:
         raise ImportFileError(_("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8."))
     try:
@@ -143,23 +166,29 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
     # Excel in Vietnamese locales writes ";" (the comma is the decimal separator); the header
     # never contains either character, so counting them there is a reliable sniff.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if text.count(delimiter) >= MAX_COLUMNS:
+        # One line of a million separators would be a list of a million cells.
+        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+            if line.count(delimiter) >= MAX_COLUMNS:
+                raise ImportFileError(
+                    _("dòng %(row)s có hơn %(limit)s cột; tệp không được đọc.")
+                    % {"row": format_int(number), "limit": format_int(MAX_COLUMNS)}
+                )
+    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
 
 
-def _read_xlsx(fileobj: IO[bytes]) -> Iterator[list[str]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def _read_xlsx(fileobj: IO[bytes]) -> _Rows:
     try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFileError(_("tệp Excel bị hỏng hoặc không phải định dạng .xlsx.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [cell_text(v) for v in values]
-    finally:
-        workbook.close()
+        yield from xlsx.iter_rows(fileobj)
+    except xlsx.XlsxError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def _cell(cells: list[str] | dict[int, Any], index: int) -> str:
+    """The text of the ``index``-th cell (from 0) of a row from either reader."""
+    if isinstance(cells, list):
+        return cell_text(cells[index]) if index < len(cells) else ""
+    return cell_text(cells.get(index + 1))
 
 
 @dataclass
@@ -183,24 +212,31 @@ def read_table(
 
     ``header_hint`` completes "dòng 1 phải là dòng tiêu đề (…)" when the header is missing.
     Every row comes back with all ``columns`` as keys ("" where the file lacks the column).
+    A workbook is read by ``lantoa.core.xlsx`` (an archive or a sheet that would take
+    unbounded memory or time is refused); at most ``LANTOA_IMPORT_MAX_ROWS`` data rows.
     """
     check_upload(filename, size)
     if filename.lower().endswith(".xlsx"):
-        raw_rows: Iterable[list[str]] = _read_xlsx(fileobj)
+        rows = _read_xlsx(fileobj)
     else:
         limit = settings.LANTOA_IMPORT_MAX_BYTES
         data = fileobj.read(limit + 1)
         check_upload(filename, len(data))
-        raw_rows = _read_csv(data)
-    rows = iter(raw_rows)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
+        rows = _read_csv(data)
+    first = next(rows, None)
+    if first is not None and first[0] == 1:
+        cells = first[1]
+        width = len(cells) if isinstance(cells, list) else max(cells, default=0)
+        header = [_cell(cells, i) for i in range(width)]
+    else:
+        header = []
+    if not any(h.strip() for h in header):
         raise ImportFileError(
             _("dòng 1 phải là dòng tiêu đề (%(header_hint)s).") % {"header_hint": header_hint}
         )
-    keys: list[str | None] = []
+    keys: list[tuple[int, str]] = []
     seen: set[str] = set()
-    for cell in header:
+    for index, cell in enumerate(header):
         key = aliases.get(fold(cell.strip().strip("*").strip()))
         if key in seen:
             raise ImportFileError(
@@ -208,20 +244,28 @@ def read_table(
             )
         if key:
             seen.add(key)
-        keys.append(key)
+            keys.append((index, key))
     missing = [labels[c] for c in required if c not in seen]
     if missing:
         raise ImportFileError(
             _("dòng tiêu đề thiếu cột %(columns)s.")
             % {"columns": ", ".join(f"“{m}”" for m in missing)}
         )
+    max_rows = settings.LANTOA_IMPORT_MAX_ROWS
     table: list[tuple[int, dict[str, str]]] = []
-    for number, values in enumerate(rows, start=2):
+    for number, cells in rows:
         record = {key: "" for key in columns}
-        for key, value in zip(keys, values, strict=False):
-            if key:
-                record[key] = (value or "").strip()
+        for index, key in keys:
+            record[key] = _cell(cells, index).strip()
         if any(record.values()):
+            if len(table) >= max_rows:
+                raise ImportFileError(
+                    _(
+                        "tệp có hơn %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn "
+                        "rồi nhập lần lượt."
+                    )
+                    % {"limit": format_int(max_rows)}
+                )
             table.append((number, record))
     return Table(columns=seen, rows=table)
 
@@ -366,18 +410,37 @@ def import_command(
 
 
 # --- writing ------------------------------------------------------------------------------
+# Every CSV and XLSX file Lan Tỏa writes goes through ``csv_chunks``/``csv_text``,
+# ``xlsx_spool`` or ``xlsx_workbook``/``xlsx_bytes`` (tests/architecture/test_guarded_writers.py
+# fails on a writer built anywhere else), so no text typed by an officer or a worker, such as
+# an outlet named ``=HYPERLINK(…)``, ever reaches a spreadsheet as a formula.
 
-# A text cell starting with one of these runs as a formula when a spreadsheet opens the file.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text whose first visible character is one of these runs as a formula (or as DDE) when a
+# spreadsheet opens the file: ASCII, full-width and small forms.
+FORMULA_STARTS = (
+    "=", "+", "-", "@", "\t", "\r", "\n",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # ＝ ＋ － ＠
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # ﹦ ﹢ ﹣ ﹫
+)  # fmt: skip
+# A negative number written as text ("-12", "-1.234,5", "-3,5%") is a number, not a formula.
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)*%?")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet run this text as a formula? (leading spaces are skipped: some
+    programs trim them before deciding)."""
+    stripped = text.lstrip(" \u00a0")
+    return stripped[:1] in FORMULA_STARTS and not _NEGATIVE_NUMBER.fullmatch(stripped)
+
+
 def safe_cell(value: Any) -> Any:
-    """A value to write to a CSV or XLSX cell: lazy labels as text, and text that would run
-    as a formula guarded with a leading apostrophe (``cell_text`` removes it on import)."""
+    """A value for a CSV cell: lazy labels as text, and text that would run as a formula
+    guarded with a leading apostrophe (``cell_text`` removes it on import). Numbers, negative
+    ones too, stay numbers."""
     if isinstance(value, Promise):
         value = str(value)
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -387,25 +450,75 @@ class _Echo:
         return value
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """CSV text for a streaming response or a file: BOM (so Excel reads UTF-8), header, rows."""
+def csv_chunks(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text for a streaming response or a file: BOM (so Excel reads UTF-8), header, rows;
+    every cell through ``safe_cell``."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow([safe_cell(v) for v in header])
     for row in rows:
         yield writer.writerow([safe_cell(v) for v in row])
 
 
-def xlsx_spool(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
+def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """The whole CSV (``csv_chunks``) as one text."""
+    return "".join(csv_chunks(header, rows))
+
+
+def _guard_xlsx_cell(cell: Any) -> None:
+    """Make a written cell inert: text stays text (never a formula), and text that a
+    spreadsheet would run once edited gets Excel's own "typed with an apostrophe" mark
+    (``quotePrefix``), shown without the apostrophe."""
+    value = cell.value
+    if isinstance(value, Promise):
+        value = cell.value = str(value)
+    if cell.data_type == "f" or (isinstance(value, str) and formula_like(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _xlsx_row(sheet: Any, values: Sequence[Any]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=str(value) if isinstance(value, Promise) else value)
+        _guard_xlsx_cell(cell)
+        cells.append(cell)
+    return cells
+
+
+def xlsx_spool(sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
     """A one-sheet workbook written in openpyxl's streaming mode to a spooled temporary file,
-    rewound, for a file response."""
+    rewound, for a file response; every cell guarded (``_guard_xlsx_cell``)."""
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append(list(header))
+    sheet.append(_xlsx_row(sheet, header))
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(_xlsx_row(sheet, row))
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(spool)
     spool.seek(0)
     return spool
+
+
+def xlsx_workbook() -> Any:
+    """A new openpyxl workbook (cells, styles, merges, several sheets) for a report; it must
+    be written with ``xlsx_bytes``."""
+    import openpyxl
+
+    return openpyxl.Workbook()
+
+
+def xlsx_bytes(workbook: Any) -> bytes:
+    """The workbook's file, after every cell of every sheet is guarded: whatever code filled
+    it, no text comes out as a formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    _guard_xlsx_cell(cell)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -4,9 +4,7 @@ canned answers, desk settings, report. Thin adapters over ``selectors``, ``servi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any, cast
 
 from django.contrib import messages
@@ -174,10 +172,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
     ]
     if with_contact:
         header += [_("Họ tên"), _("Số điện thoại"), _("Thư điện tử")]
-    out = io.StringIO()
-    out.write("\ufeff")  # lets Excel open the UTF-8 file with its diacritics intact
-    writer = csv.writer(out)
-    writer.writerow(header)
+    lines: list[list[Any]] = []
     count = shown = 0
     if with_contact:
         rows = rows.select_related("contact")
@@ -207,7 +202,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
                 shown += 1
             else:
                 line += ["", "", ""]
-        writer.writerow([tabular.safe_cell(v) for v in line])
+        lines.append(line)
         count += 1
     audit_record(
         action="inquiry.export_contacts" if with_contact else "inquiry.export",
@@ -215,7 +210,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
         request=request,
         data={"rows": count, "contacts": shown, "tab": tab},
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(tabular.csv_text(header, lines), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="hop-thu-{stamp}.csv"'
     return response
@@ -749,29 +744,14 @@ def report_export(request: HttpRequest, code: str) -> HttpResponse:
     data = reports.export_rows(reports.inquiry_report(unit, period))
     name = f"bao-cao-hop-thu-{unit.code}-{period.kind}-{period.year}-{period.number}"
     if request.GET.get("dinh_dang") == "xlsx":
-        import openpyxl
-
-        workbook = openpyxl.Workbook(write_only=True)
-        sheet = workbook.create_sheet("Hỏi đáp")
-        # openpyxl stores a text starting with "=" as a formula: unit names are escaped too.
-        sheet.append([tabular.safe_cell(f"{unit.name} — {period.label}")])
-        sheet.append(reports.EXPORT_HEADER)
-        for row in data:
-            sheet.append([tabular.safe_cell(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        title = f"{unit.name} — {period.label}"
+        spool = tabular.xlsx_spool("Hỏi đáp", [title], [reports.EXPORT_HEADER, *data])
+        response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(reports.EXPORT_HEADER)
-    for row in data:
-        writer.writerow([tabular.safe_cell(_vn_number(v)) if v is not None else "" for v in row])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = [[_vn_number(v) if v is not None else "" for v in row] for row in data]
+    response = HttpResponse(
+        tabular.csv_text(reports.EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -26,7 +26,7 @@ from lantoa.units.importing import (
     FIELD_LABELS,
     UNIT_IMPORT_FILES,
     ImportFileError,
-    check_upload,
+    check_file,
     unit_import_job_create,
 )
 from lantoa.units.models import UnitImportJob
@@ -51,7 +51,7 @@ class ImportForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         try:
-            check_upload(PurePath(upload.name or "").name, upload.size)
+            check_file(upload, PurePath(upload.name or "").name, upload.size)
         except ImportFileError as exc:
             message = str(exc)
             raise forms.ValidationError(message[:1].upper() + message[1:]) from exc

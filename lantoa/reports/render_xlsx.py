@@ -1,16 +1,18 @@
 """The report's figures as an Excel workbook: a summary sheet with the narrative's key
 figures and one sheet per appended table. Numbers are real numbers (formatted with
-thousands separators), ratios real percentages, so the figures can be worked on."""
+thousands separators), ratios real percentages, so the figures can be worked on. Built and
+written through ``lantoa.core.tabular`` (``xlsx_workbook``, ``xlsx_bytes``), which makes every
+cell inert: an outlet named ``=HYPERLINK(…)`` stays text."""
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lantoa.core import tabular
 from lantoa.core.extensions import ReportSection
 from lantoa.reports.data import ReportData
 from lantoa.reports.narrative import ranked, write
@@ -38,7 +40,7 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell, *, bold: bool = Fals
     cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
 
 
-def _sheet_for(workbook: Workbook, spec: ReportTable, data: ReportData) -> None:
+def _sheet_for(workbook: Any, spec: ReportTable, data: ReportData) -> None:
     title = spec.title.split(".")[0]  # "Biểu 1"
     sheet = workbook.create_sheet(title)
     sheet["A1"] = spec.title
@@ -62,7 +64,7 @@ def _summary(section: ReportSection, data: ReportData) -> list[tuple[int, tuple[
 
 
 def render_xlsx(data: ReportData) -> bytes:
-    workbook = Workbook()
+    workbook = tabular.xlsx_workbook()
     summary = workbook.active
     assert summary is not None
     summary.title = "Tổng hợp"
@@ -107,6 +109,4 @@ def render_xlsx(data: ReportData) -> bytes:
     summary.column_dimensions["B"].width = 70
     for spec in report_tables(data):
         _sheet_for(workbook, spec, data)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes(workbook)

@@ -41,7 +41,7 @@ from lantoa.core.tabular import (
     ERRORS_SHOWN,
     RowError,
     Sheet,
-    check_upload,
+    check_file,
     parse_count,
 )
 from lantoa.core.tabular import (
@@ -817,7 +817,7 @@ def unit_import_job_create(
     from lantoa.units.tasks import import_units_task
 
     name = PurePath(upload.name or "").name
-    check_upload(name, upload.size)
+    check_file(upload, name, upload.size)
     job = UnitImportJob(created_by_id=user.pk, original_name=name[:255], update_existing=update)
     # Private storage under a random name (the field's upload_to keeps only the extension);
     # the original name is for display and the download only.

@@ -15,23 +15,58 @@ from lantoa.core import tabular
 
 
 def test_formulas_are_guarded_and_read_back_unchanged() -> None:
-    names = ['=HYPERLINK("http://x")', "+84 912", "-1", "@SUM(A1)", "CĐCS May 10", "'trích"]
-    guarded = [tabular.safe_cell(n) for n in names]
-    assert guarded[:4] == ["'" + n for n in names[:4]]
-    assert guarded[4:] == names[4:]  # ordinary text (and a plain apostrophe) untouched
-    assert [tabular.cell_text(g) for g in guarded] == names
-    assert tabular.safe_cell(12) == 12
+    names = ['=HYPERLINK("http://x")', "+84 912", "-A1+1", "@SUM(A1)", "\t=1", "\r=1", " =1"]
+    names += ["\uff1dSUM(A1)", "\uff0b1", "\uff20x"]  # full-width ＝ ＋ ＠
+    plain = ["CĐCS May 10", "'trích", "-1", "-1.234,5", "-12,5%", "Công ty 3-2"]
+    guarded = [tabular.safe_cell(n) for n in names + plain]
+    assert guarded[: len(names)] == ["'" + n for n in names]
+    # Ordinary text, a plain apostrophe and negative numbers written as text are untouched.
+    assert guarded[len(names) :] == plain
+    assert [tabular.cell_text(g) for g in guarded] == [n.strip() for n in names + plain]
+    assert tabular.safe_cell(12) == 12 and tabular.safe_cell(-5) == -5
+    assert tabular.safe_cell(-2.5) == -2.5
 
 
 def test_csv_and_xlsx_writers_guard_every_cell() -> None:
-    rows = [["=1+1", 5], ["Bình thường", 0]]
+    rows = [["=1+1", 5], ["Bình thường", 0], ["@x", -3], ["-7", -2.5]]
     text = "".join(tabular.csv_chunks(["Tên", "Số"], rows))
     assert text.startswith("\ufeffTên,Số")
-    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1] == ["'=1+1", "5"]
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:] == [
+        ["'=1+1", "5"],
+        ["Bình thường", "0"],
+        ["'@x", "-3"],
+        ["-7", "-2.5"],
+    ]
     book = openpyxl.load_workbook(tabular.xlsx_spool("Trang tính", ["Tên", "Số"], rows))
     sheet = book.active
     assert sheet is not None and sheet.title == "Trang tính"
-    assert [[c.value for c in r] for r in sheet.iter_rows()][1] == ["'=1+1", 5]
+    cells = list(sheet.iter_rows(min_row=2))
+    # Text stays the officer's text, stored as text and marked "typed with an apostrophe"
+    # (Excel shows no apostrophe and never runs it); numbers stay numbers, negative ones too.
+    assert [[c.value for c in r] for r in cells] == rows
+    assert [(r[0].data_type, r[0].quotePrefix) for r in cells] == [
+        ("s", True),
+        ("s", False),
+        ("s", True),
+        ("s", False),
+    ]
+    assert [r[1].data_type for r in cells] == ["n", "n", "n", "n"]
+
+
+def test_a_report_workbook_is_guarded_whatever_filled_it() -> None:
+    book = tabular.xlsx_workbook()
+    sheet = book.active
+    sheet["A1"] = '=HYPERLINK("http://x","bấm")'  # openpyxl would store a live formula
+    sheet["A2"] = "+1"
+    sheet["B2"] = -4
+    sheet.merge_cells("A3:B3")
+    sheet["A3"] = "Bình thường"
+    again = openpyxl.load_workbook(io.BytesIO(tabular.xlsx_bytes(book))).active
+    assert again is not None
+    assert (again["A1"].value, again["A1"].data_type) == ('=HYPERLINK("http://x","bấm")', "s")
+    assert again["A1"].quotePrefix and again["A2"].quotePrefix
+    assert (again["B2"].value, again["B2"].data_type) == (-4, "n")
+    assert again["A3"].value == "Bình thường" and not again["A3"].quotePrefix
 
 
 SHEET = tabular.Sheet(

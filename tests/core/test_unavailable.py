@@ -22,7 +22,11 @@ BUSY = "Hệ thống đang bận, vui lòng thử lại sau"
 
 @pytest.fixture
 def database_down() -> Iterator[None]:
-    """Every query fails as during a PostgreSQL restart."""
+    """Every query fails as during a PostgreSQL restart. The cache is emptied first: a public
+    page another test left in it would (rightly) still be served without the database."""
+    from django.core.cache import cache
+
+    cache.clear()
 
     def refuse(*args: Any) -> Any:
         raise OperationalError("terminating connection due to administrator command")
