@@ -275,12 +275,20 @@ def _process_claimed(claim: Claim, now: dt.datetime) -> str:
         if claim.token >= MAX_ATTEMPTS:
             counter_increment(platform=event.platform, reason=CounterReason.FAILED)
         raise
-    # Outside the transaction and at most once a minute: a burst on one OA must not queue its
-    # workers on the account row.
-    ConnectorAccount.objects.filter(pk=account.pk).filter(
-        Q(last_event_at__isnull=True) | Q(last_event_at__lt=now - dt.timedelta(minutes=1))
-    ).update(last_event_at=now)
+    _touch(account, now)
     return "duplicate" if received.duplicate else ("created" if received.created else "joined")
+
+
+def _touch(account: ConnectorAccount, now: dt.datetime) -> None:
+    """``last_event_at`` of the account, outside the transaction and at most once a minute
+    (no query at all when the row read with the event says it is recent): a burst on one OA
+    must not queue its workers on the account row."""
+    recent = now - dt.timedelta(minutes=1)
+    if account.last_event_at is not None and account.last_event_at >= recent:
+        return
+    ConnectorAccount.objects.filter(pk=account.pk).filter(
+        Q(last_event_at__isnull=True) | Q(last_event_at__lt=recent)
+    ).update(last_event_at=now)
 
 
 def events_process_waiting(*, budget: float, batch: int = 5) -> tuple[int, bool]:
