@@ -35,7 +35,9 @@ def enqueue_event(event_id: int) -> None:
 WAITING_BUDGET = 30.0
 
 
-@shared_task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90)
+# A "process what is waiting" task not started within a minute is dropped (the beat's ticks
+# of a long stop would otherwise pile up): the next tick, or the minute sweep, does its work.
+@shared_task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90, expires=60)
 def process_waiting() -> int:
     """Process what is waiting (queued by the webhooks, and by the beat every few seconds:
     ``processing.TICK``); hands over to a fresh task when its budget is spent."""
