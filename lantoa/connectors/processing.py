@@ -146,7 +146,7 @@ def _claim_rows(
     expired = [pk for pk, lease in pks_and_leases if lease is not None]
     if expired:
         InboundEvent.objects.filter(pk__in=expired, claimed_at=now).update(crashes=F("crashes") + 1)
-        log.warning("%s inbound event(s) of a stopped worker taken over", len(expired))
+        log.warning("%s inbound event(s) taken over: their lease ran out", len(expired))
     tokens = dict(
         InboundEvent.objects.filter(pk__in=pks, claimed_at=now).values_list("pk", "attempts")
     )
