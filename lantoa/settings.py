@@ -489,9 +489,13 @@ if LANTOA_WEBHOOK_QUEUE == "redis" and not REDIS_URL:
 # stops any that come later).
 LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:webhooks")
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
-# Above this many new messages a second the worker stores them but defers turning them into
-# inquiries (at most 5 minutes), so that the webhook server keeps the CPU; 0: never defers.
-LANTOA_WEBHOOK_BURST_RATE = env_int("LANTOA_WEBHOOK_BURST_RATE", 100)
+# A signed message dated more than this many hours before it reached us is not made an
+# inquiry (a replay: Zalo re-sends for up to 12 hours, Meta for up to 36), nor one dated more
+# than LANTOA_WEBHOOK_MAX_SKEW_SECONDS ahead of our clock; both are acknowledged, counted and
+# listed on the connector page.
+LANTOA_ZALO_MAX_EVENT_AGE_HOURS = env_int("LANTOA_ZALO_MAX_EVENT_AGE_HOURS", 18)
+LANTOA_FACEBOOK_MAX_EVENT_AGE_HOURS = env_int("LANTOA_FACEBOOK_MAX_EVENT_AGE_HOURS", 42)
+LANTOA_WEBHOOK_MAX_SKEW_SECONDS = env_int("LANTOA_WEBHOOK_MAX_SKEW_SECONDS", 300)
 # Period reports and targets (lantoa.targets): a period's reports are due this many days after
 # it ends; units report on these kinds of period (month, quarter, half, year). Dashboards are
 # cached at most this many seconds (≤ 60; activity writes clear them at once). Target alerts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.health import check_inbound
-from lantoa.connectors.processing import INBOUND_EVENTS
+from lantoa.connectors.processing import INBOUND_EVENTS, TICK
 from lantoa.core.extensions import (
     BeatEntry,
     HealthCheck,
@@ -30,6 +30,13 @@ work_links.register(
 
 beat_schedule.register(
     BeatEntry(key="connectors-mailbox", task="connectors.poll_mailbox", schedule=60.0)
+)
+
+
+# Every few seconds a worker looks for inbound events nobody is working on (a lost task, a
+# dead worker's lease run out): a no-op when nothing waits (processing.py, "Leases").
+beat_schedule.register(
+    BeatEntry(key="connectors-inbound", task="connectors.process_waiting", schedule=TICK)
 )
 
 

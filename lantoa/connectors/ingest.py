@@ -68,8 +68,10 @@ from lantoa.connectors.zalo import webhook as zalo_webhook
 log = logging.getLogger(__name__)
 
 GROUP = "lantoa-ingest"
-# An entry read by a consumer that died is taken over once it has been pending this long.
-PENDING_IDLE = dt.timedelta(seconds=60)
+# An entry read by a consumer that died is taken over once it has been pending this long. A
+# live consumer stores and acknowledges what it read within a second or two; one merely slow
+# and overtaken stores nothing twice (the unique index), so this can be short.
+PENDING_IDLE = dt.timedelta(seconds=10)
 DRAIN_BATCH = 200
 # The per-process account cache is read again at least this often, whatever the version says.
 ACCOUNT_TTL = 30.0
@@ -686,31 +688,6 @@ def _store(client: Any, stream: str, entries: list[Any], result: Drained) -> Non
     pipe.execute()
     result.read += len(entries)
     result.dropped += unreadable + sum(paused.values())
-
-
-class BurstWatch:
-    """Whether messages are arriving faster than ``LANTOA_WEBHOOK_BURST_RATE`` a second, from
-    the stream's count of entries ever added (Redis ≥ 7), between two looks at least a second
-    apart. Never hot without the Redis queue or on an older Redis."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self.seen: tuple[float, int] | None = None
-        self.rate = 0.0
-
-    def hot(self) -> bool:
-        if not enabled() or settings.LANTOA_WEBHOOK_BURST_RATE <= 0:
-            return False
-        now = self.clock()
-        if self.seen is None or now - self.seen[0] >= 1.0:
-            try:
-                added = int(redis_client().xinfo_stream(_keys()[0])["entries-added"])
-            except Exception:
-                return False
-            if self.seen is not None:
-                self.rate = (added - self.seen[1]) / (now - self.seen[0])
-            self.seen = (now, added)
-        return self.rate > settings.LANTOA_WEBHOOK_BURST_RATE
 
 
 def backlog() -> int | None:

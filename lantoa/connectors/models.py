@@ -73,13 +73,23 @@ class ConnectorAccount(models.Model):
         return f"{self.get_platform_display()} {self.external_id}"
 
 
+class Hold(models.TextChoices):
+    """Why a verified event was kept out of the inbox (``InboundEvent.held``)."""
+
+    STALE = "stale", _("Quá cũ: quá thời gian nền tảng còn gửi lại")
+    FUTURE = "future", _("Ghi thời điểm ở tương lai")
+
+
 class InboundEvent(DurableJob):
     """One verified platform event (a worker's message), stored before it is processed.
 
-    The webhook answers as soon as this row is written; ``connectors.process_event`` turns it
-    into an inquiry message and sets ``processed_at``. Unprocessed rows older than a minute are
-    queued again, so a lost enqueue or a worker killed mid-burst loses nothing. A durable job
-    (``lantoa.core.jobs``): ``claimed_at`` and ``crashes`` come from ``DurableJob``.
+    The webhook answers as soon as this row is written; the worker turns it into an inquiry
+    message and sets ``processed_at`` (``lantoa.connectors.processing``). A durable job
+    (``lantoa.core.jobs``): ``claimed_at`` (the start of the worker's lease, renewed while it
+    works) and ``crashes`` come from ``DurableJob``; a lease not renewed in time is a dead
+    worker's and is taken again within seconds, so a lost enqueue or a worker killed
+    mid-burst loses nothing. An event dated outside the platform's re-delivery window is
+    ``held``: acknowledged, kept for the connector page, never made an inquiry.
     """
 
     platform = models.CharField(max_length=20, choices=Platform.choices)
@@ -95,6 +105,13 @@ class InboundEvent(DurableJob):
     error = models.TextField(blank=True)
     message = models.ForeignKey(
         "inquiries.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When the platform says the message was sent (its signed timestamp), set on processing.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Not made an inquiry, and why (blank: it was). Also a database default: the webhook
+    # inserts its rows with raw SQL.
+    held = models.CharField(
+        max_length=10, choices=Hold.choices, blank=True, default="", db_default=""
     )
 
     class Meta:
@@ -120,6 +137,8 @@ class CounterReason(models.TextChoices):
     BAD_VERIFY_TOKEN = "bad_verify_token", _("Sai mã xác minh webhook")
     IGNORED = "ignored", _("Sự kiện không cần xử lý (bỏ qua)")
     FAILED = "failed", _("Xử lý thất bại")
+    STALE_EVENT = "stale_event", _("Sự kiện quá cũ (có thể bị phát lại), không tạo câu hỏi")
+    FUTURE_EVENT = "future_event", _("Sự kiện ghi thời điểm ở tương lai, không tạo câu hỏi")
     REJECTED = "rejected", _("Thư bị từ chối")
 
 

@@ -83,17 +83,39 @@ def webhook_counters() -> list[CounterRow]:
     ]
 
 
+def _account_ids(channels: list[Channel]) -> list[int]:
+    return [c.connector.pk for c in channels if hasattr(c, "connector")]
+
+
 def event_backlog(channels: list[Channel]) -> dict[int, dict[str, int]]:
-    """Per connected channel: events waiting to be processed and events that failed."""
-    account_ids = [c.connector.pk for c in channels if hasattr(c, "connector")]
+    """Per connected channel: events waiting to be processed, events that failed, and events
+    held out of the inbox (dated outside the platform's re-delivery window)."""
     rows = (
-        InboundEvent.objects.filter(account_id__in=account_ids)
+        InboundEvent.objects.filter(account_id__in=_account_ids(channels))
         .values("account__channel_id")
         .annotate(
             waiting=Count("pk", filter=Q(processed_at__isnull=True)),
             failed=Count("pk", filter=~Q(error="")),
+            held=Count("pk", filter=~Q(held="")),
         )
     )
     return {
-        r["account__channel_id"]: {"waiting": r["waiting"], "failed": r["failed"]} for r in rows
+        r["account__channel_id"]: {
+            "waiting": r["waiting"],
+            "failed": r["failed"],
+            "held": r["held"],
+        }
+        for r in rows
     }
+
+
+def held_events(channels: list[Channel], *, limit: int = 50) -> list[InboundEvent]:
+    """The latest events of these channels held out of the inbox (kept for ``RETENTION``), for
+    the connector page: when, which channel, why — never the worker's text or id."""
+    return list(
+        InboundEvent.objects.filter(account_id__in=_account_ids(channels))
+        .exclude(held="")
+        .select_related("account__channel")
+        .defer("payload")
+        .order_by("-received_at", "-pk")[:limit]
+    )

@@ -35,8 +35,12 @@ def enqueue_event(event_id: int) -> None:
 WAITING_BUDGET = 30.0
 
 
-@shared_task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90)
+# A "process what is waiting" task not started within a minute is dropped (the beat's ticks
+# of a long stop would otherwise pile up): the next tick, or the minute sweep, does its work.
+@shared_task(name="connectors.process_waiting", soft_time_limit=60, time_limit=90, expires=60)
 def process_waiting() -> int:
+    """Process what is waiting (queued by the webhooks, and by the beat every few seconds:
+    ``processing.TICK``); hands over to a fresh task when its budget is spent."""
     done, more = processing.events_process_waiting(budget=WAITING_BUDGET)
     if more:
         _queue_waiting()
@@ -121,8 +125,8 @@ def publish_waiting(countdown: float) -> None:
 @shared_task(name="connectors.requeue_events", soft_time_limit=50, time_limit=60)
 def requeue_events() -> int:
     """What the beat's sweep of durable jobs does every minute for inbound events
-    (``processing.INBOUND_EVENTS``): drain the webhook fast path's stream, hand back claims of
-    killed workers, queue what a lost enqueue left behind."""
+    (``processing.INBOUND_EVENTS``): drain the webhook fast path's stream, hand back leases of
+    dead workers, queue what a lost enqueue left behind."""
     pending = durable.sweep(processing.INBOUND_EVENTS)
     if pending:
         log.info("re-queued %s inbound events", len(pending))

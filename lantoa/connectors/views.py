@@ -60,6 +60,7 @@ def unit_connectors(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "subtree": subtree,
             "counters": selectors.webhook_counters(),
+            "held": selectors.held_events(channels),
             "webhook_urls": _webhook_urls(request),
             # Messages acknowledged by the webhook server, not yet in the database.
             "queue_enabled": ingest.enabled(),

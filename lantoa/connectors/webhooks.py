@@ -118,11 +118,16 @@ def hmac_sha256_hex(key: str, body: bytes) -> str:
     return hmac.new(key.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
+def millis(value: Any) -> dt.datetime | None:
+    """A platform timestamp in milliseconds → aware datetime as given (None: unreadable)."""
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
 def from_millis(value: Any) -> dt.datetime:
     """A platform timestamp in milliseconds → aware datetime, never later than now."""
     now = timezone.now()
-    try:
-        at = dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return now
-    return min(at, now)
+    at = millis(value)
+    return now if at is None else min(at, now)

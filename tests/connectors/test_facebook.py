@@ -24,6 +24,7 @@ from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
     CounterReason,
+    Hold,
     InboundEvent,
     Platform,
 )
@@ -36,8 +37,10 @@ from tests.fixtures.connectors.support import (
     FB_PSID,
     FakePlatform,
     counter_value,
+    date_events,
     facebook_account,
     fixture_json,
+    now_millis,
     post_signed,
 )
 
@@ -268,6 +271,30 @@ def test_deployment_wide_app_secret_and_pages_of_another_app(
     assert response.status_code == 200
     assert list(Message.objects.values_list("external_id", flat=True)) == ["m_batch_0001"]
     assert counter(CounterReason.UNKNOWN_ACCOUNT) == 1  # the entry of page 2 was skipped
+
+
+def _dated(hours_ago: float, mid: str) -> dict[str, Any]:
+    payload = fixture_json("facebook", "message_text.json")
+    date_events(payload, now_millis() - int(hours_ago * 3_600_000))
+    payload["entry"][0]["messaging"][0]["message"]["mid"] = mid
+    return payload
+
+
+def test_signed_messages_outside_metas_resending_window_are_held(
+    client: Client, account: ConnectorAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Meta re-sends a failed delivery for up to 36 hours: a signed message dated three days
+    ago, or tomorrow, is a replay. Acknowledged, kept and counted, never an inquiry."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for payload in (_dated(72, "m_old"), _dated(72, "m_old"), _dated(-24, "m_future")):
+            assert post(client, payload).status_code == 200
+        assert post(client, _dated(30, "m_resent_after_30_hours")).status_code == 200
+    assert list(Message.objects.values_list("external_id", flat=True)) == [
+        "m_resent_after_30_hours"
+    ]
+    held = dict(InboundEvent.objects.exclude(held="").values_list("event_id", "held"))
+    assert held == {"m_old": Hold.STALE, "m_future": Hold.FUTURE}
+    assert (counter(CounterReason.STALE_EVENT), counter(CounterReason.FUTURE_EVENT)) == (1, 1)
 
 
 def test_no_personal_data_in_logs(

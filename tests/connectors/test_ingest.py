@@ -235,6 +235,25 @@ def test_messenger_batch_is_queued_per_message(
     }
 
 
+def test_a_replayed_old_message_is_acknowledged_from_redis_and_held(
+    app: Any, queue: Any, queued_tasks: list[float], tree: Tree
+) -> None:
+    """The fast path answers as the view does (200); the worker holds the replay and keeps
+    it once, whichever path stored it."""
+    from lantoa.connectors.models import Hold
+
+    zalo_account(tree.a_kcn)
+    payload = fixture_json("zalo", "user_send_text.json")
+    payload["timestamp"] = str(int(payload["timestamp"]) - 3 * 24 * 3_600_000)
+    raw = json.dumps(payload, ensure_ascii=False).encode()
+    assert [call(app, ZALO, raw, zalo_headers(raw))["status"] for _ in range(2)] == [200, 200]
+    tasks.process_waiting()
+    assert stream_length(queue) == 0
+    event = InboundEvent.objects.get()
+    assert event.held == Hold.STALE and event.processed_at is not None
+    assert not Message.objects.exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # What the fast path leaves to the Django view
 
@@ -557,7 +576,7 @@ def test_a_read_begun_before_a_change_is_not_remembered(tree: Tree) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Bursts: stored at once, processed when the burst is over
+# The connector page
 
 
 def _queue_zalo(account: ConnectorAccount, msg_ids: list[str]) -> None:
@@ -566,43 +585,6 @@ def _queue_zalo(account: ConnectorAccount, msg_ids: list[str]) -> None:
     ]
     version = ingest.redis_client().get(ingest._keys()[1])
     ingest.enqueue(events, version=version.decode() if version else "0")
-
-
-def test_burst_watch_measures_the_intake_rate(queue: Any, tree: Tree) -> None:
-    account = zalo_account(tree.a_kcn)
-    now = [100.0]
-    watch = ingest.BurstWatch(clock=lambda: now[0])
-    with override_settings(LANTOA_WEBHOOK_BURST_RATE=5):
-        _queue_zalo(account, ["b-0"])
-        assert watch.hot() is False  # the first look only counts
-        _queue_zalo(account, [f"b-{i}" for i in range(1, 21)])
-        now[0] += 0.5
-        assert watch.hot() is False  # less than a second: the rate is not measured again
-        now[0] += 0.5
-        assert watch.hot() is True  # 20 in one second > 5
-        now[0] += 2.0
-        assert watch.hot() is False  # nothing new in two seconds
-    with override_settings(LANTOA_WEBHOOK_BURST_RATE=0):
-        assert ingest.BurstWatch().hot() is False
-
-
-def test_processing_waits_while_a_burst_lasts_but_not_past_the_limit(
-    queue: Any, queued_tasks: list[float], tree: Tree, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from lantoa.connectors import processing
-
-    account = zalo_account(tree.a_kcn)
-    _queue_zalo(account, ["burst-1", "burst-2"])
-    monkeypatch.setattr(ingest.BurstWatch, "hot", lambda self: True)
-    monkeypatch.setattr(processing, "BURST_PAUSE", 0.05)
-    # Stored, not processed: the run ends with its budget and says some are left.
-    assert processing.events_process_waiting(budget=0.3) == (0, True)
-    assert InboundEvent.objects.filter(processed_at__isnull=True).count() == 2
-    # Waiting longer than MAX_DEFER: processed even though the burst goes on.
-    InboundEvent.objects.update(received_at=ingest.dt.datetime(2026, 1, 1, tzinfo=ingest.dt.UTC))
-    # (While the burst lasts the run keeps watching the queue until its budget is spent.)
-    assert processing.events_process_waiting(budget=1) == (2, True)
-    assert Message.objects.filter(direction=Direction.IN).count() == 2
 
 
 def test_connector_page_shows_what_waits_in_the_queue(

@@ -22,7 +22,13 @@ from lantoa.connectors.services import inbound_event_record
 from lantoa.connectors.zalo.webhook import signature
 from lantoa.inquiries.models import Message
 from tests.conftest import Tree
-from tests.fixtures.connectors.support import ZALO_OA_SECRET, fixture_json, zalo_account
+from tests.fixtures.connectors.support import (
+    ZALO_OA_SECRET,
+    date_events,
+    fixture_json,
+    now_millis,
+    zalo_account,
+)
 
 
 @pytest.fixture
@@ -30,8 +36,12 @@ def account(tree: Tree) -> ConnectorAccount:
     return zalo_account(tree.a_kcn)
 
 
+# The date of every message of these tests: sent when the tests start.
+SENT_MS = now_millis()
+
+
 def _payload(msg_id: str) -> dict[str, Any]:
-    payload = fixture_json("zalo", "user_send_text.json")
+    payload = date_events(fixture_json("zalo", "user_send_text.json"), SENT_MS)
     payload["message"]["msg_id"] = msg_id
     return payload
 
@@ -164,7 +174,7 @@ def test_burst_of_webhooks_queues_two_tasks_not_one_per_event(
                 HTTP_X_ZEVENT_SIGNATURE=signature(
                     app_id="3605417894312745611",
                     raw=raw,
-                    timestamp="1718000000000",
+                    timestamp=str(SENT_MS),
                     oa_secret_key=ZALO_OA_SECRET,
                 ),
             )

@@ -3,15 +3,31 @@ counters, disconnecting."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel, ChannelKind
-from lantoa.connectors.models import AccountStatus, ConnectorAccount, CounterReason, Platform
-from lantoa.connectors.services import counter_increment
+from lantoa.connectors.models import (
+    AccountStatus,
+    ConnectorAccount,
+    CounterReason,
+    InboundEvent,
+    Platform,
+)
+from lantoa.connectors.services import counter_increment, inbound_event_record
 from tests.conftest import Officers, Tree, login
-from tests.fixtures.connectors.support import ZALO_OA_SECRET, zalo_account
+from tests.fixtures.connectors.support import (
+    ZALO_OA_SECRET,
+    ZALO_USER_ID,
+    date_events,
+    fixture_json,
+    zalo_account,
+)
 
 
 def _zalo_channel(tree: Tree) -> Channel:
@@ -88,6 +104,34 @@ def test_connector_page_lists_channels_and_counters(
     assert client.get(reverse("connectors_web:connect", args=[channel.pk])).status_code == 404
     login(client, officers.a_briefer)  # sees the unit, may not manage channels
     assert client.get(reverse("connectors_web:unit", args=["A-KCN"])).status_code == 403
+
+
+def test_connector_page_lists_held_replays_without_the_workers_text(
+    client: Client, tree: Tree, officers: Officers, django_capture_on_commit_callbacks: Any
+) -> None:
+    account = zalo_account(tree.a_kcn)
+    payload = fixture_json("zalo", "user_send_text.json")
+    sent = timezone.localtime() - dt.timedelta(days=3)
+    date_events(payload, int(sent.timestamp() * 1000))
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound_event_record(
+            platform=Platform.ZALO,
+            account_id=account.pk,
+            event_id=payload["message"]["msg_id"],
+            payload=payload,
+        )
+    login(client, officers.a_admin)
+    page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
+    assert "Tin bị giữ lại, không vào hộp thư" in page
+    assert "Quá cũ: quá thời gian nền tảng còn gửi lại" in page
+    assert sent.strftime("%H:%M %d/%m/%Y") in page  # the date Zalo gave, Vietnam time
+    assert "0 / 0 / 1" in page  # waiting / failed / held
+    assert "Sự kiện quá cũ (có thể bị phát lại)" in page  # the counter
+    assert "nợ lương" not in page and ZALO_USER_ID not in page
+    # Nothing held: no such card.
+    InboundEvent.objects.all().delete()
+    page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
+    assert "Tin bị giữ lại" not in page
 
 
 def test_disconnect(client: Client, tree: Tree, officers: Officers) -> None:

@@ -22,6 +22,7 @@ from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
     CounterReason,
+    Hold,
     InboundEvent,
     Platform,
 )
@@ -36,6 +37,7 @@ from tests.fixtures.connectors.support import (
     FakePlatform,
     counter_value,
     fixture_json,
+    now_millis,
     post_signed,
     zalo_account,
 )
@@ -114,7 +116,10 @@ def test_text_message_becomes_an_inquiry(
     assert inquiry.unit == tree.a_kcn  # the OA's unit
     assert inquiry.channel == account.channel
     assert inquiry.urgent and "wages_many" in inquiry.urgent_reasons
-    assert inquiry.received_at == dt.datetime(2024, 6, 10, 6, 13, 20, tzinfo=dt.UTC)
+    # Dated as Zalo dated it (fixture_json dates it now).
+    sent = dt.datetime.fromtimestamp(int(payload["timestamp"]) / 1000, tz=dt.UTC)
+    assert inquiry.received_at == sent
+    assert event.sent_at == sent and event.held == ""
     assert InquiryContact.objects.get(inquiry=inquiry).platform_user_id == ZALO_USER_ID
     account.refresh_from_db()
     assert account.last_event_at is not None
@@ -160,10 +165,11 @@ def test_follow_up_joins_the_open_inquiry(
     client: Client, account: ConnectorAccount, django_capture_on_commit_callbacks: Any
 ) -> None:
     first = fixture_json("zalo", "user_send_text.json")
+    first["timestamp"] = str(int(first["timestamp"]) - 3_600_000)  # an hour ago
     second = copy.deepcopy(first)
     second["message"]["msg_id"] = "96d51f64b2d8ed8cb4c3"
     second["message"]["text"] = "Tôi bổ sung: công ty hẹn cuối tháng mới trả."
-    second["timestamp"] = "1718003600000"
+    second["timestamp"] = str(int(first["timestamp"]) + 3_600_000)  # now
     other = copy.deepcopy(first)
     other["sender"]["id"] = "9999999999999999999"
     other["message"]["msg_id"] = "0ther0000000000000001"
@@ -173,7 +179,9 @@ def test_follow_up_joins_the_open_inquiry(
     assert Inquiry.objects.count() == 2
     mine = Inquiry.objects.get(thread_key=f"zalo:{ZALO_OA_ID}:{ZALO_USER_ID}")
     assert mine.messages.count() == 2
-    assert mine.last_inbound_at == dt.datetime(2024, 6, 10, 7, 13, 20, tzinfo=dt.UTC)
+    assert mine.last_inbound_at == dt.datetime.fromtimestamp(
+        int(second["timestamp"]) / 1000, tz=dt.UTC
+    )
 
 
 @pytest.mark.parametrize(
@@ -275,6 +283,74 @@ def test_events_we_do_not_handle_are_acknowledged_and_counted(
 
 def test_webhook_only_accepts_post(client: Client, account: ConnectorAccount) -> None:
     assert client.get(URL).status_code == 405
+
+
+HOUR_MS = 3_600_000
+
+
+def _dated(hours_ago: float, msg_id: str = "96d51f64b2d8ed8cb4c2") -> dict[str, Any]:
+    payload = fixture_json("zalo", "user_send_text.json")
+    payload["timestamp"] = str(now_millis() - int(hours_ago * HOUR_MS))
+    payload["message"]["msg_id"] = msg_id
+    return payload
+
+
+def test_signed_event_dated_three_days_ago_is_acknowledged_but_never_an_inquiry(
+    client: Client,
+    account: ConnectorAccount,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A replay of a correctly signed message: Zalo re-sends for hours, not days. Answered
+    200 (a platform that re-sends stops), kept for the connector page, counted, not escalated;
+    its re-deliveries are the same event."""
+    replay = _dated(72)
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.INFO):
+        statuses = [post(client, replay).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert Inquiry.objects.count() == 0 and Message.objects.count() == 0
+    event = InboundEvent.objects.get()
+    assert event.held == Hold.STALE
+    assert event.processed_at is not None and event.message_id is None and event.error == ""
+    assert event.sent_at == dt.datetime.fromtimestamp(int(replay["timestamp"]) / 1000, tz=dt.UTC)
+    assert counter(CounterReason.STALE_EVENT) == 1
+    assert "held (stale)" in caplog.text
+    assert "nợ lương" not in caplog.text and ZALO_USER_ID not in caplog.text
+
+
+def test_events_within_zalos_resending_window_become_inquiries(
+    client: Client, account: ConnectorAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Re-sent by Zalo 11 hours after the message; our clock two minutes behind Zalo's.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, _dated(11, "late-resent")).status_code == 200
+        assert post(client, _dated(-2 / 60, "clock-ahead")).status_code == 200
+    assert set(Message.objects.values_list("external_id", flat=True)) == {
+        "late-resent",
+        "clock-ahead",
+    }
+    assert not InboundEvent.objects.exclude(held="").exists()
+
+
+def test_event_dated_in_the_future_is_held(
+    client: Client, account: ConnectorAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, _dated(-24, "tomorrow")).status_code == 200
+    assert Message.objects.count() == 0
+    assert InboundEvent.objects.get().held == Hold.FUTURE
+    assert counter(CounterReason.FUTURE_EVENT) == 1
+
+
+@override_settings(LANTOA_ZALO_MAX_EVENT_AGE_HOURS=1)
+def test_the_window_is_configurable(
+    client: Client, account: ConnectorAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, _dated(2, "two-hours")).status_code == 200
+        assert post(client, _dated(0.5, "half-an-hour")).status_code == 200
+    assert list(Message.objects.values_list("external_id", flat=True)) == ["half-an-hour"]
+    assert InboundEvent.objects.get(event_id="two-hours").held == Hold.STALE
 
 
 def test_no_personal_data_in_logs(

@@ -15,6 +15,7 @@ EXPECTED = {
     "inquiry-sla": {"task": "inquiries.sla_sweep", "schedule": 60.0},
     "inquiry-retention": {"task": "inquiries.retention_purge", "schedule": 6 * 3600.0},
     "connectors-mailbox": {"task": "connectors.poll_mailbox", "schedule": 60.0},
+    "connectors-inbound": {"task": "connectors.process_waiting", "schedule": 5.0},
     "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
     "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
     "jobs-sweep": {"task": "core.sweep_jobs", "schedule": 60.0},

@@ -21,6 +21,7 @@ the answer is 200 at once and the background worker does the rest
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from lantoa.connectors.webhooks import (
     from_millis,
     hmac_sha256_hex,
     ignored,
+    millis,
     missing_fields,
     parse_object,
     read_body,
@@ -222,6 +224,13 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
         )
         stored += event is not None
     return accepted(stored=stored)
+
+
+def sent_at(payload: dict[str, Any]) -> dt.datetime | None:
+    """When Meta says the stored message was sent (``messaging.timestamp``, milliseconds; the
+    signature covers the whole body); None when it cannot be read."""
+    messaging = payload.get("messaging")
+    return millis(messaging.get("timestamp")) if isinstance(messaging, dict) else None
 
 
 def to_inbound(account: ConnectorAccount, payload: dict[str, Any]) -> InboundMessage:

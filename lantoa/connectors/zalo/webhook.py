@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ from lantoa.connectors.webhooks import (
     digest_equals,
     from_millis,
     ignored,
+    millis,
     missing_fields,
     parse_object,
     read_body,
@@ -191,6 +193,12 @@ def zalo_webhook(request: HttpRequest) -> HttpResponse:
         payload=checked.payload,
     )
     return accepted()
+
+
+def sent_at(payload: dict[str, Any]) -> dt.datetime | None:
+    """When Zalo says the stored event happened (``timestamp``, milliseconds, part of what
+    the signature covers); None when it cannot be read."""
+    return millis(payload.get("timestamp"))
 
 
 def to_inbound(account: ConnectorAccount, payload: dict[str, Any]) -> InboundMessage:
