@@ -111,15 +111,22 @@ _ENGLISH = re.compile(
     r"(?<![\w@/.-])(" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?![\w@/-])"
 )
 
-# Text a Vietnamese page shows the reader: the rendered text of the body (not hidden parts),
-# the page title, and what sits in attributes a person reads or hears (placeholders, labels
-# for screen readers, tooltips, button captions).
-_VISIBLE_TEXT_JS = """
+# Text a Vietnamese page gives its reader: every text of the body, each on its own line (two
+# inline elements' texts do not run together), hidden parts included (folded details, text
+# for screen readers, messages a script shows later), option labels, the page title, and the
+# attributes a person reads or hears (placeholders, labels for screen readers, tooltips,
+# image descriptions, button captions).
+_READER_TEXT_JS = """
 () => {
-  const parts = [document.title, document.body.innerText];
-  for (const el of document.querySelectorAll(
-      '[placeholder], [aria-label], [title], input[type=submit], input[type=button], img[alt]')) {
-    if (el.closest('[hidden], .visually-hidden') && !el.matches('[aria-label]')) continue;
+  const parts = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, template, noscript') || !n.data.trim()) continue;
+    parts.push(n.data.replace(/\\s+/g, ' '));
+  }
+  for (const el of document.body.querySelectorAll(
+      '[placeholder], [aria-label], [title], [alt], input[type=submit], input[type=button]')) {
     for (const attr of ['placeholder', 'aria-label', 'title', 'alt']) {
       const v = el.getAttribute(attr);
       if (v) parts.push(v);
@@ -138,7 +145,7 @@ _ALLOWED = re.compile(
 
 def english_on_page(page: Any) -> list[str]:
     """English UI words in what the page shows, each with the line it sits in."""
-    text = _ALLOWED.sub(" ", page.evaluate(_VISIBLE_TEXT_JS))
+    text = _ALLOWED.sub(" ", page.evaluate(_READER_TEXT_JS))
     found: list[str] = []
     for line in text.splitlines():
         for match in _ENGLISH.finditer(line):
@@ -147,31 +154,55 @@ def english_on_page(page: Any) -> list[str]:
 
 
 # A phone browser widens its layout to what the page needs (window.innerWidth grows with it),
-# so the comparison is with the screen's width, passed in.
+# so the comparison is with the screen's width, passed in. The culprits are for the reader of
+# a failure: elements whose box, or whose content, reaches past the screen's edge.
 _OVERFLOW_JS = """
 (width) => {
   const doc = document.documentElement;
   const scroll = Math.max(doc.scrollWidth, document.body.scrollWidth);
+  const inner = window.innerWidth;
   const culprits = [];
-  const out = (el) => el.getBoundingClientRect().right > width + 0.5;
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    (typeof el.className === 'string' && el.className.trim()
-      ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   if (scroll > width) {
-    // the outermost elements that reach past the screen's edge (their parent does not)
-    for (const el of document.body.querySelectorAll('*')) {
-      if (el.getBoundingClientRect().width === 0 || !out(el)) continue;
-      if (el.parentElement && el.parentElement !== document.body && out(el.parentElement)) continue;
+    // A phone browser has widened the whole layout to fit; pin the page to the screen's
+    // width for a moment to see what reaches past its edge.
+    const pinned = doc.style.width;
+    doc.style.width = width + 'px';
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    const path = (el) => {
       const chain = [];
       for (let a = el; a && a !== document.body && chain.length < 3; a = a.parentElement) {
         chain.unshift(name(a));
       }
-      culprits.push(chain.join(' > ') + ' (right ' +
-        Math.round(el.getBoundingClientRect().right) + ' px)');
+      return chain.join(' > ');
+    };
+    // Content inside a box that clips or scrolls cannot widen the page (the box may).
+    const clipped = (el) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const boxOut = (el) => el.getBoundingClientRect().right > width + 0.5;
+    const spills = (el) => getComputedStyle(el).overflowX === 'visible' &&
+      el.scrollWidth > el.clientWidth + 1 &&
+      el.getBoundingClientRect().left + el.scrollWidth > width + 0.5;
+    for (const el of document.body.querySelectorAll('*')) {
       if (culprits.length >= 4) break;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || clipped(el)) continue;
+      const parent = el.parentElement;
+      if (boxOut(el) && !(parent !== document.body && boxOut(parent))) {
+        culprits.push(path(el) + ' (reaches ' + Math.round(r.right) + ' px)');
+      } else if (!boxOut(el) && spills(el) && ![...el.children].some(spills)) {
+        culprits.push(path(el) + ' (its content reaches ' +
+          Math.round(r.left + el.scrollWidth) + ' px)');
+      }
     }
+    doc.style.width = pinned;
   }
-  return {scroll, inner: window.innerWidth, culprits};
+  return {scroll, inner, culprits};
 }
 """
 

@@ -134,8 +134,12 @@ class Session:
         self.page.on("requestfailed", lambda request: self.inflight.discard(request))
 
     def _on_console(self, message: Any) -> None:
-        if message.type == "error":
-            self.log.console_errors.append(f"{message.text} ({self.page.url})")
+        if message.type != "error":
+            return
+        location = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and location == self.page.url:
+            return  # the page's own status (a 404 page on purpose): the tests check it
+        self.log.console_errors.append(f"{message.text} ({self.page.url})")
 
     def _on_response(self, response: Any) -> None:
         # Pages themselves are checked by the tests; a broken sub-resource (script, style,

@@ -135,14 +135,20 @@ def test_news_written_approved_published(
     leader = open_session(viewport)
     lp = leader.page
     type_login(leader, leader_user, two_factor=True)
-    leader.goto(item_url)
+    # The bell tells the leader; the notice leads to the item.
+    leader.follow(lp.get_by_role("link", name="Thông báo"))
+    leader.follow(lp.locator(".notices button", has_text=title))
+    assert lp.url.split("?")[0] == item_url, lp.url
     leader.follow(lp.get_by_role("button", name="Duyệt", exact=True))
     assert "Đã duyệt" in lp.locator(".page-head").inner_text()
     # It can be scheduled (the form is there) or published now.
     assert lp.get_by_role("button", name="Hẹn giờ").is_visible()
     leader.follow(lp.get_by_role("button", name="Đăng ngay"))
+    assert "Đã đăng" in lp.locator(".page-head").inner_text()
     leader.goto("/bao-cao/P-A/tong-quan/")
     assert lp.get_by_role("heading", level=1).is_visible()
+    posts = lp.locator(".stat", has_text="tin, bài đã đăng").locator(".value")
+    assert posts.inner_text().strip() == "1"
     assert english_on_page(lp) == []
     no_browser_errors(leader)
 

@@ -22,6 +22,7 @@ class Page:
     name: str
     path: Callable[[World], str]
     user: str | None  # an attribute of World.officers, "grassroots", or None (a visitor)
+    status: int = 200
 
 
 def _officer(world: World, who: str) -> Any:
@@ -74,6 +75,9 @@ PAGES = [
     Page("news", lambda w: "/tin-tuc/", None),
     Page("privacy notice", lambda w: "/cau-hoi/bao-mat/", None),
     Page("login", lambda w: "/tai-khoan/dang-nhap/", None),
+    # error pages: an officer outside their branch, a visitor on a wrong address
+    Page("another province's unit", lambda w: "/don-vi/P-B/", "a_admin", status=404),
+    Page("page not found", lambda w: "/khong-co-trang-nay/", None, status=404),
 ]
 
 
@@ -95,7 +99,7 @@ def _visit_all(open_session: Any, world: World, viewport: Viewport) -> dict[str,
         response = session.goto(path)
         print(f"TIMING {page.name} {time.monotonic() - t0:.2f}")
         found: list[str] = []
-        if response is None or response.status != 200:
+        if response is None or response.status != page.status:
             found.append(f"HTTP {response.status if response else '?'} at {session.page.url}")
         if viewport is PHONE:
             found += sideways_scroll(session.page, viewport.width)
@@ -157,7 +161,7 @@ def test_inbox_filters_chosen_by_the_officer_stay_open(open_session: Any, world:
 def test_the_checks_catch_what_they_look_for(open_session: Any, world: World) -> None:
     """The page checks are not blind: the English interface is reported as English, a box
     wider than the phone as sideways scrolling (with the culprit named), a button pushed off
-    the screen as off screen, and a script error and a console error as such."""
+    the screen as off screen, a script error, a console error and a missing image as such."""
     session = open_session(PHONE)
     session.context.add_cookies(
         [{"name": "django_language", "value": "en", "url": session.base_url}]
@@ -175,13 +179,17 @@ def test_the_checks_catch_what_they_look_for(open_session: Any, world: World) ->
           const b = document.createElement('button');
           b.className = 'btn'; b.textContent = 'Lưu'; b.style.marginLeft = '400px';
           document.querySelector('main').append(b);
+          const img = document.createElement('img');
+          img.src = '/static/lantoa/khong-co.png';
+          document.querySelector('main').append(img);
           console.error('lỗi thử');
           setTimeout(() => { undefined.x; }, 0);
         }"""
     )
-    page.wait_for_timeout(50)
+    session.settle()
     wide = " ".join(sideways_scroll(page, PHONE.width))
     assert "div.too-wide" in wide
     assert any("Lưu" in c for c in controls_off_screen(page, PHONE.width))
     problems = " ".join(session.log.problems())
     assert "lỗi thử" in problems and "script error" in problems
+    assert "request failed: 404" in problems and "khong-co.png" in problems
