@@ -1,0 +1,160 @@
+"""The four journeys of issue 12, typed and clicked in a real browser at 390×844 and
+1280×800: a worker's question answered by an officer and read on the lookup page; a
+grassroots communicator reporting a cascade done with a link; a province officer (two-factor)
+writing news and sending it for approval, a leader approving and publishing it and opening the
+dashboard. No step may log a script error or load a broken resource."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lantoa.accounts.models import User
+from tests.conftest import PASSWORD, Officers
+from tests.e2e.checks import english_on_page
+from tests.e2e.conftest import VIEWPORTS, Session, Viewport, current_totp
+
+pytestmark = pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+
+
+def type_login(session: Session, user: User, *, two_factor: bool = False) -> None:
+    """Sign in through the login form (and the two-factor step) as the officer would; they
+    arrive on their unit's page."""
+    page = session.page
+    session.goto("/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    session.follow(page.get_by_role("button", name="Đăng nhập"))
+    if two_factor:
+        assert "/tai-khoan/xac-thuc/" in page.url
+        page.get_by_label("Mã xác thực").fill(current_totp(user))
+        session.follow(page.get_by_role("button", name="Xác nhận"))
+    assert re.search(r"/don-vi/[^/]+/$", page.url), page.url
+
+
+def no_browser_errors(session: Session) -> None:
+    assert not session.log.problems(), "\n".join(session.log.problems())
+
+
+def enrolled(user: User) -> User:
+    """The officer has already set up an authenticator app."""
+    TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
+    return user
+
+
+def test_worker_question_answered(
+    open_session: Any, officers: Officers, viewport: Viewport
+) -> None:
+    # A worker, no account: asks at /cau-hoi/ and keeps the two codes.
+    worker = open_session(viewport)
+    page = worker.page
+    worker.goto("/cau-hoi/")
+    question = "Tôi làm ca đêm ở xưởng may, công ty có được trả lương ca đêm thấp hơn luật không?"
+    page.get_by_label("Bạn cần hỏi, phản ánh điều gì?").fill(question)
+    page.get_by_label("Nơi làm việc").fill("Công ty TNHH May Ánh Dương")
+    worker.tap(page.get_by_label("Gửi ẩn danh", exact=False))
+    worker.follow(page.get_by_role("button", name="Gửi cho Công đoàn"))
+    assert page.url.endswith("/cau-hoi/da-gui/"), page.url
+    code, secret = (c.strip() for c in page.locator("dd.pub-code").all_inner_texts())
+    assert re.fullmatch(r"[A-Z0-9-]{6,}", code) and len(secret) >= 8
+
+    # An officer of the upper-level union finds it in the inbox and answers.
+    officer = open_session(viewport)
+    o = officer.page
+    type_login(officer, officers.a_communicator)
+    officer.goto("/hop-thu/")
+    officer.follow(o.locator("#inbox-results a", has_text=code))
+    assert f"/hop-thu/{code}/" in o.url
+    answer = "Chào bạn, tiền lương làm việc vào ban đêm ít nhất bằng lương ngày cộng thêm 30%."
+    o.locator("#reply-body").fill(answer)
+    officer.follow(o.get_by_role("button", name=re.compile("Lưu câu trả lời|Gửi trả lời")))
+    assert answer in o.locator("main").inner_text()
+    no_browser_errors(officer)
+
+    # Later the worker reads the answer with the two codes.
+    worker.goto("/cau-hoi/tra-cuu/")
+    page.get_by_label("Mã tra cứu").fill(code)
+    page.get_by_label("Mã bí mật").fill(secret)
+    worker.follow(page.get_by_role("button", name="Xem câu trả lời"))
+    thread = page.locator(".pub-thread").inner_text()
+    assert question in thread and answer in thread
+    assert english_on_page(page) == []
+    no_browser_errors(worker)
+
+
+def test_grassroots_communicator_reports_cascade_done(
+    open_session: Any, grassroots: User, sent_cascade: Any, viewport: Viewport
+) -> None:
+    session = open_session(viewport)
+    page = session.page
+    type_login(session, grassroots)
+    # From the unit page to what was sent down, then the report.
+    session.follow(page.get_by_role("link", name=re.compile("Việc được giao")).first)
+    assert page.url.endswith("/trien-khai/A-G1/nhan/"), page.url
+    session.follow(page.get_by_role("link", name="Mở và báo cáo"))
+    assert page.url.endswith(f"/trien-khai/A-G1/nhan/{sent_cascade.pk}/"), page.url
+    link = "https://zalo.me/g/maydanhduong/bai-luat-cong-doan-2024"
+    report = page.locator("#bao-cao")
+    report.get_by_label(re.compile("Đường dẫn")).fill(link)
+    session.follow(report.get_by_role("button", name="Đã thực hiện"))
+    proof = page.locator(".cascade-proof")
+    assert proof.get_by_role("link", name=link).is_visible()
+    assert "Đúng hạn" in proof.inner_text()
+    assert page.locator(".cascade-steps li.is-done").count() == 3
+    no_browser_errors(session)
+
+
+def test_news_written_approved_published(
+    open_session: Any, officers: Officers, viewport: Viewport
+) -> None:
+    writer_user = enrolled(officers.a_propaganda)
+    leader_user = enrolled(officers.a_leader)
+
+    # A province officer (two-factor) writes a news item in the studio …
+    writer = open_session(viewport)
+    w = writer.page
+    type_login(writer, writer_user, two_factor=True)
+    writer.goto("/noi-dung/P-A/")
+    writer.follow(w.get_by_role("link", name=re.compile("Soạn")).first)
+    assert w.url.endswith("/noi-dung/P-A/them/"), w.url
+    title = "Công nhân May Ánh Dương hưởng ứng Tháng Công nhân 2026"
+    w.get_by_label("Tiêu đề").fill(title)
+    w.locator("textarea[name=body]").fill("Sáng 1/5, hơn 500 công nhân dự lễ phát động.")
+    writer.follow(w.get_by_role("button", name="Lưu bản nháp"))
+    assert re.search(r"/noi-dung/chi-tiet/\d+/$", w.url), w.url
+    item_url = w.url
+    # … and sends it for approval.
+    writer.follow(w.get_by_role("button", name="Gửi duyệt"))
+    assert "Chờ duyệt" in w.locator(".page-head").inner_text()
+    no_browser_errors(writer)
+
+    # The leader approves it, publishes it on the public site and opens the dashboard.
+    leader = open_session(viewport)
+    lp = leader.page
+    type_login(leader, leader_user, two_factor=True)
+    # The bell tells the leader; the notice leads to the item.
+    leader.follow(lp.get_by_role("link", name="Thông báo"))
+    leader.follow(lp.locator(".notices button", has_text=title))
+    assert lp.url.split("?")[0] == item_url, lp.url
+    leader.follow(lp.get_by_role("button", name="Duyệt", exact=True))
+    assert "Đã duyệt" in lp.locator(".page-head").inner_text()
+    # It can be scheduled (the form is there) or published now.
+    assert lp.get_by_role("button", name="Hẹn giờ").is_visible()
+    leader.follow(lp.get_by_role("button", name="Đăng ngay"))
+    assert "Đã đăng" in lp.locator(".page-head").inner_text()
+    leader.goto("/bao-cao/P-A/tong-quan/")
+    assert lp.get_by_role("heading", level=1).is_visible()
+    posts = lp.locator(".stat", has_text="tin, bài đã đăng").locator(".value")
+    assert posts.inner_text().strip() == "1"
+    assert english_on_page(lp) == []
+    no_browser_errors(leader)
+
+    # The article is on the public site.
+    visitor = open_session(viewport)
+    visitor.goto("/tin-tuc/")
+    visitor.follow(visitor.page.get_by_role("link", name=title).first)
+    assert "500 công nhân" in visitor.page.locator("main").inner_text()
+    no_browser_errors(visitor)
