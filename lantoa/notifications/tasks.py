@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -40,3 +42,34 @@ def email_notifications(ids: list[int]) -> int:
             raise
         sent += 1
     return sent
+
+
+# Notices are stored before their e-mail is queued; when the queue was out of reach (Redis
+# down) the copy was never queued. The sweep finds those copies — not e-mailed yet, for an
+# officer with an address, past a grace period in which the first queueing runs, and recent
+# enough to still be worth a message — and queues them again. The claim in
+# ``email_notifications`` keeps every copy to one message.
+EMAIL_SWEEP_GRACE = dt.timedelta(minutes=2)
+EMAIL_SWEEP_WINDOW = dt.timedelta(hours=24)
+EMAIL_SWEEP_BATCH = 500
+
+
+@shared_task(name="notifications.email_sweep", soft_time_limit=60, time_limit=90)
+def email_sweep() -> int:
+    """Queue the e-mail copies that were never queued; returns how many notices."""
+    from lantoa.core.queueing import enqueue
+
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=now - EMAIL_SWEEP_GRACE,
+            created_at__gte=now - EMAIL_SWEEP_WINDOW,
+        )
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH]
+    )
+    for start in range(0, len(ids), 100):
+        enqueue(email_notifications, ids[start : start + 100])
+    return len(ids)

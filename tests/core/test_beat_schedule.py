@@ -19,6 +19,7 @@ EXPECTED = {
     "connectors-tokens": {"task": "connectors.refresh_tokens", "schedule": 1800.0},
     "connectors-prune": {"task": "connectors.prune_events", "schedule": 3600.0},
     "jobs-sweep": {"task": "core.sweep_jobs", "schedule": 60.0},
+    "notifications-email-sweep": {"task": "notifications.email_sweep", "schedule": 300.0},
     "worker-heartbeat": {"task": "core.heartbeat", "schedule": 30.0},
     "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
     "targets-alerts": {"task": "targets.send_alerts", "schedule": crontab(hour=7, minute=30)},
