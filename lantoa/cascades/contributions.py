@@ -65,6 +65,10 @@ demo_builders.register(DemoBuilder(key="cascades", build=_demo_cascades, order=4
 beat_schedule.register(
     BeatEntry(key="cascades-remind", task="cascades.remind_due", schedule=crontab(hour=8, minute=0))
 )
+# Announcements whose queueing failed (Redis down) are queued again (tasks.announce_sweep).
+beat_schedule.register(
+    BeatEntry(key="cascades-announce-sweep", task="cascades.announce_sweep", schedule=300.0)
+)
 
 
 # ── The period report and the dashboard ──

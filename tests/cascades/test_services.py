@@ -408,3 +408,19 @@ def test_content_item_and_campaign_links(tree: Tree) -> None:
     }
     with pytest.raises(ValidationError, match="chưa được duyệt"):
         make(tree.pa, content_item=item(tree.pa, "nhap", "draft"))
+
+
+def test_announcements_never_queued_are_sent_by_the_sweep(tree: Tree, officers: Officers) -> None:
+    from lantoa.cascades.tasks import announce_sweep
+
+    cascade = make(tree.pa, send=True)
+    # As if the broker was down when it was sent: not announced, sent a while ago.
+    Cascade.objects.filter(pk=cascade.pk).update(
+        announced_at=None, sent_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    Notification.objects.filter(kind="cascade.sent").delete()
+    assert announce_sweep() == 1
+    assert Notification.objects.filter(kind="cascade.sent").exists()
+    cascade.refresh_from_db()
+    assert cascade.announced_at is not None
+    assert announce_sweep() == 0

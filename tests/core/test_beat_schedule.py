@@ -24,6 +24,7 @@ EXPECTED = {
     "campaigns-status": {"task": "campaigns.sync_status", "schedule": 3600.0},
     "targets-alerts": {"task": "targets.send_alerts", "schedule": crontab(hour=7, minute=30)},
     "cascades-remind": {"task": "cascades.remind_due", "schedule": crontab(hour=8, minute=0)},
+    "cascades-announce-sweep": {"task": "cascades.announce_sweep", "schedule": 300.0},
 }
 
 
