@@ -66,13 +66,18 @@ class ContentForm(forms.Form):
         label=_("Đường dẫn video (YouTube, TikTok, Facebook)"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://…"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "placeholder": "https://…", "data-kinds": "video,news"}
+        ),
     )
+    # Shown only for a livestream (static/lantoa/kind-fields.js hides them for other kinds).
     livestream_url = forms.CharField(
         label=_("Đường dẫn livestream"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://…"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "placeholder": "https://…", "data-kinds": "livestream"}
+        ),
     )
     livestream_at = VnDateTimeField(label=_("Thời điểm livestream"), required=False)
     attachment = forms.ModelChoiceField(
@@ -106,6 +111,7 @@ class ContentForm(forms.Form):
         pick = self.fields["media_items"]
         assert isinstance(pick, forms.ModelMultipleChoiceField)
         pick.queryset = media.exclude(kind=MediaKind.DOCUMENT)
+        self.fields["livestream_at"].widget.attrs["data-kinds"] = "livestream"
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

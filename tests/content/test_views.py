@@ -177,3 +177,12 @@ def test_item_routes_hide_other_provinces(client: Client, tree: Tree, officers: 
     login(client, officers.a_briefer)
     assert client.get(reverse("content:detail", args=[item.pk])).status_code == 200
     assert client.get(reverse("content:edit", args=[item.pk])).status_code == 403
+
+
+def test_livestream_fields_belong_to_livestreams_only(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    login(client, officers.a_propaganda)
+    page = client.get(reverse("content:create", args=["P-A"])).content.decode()
+    assert page.count('data-kinds="livestream"') == 2  # the address and the time
+    assert "lantoa/kind-fields" in page
