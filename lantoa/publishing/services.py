@@ -693,6 +693,8 @@ def publication_record(
             )
             if not done:
                 raise ValidationError(_("Lượt đăng vừa được xử lý ở nơi khác; hãy tải lại trang."))
+            unit_id = publication.unit_id
+            transaction.on_commit(lambda: _posts_changed([unit_id]))
             audit_record(
                 action="publishing.record",
                 actor=actor,
@@ -827,3 +829,9 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
             actor_label="(công khai)",
         )
     return subscriber
+
+
+def _posts_changed(unit_ids: list[int]) -> None:
+    from lantoa.publishing.runner import posts_changed
+
+    posts_changed(unit_ids)

@@ -543,3 +543,21 @@ def test_delete_post_counts_a_post_already_gone_as_deleted(
     fake.fail("fb.delete", 200, {"success": False})
     with pytest.raises(TemporaryError):
         fb.delete_post(account, post.id)
+
+
+def test_a_published_post_shows_at_once_on_a_cached_dashboard(
+    tree: Tree, officers: Officers, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.cache import cache
+
+    from lantoa.core.periods import Period
+    from lantoa.reports.dashboard import dashboard_for
+
+    cache.clear()
+    period = Period(timezone.localdate().year, "year")
+    assert dashboard_for(tree.pa, period).total.posts == 0  # now cached
+    item = item_approved(tree, officers)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(item, tree.pa, ["site"], officers.a_propaganda)
+    assert Publication.objects.get(method=Method.SITE).status == S.PUBLISHED
+    assert dashboard_for(tree.pa, period).total.posts == 1
