@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from lantoa.core.extensions import figures_listeners, record_guards
+from lantoa.core.extensions import figures_changed as figures_changed
+from lantoa.core.extensions import record_guards
 
 Refusal = Callable[[int, dt.date], str | None]
 
@@ -36,10 +37,3 @@ def record_refusals(unit_ids: Iterable[int]) -> Refusal:
         return None
 
     return refusal
-
-
-def figures_changed(unit_ids: Iterable[int]) -> None:
-    """Records of these units changed (call it on commit): every listener is told."""
-    ids = frozenset(unit_ids)
-    for listener in figures_listeners:
-        listener.changed(ids)

@@ -15,7 +15,7 @@ a key twice is an error, so a module imported twice cannot add its items twice u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -401,8 +401,8 @@ record_guards: Registry[RecordGuard] = Registry("record_guards")
 
 @dataclass(frozen=True)
 class FiguresListener:
-    """Told, after the commit, the ids of the units whose activity records changed (the cached
-    dashboards of them and their ancestors are void)."""
+    """Told, after the commit, the ids of the units whose figures changed — activity records,
+    published posts (the cached dashboards of them and their ancestors are void)."""
 
     key: str
     changed: Callable[[frozenset[int]], None]
@@ -410,6 +410,15 @@ class FiguresListener:
 
 
 figures_listeners: Registry[FiguresListener] = Registry("figures_listeners")
+
+
+def figures_changed(unit_ids: Iterable[int]) -> None:
+    """The figures of these units changed (call it on commit): every listener is told."""
+    ids = frozenset(unit_ids)
+    for listener in figures_listeners:
+        listener.changed(ids)
+
+
 # ── The period report (sơ kết, tổng kết): what an app writes into it ────────────────────────
 
 

@@ -44,7 +44,7 @@ from lantoa.connectors.models import ConnectorAccount, Platform
 from lantoa.connectors.selectors import account_for_sending
 from lantoa.content.models import ContentStatus
 from lantoa.core import jobs as durable
-from lantoa.core.extensions import JobKind
+from lantoa.core.extensions import JobKind, figures_changed
 from lantoa.publishing import compose, links
 from lantoa.publishing.models import (
     Delivery,
@@ -166,7 +166,7 @@ def _succeed(pub: Publication, outcome: Outcome, now: dt.datetime) -> str:
         )
         if not done:
             return str(Publication.objects.values_list("status", flat=True).get(pk=pub.pk))
-        transaction.on_commit(lambda: posts_changed([pub.unit_id]))
+        transaction.on_commit(lambda: figures_changed([pub.unit_id]))
         audit_record(
             action="publishing.published",
             unit=pub.unit,
@@ -531,13 +531,3 @@ def publications_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> l
         PUBLICATIONS if limit == PUBLICATIONS.due_limit else replace(PUBLICATIONS, due_limit=limit)
     )
     return durable.sweep(kind, now=now, queue=False)
-
-
-def posts_changed(unit_ids: list[int]) -> None:
-    """A post was published, recorded or withdrawn: the figures of these units changed, so the
-    cached dashboards showing their post counts are void (``figures_listeners``)."""
-    from lantoa.core.extensions import figures_listeners
-
-    ids = frozenset(unit_ids)
-    for listener in figures_listeners:
-        listener.changed(ids)

@@ -27,6 +27,7 @@ from lantoa.audit.services import audit_record
 from lantoa.content import media as media_check
 from lantoa.content import services as content
 from lantoa.content.models import ContentItem, ContentStatus
+from lantoa.core.extensions import figures_changed
 from lantoa.core.services import acting_user
 from lantoa.core.weblinks import clean_links
 from lantoa.publishing import links, selectors
@@ -694,7 +695,7 @@ def publication_record(
             if not done:
                 raise ValidationError(_("Lượt đăng vừa được xử lý ở nơi khác; hãy tải lại trang."))
             unit_id = publication.unit_id
-            transaction.on_commit(lambda: _posts_changed([unit_id]))
+            transaction.on_commit(lambda: figures_changed([unit_id]))
             audit_record(
                 action="publishing.record",
                 actor=actor,
@@ -829,9 +830,3 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
             actor_label="(công khai)",
         )
     return subscriber
-
-
-def _posts_changed(unit_ids: list[int]) -> None:
-    from lantoa.publishing.runner import posts_changed
-
-    posts_changed(unit_ids)
