@@ -67,6 +67,9 @@ PAGES = [
     Page("legal knowledge base", lambda w: "/tri-thuc/", "a_admin"),
     Page("officers", lambda w: "/tai-khoan/can-bo/", "a_admin"),
     Page("audit log", lambda w: "/nhat-ky/", "a_admin"),
+    Page("sessions and API keys", lambda w: "/tai-khoan/bao-mat/", "a_admin"),
+    Page("articles to review", lambda w: "/tri-thuc/ra-soat/", "a_admin"),
+    Page("legal documents register", lambda w: "/tri-thuc/van-ban/", "a_admin"),
     # public pages
     Page("public home", lambda w: "/", None),
     Page("question form", lambda w: "/cau-hoi/", None),
@@ -93,11 +96,7 @@ def _visit_all(open_session: Any, world: World, viewport: Viewport) -> dict[str,
                 session.log_in(_officer(world, page.user))
         session.log.clear()
         path = page.path(world)
-        import time
-
-        t0 = time.monotonic()
         response = session.goto(path)
-        print(f"TIMING {page.name} {time.monotonic() - t0:.2f}")
         found: list[str] = []
         if response is None or response.status != page.status:
             found.append(f"HTTP {response.status if response else '?'} at {session.page.url}")
