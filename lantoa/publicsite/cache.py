@@ -1,11 +1,13 @@
 """Caching of the public pages.
 
 Every page is rendered once per (generation, language, host, page, parameters) and kept in
-Django's cache for ``LANTOA_SITE_CACHE_SECONDS``. The generation is a counter in the cache
-that ``site_changed`` raises when something appears on the site (a website publication goes
-out): every cached page is then stale — at once in that process, within
-``GENERATION_MEMO_SECONDS`` in the others — with no list of keys to hunt down. Pages carry
-no per-visitor data (no CSRF token, no session), so a cached copy is the same for everyone.
+Django's cache for ``LANTOA_SITE_CACHE_SECONDS``. The generation is a counter in the database
+(``SiteGeneration``) that ``site_changed`` raises when something appears on the site (a
+website publication goes out): every cached page is then stale — at once in that process,
+within ``GENERATION_MEMO_SECONDS`` in the others — with no list of keys to hunt down. Being in
+the database, the change is never lost to a cache outage: pages cached before it are not
+served when Redis comes back. Pages carry no per-visitor data (no CSRF token, no session), so
+a cached copy is the same for everyone.
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-GENERATION_KEY = "lantoa:site:generation"
+from lantoa.publicsite.models import SiteGeneration
+
 BROWSER_MAX_AGE = 60
 # Each process re-reads the generation at most this often: a cached page then costs one
-# cache round trip, and other processes see a publication within this many seconds.
+# cache round trip (and a one-row read every few seconds), and other processes see a
+# publication within this many seconds.
 GENERATION_MEMO_SECONDS = 2.0
 _memo: dict[str, float] = {}
 
@@ -32,21 +38,33 @@ def generation() -> int:
     now = time.monotonic()
     if "value" in _memo and now - _memo["at"] < GENERATION_MEMO_SECONDS:
         return int(_memo["value"])
-    value = cache.get(GENERATION_KEY)
+    value = SiteGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        value = _row().value
     _memo.update(value=int(value), at=now)
     return int(value)
 
 
+def _row() -> SiteGeneration:
+    try:
+        with transaction.atomic():
+            row, _created = SiteGeneration.objects.get_or_create(pk=1)
+    except IntegrityError:  # made by another process at the same moment
+        row = SiteGeneration.objects.get(pk=1)
+    return row
+
+
 def site_changed() -> None:
     """Make every cached public page stale (called after commit of a publication)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+    if not SiteGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        _row()
+        SiteGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     _memo.clear()  # this process sees the change at once
+
+
+def forget() -> None:
+    """Forget this process's memo of the generation (the next page reads it again)."""
+    _memo.clear()
 
 
 def page_key(request: HttpRequest, name: str, *parts: object) -> str:

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.campaigns.models import Campaign, CampaignStatus
 from lantoa.content import services as content
-from lantoa.publicsite.cache import site_changed
+from lantoa.publicsite.cache import forget
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication
 from tests.conftest import Officers, Tree, login
@@ -39,7 +40,7 @@ def site_settings(settings: Any, tmp_path: Any) -> None:
     cache.clear()  # pages cached by an earlier test (same process) must not answer here
     # …and this process's memo of the site generation must not outlive the cleared cache (an
     # ETag taken from the memo, then one from the cache, made the RSS 304 check flaky).
-    site_changed()
+    forget()
 
 
 def _on_site(unit: Any, author: Any, approver: Any, title: str, **kw: Any) -> Any:
@@ -189,6 +190,31 @@ def test_pages_are_cached_and_cleared_on_publish(
     third = client.get(reverse("publicsite:news"))
     assert third["X-Cache"] == "miss"
     assert "Tin mới toanh của A2" in third.content.decode()
+
+
+def test_a_publication_during_a_cache_outage_still_clears_the_pages(
+    client: Client,
+    tree: Tree,
+    officers: Officers,
+    news: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page cached before a Redis outage must not be served after it when something was
+    published meanwhile: the generation is kept in the database, not in the cache."""
+    assert client.get(reverse("publicsite:news"))["X-Cache"] == "miss"
+    assert client.get(reverse("publicsite:news"))["X-Cache"] == "hit"
+    with monkeypatch.context() as outage:
+        # Redis unreachable: the resilient cache answers as DummyCache does (fails open).
+        dummy = DummyCache("", {})
+        for name in ("get", "get_many", "set", "set_many", "add", "delete", "incr", "touch"):
+            outage.setattr(cache, name, getattr(dummy, name))
+        with django_capture_on_commit_callbacks(execute=True):
+            _on_site(tree.a_g2, officers.a_communicator, officers.a_leader, "Tin lúc mất Redis")
+    # Redis is back, with the page cached before the outage still in it.
+    page = client.get(reverse("publicsite:news"))
+    assert page["X-Cache"] == "miss"
+    assert "Tin lúc mất Redis" in page.content.decode()
 
 
 def test_rss_with_etag_and_last_modified(client: Client, news: dict[str, Any]) -> None:
