@@ -204,14 +204,13 @@ elif env_int("LANTOA_DB_POOL", 0) > 0:
     # A psycopg connection pool of this many connections per process, instead of persistent
     # connections per thread: what an ASGI process needs, since Django runs each request's
     # synchronous code in a thread of its own (lantoa/asgi.py sets it).
-    from psycopg_pool import ConnectionPool
-
+    # A connection the database closed (a restart) is replaced, not handed to a request:
+    # Django gives the pool ``ConnectionPool.check_connection`` itself, since
+    # ``conn_health_checks`` is on above (a "check" here too fails every connection).
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env_int("LANTOA_DB_POOL", 0),
         "timeout": 10,
-        # A connection the database closed (a restart) is replaced, not handed to a request.
-        "check": ConnectionPool.check_connection,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
