@@ -143,6 +143,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
+        "--topology",
+        choices=("single", "deployed"),
+        default="single",
+        help="single: one `lantoa worker --beat` (the demo's layout); deployed: README's "
+        "production layout, `lantoa worker --concurrency N` and a second service `lantoa "
+        "worker --concurrency 1 --beat` — the kills then hit the first one",
+    )
+    parser.add_argument(
         "--worker-nice",
         type=int,
         default=19,
@@ -449,6 +457,8 @@ class Processes:
         self.port = port
         self.gunicorn: subprocess.Popen[bytes] | None = None
         self.celery: subprocess.Popen[bytes] | None = None
+        # ``--topology deployed``: the second service, with the scheduler, never killed.
+        self.beat_worker: subprocess.Popen[bytes] | None = None
         self.celery_starts = 0
         self.celery_groups: list[int] = []
         self.killed: list[tuple[str, int, float]] = []
@@ -509,15 +519,29 @@ class Processes:
 
     def start_celery(self) -> None:
         # What `lantoa worker --beat --concurrency N` runs (the bench's Django settings give
-        # the same REDIS_URL and data directory as the worker's environment).
+        # the same REDIS_URL and data directory as the worker's environment); with
+        # ``--topology deployed``, `lantoa worker --concurrency N` and, once, a second service
+        # `lantoa worker --concurrency 1 --beat`.
         from lantoa.core.management.commands.worker import worker_argv
 
-        argv = worker_argv(beat=True, concurrency=self.args.celery_concurrency)
-        if self.args.worker_nice:
-            argv = ["nice", "-n", str(self.args.worker_nice), *argv]
-        self.celery = self._spawn(argv, "webhook-celery.log", _named(self.env, "lantoa_worker"))
+        deployed = self.args.topology == "deployed"
+        argv = worker_argv(beat=not deployed, concurrency=self.args.celery_concurrency)
+        self.celery = self._spawn(
+            self._niced(argv), "webhook-celery.log", _named(self.env, "lantoa_worker")
+        )
         self.celery_starts += 1
         self.celery_groups.append(self.celery.pid)
+        if deployed and self.beat_worker is None:
+            argv = worker_argv(beat=True, concurrency=1)
+            self.beat_worker = self._spawn(
+                self._niced(argv), "webhook-celery-beat.log", _named(self.env, "lantoa_worker")
+            )
+            self.celery_groups.append(self.beat_worker.pid)
+
+    def _niced(self, argv: list[str]) -> list[str]:
+        if self.args.worker_nice:
+            return ["nice", "-n", str(self.args.worker_nice), *argv]
+        return argv
 
     def cpu(self) -> CpuSample:
         web_group = self.gunicorn.pid if self.gunicorn else -1
@@ -583,10 +607,14 @@ class Processes:
 
     def celery_ready(self) -> bool:
         log = RESULTS / "webhook-celery.log"
-        return log.exists() and log.read_bytes().count(b" ready.") >= self.celery_starts
+        ready = log.exists() and log.read_bytes().count(b" ready.") >= self.celery_starts
+        if ready and self.beat_worker is not None:
+            beat_log = RESULTS / "webhook-celery-beat.log"
+            ready = beat_log.exists() and b" ready." in beat_log.read_bytes()
+        return ready
 
     def stop(self) -> None:
-        for proc in (self.gunicorn, self.celery):
+        for proc in (self.gunicorn, self.celery, self.beat_worker):
             if proc is None or proc.poll() is not None:
                 continue
             with contextlib.suppress(ProcessLookupError):
@@ -1184,6 +1212,15 @@ def report(
     return "\n".join(lines), exact and goal
 
 
+def _workers_text(args: argparse.Namespace) -> str:
+    if args.topology == "deployed":
+        return (
+            f"Celery worker ×{args.celery_concurrency} (the one killed) and a second worker "
+            "×1 + beat"
+        )
+    return f"Celery worker ×{args.celery_concurrency} + beat"
+
+
 def machine_line(args: argparse.Namespace, load_before: float) -> str:
     from django.db import connection
 
@@ -1206,7 +1243,7 @@ def machine_line(args: argparse.Namespace, load_before: float) -> str:
         server = f"gunicorn {gunicorn.__version__} ({args.workers} {worker} workers)"
     return (
         f"{db}; webhook queue: {args.webhook_queue}; {server}, "
-        f"Celery worker ×{args.celery_concurrency} + beat, Redis; {os.cpu_count()} CPU, "
+        f"{_workers_text(args)}, Redis; {os.cpu_count()} CPU, "
         f"{mem:.0f} GiB RAM, Python {platform.python_version()}; load average "
         f"{load_before:.1f} → {os.getloadavg()[0]:.1f}; "
         f"{dt.datetime.now().astimezone():%d/%m/%Y %H:%M}"
@@ -1256,7 +1293,9 @@ def inbox_scenarios(args: argparse.Namespace) -> list[Scenario]:
             args.steady_rate,
             args.kill_seconds,
             () if args.no_kill else ((args.kill_at, "celery-busy"),),
-            goal_p95=False,
+            # With README's two worker services the other one keeps the inbox flowing; with
+            # a single worker, messages that arrive while it restarts wait for it.
+            goal_p95=args.topology == "deployed",
             goal_tail=True,
         ),
         Scenario(
@@ -1399,7 +1438,7 @@ def inbox_main(args: argparse.Namespace) -> int:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    for log in ("webhook-server.log", "webhook-celery.log"):
+    for log in ("webhook-server.log", "webhook-celery.log", "webhook-celery-beat.log"):
         (RESULTS / log).unlink(missing_ok=True)
     (DATA_DIR / "celerybeat-schedule").unlink(missing_ok=True)
     port = free_port()
@@ -1524,7 +1563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    for log in ("webhook-server.log", "webhook-celery.log"):
+    for log in ("webhook-server.log", "webhook-celery.log", "webhook-celery-beat.log"):
         (RESULTS / log).unlink(missing_ok=True)
     (DATA_DIR / "celerybeat-schedule").unlink(missing_ok=True)
 
