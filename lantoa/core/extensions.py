@@ -602,3 +602,22 @@ class HealthCheck:
 
 
 health_checks: Registry[HealthCheck] = Registry("health_checks")
+
+
+# ── The public pages: one header and footer for every app's visitor pages ──────────────────
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    """A link in the header (``place="nav"``) or the footer (``place="footer"``) of every
+    public page (``templates/public_base.html``, read through ``{% public_links %}`` of
+    ``lantoa.core.templatetags.public``): the news, the legal Q&A, the question form …"""
+
+    key: str
+    label: Any  # a lazy translation
+    url_name: str  # reversed without arguments
+    order: int = 100
+    place: str = "nav"
+
+
+public_links: Registry[PublicLink] = Registry("public_links")

@@ -12,6 +12,7 @@ from lantoa.core.extensions import (
     DashboardFigures,
     DemoBuilder,
     DemoContext,
+    PublicLink,
     ReportFigures,
     ScoreboardColumn,
     ScoreCell,
@@ -21,6 +22,7 @@ from lantoa.core.extensions import (
     dashboard_figures,
     demo_builders,
     job_kinds,
+    public_links,
     report_figures,
     scoreboard_columns,
     target_metrics,
@@ -121,3 +123,22 @@ scoreboard_columns.register(
 
 
 job_kinds.register(OUTBOUND_REPLIES)
+
+
+# ── The header and footer of every public page (templates/public_base.html) ──
+for link in (
+    PublicLink(
+        key="inquiries.form", label=_("Gửi câu hỏi"), url_name="inquiries_public:form", order=30
+    ),
+    PublicLink(
+        key="inquiries.lookup", label=_("Tra cứu"), url_name="inquiries_public:lookup", order=40
+    ),
+    PublicLink(
+        key="inquiries.privacy",
+        label=_("Bảo vệ dữ liệu cá nhân"),
+        url_name="inquiries_public:privacy",
+        order=80,
+        place="footer",
+    ),
+):
+    public_links.register(link)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.connectors.fields import EncryptedTextField
 from lantoa.core.fields import when_created, when_updated
 from lantoa.core.jobs import DurableJob
 from lantoa.kb.models import Category
@@ -150,6 +151,9 @@ class InquiryContact(models.Model):
     # Platform id to reply to: Zalo user id (per OA), Messenger PSID (per page).
     platform_user_id = models.CharField(max_length=100, blank=True)
     consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu lúc"), null=True, blank=True)
+    # The worker of a web question asked for the codes, then each answer, by e-mail to
+    # ``email`` (lantoa.inquiries.outbox: ``receipt_enqueue`` and ``outbox_enqueue``).
+    email_updates = models.BooleanField(_("nhận mã và câu trả lời qua thư"), default=False)
 
     class Meta:
         verbose_name = _("thông tin liên hệ")
@@ -204,7 +208,9 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboundReply(DurableJob):
-    """Durable outbox: one row per reply to deliver on the inquiry's channel.
+    """Durable outbox: one row per reply to deliver on the inquiry's channel — and, for a web
+    question whose worker asked for e-mail, one per answer (``source`` "email") and one for the
+    receipt with the codes, attached to the worker's question (``message`` an incoming one).
 
     A worker claims a row with a conditional UPDATE (pending → sending), so two workers never
     send the same reply; ``idempotency_key`` is passed to platforms that accept one. A durable
@@ -224,6 +230,9 @@ class OutboundReply(DurableJob):
     external_id = models.CharField(max_length=255, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A receipt's lookup secret, encrypted, until the message is sent or given up (then
+    # emptied): the only copy in clear is the worker's.
+    secret = EncryptedTextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]

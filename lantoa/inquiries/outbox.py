@@ -26,7 +26,10 @@ from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind
 from lantoa.core.queueing import enqueue, enqueue_on_commit
 from lantoa.inquiries.models import (
+    Direction,
     EventKind,
+    Inquiry,
+    InquiryContact,
     InquiryEvent,
     Message,
     OutboundReply,
@@ -50,19 +53,52 @@ GIVE_UP_AFTER = dt.timedelta(hours=24)
 STALE_CLAIM = dt.timedelta(minutes=10)
 
 
-def outbox_enqueue(message: Message) -> OutboundReply | None:
-    """Queue ``message`` (an officer's reply) for delivery on its inquiry's channel."""
-    source = message.inquiry.source
-    if source not in PUSHED_SOURCES:
-        return None
+def _queue(message: Message, source: str, *, secret: str = "") -> OutboundReply:
     outbound = OutboundReply.objects.create(
         message=message,
         source=source,
         idempotency_key=secrets.token_hex(16),
         next_attempt_at=timezone.now(),
+        secret=secret,
     )
     enqueue_on_commit(deliver_reply, outbound.pk)
     return outbound
+
+
+def wants_email(inquiry: Inquiry) -> bool:
+    """A web question whose worker asked for the codes and answers by e-mail (and has not
+    erased their address since)."""
+    return (
+        inquiry.source == Source.WEB
+        and InquiryContact.objects.filter(inquiry=inquiry, email_updates=True)
+        .exclude(email="")
+        .exists()
+    )
+
+
+def outbox_enqueue(message: Message) -> OutboundReply | None:
+    """Queue ``message`` (an officer's reply) for delivery on its inquiry's channel; a web
+    question's answer goes by e-mail when the worker asked for it (a web form's phone number
+    cannot be messaged on Zalo: an OA writes only to people who follow it)."""
+    source = message.inquiry.source
+    if source in PUSHED_SOURCES:
+        return _queue(message, source)
+    if wants_email(message.inquiry):
+        return _queue(message, Source.EMAIL)
+    return None
+
+
+def receipt_enqueue(*, inquiry: Inquiry, secret: str) -> OutboundReply | None:
+    """Queue the e-mail with the tracking code and ``secret`` for a web question whose worker
+    asked for it, attached to their question; it goes only to the address they typed."""
+    if not wants_email(inquiry):
+        return None
+    question = (
+        Message.objects.filter(inquiry=inquiry, direction=Direction.IN).order_by("pk").first()
+    )
+    if question is None:
+        return None
+    return _queue(question, Source.EMAIL, secret=secret)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -104,6 +140,7 @@ def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
         external_id=(external_id or "")[:255],
         sent_at=timezone.now(),
         last_error="",
+        secret="",
     )
     return OutboxStatus.SENT
 
@@ -111,7 +148,10 @@ def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
 def _fail(outbound: OutboundReply, error: str, *, permanent: bool) -> None:
     with transaction.atomic():
         OutboundReply.objects.filter(pk=outbound.pk).update(
-            status=OutboxStatus.FAILED, last_error=error[:2000], permanent_error=permanent
+            status=OutboxStatus.FAILED,
+            last_error=error[:2000],
+            permanent_error=permanent,
+            secret="",  # a receipt given up keeps no copy of the code
         )
         inquiry = outbound.message.inquiry
         InquiryEvent.objects.create(

@@ -37,6 +37,7 @@ from lantoa.inquiries.models import (
     Inquiry,
     InquiryContact,
     InquiryEvent,
+    OutboundReply,
     Status,
     UnitInquirySettings,
 )
@@ -90,6 +91,9 @@ def _erase(inquiry: Inquiry, *, actor: Any, reason: str, now: dt.datetime) -> bo
     deleted, _per_model = InquiryContact.objects.filter(inquiry=inquiry).delete()
     if not deleted:
         return False
+    # A receipt e-mail not sent yet loses its copy of the secret (it fails for want of an
+    # address when its turn comes).
+    OutboundReply.objects.filter(message__inquiry=inquiry).exclude(secret="").update(secret="")
     InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=EventKind.CONTACT_ERASED,

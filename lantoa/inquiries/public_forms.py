@@ -156,6 +156,16 @@ class InquiryForm(forms.Form):
             "max_length": _("Địa chỉ thư điện tử quá dài."),
         },
     )
+    email_updates = forms.BooleanField(
+        label=_("Gửi mã tra cứu, mã bí mật và câu trả lời vào thư điện tử của tôi"),
+        help_text=_(
+            "Thư không chứa nội dung câu hỏi. Công đoàn không nhắn được Zalo cho số điện "
+            "thoại của bạn khi bạn chưa quan tâm (theo dõi) Zalo OA của Công đoàn, nên mã và "
+            "câu trả lời chỉ gửi được qua thư điện tử. Muốn hỏi qua Zalo, bạn hãy quan tâm "
+            "Zalo OA của Công đoàn rồi nhắn tin ở đó."
+        ),
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_(
             "Tôi đồng ý để Công đoàn xử lý thông tin liên hệ của tôi nhằm trả lời câu hỏi này, "
@@ -210,8 +220,8 @@ class InquiryForm(forms.Form):
         if data.get("identity") == IDENTITY_ANONYMOUS:
             # Nothing that identifies the worker survives, whatever was typed before the
             # choice changed.
-            data.update(name="", phone="", email="", consent=False)
-            for field in ("name", "phone", "email", "consent"):
+            data.update(name="", phone="", email="", consent=False, email_updates=False)
+            for field in ("name", "phone", "email", "consent", "email_updates"):
                 self.errors.pop(field, None)
             return data
         if data.get("identity") != IDENTITY_CONTACT:
@@ -226,6 +236,17 @@ class InquiryForm(forms.Form):
                         "“Gửi ẩn danh”."
                     ),
                     code="contact_required",
+                ),
+            )
+        if data.get("email_updates") and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                ValidationError(
+                    _(
+                        "Vui lòng nhập địa chỉ thư điện tử để nhận mã và câu trả lời qua thư "
+                        "(hoặc bỏ chọn ô gửi qua thư)."
+                    ),
+                    code="email_required",
                 ),
             )
         if not data.get("consent"):

@@ -26,7 +26,16 @@ from lantoa.inquiries.intake import (
     normalise_secret,
     set_lookup_secret,
 )
-from lantoa.inquiries.models import Direction, Inquiry, Kind, Message, Source, Status
+from lantoa.inquiries.models import (
+    Direction,
+    Inquiry,
+    InquiryContact,
+    Kind,
+    Message,
+    Source,
+    Status,
+)
+from lantoa.inquiries.outbox import receipt_enqueue
 from lantoa.units.models import Unit, UnitStatus
 
 
@@ -55,15 +64,18 @@ def inquiry_submit_web(
     phone: str = "",
     email: str = "",
     consent: bool = False,
+    email_updates: bool = False,
 ) -> tuple[Inquiry, Receipt]:
-    """Open an inquiry from the public form and give it a lookup secret.
+    """Open an inquiry from the public form and give it a lookup secret; with
+    ``email_updates`` (the worker asked for it and gave an address) the codes are e-mailed to
+    that address after commit, and later each answer (``lantoa.inquiries.outbox``).
 
     An anonymous inquiry stores no identity at all: whatever contact fields were passed are
     dropped here too, not only in the form.
     """
     if anonymous:
         name = phone = email = ""
-        consent = False
+        consent = email_updates = False
     with transaction.atomic():
         received = inquiry_receive(
             Incoming(
@@ -85,6 +97,9 @@ def inquiry_submit_web(
         inquiry.thread_key = web_thread_key(inquiry.code)
         inquiry.save(update_fields=["thread_key", "updated_at"])
         secret = set_lookup_secret(inquiry)
+        if email_updates and email.strip() and consent:
+            InquiryContact.objects.filter(inquiry=inquiry).update(email_updates=True)
+            receipt_enqueue(inquiry=inquiry, secret=secret)
     return inquiry, Receipt(inquiry.code, secret, inquiry.response_hours)
 
 

@@ -136,6 +136,7 @@ def _form(request: HttpRequest, *, unit: Unit | None) -> HttpResponse:
             phone=data.get("phone") or "",
             email=data.get("email") or "",
             consent=bool(data.get("consent")),
+            email_updates=bool(data.get("email_updates")),
         )
     except ValueError as exc:  # no unit to receive it (an empty installation)
         form.add_error(None, str(exc))
@@ -145,6 +146,7 @@ def _form(request: HttpRequest, *, unit: Unit | None) -> HttpResponse:
         "secret": receipt.secret,
         "hours": receipt.response_hours,
         "anonymous": data["identity"] == IDENTITY_ANONYMOUS,
+        "emailed": bool(data.get("email_updates")),
     }
     return redirect("inquiries_public:sent")
 

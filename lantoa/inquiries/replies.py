@@ -9,6 +9,9 @@ id (for e-mail, our Message-ID) or raises ``TemporaryError`` / ``PermanentError`
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from lantoa.connectors.email.outbound import make_message_id, send_email
@@ -116,10 +119,7 @@ def _references(inquiry: Inquiry) -> tuple[str, list[str]]:
     return in_reply_to, refs
 
 
-def send_email_reply(outbound: OutboundReply) -> str:
-    """Send the reply; returns its Message-ID (without angle brackets)."""
-    message = outbound.message
-    inquiry = message.inquiry
+def _address(inquiry: Inquiry) -> str:
     contact = getattr(inquiry, "contact", None)
     address = (contact.email if contact is not None else "").strip()
     if not address:
@@ -131,6 +131,16 @@ def send_email_reply(outbound: OutboundReply) -> str:
             ),
             code="no_address",
         )
+    return address
+
+
+def send_email_reply(outbound: OutboundReply) -> str:
+    """Send the reply; returns its Message-ID (without angle brackets)."""
+    message = outbound.message
+    inquiry = message.inquiry
+    address = _address(inquiry)
+    if inquiry.source != Source.EMAIL:
+        return _send_web_update(outbound, address)
     in_reply_to, refs = _references(inquiry)
     body = (
         f"{message.body.strip()}\n\n-- \n{inquiry.unit.name}\n"
@@ -144,3 +154,67 @@ def send_email_reply(outbound: OutboundReply) -> str:
         in_reply_to=in_reply_to,
         references=refs,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# A web question's worker who asked for e-mail gets the codes once (``receipt_enqueue``: the
+# outbox row hangs on their question and carries the secret, encrypted, until sent) and each
+# answer. These messages never quote the question: they may be read on a shared phone or
+# forwarded; the answer is the worker's to read, the question stays behind the two codes. They
+# go only to the address the worker typed (the contact's, which nobody else can change).
+
+
+def _lookup_url() -> str:
+    # ``lantoa demo`` sets the public address from --bind; a deployment sets it in its env.
+    return str(settings.LANTOA_PUBLIC_URL).rstrip("/") + reverse("inquiries_public:lookup")
+
+
+def worker_mail(outbound: OutboundReply) -> tuple[str, str]:
+    """(subject, body) of the e-mail to the worker of a web question: the receipt with both
+    codes when ``outbound`` hangs on their question, else the officer's answer."""
+    message = outbound.message
+    inquiry = message.inquiry
+    values = {
+        "code": inquiry.code,
+        "unit": inquiry.unit.name,
+        "url": _lookup_url(),
+        "hours": inquiry.response_hours,
+        "at": localtime(inquiry.received_at).strftime("%H:%M %d/%m/%Y"),
+    }
+    if message.direction == Direction.IN:
+        if not outbound.secret:
+            raise PermanentError(
+                _(
+                    "Mã bí mật chỉ gửi được một lần, ngay khi người lao động gửi câu hỏi; "
+                    "người lao động xem lại mã trên màn hình lúc gửi."
+                ),
+                code="no_secret",
+            )
+        subject = _("Mã tra cứu câu hỏi %(code)s") % values
+        body = _(
+            "Chào bạn,\n\n"
+            "%(unit)s đã nhận câu hỏi bạn gửi lúc %(at)s. Cán bộ công đoàn sẽ trả lời trong "
+            "vòng %(hours)s giờ.\n\n"
+            "Mã tra cứu: %(code)s\n"
+            "Mã bí mật: %(secret)s\n\n"
+            "Xem câu trả lời tại %(url)s (nhập cả hai mã). Khi có câu trả lời, chúng tôi sẽ "
+            "gửi thư báo cho bạn.\n\n"
+            "Vui lòng giữ kín mã bí mật: ai có cả hai mã đều đọc được câu hỏi và câu trả lời. "
+            "Thư này không chứa nội dung câu hỏi của bạn. Nếu bạn không gửi câu hỏi nào cho "
+            "Công đoàn, vui lòng bỏ qua thư này.\n"
+        ) % {**values, "secret": outbound.secret}
+    else:
+        subject = _("Công đoàn đã trả lời câu hỏi %(code)s") % values
+        body = _(
+            "Chào bạn,\n\n"
+            "%(unit)s đã trả lời câu hỏi %(code)s của bạn:\n\n"
+            "%(answer)s\n\n"
+            "Để hỏi thêm hoặc xem toàn bộ trao đổi, vui lòng vào %(url)s và nhập mã tra cứu "
+            "cùng mã bí mật.\n"
+        ) % {**values, "answer": message.body.strip()}
+    return subject, f"{body}\n-- \n{inquiry.unit.name}\n"
+
+
+def _send_web_update(outbound: OutboundReply, address: str) -> str:
+    subject, body = worker_mail(outbound)
+    return send_email(to=address, subject=subject, body=body, message_id=reply_message_id(outbound))

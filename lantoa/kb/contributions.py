@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    DemoBuilder,
+    DemoContext,
+    PublicLink,
+    WorkLink,
+    demo_builders,
+    public_links,
+    work_links,
+)
 
 work_links.register(
     WorkLink(
@@ -42,3 +50,8 @@ def _shipped_articles(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="kb", build=_shipped_articles, order=10))
+
+# The header of every public page (templates/public_base.html).
+public_links.register(
+    PublicLink(key="kb.public", label=_("Hỏi đáp pháp luật"), url_name="kb_public:list", order=20)
+)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -16,22 +15,13 @@ from django.utils.translation import gettext as _
 from lantoa.campaigns.models import Campaign, CampaignStatus
 from lantoa.content.models import ContentItem, ContentStatus, MediaAsset, MediaKind
 from lantoa.publishing.models import Method, Publication, PublicationStatus
-from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
+from lantoa.units import selectors as units_selectors
+from lantoa.units.models import Unit, UnitClosure
 
 
 def site_unit() -> Unit:
-    """``LANTOA_SITE_UNIT`` (a unit code); else the only active province; else the root."""
-    code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
-    if code:
-        unit = Unit.objects.filter(code=code).first()
-        if unit is not None:
-            return unit
-    provinces = list(
-        Unit.objects.filter(kind=UnitKind.PROVINCE, status=UnitStatus.ACTIVE).order_by("pk")[:2]
-    )
-    if len(provinces) == 1:
-        return provinces[0]
-    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    """The site's unit (``lantoa.units.selectors.site_unit``); 404 on an empty installation."""
+    root = units_selectors.site_unit()
     if root is None:
         raise Http404(_("Chưa có đơn vị nào."))
     return root

@@ -256,3 +256,20 @@ def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> QueryS
     for word in fold(query).split():
         qs = qs.filter(search_text__contains=" " + word)
     return qs.order_by("depth", "name")[:limit]
+
+
+def site_unit() -> Unit | None:
+    """The unit whose public pages these are (its name heads every public page):
+    ``LANTOA_SITE_UNIT`` (a unit code); else the only active province; else the root; None on
+    an empty installation."""
+    code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is not None:
+            return unit
+    provinces = list(
+        Unit.objects.filter(kind=UnitKind.PROVINCE, status=UnitStatus.ACTIVE).order_by("pk")[:2]
+    )
+    if len(provinces) == 1:
+        return provinces[0]
+    return Unit.objects.filter(parent__isnull=True).order_by("pk").first()

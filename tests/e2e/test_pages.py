@@ -77,6 +77,7 @@ PAGES = [
     Page("legal Q&A", lambda w: "/hoi-dap/", None),
     Page("news", lambda w: "/tin-tuc/", None),
     Page("privacy notice", lambda w: "/cau-hoi/bao-mat/", None),
+    Page("public campaigns", lambda w: "/chien-dich-cong-khai/", None),
     Page("login", lambda w: "/tai-khoan/dang-nhap/", None),
     # error pages: an officer outside their branch, a visitor on a wrong address
     Page("another province's unit", lambda w: "/don-vi/P-B/", "a_admin", status=404),
@@ -125,6 +126,47 @@ def test_main_pages(open_session: Any, world: World, viewport: Viewport) -> None
     broken resource of ours, no English word."""
     problems = _visit_all(open_session, world, viewport)
     assert not problems, _report(problems)
+
+
+_HEADER_JS = """
+(width) => {
+  const header = document.querySelectorAll('header[data-public-header]');
+  if (header.length !== 1) return {count: header.length};
+  const h = header[0];
+  const links = [...h.querySelectorAll('nav a')].map(a => {
+    const r = a.getBoundingClientRect();
+    return [a.getAttribute('href'), a.innerText.trim(), r.left >= 0 && r.right <= width];
+  });
+  const lang = [...h.querySelectorAll('.lang-switch button')]
+    .filter(b => b.getBoundingClientRect().width > 0).map(b => b.innerText.trim());
+  const brand = h.querySelector('.brand').innerText.trim();
+  return {count: 1, links, lang, brand, right: h.getBoundingClientRect().right};
+}
+"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+def test_public_pages_share_one_header(open_session: Any, world: World, viewport: Viewport) -> None:
+    """Every page a visitor sees (site, legal Q&A, question desk, privacy, a 404) has the same
+    header, whole on a phone's screen: the unit, the four links and "English"."""
+    session = open_session(viewport)
+    headers = {}
+    for page in [p for p in PAGES if p.user is None and p.name != "login"]:
+        session.goto(page.path(world))
+        found = session.page.evaluate(_HEADER_JS, viewport.width)
+        assert found["count"] == 1, f"{page.name}: {found['count']} public headers"
+        assert all(on_screen for _href, _text, on_screen in found["links"]), (page.name, found)
+        assert found["right"] <= viewport.width, (page.name, found)
+        headers[page.name] = (found["brand"], [link[:2] for link in found["links"]], found["lang"])
+    first = headers["public home"]
+    assert first[1] == [
+        ["/tin-tuc/", "Tin tức"],
+        ["/hoi-dap/", "Hỏi đáp pháp luật"],
+        ["/cau-hoi/", "Gửi câu hỏi"],
+        ["/cau-hoi/tra-cuu/", "Tra cứu"],
+    ]
+    assert first[2] == ["English"]
+    assert {name: h for name, h in headers.items() if h != first} == {}
 
 
 def test_inbox_from_unit_page_keeps_filters_folded_on_a_phone(
