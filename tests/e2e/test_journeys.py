@@ -13,6 +13,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa.accounts.models import User
+from lantoa.publishing.models import Method, Publication, PublicationStatus
 from tests.conftest import PASSWORD, Officers
 from tests.e2e.checks import english_on_page
 from tests.e2e.conftest import VIEWPORTS, Session, Viewport, current_totp
@@ -145,10 +146,12 @@ def test_news_written_approved_published(
     assert lp.get_by_role("button", name="Hẹn giờ").is_visible()
     leader.follow(lp.get_by_role("button", name="Đăng ngay"))
     assert "Đã đăng" in lp.locator(".page-head").inner_text()
+    site = Publication.objects.get(item__title=title, method=Method.SITE)
+    assert site.status == PublicationStatus.PUBLISHED, (site.status, site.last_error)
     leader.goto("/bao-cao/P-A/tong-quan/")
     assert lp.get_by_role("heading", level=1).is_visible()
     posts = lp.locator(".stat", has_text="tin, bài đã đăng").locator(".value")
-    assert posts.inner_text().strip() == "1"
+    assert posts.inner_text().strip() == "1", _dashboard_posts(site.unit_id)
     assert english_on_page(lp) == []
     no_browser_errors(leader)
 
@@ -158,3 +161,23 @@ def test_news_written_approved_published(
     visitor.follow(visitor.page.get_by_role("link", name=title).first)
     assert "500 công nhân" in visitor.page.locator("main").inner_text()
     no_browser_errors(visitor)
+
+
+def _dashboard_posts(unit_id: int) -> str:
+    """What the dashboard should have shown, to tell a stale cache from a wrong count."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from lantoa.core.periods import Period
+    from lantoa.reports.dashboard import compute_dashboard
+    from lantoa.reports.freshness import dashboard_key
+    from lantoa.units.models import Unit
+
+    unit = Unit.objects.get(pk=unit_id)
+    period = Period(timezone.localdate().year, "year")
+    cached = cache.get(dashboard_key(unit_id, period.code))
+    fresh = compute_dashboard(unit, period)
+    return (
+        f"computed now: {fresh.total.posts}; cached under {dashboard_key(unit_id, period.code)}: "
+        f"{getattr(getattr(cached, 'total', None), 'posts', None)}"
+    )
