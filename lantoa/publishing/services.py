@@ -764,10 +764,9 @@ def subscriber_subscribe(*, unit: Unit, email: str, base_url: str = "") -> Subsc
 
 
 def _queue_confirmation(task: Any, pk: int, base_url: str) -> None:
-    try:
-        task.apply_async((pk,), {"base_url": base_url}, retry=False)
-    except Exception:
-        log.warning("could not queue the confirmation mail of subscriber %s", pk)
+    from lantoa.core import queueing
+
+    queueing.enqueue(task, pk, base_url=base_url)
 
 
 def subscriber_send_confirmation(*, subscriber_id: int, base_url: str = "") -> bool:

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from lantoa.core import jobs as durable
+from lantoa.core import queueing
 from lantoa.publishing import runner
 
 log = logging.getLogger(__name__)
@@ -21,11 +22,8 @@ def run_publication(publication_id: int) -> str | None:
 
 def enqueue_run(publication_id: int) -> None:
     """Queue a publication without failing the caller: with the broker down the row waits in
-    the database for the sweep."""
-    try:
-        run_publication.apply_async((publication_id,), retry=False)
-    except Exception:
-        log.warning("could not queue publication %s; the sweep will pick it up", publication_id)
+    the database for the sweep (``lantoa.core.queueing``; eager, the run's errors show)."""
+    queueing.enqueue(run_publication, publication_id)
 
 
 @shared_task(name="publishing.sweep", soft_time_limit=50, time_limit=60)
