@@ -7,13 +7,16 @@ absent for anonymous inquiries. Views of it are audited (``inquiry.contact_viewe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated
 from lantoa.core.jobs import DurableJob
+from lantoa.core.text import fold
 from lantoa.kb.models import Category
 
 
@@ -135,9 +138,22 @@ class Inquiry(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or _COUNTED_FIELDS.intersection(fields):
+            # The header's count of new questions is counted afresh once this is committed.
+            from lantoa.inquiries.counts import bump
+
+            transaction.on_commit(bump)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+# What the count of new questions depends on (``lantoa.inquiries.counts``).
+_COUNTED_FIELDS = frozenset({"status", "assignee", "unit", "escalated_to"})
 
 
 class InquiryContact(models.Model):
@@ -150,6 +166,8 @@ class InquiryContact(models.Model):
     # Platform id to reply to: Zalo user id (per OA), Messenger PSID (per page).
     platform_user_id = models.CharField(max_length=100, blank=True)
     consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu lúc"), null=True, blank=True)
+    # The name folded (" nguyen van an"), for the sender search of officers who may see it.
+    name_folded = models.CharField(max_length=160, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("thông tin liên hệ")
@@ -159,6 +177,16 @@ class InquiryContact(models.Model):
     def __str__(self) -> str:
         # Never the personal data itself: str() ends up in logs and admin titles.
         return f"contact #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_name_folded()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
+    def refresh_name_folded(self) -> None:
+        self.name_folded = (" " + fold(self.name))[:160] if self.name.strip() else ""
 
 
 class Direction(models.TextChoices):
