@@ -7,13 +7,19 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.content import metrics
-from lantoa.content.selectors import MEDIA_FILES, media_file
+from lantoa.content.selectors import (
+    MEDIA_FILES,
+    approves_by_role,
+    awaiting_approval_count,
+    media_file,
+)
 from lantoa.core.extensions import (
     COUNT,
     OWN,
     CampaignPanel,
     DemoBuilder,
     DemoContext,
+    HeaderLink,
     PrivateFileKind,
     ScoreboardColumn,
     ScoreCell,
@@ -21,6 +27,7 @@ from lantoa.core.extensions import (
     WorkLink,
     campaign_panels,
     demo_builders,
+    header_links,
     private_files,
     scoreboard_columns,
     target_metrics,
@@ -36,6 +43,21 @@ work_links.register(
         visible=lambda held, unit: "content.view" in held,
         order=50,
         nav_order=20,
+    )
+)
+
+
+# The header's "Chờ duyệt" link: leaders see what waits for their approval, not only a bell.
+header_links.register(
+    HeaderLink(
+        key="content.approvals",
+        label=_("Chờ duyệt"),
+        title=_("Nội dung chờ anh/chị duyệt"),
+        url_name="content:queue",
+        visible=lambda user: approves_by_role(user) or awaiting_approval_count(user) > 0,
+        count=awaiting_approval_count,
+        icon=("M9 11l3 3L22 4", "M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11"),
+        order=20,
     )
 )
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +180,69 @@ def can_approve(user: access.AnyUser, item: ContentItem) -> bool:
     if setting is not None and setting.users.filter(pk=user.pk).exists():
         return True
     return bool(access.roles_at(user, unit) & set(approver_roles(setting)))
+
+
+QUEUE_LIMIT = 200
+
+
+def awaiting_approval(user: access.AnyUser) -> list[ContentItem]:
+    """The leaders' "Chờ duyệt" queue: items sent for review that ``user`` may approve — in
+    the units they see, where they are an approver (``can_approve``), and not written by them
+    (four eyes) — the longest waiting first."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    wrote_current = ContentVersion.objects.filter(
+        item=OuterRef("pk"), number=OuterRef("version"), author_id=user.pk
+    )
+    items = (
+        items_visible_to(user, ContentItem.objects.filter(status=ContentStatus.IN_REVIEW))
+        .exclude(author_id=user.pk)
+        .exclude(Exists(wrote_current))
+        .select_related("unit", "author")
+        .order_by("updated_at", "id")
+    )
+    allowed: dict[int, bool] = {}
+    queue: list[ContentItem] = []
+    for item in items[: QUEUE_LIMIT * 5]:
+        if item.unit_id not in allowed:
+            allowed[item.unit_id] = can_approve(user, item)
+        if allowed[item.unit_id]:
+            queue.append(item)
+            if len(queue) >= QUEUE_LIMIT:
+                break
+    return queue
+
+
+QUEUE_COUNT_TTL = 30
+
+
+def _queue_count_key(user: access.AnyUser) -> str:
+    return f"content:awaiting-approval:{user.pk}"
+
+
+def awaiting_approval_count(user: access.AnyUser) -> int:
+    """How many items wait for ``user``'s approval, for the header (kept 30 s)."""
+    if not user.is_authenticated or not user.is_active:
+        return 0
+    found = cache.get(_queue_count_key(user))
+    if found is None:
+        found = remember_queue_count(user, len(awaiting_approval(user)))
+    return int(found)
+
+
+def remember_queue_count(user: access.AnyUser, count: int) -> int:
+    """The queue was just read: the header shows what the page lists."""
+    cache.set(_queue_count_key(user), count, QUEUE_COUNT_TTL)
+    return count
+
+
+def approves_by_role(user: access.AnyUser) -> bool:
+    """Whether ``user`` holds a role that approves content by default (leader, admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(
+        {role for _unit, role in access.memberships(user)} & set(DEFAULT_APPROVER_ROLES)
+    )
 
 
 def approvers_to_notify(item: ContentItem) -> list[User]:

@@ -5,6 +5,7 @@ from lantoa.content import views
 app_name = "content"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("xem-truoc/", views.content_preview, name="preview"),
+    path("cho-duyet/", views.approval_queue, name="queue"),
     path("chi-tiet/<int:pk>/", views.content_detail, name="detail"),
     path("chi-tiet/<int:pk>/sua/", views.content_edit, name="edit"),
     path("chi-tiet/<int:pk>/phien-ban/", views.content_versions, name="versions"),

@@ -224,7 +224,23 @@ def content_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, ACTION_DONE[action])
+    if request.POST.get("tu") == "hang-cho" and action in ("approve", "return"):
+        return redirect("content:queue")
     return redirect("content:detail", pk=item.pk)
+
+
+@policy(officer("content.view"))
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """The leaders' "Chờ duyệt" queue: what waits for this officer's approval, the longest
+    waiting first, each approved or returned from the list (or opened)."""
+    user = request.user
+    queue = selectors.awaiting_approval(user)
+    selectors.remember_queue_count(user, len(queue))
+    return render(
+        request,
+        "content/approval_queue.html",
+        {"queue": queue, "limit": selectors.QUEUE_LIMIT, "now": timezone.now()},
+    )
 
 
 @policy(officer("content.edit"))

@@ -164,6 +164,31 @@ class WorkLink:
 work_links: Registry[WorkLink] = Registry("work_links")
 
 
+# ── The header: links to the officer's work queues, with a count ──────────────────────────
+
+
+@dataclass(frozen=True)
+class HeaderLink:
+    """A link in the signed-in officer's header to a queue of work (new questions, items to
+    approve) showing how many wait, for the users ``visible(user)`` says. With ``poll_url_name``
+    (an address answering ``{"count": n}``) the page refreshes the number by itself
+    (``static/lantoa/header-counts.js``)."""
+
+    key: str
+    label: Any  # a lazy translation; hidden on phones, where the icon speaks
+    title: Any  # the tooltip (a lazy translation)
+    url_name: str  # reversed without arguments
+    visible: Callable[[Any], bool]
+    count: Callable[[Any], int]
+    icon: tuple[str, ...]  # the "d" of each SVG path, 24×24, stroked
+    query: str = ""  # appended to the address ("xem=chua-phan-cong")
+    poll_url_name: str = ""
+    order: int = 100
+
+
+header_links: Registry[HeaderLink] = Registry("header_links")
+
+
 # ── The unit page: sections of other apps ───────────────────────────────────────────────────
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from lantoa import access
 from lantoa.connectors.inbound import InboundHandler, inbound_handlers
 from lantoa.core.extensions import (
     RATIO,
@@ -12,6 +15,7 @@ from lantoa.core.extensions import (
     DashboardFigures,
     DemoBuilder,
     DemoContext,
+    HeaderLink,
     PublicLink,
     ReportFigures,
     ScoreboardColumn,
@@ -21,6 +25,7 @@ from lantoa.core.extensions import (
     beat_schedule,
     dashboard_figures,
     demo_builders,
+    header_links,
     job_kinds,
     public_links,
     report_figures,
@@ -28,7 +33,7 @@ from lantoa.core.extensions import (
     target_metrics,
     work_links,
 )
-from lantoa.inquiries import metrics
+from lantoa.inquiries import counts, metrics
 from lantoa.inquiries.inbound import inbound_receive
 from lantoa.inquiries.outbox import OUTBOUND_REPLIES
 from lantoa.inquiries.reports import InquiryFigures
@@ -41,6 +46,33 @@ work_links.register(
         url_name="inquiries_public:poster",
         visible=lambda held, unit: "inquiry.view" in held and unit.is_active,
         order=90,
+    )
+)
+
+
+def _reads_inbox(user: Any) -> bool:
+    roles = access.PERMISSIONS["inquiry.view"]
+    return user.is_superuser or any(role in roles for _unit, role in access.memberships(user))
+
+
+# The header's inbox link: how many new questions nobody has been given yet, refreshed by
+# the page every 45 seconds.
+header_links.register(
+    HeaderLink(
+        key="inquiries.new",
+        label=_("Hộp thư"),
+        title=_("Hộp thư hỏi đáp: câu hỏi mới chưa phân công"),
+        url_name="inquiries:inbox",
+        query="xem=chua-phan-cong",
+        visible=_reads_inbox,
+        count=counts.new_unassigned,
+        poll_url_name="inquiries:new_count",
+        icon=(
+            "M22 12h-6l-2 3h-4l-2-3H2",
+            "M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 "
+            "16.76 4H7.24a2 2 0 0 0-1.79 1.11z",
+        ),
+        order=10,
     )
 )
 

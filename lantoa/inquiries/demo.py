@@ -973,6 +973,7 @@ def seed_demo_inquiries(*, seed: int, now: dt.datetime, count: int = DEFAULT_COU
     for case in cases:
         if case.contact is not None:
             case.contact.inquiry = case.inquiry
+            case.contact.refresh_name_folded()  # bulk_create skips save()
             contacts.append(case.contact)
         for message in case.messages:
             message.inquiry = case.inquiry

@@ -7,14 +7,17 @@ absent for anonymous inquiries. Views of it are audited (``inquiry.contact_viewe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.connectors.fields import EncryptedTextField
 from lantoa.core.fields import when_created, when_updated
 from lantoa.core.jobs import DurableJob
+from lantoa.core.text import fold
 from lantoa.kb.models import Category
 
 
@@ -136,9 +139,22 @@ class Inquiry(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or _COUNTED_FIELDS.intersection(fields):
+            # The header's count of new questions is counted afresh once this is committed.
+            from lantoa.inquiries.counts import bump
+
+            transaction.on_commit(bump)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+# What the count of new questions depends on (``lantoa.inquiries.counts``).
+_COUNTED_FIELDS = frozenset({"status", "assignee", "unit", "escalated_to"})
 
 
 class InquiryContact(models.Model):
@@ -154,6 +170,8 @@ class InquiryContact(models.Model):
     # The worker of a web question asked for the codes, then each answer, by e-mail to
     # ``email`` (lantoa.inquiries.outbox: ``receipt_enqueue`` and ``outbox_enqueue``).
     email_updates = models.BooleanField(_("nhận mã và câu trả lời qua thư"), default=False)
+    # The name folded (" nguyen van an"), for the sender search of officers who may see it.
+    name_folded = models.CharField(max_length=160, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("thông tin liên hệ")
@@ -163,6 +181,16 @@ class InquiryContact(models.Model):
     def __str__(self) -> str:
         # Never the personal data itself: str() ends up in logs and admin titles.
         return f"contact #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_name_folded()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
+
+    def refresh_name_folded(self) -> None:
+        self.name_folded = (" " + fold(self.name))[:160] if self.name.strip() else ""
 
 
 class Direction(models.TextChoices):

@@ -20,17 +20,19 @@ from django.utils.translation import gettext_lazy
 from lantoa import access
 from lantoa.access import AnyUser
 from lantoa.accounts.models import Membership, User
+from lantoa.core.phone import normalise_phone
 from lantoa.core.text import find_personal_data, fold
 from lantoa.inquiries.models import (
     OPEN_STATUSES,
     CannedAnswer,
     Direction,
     Inquiry,
+    InquiryContact,
     InquiryEvent,
     Message,
     Status,
 )
-from lantoa.inquiries.privacy import contact_scope
+from lantoa.inquiries.privacy import contact_scope, contact_unit_ids, contact_visible_to
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import subtree_ids
 
@@ -93,12 +95,40 @@ def inquiry_for(user: AnyUser, code: str, perm: str = "inquiry.view") -> Inquiry
     raise Http404
 
 
-def _text_filter(qs: QuerySet[Inquiry], text: str) -> QuerySet[Inquiry]:
-    """Every word of ``text`` starts a word of the case (code, subject, worker's messages),
-    diacritics and word order ignored."""
+def _words_q(field: str, text: str) -> Q:
+    """Every word of ``text`` starts a word of ``field`` (folded), diacritics and word order
+    ignored."""
+    q = Q()
     for word in fold(text).split()[:8]:
-        qs = qs.filter(search_text__contains=" " + word)
-    return qs
+        q &= Q(**{f"{field}__contains": " " + word})
+    return q
+
+
+def phone_writings(number: str) -> list[str]:
+    """The ways a Vietnamese number is stored once its separators are gone: "0912345678",
+    "+84912345678", "84912345678", "0084912345678"."""
+    national = normalise_phone(number)
+    if not national:
+        return []
+    rest = national[1:]
+    return [national, "+84" + rest, "84" + rest, "0084" + rest]
+
+
+def sender_q(text: str) -> Q | None:
+    """The cases whose sender matches ``text``: their phone number (any spacing, +84 or 0),
+    their e-mail address, or every word of their name (diacritics ignored). None: ``text``
+    names no sender."""
+    text = text.strip()
+    if not text:
+        return None
+    phones = phone_writings(text)
+    if phones:
+        return Q(contact__phone__in=phones)
+    if "@" in text and " " not in text:
+        return Q(contact__email__iexact=text)
+    if not fold(text).split():
+        return None
+    return _words_q("contact__name_folded", text)
 
 
 def filtered(user: AnyUser, filters: InboxFilters) -> QuerySet[Inquiry]:
@@ -115,13 +145,27 @@ def filtered(user: AnyUser, filters: InboxFilters) -> QuerySet[Inquiry]:
     if filters.end is not None:
         qs = qs.filter(received_at__lt=filters.end)
     if filters.text.strip():
-        qs = _text_filter(qs, filters.text)
-        if find_personal_data(filters.text):
-            # Searching by a phone number, e-mail or ID number would tell an officer who may
-            # not see a case's contact whether that person wrote in: only cases whose contact
-            # they may see are searched that way.
-            qs = qs.filter(contact_scope(user))
+        qs = qs.filter(text_q(user, filters.text))
     return qs
+
+
+def text_q(user: AnyUser, text: str) -> Q:
+    """The search box: the case's own words (code in its usual writings, subject, workplace,
+    the worker's messages) or, for the cases whose contact ``user`` may see, the sender's
+    name, phone number or e-mail address."""
+    words = _words_q("search_text", text)
+    if find_personal_data(text):
+        # Searching by a phone number, e-mail or ID number would tell an officer who may
+        # not see a case's contact whether that person wrote in: only cases whose contact
+        # they may see are searched that way.
+        words &= contact_scope(user)
+    units = contact_unit_ids(user)
+    sender = sender_q(text)
+    if sender is None or units == set():
+        return words
+    # The sender is matched only on the cases whose contact the officer may see, so the
+    # search tells nobody else who wrote in.
+    return words | (sender & contact_scope(user) & Q(anonymous=False))
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -286,3 +330,58 @@ def inbox_units(user: AnyUser) -> list[Unit]:
     """The units an officer most likely filters by: those of their own roles."""
     ids = {u for u, role in access.memberships(user) if role in access.PERMISSIONS["inquiry.view"]}
     return list(Unit.objects.filter(pk__in=ids).order_by("depth", "name"))
+
+
+def bulk_assignees(inquiries: list[Inquiry]) -> list[User]:
+    """The officers the bulk bar offers for the cases on the page: every active officer who
+    may be given at least one of them (``assignable_officers`` of each, in one query)."""
+    unit_ids = {i.unit_id for i in inquiries}
+    if not unit_ids:
+        return []
+    above = UnitClosure.objects.filter(descendant_id__in=unit_ids).values("ancestor_id")
+    return list(
+        User.objects.filter(
+            is_active=True,
+            id__in=Membership.objects.filter(
+                unit_id__in=above, role__in=list(access.PERMISSIONS["inquiry.handle"])
+            ).values("user_id"),
+        ).order_by("full_name", "username")
+    )
+
+
+OTHER_FROM_SENDER_LIMIT = 20
+
+
+def other_inquiries_from_sender(user: AnyUser, inquiry: Inquiry) -> list[Inquiry]:
+    """The other cases of the worker who wrote ``inquiry`` — same phone number, e-mail address
+    or Zalo/Messenger user id on the same channel — newest first. Only when ``user`` may see
+    this case's contact, and then only among the cases of their subtrees whose contact they may
+    see too: linking two cases to one person is itself personal data. Empty otherwise."""
+    if inquiry.anonymous or not contact_visible_to(user, inquiry):
+        return []
+    contact = InquiryContact.objects.filter(inquiry=inquiry).first()
+    if contact is None:
+        return []
+    same = Q()
+    if contact.phone:
+        same |= Q(contact__phone__in=phone_writings(contact.phone) or [contact.phone])
+    if contact.email:
+        same |= Q(contact__email__iexact=contact.email)
+    if contact.platform_user_id and inquiry.source in ("zalo", "facebook"):
+        # A platform id is per Zalo OA or Facebook page: the same channel, or the same id on
+        # the same kind of channel when the case has none.
+        platform = Q(contact__platform_user_id=contact.platform_user_id, source=inquiry.source)
+        if inquiry.channel_id:
+            platform &= Q(channel_id=inquiry.channel_id)
+        same |= platform
+    if not same:
+        return []
+    return list(
+        inquiries_visible_to(user)
+        .filter(contact_scope(user))
+        .filter(same, anonymous=False)
+        .exclude(pk=inquiry.pk)
+        .select_related("unit")
+        .defer("search_text", "lookup_secret_hash")
+        .order_by("-received_at", "-id")[:OTHER_FROM_SENDER_LIMIT]
+    )

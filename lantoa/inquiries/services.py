@@ -20,6 +20,9 @@ the SLA escalation, or an upper officer, takes it from there.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -35,6 +38,7 @@ from lantoa.audit.services import audit_record
 from lantoa.core.phone import normalise_phone
 from lantoa.core.services import acting_user
 from lantoa.core.text import mask_personal_data
+from lantoa.inquiries import counts, selectors
 from lantoa.inquiries.intake import MAX_BODY, Incoming, inquiry_receive
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -437,6 +441,65 @@ def inquiry_reopen(*, inquiry: Inquiry, actor: User) -> Inquiry:
 
 
 # ---------------------------------------------------------------------------------------------
+# Many cases at once (the inbox's bulk bar)
+
+BULK_LIMIT = 100
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk action did: the codes of the cases done, and of those refused with why."""
+
+    done: list[str] = dataclass_field(default_factory=list)
+    refused: list[tuple[str, str]] = dataclass_field(default_factory=list)
+
+
+def _bulk(actor: User, codes: Iterable[str], action: Callable[[Inquiry], Any]) -> BulkOutcome:
+    """``action`` on each case of ``codes`` that ``actor`` may handle, each in a savepoint of
+    one transaction, through the same service (and so the same rules and audit) as one case.
+    A case outside the actor's subtrees is refused, as is a case the service refuses; the
+    others are done."""
+    wanted = list(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
+    if len(wanted) > BULK_LIMIT:
+        raise ValidationError(
+            _("Vui lòng chọn tối đa %(limit)s câu hỏi mỗi lần.") % {"limit": BULK_LIMIT}
+        )
+    handled = {
+        i.code: i
+        for i in selectors.inquiries_visible_to(actor, "inquiry.handle")
+        .filter(code__in=wanted)
+        .select_related("unit")
+    }
+    outcome = BulkOutcome()
+    with transaction.atomic():
+        for code in wanted:
+            inquiry = handled.get(code)
+            if inquiry is None:
+                outcome.refused.append(
+                    (code, _("không tìm thấy, hoặc anh/chị không có quyền xử lý câu hỏi này"))
+                )
+                continue
+            try:
+                with transaction.atomic():
+                    action(inquiry)
+            except ValidationError as exc:
+                outcome.refused.append((code, " ".join(exc.messages)))
+            else:
+                outcome.done.append(code)
+    return outcome
+
+
+def inquiries_bulk_assign(*, actor: User, codes: Iterable[str], assignee: User) -> BulkOutcome:
+    """Give each case of ``codes`` to ``assignee`` (``inquiry_assign`` on each)."""
+    return _bulk(actor, codes, lambda i: inquiry_assign(inquiry=i, assignee=assignee, actor=actor))
+
+
+def inquiries_bulk_close(*, actor: User, codes: Iterable[str]) -> BulkOutcome:
+    """Close each case of ``codes`` (``inquiry_close`` on each)."""
+    return _bulk(actor, codes, lambda i: inquiry_close(inquiry=i, actor=actor))
+
+
+# ---------------------------------------------------------------------------------------------
 # Contact details (who may see them: ``lantoa.inquiries.privacy.contact_visible_to``)
 
 
@@ -627,6 +690,7 @@ def inquiry_log_call(
             ).exists()
         ):
             Inquiry.objects.filter(pk=inquiry.pk).update(unit=unit)
+            transaction.on_commit(counts.bump)
             InquiryEvent.objects.filter(inquiry=inquiry).update(unit=unit)
             inquiry.unit = unit
         _audit("inquiry.log_call", inquiry, actor, source=source)

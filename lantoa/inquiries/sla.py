@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.accounts.models import Role
+from lantoa.inquiries import counts
 from lantoa.inquiries.models import EventKind, Inquiry, InquiryEvent
 from lantoa.notifications.services import notify, officers_of
 from lantoa.units.models import Unit
@@ -97,6 +98,7 @@ def _escalate(inquiry: Inquiry, now: dt.datetime) -> bool:
     )
     if not claimed:
         return False
+    transaction.on_commit(counts.bump)  # the upper unit's count of new questions
     InquiryEvent.objects.create(
         inquiry=inquiry,
         kind=EventKind.ESCALATED,

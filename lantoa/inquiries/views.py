@@ -10,7 +10,14 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +32,7 @@ from lantoa.core import tabular
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
 from lantoa.core.text import mask_personal_data, visible_text
+from lantoa.inquiries import counts as new_counts
 from lantoa.inquiries import privacy, reports, selectors, services
 from lantoa.inquiries.forms import (
     ArticleFromInquiryForm,
@@ -119,20 +127,91 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for row in page.object_list:
         # What the worker typed is masked on the rows whose contact the officer may not see.
         setattr(row, "sees_contact", sees_contact(row))  # noqa: B010
+    handles = access.visible_units(user, "inquiry.handle").exists()
     context = {
         "form": form,
         "filters": filters,
         "tab": tab,
+        # The bulk bar: the officers who may be given at least one case of the page.
+        "bulk_officers": selectors.bulk_assignees(list(page.object_list)) if handles else [],
+        "searches_sender": privacy.contact_unit_ids(user) != set(),
         "tabs": [(slug, str(label), counts[slug]) for slug, label in selectors.TABS],
         "page": page,
         "now": now,
         "my_units": selectors.inbox_units(user),
-        "can_handle": access.visible_units(user, "inquiry.handle").exists(),
+        "can_handle": handles,
         "query_without_tab": _query_without(request, "xem", "trang"),
         "htmx": is_htmx(request),
     }
     template = "inquiries/_inbox_results.html" if is_htmx(request) else "inquiries/inbox.html"
     return render(request, template, context)
+
+
+@policy(officer("inquiry.handle"))
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """The bulk bar: give the ticked cases to one officer, or close them. Each case goes through
+    the one-case service, so the same rules and audit apply; the cases that could not be done
+    are listed by code with why, the others are done."""
+    user = _user(request)
+    codes = request.POST.getlist("ma")
+    back = reverse("inquiries:inbox")
+    # Back to the same tab and filters: the query string re-encoded, under the inbox's path.
+    query = QueryDict(request.POST.get("quay_lai", "")).urlencode()
+    if query:
+        back += "?" + query
+    action = request.POST.get("thao_tac", "")
+    if not codes:
+        messages.error(request, _("Vui lòng chọn ít nhất một câu hỏi."))
+        return redirect(back)
+    try:
+        if action == "giao":
+            picked = request.POST.get("nguoi_xu_ly", "")
+            if picked == "me":
+                picked = str(user.pk)
+            assignee = (
+                User.objects.filter(pk=int(picked), is_active=True).first()
+                if picked.isdecimal()
+                else None
+            )
+            if assignee is None:
+                messages.error(request, _("Vui lòng chọn cán bộ được giao xử lý."))
+                return redirect(back)
+            outcome = services.inquiries_bulk_assign(actor=user, codes=codes, assignee=assignee)
+            done = _("Đã giao %(n)s câu hỏi cho %(name)s xử lý.") % {
+                "n": len(outcome.done),
+                "name": assignee.get_full_name(),
+            }
+        elif action == "dong":
+            outcome = services.inquiries_bulk_close(actor=user, codes=codes)
+            done = _("Đã đóng %(n)s câu hỏi.") % {"n": len(outcome.done)}
+        else:
+            messages.error(request, _("Vui lòng chọn việc cần làm với các câu hỏi đã chọn."))
+            return redirect(back)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(back)
+    if outcome.done:
+        messages.success(request, done)
+    if outcome.refused:
+        messages.error(
+            request,
+            _("Không thực hiện được với %(n)s câu hỏi: %(list)s")
+            % {
+                "n": len(outcome.refused),
+                "list": "; ".join(f"{code} ({why})" for code, why in outcome.refused),
+            },
+        )
+    return redirect(back)
+
+
+@policy(officer("inquiry.view"))
+def new_count(request: HttpRequest) -> HttpResponse:
+    """How many new questions nobody has been given yet, for the page to show without a
+    reload (``static/lantoa/header-counts.js``)."""
+    response = JsonResponse({"count": new_counts.new_unassigned(_user(request))})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -266,6 +345,9 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
         "sees_contact": sees_contact,
         "contact": None,
         "pushed": inquiry.source in PUSHED_SOURCES,
+        # Empty unless the officer may see this contact (and then only cases whose contact
+        # they may see): nothing, not even a count, tells others the worker wrote before.
+        "from_sender": selectors.other_inquiries_from_sender(user, inquiry),
         "suggestions": kb_suggest(
             text=f"{inquiry.subject} {question}", category=inquiry.category, limit=5, user=user
         ),

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -128,6 +129,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
             assignee=officers.a_admin,
             actor=officers.a_admin,
         )
+    cache.clear()  # both pages count the header's numbers afresh
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("inquiries:inbox")).status_code == 200
     for i in range(25):
@@ -137,6 +139,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
         if i % 4 == 0:
             Inquiry.objects.filter(pk=inquiry.pk).update(escalated_to=tree.pa, escalation_level=1)
         services.inquiry_assign(inquiry=inquiry, assignee=officers.a_leader, actor=officers.a_admin)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("inquiries:inbox"))
     assert response.content.decode().count('class="inbox-row') == 28

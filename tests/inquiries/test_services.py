@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
-from lantoa.inquiries import services
+from lantoa.inquiries import counts, services
 from lantoa.inquiries.intake import response_hours_for
 from lantoa.inquiries.models import (
     Direction,
@@ -159,8 +159,9 @@ def test_reply_goes_to_the_outbox_for_platforms_only(
         message = services.inquiry_reply(inquiry=inquiry, body="Trả lời", actor=officers.a_admin)
     rows = OutboundReply.objects.filter(message=message)
     assert rows.count() == queued
-    # Delivery is queued after commit, never inside the transaction.
-    assert len(callbacks) == queued
+    # Delivery is queued after commit, never inside the transaction (beside the header
+    # count's refresh, also after commit).
+    assert len([c for c in callbacks if c is not counts.bump]) == queued
     if queued:
         assert rows.get().status == OutboxStatus.PENDING and rows.get().source == source
 
