@@ -116,7 +116,7 @@ class ContentForm(forms.Form):
     def editor_images(self) -> QuerySet[MediaAsset]:
         """The unit's photos, for the editor's "insert an image" list."""
         pick = self.fields["media_items"]
-        assert isinstance(pick, forms.ModelMultipleChoiceField)
+        assert isinstance(pick, forms.ModelMultipleChoiceField) and pick.queryset is not None
         images: QuerySet[MediaAsset] = pick.queryset.filter(kind=MediaKind.IMAGE)
         return images[:100]
 

@@ -166,6 +166,11 @@ def test_news_written_approved_published(
     title = "Công nhân May Ánh Dương hưởng ứng Tháng Công nhân 2026"
     w.get_by_role("textbox", name="Tiêu đề", exact=True).fill(title)
     write_body(writer)
+    # How Facebook and Zalo OA will get it: the heading and list items as paragraphs.
+    writer.tap(w.get_by_text("Xem trước trên Facebook và Zalo OA"))
+    zalo = w.get_by_role("region", name="Xem trước trên Zalo OA")
+    zalo.locator(".platform-body p", has_text="Nghỉ hằng năm").wait_for()
+    assert "Quyền lợi được nhắc lại" in zalo.locator(".platform-body").inner_text()
     writer.follow(w.get_by_role("button", name="Lưu bản nháp"))
     assert re.search(r"/noi-dung/chi-tiet/\d+/$", w.url), w.url
     assert w.locator(".rte-output").inner_html() == BODY_HTML
