@@ -113,6 +113,13 @@ class ContentForm(forms.Form):
         pick.queryset = media.exclude(kind=MediaKind.DOCUMENT)
         self.fields["livestream_at"].widget.attrs["data-kinds"] = "livestream"
 
+    def editor_images(self) -> QuerySet[MediaAsset]:
+        """The unit's photos, for the editor's "insert an image" list."""
+        pick = self.fields["media_items"]
+        assert isinstance(pick, forms.ModelMultipleChoiceField) and pick.queryset is not None
+        images: QuerySet[MediaAsset] = pick.queryset.filter(kind=MediaKind.IMAGE)
+        return images[:100]
+
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["media"] = list(data.pop("media_items", None) or [])

@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("luot-dang/<int:pk>/huy/", views.publication_cancel, name="cancel"),
     path("luot-dang/<int:pk>/ghi-nhan/", views.publication_record, name="record"),
     path("luot-dang/<int:pk>/minh-chung/", views.proof_photo, name="proof"),
+    path("xem-truoc/<str:code>/", views.compose_preview, name="compose_preview"),
     path("<str:code>/", views.unit_publications, name="unit"),
 ]

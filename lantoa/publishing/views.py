@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.content import selectors as content_selectors
 from lantoa.content.forms import ScheduleForm
-from lantoa.content.models import ContentItem, ContentStatus
+from lantoa.content.models import ContentItem, ContentKind, ContentStatus, MediaAsset, MediaKind
+from lantoa.content.sanitize import sanitize_html
+from lantoa.content.services import slugify_vi
 from lantoa.core import private_files
 from lantoa.core.forms import add_service_errors
-from lantoa.publishing import links, selectors, services
+from lantoa.publishing import compose, links, selectors, services
 from lantoa.publishing.forms import PublishForm, RecordForm
 from lantoa.publishing.models import Method, Publication, PublicationStatus
 from lantoa.units.models import Unit
@@ -117,7 +120,57 @@ def item_publications(request: HttpRequest, pk: int) -> HttpResponse:
             "republishing": unit.pk != item.unit_id,
             "can_view_content": access.can(request.user, "content.view", item.unit),
             "now": timezone.now(),
+            "previews": _previews(request, item, unit, compose.first_image(item)),
         },
+    )
+
+
+def _previews(
+    request: HttpRequest, item: ContentItem, unit: Unit, image: MediaAsset | None
+) -> list[compose.PlatformPreview]:
+    return compose.previews(
+        item,
+        share_url=links.absolute(links.article_path(item), links.site_base(request)),
+        image=image,
+        image_url=reverse("content:media_thumb", kwargs={"pk": image.pk}) if image else "",
+        default_cover_url=links.default_cover_path(),
+        author=unit.short_name or unit.name,
+    )
+
+
+@policy(officer("content.edit"))
+@require_POST
+def compose_preview(request: HttpRequest, code: str) -> HttpResponse:
+    """The content form's "on Facebook and Zalo OA" preview (HTMX, as the officer writes):
+    the unsaved item as the publishing jobs would send it."""
+    unit = access.get_unit(request.user, perm="content.edit", code=code)
+    data = request.POST
+    title = data.get("title", "")[:1000].strip()
+    kind = data.get("kind", "")
+    item = ContentItem(
+        unit=unit,
+        kind=kind if kind in ContentKind.values else ContentKind.NEWS,
+        title=title,
+        slug=slugify_vi(title) or "noi-dung",
+        summary=data.get("summary", "")[:10_000].strip(),
+        body=sanitize_html(data.get("body", "")[:200_000]),
+        tags=[t.strip() for t in data.get("tags", "")[:1000].split(",") if t.strip()],
+        video_url=data.get("video_url", "")[:500].strip(),
+        livestream_url=(
+            data.get("livestream_url", "")[:500].strip() if kind == ContentKind.LIVESTREAM else ""
+        ),
+    )
+    ids = [int(v) for v in data.getlist("media_items") if v.isdecimal()][:50]
+    image = (
+        content_selectors.media_of(unit, kind=MediaKind.IMAGE)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .first()
+    )
+    return render(
+        request,
+        "publishing/_platform_preview.html",
+        {"previews": _previews(request, item, unit, image) if title else []},
     )
 
 

@@ -4,6 +4,7 @@ the calendar, creating and editing, access to every route."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.test import Client
 from django.urls import reverse
@@ -186,3 +187,21 @@ def test_livestream_fields_belong_to_livestreams_only(
     page = client.get(reverse("content:create", args=["P-A"])).content.decode()
     assert page.count('data-kinds="livestream"') == 2  # the address and the time
     assert "lantoa/kind-fields" in page
+
+
+def test_editor_offers_the_units_photos_and_keeps_the_textarea(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    photo = upload(tree.pa, officers.a_propaganda, png_bytes(40, 40), name="le-phat-dong.png")
+    upload(tree.pa, officers.a_propaganda, b"%PDF-1.4\n%%EOF\n", name="ke-hoach.pdf")
+    other = upload(tree.pb, officers.b_admin, png_bytes(40, 40), name="tinh-b.png")
+    login(client, officers.a_propaganda)
+    page = client.get(reverse("content:create", args=["P-A"])).content.decode()
+    # The editor's "insert an image" list: the unit's photos by their studio address (what the
+    # sanitiser accepts), no documents, nothing of another province.
+    picks = re.findall(r'class="rte-image-pick" data-src="([^"]+)"', page)
+    assert picks == [reverse("content:media_file", args=[photo.pk])]
+    assert reverse("content:media_file", args=[other.pk]) not in page
+    # Without JavaScript the body is still the plain textarea, with its preview.
+    assert re.search(r'<textarea name="body" id="id_body"[^>]*hx-post=', page)
+    assert 'class="rte-editor" data-target="id_body"' in page and "vendor/quill/quill.js" in page

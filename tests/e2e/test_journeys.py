@@ -108,6 +108,49 @@ def test_grassroots_communicator_reports_cascade_done(
     no_browser_errors(session)
 
 
+# What the editor below types, as the detail page and the public article must show it.
+BODY_HTML = (
+    "<p>Sáng 1/5, hơn 500 công nhân dự lễ phát động.</p>"
+    "<p>Buổi lễ có phần hỏi đáp về tiền lương.</p>"
+    "<h2>Quyền lợi được nhắc lại</h2>"
+    "<ul><li>Lương làm thêm giờ</li><li>Nghỉ hằng năm</li></ul>"
+    "<p><strong>Công đoàn luôn đồng hành</strong> cùng người lao động.</p>"
+)
+
+
+def write_body(session: Session) -> None:
+    """Type the body in the content editor with its toolbar: two paragraphs, a heading, a
+    list and bold text (the toolbar's buttons act on what is typed next)."""
+    page = session.page
+    editor = page.get_by_role("textbox", name="Nội dung")
+    toolbar = page.get_by_role("toolbar", name="Định dạng")
+    assert page.locator("textarea[name=body]").is_hidden()  # the editor took its place
+    session.tap(editor)
+    keys = page.keyboard
+    keys.type("Sáng 1/5, hơn 500 công nhân dự lễ phát động.")
+    keys.press("Enter")
+    keys.type("Buổi lễ có phần hỏi đáp về tiền lương.")
+    keys.press("Enter")
+    session.tap(toolbar.get_by_role("button", name="Tiêu đề mục"))
+    keys.type("Quyền lợi được nhắc lại")
+    keys.press("Enter")
+    session.tap(toolbar.get_by_role("button", name="Danh sách", exact=True))
+    keys.type("Lương làm thêm giờ")
+    keys.press("Enter")
+    keys.type("Nghỉ hằng năm")
+    keys.press("Enter")
+    keys.press("Enter")  # an empty item ends the list
+    session.tap(toolbar.get_by_role("button", name="In đậm"))
+    keys.type("Công đoàn luôn đồng hành")
+    session.tap(toolbar.get_by_role("button", name="In đậm"))
+    keys.type(" cùng người lao động.")
+    # The sanitised preview follows as the officer types.
+    preview = page.locator("#rte-preview .rte-output")
+    preview.locator("h2", has_text="Quyền lợi được nhắc lại").wait_for()
+    session.settle()
+    assert preview.inner_html() == BODY_HTML
+
+
 def test_news_written_approved_published(
     open_session: Any, officers: Officers, viewport: Viewport
 ) -> None:
@@ -122,10 +165,16 @@ def test_news_written_approved_published(
     writer.follow(w.get_by_role("link", name=re.compile("Soạn")).first)
     assert w.url.endswith("/noi-dung/P-A/them/"), w.url
     title = "Công nhân May Ánh Dương hưởng ứng Tháng Công nhân 2026"
-    w.get_by_label("Tiêu đề").fill(title)
-    w.locator("textarea[name=body]").fill("Sáng 1/5, hơn 500 công nhân dự lễ phát động.")
+    w.get_by_role("textbox", name="Tiêu đề", exact=True).fill(title)
+    write_body(writer)
+    # How Facebook and Zalo OA will get it: the heading and list items as paragraphs.
+    writer.tap(w.get_by_text("Xem trước trên Facebook và Zalo OA"))
+    zalo = w.get_by_role("region", name="Xem trước trên Zalo OA")
+    zalo.locator(".platform-body p", has_text="Nghỉ hằng năm").wait_for()
+    assert "Quyền lợi được nhắc lại" in zalo.locator(".platform-body").inner_text()
     writer.follow(w.get_by_role("button", name="Lưu bản nháp"))
     assert re.search(r"/noi-dung/chi-tiet/\d+/$", w.url), w.url
+    assert w.locator(".rte-output").inner_html() == BODY_HTML
     item_url = w.url
     # … and sends it for approval.
     writer.follow(w.get_by_role("button", name="Gửi duyệt"))
@@ -159,7 +208,7 @@ def test_news_written_approved_published(
     visitor = open_session(viewport)
     visitor.goto("/tin-tuc/")
     visitor.follow(visitor.page.get_by_role("link", name=title).first)
-    assert "500 công nhân" in visitor.page.locator("main").inner_text()
+    assert visitor.page.locator(".site-article .rte-output").inner_html() == BODY_HTML
     no_browser_errors(visitor)
 
 

@@ -51,7 +51,10 @@ from lantoa.connectors.services import connector_account_mark_error
 
 SCHEDULE_MIN_AHEAD = dt.timedelta(minutes=10)
 SCHEDULE_MAX_AHEAD = dt.timedelta(days=30)
-MAX_MESSAGE = 60_000
+# The most characters a page post's text may have: 63,206 (the limit Facebook set in 2011;
+# https://docs.upload-post.com/resources/character-limits/ lists it for a post, and
+# https://github.com/diaspora/diaspora/issues/5090 quotes it).
+MAX_MESSAGE = 63_206
 # How many recent posts a crash recovery reads, and how far before the mark it looks.
 LOOKUP_LIMIT = 50
 CLOCK_SKEW = dt.timedelta(minutes=5)

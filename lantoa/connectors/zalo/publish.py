@@ -43,8 +43,14 @@ from lantoa.connectors.zalo.client import (
     refresh_access_token,
 )
 
+# Limits of a "normal" article (article/create): title ≤ 150 characters, author ≤ 50,
+# description ≤ 300, each image ≤ 1 MB (as the Zalo OA SDKs check them before calling, e.g.
+# https://app.unpkg.com/@warriorteam/redai-zalo-sdk@1.32.17/files/docs/ARTICLE_MANAGEMENT.md,
+# "Content Limits"; Zalo's own documentation is behind the OA developer login).
 MAX_TITLE = 150
+MAX_AUTHOR = 50
 MAX_DESCRIPTION = 300
+MAX_IMAGE_BYTES = 1024 * 1024
 LOOKUP_PAGES = 3
 PAGE_SIZE = 10  # getslice refuses more than 10 per call
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -121,7 +127,7 @@ def article_payload(
     return {
         "type": "normal",
         "title": title[:MAX_TITLE],
-        "author": author[:50],
+        "author": author[:MAX_AUTHOR],
         "description": description[:MAX_DESCRIPTION],
         "cover": {"cover_type": "photo", "photo_url": cover_url, "status": "show"},
         "body": body,

@@ -34,27 +34,4 @@
     var text = document.getElementById(b.getAttribute("data-copy")).innerText.trim();
     navigator.clipboard.writeText(text).then(function () { b.textContent = b.getAttribute("data-done"); });
   });
-
-  // The editor toolbar (.rte-toolbar[data-target]): its buttons wrap the selection of the
-  // target textarea in HTML tags; the server sanitises whatever arrives.
-  document.addEventListener("click", function (e) {
-    var b = e.target.closest(".rte-toolbar button[data-tag]");
-    if (!b) { return; }
-    var bar = b.closest(".rte-toolbar");
-    var box = document.getElementById(bar.getAttribute("data-target"));
-    if (!box) { return; }
-    var tag = b.getAttribute("data-tag"), s = box.selectionStart, t = box.selectionEnd;
-    var sel = box.value.slice(s, t) || "…", open = "<" + tag + ">", close = "</" + tag + ">";
-    if (tag === "a") {
-      var url = window.prompt(b.getAttribute("data-prompt"), "https://");
-      if (!url) { return; }
-      open = '<a href="' + url.replace(/"/g, "%22") + '">';
-    } else if (tag === "ul") {
-      sel = sel.split("\n").map(function (l) { return "<li>" + l + "</li>"; }).join("\n");
-      open = "<ul>\n"; close = "\n</ul>";
-    }
-    box.setRangeText(open + sel + close, s, t, "end");
-    box.focus();
-    box.dispatchEvent(new Event("input", { bubbles: true }));
-  });
 })();
