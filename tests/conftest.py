@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -53,6 +55,53 @@ class Tree:
     pb: Unit
     b_kcn: Unit
     b_g1: Unit
+
+
+CELERY_KEYS = ("task_always_eager", "broker_url", "broker_transport_options")
+
+
+def _pinned() -> dict[str, object]:
+    from lantoa.celery import app
+
+    return {k: app.conf.changes[k] for k in CELERY_KEYS if k in app.conf.changes}
+
+
+@pytest.fixture(autouse=True)
+def _celery_conf_given_back() -> Iterator[None]:
+    """Celery reads its settings live from Django's (tests/settings.py: eager tasks), except
+    the ones set on ``app.conf``, which stay set. A test that points the app at a real broker
+    must give it back as it found it (``celery_conf``): a leaked ``task_always_eager = False``
+    sends later tests' tasks to a queue nobody reads (a browser journey then saw its post
+    never go out)."""
+    before = _pinned()
+    yield
+    assert _pinned() == before, "this test left settings on Celery's app (use celery_conf)"
+
+
+@contextmanager
+def celery_conf(**values: object) -> Iterator[Any]:
+    """Celery's app with ``values`` set on its configuration, given back afterwards exactly
+    (keys it did not have set are removed again, so they read Django's settings again)."""
+    from lantoa.celery import app
+
+    changes = app.conf.changes
+    before = {k: changes[k] for k in values if k in changes}
+
+    def forget_connections() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    forget_connections()
+    app.conf.update(values)
+    try:
+        yield app
+    finally:
+        forget_connections()
+        for key in values:
+            if key in before:
+                changes[key] = before[key]
+            else:
+                changes.pop(key, None)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from lantoa.connectors.models import (
 from lantoa.connectors.services import connector_account_save
 from lantoa.connectors.zalo.webhook import signature as zalo_signature
 from lantoa.inquiries.models import Direction, Message
-from tests.conftest import Tree
+from tests.conftest import Tree, celery_conf
 from tests.fixtures.connectors.support import (
     FB_APP_SECRET,
     ZALO_OA_SECRET,
@@ -481,37 +481,28 @@ def test_real_worker_on_redis_stores_and_processes_what_the_web_queued(
     monkeypatch.setattr(tasks, "_coalescer", tasks._Coalescer(window=1.0))
     from celery.contrib.testing.worker import start_worker
 
-    from lantoa.celery import app as celery_app
-
     zalo_account(tree.a_kcn)
     facebook_account(tree.a_g1)
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {k: celery_app.conf[k] for k in keys}
-    celery_app.conf.update(
-        broker_url=redis_url, task_always_eager=False, broker_transport_options={}
-    )
     # The web side publishes through the app's producer pool: made again for this broker (an
     # earlier test in this process may have made it for another one), and again afterwards.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            for i in range(4):
-                raw = zalo_body(f"zmsg-real-{i}", text=f"Câu hỏi số {i} về bảo hiểm xã hội")
-                for _ in range(2):
-                    assert call(app, ZALO, raw, zalo_headers(raw))["status"] == 200
-            payload = fixture_json("facebook", "message_text.json")
-            raw = json.dumps(payload, ensure_ascii=False).encode()
-            assert call(app, FACEBOOK, raw, fb_headers(raw))["json"]["stored"] == 1
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                if Message.objects.filter(direction=Direction.IN).count() >= 5:
-                    break
-                time.sleep(0.2)
-    finally:
-        celery_app.conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+    with (
+        celery_conf(
+            broker_url=redis_url, task_always_eager=False, broker_transport_options={}
+        ) as celery_app,
+        start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        for i in range(4):
+            raw = zalo_body(f"zmsg-real-{i}", text=f"Câu hỏi số {i} về bảo hiểm xã hội")
+            for _ in range(2):
+                assert call(app, ZALO, raw, zalo_headers(raw))["status"] == 200
+        payload = fixture_json("facebook", "message_text.json")
+        raw = json.dumps(payload, ensure_ascii=False).encode()
+        assert call(app, FACEBOOK, raw, fb_headers(raw))["json"]["stored"] == 1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if Message.objects.filter(direction=Direction.IN).count() >= 5:
+                break
+            time.sleep(0.2)
     ids = list(Message.objects.filter(direction=Direction.IN).values_list("external_id", flat=True))
     assert len(ids) == 5 and len(set(ids)) == 5
     assert stream_length(queue) == 0

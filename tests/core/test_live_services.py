@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from lantoa.accounts.models import LoginFailure
-from tests.conftest import unavailable
+from tests.conftest import celery_conf, unavailable
 
 PG_URL = os.environ.get("POSTGRES_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -41,20 +41,15 @@ def test_celery_worker_on_redis_runs_a_periodic_task(redis_url: str) -> None:
     old = timezone.now() - dt.timedelta(days=2)
     LoginFailure.objects.create(username="cu", ip="10.0.0.1", at=old)
     LoginFailure.objects.create(username="moi", ip="10.0.0.2")
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {k: app.conf[k] for k in keys}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, broker_transport_options={})
-    try:
-        with (
-            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
-            app.connection_for_write(redis_url) as conn,
-        ):
-            # An explicit connection: the app's producer pool may already point at the
-            # embedded file queue from earlier tests in this process.
-            prune_login_failures.apply_async(connection=conn)
-            deadline = time.monotonic() + 20
-            while LoginFailure.objects.count() != 1 and time.monotonic() < deadline:
-                time.sleep(0.1)
-    finally:
-        app.conf.update(saved)
+    with (
+        celery_conf(broker_url=redis_url, task_always_eager=False, broker_transport_options={}),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        app.connection_for_write(redis_url) as conn,
+    ):
+        # An explicit connection: the app's producer pool may already point at the
+        # embedded file queue from earlier tests in this process.
+        prune_login_failures.apply_async(connection=conn)
+        deadline = time.monotonic() + 20
+        while LoginFailure.objects.count() != 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["moi"]

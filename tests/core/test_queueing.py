@@ -22,7 +22,7 @@ from lantoa.reports.services import REPORT_JOBS
 from lantoa.reports.tasks import build_report_task
 from lantoa.units.importing import UNIT_IMPORT_JOBS
 from lantoa.units.models import UnitImportJob
-from tests.conftest import Officers, Tree, login
+from tests.conftest import Officers, Tree, celery_conf, login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,35 +33,24 @@ def broker_down() -> Iterator[None]:
     the transport options lantoa/settings.py gives a Redis broker."""
     from django.conf import settings
 
-    app = build_report_task.app
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    saved = {
-        key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "broker_transport_options")
-    }
-
-    def forget_connections() -> None:
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    forget_connections()
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    app.conf.broker_transport_options = {
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.2,
-        "interval_max": 0.5,
-        "socket_connect_timeout": 1,
-    }
     queueing._state.update(open_until=0.0)
     try:
-        yield
+        with celery_conf(
+            task_always_eager=False,
+            broker_url=f"redis://127.0.0.1:{port}/0",
+            broker_transport_options={
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.5,
+                "socket_connect_timeout": 1,
+            },
+        ):
+            yield
     finally:
-        forget_connections()
-        app.conf.update(saved)
         queueing._state.update(open_until=0.0)
         assert settings.CELERY_TASK_ALWAYS_EAGER
 

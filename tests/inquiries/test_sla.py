@@ -20,7 +20,7 @@ from lantoa.inquiries.selectors import InboxFilters, inbox
 from lantoa.inquiries.services import inquiry_assign, inquiry_reply
 from lantoa.notifications.models import Notification
 from lantoa.units.models import Unit
-from tests.conftest import Officers, Tree, login, make_officer
+from tests.conftest import Officers, Tree, celery_conf, login, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -219,22 +219,17 @@ def test_escalation_in_a_real_worker_on_redis(
 
     kcn = make_officer("tuyengiao_kcn", tree.a_kcn, Role.PROPAGANDA)
     inquiry = _receive(tree.a_g1, timezone.now() - 25 * H)
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {k: app.conf[k] for k in keys}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, broker_transport_options={})
-    try:
-        with (
-            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
-            app.connection_for_write(redis_url) as conn,
-        ):
-            sla.sla_sweep_task.apply_async(connection=conn)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if Inquiry.objects.filter(pk=inquiry.pk, escalated_to__isnull=False).exists():
-                    break
-                time.sleep(0.1)
-    finally:
-        app.conf.update(saved)
+    with (
+        celery_conf(broker_url=redis_url, task_always_eager=False, broker_transport_options={}),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        app.connection_for_write(redis_url) as conn,
+    ):
+        sla.sla_sweep_task.apply_async(connection=conn)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if Inquiry.objects.filter(pk=inquiry.pk, escalated_to__isnull=False).exists():
+                break
+            time.sleep(0.1)
     inquiry.refresh_from_db()
     assert inquiry.escalated_to == tree.a_kcn and inquiry.escalation_level == 1
     assert Notification.objects.filter(user=kcn, kind="inquiry.escalated").count() == 1
