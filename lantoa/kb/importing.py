@@ -53,6 +53,7 @@ from lantoa.kb.models import (
     Article,
     ArticleReference,
     ArticleStatus,
+    Category,
     LegalDocument,
 )
 from lantoa.kb.references import Ref, Register, parse_references, reference_label
@@ -152,6 +153,38 @@ class ImportResult(tabular.ImportResult):
 def _accepted_categories() -> str:
     with translation.override("vi"):
         return "; ".join(f"{label} ({code})" for code, label in category_choices())
+
+
+def template() -> tabular.Template:
+    """The blank file of ``lantoa kb template``: one article; fields of law to choose from,
+    or a new name, which the import creates."""
+    with translation.override("vi"):
+        categories = [label for _code, label in category_choices()]
+        contract = str(Category.CONTRACT.label)
+    # The legal basis is read against the register; a database without it gets none.
+    basis = (
+        "45/2019/QH14 Đ25 k4"
+        if LegalDocument.objects.filter(number="45/2019/QH14").exists()
+        else ""
+    )
+    return tabular.Template(
+        sheet=SHEET,
+        title="Hỏi đáp",
+        example={
+            "title": "Thời gian thử việc tối đa",
+            "question": "Công ty bắt thử việc 3 tháng với công việc phổ thông có đúng không?",
+            "answer": (
+                "Không. Với công việc không đòi hỏi trình độ chuyên môn, kỹ thuật, thời gian "
+                "thử việc không quá 6 ngày làm việc (khoản 4 Điều 25 Bộ luật Lao động 2019)."
+            ),
+            "category": contract,
+            "tags": "thử việc; hợp đồng",
+            "law_refs": basis,
+            "status": "Nội bộ",
+        },
+        choices={"category": categories, "status": ["Công khai", "Nội bộ"]},
+        open=frozenset({"category"}),
+    )
 
 
 @dataclass
