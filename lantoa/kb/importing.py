@@ -442,6 +442,10 @@ def articles_import(
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 "publish": publish,
+                # Which text went to which field, and which fields the import created.
+                "categories": [
+                    {"written": c.written, "code": c.code, "how": c.how} for c in result.categories
+                ],
             },
             actor_label="" if user is not None else "lantoa kb import",
         )

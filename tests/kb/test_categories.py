@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from lantoa.audit.models import AuditEvent
 from lantoa.kb.categories import category_choices, category_key, category_label
 from lantoa.kb.importing import articles_import
 from lantoa.kb.models import Article, ArticleCategory, Category
@@ -64,6 +65,10 @@ def test_a_spreadsheet_with_new_and_misspelt_categories_imports_every_row(tree: 
         "Lĩnh vực “Tiền lương”: chưa có, đã tạo mới.",
     ]  # a code or a label as it is ("wages") needs no word
     assert Article.objects.get(title="Lương thử việc").category_label == "Hợp đồng và thử việc"
+    audit = AuditEvent.objects.get(action="kb.import")
+    assert {"written": "Hợp đồng và thử việc", "code": made.code, "how": "created"} in (
+        audit.data["categories"]
+    )
     # The next file's spelling finds the created field; nothing new is made.
     again = articles_import(
         fileobj=io.BytesIO(
