@@ -112,9 +112,9 @@ def template() -> tabular.Template:
     with translation.override("vi"):
         metrics = [str(found.label) for found in assignable_metrics()]
         periods = [
-            Period(year, kind, index).name
+            period.name
             for year in (today.year, today.year + 1)
-            for kind, index in (("year", 0), ("half", 1), ("half", 2))
+            for period in (Period(year, "year"), Period(year, "half", 1), Period(year, "half", 2))
         ] + [Period(today.year, "quarter", n).name for n in range(1, 5)]
         current = Period(today.year, "half", 1 if today.month <= 6 else 2).name
     return tabular.Template(
