@@ -101,17 +101,14 @@ def build(args: argparse.Namespace) -> float:
     from lantoa.kb.models import Article, ArticleStatus
     from lantoa.kb.search import words
     from lantoa.kb.services import article_index, article_slug
-    from lantoa.units.models import Unit, UnitClosure, UnitKind
+    from lantoa.units.services import unit_root_ensure
 
     marker = f"bench-{args.articles}-{args.seed}"
     if Article.objects.filter(slug=marker).exists():
         return 0.0
     started = time.monotonic()
     Article.objects.all().delete()
-    root = Unit.objects.filter(parent__isnull=True).first()
-    if root is None:
-        root = Unit.objects.create(code="VN", name="Tổng Liên đoàn", kind=UnitKind.NATIONAL)
-        UnitClosure.objects.create(ancestor=root, descendant=root, depth=0)
+    root = unit_root_ensure()
     with SHIPPED.open(encoding="utf-8") as fh:
         shipped = list(csv.DictReader(fh))
     vocabulary: dict[str, int] = {}

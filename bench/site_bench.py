@@ -145,19 +145,14 @@ def seed(items: int) -> str:
     from lantoa.content.models import ContentItem, ContentStatus
     from lantoa.publishing.models import Method, Publication, PublicationStatus
     from lantoa.units.models import Unit, UnitKind
-    from lantoa.units.services import unit_create
+    from lantoa.units.services import unit_create, unit_root_ensure
 
     have = Publication.objects.filter(method=Method.SITE).count()
     if have >= items:
         _analyze()
         return f"Dữ liệu có sẵn: {have} tin trên trang."
     with transaction.atomic():
-        root = Unit.objects.filter(code="BENCH-VN").first() or unit_create(
-            code="BENCH-VN",
-            name="Tổng Liên đoàn Lao động Việt Nam",
-            kind=UnitKind.NATIONAL,
-            parent=None,
-        )
+        root = unit_root_ensure()  # the one the migration made
         province = Unit.objects.filter(code="BENCH-P").first() or unit_create(
             code="BENCH-P",
             name="Liên đoàn Lao động tỉnh Thái Nguyên",

@@ -340,12 +340,10 @@ def seed() -> Seeded:
     from lantoa.channels.services import channel_create
     from lantoa.connectors.services import connector_account_save
     from lantoa.units.models import UnitKind
-    from lantoa.units.services import unit_create
+    from lantoa.units.services import unit_create, unit_root_ensure
 
     call_command("migrate", interactive=False, verbosity=0)
-    vn = unit_create(
-        code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL, parent=None
-    )
+    vn = unit_root_ensure()  # the one the migration made
     province = unit_create(
         code="BN", name="Liên đoàn Lao động tỉnh Bắc Ninh", kind=UnitKind.PROVINCE, parent=vn
     )

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantoa.accounts.models import Membership, Role, User
 from lantoa.units.models import Unit, UnitKind
-from lantoa.units.services import unit_create
+from lantoa.units.services import unit_create, unit_root_ensure
 
 PASSWORD = "Mat-khau-thu-nghiem-2026"
 
@@ -106,13 +106,7 @@ def celery_conf(**values: object) -> Iterator[Any]:
 
 @pytest.fixture
 def tree(db: None) -> Tree:
-    vn = unit_create(
-        code="VN",
-        name="Tổng Liên đoàn Lao động Việt Nam",
-        kind=UnitKind.NATIONAL,
-        parent=None,
-        short_name="Tổng LĐLĐVN",
-    )
+    vn = unit_root_ensure()  # the root a migrated database starts with
     pa = unit_create(
         code="P-A",
         name="Liên đoàn Lao động tỉnh An Giang",

@@ -171,6 +171,34 @@ def kind_labels() -> str:
         return ", ".join(f"{label} ({value})" for value, label in ActivityKind.choices)
 
 
+def template() -> tabular.Template:
+    """The blank file of ``lantoa activities template``: a session held yesterday at the
+    national root (replace the unit code by one's own), types and formats to choose from."""
+    from django.utils import timezone
+
+    from lantoa.units.models import ROOT_CODE
+
+    with translation.override("vi"):
+        kinds = [str(label) for _value, label in ActivityKind.choices]
+        formats = [str(label) for _value, label in ActivityFormat.choices]
+        example = {
+            "unit_code": ROOT_CODE,
+            "date": f"{timezone.localdate() - dt.timedelta(days=1):%d/%m/%Y}",
+            "type": str(ActivityKind.OUTREACH.label),
+            "title": "Tuyên truyền Bộ luật Lao động cho công nhân",
+            "participants": 120,
+            "quantity": 1,
+            "note": "",
+            "format": str(ActivityFormat.DIRECT.label),
+        }
+    return tabular.Template(
+        sheet=SHEET,
+        title="Hoạt động",
+        example=example,
+        choices={"type": kinds, "format": formats},
+    )
+
+
 def _parse_row(
     number: int,
     record: dict[str, str],

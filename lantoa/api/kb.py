@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from lantoa import access
 from lantoa.access import PUBLIC
 from lantoa.accounts.models import User
 from lantoa.api.auth import API_AUTH, BearerTokenAuth
 from lantoa.api.schemas import ErrorOut
-from lantoa.kb.models import ArticleStatus, Category
+from lantoa.kb.categories import category_codes
+from lantoa.kb.models import ArticleStatus
 from lantoa.kb.selectors import article_search
 
 router = Router(tags=["Hỏi đáp pháp luật"])
@@ -32,7 +35,20 @@ class KbSearchFilters(Schema):
         description="Từ khoá, có dấu hoặc không dấu, thứ tự tuỳ ý (ví dụ “luong toi thieu vung”)",
     )
     limit: int = Field(10, ge=1, le=MAX_LIMIT, description="Số kết quả tối đa (1–50)")
-    category: Category | None = Field(None, description="Chỉ tìm trong một lĩnh vực (mã)")
+    category: str | None = Field(
+        None, max_length=60, description="Chỉ tìm trong một lĩnh vực (mã, ví dụ “wages”)"
+    )
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        # Built-in fields and those imports created: the list is read, not fixed in the schema.
+        codes = category_codes()
+        if value and value not in codes:
+            raise PydanticCustomError(
+                "enum", "unknown category", {"expected": ", ".join(sorted(codes))}
+            )
+        return value
 
 
 class KbHit(Schema):
@@ -84,7 +100,7 @@ def search_articles(request: HttpRequest, filters: Query[KbSearchFilters]) -> di
     results = article_search(
         text=filters.q,
         user=user,
-        category=filters.category.value if filters.category else "",
+        category=filters.category or "",
         statuses=[ArticleStatus.PUBLISHED, ArticleStatus.INTERNAL],
         limit=filters.limit,
     )
@@ -101,7 +117,7 @@ def search_articles(request: HttpRequest, filters: Query[KbSearchFilters]) -> di
                 "title": article.title,
                 "question": Truncator(article.question).chars(SNIPPET),
                 "category": article.category,
-                "category_label": article.get_category_display() if article.category else "",
+                "category_label": article.category_label,
                 "status": article.status,
                 "score": result.score,
                 "url": request.build_absolute_uri(path),

@@ -522,3 +522,118 @@ def xlsx_bytes(workbook: Any) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- templates ----------------------------------------------------------------------------
+
+TEMPLATE_ROWS = 2000  # rows below the header that get the drop-down lists
+LISTS_SHEET = "Danh mục"
+
+
+@dataclass(frozen=True)
+class Template:
+    """An importer's blank file: its ``Sheet`` (the header is the Vietnamese labels, required
+    columns marked "*", which the reader ignores), one example row that imports cleanly,
+    and, per enumerated column, the Vietnamese labels offered in a drop-down list. ``open``
+    names the columns whose list is a suggestion (a KB category not in it is created);
+    elsewhere a value outside the list gets a warning (the importer still reads codes and
+    synonyms, so it is not refused)."""
+
+    sheet: Sheet
+    title: str
+    example: Mapping[str, Any]
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    open: frozenset[str] = frozenset()
+
+    def header(self) -> list[str]:
+        return [
+            self.sheet.labels[key] + ("*" if key in self.sheet.required else "")
+            for key in self.sheet.columns
+        ]
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def xlsx_template(template: Template) -> bytes:
+    """The template workbook (``Template``): the data sheet first (what the importers read),
+    the lists on a hidden second sheet the drop-downs point to (a list typed into the
+    validation itself is limited to 255 characters)."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = xlsx_workbook()
+    sheet = workbook.active
+    sheet.title = template.title[:31]
+    sheet.append(template.header())
+    sheet.append([template.example.get(key, "") for key in template.sheet.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    lists = workbook.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    used = 0
+    for index, key in enumerate(template.sheet.columns, start=1):
+        letter = _column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, len(template.sheet.labels[key]) + 4)
+        values = template.choices.get(key)
+        if not values:
+            continue
+        used += 1
+        list_column = _column_letter(used)
+        lists[f"{list_column}1"] = template.sheet.labels[key]
+        for row, value in enumerate(values, start=2):
+            lists[f"{list_column}{row}"] = value
+        label = template.sheet.labels[key]
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{LISTS_SHEET}'!${list_column}$2:${list_column}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=key not in template.open,
+            errorStyle="warning",
+            errorTitle=_("Giá trị ngoài danh sách"),
+            error=_("Vui lòng chọn một giá trị trong danh sách của cột “%(label)s”.")
+            % {"label": label},
+            promptTitle=label,
+            prompt=_("Chọn trong danh sách.")
+            if key not in template.open
+            else _("Chọn trong danh sách hoặc ghi tên mới."),
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    if not used:
+        workbook.remove(lists)
+    return xlsx_bytes(workbook)
+
+
+def add_template_parser(subparsers: Any) -> None:
+    """The ``template FILE`` action of an import command."""
+    parser = subparsers.add_parser(
+        "template",
+        help=(
+            "Ghi tệp mẫu .xlsx để nhập: dòng tiêu đề, một dòng ví dụ nhập được ngay, danh sách "
+            "chọn cho các cột có giá trị cố định."
+        ),
+    )
+    parser.add_argument("file", metavar="TỆP.xlsx", help="Tệp mẫu cần ghi (đuôi .xlsx).")
+
+
+def template_command(template: Template, path: Path, out: Callable[[str], Any]) -> None:
+    """``lantoa <thing> template FILE``: write the template, say where."""
+    from django.core.management.base import CommandError
+
+    if path.suffix.lower() != ".xlsx":
+        raise CommandError(_("Vui lòng đặt tên tệp mẫu có đuôi .xlsx."))
+    try:
+        path.write_bytes(xlsx_template(template))
+    except OSError as exc:
+        raise CommandError(
+            _("Không ghi được tệp %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
+        ) from exc
+    out(
+        _("Đã ghi tệp mẫu %(path)s: dòng tiêu đề, một dòng ví dụ và danh sách chọn.")
+        % {"path": path}
+    )

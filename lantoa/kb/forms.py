@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.forms import VnDateField
-from lantoa.kb.models import Article, ArticleStatus, Category, DocumentKind, DocumentStatus
+from lantoa.kb.categories import category_choices
+from lantoa.kb.models import Article, ArticleStatus, DocumentKind, DocumentStatus
 from lantoa.kb.references import reference_code, reference_label
 from lantoa.units.models import Unit
 
@@ -32,8 +33,9 @@ class ArticleForm(forms.Form):
         help_text=_("Câu hỏi như người lao động hay hỏi, không có thông tin cá nhân."),
     )
     answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 14}))
+    # Built-in fields and those created by imports, read when the form is built.
     category = forms.ChoiceField(
-        label=_("Lĩnh vực"), choices=[("", _("— Chọn lĩnh vực —")), *Category.choices]
+        label=_("Lĩnh vực"), choices=lambda: [("", _("— Chọn lĩnh vực —")), *category_choices()]
     )
     law_refs = forms.CharField(
         label=_("Căn cứ pháp lý"),

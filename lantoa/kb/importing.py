@@ -2,7 +2,9 @@
 
 Columns (header row 1, English keys or the Vietnamese labels, in any order): ``title``,
 ``question``, ``answer``, ``category``, ``tags``, ``law_refs`` and optionally ``status`` and
-``reviewed_on``. ``category`` takes the code (``wages``) or the Vietnamese label; ``tags``
+``reviewed_on``. ``category`` takes the code (``wages``), the Vietnamese or English label, as
+people write them (``lantoa.kb.categories``: diacritics, case, spaces and punctuation do not
+matter); a field that matches none is created, and the result says which text went where; ``tags``
 and ``law_refs`` are separated by ";"; ``status`` is ``published``/``internal`` or "Công
 khai"/"Nội bộ" (when the column is absent, ``publish`` decides).
 
@@ -25,7 +27,7 @@ nothing is written; a good file is written in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +41,14 @@ from lantoa.core.periods import parse_date
 from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
+from lantoa.kb.categories import (
+    MAX_NAME,
+    Resolved,
+    categories_create,
+    categories_resolve,
+    category_choices,
+    category_key,
+)
 from lantoa.kb.models import (
     Article,
     ArticleReference,
@@ -105,23 +115,30 @@ _STATUS_WORDS = {
 }
 
 
-def _category_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    with translation.override("vi"):
-        for value, label in Category.choices:
-            lookup[fold(value)] = value
-            lookup[fold(str(label))] = value
-    return lookup
-
-
 @dataclass
 class ImportResult(tabular.ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Categories written otherwise than a field's code or label: where each went.
+    categories: list[Resolved] = field(default_factory=list)
+
+    def category_lines(self) -> list[str]:
+        lines = []
+        for item in self.categories:
+            if item.how == "created":
+                lines.append(
+                    _("Lĩnh vực “%(written)s”: chưa có, đã tạo mới.") % {"written": item.written}
+                )
+            else:
+                lines.append(
+                    _("Lĩnh vực “%(written)s”: ghép vào “%(label)s”.")
+                    % {"written": item.written, "label": item.label}
+                )
+        return lines
 
     def summary_text(self) -> str:
-        return _(
+        text = _(
             "Đã nhập %(rows)s dòng: thêm mới %(created)s bài, cập nhật "
             "%(updated)s, không đổi %(unchanged)s."
         ) % {
@@ -130,6 +147,44 @@ class ImportResult(tabular.ImportResult):
             "updated": format_int(self.updated),
             "unchanged": format_int(self.unchanged),
         }
+        return "\n".join([text, *self.category_lines()])
+
+
+def _accepted_categories() -> str:
+    with translation.override("vi"):
+        return "; ".join(f"{label} ({code})" for code, label in category_choices())
+
+
+def template() -> tabular.Template:
+    """The blank file of ``lantoa kb template``: one article; fields of law to choose from,
+    or a new name, which the import creates."""
+    with translation.override("vi"):
+        categories = [label for _code, label in category_choices()]
+        contract = str(Category.CONTRACT.label)
+    # The legal basis is read against the register; a database without it gets none.
+    basis = (
+        "45/2019/QH14 Đ25 k4"
+        if LegalDocument.objects.filter(number="45/2019/QH14").exists()
+        else ""
+    )
+    return tabular.Template(
+        sheet=SHEET,
+        title="Hỏi đáp",
+        example={
+            "title": "Thời gian thử việc tối đa",
+            "question": "Công ty bắt thử việc 3 tháng với công việc phổ thông có đúng không?",
+            "answer": (
+                "Không. Với công việc không đòi hỏi trình độ chuyên môn, kỹ thuật, thời gian "
+                "thử việc không quá 6 ngày làm việc (khoản 4 Điều 25 Bộ luật Lao động 2019)."
+            ),
+            "category": contract,
+            "tags": "thử việc; hợp đồng",
+            "law_refs": basis,
+            "status": "Nội bộ",
+        },
+        choices={"category": categories, "status": ["Công khai", "Nội bộ"]},
+        open=frozenset({"category"}),
+    )
 
 
 @dataclass
@@ -141,7 +196,7 @@ class _Row:
 
 
 def _parse(
-    number: int, record: dict[str, str], categories: dict[str, str], register: Register
+    number: int, record: dict[str, str], categories: dict[str, Resolved], register: Register
 ) -> _Row | list[RowError]:
     errors: list[RowError] = []
     for key in ("title", "question", "answer", "category"):
@@ -157,21 +212,29 @@ def _parse(
         )
     elif record["title"] and not article_slug(record["title"]):
         errors.append(SHEET.error(number, "title", _("phải có chữ hoặc số.")))
-    category = ""
-    if record["category"]:
-        category = categories.get(fold(record["category"]), "")
-        if not category:
-            errors.append(
-                SHEET.error(
-                    number,
-                    "category",
-                    _(
-                        "lĩnh vực “%(category)s” không hợp lệ (ghi mã như %(items)s "
-                        "hoặc tên lĩnh vực)."
-                    )
-                    % {"category": record["category"], "items": ", ".join(Category.values)},
-                )
+    if record["category"] and record["category"] not in categories:
+        if not category_key(record["category"]):
+            problem = _(
+                "lĩnh vực “%(category)s” phải có chữ hoặc số (ghi tên hoặc mã một lĩnh vực đã "
+                "có: %(items)s; tên mới sẽ được tạo thành lĩnh vực mới)."
             )
+        else:
+            problem = _(
+                "lĩnh vực “%(category)s…” dài quá %(limit)s ký tự (ghi tên hoặc mã một lĩnh vực "
+                "đã có: %(items)s; tên mới sẽ được tạo thành lĩnh vực mới)."
+            )
+        errors.append(
+            SHEET.error(
+                number,
+                "category",
+                problem
+                % {
+                    "category": record["category"][:60],
+                    "limit": MAX_NAME,
+                    "items": _accepted_categories(),
+                },
+            )
+        )
     lists: dict[str, list[str]] = {}
     for key, limit in (("tags", MAX_TAG), ("law_refs", MAX_LAW_REF)):
         items = split_list(record[key])
@@ -233,7 +296,8 @@ def _parse(
         "title": record["title"],
         "question": record["question"],
         "answer": record["answer"],
-        "category": category,
+        # The text as written: its code is known once new fields are created.
+        "category": record["category"],
         **lists,
     }
     if reviewed_on is not None:
@@ -257,7 +321,11 @@ def articles_import(
     if table is None:
         return result
 
-    categories = _category_lookup()
+    categories = categories_resolve(
+        text
+        for _number, record in table.rows
+        if (text := record["category"]) and category_key(text) and len(text) <= MAX_NAME
+    )
     register = Register(LegalDocument.objects.all())
     rows: list[_Row] = []
     first_of_slug: dict[str, int] = {}
@@ -289,6 +357,11 @@ def articles_import(
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
+        categories = categories_create(categories)
+        result.categories = [c for c in categories.values() if c.how != "exact"]
+        for row in rows:
+            if row.fields["category"]:
+                row.fields["category"] = categories[row.fields["category"]].code
         existing: dict[str, Article] = {}
         for chunk in in_chunks(first_of_slug):
             for article in Article.objects.filter(slug__in=chunk):
@@ -369,6 +442,10 @@ def articles_import(
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 "publish": publish,
+                # Which text went to which field, and which fields the import created.
+                "categories": [
+                    {"written": c.written, "code": c.code, "how": c.how} for c in result.categories
+                ],
             },
             actor_label="" if user is not None else "lantoa kb import",
         )

@@ -38,6 +38,7 @@ from lantoa.core.fields import when_created, when_updated, who
 
 __all__ = [
     "Article",
+    "ArticleCategory",
     "ArticleReference",
     "ArticleStatus",
     "ArticleTerm",
@@ -66,6 +67,26 @@ class Category(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class ArticleCategory(models.Model):
+    """A field of law beyond the built-in ``Category`` ones, created when an imported file
+    names one that matches none (``lantoa.kb.categories``). Articles store its ``code`` in
+    ``Article.category`` as they store a built-in code; inquiries keep the built-in ones."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=100)
+    # The name folded, without spaces or punctuation: what a file's text is matched by.
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    created_at = when_created()
+
+    class Meta:
+        verbose_name = _("lĩnh vực bổ sung")
+        verbose_name_plural = _("lĩnh vực bổ sung")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp, chờ duyệt")
     INTERNAL = "internal", _("Nội bộ")
@@ -84,7 +105,9 @@ class Article(models.Model):
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
     question = models.TextField(_("câu hỏi"))
     answer = models.TextField(_("trả lời"))
-    category = models.CharField(_("lĩnh vực"), max_length=15, choices=Category.choices, blank=True)
+    # A built-in ``Category`` code or the code of an ``ArticleCategory``; its label comes from
+    # ``category_label`` (lantoa.kb.categories).
+    category = models.CharField(_("lĩnh vực"), max_length=60, blank=True)
     # ["Điều 113 Bộ luật Lao động 2019", …] and ["nghỉ phép", …]: short lists, read whole.
     law_refs = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
     tags = models.JSONField(_("từ khoá"), default=list, blank=True)
@@ -134,6 +157,13 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ArticleStatus.PUBLISHED
+
+    @property
+    def category_label(self) -> str:
+        """The label of the article's field of law, built-in or created by an import."""
+        from lantoa.kb.categories import category_label
+
+        return category_label(self.category)
 
     @property
     def needs_review(self) -> bool:

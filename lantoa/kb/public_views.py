@@ -11,7 +11,7 @@ from django.shortcuts import render
 from lantoa.access import PUBLIC, policy
 from lantoa.core.net import is_htmx
 from lantoa.kb import selectors
-from lantoa.kb.models import Category
+from lantoa.kb.categories import category_choices
 from lantoa.kb.views import list_filters
 
 PAGE_SIZE = 20
@@ -33,7 +33,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "articles": page.object_list,
         "q": q,
         "category": category,
-        "categories": Category.choices,
+        "categories": category_choices(),
         "public": True,
     }
     template = "kb/_results.html" if is_htmx(request) else "kb/public_list.html"

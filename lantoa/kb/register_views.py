@@ -25,10 +25,10 @@ from lantoa.core import tabular
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import fold, format_int
 from lantoa.kb import exporting, laws, selectors
+from lantoa.kb.categories import category_choices, category_codes
 from lantoa.kb.forms import LegalDocumentForm
 from lantoa.kb.models import (
     ArticleStatus,
-    Category,
     DocumentKind,
     DocumentStatus,
     LegalDocument,
@@ -243,7 +243,7 @@ def review_queue(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if reason not in (selectors.REVIEW_FLAGGED, selectors.REVIEW_OVERDUE):
         reason = ""
     category = request.GET.get("linh_vuc", "")
-    if category not in Category.values:
+    if category not in category_codes():
         category = ""
     document = None
     raw = request.GET.get("van_ban", "")
@@ -278,7 +278,7 @@ def review_queue(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "reason": reason,
             "category": category,
             "document": document,
-            "categories": Category.choices,
+            "categories": category_choices(),
             "counts": counts,
             "flagged_key": selectors.REVIEW_FLAGGED,
             "overdue_key": selectors.REVIEW_OVERDUE,

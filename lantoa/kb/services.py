@@ -23,12 +23,12 @@ from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.text import fold
 from lantoa.kb.anonymise import anonymise
+from lantoa.kb.categories import category_codes
 from lantoa.kb.models import (
     Article,
     ArticleReference,
     ArticleStatus,
     ArticleTerm,
-    Category,
     LegalDocument,
     TermStat,
 )
@@ -80,7 +80,7 @@ def clean_article_fields(
         }
     if "category" in fields:
         fields["category"] = (fields["category"] or "").strip()
-        if fields["category"] and fields["category"] not in Category.values:
+        if fields["category"] and fields["category"] not in category_codes():
             errors["category"] = _("Lĩnh vực “%(category)s” không hợp lệ.") % {
                 "category": fields["category"]
             }

@@ -20,8 +20,9 @@ from lantoa.access import officer, policy
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
 from lantoa.kb import selectors, services
+from lantoa.kb.categories import category_choices, category_codes
 from lantoa.kb.forms import STATUS_FILTERS, ArticleForm
-from lantoa.kb.models import Article, ArticleStatus, Category
+from lantoa.kb.models import Article, ArticleStatus
 from lantoa.kb.register import review_due_on
 
 PAGE_SIZE = 30
@@ -32,7 +33,7 @@ def list_filters(request: HttpRequest) -> tuple[str, str]:
     """The search text and category of a list request (invalid values ignored)."""
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
     category = request.GET.get("linh_vuc", "")
-    return q, category if category in Category.values else ""
+    return q, category if category in category_codes() else ""
 
 
 def _article(request: HttpRequest, pk: int, *, manage: bool = False) -> Article:
@@ -76,7 +77,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "q": q,
         "category": category,
         "status": status if statuses else "",
-        "categories": Category.choices,
+        "categories": category_choices(),
         "statuses": STATUS_FILTERS,
         "can_create": can_create,
         "review_count": (

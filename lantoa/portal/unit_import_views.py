@@ -19,6 +19,7 @@ from lantoa import access
 from lantoa.access import OFFICER, officer, policy
 from lantoa.audit.services import audit_record
 from lantoa.core import private_files
+from lantoa.core.tabular import XLSX_TYPE, xlsx_template
 from lantoa.core.text import format_int
 from lantoa.units.exporting import csv_chunks, export_queryset, export_rows, xlsx_file
 from lantoa.units.importing import (
@@ -27,6 +28,7 @@ from lantoa.units.importing import (
     UNIT_IMPORT_FILES,
     ImportFileError,
     check_file,
+    template,
     unit_import_job_create,
 )
 from lantoa.units.models import UnitImportJob
@@ -83,6 +85,14 @@ def upload(request: HttpRequest) -> HttpResponse:
             "export_unit": export_unit,
         },
     )
+
+
+@policy(officer("unit.manage"))
+def template_file(request: HttpRequest) -> HttpResponse:
+    """The blank file to fill in: the same one ``lantoa units template`` writes."""
+    response = HttpResponse(xlsx_template(template()), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+    return response
 
 
 def _own_job(request: HttpRequest, pk: int) -> UnitImportJob:

@@ -100,6 +100,37 @@ def find_metric(raw: str) -> TargetMetric:
     return found
 
 
+def template() -> tabular.Template:
+    """The blank file of ``lantoa targets template``: the first assignable metric for this
+    half-year at the national root; metrics and this year's and next year's periods to
+    choose from (any period written as a code or a name is read)."""
+    from django.utils import timezone
+
+    from lantoa.units.models import ROOT_CODE
+
+    today = timezone.localdate()
+    with translation.override("vi"):
+        metrics = [str(found.label) for found in assignable_metrics()]
+        periods = [
+            period.name
+            for year in (today.year, today.year + 1)
+            for period in (Period(year, "year"), Period(year, "half", 1), Period(year, "half", 2))
+        ] + [Period(today.year, "quarter", n).name for n in range(1, 5)]
+        current = Period(today.year, "half", 1 if today.month <= 6 else 2).name
+    return tabular.Template(
+        sheet=SHEET,
+        title="Chỉ tiêu",
+        example={
+            "unit_code": ROOT_CODE,
+            "metric": metrics[0] if metrics else "",
+            "period": current,
+            "value": 1200,
+        },
+        choices={"metric": metrics, "period": periods},
+        open=frozenset({"period"}),
+    )
+
+
 @dataclass(frozen=True)
 class _Row:
     number: int

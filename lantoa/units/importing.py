@@ -198,6 +198,26 @@ def kind_label(kind: str) -> str:
         return str(UnitKind(kind).label)
 
 
+def template() -> tabular.Template:
+    """The blank file of ``lantoa units template`` and the import page: a province that goes
+    under the national root (no parent code), kinds to choose from."""
+    return tabular.Template(
+        sheet=SHEET,
+        title="Đơn vị",
+        example={
+            "code": "CM",
+            "name": "Liên đoàn Lao động tỉnh Cà Mau",
+            "short_name": "LĐLĐ Cà Mau",
+            "kind": kind_label(UnitKind.PROVINCE),
+            "parent_code": "",
+            "member_count": 45000,
+            "worker_count": 60000,
+            "address": "Số 1 đường Trần Hưng Đạo, phường An Xuyên, tỉnh Cà Mau",
+        },
+        choices={"kind": [kind_label(kind) for kind in UnitKind.values]},
+    )
+
+
 @dataclass
 class ImportResult(tabular.ImportResult):
     created: int = 0

@@ -64,6 +64,13 @@ def kinds_above(kind: str) -> list[str]:
     return [parent for parent, kinds in CHILD_KINDS.items() if parent and kind in kinds]
 
 
+# The root of the tree: a fresh install has it from its first migration (units 0007), so
+# imports, the demo and the seed hang their units under it; ``unit_root_ensure`` reuses it.
+ROOT_CODE = "VN"
+ROOT_NAME = "Tổng Liên đoàn Lao động Việt Nam"
+ROOT_SHORT_NAME = "Tổng LĐLĐVN"
+
+
 class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("Đang hoạt động")
     MERGED = "merged", _("Đã hợp nhất")

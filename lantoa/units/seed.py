@@ -27,7 +27,7 @@ from django.db import transaction
 from lantoa.core.text import format_int
 from lantoa.units import seed_names as names
 from lantoa.units.models import Unit, UnitKind
-from lantoa.units.services import closure_rebuild, unit_merge
+from lantoa.units.services import closure_rebuild, unit_merge, unit_root_ensure
 
 SIZES = ("demo", "province", "national")
 DEFAULT_SEED = 2026
@@ -348,16 +348,12 @@ class Seeder:
         return random.Random(":".join([str(self.seed), *parts]))
 
     def _root(self) -> Unit:
-        root = Unit(
-            code="VN",
-            name="Tổng Liên đoàn Lao động Việt Nam",
-            short_name="Tổng LĐLĐVN",
-            kind=UnitKind.NATIONAL,
-            depth=0,
+        """The national root a fresh install already has (from its first migration), with
+        the seed's address filled in, or a new one on a database without it."""
+        root = unit_root_ensure(
             address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội",
         )
-        self._add(root)
-        self._flush()
+        self.totals.units += 1
         return root
 
     def _province(

@@ -32,6 +32,12 @@ def units_by_code(codes: Iterable[str], *, related: Sequence[str] = ()) -> dict[
     return found
 
 
+def tree_is_empty() -> bool:
+    """No units but, at most, the bare national root a fresh install starts with: what the
+    seed and the demo may fill without mixing sample data into real data."""
+    return not Unit.objects.exclude(kind=UnitKind.NATIONAL, parent=None).exists()
+
+
 def subtree_ids(unit: Unit | int) -> QuerySet[UnitClosure, int]:
     """Ids of ``unit`` and all its descendants, as a subquery."""
     unit_id = unit if isinstance(unit, int) else unit.pk

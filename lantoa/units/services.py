@@ -17,6 +17,9 @@ from lantoa.audit.services import audit_record
 from lantoa.core.extensions import unit_scopes
 from lantoa.core.services import acting_user, assign_validated
 from lantoa.units.models import (
+    ROOT_CODE,
+    ROOT_NAME,
+    ROOT_SHORT_NAME,
     Unit,
     UnitClosure,
     UnitEvent,
@@ -221,6 +224,40 @@ def unit_create(
         if actor is not None:
             audit_record(action="unit.create", actor=actor, unit=unit, target=unit.code)
     return unit
+
+
+def unit_root_ensure(
+    *,
+    code: str = ROOT_CODE,
+    name: str = ROOT_NAME,
+    short_name: str = ROOT_SHORT_NAME,
+    **fields: Any,
+) -> Unit:
+    """The national root: the one already there (a fresh install has it from its first
+    migration; its code and name are left as they are, empty descriptive fields are filled
+    from ``fields``), or a new one when the database has none (a test database just flushed,
+    a database from before the migration). Never a second root."""
+    with transaction.atomic():
+        root = (
+            Unit.objects.select_for_update()
+            .filter(kind=UnitKind.NATIONAL, parent=None)
+            .order_by("pk")
+            .first()
+        )
+        if root is None:
+            return unit_create(
+                code=code,
+                name=name,
+                kind=UnitKind.NATIONAL,
+                parent=None,
+                short_name=short_name,
+                **fields,
+            )
+        wanted = {"short_name": short_name, **fields}
+        blank = {k: v for k, v in wanted.items() if v and not getattr(root, k)}
+        if blank:
+            unit_update(unit=root, **blank)
+        return root
 
 
 def unit_update(*, unit: Unit, actor: Any = None, **fields: Any) -> Unit:

@@ -70,6 +70,7 @@ PAGES = [
     Page("sessions and API keys", lambda w: "/tai-khoan/bao-mat/", "a_admin"),
     Page("articles to review", lambda w: "/tri-thuc/ra-soat/", "a_admin"),
     Page("legal documents register", lambda w: "/tri-thuc/van-ban/", "a_admin"),
+    Page("unit import (template download)", lambda w: "/don-vi/nhap/", "a_admin"),
     # public pages
     Page("public home", lambda w: "/", None),
     Page("question form", lambda w: "/cau-hoi/", None),

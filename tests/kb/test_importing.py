@@ -91,7 +91,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(tree: Tree) -> None:
     rows = [
         GOOD[0],
         ["", "Câu hỏi", "Trả lời", "hours", "", ""],
-        ["Tiêu đề", "Câu hỏi", "Trả lời", "luong", "", ""],
+        ["Tiêu đề", "Câu hỏi", "Trả lời", "???", "", ""],
         ["Nghỉ phép năm!", "Câu hỏi", "", "hours", "", ""],
         ["X" * 300, "Câu hỏi", "Trả lời", "hours", "", ""],
     ]
@@ -99,7 +99,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(tree: Tree) -> None:
     assert not result.ok
     messages = [str(e) for e in result.errors]
     assert messages[0] == "Dòng 3, cột “Tiêu đề”: không được để trống."
-    assert messages[1].startswith("Dòng 4, cột “Lĩnh vực”: lĩnh vực “luong” không hợp lệ")
+    assert messages[1].startswith("Dòng 4, cột “Lĩnh vực”: lĩnh vực “???” phải có chữ hoặc số")
     assert "Dòng 5, cột “Trả lời”: không được để trống." in messages
     assert any(m.startswith("Dòng 6, cột “Tiêu đề”: dài 300 ký tự") for m in messages)
     assert Article.objects.count() == 0 and ArticleTerm.objects.count() == 0
@@ -173,7 +173,7 @@ def test_import_command(tree: Tree, tmp_path: Path) -> None:
     assert "thêm mới 2 bài" in out.getvalue()
     assert set(Article.objects.values_list("unit__code", "status")) == {("P-A", "published")}
     bad = tmp_path / "sai.csv"
-    bad.write_bytes(csv_bytes([["Tiêu đề mới", "Q", "A", "sai", "", ""]]))
+    bad.write_bytes(csv_bytes([["Tiêu đề mới", "Q", "A", "…", "", ""]]))
     err = io.StringIO()
     with pytest.raises(CommandError, match="Không nhập được: 1 lỗi"):
         call_command("kb", "import", str(bad), stderr=err)

@@ -22,3 +22,24 @@ def test_otp_command_names_the_demo_data_dir(tmp_path, settings, monkeypatch) ->
     assert otp_command() == "uv run lantoa otp <tên đăng nhập>"
     settings.DATA_DIR = tmp_path / "khac"
     assert otp_command() == f"LANTOA_DATA_DIR={tmp_path / 'khac'} uv run lantoa otp <tên đăng nhập>"
+
+
+def test_no_server_says_what_it_did_and_how_to_serve(tmp_path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from lantoa.portal.management.commands.demo import Command
+
+    monkeypatch.chdir(tmp_path)
+    settings.DATA_DIR = tmp_path / "khac"
+    settings.LANTOA_PUBLIC_URL = "http://127.0.0.1:8000"
+    out = io.StringIO()
+    command = Command(stdout=out)
+    command._print_logins([], serving=False)
+    text = out.getvalue()
+    assert "đang chạy tại" not in text and "Ctrl-C" not in text
+    assert "chưa chạy máy chủ" in text
+    assert f"LANTOA_DATA_DIR={tmp_path / 'khac'} uv run lantoa demo" in text
+    out.truncate(0)
+    command._print_logins([], serving=True)
+    assert "Lan Tỏa đang chạy tại  http://127.0.0.1:8000/" in out.getvalue()
+    assert "Ctrl-C" in out.getvalue()

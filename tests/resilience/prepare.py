@@ -14,12 +14,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from lantoa.units.models import UnitKind  # noqa: E402
-from lantoa.units.services import unit_create  # noqa: E402
+from lantoa.units.services import unit_create, unit_root_ensure  # noqa: E402
 
 call_command("migrate", run_syncdb=True, verbosity=0)
-vn = unit_create(
-    code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL, parent=None
-)
+vn = unit_root_ensure()  # the one the migration made
 pa = unit_create(
     code="P-A", name="Liên đoàn Lao động tỉnh An Giang", kind=UnitKind.PROVINCE, parent=vn
 )

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitClosure, UnitEvent, UnitKind, UnitStatus
-from lantoa.units.services import unit_create, unit_merge
+from lantoa.units.services import unit_create, unit_merge, unit_root_ensure
 from tests.conftest import Tree
 
 DATA = Path(__file__).parents[1] / "data"
@@ -97,9 +97,7 @@ def test_export_refuses_unknown_extension_and_root(tree: Tree, tmp_path: Path) -
 
 @pytest.fixture
 def provinces(db: None) -> dict[str, Unit]:
-    vn = unit_create(
-        code="VN", name="Tổng Liên đoàn Lao động Việt Nam", kind=UnitKind.NATIONAL, parent=None
-    )
+    vn = unit_root_ensure()
     made = {"VN": vn}
     for code, name, short in [
         ("TN", "Liên đoàn Lao động tỉnh Thái Nguyên", "LĐLĐ Thái Nguyên"),

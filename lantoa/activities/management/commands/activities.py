@@ -1,4 +1,5 @@
-"""`lantoa activities import FILE` — load activity records from CSV/XLSX, all or nothing."""
+"""`lantoa activities import FILE` — load activity records from CSV/XLSX, all or nothing;
+`lantoa activities template FILE` — the blank XLSX to fill in."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from lantoa.activities.importing import activities_import
-from lantoa.core.tabular import command_user, import_command
+from lantoa.activities.importing import activities_import, template
+from lantoa.core.tabular import (
+    add_template_parser,
+    command_user,
+    import_command,
+    template_command,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Nhập hoạt động tuyên truyền từ tệp .csv hoặc .xlsx (cột unit_code, date, type, "
-        "title, participants, quantity, note). Import activity records."
+        "title, participants, quantity, note); template ghi tệp mẫu .xlsx. Import activity records."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,8 +34,12 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="Nhập với quyền của cán bộ này (mặc định: quyền hệ thống).",
         )
+        add_template_parser(sub)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "template":
+            template_command(template(), Path(opts["file"]), self.stdout.write)
+            return
         import_command(
             Path(opts["file"]),
             activities_import,

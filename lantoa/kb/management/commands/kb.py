@@ -1,5 +1,5 @@
-"""`lantoa kb import|export|reindex` and `lantoa kb laws import|export|link` — the knowledge
-base and its register of legal documents from a shell."""
+"""`lantoa kb import|export|template|reindex` and `lantoa kb laws import|export|link` — the
+knowledge base and its register of legal documents from a shell."""
 
 from __future__ import annotations
 
@@ -10,9 +10,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from lantoa.core import tabular
-from lantoa.core.tabular import command_user, fail_command, import_command
+from lantoa.core.tabular import (
+    add_template_parser,
+    command_user,
+    fail_command,
+    import_command,
+    template_command,
+)
 from lantoa.core.text import format_int
-from lantoa.kb.importing import SHIPPED_ARTICLES, articles_link_references, import_path
+from lantoa.kb.importing import (
+    SHIPPED_ARTICLES,
+    articles_link_references,
+    import_path,
+    template,
+)
 from lantoa.kb.services import articles_reindex
 from lantoa.units.models import Unit
 
@@ -21,7 +32,7 @@ class Command(BaseCommand):
     help = (
         "Kho hỏi đáp pháp luật: nhập bài từ tệp CSV/XLSX (cột title, question, answer, "
         "category, tags, law_refs, reviewed_on; cập nhật bài trùng tiêu đề), xuất bài, dựng lại "
-        "chỉ mục tìm kiếm; nhập, xuất danh mục văn bản pháp luật. "
+        "chỉ mục tìm kiếm, ghi tệp mẫu .xlsx; nhập, xuất danh mục văn bản pháp luật. "
         "Knowledge base: import/export articles, rebuild the search index, import/export the "
         "register of legal documents."
     )
@@ -50,6 +61,7 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="Ghi nhận người nhập là cán bộ này (mặc định: hệ thống).",
         )
+        add_template_parser(sub)
         exp = sub.add_parser(
             "export", help="Xuất mọi bài (trừ bản nháp) ra tệp .csv hoặc .xlsx, nhập lại được."
         )
@@ -99,6 +111,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Đã xuất %(count)s bài ra %(path)s.") % {"count": format_int(count), "path": path}
             )
+        elif action == "template":
+            template_command(template(), Path(opts["file"]), self.stdout.write)
         elif action == "laws":
             self._laws(opts)
         else:

@@ -22,6 +22,7 @@ from lantoa.core.extensions import DEMO, DemoContext, run_demo_builders
 from lantoa.core.management.commands.worker import worker_argv
 from lantoa.units.models import Unit
 from lantoa.units.seed import DEFAULT_SEED
+from lantoa.units.selectors import tree_is_empty
 
 
 class Command(BaseCommand):
@@ -56,7 +57,8 @@ class Command(BaseCommand):
         ensure_queue_dirs()
         self.stdout.write(f"Thư mục dữ liệu: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
-        if not Unit.objects.exists():
+        # A fresh database holds only the national root its first migration made.
+        if tree_is_empty():
             self.stdout.write("Đang nạp dữ liệu trình diễn (một LĐLĐ tỉnh, ~1.000 CĐCS)…")
             call_command("seed", size="demo", verbosity=1)
         else:
@@ -73,14 +75,24 @@ class Command(BaseCommand):
         accounts = ctx.extra.get("accounts", [])
         call_command("collectstatic", interactive=False, verbosity=0)
         if opts["no_server"]:
-            self._print_logins(accounts, opts["bind"])
+            self._print_logins(accounts, serving=False)
             return
         self._run(accounts, opts["bind"])
 
-    def _print_logins(self, accounts: list[Any], bind: str) -> None:
+    def _print_logins(self, accounts: list[Any], *, serving: bool) -> None:
         w = self.stdout.write
         w("")
-        w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  {settings.LANTOA_PUBLIC_URL}/"))
+        if serving:
+            w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  {settings.LANTOA_PUBLIC_URL}/"))
+        else:
+            # --no-server: nothing listens; say what was done and how to serve it.
+            w(
+                self.style.SUCCESS(
+                    "Đã chuẩn bị xong CSDL và dữ liệu trình diễn (chưa chạy máy chủ)."
+                )
+            )
+            w("Chạy máy chủ web và tiến trình nền với cùng thư mục dữ liệu:")
+            w(f"    {_command_here('uv run lantoa demo')}")
         w(f"Mật khẩu chung của các tài khoản trình diễn: {DEMO_PASSWORD}")
         w("")
         for acc, unit, needs_totp in accounts:
@@ -90,10 +102,11 @@ class Command(BaseCommand):
         w("Xác thực hai lớp (TOTP) cho tài khoản cấp tỉnh và toàn quốc: chạy")
         w(f"    {otp_command()}")
         w("trong một cửa sổ khác (cùng thư mục dữ liệu) để lấy mã 6 số hiện tại, hoặc nhập")
-        w("khoá bí mật")
+        w("khóa bí mật")
         w(f"    {demo_totp_secret_base32()}")
         w("vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).")
-        w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
+        if serving:
+            w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
 
     def _run(self, accounts: list[Any], bind: str) -> None:
         # The server and the worker read this data directory's key, as this process did, and
@@ -146,7 +159,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         time.sleep(1.5)
-        self._print_logins(accounts, bind)
+        self._print_logins(accounts, serving=True)
         try:
             while not stopping and all(c.poll() is None for c in children):
                 time.sleep(0.3)
@@ -190,10 +203,15 @@ def _lan_address() -> str:
             return "127.0.0.1"
 
 
-def otp_command() -> str:
-    """``lantoa otp`` as it must be typed in another shell: with this demo's data directory
-    when it is not the one that shell would use by default (./data)."""
+def _command_here(command: str) -> str:
+    """``command`` as it must be typed in another shell: with this demo's data directory when
+    it is not the one that shell would use by default (./data)."""
     default = (Path.cwd() / "data").resolve()
     data_dir = Path(settings.DATA_DIR).resolve()
     prefix = "" if data_dir == default else f"LANTOA_DATA_DIR={shlex.quote(str(data_dir))} "
-    return f"{prefix}uv run lantoa otp <tên đăng nhập>"
+    return f"{prefix}{command}"
+
+
+def otp_command() -> str:
+    """``lantoa otp`` as it must be typed in another shell, with this demo's data directory."""
+    return _command_here("uv run lantoa otp <tên đăng nhập>")

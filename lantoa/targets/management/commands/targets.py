@@ -2,7 +2,8 @@
 
 * ``load-defaults [--owner MÃ]`` — write the default programme (again: updates it);
 * ``set MÃ_ĐƠN_VỊ CHỈ_TIÊU KỲ MỨC`` — give one unit one number;
-* ``import FILE`` — give numbers from a CSV/XLSX file (``lantoa.targets.importing``).
+* ``import FILE`` — give numbers from a CSV/XLSX file (``lantoa.targets.importing``);
+* ``template FILE`` — the blank XLSX to fill in.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from lantoa.core.periods import PeriodError, parse_period_text
-from lantoa.core.tabular import command_user, import_command
+from lantoa.core.tabular import (
+    add_template_parser,
+    command_user,
+    import_command,
+    template_command,
+)
 from lantoa.core.text import format_int
 from lantoa.periods.selectors import reporting_period
-from lantoa.targets.importing import find_metric, targets_import
+from lantoa.targets.importing import find_metric, targets_import, template
 from lantoa.targets.services import target_assign, target_rules_load_defaults
 from lantoa.units.models import Unit
 
@@ -36,7 +42,8 @@ class Command(BaseCommand):
     help = (
         "Chỉ tiêu: load-defaults nạp bộ chỉ tiêu mặc định (fanpage LĐLĐ tỉnh ≥ 4 tin, bài/ngày, "
         "≥ 3 chiến dịch/năm, trả lời trong 24 giờ…); set giao một chỉ tiêu bằng số cho một đơn "
-        "vị; import giao chỉ tiêu từ tệp .csv/.xlsx (cột Mã đơn vị, Chỉ tiêu, Kỳ, Mức chỉ tiêu)."
+        "vị; import giao chỉ tiêu từ tệp .csv/.xlsx (cột Mã đơn vị, Chỉ tiêu, Kỳ, Mức chỉ tiêu); "
+        "template ghi tệp mẫu .xlsx."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,6 +71,7 @@ class Command(BaseCommand):
         )
         imp.add_argument("file")
         _as_option(imp)
+        add_template_parser(sub)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
@@ -71,6 +79,8 @@ class Command(BaseCommand):
             self._load_defaults(opts["owner"])
         elif action == "set":
             self._set(opts)
+        elif action == "template":
+            template_command(template(), Path(opts["file"]), self.stdout.write)
         else:
             import_command(
                 Path(opts["file"]),

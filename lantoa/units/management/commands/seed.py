@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lantoa.core.extensions import SEED, DemoContext, demo_as_of, run_demo_builders
 from lantoa.core.periods import parse_date
 from lantoa.core.text import format_int
-from lantoa.units.models import Unit
+from lantoa.units.models import Unit, UnitKind
 from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
+from lantoa.units.selectors import tree_is_empty
 
 
 def _day(raw: str) -> dt.date:
@@ -25,7 +26,8 @@ class Command(BaseCommand):
     help = (
         "Sinh dữ liệu mẫu xác định (cùng --seed cho cùng dữ liệu): demo = một LĐLĐ tỉnh "
         "(~1.000 CĐCS, có hợp nhất Bắc Kạn vào Thái Nguyên), province = một tỉnh ~4.000 "
-        "đơn vị, national = 34 tỉnh, ~130.000 đơn vị. Chỉ chạy trên CSDL chưa có đơn vị."
+        "đơn vị, national = 34 tỉnh, ~130.000 đơn vị. Chỉ chạy trên CSDL chưa có đơn vị "
+        "nào ngoài Tổng Liên đoàn."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,8 +51,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        existing = Unit.objects.count()
-        if existing:
+        if not tree_is_empty():
+            existing = Unit.objects.count()
             raise CommandError(
                 f"Cơ sở dữ liệu đã có {format_int(existing)} đơn vị công đoàn; lệnh seed chỉ "
                 "nạp dữ liệu mẫu vào CSDL trống để không trộn lẫn với dữ liệu thật. Hãy dùng "
@@ -68,7 +70,7 @@ class Command(BaseCommand):
         totals = seed_database(size=size, seed=seed, log=log)
         # The apps above fill the tree: channels, roster, and for the demo size activities
         # and targets (the SEED builders of lantoa.core.extensions.demo_builders).
-        root = Unit.objects.get(parent=None, code="VN")
+        root = Unit.objects.get(parent=None, kind=UnitKind.NATIONAL)
         ctx = DemoContext(
             root=root, seed=seed, out=log, size=size, as_of=opts["as_of"] or demo_as_of()
         )

@@ -1,4 +1,5 @@
-"""`lantoa units import|export|merge-provinces` — bulk work on the union tree from a shell."""
+"""`lantoa units import|export|template|merge-provinces` — bulk work on the union tree from a
+shell."""
 
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
-from lantoa.core.tabular import command_user, import_command
+from lantoa.core.tabular import (
+    add_template_parser,
+    command_user,
+    import_command,
+    template_command,
+)
 from lantoa.core.text import fold, format_int
 from lantoa.units.exporting import export_to_path
-from lantoa.units.importing import units_import
+from lantoa.units.importing import template, units_import
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 from lantoa.units.services import unit_merge, unit_update
 
@@ -149,7 +155,8 @@ def plan_province_merger(path: Path) -> MergePlan:
 
 class Command(BaseCommand):
     help = (
-        "Nhập, xuất danh sách đơn vị (CSV/XLSX) và áp dụng việc sắp xếp tỉnh, thành phố. "
+        "Nhập, xuất danh sách đơn vị (CSV/XLSX), ghi tệp mẫu để nhập và áp dụng việc sắp xếp "
+        "tỉnh, thành phố. "
         "Import/export units; apply the 2025 province merger."
     )
 
@@ -172,6 +179,7 @@ class Command(BaseCommand):
         exp.add_argument(
             "--include-ended", action="store_true", help="Xuất cả đơn vị đã hợp nhất, giải thể."
         )
+        add_template_parser(sub)
         merge = sub.add_parser(
             "merge-provinces",
             help="Hợp nhất LĐLĐ tỉnh theo tệp old_province,new_province,new_kind.",
@@ -195,6 +203,8 @@ class Command(BaseCommand):
             self.do_export(
                 opts["file"], root_code=opts["root"], include_ended=opts["include_ended"]
             )
+        elif action == "template":
+            template_command(template(), Path(opts["file"]), self.stdout.write)
         else:
             self.do_merge(Path(opts["file"]), on=opts["on"], dry_run=opts["dry_run"])
 
