@@ -15,6 +15,7 @@ from lantoa.connectors.email.ingest import email_ingest
 from lantoa.connectors.inbound import InboundMessage, inbound_handlers
 from lantoa.inquiries.inbound import inbound_receive
 from lantoa.inquiries.models import Inquiry, Message, Source
+from lantoa.units.models import Unit
 from tests.conftest import Tree
 from tests.fixtures.connectors.support import HERE, fixture_bytes
 
@@ -86,6 +87,7 @@ def test_bad_input_exits_non_zero_and_stores_nothing(
 
 
 def test_no_union_unit_yet_asks_the_mail_server_to_retry(db: None) -> None:
+    Unit.objects.all().delete()  # a fresh install has the national root; this one lost it
     with pytest.raises(CommandError) as info:
         call_command("inquiries", "ingest-email", str(EML / "question.eml"))
     assert info.value.returncode == 75
