@@ -77,6 +77,11 @@ ALLOWED: list[Allowed] = [
         "a worker's message typed as workers type it: the classifier must read both placements",
     ),
     Allowed(
+        "lantoa/templates/inquiries/_figure_head.html",
+        "Trả lời lần đầu (trung vị)",
+        "a column header of inquiries/report.html, which explains the median under its figures",
+    ),
+    Allowed(
         "scripts/style_fix.py",
         "",
         "this file spells out the forms it rewrites",

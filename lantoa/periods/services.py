@@ -143,7 +143,7 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
                 users=[report.submitted_by],
                 kind="report.approved",
                 title=f"Báo cáo {label} đã được duyệt",
-                body=f"{report.unit.name}: số liệu kỳ {label} đã khoá.",
+                body=f"{report.unit.name}: số liệu kỳ {label} đã khóa.",
                 url=reverse(
                     "periods:period",
                     kwargs={"code": report.unit.code, "period": report.period.code},

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         w("Xác thực hai lớp (TOTP) cho tài khoản cấp tỉnh và toàn quốc: chạy")
         w(f"    {otp_command()}")
         w("trong một cửa sổ khác (cùng thư mục dữ liệu) để lấy mã 6 số hiện tại, hoặc nhập")
-        w("khoá bí mật")
+        w("khóa bí mật")
         w(f"    {demo_totp_secret_base32()}")
         w("vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).")
         w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
