@@ -327,7 +327,7 @@ def test_period_screens_and_actions(client: Client, tree: Tree, officers: Office
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     response = client.post("/bao-cao/A-KCN/ky/2024-03/tra-lai/", {"comment": ""}, follow=True)
-    assert "Hãy ghi rõ lý do trả lại" in response.content.decode()
+    assert "Vui lòng ghi rõ lý do trả lại" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
 
