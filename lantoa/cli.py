@@ -12,7 +12,7 @@ import sys
 HELP = """\
 Lan Tỏa — nền tảng truyền thông công đoàn (trade-union communications platform)
 
-Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help  để xem chi tiết
+Cách dùng / usage:  lantoa <lệnh> [tùy chọn]      lantoa <lệnh> --help  để xem chi tiết
 
   demo        Chạy bản trình diễn: tạo CSDL SQLite trong ./data, nạp dữ liệu mẫu, mở máy chủ web
               tại http://127.0.0.1:8000 và tiến trình nền. Ctrl-C để dừng.
@@ -26,7 +26,7 @@ Cách dùng / usage:  lantoa <lệnh> [tuỳ chọn]      lantoa <lệnh> --help
   units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
               Import/export units from CSV/XLSX; apply the 2025 province merger.
   activities  Nhập hoạt động tuyên truyền từ CSV/XLSX (import FILE).  Import activity records.
-  kb          Kho hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), export
+  kb          Hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), export
               FILE, reindex; danh mục văn bản: laws import [FILE], laws export FILE, laws link.
               Legal knowledge base: import/export articles, rebuild the search index, the
               register of legal documents.

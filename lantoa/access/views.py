@@ -473,7 +473,7 @@ def security_sessions_end_others(request: HttpRequest) -> HttpResponse:
 def security_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.apitoken_revoke(token=token, actor=request.user, request=request)
-    messages.success(request, _("Đã thu hồi khoá “%(name)s”.") % {"name": token.name})
+    messages.success(request, _("Đã thu hồi khóa “%(name)s”.") % {"name": token.name})
     return redirect("accounts:security")
 
 
@@ -483,5 +483,5 @@ def security_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     n = services.apitokens_revoke_all(user=user, reason="requested", actor=user, request=request)
-    messages.success(request, _("Đã thu hồi %(n)s khoá API.") % {"n": n})
+    messages.success(request, _("Đã thu hồi %(n)s khóa API.") % {"n": n})
     return redirect("accounts:security")

@@ -89,8 +89,8 @@ class ApiToken(models.Model):
     )
 
     class Meta:
-        verbose_name = _("khoá API")
-        verbose_name_plural = _("khoá API")
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

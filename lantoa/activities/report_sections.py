@@ -120,14 +120,15 @@ class _Writer:
         figures = self.cur(kind)
         if not figures.quantity:
             part.paragraphs.append(
-                f"Trong {self.label}, chưa ghi nhận buổi tuyên truyền trực tiếp nào trên hệ thống."
+                f"Trong {self.label}, {self.organisers} chưa tổ chức buổi tuyên truyền trực tiếp "
+                "nào."
             )
             return part
         sessions = self.items(kind, "buổi tuyên truyền")
         people = f"{format_int(figures.participants)} {PEOPLE}"
         groups = self.now.grassroots_with_outreach
         if self.is_grassroots or not groups:
-            who = "đã tổ chức"
+            who = f"{self.organisers} đã tổ chức"
         else:
             who = f"đã có {format_int(groups)} công đoàn cơ sở tổ chức"
         part.paragraphs.append(
@@ -152,11 +153,13 @@ class _Writer:
             )
         return part
 
-    def simple(self, heading: str, kind: str, noun: str, people_noun: str, none_text: str) -> Part:
+    def simple(self, heading: str, kind: str, noun: str, people_noun: str) -> Part:
         part = Part(heading)
         figures = self.cur(kind)
         if not figures.quantity:
-            part.paragraphs.append(none_text)
+            part.paragraphs.append(
+                f"Trong {self.label}, {self.organisers} chưa tổ chức {noun} nào."
+            )
             return part
         people = (
             f" với {format_int(figures.participants)} {people_noun}" if figures.participants else ""
@@ -174,7 +177,8 @@ class _Writer:
         press, broadcast = self.cur(ActivityKind.PRESS), self.cur(ActivityKind.BROADCAST)
         if not press.quantity and not broadcast.quantity:
             part.paragraphs.append(
-                "Chưa ghi nhận tin, bài, chương trình phát thanh, truyền hình nào trên hệ thống."
+                f"Trong {self.label}, {self.organisers} chưa phối hợp đăng tin, bài trên báo chí "
+                "hay phát chương trình phát thanh, truyền hình nào."
             )
             return part
         done = []
@@ -186,7 +190,7 @@ class _Writer:
             noun = "chương trình phát thanh, truyền hình"
             done.append(f"phát {self.items(ActivityKind.BROADCAST, noun)}")
         part.paragraphs.append(
-            f"Trong {self.label}, đã phối hợp "
+            f"Trong {self.label}, {self.organisers} đã phối hợp "
             + " và ".join(done)
             + self.compare(
                 (ActivityKind.PRESS, "số tin, bài", "quantity"),
@@ -227,7 +231,8 @@ class _Writer:
         part.paragraphs.append(
             " ".join(sentences)
             if sentences
-            else "Chưa ghi nhận sáng kiến, khen thưởng nào trên hệ thống trong kỳ."
+            else f"Trong {self.label}, chưa có sáng kiến được đăng ký hay đoàn viên được khen "
+            "thưởng."
         )
         return part
 
@@ -240,21 +245,18 @@ class _Writer:
                 k.CAMPAIGN_EVENT,
                 "hoạt động hưởng ứng các chiến dịch truyền thông",
                 "lượt người tham gia",
-                "Chưa ghi nhận hoạt động hưởng ứng chiến dịch nào trên hệ thống trong kỳ.",
             ),
             self.simple(
                 "Tập huấn, bồi dưỡng nghiệp vụ",
                 k.TRAINING,
                 "lớp tập huấn, bồi dưỡng",
                 "lượt học viên",
-                "Chưa ghi nhận lớp tập huấn, bồi dưỡng nào trên hệ thống trong kỳ.",
             ),
             self.simple(
                 "Hội thi, cuộc thi",
                 k.CONTEST,
                 "hội thi, cuộc thi",
                 "lượt người tham gia",
-                "Chưa ghi nhận hội thi, cuộc thi nào trên hệ thống trong kỳ.",
             ),
             self.media(),
             self.emulation(),
@@ -301,9 +303,29 @@ class _Writer:
         if not silent:
             return []
         return [
-            f"Có {format_int(len(silent))} đơn vị trực thuộc chưa ghi nhận hoạt động nào "
-            f"trên hệ thống: {names(silent)}."
+            f"Có {format_int(len(silent))} đơn vị trực thuộc chưa báo cáo hoạt động nào trong "
+            f"kỳ: {names(silent)}."
         ]
+
+    def targets(self) -> tuple[list[str], list[str]]:
+        """Targets met ("vượt" only above 100%, "đạt" at exactly 100%) and targets missed."""
+        met, missed = [], []
+        for kind, noun in _KIND_NOUNS.items():
+            target = self.data.targets.get(kind)
+            if not target:
+                continue
+            value = self.cur(kind).quantity
+            reached = f"{format_int(value)}, {target_phrase(value, target)}"
+            if value > target:
+                met.append(f"Vượt chỉ tiêu về {noun}: {reached}.")
+            elif value == target:
+                met.append(f"Hoàn thành chỉ tiêu về {noun}: {reached}.")
+            else:
+                missed.append(
+                    f"Chưa hoàn thành chỉ tiêu về {noun}: {format_int(value)}, "
+                    f"mới {target_phrase(value, target)}."
+                )
+        return met, missed
 
     # -- III. tasks --------------------------------------------------------------------------
 
@@ -326,12 +348,19 @@ def changes(data: Any, up: bool) -> list[tuple[int, str]]:
 
 
 def strengths(data: Any) -> list[tuple[int, str]]:
-    return [(30, text) for text in _Writer(data).leaders()]
+    writer = _Writer(data)
+    met, _missed = writer.targets()
+    return [(15, text) for text in met] + [(30, text) for text in writer.leaders()]
 
 
 def weaknesses(data: Any) -> list[tuple[int, str]]:
     writer = _Writer(data)
-    return [(0, text) for text in writer.not_reached()] + [(10, text) for text in writer.silent()]
+    _met, missed = writer.targets()
+    return (
+        [(0, text) for text in writer.not_reached()]
+        + [(5, text) for text in missed]
+        + [(10, text) for text in writer.silent()]
+    )
 
 
 def tasks(data: Any) -> list[tuple[int, str]]:

@@ -143,5 +143,5 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("activities:unit", code=code)
     if is_htmx(request):
         return HttpResponse("")  # HTMX removes the row
-    messages.success(request, _("Đã xoá hoạt động."))
+    messages.success(request, _("Đã xóa hoạt động."))
     return redirect("activities:unit", code=code)

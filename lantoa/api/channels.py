@@ -83,7 +83,7 @@ def update_channel(request: HttpRequest, channel_id: int, payload: ChannelUpdate
     )
 
 
-@router.delete("/channels/{channel_id}", response={204: None, **ERRORS}, summary="Xoá kênh")
+@router.delete("/channels/{channel_id}", response={204: None, **ERRORS}, summary="Xóa kênh")
 @access.api_policy("channel.manage")
 def delete_channel(request: HttpRequest, channel_id: int) -> tuple[int, None]:
     channel = fetch_checked(request, Channel, channel_id, "channel.manage")

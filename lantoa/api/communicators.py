@@ -95,7 +95,7 @@ def update_communicator(
 
 
 @router.delete(
-    "/communicators/{communicator_id}", response={204: None, **ERRORS}, summary="Xoá khỏi danh sách"
+    "/communicators/{communicator_id}", response={204: None, **ERRORS}, summary="Xóa khỏi danh sách"
 )
 @access.api_policy("roster.manage")
 def delete_communicator(request: HttpRequest, communicator_id: int) -> tuple[int, None]:

@@ -32,7 +32,7 @@ class KbSearchFilters(Schema):
         ...,
         min_length=1,
         max_length=200,
-        description="Từ khoá, có dấu hoặc không dấu, thứ tự tuỳ ý (ví dụ “luong toi thieu vung”)",
+        description="Từ khóa, có dấu hoặc không dấu, thứ tự tùy ý (ví dụ “luong toi thieu vung”)",
     )
     limit: int = Field(10, ge=1, le=MAX_LIMIT, description="Số kết quả tối đa (1–50)")
     category: str | None = Field(

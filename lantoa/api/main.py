@@ -48,7 +48,7 @@ api = NinjaAPI(
     title="Lan Tỏa API",
     version="1",
     description=(
-        "API của Lan Tỏa. Xác thực bằng khoá API (tiêu đề `Authorization: Bearer lt_…`, "
+        "API của Lan Tỏa. Xác thực bằng khóa API (tiêu đề `Authorization: Bearer lt_…`, "
         "tạo tại trang /khoa-api/) hoặc bằng phiên đăng nhập trên trình duyệt. "
         "Mỗi người chỉ thấy các đơn vị thuộc phạm vi được phân công; đối tượng ngoài "
         "phạm vi được trả lời 404."

@@ -32,17 +32,17 @@ def apitoken_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError(
-            {"name": _("Hãy đặt tên cho khoá API (ví dụ: tên hệ thống dùng nó).")}
+            {"name": _("Hãy đặt tên cho khóa API (ví dụ: tên hệ thống dùng nó).")}
         )
     if len(name) > TOKEN_NAME_MAX:
         raise ValidationError(
             {
-                "name": _("Tên khoá API dài tối đa %(token_name_max)s ký tự.")
+                "name": _("Tên khóa API dài tối đa %(token_name_max)s ký tự.")
                 % {"token_name_max": TOKEN_NAME_MAX}
             }
         )
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": _("Phạm vi khoá API không hợp lệ.")})
+        raise ValidationError({"scope": _("Phạm vi khóa API không hợp lệ.")})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("Ngày hết hạn phải ở sau thời điểm hiện tại.")})
     raw = ApiToken.new_raw_token()

@@ -28,9 +28,9 @@ EXPIRY_CHOICES = [
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Tên khoá"),
+        label=gettext_lazy("Tên khóa"),
         max_length=TOKEN_NAME_MAX,
-        help_text=gettext_lazy("Ví dụ: tên hệ thống sẽ dùng khoá này."),
+        help_text=gettext_lazy("Ví dụ: tên hệ thống sẽ dùng khóa này."),
     )
     expires_in = forms.ChoiceField(
         label=gettext_lazy("Hết hạn"), choices=EXPIRY_CHOICES, required=False
@@ -94,5 +94,5 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     apitoken_revoke(token=token, actor=request.user, request=request)
-    messages.success(request, gettext("Đã thu hồi khoá “%(name)s”.") % {"name": token.name})
+    messages.success(request, gettext("Đã thu hồi khóa “%(name)s”.") % {"name": token.name})
     return redirect("apitokens:list")

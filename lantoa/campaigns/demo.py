@@ -61,7 +61,7 @@ def ensure_demo_campaigns() -> int:
             name=MARKER,
             starts_on=dt.date(year, 5, 1),
             ends_on=dt.date(year, 5, 31),
-            objectives="Lan toả các hoạt động chăm lo, bảo vệ quyền lợi người lao động; "
+            objectives="Lan tỏa các hoạt động chăm lo, bảo vệ quyền lợi người lao động; "
             "100% công đoàn cơ sở tổ chức ít nhất một hoạt động hưởng ứng.",
             audiences=["members_workers", "officers", "employers", "press"],
             key_message="Người lao động là trung tâm; công đoàn là chỗ dựa tin cậy.",

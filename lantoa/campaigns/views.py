@@ -170,7 +170,7 @@ def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         owner, name = campaign.owner, campaign.name
         services.campaign_delete(campaign=campaign, actor=request.user)
-        messages.success(request, _("Đã xoá chiến dịch “%(name)s”.") % {"name": name})
+        messages.success(request, _("Đã xóa chiến dịch “%(name)s”.") % {"name": name})
         return redirect("campaigns:unit", code=owner.code)
     return render(
         request,

@@ -39,7 +39,7 @@ def _brief_docx() -> bytes:
         "2. Giới thiệu chính sách, pháp luật mới liên quan trực tiếp đến người lao động: "
         "Luật Công đoàn năm 2024, Bộ luật Lao động, chính sách bảo hiểm xã hội.",
         "3. Biểu dương đoàn viên, người lao động tiêu biểu; lan tỏa các sáng kiến ở cơ sở.",
-        "4. Hình thức: đăng lại bài trên fanpage, nhóm Zalo của công đoàn cơ sở; treo băng "
+        "4. Hình thức: đăng lại bài trên trang Facebook, nhóm Zalo của công đoàn cơ sở; treo băng "
         "rôn, khẩu hiệu; phát trên loa truyền thanh nội bộ giờ nghỉ giữa ca.",
     ):
         document.add_paragraph(line)
@@ -118,7 +118,7 @@ def _progress(
             if rng.random() < 0.3:
                 row.note = rng.choice(
                     (
-                        "Đã đăng trên fanpage và nhóm Zalo của công đoàn cơ sở.",
+                        "Đã đăng trên trang Facebook và nhóm Zalo của công đoàn cơ sở.",
                         "Phát trên loa nội bộ giờ nghỉ giữa ca, ba ngày liên tiếp.",
                         "Đã treo bảng tin ở nhà ăn ca và cổng công ty.",
                         "Phổ biến trong buổi sinh hoạt tổ công đoàn.",
@@ -184,8 +184,9 @@ def ensure_demo_cascades() -> int:
             title="Hướng dẫn tuyên truyền Tháng Công nhân năm 2026",
             instructions=(
                 "Các công đoàn cơ sở đăng lại bài hưởng ứng Tháng Công nhân năm 2026 trên "
-                "fanpage, nhóm Zalo của đơn vị; phổ biến đề cương kèm theo trong buổi sinh hoạt "
-                "tổ công đoàn. Báo cáo “Đã thực hiện” kèm đường dẫn bài đăng trước ngày 30/4."
+                "trang Facebook, nhóm Zalo của đơn vị; phổ biến đề cương kèm theo trong buổi "
+                "sinh hoạt tổ công đoàn. Báo cáo “Đã thực hiện” kèm đường dẫn bài đăng trước "
+                "ngày 30/4."
             ),
             actions=["read", "republish"],
             due_on=soon,

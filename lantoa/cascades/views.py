@@ -263,7 +263,7 @@ def cascade_delete(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("cascades:detail", pk=pk)
-    messages.success(request, _("Đã xoá bản nháp."))
+    messages.success(request, _("Đã xóa bản nháp."))
     return redirect("cascades:unit", code=sender.code)
 
 

@@ -81,7 +81,7 @@ demo_builders.register(DemoBuilder(key="channels", build=_seed_channels, order=1
 target_metrics.register(
     TargetMetric(
         "social_groups",
-        _("Nhóm truyền thông trên mạng xã hội (fanpage, nhóm Zalo, Zalo OA)"),
+        _("Nhóm truyền thông trên mạng xã hội (trang Facebook, nhóm Zalo, Zalo OA)"),
         _("nhóm"),
         STATE,
         OWN,

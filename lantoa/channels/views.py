@@ -120,7 +120,7 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
         unit = channel.unit
         name = channel.name
         services.channel_delete(channel=channel, actor=request.user)
-        messages.success(request, _("Đã xoá kênh “%(name)s”.") % {"name": name})
+        messages.success(request, _("Đã xóa kênh “%(name)s”.") % {"name": name})
         return redirect("channels:unit", code=unit.code)
     return render(
         request, "channels/channel_confirm_delete.html", {"unit": channel.unit, "channel": channel}

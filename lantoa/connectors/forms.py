@@ -29,9 +29,9 @@ class ConnectForm(forms.Form):
 
     external_id = forms.CharField(label=_("ID OA"), max_length=100)
     app_id = forms.CharField(label=_("ID ứng dụng (App ID)"), max_length=100, required=False)
-    app_secret = _secret(_("Khoá bí mật của ứng dụng (App Secret Key)"))
+    app_secret = _secret(_("Khóa bí mật của ứng dụng (App Secret Key)"))
     webhook_secret = _secret(
-        _("Khoá bí mật của OA (OA Secret Key)"),
+        _("Khóa bí mật của OA (OA Secret Key)"),
         _("Dùng để kiểm tra chữ ký X-ZEvent-Signature của webhook."),
     )
     access_token = _secret(_("Mã truy cập (access token)"))
@@ -56,7 +56,7 @@ class ConnectForm(forms.Form):
             del self.fields["refresh_token"]
             self.fields["external_id"].label = _("ID trang (Page ID)")
             self.fields["app_id"].label = _("ID ứng dụng Meta (App ID, nếu dùng ứng dụng riêng)")
-            self.fields["app_secret"].label = _("Khoá bí mật ứng dụng Meta (App Secret)")
+            self.fields["app_secret"].label = _("Khóa bí mật ứng dụng Meta (App Secret)")
             self.fields["app_secret"].help_text = _(
                 "Để trống nếu trang dùng ứng dụng chung của hệ thống."
             )

@@ -161,12 +161,12 @@ def _clean_account(account: ConnectorAccount) -> None:
             (
                 "app_secret",
                 not account.app_secret,
-                _("Vui lòng nhập khoá bí mật của ứng dụng (App Secret Key)."),
+                _("Vui lòng nhập khóa bí mật của ứng dụng (App Secret Key)."),
             ),
             (
                 "webhook_secret",
                 not account.webhook_secret,
-                _("Vui lòng nhập khoá bí mật của OA (OA Secret Key)."),
+                _("Vui lòng nhập khóa bí mật của OA (OA Secret Key)."),
             ),
             (
                 "refresh_token",
@@ -185,8 +185,8 @@ def _clean_account(account: ConnectorAccount) -> None:
                 "app_secret",
                 not account.app_secret and not settings.LANTOA_FACEBOOK_APP_SECRET,
                 _(
-                    "Vui lòng nhập khoá bí mật ứng dụng Meta (App Secret); máy "
-                    "chủ chưa được cấu hình khoá chung "
+                    "Vui lòng nhập khóa bí mật ứng dụng Meta (App Secret); máy "
+                    "chủ chưa được cấu hình khóa chung "
                     "LANTOA_FACEBOOK_APP_SECRET."
                 ),
             ),
@@ -213,9 +213,7 @@ def platform_of(channel: Channel) -> str:
         return Platform.ZALO
     if channel.kind == Platform.FACEBOOK:
         return Platform.FACEBOOK
-    raise ValidationError(
-        {"platform": _("Chỉ kết nối được kênh Zalo OA hoặc trang Facebook (fanpage).")}
-    )
+    raise ValidationError({"platform": _("Chỉ kết nối được kênh Zalo OA hoặc trang Facebook.")})
 
 
 def connector_account_save(

@@ -57,7 +57,7 @@ class ContentForm(forms.Form):
         empty_label=_("— Không thuộc chiến dịch nào —"),
     )
     tags = forms.CharField(
-        label=_("Từ khoá"),
+        label=_("Từ khóa"),
         required=False,
         max_length=1000,
         help_text=_("Cách nhau bằng dấu phẩy, ví dụ: Tháng Công nhân, an toàn lao động"),

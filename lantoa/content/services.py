@@ -73,7 +73,7 @@ ACTION_LABEL = {
     "return": gettext_lazy("trả lại"),
     "approve": gettext_lazy("duyệt"),
     "schedule": gettext_lazy("hẹn giờ đăng"),
-    "unschedule": gettext_lazy("huỷ hẹn giờ"),
+    "unschedule": gettext_lazy("hủy hẹn giờ"),
     "publish": gettext_lazy("đăng"),
     "edit": gettext_lazy("sửa"),
 }
@@ -154,9 +154,9 @@ def _clean_tags(tags: Iterable[str] | str | None, errors: dict[str, str]) -> lis
     cleaned = list(dict.fromkeys(t.strip() for t in (tags or []) if t and t.strip()))
     long = [t for t in cleaned if len(t) > 50]
     if long:
-        errors["tags"] = _("Từ khoá “%(long)s…” dài quá 50 ký tự.") % {"long": long[0][:50]}
+        errors["tags"] = _("Từ khóa “%(long)s…” dài quá 50 ký tự.") % {"long": long[0][:50]}
     elif len(cleaned) > MAX_TAGS:
-        errors["tags"] = _("Tối đa %(max_tags)s từ khoá (đã nhập %(count)s).") % {
+        errors["tags"] = _("Tối đa %(max_tags)s từ khóa (đã nhập %(count)s).") % {
             "max_tags": MAX_TAGS,
             "count": len(cleaned),
         }
@@ -533,8 +533,8 @@ def _require_four_eyes(actor: Any, item: ContentItem) -> None:
     if item.author_id == actor.pk or wrote_current:
         raise ValidationError(
             _(
-                "Bạn là tác giả của nội dung này nên không thể tự duyệt; cần "
-                "một người duyệt khác (nguyên tắc bốn mắt)."
+                "Anh/chị là tác giả của nội dung này nên không thể tự duyệt; cần "
+                "một cán bộ khác duyệt."
             ),
             code="four_eyes",
         )
@@ -736,7 +736,7 @@ def media_delete(*, asset: MediaAsset, actor: Any) -> None:
         raise ValidationError(
             _(
                 "Tệp “%(asset_title)s” đang được dùng trong nội dung; hãy gỡ "
-                "khỏi nội dung trước khi xoá."
+                "khỏi nội dung trước khi xóa."
             )
             % {"asset_title": asset.title}
         )

@@ -485,7 +485,7 @@ def media_delete(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Đã xoá “%(t)s”.") % {"t": asset.title})
+        messages.success(request, _("Đã xóa “%(t)s”.") % {"t": asset.title})
     return redirect("content:media", code=asset.unit.code)
 
 

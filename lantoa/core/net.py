@@ -41,7 +41,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 PROXY_HINT = (
     "Đặt LANTOA_TRUSTED_PROXY_COUNT=1 khi có một nginx phía trước (mỗi proxy ngược thêm 1); "
-    "nếu không, mọi người dùng có chung địa chỉ của proxy: vài lần sai mật khẩu khoá đăng nhập "
+    "nếu không, mọi người dùng có chung địa chỉ của proxy: vài lần sai mật khẩu khóa đăng nhập "
     "của tất cả, và giới hạn câu hỏi công khai tính chung cho cả tỉnh."
 )
 

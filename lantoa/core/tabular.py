@@ -332,10 +332,14 @@ class Sheet:
 
 _PLAIN_INT = re.compile(r"\d+")
 _DOTTED_INT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# "1,200" as an English reader writes it: a count has no decimals, so a comma followed by
+# groups of exactly three digits can only separate thousands ("1,5" is still refused).
+_COMMA_INT = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def parse_count(raw: str) -> int:
-    """ "1.200" (Vietnamese thousands dot), "1200" or "" (0). ValueError with a message."""
+    """ "1.200" (Vietnamese thousands dot), "1,200" (English), "1200" or "" (0). ValueError
+    with a message."""
     text = raw.replace("\u00a0", "").replace(" ", "")
     if not text:
         return 0
@@ -343,8 +347,8 @@ def parse_count(raw: str) -> int:
         raise ValueError(_("“%(raw)s” là số âm; số lượng phải từ 0 trở lên.") % {"raw": raw})
     if _PLAIN_INT.fullmatch(text):
         value = int(text)
-    elif _DOTTED_INT.fullmatch(text):
-        value = int(text.replace(".", ""))
+    elif _DOTTED_INT.fullmatch(text) or _COMMA_INT.fullmatch(text):
+        value = int(text.replace(".", "").replace(",", ""))
     else:
         raise ValueError(
             _("“%(raw)s” không phải số nguyên (ví dụ đúng: 1200 hoặc 1.200).") % {"raw": raw}

@@ -95,7 +95,7 @@ class LogCallForm(forms.Form):
         label=_("Hình thức"),
         choices=[
             (Source.HOTLINE, _("Cuộc gọi đường dây nóng")),
-            (Source.WALK_IN, _("Tiếp dân trực tiếp")),
+            (Source.WALK_IN, _("Tiếp người lao động trực tiếp")),
         ],
         widget=forms.RadioSelect,
         initial=Source.HOTLINE,
@@ -187,7 +187,7 @@ class SettingsForm(forms.Form):
         _("Thời hạn lưu thông tin cá nhân sau khi đóng (ngày)"),
         RETENTION_DAYS_RANGE,
         _("ngày"),
-        _("Từ 30 đến 3.650 ngày. Hết hạn, họ tên và số điện thoại được xoá."),
+        _("Từ 30 đến 3.650 ngày. Hết hạn, họ tên và số điện thoại được xóa."),
     )
 
 

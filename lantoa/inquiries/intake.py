@@ -269,7 +269,7 @@ URGENCY_LABELS = {
     "wages_many": "Nợ lương nhiều người lao động",
     "accident": "Tai nạn, sự cố an toàn",
     "strike": "Nguy cơ ngừng việc tập thể, đình công",
-    "violence": "Bạo lực, quấy rối, đe doạ",
+    "violence": "Bạo lực, quấy rối, đe dọa",
 }
 
 

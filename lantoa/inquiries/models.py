@@ -281,7 +281,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Chuyển lên cấp trên do quá hạn")
     CATEGORISED = "categorised", _("Phân loại")
     REPLY_FAILED = "reply_failed", _("Gửi trả lời lỗi")
-    CONTACT_ERASED = "contact_erased", _("Xoá thông tin cá nhân")
+    CONTACT_ERASED = "contact_erased", _("Xóa thông tin cá nhân")
 
 
 class InquiryEvent(models.Model):

@@ -288,7 +288,7 @@ def erase(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Đã xoá họ tên, số điện thoại và thư điện tử của bạn khỏi câu hỏi này. "
+                    "Đã xóa họ tên, số điện thoại và thư điện tử của bạn khỏi câu hỏi này. "
                     "Câu trả lời vẫn xem được tại trang này."
                 ),
             )

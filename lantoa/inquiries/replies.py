@@ -48,7 +48,7 @@ def _platform_user_id(inquiry: Inquiry) -> str:
         )
     if not user_id:
         raise PermanentError(
-            _("Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị xoá)."),
+            _("Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị xóa)."),
             code="no_recipient",
         )
     return user_id
@@ -126,7 +126,7 @@ def _address(inquiry: Inquiry) -> str:
         raise PermanentError(
             _(
                 "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã "
-                "xoá thông tin liên hệ); câu trả lời chỉ xem được trên trang "
+                "xóa thông tin liên hệ); câu trả lời chỉ xem được trên trang "
                 "tra cứu."
             ),
             code="no_address",

@@ -416,7 +416,7 @@ EXPORT_HEADER = [
     "Đến hạn",
     "Trả lời đúng hạn",
     "Tỷ lệ đúng hạn (%)",
-    "Thời gian trả lời trung vị (giờ)",
+    "Thời gian trả lời lần đầu (giờ; trung vị: một nửa số câu nhanh hơn)",
     "Quá hạn hiện tại",
     "Chuyển lên cấp trên",
     "Đã trả lời cùng kỳ năm trước",

@@ -634,15 +634,19 @@ def inquiry_log_call(
     consent: bool = False,
     at: dt.datetime | None = None,
 ) -> Inquiry:
-    """An officer of ``unit`` records a hotline call or a walk-in (``Ghi nhận cuộc gọi / tiếp
-    dân``), optionally with the answer given there and then.
+    """An officer of ``unit`` records a hotline call or a walk-in (``Ghi nhận cuộc gọi, buổi
+    tiếp người lao động``), optionally with the answer given there and then.
 
     The case is routed like any other (the worker's grassroots union when the workplace names
     one) but stays within ``unit``'s subtree: a call taken here is not silently handed to a
     unit the officer cannot see; they can reassign it afterwards if they may."""
     if source not in LOGGED_SOURCES:
         raise ValidationError(
-            {"source": _("Chỉ ghi nhận cuộc gọi đường dây nóng hoặc tiếp dân trực tiếp.")}
+            {
+                "source": _(
+                    "Chỉ ghi nhận cuộc gọi đường dây nóng hoặc buổi tiếp người lao động trực tiếp."
+                )
+            }
         )
     if category and category not in Category.values:
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})

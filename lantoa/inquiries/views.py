@@ -613,11 +613,11 @@ def erase_contact(request: HttpRequest, ref: str) -> HttpResponse:
     inquiry = _handled(request, ref)
     if not privacy.contact_visible_to(request.user, inquiry):
         return HttpResponseForbidden(
-            _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xoá thông tin cá nhân.")
+            _("Chỉ cán bộ của đơn vị đang xử lý câu hỏi mới được xóa thông tin cá nhân.")
         )
     if request.method == "POST":
         privacy.inquiry_erase_contact(inquiry=inquiry, actor=_user(request))
-        messages.success(request, _("Đã xoá thông tin cá nhân của người lao động."))
+        messages.success(request, _("Đã xóa thông tin cá nhân của người lao động."))
         return _to_detail(inquiry)
     return render(
         request, "inquiries/erase_confirm.html", {"inquiry": inquiry, "unit": inquiry.unit}
@@ -671,7 +671,7 @@ def _parse_when(value: dt.datetime | None) -> dt.datetime | None:
 
 @policy(officer("inquiry.handle"))
 def log_call(request: HttpRequest, code: str) -> HttpResponse:
-    """Ghi nhận cuộc gọi / tiếp dân."""
+    """Ghi nhận cuộc gọi, buổi tiếp người lao động."""
     unit = access.get_unit(request.user, perm="inquiry.handle", code=code)
     form = LogCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -757,7 +757,7 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         unit = answer.unit
         services.canned_answer_delete(answer=answer, actor=_user(request))
-        messages.success(request, _("Đã xoá câu trả lời mẫu."))
+        messages.success(request, _("Đã xóa câu trả lời mẫu."))
         return redirect("inquiries:canned", code=unit.code)
     return render(
         request, "inquiries/canned_confirm_delete.html", {"unit": answer.unit, "answer": answer}

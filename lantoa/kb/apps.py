@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class KbConfig(AppConfig):
     name = "lantoa.kb"
     label = "kb"
-    verbose_name = "Kho hỏi đáp pháp luật"
+    verbose_name = "Hỏi đáp pháp luật"

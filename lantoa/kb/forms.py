@@ -48,7 +48,7 @@ class ArticleForm(forms.Form):
         ),
     )
     tags = forms.CharField(
-        label=_("Từ khoá"),
+        label=_("Từ khóa"),
         required=False,
         help_text=_("Cách nhau bằng dấu chấm phẩy (;), ví dụ: nghỉ phép; phép năm."),
     )

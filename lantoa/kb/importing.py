@@ -87,7 +87,7 @@ FIELD_LABELS = {
     "question": "Câu hỏi",
     "answer": "Trả lời",
     "category": "Lĩnh vực",
-    "tags": "Từ khoá",
+    "tags": "Từ khóa",
     "law_refs": "Căn cứ pháp lý",
     "status": "Trạng thái",
     "reviewed_on": "Rà soát lần cuối",

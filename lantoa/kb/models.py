@@ -110,7 +110,7 @@ class Article(models.Model):
     category = models.CharField(_("lĩnh vực"), max_length=60, blank=True)
     # ["Điều 113 Bộ luật Lao động 2019", …] and ["nghỉ phép", …]: short lists, read whole.
     law_refs = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
-    tags = models.JSONField(_("từ khoá"), default=list, blank=True)
+    tags = models.JSONField(_("từ khóa"), default=list, blank=True)
     status = models.CharField(
         _("trạng thái"),
         max_length=10,

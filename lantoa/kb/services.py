@@ -85,7 +85,7 @@ def clean_article_fields(
                 "category": fields["category"]
             }
     for key, limit, what in (
-        ("tags", MAX_TAG, _("Từ khoá")),
+        ("tags", MAX_TAG, _("Từ khóa")),
         ("law_refs", MAX_LAW_REF, _("Căn cứ")),
     ):
         if key not in fields:

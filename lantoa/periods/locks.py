@@ -43,7 +43,7 @@ def lock_message(label: str) -> str:
     """Why a record cannot be written (lower-case start, for "Dòng 7, cột “Ngày”: …")."""
     return _(
         "báo cáo %(label)s của đơn vị đã được cấp trên duyệt nên số "
-        "liệu kỳ này đã khoá; không thể thêm, sửa hay xoá hoạt động "
+        "liệu kỳ này đã khóa; không thể thêm, sửa hay xóa hoạt động "
         "trong kỳ. Nếu cần điều chỉnh, đề nghị cấp trên trả lại báo "
         "cáo."
     ) % {"label": label}

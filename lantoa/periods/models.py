@@ -74,7 +74,7 @@ class ReportingPeriod(models.Model):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Chưa gửi")
     SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
-    APPROVED = "approved", _("Đã duyệt, khoá số liệu")
+    APPROVED = "approved", _("Đã duyệt, khóa số liệu")
     RETURNED = "returned", _("Bị trả lại")
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa import access
 from lantoa.accounts.models import Role
@@ -54,31 +55,51 @@ def period_report_submit(
     label = period.label
     if not can_submit_on(period, today):
         opens = period.end - dt.timedelta(days=SUBMIT_OPENS_DAYS_BEFORE_END)
-        raise ValidationError(f"Chưa đến lúc gửi báo cáo {label}: có thể gửi từ ngày {_vn(opens)}.")
+        raise ValidationError(
+            _("Chưa đến lúc gửi báo cáo %(period)s: có thể gửi từ ngày %(day)s.")
+            % {"period": period.name, "day": _vn(opens)}
+        )
     if not unit.is_active and unit.ended_on is not None and period.start >= unit.ended_on:
         raise ValidationError(
-            f"“{unit.name}” đã kết thúc hoạt động từ ngày {_vn(unit.ended_on)}; không gửi báo "
-            f"cáo {label} cho đơn vị này."
+            _(
+                "“%(unit)s” đã kết thúc hoạt động từ ngày %(day)s; không gửi báo cáo %(period)s "
+                "cho đơn vị này."
+            )
+            % {"unit": unit.name, "day": _vn(unit.ended_on), "period": period.name}
         )
     if len(note) > MAX_NOTE:
         raise ValidationError(
-            {"note": f"Ghi chú dài {format_int(len(note))} ký tự, tối đa {format_int(MAX_NOTE)}."}
+            {
+                "note": _("Ghi chú dài %(length)s ký tự, tối đa %(max)s.")
+                % {"length": format_int(len(note)), "max": format_int(MAX_NOTE)}
+            }
         )
     rollup = live_rollup(unit, period)
     if rollup.records == 0 and not note:
         raise ValidationError(
             {
-                "note": f"Đơn vị chưa ghi hoạt động nào trong {label}. Nếu đúng là chưa có hoạt "
-                "động, hãy ghi chú lý do rồi gửi báo cáo; nếu chưa ghi, hãy ghi hoạt động trước."
+                "note": _(
+                    "Đơn vị chưa ghi hoạt động nào trong %(period)s. Nếu đúng là chưa có hoạt "
+                    "động, vui lòng ghi chú lý do rồi gửi báo cáo; nếu chưa ghi, vui lòng ghi "
+                    "hoạt động trước."
+                )
+                % {"period": period.name}
             }
         )
     now = timezone.now()
     with transaction.atomic():
-        report, _ = PeriodReport.objects.select_for_update().get_or_create(unit=unit, period=period)
+        report, _created = PeriodReport.objects.select_for_update().get_or_create(
+            unit=unit, period=period
+        )
         if report.status == ReportStatus.APPROVED:
-            raise ValidationError(f"Báo cáo {label} đã được duyệt; không gửi lại được.")
+            raise ValidationError(
+                _("Báo cáo %(period)s đã được duyệt; không gửi lại được.") % {"period": period.name}
+            )
         if report.status == ReportStatus.SUBMITTED:
-            raise ValidationError(f"Báo cáo {label} đã được gửi và đang chờ cấp trên duyệt.")
+            raise ValidationError(
+                _("Báo cáo %(period)s đã được gửi và đang chờ cấp trên duyệt.")
+                % {"period": period.name}
+            )
         report.status = ReportStatus.SUBMITTED
         report.note = note
         report.figures = figures_snapshot(rollup, taken_at=now)
@@ -129,7 +150,8 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
         )
         if not claimed:
             raise ValidationError(
-                f"Báo cáo {label} của “{report.unit.name}” không ở trạng thái chờ duyệt."
+                _("Báo cáo %(period)s của “%(unit)s” không ở trạng thái chờ duyệt.")
+                % {"period": report.period.name, "unit": report.unit.name}
             )
         audit_record(
             action="period_report.approve",
@@ -143,7 +165,7 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
                 users=[report.submitted_by],
                 kind="report.approved",
                 title=f"Báo cáo {label} đã được duyệt",
-                body=f"{report.unit.name}: số liệu kỳ {label} đã khoá.",
+                body=f"{report.unit.name}: số liệu kỳ {label} đã khóa.",
                 url=reverse(
                     "periods:period",
                     kwargs={"code": report.unit.code, "period": report.period.code},
@@ -159,10 +181,13 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
     comment = (comment or "").strip()
     label = report.period.label
     if not comment:
-        raise ValidationError({"comment": "Hãy ghi rõ lý do trả lại để đơn vị sửa."})
+        raise ValidationError({"comment": _("Vui lòng ghi rõ lý do trả lại để đơn vị sửa.")})
     if len(comment) > MAX_NOTE:
         raise ValidationError(
-            {"comment": f"Lý do dài {format_int(len(comment))} ký tự, tối đa {MAX_NOTE}."}
+            {
+                "comment": _("Lý do dài %(length)s ký tự, tối đa %(max)s.")
+                % {"length": format_int(len(comment)), "max": format_int(MAX_NOTE)}
+            }
         )
     now = timezone.now()
     reviewer = acting_user(actor)
@@ -189,7 +214,8 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
         )
         if not claimed:
             raise ValidationError(
-                f"Báo cáo {label} của “{report.unit.name}” chưa được gửi nên không trả lại được."
+                _("Báo cáo %(period)s của “%(unit)s” chưa được gửi nên không trả lại được.")
+                % {"period": report.period.name, "unit": report.unit.name}
             )
         report.refresh_from_db()
         audit_record(

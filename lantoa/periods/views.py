@@ -162,7 +162,7 @@ def period_approve(request: HttpRequest, code: str, period: str) -> HttpResponse
     else:
         messages.success(
             request,
-            _("Đã duyệt báo cáo %(period)s của %(unit)s; số liệu kỳ này đã khoá.")
+            _("Đã duyệt báo cáo %(period)s của %(unit)s; số liệu kỳ này đã khóa.")
             % {"period": report.period.name, "unit": unit.name},
         )
     return _back(request, unit, report.period)

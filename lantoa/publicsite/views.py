@@ -406,7 +406,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         if done is None:
             raise Http404
         if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse(_("Đã huỷ nhận bản tin."), content_type="text/plain; charset=utf-8")
+            return HttpResponse(_("Đã hủy nhận bản tin."), content_type="text/plain; charset=utf-8")
     return render(
         request,
         "publicsite/unsubscribe.html",

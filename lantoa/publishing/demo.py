@@ -73,8 +73,8 @@ TOPICS = (
     "Chương trình Phúc lợi đoàn viên",
     "Tư vấn pháp luật miễn phí cho người lao động",
     "Gương sáng lao động giỏi, sáng kiến hay",
-    "Hoạt động văn hoá, thể thao công nhân",
-    "Ký kết thoả ước lao động tập thể",
+    "Hoạt động văn hóa, thể thao công nhân",
+    "Ký kết thỏa ước lao động tập thể",
 )
 
 

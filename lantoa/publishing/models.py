@@ -43,7 +43,7 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Đã đăng")
     FAILED = "failed", _("Lỗi")
     RECORDED = "recorded", _("Đã ghi nhận")
-    CANCELLED = "cancelled", _("Đã huỷ")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 # Statuses that count as a post.
@@ -175,7 +175,7 @@ class Subscriber(models.Model):
     created_at = when_created()
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("huỷ đăng ký lúc"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("hủy đăng ký lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("người nhận bản tin")

@@ -117,9 +117,9 @@ def channel_options(unit: Unit, item: ContentItem | None = None) -> list[Channel
         else:
             method = Method.MANUAL
             detail = (
-                _("Chưa kết nối: đăng tay rồi ghi nhận kèm minh chứng.")
+                _("Chưa kết nối: tự đăng trên kênh rồi ghi nhận kèm minh chứng.")
                 if platform
-                else _("Không có API: đăng tay rồi ghi nhận kèm minh chứng.")
+                else _("Kênh này không đăng tự động được: tự đăng rồi ghi nhận kèm minh chứng.")
             )
         options.append(
             ChannelOption(

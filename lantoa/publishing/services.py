@@ -206,7 +206,7 @@ def _open_option(
 ) -> selectors.ChannelOption | None:
     if option is None:
         errors.add(
-            "channels", _("Kênh đã chọn không còn (đã xoá hoặc tạm dừng); hãy tải lại trang.")
+            "channels", _("Kênh đã chọn không còn (đã xóa hoặc tạm dừng); hãy tải lại trang.")
         )
         return None
     if option.taken is not None:
@@ -456,7 +456,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
             updated_at=now,
         )
         if not done:
-            raise ValidationError(_("Chỉ thử lại được lượt đăng bị lỗi hoặc đã huỷ."))
+            raise ValidationError(_("Chỉ thử lại được lượt đăng bị lỗi hoặc đã hủy."))
         audit_record(
             action="publishing.retry",
             actor=actor,
@@ -471,7 +471,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
 
 
 NOT_CANCELLABLE = gettext_noop(
-    "Lượt đăng này đang chạy hoặc đã xong nên không huỷ được; bài đã lên nền tảng "
+    "Lượt đăng này đang chạy hoặc đã xong nên không hủy được; bài đã lên nền tảng "
     "thì gỡ trực tiếp trên trang đó."
 )
 
@@ -531,11 +531,11 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
     )
     if not scheduled:
         if current["status"] == S.CANCELLED:
-            raise ValidationError(_("Lượt đăng này đã được huỷ."))
+            raise ValidationError(_("Lượt đăng này đã được hủy."))
         if current["status"] == S.PUBLISHING and current["next_attempt_at"] is None:
             raise ValidationError(
                 _(
-                    "Lượt đăng này đang được huỷ ở phiên khác (đang gỡ bài khỏi "
+                    "Lượt đăng này đang được hủy ở phiên khác (đang gỡ bài khỏi "
                     "trang Facebook); hãy tải lại trang sau ít giây."
                 )
             )
@@ -551,7 +551,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
         raise ValidationError(
             _(
                 "Lượt đăng này vừa được xử lý ở phiên khác (có thể đang được "
-                "huỷ); hãy tải lại trang."
+                "hủy); hãy tải lại trang."
             )
         )
 
@@ -567,7 +567,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
     except ConnectorError as exc:
         restore()
         raise ValidationError(
-            _("Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị huỷ. %(exc)s")
+            _("Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị hủy. %(exc)s")
             % {"exc": exc},
             code="fb_delete_failed",
         ) from exc

@@ -241,9 +241,9 @@ def publication_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         if on_facebook:
-            messages.success(request, _("Đã huỷ lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook."))
+            messages.success(request, _("Đã hủy lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook."))
         else:
-            messages.success(request, _("Đã huỷ lượt đăng."))
+            messages.success(request, _("Đã hủy lượt đăng."))
     return redirect(_back(pub))
 
 
@@ -344,5 +344,5 @@ def item_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
         services.publication_unschedule(item=item, actor=request.user)
     except ValidationError as exc:
         return _refused(request, item, exc)
-    messages.success(request, _("Đã huỷ hẹn giờ."))
+    messages.success(request, _("Đã hủy hẹn giờ."))
     return redirect("content:detail", pk=item.pk)

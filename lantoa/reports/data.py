@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.core.extensions import report_sections
 from lantoa.core.periods import Period
@@ -86,17 +87,32 @@ def check_reportable(unit: Unit, period: Period, *, today: dt.date | None = None
     today = today or timezone.localdate()
     if period.start > today:
         raise ValidationError(
-            f"Kỳ {period.label} chưa bắt đầu; chỉ lập báo cáo cho kỳ đang diễn ra hoặc đã qua."
+            _("Kỳ %(period)s chưa bắt đầu; chỉ lập báo cáo cho kỳ đang diễn ra hoặc đã qua.")
+            % {"period": period.name}
         )
     if not unit.is_active and unit.ended_on is not None and period.start >= unit.ended_on:
-        verb = "giải thể" if unit.status == UnitStatus.DISSOLVED else "hợp nhất"
         successor = unit.successor
-        into = f" vào “{successor.name}”" if successor is not None else ""
-        raise ValidationError(
-            f"“{unit.name}” đã {verb}{into} từ ngày {unit.ended_on:%d/%m/%Y}; chỉ lập được báo "
-            f"cáo của đơn vị này cho các kỳ trước ngày đó"
-            + (f", các kỳ sau hãy lập cho “{successor.name}”." if successor is not None else ".")
-        )
+        values = {"unit": unit.name, "day": f"{unit.ended_on:%d/%m/%Y}"}
+        if successor is not None:
+            raise ValidationError(
+                _(
+                    "“%(unit)s” đã hợp nhất vào “%(successor)s” từ ngày %(day)s; chỉ lập được "
+                    "báo cáo của đơn vị này cho các kỳ trước ngày đó, các kỳ sau vui lòng lập "
+                    "cho “%(successor)s”."
+                )
+                % {**values, "successor": successor.name}
+            )
+        if unit.status == UnitStatus.DISSOLVED:
+            message = _(
+                "“%(unit)s” đã giải thể từ ngày %(day)s; chỉ lập được báo cáo của đơn vị này cho "
+                "các kỳ trước ngày đó."
+            )
+        else:
+            message = _(
+                "“%(unit)s” đã hợp nhất từ ngày %(day)s; chỉ lập được báo cáo của đơn vị này cho "
+                "các kỳ trước ngày đó."
+            )
+        raise ValidationError(message % values)
 
 
 def _parent_then(unit: Unit) -> Unit | None:

@@ -81,8 +81,8 @@ class _Writer:
         posts, before = self.counts.posts, self.counts_before.posts
         if not posts.total:
             part.paragraphs.append(
-                "Chưa ghi nhận tin, bài nào được đăng trên các kênh truyền thông của công đoàn "
-                "trong kỳ."
+                f"Trong {self.label}, {self.organisers} chưa đăng tin, bài nào trên các kênh "
+                "truyền thông của công đoàn."
             )
             return part
         channels = posts.channels()
@@ -103,11 +103,11 @@ class _Writer:
         cascades, cascades_before = self.counts.cascades, self.counts_before.cascades
         if cascades.recipients:
             text = (
-                f"Có {format_int(cascades.cascades)} văn bản, nội dung của cấp trên có hạn hoàn "
-                f"thành trong {self.label} được triển khai tới "
-                f"{format_int(cascades.recipients)} lượt đơn vị nhận; "
-                f"{format_int(cascades.done)}/{format_int(cascades.recipients)} lượt đã được "
-                f"thực hiện ({share_phrase(cascades.done, cascades.recipients)})"
+                f"Cấp trên đã giao {format_int(cascades.cascades)} văn bản, nội dung có hạn "
+                f"hoàn thành trong {self.label} tới {format_int(cascades.recipients)} lượt đơn "
+                "vị; các đơn vị đã thực hiện "
+                f"{format_int(cascades.done)}/{format_int(cascades.recipients)} lượt "
+                f"({share_phrase(cascades.done, cascades.recipients)})"
             )
             if cascades_before.recipients:
                 text += (
@@ -117,13 +117,13 @@ class _Writer:
             part.paragraphs.append(text + ".")
         else:
             part.paragraphs.append(
-                "Chưa có văn bản, nội dung nào của cấp trên có hạn triển khai trong kỳ."
+                f"Trong {self.label}, cấp trên chưa giao văn bản, nội dung nào có hạn triển khai."
             )
         asked, asked_before = self.counts.inquiries, self.counts_before.inquiries
         if not asked.received:
             part.paragraphs.append(
-                "Chưa ghi nhận câu hỏi, phản ánh, kiến nghị nào của đoàn viên, người lao động "
-                "gửi đến trong kỳ."
+                f"Trong {self.label}, {self.organisers} chưa nhận được câu hỏi, phản ánh, kiến "
+                "nghị nào của đoàn viên, người lao động."
             )
             return part
         text = (
@@ -143,8 +143,9 @@ class _Writer:
                     f"({share_phrase(asked.on_time, asked.due)} số câu đã đến hạn trả lời)"
                 )
             if asked.median_first_response is not None:
+                # The median, said the way a reader understands it.
                 text += (
-                    "; thời gian trả lời lần đầu trung vị là "
+                    "; một nửa số câu hỏi được trả lời lần đầu trong vòng "
                     f"{duration_text(asked.median_first_response)}"
                 )
         clause = compare_clause(
@@ -177,20 +178,12 @@ class _Writer:
         return ranked(own, self.data, lambda section, data: section.changes(data, up))
 
     def strengths(self) -> Part:
-        own: list[tuple[int, str]] = [
-            (
-                0,
-                "Công tác tuyên truyền được các cấp công đoàn quan tâm triển khai; nội dung bám "
-                "sát nhiệm vụ chính trị của địa phương, đơn vị và tâm tư, nguyện vọng của đoàn "
-                "viên, người lao động; hình thức ngày càng đa dạng, kết hợp tuyên truyền trực "
-                "tiếp với tuyên truyền trên không gian mạng.",
-            )
-        ]
+        # Only what the figures show: growth, targets met (the sections' own), answers on time.
+        own: list[tuple[int, str]] = []
         grown = self.changed(up=True)
         if grown:
-            own.append(
-                (10, "So với cùng kỳ năm trước, nhiều kết quả tăng: " + ", ".join(grown) + ".")
-            )
+            many = "nhiều kết quả tăng" if len(grown) >= 3 else "các kết quả sau tăng"
+            own.append((10, f"So với cùng kỳ năm trước, {many}: " + ", ".join(grown) + "."))
         asked = self.counts.inquiries
         if asked.due and asked.on_time == asked.due:
             own.append(
@@ -200,7 +193,13 @@ class _Writer:
                     "của đoàn viên, người lao động được trả lời đúng thời hạn đã hẹn.",
                 )
             )
-        return Part("1. Ưu điểm", ranked(own, self.data, _strengths))
+        paragraphs = ranked(own, self.data, _strengths)
+        if not paragraphs:
+            paragraphs.append(
+                "Số liệu của kỳ chưa cho thấy kết quả nào tăng so với cùng kỳ năm trước hoặc "
+                "đạt chỉ tiêu được giao."
+            )
+        return Part("1. Ưu điểm", paragraphs)
 
     def weaknesses(self) -> Part:
         own: list[tuple[int, str]] = []
@@ -233,8 +232,8 @@ class _Writer:
         paragraphs = ranked(own, self.data, _weaknesses)
         if not paragraphs:
             paragraphs.append(
-                "Việc cập nhật kết quả hoạt động lên hệ thống ở một số đơn vị còn chậm, chưa "
-                "đầy đủ; tuyên truyền trên không gian mạng chưa đồng đều giữa các đơn vị."
+                "Số liệu của kỳ chưa cho thấy kết quả nào giảm so với cùng kỳ năm trước, chưa "
+                "đạt chỉ tiêu hoặc chậm so với thời hạn."
             )
         return Part("2. Hạn chế", paragraphs)
 
@@ -254,7 +253,10 @@ class _Writer:
             f"Tổ chức các hoạt động hưởng ứng các chiến dịch truyền thông của tổ chức Công đoàn "
             f"trong {upcoming}.",
         ]
-        own.append("Cập nhật đầy đủ, kịp thời kết quả hoạt động lên hệ thống Lan Tỏa.")
+        own.append(
+            "Các cấp công đoàn báo cáo đầy đủ, kịp thời kết quả hoạt động tuyên truyền sau mỗi "
+            "đợt triển khai."
+        )
         paragraphs = ranked(
             [(rank, text) for rank, text in zip((0, 10, 20, 100), own, strict=True)],
             self.data,

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
@@ -35,7 +36,9 @@ def report_build(
 ) -> bytes:
     """The report file's bytes. Raises ValidationError for a period the unit cannot report."""
     if fmt not in ReportFormat.values:
-        raise ValidationError(f"Định dạng “{fmt}” không hỗ trợ (docx, xlsx hoặc md).")
+        raise ValidationError(
+            _("Định dạng “%(fmt)s” không hỗ trợ (docx, xlsx hoặc md).") % {"fmt": fmt}
+        )
     check_reportable(unit, period)
     data = report_data(unit, period, issued_on=issued_on, progress=progress)
     if progress is not None:
@@ -46,7 +49,7 @@ def report_build(
 def report_job_create(*, user: Any, unit: Unit, period: Period, fmt: str) -> ReportJob:
     """Queue a report; the caller has checked ``report.create`` on ``unit``."""
     if fmt not in ReportFormat.values:
-        raise ValidationError({"format": "Định dạng không hợp lệ."})
+        raise ValidationError({"format": _("Định dạng không hợp lệ.")})
     check_reportable(unit, period)
     with transaction.atomic():
         job = ReportJob.objects.create(unit=unit, period=period.code, format=fmt, created_by=user)

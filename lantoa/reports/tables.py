@@ -69,7 +69,7 @@ def counts_table(data: ReportData) -> ReportTable | None:
     table.rows.append(
         [
             "3.4",
-            "Thời gian trả lời lần đầu (trung vị)",
+            "Thời gian trả lời lần đầu (trung vị: một nửa số câu nhanh hơn)",
             *(
                 duration_text(f.median_first_response) if f.median_first_response else None
                 for f in (q, qb)

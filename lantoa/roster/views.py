@@ -116,7 +116,7 @@ def communicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
         unit = c.unit
         name = c.full_name
         services.communicator_delete(communicator=c, actor=request.user)
-        messages.success(request, _("Đã xoá “%(name)s” khỏi đội ngũ.") % {"name": name})
+        messages.success(request, _("Đã xóa “%(name)s” khỏi đội ngũ.") % {"name": name})
         return redirect("roster:unit", code=unit.code)
     return render(
         request, "roster/communicator_confirm_delete.html", {"unit": c.unit, "communicator": c}

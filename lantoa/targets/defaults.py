@@ -43,7 +43,7 @@ _GRASSROOTS = (str(UnitKind.GRASSROOTS),)
 DEFAULT_RULES: tuple[DefaultRule, ...] = (
     DefaultRule(
         "tinh-tin-bai-ngay",
-        "Fanpage LĐLĐ tỉnh đăng ít nhất 4 tin, bài mỗi ngày",
+        "Trang Facebook của LĐLĐ tỉnh đăng ít nhất 4 tin, bài mỗi ngày",
         "posts_per_day",
         Decimal(4),
         RulePer.DAY,
@@ -59,7 +59,7 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
     ),
     DefaultRule(
         "tinh-nhom-mang-xa-hoi",
-        "LĐLĐ tỉnh có ít nhất 3 nhóm truyền thông trên mạng xã hội (1 fanpage, 2 nhóm Zalo)",
+        "LĐLĐ tỉnh có ít nhất 3 nhóm truyền thông trên mạng xã hội (1 trang Facebook, 2 nhóm Zalo)",
         "social_groups",
         Decimal(3),
         RulePer.NONE,

@@ -176,9 +176,9 @@ def test_page_lists_sessions_and_tokens_and_signs_out_others(officers: Officers)
         assert c.post(LOGIN, {"username": viewer.username, "password": PASSWORD}).status_code == 302
         c.get(reverse("core:home"))
     _, raw = apitoken_create(user=viewer, name="Hệ thống báo cáo", scope=TokenScope.READ)
-    revoked, _raw2 = apitoken_create(user=viewer, name="Khoá cũ đã bỏ")
+    revoked, _raw2 = apitoken_create(user=viewer, name="Khóa cũ đã bỏ")
     ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
-    apitoken_create(user=officers.a_admin, name="Khoá của người khác")
+    apitoken_create(user=officers.a_admin, name="Khóa của người khác")
 
     page = here.get(SECURITY)
     assert page.status_code == 200
@@ -193,7 +193,7 @@ def test_page_lists_sessions_and_tokens_and_signs_out_others(officers: Officers)
     assert "198.51.100.7" not in str(list(SessionRecord.objects.values()))
     # Live tokens with their scope; neither revoked nor someone else's.
     assert "Hệ thống báo cáo" in body and "Chỉ đọc" in body
-    assert "Khoá cũ đã bỏ" not in body and "Khoá của người khác" not in body
+    assert "Khóa cũ đã bỏ" not in body and "Khóa của người khác" not in body
     assert body.count("dang-xuat/") >= 2
 
     # Sign out the phone only: its next request goes to the login page.
@@ -220,16 +220,16 @@ def test_page_lists_sessions_and_tokens_and_signs_out_others(officers: Officers)
     token = ApiToken.objects.get(user=viewer, name="Hệ thống báo cáo")
     assert _units_status(raw)[0] == 200
     r = here.post(reverse("accounts:token_revoke", args=[token.pk]), follow=True)
-    assert "Đã thu hồi khoá “Hệ thống báo cáo”." in r.content.decode()
+    assert "Đã thu hồi khóa “Hệ thống báo cáo”." in r.content.decode()
     assert _units_status(raw) == (401, {"detail": MSG_BAD_TOKEN})
-    assert "Không có khoá API nào đang dùng được." in here.get(SECURITY).content.decode()
+    assert "Không có khóa API nào đang dùng được." in here.get(SECURITY).content.decode()
 
 
 def test_revoke_all_tokens_from_the_page(officers: Officers) -> None:
     c = login(Client(), officers.a_leader)
-    raws = [apitoken_create(user=officers.a_leader, name=f"khoá {i}")[1] for i in range(3)]
+    raws = [apitoken_create(user=officers.a_leader, name=f"khóa {i}")[1] for i in range(3)]
     r = c.post(reverse("accounts:tokens_revoke_all"), follow=True)
-    assert "Đã thu hồi 3 khoá API." in r.content.decode()
+    assert "Đã thu hồi 3 khóa API." in r.content.decode()
     assert all(_units_status(raw)[0] == 401 for raw in raws)
     assert AuditEvent.objects.get(action="apitoken.revoke_all").data["reason"] == "requested"
 

@@ -146,13 +146,13 @@ def test_token_page_requires_login_and_two_factor(officers: Officers) -> None:
 
 def test_token_page_lists_only_own_tokens(officers: Officers) -> None:
     apitoken_create(user=officers.a_admin, name="Hệ thống báo cáo")
-    apitoken_create(user=officers.b_admin, name="Khoá của tỉnh B")
+    apitoken_create(user=officers.b_admin, name="Khóa của tỉnh B")
     client = login(Client(), officers.a_admin)
     response = client.get(reverse("apitokens:list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Hệ thống báo cáo" in html
-    assert "Khoá của tỉnh B" not in html
+    assert "Khóa của tỉnh B" not in html
 
 
 def test_create_token_shows_raw_once_and_audits(officers: Officers) -> None:

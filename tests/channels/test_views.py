@@ -253,7 +253,7 @@ def test_unit_page_partials_render(tree: Tree, covered: Extra) -> None:
             "coverage_children": coverage_by_child(tree.pa),
         },
     )
-    assert "20,0%" in html and "2 CĐCS lớn chưa có nhóm Zalo lẫn fanpage" in html
+    assert "20,0%" in html and "2 công đoàn cơ sở lớn chưa có nhóm Zalo lẫn trang Facebook" in html
     html = render_to_string(
         "channels/_unit_channels.html",
         {"unit": tree.a_g1, "channels": list(channels_of(tree.a_g1)), "can_manage": True},

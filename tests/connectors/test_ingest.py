@@ -590,7 +590,7 @@ def test_connector_page_shows_what_waits_in_the_queue(
     assert "đang chờ ghi vào cơ sở dữ liệu: 1.174." in page
     with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
         page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
-    assert "Redis không trả lời" in page
+    assert "Tạm thời không đọc được hàng đợi tin nhắn" in page
     with override_settings(LANTOA_WEBHOOK_QUEUE="database"):
         page = client.get(reverse("connectors_web:unit", args=["A-KCN"])).content.decode()
     assert "đang chờ ghi" not in page and "Redis" not in page

@@ -30,7 +30,7 @@ def test_four_eyes_through_the_view(client: Client, tree: Tree, officers: Office
     services.content_submit(item=item, actor=officers.a_leader)
     login(client, officers.a_leader)
     r = client.post(reverse("content:approve", args=[item.pk]), follow=True)
-    assert "nguyên tắc bốn mắt" in r.content.decode()
+    assert "cần một cán bộ khác duyệt" in r.content.decode()
     item.refresh_from_db()
     assert item.status == ContentStatus.IN_REVIEW
     login(client, officers.a_admin)

@@ -37,6 +37,7 @@ UNIT_PAGE_STRINGS = [
 @dataclass
 class PoEntry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstrs: dict[str, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
@@ -63,6 +64,8 @@ def parse_po(path: Path) -> list[PoEntry]:
                 value = ast.literal_eval(match.group(2))
                 if current == "msgid":
                     entry.msgid = value
+                elif current == "msgctxt":
+                    entry.msgctxt = value
                 elif current == "msgid_plural":
                     entry.msgid_plural = value
                 elif current.startswith("msgstr"):
@@ -71,6 +74,8 @@ def parse_po(path: Path) -> list[PoEntry]:
                 value = ast.literal_eval(line)
                 if current == "msgid":
                     entry.msgid += value
+                elif current == "msgctxt":
+                    entry.msgctxt = (entry.msgctxt or "") + value
                 elif current == "msgid_plural":
                     entry.msgid_plural = (entry.msgid_plural or "") + value
                 elif current.startswith("msgstr"):
@@ -167,7 +172,8 @@ def test_compiled_catalog_matches_po() -> None:
     stale = []
     for e in catalog():
         if e.msgid_plural is None:
-            if compiled.gettext(e.msgid) != e.msgstrs["msgstr"]:
+            text = compiled.pgettext(e.msgctxt, e.msgid) if e.msgctxt else compiled.gettext(e.msgid)
+            if text != e.msgstrs["msgstr"]:
                 stale.append(e.msgid)
         elif (
             compiled.ngettext(e.msgid, e.msgid_plural, 1) != e.msgstrs["msgstr[0]"]

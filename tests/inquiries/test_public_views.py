@@ -489,7 +489,7 @@ def test_privacy_notice(client: Client, tree: Tree) -> None:
         # The default period, and what a unit may set instead (30 to 3.650 days).
         "730 ngày",
         "từ 30 đến 3.650 ngày",
-        "Xoá thông tin cá nhân",
+        "Xóa thông tin cá nhân",
         "Rút lại sự đồng ý",
         "Yêu cầu chỉnh sửa, cung cấp, hạn chế xử lý hoặc phản đối",
         "Khiếu nại, tố cáo, khởi kiện và yêu cầu bồi thường thiệt hại",

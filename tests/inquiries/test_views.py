@@ -222,7 +222,7 @@ def test_erase_contact_on_request(
     assert client.post(url).status_code == 403
     assert InquiryContact.objects.filter(inquiry=inquiry).exists()
     login(client, g1_handler)
-    assert "Xoá vĩnh viễn" in client.get(url).content.decode()
+    assert "Xóa vĩnh viễn" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert not InquiryContact.objects.filter(inquiry=inquiry).exists()
     assert InquiryEvent.objects.filter(inquiry=inquiry, kind=EventKind.CONTACT_ERASED).count() == 1
@@ -315,7 +315,7 @@ def test_canned_answers_and_insert(client: Client, tree: Tree, officers: Officer
 def test_log_call_page(client: Client, tree: Tree, officers: Officers) -> None:
     login(client, officers.a_communicator)
     url = reverse("inquiries:log_call", args=["A-KCN"])
-    assert "Ghi nhận cuộc gọi / tiếp dân" in client.get(url).content.decode()
+    assert "Ghi nhận cuộc gọi, buổi tiếp người lao động" in client.get(url).content.decode()
     bad = client.post(url, {"source": "hotline", "body": "Hỏi", "name": "A", "phone": "0912345678"})
     assert "đồng ý" in bad.content.decode() and Inquiry.objects.count() == 0
     bad_time = client.post(url, {"source": "hotline", "body": "Hỏi", "received_at": "32/13/2026"})

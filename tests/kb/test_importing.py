@@ -123,7 +123,7 @@ def test_import_xlsx_with_vietnamese_headers(tree: Tree) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(
-        ["Tiêu đề", "Câu hỏi", "Trả lời", "Lĩnh vực", "Từ khoá", "Căn cứ pháp lý", "Trạng thái"]
+        ["Tiêu đề", "Câu hỏi", "Trả lời", "Lĩnh vực", "Từ khóa", "Căn cứ pháp lý", "Trạng thái"]
     )
     sheet.append(
         [

@@ -191,8 +191,8 @@ def test_approved_period_locks_the_units_records(tree: Tree, officers: Officers)
         add(tree.a_g1, dt.date(2024, 3, 15))
     message = caught.value.message_dict["held_on"][0]
     assert message.startswith("Báo cáo tháng 3 năm 2024 của đơn vị đã được cấp trên duyệt")
-    assert "khoá" in message
-    with pytest.raises(ValidationError, match="đã khoá"):
+    assert "khóa" in message
+    with pytest.raises(ValidationError, match="đã khóa"):
         activity_delete(activity=old, actor=officers.a_admin)
     assert Activity.objects.filter(pk=old.pk).exists()
     assert Activity.objects.filter(unit=tree.a_g1).count() == 1
@@ -219,7 +219,7 @@ def test_import_refuses_rows_in_locked_periods(tree: Tree, officers: Officers) -
     result = activities_import(fileobj=io.BytesIO(body), filename="hd.csv", actor=officers.a_admin)
     assert not result.ok
     assert [(e.row, e.field) for e in result.errors] == [(3, "date")]
-    assert "đã khoá" in str(result.errors[0])
+    assert "đã khóa" in str(result.errors[0])
     assert not Activity.objects.exists()  # all or nothing
 
 
@@ -231,7 +231,7 @@ def test_activity_delete_view_reports_the_lock(
     login(client, officers.a_admin)
     response = client.post(f"/hoat-dong/ban-ghi/{old.pk}/xoa/", follow=True)
     assert response.status_code == 200
-    assert "đã khoá" in response.content.decode()
+    assert "đã khóa" in response.content.decode()
     assert Activity.objects.filter(pk=old.pk).exists()
 
 
@@ -327,7 +327,7 @@ def test_period_screens_and_actions(client: Client, tree: Tree, officers: Office
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     response = client.post("/bao-cao/A-KCN/ky/2024-03/tra-lai/", {"comment": ""}, follow=True)
-    assert "Hãy ghi rõ lý do trả lại" in response.content.decode()
+    assert "Vui lòng ghi rõ lý do trả lại" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
 
@@ -414,10 +414,10 @@ def test_activity_edit_corrects_a_record_unless_its_period_is_locked(
     locked = record(tree.a_g1, dt.date(2024, 3, 2))
     _approve(tree.a_g1, reporting_period(MARCH), officers)
     bad = client.post(f"/hoat-dong/ban-ghi/{rec.pk}/sua/", {**form, "held_on": "10/03/2024"})
-    assert bad.status_code == 400 and "đã khoá" in bad.content.decode()
+    assert bad.status_code == 400 and "đã khóa" in bad.content.decode()
     rec.refresh_from_db()
     assert rec.held_on == dt.date(2024, 4, 5)
-    with pytest.raises(ValidationError, match="khoá"):
+    with pytest.raises(ValidationError, match="khóa"):
         activity_update(
             activity=locked,
             actor=officers.a_admin,

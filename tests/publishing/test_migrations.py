@@ -32,7 +32,7 @@ def test_scheduled_items_become_scheduled_site_publications(tree: Tree, officers
     kept = services.publication_site_schedule(item=theirs, actor=writer, at=at)
     # Its site publication cancelled on the publishing page, the item still scheduled: the
     # row is taken up again (one site publication per item and unit), with its key.
-    revived = approved_item(tree.pa, writer, officers.a_leader, "Huỷ rồi")
+    revived = approved_item(tree.pa, writer, officers.a_leader, "Hủy rồi")
     pub = services.publication_site_schedule(item=revived, actor=writer, at=at)
     services.publication_cancel(publication=pub, actor=writer)
     # Not scheduled: nothing to move.

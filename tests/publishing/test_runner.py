@@ -380,7 +380,7 @@ def test_item_unscheduled_after_choosing_channels_is_not_posted(
     assert runner.publications_sweep(now=at) == [pub.pk]
     assert run_job(pub, at) == S.FAILED
     pub.refresh_from_db()
-    assert pub.permanent_error and "đã bị huỷ hẹn giờ hoặc sửa lại" in pub.last_error
+    assert pub.permanent_error and "đã bị hủy hẹn giờ hoặc sửa lại" in pub.last_error
     assert fake.articles() == []
 
 
@@ -434,7 +434,7 @@ def test_cancel_a_post_scheduled_on_facebook_deletes_it_there(
     window = (timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=2))
     assert sum(selectors.posts_by_kind(tree.pa, *window).values()) == 0
     # Once is enough; a retry schedules a new post on Facebook (the old one is gone).
-    with pytest.raises(ValidationError, match="đã được huỷ"):
+    with pytest.raises(ValidationError, match="đã được hủy"):
         services.publication_cancel(publication=pub, actor=officers.a_propaganda)
     services.publication_retry(publication=pub, actor=officers.a_propaganda)
     assert run_job(pub) == S.PUBLISHED
@@ -471,7 +471,7 @@ def test_cancel_with_an_expired_token_leaves_the_post_and_the_publication(
 def test_a_live_facebook_post_is_not_cancelled(fake: Any, tree: Tree, officers: Officers) -> None:
     pub = facebook_job(fake, tree, officers)
     assert run_job(pub) == S.PUBLISHED
-    with pytest.raises(ValidationError, match="không huỷ được"):
+    with pytest.raises(ValidationError, match="không hủy được"):
         services.publication_cancel(publication=pub, actor=officers.a_propaganda)
     pub.refresh_from_db()
     assert pub.status == S.PUBLISHED
@@ -499,7 +499,7 @@ def test_two_officers_cancelling_at_once_make_one_delete(
 
     monkeypatch.setattr(fb, "delete_post", meanwhile)
     services.publication_cancel(publication=pub, actor=officers.a_propaganda)
-    assert seen and "đang được huỷ ở phiên khác" in seen[0]
+    assert seen and "đang được hủy ở phiên khác" in seen[0]
     assert len([c for c in fake.calls("/graph/") if c[0] == "DELETE"]) == 1
     assert AuditEvent.objects.filter(action="publishing.cancel").count() == 1
     pub.refresh_from_db()

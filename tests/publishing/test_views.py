@@ -49,7 +49,7 @@ def test_item_page_lists_channels_and_publishes_now(
     assert page.status_code == 200
     assert "Trang tin công khai (cổng thông tin Lan Tỏa)" in html
     assert "Fanpage Công đoàn An Giang" in html and "Bảng tin nhà ăn ca" in html
-    assert "Đăng tự động." in html and "Không có API: đăng tay" in html
+    assert "Đăng tự động." in html and "Kênh này không đăng tự động được: tự đăng" in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("publishing:item", args=[item.pk]),
@@ -282,14 +282,14 @@ def test_cancel_a_post_scheduled_on_facebook_from_the_item_page(
     response = client.post(cancel_url, follow=True)
     assert response.redirect_chain == [(url, 302)]
     html = response.content.decode()
-    assert "Đã huỷ lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook." in html
+    assert "Đã hủy lượt đăng và gỡ bài hẹn giờ khỏi trang Facebook." in html
     assert f'action="{cancel_url}"' not in html
     pub.refresh_from_db()
     assert pub.status == S.CANCELLED and pub.external_id == post.id
     assert fake.posts() == []
     # A second click (a stale page) says it is already done.
     html = client.post(cancel_url, follow=True).content.decode()
-    assert "Lượt đăng này đã được huỷ." in html
+    assert "Lượt đăng này đã được hủy." in html
 
 
 # ---------------------------------------------------------------------------------------------

@@ -205,12 +205,13 @@ def test_targets_and_decreases_are_written_with_vietnamese_numbers() -> None:
         in text
     )
     assert (
-        "Trong 6 tháng đầu năm 2022, đã phối hợp đăng 90 tin, bài trên các cơ quan báo chí; "
+        "Trong 6 tháng đầu năm 2022, các cấp công đoàn đã phối hợp đăng 90 tin, bài trên các cơ "
+        "quan báo chí; "
         "số tin, bài giảm 10,0% so với cùng kỳ năm 2021." in text
     )
     assert (
-        "Trong 6 tháng đầu năm 2022, chưa ghi nhận buổi tuyên truyền trực tiếp nào trên hệ thống."
-        in text
+        "Trong 6 tháng đầu năm 2022, các cấp công đoàn chưa tổ chức buổi tuyên truyền trực tiếp "
+        "nào." in text
     )
     assert (
         "Một số kết quả giảm so với cùng kỳ năm trước: tin, bài trên báo chí (giảm 10,0%)." in text
@@ -521,20 +522,21 @@ def test_counts_are_written_with_vietnamese_numbers() -> None:
         "12,4% so với cùng kỳ năm 2021." in text
     )
     assert (
-        "Có 12 văn bản, nội dung của cấp trên có hạn hoàn thành trong 6 tháng đầu năm 2022 được "
-        "triển khai tới 1.010 lượt đơn vị nhận; 788/1.010 lượt đã được thực hiện (78,0%), cùng "
-        "kỳ năm 2021 là 60,0%." in text
+        "Cấp trên đã giao 12 văn bản, nội dung có hạn hoàn thành trong 6 tháng đầu năm 2022 tới "
+        "1.010 lượt đơn vị; các đơn vị đã thực hiện 788/1.010 lượt (78,0%), cùng kỳ năm 2021 là "
+        "60,0%." in text
     )
     assert (
         "Các cấp công đoàn đã tiếp nhận 1.234 câu hỏi, phản ánh, kiến nghị của đoàn viên, người "
         "lao động; đã trả lời 1.220 (98,9%), trong đó 1.185 câu được trả lời đúng thời hạn đã "
-        "hẹn (96,3% số câu đã đến hạn trả lời); thời gian trả lời lần đầu trung vị là 5,2 giờ; "
+        "hẹn (96,3% số câu đã đến hạn trả lời); một nửa số câu hỏi được trả lời lần đầu trong "
+        "vòng 5,2 giờ; "
         "số câu đã trả lời tăng 22,0% so với cùng kỳ năm 2021; số câu hỏi tiếp nhận bằng cùng "
         "kỳ." in text
     )
     strengths, weaknesses = write(data).sections[1].parts
     assert (
-        "So với cùng kỳ năm trước, nhiều kết quả tăng: tin, bài trên các kênh truyền thông "
+        "So với cùng kỳ năm trước, các kết quả sau tăng: tin, bài trên các kênh truyền thông "
         "(tăng 12,4%)." in strengths.paragraphs
     )
     assert (
@@ -563,13 +565,16 @@ def test_counts_say_so_when_there_is_nothing() -> None:
     data = data_with({}, kind=UnitKind.GRASSROOTS)
     text = paragraphs(data)
     assert (
-        "Chưa ghi nhận tin, bài nào được đăng trên các kênh truyền thông của công đoàn trong kỳ."
+        "Trong 6 tháng đầu năm 2022, công đoàn cơ sở chưa đăng tin, bài nào trên các kênh "
+        "truyền thông của công đoàn." in text
+    )
+    assert (
+        "Trong 6 tháng đầu năm 2022, cấp trên chưa giao văn bản, nội dung nào có hạn triển khai."
         in text
     )
-    assert "Chưa có văn bản, nội dung nào của cấp trên có hạn triển khai trong kỳ." in text
     assert (
-        "Chưa ghi nhận câu hỏi, phản ánh, kiến nghị nào của đoàn viên, người lao động gửi đến "
-        "trong kỳ." in text
+        "Trong 6 tháng đầu năm 2022, công đoàn cơ sở chưa nhận được câu hỏi, phản ánh, kiến "
+        "nghị nào của đoàn viên, người lao động." in text
     )
     assert counts_table(data) is None
     # All due inquiries answered on time is a strength, not a limitation.
@@ -809,15 +814,14 @@ def test_counts_equal_sums_of_raw_rows(tree: Tree, system_records: SystemRecords
         "200,0% so với cùng kỳ năm 2021."
     )
     cascades = (
-        "Có 2 văn bản, nội dung của cấp trên có hạn hoàn thành trong 6 tháng đầu năm 2022 được "
-        "triển khai tới 8 lượt đơn vị nhận; 4/8 lượt đã được thực hiện (50,0%), cùng kỳ năm "
-        "2021 là 50,0%."
+        "Cấp trên đã giao 2 văn bản, nội dung có hạn hoàn thành trong 6 tháng đầu năm 2022 tới "
+        "8 lượt đơn vị; các đơn vị đã thực hiện 4/8 lượt (50,0%), cùng kỳ năm 2021 là 50,0%."
     )
     inquiries = (
         "Các cấp công đoàn đã tiếp nhận 5 câu hỏi, phản ánh, kiến nghị của đoàn viên, người lao "
         "động; đã trả lời 4 (80,0%), trong đó 2 câu được trả lời đúng thời hạn đã hẹn (40,0% số "
-        "câu đã đến hạn trả lời); thời gian trả lời lần đầu trung vị là 25 giờ; số câu hỏi tiếp "
-        "nhận tăng 150,0%, số câu đã trả lời tăng 300,0% so với cùng kỳ năm 2021."
+        "câu đã đến hạn trả lời); một nửa số câu hỏi được trả lời lần đầu trong vòng 25 giờ; số "
+        "câu hỏi tiếp nhận tăng 150,0%, số câu đã trả lời tăng 300,0% so với cùng kỳ năm 2021."
     )
     for sentence in (posts, cascades, inquiries):
         assert sentence in text
@@ -842,7 +846,8 @@ def test_counts_equal_sums_of_raw_rows(tree: Tree, system_records: SystemRecords
         "| 2.3 | Tỷ lệ đã thực hiện | 50,0% | 50,0% |  |",
         "| 3 | Câu hỏi, phản ánh, kiến nghị tiếp nhận | 5 | 2 | 250,0% |",
         "| 3.3 | Tỷ lệ trả lời đúng hạn (trên số câu đã đến hạn) | 40,0% | 50,0% |  |",
-        "| 3.4 | Thời gian trả lời lần đầu (trung vị) | 25 giờ | 5 giờ |  |",
+        "| 3.4 | Thời gian trả lời lần đầu (trung vị: một nửa số câu nhanh hơn) | 25 giờ | 5 giờ "
+        "|  |",
     ):
         assert line in md, line
 
@@ -899,7 +904,7 @@ def test_counts_of_a_merged_unit_go_to_its_successor(tree: Tree, tmp_path: Path)
     call_command("report", unit="P-B", period="2024-H1", fmt="md", out=str(out))
     text = out.read_text(encoding="utf-8")
     assert "đã đăng 2 tin, bài trên các kênh truyền thông (trang Facebook 1, Zalo OA 1)." in text
-    assert "1/2 lượt đã được thực hiện (50,0%)." in text
+    assert "các đơn vị đã thực hiện 1/2 lượt (50,0%)." in text
 
 
 # --- screens and the background job ----------------------------------------------------------
@@ -980,7 +985,10 @@ def test_grassroots_report_has_no_children_table(tree: Tree, records: list[Activ
     assert "đơn vị trực thuộc**" not in md and "Biểu 2" not in md
     assert data.letterhead.on_behalf == "TM. BAN CHẤP HÀNH"
     assert data.letterhead.short == "CĐCS"
-    assert "Trong 6 tháng đầu năm 2022, đã tổ chức 2 buổi tuyên truyền, thu hút 800 lượt" in md
+    assert (
+        "Trong 6 tháng đầu năm 2022, công đoàn cơ sở đã tổ chức 2 buổi tuyên truyền, thu hút 800 "
+        "lượt" in md
+    )
 
 
 def test_report_job_pages_are_404_for_another_province(
@@ -1056,3 +1064,108 @@ def test_report_job_whose_worker_keeps_dying_is_failed_with_the_reason(
     assert job.status == "failed" and job.finished_at is not None
     assert job.error == durable.crash_reason(3) and "dừng giữa chừng 3 lần" in job.error
     assert report_jobs_resume() == 0 and len(runs) == 3  # never retaken again
+
+
+# --- strengths only where the figures support them -------------------------------------------
+
+
+def assessment(data: ReportData) -> tuple[list[str], list[str]]:
+    strengths, weaknesses = write(data).sections[1].parts
+    return strengths.paragraphs, weaknesses.paragraphs
+
+
+@pytest.mark.parametrize(
+    ("quantity", "strength", "weakness"),
+    [
+        (2206, "Vượt chỉ tiêu về sáng kiến: 2.206, đạt 220,6% so với chỉ tiêu 1.000.", None),
+        (1000, "Hoàn thành chỉ tiêu về sáng kiến: 1.000, đạt 100,0% so với chỉ tiêu 1.000.", None),
+        (
+            999,
+            None,
+            "Chưa hoàn thành chỉ tiêu về sáng kiến: 999, mới đạt 99,9% so với chỉ tiêu 1.000.",
+        ),
+        (0, None, "Chưa hoàn thành chỉ tiêu về sáng kiến: 0, mới đạt 0,0% so với chỉ tiêu 1.000."),
+    ],
+)
+def test_a_target_is_a_strength_only_when_reached(
+    quantity: int, strength: str | None, weakness: str | None
+) -> None:
+    data = data_with(
+        {ActivityKind.INITIATIVE: figures(records=1, quantity=quantity)},
+        targets={ActivityKind.INITIATIVE: 1000},
+    )
+    strengths, weaknesses = assessment(data)
+    if strength:
+        assert strength in strengths
+    else:
+        assert not any("chỉ tiêu" in p and "Số liệu" not in p for p in strengths), strengths
+    if weakness:
+        assert weakness in weaknesses
+    else:
+        assert not any("chỉ tiêu về" in p for p in weaknesses), weaknesses
+    assert not any("Vượt" in p for p in strengths) or quantity > 1000
+
+
+def test_no_figures_no_praise() -> None:
+    """Without growth, targets or answers on time the report claims no strength, and says so."""
+    data = data_with(
+        {ActivityKind.OUTREACH: figures(records=3, quantity=3, participants=90)},
+        {ActivityKind.OUTREACH: figures(quantity=5, participants=200)},
+    )
+    strengths, weaknesses = assessment(data)
+    assert strengths == [
+        "Số liệu của kỳ chưa cho thấy kết quả nào tăng so với cùng kỳ năm trước hoặc đạt chỉ "
+        "tiêu được giao."
+    ]
+    assert "Một số kết quả giảm so với cùng kỳ năm trước: buổi tuyên truyền (giảm 40,0%)." in (
+        weaknesses
+    )
+    # The same figures a year later, grown: now it is a strength, and only what grew is named.
+    grown = data_with(
+        {ActivityKind.OUTREACH: figures(records=5, quantity=5, participants=200)},
+        {ActivityKind.OUTREACH: figures(quantity=3, participants=90)},
+    )
+    strengths, _ = assessment(grown)
+    assert strengths == [
+        "So với cùng kỳ năm trước, các kết quả sau tăng: buổi tuyên truyền (tăng 66,7%)."
+    ]
+
+
+def test_many_results_grown_only_when_there_are_many() -> None:
+    kinds = [ActivityKind.OUTREACH, ActivityKind.TRAINING, ActivityKind.CONTEST]
+    data = data_with(
+        {kind: figures(records=2, quantity=2) for kind in kinds},
+        {kind: figures(quantity=1) for kind in kinds},
+    )
+    strengths, _ = assessment(data)
+    assert strengths[0].startswith("So với cùng kỳ năm trước, nhiều kết quả tăng: ")
+
+
+def test_answers_on_time_are_a_strength_only_when_all_are_on_time() -> None:
+    data = data_with({})
+    data.counts = SystemCounts(inquiries=InquiryFigures(received=4, answered=4, due=4, on_time=3))
+    strengths, weaknesses = assessment(data)
+    assert not any("đúng thời hạn" in p for p in strengths)
+    assert any("chưa được trả lời đúng thời hạn" in p for p in weaknesses)
+
+
+@pytest.mark.parametrize("kind", [UnitKind.PROVINCE, UnitKind.GRASSROOTS])
+def test_the_narrative_speaks_of_people_not_of_the_software(kind: str) -> None:
+    full = data_with(
+        {k: figures(records=1, quantity=1, participants=10) for k in KINDS},
+        {k: figures(quantity=2) for k in KINDS},
+        kind=kind,
+    )
+    for data in (data_with({}, kind=kind), full):
+        narrative = write(data)
+        text = " ".join(
+            [narrative.opening]
+            + [p for s in narrative.sections for part in s.parts for p in part.paragraphs]
+        )
+        assert "hệ thống" not in text and "Lan Tỏa" not in text
+        assert "ghi nhận" not in text
+        assert "trung vị" not in text
+        assert "ngày càng đa dạng" not in text
+    empty = paragraphs(data_with({}, kind=kind))
+    who = "công đoàn cơ sở" if kind == UnitKind.GRASSROOTS else "các cấp công đoàn"
+    assert f"Trong 6 tháng đầu năm 2022, {who} chưa tổ chức hội thi, cuộc thi nào." in empty

@@ -54,9 +54,9 @@ def test_a_registered_section_is_written_in_its_place(photos: Any) -> None:
         "9. Triển khai văn bản của cấp trên và giải đáp chính sách, pháp luật",
     ]
     strengths, weaknesses = assessment.parts
-    assert strengths.paragraphs[1:] == [
+    assert strengths.paragraphs == [
         "Ảnh dự thi phong phú.",
-        "So với cùng kỳ năm trước, nhiều kết quả tăng: ảnh dự thi (tăng 50,0%).",
+        "So với cùng kỳ năm trước, các kết quả sau tăng: ảnh dự thi (tăng 50,0%).",
     ]
     assert weaknesses.paragraphs == ["Ảnh dự thi còn ít."]
     assert tasks.parts[0].paragraphs[3] == "- Phát động hội thi ảnh."

@@ -79,8 +79,8 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'khoá API',
-                'verbose_name_plural': 'khoá API',
+                'verbose_name': 'khóa API',
+                'verbose_name_plural': 'khóa API',
                 'ordering': ['-created_at'],
             },
         ),

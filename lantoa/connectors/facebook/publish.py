@@ -41,6 +41,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
 from lantoa.connectors.facebook.client import PERMISSION_CODES, PLATFORM, _graph_error
@@ -74,14 +75,20 @@ def check_schedule_window(at: dt.datetime, *, now: dt.datetime | None = None) ->
     local = timezone.localtime(at).strftime("%H:%M %d/%m/%Y")
     if at < now + SCHEDULE_MIN_AHEAD:
         raise ValidationError(
-            f"Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi; giờ đã chọn ({local}) "
-            "quá gần hoặc đã qua. Hãy chọn muộn hơn, hoặc đăng ngay.",
+            _(
+                "Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi; giờ đã chọn (%(local)s) "
+                "quá gần hoặc đã qua. Vui lòng chọn muộn hơn, hoặc đăng ngay."
+            )
+            % {"local": local},
             code="fb_schedule_too_soon",
         )
     if at > now + SCHEDULE_MAX_AHEAD:
         raise ValidationError(
-            f"Facebook chỉ nhận hẹn giờ đăng trong vòng 30 ngày tới; giờ đã chọn ({local}) "
-            "xa quá. Hãy chọn một ngày gần hơn.",
+            _(
+                "Facebook chỉ nhận hẹn giờ đăng trong vòng 30 ngày tới; giờ đã chọn (%(local)s) "
+                "xa quá. Vui lòng chọn một ngày gần hơn."
+            )
+            % {"local": local},
             code="fb_schedule_too_far",
         )
 

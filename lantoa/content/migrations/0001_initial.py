@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=120, verbose_name='đường dẫn rút gọn')),
                 ('summary', models.TextField(blank=True, verbose_name='tóm tắt')),
                 ('body', models.TextField(blank=True, verbose_name='nội dung')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='từ khoá')),
+                ('tags', models.JSONField(blank=True, default=list, verbose_name='từ khóa')),
                 ('video_url', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn video')),
                 ('livestream_url', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn livestream')),
                 ('livestream_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm livestream')),
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             name='ContentEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Tạo mới'), ('edited', 'Sửa'), ('submitted', 'Gửi duyệt'), ('returned', 'Trả lại'), ('approved', 'Duyệt'), ('scheduled', 'Hẹn giờ đăng'), ('unscheduled', 'Huỷ hẹn giờ'), ('published', 'Đăng'), ('restored', 'Khôi phục phiên bản'), ('commented', 'Góp ý')], max_length=12)),
+                ('kind', models.CharField(choices=[('created', 'Tạo mới'), ('edited', 'Sửa'), ('submitted', 'Gửi duyệt'), ('returned', 'Trả lại'), ('approved', 'Duyệt'), ('scheduled', 'Hẹn giờ đăng'), ('unscheduled', 'Hủy hẹn giờ'), ('published', 'Đăng'), ('restored', 'Khôi phục phiên bản'), ('commented', 'Góp ý')], max_length=12)),
                 ('from_status', models.CharField(blank=True, choices=[('draft', 'Bản nháp'), ('in_review', 'Chờ duyệt'), ('returned', 'Trả lại để sửa'), ('approved', 'Đã duyệt'), ('scheduled', 'Đã hẹn giờ đăng'), ('published', 'Đã đăng')], max_length=12)),
                 ('to_status', models.CharField(blank=True, choices=[('draft', 'Bản nháp'), ('in_review', 'Chờ duyệt'), ('returned', 'Trả lại để sửa'), ('approved', 'Đã duyệt'), ('scheduled', 'Đã hẹn giờ đăng'), ('published', 'Đã đăng')], max_length=12)),
                 ('comment', models.TextField(blank=True, verbose_name='nhận xét')),

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             name='InquiryEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Tiếp nhận'), ('message', 'Tin nhắn mới'), ('assigned', 'Phân công'), ('reassigned', 'Chuyển đơn vị xử lý'), ('answered', 'Trả lời'), ('closed', 'Đóng'), ('reopened', 'Mở lại'), ('warned', 'Nhắc hạn'), ('escalated', 'Chuyển lên cấp trên do quá hạn'), ('categorised', 'Phân loại'), ('reply_failed', 'Gửi trả lời lỗi'), ('contact_erased', 'Xoá thông tin cá nhân')], max_length=20)),
+                ('kind', models.CharField(choices=[('created', 'Tiếp nhận'), ('message', 'Tin nhắn mới'), ('assigned', 'Phân công'), ('reassigned', 'Chuyển đơn vị xử lý'), ('answered', 'Trả lời'), ('closed', 'Đóng'), ('reopened', 'Mở lại'), ('warned', 'Nhắc hạn'), ('escalated', 'Chuyển lên cấp trên do quá hạn'), ('categorised', 'Phân loại'), ('reply_failed', 'Gửi trả lời lỗi'), ('contact_erased', 'Xóa thông tin cá nhân')], max_length=20)),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('at', models.DateTimeField()),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),

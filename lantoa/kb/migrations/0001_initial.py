@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('answer', models.TextField(verbose_name='trả lời')),
                 ('category', models.CharField(blank=True, choices=[('contract', 'Hợp đồng lao động, thử việc'), ('wages', 'Tiền lương, lương tối thiểu, chậm trả lương'), ('hours', 'Thời giờ làm việc, làm thêm giờ, nghỉ phép'), ('discipline', 'Kỷ luật lao động, sa thải'), ('termination', 'Chấm dứt hợp đồng, trợ cấp thôi việc'), ('insurance', 'Bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất nghiệp'), ('maternity', 'Thai sản, lao động nữ'), ('safety', 'An toàn, vệ sinh lao động, tai nạn lao động'), ('membership', 'Đoàn viên, đoàn phí công đoàn'), ('bargaining', 'Thương lượng tập thể, đình công'), ('other', 'Khác')], max_length=15, verbose_name='lĩnh vực')),
                 ('law_refs', models.JSONField(blank=True, default=list, verbose_name='căn cứ pháp lý')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='từ khoá')),
+                ('tags', models.JSONField(blank=True, default=list, verbose_name='từ khóa')),
                 ('status', models.CharField(choices=[('draft', 'Bản nháp, chờ duyệt'), ('internal', 'Nội bộ'), ('published', 'Công khai')], default='internal', max_length=10, verbose_name='trạng thái')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='công khai lúc')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('method', models.CharField(choices=[('facebook', 'Trang Facebook (đăng tự động)'), ('zalo_oa', 'Zalo OA (đăng tự động)'), ('site', 'Trang tin công khai'), ('newsletter', 'Bản tin thư điện tử'), ('manual', 'Ghi nhận đã đăng')], max_length=12, verbose_name='cách đăng')),
                 ('channel_kind', models.CharField(max_length=20, verbose_name='loại kênh')),
                 ('channel_name', models.CharField(max_length=255, verbose_name='tên kênh')),
-                ('status', models.CharField(choices=[('pending', 'Chờ đăng'), ('publishing', 'Đang đăng'), ('published', 'Đã đăng'), ('failed', 'Lỗi'), ('recorded', 'Đã ghi nhận'), ('cancelled', 'Đã huỷ')], default='pending', max_length=12, verbose_name='trạng thái')),
+                ('status', models.CharField(choices=[('pending', 'Chờ đăng'), ('publishing', 'Đang đăng'), ('published', 'Đã đăng'), ('failed', 'Lỗi'), ('recorded', 'Đã ghi nhận'), ('cancelled', 'Đã hủy')], default='pending', max_length=12, verbose_name='trạng thái')),
                 ('scheduled_at', models.DateTimeField(blank=True, null=True, verbose_name='hẹn giờ đăng')),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần thử')),
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('confirm_sent_at', models.DateTimeField(blank=True, null=True)),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='xác nhận lúc')),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True, verbose_name='huỷ đăng ký lúc')),
+                ('unsubscribed_at', models.DateTimeField(blank=True, null=True, verbose_name='hủy đăng ký lúc')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscribers', to='units.unit', verbose_name='đơn vị')),
             ],
             options={

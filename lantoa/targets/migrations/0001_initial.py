@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='PeriodReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Chưa gửi'), ('submitted', 'Đã gửi, chờ duyệt'), ('approved', 'Đã duyệt, khoá số liệu'), ('returned', 'Bị trả lại')], default='draft', max_length=10, verbose_name='trạng thái')),
+                ('status', models.CharField(choices=[('draft', 'Chưa gửi'), ('submitted', 'Đã gửi, chờ duyệt'), ('approved', 'Đã duyệt, khóa số liệu'), ('returned', 'Bị trả lại')], default='draft', max_length=10, verbose_name='trạng thái')),
                 ('note', models.TextField(blank=True, verbose_name='ghi chú của đơn vị')),
                 ('figures', models.JSONField(blank=True, default=dict, verbose_name='số liệu khi gửi')),
                 ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần đầu lúc')),

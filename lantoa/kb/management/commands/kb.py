@@ -30,7 +30,7 @@ from lantoa.units.models import Unit
 
 class Command(BaseCommand):
     help = (
-        "Kho hỏi đáp pháp luật: nhập bài từ tệp CSV/XLSX (cột title, question, answer, "
+        "Hỏi đáp pháp luật: nhập bài từ tệp CSV/XLSX (cột title, question, answer, "
         "category, tags, law_refs, reviewed_on; cập nhật bài trùng tiêu đề), xuất bài, dựng lại "
         "chỉ mục tìm kiếm, ghi tệp mẫu .xlsx; nhập, xuất danh mục văn bản pháp luật. "
         "Knowledge base: import/export articles, rebuild the search index, import/export the "

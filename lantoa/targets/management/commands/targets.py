@@ -40,10 +40,10 @@ def _as_option(parser: CommandParser) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Chỉ tiêu: load-defaults nạp bộ chỉ tiêu mặc định (fanpage LĐLĐ tỉnh ≥ 4 tin, bài/ngày, "
-        "≥ 3 chiến dịch/năm, trả lời trong 24 giờ…); set giao một chỉ tiêu bằng số cho một đơn "
-        "vị; import giao chỉ tiêu từ tệp .csv/.xlsx (cột Mã đơn vị, Chỉ tiêu, Kỳ, Mức chỉ tiêu); "
-        "template ghi tệp mẫu .xlsx."
+        "Chỉ tiêu: load-defaults nạp bộ chỉ tiêu mặc định (trang Facebook của LĐLĐ tỉnh ≥ 4 "
+        "tin, bài/ngày, ≥ 3 chiến dịch/năm, trả lời trong 24 giờ…); set giao một chỉ tiêu bằng "
+        "số cho một đơn vị; import giao chỉ tiêu từ tệp .csv/.xlsx (cột Mã đơn vị, Chỉ tiêu, Kỳ, "
+        "Mức chỉ tiêu); template ghi tệp mẫu .xlsx."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
