@@ -587,7 +587,7 @@ def content_schedule(*, item: ContentItem, actor: Any, at: dt.datetime) -> Conte
         local = timezone.localtime(at)
         raise ValidationError(
             {
-                "scheduled_at": _("Giờ đăng %(local)s đã qua; hãy chọn thời điểm sau.")
+                "scheduled_at": _("Giờ đăng %(local)s đã qua; vui lòng chọn thời điểm sau.")
                 % {"local": format(local, "%H:%M %d/%m/%Y")}
             }
         )
@@ -633,7 +633,9 @@ def approval_setting_save(
             }
         )
     if not roles and not users:
-        raise ValidationError({"roles": _("Chọn ít nhất một vai trò hoặc một cán bộ được duyệt.")})
+        raise ValidationError(
+            {"roles": _("Vui lòng chọn ít nhất một vai trò hoặc một cán bộ được duyệt.")}
+        )
     with transaction.atomic():
         setting, _created = ApprovalSetting.objects.update_or_create(
             unit=unit,
@@ -735,7 +737,7 @@ def media_delete(*, asset: MediaAsset, actor: Any) -> None:
     if asset.content_items.exists() or asset.attached_to.exists():
         raise ValidationError(
             _(
-                "Tệp “%(asset_title)s” đang được dùng trong nội dung; hãy gỡ "
+                "Tệp “%(asset_title)s” đang được dùng trong nội dung; vui lòng gỡ "
                 "khỏi nội dung trước khi xóa."
             )
             % {"asset_title": asset.title}

@@ -224,7 +224,8 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
                 {
                     "note": _(
                         "Chuyển câu hỏi sang %(unit)s thì cán bộ ở đó (có thể cả bạn) xem được "
-                        "thông tin liên hệ của người lao động. Hãy ghi lý do chuyển; lý do được "
+                        "thông tin liên hệ của người lao động. Vui lòng ghi lý do "
+                        "chuyển; lý do được "
                         "ghi nhật ký và báo cho %(old)s."
                     )
                     % {"unit": unit.name, "old": old.name}
@@ -327,7 +328,7 @@ def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, actor: Use
 
 def inquiry_note(*, inquiry: Inquiry, body: str, actor: User) -> Message:
     """An internal note: on the officers' timeline only, never shown or sent to the worker."""
-    text = _text(body, "body", required=_("Hãy nhập nội dung ghi chú."))
+    text = _text(body, "body", required=_("Vui lòng nhập nội dung ghi chú."))
     return Message.objects.create(
         inquiry=inquiry,
         direction=Direction.NOTE,
@@ -349,13 +350,13 @@ def inquiry_reply(
     """Answer the worker. Zalo, Messenger and e-mail replies go out through the outbox after
     commit; a web or anonymous case's answer is read on the public lookup page; for a hotline
     call or walk-in it records what was said. Stops the response clock."""
-    text = _text(body, "body", required=_("Hãy nhập nội dung trả lời."))
+    text = _text(body, "body", required=_("Vui lòng nhập nội dung trả lời."))
     now = at or timezone.now()
     with transaction.atomic():
         fresh = _lock(inquiry)
         if fresh.status == Status.CLOSED:
             raise ValidationError(
-                {"body": _("Câu hỏi đã đóng. Hãy mở lại câu hỏi trước khi trả lời.")}
+                {"body": _("Câu hỏi đã đóng. Vui lòng mở lại câu hỏi trước khi trả lời.")}
             )
         message = Message.objects.create(
             inquiry=fresh,
@@ -526,8 +527,8 @@ def _canned_fields(title: str, body: str, category: str) -> dict[str, str]:
     if category and category not in Category.values:
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})
     return {
-        "title": _text(title, "title", required=_("Hãy nhập tiêu đề."), limit=200),
-        "body": _text(body, "body", required=_("Hãy nhập nội dung câu trả lời mẫu.")),
+        "title": _text(title, "title", required=_("Vui lòng nhập tiêu đề."), limit=200),
+        "body": _text(body, "body", required=_("Vui lòng nhập nội dung câu trả lời mẫu.")),
         "category": category or "",
     }
 
@@ -652,7 +653,9 @@ def inquiry_log_call(
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Loại câu hỏi không hợp lệ.")})
-    text = _text(body, "body", required=_("Hãy ghi nội dung người lao động hỏi hoặc phản ánh."))
+    text = _text(
+        body, "body", required=_("Vui lòng ghi nội dung người lao động hỏi hoặc phản ánh.")
+    )
     if anonymous:
         name, phone = "", ""
     phone = _logged_phone(phone)
@@ -661,7 +664,7 @@ def inquiry_log_call(
         raise ValidationError(
             {
                 "consent": _(
-                    "Hãy hỏi và đánh dấu người lao động đồng ý cho lưu thông tin liên hệ, "
+                    "Vui lòng hỏi và đánh dấu người lao động đồng ý cho lưu thông tin liên hệ, "
                     "hoặc để trống họ tên và số điện thoại."
                 )
             }

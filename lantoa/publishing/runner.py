@@ -141,7 +141,8 @@ def _check_item(pub: Publication) -> None:
     if pub.item.status not in (ContentStatus.SCHEDULED, ContentStatus.PUBLISHED):
         raise PermanentError(
             f"Nội dung “{pub.item.title}” đang ở trạng thái “{pub.item.get_status_display()}” "
-            "(đã bị hủy hẹn giờ hoặc sửa lại sau khi chọn kênh), nên không đăng. Hãy duyệt lại "
+            "(đã bị hủy hẹn giờ hoặc sửa lại sau khi chọn kênh), nên không đăng. Vui "
+            "lòng duyệt lại "
             "rồi chọn kênh đăng.",
             code="item_not_ready",
         )
