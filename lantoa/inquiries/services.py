@@ -31,6 +31,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import User
@@ -59,7 +60,7 @@ from lantoa.inquiries.privacy import contact_unit_ids
 from lantoa.inquiries.privacy import contact_visible_to as contact_visible_to
 from lantoa.inquiries.sla import HANDLER_ROLES
 from lantoa.kb.models import Category
-from lantoa.notifications.services import notify, officers_of
+from lantoa.notifications.services import Text, notify, officers_of
 from lantoa.units.models import Unit, UnitClosure
 
 RESPONSE_HOURS_RANGE = (1, 168)
@@ -179,9 +180,14 @@ def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, actor: User) -> I
             notify(
                 users=[assignee],
                 kind="inquiry.assigned",
-                title=_("Bạn được phân công trả lời câu hỏi %(code)s") % {"code": fresh.code},
-                body=_("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s).")
-                % {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
+                title=Text(
+                    gettext_noop("Bạn được phân công trả lời câu hỏi %(code)s"),
+                    {"code": fresh.code},
+                ),
+                body=Text(
+                    gettext_noop("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s)."),
+                    {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
+                ),
                 url=_url(fresh),
                 unit=fresh.unit,
             )
@@ -270,7 +276,9 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         notify(
             users=receivers,
             kind="inquiry.reassigned",
-            title=_("Câu hỏi %(code)s được chuyển đến đơn vị") % {"code": fresh.code},
+            title=Text(
+                gettext_noop("Câu hỏi %(code)s được chuyển đến đơn vị"), {"code": fresh.code}
+            ),
             body=moved,
             url=_url(fresh),
             unit=unit,
@@ -281,7 +289,9 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         notify(
             users=[u for u in officers_of(old, HANDLER_ROLES) if u.pk not in told],
             kind="inquiry.moved_away",
-            title=_("Câu hỏi %(code)s đã được chuyển khỏi đơn vị") % {"code": fresh.code},
+            title=Text(
+                gettext_noop("Câu hỏi %(code)s đã được chuyển khỏi đơn vị"), {"code": fresh.code}
+            ),
             body=moved
             + (" " + _("Lý do: %(reason)s") % {"reason": mask_personal_data(note)} if note else ""),
             url="",

@@ -37,6 +37,7 @@ from lantoa.publishing.models import (
     Publication,
     PublicationStatus,
     Subscriber,
+    stored_name,
 )
 from lantoa.units.models import Unit, UnitClosure
 
@@ -280,7 +281,7 @@ def _write_publication(
     pub.channel = option.channel
     pub.method = option.method
     pub.channel_kind = option.channel_kind
-    pub.channel_name = option.label[:255]
+    pub.channel_name = stored_name(option.label)
     pub.status = S.PENDING
     pub.scheduled_at = at
     pub.next_attempt_at = due
