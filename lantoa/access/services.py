@@ -70,7 +70,7 @@ def officer_create(
             {"username": _("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _.")}
         ) from exc
     if not full_name:
-        raise ValidationError({"full_name": _("Hãy nhập họ và tên cán bộ.")})
+        raise ValidationError({"full_name": _("Vui lòng nhập họ và tên cán bộ.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(
             {"username": _("Tên đăng nhập “%(username)s” đã được dùng.") % {"username": username}}
@@ -131,7 +131,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         raise ValidationError(
             _(
                 "Bạn không thể gỡ vai trò quản trị cuối cùng của chính mình. "
-                "Hãy nhờ quản trị viên cấp trên thực hiện."
+                "Vui lòng nhờ quản trị viên cấp trên thực hiện."
             )
         )
     role = membership.role
@@ -174,7 +174,9 @@ def officer_reset_password(*, user: User, actor: User) -> str:
     """Give ``user`` a new generated password, to be handed over once; they must change it at
     the next login. Open sessions end, API tokens are revoked (``lantoa.accounts.signals``)."""
     if user.pk == actor.pk:
-        raise ValidationError(_("Hãy dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn."))
+        raise ValidationError(
+            _("Vui lòng dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn.")
+        )
     _require_manage_all(actor, user)
     raw = generate_password()
     user.set_password(raw)

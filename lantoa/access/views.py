@@ -307,7 +307,7 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
-                "hãy nhờ quản trị viên cấp trên ngừng tài khoản."
+                "vui lòng nhờ quản trị viên cấp trên ngừng tài khoản."
             ),
         )
     else:
@@ -355,7 +355,7 @@ def _manage_error(exc: Exception) -> str:
     return str(
         _(
             "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
-            "hãy nhờ quản trị viên cấp trên thực hiện."
+            "vui lòng nhờ quản trị viên cấp trên thực hiện."
         )
     )
 
@@ -444,7 +444,7 @@ def security_session_end(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(SessionRecord, pk=pk, user=user)
     if record.session_key == request.session.session_key:
         messages.error(
-            request, _("Đây là phiên bạn đang dùng; hãy bấm “Đăng xuất” để kết thúc nó.")
+            request, _("Đây là phiên bạn đang dùng; vui lòng bấm “Đăng xuất” để kết thúc nó.")
         )
     else:
         services.session_end(record=record, actor=user, request=request)

@@ -54,7 +54,7 @@ class UnitField(forms.ModelChoiceField):
             empty_label=_("— Chọn đơn vị —"),
             error_messages={
                 "invalid_choice": _("Không có đơn vị mã này trong phạm vi bạn quản lý."),
-                "required": _("Hãy chọn đơn vị."),
+                "required": _("Vui lòng chọn đơn vị."),
             },
             **kwargs,
         )
@@ -72,7 +72,7 @@ class RoleField(forms.ChoiceField):
             choices=[("", _("— Chọn vai trò —")), *Role.choices],
             label=_("Vai trò"),
             error_messages={
-                "required": _("Hãy chọn vai trò."),
+                "required": _("Vui lòng chọn vai trò."),
                 "invalid_choice": _("Vai trò không hợp lệ."),
             },
             **kwargs,
@@ -90,12 +90,12 @@ class OfficerCreateForm(MembershipAddForm):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
         max_length=150,
-        error_messages={"required": _("Hãy nhập tên đăng nhập.")},
+        error_messages={"required": _("Vui lòng nhập tên đăng nhập.")},
     )
     full_name = forms.CharField(
         label=_("Họ và tên"),
         max_length=150,
-        error_messages={"required": _("Hãy nhập họ và tên cán bộ.")},
+        error_messages={"required": _("Vui lòng nhập họ và tên cán bộ.")},
     )
     field_order = ["username", "full_name", "unit", "role"]
 

@@ -63,7 +63,7 @@ def ended_unit_message(unit: Unit) -> str:
     else:
         fact = _("đơn vị “%(unit)s” đã hợp nhất") % params
     if successor is not None:
-        return _("%(fact)s; hãy ghi hoạt động cho đơn vị kế thừa.") % {"fact": fact}
+        return _("%(fact)s; vui lòng ghi hoạt động cho đơn vị kế thừa.") % {"fact": fact}
     return fact + "."
 
 

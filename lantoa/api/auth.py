@@ -22,17 +22,17 @@ from lantoa.api.selectors import apitoken_find_usable
 from lantoa.api.services import apitoken_mark_used
 
 MSG_NOT_AUTHENTICATED = (
-    "Chưa xác thực: hãy gửi khóa API trong tiêu đề “Authorization: Bearer lt_…” "
+    "Chưa xác thực: vui lòng gửi khóa API trong tiêu đề “Authorization: Bearer lt_…” "
     "hoặc đăng nhập trên trình duyệt."
 )
 MSG_BAD_TOKEN = "Khóa API không hợp lệ, đã bị thu hồi hoặc đã hết hạn."  # noqa: S105
-MSG_NEEDS_OTP = "Tài khoản này cần xác thực hai bước. Hãy hoàn tất xác thực rồi thử lại."
+MSG_NEEDS_OTP = "Tài khoản này cần xác thực hai bước. Vui lòng hoàn tất xác thực rồi thử lại."
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MSG_READ_ONLY = (
-    "Khóa API này chỉ được đọc (GET). Hãy tạo khóa “Đọc và ghi” tại /khoa-api/ nếu hệ thống "
+    "Khóa API này chỉ được đọc (GET). Vui lòng tạo khóa “Đọc và ghi” tại /khoa-api/ nếu hệ thống "
     "của bạn cần sửa dữ liệu."
 )
-MSG_CSRF = "Thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi thử lại."
+MSG_CSRF = "Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang rồi thử lại."
 
 
 class ApiAuthError(AuthenticationError):

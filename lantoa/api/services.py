@@ -32,7 +32,7 @@ def apitoken_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError(
-            {"name": _("Hãy đặt tên cho khóa API (ví dụ: tên hệ thống dùng nó).")}
+            {"name": _("Vui lòng đặt tên cho khóa API (ví dụ: tên hệ thống dùng nó).")}
         )
     if len(name) > TOKEN_NAME_MAX:
         raise ValidationError(

@@ -219,7 +219,9 @@ def _clean_moment(m: RecurringMoment) -> None:
         if problem:
             errors["day"] = problem
         if (m.end_month is None) != (m.end_day is None):
-            errors["end_day"] = _("Nhập đủ cả ngày và tháng kết thúc, hoặc bỏ trống cả hai.")
+            errors["end_day"] = _(
+                "Vui lòng nhập đủ cả ngày và tháng kết thúc, hoặc bỏ trống cả hai."
+            )
         elif m.end_month is not None:
             problem = _check_day(m.end_month, m.end_day, _("ngày kết thúc"))
             if problem:

@@ -114,7 +114,7 @@ class CascadeForm(forms.Form):
         label=_("Việc đơn vị nhận cần làm"),
         choices=CascadeAction.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Chọn ít nhất một việc cần làm.")},
+        error_messages={"required": _("Vui lòng chọn ít nhất một việc cần làm.")},
     )
     due_on = VnDateField(label=_("Hạn hoàn thành"))
     target = forms.ChoiceField(
@@ -210,7 +210,9 @@ class CascadeForm(forms.Form):
         data = super().clean() or {}
         if data.get("target") == TARGET_CHOSEN:
             if not data.get("target_kinds") and not data.get("target_levels"):
-                self.add_error("target_kinds", _("Chọn ít nhất một loại hoặc một cấp đơn vị nhận."))
+                self.add_error(
+                    "target_kinds", _("Vui lòng chọn ít nhất một loại hoặc một cấp đơn vị nhận.")
+                )
         else:
             data["target_kinds"] = []
             data["target_levels"] = []

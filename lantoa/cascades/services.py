@@ -111,12 +111,12 @@ def _clean_package(
     action_list = [a for a in CascadeAction.values if a in set(actions or ())]
     unknown = set(actions or ()) - set(CascadeAction.values)
     if unknown or not action_list:
-        errors["actions"].append(_("Chọn ít nhất một việc cần làm trong danh sách."))
+        errors["actions"].append(_("Vui lòng chọn ít nhất một việc cần làm trong danh sách."))
     if due_on is None:
         errors["due_on"].append(_("Vui lòng nhập hạn hoàn thành (dd/mm/yyyy)."))
     elif due_on < timezone.localdate():
         errors["due_on"].append(
-            _("Hạn hoàn thành %(due_on)s đã qua; hãy chọn từ hôm nay trở đi.")
+            _("Hạn hoàn thành %(due_on)s đã qua; vui lòng chọn từ hôm nay trở đi.")
             % {"due_on": _date(due_on)}
         )
     allowed_kinds = [k for k in UnitKind.values if k != UnitKind.NATIONAL]
@@ -284,7 +284,10 @@ def cascade_create(
 def _require_draft(cascade: Cascade) -> None:
     if cascade.status != CascadeStatus.DRAFT:
         raise ValidationError(
-            _("Đợt triển khai đã gửi đi thì không sửa được nữa; hãy tạo đợt mới nếu cần bổ sung.")
+            _(
+                "Đợt triển khai đã gửi đi thì không sửa được nữa; vui lòng tạo đợt mới "
+                "nếu cần bổ sung."
+            )
         )
 
 
@@ -420,7 +423,7 @@ def cascade_send(*, cascade: Cascade, actor: Any) -> int:
     if cascade.due_on < timezone.localdate():
         raise ValidationError(
             {
-                "due_on": _("Hạn hoàn thành %(due_on)s đã qua; hãy sửa hạn trước khi gửi.")
+                "due_on": _("Hạn hoàn thành %(due_on)s đã qua; vui lòng sửa hạn trước khi gửi.")
                 % {"due_on": _date(cascade.due_on)}
             }
         )
@@ -437,7 +440,7 @@ def cascade_send(*, cascade: Cascade, actor: Any) -> int:
                 {
                     "target_kinds": _(
                         "Không có đơn vị đang hoạt động nào thuộc phạm vi đã chọn; "
-                        "hãy chọn lại loại hoặc cấp đơn vị nhận."
+                        "vui lòng chọn lại loại hoặc cấp đơn vị nhận."
                     )
                 }
             )

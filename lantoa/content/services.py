@@ -32,7 +32,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import Role, User
@@ -54,6 +54,7 @@ from lantoa.content.sanitize import sanitize_html
 from lantoa.content.selectors import approvers_to_notify, can_approve, media_usable_by
 from lantoa.core.services import acting_user
 from lantoa.core.text import fold
+from lantoa.notifications.services import Text
 from lantoa.units.models import Unit
 
 S = ContentStatus
@@ -311,7 +312,7 @@ def _audit(item: ContentItem, action: str, actor: Any, **data: Any) -> None:
 
 
 def _notify(
-    users: Iterable[User], kind: str, title: str, item: ContentItem, body: str = ""
+    users: Iterable[User], kind: str, title: Text, item: ContentItem, body: str | Text = ""
 ) -> None:
     from lantoa.notifications.services import notify
 
@@ -511,9 +512,12 @@ def content_submit(*, item: ContentItem, actor: Any) -> ContentItem:
         _notify(
             approvers_to_notify(item),
             "content.submitted",
-            f"Nội dung chờ duyệt: {item.title}",
+            Text(gettext_noop("Nội dung chờ duyệt: %(title)s"), {"title": item.title}),
             item,
-            body=f"{actor} đã gửi duyệt “{item.title}” ({item.unit.name}).",
+            body=Text(
+                gettext_noop("%(actor)s đã gửi duyệt “%(title)s” (%(unit)s)."),
+                {"actor": actor, "title": item.title, "unit": item.unit.name},
+            ),
         )
     return item
 
@@ -548,7 +552,7 @@ def content_approve(*, item: ContentItem, actor: Any, comment: str = "") -> Cont
         _notify(
             [item.author] if item.author else [],
             "content.approved",
-            f"Đã duyệt: {item.title}",
+            Text(gettext_noop("Đã duyệt: %(title)s"), {"title": item.title}),
             item,
             body=comment.strip(),
         )
@@ -567,7 +571,7 @@ def content_return(*, item: ContentItem, actor: Any, comment: str) -> ContentIte
         _notify(
             [item.author] if item.author else [],
             "content.returned",
-            f"Trả lại để sửa: {item.title}",
+            Text(gettext_noop("Trả lại để sửa: %(title)s"), {"title": item.title}),
             item,
             body=comment,
         )
@@ -587,7 +591,7 @@ def content_schedule(*, item: ContentItem, actor: Any, at: dt.datetime) -> Conte
         local = timezone.localtime(at)
         raise ValidationError(
             {
-                "scheduled_at": _("Giờ đăng %(local)s đã qua; hãy chọn thời điểm sau.")
+                "scheduled_at": _("Giờ đăng %(local)s đã qua; vui lòng chọn thời điểm sau.")
                 % {"local": format(local, "%H:%M %d/%m/%Y")}
             }
         )
@@ -633,7 +637,9 @@ def approval_setting_save(
             }
         )
     if not roles and not users:
-        raise ValidationError({"roles": _("Chọn ít nhất một vai trò hoặc một cán bộ được duyệt.")})
+        raise ValidationError(
+            {"roles": _("Vui lòng chọn ít nhất một vai trò hoặc một cán bộ được duyệt.")}
+        )
     with transaction.atomic():
         setting, _created = ApprovalSetting.objects.update_or_create(
             unit=unit,
@@ -735,7 +741,7 @@ def media_delete(*, asset: MediaAsset, actor: Any) -> None:
     if asset.content_items.exists() or asset.attached_to.exists():
         raise ValidationError(
             _(
-                "Tệp “%(asset_title)s” đang được dùng trong nội dung; hãy gỡ "
+                "Tệp “%(asset_title)s” đang được dùng trong nội dung; vui lòng gỡ "
                 "khỏi nội dung trước khi xóa."
             )
             % {"asset_title": asset.title}

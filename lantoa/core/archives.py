@@ -182,7 +182,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, xml: bool) -> i
                     tail = chunk[-16:]
     except RuntimeError as exc:  # "File is encrypted, password required"
         raise ArchiveError(
-            _("tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại."), "encrypted"
+            _("tệp được đặt mật khẩu; vui lòng bỏ mật khẩu rồi tải lên lại."), "encrypted"
         ) from exc
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
         raise _corrupt() from exc

@@ -88,7 +88,7 @@ def crash_reason(crashes: int) -> str:
     """The visible reason of a job given up because its worker kept stopping."""
     return _(
         "Tiến trình xử lý đã dừng giữa chừng %(crashes)s lần khi "
-        "đang làm việc này nên không thử lại nữa; hãy thử lại hoặc "
+        "đang làm việc này nên không thử lại nữa; vui lòng thử lại hoặc "
         "báo quản trị."
     ) % {"crashes": crashes}
 

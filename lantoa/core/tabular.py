@@ -152,14 +152,16 @@ _Rows = Iterator[tuple[int, list[str] | dict[int, Any]]]
 
 def _read_csv(data: bytes) -> _Rows:
     if b"\x00" in data[:4096]:
-        raise ImportFileError(_("tệp không phải CSV dạng văn bản; hãy lưu lại thành CSV UTF-8."))
+        raise ImportFileError(
+            _("tệp không phải CSV dạng văn bản; vui lòng lưu lại thành CSV UTF-8.")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             _(
-                "tệp CSV không dùng bảng mã UTF-8; trong Excel hãy chọn “CSV UTF-8 "
-                "(Comma delimited)” khi lưu."
+                "tệp CSV không dùng bảng mã UTF-8; vui lòng chọn “CSV UTF-8 (Comma "
+                "delimited)” khi lưu trong Excel."
             )
         ) from exc
     first_line = text.split("\n", 1)[0]
@@ -261,7 +263,7 @@ def read_table(
             if len(table) >= max_rows:
                 raise ImportFileError(
                     _(
-                        "tệp có hơn %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn "
+                        "tệp có hơn %(limit)s dòng dữ liệu; vui lòng chia thành nhiều tệp nhỏ hơn "
                         "rồi nhập lần lượt."
                     )
                     % {"limit": format_int(max_rows)}

@@ -78,7 +78,7 @@ def clean_links(raw: Iterable[str], *, limit: int, what: str) -> list[str]:
         if platform and parts.path.strip("/") == "" and not parts.query:
             raise ValidationError(
                 _(
-                    "%(label)s chỉ là trang chủ %(platform)s; hãy dán đường dẫn "
+                    "%(label)s chỉ là trang chủ %(platform)s; vui lòng dán đường dẫn "
                     "của chính bài đăng (bấm “Chia sẻ” › “Sao chép liên kết” "
                     "trên bài)."
                 )

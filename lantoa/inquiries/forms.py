@@ -27,7 +27,7 @@ class ReplyForm(forms.Form):
         label=_("Nội dung trả lời"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 6, "id": "reply-body"}),
-        error_messages={"required": _("Hãy nhập nội dung trả lời.")},
+        error_messages={"required": _("Vui lòng nhập nội dung trả lời.")},
     )
     close = forms.BooleanField(label=_("Đóng câu hỏi sau khi trả lời"), required=False)
 
@@ -38,7 +38,7 @@ class NoteForm(forms.Form):
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 3, "id": "note-body"}),
         help_text=_("Chỉ cán bộ thấy, không gửi cho người lao động."),
-        error_messages={"required": _("Hãy nhập nội dung ghi chú.")},
+        error_messages={"required": _("Vui lòng nhập nội dung ghi chú.")},
     )
 
 
@@ -73,7 +73,7 @@ class ReassignForm(forms.Form):
     unit = forms.CharField(
         label=_("Đơn vị xử lý mới"),
         max_length=32,
-        error_messages={"required": _("Hãy chọn đơn vị sẽ xử lý câu hỏi.")},
+        error_messages={"required": _("Vui lòng chọn đơn vị sẽ xử lý câu hỏi.")},
     )
     note = forms.CharField(
         label=_("Lý do chuyển"),
@@ -104,7 +104,7 @@ class LogCallForm(forms.Form):
         label=_("Nội dung người lao động hỏi, phản ánh"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Hãy ghi nội dung người lao động hỏi hoặc phản ánh.")},
+        error_messages={"required": _("Vui lòng ghi nội dung người lao động hỏi hoặc phản ánh.")},
     )
     workplace = forms.CharField(
         label=_("Nơi làm việc"),
@@ -144,14 +144,14 @@ class LogCallForm(forms.Form):
 
 class CannedAnswerForm(forms.Form):
     title = forms.CharField(
-        label=_("Tiêu đề"), max_length=200, error_messages={"required": _("Hãy nhập tiêu đề.")}
+        label=_("Tiêu đề"), max_length=200, error_messages={"required": _("Vui lòng nhập tiêu đề.")}
     )
     category = forms.ChoiceField(label=_("Lĩnh vực"), choices=CATEGORY_CHOICES, required=False)
     body = forms.CharField(
         label=_("Nội dung"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": _("Hãy nhập nội dung câu trả lời mẫu.")},
+        error_messages={"required": _("Vui lòng nhập nội dung câu trả lời mẫu.")},
     )
 
 
@@ -168,7 +168,7 @@ def _bounded(label: Any, bounds: tuple[int, int], unit: Any, help_text: Any) -> 
         max_value=hi,
         help_text=help_text,
         error_messages={
-            "required": format_lazy(_("Hãy nhập số {unit}."), unit=unit),
+            "required": format_lazy(_("Vui lòng nhập số {unit}."), unit=unit),
             "invalid": format_lazy(_("Số {unit} phải là số nguyên."), unit=unit),
             "min_value": out_of_range,
             "max_value": out_of_range,
@@ -193,17 +193,19 @@ class SettingsForm(forms.Form):
 
 class ArticleFromInquiryForm(forms.Form):
     title = forms.CharField(
-        label=_("Tiêu đề bài"), max_length=255, error_messages={"required": _("Hãy nhập tiêu đề.")}
+        label=_("Tiêu đề bài"),
+        max_length=255,
+        error_messages={"required": _("Vui lòng nhập tiêu đề.")},
     )
     question = forms.CharField(
         label=_("Câu hỏi"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Hãy nhập câu hỏi.")},
+        error_messages={"required": _("Vui lòng nhập câu hỏi.")},
     )
     answer = forms.CharField(
         label=_("Trả lời"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={"required": _("Hãy nhập câu trả lời.")},
+        error_messages={"required": _("Vui lòng nhập câu trả lời.")},
     )
 
 

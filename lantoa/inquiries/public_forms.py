@@ -66,7 +66,8 @@ def _length_error(text: str, *, low: int, high: int) -> ValidationError | None:
     if n > high:
         return ValidationError(
             _(
-                "Nội dung quá dài: tối đa %(max)s ký tự (bạn đã nhập %(n)s). Hãy tóm tắt, phần "
+                "Nội dung quá dài: tối đa %(max)s ký tự (bạn đã nhập %(n)s). Vui lòng "
+                "tóm tắt, phần "
                 "còn lại có thể gửi thêm ở trang tra cứu."
             )
             % {"max": format_int(high), "n": format_int(n)},
@@ -204,7 +205,8 @@ class InquiryForm(forms.Form):
         if not phone:
             raise ValidationError(
                 _(
-                    "Số điện thoại không hợp lệ. Nhập số Việt Nam gồm 10 chữ số bắt đầu bằng 0 "
+                    "Số điện thoại không hợp lệ. Vui lòng nhập số Việt Nam gồm 10 chữ "
+                    "số bắt đầu bằng 0 "
                     "(ví dụ 0912 345 678) hoặc dạng +84 912 345 678."
                 ),
                 code="invalid",
@@ -232,8 +234,8 @@ class InquiryForm(forms.Form):
                 "phone",
                 ValidationError(
                     _(
-                        "Nhập số điện thoại hoặc thư điện tử để nhận trả lời, hoặc chọn "
-                        "“Gửi ẩn danh”."
+                        "Vui lòng nhập số điện thoại hoặc thư điện tử để nhận trả lời, hoặc "
+                        "chọn “Gửi ẩn danh”."
                     ),
                     code="contact_required",
                 ),
@@ -254,7 +256,7 @@ class InquiryForm(forms.Form):
                 "consent",
                 ValidationError(
                     _(
-                        "Cần bạn đồng ý cho Công đoàn xử lý thông tin liên hệ để trả lời "
+                        "Vui lòng đồng ý cho Công đoàn xử lý thông tin liên hệ để trả lời "
                         "(hoặc chọn “Gửi ẩn danh”)."
                     ),
                     code="consent_required",
@@ -318,13 +320,13 @@ class LookupForm(forms.Form):
     code = _code_field(
         _("Mã tra cứu"),
         example="HD-7K3M-9QX2",
-        required=_("Nhập mã tra cứu (ví dụ HD-7K3M-9QX2)."),
+        required=_("Vui lòng nhập mã tra cứu (ví dụ HD-7K3M-9QX2)."),
         invalid=_("Mã tra cứu không hợp lệ."),
     )
     secret = _code_field(
         _("Mã bí mật"),
         example="ABCD-2345",
-        required=_("Nhập mã bí mật được cấp cùng mã tra cứu."),
+        required=_("Vui lòng nhập mã bí mật được cấp cùng mã tra cứu."),
         invalid=_("Mã bí mật không hợp lệ."),
     )
 

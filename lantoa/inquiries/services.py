@@ -31,6 +31,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import User
@@ -59,7 +60,7 @@ from lantoa.inquiries.privacy import contact_unit_ids
 from lantoa.inquiries.privacy import contact_visible_to as contact_visible_to
 from lantoa.inquiries.sla import HANDLER_ROLES
 from lantoa.kb.models import Category
-from lantoa.notifications.services import notify, officers_of
+from lantoa.notifications.services import Text, notify, officers_of
 from lantoa.units.models import Unit, UnitClosure
 
 RESPONSE_HOURS_RANGE = (1, 168)
@@ -179,9 +180,14 @@ def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, actor: User) -> I
             notify(
                 users=[assignee],
                 kind="inquiry.assigned",
-                title=_("Bạn được phân công trả lời câu hỏi %(code)s") % {"code": fresh.code},
-                body=_("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s).")
-                % {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
+                title=Text(
+                    gettext_noop("Bạn được phân công trả lời câu hỏi %(code)s"),
+                    {"code": fresh.code},
+                ),
+                body=Text(
+                    gettext_noop("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s)."),
+                    {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
+                ),
                 url=_url(fresh),
                 unit=fresh.unit,
             )
@@ -224,7 +230,8 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
                 {
                     "note": _(
                         "Chuyển câu hỏi sang %(unit)s thì cán bộ ở đó (có thể cả bạn) xem được "
-                        "thông tin liên hệ của người lao động. Hãy ghi lý do chuyển; lý do được "
+                        "thông tin liên hệ của người lao động. Vui lòng ghi lý do "
+                        "chuyển; lý do được "
                         "ghi nhật ký và báo cho %(old)s."
                     )
                     % {"unit": unit.name, "old": old.name}
@@ -269,7 +276,9 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         notify(
             users=receivers,
             kind="inquiry.reassigned",
-            title=_("Câu hỏi %(code)s được chuyển đến đơn vị") % {"code": fresh.code},
+            title=Text(
+                gettext_noop("Câu hỏi %(code)s được chuyển đến đơn vị"), {"code": fresh.code}
+            ),
             body=moved,
             url=_url(fresh),
             unit=unit,
@@ -280,7 +289,9 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         notify(
             users=[u for u in officers_of(old, HANDLER_ROLES) if u.pk not in told],
             kind="inquiry.moved_away",
-            title=_("Câu hỏi %(code)s đã được chuyển khỏi đơn vị") % {"code": fresh.code},
+            title=Text(
+                gettext_noop("Câu hỏi %(code)s đã được chuyển khỏi đơn vị"), {"code": fresh.code}
+            ),
             body=moved
             + (" " + _("Lý do: %(reason)s") % {"reason": mask_personal_data(note)} if note else ""),
             url="",
@@ -327,7 +338,7 @@ def inquiry_categorise(*, inquiry: Inquiry, category: str, kind: str, actor: Use
 
 def inquiry_note(*, inquiry: Inquiry, body: str, actor: User) -> Message:
     """An internal note: on the officers' timeline only, never shown or sent to the worker."""
-    text = _text(body, "body", required=_("Hãy nhập nội dung ghi chú."))
+    text = _text(body, "body", required=_("Vui lòng nhập nội dung ghi chú."))
     return Message.objects.create(
         inquiry=inquiry,
         direction=Direction.NOTE,
@@ -349,13 +360,13 @@ def inquiry_reply(
     """Answer the worker. Zalo, Messenger and e-mail replies go out through the outbox after
     commit; a web or anonymous case's answer is read on the public lookup page; for a hotline
     call or walk-in it records what was said. Stops the response clock."""
-    text = _text(body, "body", required=_("Hãy nhập nội dung trả lời."))
+    text = _text(body, "body", required=_("Vui lòng nhập nội dung trả lời."))
     now = at or timezone.now()
     with transaction.atomic():
         fresh = _lock(inquiry)
         if fresh.status == Status.CLOSED:
             raise ValidationError(
-                {"body": _("Câu hỏi đã đóng. Hãy mở lại câu hỏi trước khi trả lời.")}
+                {"body": _("Câu hỏi đã đóng. Vui lòng mở lại câu hỏi trước khi trả lời.")}
             )
         message = Message.objects.create(
             inquiry=fresh,
@@ -526,8 +537,8 @@ def _canned_fields(title: str, body: str, category: str) -> dict[str, str]:
     if category and category not in Category.values:
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})
     return {
-        "title": _text(title, "title", required=_("Hãy nhập tiêu đề."), limit=200),
-        "body": _text(body, "body", required=_("Hãy nhập nội dung câu trả lời mẫu.")),
+        "title": _text(title, "title", required=_("Vui lòng nhập tiêu đề."), limit=200),
+        "body": _text(body, "body", required=_("Vui lòng nhập nội dung câu trả lời mẫu.")),
         "category": category or "",
     }
 
@@ -652,7 +663,9 @@ def inquiry_log_call(
         raise ValidationError({"category": _("Lĩnh vực không hợp lệ.")})
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Loại câu hỏi không hợp lệ.")})
-    text = _text(body, "body", required=_("Hãy ghi nội dung người lao động hỏi hoặc phản ánh."))
+    text = _text(
+        body, "body", required=_("Vui lòng ghi nội dung người lao động hỏi hoặc phản ánh.")
+    )
     if anonymous:
         name, phone = "", ""
     phone = _logged_phone(phone)
@@ -661,7 +674,7 @@ def inquiry_log_call(
         raise ValidationError(
             {
                 "consent": _(
-                    "Hãy hỏi và đánh dấu người lao động đồng ý cho lưu thông tin liên hệ, "
+                    "Vui lòng hỏi và đánh dấu người lao động đồng ý cho lưu thông tin liên hệ, "
                     "hoặc để trống họ tên và số điện thoại."
                 )
             }

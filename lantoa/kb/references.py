@@ -140,7 +140,7 @@ def _find_document(text: str, register: Register) -> tuple[Any, str]:
         )
     if len(found[0]) > 1:
         raise ReferenceError(
-            _("“%(text)s” có thể là nhiều văn bản (%(numbers)s); hãy ghi số hiệu.")
+            _("“%(text)s” có thể là nhiều văn bản (%(numbers)s); vui lòng ghi số hiệu.")
             % {
                 "text": text.strip()[:80],
                 "numbers": ", ".join(sorted(d.number for d in found[0])),

@@ -167,13 +167,13 @@ def clean_links(
     if replaced_by is not None and number_key(replaced_by.number) == key:
         errors["replaced_by"] = _("Văn bản không thể thay thế chính nó.")
     elif status == DocumentStatus.REPLACED and replaced_by is None:
-        errors["replaced_by"] = _("Văn bản đã bị thay thế: hãy chọn văn bản thay thế nó.")
+        errors["replaced_by"] = _("Văn bản đã bị thay thế: vui lòng chọn văn bản thay thế nó.")
     elif status != DocumentStatus.REPLACED and replaced_by is not None:
         errors["status"] = _("Đã ghi văn bản thay thế thì tình trạng phải là “Đã bị thay thế”.")
     if any(number_key(d.number) == key for d in amended):
         errors["amended_by"] = _("Văn bản không thể sửa đổi chính nó.")
     elif status == DocumentStatus.AMENDED and not amended:
-        errors["amended_by"] = _("Văn bản đã được sửa đổi, bổ sung: hãy ghi văn bản sửa đổi.")
+        errors["amended_by"] = _("Văn bản đã được sửa đổi, bổ sung: vui lòng ghi văn bản sửa đổi.")
     return errors
 
 
@@ -408,7 +408,8 @@ def article_record_review(*, article: Article, actor: Any = None) -> Article:
         names = ", ".join(dict.fromkeys(r.document.name for r in stale))
         raise ValidationError(
             _(
-                "Bài còn dẫn văn bản không còn hiệu lực: %(names)s. Hãy sửa nội dung và căn cứ "
+                "Bài còn dẫn văn bản không còn hiệu lực: %(names)s. Vui lòng sửa nội "
+                "dung và căn cứ "
                 "pháp lý của bài rồi mới ghi nhận đã rà soát."
             )
             % {"names": names}

@@ -126,14 +126,14 @@ def _links(form: LegalDocumentForm) -> tuple[Any, list[LegalDocument], dict[str,
         replaced_by = by_key.get(number_key(raw))
         if replaced_by is None:
             errors["replaced_by"] = _(
-                "Văn bản số “%(number)s” chưa có trong danh mục; hãy thêm văn bản đó trước."
+                "Văn bản số “%(number)s” chưa có trong danh mục; vui lòng thêm văn bản đó trước."
             ) % {"number": raw.strip()}
     amended: list[LegalDocument] = []
     for item in split_list(form.cleaned_data.get("amended_by") or ""):
         found = by_key.get(number_key(item))
         if found is None:
             errors["amended_by"] = _(
-                "Văn bản số “%(number)s” chưa có trong danh mục; hãy thêm văn bản đó trước."
+                "Văn bản số “%(number)s” chưa có trong danh mục; vui lòng thêm văn bản đó trước."
             ) % {"number": item}
         else:
             amended.append(found)

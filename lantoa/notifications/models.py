@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created
@@ -23,6 +26,10 @@ class Notification(models.Model):
     )
     created_at = when_created()
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the title and body were made from ({"title": msgid, "body": msgid, "params": {…}}),
+    # so the list shows them in the reader's language; ``title`` and ``body`` keep the text in
+    # the site's language (e-mails, older notices, notices written without a msgid).
+    texts = models.JSONField(default=dict, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -31,3 +38,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _shown(self, part: str, stored: str) -> str:
+        msgid = self.texts.get(part)
+        if not msgid:
+            return stored
+        params: dict[str, Any] = self.texts.get("params") or {}
+        try:
+            return gettext(msgid) % params
+        except (KeyError, TypeError, ValueError):  # a catalog entry that lost a parameter
+            return stored
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language."""
+        return self._shown("title", self.title)
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the reader's language."""
+        return self._shown("body", self.body)

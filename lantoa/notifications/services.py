@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from lantoa.accounts.models import Membership, User
 from lantoa.notifications.models import Notification
@@ -20,19 +23,43 @@ def officers_of(unit: Unit, roles: Iterable[str]) -> QuerySet[User]:
     )
 
 
+class Text(NamedTuple):
+    """A notice's text as a msgid (marked with ``gettext_noop``) and its named parameters:
+    stored as it was made, so that each reader sees it in their language."""
+
+    msgid: str
+    params: dict[str, Any]
+
+
+def _text(text: str | Text) -> tuple[str, str, dict[str, Any]]:
+    """(the text in the site's language, its msgid or "", its parameters)."""
+    if isinstance(text, str):
+        return text, "", {}
+    params = {key: str(value) for key, value in text.params.items()}
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(text.msgid) % params, text.msgid, params
+
+
 def notify(
     *,
     users: Iterable[User],
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Text,
+    body: str | Text = "",
     url: str = "",
     unit: Unit | None = None,
 ) -> list[Notification]:
-    """Store one notice per user (deduplicated) and e-mail copies after commit.
+    """Store one notice per user (deduplicated) and e-mail copies after commit. A ``Text``
+    title or body is shown in each reader's language.
 
     The texts must not contain workers' personal data: they are e-mailed in clear.
     """
+    title, title_msgid, title_params = _text(title)
+    body, body_msgid, body_params = _text(body)
+    texts: dict[str, Any] = {}
+    if title_msgid or body_msgid:
+        texts = {"params": {**title_params, **body_params}}
+        texts.update({k: v for k, v in (("title", title_msgid), ("body", body_msgid)) if v})
     seen: set[int] = set()
     rows = []
     for user in users:
@@ -40,7 +67,15 @@ def notify(
             continue
         seen.add(user.pk)
         rows.append(
-            Notification(user=user, kind=kind, title=title[:255], body=body, url=url, unit=unit)
+            Notification(
+                user=user,
+                kind=kind,
+                title=title[:255],
+                body=body,
+                url=url,
+                unit=unit,
+                texts=texts,
+            )
         )
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk is not None and n.user.email]

@@ -14,7 +14,7 @@ class PublishForm(forms.Form):
     channels = forms.MultipleChoiceField(
         label=_("Kênh đăng"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Hãy chọn ít nhất một kênh.")},
+        error_messages={"required": _("Vui lòng chọn ít nhất một kênh.")},
     )
     when = forms.ChoiceField(
         label=_("Thời điểm"),

@@ -17,7 +17,9 @@ carries) and adopts it instead of posting twice.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created, when_updated, who
@@ -31,6 +33,18 @@ class Method(models.TextChoices):
     SITE = "site", _("Trang tin công khai")
     NEWSLETTER = "newsletter", _("Bản tin thư điện tử")
     MANUAL = "manual", _("Ghi nhận đã đăng")
+
+
+# How the publish form names the unit's own two places; a publication stores the name in the
+# site's language (``channel_name``) and shows it in the reader's (``shown_channel_name``).
+SITE_LABEL = _("Trang tin công khai (cổng thông tin Lan Tỏa)")
+NEWSLETTER_LABEL = _("Bản tin thư điện tử")
+
+
+def stored_name(label: object) -> str:
+    """A channel's name as publications keep it: in the site's language, whoever publishes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)[:255]
 
 
 # Methods that run as background jobs (manual records are written directly).
@@ -141,6 +155,23 @@ class Publication(DurableJob):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.channel_name}"
+
+    @property
+    def shown_channel_name(self) -> str:
+        """``channel_name`` in the reader's language: the site and the newsletter by their
+        label, a channel's kind ("Trang Facebook: …") translated before its own name."""
+        from lantoa.channels.models import ChannelKind
+
+        if self.method == Method.SITE:
+            return str(SITE_LABEL)
+        if self.method == Method.NEWSLETTER:
+            return str(NEWSLETTER_LABEL)
+        if self.channel_kind in ChannelKind.values:
+            label = ChannelKind(self.channel_kind).label
+            prefix = stored_name(label) + ": "
+            if self.channel_name.startswith(prefix):
+                return f"{label}: {self.channel_name.removeprefix(prefix)}"
+        return self.channel_name
 
     @property
     def audit_target(self) -> str:

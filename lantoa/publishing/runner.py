@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lantoa.audit.services import audit_record
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
@@ -141,7 +142,8 @@ def _check_item(pub: Publication) -> None:
     if pub.item.status not in (ContentStatus.SCHEDULED, ContentStatus.PUBLISHED):
         raise PermanentError(
             f"Nội dung “{pub.item.title}” đang ở trạng thái “{pub.item.get_status_display()}” "
-            "(đã bị hủy hẹn giờ hoặc sửa lại sau khi chọn kênh), nên không đăng. Hãy duyệt lại "
+            "(đã bị hủy hẹn giờ hoặc sửa lại sau khi chọn kênh), nên không đăng. Vui "
+            "lòng duyệt lại "
             "rồi chọn kênh đăng.",
             code="item_not_ready",
         )
@@ -242,7 +244,7 @@ def _retry_or_give_up(pub: Publication, exc: TemporaryError, now: dt.datetime) -
 
 
 def _notify_failure(pub: Publication, message: str) -> None:
-    from lantoa.notifications.services import notify
+    from lantoa.notifications.services import Text, notify
 
     users = [pub.created_by] if pub.created_by_id and pub.created_by else []
     if not users:
@@ -250,7 +252,10 @@ def _notify_failure(pub: Publication, message: str) -> None:
     notify(
         users=users,
         kind="publishing.failed",
-        title=f"Chưa đăng được lên {pub.channel_name}: {pub.item.title}",
+        title=Text(
+            gettext_noop("Chưa đăng được lên %(channel)s: %(title)s"),
+            {"channel": pub.channel_name, "title": pub.item.title},
+        ),
         body=message,
         url=reverse("publishing:item", kwargs={"pk": pub.item_id}),
         unit=pub.unit,

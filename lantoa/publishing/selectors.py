@@ -8,11 +8,13 @@ import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from lantoa import access
@@ -23,7 +25,9 @@ from lantoa.core.extensions import PrivateFile
 from lantoa.core.private_files import THUMBNAIL
 from lantoa.core.text import format_int
 from lantoa.publishing.models import (
+    NEWSLETTER_LABEL,
     POSTED,
+    SITE_LABEL,
     Method,
     Publication,
     PublicationStatus,
@@ -31,10 +35,11 @@ from lantoa.publishing.models import (
 )
 from lantoa.units.models import Unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SITE_KEY = "site"
 NEWSLETTER_KEY = "newsletter"
-SITE_LABEL = "Trang tin công khai (cổng thông tin Lan Tỏa)"
-NEWSLETTER_LABEL = "Bản tin thư điện tử"
 # Still under way or done: a second publication on the same channel is not offered.
 ACTIVE_STATUSES = (
     PublicationStatus.PENDING,
@@ -50,7 +55,7 @@ class ChannelOption:
     """One place the officer may tick on the publish form."""
 
     key: str  # "site", "newsletter" or "c<channel id>"
-    label: str
+    label: StrOrPromise  # in the reader's language; publications store it in the site's
     method: str  # Method value
     channel_kind: str
     channel: Channel | None = None
@@ -124,7 +129,7 @@ def channel_options(unit: Unit, item: ContentItem | None = None) -> list[Channel
         options.append(
             ChannelOption(
                 f"c{channel.pk}",
-                f"{channel.get_kind_display()}: {channel.name}",
+                format_lazy("{}: {}", ChannelKind(channel.kind).label, channel.name),
                 method,
                 channel.kind,
                 channel=channel,

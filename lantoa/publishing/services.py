@@ -37,6 +37,7 @@ from lantoa.publishing.models import (
     Publication,
     PublicationStatus,
     Subscriber,
+    stored_name,
 )
 from lantoa.units.models import Unit, UnitClosure
 
@@ -172,7 +173,7 @@ def _check_time(at: dt.datetime | None, now: dt.datetime, errors: _Errors) -> No
     if at <= now:
         errors.add(
             "at",
-            _("Giờ đăng %(at)s đã qua; hãy chọn thời điểm sau, hoặc đăng ngay.")
+            _("Giờ đăng %(at)s đã qua; vui lòng chọn thời điểm sau, hoặc đăng ngay.")
             % {"at": _when(at)},
         )
 
@@ -190,7 +191,7 @@ def _check_channels(
     platform's window."""
     options = {o.key: o for o in selectors.channel_options(unit, item)}
     if not keys:
-        errors.add("channels", _("Hãy chọn ít nhất một kênh."))
+        errors.add("channels", _("Vui lòng chọn ít nhất một kênh."))
     chosen = []
     for key in sorted(keys):
         option = _open_option(options.get(key), errors)
@@ -206,7 +207,7 @@ def _open_option(
 ) -> selectors.ChannelOption | None:
     if option is None:
         errors.add(
-            "channels", _("Kênh đã chọn không còn (đã xóa hoặc tạm dừng); hãy tải lại trang.")
+            "channels", _("Kênh đã chọn không còn (đã xóa hoặc tạm dừng); vui lòng tải lại trang.")
         )
         return None
     if option.taken is not None:
@@ -280,7 +281,7 @@ def _write_publication(
     pub.channel = option.channel
     pub.method = option.method
     pub.channel_kind = option.channel_kind
-    pub.channel_name = option.label[:255]
+    pub.channel_name = stored_name(option.label)
     pub.status = S.PENDING
     pub.scheduled_at = at
     pub.next_attempt_at = due
@@ -298,7 +299,7 @@ def _write_publication(
             pub.save()
     except IntegrityError as exc:
         raise ValidationError(
-            _("“%(option_label)s” vừa được chọn đăng ở một phiên khác; hãy tải lại trang.")
+            _("“%(option_label)s” vừa được chọn đăng ở một phiên khác; vui lòng tải lại trang.")
             % {"option_label": option.label}
         ) from exc
     return pub
@@ -438,7 +439,7 @@ def publication_retry(*, publication: Publication, actor: Any) -> Publication:
     _require(actor, "publishing.publish", publication.unit)
     if publication.method not in JOB_METHODS:
         raise ValidationError(
-            _("Kênh này không đăng tự động; hãy ghi nhận đã đăng kèm minh chứng.")
+            _("Kênh này không đăng tự động; vui lòng ghi nhận đã đăng kèm minh chứng.")
         )
     now = timezone.now()
     at = publication.scheduled_at
@@ -520,7 +521,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
         .first()
     )
     if current is None:
-        raise ValidationError(_("Lượt đăng không còn; hãy tải lại trang."))
+        raise ValidationError(_("Lượt đăng không còn; vui lòng tải lại trang."))
     published_at = current["published_at"]
     scheduled = (
         publication.method == Method.FACEBOOK
@@ -536,7 +537,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
             raise ValidationError(
                 _(
                     "Lượt đăng này đang được hủy ở phiên khác (đang gỡ bài khỏi "
-                    "trang Facebook); hãy tải lại trang sau ít giây."
+                    "trang Facebook); vui lòng tải lại trang sau ít giây."
                 )
             )
         raise ValidationError(_(NOT_CANCELLABLE))
@@ -551,7 +552,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
         raise ValidationError(
             _(
                 "Lượt đăng này vừa được xử lý ở phiên khác (có thể đang được "
-                "hủy); hãy tải lại trang."
+                "hủy); vui lòng tải lại trang."
             )
         )
 
@@ -693,7 +694,9 @@ def publication_record(
                 updated_at=now,
             )
             if not done:
-                raise ValidationError(_("Lượt đăng vừa được xử lý ở nơi khác; hãy tải lại trang."))
+                raise ValidationError(
+                    _("Lượt đăng vừa được xử lý ở nơi khác; vui lòng tải lại trang.")
+                )
             unit_id = publication.unit_id
             transaction.on_commit(lambda: figures_changed([unit_id]))
             audit_record(

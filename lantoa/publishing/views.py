@@ -265,7 +265,9 @@ def publication_record(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã ghi nhận đăng trên “%(c)s”.") % {"c": pub.channel_name})
+            messages.success(
+                request, _("Đã ghi nhận đăng trên “%(c)s”.") % {"c": pub.shown_channel_name}
+            )
             return redirect(_back(pub))
     return render(request, "publishing/record.html", {"pub": pub, "unit": pub.unit, "form": form})
 

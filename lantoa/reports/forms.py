@@ -31,7 +31,7 @@ class ReportForm(forms.Form):
         periods = recent_periods(timezone.localdate())
         field = self.fields["period"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(p.code, f"{p.title} ({p.code})") for p in periods]
+        field.choices = [(p.code, f"{p.name_title} ({p.code})") for p in periods]
         field.initial = periods[0].code
 
     def clean(self) -> dict[str, Any]:

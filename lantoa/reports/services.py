@@ -99,7 +99,7 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
         return fail(message)
     except Exception:
         logger.exception("report job %s failed", job_id)
-        fail("Lỗi hệ thống khi lập báo cáo; hãy thử lại hoặc báo quản trị.")
+        fail("Lỗi hệ thống khi lập báo cáo; vui lòng thử lại hoặc báo quản trị.")
         raise
     progress(95, "Đang lưu tệp")
     job.file.save(

@@ -355,7 +355,7 @@ def target_distribute(
         raise ValidationError(
             _(
                 "“%(parent_name)s” chưa được giao chỉ tiêu “%(label)s” cho "
-                "%(period_label)s; hãy nhập chỉ tiêu cho từng đơn vị trực "
+                "%(period_label)s; vui lòng nhập chỉ tiêu cho từng đơn vị trực "
                 "thuộc."
             )
             % {"parent_name": parent.name, "label": label, "period_label": period.name}

@@ -65,7 +65,7 @@ class UnitForm(forms.Form):
         assert isinstance(kind, forms.TypedChoiceField)
         kind.error_messages["invalid_choice"] = _(
             "Loại đơn vị này không hợp với vị trí của đơn vị trong cây tổ chức (hoặc với các đơn "
-            "vị trực thuộc nó); hãy chọn một loại trong danh sách."
+            "vị trực thuộc nó); vui lòng chọn một loại trong danh sách."
         )
         if instance is None:
             # A new unit under ``parent``: what may stand there.
@@ -141,7 +141,7 @@ class UnitMoveForm(_PickUnitForm):
     parent = forms.CharField(
         label=_("Đơn vị cấp trên mới"),
         max_length=32,
-        error_messages={"required": _("Hãy chọn đơn vị cấp trên mới.")},
+        error_messages={"required": _("Vui lòng chọn đơn vị cấp trên mới.")},
     )
     on = VnDateField(
         label=_("Ngày chuyển"), required=False, help_text=_("dd/mm/yyyy; để trống là hôm nay.")
@@ -155,19 +155,19 @@ class UnitMergeForm(_PickUnitForm):
     target = forms.CharField(
         label=_("Hợp nhất vào đơn vị"),
         max_length=32,
-        error_messages={"required": _("Hãy chọn đơn vị tiếp nhận.")},
+        error_messages={"required": _("Vui lòng chọn đơn vị tiếp nhận.")},
     )
     on = VnDateField(
         label=_("Ngày hợp nhất"),
         initial=timezone.localdate,
         help_text=_("dd/mm/yyyy"),
         error_messages={
-            "required": _("Hãy nhập ngày hợp nhất (dd/mm/yyyy)."),
-            "invalid": _("Ngày không hợp lệ, hãy nhập dd/mm/yyyy."),
+            "required": _("Vui lòng nhập ngày hợp nhất (dd/mm/yyyy)."),
+            "invalid": _("Ngày không hợp lệ, vui lòng nhập dd/mm/yyyy."),
         },
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
     confirm = forms.BooleanField(
         label=_("Tôi hiểu việc hợp nhất không thể hoàn tác từ màn hình này."),
-        error_messages={"required": _("Hãy xác nhận trước khi hợp nhất.")},
+        error_messages={"required": _("Vui lòng xác nhận trước khi hợp nhất.")},
     )

@@ -342,7 +342,10 @@ class _Validator:
             self.error(
                 number,
                 "parent_code",
-                _("Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; hãy để trống cột này."),
+                _(
+                    "Tổng Liên đoàn là gốc của cây, không có đơn vị cấp trên; vui lòng để "
+                    "trống cột này."
+                ),
             )
         elif (
             kind
@@ -906,7 +909,7 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
                 progress=progress,
             )
     except Exception:
-        _fail(job_id, _("lỗi hệ thống khi nhập tệp; hãy thử lại hoặc báo quản trị."))
+        _fail(job_id, _("lỗi hệ thống khi nhập tệp; vui lòng thử lại hoặc báo quản trị."))
         raise
     job.refresh_from_db()
     job.finished_at = timezone.now()

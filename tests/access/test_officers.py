@@ -120,7 +120,7 @@ def test_create_rejects_unit_outside_subtree_and_duplicates(
     assert "Tên đăng nhập “XEM_A” đã được dùng." in r.content.decode()
     r = client.post(CREATE, {"username": "", "full_name": "", "unit": "A-G1", "role": ""})
     body = r.content.decode()
-    assert "Hãy nhập tên đăng nhập." in body and "Hãy chọn vai trò." in body
+    assert "Vui lòng nhập tên đăng nhập." in body and "Vui lòng chọn vai trò." in body
     assert not User.objects.filter(username__in=["moi_b", "XEM_A", ""]).exists()
     assert audit_actions() == []
 

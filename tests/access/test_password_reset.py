@@ -107,7 +107,7 @@ def test_resets_outside_subtree_are_404_and_self_reset_refused(
 
     login(client, officers.a_admin)
     r = client.post(_reset_url(officers.a_admin, "dat-lai-mat-khau"), follow=True)
-    assert "Hãy dùng chức năng “Đổi mật khẩu”" in r.content.decode()
+    assert "Vui lòng dùng chức năng “Đổi mật khẩu”" in r.content.decode()
     officers.a_admin.refresh_from_db()
     assert officers.a_admin.check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="officer.password_reset").exists()

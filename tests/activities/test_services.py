@@ -94,6 +94,6 @@ def test_ended_unit_takes_records_only_before_its_end(tree: Tree) -> None:
         )
     assert caught.value.messages == [
         "Đơn vị “Liên đoàn Lao động tỉnh Bắc Ninh” đã hợp nhất vào “Liên đoàn Lao động tỉnh "
-        "An Giang” từ ngày 01/07/2025; hãy ghi hoạt động cho đơn vị kế thừa."
+        "An Giang” từ ngày 01/07/2025; vui lòng ghi hoạt động cho đơn vị kế thừa."
     ]
     assert Activity.objects.count() == 1

@@ -109,7 +109,7 @@ def test_package_validation_in_vietnamese(tree: Tree) -> None:
         )
     errors = exc.value.message_dict
     assert errors["title"] == ["Vui lòng nhập tiêu đề."]
-    assert errors["actions"] == ["Chọn ít nhất một việc cần làm trong danh sách."]
+    assert errors["actions"] == ["Vui lòng chọn ít nhất một việc cần làm trong danh sách."]
     assert "đã qua" in errors["due_on"][0]
     assert "Đường dẫn thứ 1" in errors["links"][0] and "trang chủ Facebook" in errors["links"][0]
     with pytest.raises(ValidationError) as exc:

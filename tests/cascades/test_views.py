@@ -34,7 +34,7 @@ def test_create_and_send_from_the_form(client: Client, tree: Tree, officers: Off
     )
     assert bad.status_code == 200
     text = bad.content.decode()
-    assert "Chọn ít nhất một loại hoặc một cấp đơn vị nhận." in text
+    assert "Vui lòng chọn ít nhất một loại hoặc một cấp đơn vị nhận." in text
     assert not Cascade.objects.exists()
     bad = client.post(
         reverse("cascades:new", args=["P-A"]),

@@ -159,7 +159,7 @@ def test_an_encrypted_member_and_a_broken_archive_get_their_own_message() -> Non
     while raw[central + 46 : central + 46 + len(b"xl/workbook.xml")] != b"xl/workbook.xml":
         central = raw.find(b"PK\x01\x02", central + 4)
     struct.pack_into("<H", raw, central + 8, struct.unpack_from("<H", raw, central + 8)[0] | 1)
-    assert "tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại." in refusal(bytes(raw))
+    assert "tệp được đặt mật khẩu; vui lòng bỏ mật khẩu rồi tải lên lại." in refusal(bytes(raw))
     assert refusal(b"PK\x03\x04 not a zip") == "tệp Excel bị hỏng hoặc không phải định dạng .xlsx."
 
 
@@ -236,7 +236,7 @@ def test_a_huge_text_node_is_refused_not_loaded(any_ratio: None) -> None:
 def test_too_many_data_rows_are_refused(settings: Any) -> None:
     settings.LANTOA_IMPORT_MAX_ROWS = 3
     rows = [["Mã đơn vị"], *([f"CS-{i}"] for i in range(4))]
-    assert "tệp có hơn 3 dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn" in refusal(
+    assert "tệp có hơn 3 dòng dữ liệu; vui lòng chia thành nhiều tệp nhỏ hơn" in refusal(
         workbook_bytes(rows)
     )
     csv_data = "\n".join(",".join(r) for r in rows).encode()

@@ -237,3 +237,14 @@ def test_facebook_schedule_window_in_english() -> None:
     with pytest.raises(ValidationError) as soon_vi:
         check_schedule_window(now, now=now)
     assert soon_vi.value.messages[0].startswith("Facebook chỉ nhận hẹn giờ đăng")
+
+
+def test_report_screen_names_periods_in_english(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    login(english(client), officers.a_propaganda)
+    page = client.get("/bao-cao/P-A/").content.decode()
+    year = timezone.localdate().year
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert f"Year {year} ({year})" in options or f"{year} ({year})" in options, options
+    assert not [o for o in options if re.search(r"năm|quý|tháng", o, re.I)], options

@@ -275,3 +275,219 @@ def test_median_pattern_requires_an_explanation_nearby():
     assert style_fix.MEDIAN.search("trung vị (giờ)")
     assert not style_fix.MEDIAN.search("trung vị: một nửa số câu hỏi được trả lời nhanh hơn")
     assert re.search("trung vị", "Trung vị".casefold())
+
+
+# -- errors say "Vui lòng …" ----------------------------------------------------------------------
+#
+# docs/STYLE.md: an error asks with "Vui lòng …", never "Hãy …" nor a bare order ("Nhập mã …").
+# Guidance — help texts, notes on a page, what to do next after a success — may say "hãy"; so
+# the scan reads only the places where a message is an error: the first argument of an
+# exception (ValidationError, ImportFileError, PermanentError, CommandError…), what goes into an
+# ``errors`` collection or a form's ``add_error``/``error_messages``, ``messages.error`` and
+# ``messages.warning``, the ``required=`` text of a field, API error constants (``MSG_*``) and
+# ``{"error": …}`` bodies, an importer's ``error(row, column, message)``, and what a function
+# whose name says it builds a refusal (``…_error``, ``…_reason``, ``…_message``) returns. In
+# templates: error pages, and error blocks (``notice-error``, ``errorlist``, ``role="alert"``).
+
+HAY = re.compile(r"(?<!\w)hãy(?!\w)", re.IGNORECASE)
+# An error that starts with an order and no "Vui lòng": "Nhập mã tra cứu.", "Chọn ít nhất …".
+BARE_ORDER = re.compile(r"^(Hãy|Xin|Nhập|Chọn|Điền|Bấm|Dán|Cần bạn|Bạn hãy|Bạn cần)\b")
+ERROR_CALLS = {"ValidationError", "RestructureNotAllowed", "CommandError", "fail", "_fail"}
+ERROR_KEYWORDS = {"error_messages", "required", "invalid", "message"}
+ERROR_FUNCTION = re.compile(r"(^|_)(error|reason|message|refusal)s?$")
+ERROR_TEMPLATES = {
+    "lantoa/templates/400.html",
+    "lantoa/templates/403.html",
+    "lantoa/templates/403_csrf.html",
+    "lantoa/templates/404.html",
+    "lantoa/templates/500.html",
+    "lantoa/templates/core/unavailable.html",
+    "lantoa/templates/core/no_unit.html",
+    "lantoa/templates/inquiries/public/poster_unavailable.html",
+}
+ERROR_BLOCK = re.compile(r"notice-error|errorlist|role=\"alert\"")
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "format_lazy",
+}
+
+
+def _callee(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _message_texts(node: ast.AST | None) -> list[tuple[int, str]]:
+    """(line, text) of the literal message text an expression builds (through gettext,
+    ``%``, ``.format``, dicts and lists of messages, conditional messages)."""
+    if node is None:
+        return []
+    if isinstance(node, ast.Constant):
+        return [(node.lineno, node.value)] if isinstance(node.value, str) else []
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        return [(node.lineno, str(text))]
+    if isinstance(node, ast.Call):
+        name = _callee(node.func)
+        if name in GETTEXT_NAMES:
+            args = node.args[1:] if name.startswith("pgettext") else node.args
+            return [found for arg in args[:2] for found in _message_texts(arg)]
+        if name == "format" and isinstance(node.func, ast.Attribute):
+            return _message_texts(node.func.value)
+        if name == "str":
+            return [found for arg in node.args for found in _message_texts(arg)]
+        return []
+    if isinstance(node, ast.Dict):
+        return [found for value in node.values for found in _message_texts(value)]
+    if isinstance(node, ast.List | ast.Tuple):
+        return [found for item in node.elts for found in _message_texts(item)]
+    if isinstance(node, ast.BinOp):
+        return _message_texts(node.left) + _message_texts(node.right)
+    if isinstance(node, ast.IfExp):
+        return _message_texts(node.body) + _message_texts(node.orelse)
+    return []
+
+
+def _is_errors(node: ast.AST) -> bool:
+    """``errors``, ``self.errors``, ``result.errors``, ``errors["field"]``,
+    ``field.error_messages["invalid"]``."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return _callee(node).endswith("errors") or _callee(node) == "error_messages"
+
+
+def error_messages_in(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, text) of every error message a module writes (see the comment above)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _callee(node.func)
+            owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if name in ERROR_CALLS or (name.endswith("Error") and name[:1].isupper()):
+                found += [t for arg in node.args for t in _message_texts(arg)]
+            elif (
+                name in {"error", "warning"} and owner is not None and _callee(owner) == "messages"
+            ):
+                found += _message_texts(node.args[1] if len(node.args) > 1 else None)
+            elif name == "error":  # an importer's error(row, column, message)
+                found += _message_texts(node.args[-1] if node.args else None)
+            elif name in {"add_error", "add"} and (name == "add_error" or _is_errors(owner)):
+                found += _message_texts(node.args[1] if len(node.args) > 1 else None)
+            elif name == "append" and owner is not None and _is_errors(owner):
+                found += [t for arg in node.args for t in _message_texts(arg)]
+            found += [
+                t
+                for kw in node.keywords
+                if kw.arg in ERROR_KEYWORDS
+                for t in _message_texts(kw.value)
+            ]
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (_is_errors(target) and isinstance(target, ast.Subscript)) or (
+                    isinstance(target, ast.Name) and target.id.startswith("MSG_")
+                ):
+                    found += _message_texts(node.value)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in {"error", "detail"}:
+                    found += _message_texts(value)
+        elif isinstance(node, ast.FunctionDef) and ERROR_FUNCTION.search(node.name):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return):
+                    found += _message_texts(inner.value)
+    return found
+
+
+def _template_error_lines(rel: str, text: str) -> list[tuple[int, str]]:
+    lines = text.splitlines()
+    if rel in ERROR_TEMPLATES:
+        return list(enumerate(lines, 1))
+    return [(n, line) for n, line in enumerate(lines, 1) if ERROR_BLOCK.search(line)]
+
+
+def error_voice_problems(root: Path) -> list[str]:
+    problems: list[str] = []
+    for path in sorted((root / "lantoa").rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or "/migrations/" in rel:
+            continue
+        if path.suffix == ".py":
+            texts = error_messages_in(ast.parse(path.read_text(encoding="utf-8")))
+            for line, text in texts:
+                if HAY.search(text) or BARE_ORDER.match(text.strip()):
+                    problems.append(f"{rel}:{line}: “{text[:70]}” — lỗi nói “Vui lòng …”")
+        elif "/templates/" in rel and path.suffix in {".html", ".txt"}:
+            lines = _template_error_lines(rel, path.read_text(encoding="utf-8"))
+            for line, text in lines:
+                if HAY.search(text):
+                    problems.append(f"{rel}:{line}: “hãy” trong thông báo lỗi — “Vui lòng …”")
+    return problems
+
+
+def test_errors_say_vui_long() -> None:
+    problems = error_voice_problems(ROOT)
+    assert not problems, "\n".join(problems)
+
+
+def _planted_errors(tmp_path: Path, rel: str, text: str) -> list[str]:
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return error_voice_problems(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('raise ValidationError(_("Hãy nhập tiêu đề."))\n', 1),
+        ('raise ValidationError({"title": _("Tiêu đề trùng; hãy đặt tên khác.")})\n', 1),
+        ('title = forms.CharField(error_messages={"required": _("Hãy nhập tiêu đề.")})\n', 1),
+        ('code = code_field(required=_("Nhập mã tra cứu."))\n', 1),
+        ('def f(request):\n    messages.error(request, _("Chọn ít nhất một kênh."))\n', 2),
+        ('def clean(self):\n    self.add_error("x", _("Cần bạn đồng ý."))\n', 2),
+        ('errors["end"] = _("Nhập đủ cả ngày và tháng.")\n', 1),
+        ('errors.add("channels", _("Hãy chọn kênh."))\n', 1),
+        ('raise ImportFileError(_("tệp quá lớn; hãy chia nhỏ."))\n', 1),
+        ('raise PermanentError(f"Tin dài {n} ký tự. Hãy rút gọn.")\n', 1),
+        ('MSG_CSRF = "Thiếu mã CSRF. Hãy tải lại trang."\n', 1),
+        ('def ended_message(unit):\n    return _("%(f)s; hãy ghi cho đơn vị kế thừa.")\n', 2),
+        ('def e(sheet):\n    sheet.error(3, "name", _("hãy ghi tên."))\n', 2),
+    ],
+)
+def test_error_scan_fails_on_hay_or_a_bare_order(tmp_path, text, line):
+    problems = _planted_errors(tmp_path, "lantoa/x/services.py", text)
+    assert [p.split(":")[1] for p in problems] == [str(line)], problems
+
+
+def test_error_scan_leaves_guidance_and_vui_long_alone(tmp_path):
+    text = (
+        'email = forms.BooleanField(help_text=_("Muốn hỏi qua Zalo, bạn hãy quan tâm OA."))\n'
+        'NOTE = _("Hãy lưu lại hoặc chụp màn hình trang này.")\n'
+        'raise ValidationError(_("Vui lòng nhập tiêu đề."))\n'
+        'raise ValidationError(_("Ghi chú dài quá %(n)s ký tự.") % {"n": 5})\n'
+    )
+    assert _planted_errors(tmp_path, "lantoa/x/forms.py", text) == []
+
+
+def test_error_scan_reads_error_blocks_and_error_pages_of_templates(tmp_path):
+    guidance = '<p class="notice">{% translate "Hãy lưu lại mã." %}</p>\n'
+    error = (
+        '<p class="notice notice-error" role="alert">{% translate "Có lỗi; hãy sửa tệp." %}</p>\n'
+    )
+    assert _planted_errors(tmp_path, "lantoa/templates/x/page.html", guidance) == []
+    assert _planted_errors(tmp_path, "lantoa/templates/x/page.html", guidance + error) == [
+        "lantoa/templates/x/page.html:2: “hãy” trong thông báo lỗi — “Vui lòng …”"
+    ]
+    (tmp_path / "lantoa/templates/x/page.html").unlink()
+    page = "<h1>Lỗi</h1>\n<p>{% translate 'Hãy tải lại trang.' %}</p>\n"
+    problems = _planted_errors(tmp_path, "lantoa/templates/403_csrf.html", page)
+    assert [p.split(":")[1] for p in problems] == ["2"], problems

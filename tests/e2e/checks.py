@@ -4,6 +4,7 @@ words on a Vietnamese page. The functions return problems as readable lines (emp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # English UI words that must not leak onto Vietnamese pages: Django's own defaults (form
@@ -117,16 +118,18 @@ _ENGLISH = re.compile(
 # attributes a person reads or hears (placeholders, labels for screen readers, tooltips,
 # image descriptions, button captions).
 _READER_TEXT_JS = """
-() => {
+(skip) => {
   const parts = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
     if (!el || el.closest('script, style, template, noscript') || !n.data.trim()) continue;
+    if (skip && el.closest(skip)) continue;
     parts.push(n.data.replace(/\\s+/g, ' '));
   }
   for (const el of document.body.querySelectorAll(
       '[placeholder], [aria-label], [title], [alt], input[type=submit], input[type=button]')) {
+    if (skip && el.closest(skip)) continue;
     for (const attr of ['placeholder', 'aria-label', 'title', 'alt']) {
       const v = el.getAttribute(attr);
       if (v) parts.push(v);
@@ -245,3 +248,32 @@ def controls_off_screen(page: Any, viewport_width: int) -> list[str]:
     scrolls sideways, say): a phone user does not find them. Links may scroll with their
     list (a row of tabs), actions may not."""
     return [f"off screen: {c}" for c in page.evaluate(_OFF_SCREEN_JS, viewport_width)]
+
+
+# Letters only Vietnamese writes (ă â đ ê ô ơ ư and the five tone marks on any vowel), so a word
+# holding one is Vietnamese; "café" would count, but the English catalog has none.
+_VIETNAMESE_WORD = re.compile(
+    r"\w*[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]\w*",
+    re.IGNORECASE,
+)
+# What is not the service speaking: text marked as Vietnamese (the language switch's "Tiếng
+# Việt", content in Vietnamese), article bodies and the editor, and the brand.
+_DATA_ELEMENTS = '[lang="vi"], .rte-output, .ql-editor, [contenteditable], textarea'
+# The brand, and numbers of legal documents ("933/QĐ-TLĐ", "30/2020/NĐ-CP"), cited as issued.
+_BRAND = re.compile(r"Lan Tỏa|\b\d+/(?:\d{4}/)?[A-ZĐ]+(?:-[A-ZĐ]+)*")
+
+
+def vietnamese_on_page(page: Any, data: Iterable[str] = ()) -> list[str]:
+    """Vietnamese words on a page shown in English, each with its line: a service message,
+    label or button the English catalog does not cover. ``data`` is what people wrote (names of
+    units and officers, titles, questions, answers): taken out before looking, longest first,
+    and so are the elements of _DATA_ELEMENTS."""
+    text = _BRAND.sub(" ", _ALLOWED.sub(" ", page.evaluate(_READER_TEXT_JS, _DATA_ELEMENTS)))
+    for item in sorted({d.strip() for d in data if d and d.strip()}, key=len, reverse=True):
+        text = text.replace(item, " ")
+    found: list[str] = []
+    for line in text.splitlines():
+        words = _VIETNAMESE_WORD.findall(line)
+        if words:
+            found.append(f"“{' '.join(words[:4])}” in: {line.strip()[:120]}")
+    return found

@@ -163,7 +163,7 @@ def test_moving_a_case_up_needs_a_reason_tells_the_old_unit_and_is_audited(
     inquiry = receive(tree.a_g1)
     with pytest.raises(ValidationError) as refused:
         services.inquiry_reassign(inquiry=inquiry, unit=tree.pa, actor=officers.a_leader)
-    assert "Hãy ghi lý do chuyển" in refused.value.message_dict["note"][0]
+    assert "Vui lòng ghi lý do chuyển" in refused.value.message_dict["note"][0]
     inquiry.refresh_from_db()
     assert inquiry.unit == tree.a_g1 and audits("inquiry.reassign") == []
     # Moving it to the zone union above it, the zone's communicator's own unit: a reason too.

@@ -174,9 +174,9 @@ def test_anonymous_stores_no_contact_at_all(client: Client, tree: Tree) -> None:
         ({"phone": "12345"}, "phone", "Số điện thoại không hợp lệ."),
         ({"phone": "0112345678"}, "phone", "Số điện thoại không hợp lệ."),
         ({"phone": "", "email": "lan@"}, "email", "Địa chỉ thư điện tử không hợp lệ"),
-        ({"phone": "", "email": ""}, "phone", "Nhập số điện thoại hoặc thư điện tử"),
-        ({"phone": "", "name": "Lan"}, "phone", "Nhập số điện thoại hoặc thư điện tử"),
-        ({"consent": None}, "consent", "Cần bạn đồng ý cho Công đoàn xử lý thông tin"),
+        ({"phone": "", "email": ""}, "phone", "Vui lòng nhập số điện thoại hoặc thư điện tử"),
+        ({"phone": "", "name": "Lan"}, "phone", "Vui lòng nhập số điện thoại hoặc thư điện tử"),
+        ({"consent": None}, "consent", "Vui lòng đồng ý cho Công đoàn xử lý thông tin"),
         ({"name": "N" * 151}, "name", "Họ tên: tối đa 150 ký tự."),
     ],
 )

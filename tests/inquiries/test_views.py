@@ -107,7 +107,7 @@ def test_reply_note_assign_close_reopen_through_the_page(
     assert inquiry.assignee == officers.a_leader
 
     empty = client.post(url + "tra-loi/", {"body": ""})
-    assert empty.status_code == 400 and "Hãy nhập nội dung trả lời." in empty.content.decode()
+    assert empty.status_code == 400 and "Vui lòng nhập nội dung trả lời." in empty.content.decode()
     client.post(url + "ghi-chu/", {"body": "Đã liên hệ phòng nhân sự"})
     client.post(url + "phan-loai/", {"category": "wages", "kind": "complaint"})
     response = client.post(url + "tra-loi/", {"body": "Công đoàn đã đề nghị công ty trả đủ."})
@@ -271,7 +271,7 @@ def test_canned_answers_and_insert(client: Client, tree: Tree, officers: Officer
     canned = CannedAnswer.objects.get()
     assert canned.unit == tree.pa
     bad = client.post(reverse("inquiries:canned", args=["P-A"]), {"title": "", "body": ""})
-    assert "Hãy nhập tiêu đề." in bad.content.decode() and CannedAnswer.objects.count() == 1
+    assert "Vui lòng nhập tiêu đề." in bad.content.decode() and CannedAnswer.objects.count() == 1
     # Offered on a case below the province, and inserted after what is typed.
     page = client.get(reverse("inquiries:detail", args=[inquiry.code])).content.decode()
     assert "Lương làm thêm giờ" in page

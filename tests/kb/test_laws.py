@@ -116,7 +116,8 @@ def test_bad_rows_are_reported_by_row_and_nothing_changes(tree: Tree) -> None:
         "Nghị định, Quyết định).",
         "Dòng 5, cột “Ngày ban hành”: “32/13/2020” không phải ngày hợp lệ (dùng dd/mm/yyyy, "
         "ví dụ 05/07/2024, hoặc yyyy-mm-dd).",
-        "Dòng 6, cột “Được thay thế bởi”: văn bản đã bị thay thế: hãy chọn văn bản thay thế nó.",
+        "Dòng 6, cột “Được thay thế bởi”: văn bản đã bị thay thế: vui lòng chọn văn bản "
+        "thay thế nó.",
         "Dòng 7, cột “Được thay thế bởi”: văn bản số “99/2099/QH99” không có trong danh mục "
         "cũng như trong tệp.",
         "Dòng 8, cột “Tình trạng hiệu lực”: “Tạm ngưng” không hợp lệ (ghi “Còn hiệu lực”, "

@@ -171,10 +171,10 @@ def test_status_rules_are_enforced_in_vietnamese(articles: dict[str, Article]) -
     employment = LegalDocument.objects.get(number="74/2025/QH15")
     with pytest.raises(ValidationError) as err:
         document_mark(document=employment, status=DocumentStatus.REPLACED)
-    assert "hãy chọn văn bản thay thế nó" in str(err.value)
+    assert "vui lòng chọn văn bản thay thế nó" in str(err.value)
     with pytest.raises(ValidationError) as err:
         document_mark(document=employment, status=DocumentStatus.AMENDED)
-    assert "hãy ghi văn bản sửa đổi" in str(err.value)
+    assert "vui lòng ghi văn bản sửa đổi" in str(err.value)
     with pytest.raises(ValidationError) as err:
         new_law(number="45/2019/qh14")
     assert "Đã có văn bản số 45/2019/QH14" in str(err.value)

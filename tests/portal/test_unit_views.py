@@ -197,9 +197,9 @@ def test_edit_refuses_a_kind_that_does_not_fit_and_changes_nothing(
     # It holds grassroots unions: "grassroots" is not even offered.
     assert response.context["form"].errors["kind"] == [
         "Loại đơn vị này không hợp với vị trí của đơn vị trong cây tổ chức (hoặc với các đơn vị "
-        "trực thuộc nó); hãy chọn một loại trong danh sách."
+        "trực thuộc nó); vui lòng chọn một loại trong danh sách."
     ]
-    assert "hãy chọn một loại trong danh sách" in response.content.decode()
+    assert "vui lòng chọn một loại trong danh sách" in response.content.decode()
     unit = Unit.objects.get(code="A-KCN")
     assert (unit.kind, unit.name) == (
         "industrial_zone",
@@ -364,8 +364,8 @@ def test_merge_needs_confirmation_and_valid_date(
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["confirm"] == ["Hãy xác nhận trước khi hợp nhất."]
-    assert errors["on"] == ["Ngày không hợp lệ, hãy nhập dd/mm/yyyy."]
+    assert errors["confirm"] == ["Vui lòng xác nhận trước khi hợp nhất."]
+    assert errors["on"] == ["Ngày không hợp lệ, vui lòng nhập dd/mm/yyyy."]
     assert Unit.objects.get(code="A-XA").status == UnitStatus.ACTIVE
     # Merging into its own child is refused by the service, shown on the target field.
     response = client.post(

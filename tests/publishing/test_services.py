@@ -153,3 +153,32 @@ def test_choosing_a_failed_channel_again_takes_up_the_same_publication(
     assert Publication.objects.filter(method=Method.FACEBOOK).count() == 1
     assert run_job(again) == S.PUBLISHED
     assert len(fake.posts()) == 1
+
+
+def test_channel_names_are_kept_in_vietnamese_and_shown_in_the_readers_language(
+    tree: Tree, officers: Officers
+) -> None:
+    """An officer working in English publishes: the publications keep the site's language
+    (what audit entries and reports read), the pages show the reader's."""
+    from django.utils import translation
+
+    board = board_channel(tree.a_g1)
+    item = item_approved(tree, officers)
+    content.content_publish(item=item, actor=officers.a_propaganda)
+    with translation.override("en"):
+        options = {o.key: str(o.label) for o in selectors.channel_options(tree.a_g1, item)}
+        assert options["site"] == "Public news site (Lan Tỏa portal)"
+        assert options[f"c{board.pk}"].startswith("Notice board: ")
+        pubs = schedule(item, tree.a_g1, ["site", f"c{board.pk}"], officers.a_communicator)
+    site, manual = sorted(pubs, key=lambda p: p.method != Method.SITE)
+    assert site.channel_name == "Trang tin công khai (cổng thông tin Lan Tỏa)"
+    assert manual.channel_name == f"Bảng tin: {board.name}"
+    assert (site.shown_channel_name, manual.shown_channel_name) == (
+        site.channel_name,
+        manual.channel_name,
+    )
+    with translation.override("en"):
+        assert site.shown_channel_name == "Public news site (Lan Tỏa portal)"
+        assert manual.shown_channel_name == f"Notice board: {board.name}"
+        manual.channel_name = "Kênh cũ"  # a name written some other way is shown as written
+        assert manual.shown_channel_name == "Kênh cũ"

@@ -86,7 +86,7 @@ def test_schedule_errors_are_shown_on_the_form(
     assert "Facebook chỉ nhận hẹn giờ đăng từ 10 phút sau trở đi" in response.content.decode()
     response = client.post(reverse("publishing:item", args=[item.pk]), {"when": "later", "at": ""})
     html = response.content.decode()
-    assert "Hãy chọn ít nhất một kênh." in html
+    assert "Vui lòng chọn ít nhất một kênh." in html
     assert "Vui lòng nhập ngày giờ đăng (dd/mm/yyyy hh:mm)." in html
     assert Publication.objects.count() == 0
 

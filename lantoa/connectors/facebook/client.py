@@ -63,7 +63,7 @@ def messaging_type(last_inbound_at: dt.datetime | None, now: dt.datetime) -> dic
     raise PermanentError(
         "Đã quá 7 ngày kể từ tin nhắn cuối của người lao động (lúc "
         f"{when}) nên Messenger không cho trang gửi trả lời. Câu trả lời vẫn được lưu và hiển "
-        "thị trên trang tra cứu; khi người lao động nhắn lại trang, hãy gửi lại.",
+        "thị trên trang tra cứu; khi người lao động nhắn lại trang, vui lòng gửi lại.",
         code="window_7d",
     )
 
@@ -121,7 +121,7 @@ def send_text(
     if len(text) > MAX_TEXT:
         raise PermanentError(
             f"Messenger chỉ nhận tin tối đa {MAX_TEXT} ký tự; câu trả lời dài {len(text)} ký "
-            "tự. Hãy rút gọn hoặc chia thành nhiều câu trả lời.",
+            "tự. Vui lòng rút gọn hoặc chia thành nhiều câu trả lời.",
             code="too_long",
         )
     token = account.access_token

@@ -82,7 +82,7 @@ def window_error(last_inbound_at: dt.datetime | None) -> PermanentError:
     return PermanentError(
         "Đã quá 48 giờ kể từ tin nhắn cuối của người lao động (lúc "
         f"{when}) nên Zalo không cho OA gửi tin tư vấn. Câu trả lời vẫn được lưu và hiển thị "
-        "trên trang tra cứu; khi người lao động nhắn lại OA, hãy gửi lại câu trả lời.",
+        "trên trang tra cứu; khi người lao động nhắn lại OA, vui lòng gửi lại câu trả lời.",
         code="window_48h",
     )
 
@@ -259,7 +259,7 @@ def send_text(
     if len(text) > MAX_TEXT:
         raise PermanentError(
             f"Zalo chỉ nhận tin tư vấn tối đa {MAX_TEXT} ký tự; câu trả lời dài {len(text)} ký "
-            "tự. Hãy rút gọn hoặc chia thành nhiều câu trả lời.",
+            "tự. Vui lòng rút gọn hoặc chia thành nhiều câu trả lời.",
             code="too_long",
         )
     token = access_token(account)

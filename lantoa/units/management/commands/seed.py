@@ -55,7 +55,7 @@ class Command(BaseCommand):
             existing = Unit.objects.count()
             raise CommandError(
                 f"Cơ sở dữ liệu đã có {format_int(existing)} đơn vị công đoàn; lệnh seed chỉ "
-                "nạp dữ liệu mẫu vào CSDL trống để không trộn lẫn với dữ liệu thật. Hãy dùng "
+                "nạp dữ liệu mẫu vào CSDL trống để không trộn lẫn với dữ liệu thật. Vui lòng dùng "
                 "một CSDL mới (ví dụ đặt LANTOA_DATA_DIR hoặc DATABASE_URL khác)."
             )
         size, seed = opts["size"], opts["seed"]
