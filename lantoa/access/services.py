@@ -23,14 +23,14 @@ from lantoa.units.models import Unit
 
 def _require_manage(actor: User, unit: Unit) -> None:
     if not access.can(actor, "officer.manage", unit):
-        raise PermissionDenied(_("Bạn không có quyền quản lý cán bộ của đơn vị này."))
+        raise PermissionDenied(_("Anh/chị không có quyền quản lý cán bộ của đơn vị này."))
 
 
 def _require_manage_all(actor: User, user: User) -> None:
     """The actor must manage every unit where ``user`` holds a role."""
     units = list(Unit.objects.filter(memberships__user=user).distinct())
     if not units:
-        raise PermissionDenied(_("Cán bộ này không thuộc đơn vị nào bạn quản lý."))
+        raise PermissionDenied(_("Cán bộ này không thuộc đơn vị nào anh/chị quản lý."))
     for unit in units:
         _require_manage(actor, unit)
 
@@ -130,7 +130,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     ):
         raise ValidationError(
             _(
-                "Bạn không thể gỡ vai trò quản trị cuối cùng của chính mình. "
+                "Anh/chị không thể gỡ vai trò quản trị cuối cùng của chính mình. "
                 "Vui lòng nhờ quản trị viên cấp trên thực hiện."
             )
         )
@@ -151,7 +151,7 @@ def officer_deactivate(*, user: User, actor: User) -> None:
     sessions ended. Roles are kept so the account stays visible to the admins who manage
     it."""
     if user.pk == actor.pk:
-        raise ValidationError(_("Bạn không thể tự ngừng tài khoản của chính mình."))
+        raise ValidationError(_("Anh/chị không thể tự ngừng tài khoản của chính mình."))
     # Someone who also works for a unit outside the actor's subtree is not theirs to remove.
     _require_manage_all(actor, user)
     if not user.is_active:
@@ -175,7 +175,7 @@ def officer_reset_password(*, user: User, actor: User) -> str:
     the next login. Open sessions end, API tokens are revoked (``lantoa.accounts.signals``)."""
     if user.pk == actor.pk:
         raise ValidationError(
-            _("Vui lòng dùng chức năng “Đổi mật khẩu” cho tài khoản của chính bạn.")
+            _("Vui lòng dùng chức năng “Đổi mật khẩu” cho tài khoản của chính anh/chị.")
         )
     _require_manage_all(actor, user)
     raw = generate_password()
@@ -199,7 +199,7 @@ def officer_reset_two_factor(*, user: User, actor: User) -> int:
     Open sessions end and API tokens are revoked (``lantoa.accounts.signals``): whoever holds
     the lost phone may hold those too."""
     if user.pk == actor.pk:
-        raise ValidationError(_("Bạn không thể tự đặt lại xác thực hai lớp của chính mình."))
+        raise ValidationError(_("Anh/chị không thể tự đặt lại xác thực hai lớp của chính mình."))
     _require_manage_all(actor, user)
     removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
     sessions_end_all(user=user, reason="otp_reset", actor=actor)

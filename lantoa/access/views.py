@@ -90,12 +90,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if throttle.slowdown:
                 message = _(
                     "Tài khoản này vừa bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau "
-                    "%(s)s giây, hoặc đăng nhập từ trình duyệt bạn vẫn dùng."
+                    "%(s)s giây, hoặc đăng nhập từ trình duyệt anh/chị vẫn dùng."
                 ) % {"s": throttle.wait}
             else:
-                message = _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.") % {
-                    "n": max(1, math.ceil(throttle.wait / 60))
-                }
+                message = _(
+                    "Anh/chị đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút."
+                ) % {"n": max(1, math.ceil(throttle.wait / 60))}
             form.add_error(None, message)
             status = 429
         else:
@@ -123,7 +123,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     was_in = request.user.is_authenticated
     auth_logout(request)
     if was_in:
-        messages.info(request, _("Bạn đã đăng xuất."))
+        messages.info(request, _("Anh/chị đã đăng xuất."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
@@ -141,7 +141,9 @@ def _throttle_message(device: TOTPDevice) -> str | None:
     seconds = 1
     if info and info.get("locked_until"):
         seconds = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
-    return _("Bạn đã nhập sai mã %(count)s lần liên tiếp. Vui lòng chờ %(s)s giây rồi thử lại.") % {
+    return _(
+        "Anh/chị đã nhập sai mã %(count)s lần liên tiếp. Vui lòng chờ %(s)s giây rồi thử lại."
+    ) % {
         "count": (info or {}).get("failure_count", 1),
         "s": seconds,
     }
@@ -174,7 +176,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             otp_login(request, device)
             if enrolling:
-                messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản của bạn."))
+                messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản của anh/chị."))
             response = redirect(_next_url(request))
             # Signed in completely: this browser is now one of the officer's own.
             devices.remember(response, request, user)
@@ -306,7 +308,7 @@ def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request,
             _(
-                "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
+                "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi anh/chị quản lý; "
                 "vui lòng nhờ quản trị viên cấp trên ngừng tài khoản."
             ),
         )
@@ -354,7 +356,7 @@ def _manage_error(exc: Exception) -> str:
         return " ".join(exc.messages)
     return str(
         _(
-            "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi bạn quản lý; "
+            "Cán bộ này còn giữ vai trò ở đơn vị ngoài phạm vi anh/chị quản lý; "
             "vui lòng nhờ quản trị viên cấp trên thực hiện."
         )
     )
@@ -444,7 +446,7 @@ def security_session_end(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(SessionRecord, pk=pk, user=user)
     if record.session_key == request.session.session_key:
         messages.error(
-            request, _("Đây là phiên bạn đang dùng; vui lòng bấm “Đăng xuất” để kết thúc nó.")
+            request, _("Đây là phiên anh/chị đang dùng; vui lòng bấm “Đăng xuất” để kết thúc nó.")
         )
     else:
         services.session_end(record=record, actor=user, request=request)

@@ -53,7 +53,7 @@ class UnitField(forms.ModelChoiceField):
             label=_("Đơn vị"),
             empty_label=_("— Chọn đơn vị —"),
             error_messages={
-                "invalid_choice": _("Không có đơn vị mã này trong phạm vi bạn quản lý."),
+                "invalid_choice": _("Không có đơn vị mã này trong phạm vi anh/chị quản lý."),
                 "required": _("Vui lòng chọn đơn vị."),
             },
             **kwargs,

@@ -217,7 +217,7 @@ def _parse_row(
     elif unit is None:
         error(
             "unit_code",
-            _("không có đơn vị mã “%(unit_code)s” trong phạm vi của bạn.")
+            _("không có đơn vị mã “%(unit_code)s” trong phạm vi của anh/chị.")
             % {"unit_code": record["unit_code"]},
         )
     held_on: dt.date | None = None

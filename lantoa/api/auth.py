@@ -30,7 +30,7 @@ MSG_NEEDS_OTP = "Tài khoản này cần xác thực hai bước. Vui lòng hoà
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MSG_READ_ONLY = (
     "Khóa API này chỉ được đọc (GET). Vui lòng tạo khóa “Đọc và ghi” tại /khoa-api/ nếu hệ thống "
-    "của bạn cần sửa dữ liệu."
+    "của anh/chị cần sửa dữ liệu."
 )
 MSG_CSRF = "Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang rồi thử lại."
 

@@ -25,8 +25,8 @@ from lantoa.core.extensions import api_routers
 from lantoa.roster.models import Communicator
 from lantoa.units.services import RestructureNotAllowed
 
-MSG_NOT_FOUND = "Không tìm thấy, hoặc bạn không có quyền xem."
-MSG_FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
+MSG_NOT_FOUND = "Không tìm thấy, hoặc anh/chị không có quyền xem."
+MSG_FORBIDDEN = "Anh/chị không có quyền thực hiện thao tác này."
 MSG_INVALID = "Dữ liệu không hợp lệ."
 MSG_UNPARSABLE = "Không đọc được nội dung gửi lên: cần một đối tượng JSON."
 

@@ -39,7 +39,7 @@ class TokenForm(forms.Form):
         label=gettext_lazy("Phạm vi"),
         choices=[
             (TokenScope.READ, gettext_lazy("Chỉ đọc (GET): xem dữ liệu, không sửa được gì")),
-            (TokenScope.WRITE, gettext_lazy("Đọc và ghi: mọi việc bạn làm được qua API")),
+            (TokenScope.WRITE, gettext_lazy("Đọc và ghi: mọi việc anh/chị làm được qua API")),
         ],
         initial=TokenScope.READ,
     )

@@ -166,7 +166,7 @@ def _clean_tags(tags: Iterable[str] | str | None, errors: dict[str, str]) -> lis
 
 def _require_edit(actor: Any, item_unit: Unit) -> None:
     if actor is not None and not access.can(actor, "content.edit", item_unit):
-        raise PermissionDenied(_("Bạn không có quyền soạn nội dung của đơn vị này."))
+        raise PermissionDenied(_("Anh/chị không có quyền soạn nội dung của đơn vị này."))
 
 
 def _clean_fields(unit: Unit, values: dict[str, Any]) -> dict[str, Any]:
@@ -525,7 +525,7 @@ def content_submit(*, item: ContentItem, actor: Any) -> ContentItem:
 def _require_approver(actor: Any, item: ContentItem) -> None:
     if not can_approve(actor, item):
         raise ValidationError(
-            _("Bạn không có quyền duyệt nội dung của đơn vị này."), code="not_approver"
+            _("Anh/chị không có quyền duyệt nội dung của đơn vị này."), code="not_approver"
         )
 
 

@@ -80,7 +80,7 @@ class ReassignForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_(
-            "Bắt buộc khi chuyển lên cấp trên hoặc về đơn vị của chính bạn: cán bộ đơn vị mới "
+            "Bắt buộc khi chuyển lên cấp trên hoặc về đơn vị của chính anh/chị: cán bộ đơn vị mới "
             "xem được thông tin liên hệ của người lao động. Lý do được ghi nhật ký và báo cho "
             "đơn vị đang xử lý."
         ),

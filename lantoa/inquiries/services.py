@@ -181,11 +181,11 @@ def inquiry_assign(*, inquiry: Inquiry, assignee: User | None, actor: User) -> I
                 users=[assignee],
                 kind="inquiry.assigned",
                 title=Text(
-                    gettext_noop("Bạn được phân công trả lời câu hỏi %(code)s"),
+                    gettext_noop("Anh/chị được phân công trả lời câu hỏi %(code)s"),
                     {"code": fresh.code},
                 ),
                 body=Text(
-                    gettext_noop("%(by)s phân công bạn trả lời câu hỏi %(code)s (%(unit)s)."),
+                    gettext_noop("%(by)s phân công anh/chị trả lời câu hỏi %(code)s (%(unit)s)."),
                     {"by": actor.get_full_name(), "code": fresh.code, "unit": fresh.unit.name},
                 ),
                 url=_url(fresh),
@@ -212,7 +212,7 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
         raise ValidationError(
             {
                 "unit": _(
-                    "Chỉ chuyển được câu hỏi cho đơn vị thuộc phạm vi bạn phụ trách; "
+                    "Chỉ chuyển được câu hỏi cho đơn vị thuộc phạm vi anh/chị phụ trách; "
                     "“%(name)s” nằm ngoài phạm vi đó."
                 )
                 % {"name": unit.name}
@@ -229,7 +229,7 @@ def inquiry_reassign(*, inquiry: Inquiry, unit: Unit, actor: User, note: str = "
             raise ValidationError(
                 {
                     "note": _(
-                        "Chuyển câu hỏi sang %(unit)s thì cán bộ ở đó (có thể cả bạn) xem được "
+                        "Chuyển câu hỏi sang %(unit)s thì cán bộ ở đó (có thể cả anh/chị) xem được "
                         "thông tin liên hệ của người lao động. Vui lòng ghi lý do "
                         "chuyển; lý do được "
                         "ghi nhật ký và báo cho %(old)s."

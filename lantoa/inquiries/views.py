@@ -100,7 +100,7 @@ def _filters(request: HttpRequest, form: InboxFilterForm) -> selectors.InboxFilt
         if filters.unit is None:
             form.add_error(
                 "don_vi",
-                _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi bạn phụ trách.")
+                _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi anh/chị phụ trách.")
                 % {"code": code},
             )
     return filters
@@ -572,7 +572,7 @@ def reassign(request: HttpRequest, ref: str) -> HttpResponse:
         if target is None:
             form.add_error(
                 "unit",
-                _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi bạn phụ trách.")
+                _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi anh/chị phụ trách.")
                 % {"code": form.cleaned_data["unit"]},
             )
         else:

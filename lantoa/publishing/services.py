@@ -60,7 +60,7 @@ def new_key() -> str:
 
 def _require(actor: Any, perm: str, unit: Unit) -> None:
     if actor is not None and not access.can(actor, perm, unit):
-        raise PermissionDenied(_("Bạn không có quyền đăng tải nội dung cho đơn vị này."))
+        raise PermissionDenied(_("Anh/chị không có quyền đăng tải nội dung cho đơn vị này."))
 
 
 def may_publish_for(item: ContentItem, unit: Unit) -> bool:

@@ -170,7 +170,7 @@ def targets_import(
         if unit is None:
             error(
                 "unit_code",
-                _("không có đơn vị mã “%(code)s” trong phạm vi bạn được giao chỉ tiêu.")
+                _("không có đơn vị mã “%(code)s” trong phạm vi anh/chị được giao chỉ tiêu.")
                 % {"code": record["unit_code"]},
             )
         elif not unit.is_active:

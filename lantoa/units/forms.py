@@ -129,7 +129,7 @@ class _PickUnitForm(forms.Form):
             if unit is None:
                 self.add_error(
                     self.pick_field,
-                    _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi bạn quản lý.")
+                    _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi anh/chị quản lý.")
                     % {"code": code},
                 )
             else:

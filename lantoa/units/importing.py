@@ -396,7 +396,7 @@ class _Validator:
                 self.error(
                     row.row,
                     "code",
-                    _("mã “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi bạn quản lý.")
+                    _("mã “%(code)s” đã được dùng cho một đơn vị ngoài phạm vi anh/chị quản lý.")
                     % {"code": code},
                 )
             elif not unit.is_active:
@@ -421,7 +421,9 @@ class _Validator:
                 and self.actor is not None
                 and not self.actor.is_superuser
             ):
-                self.error(row.row, "kind", _("bạn không có quyền tạo đơn vị cấp Tổng Liên đoàn."))
+                self.error(
+                    row.row, "kind", _("anh/chị không có quyền tạo đơn vị cấp Tổng Liên đoàn.")
+                )
             code = row.parent_code
             if not code or row.kind == UnitKind.NATIONAL:
                 continue

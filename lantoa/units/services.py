@@ -198,7 +198,7 @@ def unit_create(
         )
     if not _manages(actor, parent.pk if parent is not None else None):
         raise RestructureNotAllowed(
-            {"parent": _("Đơn vị cấp trên: bạn không có quyền quản trị đơn vị này.")}
+            {"parent": _("Đơn vị cấp trên: anh/chị không có quyền quản trị đơn vị này.")}
         )
     unit = Unit(
         code=code.strip(),

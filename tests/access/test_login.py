@@ -127,7 +127,8 @@ def test_lockout_of_one_username_from_one_address_then_window_passes(
     assert r.status_code == 429
     minutes = settings.LANTOA_LOGIN_WINDOW_SECONDS // 60 - 2
     assert (
-        f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút." in r.content.decode()
+        f"Anh/chị đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+        in r.content.decode()
     )
     assert AuditEvent.objects.get(action="auth.locked").data["scope"] == [
         "username",
@@ -220,7 +221,7 @@ def test_lockout_by_address(client: Client, officers: Officers) -> None:
         post_login(client, f"doan_ten_{i}", "sai-mat-khau", ip="203.0.113.7")
     r = post_login(client, "xem_a", PASSWORD, ip="203.0.113.7")
     assert r.status_code == 429
-    assert "Bạn đã nhập sai quá nhiều lần" in r.content.decode()
+    assert "Anh/chị đã nhập sai quá nhiều lần" in r.content.decode()
     assert logged_in_as(client) is None
     assert AuditEvent.objects.get(action="auth.locked").data["scope"] == ["ip"]
     # Another address is not affected.
@@ -298,7 +299,7 @@ def test_province_officer_must_pass_totp(client: Client, officers: Officers) -> 
     # django-otp now makes the next attempt wait, even with the right code.
     r = client.post(OTP, {"token": code_for(device), "next": reverse("audit:list")})
     assert r.status_code == 429
-    assert "Bạn đã nhập sai mã 1 lần liên tiếp" in r.content.decode()
+    assert "Anh/chị đã nhập sai mã 1 lần liên tiếp" in r.content.decode()
 
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=5)

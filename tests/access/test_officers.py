@@ -113,7 +113,7 @@ def test_create_rejects_unit_outside_subtree_and_duplicates(
         {"username": "moi_b", "full_name": "Trần Văn B", "unit": "B-G1", "role": Role.VIEWER},
     )
     assert r.status_code == 200
-    assert "Không có đơn vị mã này trong phạm vi bạn quản lý." in r.content.decode()
+    assert "Không có đơn vị mã này trong phạm vi anh/chị quản lý." in r.content.decode()
     r = client.post(
         CREATE, {"username": "XEM_A", "full_name": "Trùng tên", "unit": "A-G1", "role": Role.VIEWER}
     )
@@ -139,7 +139,7 @@ def test_add_and_remove_role_are_audited(client: Client, officers: Officers, tre
     # A unit of another province is not on offer.
     r = client.post(f"{detail(target)}vai-tro/", {"unit": "P-B", "role": Role.ADMIN})
     assert r.status_code == 400
-    assert "Không có đơn vị mã này trong phạm vi bạn quản lý." in r.content.decode()
+    assert "Không có đơn vị mã này trong phạm vi anh/chị quản lý." in r.content.decode()
     assert Membership.objects.filter(user=target).count() == 2
 
     r = client.post(f"{detail(target)}vai-tro/{added.pk}/go/")
@@ -178,7 +178,7 @@ def test_nobody_removes_their_own_last_admin_role(
     own = me.memberships.get()
     login(client, me)
     r = client.post(f"{detail(me)}vai-tro/{own.pk}/go/", follow=True)
-    assert "Bạn không thể gỡ vai trò quản trị cuối cùng của chính mình." in r.content.decode()
+    assert "Anh/chị không thể gỡ vai trò quản trị cuối cùng của chính mình." in r.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
     assert audit_actions() == []
     # With a second admin role, giving up one of them is fine.
@@ -213,11 +213,11 @@ def test_deactivate_refuses_self_and_officers_shared_with_another_province(
     me = officers.a_admin
     login(client, me)
     r = client.post(f"{detail(me)}ngung/", follow=True)
-    assert "Bạn không thể tự ngừng tài khoản của chính mình." in r.content.decode()
+    assert "Anh/chị không thể tự ngừng tài khoản của chính mình." in r.content.decode()
     shared = officers.a_viewer
     Membership.objects.create(user=shared, unit=tree.b_g1, role=Role.VIEWER)
     r = client.post(f"{detail(shared)}ngung/", follow=True)
-    assert "ngoài phạm vi bạn quản lý" in r.content.decode()
+    assert "ngoài phạm vi anh/chị quản lý" in r.content.decode()
     assert User.objects.filter(pk__in=[me.pk, shared.pk], is_active=True).count() == 2
     assert audit_actions() == []
     services.officer_deactivate(user=shared, actor=officers.national_admin)

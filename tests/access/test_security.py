@@ -206,7 +206,7 @@ def test_page_lists_sessions_and_tokens_and_signs_out_others(officers: Officers)
     # The current session is not ended from here (that is the logout button).
     mine = SessionRecord.objects.get(user=viewer, session_key=here.session.session_key)
     r = here.post(reverse("accounts:session_end", args=[mine.pk]), follow=True)
-    assert "Đây là phiên bạn đang dùng" in r.content.decode()
+    assert "Đây là phiên anh/chị đang dùng" in r.content.decode()
     assert here.get(SECURITY).status_code == 200
 
     # "Sign out the other sessions": only this browser stays.

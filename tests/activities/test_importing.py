@@ -97,7 +97,9 @@ def test_import_bad_rows_lists_every_error_and_writes_nothing(
     result = run_import(text, actor=officers.a_admin)
     assert not result.ok and result.created == 0
     texts = [str(e) for e in result.errors]
-    assert texts[0] == "Dòng 3, cột “Mã đơn vị”: không có đơn vị mã “X-99” trong phạm vi của bạn."
+    assert texts[0] == (
+        "Dòng 3, cột “Mã đơn vị”: không có đơn vị mã “X-99” trong phạm vi của anh/chị."
+    )
     assert texts[1].startswith("Dòng 4, cột “Ngày”: “31/02/2025” không phải ngày hợp lệ")
     assert texts[2] == (
         "Dòng 5, cột “Ngày”: ngày 05/03/2027 chưa tới; chỉ ghi những hoạt động đã diễn ra."
@@ -112,7 +114,9 @@ def test_import_bad_rows_lists_every_error_and_writes_nothing(
         "Dòng 7, cột “Số lượng”: phải là số từ 1 trở lên.",
     ]
     # Province B is outside the officer's scope: reported exactly like an unknown code.
-    assert texts[7] == "Dòng 8, cột “Mã đơn vị”: không có đơn vị mã “B-G1” trong phạm vi của bạn."
+    assert texts[7] == (
+        "Dòng 8, cột “Mã đơn vị”: không có đơn vị mã “B-G1” trong phạm vi của anh/chị."
+    )
     assert len(texts) == 8
     assert Activity.objects.count() == 0 and not AuditEvent.objects.exists()
 

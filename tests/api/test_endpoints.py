@@ -190,7 +190,7 @@ def test_officer_of_province_a_gets_404_on_everything_of_province_b(
     for method, path, body in _cross_province_calls(tree, objs):
         status, data = api.call(method, path, body)
         assert status == 404, (method, path, data)
-        assert data["detail"] == "Không tìm thấy, hoặc bạn không có quyền xem."
+        assert data["detail"] == "Không tìm thấy, hoặc anh/chị không có quyền xem."
     for path, params in [
         ("/units", {"parent": "P-B"}),
         ("/channels", {"unit": "B-G1"}),
@@ -256,7 +256,7 @@ def test_viewer_gets_403_on_writes_inside_own_subtree(
     for method, path, body in writes:
         status, data = api.call(method, path, body)
         assert status == 403, (method, path, data)
-        assert data["detail"] == "Bạn không có quyền thực hiện thao tác này."
+        assert data["detail"] == "Anh/chị không có quyền thực hiện thao tác này."
     # Above the viewer's unit is outside their view: 404, not 403.
     assert api.call("GET", "/units/A-KCN")[0] == 404
     assert api.call("GET", f"/channels/{objs.a_kcn_channel.pk}")[0] == 404

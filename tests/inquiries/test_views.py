@@ -55,7 +55,7 @@ def test_inbox_page_and_htmx_partial(client: Client, tree: Tree, officers: Offic
         == 0
     )
     bad = client.get(reverse("inquiries:inbox") + "?don_vi=P-B&tu=31/02/2026").content.decode()
-    assert "trong phạm vi bạn phụ trách" in bad and "dd/mm/yyyy" in bad
+    assert "trong phạm vi anh/chị phụ trách" in bad and "dd/mm/yyyy" in bad
     # Officers without the inbox permission are refused.
     login(client, officers.a_viewer)
     assert client.get(reverse("inquiries:inbox")).status_code == 403
@@ -349,7 +349,7 @@ def test_reassign_page_offers_only_the_subtree(
     page = client.get(url).content.decode()
     assert 'value="A-G2"' in page and 'value="A-G3"' not in page and 'value="A-G1"' not in page
     refused = client.post(url, {"unit": "A-G3"}).content.decode()
-    assert "trong phạm vi bạn phụ trách" in refused
+    assert "trong phạm vi anh/chị phụ trách" in refused
     assert client.post(url, {"unit": "A-G2", "note": "Nhầm công ty"}).status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.unit == tree.a_g2

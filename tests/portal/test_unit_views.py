@@ -324,7 +324,7 @@ def test_move_into_own_subtree_is_refused_with_message(
     # A parent outside what the officer manages is unknown to the form.
     response = client.post(reverse("units:move", args=["A-G3"]), {"parent": "B-KCN"})
     assert response.context["form"].errors["parent"] == [
-        "Không tìm thấy đơn vị có mã “B-KCN” trong phạm vi bạn quản lý."
+        "Không tìm thấy đơn vị có mã “B-KCN” trong phạm vi anh/chị quản lý."
     ]
     assert Unit.objects.get(code="A-G3").parent_id == tree.a_xa.pk
 
