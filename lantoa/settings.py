@@ -440,6 +440,11 @@ LANTOA_INQUIRY_RETENTION_DAYS = env_int("LANTOA_INQUIRY_RETENTION_DAYS", 730)
 
 # Legal Q&A: an article is due for review this many months after its last review.
 LANTOA_KB_REVIEW_MONTHS = env_int("LANTOA_KB_REVIEW_MONTHS", 12)
+# Legal Q&A search: words and meaning together (lantoa.core.embedding, lantoa.kb.semantic);
+# 0 searches by words only. Threads the model uses per embedding (0: every core; more than
+# one spins against the web workers on a busy 2-core host: 1 s a query instead of 30 ms).
+LANTOA_SEMANTIC_SEARCH = env_bool("LANTOA_SEMANTIC_SEARCH", True)
+LANTOA_EMBEDDING_THREADS = env_int("LANTOA_EMBEDDING_THREADS", 1)
 
 # Public inquiry form and lookup page (/cau-hoi/): abuse limits, counted in the cache.
 # Submissions per client address and per phone/e-mail, each in a sliding window (seconds).

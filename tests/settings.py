@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("LANTOA_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("LANTOA_TESTING", "1")
 os.environ.setdefault("LANTOA_TASKS_EAGER", "1")
+# The embedding model costs tens of milliseconds an article: tests that need it turn it on
+# (tests/kb/conftest.py ``semantic``), the others search by words.
+os.environ.setdefault("LANTOA_SEMANTIC_SEARCH", "0")
 
 from lantoa.settings import *  # noqa: F403
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.extensions import (
+    BeatEntry,
     DemoBuilder,
     DemoContext,
+    HealthCheck,
     PublicLink,
     WorkLink,
+    beat_schedule,
     demo_builders,
+    health_checks,
     public_links,
     work_links,
 )
@@ -55,3 +59,22 @@ demo_builders.register(DemoBuilder(key="kb", build=_shipped_articles, order=10))
 public_links.register(
     PublicLink(key="kb.public", label=_("Hỏi đáp pháp luật"), url_name="kb_public:list", order=20)
 )
+
+
+# Articles saved while the broker or the model was down, or all of them after an upgrade.
+beat_schedule.register(BeatEntry(key="kb-embed-stale", task="kb.embed_stale", schedule=300.0))
+
+
+def _check_semantic_search() -> dict[str, object]:
+    """Whether search uses meaning as well as words here, and how many articles still wait
+    for their vector."""
+    from lantoa.core import embedding
+    from lantoa.kb.semantic import stale_articles
+
+    result = embedding.status()
+    if embedding.enabled():
+        result["waiting"] = stale_articles().count()
+    return result
+
+
+health_checks.register(HealthCheck(key="semantic_search", run=_check_semantic_search, order=60))

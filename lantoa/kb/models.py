@@ -42,6 +42,7 @@ __all__ = [
     "ArticleReference",
     "ArticleStatus",
     "ArticleTerm",
+    "ArticleVector",
     "Category",
     "DocumentKind",
     "DocumentStatus",
@@ -217,6 +218,26 @@ class TermStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.df}"
+
+
+class ArticleVector(models.Model):
+    """The meaning of an article for semantic search: the embedding of its title and
+    question (``lantoa.kb.semantic``), float16 bytes. Written by a background job after the
+    article is saved; ``model`` and ``digest`` (of the model and the text embedded) tell
+    whether it is still current. ``published`` copies the article's status, as the
+    postings do, so that the public search reads the vectors alone."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    vector = models.BinaryField()
+    model = models.CharField(max_length=64)
+    digest = models.CharField(max_length=40)
+    published = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ({self.model})"
 
 
 class DocumentKind(models.TextChoices):

@@ -12,12 +12,13 @@ from django.db.models import Count, F, Q, QuerySet
 
 from lantoa import access
 from lantoa.access import AnyUser
-from lantoa.kb import search
+from lantoa.kb import hybrid, search
 from lantoa.kb.models import Article, ArticleReference, ArticleStatus, LegalDocument
 from lantoa.units.models import Unit, UnitClosure
 
 MAX_RESULTS = 200
 SUGGEST_WORDS = 12
+SUGGEST_CHARS = 1000  # of an inquiry's text, for its meaning (the model reads 512 tokens)
 
 
 def published_articles() -> QuerySet[Article]:
@@ -69,12 +70,13 @@ def article_search(
     prefix: bool = True,
 ) -> list[SearchResult]:
     """Articles ``user`` may read that match ``text`` (diacritics optional, any word order,
-    the last word may be unfinished), best first. ``category`` filters."""
+    the last word may be unfinished) or mean what it says (``lantoa.kb.hybrid``), best
+    first. ``category`` filters."""
     query = search.parse(text, prefix=prefix)
     articles: QuerySet[Article] | None = None
     if category or not _is_public(user):
         articles = article_list(user=user, category=category, statuses=statuses)
-    return _results(search.rank(query, articles, limit=min(limit, MAX_RESULTS)))
+    return _results(hybrid.rank(text, query, articles, limit=min(limit, MAX_RESULTS)))
 
 
 def _is_public(user: AnyUser | None) -> bool:
@@ -100,7 +102,7 @@ def kb_suggest(
     if not _is_public(user):
         articles = articles_visible_to(user).exclude(status=ArticleStatus.DRAFT)
     query = search.informative_words(text, keep=SUGGEST_WORDS)
-    hits = search.rank(query, articles, limit=limit, category=category)
+    hits = hybrid.rank(text[:SUGGEST_CHARS], query, articles, limit=limit, category=category)
     return [r.article for r in _results(hits)]
 
 

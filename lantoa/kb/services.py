@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user, in_chunks
 from lantoa.core.text import fold
+from lantoa.kb import semantic
 from lantoa.kb.anonymise import anonymise
 from lantoa.kb.categories import category_codes
 from lantoa.kb.models import (
@@ -211,6 +212,8 @@ def article_index(*, articles: Iterable[Article]) -> int:
         ArticleTerm.objects.bulk_create(postings, batch_size=INDEX_BATCH)
         written += len(postings)
         _apply_frequency_deltas(dict(deltas))
+        # Their meaning, in the background once this commits (lantoa.kb.semantic).
+        semantic.queue_embedding(ids)
     return written
 
 
@@ -335,6 +338,7 @@ def _set_status(article: Article, status: str, actor: Any, action: str) -> Artic
         ArticleTerm.objects.filter(article=article).update(
             published=status == ArticleStatus.PUBLISHED
         )
+        semantic.vectors_published([article.pk], status == ArticleStatus.PUBLISHED)
         audit_record(action=action, actor=actor, unit=article.unit, target=_target(article))
     return article
 

@@ -37,6 +37,23 @@ class Command(BaseCommand):
         "register of legal documents."
     )
 
+    def _embed(self) -> None:
+        from lantoa.core import embedding
+        from lantoa.kb.semantic import embed_articles, stale_articles
+
+        try:
+            embedding.model()
+        except embedding.EmbeddingUnavailable as exc:
+            raise CommandError(
+                _("Không dùng được mô hình ngữ nghĩa (%(error)s); tìm kiếm vẫn chạy theo từ.")
+                % {"error": exc}
+            ) from exc
+        ids = list(stale_articles().order_by("pk").values_list("pk", flat=True))
+        done = 0
+        for start in range(0, len(ids), 200):
+            done += embed_articles(ids[start : start + 200])
+        self.stdout.write(_("Đã tính véc-tơ cho %(count)s bài.") % {"count": format_int(done)})
+
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="Nhập bài hỏi đáp từ tệp .csv hoặc .xlsx.")
@@ -67,6 +84,10 @@ class Command(BaseCommand):
         )
         exp.add_argument("file", help="Tệp cần ghi (.csv hoặc .xlsx).")
         sub.add_parser("reindex", help="Dựng lại chỉ mục tìm kiếm của mọi bài.")
+        sub.add_parser(
+            "embed",
+            help="Tính véc-tơ ngữ nghĩa cho các bài chưa có hoặc đã cũ (tìm kiếm theo nghĩa).",
+        )
 
         laws = sub.add_parser("laws", help="Danh mục văn bản pháp luật mà các bài dẫn.")
         laws_sub = laws.add_subparsers(dest="laws_action", required=True)
@@ -103,6 +124,8 @@ class Command(BaseCommand):
                 _("Đã dựng lại chỉ mục: %(articles)s bài, %(postings)s mục từ.")
                 % {"articles": format_int(articles), "postings": format_int(postings)}
             )
+        elif action == "embed":
+            self._embed()
         elif action == "export":
             from lantoa.kb.exporting import export_to_path
 
