@@ -25,6 +25,7 @@ EXPECTED = {
     "targets-alerts": {"task": "targets.send_alerts", "schedule": crontab(hour=7, minute=30)},
     "cascades-remind": {"task": "cascades.remind_due", "schedule": crontab(hour=8, minute=0)},
     "cascades-announce-sweep": {"task": "cascades.announce_sweep", "schedule": 300.0},
+    "kb-embed-stale": {"task": "kb.embed_stale", "schedule": 300.0},
 }
 
 
