@@ -17,11 +17,12 @@ from celery import shared_task
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lantoa.accounts.models import Role
 from lantoa.inquiries import counts
 from lantoa.inquiries.models import EventKind, Inquiry, InquiryEvent
-from lantoa.notifications.services import notify, officers_of
+from lantoa.notifications.services import Text, notify, officers_of
 from lantoa.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,13 @@ def _warn(inquiry: Inquiry, now: dt.datetime) -> bool:
     notify(
         users=users,
         kind="inquiry.warned",
-        title=f"Sắp quá hạn trả lời: {inquiry.code}",
-        body=(
-            f"Câu hỏi {inquiry.code} ({inquiry.unit.name}) còn {hours} giờ {minutes} phút "
-            "nữa là quá hạn trả lời."
+        title=Text(gettext_noop("Sắp quá hạn trả lời: %(code)s"), {"code": inquiry.code}),
+        body=Text(
+            gettext_noop(
+                "Câu hỏi %(code)s (%(unit)s) còn %(hours)s giờ %(minutes)s phút nữa là quá hạn "
+                "trả lời."
+            ),
+            {"code": inquiry.code, "unit": inquiry.unit.name, "hours": hours, "minutes": minutes},
         ),
         url=_url(inquiry),
         unit=handler,
@@ -109,10 +113,13 @@ def _escalate(inquiry: Inquiry, now: dt.datetime) -> bool:
     notify(
         users=officers_of(target, HANDLER_ROLES),
         kind="inquiry.escalated",
-        title=f"Quá hạn 24 giờ, chuyển lên: {inquiry.code}",
-        body=(
-            f"Câu hỏi {inquiry.code} của người lao động do {current.name} xử lý chưa được trả "
-            f"lời đúng hạn và được chuyển lên {target.name} theo dõi, đôn đốc."
+        title=Text(gettext_noop("Quá hạn 24 giờ, chuyển lên: %(code)s"), {"code": inquiry.code}),
+        body=Text(
+            gettext_noop(
+                "Câu hỏi %(code)s của người lao động do %(handler)s xử lý chưa được trả lời "
+                "đúng hạn và được chuyển lên %(target)s theo dõi, đôn đốc."
+            ),
+            {"code": inquiry.code, "handler": current.name, "target": target.name},
         ),
         url=_url(inquiry),
         unit=target,
@@ -121,8 +128,11 @@ def _escalate(inquiry: Inquiry, now: dt.datetime) -> bool:
         notify(
             users=[inquiry.assignee],
             kind="inquiry.escalated",
-            title=f"Đã quá hạn trả lời: {inquiry.code}",
-            body=f"Câu hỏi {inquiry.code} đã quá hạn và được báo lên {target.name}.",
+            title=Text(gettext_noop("Đã quá hạn trả lời: %(code)s"), {"code": inquiry.code}),
+            body=Text(
+                gettext_noop("Câu hỏi %(code)s đã quá hạn và được báo lên %(target)s."),
+                {"code": inquiry.code, "target": target.name},
+            ),
             url=_url(inquiry),
             unit=current,
         )

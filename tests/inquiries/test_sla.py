@@ -10,7 +10,7 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.accounts.models import Role, User
 from lantoa.inquiries import selectors, sla
@@ -66,6 +66,12 @@ def test_warning_at_75_percent_goes_to_the_unit_then_to_the_assignee(
         "inquiries:detail", args=[inquiry.code]
     )
     assert PHONE not in note.body and "Lao Động" not in note.body
+    assert note.body == (
+        f"Câu hỏi {inquiry.code} ({tree.a_g1.name}) còn 5 giờ 59 phút nữa là quá hạn trả lời."
+    )
+    # An officer reading in English gets the warning in English.
+    with translation.override("en"):
+        assert note.shown_title == f"Answer due soon: {inquiry.code}"
     # Handlers only: not the viewer, not the province (its role is above, not at the unit).
     assert _notes(g1_viewer, "inquiry.warned") == []
     assert _notes(officers.a_admin, "inquiry.warned") == []
