@@ -222,15 +222,22 @@ def ensure_vectors(args: argparse.Namespace) -> tuple[float, int]:
 
 def semantic_table(args: argparse.Namespace) -> list[str]:
     """/hoi-dap/?q= with words only and with the hybrid, interleaved; memory."""
+    from django.conf import settings
     from django.test import Client, override_settings
 
     from lantoa.core import embedding
     from lantoa.kb import semantic
 
     spent, embedded = ensure_vectors(args)
+    # Static files' addresses without a collectstatic manifest (the bench does not build one).
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(STORAGES=storages).enable()
     client = Client(HTTP_HOST="127.0.0.1")
     before = rss_mb()
-    embedding.model()
+    embedding.embed_query("nghỉ thai sản được mấy tháng")  # loads the model, touches its pages
     model_mb = rss_mb() - before
     before = rss_mb()
     snap = semantic.snapshot()
@@ -271,9 +278,9 @@ def semantic_table(args: argparse.Namespace) -> list[str]:
     ok = p95(runs["hybrid"]) < GOAL_P95_MS
     lines += [
         "",
-        f"Memory (resident, this process): model {model_mb:.0f} MB, "
-        f"{len(snap.ids):,} vectors {vectors_mb:.0f} MB "
-        f"(matrix {snap.matrix.nbytes / 2**20:.1f} MB float32).",
+        f"Memory: the model adds {model_mb:.0f} MB resident once a query is embedded; "
+        f"{len(snap.ids):,} vectors are a {snap.matrix.nbytes / 2**20:.1f} MB float32 matrix "
+        f"(resident growth {vectors_mb:.0f} MB: freed memory of the runs above is reused).",
         f"Goal: hybrid page p95 < {GOAL_P95_MS:.0f} ms — {'pass' if ok else 'FAIL'}.",
     ]
     return lines
