@@ -122,6 +122,35 @@ class ImportResult(tabular.ImportResult):
     unchanged: int = 0
     # Categories written otherwise than a field's code or label: where each went.
     categories: list[Resolved] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+    # Articles just created that probably ask the question of one already there:
+    # (new title, existing title, similarity), from ``check_duplicates``.
+    duplicates: list[tuple[str, str, float]] = field(default_factory=list)
+    duplicates_unchecked: bool = False
+
+    def duplicate_lines(self) -> list[str]:
+        if self.duplicates_unchecked:
+            return [
+                _(
+                    "Chưa kiểm tra được bài trùng câu hỏi: mô hình ngữ nghĩa không dùng được "
+                    "(xem nhật ký). Vui lòng chạy lại khi mô hình hoạt động."
+                )
+            ]
+        if not self.duplicates:
+            return []
+        lines = [
+            _(
+                "%(count)s bài mới có thể trùng câu hỏi với bài đã có; anh/chị vui lòng xem "
+                "lại và gộp nếu trùng:"
+            )
+            % {"count": format_int(len({new for new, _old, _s in self.duplicates}))}
+        ]
+        for new, old, similarity in self.duplicates:
+            lines.append(
+                _("  “%(new)s” ≈ “%(old)s” (độ giống %(similarity)s)")
+                % {"new": new, "old": old, "similarity": format_similarity(similarity)}
+            )
+        return lines
 
     def category_lines(self) -> list[str]:
         lines = []
@@ -147,7 +176,7 @@ class ImportResult(tabular.ImportResult):
             "updated": format_int(self.updated),
             "unchanged": format_int(self.unchanged),
         }
-        return "\n".join([text, *self.category_lines()])
+        return "\n".join([text, *self.category_lines(), *self.duplicate_lines()])
 
 
 def _accepted_categories() -> str:
@@ -414,6 +443,7 @@ def articles_import(
         # Both backends return the new primary keys from a bulk insert.
         Article.objects.bulk_create(new, batch_size=BATCH_SIZE)
         result.created = len(new)
+        result.created_ids = [a.pk for a in new]
         ArticleReference.objects.bulk_create(
             (
                 ArticleReference(
@@ -449,6 +479,39 @@ def articles_import(
             },
             actor_label="" if user is not None else "lantoa kb import",
         )
+    return result
+
+
+def format_similarity(value: float) -> str:
+    """A cosine similarity as people read it: 0,94."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def check_duplicates(result: ImportResult) -> ImportResult:
+    """Fill ``result.duplicates``: each article the import created that probably asks the
+    question of an article that was there before (``semantic.DUPLICATE_SIMILARITY``), so
+    that the editors merge them; nothing when semantic search is switched off."""
+    from lantoa.core import embedding
+    from lantoa.kb import semantic
+
+    if not result.ok or not result.created_ids or not embedding.enabled():
+        return result
+    before = Article.objects.exclude(pk__in=result.created_ids)
+    try:
+        found = semantic.duplicates_among(result.created_ids, before)
+    except embedding.EmbeddingUnavailable:
+        result.duplicates_unchecked = True
+        return result
+    titles = dict(
+        Article.objects.filter(
+            pk__in={*found, *(m.article_id for ms in found.values() for m in ms)}
+        ).values_list("pk", "title")
+    )
+    result.duplicates = [
+        (titles[pk], titles[m.article_id], m.similarity)
+        for pk in sorted(found, key=lambda pk: titles[pk])
+        for m in found[pk]
+    ]
     return result
 
 

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 EMBED_BATCH = 16
 SWEEP_LIMIT = 500  # articles one sweep embeds at most (about 30 s)
+# Two articles this similar (cosine of their vectors) ask the same question: see
+# bench/duplicates_eval.py and bench/README.md for how it was chosen.
+DUPLICATE_SIMILARITY = 0.92
 
 # Words workers type for speed, spelled out for the model (which learnt from written text).
 # Keys are folded; one-letter keys only match as whole words.
@@ -303,3 +306,66 @@ def forget() -> None:
     global _snapshot
     with _snapshot_lock:
         _snapshot = _Snapshot()
+
+
+# --- near-duplicates ----------------------------------------------------------------------
+
+
+def article_vector(article: Article) -> np.ndarray | None:
+    """The vector of ``article``'s current text: the stored one when it is current, else
+    embedded now (not written: the background job does that); None without the model."""
+    if not embedding.enabled():
+        return None
+    text = passage_text(article)
+    stored = (
+        ArticleVector.objects.filter(article_id=article.pk, digest=_digest(text))
+        .values_list("vector", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return embedding.from_bytes(stored)
+    try:
+        return embedding.embed_passages([text])[0]
+    except EmbeddingUnavailable:
+        return None
+
+
+def near_duplicates(
+    article: Article,
+    candidates: QuerySet[Article],
+    *,
+    limit: int = 3,
+    vector: np.ndarray | None = None,
+) -> list[Match]:
+    """Articles among ``candidates`` that probably ask the same question as ``article``
+    (similarity at least ``DUPLICATE_SIMILARITY``), closest first; [] without the model."""
+    if vector is None:
+        vector = article_vector(article)
+    if vector is None:
+        return []
+    matches = rank(vector, candidates, limit=limit, exclude=[article.pk] if article.pk else [])
+    return [m for m in matches if m.similarity >= DUPLICATE_SIMILARITY]
+
+
+def duplicates_among(
+    article_ids: Iterable[int], candidates: QuerySet[Article], *, limit: int = 3
+) -> dict[int, list[Match]]:
+    """For each of ``article_ids``, its probable duplicates among ``candidates``: their
+    vectors are brought up to date first (``EmbeddingUnavailable`` when the model cannot
+    be used)."""
+    ids = sorted(set(article_ids))
+    embed_articles(ids)
+    stale = candidates.filter(pk__in=stale_articles().values("pk")).order_by("pk")
+    embed_articles(stale.values_list("pk", flat=True)[:SWEEP_LIMIT])
+    snap = snapshot()
+    position = {int(pk): i for i, pk in enumerate(snap.ids)}
+    found: dict[int, list[Match]] = {}
+    for pk in ids:
+        at = position.get(pk)
+        if at is None:
+            continue
+        matches = rank(snap.matrix[at], candidates, limit=limit, exclude=[pk])
+        kept = [m for m in matches if m.similarity >= DUPLICATE_SIMILARITY]
+        if kept:
+            found[pk] = kept
+    return found

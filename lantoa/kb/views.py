@@ -19,9 +19,10 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
-from lantoa.kb import selectors, services
+from lantoa.kb import selectors, semantic, services
 from lantoa.kb.categories import category_choices, category_codes
 from lantoa.kb.forms import STATUS_FILTERS, ArticleForm
+from lantoa.kb.importing import format_similarity
 from lantoa.kb.models import Article, ArticleStatus
 from lantoa.kb.register import review_due_on
 
@@ -123,12 +124,15 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         inquiry_url = reverse("inquiries:detail", args=[article.source_inquiry.code])
     references = list(article.references.select_related("document"))
     labels = {str(r) for r in references}
+    can_manage = access.can(request.user, "kb.manage", article.unit)
     return render(
         request,
         "kb/article_detail.html",
         {
             "article": article,
-            "can_manage": access.can(request.user, "kb.manage", article.unit),
+            "can_manage": can_manage,
+            # For editors: articles they can see that probably ask the same question.
+            "duplicates": _duplicates(request, article) if can_manage else [],
             "inquiry_url": inquiry_url,
             "references": references,
             # Free-text references of an article written before the register, not matched.
@@ -136,6 +140,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review_due": review_due_on(article),
         },
     )
+
+
+def _duplicates(request: HttpRequest, article: Article) -> list[tuple[Article, str]]:
+    matches = semantic.near_duplicates(article, selectors.articles_visible_to(request.user))
+    found = Article.objects.select_related("unit").in_bulk([m.article_id for m in matches])
+    return [
+        (found[m.article_id], format_similarity(m.similarity))
+        for m in matches
+        if m.article_id in found
+    ]
 
 
 @policy(officer("kb.manage"))

@@ -235,3 +235,50 @@ def test_the_checks_catch_what_they_look_for(open_session: Any, world: World) ->
     problems = " ".join(session.log.problems())
     assert "lỗi thử" in problems and "script error" in problems
     assert "request failed: 404" in problems and "khong-co.png" in problems
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+def test_article_page_warns_of_a_near_duplicate(
+    open_session: Any, tree: Any, officers: Any, viewport: Viewport
+) -> None:
+    """An editor opening an article that asks the question of another sees the other one,
+    linked, whole on a phone's screen, in Vietnamese."""
+    from django.test import override_settings
+
+    from lantoa.core import embedding
+    from lantoa.kb import semantic
+    from tests.kb.support import make
+
+    embedding.reset()
+    semantic.forget()
+    with override_settings(LANTOA_SEMANTIC_SEARCH=True):
+        shipped = make(
+            tree,
+            "Lao động nữ sinh con được nghỉ thai sản bao lâu và hưởng bao nhiêu?",
+            question="Tôi sắp sinh con đầu lòng. Tôi được nghỉ thai sản bao lâu, "
+            "ai trả tiền và được bao nhiêu?",
+        )
+        own = make(
+            tree,
+            "Chế độ thai sản khi sinh con",
+            question="Lao động nữ sinh con được nghỉ bao nhiêu tháng và hưởng tiền thai "
+            "sản bao nhiêu?",
+            unit=tree.pa,
+        )
+        session = open_session(viewport)
+        session.log_in(officers.a_propaganda)
+        session.goto(f"/tri-thuc/{own.pk}/")
+        if os.environ.get("LANTOA_E2E_SHOTS"):
+            shot = Path(os.environ["LANTOA_E2E_SHOTS"]) / f"{viewport.name}-kb-duplicate.png"
+            session.page.screenshot(path=str(shot), full_page=True)
+        box = session.page.locator(".kb-duplicates")
+        assert box.is_visible()
+        assert box.get_by_role("link", name=shipped.title).get_attribute("href") == (
+            f"/tri-thuc/{shipped.pk}/"
+        )
+        problems = session.log.problems() + english_on_page(session.page)
+        if viewport is PHONE:
+            problems += sideways_scroll(session.page, viewport.width)
+        assert not problems
+    embedding.reset()
+    semantic.forget()

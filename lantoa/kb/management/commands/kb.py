@@ -21,6 +21,7 @@ from lantoa.core.text import format_int
 from lantoa.kb.importing import (
     SHIPPED_ARTICLES,
     articles_link_references,
+    check_duplicates,
     import_path,
     template,
 )
@@ -154,7 +155,7 @@ class Command(BaseCommand):
         result = import_path(path, unit=unit, publish=opts["publish"], actor=actor)
         if not result.ok:
             fail_command(result.errors, self.stderr.write, what=_("bài"))
-        self.stdout.write(result.summary_text())
+        self.stdout.write(check_duplicates(result).summary_text())
 
     def _laws(self, opts: dict[str, Any]) -> None:
         from lantoa.kb import laws
