@@ -38,6 +38,12 @@ def format_int(value: int | None) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def timing_line(step: str, seconds: float) -> str:
+    """One line of ``-v 2`` output saying how long a step of a command took, as
+    ``bench/first_run_bench.py`` reads it: ``Thời gian — migrate: 5,41 giây``."""
+    return f"Thời gian — {step}: {f'{seconds:.2f}'.replace('.', ',')} giây"
+
+
 def format_percent(value: float | Decimal | None, places: int = 1) -> str:
     """2.206 → "220,6%"; takes a ratio, not a percentage."""
     if value is None:

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +22,7 @@ from lantoa.accounts.models import Role
 from lantoa.celery import ensure_queue_dirs
 from lantoa.core.extensions import DEMO, DemoContext, run_demo_builders
 from lantoa.core.management.commands.worker import worker_argv
+from lantoa.core.text import timing_line
 from lantoa.units.models import Unit
 from lantoa.units.seed import DEFAULT_SEED
 from lantoa.units.selectors import tree_is_empty
@@ -53,14 +56,18 @@ class Command(BaseCommand):
             # Links made here and by the worker (posts, newsletters, "Xem bài") point to the
             # address the server really listens on.
             settings.LANTOA_PUBLIC_URL = public_url(opts["bind"])
+        verbosity = opts["verbosity"]
+        self._timed = verbosity >= 2
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         ensure_queue_dirs()
         self.stdout.write(f"Thư mục dữ liệu: {settings.DATA_DIR}")
-        call_command("migrate", interactive=False, verbosity=0)
+        with self._timing("migrate"):
+            call_command("migrate", interactive=False, verbosity=0)
         # A fresh database holds only the national root its first migration made.
         if tree_is_empty():
             self.stdout.write("Đang nạp dữ liệu trình diễn (một LĐLĐ tỉnh, ~1.000 CĐCS)…")
-            call_command("seed", size="demo", verbosity=1)
+            with self._timing("seed"):
+                call_command("seed", size="demo", verbosity=max(1, verbosity))
         else:
             self.stdout.write("Dùng lại dữ liệu đã có.")
         # Each app's demo data (accounts, shipped articles, campaigns, cascades, inquiries,
@@ -71,13 +78,26 @@ class Command(BaseCommand):
             out=self.stdout.write,
             warn=self.stderr.write,
         )
-        run_demo_builders(DEMO, ctx)
+        with self._timing("demo: tổng"):
+            run_demo_builders(DEMO, ctx)
+        if self._timed:
+            for key, seconds in ctx.timings:
+                self.stdout.write(timing_line(f"demo: {key}", seconds))
         accounts = ctx.extra.get("accounts", [])
-        call_command("collectstatic", interactive=False, verbosity=0)
+        with self._timing("collectstatic"):
+            call_command("collectstatic", interactive=False, verbosity=0)
         if opts["no_server"]:
             self._print_logins(accounts, serving=False)
             return
         self._run(accounts, opts["bind"])
+
+    @contextmanager
+    def _timing(self, step: str) -> Iterator[None]:
+        """With ``-v 2``, say how long ``step`` took (bench/first_run_bench.py reads it)."""
+        started = time.perf_counter()
+        yield
+        if self._timed:
+            self.stdout.write(timing_line(step, time.perf_counter() - started))
 
     def _print_logins(self, accounts: list[Any], *, serving: bool) -> None:
         w = self.stdout.write
