@@ -10,6 +10,7 @@ field exactly as a save would (``get_db_prep_save``: JSON, file names, time zone
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, models, router
 
@@ -22,26 +23,24 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
         return 0
     model = type(objs[0])
     meta = model._meta
-    concrete = [meta.get_field(name) for name in fields]
-    if any(not getattr(f, "concrete", False) or getattr(f, "primary_key", False) for f in concrete):
+    concrete: list[Any] = [meta.get_field(name) for name in fields]
+    if any(not getattr(f, "concrete", False) or f.primary_key for f in concrete):
         raise ValueError("update_rows writes concrete, non-key fields only")
+    pk: Any = meta.pk
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in concrete)  # type: ignore[union-attr]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - quoted names only
-        f"WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+        f"WHERE {quote(pk.column)} = %s"
     )
     params = []
     for obj in objs:
         if type(obj) is not model or obj.pk is None:
             raise ValueError("update_rows needs saved instances of one model")
         params.append(
-            [
-                f.get_db_prep_save(getattr(obj, f.attname), connection)  # type: ignore[union-attr]
-                for f in concrete
-            ]
-            + [meta.pk.get_db_prep_value(obj.pk, connection)]  # type: ignore[union-attr]
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete]
+            + [pk.get_db_prep_value(obj.pk, connection)]
         )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -135,22 +135,26 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                 )
                 when.append(at)
         ContentItem.objects.bulk_create(items, batch_size=500)
-        saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-").order_by("pk")
+        saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-")
         # Dated as written then, not as loaded today (lists show when an item last changed).
         saved.update(created_at=F("published_at"), updated_at=F("published_at"))
-        by_slug = {i.slug: i for i in saved}
+        if any(item.pk is None for item in items):  # a database that returns no new keys
+            by_slug = {i.slug: i for i in saved}
+            items = [by_slug[item.slug] for item in items]
         page_id = page.url.rstrip("/").rsplit("/", 1)[-1] or str(page.pk)
+        # Worked out once per page, not per post (a translation lookup each time).
+        channel_name = f"{page.get_kind_display()}: {page.name}"[:255]
         pubs = []
         for n, (item, at) in enumerate(zip(items, when, strict=True)):
             post_id = f"{page.pk}{n:06d}"
             pubs.append(
                 Publication(
-                    item=by_slug[item.slug],
+                    item=item,
                     unit=unit,
                     channel=page,
                     method=Method.FACEBOOK,
                     channel_kind=ChannelKind.FACEBOOK_PAGE,
-                    channel_name=f"{page.get_kind_display()}: {page.name}"[:255],
+                    channel_name=channel_name,
                     status=PublicationStatus.PUBLISHED,
                     attempts=1,
                     first_attempt_at=at,

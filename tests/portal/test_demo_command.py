@@ -43,3 +43,36 @@ def test_no_server_says_what_it_did_and_how_to_serve(tmp_path, settings, monkeyp
     command._print_logins([], serving=True)
     assert "Lan Tỏa đang chạy tại  http://127.0.0.1:8000/" in out.getvalue()
     assert "Ctrl-C" in out.getvalue()
+
+
+def test_demo_web_server_holds_requests_while_the_data_loads(
+    tmp_path, monkeypatch, transactional_db
+) -> None:  # type: ignore[no-untyped-def]
+    """lantoa demo starts its web server while it loads the data: a request waits for the
+    loading to end and is then answered by the product (never from a half-filled database)."""
+    import threading
+    import time
+
+    from django.test import RequestFactory
+
+    from lantoa.portal import demo_wsgi
+
+    gate = tmp_path / "demo-loading"
+    gate.write_text("1")
+    monkeypatch.setattr(demo_wsgi, "_gate", str(gate))
+    monkeypatch.setattr(demo_wsgi, "_loading", True)
+    statuses: list[str] = []
+
+    def request() -> None:
+        environ = RequestFactory().get("/tin-tuc/").environ
+        body = demo_wsgi.application(environ, lambda status, headers, *a: statuses.append(status))
+        b"".join(body)
+
+    waiting = threading.Thread(target=request)
+    waiting.start()
+    time.sleep(0.5)
+    assert waiting.is_alive() and statuses == []  # held while the data loads
+    gate.unlink()
+    waiting.join(timeout=30)
+    assert statuses == ["200 OK"]
+    assert demo_wsgi._loading is False  # later requests go straight through
