@@ -76,3 +76,23 @@ def test_demo_web_server_holds_requests_while_the_data_loads(
     waiting.join(timeout=30)
     assert statuses == ["200 OK"]
     assert demo_wsgi._loading is False  # later requests go straight through
+
+
+def test_static_fingerprint_follows_the_sources(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """A later ``lantoa demo`` skips collectstatic only while no static source changed."""
+    import os
+
+    from lantoa.portal.management.commands.demo import static_sources_fingerprint
+
+    source = tmp_path / "nguon"
+    source.mkdir()
+    (source / "demo.css").write_text("body { color: #c8102e; }")
+    settings.STATICFILES_DIRS = [source]
+    before = static_sources_fingerprint()
+    assert "demo.css\t" in before
+    assert static_sources_fingerprint() == before
+    (source / "demo.css").write_text("body { color: #0b4f9c; }")
+    os.utime(source / "demo.css", ns=(1, 1))
+    assert static_sources_fingerprint() != before
+    (source / "moi.js").write_text("")
+    assert static_sources_fingerprint().count("moi.js") == 1

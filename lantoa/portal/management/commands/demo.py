@@ -127,15 +127,20 @@ class Command(BaseCommand):
     ) -> None:
         """Collect the static files (a process of its own), then start the web server: it
         reads the collected files and their manifest when it starts."""
-        static = subprocess.Popen(
-            [sys.executable, "-m", "lantoa.cli", "collectstatic", "--noinput", "-v", "0"],
-            env=env,
-            start_new_session=True,
-        )
-        children.append(static)
-        if static.wait() != 0:
-            return
-        children.remove(static)
+        sources = static_sources_fingerprint()
+        stamp = settings.DATA_DIR / STATIC_STAMP
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if not (manifest.is_file() and stamp.is_file() and stamp.read_text() == sources):
+            static = subprocess.Popen(
+                [sys.executable, "-m", "lantoa.cli", "collectstatic", "--noinput", "-v", "0"],
+                env=env,
+                start_new_session=True,
+            )
+            children.append(static)
+            if static.wait() != 0:
+                return
+            children.remove(static)
+            stamp.write_text(sources)
         if serve:
             children.append(
                 subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -257,6 +262,23 @@ class Command(BaseCommand):
 
 
 LOADING_GATE = "demo-loading"  # in the data directory while ``lantoa demo`` loads its data
+
+
+# In the data directory: the fingerprint of the static sources collected last.
+STATIC_STAMP = "static-sources.txt"
+
+
+def static_sources_fingerprint() -> str:
+    """Every static source file the finders see, with its size and modification time: when
+    it matches what was collected last, ``collectstatic`` has nothing to do and is skipped."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    lines = []
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            info = os.stat(storage.path(path))
+            lines.append(f"{path}\t{info.st_size}\t{info.st_mtime_ns}")
+    return "\n".join(sorted(lines))
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
