@@ -96,3 +96,24 @@ def test_static_fingerprint_follows_the_sources(tmp_path, settings) -> None:  # 
     assert static_sources_fingerprint() != before
     (source / "moi.js").write_text("")
     assert static_sources_fingerprint().count("moi.js") == 1
+
+
+def test_demo_worker_is_not_told_to_warn_about_root() -> None:
+    """Run as root, Celery's long SecurityWarning read like an error on the demo's console;
+    other warnings still show."""
+    import subprocess
+    import sys
+
+    from lantoa.portal.management.commands.demo import CELERY_ROOT_WARNING, demo_worker_env
+
+    env = demo_worker_env({"PATH": "/usr/bin:/bin", "PYTHONWARNINGS": "default"})
+    script = (
+        "import warnings\n"
+        f"warnings.warn({CELERY_ROOT_WARNING + ': this is absolutely not recommended!'!r})\n"
+        "warnings.warn('Một cảnh báo khác')\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert "superuser" not in done.stderr
+    assert "Một cảnh báo khác" in done.stderr

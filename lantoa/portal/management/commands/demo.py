@@ -246,7 +246,7 @@ class Command(BaseCommand):
         children.append(
             subprocess.Popen(  # noqa: S603
                 [*worker_argv(beat=True, concurrency=2, loglevel="warning")],
-                env=env,
+                env=demo_worker_env(env),
                 start_new_session=True,
             )
         )
@@ -259,6 +259,19 @@ class Command(BaseCommand):
             self.stderr.write("Một tiến trình đã dừng bất thường; đã dừng cả hệ thống.")
             sys.exit(1)
         self.stdout.write("Đã dừng máy chủ web và tiến trình nền.")
+
+
+CELERY_ROOT_WARNING = "You're running the worker with superuser privileges"
+
+
+def demo_worker_env(env: dict[str, str]) -> dict[str, str]:
+    """The demo worker's environment: run as root (a container), Celery warns at length that
+    a worker should not be; this is the demo's own worker on its own data, and a newcomer
+    would take the warning for an error."""
+    warnings = ",".join(
+        w for w in (env.get("PYTHONWARNINGS", ""), f"ignore:{CELERY_ROOT_WARNING}") if w
+    )
+    return {**env, "PYTHONWARNINGS": warnings}
 
 
 LOADING_GATE = "demo-loading"  # in the data directory while ``lantoa demo`` loads its data
