@@ -245,7 +245,7 @@ class Command(BaseCommand):
         # and would compete with it for the processor.
         children.append(
             subprocess.Popen(  # noqa: S603
-                [*worker_argv(beat=True, concurrency=2, loglevel="warning")],
+                [*worker_argv(beat=True, concurrency=2, loglevel="warning", quiet=True)],
                 env=demo_worker_env(env),
                 start_new_session=True,
             )
