@@ -44,7 +44,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TIMING = re.compile(r"Thời gian — (?P<step>.+): (?P<seconds>\d+,\d+) giây")
+TIMING = re.compile(
+    r"Thời gian — (?P<step>.+?): (?P<seconds>\d+,\d+) giây(?: \(CPU (?P<cpu>\d+,\d+) giây\))?"
+)
 # On the demo's home page once its data is there (the merged province of the demo tree).
 DEMO_MARK = "Thái Nguyên"
 GOAL_COLD = 60.0
@@ -89,7 +91,7 @@ class Start:
 
     first_page: float = 0.0  # seconds from launch to 200 with the demo's data
     first_line: float = 0.0  # seconds from launch to its first output line (start-up)
-    steps: list[tuple[str, float]] = field(default_factory=list)
+    steps: list[tuple[str, float, float | None]] = field(default_factory=list)  # wall, CPU
     noise: list[str] = field(default_factory=list)  # stderr lines
     stop_seconds: float = 0.0
 
@@ -157,34 +159,40 @@ def demo_start(clone: Path, env: dict[str, str], timeout: float) -> Start:
     for _, line in out:
         m = TIMING.search(line)
         if m:
-            result.steps.append((m["step"], float(m["seconds"].replace(",", "."))))
+            cpu = float(m["cpu"].replace(",", ".")) if m["cpu"] else None
+            result.steps.append((m["step"], float(m["seconds"].replace(",", ".")), cpu))
     result.noise = [line for _, line in err if line.strip()]
     return result
 
 
-def fmt(seconds: float) -> str:
-    return f"{seconds:.1f}".replace(".", ",")
+def fmt(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds:.1f}".replace(".", ",")
 
 
 def table(install: float, first: Start, later: Start, *, cold: bool, loads: list[str]) -> str:
     rows = [
-        "| step | seconds |",
-        "|---|---|",
+        "| step | seconds | CPU s (demo process) |",
+        "|---|---|---|",
         f"| install: `uv sync` ({'empty uv cache' if cold else 'uv cache of this machine'}) "
-        f"| {fmt(install)} |",
+        f"| {fmt(install)} | |",
         f"| first start: launch → first output line (uv, Python, Django start-up) "
-        f"| {fmt(first.first_line)} |",
+        f"| {fmt(first.first_line)} | |",
     ]
-    rows += [f"| first start: {step} | {fmt(seconds)} |" for step, seconds in first.steps]
     rows += [
-        f"| **first start: launch → first page (200, demo data)** | **{fmt(first.first_page)}** |",
-        f"| **install + first start** | **{fmt(install + first.first_page)}** |",
-        f"| later start (same ./data): launch → first page | {fmt(later.first_page)} |",
+        f"| first start: {step} | {fmt(wall)} | {fmt(cpu)} |" for step, wall, cpu in first.steps
     ]
-    rows += [f"| later start: {step} | {fmt(seconds)} |" for step, seconds in later.steps]
+    rows += [
+        f"| **first start: launch → first page (200, demo data)** "
+        f"| **{fmt(first.first_page)}** | |",
+        f"| **install + first start** | **{fmt(install + first.first_page)}** | |",
+        f"| later start (same ./data): launch → first page | {fmt(later.first_page)} | |",
+    ]
+    rows += [
+        f"| later start: {step} | {fmt(wall)} | {fmt(cpu)} |" for step, wall, cpu in later.steps
+    ]
     rows += [
         f"| Ctrl-C → stopped (first / later) | {fmt(first.stop_seconds)} / "
-        f"{fmt(later.stop_seconds)} |"
+        f"{fmt(later.stop_seconds)} | |"
     ]
     goal_total = GOAL_COLD if cold else GOAL_INSTALLED
     measured = install + first.first_page if cold else first.first_page

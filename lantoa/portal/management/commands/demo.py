@@ -187,10 +187,12 @@ class Command(BaseCommand):
     @contextmanager
     def _timing(self, step: str) -> Iterator[None]:
         """With ``-v 2``, say how long ``step`` took (bench/first_run_bench.py reads it)."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         if self._timed:
-            self.stdout.write(timing_line(step, time.perf_counter() - started))
+            self.stdout.write(
+                timing_line(step, time.perf_counter() - started, time.process_time() - cpu)
+            )
 
     def _print_logins(self, accounts: list[Any], *, serving: bool) -> None:
         w = self.stdout.write
