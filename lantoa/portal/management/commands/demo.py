@@ -149,6 +149,9 @@ class Command(BaseCommand):
                         "-m",
                         "gunicorn",
                         "lantoa.portal.demo_wsgi:application",
+                        # Loaded once and shared by the two workers (one start-up, not
+                        # three, on the core left free by the data loading).
+                        "--preload",
                         "--bind",
                         bind,
                         "--workers",
