@@ -58,3 +58,42 @@ def test_update_rows_refuses_keys_and_unsaved_rows(tree: Tree) -> None:
         update_rows([row], ["id"])
     with pytest.raises(ValueError):
         update_rows([CascadeRecipient(cascade=cascade, unit=tree.pa)], ["note"])
+
+
+def test_insert_rows_writes_what_bulk_create_would(tree: Tree) -> None:
+    from lantoa.cascades.models import Cascade
+    from lantoa.core.bulk import insert_rows
+
+    cascade = make(tree.pa)
+    at = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
+    rows = [
+        CascadeRecipient(
+            cascade=cascade,
+            unit=tree.a_kcn,
+            state=RecipientState.DONE,
+            done_at=at,
+            proof_links=["https://zalo.me/g/abc"],
+            note="Đã làm",
+        ),
+        CascadeRecipient(cascade=cascade, unit=tree.a_xa),
+    ]
+    assert insert_rows(rows) == 2
+    done, pending = CascadeRecipient.objects.filter(cascade=cascade).order_by("pk")
+    assert (done.unit, done.state, done.done_at, done.proof_links, done.note) == (
+        tree.a_kcn,
+        RecipientState.DONE,
+        at,
+        ["https://zalo.me/g/abc"],
+        "Đã làm",
+    )
+    # Field defaults as a save would write them.
+    assert (pending.unit, pending.state, pending.proof_links, pending.note) == (
+        tree.a_xa,
+        RecipientState.PENDING,
+        [],
+        "",
+    )
+    with pytest.raises(ValueError):
+        insert_rows([done])  # already saved
+    assert insert_rows([]) == 0
+    assert Cascade.objects.count() == 1
