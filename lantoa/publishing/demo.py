@@ -135,13 +135,11 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                     )
                 )
                 when.append(at)
-        ContentItem.objects.bulk_create(items, batch_size=500)
+        insert_rows(items)
         saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-")
         # Dated as written then, not as loaded today (lists show when an item last changed).
         saved.update(created_at=F("published_at"), updated_at=F("published_at"))
-        if any(item.pk is None for item in items):  # a database that returns no new keys
-            by_slug = {i.slug: i for i in saved}
-            items = [by_slug[item.slug] for item in items]
+        item_ids = dict(saved.values_list("slug", "pk"))
         page_id = page.url.rstrip("/").rsplit("/", 1)[-1] or str(page.pk)
         # Worked out once per page, not per post (a translation lookup each time).
         channel_name = f"{page.get_kind_display()}: {page.name}"[:255]
@@ -150,7 +148,7 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
             post_id = f"{page.pk}{n:06d}"
             pubs.append(
                 Publication(
-                    item=item,
+                    item_id=item_ids[item.slug],
                     unit=unit,
                     channel=page,
                     method=Method.FACEBOOK,
@@ -166,7 +164,7 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                     created_by=writer,
                 )
             )
-        insert_rows(pubs)  # a year of posts: no keys needed back
+        insert_rows(pubs)
         made += len(pubs)
     return made
 
