@@ -1,6 +1,7 @@
 """Every process that starts the product (the demo, its web server, the worker, each
 ``lantoa`` command) pays for what Django's start-up imports: the libraries that write and read
-Office files are imported when a file is made or read, not at start-up."""
+Office files, and the HTTP client of the connectors, are imported when a file is made or read
+or a platform is called, not at start-up."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import sys
 from pathlib import Path
 
 
-def test_start_up_does_not_import_office_libraries(tmp_path: Path) -> None:
+def test_start_up_does_not_import_office_or_http_libraries(tmp_path: Path) -> None:
     script = (
         "import sys, django\n"
         "django.setup()\n"
         "from django.urls import resolve\n"
         "resolve('/')\n"
-        "print(sorted(m for m in ('openpyxl', 'docx') if m in sys.modules))\n"
+        "print(sorted(m for m in ('openpyxl', 'docx', 'httpx') if m in sys.modules))\n"
     )
     env = {
         **os.environ,
