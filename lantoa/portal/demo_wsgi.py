@@ -14,7 +14,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from lantoa.wsgi import application as product
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lantoa.settings")
+product = get_wsgi_application()  # the product's application, as lantoa.wsgi makes it
 
 _gate = os.environ.get("LANTOA_DEMO_LOADING", "")
 _loading = bool(_gate)
