@@ -423,6 +423,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["client_errors"]},
+        # A page asked for under a name not in LANTOA_ALLOWED_HOSTS (the demo bound to
+        # 0.0.0.0, opened by the machine's name): a 400 and one line, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["client_errors"]},
         # The demo's filesystem queue has no host, and kombu warns about it on every start.
         **(
             {"kombu.connection": {"level": "ERROR"}}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -67,14 +68,18 @@ def _unit_for(level: str) -> Unit:
 def ensure_demo_accounts() -> list[tuple[DemoAccount, Unit, bool]]:
     """Create the demo accounts if missing; returns (account, unit, needs_totp)."""
     result = []
+    # One Argon2 hash (its own random salt) for the one published demo password: hashing it
+    # per account made eight slow hashes of the same secret on every first start.
+    hashed = ""
     for acc in DEMO_ACCOUNTS:
         unit = _unit_for(acc.level)
         user, created = User.objects.get_or_create(
             username=acc.username, defaults={"full_name": acc.full_name}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
+            user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, unit=unit, role=acc.role)
         needs_totp = requires_two_factor(user)
         if needs_totp:

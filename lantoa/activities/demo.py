@@ -9,8 +9,8 @@ press and broadcast work. Volumes grow year on year and peak in May (Tháng Côn
 Bắc Kạn's own records stop the day it merged into Thái Nguyên; its former unions carry on
 under Thái Nguyên.
 
-Like the rest of the seed, rows are written with ``bulk_create`` (no audit rows): the same
-seed always gives the same records.
+Like the rest of the seed, rows are written in bulk (``core.bulk.insert_rows``, no audit
+rows): the same seed always gives the same records.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lantoa.activities.models import Activity, ActivityFormat, ActivityKind
+from lantoa.core.bulk import insert_rows
 from lantoa.core.periods import ROMAN
 from lantoa.units.models import Unit, UnitKind
 
@@ -266,5 +267,5 @@ def seed_demo_activities(*, seed: int, as_of: dt.date, root_code: str = "TN") ->
             _province(rng, unit, add, until, history)
         else:
             _upper(rng, unit, add, history)
-    Activity.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(rows)
     return len(rows)

@@ -23,6 +23,7 @@ from lantoa.cascades import services
 from lantoa.cascades.models import Cascade, CascadeRecipient, RecipientState
 from lantoa.content.models import ContentItem
 from lantoa.core import private_files
+from lantoa.core.bulk import update_rows
 from lantoa.units.models import UPPER_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 
 DEMO_SEED = 2026
@@ -124,8 +125,9 @@ def _progress(
                         "Phổ biến trong buổi sinh hoạt tổ công đoàn.",
                     )
                 )
-    CascadeRecipient.objects.bulk_update(
-        rows,
+    # The pending rest is left as sent.
+    update_rows(
+        rows[: done_n + ack_n + rec_n],
         [
             "state",
             "received_at",
@@ -136,7 +138,6 @@ def _progress(
             "proof_thumbnail",
             "note",
         ],
-        batch_size=500,
     )
 
 

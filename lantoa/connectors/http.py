@@ -19,12 +19,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO, and Graph API calls carry the page token in
@@ -32,12 +33,14 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
 
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# httpx is imported by the first request, not by every process that starts the product
+# (it was a tenth of Django's start-up): seconds for the whole request, and to connect.
+TIMEOUT_SECONDS = (15.0, 5.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 MAX_RETRY_AFTER = 5.0
 USER_AGENT = "LanToa/1.0 (+https://github.com/lantoa)"
 
-Classifier = Callable[[httpx.Response], ConnectorError | None]
+Classifier = Callable[["httpx.Response"], ConnectorError | None]
 
 _local = threading.local()
 
@@ -46,8 +49,10 @@ def _client() -> httpx.Client:
     """One pooled client per process and thread (a forked Celery worker gets its own)."""
     client = getattr(_local, "client", None)
     if client is None or getattr(_local, "pid", None) != os.getpid():
+        import httpx
+
         client = httpx.Client(
-            timeout=DEFAULT_TIMEOUT,
+            timeout=httpx.Timeout(TIMEOUT_SECONDS[0], connect=TIMEOUT_SECONDS[1]),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
         )
@@ -95,6 +100,8 @@ def request(
     classify: Classifier | None = None,
 ) -> httpx.Response:
     """Send one request; return the response or raise TemporaryError/PermanentError."""
+    import httpx
+
     method = method.upper()
     safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
     where = _where(url)
@@ -109,7 +116,7 @@ def request(
                 json=json,
                 data=data,
                 headers=headers,
-                timeout=timeout or DEFAULT_TIMEOUT,
+                timeout=timeout or httpx.Timeout(TIMEOUT_SECONDS[0], connect=TIMEOUT_SECONDS[1]),
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # The request never left: retrying cannot duplicate anything.

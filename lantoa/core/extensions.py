@@ -15,6 +15,7 @@ a key twice is an error, so a module imported twice cannot add its items twice u
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -115,6 +116,9 @@ class DemoContext:
     totals: list[str] = field(default_factory=list)  # "  kênh truyền thông: 1.234" lines
     warn: Callable[[str], None] = print  # what went wrong (stderr of a command)
     as_of: dt.date = field(default_factory=lambda: demo_as_of())
+    # (builder key, seconds) for each builder run: what ``lantoa demo -v 2`` prints and
+    # bench/first_run_bench.py reads.
+    timings: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -132,10 +136,12 @@ class DemoBuilder:
 
 
 def run_demo_builders(stage: str, ctx: DemoContext) -> None:
-    """Run the builders of one stage, in order."""
+    """Run the builders of one stage, in order, noting how long each took (``ctx.timings``)."""
     for builder in demo_builders:
         if builder.stage == stage:
+            started = time.perf_counter()
             builder.build(ctx)
+            ctx.timings.append((builder.key, time.perf_counter() - started))
 
 
 demo_builders: Registry[DemoBuilder] = Registry("demo_builders")

@@ -31,9 +31,6 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from lantoa.core import archives
 from lantoa.core.text import format_int
@@ -154,6 +151,10 @@ def _workbook_part(archive: zipfile.ZipFile) -> str:
 
 def _first_sheet(archive: zipfile.ZipFile, workbook: str) -> tuple[str, Any, dict[str, str]]:
     """(member name of the first worksheet, date epoch, other parts by relationship kind)."""
+    # openpyxl is imported when a workbook is read, not by every process that starts the
+    # product (a fifth of Django's start-up): here and in the functions below.
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
     rels = _relationships(archive, workbook)
     epoch = WINDOWS_EPOCH
     sheet = ""
@@ -211,6 +212,8 @@ def _shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
 def _date_styles(archive: zipfile.ZipFile, name: str | None) -> dict[int, bool]:
     """Cell style index → True (a duration) / False (a date or time) for the styles whose
     number format is a date, as openpyxl decides it."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
     if not name:
         return {}
     custom: dict[int, str] = {}
@@ -293,6 +296,8 @@ def _sheet_rows(
 ) -> Iterator[tuple[int, dict[int, Any]]]:
     """The sheet's rows as openpyxl numbers them: a row's ``r``, else the one before plus one;
     a cell's column from its ``r``, else the one before plus one."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
     row_number = column = count = chars = 0
     cells: dict[int, Any] = {}
     value_of = _cell_reader(strings, dates, epoch)
@@ -348,6 +353,8 @@ def _sheet_rows(
 
 
 def _cell_reader(strings: list[str], dates: dict[int, bool], epoch: Any) -> Callable[[Any], Any]:
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
     def value_of(cell: Any) -> Any:
         kind = cell.get("t") or "n"
         if kind == "inlineStr":

@@ -29,6 +29,7 @@ from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
 from lantoa.content.demo import demo_release
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
+from lantoa.core.bulk import insert_rows
 from lantoa.core.text import format_int
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
@@ -134,23 +135,25 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                     )
                 )
                 when.append(at)
-        ContentItem.objects.bulk_create(items, batch_size=500)
-        saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-").order_by("pk")
+        insert_rows(items)
+        saved = ContentItem.objects.filter(unit=unit, slug__startswith="bai-")
         # Dated as written then, not as loaded today (lists show when an item last changed).
         saved.update(created_at=F("published_at"), updated_at=F("published_at"))
-        by_slug = {i.slug: i for i in saved}
+        item_ids = dict(saved.values_list("slug", "pk"))
         page_id = page.url.rstrip("/").rsplit("/", 1)[-1] or str(page.pk)
+        # Worked out once per page, not per post (a translation lookup each time).
+        channel_name = f"{page.get_kind_display()}: {page.name}"[:255]
         pubs = []
         for n, (item, at) in enumerate(zip(items, when, strict=True)):
             post_id = f"{page.pk}{n:06d}"
             pubs.append(
                 Publication(
-                    item=by_slug[item.slug],
+                    item_id=item_ids[item.slug],
                     unit=unit,
                     channel=page,
                     method=Method.FACEBOOK,
                     channel_kind=ChannelKind.FACEBOOK_PAGE,
-                    channel_name=f"{page.get_kind_display()}: {page.name}"[:255],
+                    channel_name=channel_name,
                     status=PublicationStatus.PUBLISHED,
                     attempts=1,
                     first_attempt_at=at,
@@ -161,7 +164,7 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
                     created_by=writer,
                 )
             )
-        Publication.objects.bulk_create(pubs, batch_size=500)
+        insert_rows(pubs)
         made += len(pubs)
     return made
 

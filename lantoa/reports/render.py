@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lantoa.reports.data import ReportData
-from lantoa.reports.render_docx import render_docx
 from lantoa.reports.render_md import render_md
-from lantoa.reports.render_xlsx import render_xlsx
+
+
+# python-docx and openpyxl are imported when a report is made, not when a process starts.
+def render_docx(data: ReportData) -> bytes:
+    from lantoa.reports.render_docx import render_docx as render
+
+    return render(data)
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    from lantoa.reports.render_xlsx import render_xlsx as render
+
+    return render(data)
+
 
 FORMATS: dict[str, tuple[str, str, Callable[[ReportData], bytes]]] = {
     # format → (label, content type, renderer)

@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from lantoa.reports.data import ReportData
 from lantoa.reports.narrative import Narrative, write
-from lantoa.reports.tables import Ratio, ReportTable, cell_text, report_tables
+from lantoa.reports.tables import Ratio, ReportTable, cell_text, issue_date_text, report_tables
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -37,16 +37,6 @@ TABLE_PT = 11
 TEXT_WIDTH_MM = 210 - 30 - 15
 NUMBER_PLACEHOLDER = "\u00a0" * 8  # "Số:        /BC-LĐLĐ": the number is written by hand
 SIGNATURE_PLACEHOLDER = "…………………………"
-
-
-def issue_date_text(place: str, day: object) -> str:
-    """ "Thái Nguyên, ngày 05 tháng 7 năm 2022": days below 10 and months 1 and 2 get a
-    leading zero (Nghị định 30/2020, phụ lục I)."""
-    d = getattr(day, "day", 1)
-    m = getattr(day, "month", 1)
-    y = getattr(day, "year", 2000)
-    month = f"{m:02d}" if m <= 2 else str(m)
-    return f"{place}, ngày {d:02d} tháng {month} năm {y}"
 
 
 def _set_font(run_or_style: object, size: float | None = None) -> None:

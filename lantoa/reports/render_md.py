@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from lantoa.reports.data import ReportData
 from lantoa.reports.narrative import write
-from lantoa.reports.render_docx import issue_date_text
-from lantoa.reports.tables import ReportTable, cell_text, report_tables
+from lantoa.reports.tables import ReportTable, cell_text, issue_date_text, report_tables
 
 
 def _escape(text: str) -> str:

@@ -105,3 +105,13 @@ __all__ = [
     "kind_table",
     "report_tables",
 ]
+
+
+def issue_date_text(place: str, day: object) -> str:
+    """ "Thái Nguyên, ngày 05 tháng 7 năm 2022": days below 10 and months 1 and 2 get a
+    leading zero (Nghị định 30/2020, phụ lục I)."""
+    d = getattr(day, "day", 1)
+    m = getattr(day, "month", 1)
+    y = getattr(day, "year", 2000)
+    month = f"{m:02d}" if m <= 2 else str(m)
+    return f"{place}, ngày {d:02d} tháng {month} năm {y}"

@@ -9,8 +9,8 @@
   months mostly approved (locked), some returned with a comment, the latest still awaiting
   review.
 
-Like the rest of the seed, rows are written with ``bulk_create`` and no audit rows; the same
-seed always gives the same reports. Figures snapshots are taken from the registered
+Like the rest of the seed, rows are written in bulk (``core.bulk.insert_rows``) and no audit
+rows; the same seed always gives the same reports. Figures snapshots are taken from the registered
 ``PeriodFigures`` provider (``lantoa.core.extensions.period_figures``: the activity records).
 """
 
@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from lantoa.core.bulk import insert_rows
 from lantoa.core.extensions import period_figures_provider
 from lantoa.core.periods import Period
 from lantoa.core.text import format_int
@@ -141,7 +142,7 @@ def seed_demo_targets(*, seed: int, as_of: dt.date, root_code: str = "TN") -> st
         periods_ensure(years=sorted({sample.half.year - 1, sample.half.year, as_of.year}))
         assigned = _assignments(root, sample)
         rows = _period_reports(seed, root, sample)
-        PeriodReport.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(rows)
     first, last = sample.months[0], sample.months[-1]
     return (
         f"Đã nạp {created} chỉ tiêu mặc định, {assigned} chỉ tiêu giao và "

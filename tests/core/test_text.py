@@ -109,3 +109,10 @@ def test_visible_text_drops_direction_and_zero_width_characters(
     raw: str | None, shown: str
 ) -> None:
     assert visible_text(raw) == shown
+
+
+def test_timing_line_as_the_first_run_bench_reads_it() -> None:
+    from lantoa.core.text import timing_line
+
+    assert timing_line("seed: targets", 6.954) == "Thời gian — seed: targets: 6,95 giây"
+    assert timing_line("migrate", 5.414, 5.0) == "Thời gian — migrate: 5,41 giây (CPU 5,00 giây)"

@@ -68,6 +68,15 @@ def test_a_refused_request_logs_one_line(
     assert logged and all(r.exc_info is None for r in logged)
 
 
+def test_an_unknown_host_logs_one_line(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    """The demo bound to every interface and opened by another name: a 400 and one line."""
+    with caplog.at_level("WARNING", logger="django.security"):
+        response = client.get("/", HTTP_HOST="may-cua-toi.local:8000")
+    assert response.status_code == 400
+    logged = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert logged and all(r.exc_info is None for r in logged)
+
+
 @pytest.mark.parametrize("path", ["/", "/cau-hoi/", "/cau-hoi/tra-cuu/", "/tai-khoan/dang-nhap/"])
 def test_every_public_page_offers_the_language_switch_in_its_own_words(
     client: Client, tree: Tree, path: str

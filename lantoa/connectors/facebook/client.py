@@ -27,9 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.conf import settings
 from django.utils import timezone
 
@@ -38,6 +37,9 @@ from lantoa.connectors.facebook.webhook import app_secret_of
 from lantoa.connectors.http import json_of, request
 from lantoa.connectors.models import ConnectorAccount
 from lantoa.connectors.services import connector_account_mark_error
+
+if TYPE_CHECKING:
+    import httpx
 
 PLATFORM = "Facebook"
 MAX_TEXT = 2000

@@ -35,9 +35,8 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -49,6 +48,9 @@ from lantoa.connectors.facebook.webhook import app_secret_of
 from lantoa.connectors.http import Classifier, json_of, request
 from lantoa.connectors.models import ConnectorAccount
 from lantoa.connectors.services import connector_account_mark_error
+
+if TYPE_CHECKING:
+    import httpx
 
 SCHEDULE_MIN_AHEAD = dt.timedelta(minutes=10)
 SCHEDULE_MAX_AHEAD = dt.timedelta(days=30)

@@ -12,16 +12,18 @@ from lantoa.core.management.keys import require_production_key
 
 
 def worker_argv(
-    *, beat: bool, concurrency: int, loglevel: str = "info", name: str = ""
+    *, beat: bool, concurrency: int, loglevel: str = "info", name: str = "", quiet: bool = False
 ) -> list[str]:
     """The Celery command line of ``lantoa worker``. ``name``: the node name (Celery's
     ``--hostname``); by default ``beat@<host>`` for the one process with the scheduler and
     ``worker@<host>`` for the others, so that the two services of README's deployment on one
-    machine do not share a name (give each further service on that machine its own)."""
+    machine do not share a name (give each further service on that machine its own).
+    ``quiet``: without Celery's start-up banner (the demo's console)."""
     argv = [
         sys.executable,
         "-m",
         "celery",
+        *(["--quiet"] if quiet else []),
         "-A",
         "lantoa",
         "worker",

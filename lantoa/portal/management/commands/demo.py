@@ -6,20 +6,25 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantoa.accounts.demo import DEMO_PASSWORD, demo_totp_secret_base32
 from lantoa.accounts.models import Role
 from lantoa.celery import ensure_queue_dirs
 from lantoa.core.extensions import DEMO, DemoContext, run_demo_builders
+from lantoa.core.fresh_schema import build_fresh_schema
 from lantoa.core.management.commands.worker import worker_argv
+from lantoa.core.text import timing_line
 from lantoa.units.models import Unit
 from lantoa.units.seed import DEFAULT_SEED
 from lantoa.units.selectors import tree_is_empty
@@ -53,14 +58,52 @@ class Command(BaseCommand):
             # Links made here and by the worker (posts, newsletters, "Xem bài") point to the
             # address the server really listens on.
             settings.LANTOA_PUBLIC_URL = public_url(opts["bind"])
+        self._timed = opts["verbosity"] >= 2
+        self._started = time.perf_counter()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         ensure_queue_dirs()
         self.stdout.write(f"Thư mục dữ liệu: {settings.DATA_DIR}")
-        call_command("migrate", interactive=False, verbosity=0)
+        env = self._child_env()
+        gate = settings.DATA_DIR / LOADING_GATE
+        children: list[subprocess.Popen[bytes]] = []
+        try:
+            # What needs no data runs beside the loading, on the other core: the static files
+            # are collected, then the web server starts and loads the product, holding any
+            # request until the data is there (``gate``, lantoa.portal.demo_wsgi).
+            gate.write_text(str(os.getpid()))
+            web_started = threading.Event()
+            starter = threading.Thread(
+                target=self._start_web,
+                args=(env, opts["bind"], children, web_started, not opts["no_server"]),
+                daemon=True,
+            )
+            starter.start()
+            accounts = self._load_data(opts["verbosity"])
+            with self._timing("collectstatic, máy chủ web khởi động (chờ thêm)"):
+                starter.join()
+            if not web_started.is_set():
+                raise CommandError("Không thu thập được tệp tĩnh (collectstatic); xem lỗi ở trên.")
+            gate.unlink()
+            if opts["no_server"]:
+                self._print_logins(accounts, serving=False)
+                return
+            self._run(accounts, opts["bind"], env, children)
+        finally:
+            gate.unlink(missing_ok=True)
+            _stop(children)
+
+    def _load_data(self, verbosity: int) -> list[Any]:
+        """Migrate, seed a fresh database, run the demo builders; returns the accounts."""
+        with self._timing("migrate"):
+            # A brand-new database: its schema straight from the models (lantoa.core.
+            # fresh_schema, a second of the five that migrating step by step takes).
+            if build_fresh_schema() is None:
+                call_command("migrate", interactive=False, verbosity=0)
         # A fresh database holds only the national root its first migration made.
         if tree_is_empty():
             self.stdout.write("Đang nạp dữ liệu trình diễn (một LĐLĐ tỉnh, ~1.000 CĐCS)…")
-            call_command("seed", size="demo", verbosity=1)
+            with self._timing("seed"):
+                call_command("seed", size="demo", verbosity=max(1, verbosity))
         else:
             self.stdout.write("Dùng lại dữ liệu đã có.")
         # Each app's demo data (accounts, shipped articles, campaigns, cascades, inquiries,
@@ -71,13 +114,92 @@ class Command(BaseCommand):
             out=self.stdout.write,
             warn=self.stderr.write,
         )
-        run_demo_builders(DEMO, ctx)
-        accounts = ctx.extra.get("accounts", [])
-        call_command("collectstatic", interactive=False, verbosity=0)
-        if opts["no_server"]:
-            self._print_logins(accounts, serving=False)
-            return
-        self._run(accounts, opts["bind"])
+        with self._timing("demo: tổng"):
+            run_demo_builders(DEMO, ctx)
+        if self._timed:
+            for key, seconds in ctx.timings:
+                self.stdout.write(timing_line(f"demo: {key}", seconds))
+        return list(ctx.extra.get("accounts", []))
+
+    def _start_web(
+        self,
+        env: dict[str, str],
+        bind: str,
+        children: list[subprocess.Popen[bytes]],
+        done: threading.Event,
+        serve: bool,
+    ) -> None:
+        """Collect the static files (a process of its own), then start the web server: it
+        reads the collected files and their manifest when it starts."""
+        sources = static_sources_fingerprint()
+        stamp = settings.DATA_DIR / STATIC_STAMP
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if not (manifest.is_file() and stamp.is_file() and stamp.read_text() == sources):
+            static = subprocess.Popen(
+                [sys.executable, "-m", "lantoa.cli", "collectstatic", "--noinput", "-v", "0"],
+                env=env,
+                start_new_session=True,
+            )
+            children.append(static)
+            if static.wait() != 0:
+                return
+            children.remove(static)
+            stamp.write_text(sources)
+        if serve:
+            children.append(
+                subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "lantoa.portal.demo_wsgi:application",
+                        # Loaded once and shared by the two workers (one start-up, not
+                        # three, on the core left free by the data loading).
+                        "--preload",
+                        "--bind",
+                        bind,
+                        "--workers",
+                        "2",
+                        "--threads",
+                        "4",
+                        "--graceful-timeout",
+                        "5",
+                        "--error-logfile",
+                        "-",
+                        "--log-level",
+                        "warning",
+                    ],
+                    env={**env, "LANTOA_DEMO_LOADING": str(settings.DATA_DIR / LOADING_GATE)},
+                    # Their own session: Ctrl-C reaches only this command, which stops them in
+                    # order (no worker killed halfway, no "sent SIGKILL" message).
+                    start_new_session=True,
+                )
+            )
+        done.set()
+
+    def _child_env(self) -> dict[str, str]:
+        """The environment of the server and the worker: this data directory (and its key,
+        read as this process did) and links built with the same public address."""
+        env = {
+            **os.environ,
+            "LANTOA_DATA_DIR": str(settings.DATA_DIR),
+            "LANTOA_PUBLIC_URL": settings.LANTOA_PUBLIC_URL,
+        }
+        host = urlsplit(settings.LANTOA_PUBLIC_URL).hostname
+        if "LANTOA_ALLOWED_HOSTS" not in os.environ and host:
+            # Bound to every interface: phones on the network ask for this machine's address.
+            env["LANTOA_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, host]))
+        return env
+
+    @contextmanager
+    def _timing(self, step: str) -> Iterator[None]:
+        """With ``-v 2``, say how long ``step`` took (bench/first_run_bench.py reads it)."""
+        started, cpu = time.perf_counter(), time.process_time()
+        yield
+        if self._timed:
+            self.stdout.write(
+                timing_line(step, time.perf_counter() - started, time.process_time() - cpu)
+            )
 
     def _print_logins(self, accounts: list[Any], *, serving: bool) -> None:
         w = self.stdout.write
@@ -108,48 +230,13 @@ class Command(BaseCommand):
         if serving:
             w("Nhấn Ctrl-C để dừng.  Press Ctrl-C to stop.")
 
-    def _run(self, accounts: list[Any], bind: str) -> None:
-        # The server and the worker read this data directory's key, as this process did, and
-        # build links with the same public address.
-        env = {
-            **os.environ,
-            "LANTOA_DATA_DIR": str(settings.DATA_DIR),
-            "LANTOA_PUBLIC_URL": settings.LANTOA_PUBLIC_URL,
-        }
-        host = urlsplit(settings.LANTOA_PUBLIC_URL).hostname
-        if "LANTOA_ALLOWED_HOSTS" not in os.environ and host:
-            # Bound to every interface: phones on the network ask for this machine's address.
-            env["LANTOA_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, host]))
-        web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "lantoa.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--graceful-timeout",
-                "5",
-                "--error-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            # Their own session: Ctrl-C reaches only this command, which stops them in order
-            # (no worker killed halfway, no "sent SIGKILL" message).
-            start_new_session=True,
-        )
-        worker = subprocess.Popen(  # noqa: S603
-            [*worker_argv(beat=True, concurrency=2, loglevel="warning")],
-            env=env,
-            start_new_session=True,
-        )
-        children = [web, worker]
+    def _run(
+        self,
+        accounts: list[Any],
+        bind: str,
+        env: dict[str, str],
+        children: list[subprocess.Popen[bytes]],
+    ) -> None:
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -158,27 +245,104 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        time.sleep(1.5)
+        with self._timing("máy chủ web trả lời"):
+            _wait_until_answering(bind, children, lambda: stopping)
+        if self._timed:
+            # The CPU time is this process's since Python started: with a core to spare for
+            # the web server, what the first start takes on an idle machine.
+            since = time.perf_counter() - self._started
+            self.stdout.write(
+                timing_line("từ đầu lệnh đến khi máy chủ trả lời", since, time.process_time())
+            )
+        # The worker after the web server's first answer: it is not needed for the first page
+        # and would compete with it for the processor.
+        children.append(
+            subprocess.Popen(  # noqa: S603
+                [*worker_argv(beat=True, concurrency=2, loglevel="warning", quiet=True)],
+                env=demo_worker_env(env),
+                start_new_session=True,
+            )
+        )
         self._print_logins(accounts, serving=True)
-        try:
-            while not stopping and all(c.poll() is None for c in children):
-                time.sleep(0.3)
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            deadline = time.monotonic() + 10
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+        while not stopping and all(c.poll() is None for c in children):
+            time.sleep(0.3)
+        _stop(children)
         failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM)]
         if failed and not stopping:
             self.stderr.write("Một tiến trình đã dừng bất thường; đã dừng cả hệ thống.")
             sys.exit(1)
         self.stdout.write("Đã dừng máy chủ web và tiến trình nền.")
+
+
+CELERY_ROOT_WARNING = "You're running the worker with superuser privileges"
+
+
+def demo_worker_env(env: dict[str, str]) -> dict[str, str]:
+    """The demo worker's environment: run as root (a container), Celery warns at length that
+    a worker should not be; this is the demo's own worker on its own data, and a newcomer
+    would take the warning for an error."""
+    warnings = ",".join(
+        w for w in (env.get("PYTHONWARNINGS", ""), f"ignore:{CELERY_ROOT_WARNING}") if w
+    )
+    return {**env, "PYTHONWARNINGS": warnings}
+
+
+LOADING_GATE = "demo-loading"  # in the data directory while ``lantoa demo`` loads its data
+
+
+# In the data directory: the fingerprint of the static sources collected last.
+STATIC_STAMP = "static-sources.txt"
+
+
+def static_sources_fingerprint() -> str:
+    """Every static source file the finders see, with its size and modification time: when
+    it matches what was collected last, ``collectstatic`` has nothing to do and is skipped."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    lines = []
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            info = os.stat(storage.path(path))
+            lines.append(f"{path}\t{info.st_size}\t{info.st_mtime_ns}")
+    return "\n".join(sorted(lines))
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the server and the worker in order: SIGTERM, then SIGKILL after 10 s."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _wait_until_answering(
+    bind: str, children: list[subprocess.Popen[bytes]], stopping: Callable[[], bool]
+) -> None:
+    """Until the web server answers a request (any status): its workers have loaded the
+    product. Gives up when a child stops, when told to stop, or after two minutes."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1" if host != "::" else "::1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not stopping():
+        if any(c.poll() is not None for c in children):
+            return
+        try:
+            with socket.create_connection((host, int(port or 80)), timeout=5) as conn:
+                conn.sendall(f"GET /healthz HTTP/1.0\r\nHost: {host}\r\n\r\n".encode("ascii"))
+                conn.settimeout(30)
+                if conn.recv(12).startswith(b"HTTP/"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
 
 
 def public_url(bind: str) -> str:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lantoa.core.extensions import SEED, DemoContext, demo_as_of, run_demo_builders
 from lantoa.core.periods import parse_date
-from lantoa.core.text import format_int
+from lantoa.core.text import format_int, timing_line
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.seed import DEFAULT_SEED, SIZES, seed_database, totals_lines
 from lantoa.units.selectors import tree_is_empty
@@ -74,7 +74,13 @@ class Command(BaseCommand):
         ctx = DemoContext(
             root=root, seed=seed, out=log, size=size, as_of=opts["as_of"] or demo_as_of()
         )
+        seeded = time.monotonic()
         run_demo_builders(SEED, ctx)
+        if opts["verbosity"] >= 2:
+            # What each step took: read by bench/first_run_bench.py.
+            self.stdout.write(timing_line("seed: đơn vị", seeded - started))
+            for key, seconds in ctx.timings:
+                self.stdout.write(timing_line(f"seed: {key}", seconds))
         log(
             self.style.SUCCESS(
                 f"Xong sau {time.monotonic() - started:.1f} giây. Tổng số:".replace(".", ",", 1)
