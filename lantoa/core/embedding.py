@@ -101,6 +101,20 @@ def embed_query(text: str) -> np.ndarray:
     return vector
 
 
+def embed_queries(texts: Sequence[str]) -> np.ndarray:
+    """Query vectors of ``texts``, one row each (E5's prefix for comparing texts of the same
+    kind with each other, as workers' questions); ``EmbeddingUnavailable``."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    m = model()
+    try:
+        vectors = _checked(m.query(list(texts)), len(texts))
+    except Exception as exc:
+        raise _failed(exc) from exc
+    _state["error"] = ""
+    return vectors
+
+
 def embed_passages(texts: Sequence[str]) -> np.ndarray:
     """Passage vectors of ``texts``, one row each; ``EmbeddingUnavailable``."""
     if not texts:

@@ -97,6 +97,10 @@ beat_schedule.register(BeatEntry(key="inquiry-sla", task="inquiries.sla_sweep", 
 beat_schedule.register(
     BeatEntry(key="inquiry-retention", task="inquiries.retention_purge", schedule=6 * 3600.0)
 )
+# Similar questions: recent inquiries without a vector embedded, old vectors deleted.
+beat_schedule.register(
+    BeatEntry(key="inquiry-embed-stale", task="inquiries.embed_stale", schedule=300.0)
+)
 
 
 # ── Target metrics ──

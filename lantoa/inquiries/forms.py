@@ -247,6 +247,7 @@ class InboxFilterForm(forms.Form):
     don_vi = forms.CharField(label=_("Đơn vị"), max_length=32, required=False)
     tu = VnDateField(label=_("Từ ngày"), required=False)
     den = VnDateField(label=_("Đến ngày"), required=False)
+    giong = forms.BooleanField(label=_("Có câu hỏi giống nhau"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

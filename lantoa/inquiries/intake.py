@@ -38,6 +38,7 @@ from lantoa.inquiries.models import (
     Status,
     UnitInquirySettings,
 )
+from lantoa.inquiries.similar import queue_embedding
 from lantoa.kb.models import Category
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 from lantoa.units.selectors import units_in_subtree
@@ -438,6 +439,9 @@ def _receive(incoming: Incoming) -> Received:
         data={"source": incoming.source},
         at=now,
     )
+    if created:
+        # Its vector, for similar questions: in the background once this commits.
+        queue_embedding(inquiry.pk)
     return Received(inquiry, message, created=created, duplicate=False)
 
 

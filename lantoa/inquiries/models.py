@@ -335,3 +335,22 @@ class UnitInquirySettings(models.Model):
 
     def __str__(self) -> str:
         return f"settings of unit #{self.unit_id}"
+
+
+class InquiryVector(models.Model):
+    """The meaning of a worker's question, to find others asking the same in the last days
+    (``lantoa.inquiries.similar``): the embedding of its subject and first message, float16
+    bytes, written by a background job, never in the request. It derives from the worker's
+    text: deleted with their contact details (erase link, retention) and once the inquiry is
+    older than the window it serves. ``received_at`` copies the inquiry's."""
+
+    inquiry = models.OneToOneField(
+        Inquiry, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    vector = models.BinaryField()
+    model = models.CharField(max_length=64)
+    digest = models.CharField(max_length=40)
+    received_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} ({self.model})"

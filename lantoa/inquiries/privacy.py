@@ -37,6 +37,7 @@ from lantoa.inquiries.models import (
     Inquiry,
     InquiryContact,
     InquiryEvent,
+    InquiryVector,
     OutboundReply,
     Status,
     UnitInquirySettings,
@@ -88,6 +89,8 @@ def contact_scope(user: Any) -> Q:
 
 
 def _erase(inquiry: Inquiry, *, actor: Any, reason: str, now: dt.datetime) -> bool:
+    # The vector of the worker's question goes too (never embedded again once erased).
+    InquiryVector.objects.filter(inquiry=inquiry).delete()
     deleted, _per_model = InquiryContact.objects.filter(inquiry=inquiry).delete()
     if not deleted:
         return False

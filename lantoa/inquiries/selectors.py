@@ -58,6 +58,8 @@ class InboxFilters:
     source: str = ""
     category: str = ""
     unit: Unit | None = None
+    # "có câu hỏi giống nhau": the cases with similar recent questions (None: not filtered).
+    with_similar: list[int] | None = None
     text: str = ""
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -146,6 +148,8 @@ def filtered(user: AnyUser, filters: InboxFilters) -> QuerySet[Inquiry]:
         qs = qs.filter(received_at__lt=filters.end)
     if filters.text.strip():
         qs = qs.filter(text_q(user, filters.text))
+    if filters.with_similar is not None:
+        qs = qs.filter(pk__in=filters.with_similar)
     return qs
 
 

@@ -33,7 +33,7 @@ from lantoa.core.forms import add_service_errors
 from lantoa.core.net import is_htmx
 from lantoa.core.text import mask_personal_data, visible_text
 from lantoa.inquiries import counts as new_counts
-from lantoa.inquiries import privacy, reports, selectors, services
+from lantoa.inquiries import privacy, reports, selectors, services, similar
 from lantoa.inquiries.forms import (
     ArticleFromInquiryForm,
     AssignForm,
@@ -82,9 +82,12 @@ def _error_text(exc: ValidationError) -> str:
 # Inbox
 
 
-def _filters(request: HttpRequest, form: InboxFilterForm) -> selectors.InboxFilters:
+def _filters(
+    request: HttpRequest, form: InboxFilterForm, near: similar.Neighbours | None = None
+) -> selectors.InboxFilters:
     """The chips from the query string; a bad field is reported on the form and ignored,
-    the others still apply."""
+    the others still apply. ``near``: the similar questions of the viewer's scope, for the
+    "có câu hỏi giống nhau" chip."""
     filters = selectors.InboxFilters()
     form.is_valid()
     data = form.cleaned_data
@@ -94,6 +97,8 @@ def _filters(request: HttpRequest, form: InboxFilterForm) -> selectors.InboxFilt
     filters.start = form.day_start(data.get("tu"))
     end = data.get("den")
     filters.end = form.day_start(end + dt.timedelta(days=1) if end else None)
+    if data.get("giong") and near is not None:
+        filters.with_similar = near.with_similar()
     code = (data.get("don_vi") or "").strip()
     if code:
         filters.unit = access.visible_units(request.user, "inquiry.view").filter(code=code).first()
@@ -116,17 +121,24 @@ def _tab(params: Any) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = InboxFilterForm(request.GET)
-    filters = _filters(request, form)
-    tab = _tab(request.GET)
     now = timezone.now()
+    visible = selectors.inquiries_visible_to(user)
+    # Similar recent questions: every vector of the scope's last days in one query, compared
+    # in memory (for the chip: all of them; else only the page's rows).
+    near = similar.neighbours(visible, now=now) if request.GET.get("giong") else None
+    filters = _filters(request, form, near)
+    tab = _tab(request.GET)
     page = Paginator(selectors.inbox(user, filters, tab=tab, now=now), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
     counts = selectors.inbox_counts(user, filters, now=now)
+    if near is None:
+        near = similar.neighbours(visible, now=now, rows=[i.pk for i in page.object_list])
     sees_contact = privacy.contact_checker(user)
     for row in page.object_list:
         # What the worker typed is masked on the rows whose contact the officer may not see.
         setattr(row, "sees_contact", sees_contact(row))  # noqa: B010
+        setattr(row, "similar_count", len(near.of(row.pk)))  # noqa: B010
     handles = access.visible_units(user, "inquiry.handle").exists()
     context = {
         "form": form,
@@ -325,6 +337,14 @@ def can_handle(user: Any, inquiry: Inquiry) -> bool:
     )
 
 
+def _similar_rows(user: User, inquiry: Inquiry) -> list[Inquiry]:
+    rows = similar.similar_to(inquiry, selectors.inquiries_visible_to(user))
+    sees_contact = privacy.contact_checker(user)
+    for row in rows:
+        setattr(row, "sees_contact", sees_contact(row))  # noqa: B010
+    return rows
+
+
 def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     handle = can_handle(user, inquiry)
@@ -348,6 +368,8 @@ def _detail_context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dic
         # Empty unless the officer may see this contact (and then only cases whose contact
         # they may see): nothing, not even a count, tells others the worker wrote before.
         "from_sender": selectors.other_inquiries_from_sender(user, inquiry),
+        # Codes and subjects only (masked as the officer's contact rights say), no contact.
+        "similar": _similar_rows(user, inquiry),
         "suggestions": kb_suggest(
             text=f"{inquiry.subject} {question}", category=inquiry.category, limit=5, user=user
         ),

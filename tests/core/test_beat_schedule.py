@@ -26,6 +26,7 @@ EXPECTED = {
     "cascades-remind": {"task": "cascades.remind_due", "schedule": crontab(hour=8, minute=0)},
     "cascades-announce-sweep": {"task": "cascades.announce_sweep", "schedule": 300.0},
     "kb-embed-stale": {"task": "kb.embed_stale", "schedule": 300.0},
+    "inquiry-embed-stale": {"task": "inquiries.embed_stale", "schedule": 300.0},
 }
 
 

@@ -1,7 +1,7 @@
 """The inbox's bulk bar and the header's count of new questions, in a real browser at 390×844
 and 1280×800: a province officer ticks two new questions and gives them to a colleague, the
 count drops; a new question arrives and the count (and the page title) rise without a reload
-when the tab comes back into view."""
+when the tab comes back into view. Rows of workers asking the same carry a badge."""
 
 from __future__ import annotations
 
@@ -22,7 +22,14 @@ pytestmark = pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name
 def test_bulk_assign_and_the_count_refreshing(
     open_session: Any, tree: Tree, officers: Officers, viewport: Viewport
 ) -> None:
-    cases = [receive(tree.a_g1, f"Câu hỏi về hợp đồng số {n}") for n in range(3)]
+    from django.test import override_settings
+
+    from lantoa.core import embedding
+
+    embedding.reset()
+    # Three workers asking the same: the job embeds them, the rows carry the badge.
+    with override_settings(LANTOA_SEMANTIC_SEARCH=True):
+        cases = [receive(tree.a_g1, f"Câu hỏi về hợp đồng số {n}") for n in range(3)]
     session = open_session(viewport)
     page = session.page
     session.log_in(officers.a_admin)
@@ -30,6 +37,8 @@ def test_bulk_assign_and_the_count_refreshing(
     badge = page.locator("a[data-poll-count] [data-count-badge]")
     assert badge.inner_text() == "3"
     assert page.title().startswith("(3) ")
+    assert page.locator(".badge-similar").count() == 3
+    assert page.locator(".badge-similar").first.inner_text() == "≈ 2 giống nhau"
     assert sideways_scroll(page, viewport.width) == []
     assert controls_off_screen(page, viewport.width) == []
     assert english_on_page(page) == []
