@@ -9,6 +9,7 @@ Vietnamese message; access is checked by the caller (views through ``lantoa.acce
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.accounts.models import Membership, User
 from lantoa.audit.services import audit_record
@@ -37,6 +39,7 @@ from lantoa.cascades.models import (
 )
 from lantoa.content import media
 from lantoa.content.models import ContentItem
+from lantoa.core.messages import Lines, Num, Phrase, Text, text_store
 from lantoa.core.queueing import enqueue_on_commit
 from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
@@ -650,12 +653,23 @@ def _officer_totals(where: str, params: list[Any]) -> dict[int, list[tuple[int, 
     return found
 
 
-def _notify_grouped(messages: dict[tuple[str, str], list[int]], *, kind: str, url: str) -> int:
+class _Grouped:
+    """Officers by the notice they get: one ``notify`` call per distinct (title, body)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, tuple[Text, Text, list[int]]] = {}
+
+    def add(self, title: Text, body: Text, user_id: int) -> None:
+        key = json.dumps([text_store(title), text_store(body)], sort_keys=True)
+        self.by_key.setdefault(key, (title, body, []))[2].append(user_id)
+
+
+def _notify_grouped(messages: _Grouped, *, kind: str, url: str) -> int:
     """One ``notify`` call per distinct message, for all the officers who get that text."""
     from lantoa.notifications.services import notify
 
     sent = 0
-    for (title, body), user_ids in messages.items():
+    for title, body, user_ids in messages.by_key.values():
         for start in range(0, len(user_ids), 500):
             chunk = user_ids[start : start + 500]
             sent += len(
@@ -670,12 +684,18 @@ def _notify_grouped(messages: dict[tuple[str, str], list[int]], *, kind: str, ur
     return sent
 
 
-def _scope_phrase(count: int, own: bool) -> str:
+def _scope_phrase(count: int, own: bool, *, capital: bool = False) -> Text:
     if own and count == 1:
-        return "đơn vị của anh/chị"
+        if capital:
+            return Text(gettext_noop("Đơn vị của anh/chị"), {})
+        return Text(gettext_noop("đơn vị của anh/chị"), {})
     if own:
-        return f"đơn vị của anh/chị và {format_int(count - 1)} đơn vị trực thuộc"
-    return f"{format_int(count)} đơn vị thuộc phạm vi phụ trách"
+        if capital:
+            msgid = gettext_noop("Đơn vị của anh/chị và %(count)s đơn vị trực thuộc")
+        else:
+            msgid = gettext_noop("đơn vị của anh/chị và %(count)s đơn vị trực thuộc")
+        return Text(msgid, {"count": Num(count - 1)})
+    return Text(gettext_noop("%(count)s đơn vị thuộc phạm vi phụ trách"), {"count": Num(count)})
 
 
 def cascade_announce(*, cascade_id: int) -> int:
@@ -689,17 +709,32 @@ def cascade_announce(*, cascade_id: int) -> int:
             return 0
         cascade = Cascade.objects.select_related("sender").get(pk=cascade_id)
         totals = _officer_totals("r.cascade_id = %s", [cascade_id])
-        messages: dict[tuple[str, str], list[int]] = defaultdict(list)
-        title = f"Văn bản triển khai mới: {cascade.title}"[:255]
-        actions = "; ".join(cascade.action_labels()).lower()
+        messages = _Grouped()
+        title = Text(gettext_noop("Văn bản triển khai mới: %(title)s"), {"title": cascade.title})
+        actions = Lines.of(
+            (
+                Phrase.of(CascadeAction(a).label, lower=True)
+                for a in cascade.actions
+                if a in CascadeAction.values
+            ),
+            sep="; ",
+        )
         for user_id, rows in totals.items():
             for _cid, count, own in rows:
-                body = (
-                    f"{cascade.sender.name} gửi “{cascade.title}” tới "
-                    f"{_scope_phrase(count, own)}. Việc cần làm: {actions}. "
-                    f"Hạn hoàn thành: {_date(cascade.due_on)}."
+                body = Text(
+                    gettext_noop(
+                        "%(sender)s gửi “%(title)s” tới %(scope)s. Việc cần làm: %(actions)s. "
+                        "Hạn hoàn thành: %(due)s."
+                    ),
+                    {
+                        "sender": cascade.sender.name,
+                        "title": cascade.title,
+                        "scope": _scope_phrase(count, own),
+                        "actions": actions,
+                        "due": _date(cascade.due_on),
+                    },
                 )
-                messages[(title, body)].append(user_id)
+                messages.add(title, body, user_id)
         return _notify_grouped(messages, kind="cascade.sent", url=reverse("cascades:index"))
 
 
@@ -730,17 +765,25 @@ def cascade_remind_now(*, cascade: Cascade, actor: Any, now: dt.datetime | None 
                 "r.cascade_id = %s AND r.reminded_at = %s",
                 [cascade.pk, connection.ops.adapt_datetimefield_value(now)],
             )
-            title = f"{cascade.sender.name} nhắc: “{cascade.title}”"[:255]
-            messages: dict[tuple[str, str], list[int]] = defaultdict(list)
+            title = Text(
+                gettext_noop("%(sender)s nhắc: “%(title)s”"),
+                {"sender": cascade.sender.name, "title": cascade.title},
+            )
+            messages = _Grouped()
             for user_id, rows in totals.items():
                 for _cid, count, own in rows:
-                    body = (
-                        f"{_scope_phrase(count, own)[:1].upper()}"
-                        f"{_scope_phrase(count, own)[1:]} chưa báo cáo đã thực hiện "
-                        f"“{cascade.title}” (hạn {_date(cascade.due_on)}). Vui lòng thực hiện "
-                        "và báo cáo kèm minh chứng."
+                    body = Text(
+                        gettext_noop(
+                            "%(scope)s chưa báo cáo đã thực hiện “%(title)s” (hạn %(due)s). "
+                            "Vui lòng thực hiện và báo cáo kèm minh chứng."
+                        ),
+                        {
+                            "scope": _scope_phrase(count, own, capital=True),
+                            "title": cascade.title,
+                            "due": _date(cascade.due_on),
+                        },
                     )
-                    messages[(title, body)].append(user_id)
+                    messages.add(title, body, user_id)
             _notify_grouped(messages, kind="cascade.due", url=reverse("cascades:index"))
         audit_record(
             action="cascade.remind",
@@ -780,22 +823,34 @@ def cascades_remind(*, now: dt.datetime | None = None) -> int:
         )
         cascade_ids = {cid for rows in totals.values() for cid, _, _ in rows}
         cascades = {c.pk: c for c in Cascade.objects.filter(pk__in=cascade_ids)}
-        messages: dict[tuple[str, str], list[int]] = defaultdict(list)
+        messages = _Grouped()
         for user_id, rows in totals.items():
             rows.sort(key=lambda r: (cascades[r[0]].due_on, r[0]))
-            lines = []
-            for cid, count, own in rows:
-                c = cascades[cid]
-                lines.append(
-                    f"• “{c.title}” (hạn {_date(c.due_on)}): {_scope_phrase(count, own)} "
-                    "chưa báo cáo đã thực hiện."
+            lines = Lines.of(
+                Text(
+                    gettext_noop(
+                        "• “%(title)s” (hạn %(due)s): %(scope)s chưa báo cáo đã thực hiện."
+                    ),
+                    {
+                        "title": cascades[cid].title,
+                        "due": _date(cascades[cid].due_on),
+                        "scope": _scope_phrase(count, own),
+                    },
                 )
+                for cid, count, own in rows
+            )
             first = cascades[rows[0][0]]
             if len(rows) == 1:
-                title = f"Nhắc hạn triển khai: “{first.title}” hết hạn {_date(first.due_on)}"
+                title = Text(
+                    gettext_noop("Nhắc hạn triển khai: “%(title)s” hết hạn %(due)s"),
+                    {"title": first.title, "due": _date(first.due_on)},
+                )
             else:
-                title = f"Nhắc hạn: {len(rows)} đợt triển khai sắp hết hạn"
-            messages[(title[:255], "\n".join(lines))].append(user_id)
+                title = Text(
+                    gettext_noop("Nhắc hạn: %(count)s đợt triển khai sắp hết hạn"),
+                    {"count": Num(len(rows))},
+                )
+            messages.add(title, Text(gettext_noop("%(lines)s"), {"lines": lines}), user_id)
         sent = _notify_grouped(messages, kind="cascade.due", url=reverse("cascades:index"))
     logger.info("cascade reminders: %s rows claimed, %s notices", claimed, sent)
     return sent

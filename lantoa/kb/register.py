@@ -25,13 +25,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.audit.services import audit_record
+from lantoa.core.messages import Lines, Num, Text, text_render, text_store
 from lantoa.core.services import acting_user
-from lantoa.core.text import format_int
 from lantoa.kb.models import (
     NOT_IN_FORCE,
     Article,
@@ -251,28 +251,32 @@ def document_mark(
     )
 
 
+def change_reason_text(document: LegalDocument, *, on: dt.date | None = None) -> Text:
+    """One line of an article's "cần rà soát" reason, as a text each reader sees in their
+    language (dates as dd/mm/yyyy)."""
+    day = (on or today()).strftime("%d/%m/%Y")
+    if document.status == DocumentStatus.REPLACED and document.replaced_by is not None:
+        return Text(
+            gettext_noop("%(document)s đã bị thay thế bởi %(other)s (ghi nhận %(day)s)."),
+            {"document": document.name, "other": document.replaced_by.name, "day": day},
+        )
+    if document.status == DocumentStatus.EXPIRED:
+        return Text(
+            gettext_noop("%(document)s đã hết hiệu lực (ghi nhận %(day)s)."),
+            {"document": document.name, "day": day},
+        )
+    names = ", ".join(d.name for d in document.amended_by.order_by("issued_on", "number"))
+    return Text(
+        gettext_noop("%(document)s đã được sửa đổi, bổ sung bởi %(others)s (ghi nhận %(day)s)."),
+        {"document": document.name, "others": names, "day": day},
+    )
+
+
 def change_reason(document: LegalDocument, *, on: dt.date | None = None) -> str:
-    """One line of an article's "cần rà soát" reason, in Vietnamese whatever the caller's
-    language (the reason is stored and read by every editor)."""
+    """``change_reason_text`` in Vietnamese whatever the caller's language (the reason is
+    stored on the article and read by every editor)."""
     with translation.override("vi"):
-        day = date_format(on or today(), "d/m/Y")
-        if document.status == DocumentStatus.REPLACED and document.replaced_by is not None:
-            return _("%(document)s đã bị thay thế bởi %(other)s (ghi nhận %(day)s).") % {
-                "document": document.name,
-                "other": document.replaced_by.name,
-                "day": day,
-            }
-        if document.status == DocumentStatus.EXPIRED:
-            return _("%(document)s đã hết hiệu lực (ghi nhận %(day)s).") % {
-                "document": document.name,
-                "day": day,
-            }
-        names = ", ".join(d.name for d in document.amended_by.order_by("issued_on", "number"))
-        return _("%(document)s đã được sửa đổi, bổ sung bởi %(others)s (ghi nhận %(day)s).") % {
-            "document": document.name,
-            "others": names,
-            "day": day,
-        }
+        return text_render(text_store(change_reason_text(document, on=on))) or ""
 
 
 def after_change(
@@ -294,18 +298,25 @@ def after_change(
         return 0
     return articles_flag(
         document=document,
-        reason=change_reason(document),
+        reason=change_reason_text(document),
         outdated=document.status in NOT_IN_FORCE,
         actor=actor,
     )
 
 
 def articles_flag(
-    *, document: LegalDocument, reason: str, outdated: bool, actor: Any = None
+    *, document: LegalDocument, reason: str | Text, outdated: bool, actor: Any = None
 ) -> int:
     """Flag every article citing ``document`` "cần rà soát" with ``reason`` (added to the
     reasons it already has), mark their basis outdated when the document no longer governs,
-    and notify their editors. Returns the number of articles flagged."""
+    and notify their editors (a ``Text`` reason is stored in Vietnamese on the articles and
+    shown to each editor in their language in the notice). Returns the number of articles
+    flagged."""
+    reason_text = (
+        reason if isinstance(reason, Text) else Text(gettext_noop("%(reason)s"), {"reason": reason})
+    )
+    with translation.override("vi"):
+        reason = text_render(text_store(reason_text)) or ""
     now = timezone.now()
     articles = list(
         Article.objects.filter(references__document=document).distinct().select_related("unit")
@@ -333,7 +344,7 @@ def articles_flag(
             "outdated": outdated,
         },
     )
-    _notify_editors(document, articles, reason)
+    _notify_editors(document, articles, reason_text)
     return len(articles)
 
 
@@ -357,7 +368,7 @@ def kb_editors(unit: Unit) -> list[Any]:
     return []
 
 
-def _notify_editors(document: LegalDocument, articles: list[Article], reason: str) -> None:
+def _notify_editors(document: LegalDocument, articles: list[Article], reason: Text) -> None:
     from lantoa.notifications.services import notify
 
     by_unit: dict[int, list[Article]] = defaultdict(list)
@@ -373,20 +384,21 @@ def _notify_editors(document: LegalDocument, articles: list[Article], reason: st
                 per_user[user.pk] = (user, unit, list(unit_articles))
     url = reverse("kb:review_queue") + f"?van_ban={document.pk}"
     for user, unit, mine in per_user.values():
-        with translation.override("vi"):
-            title = _("Cần rà soát %(count)s bài hỏi đáp: %(document)s đã thay đổi") % {
-                "count": format_int(len(mine)),
-                "document": document.name,
-            }
-            listed = "\n".join(f"– {a.title}" for a in mine[:NOTICE_TITLES])
-            more = len(mine) - NOTICE_TITLES
-            if more > 0:
-                listed += "\n" + _("… và %(more)s bài khác.") % {"more": format_int(more)}
+        lines: list[Text | str] = [f"– {a.title}" for a in mine[:NOTICE_TITLES]]
+        more = len(mine) - NOTICE_TITLES
+        if more > 0:
+            lines.append(Text(gettext_noop("… và %(more)s bài khác."), {"more": Num(more)}))
         notify(
             users=[user],
             kind="kb.review",
-            title=title,
-            body=f"{reason}\n\n{listed}",
+            title=Text(
+                gettext_noop("Cần rà soát %(count)s bài hỏi đáp: %(document)s đã thay đổi"),
+                {"count": Num(len(mine)), "document": document.name},
+            ),
+            body=Text(
+                gettext_noop("%(reason)s\n\n%(listed)s"),
+                {"reason": reason, "listed": Lines.of(lines)},
+            ),
             url=url,
             unit=unit,
         )

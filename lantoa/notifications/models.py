@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.fields import when_created
+from lantoa.core.messages import text_render
 
 
 class Notification(models.Model):
@@ -43,11 +41,8 @@ class Notification(models.Model):
         msgid = self.texts.get(part)
         if not msgid:
             return stored
-        params: dict[str, Any] = self.texts.get("params") or {}
-        try:
-            return gettext(msgid) % params
-        except (KeyError, TypeError, ValueError):  # a catalog entry that lost a parameter
-            return stored
+        shown = text_render({"msgid": msgid, "params": self.texts.get("params") or {}})
+        return stored if shown is None else shown
 
     @property
     def shown_title(self) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from lantoa.accounts.models import Membership, User
+from lantoa.core.messages import Text, text_in_site_language, text_store
 from lantoa.notifications.models import Notification
 from lantoa.units.models import Unit
 
@@ -23,21 +22,12 @@ def officers_of(unit: Unit, roles: Iterable[str]) -> QuerySet[User]:
     )
 
 
-class Text(NamedTuple):
-    """A notice's text as a msgid (marked with ``gettext_noop``) and its named parameters:
-    stored as it was made, so that each reader sees it in their language."""
-
-    msgid: str
-    params: dict[str, Any]
-
-
 def _text(text: str | Text) -> tuple[str, str, dict[str, Any]]:
-    """(the text in the site's language, its msgid or "", its parameters)."""
+    """(the text in the site's language, its msgid or "", its stored parameters)."""
     if isinstance(text, str):
         return text, "", {}
-    params = {key: str(value) for key, value in text.params.items()}
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext(text.msgid) % params, text.msgid, params
+    stored = text_store(text)
+    return text_in_site_language(text), text.msgid, stored["params"]
 
 
 def notify(
@@ -50,7 +40,8 @@ def notify(
     unit: Unit | None = None,
 ) -> list[Notification]:
     """Store one notice per user (deduplicated) and e-mail copies after commit. A ``Text``
-    title or body is shown in each reader's language.
+    title or body is shown in each reader's language (its parameters may be phrases, lines,
+    numbers and periods: ``lantoa.core.messages``).
 
     The texts must not contain workers' personal data: they are e-mailed in clear.
     """
@@ -92,3 +83,6 @@ def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> i
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+__all__ = ["Text", "notification_mark_read", "notify", "officers_of"]

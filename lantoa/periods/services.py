@@ -16,10 +16,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
+from lantoa.core.messages import Num, Text
 from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
 from lantoa.notifications.services import notify, officers_of
@@ -52,7 +54,6 @@ def period_report_submit(
     """
     today = today or timezone.localdate()
     note = (note or "").strip()
-    label = period.label
     if not can_submit_on(period, today):
         opens = period.end - dt.timedelta(days=SUBMIT_OPENS_DAYS_BEFORE_END)
         raise ValidationError(
@@ -120,10 +121,26 @@ def period_report_submit(
             notify(
                 users=officers_of(parent, (Role.ADMIN, Role.LEADER)),
                 kind="report.submitted",
-                title=f"{unit.short_name or unit.name} đã gửi báo cáo {label}",
-                body=(
-                    f"{unit.name} gửi báo cáo {label} ({format_int(rollup.records)} hoạt động "
-                    "ghi nhận), chờ cấp trên duyệt." + (f" Ghi chú: {note}" if note else "")
+                title=Text(
+                    gettext_noop("%(unit)s đã gửi báo cáo %(period)s"),
+                    {"unit": unit.short_name or unit.name, "period": period.period},
+                ),
+                body=Text(
+                    gettext_noop(
+                        "%(unit)s gửi báo cáo %(period)s (%(records)s hoạt động ghi nhận), "
+                        "chờ cấp trên duyệt. Ghi chú: %(note)s"
+                    )
+                    if note
+                    else gettext_noop(
+                        "%(unit)s gửi báo cáo %(period)s (%(records)s hoạt động ghi nhận), "
+                        "chờ cấp trên duyệt."
+                    ),
+                    {
+                        "unit": unit.name,
+                        "period": period.period,
+                        "records": Num(rollup.records),
+                        "note": note,
+                    },
                 ),
                 url=reverse("periods:period", kwargs={"code": parent.code, "period": period.code}),
                 unit=parent,
@@ -139,7 +156,6 @@ def _check_reviewer(actor: Any, report: PeriodReport) -> None:
 def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
     """Approve a submitted report: the unit's records of the period are locked from now on."""
     _check_reviewer(actor, report)
-    label = report.period.label
     now = timezone.now()
     with transaction.atomic():
         claimed = PeriodReport.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
@@ -164,8 +180,14 @@ def period_report_approve(*, report: PeriodReport, actor: Any) -> PeriodReport:
             notify(
                 users=[report.submitted_by],
                 kind="report.approved",
-                title=f"Báo cáo {label} đã được duyệt",
-                body=f"{report.unit.name}: số liệu kỳ {label} đã khóa.",
+                title=Text(
+                    gettext_noop("Báo cáo %(period)s đã được duyệt"),
+                    {"period": report.period.period},
+                ),
+                body=Text(
+                    gettext_noop("%(unit)s: số liệu kỳ %(period)s đã khóa."),
+                    {"unit": report.unit.name, "period": report.period.period},
+                ),
                 url=reverse(
                     "periods:period",
                     kwargs={"code": report.unit.code, "period": report.period.code},
@@ -179,7 +201,6 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
     """Send a submitted (or approved) report back with a comment; an approved one is unlocked."""
     _check_reviewer(actor, report)
     comment = (comment or "").strip()
-    label = report.period.label
     if not comment:
         raise ValidationError({"comment": _("Vui lòng ghi rõ lý do trả lại để đơn vị sửa.")})
     if len(comment) > MAX_NOTE:
@@ -231,8 +252,13 @@ def period_report_return(*, report: PeriodReport, actor: Any, comment: str) -> P
         notify(
             users=people,
             kind="report.returned",
-            title=f"Báo cáo {label} bị trả lại",
-            body=f"{report.unit.name}: {comment}",
+            title=Text(
+                gettext_noop("Báo cáo %(period)s bị trả lại"), {"period": report.period.period}
+            ),
+            body=Text(
+                gettext_noop("%(unit)s: %(comment)s"),
+                {"unit": report.unit.name, "comment": comment},
+            ),
             url=reverse(
                 "periods:period", kwargs={"code": report.unit.code, "period": report.period.code}
             ),

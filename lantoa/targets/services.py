@@ -21,10 +21,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
+from lantoa.core.messages import Lines, Num, Phrase, Text
 from lantoa.core.periods import Period
 from lantoa.core.services import acting_user
 from lantoa.core.tabular import parse_count
@@ -407,15 +409,25 @@ def _ended_yesterday(today: dt.date) -> list[Period]:
     return out
 
 
-def _alert_text(unit: Unit, problems: list[ev.Achievement]) -> str:
-    lines = []
-    for a in problems:
-        name = a.rule.name if a.rule is not None else str(a.metric.label)
-        lines.append(
-            f"- {name}: {a.value_text}/{a.target_text} {a.metric.noun} "
-            f"({a.percent_text}, {a.status_label.lower()}, {a.window.period.label})"
+def _alert_text(problems: list[ev.Achievement]) -> Lines:
+    """One line per target needing attention, each shown in the reader's language."""
+    return Lines.of(
+        Text(
+            gettext_noop(
+                "- %(name)s: %(value)s/%(target)s %(noun)s (%(percent)s, %(status)s, %(period)s)"
+            ),
+            {
+                "name": a.rule.name if a.rule is not None else Phrase.of(a.metric.label),
+                "value": a.value_text,
+                "target": a.target_text,
+                "noun": Phrase.of(a.metric.noun),
+                "percent": a.percent_text,
+                "status": Phrase.of(ev.STATUS_LABELS[a.status], lower=True),
+                "period": a.window.period,
+            },
         )
-    return "\n".join(lines)
+        for a in problems
+    )
 
 
 def _send_round(
@@ -438,8 +450,11 @@ def _send_round(
             notify(
                 users=leaders,
                 kind="target.alert",
-                title=f"{unit.short_name or unit.name}: {len(problems)} chỉ tiêu cần chú ý",
-                body=_alert_text(unit, problems),
+                title=Text(
+                    gettext_noop("%(unit)s: %(count)s chỉ tiêu cần chú ý"),
+                    {"unit": unit.short_name or unit.name, "count": Num(len(problems))},
+                ),
+                body=Text(gettext_noop("%(lines)s"), {"lines": _alert_text(problems)}),
                 url=reverse("targets:unit", kwargs={"code": unit.code}),
                 unit=unit,
             )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from lantoa.accounts.models import Role
@@ -341,6 +341,11 @@ def test_announce_once_per_officer(
     assert set(by_user) == {"tt_g1", "truyenthong_a"}
     assert "đơn vị của anh/chị" in by_user["tt_g1"].body
     assert "2 đơn vị thuộc phạm vi phụ trách" in by_user["truyenthong_a"].body
+    with translation.override("en"):  # an English reader sees it in English
+        assert by_user["tt_g1"].shown_title.startswith("New cascade: ")
+        assert " to your unit. To do: " in by_user["tt_g1"].shown_body
+        assert "2 units in your scope" in by_user["truyenthong_a"].shown_body
+        assert "Việc cần làm" not in by_user["truyenthong_a"].shown_body
     assert by_user["tt_g1"].url == reverse("cascades:index")
     assert g1_officer.pk == by_user["tt_g1"].user_id
     assert services.cascade_announce(cascade_id=cascade.pk) == 0
@@ -367,6 +372,9 @@ def test_reminders_batched_and_idempotent(
     zone = notices.get(user=officers.a_communicator)
     assert "31 đơn vị thuộc phạm vi phụ trách chưa báo cáo" in zone.body  # A-G2 + 30 new
     assert "Nhắc hạn triển khai" in zone.title
+    with translation.override("en"):
+        assert zone.shown_title.startswith("Cascade reminder: ")
+        assert "31 units in your scope not yet reported as done." in zone.shown_body
     assert not notices.filter(user__in=[officers.a_admin, officers.a_viewer]).exists()
     rows = CascadeRecipient.objects.filter(cascade=due)
     assert rows.filter(reminded_at=now).count() == rows.exclude(state="done").count() == 32

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.audit.models import AuditEvent
 from lantoa.kb.models import Article, DocumentKind, DocumentStatus, LegalDocument
@@ -95,6 +95,13 @@ def test_marking_a_document_replaced_flags_exactly_its_articles_and_notifies_edi
     note = notices.get(user=officers.a_propaganda)
     assert note.unit == tree.pa and "Cần rà soát 1 bài hỏi đáp" in note.title
     assert "Trợ cấp thất nghiệp ở tỉnh A" in note.body and "toàn quốc" not in note.body
+    assert note.body.startswith(national.review_reasons[0])
+    with translation.override("en"):  # an English editor sees it in English
+        assert note.shown_title == (
+            "1 Q&A articles to review: Luật Việc làm 2025 (74/2025/QH15) has changed"
+        )
+        assert "has been replaced by Luật Việc làm 2026 (12/2026/QH15)" in note.shown_body
+        assert "Trợ cấp thất nghiệp ở tỉnh A" in note.shown_body
     assert note.url == reverse("kb:review_queue") + f"?van_ban={employment.pk}"
     assert AuditEvent.objects.filter(action="kb.articles_flagged", target="74/2025/QH15").exists()
 

@@ -10,7 +10,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.accounts.models import Role
 from lantoa.activities.importing import activities_import
@@ -159,6 +159,9 @@ def test_return_needs_a_comment_notifies_and_allows_resubmission(
     notices = Notification.objects.filter(kind="report.returned")
     assert {n.user for n in notices} == {g1_leader, officers.a_viewer}
     assert all("Thiếu số liệu" in n.body for n in notices)
+    with translation.override("en"):
+        assert all(n.shown_title.startswith("The report for ") for n in notices)
+        assert all("was returned" in n.shown_title for n in notices)
     again = submit(tree.a_g1, period, officers.a_viewer)
     assert again.status == ReportStatus.SUBMITTED
     assert again.first_submitted_at == first  # timeliness keeps the first submission
@@ -377,10 +380,19 @@ def test_reviewers_above_are_told_of_a_submission_and_the_sender_of_approval(
     assert notice.user == kcn_leader and notice.unit == tree.a_kcn
     assert notice.url == "/bao-cao/A-KCN/ky/2024-03/"
     assert "Đủ số liệu." in notice.body and "1 hoạt động" in notice.body
+    assert notice.title.endswith(" đã gửi báo cáo tháng 3 năm 2024")
+    with translation.override("en"):  # an English reader sees it in English, period included
+        assert "submitted the report for March 2024" in notice.shown_title
+        assert "(1 activities recorded)" in notice.shown_body
+        assert "Note: Đủ số liệu." in notice.shown_body
     assert not Notification.objects.filter(user=kcn_comm).exists()
     services.period_report_approve(report=report, actor=kcn_leader)
     approved = Notification.objects.get(kind="report.approved")
     assert approved.user == g1_comm and approved.url == "/bao-cao/A-G1/ky/2024-03/"
+    assert approved.title == "Báo cáo tháng 3 năm 2024 đã được duyệt"
+    with translation.override("en"):
+        assert approved.shown_title == "The report for March 2024 was approved"
+        assert approved.shown_body.endswith("the figures for March 2024 are locked.")
 
 
 def test_activity_edit_corrects_a_record_unless_its_period_is_locked(

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.accounts.models import Role
 from lantoa.activities.metrics import activity_metric_key
@@ -488,6 +488,10 @@ def test_alerts_go_to_leaders_once_per_round(
     kcn_notice = notices.get(user=kcn_leader)
     assert "chỉ tiêu cần chú ý" in kcn_notice.title
     assert "tin, bài mỗi ngày" in kcn_notice.body and "%" in kcn_notice.body
+    with translation.override("en"):  # an English leader sees it in English
+        assert "targets need attention" in kcn_notice.shown_title
+        assert "posts/day" in kcn_notice.shown_body and "June 2025" in kcn_notice.shown_body
+        assert "nguy cơ" not in kcn_notice.shown_body  # the rule's own name stays as typed
     assert kcn_notice.url == "/chi-tieu/A-KCN/"
     assert services.target_alerts_send(today=monday) == 0  # same round: nothing again
     assert Notification.objects.filter(kind="target.alert").count() == 2
@@ -497,6 +501,8 @@ def test_alerts_go_to_leaders_once_per_round(
     assert services.target_alerts_send(today=dt.date(2025, 7, 1)) == 2
     ended = Notification.objects.filter(kind="target.alert", user=kcn_leader).latest("id")
     assert "không đạt" in ended.body and "tháng 6 năm 2025" in ended.body
+    with translation.override("en"):
+        assert "not achieved, June 2025)" in ended.shown_body
     assert TargetAlert.objects.filter(round="ket-thuc-2025-06").count() == 2
 
 

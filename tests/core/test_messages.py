@@ -1,0 +1,61 @@
+"""Texts stored as made and shown in the reader's language (lantoa.core.messages)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from lantoa.core.messages import (
+    Lines,
+    Num,
+    Phrase,
+    Text,
+    text_in_site_language,
+    text_render,
+    text_store,
+)
+from lantoa.core.periods import Period
+from lantoa.targets.evaluation import MISSED, STATUS_LABELS
+
+NOTICE = Text(
+    gettext_noop("%(unit)s: %(count)s chỉ tiêu cần chú ý"),
+    {"unit": "CĐCS Công ty May A", "count": Num(1174)},
+)
+
+
+def test_numbers_periods_phrases_and_lines_follow_the_reader() -> None:
+    stored = text_store(
+        Text(
+            gettext_noop("%(lines)s"),
+            {
+                "lines": Lines.of(
+                    [
+                        Text(
+                            gettext_noop("Báo cáo %(period)s đã được duyệt"),
+                            {"period": Period(2026, "half", 1)},
+                        ),
+                        Phrase.of(STATUS_LABELS[MISSED], lower=True),
+                    ],
+                    sep="; ",
+                )
+            },
+        )
+    )
+    with translation.override("vi"):
+        assert text_render(stored) == "Báo cáo 6 tháng đầu năm 2026 đã được duyệt; không đạt"
+        assert text_render(text_store(NOTICE)) == "CĐCS Công ty May A: 1.174 chỉ tiêu cần chú ý"
+    with translation.override("en"):
+        shown = text_render(stored)
+        assert shown is not None and shown.endswith("; not achieved")
+        assert "2026" in shown and "tháng" not in shown
+        assert text_render(text_store(NOTICE)) == "CĐCS Công ty May A: 1,174 targets need attention"
+        # The copy kept for e-mails and older readers is in the site's language.
+        assert text_in_site_language(NOTICE) == "CĐCS Công ty May A: 1.174 chỉ tiêu cần chú ý"
+
+
+def test_an_unreadable_text_gives_none_so_the_stored_copy_shows() -> None:
+    stored = text_store(NOTICE)
+    assert text_render({**stored, "params": {}}) is None  # a parameter lost
+    assert text_render({**stored, "params": {"unit": "X", "count": {"what": 1}}}) is None
+    assert text_render({**stored, "params": {"unit": "X", "count": {"period": "2026-Q9"}}}) is None
+    assert text_render({}) is None
