@@ -35,7 +35,7 @@ work_links.register(
 def _demo_campaigns(ctx: DemoContext) -> None:
     from lantoa.campaigns.demo import ensure_demo_campaigns
 
-    ensure_demo_campaigns()
+    ensure_demo_campaigns(ctx.as_of)
 
 
 demo_builders.register(DemoBuilder(key="campaigns", build=_demo_campaigns, order=30))

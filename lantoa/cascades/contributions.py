@@ -55,7 +55,7 @@ work_links.register(
 def _demo_cascades(ctx: DemoContext) -> None:
     from lantoa.cascades.demo import ensure_demo_cascades
 
-    ensure_demo_cascades()
+    ensure_demo_cascades(ctx.as_of)
 
 
 demo_builders.register(DemoBuilder(key="cascades", build=_demo_cascades, order=40))

@@ -4,6 +4,11 @@ got, so that the roll-up, the laggards and the inboxes have something to show.
 The cascades are created and sent through the services (so the recipient rows are the real
 INSERT … SELECT); the units' progress is then written in bulk with varied, deterministic
 times in the past, as a seeder does, rather than through one service call per unit.
+
+They follow the demo's ``as_of`` day (``lantoa.campaigns.demo.scenario``): the May brief is that
+of the scenario's year, sent on 15/4 and due on 30/4 of it, and closed once its due date is more
+than a month past (the May cascade does not sit months overdue); the others were sent days
+before the day after ``as_of``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantoa.accounts.models import Membership, User
+from lantoa.campaigns.demo import MAY_MOMENT, scenario
 from lantoa.campaigns.models import Campaign
 from lantoa.cascades import services
 from lantoa.cascades.models import Cascade, CascadeRecipient, RecipientState
@@ -27,13 +33,20 @@ from lantoa.core.bulk import update_rows
 from lantoa.units.models import UPPER_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 
 DEMO_SEED = 2026
+STEMS = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+BRANCHES = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
 
 
-def _brief_docx() -> bytes:
+def lunar_year_name(year: int) -> str:
+    """The sexagenary name of the lunar year that begins in ``year``: 2027 → "Đinh Mùi"."""
+    return f"{STEMS[(year - 4) % 10]} {BRANCHES[(year - 4) % 12]}"
+
+
+def _brief_docx(year: int) -> bytes:
     from docx import Document
 
     document = Document()
-    document.add_heading("Đề cương tuyên truyền Tháng Công nhân năm 2026", level=1)
+    document.add_heading(f"Đề cương tuyên truyền Tháng Công nhân năm {year}", level=1)
     for line in (
         "Chủ đề: “Công nhân lao động vững bước vào kỷ nguyên mới”.",
         "1. Tuyên truyền ý nghĩa lịch sử Ngày Quốc tế Lao động 1/5 và Tháng Công nhân.",
@@ -72,6 +85,7 @@ def _progress(
     late_share: float,
     photo: bool,
     rng: random.Random,
+    now: dt.datetime,
     keep_open: AbstractSet[int] = frozenset(),
     done_first: AbstractSet[int] = frozenset(),
 ) -> None:
@@ -87,7 +101,6 @@ def _progress(
     n = len(rows)
     done_n, ack_n, rec_n = (round(n * s) for s in shares)
     deadline = cascade.deadline
-    now = timezone.now()
     span = max((min(deadline, now) - cascade.sent_at).total_seconds(), 3600.0)
     for index, row in enumerate(rows):
         if index >= done_n + ack_n + rec_n:
@@ -146,8 +159,9 @@ def _backdate(cascade: Cascade, *, sent: dt.datetime, due_on: dt.date) -> None:
     cascade.refresh_from_db()
 
 
-def ensure_demo_cascades() -> int:
-    """Create the demo cascades once (nothing when any cascade exists); returns how many."""
+def ensure_demo_cascades(as_of: dt.date | None = None) -> int:
+    """Create the demo cascades once (nothing when any cascade exists); returns how many.
+    ``as_of`` is the last day of the demo's history (yesterday unless told otherwise)."""
     if Cascade.objects.exists():
         return 0
     province = (
@@ -157,12 +171,22 @@ def ensure_demo_cascades() -> int:
         return 0
     actor = User.objects.filter(username="tuyengiao").first()
     rng = random.Random(DEMO_SEED)  # noqa: S311 - deterministic demo data, not security
-    today = timezone.localdate()
-    tz_now = timezone.now()
+    sc = scenario(as_of)
+    today = sc.today
+    # Now, moved to the demo's day (the same moment when as_of is yesterday).
+    tz_now = timezone.now() + (today - timezone.localdate())
+    year = sc.year
+    tet_year = today.year if today.month <= 2 else today.year + 1  # the coming Tết
+
+    def valid(due_on: dt.date) -> dt.date:
+        """A due date the services accept today (the demo's day may be another; the cascade
+        is then backdated to its own)."""
+        return max(due_on, timezone.localdate())
+
     soon = today + dt.timedelta(days=7)
     # The studio's demo (run before this one) wrote the May campaign and its guidance brief.
     may = (
-        Campaign.objects.filter(owner=province, moment_key="thang-cong-nhan")
+        Campaign.objects.filter(owner=province, moment_key=MAY_MOMENT)
         .order_by("-starts_on")
         .first()
     )
@@ -182,57 +206,70 @@ def ensure_demo_cascades() -> int:
         month = services.cascade_create(
             sender=province,
             actor=actor,
-            title="Hướng dẫn tuyên truyền Tháng Công nhân năm 2026",
+            title=f"Hướng dẫn tuyên truyền Tháng Công nhân năm {year}",
             instructions=(
-                "Các công đoàn cơ sở đăng lại bài hưởng ứng Tháng Công nhân năm 2026 trên "
+                f"Các công đoàn cơ sở đăng lại bài hưởng ứng Tháng Công nhân năm {year} trên "
                 "trang Facebook, nhóm Zalo của đơn vị; phổ biến đề cương kèm theo trong buổi "
                 "sinh hoạt tổ công đoàn. Báo cáo “Đã thực hiện” kèm đường dẫn bài đăng trước "
                 "ngày 30/4."
             ),
             actions=["read", "republish"],
-            due_on=soon,
+            due_on=valid(soon),
             target_kinds=[UnitKind.GRASSROOTS],
             content_item=brief,
             campaign=may,
-            links=["https://www.congdoan.vn/thang-cong-nhan-2026"],
+            links=[f"https://www.congdoan.vn/thang-cong-nhan-{year}"],
             attachments=[
-                (io.BytesIO(_brief_docx()), "De-cuong-tuyen-truyen-Thang-Cong-nhan-2026.docx")
+                (
+                    io.BytesIO(_brief_docx(year)),
+                    f"De-cuong-tuyen-truyen-Thang-Cong-nhan-{year}.docx",
+                )
             ],
         )
         services.cascade_send(cascade=month, actor=actor)
-        sent = timezone.make_aware(dt.datetime(2026, 4, 15, 8, 30))
+        sent = timezone.make_aware(dt.datetime(year, 4, 15, 8, 30))
         if sent < tz_now - dt.timedelta(days=20):
-            _backdate(month, sent=sent, due_on=dt.date(2026, 4, 30))
+            _backdate(month, sent=sent, due_on=dt.date(year, 4, 30))
+        else:
+            _backdate(month, sent=tz_now, due_on=soon)
         _progress(
             month,
             shares=(0.78, 0.08, 0.06),
             late_share=0.15,
             photo=False,
             rng=rng,
+            now=tz_now,
             done_first=demo_units,
         )
+        if month.due_on < today - dt.timedelta(days=30):
+            # Long past: the province closed it two weeks after the due date.
+            services.cascade_close(cascade=month, actor=actor)
+            closed = timezone.make_aware(dt.datetime.combine(month.due_on, dt.time(17, 0)))
+            closed += dt.timedelta(days=14)
+            Cascade.objects.filter(pk=month.pk).update(closed_at=closed, updated_at=closed)
 
         tet = services.cascade_create(
             sender=province,
             actor=actor,
-            title="Infographic “Tết Sum vầy – Xuân Đinh Mùi 2027”",
+            title=f"Infographic “Tết Sum vầy – Xuân {lunar_year_name(tet_year)} {tet_year}”",
             instructions=(
                 "Công đoàn cấp trên trực tiếp cơ sở đăng infographic trên kênh của đơn vị và "
                 "in khổ A0 treo tại bảng tin khu nhà trọ công nhân; gửi ảnh chụp bảng tin."
             ),
             actions=["republish", "board"],
-            due_on=today + dt.timedelta(days=5),
+            due_on=valid(today + dt.timedelta(days=5)),
             target_kinds=list(UPPER_LEVEL_KINDS),
-            attachments=[(io.BytesIO(_picture(7)), "infographic-tet-sum-vay-2027.jpg")],
+            attachments=[(io.BytesIO(_picture(7)), f"infographic-tet-sum-vay-{tet_year}.jpg")],
         )
         services.cascade_send(cascade=tet, actor=actor)
-        _backdate(tet, sent=tz_now - dt.timedelta(days=2), due_on=tet.due_on)
+        _backdate(tet, sent=tz_now - dt.timedelta(days=2), due_on=today + dt.timedelta(days=5))
         _progress(
             tet,
             shares=(0.4, 0.2, 0.2),
             late_share=0.0,
             photo=True,
             rng=rng,
+            now=tz_now,
             keep_open=demo_units,
         )
 
@@ -248,17 +285,18 @@ def ensure_demo_cascades() -> int:
                 "tham dự."
             ),
             actions=["read", "outreach"],
-            due_on=today + dt.timedelta(days=21),
+            due_on=valid(today + dt.timedelta(days=21)),
             target_kinds=[*UPPER_LEVEL_KINDS, UnitKind.GRASSROOTS],
         )
         services.cascade_send(cascade=law, actor=actor)
-        _backdate(law, sent=tz_now - dt.timedelta(days=3), due_on=law.due_on)
+        _backdate(law, sent=tz_now - dt.timedelta(days=3), due_on=today + dt.timedelta(days=21))
         _progress(
             law,
             shares=(0.12, 0.18, 0.25),
             late_share=0.0,
             photo=False,
             rng=rng,
+            now=tz_now,
             keep_open=demo_units,
         )
     return 3

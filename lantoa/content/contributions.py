@@ -65,7 +65,7 @@ header_links.register(
 def _demo_content(ctx: DemoContext) -> None:
     from lantoa.content.demo import ensure_demo_content
 
-    ensure_demo_content()
+    ensure_demo_content(ctx.as_of)
 
 
 # After the campaigns (30), whose items these are; before cascades (40), which send the

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lantoa.accounts.models import User
-from lantoa.campaigns.demo import FOUNDING, MARKER, SAFETY, TET
+from lantoa.campaigns.demo import Scenario, scenario
 from lantoa.campaigns.models import Campaign
 from lantoa.content.models import ContentItem, ContentStatus, MediaAsset
 from lantoa.content.services import (
@@ -32,10 +32,17 @@ from lantoa.content.services import (
 )
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
-YEAR = 2026
-TET_NEWS = "Chợ Tết Công đoàn 2026: hơn 3.000 suất quà đến tay đoàn viên"
-MAY_INFOGRAPHIC = "Infographic: Tháng Công nhân 2026 có gì?"
-FOUNDING_ARTICLE = "97 năm Công đoàn Việt Nam: những dấu mốc"
+
+def tet_news(sc: Scenario) -> str:
+    return f"Chợ Tết Công đoàn {sc.tet_year}: hơn 3.000 suất quà đến tay đoàn viên"
+
+
+def may_infographic(sc: Scenario) -> str:
+    return f"Infographic: Tháng Công nhân {sc.year} có gì?"
+
+
+def founding_article(sc: Scenario) -> str:
+    return f"{sc.anniversary} năm Công đoàn Việt Nam: những dấu mốc"
 
 
 def _png(text_color: tuple[int, int, int], size: tuple[int, int] = (1200, 800)) -> bytes:
@@ -53,14 +60,14 @@ def _png(text_color: tuple[int, int, int], size: tuple[int, int] = (1200, 800)) 
     return out.getvalue()
 
 
-def _pdf(title: str) -> bytes:
+def _pdf(title: str, year: int) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
     c.setTitle(title)
-    c.drawString(72, 770, "Huong dan tuyen truyen - Thang Cong nhan 2026")
+    c.drawString(72, 770, f"Huong dan tuyen truyen - Thang Cong nhan {year}")
     c.showPage()
     c.save()
     return out.getvalue()
@@ -87,15 +94,15 @@ def _province() -> Unit | None:
     )
 
 
-def ensure_demo_content() -> int:
-    """Create the demo campaigns' content items if they have none; returns how many."""
+def ensure_demo_content(as_of: dt.date | None = None) -> int:
+    """Create the demo campaigns' content items if they have none; returns how many. The
+    campaigns are those of the scenario seen from ``as_of`` (``campaigns.demo.scenario``)."""
     province = _province()
     if province is None:
         return 0
-    campaigns = {
-        c.name: c
-        for c in Campaign.objects.filter(owner=province, name__in=(TET, MARKER, SAFETY, FOUNDING))
-    }
+    sc = scenario(as_of)
+    names = (sc.tet, sc.may, sc.safety, sc.founding)
+    campaigns = {c.name: c for c in Campaign.objects.filter(owner=province, name__in=names)}
     if len(campaigns) < 4 or ContentItem.objects.filter(campaign__in=campaigns.values()).exists():
         return 0  # the campaigns come first (lantoa.campaigns.demo); the items only once
     writer, leader = _user("tuyengiao"), _user("lanhdao")
@@ -104,7 +111,7 @@ def ensure_demo_content() -> int:
     active = Unit.objects.filter(status=UnitStatus.ACTIVE)
     zone = active.filter(kind=UnitKind.INDUSTRIAL_ZONE, parent=province).order_by("pk").first()
     communicator = _user("truyenthong")
-    tet, may, safety, founding = (campaigns[n] for n in (TET, MARKER, SAFETY, FOUNDING))
+    tet, may, safety, founding = (campaigns[n] for n in names)
 
     with transaction.atomic():
         banner = _upload(
@@ -120,9 +127,9 @@ def ensure_demo_content() -> int:
         brief_pdf = _upload(
             province,
             writer,
-            _pdf("Định hướng"),
+            _pdf("Định hướng", sc.year),
             "dinh-huong.pdf",
-            "Định hướng tuyên truyền Tháng Công nhân 2026",
+            f"Định hướng tuyên truyền Tháng Công nhân {sc.year}",
         )
 
         def approve(item: Any) -> None:
@@ -132,7 +139,7 @@ def ensure_demo_content() -> int:
         news = content_create(
             unit=province,
             kind="news",
-            title=TET_NEWS,
+            title=tet_news(sc),
             author=writer,
             campaign=tet,
             summary="Chợ Tết Công đoàn năm nay có 40 gian hàng 0 đồng.",
@@ -151,7 +158,7 @@ def ensure_demo_content() -> int:
         info = content_create(
             unit=province,
             kind="infographic",
-            title=MAY_INFOGRAPHIC,
+            title=may_infographic(sc),
             author=writer,
             campaign=may,
             media=[poster],
@@ -162,7 +169,7 @@ def ensure_demo_content() -> int:
         brief = content_create(
             unit=province,
             kind="brief",
-            title="Định hướng tuyên truyền Tháng Công nhân 2026",
+            title=f"Định hướng tuyên truyền Tháng Công nhân {sc.year}",
             author=writer,
             campaign=may,
             summary="Nội dung trọng tâm, khẩu hiệu và lịch đăng bài cho các cấp công đoàn.",
@@ -200,7 +207,7 @@ def ensure_demo_content() -> int:
         article = content_create(
             unit=province,
             kind="news",
-            title=FOUNDING_ARTICLE,
+            title=founding_article(sc),
             author=writer,
             campaign=founding,
             body="<h2>1929</h2><p>Ngày 28/7/1929, Tổng Công hội Đỏ Bắc Kỳ ra đời.</p>",
@@ -214,12 +221,12 @@ def ensure_demo_content() -> int:
             author=writer,
             campaign=may,
             livestream_url="https://www.facebook.com/congdoan/live",
-            livestream_at=timezone.make_aware(dt.datetime(YEAR, 5, 20, 20, 0)),
+            livestream_at=timezone.make_aware(dt.datetime(sc.year, 5, 20, 20, 0)),
         )
         content_create(
             unit=province,
             kind="press_release",
-            title="Thông cáo báo chí: Lễ phát động Tháng Công nhân 2026",
+            title=f"Thông cáo báo chí: Lễ phát động Tháng Công nhân {sc.year}",
             author=writer,
             campaign=may,
             body="<p>Bản nháp thông cáo.</p>",
@@ -227,7 +234,9 @@ def ensure_demo_content() -> int:
     return ContentItem.objects.filter(campaign__in=campaigns.values()).count()
 
 
-def demo_release(now: dt.datetime | None = None) -> list[tuple[ContentItem, dt.datetime | None]]:
+def demo_release(
+    now: dt.datetime | None = None, as_of: dt.date | None = None
+) -> list[tuple[ContentItem, dt.datetime | None]]:
     """The approved demo items that go on the province's public site: now (``None``), in the
     order they were written, or at their time (the 28/7 article: at 7:00 that day, or in
     three days once that has passed). Empty once they are out (or before they are made)."""
@@ -235,13 +244,14 @@ def demo_release(now: dt.datetime | None = None) -> list[tuple[ContentItem, dt.d
     if province is None:
         return []
     now = now or timezone.now()
-    at = timezone.make_aware(dt.datetime(YEAR, 7, 28, 7, 0))
+    sc = scenario(as_of)
+    at = timezone.make_aware(dt.datetime(sc.year, 7, 28, 7, 0))
     if at <= now:
         at = now + dt.timedelta(days=3)
     plan: list[tuple[str, str, dt.datetime | None]] = [
-        (TET, TET_NEWS, None),
-        (MARKER, MAY_INFOGRAPHIC, None),
-        (FOUNDING, FOUNDING_ARTICLE, at),
+        (sc.tet, tet_news(sc), None),
+        (sc.may, may_infographic(sc), None),
+        (sc.founding, founding_article(sc), at),
     ]
     out: list[tuple[ContentItem, dt.datetime | None]] = []
     for campaign, title, when in plan:

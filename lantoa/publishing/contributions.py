@@ -47,7 +47,7 @@ work_links.register(
 def _demo_publications(ctx: DemoContext) -> None:
     from lantoa.publishing.demo import ensure_demo_publications
 
-    ensure_demo_publications(log=ctx.out)
+    ensure_demo_publications(log=ctx.out, as_of=ctx.as_of)
 
 
 demo_builders.register(DemoBuilder(key="publishing", build=_demo_publications, order=60))

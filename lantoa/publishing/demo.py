@@ -169,8 +169,9 @@ def _post_history(province: Unit, writer: User, today: dt.date) -> int:
     return made
 
 
-def ensure_demo_publications(log: Any = None) -> int:
-    """Create the demo publications if there are none; returns how many were made."""
+def ensure_demo_publications(log: Any = None, as_of: dt.date | None = None) -> int:
+    """Create the demo publications if there are none; returns how many were made. ``as_of``
+    picks the year of content's demo items (``lantoa.campaigns.demo.scenario``)."""
     if Publication.objects.exists():
         return 0
     province = (
@@ -186,7 +187,7 @@ def ensure_demo_publications(log: Any = None) -> int:
             "published_at", "pk"
         )
     )
-    release = demo_release()
+    release = demo_release(as_of=as_of)
     if not published and not any(at is None for _, at in release):
         return 0
     made = 0

@@ -13,13 +13,13 @@ from tests.conftest import Tree
 
 def test_demo_content(tree: Tree, settings: Any, tmp_path: Any) -> None:
     from lantoa.accounts.demo import ensure_demo_accounts
-    from lantoa.campaigns.demo import ensure_demo_campaigns
+    from lantoa.campaigns.demo import ensure_demo_campaigns, scenario
     from lantoa.content.demo import (
-        FOUNDING_ARTICLE,
-        MAY_INFOGRAPHIC,
-        TET_NEWS,
         demo_release,
         ensure_demo_content,
+        founding_article,
+        may_infographic,
+        tet_news,
     )
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -36,9 +36,10 @@ def test_demo_content(tree: Tree, settings: Any, tmp_path: Any) -> None:
     assert ContentVersion.objects.filter(item__title__startswith="Chợ Tết").count() == 2
     assert MediaAsset.objects.filter(kind="image").exclude(thumbnail="").count() == 2
     release = demo_release()
+    sc = scenario()
     assert [(i.title, at is None) for i, at in release] == [
-        (TET_NEWS, True),
-        (MAY_INFOGRAPHIC, True),
-        (FOUNDING_ARTICLE, False),
+        (tet_news(sc), True),
+        (may_infographic(sc), True),
+        (founding_article(sc), False),
     ]
     assert release[2][1] is not None and release[2][1] > timezone.now()

@@ -46,8 +46,13 @@ def test_demo_publishes_and_schedules_the_demo_items(
     """Content's demo leaves its items approved; publishing's publishes two on the public site
     and schedules one, through the site services, so each has its site publication."""
     from lantoa.accounts.demo import ensure_demo_accounts
-    from lantoa.campaigns.demo import ensure_demo_campaigns
-    from lantoa.content.demo import FOUNDING_ARTICLE, MAY_INFOGRAPHIC, TET_NEWS, ensure_demo_content
+    from lantoa.campaigns.demo import ensure_demo_campaigns, scenario
+    from lantoa.content.demo import (
+        ensure_demo_content,
+        founding_article,
+        may_infographic,
+        tet_news,
+    )
     from lantoa.content.models import ContentItem
     from lantoa.publishing.demo import ensure_demo_publications
 
@@ -56,6 +61,8 @@ def test_demo_publishes_and_schedules_the_demo_items(
     ensure_demo_accounts()
     ensure_demo_campaigns()
     ensure_demo_content()
+    sc = scenario()
+    news, infographic, article_title = tet_news(sc), may_infographic(sc), founding_article(sc)
     assert ensure_demo_publications() > 0
     statuses = set(ContentItem.objects.values_list("status", flat=True))
     assert statuses == {"draft", "in_review", "returned", "approved", "scheduled", "published"}
@@ -63,17 +70,17 @@ def test_demo_publishes_and_schedules_the_demo_items(
         p.item.title: p
         for p in Publication.objects.filter(method=Method.SITE).select_related("item")
     }
-    assert set(site) == {TET_NEWS, MAY_INFOGRAPHIC, FOUNDING_ARTICLE}
-    for title in (TET_NEWS, MAY_INFOGRAPHIC):
+    assert set(site) == {news, infographic, article_title}
+    for title in (news, infographic):
         assert site[title].status == S.PUBLISHED
         assert site[title].item.status == ContentStatus.PUBLISHED
-    article = site[FOUNDING_ARTICLE]
+    article = site[article_title]
     assert article.status == S.PENDING and article.scheduled_at > timezone.now()
     assert article.item.status == ContentStatus.SCHEDULED
     assert article.item.scheduled_at == article.scheduled_at
     # The Tết news, published first, is the one the bulletin boards and the failed post carry.
     failed = Publication.objects.get(status=S.FAILED)
-    assert failed.item.title == TET_NEWS
+    assert failed.item.title == news
     count = Publication.objects.count()
     assert ensure_demo_publications() == 0 and Publication.objects.count() == count
 
