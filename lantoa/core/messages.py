@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext
 
 from lantoa.core.periods import Period, PeriodError, parse_period
-from lantoa.core.text import format_int
+from lantoa.core.text import format_int, format_percent
 
 
 class Text(NamedTuple):
@@ -66,6 +66,28 @@ class Num(NamedTuple):
     value: int
 
 
+class Dec(NamedTuple):
+    """A decimal shown with ``places`` decimals in the reader's notation ("2,4" / "2.4"), as a
+    percentage of a ratio when ``percent`` ("95,0%" / "95.0%")."""
+
+    value: float
+    places: int = 1
+    percent: bool = False
+
+
+def _decimal_text(value: float, places: int, percent: bool) -> str:
+    if (get_language() or "vi").startswith("vi"):
+        if percent:
+            return format_percent(value, places)
+        whole, _, frac = f"{value:.{places}f}".partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        whole = format_int(abs(int(whole)))
+        return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
+    if percent:
+        return f"{value * 100:,.{places}f}%"
+    return f"{value:,.{places}f}"
+
+
 def _store_value(value: Any) -> Any:
     if isinstance(value, Text):
         return text_store(value)
@@ -75,6 +97,8 @@ def _store_value(value: Any) -> Any:
         return {"lines": [_store_value(item) for item in value.items], "sep": value.sep}
     if isinstance(value, Num):
         return {"num": int(value.value)}
+    if isinstance(value, Dec):
+        return {"dec": float(value.value), "places": value.places, "pct": value.percent}
     if isinstance(value, Period):
         return {"period": value.code}
     return str(value)
@@ -106,6 +130,10 @@ def _render_value(value: Any) -> str:
             if (get_language() or "vi").startswith("vi"):
                 return format_int(number)
             return f"{number:,}"
+        if "dec" in value:
+            return _decimal_text(
+                float(value["dec"]), int(value.get("places", 1)), bool(value.get("pct"))
+            )
         if "period" in value:
             return parse_period(str(value["period"])).name
         raise ValueError("unknown parameter")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from lantoa import access
 from lantoa.accounts.models import Role
 from lantoa.audit.services import audit_record
-from lantoa.core.messages import Lines, Num, Phrase, Text
+from lantoa.core.messages import Dec, Lines, Num, Phrase, Text
 from lantoa.core.periods import Period
 from lantoa.core.services import acting_user
 from lantoa.core.tabular import parse_count
@@ -35,7 +35,7 @@ from lantoa.notifications.services import notify, officers_of
 from lantoa.periods.models import ReportingPeriod
 from lantoa.targets import evaluation as ev
 from lantoa.targets.defaults import DEFAULT_RULES
-from lantoa.targets.metrics import COUNT, RATE, RATIO, REGISTRY
+from lantoa.targets.metrics import COUNT, RATE, RATIO, REGISTRY, Metric
 from lantoa.targets.models import (
     RulePer,
     TargetAlert,
@@ -409,6 +409,17 @@ def _ended_yesterday(today: dt.date) -> list[Period]:
     return out
 
 
+def _shown_value(metric: Metric, value: float | None) -> Any:
+    """A value of ``metric`` as ``ev.format_value`` writes it, in the reader's notation."""
+    if value is None:
+        return "—"
+    if metric.kind == RATIO:
+        return Dec(value, 1, percent=True)
+    if metric.kind != RATE and float(value).is_integer():
+        return Num(int(value))
+    return Dec(value, 1)
+
+
 def _alert_text(problems: list[ev.Achievement]) -> Lines:
     """One line per target needing attention, each shown in the reader's language."""
     return Lines.of(
@@ -418,10 +429,10 @@ def _alert_text(problems: list[ev.Achievement]) -> Lines:
             ),
             {
                 "name": a.rule.name if a.rule is not None else Phrase.of(a.metric.label),
-                "value": a.value_text,
-                "target": a.target_text,
+                "value": _shown_value(a.metric, a.value),
+                "target": _shown_value(a.metric, a.target),
                 "noun": Phrase.of(a.metric.noun),
-                "percent": a.percent_text,
+                "percent": Dec(a.ratio, 1, percent=True) if a.ratio is not None else "—",
                 "status": Phrase.of(ev.STATUS_LABELS[a.status], lower=True),
                 "period": a.window.period,
             },

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from lantoa.core.messages import (
+    Dec,
     Lines,
     Num,
     Phrase,
@@ -51,6 +52,19 @@ def test_numbers_periods_phrases_and_lines_follow_the_reader() -> None:
         assert text_render(text_store(NOTICE)) == "CĐCS Công ty May A: 1,174 targets need attention"
         # The copy kept for e-mails and older readers is in the site's language.
         assert text_in_site_language(NOTICE) == "CĐCS Công ty May A: 1.174 chỉ tiêu cần chú ý"
+
+
+def test_decimals_and_percentages_follow_the_reader() -> None:
+    stored = text_store(
+        Text(
+            gettext_noop("%(lines)s"),
+            {"lines": Lines.of([Dec(1234.56), Dec(2.206, percent=True), Dec(-0.5, 2)], sep=" | ")},
+        )
+    )
+    with translation.override("vi"):
+        assert text_render(stored) == "1.234,6 | 220,6% | -0,50"
+    with translation.override("en"):
+        assert text_render(stored) == "1,234.6 | 220.6% | -0.50"
 
 
 def test_an_unreadable_text_gives_none_so_the_stored_copy_shows() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
@@ -492,6 +493,9 @@ def test_alerts_go_to_leaders_once_per_round(
         assert "targets need attention" in kcn_notice.shown_title
         assert "posts/day" in kcn_notice.shown_body and "June 2025" in kcn_notice.shown_body
         assert "nguy cơ" not in kcn_notice.shown_body  # the rule's own name stays as typed
+        assert re.search(r": \d+\.\d/\d+\.\d posts/day \(\d+\.\d%", kcn_notice.shown_body)
+    # …and in Vietnamese as the tables write it.
+    assert re.search(r": \d+,\d/\d+,\d tin, bài/ngày \(\d+,\d%", kcn_notice.body)
     assert kcn_notice.url == "/chi-tieu/A-KCN/"
     assert services.target_alerts_send(today=monday) == 0  # same round: nothing again
     assert Notification.objects.filter(kind="target.alert").count() == 2
