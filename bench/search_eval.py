@@ -95,6 +95,8 @@ def table(found: dict[str, dict[str, list[int | None]]]) -> str:
         for method, by_class in found.items():
             ranks = [r for c in CLASSES for r in by_class[c]] if cls == "all" else by_class[cls]
             n = len(ranks)
+            if not n:
+                continue
             r1 = sum(1 for r in ranks if r == 1) / n
             r3 = sum(1 for r in ranks if r is not None and r <= 3) / n
             mrr = sum(1 / r for r in ranks if r is not None) / n
@@ -109,16 +111,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--grid", action="store_true")
     parser.add_argument("--split", action="store_true")
+    parser.add_argument(
+        "--queries", type=Path, default=EVAL, help="labelled queries (default: search_eval.csv)"
+    )
+    parser.add_argument(
+        "--no-spoken", action="store_true", help="without the workers' words list (kb.spoken)"
+    )
     args = parser.parse_args(argv)
     setup_django()
     seconds = load()
 
-    from lantoa.kb import hybrid, search, semantic
+    from lantoa.kb import hybrid, search, semantic, spoken
     from lantoa.kb.models import Article
+
+    if args.no_spoken:
+        spoken.entries.cache_clear()
+        spoken.SPOKEN_TERMS = Path(os.devnull)
 
     slugs = dict(Article.objects.values_list("slug", "pk"))
     titles = dict(Article.objects.values_list("pk", "title"))
-    with EVAL.open(encoding="utf-8") as fh:
+    with args.queries.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     missing = sorted({r["article"] for r in rows} - set(slugs))
     if missing:

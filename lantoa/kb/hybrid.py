@@ -15,14 +15,22 @@ fusion (``MODE = "rrf"``) did as well at best and worse at its usual k = 60. The
 are tuned on ``lantoa/kb/data/search_eval.csv`` (``bench/search_eval.py --grid``).
 
 Without the model (switched off, missing, failing) the lexical list is the answer.
+
+The query is embedded in a thread of its own while the database ranks the words (the model
+and SQLite/psycopg release the GIL), so a search costs the longer of the two, not their sum.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import QuerySet
 
+from lantoa.core import embedding
 from lantoa.core.text import fold
 from lantoa.kb import search, semantic
 from lantoa.kb.models import Article
@@ -103,6 +111,23 @@ def fuse(
     return [search.Hit(pk, round(scores[pk] * SCORE_SCALE)) for pk in order]
 
 
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _embedder() -> ThreadPoolExecutor:
+    """This process's threads for embedding queries (a forked worker makes its own)."""
+    global _pool
+    pid = os.getpid()
+    current = _pool
+    if current is not None and current[0] == pid:
+        return current[1]
+    with _pool_lock:
+        if _pool is None or _pool[0] != pid:
+            _pool = (pid, ThreadPoolExecutor(max_workers=4, thread_name_prefix="kb-query"))
+        return _pool[1]
+
+
 def rank(
     text: str,
     query: search.Query,
@@ -113,8 +138,11 @@ def rank(
 ) -> list[search.Hit]:
     """The best ``limit`` articles among ``articles`` (None: the published ones) for
     ``text``, parsed for the index as ``query``; words only when the model is unavailable."""
+    pending: Future[np.ndarray | None] | None = None
+    if embedding.enabled() and text.strip():
+        pending = _embedder().submit(semantic.query_vector, text)
     lexical = search.rank(query, articles, limit=max(limit, LEXICAL_CANDIDATES), category=category)
-    vector = semantic.query_vector(text)
+    vector = pending.result() if pending is not None else None
     if vector is None:
         return lexical[:limit]
     matches = semantic.rank(vector, articles, limit=SEMANTIC_CANDIDATES)

@@ -48,6 +48,7 @@ from django.db.models import (
 )
 
 from lantoa.core.text import fold
+from lantoa.kb import spoken
 from lantoa.kb.models import Article, ArticleStatus, ArticleTerm, TermStat
 
 FIELD_WEIGHTS = {"title": 8, "question": 4, "tags": 3, "answer": 1}
@@ -158,19 +159,23 @@ ABBREVIATIONS = {
 
 def parse(text: str, *, prefix: bool = True, max_words: int = MAX_QUERY_WORDS) -> Query:
     """``prefix``: the last word may be unfinished (search as you type) unless the text ends
-    with a space. Known abbreviations ("bhxh") are spelled out."""
+    with a space. Known abbreviations ("bhxh") are spelled out, and the law's words are
+    added for a worker's own ("nợ lương" → "chậm trả lương": ``lantoa.kb.spoken``)."""
     seq = [part for w in words(text) for part in ABBREVIATIONS.get(w, w).split()]
     unique = list(dict.fromkeys(seq))[:max_words]
+    pair_list = list(dict.fromkeys(pairs(seq)))[:max_words]
+    for phrase in spoken.legal_phrases(text):
+        # The law's phrase as a phrase: its adjacent pairs (indexed from titles, questions and
+        # tags), not its loose words ("làm", "giờ" are in every other answer).
+        legal = words(phrase)
+        if len(legal) == 1:
+            unique += [w for w in legal if w not in unique]
+        pair_list += [p for p in pairs(legal) if p not in pair_list]
     last = previous = ""
     if prefix and seq and not text[-1:].isspace() and len(seq[-1]) >= PREFIX_MIN:
         last = seq[-1]
         previous = seq[-2] if len(seq) > 1 else ""
-    return Query(
-        words=unique,
-        prefix=last,
-        previous=previous,
-        pairs=list(dict.fromkeys(pairs(seq)))[:max_words],
-    )
+    return Query(words=unique, prefix=last, previous=previous, pairs=pair_list)
 
 
 def _prefix_filter(prefix: str) -> Q:

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from lantoa.core import embedding
 from lantoa.core.embedding import EmbeddingUnavailable
+from lantoa.kb import spoken
 from lantoa.kb.models import Article, ArticleStatus, ArticleVector
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,14 @@ def spelled_out(text: str) -> str:
     """``text`` with the abbreviations of ``SPOKEN`` written out ("cty ko đóng bhxh" →
     "công ty không đóng bảo hiểm xã hội")."""
     return _TOKEN.sub(lambda m: SPOKEN.get(m.group(0).lower(), m.group(0)), text)
+
+
+def query_text(text: str) -> str:
+    """What is embedded for a search: the text with abbreviations written out, and the law's
+    words for the worker's own after it ("nghỉ đẻ …; nghỉ thai sản": ``lantoa.kb.spoken``)."""
+    phrases = spoken.legal_phrases(text)
+    written = spelled_out(text)
+    return f"{written}; {', '.join(phrases)}" if phrases else written
 
 
 def passage_text(article: Article) -> str:
@@ -222,7 +231,7 @@ def snapshot() -> _Snapshot:
     """Every current vector of this process, brought up to date with the database."""
     global _snapshot
     state = ArticleVector.objects.filter(model=embedding.MODEL_NAME).aggregate(
-        count=Count("pk"), latest=Max("updated_at")
+        count=Count("*"), latest=Max("updated_at")
     )
     snap = _snapshot
     if state["count"] == snap.count and state["latest"] == snap.latest:
@@ -260,7 +269,7 @@ def query_vector(text: str) -> np.ndarray | None:
     if not embedding.enabled() or not text.strip():
         return None
     try:
-        return embedding.embed_query(spelled_out(text))
+        return embedding.embed_query(query_text(text))
     except EmbeddingUnavailable:
         return None
 

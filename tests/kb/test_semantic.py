@@ -255,3 +255,53 @@ def test_import_names_new_articles_that_duplicate_existing_ones(
     call_command("kb", "import", str(path), "--unit", tree.pa.code, stdout=out)
     assert "thêm mới 1 bài" in out.getvalue()
     assert "Chưa kiểm tra được bài trùng câu hỏi" in out.getvalue()
+
+
+def test_query_vectors_are_kept_for_the_next_search(
+    semantic_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = embedding.model()
+    calls: list[str] = []
+    real_query = model.query
+
+    def counted(text: str) -> np.ndarray:
+        calls.append(text)
+        return real_query(text)
+
+    monkeypatch.setattr(model, "query", counted)
+    first = embedding.embed_query("nghỉ đẻ được mấy tháng")
+    again = embedding.embed_query("nghỉ đẻ được mấy tháng")
+    assert calls == ["nghỉ đẻ được mấy tháng"]  # the second search reuses the vector
+    assert again is first and not first.flags.writeable
+    monkeypatch.setattr(embedding, "QUERY_CACHE", 2)
+    embedding.embed_query("tăng ca")
+    embedding.embed_query("nợ lương")  # the oldest, "nghỉ đẻ …", leaves the cache
+    embedding.embed_query("nghỉ đẻ được mấy tháng")
+    assert calls.count("nghỉ đẻ được mấy tháng") == 2
+    embedding.forget_queries()
+    embedding.embed_query("tăng ca")
+    assert calls.count("tăng ca") == 2
+
+
+def test_the_query_is_embedded_beside_the_word_ranking(
+    tree: Tree, semantic_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model runs in another thread while the database ranks the words; the result is
+    the one the two lists give one after the other."""
+    import threading
+
+    shipped(tree)
+    threads: list[str] = []
+    real = semantic.query_vector
+
+    def recorded(text: str) -> np.ndarray | None:
+        threads.append(threading.current_thread().name)
+        return real(text)
+
+    monkeypatch.setattr(semantic, "query_vector", recorded)
+    text = "nghỉ đẻ được mấy tháng"
+    fused = hybrid.rank(text, search.parse(text), None, limit=5)
+    assert threads and threads[0].startswith("kb-query")
+    lexical = search.rank(search.parse(text), None, limit=hybrid.LEXICAL_CANDIDATES)
+    matches = semantic.rank(real(text), None, limit=hybrid.SEMANTIC_CANDIDATES)
+    assert fused == hybrid.fuse(lexical, matches, limit=5, plain=False)
