@@ -291,6 +291,7 @@ def test_publication_whose_worker_keeps_dying_is_failed_with_the_reason(
     officer notified) instead of retaking it forever. Nothing was ever posted."""
     from lantoa.connectors.facebook import publish as fb
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import text_in_site_language
 
     pub = facebook_job(fake, tree, officers)
     monkeypatch.setattr(fb, "publish_post", die)
@@ -307,7 +308,10 @@ def test_publication_whose_worker_keeps_dying_is_failed_with_the_reason(
         if crash < limit:
             assert due == [pub.pk] and pub.status == S.PENDING
     assert limit == 3 and due == [] and pub.status == S.FAILED and not pub.permanent_error
-    assert pub.last_error.startswith(durable.crash_reason(3)) and pub.next_attempt_at is None
+    assert (
+        pub.last_error.startswith(text_in_site_language(durable.crash_reason(3)))
+        and pub.next_attempt_at is None
+    )
     assert fake.posts() == []
     assert AuditEvent.objects.filter(action="publishing.failed", data__publication=pub.pk).exists()
     assert run_job(pub, now + dt.timedelta(hours=1)) is None  # never taken again

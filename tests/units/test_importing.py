@@ -428,6 +428,7 @@ def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
     from django.utils import timezone
 
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import text_in_site_language
     from lantoa.units import tasks
     from lantoa.units.importing import (
         STALE_AFTER,
@@ -458,7 +459,9 @@ def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
         assert job.crashes == crash
         assert retaken == (1 if crash < UNIT_IMPORT_JOBS.max_crashes else 0)
     assert len(runs) == 3 and job.status == UnitImportJob.Status.FAILED
-    assert job.error_count == 1 and job.errors[0]["message"] == durable.crash_reason(3)
+    assert job.error_count == 1 and job.errors[0]["message"] == text_in_site_language(
+        durable.crash_reason(3)
+    )
     assert unit_import_jobs_resume() == 0 and len(runs) == 3
     assert not Unit.objects.filter(code="A-G10").exists()
 
