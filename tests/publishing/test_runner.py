@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.audit.models import AuditEvent
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.models import AccountStatus, ConnectorAccount
 from lantoa.content import services as content
 from lantoa.content.models import ContentStatus
+from lantoa.core.messages import stored_text
 from lantoa.notifications.models import Notification
 from lantoa.publicsite import cache as site_cache
 from lantoa.publishing import runner, selectors, services
@@ -166,6 +167,20 @@ def test_expired_token_190_is_permanent_and_shown_with_graphs_words(
     (notice,) = Notification.objects.filter(kind="publishing.failed")
     assert notice.user == officers.a_propaganda
     assert notice.url == reverse("publishing:item", args=[pub.item_id])
+    assert notice.body == pub.last_error
+    # Each reader sees the error in their language, with Graph's words as Graph wrote them:
+    # on the publication, the connection and the notice.
+    said = "Error validating access token: Session has expired."
+    assert stored_text(pub.last_error_text, pub.last_error) == pub.last_error
+    english = (
+        "The Facebook page's access token has expired or was revoked; an officer must "
+        f"reconnect the page. Facebook says: {said} (error code 190)"
+    )
+    with translation.override("en"):
+        assert stored_text(pub.last_error_text, pub.last_error) == english
+        assert stored_text(account.last_error_text, account.last_error) == english
+        assert notice.shown_body == english
+        assert notice.shown_title.startswith("Could not publish on Facebook page (fanpage): ")
     # A second run does nothing: the job is closed.
     assert run_job(pub) is None
 
