@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from lantoa.core.messages import Text, text_in_site_language, text_store
+from lantoa.core.messages import Text, stored_text, text_in_site_language, text_store
 
 
 class ConnectorError(Exception):
@@ -42,6 +42,10 @@ class ConnectorError(Exception):
             gettext_noop("%(message)s (mã lỗi %(code)s)"),
             {"message": self.text, "code": str(self.code)},
         )
+
+    def shown(self) -> str:
+        """The message with its code in the active language (a screen answering a request)."""
+        return stored_text(self.stored(), str(self))
 
     def stored(self) -> dict[str, Any] | None:
         """What a row keeps beside ``str(self)`` to show it in the reader's language

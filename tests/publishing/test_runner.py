@@ -473,6 +473,15 @@ def test_cancel_with_an_expired_token_leaves_the_post_and_the_publication(
     assert "Không gỡ được bài hẹn giờ khỏi trang Facebook" in message
     assert "Mã truy cập trang Facebook đã hết hạn" in message
     assert "Session has expired" in message and "(mã lỗi 190)" in message
+    # An officer reading English is told in English (the connection is now marked as failing).
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    (message,) = info.value.messages
+    assert "The channel's connection has failed and must be reconnected: The Facebook page's" in (
+        message
+    )
+    assert "Session has expired" in message and "(error code 190)" in message
+    assert "mã lỗi" not in message and "Mã truy cập" not in message
     after = Publication.objects.values().get(pk=pub.pk)
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
