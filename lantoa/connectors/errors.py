@@ -21,10 +21,17 @@ from django.utils.translation import gettext_noop
 from lantoa.core.messages import Text, stored_text, text_in_site_language, text_store
 
 
+def _site_text(text: Text) -> str:
+    try:
+        return text_in_site_language(text)
+    except ValueError:  # a wording that lost a parameter must not hide the error itself
+        return f"{text.msgid} {text.params}"
+
+
 class ConnectorError(Exception):
     def __init__(self, message: str | Text, *, code: str | int | None = None) -> None:
         self.text = message if isinstance(message, Text) else None
-        shown = text_in_site_language(message) if isinstance(message, Text) else message
+        shown = _site_text(message) if isinstance(message, Text) else message
         super().__init__(shown)
         self.message = shown
         self.code = code

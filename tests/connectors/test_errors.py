@@ -101,3 +101,9 @@ def test_the_check_finds_an_error_made_from_a_string(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [f.split(":")[1] for f in _string_errors(tmp_path / "lantoa")] == ["2", "4", "6"]
+
+
+def test_a_broken_wording_does_not_hide_the_error() -> None:
+    error = PermanentError(Text(gettext_noop("Zalo từ chối gửi tin: %(text)s"), {}), code=-1)
+    assert str(error).startswith("Zalo từ chối gửi tin: %(text)s") and error.code == -1
+    assert error.shown() == str(error)  # the stored text cannot be shown: the string is
