@@ -22,7 +22,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_noop
+
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
+from lantoa.core.messages import Text
 
 if TYPE_CHECKING:
     import httpx
@@ -77,11 +80,29 @@ def _retry_after(response: httpx.Response, attempt: int) -> float:
 def default_error(response: httpx.Response, platform: str) -> ConnectorError | None:
     status = response.status_code
     if status == 429:
-        return TemporaryError(f"{platform}: máy chủ báo gửi quá nhiều yêu cầu", code=429)
+        return TemporaryError(
+            Text(
+                gettext_noop("%(platform)s: máy chủ báo gửi quá nhiều yêu cầu"),
+                {"platform": platform},
+            ),
+            code=429,
+        )
     if status >= 500:
-        return TemporaryError(f"{platform}: máy chủ đang lỗi (HTTP {status})", code=status)
+        return TemporaryError(
+            Text(
+                gettext_noop("%(platform)s: máy chủ đang lỗi (HTTP %(status)s)"),
+                {"platform": platform, "status": str(status)},
+            ),
+            code=status,
+        )
     if status >= 400:
-        return PermanentError(f"{platform}: yêu cầu bị từ chối (HTTP {status})", code=status)
+        return PermanentError(
+            Text(
+                gettext_noop("%(platform)s: yêu cầu bị từ chối (HTTP %(status)s)"),
+                {"platform": platform, "status": str(status)},
+            ),
+            code=status,
+        )
     return None
 
 
@@ -128,21 +149,35 @@ def request(
                 "%s %s %s: cannot connect (%s)", platform, method, where, type(exc).__name__
             )
             raise TemporaryError(
-                f"{platform}: không kết nối được máy chủ ({type(exc).__name__})", code="network"
+                Text(
+                    gettext_noop("%(platform)s: không kết nối được máy chủ (%(error)s)"),
+                    {"platform": platform, "error": type(exc).__name__},
+                ),
+                code="network",
             ) from exc
         except httpx.TimeoutException as exc:
             if safe and attempt < retries:
                 attempt += 1
                 continue
             log.warning("%s %s %s: timed out", platform, method, where)
-            raise TemporaryError(f"{platform}: máy chủ không trả lời kịp", code="timeout") from exc
+            raise TemporaryError(
+                Text(
+                    gettext_noop("%(platform)s: máy chủ không trả lời kịp"),
+                    {"platform": platform},
+                ),
+                code="timeout",
+            ) from exc
         except httpx.HTTPError as exc:
             if safe and attempt < retries:
                 attempt += 1
                 continue
             log.warning("%s %s %s: %s", platform, method, where, type(exc).__name__)
             raise TemporaryError(
-                f"{platform}: lỗi đường truyền ({type(exc).__name__})", code="network"
+                Text(
+                    gettext_noop("%(platform)s: lỗi đường truyền (%(error)s)"),
+                    {"platform": platform, "error": type(exc).__name__},
+                ),
+                code="network",
             ) from exc
 
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -167,9 +202,18 @@ def json_of(response: httpx.Response, platform: str) -> dict[str, Any]:
         body = response.json()
     except ValueError as exc:
         raise TemporaryError(
-            f"{platform}: câu trả lời không phải JSON (HTTP {response.status_code})",
+            Text(
+                gettext_noop("%(platform)s: câu trả lời không phải JSON (HTTP %(status)s)"),
+                {"platform": platform, "status": str(response.status_code)},
+            ),
             code="bad_response",
         ) from exc
     if not isinstance(body, dict):
-        raise TemporaryError(f"{platform}: câu trả lời không đúng định dạng", code="bad_response")
+        raise TemporaryError(
+            Text(
+                gettext_noop("%(platform)s: câu trả lời không đúng định dạng"),
+                {"platform": platform},
+            ),
+            code="bad_response",
+        )
     return body

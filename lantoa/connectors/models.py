@@ -53,6 +53,8 @@ class ConnectorAccount(models.Model):
         _("trạng thái"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
     )
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    # The same error as a stored Text (lantoa.core.messages), shown in the reader's language.
+    last_error_text = models.JSONField(null=True, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_event_at = models.DateTimeField(_("nhận sự kiện gần nhất"), null=True, blank=True)
     connected_by = who()

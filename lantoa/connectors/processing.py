@@ -58,6 +58,7 @@ from lantoa.connectors.models import (
 from lantoa.connectors.services import counter_increment
 from lantoa.connectors.zalo import webhook as zalo_webhook
 from lantoa.core.extensions import JobKind
+from lantoa.core.messages import Text, text_in_site_language
 
 log = logging.getLogger(__name__)
 
@@ -342,10 +343,12 @@ def events_to_requeue(*, now: dt.datetime | None = None, limit: int = 1000) -> l
     )
 
 
-def _fail_crashed(event_pk: int, reason: str) -> None:
+def _fail_crashed(event_pk: int, reason: Text) -> None:
+    # An event's error is for the logs and the failed count only (never shown as text to an
+    # officer): the reason is kept in the site's language.
     event = InboundEvent.objects.get(pk=event_pk)
     InboundEvent.objects.filter(pk=event_pk).update(
-        attempts=MAX_ATTEMPTS, claimed_at=None, error=reason[:2000]
+        attempts=MAX_ATTEMPTS, claimed_at=None, error=text_in_site_language(reason)[:2000]
     )
     counter_increment(platform=event.platform, reason=CounterReason.FAILED)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.channels.models import Channel, ChannelKind
 from lantoa.connectors.errors import PermanentError
@@ -17,6 +18,7 @@ from lantoa.connectors.models import (
     Platform,
     WebhookCounter,
 )
+from lantoa.core.messages import Text
 from lantoa.units.models import Unit
 from lantoa.units.selectors import subtree_ids
 
@@ -33,13 +35,13 @@ def connectable_channels(unit: Unit, *, subtree: bool = False) -> QuerySet[Chann
 
 
 def account_for_sending(
-    *, channel_id: int | None, platform: str, not_connected: str
+    *, channel_id: int | None, platform: str, not_connected: Text
 ) -> ConnectorAccount:
     """The channel's connected ``platform`` account, fit to send with (an inquiry's reply, a
-    publication); else ``PermanentError`` in Vietnamese: ``not_connected`` (the caller's words,
+    publication); else ``PermanentError`` (a ``Text``): ``not_connected`` (the caller's words,
     code ``not_connected``) when the channel has no connection to that platform, or the
-    connection is failing (``account_error``, with the platform's last error) or paused
-    (``account_paused``)."""
+    connection is failing (``account_error``, with the platform's last error, in the reader's
+    language where it was stored as a ``Text``) or paused (``account_paused``)."""
     account = (
         ConnectorAccount.objects.filter(channel_id=channel_id, platform=platform).first()
         if channel_id
@@ -49,13 +51,26 @@ def account_for_sending(
         raise PermanentError(not_connected, code="not_connected")
     if account.status == AccountStatus.ERROR:
         raise PermanentError(
-            _("Kết nối của kênh đang lỗi, cần kết nối lại: %(last_error)s")
-            % {"last_error": account.last_error},
+            Text(
+                gettext_noop("Kết nối của kênh đang lỗi, cần kết nối lại: %(last_error)s"),
+                {"last_error": _last_error(account)},
+            ),
             code="account_error",
         )
     if account.status == AccountStatus.PAUSED:
-        raise PermanentError(_("Kết nối của kênh đang tạm dừng."), code="account_paused")
+        raise PermanentError(
+            Text(gettext_noop("Kết nối của kênh đang tạm dừng."), {}), code="account_paused"
+        )
     return account
+
+
+def _last_error(account: ConnectorAccount) -> Any:
+    """The account's last error as a parameter of another text: its stored ``Text`` (shown in
+    the reader's language), or the string of a row from before it was stored."""
+    stored = account.last_error_text
+    if isinstance(stored, dict) and stored.get("msgid"):
+        return stored
+    return account.last_error
 
 
 @dataclass(frozen=True)

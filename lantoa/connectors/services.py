@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lantoa.audit.services import audit_record
 from lantoa.channels.models import Channel
+from lantoa.connectors.errors import ConnectorError
 from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
@@ -251,6 +252,7 @@ def connector_account_save(
         if secrets:
             account.status = AccountStatus.ACTIVE
             account.last_error = ""
+            account.last_error_text = None
             account.last_error_at = None
         if creating:
             account.connected_by = acting_user(actor)
@@ -280,13 +282,21 @@ def connector_account_disconnect(*, account: ConnectorAccount, actor: Any) -> No
         account.delete()
 
 
-def connector_account_mark_error(account: ConnectorAccount, message: str) -> None:
-    """The platform refused our credentials: stop using them until an officer reconnects."""
+def connector_account_mark_error(account: ConnectorAccount, error: ConnectorError) -> None:
+    """The platform refused our credentials: stop using them until an officer reconnects.
+    The error is kept as text in the site's language and as a ``Text`` (``last_error_text``)
+    shown in each officer's language."""
     now = timezone.now()
+    message, stored = str(error)[:2000], error.stored()
     ConnectorAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.ERROR, last_error=message[:2000], last_error_at=now, updated_at=now
+        status=AccountStatus.ERROR,
+        last_error=message,
+        last_error_text=stored,
+        last_error_at=now,
+        updated_at=now,
     )
     account.status = AccountStatus.ERROR
-    account.last_error = message[:2000]
+    account.last_error = message
+    account.last_error_text = stored
     account.last_error_at = now
     log.warning("connector account %s marked as failing", account.pk)

@@ -18,7 +18,10 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from lantoa.core.messages import Text
 
 
 class Keyed(Protocol):
@@ -387,15 +390,16 @@ class JobKind:
     ``running`` selects the rows a worker holds; one held longer than ``stale_after`` lost its
     worker: ``hand_back(now)`` gives the fields that put it back in the queue, then
     ``requeue(pk)`` queues its task. After ``max_crashes`` such deaths ``fail(pk, reason)``
-    marks it failed with the visible reason instead. ``due(now)``, when set, selects waiting
-    rows whose (next) try is due, queued too (retries after a back-off, lost enqueues);
-    ``before_sweep(now)`` runs first for the kind's own housekeeping."""
+    marks it failed with the visible reason (a ``lantoa.core.messages.Text``) instead.
+    ``due(now)``, when set, selects waiting rows whose (next) try is due, queued too (retries
+    after a back-off, lost enqueues); ``before_sweep(now)`` runs first for the kind's own
+    housekeeping."""
 
     key: str
     model: Any
     running: Any  # a django.db.models.Q
     hand_back: Callable[[Any], dict[str, Any]]
-    fail: Callable[[int, str], None]
+    fail: Callable[[int, Text], None]
     requeue: Callable[[int], object]
     stale_after: Any  # a datetime.timedelta
     max_crashes: int = 3

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from lantoa.core.messages import Num, Text
 
 if TYPE_CHECKING:
     from lantoa.core.extensions import JobKind
@@ -84,13 +86,18 @@ def backoff(
     return min(first * (2 ** max(attempts - 1, 0)), cap)
 
 
-def crash_reason(crashes: int) -> str:
-    """The visible reason of a job given up because its worker kept stopping."""
-    return _(
-        "Tiến trình xử lý đã dừng giữa chừng %(crashes)s lần khi "
-        "đang làm việc này nên không thử lại nữa; vui lòng thử lại hoặc "
-        "báo quản trị."
-    ) % {"crashes": crashes}
+def crash_reason(crashes: int) -> Text:
+    """The visible reason of a job given up because its worker kept stopping, as a ``Text``
+    (``lantoa.core.messages``): each kind's ``fail`` stores it in the site's language and as
+    JSON, shown in the reader's."""
+    return Text(
+        gettext_noop(
+            "Tiến trình xử lý đã dừng giữa chừng %(crashes)s lần khi "
+            "đang làm việc này nên không thử lại nữa; vui lòng thử lại hoặc "
+            "báo quản trị."
+        ),
+        {"crashes": Num(crashes)},
+    )
 
 
 def stale(kind: JobKind, now: dt.datetime) -> QuerySet[Any]:

@@ -9,7 +9,13 @@ A parameter is shown as written (``str``), or, when it depends on the language i
   ``Phrase.of(label)``), optionally in lower case;
 * ``Lines`` — texts, one per line (or joined with another separator);
 * ``Num`` — a whole number with the reader's thousands separator ("1.174", "1,174");
-* a ``Period`` — its name in the reader's language ("quý II năm 2026", "Q2 2026").
+* a ``Period`` — its name in the reader's language ("quý II năm 2026", "Q2 2026");
+* a text already stored (``text_store``'s JSON), e.g. a row's stored error quoted in another.
+
+Error texts stored on rows (a publication's, a reply's, a connection's, a job's) keep the text
+in the site's language in their string field and the ``Text`` beside it in a JSON field
+(``…_text``); ``stored_text`` shows the JSON in the reader's language and falls back to the
+string (rows written before the JSON field, or a text that cannot be shown).
 
 Rendering never fails: a catalog entry that lost a parameter, or a value this module cannot
 read, gives back ``None`` so that callers show the text stored in the site's language.
@@ -91,6 +97,8 @@ def _decimal_text(value: float, places: int, percent: bool) -> str:
 def _store_value(value: Any) -> Any:
     if isinstance(value, Text):
         return text_store(value)
+    if isinstance(value, dict) and "msgid" in value:
+        return value  # a text stored already
     if isinstance(value, Phrase):
         return {"phrase": value.msgid, "lower": value.lower}
     if isinstance(value, Lines):
@@ -156,6 +164,25 @@ def text_render(stored: dict[str, Any] | None) -> str | None:
         return gettext(stored["msgid"]) % render_params(stored.get("params") or {})
     except (KeyError, TypeError, ValueError):  # a catalog entry that lost a parameter
         return None
+
+
+def stored_text(stored: Any, fallback: Any = "") -> str:
+    """A stored text (``text_store``'s JSON) in the active language; ``fallback`` (the string
+    stored beside it, in the site's language) when there is none or it cannot be read."""
+    if isinstance(stored, dict):
+        try:
+            shown = text_render(stored)
+        except (AttributeError, KeyError, TypeError, ValueError):  # a malformed JSON value
+            shown = None
+        if shown is not None:
+            return shown
+    return "" if fallback is None else str(fallback)
+
+
+def text_pair(text: Text) -> tuple[str, dict[str, Any]]:
+    """``text`` in the site's language and as JSON: what an error field and its ``…_text``
+    field store."""
+    return text_in_site_language(text), text_store(text)
 
 
 def text_in_site_language(text: Text) -> str:

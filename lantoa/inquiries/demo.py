@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind
+from lantoa.connectors.errors import PermanentError
+from lantoa.connectors.zalo.client import OUTSIDE_WINDOW_REFUSED
+from lantoa.core.messages import Text
 from lantoa.core.text import fold, format_int
 from lantoa.inquiries.intake import search_text_of, urgency_reasons
 from lantoa.inquiries.models import (
@@ -515,10 +518,13 @@ NOTES = (
     "Người lao động đề nghị giữ kín danh tính khi làm việc với công ty.",
     "Đã đối chiếu bảng lương do người lao động gửi qua Zalo.",
 )
-FAILED_ERROR = (
-    "Zalo từ chối gửi: người dùng chưa quan tâm OA hoặc đã quá 48 giờ kể từ tin nhắn cuối "
-    "(mã lỗi -230)"
-)
+# Zalo's words when the worker is out of the consultation window (error -230).
+FAILED_ERROR = "User has not interacted with the OA in the last 48 hours"
+
+
+def failed_error() -> PermanentError:
+    """The error a demo reply that Zalo refused keeps, as the outbox stores it."""
+    return PermanentError(Text(OUTSIDE_WINDOW_REFUSED, {"text": FAILED_ERROR}), code=-230)
 
 
 @dataclass
@@ -897,6 +903,7 @@ class _Builder:
         self._event(case, EventKind.ANSWERED, at, actor=by)
         if inquiry.source in PUSHED:
             failed = self.rng.random() < 0.04 and inquiry.source == Source.ZALO
+            error = failed_error() if failed else None
             case.outbound.append(
                 (
                     case.messages.index(message),
@@ -907,7 +914,8 @@ class _Builder:
                         attempts=1,
                         next_attempt_at=at,
                         claimed_at=at,
-                        last_error=FAILED_ERROR if failed else "",
+                        last_error=str(error) if error else "",
+                        last_error_text=error.stored() if error else None,
                         permanent_error=failed,
                         external_id=""
                         if failed
@@ -923,7 +931,10 @@ class _Builder:
                     case,
                     EventKind.REPLY_FAILED,
                     at + dt.timedelta(seconds=3),
-                    data={"error": FAILED_ERROR},
+                    data={
+                        "error": str(error)[:500],
+                        "error_text": error.stored() if error else None,
+                    },
                 )
 
     def _after_answer(

@@ -254,6 +254,8 @@ class OutboundReply(DurableJob):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
+    # The same error as a stored Text (lantoa.core.messages), shown in the reader's language.
+    last_error_text = models.JSONField(null=True, blank=True)
     permanent_error = models.BooleanField(default=False)
     external_id = models.CharField(max_length=255, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

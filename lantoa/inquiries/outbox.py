@@ -15,15 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from lantoa.connectors.errors import PermanentError, TemporaryError
+from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind
+from lantoa.core.messages import Text, text_pair
 from lantoa.core.queueing import enqueue, enqueue_on_commit
 from lantoa.inquiries.models import (
     Direction,
@@ -121,15 +123,16 @@ def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
     try:
         external_id = send_reply(outbound)
     except PermanentError as exc:
-        _fail(outbound, str(exc), permanent=True)
+        _fail(outbound, exc, permanent=True)
         return OutboxStatus.FAILED
     except TemporaryError as exc:
         if timezone.now() - outbound.created_at >= GIVE_UP_AFTER:
-            _fail(outbound, str(exc), permanent=False)
+            _fail(outbound, exc, permanent=False)
             return OutboxStatus.FAILED
         OutboundReply.objects.filter(pk=outbound.pk, status=OutboxStatus.SENDING).update(
             status=OutboxStatus.PENDING,
             last_error=str(exc)[:2000],
+            last_error_text=exc.stored(),
             next_attempt_at=timezone.now() + _backoff(outbound.attempts),
             claimed_at=None,
         )
@@ -140,16 +143,26 @@ def deliver(outbound_id: int, *, now: dt.datetime | None = None) -> str:
         external_id=(external_id or "")[:255],
         sent_at=timezone.now(),
         last_error="",
+        last_error_text=None,
         secret="",
     )
     return OutboxStatus.SENT
 
 
-def _fail(outbound: OutboundReply, error: str, *, permanent: bool) -> None:
+def _fail(outbound: OutboundReply, exc: ConnectorError | Text, *, permanent: bool) -> None:
+    """Give the reply up: the error (the platform's, or why the outbox stopped) is kept as
+    text in the site's language and as a ``Text`` for each reader's, on the row and on the
+    inquiry's timeline."""
+    stored: dict[str, Any] | None
+    if isinstance(exc, Text):
+        error, stored = text_pair(exc)
+    else:
+        error, stored = str(exc), exc.stored()
     with transaction.atomic():
         OutboundReply.objects.filter(pk=outbound.pk).update(
             status=OutboxStatus.FAILED,
             last_error=error[:2000],
+            last_error_text=stored,
             permanent_error=permanent,
             secret="",  # a receipt given up keeps no copy of the code
         )
@@ -158,7 +171,7 @@ def _fail(outbound: OutboundReply, error: str, *, permanent: bool) -> None:
             inquiry=inquiry,
             kind=EventKind.REPLY_FAILED,
             unit=inquiry.unit,
-            data={"error": error[:500], "outbound": outbound.pk},
+            data={"error": error[:500], "error_text": stored, "outbound": outbound.pk},
             at=timezone.now(),
         )
     log.warning("reply %s failed (%s)", outbound.pk, "permanent" if permanent else "gave up")
@@ -189,7 +202,7 @@ def outbox_sweep() -> int:
     return len(durable.sweep(OUTBOUND_REPLIES))
 
 
-def _fail_crashed(outbound_id: int, reason: str) -> None:
+def _fail_crashed(outbound_id: int, reason: Text) -> None:
     outbound = OutboundReply.objects.select_related("message__inquiry__unit").get(pk=outbound_id)
     _fail(outbound, reason, permanent=False)
 

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.connectors.email.outbound import make_message_id, send_email
 from lantoa.connectors.errors import PermanentError
 from lantoa.connectors.models import ConnectorAccount, Platform
 from lantoa.connectors.selectors import account_for_sending
+from lantoa.core.messages import Phrase, Text
 from lantoa.inquiries.models import Direction, Inquiry, Message, OutboundReply, Source
 
 # Longest text each platform takes in one message, for the reply form to check up front.
@@ -28,12 +30,13 @@ def _account(inquiry: Inquiry, platform: str) -> ConnectorAccount:
     return account_for_sending(
         channel_id=inquiry.channel_id,
         platform=platform,
-        not_connected=(
-            _(
+        not_connected=Text(
+            gettext_noop(
                 "Kênh tiếp nhận câu hỏi này chưa được kết nối (hoặc đã bị "
                 "ngắt kết nối); cán bộ quản lý kênh cần kết nối lại rồi gửi "
                 "lại câu trả lời."
-            )
+            ),
+            {},
         ),
     )
 
@@ -48,7 +51,13 @@ def _platform_user_id(inquiry: Inquiry) -> str:
         )
     if not user_id:
         raise PermanentError(
-            _("Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị xóa)."),
+            Text(
+                gettext_noop(
+                    "Không còn mã người dùng trên nền tảng để trả lời (thông tin liên hệ đã bị "
+                    "xóa)."
+                ),
+                {},
+            ),
             code="no_recipient",
         )
     return user_id
@@ -78,8 +87,16 @@ def send_reply(outbound: OutboundReply) -> str:
     if outbound.source == Source.EMAIL:
         return send_email_reply(outbound)
     raise PermanentError(
-        _("Kênh “%(source)s” không gửi trả lời tự động; câu trả lời xem trên trang tra cứu.")
-        % {"source": outbound.source},
+        Text(
+            gettext_noop(
+                "Kênh “%(source)s” không gửi trả lời tự động; câu trả lời xem trên trang tra cứu."
+            ),
+            {
+                "source": Phrase.of(Source(outbound.source).label)
+                if outbound.source in Source.values
+                else outbound.source
+            },
+        ),
         code="no_channel",
     )
 
@@ -124,10 +141,13 @@ def _address(inquiry: Inquiry) -> str:
     address = (contact.email if contact is not None else "").strip()
     if not address:
         raise PermanentError(
-            _(
-                "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã "
-                "xóa thông tin liên hệ); câu trả lời chỉ xem được trên trang "
-                "tra cứu."
+            Text(
+                gettext_noop(
+                    "Không có địa chỉ thư của người lao động (ẩn danh hoặc đã "
+                    "xóa thông tin liên hệ); câu trả lời chỉ xem được trên trang "
+                    "tra cứu."
+                ),
+                {},
             ),
             code="no_address",
         )
@@ -184,9 +204,12 @@ def worker_mail(outbound: OutboundReply) -> tuple[str, str]:
     if message.direction == Direction.IN:
         if not outbound.secret:
             raise PermanentError(
-                _(
-                    "Mã bí mật chỉ gửi được một lần, ngay khi người lao động gửi câu hỏi; "
-                    "người lao động xem lại mã trên màn hình lúc gửi."
+                Text(
+                    gettext_noop(
+                        "Mã bí mật chỉ gửi được một lần, ngay khi người lao động gửi câu hỏi; "
+                        "người lao động xem lại mã trên màn hình lúc gửi."
+                    ),
+                    {},
                 ),
                 code="no_secret",
             )

@@ -27,19 +27,23 @@ from django.utils import timezone
 
 from lantoa.accounts.models import User
 from lantoa.channels.models import Channel, ChannelKind, ChannelStatus
+from lantoa.connectors.errors import PermanentError
+from lantoa.connectors.facebook.client import TOKEN_EXPIRED
 from lantoa.content.demo import demo_release
 from lantoa.content.models import ContentItem, ContentKind, ContentStatus
 from lantoa.core.bulk import insert_rows
+from lantoa.core.messages import Text
 from lantoa.core.text import format_int
 from lantoa.publishing import runner, services
 from lantoa.publishing.models import Method, Publication, PublicationStatus, Subscriber
 from lantoa.units.models import Unit, UnitKind, UnitStatus
 
-GRAPH_190 = (
-    "Mã truy cập trang Facebook đã hết hạn hoặc bị thu hồi; cán bộ cần kết nối lại trang rồi "
-    "đăng lại. Facebook báo: Error validating access token: Session has expired on Friday, "
-    "01-May-26 09:00:00 PDT. (mã lỗi 190)"
-)
+# Facebook's words when a page token has expired (Graph error 190), as the runner stores them.
+GRAPH_190 = "Error validating access token: Session has expired on Friday, 01-May-26 09:00:00 PDT."
+
+
+def graph_190() -> PermanentError:
+    return PermanentError(Text(TOKEN_EXPIRED, {"text": GRAPH_190}), code=190)
 
 
 def _photo() -> bytes:
@@ -237,7 +241,8 @@ def ensure_demo_publications(log: Any = None, as_of: dt.date | None = None) -> i
             first_attempt_at=now - dt.timedelta(hours=2),
             claimed_at=now - dt.timedelta(hours=2),
             idempotency_key=services.new_key(),
-            last_error=GRAPH_190,
+            last_error=str(graph_190()),
+            last_error_text=graph_190().stored(),
             permanent_error=True,
             created_by=writer,
         )

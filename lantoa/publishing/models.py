@@ -21,9 +21,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lantoa.core.fields import when_created, when_updated, who
 from lantoa.core.jobs import DurableJob
+from lantoa.core.messages import Phrase, Text
 from lantoa.core.private_files import private_storage
 
 
@@ -117,6 +119,8 @@ class Publication(DurableJob):
     external_id = models.CharField(_("mã bài trên nền tảng"), max_length=255, blank=True)
     url = models.URLField(_("đường dẫn bài đăng"), max_length=500, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    # The same error as a stored Text (lantoa.core.messages), shown in the reader's language.
+    last_error_text = models.JSONField(null=True, blank=True)
     permanent_error = models.BooleanField(default=False)
     published_at = models.DateTimeField(_("thời điểm đăng"), null=True, blank=True)
     # Manual channels: who recorded it and the proof.
@@ -171,6 +175,26 @@ class Publication(DurableJob):
             prefix = stored_name(label) + ": "
             if self.channel_name.startswith(prefix):
                 return f"{label}: {self.channel_name.removeprefix(prefix)}"
+        return self.channel_name
+
+    @property
+    def channel_name_param(self) -> str | Phrase | Text:
+        """``channel_name`` as a parameter of a stored ``Text``: shown in the reader's
+        language as ``shown_channel_name`` is."""
+        from lantoa.channels.models import ChannelKind
+
+        if self.method == Method.SITE:
+            return Phrase.of(SITE_LABEL)
+        if self.method == Method.NEWSLETTER:
+            return Phrase.of(NEWSLETTER_LABEL)
+        if self.channel_kind in ChannelKind.values:
+            label = ChannelKind(self.channel_kind).label
+            prefix = stored_name(label) + ": "
+            if self.channel_name.startswith(prefix):
+                return Text(
+                    gettext_noop("%(kind)s: %(name)s"),
+                    {"kind": Phrase.of(label), "name": self.channel_name.removeprefix(prefix)},
+                )
         return self.channel_name
 
     @property

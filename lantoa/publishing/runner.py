@@ -46,6 +46,7 @@ from lantoa.connectors.selectors import account_for_sending
 from lantoa.content.models import ContentStatus
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind, figures_changed
+from lantoa.core.messages import Num, Phrase, Text
 from lantoa.publishing import compose, links
 from lantoa.publishing.models import (
     Delivery,
@@ -133,7 +134,10 @@ def publication_run(*, pk: int, now: dt.datetime | None = None) -> str | None:
         return _continue(pub, now)
     except Exception as exc:  # a bug or an outage we do not know: try again later
         log.exception("publication %s: unexpected error", pub.pk)
-        error = TemporaryError(f"Lỗi hệ thống khi đăng ({type(exc).__name__}).", code="internal")
+        error = TemporaryError(
+            Text(gettext_noop("Lỗi hệ thống khi đăng (%(error)s)."), {"error": type(exc).__name__}),
+            code="internal",
+        )
         return _retry_or_give_up(pub, error, now)
     return _succeed(pub, outcome, now)
 
@@ -141,10 +145,17 @@ def publication_run(*, pk: int, now: dt.datetime | None = None) -> str | None:
 def _check_item(pub: Publication) -> None:
     if pub.item.status not in (ContentStatus.SCHEDULED, ContentStatus.PUBLISHED):
         raise PermanentError(
-            f"Nội dung “{pub.item.title}” đang ở trạng thái “{pub.item.get_status_display()}” "
-            "(đã bị hủy hẹn giờ hoặc sửa lại sau khi chọn kênh), nên không đăng. Vui "
-            "lòng duyệt lại "
-            "rồi chọn kênh đăng.",
+            Text(
+                gettext_noop(
+                    "Nội dung “%(item)s” đang ở trạng thái “%(status)s” (đã bị hủy hẹn giờ hoặc "
+                    "sửa lại sau khi chọn kênh), nên không đăng. Vui lòng duyệt lại rồi chọn "
+                    "kênh đăng."
+                ),
+                {
+                    "item": pub.item.title,
+                    "status": Phrase.of(ContentStatus(pub.item.status).label),
+                },
+            ),
             code="item_not_ready",
         )
 
@@ -162,6 +173,7 @@ def _succeed(pub: Publication, outcome: Outcome, now: dt.datetime) -> str:
             published_at=outcome.published_at or now,
             next_attempt_at=None,
             last_error="",
+            last_error_text=None,
             permanent_error=False,
             remote_token="",
             updated_at=now,
@@ -202,6 +214,7 @@ def _fail(pub: Publication, exc: ConnectorError, now: dt.datetime, *, permanent:
         done = Publication.objects.filter(pk=pub.pk, status=S.PUBLISHING).update(
             status=S.FAILED,
             last_error=message,
+            last_error_text=exc.stored(),
             permanent_error=permanent,
             next_attempt_at=None,
             updated_at=now,
@@ -214,7 +227,7 @@ def _fail(pub: Publication, exc: ConnectorError, now: dt.datetime, *, permanent:
             target=pub.audit_target,
             data={"publication": pub.pk, "code": str(exc.code or ""), "permanent": permanent},
         )
-        _notify_failure(pub, message)
+        _notify_failure(pub, exc.full_text() or message)
     return S.FAILED
 
 
@@ -225,8 +238,17 @@ def _retry_or_give_up(pub: Publication, exc: TemporaryError, now: dt.datetime) -
         return _fail(
             pub,
             TemporaryError(
-                f"Đã thử lại trong {hours} giờ ({pub.attempts} lần) mà chưa đăng được; "
-                f"lỗi lần cuối: {exc}",
+                Text(
+                    gettext_noop(
+                        "Đã thử lại trong %(hours)s giờ (%(attempts)s lần) mà chưa đăng được; "
+                        "lỗi lần cuối: %(error)s"
+                    ),
+                    {
+                        "hours": Num(hours),
+                        "attempts": Num(pub.attempts),
+                        "error": exc.full_text() or str(exc),
+                    },
+                ),
                 code=exc.code,
             ),
             now,
@@ -236,6 +258,7 @@ def _retry_or_give_up(pub: Publication, exc: TemporaryError, now: dt.datetime) -
         status=S.PENDING,
         next_attempt_at=now + backoff(pub.attempts),
         last_error=str(exc)[:2000],
+        last_error_text=exc.stored(),
         permanent_error=False,
         updated_at=now,
     )
@@ -243,8 +266,8 @@ def _retry_or_give_up(pub: Publication, exc: TemporaryError, now: dt.datetime) -
     return S.PENDING
 
 
-def _notify_failure(pub: Publication, message: str) -> None:
-    from lantoa.notifications.services import Text, notify
+def _notify_failure(pub: Publication, message: str | Text) -> None:
+    from lantoa.notifications.services import notify
 
     users = [pub.created_by] if pub.created_by_id and pub.created_by else []
     if not users:
@@ -254,7 +277,7 @@ def _notify_failure(pub: Publication, message: str) -> None:
         kind="publishing.failed",
         title=Text(
             gettext_noop("Chưa đăng được lên %(channel)s: %(title)s"),
-            {"channel": pub.channel_name, "title": pub.item.title},
+            {"channel": pub.channel_name_param, "title": pub.item.title},
         ),
         body=message,
         url=reverse("publishing:item", kwargs={"pk": pub.item_id}),
@@ -272,9 +295,12 @@ def channel_account(pub: Publication, platform: str) -> ConnectorAccount:
     return account_for_sending(
         channel_id=pub.channel_id,
         platform=platform,
-        not_connected=(
-            f"Kênh “{pub.channel_name}” chưa được kết nối (hoặc đã ngắt kết nối); cán bộ quản "
-            "lý kênh cần kết nối lại rồi bấm “Thử lại”."
+        not_connected=Text(
+            gettext_noop(
+                "Kênh “%(channel)s” chưa được kết nối (hoặc đã ngắt kết nối); cán bộ quản lý "
+                "kênh cần kết nối lại rồi bấm “Thử lại”."
+            ),
+            {"channel": pub.channel_name_param},
         ),
     )
 
@@ -405,7 +431,11 @@ def _send_batch(pub: Publication, batch: list[Delivery]) -> None:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
         raise TemporaryError(
-            f"Không kết nối được máy chủ thư ({type(exc).__name__}).", code="smtp_connect"
+            Text(
+                gettext_noop("Không kết nối được máy chủ thư (%(error)s)."),
+                {"error": type(exc).__name__},
+            ),
+            code="smtp_connect",
         ) from exc
     try:
         for delivery in batch:
@@ -435,7 +465,11 @@ def _send_batch(pub: Publication, batch: list[Delivery]) -> None:
             except OSError as exc:
                 _delivery(delivery, DeliveryStatus.UNCERTAIN, type(exc).__name__)
                 raise TemporaryError(
-                    f"Mất kết nối với máy chủ thư ({type(exc).__name__}).", code="smtp_io"
+                    Text(
+                        gettext_noop("Mất kết nối với máy chủ thư (%(error)s)."),
+                        {"error": type(exc).__name__},
+                    ),
+                    code="smtp_io",
                 ) from exc
             _delivery(delivery, DeliveryStatus.SENT, "")
     finally:
@@ -500,7 +534,7 @@ def _before_sweep(now: dt.datetime) -> None:
     publication_items_due(now=now)
 
 
-def _fail_crashed(pk: int, reason: str) -> None:
+def _fail_crashed(pk: int, reason: Text) -> None:
     pub = Publication.objects.select_related("item", "unit").get(pk=pk)
     _fail(pub, TemporaryError(reason, code="worker_stopped"), timezone.now(), permanent=False)
 

@@ -569,7 +569,7 @@ def _cancel_scheduled_on_facebook(publication: Publication, actor: Any, now: dt.
         restore()
         raise ValidationError(
             _("Không gỡ được bài hẹn giờ khỏi trang Facebook nên lượt đăng chưa bị hủy. %(exc)s")
-            % {"exc": exc},
+            % {"exc": exc.shown()},
             code="fb_delete_failed",
         ) from exc
     except BaseException:

@@ -41,6 +41,9 @@ class ReportJob(RequestedJob):
         _("tệp"), storage=private_storage, upload_to=RandomName("reports"), blank=True
     )
     error = models.CharField(_("lỗi"), max_length=500, blank=True)
+    # The same error as a stored Text (lantoa.core.messages), shown in the reader's language;
+    # empty for a refusal worded when the job ran (the string alone is shown then).
+    error_text = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="report_jobs"
     )

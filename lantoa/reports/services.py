@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind
+from lantoa.core.messages import Text, text_pair
 from lantoa.core.periods import Period, PeriodError, parse_period
 from lantoa.core.queueing import QUEUE_GRACE, enqueue, enqueue_on_commit
 from lantoa.reports.data import Progress, check_reportable, report_data
@@ -86,7 +88,7 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     def progress(percent: int, stage: str) -> None:
         jobs.update(progress=percent, stage=stage[:200])
 
-    def fail(message: str) -> ReportJob:
+    def fail(message: str | Text) -> ReportJob:
         _fail(job_id, message)
         job.refresh_from_db()
         return job
@@ -99,7 +101,12 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
         return fail(message)
     except Exception:
         logger.exception("report job %s failed", job_id)
-        fail("Lỗi hệ thống khi lập báo cáo; vui lòng thử lại hoặc báo quản trị.")
+        fail(
+            Text(
+                gettext_noop("Lỗi hệ thống khi lập báo cáo; vui lòng thử lại hoặc báo quản trị."),
+                {},
+            )
+        )
         raise
     progress(95, "Đang lưu tệp")
     job.file.save(
@@ -116,9 +123,16 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     return job
 
 
-def _fail(pk: int, reason: str) -> None:
+def _fail(pk: int, reason: str | Text) -> None:
+    """Mark the job failed with ``reason``: a ``Text`` is stored in the site's language and as
+    JSON (``error_text``, shown in the reader's language); a string as it is."""
+    error, stored = text_pair(reason) if isinstance(reason, Text) else (reason, None)
     ReportJob.objects.filter(pk=pk).update(
-        status=ReportJob.Status.FAILED, error=reason[:500], stage="", finished_at=timezone.now()
+        status=ReportJob.Status.FAILED,
+        error=error[:500],
+        error_text=stored,
+        stage="",
+        finished_at=timezone.now(),
     )
 
 

@@ -27,11 +27,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.audit.services import audit_record
 from lantoa.core import jobs as durable
 from lantoa.core import tabular
 from lantoa.core.extensions import JobKind, PrivateFile, unit_scopes
+from lantoa.core.messages import Text, text_pair
 from lantoa.core.queueing import QUEUE_GRACE, enqueue, enqueue_on_commit
 from lantoa.core.services import in_chunks
 from lantoa.core.tabular import (  # the unit screens and tests import these from here
@@ -911,7 +913,13 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
                 progress=progress,
             )
     except Exception:
-        _fail(job_id, _("lỗi hệ thống khi nhập tệp; vui lòng thử lại hoặc báo quản trị."))
+        _fail(
+            job_id,
+            Text(
+                gettext_noop("lỗi hệ thống khi nhập tệp; vui lòng thử lại hoặc báo quản trị."),
+                {},
+            ),
+        )
         raise
     job.refresh_from_db()
     job.finished_at = timezone.now()
@@ -929,14 +937,17 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
     return job
 
 
-def _fail(pk: int, reason: str) -> None:
+def _fail(pk: int, reason: Text) -> None:
+    """Fail the job with one error for the whole file: ``reason`` in the site's language, and
+    as JSON (``message_text``) shown in the reader's language."""
     from django.utils import timezone
 
+    message, stored = text_pair(reason)
     UnitImportJob.objects.filter(pk=pk).update(
         status=UnitImportJob.Status.FAILED,
         finished_at=timezone.now(),
         error_count=1,
-        errors=[RowError(0, "", reason).as_dict()],
+        errors=[{**RowError(0, "", message).as_dict(), "message_text": stored}],
     )
 
 

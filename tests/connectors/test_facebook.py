@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.facebook import client as fb_client
@@ -28,6 +28,7 @@ from lantoa.connectors.models import (
     InboundEvent,
     Platform,
 )
+from lantoa.core.messages import stored_text
 from lantoa.inquiries import counts
 from lantoa.inquiries.models import Inquiry, Message, Source
 from tests.conftest import Tree
@@ -376,6 +377,18 @@ def test_expired_page_token_is_permanent_and_marks_the_account(
     stored = ConnectorAccount.objects.get(pk=account.pk)
     assert stored.status == AccountStatus.ERROR
     assert "Session has expired" in stored.last_error
+    # Each officer reads it in their language; Facebook's own words stay as Facebook wrote them.
+    said = "Error validating access token: Session has expired on Friday, 14-Jun-24 03:00:00 PDT."
+    assert stored_text(stored.last_error_text, stored.last_error) == stored.last_error
+    assert stored.last_error == (
+        "Mã truy cập trang Facebook đã hết hạn hoặc bị thu hồi; cán bộ cần kết nối lại trang. "
+        f"Facebook báo: {said} (mã lỗi 190)"
+    )
+    with translation.override("en"):
+        assert stored_text(stored.last_error_text, stored.last_error) == (
+            "The Facebook page's access token has expired or was revoked; an officer must "
+            f"reconnect the page. Facebook says: {said} (error code 190)"
+        )
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from lantoa.audit.models import AuditEvent
 from lantoa.channels.models import Channel, ChannelKind
+from lantoa.connectors.errors import PermanentError
 from lantoa.connectors.models import (
     AccountStatus,
     ConnectorAccount,
@@ -19,12 +21,18 @@ from lantoa.connectors.models import (
     InboundEvent,
     Platform,
 )
-from lantoa.connectors.services import counter_increment, inbound_event_record
+from lantoa.connectors.services import (
+    connector_account_mark_error,
+    counter_increment,
+    inbound_event_record,
+)
+from lantoa.connectors.zalo import client as zalo_client
 from tests.conftest import Officers, Tree, login
 from tests.fixtures.connectors.support import (
     ZALO_OA_SECRET,
     ZALO_USER_ID,
     date_events,
+    facebook_account,
     fixture_json,
     zalo_account,
 )
@@ -150,3 +158,31 @@ def test_disconnect(client: Client, tree: Tree, officers: Officers) -> None:
     assert client.post(url).status_code == 302
     assert ConnectorAccount.objects.count() == 0
     assert AuditEvent.objects.filter(action="connector.disconnect").count() == 1
+
+
+def test_connector_page_shows_connection_errors_in_the_readers_language(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    failing = zalo_account(tree.a_kcn)
+    connector_account_mark_error(
+        failing, PermanentError(zalo_client.REFRESHED_TOKEN_REFUSED, code=-216)
+    )
+    # A row failed before errors were stored as texts: its string is shown as it is.
+    facebook_account(
+        tree.a_kcn,
+        status=AccountStatus.ERROR,
+        last_error="Trang đã đổi mật khẩu (mã lỗi 190)",
+    )
+    login(client, officers.a_admin)
+    url = reverse("connectors_web:unit", args=["A-KCN"])
+    page = client.get(url).content.decode()
+    assert "Zalo vẫn từ chối mã truy cập vừa cấp lại; cán bộ cần kết nối lại Zalo OA." in page
+    assert "(mã lỗi -216)" in page and "Trang đã đổi mật khẩu (mã lỗi 190)" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url).content.decode()
+    assert (
+        "Zalo still refuses the access token it just renewed; an officer must reconnect the "
+        "Zalo OA. (error code -216)"
+    ) in page
+    assert "Zalo vẫn từ chối" not in page
+    assert "Trang đã đổi mật khẩu (mã lỗi 190)" in page

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.models import (
@@ -26,8 +26,10 @@ from lantoa.connectors.models import (
     InboundEvent,
     Platform,
 )
+from lantoa.connectors.selectors import account_for_sending
 from lantoa.connectors.zalo import client as zalo_client
 from lantoa.connectors.zalo.webhook import signature
+from lantoa.core.messages import Text, stored_text
 from lantoa.inquiries import counts
 from lantoa.inquiries.models import Inquiry, InquiryContact, Message, Source
 from tests.conftest import Tree
@@ -452,6 +454,31 @@ def test_used_refresh_token_is_permanent_and_marks_the_account(
     assert stored.status == AccountStatus.ERROR
     assert "refresh token" in stored.last_error
     assert stored.refresh_token == "tok-refresh-old"  # nothing half-written
+    # In the reader's language, with Zalo's own words (here Vietnamese) kept as Zalo wrote them;
+    # a send through the failing connection quotes that error in the reader's language too.
+    said = "Refresh token không hợp lệ hoặc đã được sử dụng"
+    assert stored_text(stored.last_error_text, stored.last_error) == stored.last_error
+    assert stored.last_error.endswith(f"Zalo báo: {said} (mã lỗi -14020)")
+    with pytest.raises(PermanentError) as failing:
+        account_for_sending(
+            channel_id=stored.channel_id,
+            platform=Platform.ZALO,
+            not_connected=Text("Chưa kết nối.", {}),
+        )
+    assert failing.value.code == "account_error"
+    assert str(failing.value).startswith("Kết nối của kênh đang lỗi, cần kết nối lại: Zalo không")
+    with translation.override("en"):
+        assert stored_text(stored.last_error_text, stored.last_error) == (
+            "Zalo did not renew the access token (the refresh token is invalid, expired or "
+            "already used); an officer must reconnect the Zalo OA. Zalo says: "
+            f"{said} (error code -14020)"
+        )
+        assert stored_text(failing.value.stored()) == (
+            "The channel's connection has failed and must be reconnected: Zalo did not renew "
+            f"the access token (the refresh token is invalid, expired or already used); an "
+            f"officer must reconnect the Zalo OA. Zalo says: {said} (error code -14020) "
+            "(error code account_error)"
+        )
 
 
 def test_48_hour_window_is_checked_before_calling_zalo(

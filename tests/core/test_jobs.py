@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pytest
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.core import jobs as durable
 from lantoa.core.extensions import JobKind, beat_schedule, job_kinds
+from lantoa.core.messages import Text, stored_text, text_pair
 from lantoa.reports.models import ReportJob
 from tests.conftest import Officers, Tree
 
@@ -22,14 +23,15 @@ pytestmark = pytest.mark.django_db
 class Recorder:
     def __init__(self) -> None:
         self.queued: list[int] = []
-        self.failed: list[tuple[int, str]] = []
+        self.failed: list[tuple[int, Text]] = []
 
     def requeue(self, pk: int) -> None:
         self.queued.append(pk)
 
-    def fail(self, pk: int, reason: str) -> None:
+    def fail(self, pk: int, reason: Text) -> None:
         self.failed.append((pk, reason))
-        ReportJob.objects.filter(pk=pk).update(status="failed", error=reason)
+        error, stored = text_pair(reason)
+        ReportJob.objects.filter(pk=pk).update(status="failed", error=error, error_text=stored)
 
 
 @pytest.fixture
@@ -111,6 +113,12 @@ def test_sweep_fails_a_job_at_its_crash_limit(
     job.refresh_from_db()
     assert (job.status, job.crashes) == ("failed", 2)
     assert "đã dừng giữa chừng 2 lần" in job.error
+    # The reason is shown in the reader's language, the stored string for old rows.
+    assert stored_text(job.error_text, job.error) == job.error
+    with translation.override("en"):
+        shown = stored_text(job.error_text, job.error)
+        assert shown.startswith("The background worker stopped 2 times"), shown
+        assert stored_text(None, job.error) == job.error
     assert durable.sweep(kind, now=now + dt.timedelta(hours=1)) == []  # never retaken
 
 

@@ -11,6 +11,7 @@ from lantoa.core.messages import (
     Num,
     Phrase,
     Text,
+    stored_text,
     text_in_site_language,
     text_render,
     text_store,
@@ -73,3 +74,35 @@ def test_an_unreadable_text_gives_none_so_the_stored_copy_shows() -> None:
     assert text_render({**stored, "params": {"unit": "X", "count": {"what": 1}}}) is None
     assert text_render({**stored, "params": {"unit": "X", "count": {"period": "2026-Q9"}}}) is None
     assert text_render({}) is None
+
+
+def test_stored_text_shows_the_json_or_falls_back_to_the_string() -> None:
+    stored = text_store(NOTICE)
+    with translation.override("en"):
+        assert stored_text(stored, "chuỗi cũ") == "CĐCS Công ty May A: 1,174 targets need attention"
+        # Rows from before the JSON field, and JSON that cannot be read, show their string.
+        assert stored_text(None, "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text({}, "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text("not a dict", "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text({**stored, "params": ["x"]}, "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text({"msgid": 7, "params": {}}, "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text({**stored, "params": {}}, "chuỗi cũ") == "chuỗi cũ"
+        assert stored_text(None, None) == ""
+    with translation.override("vi"):
+        assert stored_text(stored) == "CĐCS Công ty May A: 1.174 chỉ tiêu cần chú ý"
+
+
+def test_a_stored_text_can_be_a_parameter_of_another() -> None:
+    quoted = Text(
+        gettext_noop("Kết nối của kênh đang lỗi, cần kết nối lại: %(last_error)s"),
+        {"last_error": text_store(NOTICE)},
+    )
+    assert text_store(quoted)["params"]["last_error"] == text_store(NOTICE)
+    assert text_in_site_language(quoted) == (
+        "Kết nối của kênh đang lỗi, cần kết nối lại: CĐCS Công ty May A: 1.174 chỉ tiêu cần chú ý"
+    )
+    with translation.override("en"):
+        assert stored_text(text_store(quoted)) == (
+            "The channel's connection has failed and must be reconnected: "
+            "CĐCS Công ty May A: 1,174 targets need attention"
+        )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.accounts.models import User
+from lantoa.core.messages import stored_text
 from lantoa.inquiries import selectors
 from lantoa.inquiries.models import (
     CannedAnswer,
@@ -15,6 +16,8 @@ from lantoa.inquiries.models import (
     EventKind,
     Inquiry,
     InquiryContact,
+    OutboundReply,
+    OutboxStatus,
     Source,
     Status,
 )
@@ -47,6 +50,12 @@ def test_demo_inquiries_are_realistic_consistent_and_deterministic() -> None:
     assert {c.status for c in cases} == set(Status.values)
     assert len({c.category for c in cases}) >= 10
     assert len({c.unit_id for c in cases}) > 50
+    # Replies Zalo refused keep the error for each reader's language (Zalo's words as they came).
+    refused = list(OutboundReply.objects.filter(status=OutboxStatus.FAILED))
+    assert refused and all(r.last_error.endswith("(mã lỗi -230)") for r in refused)
+    with translation.override("en"):
+        shown = {stored_text(r.last_error_text, r.last_error) for r in refused}
+    assert len(shown) == 1 and shown.pop().startswith("Zalo refused because the worker is past")
     assert sum(c.urgent for c in cases) >= 5
     overdue = Inquiry.objects.filter(selectors.overdue_q(now))
     assert overdue.count() >= 8

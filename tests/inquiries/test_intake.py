@@ -441,6 +441,7 @@ def test_reply_whose_worker_keeps_dying_is_failed_with_the_reason(
     """Each delivery claims the reply and its worker dies mid-send: the sweep retakes it after
     STALE_CLAIM, and after the kind's limit fails it, shown on the inquiry like any failure."""
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import text_in_site_language, text_store
 
     row = _reply(tree, officers)
     fake_send(_raise(RuntimeError("worker killed")))
@@ -463,9 +464,15 @@ def test_reply_whose_worker_keeps_dying_is_failed_with_the_reason(
             assert retaken == 1 and row.status == OutboxStatus.SENDING
             assert row.attempts == crash + 1
     assert limit == 3 and row.status == OutboxStatus.FAILED and not row.permanent_error
-    assert row.last_error == durable.crash_reason(3)
+    reason = durable.crash_reason(3)
+    assert row.last_error == text_in_site_language(reason)
+    assert row.last_error_text == text_store(reason)
     event = InquiryEvent.objects.get(kind=EventKind.REPLY_FAILED)
-    assert event.data == {"error": durable.crash_reason(3), "outbound": row.pk}
+    assert event.data == {
+        "error": text_in_site_language(reason),
+        "error_text": text_store(reason),
+        "outbound": row.pk,
+    }
     assert outbox.outbox_sweep() == 0 and row.attempts == 3  # never retaken again
 
 

@@ -10,17 +10,23 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from lantoa.channels.models import Channel
 from lantoa.connectors.email.ingest import email_ingest
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.models import AccountStatus, ConnectorAccount
+from lantoa.core.messages import stored_text
 from lantoa.inquiries.models import (
     Direction,
+    EventKind,
     Inquiry,
+    InquiryEvent,
     Message,
     OutboundReply,
     OutboxStatus,
@@ -28,7 +34,8 @@ from lantoa.inquiries.models import (
 )
 from lantoa.inquiries.outbox import deliver
 from lantoa.inquiries.replies import send_reply
-from tests.conftest import Tree
+from lantoa.inquiries.templatetags.inquiries import event_detail
+from tests.conftest import Officers, Tree, login
 from tests.fixtures.connectors.mailservers import FakeSmtp
 from tests.fixtures.connectors.support import (
     HERE,
@@ -105,6 +112,46 @@ def test_send_reply_dispatches_to_zalo(tree: Tree, fake: FakePlatform) -> None:
     assert fake.calls("/v3.0/oa/message/cs")[0].json()["recipient"] == {
         "user_id": "2512523625412515001"
     }
+
+
+def test_zalo_refusal_is_stored_for_each_readers_language(
+    client: Client, tree: Tree, officers: Officers, fake: FakePlatform
+) -> None:
+    account = zalo_account(tree.a_kcn)
+    account.access_token_expires_at = timezone.now() + dt.timedelta(hours=10)
+    account.save()
+    said = "User 0912345678 has not followed OA or has not interacted with OA in the last 48 hours"
+    fake.reply("/v3.0/oa/message/cs", body={"error": -213, "message": said})
+    inquiry = _inquiry(tree, source=Source.ZALO, channel=account.channel)
+    outbound = _outbound(inquiry)
+    with override_settings(LANTOA_ZALO_API_BASE=fake.url):
+        assert deliver(outbound.pk) == OutboxStatus.FAILED
+    outbound.refresh_from_db()
+    assert outbound.permanent_error
+    vietnamese = (
+        "Zalo từ chối vì người lao động không còn trong thời hạn nhận tin tư vấn (48 giờ kể từ "
+        f"tin nhắn cuối) hoặc đã bỏ quan tâm OA: {said}. Câu trả lời vẫn được lưu và hiển thị "
+        "trên trang tra cứu. (mã lỗi -213)"
+    )
+    english = (
+        "Zalo refused because the worker is past the window for consultation messages (48 "
+        f"hours after their last message) or has unfollowed the OA: {said}. The reply is still "
+        "saved and shown on the lookup page. (error code -213)"
+    )
+    assert outbound.last_error == vietnamese
+    assert stored_text(outbound.last_error_text, outbound.last_error) == vietnamese
+    event = InquiryEvent.objects.get(inquiry=inquiry, kind=EventKind.REPLY_FAILED)
+    with translation.override("en"):
+        assert stored_text(outbound.last_error_text, outbound.last_error) == english
+        assert event_detail(event) == english
+    # The case page in English: the reply's error and the timeline in English, Zalo's words as
+    # they came, the phone number in them masked for an officer who may not see the contact.
+    login(client, officers.a_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("inquiries:detail", args=[inquiry.code])).content.decode()
+    assert "Zalo refused because the worker is past the window" in page
+    assert "has not followed OA or has not interacted with OA" in page
+    assert "Zalo từ chối" not in page and "0912345678" not in page
 
 
 def test_send_reply_refuses_unconnected_or_failing_channels(tree: Tree) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -243,6 +244,11 @@ def test_failed_reply_shows_the_platform_error_and_can_be_retried(
     login(client, officers.a_admin)
     page = client.get(reverse("inquiries:detail", args=[inquiry.code])).content.decode()
     assert "mã lỗi -230" in page and "Thử gửi lại" in page
+    # A row from before errors were stored as texts: its string, in any language.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("inquiries:detail", args=[inquiry.code])).content.decode()
+    assert "Người dùng chưa quan tâm OA (mã lỗi -230)" in page
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("inquiries:retry", args=[inquiry.code, row.pk]))
     assert response.status_code == 302

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.content import services as content
 from lantoa.content.models import ContentStatus
+from lantoa.core.messages import stored_text
 from lantoa.publishing.models import Method, Publication, Subscriber
 from tests.conftest import Officers, Tree
 from tests.fixtures.publishing import (
@@ -33,6 +34,11 @@ def test_demo_publications_are_made_once(tree: Tree, officers: Officers) -> None
     assert Publication.objects.get(method=Method.SITE).status == S.PUBLISHED
     failed = Publication.objects.get(method=Method.FACEBOOK)
     assert failed.status == S.FAILED and "(mã lỗi 190)" in failed.last_error
+    with translation.override("en"):
+        shown = stored_text(failed.last_error_text, failed.last_error)
+    assert shown.startswith("The Facebook page's access token has expired") and shown.endswith(
+        "Session has expired on Friday, 01-May-26 09:00:00 PDT. (error code 190)"
+    )
     recorded = Publication.objects.get(channel=board)
     assert recorded.status == S.RECORDED and recorded.proof_photo.name
     assert Subscriber.objects.filter(unit=tree.pa, confirmed_at__isnull=False).count() == 3

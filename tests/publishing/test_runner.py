@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lantoa.audit.models import AuditEvent
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.models import AccountStatus, ConnectorAccount
 from lantoa.content import services as content
 from lantoa.content.models import ContentStatus
+from lantoa.core.messages import stored_text
 from lantoa.notifications.models import Notification
 from lantoa.publicsite import cache as site_cache
 from lantoa.publishing import runner, selectors, services
@@ -166,6 +167,20 @@ def test_expired_token_190_is_permanent_and_shown_with_graphs_words(
     (notice,) = Notification.objects.filter(kind="publishing.failed")
     assert notice.user == officers.a_propaganda
     assert notice.url == reverse("publishing:item", args=[pub.item_id])
+    assert notice.body == pub.last_error
+    # Each reader sees the error in their language, with Graph's words as Graph wrote them:
+    # on the publication, the connection and the notice.
+    said = "Error validating access token: Session has expired."
+    assert stored_text(pub.last_error_text, pub.last_error) == pub.last_error
+    english = (
+        "The Facebook page's access token has expired or was revoked; an officer must "
+        f"reconnect the page. Facebook says: {said} (error code 190)"
+    )
+    with translation.override("en"):
+        assert stored_text(pub.last_error_text, pub.last_error) == english
+        assert stored_text(account.last_error_text, account.last_error) == english
+        assert notice.shown_body == english
+        assert notice.shown_title.startswith("Could not publish on Facebook page (fanpage): ")
     # A second run does nothing: the job is closed.
     assert run_job(pub) is None
 
@@ -291,6 +306,7 @@ def test_publication_whose_worker_keeps_dying_is_failed_with_the_reason(
     officer notified) instead of retaking it forever. Nothing was ever posted."""
     from lantoa.connectors.facebook import publish as fb
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import text_in_site_language
 
     pub = facebook_job(fake, tree, officers)
     monkeypatch.setattr(fb, "publish_post", die)
@@ -307,7 +323,10 @@ def test_publication_whose_worker_keeps_dying_is_failed_with_the_reason(
         if crash < limit:
             assert due == [pub.pk] and pub.status == S.PENDING
     assert limit == 3 and due == [] and pub.status == S.FAILED and not pub.permanent_error
-    assert pub.last_error.startswith(durable.crash_reason(3)) and pub.next_attempt_at is None
+    assert (
+        pub.last_error.startswith(text_in_site_language(durable.crash_reason(3)))
+        and pub.next_attempt_at is None
+    )
     assert fake.posts() == []
     assert AuditEvent.objects.filter(action="publishing.failed", data__publication=pub.pk).exists()
     assert run_job(pub, now + dt.timedelta(hours=1)) is None  # never taken again
@@ -454,6 +473,15 @@ def test_cancel_with_an_expired_token_leaves_the_post_and_the_publication(
     assert "Không gỡ được bài hẹn giờ khỏi trang Facebook" in message
     assert "Mã truy cập trang Facebook đã hết hạn" in message
     assert "Session has expired" in message and "(mã lỗi 190)" in message
+    # An officer reading English is told in English (the connection is now marked as failing).
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        services.publication_cancel(publication=pub, actor=officers.a_propaganda)
+    (message,) = info.value.messages
+    assert "The channel's connection has failed and must be reconnected: The Facebook page's" in (
+        message
+    )
+    assert "Session has expired" in message and "(error code 190)" in message
+    assert "mã lỗi" not in message and "Mã truy cập" not in message
     after = Publication.objects.values().get(pk=pub.pk)
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"

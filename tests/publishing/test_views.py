@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -227,6 +228,18 @@ def test_unit_list_filters_and_counts(
     page = client.get(reverse("publishing:unit", args=["P-A"])).content.decode()
     assert "Các lượt đăng" in page
     assert "Mã truy cập trang Facebook đã hết hạn" in page
+    # In English the stored error reads in English (Graph's words as they came), on the list
+    # and on the item; a row from before errors were stored as texts shows its string.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pages = [reverse("publishing:unit", args=["P-A"]), reverse("publishing:item", args=[item.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "The Facebook page&#x27;s access token has expired or was revoked" in html, url
+        assert "Session has expired" in html and "(error code 190)" in html
+        assert "Mã truy cập trang Facebook" not in html
+    Publication.objects.filter(method=Method.FACEBOOK).update(last_error_text=None)
+    assert "Mã truy cập trang Facebook đã hết hạn" in client.get(pages[1]).content.decode()
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     failed = client.get(
         reverse("publishing:unit", args=["P-A"]) + "?trang-thai=failed"
     ).content.decode()

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -1035,6 +1035,7 @@ def test_report_job_whose_worker_keeps_dying_is_failed_with_the_reason(
     sweep retakes it after the stale time, and after the kind's limit marks it failed with a
     visible reason instead of retaking it forever."""
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import stored_text, text_in_site_language
     from lantoa.reports import tasks
     from lantoa.reports.services import REPORT_JOBS, STALE_AFTER, report_jobs_resume
 
@@ -1062,7 +1063,13 @@ def test_report_job_whose_worker_keeps_dying_is_failed_with_the_reason(
             assert retaken == 1 and job.status == "running"
     assert REPORT_JOBS.max_crashes == 3 and len(runs) == 3
     assert job.status == "failed" and job.finished_at is not None
-    assert job.error == durable.crash_reason(3) and "dừng giữa chừng 3 lần" in job.error
+    assert (
+        job.error == text_in_site_language(durable.crash_reason(3))
+        and "dừng giữa chừng 3 lần" in job.error
+    )
+    with translation.override("en"):
+        shown = stored_text(job.error_text, job.error)
+    assert shown.startswith("The background worker stopped 3 times"), shown
     assert report_jobs_resume() == 0 and len(runs) == 3  # never retaken again
 
 

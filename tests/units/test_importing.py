@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from lantoa.accounts.models import User
 from lantoa.audit.models import AuditEvent
@@ -428,6 +429,7 @@ def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
     from django.utils import timezone
 
     from lantoa.core import jobs as durable
+    from lantoa.core.messages import stored_text, text_in_site_language
     from lantoa.units import tasks
     from lantoa.units.importing import (
         STALE_AFTER,
@@ -458,7 +460,12 @@ def test_import_job_whose_worker_keeps_dying_is_failed_with_the_reason(
         assert job.crashes == crash
         assert retaken == (1 if crash < UNIT_IMPORT_JOBS.max_crashes else 0)
     assert len(runs) == 3 and job.status == UnitImportJob.Status.FAILED
-    assert job.error_count == 1 and job.errors[0]["message"] == durable.crash_reason(3)
+    assert job.error_count == 1 and job.errors[0]["message"] == text_in_site_language(
+        durable.crash_reason(3)
+    )
+    with translation.override("en"):
+        shown = stored_text(job.errors[0]["message_text"], job.errors[0]["message"])
+    assert shown.startswith("The background worker stopped 3 times"), shown
     assert unit_import_jobs_resume() == 0 and len(runs) == 3
     assert not Unit.objects.filter(code="A-G10").exists()
 

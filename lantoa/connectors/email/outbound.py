@@ -15,8 +15,10 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils.translation import gettext_noop
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
+from lantoa.core.messages import Text
 
 SMTP_TIMEOUT = 30
 
@@ -40,18 +42,37 @@ def smtp_error(exc: smtplib.SMTPException) -> PermanentError | TemporaryError:
         codes = [c for c, _ in exc.recipients.values()]
         code = min(codes) if codes else None
         if codes and all(c >= 500 for c in codes):
-            return PermanentError("Máy chủ thư từ chối địa chỉ của người lao động.", code=code)
-        return TemporaryError("Máy chủ thư tạm thời chưa nhận địa chỉ người nhận.", code=code)
+            return PermanentError(
+                Text(gettext_noop("Máy chủ thư từ chối địa chỉ của người lao động."), {}),
+                code=code,
+            )
+        return TemporaryError(
+            Text(gettext_noop("Máy chủ thư tạm thời chưa nhận địa chỉ người nhận."), {}),
+            code=code,
+        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return PermanentError(
-            "Máy chủ thư từ chối đăng nhập; kiểm tra cấu hình LANTOA_EMAIL_URL.", code=code
+            Text(
+                gettext_noop("Máy chủ thư từ chối đăng nhập; kiểm tra cấu hình LANTOA_EMAIL_URL."),
+                {},
+            ),
+            code=code,
         )
     if isinstance(exc, smtplib.SMTPResponseException) and isinstance(code, int) and code >= 500:
         text = (
             exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else ""
         )
-        return PermanentError(f"Máy chủ thư từ chối thư: {text[:200]}", code=code)
-    return TemporaryError(f"Máy chủ thư tạm thời lỗi ({type(exc).__name__}).", code=code)
+        return PermanentError(
+            Text(gettext_noop("Máy chủ thư từ chối thư: %(text)s"), {"text": text[:200]}),
+            code=code,
+        )
+    return TemporaryError(
+        Text(
+            gettext_noop("Máy chủ thư tạm thời lỗi (%(error)s)."),
+            {"error": type(exc).__name__},
+        ),
+        code=code,
+    )
 
 
 def send_email(
@@ -84,6 +105,10 @@ def send_email(
         raise smtp_error(exc) from exc
     except OSError as exc:
         raise TemporaryError(
-            f"Không kết nối được máy chủ thư ({type(exc).__name__}).", code="network"
+            Text(
+                gettext_noop("Không kết nối được máy chủ thư (%(error)s)."),
+                {"error": type(exc).__name__},
+            ),
+            code="network",
         ) from exc
     return message_id

@@ -41,13 +41,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
-from lantoa.connectors.facebook.client import PERMISSION_CODES, PLATFORM, _graph_error
+from lantoa.connectors.facebook.client import (
+    NO_PAGE_TOKEN,
+    PERMISSION_CODES,
+    PLATFORM,
+    UNKNOWN_ERROR,
+    _graph_error,
+    graph_message,
+)
 from lantoa.connectors.facebook.webhook import app_secret_of
 from lantoa.connectors.http import Classifier, json_of, request
 from lantoa.connectors.models import ConnectorAccount
 from lantoa.connectors.services import connector_account_mark_error
+from lantoa.core.messages import Num, Text
 
 if TYPE_CHECKING:
     import httpx
@@ -95,30 +104,41 @@ def check_schedule_window(at: dt.datetime, *, now: dt.datetime | None = None) ->
         )
 
 
-def _page_error(response: httpx.Response, *, right: str, refused: str) -> ConnectorError | None:
+def _page_error(response: httpx.Response, *, right: Text, refused: str) -> ConnectorError | None:
     """The Messenger client's classification of a Graph error (``_graph_error``: 190,
     rate limits, permissions…), worded for a page's posts instead of messages: ``right``
-    names what the app may not do, ``refused`` starts the message of any other refusal."""
+    names what the app may not do, ``refused`` is the message (msgid with ``%(text)s``, Graph's
+    words) of any other refusal."""
     error = _graph_error(response)
     if not isinstance(error, PermanentError) or error.code == 190:
         return error  # temporary, or the expired token (same words for posting)
+    text: str | Text
     try:
         detail = response.json().get("error") or {}
-        text = str(detail.get("message") or "lỗi không rõ")[:300]
+        text = graph_message(detail)
     except (ValueError, AttributeError):
-        text = "lỗi không rõ"
+        text = UNKNOWN_ERROR
     head = str(error.code or "0").split("/", 1)[0]
     if head.isdigit() and int(head) in PERMISSION_CODES:
         return PermanentError(
-            f"Ứng dụng Facebook thiếu quyền {right} (cần quyền pages_manage_posts "
-            f"và vai trò quản trị/biên tập trang). Facebook báo: {text}",
+            Text(
+                gettext_noop(
+                    "Ứng dụng Facebook thiếu quyền %(right)s (cần quyền pages_manage_posts và "
+                    "vai trò quản trị/biên tập trang). Facebook báo: %(text)s"
+                ),
+                {"right": right, "text": text},
+            ),
             code=error.code,
         )
-    return PermanentError(f"{refused}: {text}", code=error.code)
+    return PermanentError(Text(refused, {"text": text}), code=error.code)
 
 
 def _publish_error(response: httpx.Response) -> ConnectorError | None:
-    return _page_error(response, right="đăng bài lên trang", refused="Facebook từ chối bài đăng")
+    return _page_error(
+        response,
+        right=Text(gettext_noop("đăng bài lên trang"), {}),
+        refused=gettext_noop("Facebook từ chối bài đăng: %(text)s"),
+    )
 
 
 GONE = "gone"
@@ -140,8 +160,18 @@ def _delete_error(response: httpx.Response) -> ConnectorError | None:
             code = subcode = 0
         message = str(error.get("message") or "")
         if code == 100 and (subcode == 33 or "does not exist" in message.lower()):
-            return PermanentError(f"Bài không còn trên Facebook: {message[:300]}", code=GONE)
-    return _page_error(response, right="gỡ bài trên trang", refused="Facebook từ chối gỡ bài")
+            return PermanentError(
+                Text(
+                    gettext_noop("Bài không còn trên Facebook: %(text)s"),
+                    {"text": message[:300]},
+                ),
+                code=GONE,
+            )
+    return _page_error(
+        response,
+        right=Text(gettext_noop("gỡ bài trên trang"), {}),
+        refused=gettext_noop("Facebook từ chối gỡ bài: %(text)s"),
+    )
 
 
 def _base() -> str:
@@ -151,9 +181,7 @@ def _base() -> str:
 def _auth(account: ConnectorAccount) -> dict[str, Any]:
     token = account.access_token
     if not token:
-        raise PermanentError(
-            "Trang chưa có mã truy cập; cán bộ cần kết nối lại trang.", code="no_token"
-        )
+        raise PermanentError(NO_PAGE_TOKEN, code="no_token")
     params: dict[str, Any] = {"access_token": token}
     secret = app_secret_of(account)
     if secret:
@@ -181,7 +209,7 @@ def _call(
         )
     except PermanentError as exc:
         if exc.code == 190:
-            connector_account_mark_error(account, str(exc))
+            connector_account_mark_error(account, exc)
         raise
     return json_of(response, PLATFORM)
 
@@ -202,7 +230,11 @@ def publish_post(
     a second POST would be a second post; the publication job retries after a lookup."""
     if len(message) > MAX_MESSAGE:
         raise PermanentError(
-            f"Bài đăng dài {len(message)} ký tự, quá giới hạn của Facebook.", code="too_long"
+            Text(
+                gettext_noop("Bài đăng dài %(length)s ký tự, quá giới hạn của Facebook."),
+                {"length": Num(len(message))},
+            ),
+            code="too_long",
         )
     page_id = account.external_id
     fields: dict[str, Any] = {}
@@ -220,7 +252,9 @@ def publish_post(
     body = _call(account, "POST", path, params=_auth(account), data=fields, idempotent=False)
     post_id = str(body.get("post_id") or body.get("id") or "")
     if not post_id:
-        raise TemporaryError("Facebook không trả về mã bài đăng.", code="bad_response")
+        raise TemporaryError(
+            Text(gettext_noop("Facebook không trả về mã bài đăng."), {}), code="bad_response"
+        )
     return PagePost(id=post_id, url=post_url(post_id))
 
 
@@ -271,7 +305,9 @@ def delete_post(account: ConnectorAccount, post_id: str) -> bool:
     must not go live. True when Graph deleted it, False when it was already gone (deleted on
     the page by hand); errors as for posting (190 marks the connection as failing)."""
     if not post_id:
-        raise PermanentError("Không có mã bài trên Facebook để gỡ.", code="no_post_id")
+        raise PermanentError(
+            Text(gettext_noop("Không có mã bài trên Facebook để gỡ."), {}), code="no_post_id"
+        )
     try:
         body = _call(
             account, "DELETE", f"/{post_id}", params=_auth(account), classify=_delete_error
@@ -281,5 +317,7 @@ def delete_post(account: ConnectorAccount, post_id: str) -> bool:
             return False
         raise
     if body.get("success") is not True:
-        raise TemporaryError("Facebook không xác nhận đã gỡ bài.", code="bad_response")
+        raise TemporaryError(
+            Text(gettext_noop("Facebook không xác nhận đã gỡ bài."), {}), code="bad_response"
+        )
     return True

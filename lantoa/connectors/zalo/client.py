@@ -27,11 +27,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lantoa.connectors.errors import ConnectorError, PermanentError, TemporaryError
 from lantoa.connectors.http import json_of, request
 from lantoa.connectors.models import AccountStatus, ConnectorAccount
 from lantoa.connectors.services import ZALO_REFRESH_TOKEN_LIFETIME, connector_account_mark_error
+from lantoa.core.messages import Num, Text
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,17 @@ RATE_LIMITED = frozenset({-32})
 OUTSIDE_WINDOW = frozenset({-213, -230, -211})
 # Refresh a token this long before it expires rather than have a send fail on it.
 EARLY_REFRESH = dt.timedelta(minutes=5)
+# Zalo's refusal of a consultation message out of the window: Zalo's words in ``%(text)s``.
+OUTSIDE_WINDOW_REFUSED = gettext_noop(
+    "Zalo từ chối vì người lao động không còn trong thời hạn nhận tin tư vấn (48 giờ kể từ tin "
+    "nhắn cuối) hoặc đã bỏ quan tâm OA: %(text)s. Câu trả lời vẫn được lưu và hiển thị trên "
+    "trang tra cứu."
+)
+UNKNOWN_ERROR = Text(gettext_noop("lỗi không rõ"), {})
+UNKNOWN_TIME = Text(gettext_noop("không rõ"), {})
+REFRESHED_TOKEN_REFUSED = Text(
+    gettext_noop("Zalo vẫn từ chối mã truy cập vừa cấp lại; cán bộ cần kết nối lại Zalo OA."), {}
+)
 
 
 def _api(path: str) -> str:
@@ -61,12 +74,13 @@ def _code(body: dict[str, Any]) -> int:
         return -1
 
 
-def _error_text(body: dict[str, Any]) -> str:
+def _error_text(body: dict[str, Any]) -> str | Text:
+    """Zalo's own words (as they came, at most 300 characters), or "unknown error"."""
     for key in ("message", "error_description", "error_name", "error_reason"):
         value = body.get(key)
         if value:
             return str(value)[:300]
-    return "lỗi không rõ"
+    return UNKNOWN_ERROR
 
 
 class TokenInvalid(Exception):
@@ -74,15 +88,20 @@ class TokenInvalid(Exception):
 
 
 def window_error(last_inbound_at: dt.datetime | None) -> PermanentError:
-    when = (
+    when: str | Text = (
         timezone.localtime(last_inbound_at).strftime("%H:%M %d/%m/%Y")
         if last_inbound_at
-        else "không rõ"
+        else UNKNOWN_TIME
     )
     return PermanentError(
-        "Đã quá 48 giờ kể từ tin nhắn cuối của người lao động (lúc "
-        f"{when}) nên Zalo không cho OA gửi tin tư vấn. Câu trả lời vẫn được lưu và hiển thị "
-        "trên trang tra cứu; khi người lao động nhắn lại OA, vui lòng gửi lại câu trả lời.",
+        Text(
+            gettext_noop(
+                "Đã quá 48 giờ kể từ tin nhắn cuối của người lao động (lúc %(when)s) nên Zalo "
+                "không cho OA gửi tin tư vấn. Câu trả lời vẫn được lưu và hiển thị trên trang "
+                "tra cứu; khi người lao động nhắn lại OA, vui lòng gửi lại câu trả lời."
+            ),
+            {"when": when},
+        ),
         code="window_48h",
     )
 
@@ -91,17 +110,14 @@ def _classify_send(body: dict[str, Any]) -> ConnectorError | None:
     code = _code(body)
     if code == 0:
         return None
-    text = _error_text(body)
+    said = {"text": _error_text(body)}
     if code in RATE_LIMITED:
-        return TemporaryError(f"Zalo tạm thời giới hạn số tin gửi: {text}", code=code)
-    if code in OUTSIDE_WINDOW:
-        return PermanentError(
-            "Zalo từ chối vì người lao động không còn trong thời hạn nhận tin tư vấn (48 giờ "
-            f"kể từ tin nhắn cuối) hoặc đã bỏ quan tâm OA: {text}. Câu trả lời vẫn được lưu "
-            "và hiển thị trên trang tra cứu.",
-            code=code,
+        return TemporaryError(
+            Text(gettext_noop("Zalo tạm thời giới hạn số tin gửi: %(text)s"), said), code=code
         )
-    return PermanentError(f"Zalo từ chối gửi tin: {text}", code=code)
+    if code in OUTSIDE_WINDOW:
+        return PermanentError(Text(OUTSIDE_WINDOW_REFUSED, said), code=code)
+    return PermanentError(Text(gettext_noop("Zalo từ chối gửi tin: %(text)s"), said), code=code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,6 +137,7 @@ def _store_tokens(account: ConnectorAccount, body: dict[str, Any]) -> None:
     account.token_refreshed_at = now
     account.status = AccountStatus.ACTIVE
     account.last_error = ""
+    account.last_error_text = None
     account.last_error_at = None
     account.save(
         update_fields=[
@@ -131,6 +148,7 @@ def _store_tokens(account: ConnectorAccount, body: dict[str, Any]) -> None:
             "token_refreshed_at",
             "status",
             "last_error",
+            "last_error_text",
             "last_error_at",
             "updated_at",
         ]
@@ -159,7 +177,11 @@ def refresh_access_token(account: ConnectorAccount, *, stale_token: str | None =
             return locked.access_token
         if not locked.refresh_token:
             failure = PermanentError(
-                "OA chưa có refresh token; cán bộ cần kết nối lại Zalo OA.", code="no_refresh"
+                Text(
+                    gettext_noop("OA chưa có refresh token; cán bộ cần kết nối lại Zalo OA."),
+                    {},
+                ),
+                code="no_refresh",
             )
         else:
             try:
@@ -172,7 +194,7 @@ def refresh_access_token(account: ConnectorAccount, *, stale_token: str | None =
                 log.info("zalo account %s: access token refreshed", account.pk)
                 return locked.access_token
     # Outside the transaction, so that the mark survives the error.
-    connector_account_mark_error(account, str(failure))
+    connector_account_mark_error(account, failure)
     raise failure
 
 
@@ -185,6 +207,7 @@ def _copy_tokens(source: ConnectorAccount, target: ConnectorAccount) -> None:
         "token_refreshed_at",
         "status",
         "last_error",
+        "last_error_text",
     ):
         setattr(target, name, getattr(source, name))
 
@@ -207,11 +230,19 @@ def _call_refresh(account: ConnectorAccount) -> dict[str, Any]:
     if body.get("access_token"):
         return body
     code = _code(body)
+    said = {"text": _error_text(body)}
     if code in RATE_LIMITED:
-        raise TemporaryError(f"Zalo tạm thời giới hạn yêu cầu: {_error_text(body)}", code=code)
+        raise TemporaryError(
+            Text(gettext_noop("Zalo tạm thời giới hạn yêu cầu: %(text)s"), said), code=code
+        )
     raise PermanentError(
-        "Zalo không cấp lại mã truy cập (refresh token không hợp lệ, đã hết hạn hoặc đã dùng); "
-        f"cán bộ cần kết nối lại Zalo OA. Zalo báo: {_error_text(body)}",
+        Text(
+            gettext_noop(
+                "Zalo không cấp lại mã truy cập (refresh token không hợp lệ, đã hết hạn hoặc đã "
+                "dùng); cán bộ cần kết nối lại Zalo OA. Zalo báo: %(text)s"
+            ),
+            said,
+        ),
         code=code or "refresh_failed",
     )
 
@@ -258,8 +289,13 @@ def send_text(
         raise window_error(last_inbound_at)
     if len(text) > MAX_TEXT:
         raise PermanentError(
-            f"Zalo chỉ nhận tin tư vấn tối đa {MAX_TEXT} ký tự; câu trả lời dài {len(text)} ký "
-            "tự. Vui lòng rút gọn hoặc chia thành nhiều câu trả lời.",
+            Text(
+                gettext_noop(
+                    "Zalo chỉ nhận tin tư vấn tối đa %(max)s ký tự; câu trả lời dài %(length)s "
+                    "ký tự. Vui lòng rút gọn hoặc chia thành nhiều câu trả lời."
+                ),
+                {"max": Num(MAX_TEXT), "length": Num(len(text))},
+            ),
             code="too_long",
         )
     token = access_token(account)
@@ -270,11 +306,8 @@ def send_text(
         try:
             body = _post_cs(token, user_id, text)
         except TokenInvalid:
-            error = PermanentError(
-                "Zalo vẫn từ chối mã truy cập vừa cấp lại; cán bộ cần kết nối lại Zalo OA.",
-                code=-216,
-            )
-            connector_account_mark_error(account, str(error))
+            error = PermanentError(REFRESHED_TOKEN_REFUSED, code=-216)
+            connector_account_mark_error(account, error)
             raise error from None
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     return str((data or {}).get("message_id") or "")

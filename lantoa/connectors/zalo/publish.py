@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from lantoa.connectors.errors import PermanentError, TemporaryError
 from lantoa.connectors.http import json_of, request
@@ -35,6 +36,7 @@ from lantoa.connectors.services import connector_account_mark_error
 from lantoa.connectors.zalo.client import (
     PLATFORM,
     RATE_LIMITED,
+    REFRESHED_TOKEN_REFUSED,
     TOKEN_INVALID,
     TokenInvalid,
     _code,
@@ -42,6 +44,7 @@ from lantoa.connectors.zalo.client import (
     access_token,
     refresh_access_token,
 )
+from lantoa.core.messages import Text
 
 # Limits of a "normal" article (article/create): title ≤ 150 characters, author ≤ 50,
 # description ≤ 300, each image ≤ 1 MB (as the Zalo OA SDKs check them before calling, e.g.
@@ -71,7 +74,15 @@ def _api(path: str) -> str:
     return str(settings.LANTOA_ZALO_API_BASE).rstrip("/") + path
 
 
-def _checked(body: dict[str, Any], what: str) -> dict[str, Any]:
+# What a call does, in the words "Zalo từ chối …" ends with (``_checked``).
+CREATE = Text(gettext_noop("tạo bài viết"), {})
+VERIFY = Text(gettext_noop("xác nhận bài viết"), {})
+READ = Text(gettext_noop("đọc bài viết"), {})
+LIST = Text(gettext_noop("đọc danh sách bài viết"), {})
+BROADCAST = Text(gettext_noop("gửi thông báo bài viết"), {})
+
+
+def _checked(body: dict[str, Any], what: Text) -> dict[str, Any]:
     code = _code(body)
     if code == 0:
         return body
@@ -79,8 +90,14 @@ def _checked(body: dict[str, Any], what: str) -> dict[str, Any]:
         raise TokenInvalid
     text = _error_text(body)
     if code in RATE_LIMITED:
-        raise TemporaryError(f"Zalo tạm thời giới hạn yêu cầu: {text}", code=code)
-    raise PermanentError(f"Zalo từ chối {what}: {text}", code=code)
+        raise TemporaryError(
+            Text(gettext_noop("Zalo tạm thời giới hạn yêu cầu: %(text)s"), {"text": text}),
+            code=code,
+        )
+    raise PermanentError(
+        Text(gettext_noop("Zalo từ chối %(what)s: %(text)s"), {"what": what, "text": text}),
+        code=code,
+    )
 
 
 def _with_token(account: ConnectorAccount, call: Callable[[str], T]) -> T:
@@ -93,15 +110,12 @@ def _with_token(account: ConnectorAccount, call: Callable[[str], T]) -> T:
         try:
             return call(token)
         except TokenInvalid:
-            error = PermanentError(
-                "Zalo vẫn từ chối mã truy cập vừa cấp lại; cán bộ cần kết nối lại Zalo OA.",
-                code=-216,
-            )
-            connector_account_mark_error(account, str(error))
+            error = PermanentError(REFRESHED_TOKEN_REFUSED, code=-216)
+            connector_account_mark_error(account, error)
             raise error from None
 
 
-def _post(path: str, token: str, payload: dict[str, Any], what: str) -> dict[str, Any]:
+def _post(path: str, token: str, payload: dict[str, Any], what: Text) -> dict[str, Any]:
     response = request(
         "POST",
         _api(path),
@@ -113,7 +127,7 @@ def _post(path: str, token: str, payload: dict[str, Any], what: str) -> dict[str
     return _checked(json_of(response, PLATFORM), what)
 
 
-def _get(path: str, token: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+def _get(path: str, token: str, params: dict[str, Any], what: Text) -> dict[str, Any]:
     response = request(
         "GET", _api(path), platform=PLATFORM, params=params, headers={"access_token": token}
     )
@@ -140,11 +154,14 @@ def create_article(account: ConnectorAccount, payload: dict[str, Any]) -> str:
     """Ask Zalo to create the article; returns the token to verify. Never retried here."""
 
     def call(token: str) -> str:
-        body = _post("/v2.0/article/create", token, payload, "tạo bài viết")
+        body = _post("/v2.0/article/create", token, payload, CREATE)
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         created = str((data or {}).get("token") or "")
         if not created:
-            raise TemporaryError("Zalo không trả về mã xác nhận bài viết.", code="bad_response")
+            raise TemporaryError(
+                Text(gettext_noop("Zalo không trả về mã xác nhận bài viết."), {}),
+                code="bad_response",
+            )
         return created
 
     return _with_token(account, call)
@@ -164,12 +181,20 @@ def verify_article(account: ConnectorAccount, article_token: str) -> Article:
         )
         body = json_of(response, PLATFORM)
         if _code(body) in NOT_READY:
-            raise TemporaryError(f"Zalo đang xử lý bài viết: {_error_text(body)}", code=_code(body))
-        body = _checked(body, "xác nhận bài viết")
+            raise TemporaryError(
+                Text(
+                    gettext_noop("Zalo đang xử lý bài viết: %(text)s"),
+                    {"text": _error_text(body)},
+                ),
+                code=_code(body),
+            )
+        body = _checked(body, VERIFY)
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         article_id = str((data or {}).get("id") or "")
         if not article_id:
-            raise TemporaryError("Zalo chưa tạo xong bài viết.", code="not_ready")
+            raise TemporaryError(
+                Text(gettext_noop("Zalo chưa tạo xong bài viết."), {}), code="not_ready"
+            )
         return Article(id=article_id)
 
     article = _with_token(account, call)
@@ -181,9 +206,7 @@ def article_link(account: ConnectorAccount, article_id: str) -> str:
     try:
         detail = _with_token(
             account,
-            lambda token: _get(
-                "/v2.0/article/getdetail", token, {"id": article_id}, "đọc bài viết"
-            ),
+            lambda token: _get("/v2.0/article/getdetail", token, {"id": article_id}, READ),
         )
     except (TemporaryError, PermanentError):
         return ""
@@ -213,7 +236,7 @@ def find_article(
                 "/v2.0/article/getslice",
                 token,
                 {"offset": page * PAGE_SIZE, "limit": PAGE_SIZE, "type": "normal"},
-                "đọc danh sách bài viết",
+                LIST,
             )
             data = body.get("data") if isinstance(body.get("data"), dict) else {}
             medias = (data or {}).get("medias") or []
@@ -223,9 +246,7 @@ def find_article(
                 created = _created(media)
                 if created is not None and created < since - CLOCK_SKEW:
                     continue
-                detail = _get(
-                    "/v2.0/article/getdetail", token, {"id": media.get("id")}, "đọc bài viết"
-                )
+                detail = _get("/v2.0/article/getdetail", token, {"id": media.get("id")}, READ)
                 if key in str(detail.get("data") or ""):
                     return Article(id=str(media["id"]), adopted=True)
             if len(medias) < PAGE_SIZE:
@@ -254,7 +275,7 @@ def broadcast_article(account: ConnectorAccount, article_id: str) -> str:
     }
 
     def call(token: str) -> str:
-        body = _post("/v2.0/oa/message", token, payload, "gửi thông báo bài viết")
+        body = _post("/v2.0/oa/message", token, payload, BROADCAST)
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         return str((data or {}).get("message_id") or "")
 

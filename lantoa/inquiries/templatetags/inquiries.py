@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lantoa import access
+from lantoa.core.messages import stored_text
 from lantoa.core.text import mask_personal_data, visible_text
 from lantoa.inquiries.intake import URGENCY_LABELS
 from lantoa.units.models import Unit
@@ -165,5 +166,5 @@ def event_detail(event: Any) -> str:
         category = _choice(Category.choices, data.get("category", ""))
         return f"{category} · {_choice(Kind.choices, data.get('kind', ''))}"
     if kind == "reply_failed":
-        return str(data.get("error", ""))
+        return stored_text(data.get("error_text"), data.get("error", ""))
     return ""
