@@ -20,5 +20,12 @@ class CoreConfig(AppConfig):
 
         current_app.conf.beat_schedule = beat_schedule_conf()
 
+        # A background worker embeds whole articles: its model may use more threads.
+        from celery.signals import worker_init
+
+        from lantoa.core import embedding
+
+        worker_init.connect(embedding.in_worker, weak=False, dispatch_uid="lantoa-embedding")
+
         # The check that private files are not published by the web server (lantoa check).
         from lantoa.core import private_files  # noqa: F401

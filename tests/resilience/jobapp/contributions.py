@@ -8,14 +8,17 @@ import datetime as dt
 from django.db.models import Q
 
 from lantoa.core.extensions import JobKind, job_kinds
+from lantoa.core.messages import Text, text_in_site_language
 from lantoa.core.queueing import enqueue
 from tests.resilience.jobapp.models import ResilienceJob
 
 S = ResilienceJob.Status
 
 
-def _fail(pk: int, reason: str) -> None:
-    ResilienceJob.objects.filter(pk=pk).update(status=S.FAILED, error=reason, claimed_at=None)
+def _fail(pk: int, reason: Text) -> None:
+    ResilienceJob.objects.filter(pk=pk).update(
+        status=S.FAILED, error=text_in_site_language(reason), claimed_at=None
+    )
 
 
 def _requeue(pk: int) -> None:
