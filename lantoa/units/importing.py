@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -845,7 +846,12 @@ def unit_import_job_create(
 
     name = PurePath(upload.name or "").name
     check_file(upload, name, upload.size)
-    job = UnitImportJob(created_by_id=user.pk, original_name=name[:255], update_existing=update)
+    job = UnitImportJob(
+        created_by_id=user.pk,
+        original_name=name[:255],
+        update_existing=update,
+        language=translation.get_language() or "",
+    )
     # Private storage under a random name (the field's upload_to keeps only the extension);
     # the original name is for display and the download only.
     job.file.save(name, upload, save=False)
@@ -902,8 +908,10 @@ def unit_import_job_run(*, job_id: int) -> UnitImportJob | None:
                 status=UnitImportJob.Status.IMPORTING,
             )
 
+    # Row errors in the language of the officer who reads them (the job is theirs alone).
+    language = job.language if job.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     try:
-        with job.file.open("rb") as fh:
+        with job.file.open("rb") as fh, translation.override(language):
             result = units_import(
                 fileobj=fh,
                 filename=job.original_name,

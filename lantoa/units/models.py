@@ -231,6 +231,9 @@ class UnitImportJob(RequestedJob):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="unit_import_jobs"
     )
+    # The language of the officer who uploaded it, the only one who sees the job: its row
+    # errors are written in it.
+    language = models.CharField(max_length=8, blank=True)
 
     class Meta(RequestedJob.Meta):
         verbose_name = _("lượt nhập đơn vị")

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from lantoa.audit.models import AuditEvent
 from lantoa.units.models import Unit, UnitImportJob
@@ -81,6 +82,31 @@ def test_upload_of_bad_file_shows_every_error(
     assert "TN-KCN99" in html
     assert "Mã đơn vị cấp trên" in html
     assert '<td class="num">16</td>' in html
+
+
+def test_row_errors_are_written_in_the_uploaders_language(
+    client,
+    tree: Tree,
+    officers: Officers,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The worker runs in the site's language; the job page is its uploader's alone, so its
+    row errors are written in the language the officer uploaded in."""
+    login(client, officers.a_admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = upload(client, DATA / "units_bad.csv")
+    job = UnitImportJob.objects.get()
+    assert job.language == "en"
+    with translation.override("vi"):  # the worker's language
+        for callback in callbacks:
+            callback()
+    job.refresh_from_db()
+    assert job.status == UnitImportJob.Status.FAILED and job.error_count == 14
+    html = client.get(response["Location"]).content.decode()
+    assert "Parent unit loop: C-1 → C-2 → C-1." in html
+    assert "Is 41 characters long; the maximum is 32 characters." in html
+    assert "Vòng lặp" not in html and "không hợp lệ" not in html
 
 
 def test_pending_job_page_polls_and_others_get_404(
