@@ -10,7 +10,7 @@ problem named "Dòng N, cột “…”: …".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -139,7 +139,7 @@ def template() -> tabular.Template:
     )
 
 
-def _lookup(aliases: dict[str, str], choices: Any) -> dict[str, str]:
+def _lookup(aliases: Mapping[str, str], choices: Any) -> dict[str, str]:
     table = {fold(k): v for k, v in aliases.items()}
     with translation.override("vi"):
         for value, label in choices:
@@ -194,7 +194,7 @@ def _parse_row(
             )
     else:
         kind = QuestionKind.MULTIPLE if len(set(correct_letters)) > 1 else QuestionKind.SINGLE
-    level = Difficulty.MEDIUM
+    level: str = Difficulty.MEDIUM
     if record["difficulty"]:
         level = levels.get(fold(record["difficulty"]), "")
         if not level:

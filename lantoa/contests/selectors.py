@@ -20,7 +20,9 @@ unit above it, and a unit merged into another counts for its successor (it stand
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -42,11 +44,15 @@ def contests_of(unit: Unit, *, subtree: bool = False) -> QuerySet[Contest]:
         )
     else:
         qs = Contest.objects.filter(unit_id=unit.pk)
-    return qs.select_related("unit").annotate(
-        round_count=Count("rounds", distinct=True),
-        entrant_count=Count(
-            "entrants", filter=Q(entrants__verified_at__isnull=False), distinct=True
-        ),
+    return (
+        qs.select_related("unit")
+        .annotate(
+            round_count=Count("rounds", distinct=True),
+            entrant_count=Count(
+                "entrants", filter=Q(entrants__verified_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -273,7 +279,7 @@ def participation(contest: Contest, rnd: Round | None = None) -> ParticipationTa
     children = [c for c in Unit.objects.filter(parent=unit) if c.is_active or c.pk in per_child]
     children.sort(key=lambda c: (not c.is_active, c.kind, natural_key(c.name)))
     for child in children:
-        row = per_child.get(child.pk, {})
+        row: Mapping[str, Any] = per_child.get(child.pk, {})
         table.rows.append(
             Participation(
                 unit=child,

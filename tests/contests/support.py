@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from lantoa.contests import services
+from lantoa.contests import entry, services
 from lantoa.contests.models import Contest, Difficulty, Entrant, Round
 from lantoa.units.models import Unit
 
@@ -69,7 +69,7 @@ def quiz(
 
 
 def entrant(contest: Contest, unit: Unit, phone: str, name: str = "Nguyễn Văn An") -> Entrant:
-    person, code = services.entrant_register(
+    person, code = entry.entrant_register(
         contest=contest,
         full_name=name,
         birth_date=dt.date(1990, 1, 1),
@@ -77,7 +77,7 @@ def entrant(contest: Contest, unit: Unit, phone: str, name: str = "Nguyễn Văn
         unit=unit,
         now=NOW,
     )
-    return services.entrant_verify(entrant=person, code=code, now=NOW)
+    return entry.entrant_verify(entrant=person, code=code, now=NOW)
 
 
 def answer_all(attempt: Any, *, right: int, now: dt.datetime) -> None:
@@ -87,7 +87,7 @@ def answer_all(attempt: Any, *, right: int, now: dt.datetime) -> None:
     for answer in attempt.answers.order_by("position"):
         correct = Option.objects.get(question_id=answer.question_id, correct=True).pk
         wrong = next(o for o in answer.option_order if o != correct)
-        services.answer_save(
+        entry.answer_save(
             attempt=attempt,
             question_id=answer.question_id,
             chosen=[correct if answer.position <= right else wrong],

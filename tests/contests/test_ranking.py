@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lantoa.contests import selectors, services
+from lantoa.contests import entry, selectors
 from lantoa.contests.models import Entrant, Round
 from lantoa.units.services import unit_merge
 from tests.conftest import Tree
@@ -35,9 +35,9 @@ from tests.contests.support import NOW, answer_all, entrant, quiz
 
 def _take(person: Entrant, rnd: Round, *, start: int, end: int, right: int, prediction, base=NOW):
     t0 = base + dt.timedelta(seconds=start)
-    attempt = services.attempt_start(entrant=person, round=rnd, now=t0)
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=t0)
     answer_all(attempt, right=right, now=t0 + dt.timedelta(seconds=1))
-    return services.attempt_submit(
+    return entry.attempt_submit(
         attempt=attempt, prediction=prediction, now=base + dt.timedelta(seconds=end)
     )
 

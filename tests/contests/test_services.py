@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from lantoa.audit.models import AuditEvent
-from lantoa.contests import services
+from lantoa.contests import entry, services
 from lantoa.contests.models import (
     Answer,
     Attempt,
@@ -141,7 +141,7 @@ def test_quotas_are_drawn_then_the_rest_in_proportion(tree: Tree) -> None:
         quotas=[{"topic": "Tiền lương", "difficulty": "hard", "count": 3}],
     )
     person = entrant(contest, tree.a_g1, "0912000001")
-    attempt = services.attempt_start(entrant=person, round=rnd, now=NOW, rng=random.Random(1))
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW, rng=random.Random(1))
     drawn = list(
         Question.objects.filter(pk__in=attempt.answers.values("question_id")).values_list(
             "topic", "difficulty"
@@ -174,7 +174,7 @@ def test_a_quota_larger_than_the_bank_is_refused(tree: Tree) -> None:
 
 def test_codes_verify_the_phone(tree: Tree) -> None:
     contest, _rounds = quiz(tree.pa)
-    person, code = services.entrant_register(
+    person, code = entry.entrant_register(
         contest=contest,
         full_name="  Trần   Thị Bình ",
         birth_date=dt.date(1995, 3, 2),
@@ -186,13 +186,13 @@ def test_codes_verify_the_phone(tree: Tree) -> None:
     assert code not in person.code_hash and len(code) == 6
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(ValidationError):
-        services.entrant_verify(entrant=person, code=wrong, now=NOW)
+        entry.entrant_verify(entrant=person, code=wrong, now=NOW)
     with pytest.raises(ValidationError):  # expired
-        services.entrant_verify(entrant=person, code=code, now=NOW + dt.timedelta(minutes=11))
-    services.entrant_verify(entrant=person, code=code, now=NOW)
+        entry.entrant_verify(entrant=person, code=code, now=NOW + dt.timedelta(minutes=11))
+    entry.entrant_verify(entrant=person, code=code, now=NOW)
     assert Entrant.objects.get(pk=person.pk).verified_at == NOW
     # The same phone again is the same entrant.
-    again, _code = services.entrant_register(
+    again, _code = entry.entrant_register(
         contest=contest,
         full_name="Tên khác",
         birth_date=dt.date(1995, 3, 2),
@@ -205,7 +205,7 @@ def test_codes_verify_the_phone(tree: Tree) -> None:
 
 def test_too_many_wrong_codes_lock_the_code(tree: Tree) -> None:
     contest, _rounds = quiz(tree.pa)
-    person, code = services.entrant_register(
+    person, code = entry.entrant_register(
         contest=contest,
         full_name="Lê Văn C",
         birth_date=dt.date(1990, 1, 1),
@@ -214,18 +214,18 @@ def test_too_many_wrong_codes_lock_the_code(tree: Tree) -> None:
         now=NOW,
     )
     wrong = "000000" if code != "000000" else "111111"
-    for _ in range(services.CODE_TRIES):
+    for _ in range(entry.CODE_TRIES):
         with pytest.raises(ValidationError):
-            services.entrant_verify(entrant=person, code=wrong, now=NOW)
+            entry.entrant_verify(entrant=person, code=wrong, now=NOW)
     with pytest.raises(ValidationError) as exc:
-        services.entrant_verify(entrant=person, code=code, now=NOW)
+        entry.entrant_verify(entrant=person, code=code, now=NOW)
     assert "quá số lần" in exc.value.messages[0]
 
 
 def test_register_refuses_bad_fields_and_outside_units(tree: Tree) -> None:
     contest, _rounds = quiz(tree.pa)
     with pytest.raises(ValidationError) as exc:
-        services.entrant_register(
+        entry.entrant_register(
             contest=contest,
             full_name="",
             birth_date=dt.date(2020, 1, 1),
@@ -238,7 +238,7 @@ def test_register_refuses_bad_fields_and_outside_units(tree: Tree) -> None:
 
 def test_unverified_or_unapproved_cannot_start(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
-    person, _code = services.entrant_register(
+    person, _code = entry.entrant_register(
         contest=contest,
         full_name="Lê Văn D",
         birth_date=dt.date(1990, 1, 1),
@@ -247,24 +247,24 @@ def test_unverified_or_unapproved_cannot_start(tree: Tree) -> None:
         now=NOW,
     )
     with pytest.raises(ValidationError):
-        services.attempt_start(entrant=person, round=rnd, now=NOW)
+        entry.attempt_start(entrant=person, round=rnd, now=NOW)
 
 
 def test_attempt_limit_resume_and_constraint(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa, attempts_allowed=2)
     person = entrant(contest, tree.a_g1, "0912000002")
-    first = services.attempt_start(entrant=person, round=rnd, now=NOW)
+    first = entry.attempt_start(entrant=person, round=rnd, now=NOW)
     # A dropped connection: starting again gives the same open attempt, answers kept.
     answer_all(first, right=2, now=NOW + dt.timedelta(minutes=1))
-    again = services.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=2))
+    again = entry.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=2))
     assert again.pk == first.pk
     assert sum(bool(a.chosen) for a in again.answers.all()) == 4
-    services.attempt_submit(attempt=first, now=NOW + dt.timedelta(minutes=3))
-    second = services.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=4))
+    entry.attempt_submit(attempt=first, now=NOW + dt.timedelta(minutes=3))
+    second = entry.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=4))
     assert second.number == 2
-    services.attempt_submit(attempt=second, now=NOW + dt.timedelta(minutes=5))
+    entry.attempt_submit(attempt=second, now=NOW + dt.timedelta(minutes=5))
     with pytest.raises(ValidationError) as exc:
-        services.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=6))
+        entry.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=6))
     assert "đủ 2 lần" in exc.value.messages[0]
     assert Attempt.objects.filter(entrant=person, round=rnd).count() == 2
     # The database refuses a second attempt with the same number whatever the code does.
@@ -275,18 +275,18 @@ def test_attempt_limit_resume_and_constraint(tree: Tree) -> None:
 def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
     person = entrant(contest, tree.a_g1, "0912000003")
-    attempt = services.attempt_start(entrant=person, round=rnd, now=NOW)
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
     answer_all(attempt, right=3, now=NOW + dt.timedelta(seconds=30))
     answer_all(attempt, right=3, now=NOW + dt.timedelta(seconds=40))  # the same, again
     first = attempt.answers.order_by("position").first()
     assert first is not None
     with pytest.raises(ValidationError):  # an option of another question
-        services.answer_save(attempt=attempt, question_id=first.question_id, chosen=[-1], now=NOW)
+        entry.answer_save(attempt=attempt, question_id=first.question_id, chosen=[-1], now=NOW)
     with pytest.raises(ValidationError):  # two options on a single-answer question
-        services.answer_save(
+        entry.answer_save(
             attempt=attempt, question_id=first.question_id, chosen=first.option_order[:2], now=NOW
         )
-    services.attempt_submit(attempt=attempt, prediction=7, now=NOW + dt.timedelta(seconds=95))
+    entry.attempt_submit(attempt=attempt, prediction=7, now=NOW + dt.timedelta(seconds=95))
     attempt.refresh_from_db()
     assert (attempt.score, attempt.total, attempt.duration_ms, attempt.prediction) == (
         3,
@@ -302,7 +302,7 @@ def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
         False,
     ]
     # Submitting twice keeps the first result; saving after submission is refused.
-    services.attempt_submit(attempt=attempt, prediction=1, now=NOW + dt.timedelta(minutes=3))
+    entry.attempt_submit(attempt=attempt, prediction=1, now=NOW + dt.timedelta(minutes=3))
     attempt.refresh_from_db()
     assert attempt.prediction == 7 and attempt.duration_ms == 95_000
     with pytest.raises(ValidationError):
@@ -312,7 +312,7 @@ def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
 def test_time_out_on_the_server_with_grace(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa, minutes=10)
     person = entrant(contest, tree.a_g1, "0912000004")
-    attempt = services.attempt_start(entrant=person, round=rnd, now=NOW)
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
     assert attempt.deadline == NOW + dt.timedelta(minutes=10)
     # Within the 30 s grace an answer is still taken…
     answer_all(attempt, right=1, now=NOW + dt.timedelta(minutes=10, seconds=20))
@@ -327,14 +327,14 @@ def test_time_out_on_the_server_with_grace(tree: Tree) -> None:
 def test_the_sweep_closes_forgotten_attempts(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa, minutes=5)
     person = entrant(contest, tree.a_g1, "0912000005")
-    attempt = services.attempt_start(entrant=person, round=rnd, now=NOW)
-    assert services.attempts_expire(now=NOW + dt.timedelta(minutes=5, seconds=29)) == 0
-    assert services.attempts_expire(now=NOW + dt.timedelta(minutes=6)) == 1
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    assert entry.attempts_expire(now=NOW + dt.timedelta(minutes=5, seconds=29)) == 0
+    assert entry.attempts_expire(now=NOW + dt.timedelta(minutes=6)) == 1
     attempt.refresh_from_db()
     assert attempt.timed_out and attempt.score == 0
     # A submission after the grace closes at the deadline and takes no late prediction.
-    second = services.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=7))
-    services.attempt_submit(attempt=second, prediction=3, now=NOW + dt.timedelta(minutes=20))
+    second = entry.attempt_start(entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=7))
+    entry.attempt_submit(attempt=second, prediction=3, now=NOW + dt.timedelta(minutes=20))
     second.refresh_from_db()
     assert second.timed_out and second.prediction is None
     assert second.submitted_at == second.deadline
@@ -344,11 +344,11 @@ def test_rounds_open_and_close(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
     person = entrant(contest, tree.a_g1, "0912000006")
     with pytest.raises(ValidationError):
-        services.attempt_start(entrant=person, round=rnd, now=rnd.opens_at - dt.timedelta(1))
+        entry.attempt_start(entrant=person, round=rnd, now=rnd.opens_at - dt.timedelta(1))
     with pytest.raises(ValidationError):
-        services.attempt_start(entrant=person, round=rnd, now=rnd.closes_at)
+        entry.attempt_start(entrant=person, round=rnd, now=rnd.closes_at)
     # An attempt started just before the close ends at the close.
-    late = services.attempt_start(
+    late = entry.attempt_start(
         entrant=person, round=rnd, now=rnd.closes_at - dt.timedelta(minutes=2)
     )
     assert late.deadline == rnd.closes_at
