@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.contests import metrics
 from lantoa.core.extensions import (
+    COUNT,
+    OWN,
+    SUBTREE,
     BeatEntry,
     DemoBuilder,
     DemoContext,
+    ReportFigures,
+    ReportSection,
+    TargetMetric,
     WorkLink,
     beat_schedule,
     demo_builders,
+    report_figures,
+    report_sections,
+    target_metrics,
     work_links,
 )
 from lantoa.core.text import format_int
@@ -47,4 +57,47 @@ demo_builders.register(DemoBuilder(key="contests", build=_demo_contests, order=4
 # closed and scored with what was saved.
 beat_schedule.register(
     BeatEntry(key="contests-expire", task="contests.expire_attempts", schedule=60.0)
+)
+
+
+# ── Targets ("tổ chức ít nhất N cuộc thi/năm", members taking part) and the period report ──
+target_metrics.register(
+    TargetMetric(
+        "contests_organised",
+        _("Cuộc thi trực tuyến đã tổ chức"),
+        _("cuộc thi"),
+        COUNT,
+        OWN,
+        metrics.contests_organised,
+        order=95,
+    )
+)
+target_metrics.register(
+    TargetMetric(
+        "contest_entrants",
+        _("Lượt đoàn viên tham gia cuộc thi trực tuyến"),
+        _("lượt tham gia"),
+        COUNT,
+        SUBTREE,
+        metrics.contest_entrants,
+        order=96,
+        assignable=True,
+    )
+)
+report_figures.register(
+    ReportFigures(
+        "contests",
+        metrics.report_contests,
+        metrics.ContestCounts,
+        metrics.counted,
+        order=60,
+    )
+)
+report_sections.register(
+    ReportSection(
+        key="contests",
+        gather=lambda unit, period, progress: {},
+        results=metrics.report_results,
+        order=60,
+    )
 )
