@@ -233,8 +233,8 @@ class Participation:
 
     @property
     def rate(self) -> float | None:
-        """Entrants ÷ members, as a percentage; None when the unit has no members counted."""
-        return 100.0 * self.entrants / self.members if self.members else None
+        """Entrants ÷ members (0.002 is 0,2%); None when the unit has no members counted."""
+        return self.entrants / self.members if self.members else None
 
 
 @dataclass
