@@ -269,6 +269,12 @@ def attempt_start(
     try:
         with transaction.atomic():
             Entrant.objects.select_for_update().get(pk=entrant.pk)
+            # A request that waited for the lock resumes what the other one started.
+            started = Attempt.objects.filter(
+                entrant=entrant, round=round, submitted_at__isnull=True
+            ).first()
+            if started is not None:
+                return started
             used = Attempt.objects.filter(entrant=entrant, round=round).count()
             if used >= round.attempts_allowed:
                 raise over
