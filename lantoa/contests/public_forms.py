@@ -33,6 +33,9 @@ class RegisterForm(forms.Form):
     )
     unit = forms.ChoiceField(
         label=_("Công đoàn cơ sở, đơn vị của bạn"),
+        widget=forms.Select(
+            attrs={"data-searchable": _("Gõ tên công đoàn hoặc nơi làm việc để tìm")}
+        ),
         error_messages={"required": _("Vui lòng chọn đơn vị của bạn.")},
     )
     workplace = forms.CharField(
