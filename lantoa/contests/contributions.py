@@ -69,7 +69,7 @@ target_metrics.register(
         COUNT,
         OWN,
         metrics.contests_organised,
-        order=95,
+        order=92,
     )
 )
 target_metrics.register(
@@ -80,7 +80,7 @@ target_metrics.register(
         COUNT,
         SUBTREE,
         metrics.contest_entrants,
-        order=96,
+        order=93,
         assignable=True,
     )
 )
