@@ -78,11 +78,14 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
     rounds = list(contest.rounds.all())
     used: dict[int, int] = {}
     open_attempts: dict[int, int] = {}
+    done: dict[int, list[Attempt]] = {}
     if entrant is not None:
-        for attempt in Attempt.objects.filter(entrant=entrant):
+        for attempt in Attempt.objects.filter(entrant=entrant).order_by("number"):
             used[attempt.round_id] = used.get(attempt.round_id, 0) + 1
             if attempt.submitted_at is None:
                 open_attempts[attempt.round_id] = attempt.pk
+            else:
+                done.setdefault(attempt.round_id, []).append(attempt)
     return render(
         request,
         "contests/public/rules.html",
@@ -97,6 +100,7 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
                     "used": used.get(r.pk, 0),
                     "left": max(0, r.attempts_allowed - used.get(r.pk, 0)),
                     "resume": open_attempts.get(r.pk),
+                    "done": done.get(r.pk, []),
                 }
                 for r in rounds
             ],

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from lantoa.contests.models import Answer, Attempt, Option
+from lantoa.contests.models import Answer, Attempt, Option, Question
 from tests.conftest import Tree
 from tests.contests.support import quiz
-from tests.e2e.checks import controls_off_screen, sideways_scroll
+from tests.e2e.checks import controls_off_screen, sideways_scroll, vietnamese_on_page
 from tests.e2e.conftest import PHONE, Session
 
 
@@ -112,6 +113,21 @@ def test_entrant_journey_on_a_phone(
     attempt.refresh_from_db()
     assert (attempt.score, attempt.prediction) == (4, 1)
     _fine(entrant)
+    entrant.goto(f"/thi/{contest.pk}/")
+    assert "Kết quả lần 1: đúng 4/4 câu" in page.content()
+    assert "Bạn đã thi hết số lần của đợt này." in page.content()
+    # The same pages in English (the language switch's cookie): no Vietnamese but the data.
+    entrant.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": entrant.base_url}]
+    )
+    data = [contest.title, contest.rules, rnd.title, contest.unit.name, "Lý Thị Mai"]
+    data += [tree.vn.name, tree.vn.short_name]  # the site brand
+    data += list(Question.objects.values_list("text", flat=True))
+    data += list(Question.objects.values_list("explanation", flat=True))
+    data += list(Option.objects.values_list("text", flat=True))
+    for path in (f"/thi/{contest.pk}/", f"/thi/bai/{attempt.pk}/ket-qua/"):
+        entrant.goto(path)
+        assert not vietnamese_on_page(page, data), (path, vietnamese_on_page(page, data))
 
 
 def test_officer_pages_on_a_phone(open_session: Any, tree: Tree, officers: Any) -> None:
