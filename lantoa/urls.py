@@ -24,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("noi-dung/", include("lantoa.content.urls")),
     path("trien-khai/", include("lantoa.cascades.urls")),
     path("dang-tai/", include("lantoa.publishing.urls")),
+    path("cuoc-thi/", include("lantoa.contests.urls")),
+    path("thi/", include("lantoa.contests.public_urls")),
     path("hoat-dong/", include("lantoa.activities.urls")),
     path("bao-cao/", include("lantoa.reports.urls")),
     path("bao-cao/", include("lantoa.periods.urls")),  # /bao-cao/<code>/ky/…

@@ -87,6 +87,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # newsletter) and recording posts on channels without an API (lantoa.publishing).
     "publishing.view": ALL_ROLES,
     "publishing.publish": EDITORS | {Role.COMMUNICATOR},
+    # Contests (lantoa.contests): every officer sees the unit's contests and their results;
+    # the propaganda side prepares them (rules, question bank, rounds); leadership approves,
+    # and whoever created or submitted a contest may not approve it.
+    "contest.view": ALL_ROLES,
+    "contest.manage": EDITORS | {Role.COMMUNICATOR},
+    "contest.approve": frozenset({Role.ADMIN, Role.LEADER}),
 }
 
 AnyUser = User | AnonymousUser

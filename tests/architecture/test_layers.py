@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("campaigns",),
     ("content",),
     ("inquiries", "cascades"),
-    ("publishing",),
+    ("publishing", "contests"),
     ("periods",),
     ("targets",),
     ("reports", "publicsite", "api"),
@@ -166,6 +166,7 @@ FEATURES = {
     "inquiries",
     "cascades",
     "publishing",
+    "contests",
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 

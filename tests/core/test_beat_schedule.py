@@ -27,6 +27,7 @@ EXPECTED = {
     "cascades-announce-sweep": {"task": "cascades.announce_sweep", "schedule": 300.0},
     "kb-embed-stale": {"task": "kb.embed_stale", "schedule": 300.0},
     "inquiry-embed-stale": {"task": "inquiries.embed_stale", "schedule": 300.0},
+    "contests-expire": {"task": "contests.expire_attempts", "schedule": 60.0},
 }
 
 

@@ -13,6 +13,7 @@ def test_work_links_in_the_order_of_the_unit_page() -> None:
         "cascades.sent",
         "activities",
         "campaigns",
+        "contests",
         "content",
         "publishing",
         "connectors",
@@ -60,6 +61,7 @@ def test_demo_builders_by_stage() -> None:
         "campaigns",
         "content",
         "cascades",
+        "contests",
         "inquiries",
         "publishing",
     ]

@@ -1,0 +1,103 @@
+"""What contests adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.contests import metrics
+from lantoa.core.extensions import (
+    COUNT,
+    OWN,
+    SUBTREE,
+    BeatEntry,
+    DemoBuilder,
+    DemoContext,
+    ReportFigures,
+    ReportSection,
+    TargetMetric,
+    WorkLink,
+    beat_schedule,
+    demo_builders,
+    report_figures,
+    report_sections,
+    target_metrics,
+    work_links,
+)
+from lantoa.core.text import format_int
+
+work_links.register(
+    WorkLink(
+        key="contests",
+        label=_("Cuộc thi"),
+        description=_("Thi tìm hiểu pháp luật trực tuyến: thể lệ, kho câu hỏi, xếp hạng"),
+        url_name="contests:unit",
+        visible=lambda held, unit: "contest.view" in held,
+        order=45,
+    )
+)
+
+
+def _demo_contests(ctx: DemoContext) -> None:
+    from lantoa.contests.demo import ensure_demo_contests
+
+    totals = ensure_demo_contests(seed=ctx.seed)
+    if totals.contests:
+        ctx.totals.extend(
+            [
+                f"  cuộc thi trắc nghiệm: {format_int(totals.contests)}",
+                f"  người dự thi: {format_int(totals.entrants)}",
+                f"  bài thi: {format_int(totals.attempts)}",
+            ]
+        )
+
+
+demo_builders.register(DemoBuilder(key="contests", build=_demo_contests, order=45))
+
+# Attempts left open past their deadline (the page closed, the phone out of battery) are
+# closed and scored with what was saved.
+beat_schedule.register(
+    BeatEntry(key="contests-expire", task="contests.expire_attempts", schedule=60.0)
+)
+
+
+# ── Targets ("tổ chức ít nhất N cuộc thi/năm", members taking part) and the period report ──
+target_metrics.register(
+    TargetMetric(
+        "contests_organised",
+        _("Cuộc thi trực tuyến đã tổ chức"),
+        _("cuộc thi"),
+        COUNT,
+        OWN,
+        metrics.contests_organised,
+        order=92,
+    )
+)
+target_metrics.register(
+    TargetMetric(
+        "contest_entrants",
+        _("Lượt đoàn viên tham gia cuộc thi trực tuyến"),
+        _("lượt tham gia"),
+        COUNT,
+        SUBTREE,
+        metrics.contest_entrants,
+        order=93,
+        assignable=True,
+    )
+)
+report_figures.register(
+    ReportFigures(
+        "contests",
+        metrics.report_contests,
+        metrics.ContestCounts,
+        metrics.counted,
+        order=60,
+    )
+)
+report_sections.register(
+    ReportSection(
+        key="contests",
+        gather=lambda unit, period, progress: {},
+        results=metrics.report_results,
+        order=60,
+    )
+)

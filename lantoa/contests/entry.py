@@ -1,0 +1,424 @@
+"""The entrants' side of a quiz contest: registration with a one-time code, attempts and their
+autosaved answers. What it says is read by the public ("bạn").
+
+Integrity of an attempt:
+
+- the questions are drawn and their options shuffled on the server when the attempt starts;
+  the correct options stay on the server until the attempt is submitted;
+- the deadline is the server's: ``started_at`` + the round's time limit (never past the
+  round's close); answers are accepted until ``GRACE`` after it, then the attempt is closed
+  as timed out with what was saved (``attempts_expire`` closes the forgotten ones);
+- an entrant starts attempt number n + 1 only while n < the round's attempts allowed,
+  counted under a lock on the entrant's row; the unique (entrant, round, number) constraint
+  refuses a second attempt with the same number if two requests still race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from lantoa.contests.models import (
+    Answer,
+    Attempt,
+    Contest,
+    Entrant,
+    Option,
+    Question,
+    QuestionKind,
+    Round,
+)
+from lantoa.core.phone import normalise_phone
+from lantoa.units.models import Unit, UnitClosure, UnitStatus
+
+GRACE = dt.timedelta(seconds=30)
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_TRIES = 5
+
+
+# --- entrants and their one-time code ---------------------------------------------------------
+
+
+def _code_hash(entrant: Entrant, code: str) -> str:
+    return salted_hmac("lantoa.contests.code", f"{entrant.pk}:{code}").hexdigest()
+
+
+def entrant_units(contest: Contest) -> Any:
+    """The units an entrant may pick: the active units of the organiser's subtree."""
+    return Unit.objects.filter(
+        pk__in=UnitClosure.objects.filter(ancestor_id=contest.unit_id).values("descendant_id"),
+        status=UnitStatus.ACTIVE,
+    )
+
+
+def entrant_register(
+    *,
+    contest: Contest,
+    full_name: str,
+    birth_date: dt.date,
+    phone: str,
+    unit: Unit | None,
+    workplace: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Entrant, str]:
+    """Register (or find again, by phone) an entrant and give them a new one-time code.
+
+    Returns the entrant and the code to send (``lantoa.contests.otp.send_code``); the code is
+    kept only as a keyed hash. Details of an entrant already verified are not changed here.
+    """
+    now = now or timezone.now()
+    if not contest.is_approved:
+        raise ValidationError(_("Cuộc thi chưa mở đăng ký."), code="not_open")
+    errors: dict[str, str] = {}
+    name = " ".join((full_name or "").split())
+    if not name:
+        errors["full_name"] = _("Vui lòng nhập họ và tên.")
+    elif len(name) > 150:
+        errors["full_name"] = _("Họ và tên dài quá 150 ký tự.")
+    number = normalise_phone(phone)
+    if not number:
+        errors["phone"] = _(
+            "Vui lòng nhập số điện thoại Việt Nam: 10 chữ số bắt đầu bằng 0 (ví dụ 0912345678)."
+        )
+    today = timezone.localdate(now)
+    if birth_date is None or not (
+        today.replace(year=today.year - 100) <= birth_date <= today.replace(year=today.year - 15)
+    ):
+        errors["birth_date"] = _("Vui lòng nhập ngày sinh đúng (người dự thi từ 15 tuổi).")
+    if unit is None or not entrant_units(contest).filter(pk=unit.pk).exists():
+        errors["unit"] = _("Vui lòng chọn đơn vị công đoàn của bạn trong danh sách.")
+    workplace = " ".join((workplace or "").split())
+    if len(workplace) > 255:
+        errors["workplace"] = _("Nơi làm việc dài quá 255 ký tự.")
+    if errors or unit is None:
+        raise ValidationError(errors)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        entrant, created = Entrant.objects.select_for_update().get_or_create(
+            contest=contest,
+            phone=number,
+            defaults={
+                "full_name": name,
+                "birth_date": birth_date,
+                "unit": unit,
+                "workplace": workplace,
+            },
+        )
+        if not created and entrant.verified_at is None:
+            entrant.full_name, entrant.birth_date = name, birth_date
+            entrant.unit, entrant.workplace = unit, workplace
+        entrant.code_hash = _code_hash(entrant, code)
+        entrant.code_expires_at = now + CODE_TTL
+        entrant.code_tries = 0
+        entrant.save()
+    return entrant, code
+
+
+def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = None) -> Entrant:
+    """Check the one-time code; at most ``CODE_TRIES`` wrong tries per code."""
+    now = now or timezone.now()
+    code = "".join((code or "").split())
+    problem: ValidationError | None = None
+    # The wrong try is counted in the transaction and the error raised after it, so the
+    # count stays.
+    with transaction.atomic():
+        locked = Entrant.objects.select_for_update().get(pk=entrant.pk)
+        if not locked.code_hash or locked.code_expires_at is None or locked.code_expires_at < now:
+            problem = ValidationError(
+                {"code": _("Mã xác minh đã hết hạn. Vui lòng bấm “Gửi lại mã”.")}, code="expired"
+            )
+        elif locked.code_tries >= CODE_TRIES:
+            problem = ValidationError(
+                {"code": _("Bạn đã nhập sai quá số lần cho phép. Vui lòng bấm “Gửi lại mã”.")},
+                code="tries",
+            )
+        elif not constant_time_compare(locked.code_hash, _code_hash(locked, code)):
+            locked.code_tries += 1
+            locked.save(update_fields=["code_tries"])
+            problem = ValidationError(
+                {"code": _("Mã xác minh chưa đúng. Vui lòng kiểm tra tin nhắn và nhập lại.")},
+                code="wrong",
+            )
+        else:
+            locked.verified_at = locked.verified_at or now
+            locked.code_hash = ""
+            locked.code_expires_at = None
+            locked.code_tries = 0
+            locked.save(update_fields=["verified_at", "code_hash", "code_expires_at", "code_tries"])
+    if problem is not None:
+        raise problem
+    entrant.verified_at = locked.verified_at
+    entrant.code_hash = ""
+    return entrant
+
+
+# --- attempts -------------------------------------------------------------------------------
+
+
+def _largest_remainder(sizes: dict[Any, int], need: int) -> dict[Any, int]:
+    """Split ``need`` over groups in proportion to their sizes, never more than a group has."""
+    total = sum(sizes.values())
+    if total <= need:
+        return dict(sizes)
+    shares = {k: need * n / total for k, n in sizes.items()}
+    counts = {k: min(sizes[k], int(s)) for k, s in shares.items()}
+    order = sorted(sizes, key=lambda k: (-(shares[k] - int(shares[k])), str(k)))
+    left = need - sum(counts.values())
+    while left > 0:
+        for key in order:
+            if left and counts[key] < sizes[key]:
+                counts[key] += 1
+                left -= 1
+    return counts
+
+
+def draw_questions(rnd: Round, rng: random.Random) -> list[int]:
+    """Question ids for one attempt: first each quota of the round, then the rest in
+    proportion to the bank's (topic, difficulty) groups; in a random order."""
+    pool: dict[int, tuple[str, str]] = {
+        pk: (topic, difficulty)
+        for pk, topic, difficulty in Question.objects.filter(contest_id=rnd.contest_id)
+        .order_by("pk")
+        .values_list("pk", "topic", "difficulty")
+    }
+    chosen: list[int] = []
+    for quota in rnd.quotas:
+        matching = [
+            pk
+            for pk, (topic, difficulty) in pool.items()
+            if (not quota["topic"] or topic == quota["topic"])
+            and (not quota["difficulty"] or difficulty == quota["difficulty"])
+        ]
+        picked = rng.sample(matching, min(int(quota["count"]), len(matching)))
+        chosen += picked
+        for pk in picked:
+            del pool[pk]
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, key in pool.items():
+        groups[key].append(pk)
+    need = min(rnd.questions_per_attempt - len(chosen), len(pool))
+    counts = _largest_remainder({k: len(v) for k, v in groups.items()}, need)
+    for key, count in counts.items():
+        chosen += rng.sample(groups[key], count)
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _attempt_closed_error() -> ValidationError:
+    return ValidationError(
+        _("Bài thi này đã nộp hoặc đã hết giờ; không lưu thêm được câu trả lời."),
+        code="closed",
+    )
+
+
+def attempt_start(
+    *,
+    entrant: Entrant,
+    round: Round,
+    now: dt.datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """The entrant's open attempt at ``round`` (resumed), or a new one with its questions
+    drawn and their options shuffled."""
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    contest = round.contest
+    if entrant.contest_id != contest.pk:
+        raise ValidationError(_("Người dự thi không thuộc cuộc thi này."))
+    if not contest.is_approved:
+        raise ValidationError(_("Cuộc thi chưa được duyệt nên chưa mở."), code="not_open")
+    if entrant.verified_at is None:
+        raise ValidationError(
+            _("Vui lòng xác minh số điện thoại trước khi thi."), code="not_verified"
+        )
+    attempts_expire(now=now, round=round, entrant=entrant)
+    open_attempt = Attempt.objects.filter(
+        entrant=entrant, round=round, submitted_at__isnull=True
+    ).first()
+    if open_attempt is not None:
+        return open_attempt
+    if now < round.opens_at:
+        raise ValidationError(
+            _("Đợt thi “%(round)s” chưa mở.") % {"round": round.title}, code="not_open"
+        )
+    if now >= round.closes_at:
+        raise ValidationError(
+            _("Đợt thi “%(round)s” đã kết thúc.") % {"round": round.title}, code="closed"
+        )
+    over = ValidationError(
+        _("Bạn đã thi đủ %(allowed)s lần cho phép của đợt thi này.")
+        % {"allowed": round.attempts_allowed},
+        code="limit",
+    )
+    question_ids = draw_questions(round, rng)
+    options: dict[int, list[int]] = defaultdict(list)
+    for question_id, option_id in Option.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "pk"
+    ):
+        options[question_id].append(option_id)
+    try:
+        with transaction.atomic():
+            Entrant.objects.select_for_update().get(pk=entrant.pk)
+            # A request that waited for the lock resumes what the other one started.
+            started = Attempt.objects.filter(
+                entrant=entrant, round=round, submitted_at__isnull=True
+            ).first()
+            if started is not None:
+                return started
+            used = Attempt.objects.filter(entrant=entrant, round=round).count()
+            if used >= round.attempts_allowed:
+                raise over
+            attempt = Attempt.objects.create(
+                entrant=entrant,
+                round=round,
+                number=used + 1,
+                started_at=now,
+                deadline=min(now + dt.timedelta(minutes=round.time_limit_minutes), round.closes_at),
+                total=len(question_ids),
+            )
+            answers = []
+            for position, question_id in enumerate(question_ids, start=1):
+                order = list(options[question_id])
+                rng.shuffle(order)
+                answers.append(
+                    Answer(
+                        attempt=attempt,
+                        question_id=question_id,
+                        position=position,
+                        option_order=order,
+                    )
+                )
+            Answer.objects.bulk_create(answers)
+    except IntegrityError as exc:  # a concurrent start took the same number
+        raise over from exc
+    return attempt
+
+
+def answer_save(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    chosen: Sequence[int],
+    now: dt.datetime | None = None,
+) -> Answer:
+    """Save the options chosen for one question (the whole choice, so saving the same thing
+    twice changes nothing). Refused after the deadline and its grace; the attempt is then
+    closed as timed out with the answers saved before."""
+    now = now or timezone.now()
+    if attempt.submitted_at is not None:
+        raise _attempt_closed_error()
+    if now > attempt.deadline + GRACE:
+        _close(attempt, now=now, timed_out=True)
+        raise _attempt_closed_error()
+    answer = (
+        Answer.objects.select_related("question")
+        .filter(attempt=attempt, question_id=question_id)
+        .first()
+    )
+    if answer is None:
+        raise ValidationError(_("Câu hỏi không thuộc bài thi này."), code="bad_question")
+    picked = sorted({int(c) for c in chosen})
+    if not set(picked) <= set(answer.option_order):
+        raise ValidationError(_("Phương án không thuộc câu hỏi này."), code="bad_option")
+    if answer.question.kind == QuestionKind.SINGLE and len(picked) > 1:
+        raise ValidationError(_("Câu hỏi này chỉ chọn một phương án."), code="single")
+    updated = Answer.objects.filter(pk=answer.pk, attempt__submitted_at__isnull=True).update(
+        chosen=picked, saved_at=now
+    )
+    if not updated:
+        raise _attempt_closed_error()
+    answer.chosen, answer.saved_at = picked, now
+    return answer
+
+
+def attempt_predict(
+    *, attempt: Attempt, prediction: int | None, now: dt.datetime | None = None
+) -> Attempt:
+    """Save the answer to the round's prediction question (autosaved like the answers)."""
+    now = now or timezone.now()
+    if attempt.submitted_at is not None or now > attempt.deadline + GRACE:
+        raise _attempt_closed_error()
+    if prediction is not None and not 0 <= prediction <= 100_000_000:
+        raise ValidationError(
+            {"prediction": _("Vui lòng nhập số dự đoán là số nguyên không âm.")}, code="bad"
+        )
+    Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(prediction=prediction)
+    attempt.prediction = prediction
+    return attempt
+
+
+def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
+    """Score and close ``attempt`` (under a lock; a closed attempt is returned as it is)."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.submitted_at is None:
+            late = now > locked.deadline + GRACE
+            # A submission in the grace counts at its time; a forgotten attempt at its
+            # deadline, with the answers saved by then.
+            submitted_at = locked.deadline if late else now
+            answers = list(Answer.objects.filter(attempt=locked))
+            correct_sets: dict[int, set[int]] = defaultdict(set)
+            for question_id, option_id in Option.objects.filter(
+                question_id__in=[a.question_id for a in answers], correct=True
+            ).values_list("question_id", "pk"):
+                correct_sets[question_id].add(option_id)
+            score = 0
+            for answer in answers:
+                answer.correct = set(answer.chosen) == correct_sets[answer.question_id]
+                score += answer.correct
+            Answer.objects.bulk_update(answers, ["correct"])
+            locked.submitted_at = submitted_at
+            locked.timed_out = timed_out or late
+            locked.score = score
+            locked.duration_ms = max(
+                0, int((submitted_at - locked.started_at).total_seconds() * 1000)
+            )
+            locked.save(update_fields=["submitted_at", "timed_out", "score", "duration_ms"])
+    for field in ("submitted_at", "timed_out", "score", "duration_ms", "prediction"):
+        setattr(attempt, field, getattr(locked, field))
+    return attempt
+
+
+def attempt_submit(
+    *, attempt: Attempt, prediction: int | None = None, now: dt.datetime | None = None
+) -> Attempt:
+    """Submit and score. Submitting twice returns the first result; after the deadline's
+    grace the attempt is closed as timed out at its deadline (the prediction sent now is
+    not taken)."""
+    now = now or timezone.now()
+    if attempt.submitted_at is not None:
+        return attempt
+    if prediction is not None and now <= attempt.deadline + GRACE:
+        attempt_predict(attempt=attempt, prediction=prediction, now=now)
+    return _close(attempt, now=now, timed_out=False)
+
+
+def attempts_expire(
+    *,
+    now: dt.datetime | None = None,
+    round: Round | None = None,
+    entrant: Entrant | None = None,
+) -> int:
+    """Close every open attempt past its deadline and grace (the periodic sweep; also run
+    before an entrant starts or resumes). Returns how many were closed."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(submitted_at__isnull=True, deadline__lt=now - GRACE)
+    if round is not None:
+        overdue = overdue.filter(round=round)
+    if entrant is not None:
+        overdue = overdue.filter(entrant=entrant)
+    closed = 0
+    for attempt in overdue.order_by("pk")[:5000]:
+        _close(attempt, now=now, timed_out=True)
+        closed += 1
+    return closed

@@ -1,0 +1,114 @@
+"""What contests count for targets and for the period report: contests organised (approved,
+with a round opening in the days) and members taking part (entrants with a submitted attempt,
+counted for the unit they entered under and every unit above it; a merged unit's for its
+successor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from lantoa.contests.models import Attempt, Contest, ContestStatus
+from lantoa.core.reporting import Part
+from lantoa.core.text import format_int
+from lantoa.units.aggregates import SubtreeScope, Units, counts, per_unit
+from lantoa.units.models import UnitKind
+
+
+def _organised(start: dt.date, end: dt.date) -> QuerySet[Contest]:
+    return Contest.objects.filter(
+        status=ContestStatus.APPROVED,
+        rounds__opens_at__date__gte=start,
+        rounds__opens_at__date__lte=end,
+    )
+
+
+def _taken(start: dt.date, end: dt.date) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(
+        submitted_at__date__gte=start, submitted_at__date__lte=end
+    ).order_by()
+
+
+def contests_organised(units: Units, start: dt.date, end: dt.date, scope: str) -> dict[int, int]:
+    """Approved contests the unit runs with a round opening in the days."""
+    return counts(per_unit(_organised(start, end), units, scope, n=Count("pk", distinct=True)))
+
+
+def contest_entrants(units: Units, start: dt.date, end: dt.date, scope: str) -> dict[int, int]:
+    """Entrants of the unit (or its subtree) with an attempt submitted in the days."""
+    return counts(
+        per_unit(
+            _taken(start, end),
+            units,
+            scope,
+            field="entrant__unit",
+            n=Count("entrant", distinct=True),
+        )
+    )
+
+
+@dataclass
+class ContestCounts:
+    contests: int = 0  # contests organised in the subtree
+    entrants: int = 0  # entrants of the subtree who submitted an attempt
+    attempts: int = 0
+    grassroots: int = 0  # grassroots unions with such entrants
+
+
+def report_contests(
+    scope: SubtreeScope, start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> ContestCounts:
+    out = ContestCounts()
+    contests: set[int] = set()
+    grassroots: set[int] = set()
+    taken = _taken(start, end)
+    for where in scope.parts("entrant__unit"):
+        row = taken.filter(where).aggregate(
+            entrants=Count("entrant", distinct=True), attempts=Count("pk")
+        )
+        out.entrants += int(row["entrants"] or 0)
+        out.attempts += int(row["attempts"] or 0)
+        grassroots.update(
+            taken.filter(where, entrant__unit__kind=UnitKind.GRASSROOTS)
+            .values_list("entrant__unit_id", flat=True)
+            .distinct()
+        )
+    for where in scope.parts("unit"):
+        contests.update(_organised(start, end).filter(where).values_list("pk", flat=True))
+    out.contests = len(contests)
+    out.grassroots = len(grassroots)
+    return out
+
+
+def counted(figures: ContestCounts) -> bool:
+    return bool(figures.contests or figures.entrants)
+
+
+def report_results(data: Any) -> list[tuple[int, Any]]:
+    """ "Cuộc thi tìm hiểu pháp luật trực tuyến": how many contests the subtree organised and how
+    many members of how many grassroots unions took part."""
+    figures: ContestCounts = data.counts.contests
+    if not counted(figures):
+        return []
+    grassroots = data.unit.kind == UnitKind.GRASSROOTS
+    sentences = []
+    if figures.contests:
+        who = "công đoàn cơ sở" if grassroots else "các cấp công đoàn"
+        sentences.append(
+            f"Trong kỳ, {who} đã tổ chức {format_int(figures.contests)} cuộc thi tìm hiểu pháp "
+            "luật trực tuyến."
+        )
+    if figures.entrants:
+        where = (
+            ""
+            if grassroots or not figures.grassroots
+            else f" của {format_int(figures.grassroots)} công đoàn cơ sở"
+        )
+        sentences.append(
+            f"Đã có {format_int(figures.entrants)} lượt đoàn viên{where} tham gia cuộc thi "
+            f"trực tuyến, với {format_int(figures.attempts)} bài thi."
+        )
+    return [(110, Part("Cuộc thi tìm hiểu pháp luật trực tuyến", [" ".join(sentences)]))]

@@ -1,0 +1,61 @@
+"""The forms an entrant fills in (public pages, "bạn")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.forms import VnDateField
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"),
+        max_length=150,
+        error_messages={"required": _("Vui lòng nhập họ và tên.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    birth_date = VnDateField(
+        label=_("Ngày sinh"),
+        error_messages={
+            "invalid": _("Vui lòng nhập ngày sinh theo dạng dd/mm/yyyy."),
+            "required": _("Vui lòng nhập ngày sinh."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        error_messages={"required": _("Vui lòng nhập số điện thoại.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Bạn sẽ nhận mã xác minh qua số này."),
+    )
+    unit = forms.ChoiceField(
+        label=_("Công đoàn cơ sở, đơn vị của bạn"),
+        widget=forms.Select(
+            attrs={"data-searchable": _("Gõ tên công đoàn hoặc nơi làm việc để tìm")}
+        ),
+        error_messages={"required": _("Vui lòng chọn đơn vị của bạn.")},
+    )
+    workplace = forms.CharField(
+        label=_("Nơi làm việc (không bắt buộc)"), max_length=255, required=False
+    )
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # a trap for robots
+
+    def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = [("", "—"), *[(str(u.pk), u.name) for u in units]]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác minh"),
+        max_length=12,
+        error_messages={"required": _("Vui lòng nhập mã xác minh.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )

@@ -1,0 +1,18 @@
+"""The public pages of the contests, mounted at /thi/ (no login). Contest and attempt
+numbers, not unit codes: a contest is public whatever unit runs it."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from lantoa.contests import public_views as views
+
+app_name = "contests_public"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<int:contest_id>/", views.rules, name="rules"),
+    path("<int:contest_id>/dang-ky/", views.register, name="register"),
+    path("<int:contest_id>/xac-minh/", views.verify, name="verify"),
+    path("<int:contest_id>/dot/<int:number>/bat-dau/", views.start, name="start"),
+    path("bai/<int:attempt_id>/", views.attempt_page, name="attempt"),
+    path("bai/<int:attempt_id>/luu/", views.autosave, name="autosave"),
+    path("bai/<int:attempt_id>/nop/", views.submit, name="submit"),
+    path("bai/<int:attempt_id>/ket-qua/", views.result, name="result"),
+]

@@ -1,0 +1,355 @@
+"""The public side of a quiz contest (no login): the rules, registration with a one-time code,
+the attempt page with autosave, submission and the result with explanations.
+
+Who the visitor is comes from the session: after the code is checked, the session holds the
+entrant's id for that contest; an attempt of anyone else answers 404. The attempt page and
+the autosave answers never carry which options are correct: those are shown on the result
+page, once the attempt is closed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lantoa.access import PUBLIC, policy
+from lantoa.contests import entry, otp, selectors
+from lantoa.contests.models import Answer, Attempt, Contest, Entrant, Option
+from lantoa.contests.public_forms import CodeForm, RegisterForm
+from lantoa.core.forms import add_service_errors
+from lantoa.core.net import client_ip
+from lantoa.inquiries import ratelimit
+
+SESSION_ENTRANTS = "contests.entrants"  # {contest id: verified entrant id}
+SESSION_PENDING = "contests.pending"  # {contest id: entrant id waiting for the code}
+
+REGISTER_PER_IP = ratelimit.Limit("contest-register-ip", 20, 3600)
+REGISTER_PER_PHONE = ratelimit.Limit("contest-register-phone", 5, 3600)
+VERIFY_PER_IP = ratelimit.Limit("contest-verify-ip", 30, 600)
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = Contest.objects.select_related("unit").filter(pk=contest_id).first()
+    if contest is None or not contest.is_approved:
+        raise Http404
+    return contest
+
+
+def _session_map(request: HttpRequest, key: str) -> dict[str, int]:
+    value = request.session.get(key)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _entrant(request: HttpRequest, contest: Contest) -> Entrant | None:
+    entrant_id = _session_map(request, SESSION_ENTRANTS).get(str(contest.pk))
+    if entrant_id is None:
+        return None
+    return Entrant.objects.filter(pk=entrant_id, contest=contest, verified_at__isnull=False).first()
+
+
+def _remember(request: HttpRequest, key: str, contest: Contest, entrant: Entrant) -> None:
+    value = _session_map(request, key)
+    value[str(contest.pk)] = entrant.pk
+    request.session[key] = value
+
+
+def _limited(request: HttpRequest, template: str, context: dict[str, Any], limit: Any):
+    ratelimit.count_event(f"contest.rate_limited.{limit.scope}")
+    minutes = max(1, round(limit.window / 60))
+    response = render(request, template, {**context, "limited_minutes": minutes}, status=429)
+    response["Retry-After"] = str(limit.window)
+    return response
+
+
+@policy(PUBLIC)
+@never_cache
+def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
+    contest = _contest(contest_id)
+    entrant = _entrant(request, contest)
+    now = timezone.now()
+    rounds = list(contest.rounds.all())
+    used: dict[int, int] = {}
+    open_attempts: dict[int, int] = {}
+    done: dict[int, list[Attempt]] = {}
+    if entrant is not None:
+        for attempt in Attempt.objects.filter(entrant=entrant).order_by("number"):
+            used[attempt.round_id] = used.get(attempt.round_id, 0) + 1
+            if attempt.submitted_at is None:
+                open_attempts[attempt.round_id] = attempt.pk
+            else:
+                done.setdefault(attempt.round_id, []).append(attempt)
+    return render(
+        request,
+        "contests/public/rules.html",
+        {
+            "contest": contest,
+            "entrant": entrant,
+            "rounds": [
+                {
+                    "round": r,
+                    "open": r.opens_at <= now < r.closes_at,
+                    "upcoming": now < r.opens_at,
+                    "used": used.get(r.pk, 0),
+                    "left": max(0, r.attempts_allowed - used.get(r.pk, 0)),
+                    "resume": open_attempts.get(r.pk),
+                    "done": done.get(r.pk, []),
+                }
+                for r in rounds
+            ],
+            "phase": selectors.phase(contest, now),
+        },
+    )
+
+
+@policy(PUBLIC)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, contest_id: int) -> HttpResponse:
+    contest = _contest(contest_id)
+    units = entry.entrant_units(contest).order_by("name")[:2000]
+    form = RegisterForm(request.POST or None, units=units)
+    context: dict[str, Any] = {"contest": contest, "form": form}
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            ratelimit.count_event("contest.honeypot")
+            return redirect("contests_public:verify", contest_id=contest.pk)
+        if not REGISTER_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
+            return _limited(request, "contests/public/register.html", context, REGISTER_PER_IP)
+        if not REGISTER_PER_PHONE.hit(form.cleaned_data["phone"]):
+            return _limited(request, "contests/public/register.html", context, REGISTER_PER_PHONE)
+        unit = entry.entrant_units(contest).filter(pk=form.cleaned_data["unit"]).first()
+        try:
+            entrant, code = entry.entrant_register(
+                contest=contest,
+                full_name=form.cleaned_data["full_name"],
+                birth_date=form.cleaned_data["birth_date"],
+                phone=form.cleaned_data["phone"],
+                unit=unit,
+                workplace=form.cleaned_data["workplace"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            otp.send_code(phone=entrant.phone, code=code, contest_title=contest.title)
+            _remember(request, SESSION_PENDING, contest, entrant)
+            return redirect("contests_public:verify", contest_id=contest.pk)
+    return render(
+        request, "contests/public/register.html", context, status=400 if form.errors else 200
+    )
+
+
+@policy(PUBLIC)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, contest_id: int) -> HttpResponse:
+    contest = _contest(contest_id)
+    pending_id = _session_map(request, SESSION_PENDING).get(str(contest.pk))
+    entrant = Entrant.objects.filter(pk=pending_id, contest=contest).first() if pending_id else None
+    if entrant is None:
+        return redirect("contests_public:register", contest_id=contest.pk)
+    form = CodeForm(request.POST or None)
+    context = {"contest": contest, "form": form, "phone_end": entrant.phone[-3:]}
+    if request.method == "POST" and form.is_valid():
+        if not VERIFY_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
+            return _limited(request, "contests/public/verify.html", context, VERIFY_PER_IP)
+        try:
+            entry.entrant_verify(entrant=entrant, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session.cycle_key()
+            _remember(request, SESSION_ENTRANTS, contest, entrant)
+            return redirect("contests_public:rules", contest_id=contest.pk)
+    return render(
+        request, "contests/public/verify.html", context, status=400 if form.errors else 200
+    )
+
+
+@policy(PUBLIC)
+@require_POST
+def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
+    contest = _contest(contest_id)
+    entrant = _entrant(request, contest)
+    if entrant is None:
+        return redirect("contests_public:register", contest_id=contest.pk)
+    rnd = contest.rounds.filter(number=number).first()
+    if rnd is None:
+        raise Http404
+    try:
+        attempt = entry.attempt_start(entrant=entrant, round=rnd)
+    except ValidationError as exc:
+        return render(
+            request,
+            "contests/public/refused.html",
+            {"contest": contest, "message": " ".join(exc.messages)},
+            status=409,
+        )
+    return redirect("contests_public:attempt", attempt_id=attempt.pk)
+
+
+def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("round", "round__contest", "entrant")
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    contest = attempt.round.contest
+    if not contest.is_approved:
+        raise Http404
+    entrant = _entrant(request, contest)
+    if entrant is None or entrant.pk != attempt.entrant_id:
+        raise Http404
+    return attempt
+
+
+def _questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """The attempt's questions in order, each option as (id, text) in the shuffled order:
+    nothing about which is correct."""
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("question"))
+    texts = dict(
+        Option.objects.filter(question_id__in=[a.question_id for a in answers]).values_list(
+            "pk", "text"
+        )
+    )
+    return [
+        {
+            "number": a.position,
+            "id": a.question_id,
+            "text": a.question.text,
+            "multiple": a.question.kind == "multiple",
+            "options": [
+                {"id": o, "text": texts[o], "chosen": o in a.chosen} for o in a.option_order
+            ],
+        }
+        for a in answers
+    ]
+
+
+@policy(PUBLIC)
+@never_cache
+def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt(request, attempt_id)
+    now = timezone.now()
+    if attempt.submitted_at is None and now > attempt.deadline + entry.GRACE:
+        entry.attempts_expire(now=now, entrant=attempt.entrant, round=attempt.round)
+        attempt.refresh_from_db()
+    if attempt.submitted_at is not None:
+        return redirect("contests_public:result", attempt_id=attempt.pk)
+    return render(
+        request,
+        "contests/public/attempt.html",
+        {
+            "contest": attempt.round.contest,
+            "attempt": attempt,
+            "round": attempt.round,
+            "questions": _questions(attempt),
+            "seconds_left": max(0, int((attempt.deadline - now).total_seconds())),
+            "asks_prediction": attempt.round.tie_break != "none",
+        },
+    )
+
+
+def _json_error(message: str, *, status: int, closed: bool = False) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message, "closed": closed}, status=status)
+
+
+@policy(PUBLIC)
+@require_POST
+def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """One answer, or the prediction, as JSON: {"question": id, "chosen": [option ids]} or
+    {"prediction": n}. Saving the same thing twice is harmless."""
+    attempt = _attempt(request, attempt_id)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
+    if not isinstance(data, dict):
+        return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
+    try:
+        if "prediction" in data:
+            raw = data["prediction"]
+            value = None if raw in (None, "") else int(raw)
+            entry.attempt_predict(attempt=attempt, prediction=value)
+        else:
+            chosen = data.get("chosen")
+            if not isinstance(chosen, list):
+                return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
+            entry.answer_save(
+                attempt=attempt,
+                question_id=int(data["question"]),
+                chosen=[int(c) for c in chosen],
+            )
+    except (TypeError, ValueError):
+        return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
+    except ValidationError as exc:
+        attempt.refresh_from_db(fields=["submitted_at"])
+        closed = attempt.submitted_at is not None
+        return _json_error(" ".join(exc.messages), status=409 if closed else 400, closed=closed)
+    return JsonResponse({"ok": True})
+
+
+@policy(PUBLIC)
+@require_POST
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Submit the attempt. The form carries every answer too (a page without JavaScript, or
+    answers whose autosave did not reach us), saved first while the time allows."""
+    attempt = _attempt(request, attempt_id)
+    if attempt.submitted_at is None and timezone.now() <= attempt.deadline + entry.GRACE:
+        for answer in Answer.objects.filter(attempt=attempt).only("question_id"):
+            values = request.POST.getlist(f"q{answer.question_id}")
+            picked = [int(v) for v in values if v.isdecimal()]
+            if picked:
+                try:
+                    entry.answer_save(
+                        attempt=attempt, question_id=answer.question_id, chosen=picked
+                    )
+                except ValidationError:
+                    continue
+    raw = request.POST.get("prediction", "").strip().replace(".", "")
+    prediction = int(raw) if raw.isdecimal() else None
+    entry.attempt_submit(attempt=attempt, prediction=prediction)
+    return redirect("contests_public:result", attempt_id=attempt.pk)
+
+
+@policy(PUBLIC)
+@never_cache
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt(request, attempt_id)
+    if attempt.submitted_at is None:
+        return redirect("contests_public:attempt", attempt_id=attempt.pk)
+    answers = list(
+        Answer.objects.filter(attempt=attempt).select_related("question", "question__article")
+    )
+    options: dict[int, list[Option]] = {}
+    for option in Option.objects.filter(question_id__in=[a.question_id for a in answers]):
+        options.setdefault(option.question_id, []).append(option)
+    rows = []
+    for a in answers:
+        by_id = {o.pk: o for o in options.get(a.question_id, [])}
+        rows.append(
+            {
+                "number": a.position,
+                "question": a.question,
+                "correct": a.correct,
+                "options": [
+                    {"text": by_id[o].text, "chosen": o in a.chosen, "right": by_id[o].correct}
+                    for o in a.option_order
+                    if o in by_id
+                ],
+            }
+        )
+    return render(
+        request,
+        "contests/public/result.html",
+        {"contest": attempt.round.contest, "attempt": attempt, "rows": rows},
+    )

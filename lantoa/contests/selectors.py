@@ -1,0 +1,297 @@
+"""Reads over the contests: lists, the rankings and the participation by unit.
+
+Rankings are computed in SQL from the server's timestamps, the same query on SQLite and
+PostgreSQL. Each entrant is ranked by their best submitted attempt of a round:
+
+1. score (questions answered correctly) ↓,
+2. |prediction − actual| ↑, where actual is, by the round's tie-break, the number of submitted
+   attempts with every answer correct, or the number of submitted attempts; no prediction
+   ranks after every prediction,
+3. duration ↑ (submission − start, on the server),
+4. submission time ↑.
+
+Overall, an entrant's best attempts of every round add up: total score ↓, total gap ↑, total
+duration ↑, then the last of those submissions ↑.
+
+Participation by unit follows the closure table: an entrant counts for their unit and every
+unit above it, and a unit merged into another counts for its successor (it stands under it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from lantoa.contests.models import Attempt, Contest, Entrant, Round, TieBreak
+from lantoa.core.text import natural_key
+from lantoa.units.models import Unit, UnitClosure
+from lantoa.units.selectors import children_figures, subtree_figures
+
+NO_PREDICTION = 2_000_000_000  # the gap of an attempt without a prediction: after all others
+
+
+def contests_of(unit: Unit, *, subtree: bool = False) -> QuerySet[Contest]:
+    if subtree:
+        qs = Contest.objects.filter(
+            unit_id__in=UnitClosure.objects.filter(ancestor_id=unit.pk).values("descendant_id")
+        )
+    else:
+        qs = Contest.objects.filter(unit_id=unit.pk)
+    return (
+        qs.select_related("unit")
+        .annotate(
+            round_count=Count("rounds", distinct=True),
+            entrant_count=Count(
+                "entrants", filter=Q(entrants__verified_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def open_round(contest: Contest, now: dt.datetime | None = None) -> Round | None:
+    now = now or timezone.now()
+    return contest.rounds.filter(opens_at__lte=now, closes_at__gt=now).order_by("number").first()
+
+
+def phase(contest: Contest, now: dt.datetime | None = None) -> str:
+    """ "draft", "submitted", "upcoming", "open" or "closed" (approved contests by rounds)."""
+    if not contest.is_approved:
+        return str(contest.status)
+    now = now or timezone.now()
+    rounds = list(contest.rounds.all())
+    if any(r.opens_at <= now < r.closes_at for r in rounds):
+        return "open"
+    if any(r.opens_at > now for r in rounds):
+        return "upcoming"
+    return "closed"
+
+
+# --- rankings -------------------------------------------------------------------------------
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "attempt": Attempt._meta.db_table,
+        "round": Round._meta.db_table,
+    }
+
+
+# Per round: the "actual" figure of the tie-break, then each submitted attempt's gap.
+_GAPS = """
+actual AS (
+    SELECT r.id AS round_id,
+           CASE r.tie_break
+             WHEN '{all_correct}' THEN SUM(CASE WHEN a.score = a.total THEN 1 ELSE 0 END)
+             WHEN '{attempts}' THEN COUNT(a.id)
+             ELSE 0 END AS actual
+    FROM {round} r LEFT JOIN {attempt} a
+      ON a.round_id = r.id AND a.submitted_at IS NOT NULL
+    WHERE r.contest_id = %s
+    GROUP BY r.id, r.tie_break
+),
+gaps AS (
+    SELECT a.id, a.entrant_id, a.round_id, a.score, a.duration_ms, a.submitted_at,
+           CASE WHEN r.tie_break = '{none}' THEN 0
+                WHEN a.prediction IS NULL THEN {no_prediction}
+                ELSE ABS(a.prediction - x.actual) END AS gap
+    FROM {attempt} a
+    JOIN {round} r ON r.id = a.round_id
+    JOIN actual x ON x.round_id = a.round_id
+    WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL
+),
+best AS (
+    SELECT g.*, ROW_NUMBER() OVER (
+        PARTITION BY g.entrant_id, g.round_id
+        ORDER BY g.score DESC, g.gap, g.duration_ms, g.submitted_at, g.id) AS rn
+    FROM gaps g
+)
+"""
+
+
+def _sql(body: str) -> str:
+    return ("WITH " + _GAPS + body).format(
+        all_correct=TieBreak.ALL_CORRECT,
+        attempts=TieBreak.ATTEMPTS,
+        none=TieBreak.NONE,
+        no_prediction=NO_PREDICTION,
+        **_tables(),
+    )
+
+
+_ROUND_RANKING = """
+SELECT b.id, b.gap FROM best b
+WHERE b.rn = 1 AND b.round_id = %s
+ORDER BY b.score DESC, b.gap, b.duration_ms, b.submitted_at, b.id
+"""
+
+_OVERALL_RANKING = """
+SELECT b.entrant_id, SUM(b.score), SUM(b.gap), SUM(b.duration_ms), MAX(b.submitted_at),
+       COUNT(*)
+FROM best b WHERE b.rn = 1
+GROUP BY b.entrant_id
+ORDER BY SUM(b.score) DESC, SUM(b.gap), SUM(b.duration_ms), MAX(b.submitted_at), b.entrant_id
+"""
+
+_ACTUAL = """
+SELECT x.round_id, x.actual FROM actual x
+"""
+
+
+@dataclass
+class RoundRow:
+    rank: int
+    attempt: Attempt
+    gap: int | None  # None: no prediction
+
+    @property
+    def entrant(self) -> Entrant:
+        return self.attempt.entrant
+
+
+@dataclass
+class OverallRow:
+    rank: int
+    entrant: Entrant
+    score: int
+    gap: int
+    duration_ms: int
+    last_submitted_at: dt.datetime | None
+    rounds: int
+
+
+def round_actuals(contest: Contest) -> dict[int, int]:
+    """Round id → the actual figure its prediction question asks for."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_ACTUAL), [contest.pk, contest.pk])
+        return {int(r): int(a or 0) for r, a in cursor.fetchall()}
+
+
+def round_ranking(rnd: Round, *, limit: int | None = None) -> list[RoundRow]:
+    query = _sql(_ROUND_RANKING) + (f" LIMIT {int(limit)}" if limit else "")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [rnd.contest_id, rnd.contest_id, rnd.pk])
+        rows = cursor.fetchall()
+    attempts = Attempt.objects.select_related("entrant", "entrant__unit").in_bulk(
+        [r[0] for r in rows]
+    )
+    return [
+        RoundRow(
+            rank=i,
+            attempt=attempts[attempt_id],
+            gap=None if gap is None or int(gap) >= NO_PREDICTION else int(gap),
+        )
+        for i, (attempt_id, gap) in enumerate(rows, start=1)
+    ]
+
+
+def _when(value: object) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def overall_ranking(contest: Contest, *, limit: int | None = None) -> list[OverallRow]:
+    query = _sql(_OVERALL_RANKING) + (f" LIMIT {int(limit)}" if limit else "")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [contest.pk, contest.pk])
+        rows = cursor.fetchall()
+    entrants = Entrant.objects.select_related("unit").in_bulk([r[0] for r in rows])
+    return [
+        OverallRow(
+            rank=i,
+            entrant=entrants[entrant_id],
+            score=int(score or 0),
+            gap=int(gap or 0),
+            duration_ms=int(duration or 0),
+            last_submitted_at=_when(last),
+            rounds=int(rounds),
+        )
+        for i, (entrant_id, score, gap, duration, last, rounds) in enumerate(rows, start=1)
+    ]
+
+
+# --- participation by unit --------------------------------------------------------------------
+
+
+@dataclass
+class Participation:
+    unit: Unit | None  # None: the organiser's own row ("trực tiếp")
+    entrants: int = 0
+    members: int = 0
+    attempts: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Entrants ÷ members (0.002 is 0,2%); None when the unit has no members counted."""
+        return self.entrants / self.members if self.members else None
+
+
+@dataclass
+class ParticipationTable:
+    unit: Unit
+    own: Participation
+    rows: list[Participation] = field(default_factory=list)
+    total: Participation | None = None
+
+
+def participation(contest: Contest, rnd: Round | None = None) -> ParticipationTable:
+    """Entrants (with at least one submitted attempt), members and submitted attempts for the
+    organiser itself and each unit directly under it, each with its whole subtree: one
+    grouped query over the closure table."""
+    unit = contest.unit
+    attempts = Attempt.objects.filter(round__contest=contest, submitted_at__isnull=False)
+    if rnd is not None:
+        attempts = attempts.filter(round=rnd)
+    attempts = attempts.order_by()
+    per_child = {
+        row["entrant__unit__ancestor_links__ancestor_id"]: row
+        for row in attempts.filter(entrant__unit__ancestor_links__ancestor__parent_id=unit.pk)
+        .values("entrant__unit__ancestor_links__ancestor_id")
+        .annotate(entrants=Count("entrant_id", distinct=True), attempts=Count("id"))
+    }
+    own_row = attempts.filter(entrant__unit_id=unit.pk).aggregate(
+        entrants=Count("entrant_id", distinct=True), attempts=Count("id")
+    )
+    total_row = attempts.aggregate(
+        entrants=Count("entrant_id", distinct=True), attempts=Count("id")
+    )
+    table = ParticipationTable(
+        unit=unit,
+        own=Participation(
+            unit=None,
+            entrants=own_row["entrants"],
+            attempts=own_row["attempts"],
+            members=unit.member_count,
+        ),
+    )
+    members = {child.pk: figures.members for child, figures in children_figures(unit)}
+    children = [c for c in Unit.objects.filter(parent=unit) if c.is_active or c.pk in per_child]
+    children.sort(key=lambda c: (not c.is_active, c.kind, natural_key(c.name)))
+    for child in children:
+        row: Mapping[str, Any] = per_child.get(child.pk, {})
+        table.rows.append(
+            Participation(
+                unit=child,
+                entrants=int(row.get("entrants") or 0),
+                attempts=int(row.get("attempts") or 0),
+                members=members.get(child.pk, 0),
+            )
+        )
+    table.total = Participation(
+        unit=unit,
+        entrants=total_row["entrants"],
+        attempts=total_row["attempts"],
+        members=subtree_figures(unit).members,
+    )
+    return table

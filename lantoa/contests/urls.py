@@ -1,0 +1,22 @@
+"""The officers' contest screens, mounted at /cuoc-thi/."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from lantoa.contests import views
+
+app_name = "contests"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("mau-kho-cau-hoi.xlsx", views.bank_template, name="template"),
+    path("so/<int:pk>/", views.contest_detail, name="detail"),
+    path("so/<int:pk>/sua/", views.contest_edit, name="edit"),
+    path("so/<int:pk>/dot-thi/", views.round_create, name="round_create"),
+    path("so/<int:pk>/kho-cau-hoi/", views.bank_upload, name="bank_upload"),
+    path("so/<int:pk>/kho-cau-hoi.xlsx", views.bank_export, name="bank_export"),
+    path("so/<int:pk>/gui-duyet/", views.contest_submit, name="submit"),
+    path("so/<int:pk>/duyet/", views.contest_approve, name="approve"),
+    path("so/<int:pk>/tra-lai/", views.contest_return, name="return"),
+    path("so/<int:pk>/xep-hang/", views.rankings, name="rankings"),
+    path("so/<int:pk>/xep-hang.xlsx", views.rankings_export, name="rankings_export"),
+    path("<str:code>/", views.unit_contests, name="unit"),
+    path("<str:code>/tao/", views.contest_create, name="create"),
+]

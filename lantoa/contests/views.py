@@ -1,0 +1,330 @@
+"""The officers' screens of the contests: a unit's list, create and edit, the question bank
+(import, export, template), rounds, review, rankings with the participation table and
+their XLSX export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantoa import access
+from lantoa.access import OFFICER, officer, policy
+from lantoa.contests import selectors, services
+from lantoa.contests.forms import BankUploadForm, ContestForm, ReviewForm, RoundForm
+from lantoa.contests.importing import bank_header, bank_import, bank_rows, template
+from lantoa.contests.models import Contest, ContestStatus, Question, Round
+from lantoa.core import tabular
+from lantoa.core.forms import add_service_errors
+
+PAGE_SIZE = 30
+RANKING_SHOWN = 200
+
+
+def _contest(request: HttpRequest, pk: int, perm: str) -> Contest:
+    """The contest if the user holds ``perm`` at its unit (404 outside their subtree)."""
+    contest = Contest.objects.select_related("unit").filter(pk=pk).first()
+    if contest is None:
+        raise Http404
+    access.require(request.user, perm, contest.unit)
+    return contest
+
+
+@policy(officer("contest.view"))
+def unit_contests(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="contest.view", code=code)
+    subtree = request.GET.get("cay") == "1"
+    page = Paginator(selectors.contests_of(unit, subtree=subtree), PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "contests/unit_contests.html",
+        {
+            "unit": unit,
+            "page": page,
+            "contests": page.object_list,
+            "subtree": subtree,
+            "can_manage": access.can(request.user, "contest.manage", unit) and unit.is_active,
+        },
+    )
+
+
+@policy(officer("contest.manage"))
+def contest_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="contest.manage", code=code)
+    form = ContestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contest = services.contest_create(unit=unit, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã tạo cuộc thi “%(title)s”. Tiếp theo: nhập kho câu hỏi và tạo đợt thi.")
+                % {"title": contest.title},
+            )
+            return redirect("contests:detail", pk=contest.pk)
+    return render(
+        request, "contests/contest_form.html", {"unit": unit, "form": form, "contest": None}
+    )
+
+
+@policy(officer("contest.manage"))
+def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    initial = {"title": contest.title, "rules": contest.rules, "audience": contest.audience}
+    form = ContestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contest_update(contest=contest, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu cuộc thi “%(title)s”.") % {"title": contest.title})
+            return redirect("contests:detail", pk=contest.pk)
+    return render(
+        request,
+        "contests/contest_form.html",
+        {"unit": contest.unit, "form": form, "contest": contest},
+    )
+
+
+def _detail(
+    request: HttpRequest, contest: Contest, *, round_form: RoundForm | None = None, status=200
+) -> HttpResponse:
+    held = access.permissions_at(request.user, contest.unit)
+    questions = Question.objects.filter(contest=contest)
+    return render(
+        request,
+        "contests/detail.html",
+        {
+            "unit": contest.unit,
+            "contest": contest,
+            "rounds": list(contest.rounds.all()),
+            "question_count": questions.count(),
+            "topics": list(questions.order_by("topic").values_list("topic", flat=True).distinct()),
+            "phase": selectors.phase(contest),
+            "can_manage": "contest.manage" in held,
+            "can_approve": services.can_approve(request.user, contest),
+            "is_draft": contest.status == ContestStatus.DRAFT,
+            "is_submitted": contest.status == ContestStatus.SUBMITTED,
+            "round_form": round_form or RoundForm(),
+            "review_form": ReviewForm(),
+            "upload_form": BankUploadForm(),
+            "public_url": request.build_absolute_uri(contest.get_public_url()),
+        },
+        status=status,
+    )
+
+
+@policy(officer("contest.view"))
+def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _contest(request, pk, "contest.view"))
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    form = RoundForm(request.POST)
+    if form.is_valid():
+        try:
+            rnd = services.round_create(contest=contest, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo đợt thi “%(title)s”.") % {"title": rnd.title})
+            return redirect("contests:detail", pk=contest.pk)
+    return _detail(request, contest, round_form=form, status=400)
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def bank_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    form = BankUploadForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = bank_import(
+            contest=contest,
+            fileobj=upload,
+            filename=upload.name,
+            size=upload.size,
+            actor=request.user,
+        )
+        if result.ok:
+            messages.success(request, result.summary_text())
+            return redirect("contests:detail", pk=contest.pk)
+        errors = [str(e) for e in result.errors[: tabular.ERRORS_SHOWN]]
+    else:
+        errors = [str(m) for ms in form.errors.values() for m in ms]
+    return render(
+        request,
+        "contests/bank_errors.html",
+        {"unit": contest.unit, "contest": contest, "errors": errors},
+        status=400,
+    )
+
+
+@policy(officer("contest.view"))
+def bank_export(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.view")
+    if not access.can(request.user, "contest.manage", contest.unit):
+        # The correct answers are for the organisers only.
+        raise PermissionDenied
+    spool = tabular.xlsx_spool("Câu hỏi", bank_header(), bank_rows(contest))
+    response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kho-cau-hoi-{contest.pk}.xlsx"'
+    return response
+
+
+@policy(OFFICER)
+def bank_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(tabular.xlsx_template(template()), content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-kho-cau-hoi.xlsx"'
+    return response
+
+
+def _review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    perm = "contest.manage" if action == "submit" else "contest.approve"
+    contest = _contest(request, pk, "contest.view")
+    access.require(request.user, perm, contest.unit)
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if action == "submit":
+            services.contest_submit(contest=contest, actor=request.user)
+            messages.success(request, _("Đã gửi duyệt cuộc thi."))
+        elif action == "approve":
+            services.contest_approve(contest=contest, actor=request.user, comment=comment)
+            messages.success(request, _("Đã duyệt cuộc thi; người dự thi đăng ký được từ nay."))
+        else:
+            services.contest_return(contest=contest, actor=request.user, comment=comment)
+            messages.success(request, _("Đã trả lại cuộc thi để sửa."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("contests:detail", pk=contest.pk)
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def contest_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, "submit")
+
+
+@policy(officer("contest.approve"))
+@require_POST
+def contest_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, "approve")
+
+
+@policy(officer("contest.approve"))
+@require_POST
+def contest_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, "return")
+
+
+def _round_of(contest: Contest, request: HttpRequest) -> Round | None:
+    raw = request.GET.get("dot", "")
+    if not raw.isdecimal():
+        return None
+    return contest.rounds.filter(number=int(raw)).first()
+
+
+@policy(officer("contest.view"))
+def rankings(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.view")
+    rnd = _round_of(contest, request)
+    context = {
+        "unit": contest.unit,
+        "contest": contest,
+        "rounds": list(contest.rounds.all()),
+        "round": rnd,
+        "participation": selectors.participation(contest, rnd),
+        "shown": RANKING_SHOWN,
+    }
+    if rnd is not None:
+        context["round_rows"] = selectors.round_ranking(rnd, limit=RANKING_SHOWN)
+        context["actual"] = selectors.round_actuals(contest).get(rnd.pk, 0)
+    else:
+        context["overall_rows"] = selectors.overall_ranking(contest, limit=RANKING_SHOWN)
+    return render(request, "contests/rankings.html", context)
+
+
+@policy(officer("contest.view"))
+def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.view")
+    if not access.can(request.user, "data.export", contest.unit):
+        raise PermissionDenied
+    rnd = _round_of(contest, request)
+    rows: list[list[object]] = []
+    if rnd is not None:
+        header = [
+            _("Hạng"),
+            _("Họ và tên"),
+            _("Đơn vị"),
+            _("Số câu đúng"),
+            _("Số câu hỏi"),
+            _("Dự đoán"),
+            _("Chênh lệch dự đoán"),
+            _("Thời gian làm bài (giây)"),
+            _("Nộp lúc"),
+        ]
+        for r in selectors.round_ranking(rnd):
+            a = r.attempt
+            rows.append(
+                [
+                    r.rank,
+                    r.entrant.full_name,
+                    r.entrant.unit.name,
+                    a.score,
+                    a.total,
+                    a.prediction if a.prediction is not None else "",
+                    r.gap if r.gap is not None else "",
+                    (a.duration_ms or 0) / 1000,
+                    _local(a.submitted_at),
+                ]
+            )
+        name = f"xep-hang-{contest.pk}-dot-{rnd.number}"
+    else:
+        header = [
+            _("Hạng"),
+            _("Họ và tên"),
+            _("Đơn vị"),
+            _("Tổng số câu đúng"),
+            _("Tổng chênh lệch dự đoán"),
+            _("Tổng thời gian (giây)"),
+            _("Số đợt đã thi"),
+        ]
+        for o in selectors.overall_ranking(contest):
+            rows.append(
+                [
+                    o.rank,
+                    o.entrant.full_name,
+                    o.entrant.unit.name,
+                    o.score,
+                    o.gap if o.gap < selectors.NO_PREDICTION else "",
+                    o.duration_ms / 1000,
+                    o.rounds,
+                ]
+            )
+        name = f"xep-hang-{contest.pk}-toan-cuoc"
+    spool = tabular.xlsx_spool(_("Xếp hạng"), header, rows)
+    response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _local(value: object) -> str:
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M:%S")  # type: ignore[arg-type]

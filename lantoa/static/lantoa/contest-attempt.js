@@ -1,0 +1,84 @@
+// The attempt page of a quiz contest: each choice is saved at once (autosave), a choice that
+// could not be sent is kept and sent again when the connection is back, and the countdown
+// submits the form when the time is up. The server keeps the real deadline; this is comfort.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-attempt]");
+  if (!form) return;
+  var url = form.getAttribute("data-save-url");
+  var status = document.querySelector("[data-save-status]");
+  var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var pending = {}; // key → payload not yet saved
+  var closed = false;
+
+  function say(attr) {
+    if (status) status.textContent = form.getAttribute(attr) || "";
+  }
+
+  function send(key) {
+    var payload = pending[key];
+    if (!payload || closed) return;
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.ok) {
+          if (pending[key] === payload) delete pending[key];
+          say("data-saved-text");
+        } else if (data && data.closed) {
+          closed = true;
+          say("data-closed-text");
+          window.location.reload();
+        } else {
+          delete pending[key];
+          if (status && data && data.error) status.textContent = data.error;
+        }
+      });
+    }).catch(function () {
+      say("data-offline-text");
+    });
+  }
+
+  function flush() {
+    Object.keys(pending).forEach(send);
+  }
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.hasAttribute("data-question")) {
+      var id = input.getAttribute("data-question");
+      var chosen = [];
+      form.querySelectorAll("input[name='q" + id + "']:checked").forEach(function (box) {
+        chosen.push(parseInt(box.value, 10));
+      });
+      pending["q" + id] = { question: parseInt(id, 10), chosen: chosen };
+      send("q" + id);
+    } else if (input.hasAttribute("data-prediction")) {
+      pending.prediction = { prediction: input.value === "" ? null : parseInt(input.value, 10) };
+      send("prediction");
+    }
+  });
+  window.addEventListener("online", flush);
+  window.setInterval(flush, 10000);
+
+  var clock = document.querySelector("[data-seconds-left]");
+  if (clock) {
+    var left = parseInt(clock.getAttribute("data-seconds-left"), 10);
+    var ends = Date.now() + left * 1000;
+    var tick = function () {
+      var s = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      var m = Math.floor(s / 60);
+      var r = s % 60;
+      clock.textContent = m + ":" + (r < 10 ? "0" : "") + r;
+      if (s === 0) {
+        window.clearInterval(timer);
+        form.submit();
+      }
+    };
+    var timer = window.setInterval(tick, 1000);
+    tick();
+  }
+})();

@@ -1,0 +1,33 @@
+"""The demo's contests: one finished and one running, made through the services, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from lantoa.contests import selectors
+from lantoa.contests.demo import ensure_demo_contests
+from lantoa.contests.models import Attempt, Contest, ContestStatus
+from lantoa.core.extensions import DemoContext, demo_builders
+from tests.conftest import Tree
+
+
+def test_demo_contests_finished_and_running_without_doubling(tree: Tree) -> None:
+    now = timezone.now()
+    totals = ensure_demo_contests(seed=3, now=now)
+    assert totals.contests == 2 and totals.entrants == 23 and totals.attempts > 10
+    contests = {c.slug: c for c in Contest.objects.all()}
+    assert set(contests) == {"tim-hieu-bo-luat-lao-dong-2019", "cong-nhan-hieu-luat"}
+    assert all(c.status == ContestStatus.APPROVED and c.unit == tree.pa for c in contests.values())
+    assert selectors.phase(contests["tim-hieu-bo-luat-lao-dong-2019"], now) == "closed"
+    assert selectors.phase(contests["cong-nhan-hieu-luat"], now) == "open"
+    assert not Attempt.objects.filter(submitted_at__isnull=True).exists()
+    ranking = selectors.overall_ranking(contests["tim-hieu-bo-luat-lao-dong-2019"])
+    assert ranking and ranking[0].score >= ranking[-1].score
+    assert ensure_demo_contests(seed=3, now=now + dt.timedelta(hours=1)).contests == 0
+    assert Contest.objects.count() == 2
+    # The registered builder runs the same thing.
+    builder = next(b for b in demo_builders if b.key == "contests")
+    builder.build(DemoContext(root=tree.vn, seed=3))
+    assert Contest.objects.count() == 2

@@ -1,0 +1,54 @@
+"""Attempt limits when requests race: several starts at once for one entrant (a double tap,
+a retried request) give one attempt, never one over the limit. PostgreSQL runs them on
+separate connections with real row locks; SQLite serialises writes and is covered by the
+unique constraint (tests/contests/test_services.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from lantoa.contests import entry
+from lantoa.contests.models import Attempt
+from tests.conftest import Tree
+from tests.contests.support import NOW, entrant, quiz
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_make_one_attempt(tree: Tree) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("needs row locks between connections (PostgreSQL)")
+    contest, (rnd,) = quiz(tree.pa, attempts_allowed=2)
+    person = entrant(contest, tree.a_g1, "0912000999")
+    first = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    entry.attempt_submit(attempt=first, now=NOW + dt.timedelta(minutes=1))
+    started: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def start() -> None:
+        try:
+            barrier.wait(5)
+            attempt = entry.attempt_start(
+                entrant=person, round=rnd, now=NOW + dt.timedelta(minutes=2)
+            )
+            started.append(attempt.pk)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert errors == []
+    assert len(set(started)) == 1 and len(started) == 6
+    assert sorted(Attempt.objects.filter(entrant=person).values_list("number", flat=True)) == [
+        1,
+        2,
+    ]

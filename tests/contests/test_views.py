@@ -1,0 +1,241 @@
+"""The contest screens: the officers' pages (create, bank import, rounds, review, rankings,
+exports) and the public journey (register, code, attempt with autosave, resume, submit,
+result), with what must stay hidden: other provinces' contests, other entrants' attempts and
+the correct answers before an attempt is closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from lantoa.contests import entry, services
+from lantoa.contests.models import Answer, Attempt, Contest, ContestStatus, Entrant, Option
+from tests.conftest import Officers, Tree, login
+from tests.contests.support import NOW, answer_all, bank, entrant, quiz
+
+HEADER = "Câu hỏi,Phương án A,Phương án B,Phương án C,Đáp án đúng,Chủ đề,Giải thích\n"
+
+
+def _bank_csv(count: int) -> bytes:
+    rows = "".join(
+        f"Câu hỏi thứ {i}?,Sai {i},Đúng {i},Sai nữa {i},B,Chủ đề {i % 3},Lời giải {i}\n"
+        for i in range(1, count + 1)
+    )
+    return (HEADER + rows).encode("utf-8")
+
+
+def test_officer_prepares_and_another_approves(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    login(client, officers.a_propaganda)
+    response = client.post(
+        "/cuoc-thi/P-A/tao/",
+        {"title": "Thi tìm hiểu pháp luật lao động", "rules": "Thể lệ.", "audience": "public"},
+    )
+    contest = Contest.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cuoc-thi/so/{contest.pk}/"
+    bad = client.post(
+        f"/cuoc-thi/so/{contest.pk}/kho-cau-hoi/",
+        {"file": SimpleUploadedFile("kho.csv", (HEADER + "Câu?,A,,,B,,\n").encode())},
+    )
+    assert bad.status_code == 400 and "Dòng 2" in bad.content.decode()
+    good = client.post(
+        f"/cuoc-thi/so/{contest.pk}/kho-cau-hoi/",
+        {"file": SimpleUploadedFile("kho.csv", _bank_csv(60))},
+    )
+    assert good.status_code == 302 and contest.questions.count() == 60
+    now = timezone.localtime()
+    round_data = {
+        "title": "Tuần 1",
+        "opens_at": (now - dt.timedelta(hours=1)).strftime("%d/%m/%Y %H:%M"),
+        "closes_at": (now + dt.timedelta(days=7)).strftime("%d/%m/%Y %H:%M"),
+        "questions_per_attempt": 21,
+        "time_limit_minutes": 30,
+        "attempts_allowed": 2,
+        "tie_break": "all_correct",
+    }
+    refused = client.post(f"/cuoc-thi/so/{contest.pk}/dot-thi/", round_data)
+    assert refused.status_code == 400 and "gấp 3 lần" in refused.content.decode()
+    round_data["questions_per_attempt"] = 20
+    assert client.post(f"/cuoc-thi/so/{contest.pk}/dot-thi/", round_data).status_code == 302
+    assert client.post(f"/cuoc-thi/so/{contest.pk}/gui-duyet/").status_code == 302
+    contest.refresh_from_db()
+    assert contest.status == ContestStatus.SUBMITTED
+    # The propaganda officer may not approve; the leader may.
+    assert client.post(f"/cuoc-thi/so/{contest.pk}/duyet/").status_code == 403
+    login(client, officers.a_leader)
+    page = client.get(f"/cuoc-thi/so/{contest.pk}/").content.decode()
+    assert "Duyệt" in page
+    assert client.post(f"/cuoc-thi/so/{contest.pk}/duyet/", {"comment": ""}).status_code == 302
+    contest.refresh_from_db()
+    assert contest.status == ContestStatus.APPROVED
+    listing = client.get("/cuoc-thi/P-A/").content.decode()
+    assert "Thi tìm hiểu pháp luật lao động" in listing
+    export = client.get(f"/cuoc-thi/so/{contest.pk}/kho-cau-hoi.xlsx")
+    assert export.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    assert sheet.max_row == 61
+
+
+def test_outsiders_get_404_and_viewers_no_bank(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    contest, _rounds = quiz(tree.pa)
+    login(client, officers.b_admin)
+    for path in ("", "xep-hang/", "xep-hang.xlsx", "kho-cau-hoi.xlsx", "sua/"):
+        assert client.get(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
+    for path in ("duyet/", "tra-lai/", "gui-duyet/", "dot-thi/", "kho-cau-hoi/"):
+        assert client.post(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
+    login(client, officers.a_viewer)  # sees contests of A-G1 only, not the province's
+    assert client.get(f"/cuoc-thi/so/{contest.pk}/").status_code == 404
+    login(client, officers.a_briefer)  # at A-KCN: below the province too
+    assert client.get(f"/cuoc-thi/so/{contest.pk}/").status_code == 404
+    kcn_contest = services.contest_create(unit=tree.a_kcn, title="Thi KCN", rules="Thể lệ.")
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/").status_code == 200
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/kho-cau-hoi.xlsx").status_code == 403
+
+
+def _register(client: Client, contest: Contest, unit_pk: int, phone: str, capsys) -> str:
+    response = client.post(
+        f"/thi/{contest.pk}/dang-ky/",
+        {
+            "full_name": "Phạm Thị Hoa",
+            "birth_date": "02/03/1994",
+            "phone": phone,
+            "unit": str(unit_pk),
+            "workplace": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    out = capsys.readouterr().out
+    assert phone[-3:] in out and phone not in out  # the number itself is not written out
+    return re.findall(r": (\d{6})", out)[-1]
+
+
+def test_public_journey_keeps_the_answers_hidden_until_the_end(
+    client: Client, tree: Tree, capsys: pytest.CaptureFixture
+) -> None:
+    contest, (rnd,) = quiz(tree.pa, questions=15, per_attempt=5, attempts_allowed=1)
+    rnd.opens_at = timezone.now() - dt.timedelta(hours=1)
+    rnd.closes_at = timezone.now() + dt.timedelta(days=1)
+    rnd.save()
+    rules = client.get(f"/thi/{contest.pk}/")
+    assert rules.status_code == 200 and "Mỗi người thi tối đa hai lần." in rules.content.decode()
+    code = _register(client, contest, tree.a_g1.pk, "0912 345 678", capsys)
+    assert client.post(f"/thi/{contest.pk}/xac-minh/", {"code": "12"}).status_code == 400
+    assert client.post(f"/thi/{contest.pk}/xac-minh/", {"code": code}).status_code == 302
+    start = client.post(f"/thi/{contest.pk}/dot/1/bat-dau/")
+    attempt = Attempt.objects.get()
+    assert start["Location"] == f"/thi/bai/{attempt.pk}/"
+    page = client.get(f"/thi/bai/{attempt.pk}/").content.decode()
+    answers = list(Answer.objects.filter(attempt=attempt).order_by("position"))
+    for answer in answers:
+        for option in Option.objects.filter(question_id=answer.question_id):
+            assert f'value="{option.pk}"' in page and option.text in page
+    # Nothing tells the correct options apart, and no explanation is sent yet.
+    assert "Giải thích câu" not in page and "correct" not in page and "đáp án đúng" not in page
+    assert len(page.encode()) < 300_000
+    # Autosave: JSON in, a bare acknowledgement out; saving twice is harmless.
+    first = answers[0]
+    right = Option.objects.get(question_id=first.question_id, correct=True).pk
+    for _ in range(2):
+        saved = client.post(
+            f"/thi/bai/{attempt.pk}/luu/",
+            json.dumps({"question": first.question_id, "chosen": [right]}),
+            content_type="application/json",
+        )
+        assert saved.status_code == 200 and saved.json() == {"ok": True}
+    assert client.post(
+        f"/thi/bai/{attempt.pk}/luu/",
+        json.dumps({"prediction": 3}),
+        content_type="application/json",
+    ).json() == {"ok": True}
+    # A dropped connection: the page opened again shows the saved choice.
+    again = client.get(f"/thi/bai/{attempt.pk}/").content.decode()
+    assert re.search(rf'value="{right}" data-question="{first.question_id}" checked', again)
+    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/")["Location"] == f"/thi/bai/{attempt.pk}/"
+    # Another visitor cannot see or touch this attempt.
+    other = Client()
+    assert other.get(f"/thi/bai/{attempt.pk}/").status_code == 404
+    assert (
+        other.post(f"/thi/bai/{attempt.pk}/luu/", "{}", content_type="application/json").status_code
+        == 404
+    )
+    # Submit, with the second answer sent by the form (no JavaScript).
+    second = answers[1]
+    right2 = Option.objects.get(question_id=second.question_id, correct=True).pk
+    done = client.post(f"/thi/bai/{attempt.pk}/nop/", {f"q{second.question_id}": str(right2)})
+    assert done["Location"] == f"/thi/bai/{attempt.pk}/ket-qua/"
+    attempt.refresh_from_db()
+    assert attempt.score == 2 and attempt.prediction == 3
+    result = client.get(done["Location"]).content.decode()
+    assert "đúng 2/5" in result and "Giải thích câu" in result
+    closed = client.post(
+        f"/thi/bai/{attempt.pk}/luu/",
+        json.dumps({"question": first.question_id, "chosen": []}),
+        content_type="application/json",
+    )
+    assert closed.status_code == 409 and closed.json()["closed"] is True
+    # One attempt allowed: a second start is refused.
+    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/").status_code == 409
+    assert Attempt.objects.count() == 1
+
+
+def test_unapproved_contests_are_not_public(client: Client, tree: Tree) -> None:
+    contest, _rounds = quiz(tree.pa, approve=False)
+    assert client.get(f"/thi/{contest.pk}/").status_code == 404
+    assert client.get(f"/thi/{contest.pk}/dang-ky/").status_code == 404
+
+
+def test_registration_is_rate_limited(
+    client: Client, tree: Tree, capsys: pytest.CaptureFixture
+) -> None:
+    from lantoa.contests.public_views import REGISTER_PER_PHONE
+
+    contest, _rounds = quiz(tree.pa)
+    for _ in range(REGISTER_PER_PHONE.limit):
+        _register(client, contest, tree.a_g2.pk, "0987654321", capsys)
+    response = client.post(
+        f"/thi/{contest.pk}/dang-ky/",
+        {
+            "full_name": "Phạm Thị Hoa",
+            "birth_date": "02/03/1994",
+            "phone": "0987654321",
+            "unit": str(tree.a_g2.pk),
+        },
+    )
+    assert response.status_code == 429 and "quá nhiều lần" in response.content.decode()
+    assert Entrant.objects.count() == 1
+
+
+def test_rankings_page_and_export(client: Client, tree: Tree, officers: Officers) -> None:
+    contest, (rnd,) = quiz(tree.pa)
+    person = entrant(contest, tree.a_g2, "0912000777", "Đỗ Văn Khánh")
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    answer_all(attempt, right=3, now=NOW + dt.timedelta(seconds=10))
+    entry.attempt_submit(attempt=attempt, prediction=0, now=NOW + dt.timedelta(seconds=42))
+    login(client, officers.a_leader)
+    page = client.get(f"/cuoc-thi/so/{contest.pk}/xep-hang/?dot=1").content.decode()
+    assert "Tham gia theo đơn vị" in page and "Đỗ Văn Khánh" in page and "3/4" in page
+    overall = client.get(f"/cuoc-thi/so/{contest.pk}/xep-hang/").content.decode()
+    assert "Đỗ Văn Khánh" in overall
+    for query in ("?dot=1", ""):
+        export = client.get(f"/cuoc-thi/so/{contest.pk}/xep-hang.xlsx{query}")
+        sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+        row = [c.value for c in sheet[2]]
+        assert row[:4] == [1, "Đỗ Văn Khánh", tree.a_g2.name, 3], row
+    login(client, officers.a_communicator)
+    assert client.get(f"/cuoc-thi/so/{contest.pk}/xep-hang/").status_code == 404  # below P-A
+
+
+def test_bank_helper_is_used(tree: Tree) -> None:
+    contest = services.contest_create(unit=tree.pa, title="Thi", rules="Thể lệ.")
+    assert len(bank(contest, 3)) == 3
