@@ -217,6 +217,13 @@ def ensure_vectors(args: argparse.Namespace) -> tuple[float, int]:
         ),
         batch_size=1000,
     )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does after this many inserts: the visibility map lets the search's
+        # freshness check (count, latest) read the index alone (18 ms → 2 ms).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE kb_articlevector")
     return time.monotonic() - started, embedded
 
 
