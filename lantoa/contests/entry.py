@@ -456,3 +456,59 @@ def attempts_expire(
         _close(attempt, now=now, timed_out=True)
         closed += 1
     return closed
+
+
+def paper_attempt_record(
+    *,
+    entrant: Entrant,
+    round: Round,
+    answers: Sequence[tuple[int, Sequence[int]]],
+    submitted_at: dt.datetime,
+    duration: dt.timedelta,
+    prediction: int | None,
+) -> Attempt:
+    """An answer sheet filled in on paper (or offline) and keyed in by the organisers: an
+    attempt with the sheet's questions (``answers``: question id, option ids chosen) taken
+    from ``submitted_at − duration`` to ``submitted_at``, scored and checked for flags as an
+    online attempt is (``_close``). The caller checked the sheet
+    (``lantoa.contests.entries_import``) and holds a transaction."""
+    started_at = submitted_at - duration
+    with transaction.atomic():
+        Entrant.objects.select_for_update().get(pk=entrant.pk)
+        used = Attempt.objects.filter(entrant=entrant, round=round).count()
+        if used >= round.attempts_allowed:
+            raise ValidationError(
+                _("Người dự thi đã thi đủ %(allowed)s lần cho phép của đợt thi này.")
+                % {"allowed": round.attempts_allowed},
+                code="limit",
+            )
+        attempt = Attempt.objects.create(
+            entrant=entrant,
+            round=round,
+            number=used + 1,
+            started_at=started_at,
+            deadline=started_at + dt.timedelta(minutes=round.time_limit_minutes),
+            total=len(answers),
+            prediction=prediction,
+            source="paper",
+        )
+        order: dict[int, list[int]] = defaultdict(list)
+        for question_id, option_id in (
+            Option.objects.filter(question_id__in=[q for q, _c in answers])
+            .order_by("question_id", "position")
+            .values_list("question_id", "pk")
+        ):
+            order[question_id].append(option_id)
+        Answer.objects.bulk_create(
+            Answer(
+                attempt=attempt,
+                question_id=question_id,
+                position=position,
+                option_order=order[question_id],
+                chosen=sorted(set(chosen)),
+                saved_at=submitted_at,
+            )
+            for position, (question_id, chosen) in enumerate(answers, start=1)
+        )
+        _close(attempt, now=submitted_at, timed_out=False)
+    return attempt
