@@ -120,7 +120,8 @@ def _datetime(raw: str) -> dt.datetime:
             continue
     raise ValueError(
         _(
-            "“%(raw)s” không phải ngày giờ hợp lệ; vui lòng ghi dd/mm/yyyy hh:mm (ví dụ 05/05/2026 09:30)."
+            "“%(raw)s” không phải ngày giờ hợp lệ; vui lòng ghi dd/mm/yyyy hh:mm (ví dụ "
+            "05/05/2026 09:30)."
         )
         % {"raw": raw}
     )
@@ -282,16 +283,19 @@ def _check_row(number: int, record: dict[str, str], ctx: _Context) -> tuple[_She
         duration = _duration(record["duration"])
     except ValueError as exc:
         error("duration", str(exc))
-    if rnd is not None and submitted_at is not None:
-        if not rnd.opens_at <= submitted_at <= rnd.closes_at:
-            error(
-                "submitted_at",
-                _("ngoài thời gian của đợt thi (%(start)s – %(end)s).")
-                % {
-                    "start": timezone.localtime(rnd.opens_at).strftime("%d/%m/%Y %H:%M"),
-                    "end": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M"),
-                },
-            )
+    if (
+        rnd is not None
+        and submitted_at is not None
+        and not rnd.opens_at <= submitted_at <= rnd.closes_at
+    ):
+        error(
+            "submitted_at",
+            _("ngoài thời gian của đợt thi (%(start)s – %(end)s).")
+            % {
+                "start": timezone.localtime(rnd.opens_at).strftime("%d/%m/%Y %H:%M"),
+                "end": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M"),
+            },
+        )
     if rnd is not None and duration is not None:
         if duration.total_seconds() <= 0:
             error("duration", _("thời gian làm bài phải lớn hơn 0."))

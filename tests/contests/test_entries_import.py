@@ -66,7 +66,7 @@ def test_good_sheets_are_scored_like_online_attempts(tree: Tree) -> None:
 
 
 def test_bad_rows_are_named_and_nothing_is_written(tree: Tree) -> None:
-    contest, (rnd,) = quiz(tree.pa, questions=12, per_attempt=4, attempts_allowed=1)
+    contest, _rounds = quiz(tree.pa, questions=12, per_attempt=4, attempts_allowed=1)
     entrant(contest, tree.a_g1, "0912000910", "Nguyễn Văn An")
     data = HEADER + (
         "1,Người Tốt,0912000911,A-G1,1=A;2=A;3=A;4=A,,04/05/2026 16:00,5:00\n"  # row 2: fine
@@ -100,7 +100,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tree: Tree) -> None:
 
 
 def test_identical_paper_sheets_are_flagged(tree: Tree) -> None:
-    contest, (rnd,) = quiz(tree.pa, questions=12, per_attempt=4)
+    contest, _rounds = quiz(tree.pa, questions=12, per_attempt=4)
     data = HEADER + (
         "1,Người Một,0912000921,A-G1,1=A;2=B;3=A;4=C,,04/05/2026 16:00,8:00\n"
         "1,Người Hai,0912000922,A-G2,4=C;3=A;2=B;1=A,,04/05/2026 16:05,9:00\n"
