@@ -4,12 +4,15 @@ their XLSX export."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -338,10 +341,53 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
             )
         name = f"xep-hang-{contest.pk}-toan-cuoc"
+        response = HttpResponse(
+            _overall_workbook(contest, header, rows), content_type=tabular.XLSX_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
     spool = tabular.xlsx_spool(_("Xếp hạng"), header, rows)
     response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def _overall_workbook(contest: Contest, header: list[Any], rows: list[list[Any]]) -> bytes:
+    """The overall ranking and, on their own sheets, the prize lists (``results.prizes``)."""
+    book = tabular.xlsx_workbook()
+    ranking = book.active
+    ranking.title = str(_("Xếp hạng"))[:31]
+    for row in [header, *rows]:
+        ranking.append([str(v) if isinstance(v, Promise) else v for v in row])
+    board = results.prizes(contest)
+    lists: list[tuple[str, list[Any], list[list[Any]]]] = [
+        (
+            _("Giải cá nhân"),
+            [_("Hạng"), _("Họ và tên"), _("Đơn vị"), _("Số điện thoại"), _("Số câu đúng")],
+            [
+                [r.rank, r.entrant.full_name, r.entrant.unit.name, r.entrant.phone, r.score]
+                for r in board.individuals
+            ],
+        ),
+        (
+            _("Giải đơn vị - số người"),
+            [_("Hạng"), _("Công đoàn cơ sở"), _("Người dự thi"), _("Đoàn viên")],
+            [[r.rank, r.unit.name, r.entrants, r.members] for r in board.by_entrants],
+        ),
+        (
+            _("Giải đơn vị - tỷ lệ"),
+            [_("Hạng"), _("Công đoàn cơ sở"), _("Tỷ lệ trên đoàn viên (%)"), _("Người dự thi")],
+            [
+                [r.rank, r.unit.name, round((r.rate or 0) * 100, 2), r.entrants]
+                for r in board.by_rate
+            ],
+        ),
+    ]
+    for title, head, body in lists:
+        sheet = book.create_sheet(str(title)[:31])
+        for row in [head, *body]:
+            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
+    return tabular.xlsx_bytes(book)
 
 
 def _local(value: object) -> str:
