@@ -65,32 +65,42 @@ class Prizes:
 
 
 def unit_standings(contest: Contest) -> list[UnitPrizeRow]:
-    """Every grassroots union of the organiser's subtree with entrants: entrants (kept
-    attempts) and members. Two grouped queries over the closure table."""
-    grassroots = UnitClosure.objects.filter(
-        ancestor__kind=UnitKind.GRASSROOTS,
-        ancestor__status=UnitStatus.ACTIVE,
-        ancestor__ancestor_links__ancestor_id=contest.unit_id,
-    )
-    entrants = {
+    """Every active grassroots union of the organiser's subtree with entrants: entrants (kept
+    attempts) and members. A grassroots union merged into another stays where it was in the
+    tree; its entrants count for its successor (``Unit.successor``). A few grouped queries."""
+    per_grassroots = {
         row["unit__ancestor_links__ancestor_id"]: int(row["n"])
         for row in Entrant.objects.filter(
             contest=contest,
             attempts__submitted_at__isnull=False,
             attempts__excluded=False,
             unit__ancestor_links__ancestor__kind=UnitKind.GRASSROOTS,
-            unit__ancestor_links__ancestor__status=UnitStatus.ACTIVE,
-            unit__ancestor_links__ancestor__ancestor_links__ancestor_id=contest.unit_id,
         )
         .values("unit__ancestor_links__ancestor_id")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     }
-    if not entrants:
+    if not per_grassroots:
         return []
+    units = Unit.objects.in_bulk(list(per_grassroots))
+    entrants: dict[int, int] = {}
+    for pk, count in per_grassroots.items():
+        unit: Unit | None = units[pk]
+        for _hop in range(10):  # an ended unit's successor, or its successor's …
+            if unit is None or unit.status == UnitStatus.ACTIVE:
+                break
+            unit = Unit.objects.filter(pk=unit.successor_id).first() if unit.successor_id else None
+        if unit is not None and unit.status == UnitStatus.ACTIVE and unit.is_grassroots:
+            entrants[unit.pk] = entrants.get(unit.pk, 0) + count
+    inside = set(
+        UnitClosure.objects.filter(
+            ancestor_id=contest.unit_id, descendant_id__in=list(entrants)
+        ).values_list("descendant_id", flat=True)
+    )
+    entrants = {pk: n for pk, n in entrants.items() if pk in inside}
     members = {
         row["ancestor_id"]: int(row["m"] or 0)
-        for row in grassroots.filter(
+        for row in UnitClosure.objects.filter(
             ancestor_id__in=list(entrants), descendant__status=UnitStatus.ACTIVE
         )
         .values("ancestor_id")

@@ -19,6 +19,8 @@ Three individual prizes: An, Dũng, Hà.
 Units by entrants (grassroots only): A-G1 3 (0,25%), A-G2 2 (0,67%), A-G3 1 (2,5%) → two
 prizes: A-G1, A-G2. By rate: A-G3 (2,5%), A-G2 (0,67%).
 Bình excluded: A-G1 has 2 entrants, as A-G2; the rate breaks the tie: A-G2, then A-G1.
+A-G3 then merged into A-G2 (it stays in place, its successor counts it): A-G2 3 entrants
+(1,0% of its 300 members), A-G1 2 (0,17%).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from lantoa.contests import entry, integrity, results, selectors
 from lantoa.contests.models import Attempt, Entrant, Round
 from lantoa.publishing.models import Publication
 from lantoa.publishing.services import publication_site_now
+from lantoa.units.services import unit_merge
 from tests.conftest import Officers, Tree, login
 from tests.contests.support import NOW, answer_all, entrant, quiz
 
@@ -76,7 +79,7 @@ def _lists(contest):
     )
 
 
-def test_prize_lists_match_the_hand_calculation(scenario) -> None:
+def test_prize_lists_match_the_hand_calculation(scenario, tree: Tree) -> None:
     contest, _rnd, attempts = scenario
     assert [o.entrant.full_name for o in selectors.overall_ranking(contest)] == [
         "An",
@@ -98,6 +101,11 @@ def test_prize_lists_match_the_hand_calculation(scenario) -> None:
     assert by_entrants == [("A-G2", 2, 300), ("A-G1", 2, 1200)]
     assert by_rate == [("A-G3", 2.5), ("A-G2", 0.67)]
     assert "Bình" not in [o.entrant.full_name for o in selectors.overall_ranking(contest)]
+    # A-G3 merged into A-G2: its entrant counts for its successor (3 entrants, ahead).
+    unit_merge(source=tree.a_g3, target=tree.a_g2)
+    _individuals, by_entrants, by_rate = _lists(contest)
+    assert by_entrants == [("A-G2", 3, 300), ("A-G1", 2, 1200)]
+    assert by_rate == [("A-G2", 1.0), ("A-G1", 0.17)]
 
 
 def test_prize_counts_are_checked(scenario) -> None:
