@@ -241,12 +241,12 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     )
     if attempt is not None:
         twins = twins.filter(national_id_hash=attempt.entrant.national_id_hash or "-")
-    for group in twins:
-        for pk in base.filter(entrant__national_id_hash=group["national_id_hash"]).values_list(
+    for twin in twins:
+        for pk in base.filter(entrant__national_id_hash=twin["national_id_hash"]).values_list(
             "pk", flat=True
         ):
             found.append(
-                Flag(attempt_id=pk, kind=FlagKind.NATIONAL_ID, detail={"count": group["n"]})
+                Flag(attempt_id=pk, kind=FlagKind.NATIONAL_ID, detail={"count": twin["n"]})
             )
     if not found:
         return 0

@@ -93,7 +93,11 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
         for r in rounds
     )
     # The proof-of-work the start form carries (solved by contest-pow.js).
-    challenge = integrity.challenge_issue(entrant=entrant, now=now) if startable else None
+    challenge = (
+        integrity.challenge_issue(entrant=entrant, now=now)
+        if entrant is not None and startable
+        else None
+    )
     return render(
         request,
         "contests/public/rules.html",

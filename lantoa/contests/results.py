@@ -239,7 +239,7 @@ def results_publish(
 
 def announcement_body(contest: Contest, board: Prizes) -> str:
     """The announcement's HTML (names and units only: it goes on public channels)."""
-    parts = [
+    parts: list[str] = [
         format_html(
             "<p>{} thông báo kết quả cuộc thi “{}”. Ban tổ chức xin chúc mừng các cá nhân, "
             "đơn vị đạt giải và cảm ơn các đoàn viên, người lao động đã tham gia.</p>",

@@ -478,7 +478,7 @@ def flag_decide(request: HttpRequest, pk: int, attempt_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi quyết định về bài thi."))
     else:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
     return redirect("contests:flags", pk=contest.pk)
 
 
