@@ -219,17 +219,17 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     if attempt is not None:
         same = same.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash or "-")
     for group in same:
-        for pk in base.filter(
-            round_id=group["round_id"], answers_hash=group["answers_hash"]
-        ).values_list("pk", flat=True):
+        members = base.filter(round_id=group["round_id"], answers_hash=group["answers_hash"])
+        for pk in _to_flag(members, attempt, group["n"], 2):
             found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": group["n"]}))
-    for field, kind, threshold in (
+    for field, kind, setting in (
         ("device_hash", FlagKind.DEVICE, settings.LANTOA_CONTEST_DEVICE_ENTRANTS),
         ("ip_hash", FlagKind.IP, settings.LANTOA_CONTEST_IP_ENTRANTS),
     ):
+        threshold = max(2, int(setting))
         only = getattr(attempt, field) if attempt is not None else None
-        for value, count in _shared(base, field, max(2, int(threshold)), only).items():
-            for pk in base.filter(**{field: value}).values_list("pk", flat=True):
+        for value, count in _shared(base, field, threshold, only).items():
+            for pk in _to_flag(base.filter(**{field: value}), attempt, count, threshold):
                 found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
     twins = (
         Entrant.objects.filter(contest=contest)
@@ -242,6 +242,8 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     if attempt is not None:
         twins = twins.filter(national_id_hash=attempt.entrant.national_id_hash or "-")
     for twin in twins:
+        # The group grows at registration, not at a submission: every attempt, each time
+        # (a handful of rows).
         for pk in base.filter(entrant__national_id_hash=twin["national_id_hash"]).values_list(
             "pk", flat=True
         ):
@@ -250,9 +252,22 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
             )
     if not found:
         return 0
-    before = Flag.objects.filter(attempt__round__contest=contest).count()
+    ids = {f.attempt_id for f in found}
+    before = Flag.objects.filter(attempt_id__in=ids).count()
     Flag.objects.bulk_create(found, ignore_conflicts=True)
-    return Flag.objects.filter(attempt__round__contest=contest).count() - before
+    return Flag.objects.filter(attempt_id__in=ids).count() - before
+
+
+def _to_flag(
+    members: QuerySet[Attempt], attempt: Attempt | None, count: int, threshold: int
+) -> list[int]:
+    """The attempts of a group to flag: all of them in a full scan, or when ``attempt`` is
+    the one that brings the group to the threshold; past it, the others were flagged then
+    and only ``attempt`` is new (a shared factory address must not cost every submission a
+    write per entrant; ``results_publish`` runs the full scan anyway)."""
+    if attempt is None or count <= threshold:
+        return list(members.values_list("pk", flat=True))
+    return [attempt.pk]
 
 
 def flag_text(flag: Flag) -> str:

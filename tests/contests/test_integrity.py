@@ -120,7 +120,13 @@ def test_many_entrants_on_one_device_or_address_are_flagged_not_blocked(
         _take(people[3], rnd, seconds=100, right=3, start=9, device_hash=other, ip_hash=address)
     )
     assert [_kinds(a) for a in taken] == [{"device", "ip"}] * 3 + [{"ip"}]
-    assert Attempt.objects.filter(submitted_at__isnull=False).count() == 4  # nobody blocked
+    # Past the threshold, the new attempt is flagged too (the others already were).
+    fifth = entrant(contest, tree.a_g2, "0912000499", "Công nhân 5")
+    late = _take(fifth, rnd, seconds=100, right=3, start=12, ip_hash=address)
+    assert _kinds(late) == {"ip"}
+    assert Flag.objects.get(attempt=late).detail == {"count": 5}
+    assert Attempt.objects.filter(submitted_at__isnull=False).count() == 5  # nobody blocked
+    assert integrity.flags_detect(contest) == 0  # the full scan finds nothing new
 
 
 def test_the_review_excludes_an_attempt_from_the_ranking(
