@@ -211,14 +211,17 @@ def results_publish(
         raise ValidationError(_("Cuộc thi chưa được duyệt."), code="not_approved")
     if contest.results_published_at is not None:
         return contest
-    still_open = [r.title for r in contest.rounds.all() if r.closes_at > now]
+    rounds = list(contest.rounds.all())
+    # A round's last attempts may still be handed in during the grace after its close.
+    still_open = [r.title for r in rounds if r.closes_at + entry.GRACE > now]
     if still_open:
         raise ValidationError(
             _("Vui lòng chờ các đợt thi kết thúc trước khi công bố kết quả (còn mở: %(rounds)s).")
             % {"rounds": ", ".join(still_open)},
             code="open_round",
         )
-    entry.attempts_expire(now=now + entry.GRACE + dt.timedelta(seconds=1))
+    for rnd in rounds:
+        entry.attempts_expire(now=now, round=rnd)
     integrity.flags_detect(contest)
     pending = integrity.pending_flags(contest)
     if pending:

@@ -118,6 +118,19 @@ def test_prize_counts_are_checked(scenario) -> None:
 def test_public_results_page_and_export(client: Client, scenario, officers: Officers) -> None:
     contest, rnd, attempts = scenario
     assert client.get(f"/thi/{contest.pk}/ket-qua/").status_code == 404  # not published yet
+    officer = login(Client(), officers.a_propaganda)
+    officer.post(
+        f"/cuoc-thi/so/{contest.pk}/ket-qua/giai/",
+        {"individual": "3", "units_entrants": "2", "units_rate": "1"},
+    )
+    contest.refresh_from_db()
+    assert (contest.prizes_individual, contest.prizes_units_rate) == (3, 1)
+    # Publishing while Bình's flag waits (the round closed in May): refused, with the reason.
+    refused = officer.post(f"/cuoc-thi/so/{contest.pk}/ket-qua/cong-bo/", follow=True)
+    assert "Vui lòng xem xét 1 bài thi có dấu hiệu bất thường" in refused.content.decode()
+    contest.refresh_from_db()
+    assert contest.results_published_at is None
+    results.prizes_set(contest=contest, individual=3, units_entrants=2, units_rate=2)
     integrity.flag_decide(attempt=attempts["Bình"], decision="exclude", reason="Quá nhanh.")
     results.results_publish(contest=contest, now=rnd.closes_at + dt.timedelta(hours=1))
     page = client.get(f"/thi/{contest.pk}/ket-qua/").content.decode()

@@ -92,9 +92,27 @@ def test_outsiders_get_404_and_viewers_no_bank(
 ) -> None:
     contest, _rounds = quiz(tree.pa)
     login(client, officers.b_admin)
-    for path in ("", "xep-hang/", "xep-hang.xlsx", "kho-cau-hoi.xlsx", "sua/"):
+    for path in (
+        "",
+        "xep-hang/",
+        "xep-hang.xlsx",
+        "kho-cau-hoi.xlsx",
+        "sua/",
+        "dau-hieu/",
+        "ket-qua/",
+    ):
         assert client.get(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
-    for path in ("duyet/", "tra-lai/", "gui-duyet/", "dot-thi/", "kho-cau-hoi/"):
+    for path in (
+        "duyet/",
+        "tra-lai/",
+        "gui-duyet/",
+        "dot-thi/",
+        "kho-cau-hoi/",
+        "dau-hieu/kiem-tra/",
+        "ket-qua/giai/",
+        "ket-qua/cong-bo/",
+        "ket-qua/thong-bao/",
+    ):
         assert client.post(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
     login(client, officers.a_viewer)  # sees contests of A-G1 only, not the province's
     assert client.get(f"/cuoc-thi/so/{contest.pk}/").status_code == 404
@@ -103,6 +121,11 @@ def test_outsiders_get_404_and_viewers_no_bank(
     kcn_contest = services.contest_create(unit=tree.a_kcn, title="Thi KCN", rules="Thể lệ.")
     assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/").status_code == 200
     assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/kho-cau-hoi.xlsx").status_code == 403
+    # A briefer sees the flags and results but does not decide or publish.
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/dau-hieu/").status_code == 200
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/ket-qua/").status_code == 200
+    for path in ("dau-hieu/kiem-tra/", "ket-qua/giai/", "ket-qua/cong-bo/", "ket-qua/thong-bao/"):
+        assert client.post(f"/cuoc-thi/so/{kcn_contest.pk}/{path}").status_code == 403, path
 
 
 def _register(client: Client, contest: Contest, unit_pk: int, phone: str, capsys) -> str:
