@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from html import unescape
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -38,6 +41,7 @@ from lantoa.contests import entry, integrity, results, selectors
 from lantoa.contests.models import Attempt, Entrant, Round
 from lantoa.publishing.models import Publication
 from lantoa.publishing.services import publication_site_now
+from lantoa.units.models import Unit
 from lantoa.units.services import unit_merge
 from tests.conftest import Officers, Tree, login
 from tests.contests.support import NOW, answer_all, entrant, quiz
@@ -189,3 +193,40 @@ def test_the_announcement_is_published_and_can_be_cascaded(
     cascade_form = client.get(link)
     assert cascade_form.status_code == 200
     assert f'<option value="{item.pk}" selected>' in cascade_form.content.decode()
+
+
+_VIETNAMESE = re.compile(
+    r"\b\w*[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]\w*", re.I
+)
+
+
+def _vietnamese_left(html: str, data: list[str]) -> list[str]:
+    body = html.split("<main", 1)[-1].split("</main>", 1)[0]
+    text = unescape(
+        re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S))
+    )
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(item, " ")
+    return _VIETNAMESE.findall(text)
+
+
+def test_the_new_screens_in_english(client: Client, scenario, officers: Officers) -> None:
+    contest, rnd, attempts = scenario
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    login(client, officers.a_admin)
+    data = [contest.title, contest.rules, rnd.title, "Lan Tỏa"]
+    data += [e.full_name for e in Entrant.objects.all()]
+    data += [u.name for u in Unit.objects.all()] + [u.short_name for u in Unit.objects.all()]
+    flags = client.get(f"/cuoc-thi/so/{contest.pk}/dau-hieu/").content.decode()
+    assert "Implausibly fast" in flags and "seconds a question" in flags
+    assert _vietnamese_left(flags, data) == []
+    page = client.get(f"/cuoc-thi/so/{contest.pk}/ket-qua/").content.decode()
+    assert "Individual prizes" in page
+    assert _vietnamese_left(page, data) == []
+    integrity.flag_decide(attempt=attempts["Bình"], decision="keep", reason="Keep.")
+    results.results_publish(contest=contest, now=rnd.closes_at + dt.timedelta(hours=1))
+    public = Client()
+    public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    shown = public.get(f"/thi/{contest.pk}/ket-qua/").content.decode()
+    assert "Results of the contest" in shown
+    assert _vietnamese_left(shown, data) == []
