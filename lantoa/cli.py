@@ -26,8 +26,9 @@ Cách dùng / usage:  lantoa <lệnh> [tùy chọn]      lantoa <lệnh> --help 
   units       Nhập/xuất đơn vị (import FILE, export FILE), hợp nhất tỉnh (merge-provinces CSV).
               Import/export units from CSV/XLSX; apply the 2025 province merger.
   activities  Nhập hoạt động tuyên truyền từ CSV/XLSX (import FILE).  Import activity records.
-  contests    Cuộc thi: import-bank CUỘC_THI FILE (kho câu hỏi từ CSV/XLSX), template FILE.
-              Contest question bank: import from CSV/XLSX, blank template.
+  contests    Cuộc thi: import-bank CUỘC_THI FILE (kho câu hỏi từ CSV/XLSX), import-entries
+              CUỘC_THI FILE (phiếu dự thi giấy), template FILE [--entries].
+              Contest question bank and paper answer sheets: import, blank templates.
   kb          Hỏi đáp pháp luật: import [FILE] (CSV/XLSX; bỏ trống: bộ bài có sẵn), export
               FILE, reindex; danh mục văn bản: laws import [FILE], laws export FILE, laws link.
               Legal knowledge base: import/export articles, rebuild the search index, the

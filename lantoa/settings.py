@@ -442,6 +442,20 @@ LANTOA_INQUIRY_RESPONSE_HOURS = env_int("LANTOA_INQUIRY_RESPONSE_HOURS", 24)
 # the tree sets its own period (UnitInquirySettings.retention_days).
 LANTOA_INQUIRY_RETENTION_DAYS = env_int("LANTOA_INQUIRY_RETENTION_DAYS", 730)
 
+# Quiz contests (lantoa.contests.integrity): the proof-of-work asked before an attempt starts
+# (leading zero bits of SHA-256; 16 takes a phone about a second) and how long it stays valid;
+# the thresholds that flag an attempt for the organisers (never block it): seconds per
+# question below which an attempt is implausibly fast, entrants on one device, entrants from
+# one network address (factory networks are shared, so this one is high). The national ID,
+# when a contest's rules ask for it, is kept as an HMAC with LANTOA_NATIONAL_ID_KEY (empty:
+# a key derived from SECRET_KEY; set it so that a new SECRET_KEY keeps duplicates found).
+LANTOA_CONTEST_POW_BITS = env_int("LANTOA_CONTEST_POW_BITS", 16)
+LANTOA_CONTEST_POW_SECONDS = env_int("LANTOA_CONTEST_POW_SECONDS", 600)
+LANTOA_CONTEST_FAST_SECONDS = env_int("LANTOA_CONTEST_FAST_SECONDS", 3)
+LANTOA_CONTEST_DEVICE_ENTRANTS = env_int("LANTOA_CONTEST_DEVICE_ENTRANTS", 3)
+LANTOA_CONTEST_IP_ENTRANTS = env_int("LANTOA_CONTEST_IP_ENTRANTS", 30)
+LANTOA_NATIONAL_ID_KEY = os.environ.get("LANTOA_NATIONAL_ID_KEY", "")
+
 # Legal Q&A: an article is due for review this many months after its last review.
 LANTOA_KB_REVIEW_MONTHS = env_int("LANTOA_KB_REVIEW_MONTHS", 12)
 # Legal Q&A search: words and meaning together (lantoa.core.embedding, lantoa.kb.semantic);

@@ -14,6 +14,9 @@ from lantoa.settings import *  # noqa: F403
 # Fast hashing in tests only; production uses Argon2 (lantoa.settings.PASSWORD_HASHERS).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The contests' proof-of-work: a few tries, not a second of hashing per attempt.
+LANTOA_CONTEST_POW_BITS = 4
+
 # One in-memory cache per test process (xdist workers must not share rate-limit counters).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

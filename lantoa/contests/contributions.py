@@ -10,6 +10,7 @@ from lantoa.core.extensions import (
     OWN,
     SUBTREE,
     BeatEntry,
+    DashboardFigures,
     DemoBuilder,
     DemoContext,
     ReportFigures,
@@ -17,6 +18,7 @@ from lantoa.core.extensions import (
     TargetMetric,
     WorkLink,
     beat_schedule,
+    dashboard_figures,
     demo_builders,
     report_figures,
     report_sections,
@@ -100,4 +102,7 @@ report_sections.register(
         results=metrics.report_results,
         order=60,
     )
+)
+dashboard_figures.register(
+    DashboardFigures("contests", metrics.dashboard_contests, metrics.Contests, order=40)
 )

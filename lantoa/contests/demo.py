@@ -1,6 +1,7 @@
-"""Demo quiz contests for ``lantoa demo``: the province's finished contest of last month and
-its contest running this week, with entrants of its grassroots unions and their attempts, all
-written through the services (attempts at past server times). Made once: a second run finds
+"""Demo quiz contests for ``lantoa demo``: the province's finished contest of last month (one
+implausibly fast attempt flagged and excluded, prizes set, results published) and its contest
+running this week, with entrants of its grassroots unions and their attempts, all written
+through the services (attempts at past server times). Made once: a second run finds
 the contests and changes nothing."""
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from lantoa.contests import entry, services
-from lantoa.contests.models import Contest, Entrant, Option, TieBreak
+from lantoa.contests import entry, integrity, results, services
+from lantoa.contests.models import (
+    Attempt,
+    Contest,
+    Entrant,
+    FlagDecision,
+    FlagKind,
+    Option,
+    TieBreak,
+)
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 from lantoa.units.seed import person_name
 
@@ -186,17 +195,25 @@ def _bank(contest: Contest) -> None:
 
 
 def _take(
-    rng: random.Random, entrant, rnd, start: dt.datetime, skill: float, totals: DemoTotals
+    rng: random.Random,
+    entrant,
+    rnd,
+    start: dt.datetime,
+    skill: float,
+    totals: DemoTotals,
+    pace: tuple[int, int, int] = (20, 8, 40),
 ) -> None:
+    """One attempt: ``pace`` is the seconds before the first answer and the range between
+    two answers."""
     attempt = entry.attempt_start(entrant=entrant, round=rnd, now=start, rng=rng)
     right_sets: dict[int, list[int]] = {}
     for q, o in Option.objects.filter(
         question_id__in=attempt.answers.values("question_id"), correct=True
     ).values_list("question_id", "pk"):
         right_sets.setdefault(q, []).append(o)
-    seconds = 20
+    seconds = pace[0]
     for answer in attempt.answers.order_by("position"):
-        seconds += rng.randint(8, 40)
+        seconds += rng.randint(pace[1], pace[2])
         if rng.random() < skill:
             chosen = right_sets[answer.question_id]
         else:
@@ -212,7 +229,7 @@ def _take(
     entry.attempt_submit(
         attempt=attempt,
         prediction=rng.randint(2, 12),
-        now=start + dt.timedelta(seconds=seconds + rng.randint(5, 30)),
+        now=start + dt.timedelta(seconds=seconds + (rng.randint(5, 30) if pace[0] else 1)),
     )
     totals.attempts += 1
 
@@ -270,6 +287,36 @@ def _entrants(
     return people
 
 
+def _review_and_publish(
+    rng: random.Random,
+    contest: Contest,
+    grassroots: list[Unit],
+    totals: DemoTotals,
+    now: dt.datetime,
+) -> None:
+    """The finished contest's results: one entrant who answered 5 questions in a few seconds
+    (flagged, then excluded by the organisers with a reason), prize counts, and the results
+    published."""
+    (hurried,) = _entrants(rng, contest, grassroots[-1:], 1, totals)
+    first = contest.rounds.order_by("number").first()
+    assert first is not None
+    _take(rng, hurried, first, first.opens_at + dt.timedelta(hours=30), 1.0, totals, (0, 1, 1))
+    integrity.flags_detect(contest)
+    for attempt in Attempt.objects.filter(round__contest=contest, flags__isnull=False).distinct():
+        fast = attempt.flags.filter(kind=FlagKind.FAST).exists()
+        integrity.flag_decide(
+            attempt=attempt,
+            decision=FlagDecision.EXCLUDE if fast else FlagDecision.KEEP,
+            reason=(
+                "Trả lời 5 câu trong vài giây, không đủ thời gian đọc câu hỏi."
+                if fast
+                else "Ban tổ chức đã gọi điện xác minh người dự thi."
+            ),
+        )
+    results.prizes_set(contest=contest, individual=3, units_entrants=2, units_rate=2)
+    results.results_publish(contest=contest, now=now)
+
+
 def ensure_demo_contests(*, seed: int = 1, now: dt.datetime | None = None) -> DemoTotals:
     totals = DemoTotals()
     province = (
@@ -316,6 +363,7 @@ def ensure_demo_contests(*, seed: int = 1, now: dt.datetime | None = None) -> De
                 if rng.random() < 0.8:
                     start = rnd.opens_at + dt.timedelta(hours=rng.randint(2, 150))
                     _take(rng, person, rnd, start, rng.uniform(0.5, 0.95), totals)
+        _review_and_publish(rng, finished, grassroots, totals, now)
         running_start = now - dt.timedelta(days=3)
         running = _contest(
             province,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from lantoa.contests import integrity
 from lantoa.contests.models import (
     Answer,
     Attempt,
@@ -69,12 +70,16 @@ def entrant_register(
     phone: str,
     unit: Unit | None,
     workplace: str = "",
+    national_id: str = "",
     now: dt.datetime | None = None,
 ) -> tuple[Entrant, str]:
     """Register (or find again, by phone) an entrant and give them a new one-time code.
 
     Returns the entrant and the code to send (``lantoa.contests.otp.send_code``); the code is
     kept only as a keyed hash. Details of an entrant already verified are not changed here.
+    When the rules ask for the national ID, only its keyed hash and last 4 digits are kept;
+    the same ID given by another entrant of the contest flags their attempts
+    (``lantoa.contests.integrity``).
     """
     now = now or timezone.now()
     if not contest.is_approved:
@@ -100,6 +105,12 @@ def entrant_register(
     workplace = " ".join((workplace or "").split())
     if len(workplace) > 255:
         errors["workplace"] = _("Nơi làm việc dài quá 255 ký tự.")
+    id_hash, id_last4 = "", ""
+    if contest.requires_national_id:
+        try:
+            id_hash, id_last4 = integrity.national_id_clean(national_id)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors or unit is None:
         raise ValidationError(errors)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -112,11 +123,14 @@ def entrant_register(
                 "birth_date": birth_date,
                 "unit": unit,
                 "workplace": workplace,
+                "national_id_hash": id_hash,
+                "national_id_last4": id_last4,
             },
         )
         if not created and entrant.verified_at is None:
             entrant.full_name, entrant.birth_date = name, birth_date
             entrant.unit, entrant.workplace = unit, workplace
+            entrant.national_id_hash, entrant.national_id_last4 = id_hash, id_last4
         entrant.code_hash = _code_hash(entrant, code)
         entrant.code_expires_at = now + CODE_TTL
         entrant.code_tries = 0
@@ -227,9 +241,12 @@ def attempt_start(
     round: Round,
     now: dt.datetime | None = None,
     rng: random.Random | None = None,
+    device_hash: str = "",
+    ip_hash: str = "",
 ) -> Attempt:
     """The entrant's open attempt at ``round`` (resumed), or a new one with its questions
-    drawn and their options shuffled."""
+    drawn and their options shuffled. ``device_hash`` and ``ip_hash`` are the keyed hashes
+    of the device cookie and the address it starts from (``integrity.keyed_hash``)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     contest = round.contest
@@ -285,6 +302,8 @@ def attempt_start(
                 started_at=now,
                 deadline=min(now + dt.timedelta(minutes=round.time_limit_minutes), round.closes_at),
                 total=len(question_ids),
+                device_hash=device_hash,
+                ip_hash=ip_hash,
             )
             answers = []
             for position, question_id in enumerate(question_ids, start=1):
@@ -358,7 +377,9 @@ def attempt_predict(
 
 
 def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
-    """Score and close ``attempt`` (under a lock; a closed attempt is returned as it is)."""
+    """Score and close ``attempt`` (under a lock; a closed attempt is returned as it is), then
+    look for the signs the organisers review (``integrity.flags_detect``)."""
+    closed_now = False
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.submitted_at is None:
@@ -377,15 +398,28 @@ def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
                 answer.correct = set(answer.chosen) == correct_sets[answer.question_id]
                 score += answer.correct
             Answer.objects.bulk_update(answers, ["correct"])
+            closed_now = True
+            locked.answers_hash = integrity.answers_digest(answers)
             locked.submitted_at = submitted_at
             locked.timed_out = timed_out or late
             locked.score = score
             locked.duration_ms = max(
                 0, int((submitted_at - locked.started_at).total_seconds() * 1000)
             )
-            locked.save(update_fields=["submitted_at", "timed_out", "score", "duration_ms"])
-    for field in ("submitted_at", "timed_out", "score", "duration_ms", "prediction"):
+            locked.save(
+                update_fields=["submitted_at", "timed_out", "score", "duration_ms", "answers_hash"]
+            )
+    for field in (
+        "submitted_at",
+        "timed_out",
+        "score",
+        "duration_ms",
+        "prediction",
+        "answers_hash",
+    ):
         setattr(attempt, field, getattr(locked, field))
+    if closed_now:
+        integrity.flags_detect(locked.round.contest, attempt=locked)
     return attempt
 
 
@@ -422,3 +456,59 @@ def attempts_expire(
         _close(attempt, now=now, timed_out=True)
         closed += 1
     return closed
+
+
+def paper_attempt_record(
+    *,
+    entrant: Entrant,
+    round: Round,
+    answers: Sequence[tuple[int, Sequence[int]]],
+    submitted_at: dt.datetime,
+    duration: dt.timedelta,
+    prediction: int | None,
+) -> Attempt:
+    """An answer sheet filled in on paper (or offline) and keyed in by the organisers: an
+    attempt with the sheet's questions (``answers``: question id, option ids chosen) taken
+    from ``submitted_at − duration`` to ``submitted_at``, scored and checked for flags as an
+    online attempt is (``_close``). The caller checked the sheet
+    (``lantoa.contests.entries_import``) and holds a transaction."""
+    started_at = submitted_at - duration
+    with transaction.atomic():
+        Entrant.objects.select_for_update().get(pk=entrant.pk)
+        used = Attempt.objects.filter(entrant=entrant, round=round).count()
+        if used >= round.attempts_allowed:
+            raise ValidationError(
+                _("Người dự thi đã thi đủ %(allowed)s lần cho phép của đợt thi này.")
+                % {"allowed": round.attempts_allowed},
+                code="limit",
+            )
+        attempt = Attempt.objects.create(
+            entrant=entrant,
+            round=round,
+            number=used + 1,
+            started_at=started_at,
+            deadline=started_at + dt.timedelta(minutes=round.time_limit_minutes),
+            total=len(answers),
+            prediction=prediction,
+            source="paper",
+        )
+        order: dict[int, list[int]] = defaultdict(list)
+        for question_id, option_id in (
+            Option.objects.filter(question_id__in=[q for q, _c in answers])
+            .order_by("question_id", "position")
+            .values_list("question_id", "pk")
+        ):
+            order[question_id].append(option_id)
+        Answer.objects.bulk_create(
+            Answer(
+                attempt=attempt,
+                question_id=question_id,
+                position=position,
+                option_order=order[question_id],
+                chosen=sorted(set(chosen)),
+                saved_at=submitted_at,
+            )
+            for position, (question_id, chosen) in enumerate(answers, start=1)
+        )
+        _close(attempt, now=submitted_at, timed_out=False)
+    return attempt

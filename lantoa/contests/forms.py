@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.content.forms import VnDateTimeField
-from lantoa.contests.models import ContestAudience, TieBreak
+from lantoa.contests.models import ContestAudience, FlagDecision, TieBreak
 
 
 class ContestForm(forms.Form):
@@ -21,6 +21,13 @@ class ContestForm(forms.Form):
         error_messages={"required": _("Vui lòng nhập thể lệ cuộc thi.")},
     )
     audience = forms.ChoiceField(label=_("Đối tượng dự thi"), choices=ContestAudience.choices)
+    requires_national_id = forms.BooleanField(
+        label=_("Người dự thi khai số căn cước công dân"),
+        required=False,
+        help_text=_(
+            "Chỉ lưu mã băm có khóa và 4 số cuối, để phát hiện một người đăng ký nhiều lần."
+        ),
+    )
 
 
 class RoundForm(forms.Form):
@@ -57,4 +64,30 @@ class BankUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp câu hỏi (.xlsx hoặc .csv)"),
         error_messages={"required": _("Vui lòng chọn tệp câu hỏi.")},
+    )
+
+
+class FlagDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[(FlagDecision.KEEP, _("Giữ bài thi")), (FlagDecision.EXCLUDE, _("Loại bài thi"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vui lòng chọn giữ hoặc loại bài thi.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=1000,
+        error_messages={"required": _("Vui lòng ghi lý do của quyết định.")},
+    )
+
+
+class PrizesForm(forms.Form):
+    individual = forms.IntegerField(label=_("Số giải cá nhân"), min_value=0, max_value=1000)
+    units_entrants = forms.IntegerField(
+        label=_("Số giải đơn vị có nhiều người dự thi nhất"), min_value=0, max_value=1000
+    )
+    units_rate = forms.IntegerField(
+        label=_("Số giải đơn vị có tỷ lệ người dự thi trên đoàn viên cao nhất"),
+        min_value=0,
+        max_value=1000,
     )

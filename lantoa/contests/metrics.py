@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from lantoa.contests.models import Attempt, Contest, ContestStatus
+from lantoa.core.extensions import SUBTREE
 from lantoa.core.reporting import Part
 from lantoa.core.text import format_int
 from lantoa.units.aggregates import SubtreeScope, Units, counts, per_unit
@@ -81,6 +82,39 @@ def report_contests(
     out.contests = len(contests)
     out.grassroots = len(grassroots)
     return out
+
+
+@dataclass
+class Contests:
+    """The dashboard's contest figures of one subtree."""
+
+    organised: int = 0  # contests of the subtree's units with a round opening in the days
+    entrants: int = 0  # entrants of the subtree with an attempt submitted in the days
+    attempts: int = 0
+
+
+def dashboard_contests(
+    unit: Any, ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, Contests]:
+    """Per subtree of ``ids``: contests organised and entrants (by the unit they entered
+    under; a merged unit's for its successor, through the closure table)."""
+    organised = counts(per_unit(_organised(start, end), ids, SUBTREE, n=Count("pk", distinct=True)))
+    taken = per_unit(
+        _taken(start, end),
+        ids,
+        SUBTREE,
+        field="entrant__unit",
+        entrants=Count("entrant", distinct=True),
+        attempts=Count("pk"),
+    )
+    return {
+        pk: Contests(
+            organised=organised.get(pk, 0),
+            entrants=int(taken.get(pk, {}).get("entrants") or 0),
+            attempts=int(taken.get(pk, {}).get("attempts") or 0),
+        )
+        for pk in set(organised) | set(taken)
+    }
 
 
 def counted(figures: ContestCounts) -> bool:

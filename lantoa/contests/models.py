@@ -55,6 +55,30 @@ class Contest(models.Model):
     approved_by = who(_("người duyệt"))
     approved_at = models.DateTimeField(_("ngày duyệt"), null=True, blank=True)
     review_comment = models.TextField(_("nhận xét của người duyệt"), blank=True)
+    requires_national_id = models.BooleanField(
+        _("yêu cầu số căn cước công dân"),
+        default=False,
+        help_text=_(
+            "Chỉ lưu mã băm có khóa và 4 số cuối; dùng để phát hiện một người đăng ký hai lần."
+        ),
+    )
+    # Prize counts set by the organisers (lantoa.contests.results).
+    prizes_individual = models.PositiveSmallIntegerField(_("số giải cá nhân"), default=0)
+    prizes_units_entrants = models.PositiveSmallIntegerField(
+        _("số giải đơn vị có nhiều người dự thi nhất"), default=0
+    )
+    prizes_units_rate = models.PositiveSmallIntegerField(
+        _("số giải đơn vị có tỷ lệ người dự thi trên đoàn viên cao nhất"), default=0
+    )
+    results_published_at = models.DateTimeField(_("công bố kết quả lúc"), null=True, blank=True)
+    announcement = models.ForeignKey(
+        "content.ContentItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tin, bài thông báo kết quả"),
+    )
     created_at = when_created()
     updated_at = when_updated()
 
@@ -185,12 +209,16 @@ class Entrant(models.Model):
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entrants")
     full_name = models.CharField(_("họ và tên"), max_length=150)
-    birth_date = models.DateField(_("ngày sinh"))
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)  # None: a paper sheet
     phone = models.CharField(_("số điện thoại"), max_length=20)
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
     workplace = models.CharField(_("nơi làm việc"), max_length=255, blank=True)
+    # The national ID when the rules ask for it: a keyed hash (lantoa.contests.integrity) and
+    # its last 4 digits, never the number.
+    national_id_hash = models.CharField(max_length=64, blank=True, editable=False)
+    national_id_last4 = models.CharField(_("4 số cuối căn cước"), max_length=4, blank=True)
     verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
     # The one-time code: a keyed hash, when it expires and the wrong tries so far.
     code_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -205,10 +233,18 @@ class Entrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "phone"], name="entrant_contest_phone"),
         ]
-        indexes = [models.Index(fields=["contest", "unit"])]
+        indexes = [
+            models.Index(fields=["contest", "unit"]),
+            models.Index(fields=["contest", "national_id_hash"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class AttemptSource(models.TextChoices):
+    ONLINE = "online", _("Thi trực tuyến")
+    PAPER = "paper", _("Phiếu giấy, nhập từ tệp")
 
 
 class Attempt(models.Model):
@@ -226,6 +262,16 @@ class Attempt(models.Model):
     total = models.PositiveSmallIntegerField(_("số câu hỏi"), default=0)
     duration_ms = models.PositiveIntegerField(_("thời gian làm bài (ms)"), null=True, blank=True)
     prediction = models.PositiveIntegerField(_("dự đoán"), null=True, blank=True)
+    source = models.CharField(
+        _("hình thức"), max_length=8, choices=AttemptSource.choices, default=AttemptSource.ONLINE
+    )
+    # Integrity (lantoa.contests.integrity): keyed hashes of the device cookie and the address
+    # the attempt started from (never the raw values), the hash of the answers given (for
+    # identical answer sheets) and whether the organisers excluded it after reviewing a flag.
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    answers_hash = models.CharField(max_length=64, blank=True, editable=False)
+    excluded = models.BooleanField(_("bị loại"), default=False)
 
     class Meta:
         verbose_name = _("bài thi")
@@ -237,7 +283,12 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_positive"),
         ]
-        indexes = [models.Index(fields=["round", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["round", "submitted_at"]),
+            models.Index(fields=["round", "answers_hash"]),
+            models.Index(fields=["device_hash"]),
+            models.Index(fields=["ip_hash"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entrant_id}/{self.round_id}#{self.number}"
@@ -267,3 +318,68 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.position}"
+
+
+class Challenge(models.Model):
+    """A proof-of-work challenge issued before an attempt starts: the browser finds a suffix
+    whose SHA-256 with ``nonce`` starts with ``difficulty`` zero bits. Used once, before
+    ``expires_at``."""
+
+    entrant = models.ForeignKey(Entrant, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64, unique=True)
+    difficulty = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = when_created()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class FlagKind(models.TextChoices):
+    FAST = "fast", _("Làm bài nhanh bất thường")
+    IDENTICAL = "identical", _("Bài làm giống hệt bài của người khác")
+    DEVICE = "device", _("Nhiều người dự thi trên cùng một thiết bị")
+    IP = "ip", _("Nhiều người dự thi từ cùng một địa chỉ mạng")
+    NATIONAL_ID = "national_id", _("Cùng số căn cước với người dự thi khác")
+
+
+class FlagDecision(models.TextChoices):
+    PENDING = "pending", _("Chờ xem xét")
+    KEEP = "keep", _("Giữ bài thi")
+    EXCLUDE = "exclude", _("Loại bài thi")
+
+
+class Flag(models.Model):
+    """A sign that an attempt may not be fair (never a block): organisers keep or exclude the
+    attempt, with a reason, before the results."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("dấu hiệu"), max_length=12, choices=FlagKind.choices)
+    # What was seen, e.g. {"count": 4} entrants on the device, {"seconds": 1.2} per question.
+    detail = models.JSONField(default=dict, blank=True)
+    decision = models.CharField(
+        _("quyết định"),
+        max_length=8,
+        choices=FlagDecision.choices,
+        default=FlagDecision.PENDING,
+    )
+    decision_reason = models.TextField(_("lý do"), blank=True)
+    decided_by = who(_("người quyết định"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = when_created()
+
+    class Meta:
+        verbose_name = _("dấu hiệu bất thường")
+        verbose_name_plural = _("dấu hiệu bất thường")
+        ordering = ["attempt", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "kind"], name="flag_attempt_kind"),
+        ]
+        indexes = [models.Index(fields=["decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.kind}"

@@ -41,10 +41,23 @@ class RegisterForm(forms.Form):
     workplace = forms.CharField(
         label=_("Nơi làm việc (không bắt buộc)"), max_length=255, required=False
     )
+    national_id = forms.CharField(
+        label=_("Số căn cước công dân"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "Thể lệ yêu cầu số căn cước; chỉ lưu 4 số cuối và một mã không đọc ngược được."
+        ),
+    )
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # a trap for robots
 
-    def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any = (), national_id: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not national_id:
+            del self.fields["national_id"]
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ChoiceField)
         unit_field.choices = [("", "—"), *[(str(u.pk), u.name) for u in units]]

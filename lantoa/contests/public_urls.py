@@ -8,6 +8,7 @@ from lantoa.contests import public_views as views
 app_name = "contests_public"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:contest_id>/", views.rules, name="rules"),
+    path("<int:contest_id>/ket-qua/", views.results_page, name="results"),
     path("<int:contest_id>/dang-ky/", views.register, name="register"),
     path("<int:contest_id>/xac-minh/", views.verify, name="verify"),
     path("<int:contest_id>/dot/<int:number>/bat-dau/", views.start, name="start"),

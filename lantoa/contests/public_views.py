@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lantoa.access import PUBLIC, policy
-from lantoa.contests import entry, otp, selectors
+from lantoa.contests import entry, integrity, otp, results, selectors
 from lantoa.contests.models import Answer, Attempt, Contest, Entrant, Option
 from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
@@ -86,12 +86,26 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
                 open_attempts[attempt.round_id] = attempt.pk
             else:
                 done.setdefault(attempt.round_id, []).append(attempt)
+    startable = entrant is not None and any(
+        r.opens_at <= now < r.closes_at
+        and r.pk not in open_attempts
+        and used.get(r.pk, 0) < r.attempts_allowed
+        for r in rounds
+    )
+    # The proof-of-work the start form carries (solved by contest-pow.js).
+    challenge = (
+        integrity.challenge_issue(entrant=entrant, now=now)
+        if entrant is not None and startable
+        else None
+    )
     return render(
         request,
         "contests/public/rules.html",
         {
             "contest": contest,
             "entrant": entrant,
+            "challenge": challenge,
+            "results_public": contest.results_published_at is not None,
             "rounds": [
                 {
                     "round": r,
@@ -115,7 +129,7 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
 def register(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = _contest(contest_id)
     units = entry.entrant_units(contest).order_by("name")[:2000]
-    form = RegisterForm(request.POST or None, units=units)
+    form = RegisterForm(request.POST or None, units=units, national_id=contest.requires_national_id)
     context: dict[str, Any] = {"contest": contest, "form": form}
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
@@ -134,6 +148,7 @@ def register(request: HttpRequest, contest_id: int) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
                 unit=unit,
                 workplace=form.cleaned_data["workplace"],
+                national_id=form.cleaned_data.get("national_id", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -183,16 +198,46 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     rnd = contest.rounds.filter(number=number).first()
     if rnd is None:
         raise Http404
+    token = request.COOKIES.get(integrity.DEVICE_COOKIE, "")
+    fresh = not (16 <= len(token) <= 64)
+    if fresh:
+        token = integrity.new_device_token()
+    resumed = Attempt.objects.filter(entrant=entrant, round=rnd, submitted_at__isnull=True)
     try:
-        attempt = entry.attempt_start(entrant=entrant, round=rnd)
+        if not resumed.exists():
+            # A new attempt needs the page's proof-of-work, solved by the browser.
+            integrity.challenge_redeem(
+                entrant=entrant,
+                nonce=request.POST.get("pow_nonce", ""),
+                suffix=request.POST.get("pow_suffix", ""),
+            )
+        attempt = entry.attempt_start(
+            entrant=entrant,
+            round=rnd,
+            device_hash=integrity.keyed_hash("device", token),
+            ip_hash=integrity.keyed_hash("ip", client_ip(request)),
+        )
     except ValidationError as exc:
-        return render(
+        response: HttpResponse = render(
             request,
             "contests/public/refused.html",
             {"contest": contest, "message": " ".join(exc.messages)},
             status=409,
         )
-    return redirect("contests_public:attempt", attempt_id=attempt.pk)
+    else:
+        response = redirect("contests_public:attempt", attempt_id=attempt.pk)
+    if fresh:
+        # A random token standing for this browser (kept by us only as a keyed hash): many
+        # entrants from one device flag their attempts for the organisers.
+        response.set_cookie(
+            integrity.DEVICE_COOKIE,
+            token,
+            max_age=integrity.DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -352,4 +397,17 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         request,
         "contests/public/result.html",
         {"contest": attempt.round.contest, "attempt": attempt, "rows": rows},
+    )
+
+
+@policy(PUBLIC)
+def results_page(request: HttpRequest, contest_id: int) -> HttpResponse:
+    """The published results: prize lists with name, unit and score (the phone masked)."""
+    contest = _contest(contest_id)
+    if contest.results_published_at is None:
+        raise Http404
+    return render(
+        request,
+        "contests/public/results.html",
+        {"contest": contest, "prizes": results.prizes(contest)},
     )

@@ -10,6 +10,9 @@ PostgreSQL. Each entrant is ranked by their best submitted attempt of a round:
 3. duration ↑ (submission − start, on the server),
 4. submission time ↑.
 
+Attempts the organisers excluded after reviewing a flag (``lantoa.contests.integrity``)
+count nowhere: not in the rankings, nor in the tie-break's actual figure.
+
 Overall, an entrant's best attempts of every round add up: total score ↓, total gap ↑, total
 duration ↑, then the last of those submissions ↑.
 
@@ -93,7 +96,7 @@ actual AS (
              WHEN '{attempts}' THEN COUNT(a.id)
              ELSE 0 END AS actual
     FROM {round} r LEFT JOIN {attempt} a
-      ON a.round_id = r.id AND a.submitted_at IS NOT NULL
+      ON a.round_id = r.id AND a.submitted_at IS NOT NULL AND NOT a.excluded
     WHERE r.contest_id = %s
     GROUP BY r.id, r.tie_break
 ),
@@ -105,7 +108,7 @@ gaps AS (
     FROM {attempt} a
     JOIN {round} r ON r.id = a.round_id
     JOIN actual x ON x.round_id = a.round_id
-    WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL
+    WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL AND NOT a.excluded
 ),
 best AS (
     SELECT g.*, ROW_NUMBER() OVER (

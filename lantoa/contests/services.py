@@ -107,7 +107,13 @@ def _clean_contest(values: dict[str, Any]) -> dict[str, Any]:
         errors["kind"] = _("Hiện mới tổ chức được cuộc thi trắc nghiệm trực tuyến.")
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "rules": rules, "audience": audience, "kind": kind}
+    return {
+        "title": title,
+        "rules": rules,
+        "audience": audience,
+        "kind": kind,
+        "requires_national_id": bool(values.get("requires_national_id")),
+    }
 
 
 # --- the contest and its review -------------------------------------------------------------
@@ -120,6 +126,7 @@ def contest_create(
     rules: str,
     audience: str = ContestAudience.SUBTREE,
     kind: str = ContestKind.QUIZ,
+    requires_national_id: bool = False,
     actor: Any = None,
 ) -> Contest:
     _require(actor, "contest.manage", unit)
@@ -128,7 +135,15 @@ def contest_create(
             _("Đơn vị “%(unit)s” đã hợp nhất hoặc giải thể nên không tổ chức cuộc thi mới.")
             % {"unit": unit.name}
         )
-    values = _clean_contest({"title": title, "rules": rules, "audience": audience, "kind": kind})
+    values = _clean_contest(
+        {
+            "title": title,
+            "rules": rules,
+            "audience": audience,
+            "kind": kind,
+            "requires_national_id": requires_national_id,
+        }
+    )
     with transaction.atomic():
         contest = Contest.objects.create(
             unit=unit,
@@ -142,7 +157,7 @@ def contest_create(
 
 def contest_update(*, contest: Contest, actor: Any = None, **fields: Any) -> Contest:
     _require(actor, "contest.manage", contest.unit)
-    unknown = set(fields) - {"title", "rules", "audience"}
+    unknown = set(fields) - {"title", "rules", "audience", "requires_national_id"}
     if unknown:
         raise ValidationError({name: _("Trường này không sửa được ở đây.") for name in unknown})
     _require_draft(contest)
@@ -152,6 +167,9 @@ def contest_update(*, contest: Contest, actor: Any = None, **fields: Any) -> Con
             "rules": fields.get("rules", contest.rules),
             "audience": fields.get("audience", contest.audience),
             "kind": contest.kind,
+            "requires_national_id": fields.get(
+                "requires_national_id", contest.requires_national_id
+            ),
         }
     )
     values.pop("kind")

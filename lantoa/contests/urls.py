@@ -17,6 +17,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("so/<int:pk>/tra-lai/", views.contest_return, name="return"),
     path("so/<int:pk>/xep-hang/", views.rankings, name="rankings"),
     path("so/<int:pk>/xep-hang.xlsx", views.rankings_export, name="rankings_export"),
+    path("so/<int:pk>/dau-hieu/", views.flags, name="flags"),
+    path("so/<int:pk>/dau-hieu/kiem-tra/", views.flags_scan, name="flags_scan"),
+    path("so/<int:pk>/dau-hieu/<int:attempt_id>/", views.flag_decide, name="flag_decide"),
+    path("so/<int:pk>/ket-qua/", views.results_page, name="results"),
+    path("so/<int:pk>/ket-qua/giai/", views.prizes_set, name="prizes"),
+    path("so/<int:pk>/ket-qua/cong-bo/", views.results_publish, name="results_publish"),
+    path("so/<int:pk>/ket-qua/thong-bao/", views.results_announce, name="announce"),
     path("<str:code>/", views.unit_contests, name="unit"),
     path("<str:code>/tao/", views.contest_create, name="create"),
 ]

@@ -4,22 +4,42 @@ their XLSX export."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import OFFICER, officer, policy
-from lantoa.contests import selectors, services
-from lantoa.contests.forms import BankUploadForm, ContestForm, ReviewForm, RoundForm
+from lantoa.contests import integrity, results, selectors, services
+from lantoa.contests.forms import (
+    BankUploadForm,
+    ContestForm,
+    FlagDecisionForm,
+    PrizesForm,
+    ReviewForm,
+    RoundForm,
+)
 from lantoa.contests.importing import bank_header, bank_import, bank_rows, template
-from lantoa.contests.models import Contest, ContestStatus, Question, Round
+from lantoa.contests.models import (
+    Attempt,
+    Contest,
+    ContestStatus,
+    FlagDecision,
+    Question,
+    Round,
+)
+from lantoa.contests.results import mask_phone
 from lantoa.core import tabular
 from lantoa.core.forms import add_service_errors
+from lantoa.core.text import format_int
 
 PAGE_SIZE = 30
 RANKING_SHOWN = 200
@@ -78,7 +98,12 @@ def contest_create(request: HttpRequest, code: str) -> HttpResponse:
 @policy(officer("contest.manage"))
 def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _contest(request, pk, "contest.manage")
-    initial = {"title": contest.title, "rules": contest.rules, "audience": contest.audience}
+    initial = {
+        "title": contest.title,
+        "rules": contest.rules,
+        "audience": contest.audience,
+        "requires_national_id": contest.requires_national_id,
+    }
     form = ContestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,10 +341,53 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
             )
         name = f"xep-hang-{contest.pk}-toan-cuoc"
+        response = HttpResponse(
+            _overall_workbook(contest, header, rows), content_type=tabular.XLSX_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
     spool = tabular.xlsx_spool(_("Xếp hạng"), header, rows)
     response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def _overall_workbook(contest: Contest, header: list[Any], rows: list[list[Any]]) -> bytes:
+    """The overall ranking and, on their own sheets, the prize lists (``results.prizes``)."""
+    book = tabular.xlsx_workbook()
+    ranking = book.active
+    ranking.title = str(_("Xếp hạng"))[:31]
+    for row in [header, *rows]:
+        ranking.append([str(v) if isinstance(v, Promise) else v for v in row])
+    board = results.prizes(contest)
+    lists: list[tuple[str, list[Any], list[list[Any]]]] = [
+        (
+            _("Giải cá nhân"),
+            [_("Hạng"), _("Họ và tên"), _("Đơn vị"), _("Số điện thoại"), _("Số câu đúng")],
+            [
+                [r.rank, r.entrant.full_name, r.entrant.unit.name, r.entrant.phone, r.score]
+                for r in board.individuals
+            ],
+        ),
+        (
+            _("Giải đơn vị - số người"),
+            [_("Hạng"), _("Công đoàn cơ sở"), _("Người dự thi"), _("Đoàn viên")],
+            [[r.rank, r.unit.name, r.entrants, r.members] for r in board.by_entrants],
+        ),
+        (
+            _("Giải đơn vị - tỷ lệ"),
+            [_("Hạng"), _("Công đoàn cơ sở"), _("Tỷ lệ trên đoàn viên (%)"), _("Người dự thi")],
+            [
+                [r.rank, r.unit.name, round((r.rate or 0) * 100, 2), r.entrants]
+                for r in board.by_rate
+            ],
+        ),
+    ]
+    for title, head, body in lists:
+        sheet = book.create_sheet(str(title)[:31])
+        for row in [head, *body]:
+            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
+    return tabular.xlsx_bytes(book)
 
 
 def _local(value: object) -> str:
@@ -328,3 +396,164 @@ def _local(value: object) -> str:
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M:%S")  # type: ignore[arg-type]
+
+
+# --- integrity flags and results -------------------------------------------------------------
+
+
+@policy(officer("contest.view"))
+def flags(request: HttpRequest, pk: int) -> HttpResponse:
+    """The flagged attempts with their reasons, to keep or exclude before the results."""
+    contest = _contest(request, pk, "contest.view")
+    rows = []
+    flagged = (
+        Attempt.objects.filter(round__contest=contest, flags__isnull=False)
+        .distinct()
+        .select_related("entrant", "entrant__unit", "round")
+        .prefetch_related("flags", "flags__decided_by")
+        .order_by("round__number", "entrant__full_name", "pk")
+    )
+    page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("trang"))
+    for attempt in page.object_list:
+        marks = list(attempt.flags.all())
+        decided = next((f for f in marks if f.decision != FlagDecision.PENDING), None)
+        rows.append(
+            {
+                "attempt": attempt,
+                "phone": mask_phone(attempt.entrant.phone),
+                "reasons": [(f.get_kind_display(), integrity.flag_text(f)) for f in marks],
+                "pending": any(f.decision == FlagDecision.PENDING for f in marks),
+                "decided": decided,
+            }
+        )
+    return render(
+        request,
+        "contests/flags.html",
+        {
+            "unit": contest.unit,
+            "contest": contest,
+            "rows": rows,
+            "page": page,
+            "pending": integrity.pending_flags(contest),
+            "can_manage": access.can(request.user, "contest.manage", contest.unit),
+            "form": FlagDecisionForm(),
+        },
+    )
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def flags_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    added = integrity.flags_detect(contest)
+    messages.success(
+        request,
+        _("Đã kiểm tra lại các bài thi: %(count)s dấu hiệu mới.") % {"count": format_int(added)},
+    )
+    return redirect("contests:flags", pk=contest.pk)
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def flag_decide(request: HttpRequest, pk: int, attempt_id: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    attempt = (
+        Attempt.objects.select_related("round", "round__contest")
+        .filter(pk=attempt_id, round__contest=contest)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    form = FlagDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            integrity.flag_decide(
+                attempt=attempt,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi quyết định về bài thi."))
+    else:
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+    return redirect("contests:flags", pk=contest.pk)
+
+
+@policy(officer("contest.view"))
+def results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.view")
+    form = PrizesForm(
+        initial={
+            "individual": contest.prizes_individual,
+            "units_entrants": contest.prizes_units_entrants,
+            "units_rate": contest.prizes_units_rate,
+        }
+    )
+    return render(
+        request,
+        "contests/results.html",
+        {
+            "unit": contest.unit,
+            "contest": contest,
+            "form": form,
+            "prizes": results.prizes(contest),
+            "pending": integrity.pending_flags(contest),
+            "can_manage": access.can(request.user, "contest.manage", contest.unit),
+            "public_url": request.build_absolute_uri(
+                reverse("contests_public:results", kwargs={"contest_id": contest.pk})
+            ),
+        },
+    )
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def prizes_set(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    form = PrizesForm(request.POST)
+    if form.is_valid():
+        try:
+            results.prizes_set(contest=contest, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã lưu số giải."))
+    else:
+        messages.error(request, _("Vui lòng nhập số giải từ 0 đến 1.000."))
+    return redirect("contests:results", pk=contest.pk)
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    try:
+        results.results_publish(contest=contest, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã công bố kết quả trên trang công khai của cuộc thi."))
+    return redirect("contests:results", pk=contest.pk)
+
+
+@policy(officer("contest.manage"))
+@require_POST
+def results_announce(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    try:
+        item = results.results_announce(contest=contest, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect("contests:results", pk=contest.pk)
+    messages.success(
+        request,
+        _(
+            "Đã soạn tin thông báo kết quả. Anh/chị gửi duyệt, đăng và triển khai xuống cơ sở "
+            "như mọi tin, bài."
+        ),
+    )
+    return redirect(item.get_absolute_url())

@@ -97,3 +97,19 @@ def answer_all(attempt: Any, *, right: int, now: dt.datetime) -> None:
 
 def local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
+
+
+def pow_answer(page: str) -> dict[str, str]:
+    """The start form's fields of a rules page, with its proof-of-work solved as the browser
+    does (``static/lantoa/contest-pow.js``)."""
+    import re
+
+    from lantoa.contests.integrity import pow_ok
+
+    nonce = re.search(r'name="pow_nonce" value="([0-9a-f]+)"', page)
+    bits = re.search(r'data-pow-bits="(\d+)"', page)
+    assert nonce and bits, "the rules page has no start form"
+    n = 0
+    while not pow_ok(nonce.group(1), str(n), int(bits.group(1))):
+        n += 1
+    return {"pow_nonce": nonce.group(1), "pow_suffix": str(n)}

@@ -12,14 +12,16 @@ import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from lantoa.contests import entry, services
+from lantoa.contests.integrity import DEVICE_COOKIE, pow_ok
 from lantoa.contests.models import Answer, Attempt, Contest, ContestStatus, Entrant, Option
 from tests.conftest import Officers, Tree, login
-from tests.contests.support import NOW, answer_all, bank, entrant, quiz
+from tests.contests.support import NOW, answer_all, bank, entrant, pow_answer, quiz
 
 HEADER = "Câu hỏi,Phương án A,Phương án B,Phương án C,Đáp án đúng,Chủ đề,Giải thích\n"
 
@@ -90,9 +92,27 @@ def test_outsiders_get_404_and_viewers_no_bank(
 ) -> None:
     contest, _rounds = quiz(tree.pa)
     login(client, officers.b_admin)
-    for path in ("", "xep-hang/", "xep-hang.xlsx", "kho-cau-hoi.xlsx", "sua/"):
+    for path in (
+        "",
+        "xep-hang/",
+        "xep-hang.xlsx",
+        "kho-cau-hoi.xlsx",
+        "sua/",
+        "dau-hieu/",
+        "ket-qua/",
+    ):
         assert client.get(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
-    for path in ("duyet/", "tra-lai/", "gui-duyet/", "dot-thi/", "kho-cau-hoi/"):
+    for path in (
+        "duyet/",
+        "tra-lai/",
+        "gui-duyet/",
+        "dot-thi/",
+        "kho-cau-hoi/",
+        "dau-hieu/kiem-tra/",
+        "ket-qua/giai/",
+        "ket-qua/cong-bo/",
+        "ket-qua/thong-bao/",
+    ):
         assert client.post(f"/cuoc-thi/so/{contest.pk}/{path}").status_code == 404, path
     login(client, officers.a_viewer)  # sees contests of A-G1 only, not the province's
     assert client.get(f"/cuoc-thi/so/{contest.pk}/").status_code == 404
@@ -101,6 +121,11 @@ def test_outsiders_get_404_and_viewers_no_bank(
     kcn_contest = services.contest_create(unit=tree.a_kcn, title="Thi KCN", rules="Thể lệ.")
     assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/").status_code == 200
     assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/kho-cau-hoi.xlsx").status_code == 403
+    # A briefer sees the flags and results but does not decide or publish.
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/dau-hieu/").status_code == 200
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/ket-qua/").status_code == 200
+    for path in ("dau-hieu/kiem-tra/", "ket-qua/giai/", "ket-qua/cong-bo/", "ket-qua/thong-bao/"):
+        assert client.post(f"/cuoc-thi/so/{kcn_contest.pk}/{path}").status_code == 403, path
 
 
 def _register(client: Client, contest: Contest, unit_pk: int, phone: str, capsys) -> str:
@@ -132,8 +157,17 @@ def test_public_journey_keeps_the_answers_hidden_until_the_end(
     code = _register(client, contest, tree.a_g1.pk, "0912 345 678", capsys)
     assert client.post(f"/thi/{contest.pk}/xac-minh/", {"code": "12"}).status_code == 400
     assert client.post(f"/thi/{contest.pk}/xac-minh/", {"code": code}).status_code == 302
-    start = client.post(f"/thi/{contest.pk}/dot/1/bat-dau/")
+    # Starting needs the rules page's proof-of-work: without it, or with a wrong one, no.
+    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/").status_code == 409
+    form = pow_answer(client.get(f"/thi/{contest.pk}/").content.decode())
+    wrong = {**form, "pow_suffix": "x"}
+    while pow_ok(wrong["pow_nonce"], wrong["pow_suffix"], settings.LANTOA_CONTEST_POW_BITS):
+        wrong["pow_suffix"] += "x"
+    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/", wrong).status_code == 409
+    start = client.post(f"/thi/{contest.pk}/dot/1/bat-dau/", form)
     attempt = Attempt.objects.get()
+    assert attempt.device_hash and attempt.ip_hash and "127.0.0.1" not in attempt.ip_hash
+    assert client.cookies[DEVICE_COOKIE].value not in attempt.device_hash
     assert start["Location"] == f"/thi/bai/{attempt.pk}/"
     page = client.get(f"/thi/bai/{attempt.pk}/").content.decode()
     answers = list(Answer.objects.filter(attempt=attempt).order_by("position"))
@@ -184,8 +218,8 @@ def test_public_journey_keeps_the_answers_hidden_until_the_end(
         content_type="application/json",
     )
     assert closed.status_code == 409 and closed.json()["closed"] is True
-    # One attempt allowed: a second start is refused.
-    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/").status_code == 409
+    # One attempt allowed: a second start is refused, and the used challenge too.
+    assert client.post(f"/thi/{contest.pk}/dot/1/bat-dau/", form).status_code == 409
     assert Attempt.objects.count() == 1
 
 

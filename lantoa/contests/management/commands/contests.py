@@ -1,5 +1,7 @@
 """`lantoa contests import-bank CONTEST FILE` — add questions to a contest's bank from CSV or
-XLSX, all or nothing; `lantoa contests template FILE` — the blank XLSX to fill in."""
+XLSX, all or nothing; `lantoa contests import-entries CONTEST FILE` — paper or offline answer
+sheets, scored like the online attempts, all or nothing; `lantoa contests template FILE`
+(`--entries` for the answer sheets) — the blank XLSX to fill in."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from lantoa.contests import entries_import
 from lantoa.contests.importing import bank_import, template
 from lantoa.contests.models import Contest
 from lantoa.core.tabular import (
@@ -39,7 +42,10 @@ def find_contest(ref: str) -> Contest:
 class Command(BaseCommand):
     help = (
         "Cuộc thi: import-bank CUỘC_THI TỆP nhập câu hỏi vào kho (cột Câu hỏi, Phương án A–F, "
-        "Đáp án đúng, Chủ đề, Mức độ …); template TỆP ghi tệp mẫu .xlsx. Contest question bank."
+        "Đáp án đúng, Chủ đề, Mức độ …); import-entries CUỘC_THI TỆP nhập phiếu dự thi giấy "
+        "(Đợt thi, Họ và tên, Số điện thoại, Mã đơn vị, Câu trả lời, Dự đoán, Nộp lúc, Thời "
+        "gian làm bài); template TỆP [--entries] ghi tệp mẫu .xlsx. Contest question bank and "
+        "paper answer sheets."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,13 +59,45 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="Nhập với quyền của cán bộ này (mặc định: quyền hệ thống).",
         )
+        sheets = sub.add_parser(
+            "import-entries",
+            help=(
+                "Nhập phiếu dự thi giấy từ tệp .csv hoặc .xlsx; câu trả lời ghi dạng "
+                "“1=B; 7=A,C” (số câu trong kho câu hỏi = phương án)."
+            ),
+        )
+        sheets.add_argument("contest", help="Số của cuộc thi, hoặc MÃ_ĐƠN_VỊ/đường-dẫn.")
+        sheets.add_argument("file")
+        sheets.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Nhập với quyền của cán bộ này (mặc định: quyền hệ thống).",
+        )
         add_template_parser(sub)
+        sub.choices["template"].add_argument(
+            "--entries",
+            action="store_true",
+            help="Tệp mẫu phiếu dự thi giấy (mặc định: tệp mẫu kho câu hỏi).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "template":
-            template_command(template(), Path(opts["file"]), self.stdout.write)
+            blank = entries_import.template() if opts.get("entries") else template()
+            template_command(blank, Path(opts["file"]), self.stdout.write)
             return
         contest = find_contest(opts["contest"])
+        if opts["action"] == "import-entries":
+            import_command(
+                Path(opts["file"]),
+                entries_import.entries_import,
+                out=self.stdout.write,
+                err=self.stderr.write,
+                what=_("phiếu dự thi"),
+                contest=contest,
+                actor=command_user(opts["as_user"]),
+            )
+            return
         import_command(
             Path(opts["file"]),
             bank_import,

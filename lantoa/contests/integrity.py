@@ -1,0 +1,347 @@
+"""Integrity of a quiz contest: the proof-of-work asked before an attempt starts, the keyed
+hashes that stand for a device, a network address and a national ID, and the flags that
+organisers review before the results.
+
+- **Proof-of-work** (no third-party service): the server issues a random nonce and a
+  difficulty (``LANTOA_CONTEST_POW_BITS``) for one verified entrant; the browser finds a
+  suffix such that SHA-256 of ``nonce + ":" + suffix`` starts with that many zero bits
+  (WebCrypto, ``static/lantoa/contest-attempt.js``); the server checks it once, before the
+  challenge expires (``LANTOA_CONTEST_POW_SECONDS``), and marks it used in the same UPDATE.
+- **Keyed hashes**: a device cookie (random, set by the public pages) and the client's
+  address are kept on an attempt only as HMACs, never raw; a national ID as an HMAC with
+  ``LANTOA_NATIONAL_ID_KEY`` plus its last 4 digits.
+- **Flags never block**: an attempt implausibly fast (under ``LANTOA_CONTEST_FAST_SECONDS``
+  a question), with the same answer sheet as another entrant's in the round (the same
+  questions and the same choices, with at least one wrong answer in common: right answers
+  agree by themselves), from a device used by ``LANTOA_CONTEST_DEVICE_ENTRANTS`` entrants
+  or more, from an address used by ``LANTOA_CONTEST_IP_ENTRANTS`` or more (factory networks
+  are shared, so an address alone only flags), or by an entrant whose national ID another
+  entrant of the contest gave too. Organisers keep or exclude each flagged attempt with a
+  reason (audited); an excluded attempt leaves the rankings, prizes and the tie-break count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from lantoa import access
+from lantoa.audit.services import audit_record
+from lantoa.contests.models import (
+    Answer,
+    Attempt,
+    Challenge,
+    Contest,
+    Entrant,
+    Flag,
+    FlagDecision,
+    FlagKind,
+)
+from lantoa.core.services import acting_user
+
+DEVICE_COOKIE = "lantoa_thi"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+_NATIONAL_ID = re.compile(r"\d{9}|\d{12}")
+
+
+# --- keyed hashes -------------------------------------------------------------------------
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """An HMAC-SHA256 of ``value`` under the site's key, for ``purpose`` ("device", "ip")."""
+    if not value:
+        return ""
+    return salted_hmac(f"lantoa.contests.{purpose}", value, algorithm="sha256").hexdigest()
+
+
+def new_device_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def national_id_clean(raw: str) -> tuple[str, str]:
+    """The keyed hash and the last 4 digits of a national ID (9 or 12 digits; spaces and dots
+    ignored). Raises a ValidationError on ``national_id``."""
+    digits = re.sub(r"[\s.\-]", "", raw or "")
+    if not _NATIONAL_ID.fullmatch(digits):
+        raise ValidationError(
+            {
+                "national_id": _(
+                    "Vui lòng nhập số căn cước công dân (12 chữ số) hoặc chứng minh nhân dân "
+                    "(9 chữ số)."
+                )
+            },
+            code="national_id",
+        )
+    key = settings.LANTOA_NATIONAL_ID_KEY
+    if key:
+        digest = hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()
+    else:
+        digest = keyed_hash("national_id", digits)
+    return digest, digits[-4:]
+
+
+# --- proof-of-work ------------------------------------------------------------------------
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        return bits + 8 - byte.bit_length()
+    return bits
+
+
+def pow_ok(nonce: str, suffix: str, bits: int) -> bool:
+    digest = hashlib.sha256(f"{nonce}:{suffix}".encode()).digest()
+    return leading_zero_bits(digest) >= bits
+
+
+def challenge_issue(*, entrant: Entrant, now: dt.datetime | None = None) -> Challenge:
+    now = now or timezone.now()
+    return Challenge.objects.create(
+        entrant=entrant,
+        nonce=secrets.token_hex(16),
+        difficulty=max(0, int(settings.LANTOA_CONTEST_POW_BITS)),
+        expires_at=now + dt.timedelta(seconds=int(settings.LANTOA_CONTEST_POW_SECONDS)),
+    )
+
+
+def challenge_redeem(
+    *, entrant: Entrant, nonce: str, suffix: str, now: dt.datetime | None = None
+) -> None:
+    """Check the answer to a challenge issued to ``entrant`` and use it up (once only)."""
+    now = now or timezone.now()
+    refused = ValidationError(
+        _(
+            "Trang đã quá hạn hoặc trình duyệt chưa hoàn tất bước kiểm tra. Vui lòng tải lại "
+            "trang thể lệ rồi bấm “Bắt đầu làm bài”."
+        ),
+        code="challenge",
+    )
+    nonce, suffix = (nonce or "").strip(), (suffix or "").strip()
+    if not nonce or len(suffix) > 64:
+        raise refused
+    challenge = Challenge.objects.filter(
+        entrant=entrant, nonce=nonce, used_at__isnull=True, expires_at__gt=now
+    ).first()
+    if challenge is None or not pow_ok(nonce, suffix, challenge.difficulty):
+        raise refused
+    used = Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now)
+    if not used:
+        raise refused
+
+
+def challenges_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete challenges expired a day ago or more (the periodic sweep)."""
+    now = now or timezone.now()
+    deleted, _rows = Challenge.objects.filter(expires_at__lt=now - dt.timedelta(days=1)).delete()
+    return deleted
+
+
+# --- the answer sheet's fingerprint -------------------------------------------------------
+
+
+def answers_digest(answers: Iterable[Answer]) -> str:
+    """The same for two attempts with the same questions and the same choices, if at least
+    one chosen answer is wrong; "" otherwise (all right, or nothing chosen)."""
+    rows = sorted((a.question_id, tuple(sorted(a.chosen))) for a in answers)
+    if not any(a.chosen and a.correct is False for a in answers):
+        return ""
+    text = ";".join(f"{q}:{','.join(map(str, c))}" for q, c in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- flags --------------------------------------------------------------------------------
+
+
+def _submitted(contest: Contest) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(round__contest=contest, submitted_at__isnull=False).order_by()
+
+
+def _shared(
+    base: QuerySet[Attempt], field: str, threshold: int, only: str | None
+) -> dict[str, int]:
+    """Values of ``field`` shared by at least ``threshold`` entrants → how many."""
+    qs = base.exclude(**{field: ""})
+    if only is not None:
+        if not only:
+            return {}
+        qs = qs.filter(**{field: only})
+    rows = (
+        qs.values(field)
+        .annotate(n=Count("entrant_id", distinct=True))
+        .filter(n__gte=threshold)
+        .order_by()
+    )
+    return {r[field]: int(r["n"]) for r in rows}
+
+
+def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
+    """Flag the submitted attempts of ``contest`` that show a sign (all of them, or what
+    concerns ``attempt`` only: run when it closes). Returns the flags added; a flag already
+    there, decided or not, stays as it is."""
+    base = _submitted(contest)
+    found: list[Flag] = []
+    per_question_ms = int(settings.LANTOA_CONTEST_FAST_SECONDS) * 1000
+    fast = base.filter(total__gt=0, duration_ms__lt=F("total") * per_question_ms)
+    if attempt is not None:
+        fast = fast.filter(pk=attempt.pk)
+    for pk, duration, total in fast.values_list("pk", "duration_ms", "total"):
+        found.append(
+            Flag(
+                attempt_id=pk,
+                kind=FlagKind.FAST,
+                detail={"seconds": round((duration or 0) / 1000 / total, 1)},
+            )
+        )
+    same = (
+        base.exclude(answers_hash="")
+        .values("round_id", "answers_hash")
+        .annotate(n=Count("entrant_id", distinct=True))
+        .filter(n__gte=2)
+        .order_by()
+    )
+    if attempt is not None:
+        same = same.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash or "-")
+    for group in same:
+        members = base.filter(round_id=group["round_id"], answers_hash=group["answers_hash"])
+        for pk in _to_flag(members, attempt, group["n"], 2):
+            found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": group["n"]}))
+    for field, kind, setting in (
+        ("device_hash", FlagKind.DEVICE, settings.LANTOA_CONTEST_DEVICE_ENTRANTS),
+        ("ip_hash", FlagKind.IP, settings.LANTOA_CONTEST_IP_ENTRANTS),
+    ):
+        threshold = max(2, int(setting))
+        only = getattr(attempt, field) if attempt is not None else None
+        for value, count in _shared(base, field, threshold, only).items():
+            for pk in _to_flag(base.filter(**{field: value}), attempt, count, threshold):
+                found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
+    twins = (
+        Entrant.objects.filter(contest=contest)
+        .exclude(national_id_hash="")
+        .values("national_id_hash")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by()
+    )
+    if attempt is not None:
+        twins = twins.filter(national_id_hash=attempt.entrant.national_id_hash or "-")
+    for twin in twins:
+        # The group grows at registration, not at a submission: every attempt, each time
+        # (a handful of rows).
+        for pk in base.filter(entrant__national_id_hash=twin["national_id_hash"]).values_list(
+            "pk", flat=True
+        ):
+            found.append(
+                Flag(attempt_id=pk, kind=FlagKind.NATIONAL_ID, detail={"count": twin["n"]})
+            )
+    if not found:
+        return 0
+    ids = {f.attempt_id for f in found}
+    before = Flag.objects.filter(attempt_id__in=ids).count()
+    Flag.objects.bulk_create(found, ignore_conflicts=True)
+    return Flag.objects.filter(attempt_id__in=ids).count() - before
+
+
+def _to_flag(
+    members: QuerySet[Attempt], attempt: Attempt | None, count: int, threshold: int
+) -> list[int]:
+    """The attempts of a group to flag: all of them in a full scan, or when ``attempt`` is
+    the one that brings the group to the threshold; past it, the others were flagged then
+    and only ``attempt`` is new (a shared factory address must not cost every submission a
+    write per entrant; ``results_publish`` runs the full scan anyway)."""
+    if attempt is None or count <= threshold:
+        return list(members.values_list("pk", flat=True))
+    return [attempt.pk]
+
+
+def flag_text(flag: Flag) -> str:
+    """Why the attempt was flagged, in the reader's language."""
+    count = flag.detail.get("count", 0)
+    if flag.kind == FlagKind.FAST:
+        return _("Trung bình %(seconds)s giây một câu hỏi.") % {
+            "seconds": str(flag.detail.get("seconds", 0)).replace(".", ",")
+        }
+    if flag.kind == FlagKind.IDENTICAL:
+        return _(
+            "%(count)s người dự thi nộp bài giống hệt nhau (cùng câu hỏi, cùng lựa chọn, "
+            "cả câu sai)."
+        ) % {"count": count}
+    if flag.kind == FlagKind.DEVICE:
+        return _("%(count)s người dự thi làm bài trên cùng một thiết bị.") % {"count": count}
+    if flag.kind == FlagKind.IP:
+        return _(
+            "%(count)s người dự thi làm bài từ cùng một địa chỉ mạng (có thể là mạng chung của "
+            "nhà máy)."
+        ) % {"count": count}
+    return _("%(count)s người dự thi đăng ký cùng một số căn cước.") % {"count": count}
+
+
+def pending_flags(contest: Contest) -> int:
+    """Flagged attempts of the contest not decided yet."""
+    return (
+        Flag.objects.filter(attempt__round__contest=contest, decision=FlagDecision.PENDING)
+        .values("attempt_id")
+        .distinct()
+        .count()
+    )
+
+
+def flag_decide(*, attempt: Attempt, decision: str, reason: str, actor: Any = None) -> Attempt:
+    """Keep or exclude a flagged attempt, with a reason; every flag of the attempt gets the
+    decision. An excluded attempt leaves the rankings (kept again, it comes back)."""
+    contest = attempt.round.contest
+    if actor is not None and not access.can(actor, "contest.manage", contest.unit):
+        raise PermissionDenied(_("Anh/chị không có quyền với cuộc thi của đơn vị này."))
+    reason = " ".join((reason or "").split())
+    errors: dict[str, str] = {}
+    if decision not in (FlagDecision.KEEP, FlagDecision.EXCLUDE):
+        errors["decision"] = _("Vui lòng chọn giữ hoặc loại bài thi.")
+    if not reason:
+        errors["reason"] = _("Vui lòng ghi lý do của quyết định.")
+    elif len(reason) > 1000:
+        errors["reason"] = _("Lý do dài quá 1.000 ký tự.")
+    if errors:
+        raise ValidationError(errors)
+    if contest.results_published_at is not None:
+        raise ValidationError(
+            _("Kết quả cuộc thi đã công bố nên không đổi được quyết định về bài thi."),
+            code="published",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        flags = Flag.objects.select_for_update().filter(attempt=attempt)
+        if not flags.exists():
+            raise ValidationError(_("Bài thi này không có dấu hiệu bất thường nào."))
+        flags.update(
+            decision=decision,
+            decision_reason=reason,
+            decided_by=acting_user(actor),
+            decided_at=now,
+        )
+        attempt.excluded = decision == FlagDecision.EXCLUDE
+        Attempt.objects.filter(pk=attempt.pk).update(excluded=attempt.excluded)
+        audit_record(
+            action="contest.flag_decide",
+            actor=actor,
+            unit=contest.unit,
+            target=f"{contest.pk}: {contest.title}"[:255],
+            data={"attempt": attempt.pk, "decision": decision, "reason": reason},
+            actor_label="" if actor is not None else "lantoa",
+        )
+    return attempt
