@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "lantoa.content",
     "lantoa.cascades",
     "lantoa.publishing",
+    "lantoa.surveys",
     "lantoa.publicsite",
     "lantoa.activities",
     "lantoa.periods",

@@ -87,6 +87,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # newsletter) and recording posts on channels without an API (lantoa.publishing).
     "publishing.view": ALL_ROLES,
     "publishing.publish": EDITORS | {Role.COMMUNICATOR},
+    # Social surveys (lantoa.surveys): results for every officer of the subtree; drafting,
+    # quotas and opening for editors; approval by the leadership (not the survey's creator);
+    # paper sheets and codes keyed by whoever collects them.
+    "survey.view": ALL_ROLES,
+    "survey.manage": EDITORS,
+    "survey.approve": frozenset({Role.ADMIN, Role.LEADER}),
+    "survey.enter": EDITORS | {Role.COMMUNICATOR},
 }
 
 AnyUser = User | AnonymousUser

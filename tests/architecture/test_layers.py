@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("content",),
     ("inquiries", "cascades"),
     ("publishing",),
+    ("surveys",),
     ("periods",),
     ("targets",),
     ("reports", "publicsite", "api"),
@@ -166,6 +167,7 @@ FEATURES = {
     "inquiries",
     "cascades",
     "publishing",
+    "surveys",
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 
