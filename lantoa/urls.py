@@ -24,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("noi-dung/", include("lantoa.content.urls")),
     path("trien-khai/", include("lantoa.cascades.urls")),
     path("dang-tai/", include("lantoa.publishing.urls")),
+    path("khao-sat/", include("lantoa.surveys.urls")),
+    path("khao-sat/", include("lantoa.surveys.public_urls")),
     path("hoat-dong/", include("lantoa.activities.urls")),
     path("bao-cao/", include("lantoa.reports.urls")),
     path("bao-cao/", include("lantoa.periods.urls")),  # /bao-cao/<code>/ky/…

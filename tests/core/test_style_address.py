@@ -24,6 +24,7 @@ PUBLIC_TEMPLATES = (
     "templates/403.html",  # its visitor's branch; officers get "anh/chị" there
     "templates/kb/_search_form.html",  # its public branch ("Bạn muốn hỏi gì?")
     "templates/core/unavailable.html",
+    "templates/surveys/public/",  # a survey's response page and its thanks
 )
 PUBLIC_MODULES = (
     "inquiries/public_forms.py",
@@ -31,6 +32,7 @@ PUBLIC_MODULES = (
     "inquiries/replies.py",  # the receipts and answers mailed to the worker
     "inquiries/demo.py",  # the demo's workers writing their questions
     "publicsite/views.py",  # the newsletter sign-up
+    "surveys/public_views.py",  # the survey's response page
 )
 
 

@@ -1,0 +1,18 @@
+"""What surveys adds to the lower apps' screens and processes (lantoa.core.extensions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lantoa.core.extensions import WorkLink, work_links
+
+work_links.register(
+    WorkLink(
+        key="surveys.unit",
+        label=_("Khảo sát xã hội"),
+        description=_("Phiếu khảo sát, chỉ tiêu thu phiếu, nhập phiếu giấy và kết quả"),
+        url_name="surveys:unit",
+        visible=lambda held, unit: "survey.view" in held,
+        order=65,
+    )
+)
