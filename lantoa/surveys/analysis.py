@@ -223,9 +223,9 @@ def crosstab_by_question(
 
 def _same_code(survey: Survey, question: Question) -> QuerySet[Question, int]:
     """The ids of ``question`` in every version of the survey (matched by code)."""
-    return Question.objects.filter(
-        questionnaire__survey=survey, code=question.code
-    ).values_list("pk", flat=True)
+    return Question.objects.filter(questionnaire__survey=survey, code=question.code).values_list(
+        "pk", flat=True
+    )
 
 
 def crosstab_questions(survey: Survey) -> list[Question]:

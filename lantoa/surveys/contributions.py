@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import WorkLink, work_links
+from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
 
 work_links.register(
     WorkLink(
@@ -16,3 +16,12 @@ work_links.register(
         order=65,
     )
 )
+
+
+def _demo_surveys(ctx: DemoContext) -> None:
+    from lantoa.surveys.demo import ensure_demo_surveys
+
+    ensure_demo_surveys(ctx.as_of)
+
+
+demo_builders.register(DemoBuilder(key="surveys", build=_demo_surveys, order=65))

@@ -125,7 +125,7 @@ def response_table(survey: Survey, unit: Unit) -> tuple[list[str], Iterator[list
                         target[index[f"{code}_{row}"]] = _value(choice)
                 elif kind in (K.SINGLE, K.LIKERT, K.UNIT):
                     target[index[code]] = _value(choice)
-                elif kind == K.NUMBER:
+                elif kind == K.NUMBER and number is not None:
                     target[index[code]] = (
                         int(number) if number == number.to_integral_value() else float(number)
                     )

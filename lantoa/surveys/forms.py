@@ -63,7 +63,7 @@ class SurveyCreateForm(SurveyForm):
 
 def _lines(text: str) -> list[dict[str, str]]:
     """ "Nhãn | English label" per line → options coded 1, 2, 3 …"""
-    items = []
+    items: list[dict[str, str]] = []
     for line in text.splitlines():
         if not line.strip():
             continue

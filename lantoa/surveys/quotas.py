@@ -12,7 +12,6 @@ the counts it had already raised (the whole transaction is undone).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -60,21 +59,3 @@ def count_response(cell: QuotaCell, unit: Unit) -> None:
                 % {"cell": cell.label, "unit": allocation.unit.name},
                 code="quota_full",
             )
-
-
-def allocation_rows(survey: Survey) -> list[dict[str, Any]]:
-    """Every allocation of the survey with its cell, unit, target, count and share."""
-    rows = []
-    for a in QuotaAllocation.objects.filter(cell__survey=survey).select_related("cell", "unit"):
-        rows.append(
-            {
-                "cell": a.cell,
-                "unit": a.unit,
-                "target": a.target,
-                "count": a.count,
-                "share": a.count / a.target if a.target else None,
-                "full": a.count >= a.target,
-            }
-        )
-    rows.sort(key=lambda r: (r["cell"].position, r["cell"].pk, r["unit"].code))
-    return rows

@@ -9,7 +9,7 @@ approved, a unit below that collects for it, whose officers then see their subtr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.audit.services import audit_record
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
 from lantoa.surveys import analysis, exports, forms, selectors, services
@@ -589,11 +590,19 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     survey, unit = _load(request, pk)
     access.require(request.user, "data.export", unit)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    audit_record(
+        action="survey.export",
+        actor=request.user,
+        request=request,
+        unit=unit,
+        target=f"survey:{survey.pk}",
+        data={"format": fmt},
+    )
     if fmt == "csv":
-        return exports.csv_response(survey, unit)
-    if fmt == "xlsx":
-        return exports.xlsx_response(survey, unit)
-    raise Http404
+        return cast(HttpResponse, exports.csv_response(survey, unit))
+    return cast(HttpResponse, exports.xlsx_response(survey, unit))
 
 
 @policy(officer("survey.view"))

@@ -33,6 +33,7 @@ PUBLIC_MODULES = (
     "inquiries/demo.py",  # the demo's workers writing their questions
     "publicsite/views.py",  # the newsletter sign-up
     "surveys/public_views.py",  # the survey's response page
+    "surveys/demo.py",  # the demo's questions, put to workers
 )
 
 
