@@ -2,8 +2,9 @@
 viewing unit, through the closure table) and by any single-choice question. Questions are
 matched by code across versions, so a revised questionnaire keeps adding to the same table.
 
-Cells with fewer than ``MIN_CELL`` responses are suppressed (``None``, shown "<10") on the
-screens and in the exports, and so is every figure of a question answered by fewer.
+Cells with 1 to ``MIN_CELL`` - 1 responses are suppressed (``None``, shown "<10") on the
+screens, and so is every figure of a question answered by fewer than ``MIN_CELL``; the
+response export shows no unit with fewer (``lantoa.surveys.exports``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ MIN_CELL = 10
 
 
 def shown(n: int) -> int | None:
-    """A count as it may be shown: None below ``MIN_CELL``."""
-    return n if n >= MIN_CELL else None
+    """A count as it may be shown: None from 1 to ``MIN_CELL`` - 1 (nobody answered is no
+    one to recognise)."""
+    return n if n == 0 or n >= MIN_CELL else None
 
 
 def questions_of(survey: Survey) -> list[Question]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lantoa.core.extensions import DemoBuilder, DemoContext, WorkLink, demo_builders, work_links
+from lantoa.core.extensions import (
+    OWN,
+    RATIO,
+    DemoBuilder,
+    DemoContext,
+    TargetMetric,
+    WorkLink,
+    demo_builders,
+    target_metrics,
+    work_links,
+)
+from lantoa.surveys import metrics
 
 work_links.register(
     WorkLink(
@@ -25,3 +36,17 @@ def _demo_surveys(ctx: DemoContext) -> None:
 
 
 demo_builders.register(DemoBuilder(key="surveys", build=_demo_surveys, order=65))
+
+
+# Counted where the unit's work is counted: collected sheets against the allocation.
+target_metrics.register(
+    TargetMetric(
+        "survey_collected_share",
+        _("Phiếu khảo sát thu được so với phân bổ"),
+        _("phiếu"),
+        RATIO,
+        OWN,
+        metrics.collected_share,
+        order=95,
+    )
+)

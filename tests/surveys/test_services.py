@@ -398,3 +398,18 @@ def test_a_question_with_show_if_must_follow_an_earlier_choice_question(tree, of
     )
     question_update(question=q1, actor=officers.a_propaganda, code="CON")
     assert Question.objects.get(pk=q2.pk).show_if == {"question": "CON", "values": ["1"]}
+
+
+def test_target_metric_collected_against_allocation(tree, officers):
+    from django.utils import timezone
+
+    from lantoa.core.extensions import target_metrics
+
+    survey, _cell = _quota_survey(tree, officers, target=6, kcn=4, xa=2)
+    for unit in (tree.a_g1, tree.a_g2, tree.a_g3):
+        response_submit(survey=survey, unit=unit, answers=answers())
+    metric = next(m for m in target_metrics if m.key == "survey_collected_share")
+    today = timezone.localdate()
+    values = metric.values([tree.a_kcn.pk, tree.a_xa.pk, tree.b_kcn.pk], today, today)
+    assert values[tree.a_kcn.pk] == 0.5 and values[tree.a_xa.pk] == 0.5
+    assert metric.value_of(values, tree.b_kcn.pk) is None  # nothing allocated

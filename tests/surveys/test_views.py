@@ -209,11 +209,12 @@ def test_results_crosstab_and_suppression_agree_with_a_hand_count(client, tree, 
     cross = client.get(url, {"cau": "A1", "theo": "don-vi"}).context["crosstab"]
     rows = {label: (cells, total) for label, cells, total in cross.rows}
     assert rows[tree.a_kcn.name] == ([None, None], 15)
-    assert rows[tree.a_xa.name] == ([None, 11], 11)
+    assert rows[tree.a_xa.name] == ([0, 11], 11)  # nobody is no one to recognise
     # By question: D1 (rating) × A1: women who said "Tốt" (4): 8 in A-G1 → suppressed.
     by_q = client.get(url, {"cau": "A1", "theo": "D1"}).context["crosstab"]
     d1 = {label: cells for label, cells, _total in by_q.rows}
-    assert d1["Bình thường"] == [None, 10]  # 10 women in A-G3 rated 3
+    assert d1["Bình thường"] == [0, 10]  # 10 women in A-G3 rated 3, no man
+    assert d1["Tốt"] == [None, None]  # 4 men, 8 women
     # Per question: A1 has 26 answers: men 7 (suppressed), women 19 (73,1%).
     a1 = next(r for r in client.get(url).context["results"] if r.question.code == "A1")
     assert [r.count for r in a1.rows] == [None, 19]
