@@ -303,3 +303,17 @@ def test_a_unit_merged_below_still_counts(tree, officers):
     response_submit(survey=survey, unit=Unit.objects.get(pk=new.pk), answers=answers())
     code = codes_generate(survey=survey, unit=new, count=1, actor=officers.a_propaganda)[0]
     assert code.unit == new
+
+
+def test_the_public_page_in_english_asks_the_english_wording(client, tree, officers, settings):
+    survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse(
+        "surveys_public:respond", kwargs={"slug": survey.slug, "unit_code": tree.a_g1.code}
+    )
+    html = client.get(url).content.decode()
+    assert "How your information is kept" in html
+    assert "Which sector is your workplace in?" in html and "Part A. About you" in html
+    assert "Very satisfied" in html  # the matrix's scale
+    refused = _post_sheet(client, url, answers(A1=None))
+    assert "Please answer question A1." in refused.content.decode()
