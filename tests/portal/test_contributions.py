@@ -15,6 +15,7 @@ def test_work_links_in_the_order_of_the_unit_page() -> None:
         "campaigns",
         "content",
         "publishing",
+        "surveys.unit",
         "connectors",
         "reports",
         "inquiries.poster",
@@ -62,4 +63,5 @@ def test_demo_builders_by_stage() -> None:
         "cascades",
         "inquiries",
         "publishing",
+        "surveys",
     ]
