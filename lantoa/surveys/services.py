@@ -718,14 +718,16 @@ def quota_allocate(
     """Set how many of ``cell``'s questionnaires each unit's subtree collects (0 removes
     a unit's share). Units must lie strictly inside the survey's unit; the shares of units
     beside each other may not add up to more than the cell's target (nor more than their
-    parent allocation's target)."""
+    parent allocation's target). Whoever manages surveys at a unit's parent shares out to
+    it: the province to its upper-level unions, each of these on to its grassroots unions."""
     survey = cell.survey
-    _require(actor, "survey.manage", survey.unit)
     errors: list[str] = []
     for unit, n in allocations.items():
         inside = UnitClosure.objects.filter(
             ancestor=survey.unit, descendant=unit, depth__gt=0
         ).exists()
+        if inside and unit.parent is not None:
+            _require(actor, "survey.manage", unit.parent)
         if not inside:
             errors.append(
                 _("Vui lòng chỉ phân bổ cho đơn vị trực thuộc %(unit)s (%(code)s không thuộc).")

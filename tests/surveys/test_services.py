@@ -413,3 +413,23 @@ def test_target_metric_collected_against_allocation(tree, officers):
     values = metric.values([tree.a_kcn.pk, tree.a_xa.pk, tree.b_kcn.pk], today, today)
     assert values[tree.a_kcn.pk] == 0.5 and values[tree.a_xa.pk] == 0.5
     assert metric.value_of(values, tree.b_kcn.pk) is None  # nothing allocated
+
+
+def test_an_upper_level_union_shares_its_allocation_on_down(tree, officers):
+    from lantoa.accounts.models import Role
+    from tests.conftest import make_officer
+
+    kcn_editor = make_officer("tuyengiao_kcn", tree.a_kcn, Role.PROPAGANDA)
+    survey, cell = _quota_survey(tree, officers, target=30, kcn=20, xa=10)
+    quota_allocate(cell=cell, allocations={tree.a_g1: 12, tree.a_g2: 8}, actor=kcn_editor)
+    with pytest.raises(ValidationError):  # more than A-KCN was given
+        quota_allocate(cell=cell, allocations={tree.a_g1: 15}, actor=kcn_editor)
+    with pytest.raises(ValidationError):  # A-XA's share is the province's to set
+        quota_allocate(cell=cell, allocations={tree.a_xa: 5}, actor=kcn_editor)
+    for _ in range(8):
+        response_submit(survey=survey, unit=tree.a_g2, answers=answers())
+    with pytest.raises(ValidationError):  # A-G2's 8 are in; A-KCN still has room
+        response_submit(survey=survey, unit=tree.a_g2, answers=answers())
+    response_submit(survey=survey, unit=tree.a_g1, answers=answers())
+    counts = dict(QuotaAllocation.objects.values_list("unit__code", "count"))
+    assert counts == {"A-KCN": 9, "A-XA": 0, "A-G1": 1, "A-G2": 8}
