@@ -929,8 +929,49 @@ def response_submit(
     codes = {q.code: given_codes(q, answers) for q in questions}
     if survey.codes_required and not code.strip():
         raise ValidationError({"code": _("Vui lòng nhập mã phiếu.")})
+    if survey.anonymous and code.strip():
+        # The code is used in a transaction of its own, so that not even the database's
+        # row versions (PostgreSQL's transaction ids) tie it to the response written next;
+        # it is given back when the response is refused (a full quota cell).
+        with transaction.atomic():
+            used = _use_code(survey, unit, code)
+        try:
+            return _store_response(
+                survey, version, unit, rows, codes, channel, None, None, submitted_at, actor
+            )
+        except BaseException:
+            SurveyCode.objects.filter(pk=used.pk).update(used=False)
+            raise
     with transaction.atomic():
         used = _use_code(survey, unit, code) if code.strip() else None
+        return _store_response(
+            survey,
+            version,
+            unit,
+            rows,
+            codes,
+            channel,
+            used,
+            None if survey.anonymous else acting_user(actor),
+            submitted_at,
+            actor,
+        )
+
+
+def _store_response(
+    survey: Survey,
+    version: Questionnaire,
+    unit: Unit,
+    rows: list[Answer],
+    codes: dict[str, set[str]],
+    channel: str,
+    used: SurveyCode | None,
+    keyed_by: Any,
+    submitted_at: dt.datetime | None,
+    actor: Any,
+) -> Response:
+    """Count the quota, write the response and its answers, in one transaction."""
+    with transaction.atomic():
         cell = cell_for(survey, codes)
         if cell is not None:
             count_response(cell, unit)
@@ -940,9 +981,9 @@ def response_submit(
             unit=unit,
             channel=channel,
             submitted_at=submitted_at or timezone.now(),
-            code=None if survey.anonymous else used,
+            code=used,
             quota_cell=cell,
-            keyed_by=None if survey.anonymous else acting_user(actor),
+            keyed_by=keyed_by,
         )
         for row in rows:
             row.response = response

@@ -433,3 +433,51 @@ def test_an_upper_level_union_shares_its_allocation_on_down(tree, officers):
     response_submit(survey=survey, unit=tree.a_g1, answers=answers())
     counts = dict(QuotaAllocation.objects.values_list("unit__code", "count"))
     assert counts == {"A-KCN": 9, "A-XA": 0, "A-G1": 1, "A-G2": 8}
+
+
+def test_a_refused_sheet_gives_its_code_back_in_an_anonymous_survey(tree, officers):
+    survey = open_survey(
+        tree.pa, officers.a_propaganda, officers.a_leader, anonymous=True, codes_required=True
+    )
+    quota_cell_save(
+        survey=survey, actor=officers.a_propaganda, label="Nữ", conditions={"A1": "2"}, target=1
+    )
+    first, second = codes_generate(
+        survey=survey, unit=tree.a_g1, count=2, actor=officers.a_propaganda
+    )
+    keyed = {"channel": Channel.PAPER, "actor": officers.a_propaganda}
+    response_submit(survey=survey, unit=tree.a_g1, answers=answers(), code=first.code, **keyed)
+    with pytest.raises(ValidationError):  # the cell "Nữ" is full
+        response_submit(survey=survey, unit=tree.a_g1, answers=answers(), code=second.code, **keyed)
+    assert not SurveyCode.objects.get(pk=second.pk).used  # usable for a sheet that fits
+    response_submit(
+        survey=survey, unit=tree.a_g1, answers=answers(A1="1"), code=second.code, **keyed
+    )
+    assert SurveyCode.objects.filter(used=True).count() == 2
+    assert not Response.objects.exclude(code=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_code_is_used_in_its_own_transaction_and_given_back(tree, officers):
+    """Without an enclosing transaction (as in a request): the code's use commits on its own,
+    and a refused sheet gives it back."""
+    from django.db import connection as conn
+
+    survey = open_survey(
+        tree.pa, officers.a_propaganda, officers.a_leader, anonymous=True, codes_required=True
+    )
+    quota_cell_save(
+        survey=survey, actor=officers.a_propaganda, label="Nữ", conditions={"A1": "2"}, target=1
+    )
+    first, second = codes_generate(
+        survey=survey, unit=tree.a_g1, count=2, actor=officers.a_propaganda
+    )
+    assert not conn.in_atomic_block
+    response_submit(survey=survey, unit=tree.a_g1, answers=answers(), code=first.code)
+    with pytest.raises(ValidationError):
+        response_submit(survey=survey, unit=tree.a_g1, answers=answers(), code=second.code)
+    assert list(SurveyCode.objects.order_by("number").values_list("used", flat=True)) == [
+        True,
+        False,
+    ]
+    assert Response.objects.count() == 1
