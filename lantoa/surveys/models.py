@@ -15,7 +15,8 @@ One JSON document per response would need each engine's own JSON path functions,
 neither indexes portably, and every count would parse every document.
 
 Anonymity: a response stores no identity and no address. For an anonymous survey a code is
-marked used without any link to the response and without the time it was used.
+marked used without any link to the response and without the time it was used, in a
+transaction of its own (``services.response_submit``).
 """
 
 from __future__ import annotations

@@ -934,13 +934,13 @@ def response_submit(
         # row versions (PostgreSQL's transaction ids) tie it to the response written next;
         # it is given back when the response is refused (a full quota cell).
         with transaction.atomic():
-            used = _use_code(survey, unit, code)
+            spent = _use_code(survey, unit, code)
         try:
             return _store_response(
                 survey, version, unit, rows, codes, channel, None, None, submitted_at, actor
             )
         except BaseException:
-            SurveyCode.objects.filter(pk=used.pk).update(used=False)
+            SurveyCode.objects.filter(pk=spent.pk).update(used=False)
             raise
     with transaction.atomic():
         used = _use_code(survey, unit, code) if code.strip() else None
