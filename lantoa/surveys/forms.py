@@ -15,6 +15,7 @@ from lantoa.core.forms import VnDateField
 from lantoa.surveys.answers import other_key
 from lantoa.surveys.models import Audience, Question, QuestionKind
 from lantoa.surveys.services import template_choices
+from lantoa.units.selectors import units_in_subtree
 
 K = QuestionKind
 
@@ -258,6 +259,7 @@ def questionnaire_blocks(
     errors: Mapping[str, list[str]] | None = None,
     *,
     english: bool = False,
+    units: list[tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The questionnaire ready for ``surveys/_questionnaire.html``: sections, and for each
     question its wording (English when asked and given), inputs with what was entered, its
@@ -319,8 +321,26 @@ def questionnaire_blocks(
                 "other_name": other_key(q.code),
                 "errors": errors.get(q.code, []),
                 "condition": condition,
+                "units": (units or []) if q.kind == K.UNIT else [],
                 "show_question": rule.get("question", "") if source is not None else "",
                 "show_values": ",".join(rule.get("values", [])) if source is not None else "",
             }
         )
     return blocks
+
+
+UNIT_PICKER_MAX = 1000
+
+
+def unit_choices(survey: Any, questions: list[Question]) -> list[tuple[str, str]]:
+    """(code, name) of the active units of the survey's subtree, for a unit-picker question
+    (none asked when the questionnaire has no such question; at most ``UNIT_PICKER_MAX``,
+    past which the question takes a typed unit code)."""
+    if not any(q.kind == K.UNIT for q in questions):
+        return []
+    found = list(
+        units_in_subtree(survey.unit, active_only=True)
+        .order_by("depth", "name")
+        .values_list("code", "name")[: UNIT_PICKER_MAX + 1]
+    )
+    return found if len(found) <= UNIT_PICKER_MAX else []

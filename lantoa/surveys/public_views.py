@@ -78,7 +78,10 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
             ratelimit.count_event("survey.rate_limited")
             context["limited_minutes"] = max(1, round(limit.window / 60))
             context["blocks"] = forms.questionnaire_blocks(
-                questions, values, english=context["english"]
+                questions,
+                values,
+                english=context["english"],
+                units=forms.unit_choices(survey, questions),
             )
             response = render(request, TEMPLATE, context, status=429)
             response["Retry-After"] = str(limit.window)
@@ -98,7 +101,11 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
         else:
             return redirect("surveys_public:thanks", slug=slug, unit_code=unit.code)
     context["blocks"] = forms.questionnaire_blocks(
-        questions, values, errors, english=context["english"]
+        questions,
+        values,
+        errors,
+        english=context["english"],
+        units=forms.unit_choices(survey, questions),
     )
     context["has_errors"] = bool(errors)
     return render(request, TEMPLATE, context, status=400 if errors else 200)

@@ -548,7 +548,9 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "units": units,
             "chosen": chosen,
             "code": code,
-            "blocks": forms.questionnaire_blocks(questions, values, errors),
+            "blocks": forms.questionnaire_blocks(
+                questions, values, errors, units=forms.unit_choices(survey, questions)
+            ),
             "general_errors": errors.get("__all__", []) + errors.get("unit", []),
             "code_errors": errors.get("code", []),
         },

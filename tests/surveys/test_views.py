@@ -317,3 +317,35 @@ def test_the_public_page_in_english_asks_the_english_wording(client, tree, offic
     assert "Very satisfied" in html  # the matrix's scale
     refused = _post_sheet(client, url, answers(A1=None))
     assert "Please answer question A1." in refused.content.decode()
+
+
+def test_a_unit_picker_lists_the_surveys_units_and_refuses_others(client, tree, officers):
+    from lantoa.surveys.services import (
+        question_add,
+        survey_approve,
+        survey_create,
+        survey_open,
+        survey_submit,
+    )
+
+    author = officers.a_propaganda
+    survey = survey_create(unit=tree.a_kcn, title="Nơi làm việc", actor=author)
+    question_add(
+        survey=survey,
+        actor=author,
+        code="U1",
+        kind="unit",
+        text="Công đoàn cơ sở của bạn",
+        required=True,
+    )
+    survey_submit(survey=survey, actor=author)
+    survey_approve(survey=survey, actor=officers.a_leader)
+    survey_open(survey=survey, actor=author)
+    url = reverse(
+        "surveys_public:respond", kwargs={"slug": survey.slug, "unit_code": tree.a_kcn.code}
+    )
+    html = client.get(url).content.decode()
+    assert f'<option value="{tree.a_g2.code}">' in html and tree.b_g1.code not in html
+    assert client.post(url, {"U1": tree.b_g1.code}).status_code == 400
+    assert client.post(url, {"U1": tree.a_g2.code}).status_code == 302
+    assert Response.objects.get().answers.get().choice == tree.a_g2.code
