@@ -77,13 +77,18 @@ def ensure_demo_surveys(as_of: dt.date | None = None) -> int:
             parent=province, kind__in=UPPER_LEVEL_KINDS, status=UnitStatus.ACTIVE
         ).order_by("pk")[:2]
     )
-    grassroots = list(
-        Unit.objects.filter(
-            ancestor_links__ancestor_id__in=[u.pk for u in uppers],
-            kind=UnitKind.GRASSROOTS,
-            status=UnitStatus.ACTIVE,
-        ).order_by("pk")[:24]
-    )
+    # Twelve grassroots unions under each of the two, taken in turn.
+    under = [
+        list(
+            Unit.objects.filter(
+                ancestor_links__ancestor_id=upper.pk,
+                kind=UnitKind.GRASSROOTS,
+                status=UnitStatus.ACTIVE,
+            ).order_by("pk")[:12]
+        )
+        for upper in uppers
+    ]
+    grassroots = [u for pair in zip(*under, strict=False) for u in pair]
     if len(uppers) < 2 or not grassroots:
         return 0
     rng = random.Random(DEMO_SEED)  # noqa: S311 - deterministic demo data, not security
