@@ -164,6 +164,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "response_count": selectors.responses_in(survey, unit).count(),
             "template_used": bool(survey.template_key),
+            "can_copy": _copy_target(request, survey, unit) is not None,
         },
     )
 
@@ -198,6 +199,15 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/survey_form.html", {**ctx, "form": form})
 
 
+def _copy_target(request: HttpRequest, survey: Survey, unit: Unit) -> Unit | None:
+    """Where a copy goes: the survey's own unit, or (seen from below) the officer's unit,
+    when they manage surveys there."""
+    target = survey.unit if unit.pk == survey.unit_id else access.home_unit(request.user)
+    if target is None or not access.can(request.user, "survey.manage", target):
+        return None
+    return target
+
+
 @policy(officer("survey.view"))
 @require_POST
 def survey_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -215,8 +225,8 @@ def survey_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     needs = {"duyet": "can_approve", "tra-lai": "can_approve"}
     if action == "sao-chep":
-        target = access.home_unit(user) if not ctx["own"] else survey.unit
-        if target is None or not access.can(user, "survey.manage", target):
+        target = _copy_target(request, survey, unit)
+        if target is None:
             raise PermissionDenied
         try:
             copy = services.survey_copy(survey=survey, unit=target, actor=user)

@@ -9,11 +9,13 @@ import os
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from lantoa.surveys.models import Response
+from lantoa.surveys.models import Response, Survey
 from lantoa.surveys.services import response_submit
-from tests.e2e.checks import controls_off_screen, sideways_scroll
+from lantoa.units.models import Unit
+from tests.e2e.checks import controls_off_screen, sideways_scroll, vietnamese_on_page
 from tests.e2e.conftest import PHONE, VIEWPORTS, Viewport, World
 from tests.surveys.support import answers, open_survey
 
@@ -89,3 +91,42 @@ def test_officers_pages_fit_the_screen(open_session: Any, world: World, viewport
             problems[name] = found
         session.log.clear()
     assert not problems, problems
+
+
+def _survey_data(survey: Survey) -> list[str]:
+    """What people wrote that the pages show: titles, questions, options, unit names."""
+    found = [survey.title, survey.purpose, *Unit.objects.values_list("name", flat=True)]
+    found += Unit.objects.exclude(short_name="").values_list("short_name", flat=True)
+    version = survey.current_version()
+    found += version.sections.values_list("title", flat=True)
+    for q in version.questions.all():
+        found += [q.text, q.help_text]
+        found += [str(i["label"]) for i in [*q.options, *q.scale, *q.rows]]
+        found += [f"{q.text[:67]}...", f"{q.text[:47]}..."]  # cut in the cross-tab's lists
+    found += [c.label for c in survey.quota_cells.all()]
+    return found
+
+
+def test_officers_pages_in_english(open_session: Any, world: World, viewport: Viewport) -> None:
+    tree, officers = world.tree, world.officers
+    survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader, sample_size=100)
+    for i in range(12):
+        response_submit(survey=survey, unit=tree.a_g1, answers=answers(A1=str(1 + i % 2)))
+    session = open_session(viewport)
+    session.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": session.base_url}]
+    )
+    session.log_in(officers.a_propaganda)
+    data = _survey_data(survey)
+    found: list[str] = []
+    paths = [reverse("surveys:unit", kwargs={"code": tree.pa.code})]
+    paths += [
+        reverse(f"surveys:{name}", kwargs={"pk": survey.pk})
+        for name in ("detail", "progress", "quotas", "codes", "entry", "results")
+    ]
+    for path in paths:
+        assert session.goto(path).status == 200, path
+        found += [f"{path}: {line}" for line in vietnamese_on_page(session.page, data)]
+        found += [f"{path}: {p}" for p in session.log.problems()]
+        session.log.clear()
+    assert not found, "\n".join(found)

@@ -251,6 +251,9 @@ def test_exports_csv_and_xlsx_with_codebook(client, tree, officers):
     assert sum(1 for r in data[1:] if r[a1] == 2) == 19
     codebook = list(book["Sổ mã"].iter_rows(values_only=True))
     assert ("A1", "Giới tính của bạn", "Chọn một", 1, "Nam") in codebook
+    from lantoa.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="survey.export").count() == 2
     login(client, officers.a_viewer)  # no "data.export"
     assert (
         client.get(reverse("surveys:export", kwargs={"pk": survey.pk, "fmt": "csv"})).status_code
@@ -349,3 +352,16 @@ def test_a_unit_picker_lists_the_surveys_units_and_refuses_others(client, tree, 
     assert client.post(url, {"U1": tree.b_g1.code}).status_code == 400
     assert client.post(url, {"U1": tree.a_g2.code}).status_code == 302
     assert Response.objects.get().answers.get().choice == tree.a_g2.code
+
+
+def test_copy_button_only_for_who_may_copy(client, tree, officers):
+    survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader)
+    copy_url = reverse("surveys:action", kwargs={"pk": survey.pk, "action": "sao-chep"})
+    login(client, officers.a_viewer)
+    assert copy_url not in client.get(survey.get_absolute_url()).content.decode()
+    assert client.post(copy_url).status_code == 403
+    login(client, officers.a_propaganda)
+    assert copy_url in client.get(survey.get_absolute_url()).content.decode()
+    copied = client.post(copy_url)
+    copy = Survey.objects.exclude(pk=survey.pk).get()
+    assert copied["Location"] == copy.get_absolute_url() and copy.copied_from == survey
