@@ -185,3 +185,24 @@ def code_counts(survey: Survey, unit: Unit) -> list[CodeCount]:
     units = Unit.objects.in_bulk([r["unit"] for r in rows])
     found = [CodeCount(units[r["unit"]], r["issued"], r["used"]) for r in rows]
     return sorted(found, key=lambda c: (c.unit.depth, c.unit.code))
+
+
+def approvers_to_notify(survey: Survey) -> list[Any]:
+    """Holders of a role that approves surveys at the nearest unit up the tree (the survey's
+    own unit first) where someone holds one; not the survey's creator."""
+    from lantoa.access.rules import PERMISSIONS
+    from lantoa.accounts.models import Membership
+
+    depths = dict(
+        UnitClosure.objects.filter(descendant_id=survey.unit_id).values_list("ancestor_id", "depth")
+    )
+    rows = Membership.objects.filter(
+        unit_id__in=list(depths),
+        role__in=list(PERMISSIONS["survey.approve"]),
+        user__is_active=True,
+    ).select_related("user")
+    by_depth: dict[int, list[Any]] = {}
+    for m in rows:
+        by_depth.setdefault(depths[m.unit_id], []).append(m.user)
+    users = by_depth[min(by_depth)] if by_depth else []
+    return [u for u in dict.fromkeys(users) if u.pk != survey.created_by_id]

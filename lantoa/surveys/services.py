@@ -31,12 +31,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lantoa import access
 from lantoa.audit.services import audit_record
 from lantoa.core.services import acting_user
 from lantoa.core.text import fold, format_int
+from lantoa.notifications.services import Text, notify
 from lantoa.surveys.answers import check_answers, given_codes
 from lantoa.surveys.models import (
     ONE_CODE_KINDS,
@@ -56,6 +57,7 @@ from lantoa.surveys.models import (
     SurveyStatus,
 )
 from lantoa.surveys.quotas import cell_for, count_response
+from lantoa.surveys.selectors import approvers_to_notify
 from lantoa.units.models import Unit, UnitClosure
 
 S = SurveyStatus
@@ -600,12 +602,32 @@ def _transition(survey: Survey, action: str, actor: Any, **changes: Any) -> Surv
     return survey
 
 
+def _notify(users: list[Any], kind: str, title: Text, survey: Survey, body: str = "") -> None:
+    users = [u for u in users if u is not None]
+    if users:
+        notify(
+            users=users,
+            kind=kind,
+            title=title,
+            body=body,
+            url=survey.get_absolute_url(),
+            unit=survey.unit,
+        )
+
+
 def survey_submit(*, survey: Survey, actor: Any) -> Survey:
     _require(actor, "survey.manage", survey.unit)
     if not survey.current_version().questions.exists():
         raise ValidationError(_("Vui lòng thêm ít nhất một câu hỏi trước khi gửi duyệt."))
     with transaction.atomic():
-        return _transition(survey, "submit", actor, return_comment="")
+        _transition(survey, "submit", actor, return_comment="")
+        _notify(
+            approvers_to_notify(survey),
+            "survey.submitted",
+            Text(gettext_noop("Khảo sát chờ duyệt: %(title)s"), {"title": survey.title}),
+            survey,
+        )
+    return survey
 
 
 def _require_approver(actor: Any, survey: Survey) -> None:
@@ -628,6 +650,12 @@ def survey_approve(*, survey: Survey, actor: Any) -> Survey:
         Questionnaire.objects.filter(
             pk=survey.current_version().pk, published_at__isnull=True
         ).update(published_at=timezone.now())
+        _notify(
+            [survey.created_by],
+            "survey.approved",
+            Text(gettext_noop("Khảo sát đã được duyệt: %(title)s"), {"title": survey.title}),
+            survey,
+        )
     return survey
 
 
@@ -636,7 +664,15 @@ def survey_return(*, survey: Survey, actor: Any, comment: str) -> Survey:
     if not comment.strip():
         raise ValidationError({"comment": _("Vui lòng ghi lý do trả lại để người soạn sửa.")})
     with transaction.atomic():
-        return _transition(survey, "return", actor, return_comment=comment.strip())
+        _transition(survey, "return", actor, return_comment=comment.strip())
+        _notify(
+            [survey.created_by],
+            "survey.returned",
+            Text(gettext_noop("Khảo sát bị trả lại để sửa: %(title)s"), {"title": survey.title}),
+            survey,
+            body=comment.strip(),
+        )
+    return survey
 
 
 def survey_open(*, survey: Survey, actor: Any) -> Survey:

@@ -99,7 +99,14 @@ def test_workflow_four_eyes_and_the_published_version_is_immutable(tree, officer
     with pytest.raises(ValidationError) as own:
         survey_approve(survey=survey, actor=author)  # creator; not an approver either
     assert own.value.messages
+    from lantoa.notifications.models import Notification
+
+    # The province's approvers were told (the admin and the leader, not the author).
+    told = set(Notification.objects.filter(kind="survey.submitted").values_list("user", flat=True))
+    assert told == {officers.a_admin.pk, leader.pk}
+    assert Notification.objects.filter(kind="survey.returned", user=author).exists()
     survey_approve(survey=survey, actor=leader)
+    assert Notification.objects.filter(kind="survey.approved", user=author).exists()
     version = survey.current_version()
     assert version.is_published and survey.approved_by == leader
     question = version.questions.get()
