@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "lantoa.cascades",
     "lantoa.publishing",
     "lantoa.contests",
+    "lantoa.surveys",
     "lantoa.publicsite",
     "lantoa.activities",
     "lantoa.periods",

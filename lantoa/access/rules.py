@@ -93,6 +93,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "contest.view": ALL_ROLES,
     "contest.manage": EDITORS | {Role.COMMUNICATOR},
     "contest.approve": frozenset({Role.ADMIN, Role.LEADER}),
+    # Social surveys (lantoa.surveys): results for every officer of the subtree; drafting,
+    # quotas and opening for editors; approval by the leadership (not the survey's creator);
+    # paper sheets and codes keyed by whoever collects them.
+    "survey.view": ALL_ROLES,
+    "survey.manage": EDITORS,
+    "survey.approve": frozenset({Role.ADMIN, Role.LEADER}),
+    "survey.enter": EDITORS | {Role.COMMUNICATOR},
 }
 
 AnyUser = User | AnonymousUser

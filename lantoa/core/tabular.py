@@ -496,13 +496,21 @@ def _xlsx_row(sheet: Any, values: Sequence[Any]) -> list[Any]:
 def xlsx_spool(sheet_title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
     """A one-sheet workbook written in openpyxl's streaming mode to a spooled temporary file,
     rewound, for a file response; every cell guarded (``_guard_xlsx_cell``)."""
+    return xlsx_spool_sheets([(sheet_title, header, rows)])
+
+
+def xlsx_spool_sheets(
+    sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]],
+) -> IO[bytes]:
+    """``xlsx_spool`` with several sheets ``(title, header, rows)``, each streamed in turn."""
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append(_xlsx_row(sheet, header))
-    for row in rows:
-        sheet.append(_xlsx_row(sheet, row))
+    for sheet_title, header, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title[:31])
+        sheet.append(_xlsx_row(sheet, header))
+        for row in rows:
+            sheet.append(_xlsx_row(sheet, row))
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(spool)
     spool.seek(0)

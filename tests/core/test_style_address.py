@@ -25,6 +25,7 @@ PUBLIC_TEMPLATES = (
     "templates/kb/_search_form.html",  # its public branch ("Bạn muốn hỏi gì?")
     "templates/core/unavailable.html",
     "templates/contests/public/",  # the entrants' pages of a contest
+    "templates/surveys/public/",  # a survey's response page and its thanks
 )
 PUBLIC_MODULES = (
     "inquiries/public_forms.py",
@@ -34,6 +35,8 @@ PUBLIC_MODULES = (
     "publicsite/views.py",  # the newsletter sign-up
     "contests/entry.py",  # what an entrant is told (registration, code, attempts)
     "contests/public_forms.py",
+    "surveys/public_views.py",  # the survey's response page
+    "surveys/demo.py",  # the demo's questions, put to workers
 )
 
 

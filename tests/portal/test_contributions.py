@@ -16,6 +16,7 @@ def test_work_links_in_the_order_of_the_unit_page() -> None:
         "contests",
         "content",
         "publishing",
+        "surveys.unit",
         "connectors",
         "reports",
         "inquiries.poster",
@@ -64,4 +65,5 @@ def test_demo_builders_by_stage() -> None:
         "contests",
         "inquiries",
         "publishing",
+        "surveys",
     ]
