@@ -13,6 +13,7 @@ from lantoa.core.extensions import (
     DashboardFigures,
     DemoBuilder,
     DemoContext,
+    PublicLink,
     ReportFigures,
     ReportSection,
     TargetMetric,
@@ -20,6 +21,7 @@ from lantoa.core.extensions import (
     beat_schedule,
     dashboard_figures,
     demo_builders,
+    public_links,
     report_figures,
     report_sections,
     target_metrics,
@@ -105,4 +107,12 @@ report_sections.register(
 )
 dashboard_figures.register(
     DashboardFigures("contests", metrics.dashboard_contests, metrics.Contests, order=40)
+)
+
+
+# The contests open to the public site's visitors (and the results of finished ones).
+public_links.register(
+    PublicLink(
+        key="contests.public", label=_("Cuộc thi"), url_name="contests_public:list", order=25
+    )
 )

@@ -7,6 +7,7 @@ from lantoa.contests import public_views as views
 
 app_name = "contests_public"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.contest_list, name="list"),
     path("<int:contest_id>/", views.rules, name="rules"),
     path("<int:contest_id>/ket-qua/", views.results_page, name="results"),
     path("<int:contest_id>/dang-ky/", views.register, name="register"),

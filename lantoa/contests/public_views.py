@@ -27,6 +27,7 @@ from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip
 from lantoa.inquiries import ratelimit
+from lantoa.units.selectors import site_unit
 
 SESSION_ENTRANTS = "contests.entrants"  # {contest id: verified entrant id}
 SESSION_PENDING = "contests.pending"  # {contest id: entrant id waiting for the code}
@@ -67,6 +68,22 @@ def _limited(request: HttpRequest, template: str, context: dict[str, Any], limit
     response = render(request, template, {**context, "limited_minutes": minutes}, status=429)
     response["Retry-After"] = str(limit.window)
     return response
+
+
+@policy(PUBLIC)
+def contest_list(request: HttpRequest) -> HttpResponse:
+    """The contests open to the public site's visitors, those about to open, and the results
+    of the finished ones."""
+    listed = selectors.public_contests(site_unit())
+    return render(
+        request,
+        "contests/public/list.html",
+        {
+            "open": [c for c in listed if c.phase == "open"],
+            "upcoming": [c for c in listed if c.phase == "upcoming"],
+            "finished": [c for c in listed if c.phase == "closed"],
+        },
+    )
 
 
 @policy(PUBLIC)

@@ -32,7 +32,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from lantoa.contests.models import Attempt, Contest, Entrant, Round, TieBreak
+from lantoa.contests.models import Attempt, Contest, ContestStatus, Entrant, Round, TieBreak
 from lantoa.core.text import natural_key
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import children_figures, subtree_figures
@@ -57,6 +57,49 @@ def contests_of(unit: Unit, *, subtree: bool = False) -> QuerySet[Contest]:
         )
         .order_by("-created_at", "-pk")
     )
+
+
+# Finished contests stay on the public list this long after their results are published.
+PUBLIC_RESULTS_DAYS = 365
+
+
+@dataclass
+class PublicContest:
+    contest: Contest
+    phase: str  # "open", "upcoming" or "closed" (results published)
+    round: Round | None  # the round open now, or the next one
+
+
+def public_contests(site: Unit | None, now: dt.datetime | None = None) -> list[PublicContest]:
+    """The approved contests a visitor of the public site may enter or read the results of:
+    those run by the site's unit, by a unit under it, or by one above it (a national contest
+    is for the province's workers too); open ones first, then upcoming, then results."""
+    now = now or timezone.now()
+    qs = Contest.objects.filter(status=ContestStatus.APPROVED).select_related("unit")
+    if site is not None:
+        below = UnitClosure.objects.filter(ancestor_id=site.pk).values("descendant_id")
+        above = UnitClosure.objects.filter(descendant_id=site.pk).values("ancestor_id")
+        qs = qs.filter(Q(unit_id__in=below) | Q(unit_id__in=above))
+    live = qs.filter(rounds__closes_at__gt=now).distinct()
+    finished = qs.filter(
+        results_published_at__gte=now - dt.timedelta(days=PUBLIC_RESULTS_DAYS)
+    ).exclude(pk__in=live.values("pk"))
+    rounds: dict[int, list[Round]] = {}
+    for rnd in Round.objects.filter(contest__in=live, closes_at__gt=now).order_by("opens_at"):
+        rounds.setdefault(rnd.contest_id, []).append(rnd)
+    # Open ones closing soonest first, then upcoming ones opening soonest.
+    keyed: list[tuple[tuple[int, dt.datetime], PublicContest]] = []
+    for contest in live:
+        ahead = rounds.get(contest.pk, [])
+        current = next((r for r in ahead if r.opens_at <= now), None)
+        if current is not None:
+            keyed.append(((0, current.closes_at), PublicContest(contest, "open", current)))
+        elif ahead:
+            keyed.append(((1, ahead[0].opens_at), PublicContest(contest, "upcoming", ahead[0])))
+    keyed.sort(key=lambda pair: (pair[0], pair[1].contest.pk))
+    return [item for _, item in keyed] + [
+        PublicContest(c, "closed", None) for c in finished.order_by("-results_published_at")
+    ]
 
 
 def open_round(contest: Contest, now: dt.datetime | None = None) -> Round | None:

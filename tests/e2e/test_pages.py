@@ -76,6 +76,7 @@ PAGES = [
     Page("question form", lambda w: "/cau-hoi/", None),
     Page("answer lookup", lambda w: "/cau-hoi/tra-cuu/", None),
     Page("legal Q&A", lambda w: "/hoi-dap/", None),
+    Page("contests", lambda w: "/thi/", None),
     Page("news", lambda w: "/tin-tuc/", None),
     Page("privacy notice", lambda w: "/cau-hoi/bao-mat/", None),
     Page("public campaigns", lambda w: "/chien-dich-cong-khai/", None),
@@ -149,7 +150,7 @@ _HEADER_JS = """
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
 def test_public_pages_share_one_header(open_session: Any, world: World, viewport: Viewport) -> None:
     """Every page a visitor sees (site, legal Q&A, question desk, privacy, a 404) has the same
-    header, whole on a phone's screen: the unit, the four links and "English"."""
+    header, whole on a phone's screen: the unit, the five links and "English"."""
     session = open_session(viewport)
     headers = {}
     for page in [p for p in PAGES if p.user is None and p.name != "login"]:
@@ -163,6 +164,7 @@ def test_public_pages_share_one_header(open_session: Any, world: World, viewport
     assert first[1] == [
         ["/tin-tuc/", "Tin tức"],
         ["/hoi-dap/", "Hỏi đáp pháp luật"],
+        ["/thi/", "Cuộc thi"],
         ["/cau-hoi/", "Gửi câu hỏi"],
         ["/cau-hoi/tra-cuu/", "Tra cứu"],
     ]

@@ -1,6 +1,7 @@
 """Every page a visitor sees — the public site, the legal Q&A, the question desk, the error
 pages — has the same header: the site's unit, the links the apps register (news, legal Q&A,
-the question form, the lookup) and the language switch in each language's own words."""
+the contests, the question form, the lookup) and the language switch in each language's own
+words."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PUBLIC_PAGES = [
     "/tin-tuc/",
     "/chien-dich-cong-khai/",
     "/hoi-dap/",
+    "/thi/",
     "/cau-hoi/",
     "/cau-hoi/tra-cuu/",
     "/cau-hoi/bao-mat/",
@@ -29,6 +31,7 @@ PUBLIC_PAGES = [
 NAV = [
     ("/tin-tuc/", "Tin tức"),
     ("/hoi-dap/", "Hỏi đáp pháp luật"),
+    ("/thi/", "Cuộc thi"),
     ("/cau-hoi/", "Gửi câu hỏi"),
     ("/cau-hoi/tra-cuu/", "Tra cứu"),
 ]
