@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "lantoa.cascades",
     "lantoa.publishing",
     "lantoa.contests",
+    "lantoa.livegame",
     "lantoa.publicsite",
     "lantoa.activities",
     "lantoa.periods",
@@ -499,6 +500,10 @@ if LANTOA_WEBHOOK_QUEUE == "redis" and not REDIS_URL:
 # remembered there so that re-deliveries are not queued again (the database's unique index
 # stops any that come later).
 LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:webhooks")
+# The live game (lantoa/livegame): its state and events in Redis under this prefix when
+# REDIS_URL is set (production: every server process of a game shares it); without Redis one
+# process's memory (the demo).
+LANTOA_LIVEGAME_REDIS_PREFIX = env_str("LANTOA_LIVEGAME_REDIS_PREFIX", "lantoa:live")
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 # A signed message dated more than this many hours before it reached us is not made an
 # inquiry (a replay: Zalo re-sends for up to 12 hours, Meta for up to 36), nor one dated more

@@ -26,6 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dang-tai/", include("lantoa.publishing.urls")),
     path("cuoc-thi/", include("lantoa.contests.urls")),
     path("thi/", include("lantoa.contests.public_urls")),
+    path("tro-choi/", include("lantoa.livegame.urls")),
+    path("choi/", include("lantoa.livegame.public_urls")),
     path("hoat-dong/", include("lantoa.activities.urls")),
     path("bao-cao/", include("lantoa.reports.urls")),
     path("bao-cao/", include("lantoa.periods.urls")),  # /bao-cao/<code>/ky/…

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("content",),
     ("inquiries", "cascades"),
     ("publishing", "contests"),
+    ("livegame",),
     ("periods",),
     ("targets",),
     ("reports", "publicsite", "api"),
@@ -167,6 +168,7 @@ FEATURES = {
     "cascades",
     "publishing",
     "contests",
+    "livegame",
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 

@@ -1,0 +1,212 @@
+"""The officers' screens of the live game, mounted at /tro-choi/: a unit's games, preparing
+one, its results; the host console, the projector view, their event stream and the host's
+actions."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lantoa import access
+from lantoa.access import policy
+from lantoa.core.forms import add_service_errors
+from lantoa.livegame import engine, selectors, services, streams
+from lantoa.livegame.forms import SOURCE_BANK, GameForm
+from lantoa.livegame.models import Game, GameStatus, QuestionRole
+
+PAGE_SIZE = 30
+
+
+def _game(request: HttpRequest, pk: int, perm: str) -> Game:
+    game = Game.objects.select_related("unit").filter(pk=pk).first()
+    if game is None:
+        raise Http404
+    access.require(request.user, perm, game.unit)
+    return game
+
+
+def join_url(request: HttpRequest, game: Game) -> str:
+    return request.build_absolute_uri(reverse("livegame_public:join", kwargs={"pin": game.pin}))
+
+
+@policy(access.officer("livegame.view"))
+def unit_games(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="livegame.view", code=code)
+    page = Paginator(selectors.games_of(unit), PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "livegame/unit_games.html",
+        {
+            "unit": unit,
+            "page": page,
+            "games": page.object_list,
+            "can_host": access.can(request.user, "livegame.host", unit) and unit.is_active,
+        },
+    )
+
+
+@policy(access.officer("livegame.host"))
+def game_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit(request.user, perm="livegame.host", code=code)
+    contests = selectors.bank_contests(request.user)
+    form = GameForm(request.POST or None, contests=contests)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contest = None
+            if data["source"] == SOURCE_BANK:
+                contest = next((c for c in contests if str(c.pk) == data["contest"]), None)
+                if contest is None:
+                    raise ValidationError({"contest": _("Vui lòng chọn cuộc thi có kho câu hỏi.")})
+                drafted = services.draw_from_bank(
+                    contest,
+                    count=data["count"] or 1,
+                    rescue=data["rescue"] or 0,
+                    golden=data["golden"],
+                    seed=secrets.randbits(32),
+                )
+            else:
+                drafted = services.parse_questions(data["questions"])
+            game = services.game_create(
+                unit=unit,
+                actor=request.user,
+                title=data["title"],
+                mode=data["mode"],
+                questions=drafted,
+                time_limit=data["time_limit"],
+                golden_at=data["golden_at"],
+                source_contest=contest,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã tạo trò chơi “%(title)s”, mã PIN %(pin)s.")
+                % {"title": game.title, "pin": game.pin},
+            )
+            return redirect("livegame:detail", pk=game.pk)
+    return render(request, "livegame/game_form.html", {"unit": unit, "form": form})
+
+
+@policy(access.officer("livegame.view"))
+def game_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    game = _game(request, pk, "livegame.view")
+    return render(
+        request,
+        "livegame/detail.html",
+        {
+            "unit": game.unit,
+            "game": game,
+            "results": selectors.results(game),
+            "can_host": access.can(request.user, "livegame.host", game.unit),
+            "join_url": join_url(request, game),
+            "finished": game.status == GameStatus.FINISHED,
+        },
+    )
+
+
+@policy(access.officer("livegame.host"))
+def host_console(request: HttpRequest, pk: int) -> HttpResponse:
+    game = _game(request, pk, "livegame.host")
+    engine.ensure_live(game)
+    return render(
+        request,
+        "livegame/host.html",
+        {"unit": game.unit, "game": game, "join_url": join_url(request, game)},
+    )
+
+
+@policy(access.officer("livegame.view"))
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    game = _game(request, pk, "livegame.view")
+    engine.ensure_live(game)
+    return render(
+        request, "livegame/projector.html", {"game": game, "join_url": join_url(request, game)}
+    )
+
+
+@policy(access.officer("livegame.view"))
+def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    import segno
+
+    game = _game(request, pk, "livegame.view")
+    out = io.BytesIO()
+    segno.make(join_url(request, game), error="m").save(out, kind="svg", scale=8, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+@policy(access.officer("livegame.view"))
+def screen_events(request: HttpRequest, pk: int) -> HttpResponseBase:
+    game = _game(request, pk, "livegame.view")
+    return streams.event_stream(request, game, screen=True)
+
+
+ACTIONS = {
+    "start": lambda game, actor: engine.game_start(game=game, actor=actor),
+    "next": lambda game, actor: engine.question_next(game=game, actor=actor),
+    "rescue_question": lambda game, actor: engine.question_next(
+        game=game, actor=actor, role=QuestionRole.RESCUE
+    ),
+    "golden": lambda game, actor: engine.question_next(
+        game=game, actor=actor, role=QuestionRole.GOLDEN
+    ),
+    "reveal": lambda game, actor: engine.question_reveal(game=game, actor=actor),
+    "rescue_all": lambda game, actor: engine.rescue_all(game=game, actor=actor),
+    "pause": lambda game, actor: engine.game_pause(game=game, actor=actor),
+    "resume": lambda game, actor: engine.game_resume(game=game, actor=actor),
+    "end": lambda game, actor: engine.game_end(game=game, actor=actor),
+}
+
+
+@policy(access.officer("livegame.host"))
+@require_POST
+def host_action(request: HttpRequest, pk: int) -> HttpResponse:
+    game = _game(request, pk, "livegame.host")
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return JsonResponse({"error": _("Thao tác không hợp lệ.")}, status=400)
+    try:
+        action(game, request.user)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=409)
+    return JsonResponse({"ok": True, "counts": engine.counts(game)})
+
+
+@policy(access.officer("livegame.view"))
+def results_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as JSON (an export for other tools)."""
+    game = _game(request, pk, "livegame.view")
+    data = selectors.results(game)
+    out = {
+        "game": {"title": game.title, "mode": game.mode, "status": game.status},
+        "players": [
+            {
+                "name": p.name,
+                "unit": p.unit.name,
+                "state": p.state,
+                "score": p.score,
+                "correct": p.correct_count,
+                "eliminated_at": p.eliminated_at,
+                "winner": p.winner,
+                "golden_bell": p.golden_bell,
+            }
+            for p in data["players"]
+        ],
+        "participation": data["participation"],
+    }
+    return HttpResponse(
+        json.dumps(out, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
