@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import secrets
 
-from lantoa.livegame import engine, services
+from lantoa.livegame import engine, players, services
 from lantoa.livegame.models import Game, GameMode, GameStatus
 from lantoa.livegame.store import MemoryStore, use_store
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
@@ -54,8 +54,8 @@ def ensure_demo_games(*, seed: int = 1) -> int:
             golden_at=1,
             source_contest=contest,
         )
-        players = [
-            engine.player_join(
+        people = [
+            players.player_join(
                 game=game,
                 name=person_name(rng),
                 unit=grassroots[i % len(grassroots)],
@@ -75,7 +75,7 @@ def ensure_demo_games(*, seed: int = 1) -> int:
                 break
             eligible = engine.ELIMINATED if q.role == "rescue" else engine.IN_GAME
             states = engine.store().states(game.pk)
-            for p in players:
+            for p in people:
                 if states.get(p.pk) not in eligible.split(","):
                     continue
                 wrong = [i for i in range(len(q.options)) if i not in q.correct] or q.correct

@@ -7,9 +7,10 @@ The correct answer is sent only by ``reveal``, which first closes the question.
 
 Elimination ("Rung chuông vàng"): after each main question, a player still in the game (alive
 or rescued) who answered wrong or not at all is eliminated — unless nobody answered right, then
-nobody is (the hall plays on). When ``golden_at`` players or fewer are left, the next question
-is the golden bell question; who answers it right rings the golden bell. A rescue question is
-answered by the eliminated players: those right come back ("rescued"); the host may also
+nobody is (the hall plays on). When ``golden_at`` players or fewer are left after a main
+question (or the main questions are all asked), the next question is the golden bell one;
+who answers it right rings the golden bell. A rescue question is answered by the eliminated
+players: those right come back ("rescued"); the host may also
 rescue every eliminated player at once.
 Score: a right answer earns 500 points plus up to 500 more the sooner it came; a leaderboard
 follows each question.
@@ -79,7 +80,7 @@ def ensure_live(game: Game) -> dict[str, str]:
         if meta:
             return meta
         players = list(Player.objects.filter(game=game).select_related("unit"))
-        s.set_players(game.pk, {p.pk: _player_entry(p) for p in players})
+        s.set_players(game.pk, {p.pk: player_entry(p) for p in players})
         s.set_states(game.pk, {p.pk: p.state for p in players})
         for p in players:
             s.set_token(game.pk, p.token_hash, p.pk)
@@ -102,7 +103,7 @@ def ensure_live(game: Game) -> dict[str, str]:
         return s.meta(game.pk)
 
 
-def _player_entry(p: Player) -> dict[str, Any]:
+def player_entry(p: Player) -> dict[str, Any]:
     return {
         "n": p.name,
         "u": p.unit_id,
@@ -113,7 +114,7 @@ def _player_entry(p: Player) -> dict[str, Any]:
     }
 
 
-def _publish(game: Game, kind: str, data: dict[str, Any], **extra: Any) -> None:
+def publish(game: Game, kind: str, data: dict[str, Any], **extra: Any) -> None:
     s = store()
     meta = s.meta(game.pk)
     seq = int(meta.get("seq", "0")) + 1
@@ -215,43 +216,6 @@ def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> 
 # ── players ─────────────────────────────────────────────────────────────────────────────────
 
 
-def player_join(*, game: Game, name: str, unit: Any, token: str) -> Player:
-    """A phone joins with a name and a unit of the organising unit's subtree. Joining is open
-    in the lobby, and during a score game; an elimination game is closed once started."""
-    from lantoa.units.models import UnitClosure
-
-    name = " ".join((name or "").split())
-    errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = _("Vui lòng nhập tên của bạn.")
-    elif len(name) > 80:
-        errors["name"] = _("Tên dài quá 80 ký tự; vui lòng viết ngắn hơn.")
-    if (
-        unit is None
-        or not unit.is_active
-        or not UnitClosure.objects.filter(ancestor=game.unit, descendant=unit).exists()
-    ):
-        errors["unit"] = _("Vui lòng chọn đơn vị của bạn trong danh sách.")
-    meta = ensure_live(game)
-    status = meta.get("status", game.status)
-    if status == GameStatus.FINISHED:
-        errors["__all__"] = _("Trò chơi đã kết thúc.")
-    elif status == GameStatus.RUNNING and game.mode == GameMode.ELIMINATION:
-        errors["__all__"] = _("Trò chơi đã bắt đầu; không nhận thêm người chơi.")
-    if errors:
-        raise ValidationError(errors)
-    player = Player.objects.create(
-        game=game, name=name, unit=unit, token_hash=token_hash(token), last_seen=timezone.now()
-    )
-    s = store()
-    s.set_players(game.pk, {player.pk: _player_entry(player)})
-    s.set_states(game.pk, {player.pk: ALIVE})
-    s.set_token(game.pk, player.token_hash, player.pk)
-    s.seen(game.pk, {player.pk: s.now_ms()})
-    _publish(game, "counts", {"counts": counts(game)}, screens=True)
-    return player
-
-
 def player_of(game: Game, token: str | None) -> int | None:
     """The player this device's token belongs to, if they may still play: in the lobby or
     after the game always; while it runs, only if seen within the return window."""
@@ -285,7 +249,7 @@ def answer(*, game: Game, player: int, question: int, options: list[int]) -> dic
         eligible = ELIMINATED
     verdict, stored, count = s.answer(game.pk, question, player, options, eligible)
     if verdict == OK:
-        _publish(game, "answered", {"answered": count}, screens=True)
+        publish(game, "answered", {"answered": count}, screens=True)
     return {
         "status": verdict,
         "options": stored["o"] if stored else None,
@@ -314,16 +278,18 @@ def game_start(*, game: Game, actor: Any) -> None:
         s.set_meta(game.pk, {"status": GameStatus.RUNNING, "phase": "ready"})
         Game.objects.filter(pk=game.pk).update(status=GameStatus.RUNNING, started_at=timezone.now())
         game.status = GameStatus.RUNNING
-        _publish(game, "phase", {"phase": "ready", "counts": counts(game)})
+        publish(game, "phase", {"phase": "ready", "counts": counts(game)})
 
 
 def _choose_question(game: Game, meta: dict[str, str], role: str | None) -> GameQuestion | None:
     used = set(_used(meta))
-    left = [q for q in GameQuestion.objects.filter(game=game).order_by("order") if q.pk not in used]
+    questions = list(GameQuestion.objects.filter(game=game).order_by("order"))
+    left = [q for q in questions if q.pk not in used]
     if role:
         return next((q for q in left if q.role == role), None)
     golden = next((q for q in left if q.role == QuestionRole.GOLDEN), None)
-    if game.mode == GameMode.ELIMINATION and golden is not None:
+    asked_main = any(q.pk in used and q.role == QuestionRole.MAIN for q in questions)
+    if game.mode == GameMode.ELIMINATION and golden is not None and asked_main:
         in_game = counts(game, meta)["alive"]
         if in_game <= int(meta.get("golden_at", game.golden_at)):
             return golden
@@ -364,7 +330,7 @@ def question_next(*, game: Game, actor: Any, role: str | None = None) -> GameQue
             asked_at=_ms_to_dt(now), deadline=_ms_to_dt(deadline)
         )
         meta = s.meta(game.pk)
-        _publish(game, "question", {"question": question_payload(question, meta, now)})
+        publish(game, "question", {"question": question_payload(question, meta, now)})
         return question
 
 
@@ -489,7 +455,7 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
         }
         for pk in players
     }
-    _publish(game, "reveal", {"reveal": payload, "counts": counts(game)}, players=per_player)
+    publish(game, "reveal", {"reveal": payload, "counts": counts(game)}, players=per_player)
     return payload
 
 
@@ -507,7 +473,7 @@ def rescue_all(*, game: Game, actor: Any) -> int:
         s.set_states(game.pk, dict.fromkeys(back, RESCUED))
         Player.objects.filter(game=game, pk__in=back).update(state=RESCUED)
         per_player = {str(pk): {"state": RESCUED} for pk in back}
-        _publish(game, "rescue", {"rescued": len(back), "counts": counts(game)}, players=per_player)
+        publish(game, "rescue", {"rescued": len(back), "counts": counts(game)}, players=per_player)
         return len(back)
 
 
@@ -525,7 +491,7 @@ def game_pause(*, game: Game, actor: Any) -> None:
             values["remaining"] = max(0, int(meta["deadline"]) - now)
             s.close(game.pk)
         s.set_meta(game.pk, values)
-        _publish(game, "phase", {"phase": "paused"})
+        publish(game, "phase", {"phase": "paused"})
 
 
 def game_resume(*, game: Game, actor: Any) -> None:
@@ -549,7 +515,7 @@ def game_resume(*, game: Game, actor: Any) -> None:
                 deadline=_ms_to_dt(int(meta["deadline"]))
             )
             data["question"] = question_payload(question, meta, s.now_ms())
-        _publish(game, "phase", data)
+        publish(game, "phase", data)
 
 
 def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
@@ -593,7 +559,7 @@ def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
             game.pk,
             {"status": GameStatus.FINISHED, "phase": "finished", "winners": json.dumps(shown)},
         )
-        _publish(game, "finished", {"phase": "finished", "winners": shown})
+        publish(game, "finished", {"phase": "finished", "winners": shown})
     from lantoa.livegame.services import record_activity
 
     record_activity(game=game, actor=actor)

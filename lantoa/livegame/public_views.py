@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from lantoa.access import PUBLIC, policy
 from lantoa.core.forms import add_service_errors
-from lantoa.livegame import engine, streams
-from lantoa.livegame.forms import JoinForm, PinForm
+from lantoa.livegame import engine, players, streams
 from lantoa.livegame.models import Game, GameStatus
+from lantoa.livegame.public_forms import JoinForm, PinForm
 from lantoa.units.selectors import units_in_subtree
 
 COOKIE_AGE = 24 * 3600
@@ -63,7 +63,7 @@ def join(request: HttpRequest, pin: str) -> HttpResponse:
         unit = next((u for u in units if str(u.pk) == form.cleaned_data["unit"]), None)
         token = secrets.token_urlsafe(24)
         try:
-            engine.player_join(game=game, name=form.cleaned_data["name"], unit=unit, token=token)
+            players.player_join(game=game, name=form.cleaned_data["name"], unit=unit, token=token)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

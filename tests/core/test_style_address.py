@@ -25,6 +25,7 @@ PUBLIC_TEMPLATES = (
     "templates/kb/_search_form.html",  # its public branch ("Bạn muốn hỏi gì?")
     "templates/core/unavailable.html",
     "templates/contests/public/",  # the entrants' pages of a contest
+    "templates/livegame/public/",  # the players' pages of a live game
 )
 PUBLIC_MODULES = (
     "inquiries/public_forms.py",
@@ -34,6 +35,8 @@ PUBLIC_MODULES = (
     "publicsite/views.py",  # the newsletter sign-up
     "contests/entry.py",  # what an entrant is told (registration, code, attempts)
     "contests/public_forms.py",
+    "livegame/public_forms.py",
+    "livegame/players.py",  # what a player joining a live game is told
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lantoa.livegame import engine, services
+from lantoa.livegame import players, services
 from lantoa.livegame.models import Game, GameMode, Player
 from lantoa.livegame.store import MemoryStore, RedisStore, Store, use_store
 
@@ -56,7 +56,7 @@ def make_game(unit: Any, mode: str = GameMode.ELIMINATION, *, golden_at: int = 1
 
 def join(game: Game, unit: Any, name: str = "Người chơi") -> tuple[Player, str]:
     token = secrets.token_urlsafe(16)
-    return engine.player_join(game=game, name=name, unit=unit, token=token), token
+    return players.player_join(game=game, name=name, unit=unit, token=token), token
 
 
 def redis_url_of(store: RedisStore) -> str:

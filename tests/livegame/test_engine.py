@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lantoa.activities.models import Activity
-from lantoa.livegame import engine, hub
+from lantoa.livegame import engine, hub, players
 from lantoa.livegame.models import Answer, Game, GameMode, GameStatus, Player, PlayerState
 from lantoa.livegame.store import RedisStore, Store
 from tests.conftest import Tree
@@ -257,7 +257,7 @@ def test_joining_rules(tree: Tree, live: Store) -> None:
         join(game, tree.b_g1)  # a union of another province
     assert "unit" in outside.value.message_dict
     with pytest.raises(ValidationError):
-        engine.player_join(game=game, name="  ", unit=tree.a_g1, token="x")
+        players.player_join(game=game, name="  ", unit=tree.a_g1, token="x")
     join(game, tree.a_g1)
     engine.game_start(game=game, actor=None)
     with pytest.raises(ValidationError) as late:
