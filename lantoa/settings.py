@@ -471,6 +471,11 @@ LANTOA_TRUSTED_PROXY_COUNT = env_int("LANTOA_TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (https://congdoan.example.vn) for links printed on QR posters
 # and in e-mails; empty: taken from the request.
 LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
+# Address of the ASGI server (uvicorn) that serves live pages with event streams (the live
+# game) when it is not the site's own address: ``lantoa demo`` runs its web server on WSGI
+# threads and starts a one-process ASGI server beside it (port + 1). Empty: the same site
+# (production: nginx sends those paths to the ASGI server, see README).
+LANTOA_LIVE_URL = env_str("LANTOA_LIVE_URL", "").rstrip("/")
 # Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the PDF posters; empty: the copy
 # shipped in lantoa/fonts/.
 LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,7 +48,8 @@ def enter_pin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         pin = form.cleaned_data["pin"].strip()
         if Game.objects.filter(pin=pin).exclude(status=GameStatus.FINISHED).exists():
-            return redirect("livegame_public:join", pin=pin)
+            path = reverse("livegame_public:join", kwargs={"pin": pin})
+            return redirect(settings.LANTOA_LIVE_URL + path)
         form.add_error("pin", _("Không có trò chơi nào đang mở với mã này; vui lòng kiểm tra lại."))
     return render(request, "livegame/public/pin.html", {"form": form})
 

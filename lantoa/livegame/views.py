@@ -8,6 +8,7 @@ import io
 import json
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -36,8 +37,16 @@ def _game(request: HttpRequest, pk: int, perm: str) -> Game:
     return game
 
 
+def live_url(request: HttpRequest, path: str) -> str:
+    """``path`` on the server of live pages: the demo's ASGI server beside its WSGI one
+    (``LANTOA_LIVE_URL``), else this site."""
+    if settings.LANTOA_LIVE_URL:
+        return settings.LANTOA_LIVE_URL + path
+    return request.build_absolute_uri(path)
+
+
 def join_url(request: HttpRequest, game: Game) -> str:
-    return request.build_absolute_uri(reverse("livegame_public:join", kwargs={"pin": game.pin}))
+    return live_url(request, reverse("livegame_public:join", kwargs={"pin": game.pin}))
 
 
 @policy(access.officer("livegame.view"))
@@ -112,6 +121,10 @@ def game_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "results": selectors.results(game),
             "can_host": access.can(request.user, "livegame.host", game.unit),
             "join_url": join_url(request, game),
+            "host_url": live_url(request, reverse("livegame:host", kwargs={"pk": game.pk})),
+            "projector_url": live_url(
+                request, reverse("livegame:projector", kwargs={"pk": game.pk})
+            ),
             "finished": game.status == GameStatus.FINISHED,
         },
     )

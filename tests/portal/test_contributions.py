@@ -14,6 +14,7 @@ def test_work_links_in_the_order_of_the_unit_page() -> None:
         "activities",
         "campaigns",
         "contests",
+        "livegame",
         "content",
         "publishing",
         "connectors",
@@ -62,6 +63,7 @@ def test_demo_builders_by_stage() -> None:
         "content",
         "cascades",
         "contests",
+        "livegame",
         "inquiries",
         "publishing",
     ]
