@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -114,12 +116,49 @@ def player_entry(p: Player) -> dict[str, Any]:
     }
 
 
-def publish(game: Game, kind: str, data: dict[str, Any], **extra: Any) -> None:
+def publish(game: Game | int, kind: str, data: dict[str, Any], **extra: Any) -> None:
+    game_id = game if isinstance(game, int) else game.pk
     s = store()
-    meta = s.meta(game.pk)
-    seq = int(meta.get("seq", "0")) + 1
-    s.set_meta(game.pk, {"seq": seq})
-    s.publish({"game": game.pk, "type": kind, "seq": seq, "data": data, **extra})
+    seq = s.next_seq(game_id)
+    s.publish({"game": game_id, "type": kind, "seq": seq, "data": data, **extra})
+
+
+# The screens' count of answers: at most one event per game and process every
+# ``COUNT_INTERVAL`` seconds, the last one always sent (a hall answering within seconds would
+# otherwise send one event per answer to every process).
+COUNT_INTERVAL = 0.25
+_count_lock = threading.Lock()
+_count_last: dict[int, float] = {}
+_count_waiting: dict[int, tuple[int, int]] = {}  # game → (question, highest count seen)
+_count_timers: dict[int, threading.Timer] = {}
+
+
+def _count_answer(game_id: int, question: int, count: int) -> None:
+    now = time.monotonic()
+    with _count_lock:
+        seen = _count_waiting.get(game_id)
+        if seen is None or seen[0] != question or seen[1] < count:
+            _count_waiting[game_id] = (question, count)
+        if game_id in _count_timers:
+            return  # the timer sends the latest
+        wait = COUNT_INTERVAL - (now - _count_last.get(game_id, 0.0))
+        if wait > 0:
+            timer = threading.Timer(wait, _count_flush, args=(game_id,))
+            timer.daemon = True
+            _count_timers[game_id] = timer
+            timer.start()
+            return
+    _count_flush(game_id)
+
+
+def _count_flush(game_id: int) -> None:
+    with _count_lock:
+        _count_timers.pop(game_id, None)
+        waiting = _count_waiting.pop(game_id, None)
+        _count_last[game_id] = time.monotonic()
+    if waiting is not None:
+        question, count = waiting
+        publish(game_id, "answered", {"question": question, "answered": count}, screens=True)
 
 
 def _used(meta: dict[str, str]) -> list[int]:
@@ -249,7 +288,7 @@ def answer(*, game: Game, player: int, question: int, options: list[int]) -> dic
         eligible = ELIMINATED
     verdict, stored, count = s.answer(game.pk, question, player, options, eligible)
     if verdict == OK:
-        publish(game, "answered", {"answered": count}, screens=True)
+        _count_answer(game.pk, question, count)
     return {
         "status": verdict,
         "options": stored["o"] if stored else None,

@@ -40,6 +40,7 @@ class Store(Protocol):
     def now_ms(self) -> int: ...
     def meta(self, game: int) -> dict[str, str]: ...
     def set_meta(self, game: int, values: dict[str, Any]) -> None: ...
+    def next_seq(self, game: int) -> int: ...
     def players(self, game: int) -> dict[int, dict[str, Any]]: ...
     def set_players(self, game: int, values: dict[int, dict[str, Any]]) -> None: ...
     def states(self, game: int) -> dict[int, str]: ...
@@ -86,6 +87,12 @@ class MemoryStore:
     def set_meta(self, game: int, values: dict[str, Any]) -> None:
         with self._lock:
             self._game(game)["meta"].update({k: str(v) for k, v in values.items()})
+
+    def next_seq(self, game: int) -> int:
+        with self._lock:
+            meta = self._game(game)["meta"]
+            meta["seq"] = str(int(meta.get("seq", "0")) + 1)
+            return int(meta["seq"])
 
     def players(self, game: int) -> dict[int, dict[str, Any]]:
         with self._lock:
@@ -260,6 +267,9 @@ class RedisStore:
         pipe.hset(self.key(game, "meta"), mapping={k: str(v) for k, v in values.items()})
         self._touch(pipe, game, "meta")
         pipe.execute()
+
+    def next_seq(self, game: int) -> int:
+        return int(self.client.hincrby(self.key(game, "meta"), "seq", 1))
 
     def players(self, game: int) -> dict[int, dict[str, Any]]:
         raw = self.client.hgetall(self.key(game, "players"))

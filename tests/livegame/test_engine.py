@@ -289,3 +289,27 @@ def test_correct_answer_never_sent_before_the_deadline(tree: Tree, live: Store) 
         assert revealed["players"][str(p1.pk)]["state"] == PlayerState.ALIVE
     finally:
         hub.remove(listener)
+
+
+def test_answer_counts_to_screens_are_throttled_last_one_sent(tree: Tree, live: Store) -> None:
+    game = make_game(tree.pa, GameMode.SCORE)
+    joined = [join(game, tree.a_g1, f"Người chơi {i}")[0] for i in range(12)]
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+    listener = hub.Listener(game=game.pk, screen=True, tqueue=inbox)
+    hub.add(listener)
+    if isinstance(live, RedisStore):
+        assert hub.listen_redis(redis_url_of(live), live.channel).wait(5)
+    try:
+        for p in joined:
+            engine.answer(game=game, player=p.pk, question=q.pk, options=[1])
+        time.sleep(engine.COUNT_INTERVAL * 3)
+        counts = []
+        while not inbox.empty():
+            event = inbox.get_nowait()
+            if event["type"] == "answered":
+                counts.append(event["data"]["answered"])
+    finally:
+        hub.remove(listener)
+    assert counts[-1] == 12 and len(counts) < 12

@@ -202,7 +202,7 @@ def test_host_actions_and_stream_deliver_events(
     question = events[1][1]["question"]
     assert "correct" not in json.dumps(events) and question["options"]
     engine.answer(game=game, player=p1.pk, question=question["id"], options=[1])
-    assert _events(chunks, 1)[0] == ("answered", {"answered": 1})
+    assert _events(chunks, 1)[0] == ("answered", {"question": question["id"], "answered": 1})
     client.post(action, {"action": "reveal"})
     [(kind, data)] = _events(chunks, 1)
     assert kind == "reveal" and data["reveal"]["correct"] == [1]

@@ -231,6 +231,7 @@
     source.addEventListener("snapshot", function (e) { applySnapshot(JSON.parse(e.data)); });
     source.addEventListener("question", function (e) {
       var d = JSON.parse(e.data); drawPhase("question"); drawQuestion(d.question, d.question.remaining_ms);
+      text("lg-answered", "0");
     });
     source.addEventListener("reveal", function (e) {
       var d = JSON.parse(e.data);
@@ -249,7 +250,12 @@
       if (d.question) { drawQuestion(d.question, d.question.remaining_ms); }
     });
     source.addEventListener("counts", function (e) { setCounts(JSON.parse(e.data).counts); });
-    source.addEventListener("answered", function (e) { text("lg-answered", JSON.parse(e.data).answered); });
+    source.addEventListener("answered", function (e) {
+      // Counts come from every server process, each throttled: show the highest for this question.
+      var d = JSON.parse(e.data);
+      var shown = Number(el("lg-answered") ? el("lg-answered").textContent : 0);
+      if (game.question && d.question === game.question.id && d.answered > shown) { text("lg-answered", d.answered); }
+    });
     source.addEventListener("finished", function (e) {
       var d = JSON.parse(e.data); drawPhase("finished"); drawWinners(d.winners);
     });
