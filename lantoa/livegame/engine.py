@@ -75,11 +75,11 @@ def ensure_live(game: Game) -> dict[str, str]:
     lobby made earlier, the demo's server restarted)."""
     s = store()
     meta = s.meta(game.pk)
-    if meta:
+    if meta.get("status"):  # (an event counter alone is not a loaded state)
         return meta
     with s.lock(game.pk):
         meta = s.meta(game.pk)
-        if meta:
+        if meta.get("status"):
             return meta
         players = list(Player.objects.filter(game=game).select_related("unit"))
         s.set_players(game.pk, {p.pk: player_entry(p) for p in players})
@@ -216,7 +216,10 @@ def leaderboard(game: Game, players: dict[int, dict[str, Any]] | None = None) ->
 
 
 def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> dict[str, Any]:
-    """Everything a connecting phone, host or projector needs to draw the current moment."""
+    """Everything a connecting phone, host or projector needs to draw the current moment. A
+    phone's costs a few reads of its own entries (a hall reconnecting at once after a server
+    process died must not read every player once per player); the screens get the counts
+    and the leaderboard."""
     s = store()
     meta = ensure_live(game)
     now = s.now_ms()
@@ -226,26 +229,26 @@ def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> 
         "paused": phase == "paused",
         "mode": game.mode,
         "title": game.title,
-        "counts": counts(game, meta),
     }
     q = meta.get("q")
     question = GameQuestion.objects.filter(pk=int(q), game=game).first() if q else None
     if question is not None:
         out["question"] = question_payload(question, meta, now)
         if phase == "revealed":
-            out["reveal"] = json.loads(meta.get("reveal", "{}"))
-    if phase in ("revealed", "finished", "ready") or screen:
-        out["leaderboard"] = leaderboard(game)
+            out["reveal"] = json.loads(meta.get("reveal") or "{}")
     if phase == "finished":
-        out["winners"] = json.loads(meta.get("winners", "[]"))
+        out["winners"] = json.loads(meta.get("winners") or "[]")
+    if player is None or screen:
+        out["counts"] = counts(game, meta)
+        out["leaderboard"] = leaderboard(game)
     if player is not None:
-        entry = s.players(game.pk).get(player)
+        entry = s.player(game.pk, player)
         if entry is not None:
             mine = s.my_answer(game.pk, question.pk, player) if question is not None else None
             out["me"] = {
                 "id": player,
                 "name": entry["n"],
-                "state": s.states(game.pk).get(player, ALIVE),
+                "state": s.state(game.pk, player) or ALIVE,
                 "score": entry["s"],
                 "answer": mine["o"] if mine else None,
             }

@@ -79,6 +79,15 @@ def connected(game: int) -> list[Listener]:
         return list(_listeners.get(game, ()))
 
 
+def players_by_game() -> dict[int, list[int]]:
+    """The players connected to this process, by game."""
+    with _lock:
+        return {
+            game: [lis.player for lis in group if lis.player is not None]
+            for game, group in _listeners.items()
+        }
+
+
 def _deliver_on_loop(listeners: list[Listener], event: dict[str, Any]) -> None:
     for listener in listeners:
         listener.put(event)

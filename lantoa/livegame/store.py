@@ -42,6 +42,8 @@ class Store(Protocol):
     def set_meta(self, game: int, values: dict[str, Any]) -> None: ...
     def next_seq(self, game: int) -> int: ...
     def players(self, game: int) -> dict[int, dict[str, Any]]: ...
+    def player(self, game: int, player: int) -> dict[str, Any] | None: ...
+    def state(self, game: int, player: int) -> str | None: ...
     def set_players(self, game: int, values: dict[int, dict[str, Any]]) -> None: ...
     def states(self, game: int) -> dict[int, str]: ...
     def set_states(self, game: int, values: dict[int, str]) -> None: ...
@@ -97,6 +99,16 @@ class MemoryStore:
     def players(self, game: int) -> dict[int, dict[str, Any]]:
         with self._lock:
             return {k: dict(v) for k, v in self._game(game)["players"].items()}
+
+    def player(self, game: int, player: int) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._game(game)["players"].get(player)
+            return dict(found) if found is not None else None
+
+    def state(self, game: int, player: int) -> str | None:
+        with self._lock:
+            found = self._game(game)["states"].get(player)
+            return str(found) if found is not None else None
 
     def set_players(self, game: int, values: dict[int, dict[str, Any]]) -> None:
         with self._lock:
@@ -274,6 +286,14 @@ class RedisStore:
     def players(self, game: int) -> dict[int, dict[str, Any]]:
         raw = self.client.hgetall(self.key(game, "players"))
         return {int(k): json.loads(v) for k, v in raw.items()}
+
+    def player(self, game: int, player: int) -> dict[str, Any] | None:
+        found = self.client.hget(self.key(game, "players"), player)
+        return json.loads(found) if found is not None else None
+
+    def state(self, game: int, player: int) -> str | None:
+        found = self.client.hget(self.key(game, "state"), player)
+        return found.decode() if found is not None else None
 
     def set_players(self, game: int, values: dict[int, dict[str, Any]]) -> None:
         if not values:

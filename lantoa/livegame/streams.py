@@ -2,8 +2,10 @@
 
 A stream first sends a ``snapshot`` (everything needed to draw the current moment, the
 player's own state included), then each event of the game as this process's hub receives it,
-and a comment every ``HEARTBEAT`` seconds (it keeps proxies from closing the connection and
-marks a player as seen: the 60-second return window counts from there).
+and a comment every ``HEARTBEAT`` seconds (it keeps proxies from closing the connection).
+Every ``HEARTBEAT`` seconds one thread per process marks all its connected players as seen
+(one write per game, not one per phone), and a closing stream marks its player at once: the
+60-second return window counts from there.
 
 Under the ASGI server (uvicorn) a stream is an asynchronous iterator on the event loop: a
 connection costs a small queue and a few objects, no thread. Under a WSGI server (a threaded
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import queue
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -25,6 +29,8 @@ from django.http import HttpRequest, StreamingHttpResponse
 
 from lantoa.livegame import engine, hub
 from lantoa.livegame.models import Game
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT = 10.0
 RETRY_MS = 1500
@@ -49,6 +55,28 @@ def render_event(event: dict[str, Any], listener: hub.Listener) -> str:
     return render(event["type"], {**event["data"], "me": mine}, event.get("seq"))
 
 
+_keeper: threading.Thread | None = None
+_keeper_lock = threading.Lock()
+
+
+def _keep_seen() -> None:
+    while True:
+        time.sleep(HEARTBEAT)
+        for game_id, players in hub.players_by_game().items():
+            try:
+                engine.mark_seen(game_id, players)
+            except Exception:
+                log.warning("livegame: could not mark the players of game %s as seen", game_id)
+
+
+def _start_keeper() -> None:
+    global _keeper
+    with _keeper_lock:
+        if _keeper is None or not _keeper.is_alive():
+            _keeper = threading.Thread(target=_keep_seen, name="livegame-seen", daemon=True)
+            _keeper.start()
+
+
 def _seen_later(game_id: int, player: int | None) -> None:
     if player is not None:
         threading.Thread(target=engine.mark_seen, args=(game_id, [player]), daemon=True).start()
@@ -59,6 +87,7 @@ async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterato
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=hub.QUEUE_SIZE)
     listener = hub.Listener(game=game.pk, player=player, screen=screen, loop=loop, aqueue=inbox)
     hub.add(listener)  # before the snapshot: nothing published meanwhile is missed
+    _start_keeper()
     try:
         snap = await sync_to_async(engine.snapshot)(game, player=player, screen=screen)
         yield f"retry: {RETRY_MS}\n" + render("snapshot", snap)
@@ -66,8 +95,6 @@ async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterato
             try:
                 event = await asyncio.wait_for(inbox.get(), timeout=HEARTBEAT)
             except TimeoutError:
-                if player is not None:
-                    await sync_to_async(engine.mark_seen, thread_sensitive=False)(game.pk, [player])
                 yield ": ping\n\n"
                 continue
             if event is hub.RECONNECT:
@@ -83,6 +110,7 @@ def _stream(game: Game, player: int | None, screen: bool) -> Iterator[str]:
     inbox: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=hub.QUEUE_SIZE)
     listener = hub.Listener(game=game.pk, player=player, screen=screen, tqueue=inbox)
     hub.add(listener)
+    _start_keeper()
     try:
         snap = engine.snapshot(game, player=player, screen=screen)
         yield f"retry: {RETRY_MS}\n" + render("snapshot", snap)
@@ -90,7 +118,6 @@ def _stream(game: Game, player: int | None, screen: bool) -> Iterator[str]:
             try:
                 event = inbox.get(timeout=HEARTBEAT)
             except queue.Empty:
-                engine.mark_seen(game.pk, [player] if player is not None else [])
                 yield ": ping\n\n"
                 continue
             if event is hub.RECONNECT:
