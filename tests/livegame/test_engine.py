@@ -313,3 +313,28 @@ def test_answer_counts_to_screens_are_throttled_last_one_sent(tree: Tree, live: 
     finally:
         hub.remove(listener)
     assert counts[-1] == 12 and len(counts) < 12
+
+
+def test_concurrent_answers_one_stored_none_lost(tree: Tree, live: Store) -> None:
+    """Retries racing each other (one phone) and a hall answering at once (many phones):
+    exactly one answer per player, the same one returned to every retry, none lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    game = make_game(tree.pa, GameMode.SCORE)
+    joined = [join(game, tree.a_g1, f"Người chơi {i}")[0] for i in range(20)]
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    first = joined[0]
+
+    def send(i: int) -> dict[str, Any]:
+        who = first if i < 20 else joined[i - 20]
+        return engine.answer(game=game, player=who.pk, question=q.pk, options=[i % 3])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(send, range(40)))
+    mine = results[:20]
+    assert sum(r["status"] == "ok" for r in mine) <= 1
+    assert len({(tuple(r["options"]), r["received_ms"]) for r in mine}) == 1
+    assert len(live.answers(game.pk, q.pk)) == 20
+    engine.question_reveal(game=game, actor=None)
+    assert Answer.objects.filter(question=q).count() == 20

@@ -150,6 +150,8 @@
 
   function drawReveal(r, me) {
     game.phase = "revealed";
+    root.setAttribute("data-phase", "revealed");
+    showActions("revealed");
     stopTimer();
     text("lg-timer", T.timeup);
     lockChoices();
@@ -187,9 +189,27 @@
     });
   }
 
+  // The host's buttons that make sense in each phase (the server refuses the others anyway).
+  var ACTIONS = {
+    lobby: ["start", "end"],
+    ready: ["next", "rescue_question", "rescue_all", "golden", "pause", "end"],
+    question: ["reveal", "pause", "end"],
+    revealed: ["next", "rescue_question", "rescue_all", "golden", "pause", "end"],
+    paused: ["resume", "end"],
+    finished: []
+  };
+  function showActions(phase) {
+    var allowed = ACTIONS[phase];
+    if (role !== "host" || !allowed) { return; }
+    Array.prototype.forEach.call(root.querySelectorAll("[data-act]"), function (b) {
+      b.hidden = allowed.indexOf(b.getAttribute("data-act")) === -1;
+    });
+  }
+
   function drawPhase(phase) {
     game.phase = phase;
     root.setAttribute("data-phase", phase);
+    showActions(phase);
     if (phase === "lobby") { status(T.lobby); }
     else if (phase === "ready") { status(T.ready); text("lg-qtext", ""); text("lg-qhead", ""); text("lg-timer", ""); el("lg-options").textContent = ""; text("lg-reveal", ""); }
     else if (phase === "paused") { stopTimer(); status(T.paused); lockChoices(); }
