@@ -218,6 +218,13 @@ def participation(game: Game) -> list[dict[str, Any]]:
     ]
 
 
+def _activity_title(game: Game) -> str:
+    named = _("Rung chuông vàng")
+    if game.title.lower().startswith(named.lower()):
+        return game.title  # "Rung chuông vàng: Hội thi …" already says it
+    return _("Rung chuông vàng: %(title)s") % {"title": game.title}
+
+
 def record_activity(*, game: Game, actor: Any) -> None:
     """The finished game as an activity record ("Hội thi, cuộc thi", in person) of the
     organising unit, with its participants by grassroots union; a refusal (e.g. the period
@@ -229,6 +236,8 @@ def record_activity(*, game: Game, actor: Any) -> None:
     if game.activity_id:
         return
     units = participation(game)
+    if not units:
+        return  # nobody played: not an activity
     note = "; ".join(f"{u['unit']}: {u['players']}" for u in units)
     try:
         activity = activity_create(
@@ -236,7 +245,7 @@ def record_activity(*, game: Game, actor: Any) -> None:
             actor=actor,
             kind=ActivityKind.CONTEST,
             held_on=timezone.localdate(),
-            title=(_("Rung chuông vàng: %(title)s") % {"title": game.title})[:255],
+            title=_activity_title(game)[:255],
             format=ActivityFormat.DIRECT,
             participants=sum(u["players"] for u in units),
             note=_("Người chơi theo công đoàn cơ sở: %(units)s") % {"units": note} if note else "",

@@ -258,3 +258,24 @@ def test_unit_page_shows_the_tile(client: Client, tree: Tree, officers: Officers
     login(client, officers.a_propaganda)
     page = client.get(reverse("units:detail", kwargs={"code": tree.pa.code})).content.decode()
     assert reverse("livegame:unit", kwargs={"code": tree.pa.code}) in page
+
+
+def test_finished_game_is_in_the_units_activities(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    game = make_game(tree.pa)
+    join(game, tree.a_g1, "An")
+    join(game, tree.a_g3, "Bình")
+    engine.game_start(game=game, actor=None)
+    engine.game_end(game=game, actor=None)
+    login(client, officers.a_propaganda)
+    page = client.get(reverse("activities:unit", kwargs={"code": tree.pa.code})).content.decode()
+    assert "Rung chuông vàng thử" in page and "Rung chuông vàng: Rung" not in page
+    detail = client.get(game.get_absolute_url()).content.decode()
+    assert "Đã ghi thành hoạt động của đơn vị." in detail
+    assert tree.a_g1.name in detail and tree.a_g3.name in detail  # participation by union
+    # A game nobody played is no activity.
+    empty = make_game(tree.pa)
+    engine.game_end(game=empty, actor=None)
+    empty.refresh_from_db()
+    assert empty.activity_id is None
