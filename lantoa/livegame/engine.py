@@ -208,7 +208,11 @@ def reveal_payload(question: GameQuestion, results: dict[str, Any]) -> dict[str,
 def leaderboard(game: Game, players: dict[int, dict[str, Any]] | None = None) -> list[Any]:
     players = players if players is not None else store().players(game.pk)
     states = store().states(game.pk)
-    ranked = sorted(players.items(), key=lambda kv: (-int(kv[1]["s"]), kv[0]))[:LEADERBOARD]
+    # Those still in the game first (elimination), then by score.
+    ranked = sorted(
+        players.items(),
+        key=lambda kv: (states.get(kv[0]) == ELIMINATED, -int(kv[1]["s"]), kv[0]),
+    )[:LEADERBOARD]
     return [
         {"name": p["n"], "unit": p["un"], "score": p["s"], "state": states.get(pk, ALIVE)}
         for pk, p in ranked

@@ -89,7 +89,10 @@ async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterato
     hub.add(listener)  # before the snapshot: nothing published meanwhile is missed
     _start_keeper()
     try:
-        snap = await sync_to_async(engine.snapshot)(game, player=player, screen=screen)
+        # Not thread-sensitive: a hall reconnecting at once is served by several threads.
+        snap = await sync_to_async(engine.snapshot, thread_sensitive=False)(
+            game, player=player, screen=screen
+        )
         yield f"retry: {RETRY_MS}\n" + render("snapshot", snap)
         while True:
             try:
