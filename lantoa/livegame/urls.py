@@ -7,7 +7,7 @@ from lantoa.livegame import views
 app_name = "livegame"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("so/<int:pk>/", views.game_detail, name="detail"),
-    path("so/<int:pk>/ket-qua.json", views.results_json, name="results_json"),
+    path("so/<int:pk>/ket-qua.xlsx", views.results_export, name="results_export"),
     path("so/<int:pk>/dieu-khien/", views.host_console, name="host"),
     path("so/<int:pk>/lenh/", views.host_action, name="action"),
     path("so/<int:pk>/man-hinh/", views.projector, name="projector"),

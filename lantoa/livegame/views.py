@@ -5,12 +5,11 @@ actions."""
 from __future__ import annotations
 
 import io
-import json
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lantoa import access
 from lantoa.access import policy
+from lantoa.core import tabular
 from lantoa.core.forms import add_service_errors
 from lantoa.livegame import engine, selectors, services, streams
 from lantoa.livegame.forms import SOURCE_BANK, GameForm
@@ -120,6 +120,7 @@ def game_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "game": game,
             "results": selectors.results(game),
             "can_host": access.can(request.user, "livegame.host", game.unit),
+            "can_export": access.can(request.user, "data.export", game.unit),
             "join_url": join_url(request, game),
             "host_url": live_url(request, reverse("livegame:host", kwargs={"pk": game.pk})),
             "projector_url": live_url(
@@ -198,28 +199,35 @@ def host_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(access.officer("livegame.view"))
-def results_json(request: HttpRequest, pk: int) -> HttpResponse:
-    """The results as JSON (an export for other tools)."""
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The players and their results as a spreadsheet (who may export the unit's data)."""
     game = _game(request, pk, "livegame.view")
-    data = selectors.results(game)
-    out = {
-        "game": {"title": game.title, "mode": game.mode, "status": game.status},
-        "players": [
-            {
-                "name": p.name,
-                "unit": p.unit.name,
-                "state": p.state,
-                "score": p.score,
-                "correct": p.correct_count,
-                "eliminated_at": p.eliminated_at,
-                "winner": p.winner,
-                "golden_bell": p.golden_bell,
-            }
-            for p in data["players"]
-        ],
-        "participation": data["participation"],
-    }
-    return HttpResponse(
-        json.dumps(out, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
-    )
+    if not access.can(request.user, "data.export", game.unit):
+        raise PermissionDenied
+    header = [
+        _("Tên"),
+        _("Đơn vị"),
+        _("Trạng thái"),
+        _("Điểm"),
+        _("Số câu đúng"),
+        _("Bị loại ở câu"),
+        _("Thắng cuộc"),
+        _("Rung chuông vàng"),
+    ]
+    rows = [
+        [
+            p.name,
+            p.unit.name,
+            p.get_state_display(),
+            p.score,
+            p.correct_count,
+            p.eliminated_at or "",
+            _("Có") if p.winner else "",
+            _("Có") if p.golden_bell else "",
+        ]
+        for p in selectors.results(game)["players"]
+    ]
+    spool = tabular.xlsx_spool(_("Kết quả"), header, rows)
+    response = HttpResponse(spool.read(), content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rung-chuong-vang-{game.pk}.xlsx"'
+    return response

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -128,7 +129,7 @@ def test_outsiders_get_404_and_viewers_may_not_host(
 ) -> None:
     game = make_game(tree.pa)
     login(client, officers.b_admin)
-    for name in ("detail", "host", "projector", "events", "qr", "results_json"):
+    for name in ("detail", "host", "projector", "events", "qr", "results_export"):
         assert client.get(reverse(f"livegame:{name}", kwargs={"pk": game.pk})).status_code == 404
     assert (
         client.post(
@@ -279,3 +280,23 @@ def test_finished_game_is_in_the_units_activities(
     engine.game_end(game=empty, actor=None)
     empty.refresh_from_db()
     assert empty.activity_id is None
+
+
+def test_results_export(client: Client, tree: Tree, officers: Officers) -> None:
+    import openpyxl
+
+    game = make_game(tree.pa)
+    join(game, tree.a_g1, "An")
+    engine.game_start(game=game, actor=None)
+    engine.game_end(game=game, actor=None)
+    login(client, officers.a_propaganda)
+    response = client.get(reverse("livegame:results_export", kwargs={"pk": game.pk}))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Tên", "Đơn vị") and rows[1][:2] == ("An", tree.a_g1.name)
+    assert rows[1][6] == "Có"  # the only player left: the winner
+    viewer = login(Client(), officers.a_viewer)
+    game_g1 = make_game(tree.a_g1)
+    url = reverse("livegame:results_export", kwargs={"pk": game_g1.pk})
+    assert viewer.get(url).status_code == 403  # a viewer exports nothing
