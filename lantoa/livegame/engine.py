@@ -580,7 +580,9 @@ def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
             _reveal(game, meta)
         players = s.players(game.pk)
         states = s.states(game.pk)
-        if game.mode == GameMode.ELIMINATION:
+        if not _used(meta):
+            winners = []  # ended before any question: nobody won
+        elif game.mode == GameMode.ELIMINATION:
             winners = [pk for pk, st in states.items() if st in (ALIVE, RESCUED)]
         else:
             best = max((int(p["s"]) for p in players.values()), default=0)

@@ -338,3 +338,13 @@ def test_concurrent_answers_one_stored_none_lost(tree: Tree, live: Store) -> Non
     assert len(live.answers(game.pk, q.pk)) == 20
     engine.question_reveal(game=game, actor=None)
     assert Answer.objects.filter(question=q).count() == 20
+
+
+def test_ended_before_any_question_nobody_wins(tree: Tree, live: Store) -> None:
+    game = make_game(tree.pa)
+    join(game, tree.a_g1)
+    engine.game_start(game=game, actor=None)
+    assert engine.game_end(game=game, actor=None) == []
+    assert not Player.objects.filter(game=game, winner=True).exists()
+    with pytest.raises(ValidationError):
+        engine.game_end(game=game, actor=None)

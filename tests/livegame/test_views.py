@@ -286,9 +286,11 @@ def test_results_export(client: Client, tree: Tree, officers: Officers) -> None:
     import openpyxl
 
     game = make_game(tree.pa)
-    join(game, tree.a_g1, "An")
+    an, _ = join(game, tree.a_g1, "An")
     engine.game_start(game=game, actor=None)
-    engine.game_end(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=an.pk, question=q.pk, options=[1])
+    engine.game_end(game=game, actor=None)  # reveals the open question first
     login(client, officers.a_propaganda)
     response = client.get(reverse("livegame:results_export", kwargs={"pk": game.pk}))
     assert response.status_code == 200
