@@ -151,6 +151,16 @@ def _count_answer(game_id: int, question: int, count: int) -> None:
     _count_flush(game_id)
 
 
+def forget_counts() -> None:
+    """Drop the counts waiting to be sent (tests: a store given back, its games gone)."""
+    with _count_lock:
+        for timer in _count_timers.values():
+            timer.cancel()
+        _count_timers.clear()
+        _count_waiting.clear()
+        _count_last.clear()
+
+
 def _count_flush(game_id: int) -> None:
     with _count_lock:
         _count_timers.pop(game_id, None)

@@ -402,7 +402,11 @@ def get_store() -> Store:
 
 
 def use_store(store: Store | None) -> None:
-    """Tests: play on this store (None: choose again from the settings)."""
+    """Tests, the demo's builder: play on this store (None: choose again from the settings).
+    Answer counts still waiting to be sent belong to the store left: they are dropped."""
     global _store
+    from lantoa.livegame.engine import forget_counts
+
+    forget_counts()
     with _store_lock:
         _store = store
