@@ -255,6 +255,9 @@ def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> 
     if player is None or screen:
         out["counts"] = counts(game, meta)
         out["leaderboard"] = leaderboard(game)
+        if phase == "lobby":
+            joined = sorted(s.players(game.pk).items(), reverse=True)
+            out["lobby"] = [{"name": p["n"], "unit": p["un"]} for _pk, p in joined]
     if player is not None:
         entry = s.player(game.pk, player)
         if entry is not None:

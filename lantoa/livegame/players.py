@@ -53,5 +53,10 @@ def player_join(*, game: Game, name: str, unit: Any, token: str) -> Player:
     s.set_states(game.pk, {player.pk: ALIVE})
     s.set_token(game.pk, player.token_hash, player.pk)
     s.seen(game.pk, {player.pk: s.now_ms()})
-    publish(game, "counts", {"counts": counts(game)}, screens=True)
+    publish(
+        game,
+        "counts",
+        {"counts": counts(game), "joined": {"name": name, "unit": unit.short_name or unit.name}},
+        screens=True,
+    )
     return player

@@ -82,6 +82,7 @@ def test_live_game_in_the_browser(open_session: Any, tree: Tree, officers: Offic
     an = _join(open_session, game, "Nguyễn Văn An", tree.a_g1)
     binh = _join(open_session, game, "Trần Thị Bình", tree.a_g2)
     _exactly(host, "#lg-joined", "2")
+    _see(screen, "#lg-lobby", "Trần Thị Bình")
 
     _act(host, "Bắt đầu")
     _act(host, "Câu tiếp theo")

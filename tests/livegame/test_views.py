@@ -194,6 +194,10 @@ def test_host_actions_and_stream_deliver_events(
     chunks = iter(stream.streaming_content)
     [(kind, snap)] = _events(chunks, 1)
     assert kind == "snapshot" and snap["phase"] == "lobby" and snap["counts"]["joined"] == 1
+    assert snap["lobby"] == [{"name": "An", "unit": tree.a_g1.name}]
+    join(game, tree.a_g2, "Bình")  # the screens see who joins
+    [(kind, data)] = _events(chunks, 1)
+    assert kind == "counts" and data["joined"] == {"name": "Bình", "unit": tree.a_g2.name}
     action = reverse("livegame:action", kwargs={"pk": game.pk})
     assert client.post(action, {"action": "start"}).json()["ok"]
     assert client.post(action, {"action": "start"}).status_code == 409

@@ -210,6 +210,8 @@
     game.phase = phase;
     root.setAttribute("data-phase", phase);
     showActions(phase);
+    var lobby = el("lg-lobby");
+    if (lobby && phase !== "lobby") { lobby.hidden = true; }
     if (phase === "lobby") { status(T.lobby); }
     else if (phase === "ready") { status(T.ready); text("lg-qtext", ""); text("lg-qhead", ""); text("lg-timer", ""); el("lg-options").textContent = ""; text("lg-reveal", ""); }
     else if (phase === "paused") { stopTimer(); status(T.paused); lockChoices(); }
@@ -227,6 +229,15 @@
     root.setAttribute("data-mode", s.mode);
     if (s.me) { game.me = s.me; drawMe(); }
     setCounts(s.counts);
+    var lobby = el("lg-lobby");
+    if (lobby && s.lobby) {
+      lobby.textContent = "";
+      s.lobby.forEach(function (p) {
+        var li = document.createElement("li");
+        li.textContent = p.name + " (" + p.unit + ")";
+        lobby.appendChild(li);
+      });
+    }
     drawPhase(s.phase);
     if (s.question && (s.phase === "question" || s.phase === "paused" || s.phase === "revealed")) {
       drawQuestion(s.question, s.question.remaining_ms);
@@ -269,7 +280,16 @@
       if (d.counts) { setCounts(d.counts); }
       if (d.question) { drawQuestion(d.question, d.question.remaining_ms); }
     });
-    source.addEventListener("counts", function (e) { setCounts(JSON.parse(e.data).counts); });
+    source.addEventListener("counts", function (e) {
+      var d = JSON.parse(e.data);
+      setCounts(d.counts);
+      var lobby = el("lg-lobby");
+      if (lobby && d.joined && game.phase === "lobby") {
+        var li = document.createElement("li");
+        li.textContent = d.joined.name + " (" + d.joined.unit + ")";
+        lobby.insertBefore(li, lobby.firstChild);
+      }
+    });
     source.addEventListener("answered", function (e) {
       // Counts come from every server process, each throttled: show the highest for this question.
       var d = JSON.parse(e.data);
