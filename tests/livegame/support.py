@@ -84,7 +84,7 @@ def open_store(kind: str, redis_url: str | None) -> Iterator[Store]:
         client.delete(*keys)
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def live(request: pytest.FixtureRequest) -> Iterator[Store]:
     """Each engine test on the in-process store and on real Redis."""
     url = request.getfixturevalue("redis_url") if request.param == "redis" else None
