@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "lantoa.publishing",
     "lantoa.contests",
     "lantoa.surveys",
+    "lantoa.livegame",
     "lantoa.publicsite",
     "lantoa.activities",
     "lantoa.periods",
@@ -485,6 +486,11 @@ LANTOA_TRUSTED_PROXY_COUNT = env_int("LANTOA_TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (https://congdoan.example.vn) for links printed on QR posters
 # and in e-mails; empty: taken from the request.
 LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
+# Address of the ASGI server (uvicorn) that serves live pages with event streams (the live
+# game) when it is not the site's own address: ``lantoa demo`` runs its web server on WSGI
+# threads and starts a one-process ASGI server beside it (port + 1). Empty: the same site
+# (production: nginx sends those paths to the ASGI server, see README).
+LANTOA_LIVE_URL = env_str("LANTOA_LIVE_URL", "").rstrip("/")
 # Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the PDF posters; empty: the copy
 # shipped in lantoa/fonts/.
 LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
@@ -514,6 +520,10 @@ if LANTOA_WEBHOOK_QUEUE == "redis" and not REDIS_URL:
 # remembered there so that re-deliveries are not queued again (the database's unique index
 # stops any that come later).
 LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:webhooks")
+# The live game (lantoa/livegame): its state and events in Redis under this prefix when
+# REDIS_URL is set (production: every server process of a game shares it); without Redis one
+# process's memory (the demo).
+LANTOA_LIVEGAME_REDIS_PREFIX = env_str("LANTOA_LIVEGAME_REDIS_PREFIX", "lantoa:live")
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 # A signed message dated more than this many hours before it reached us is not made an
 # inquiry (a replay: Zalo re-sends for up to 12 hours, Meta for up to 36), nor one dated more

@@ -28,6 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("thi/", include("lantoa.contests.public_urls")),
     path("khao-sat/", include("lantoa.surveys.urls")),
     path("khao-sat/", include("lantoa.surveys.public_urls")),
+    path("tro-choi/", include("lantoa.livegame.urls")),
+    path("choi/", include("lantoa.livegame.public_urls")),
     path("hoat-dong/", include("lantoa.activities.urls")),
     path("bao-cao/", include("lantoa.reports.urls")),
     path("bao-cao/", include("lantoa.periods.urls")),  # /bao-cao/<code>/ky/…

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -100,6 +101,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "survey.manage": EDITORS,
     "survey.approve": frozenset({Role.ADMIN, Role.LEADER}),
     "survey.enter": EDITORS | {Role.COMMUNICATOR},
+    # The live game "Rung chuông vàng" (lantoa.livegame): every officer sees the unit's games
+    # and their results; whoever prepares contests prepares and hosts a game.
+    "livegame.view": ALL_ROLES,
+    "livegame.host": EDITORS | {Role.COMMUNICATOR},
 }
 
 AnyUser = User | AnonymousUser
@@ -263,14 +268,15 @@ def officer(perm: str) -> Policy:
     return Policy(f"officer:{perm}", perm=perm)
 
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+# HttpResponseBase: a streaming response (the live game's event streams) is a view's answer too.
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def policy(p: Policy) -> Callable[[V], V]:
     def decorate(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             denied = p.denies(request)
             if denied is not None:
                 return denied

@@ -1,5 +1,5 @@
 """The access log of ``lantoa serve`` (gunicorn's ``--logger-class``), without the traces of
-workers who write to the public inquiry desk.
+workers who write to the public inquiry desk or answer a survey.
 
 The privacy page promises that a question is not tied to the address it came from. gunicorn's
 access log would tie them anyway: every ``POST /cau-hoi/`` with the client's IP, the time, the
@@ -15,8 +15,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# First path segments of the public inquiry desk (lantoa/urls.py: "cau-hoi/").
-PRIVATE_SEGMENTS = frozenset({"cau-hoi"})
+# First path segments of the public inquiry desk and of the surveys, whose anonymous response
+# pages promise to keep no address (lantoa/urls.py: "cau-hoi/", "khao-sat/").
+PRIVATE_SEGMENTS = frozenset({"cau-hoi", "khao-sat"})
 
 
 def is_private(path: str) -> bool:

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("content",),
     ("inquiries", "cascades"),
     ("publishing", "contests"),
-    ("surveys",),
+    ("surveys", "livegame"),
     ("periods",),
     ("targets",),
     ("reports", "publicsite", "api"),
@@ -169,6 +169,7 @@ FEATURES = {
     "publishing",
     "contests",
     "surveys",
+    "livegame",
 }
 COMPOSERS = {"periods", "targets", "reports", "portal"}
 

@@ -66,6 +66,13 @@ def test_inquiry_desk_lines_carry_no_address_browser_or_code(
         assert secret not in line, (secret, line)
 
 
+def test_survey_answers_carry_no_address(tmp_path: Path) -> None:
+    line = _log_line(tmp_path, "POST", "/khao-sat/doi-song-2026/A-G1/", "")
+    assert '"POST /khao-sat/… HTTP/1.1" 302 123' in line
+    for secret in (CLIENT_IP, "Android", "A-G1", "doi-song"):
+        assert secret not in line, (secret, line)
+
+
 def test_other_paths_are_logged_as_usual(tmp_path: Path) -> None:
     line = _log_line(tmp_path, "GET", "/tin-tuc/", "trang=2")
     assert CLIENT_IP in line and '"GET /tin-tuc/?trang=2 HTTP/1.1" 302' in line

@@ -26,6 +26,7 @@ PUBLIC_TEMPLATES = (
     "templates/core/unavailable.html",
     "templates/contests/public/",  # the entrants' pages of a contest
     "templates/surveys/public/",  # a survey's response page and its thanks
+    "templates/livegame/public/",  # the players' pages of a live game
 )
 PUBLIC_MODULES = (
     "inquiries/public_forms.py",
@@ -37,6 +38,8 @@ PUBLIC_MODULES = (
     "contests/public_forms.py",
     "surveys/public_views.py",  # the survey's response page
     "surveys/demo.py",  # the demo's questions, put to workers
+    "livegame/public_forms.py",
+    "livegame/players.py",  # what a player joining a live game is told
 )
 
 

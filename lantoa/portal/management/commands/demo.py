@@ -23,6 +23,7 @@ from lantoa.accounts.models import Role
 from lantoa.celery import ensure_queue_dirs
 from lantoa.core.extensions import DEMO, DemoContext, run_demo_builders
 from lantoa.core.fresh_schema import build_fresh_schema
+from lantoa.core.management.commands.serve_webhooks import webhook_server_argv
 from lantoa.core.management.commands.worker import worker_argv
 from lantoa.core.text import timing_line
 from lantoa.units.models import Unit
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             # Links made here and by the worker (posts, newsletters, "Xem bài") point to the
             # address the server really listens on.
             settings.LANTOA_PUBLIC_URL = public_url(opts["bind"])
+        if not settings.LANTOA_LIVE_URL:
+            # Live pages (event streams) on the one-process ASGI server beside the WSGI one.
+            settings.LANTOA_LIVE_URL = public_url(live_bind(opts["bind"]))
         self._timed = opts["verbosity"] >= 2
         self._started = time.perf_counter()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -184,6 +188,7 @@ class Command(BaseCommand):
             **os.environ,
             "LANTOA_DATA_DIR": str(settings.DATA_DIR),
             "LANTOA_PUBLIC_URL": settings.LANTOA_PUBLIC_URL,
+            "LANTOA_LIVE_URL": settings.LANTOA_LIVE_URL,
         }
         host = urlsplit(settings.LANTOA_PUBLIC_URL).hostname
         if "LANTOA_ALLOWED_HOSTS" not in os.environ and host:
@@ -206,6 +211,7 @@ class Command(BaseCommand):
         w("")
         if serving:
             w(self.style.SUCCESS(f"Lan Tỏa đang chạy tại  {settings.LANTOA_PUBLIC_URL}/"))
+            w(f"Trang trực tiếp (luồng sự kiện, ASGI): {settings.LANTOA_LIVE_URL}/")
         else:
             # --no-server: nothing listens; say what was done and how to serve it.
             w(
@@ -260,6 +266,16 @@ class Command(BaseCommand):
             subprocess.Popen(  # noqa: S603
                 [*worker_argv(beat=True, concurrency=2, loglevel="warning", quiet=True)],
                 env=demo_worker_env(env),
+                start_new_session=True,
+            )
+        )
+        # Live pages with event streams (the live game): one ASGI process, so that the state
+        # kept in its memory without Redis is one for every phone, host and projector, and a
+        # stream waits on the event loop instead of holding one of gunicorn's few threads.
+        children.append(
+            subprocess.Popen(  # noqa: S603
+                webhook_server_argv(bind=live_bind(bind), workers=1),
+                env=env,
                 start_new_session=True,
             )
         )
@@ -355,6 +371,12 @@ def public_url(bind: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}" if port else f"http://{host}"
+
+
+def live_bind(bind: str) -> str:
+    """Where the demo's ASGI server for live pages listens: the web server's port + 1."""
+    host, _, port = bind.rpartition(":")
+    return f"{host}:{int(port or 80) + 1}"
 
 
 def _lan_address() -> str:
