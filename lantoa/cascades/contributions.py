@@ -84,7 +84,13 @@ report_figures.register(
 
 
 dashboard_figures.register(
-    DashboardFigures("cascades", metrics.dashboard_cascades, metrics.Cascades, order=30)
+    DashboardFigures(
+        "cascades",
+        metrics.dashboard_cascades,
+        metrics.Cascades,
+        order=30,
+        shown=metrics.DASHBOARD_SHOWN,
+    )
 )
 
 

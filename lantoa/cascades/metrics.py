@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from lantoa.cascades.models import Cascade, CascadeRecipient, CascadeStatus, RecipientState
 from lantoa.cascades.selectors import completion_by_child
-from lantoa.core.extensions import SUBTREE
+from lantoa.core.extensions import SUBTREE, DashboardShown
+from lantoa.core.templatetags.vn import vn_int, vn_percent
 from lantoa.units.aggregates import SubtreeScope, per_unit
 from lantoa.units.models import Unit
 
@@ -101,3 +103,24 @@ def campaign_cascades(campaign: Any, parent: Unit) -> dict[int | None, dict[str,
         for c in completion_by_child(cascade_ids, parent):
             out[c.unit.pk] = {"cascades_done": c.done, "cascades_total": c.recipients}
     return out
+
+
+# --- on the dashboard page (``DashboardShown``) ------------------------------------------------
+
+
+def _cascades_tile(figures: Any, unit: Any) -> tuple[str, str]:
+    return vn_percent(figures.done_ratio), gettext("lượt triển khai đã thực hiện (%(d)s/%(n)s)") % {
+        "d": vn_int(figures.done),
+        "n": vn_int(figures.recipients),
+    }
+
+
+DASHBOARD_SHOWN = DashboardShown(
+    stat=_cascades_tile,
+    column=gettext_lazy("Triển khai đã làm"),
+    cell=lambda figures, unit: vn_percent(figures.done_ratio),
+    note=gettext_lazy(
+        "Triển khai: các đợt triển khai có hạn hoàn thành trong kỳ, tỷ lệ đơn vị nhận đã báo cáo "
+        "thực hiện."
+    ),
+)

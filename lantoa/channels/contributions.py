@@ -106,5 +106,11 @@ target_metrics.register(
 
 # ── The dashboard ──
 dashboard_figures.register(
-    DashboardFigures("coverage", metrics.dashboard_coverage, CoverageSummary, order=40)
+    DashboardFigures(
+        "coverage",
+        metrics.dashboard_coverage,
+        CoverageSummary,
+        order=50,
+        shown=metrics.DASHBOARD_SHOWN,
+    )
 )

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields
+from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext, gettext_lazy
 
 from lantoa.channels.models import SOCIAL_GROUP_KINDS, Channel, ChannelKind, ChannelStatus
 from lantoa.channels.selectors import CoverageSummary, coverage_by_child, coverage_summary
+from lantoa.core.extensions import DashboardShown
+from lantoa.core.templatetags.vn import vn_percent
 from lantoa.units.aggregates import Units, counts, per_unit
 from lantoa.units.models import Unit
 
@@ -48,3 +52,30 @@ def dashboard_coverage(
             for name in names:
                 setattr(total, name, getattr(total, name) + getattr(summary, name))
     return {**by_child, unit.pk: total}
+
+
+# --- on the dashboard page (``DashboardShown``) ------------------------------------------------
+
+
+def _coverage_tile(figures: Any, unit: Any) -> tuple[str, str] | None:
+    if unit.is_grassroots:
+        return None
+    return vn_percent(figures.either_share), gettext(
+        "Công đoàn cơ sở có nhóm Zalo hoặc trang Facebook (hiện nay)"
+    )
+
+
+def _coverage_cell(figures: Any, unit: Any) -> str:
+    """A grassroots union's own row says nothing (coverage counts grassroots unions under a
+    unit); the whole unit's row (``unit`` None) always shows its share."""
+    if unit is not None and unit.is_grassroots:
+        return "—"
+    return vn_percent(figures.either_share)
+
+
+DASHBOARD_SHOWN = DashboardShown(
+    stat=_coverage_tile,
+    column=gettext_lazy("Độ phủ Zalo/Facebook"),
+    cell=_coverage_cell,
+    note=gettext_lazy("Độ phủ nhóm Zalo, trang Facebook: tình trạng hiện nay, không theo kỳ."),
+)

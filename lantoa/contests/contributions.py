@@ -106,7 +106,13 @@ report_sections.register(
     )
 )
 dashboard_figures.register(
-    DashboardFigures("contests", metrics.dashboard_contests, metrics.Contests, order=40)
+    DashboardFigures(
+        "contests",
+        metrics.dashboard_contests,
+        metrics.Contests,
+        order=40,
+        shown=metrics.DASHBOARD_SHOWN,
+    )
 )
 
 

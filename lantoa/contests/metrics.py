@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy, ngettext
 
 from lantoa.contests.models import Attempt, Contest, ContestStatus
-from lantoa.core.extensions import SUBTREE
+from lantoa.core.extensions import SUBTREE, DashboardShown
 from lantoa.core.reporting import Part
+from lantoa.core.templatetags.vn import vn_int
 from lantoa.core.text import format_int
 from lantoa.units.aggregates import SubtreeScope, Units, counts, per_unit
 from lantoa.units.models import UnitKind
@@ -146,3 +148,26 @@ def report_results(data: Any) -> list[tuple[int, Any]]:
             f"trực tuyến, với {format_int(figures.attempts)} bài thi."
         )
     return [(110, Part("Cuộc thi tìm hiểu pháp luật trực tuyến", [" ".join(sentences)]))]
+
+
+# --- on the dashboard page (``DashboardShown``) ------------------------------------------------
+
+
+def _contests_tile(figures: Any, unit: Any) -> tuple[str, str]:
+    n = figures.organised
+    return vn_int(figures.entrants), ngettext(
+        "lượt đoàn viên dự thi trực tuyến; %(n)s cuộc thi được tổ chức",
+        "lượt đoàn viên dự thi trực tuyến; %(n)s cuộc thi được tổ chức",
+        n,
+    ) % {"n": n}
+
+
+DASHBOARD_SHOWN = DashboardShown(
+    stat=_contests_tile,
+    column=gettext_lazy("Người dự thi"),
+    cell=lambda figures, unit: vn_int(figures.entrants),
+    note=gettext_lazy(
+        "Cuộc thi trực tuyến: cuộc thi đã duyệt có đợt thi mở trong kỳ; người dự thi có bài thi "
+        "nộp trong kỳ, tính cho đơn vị họ chọn khi đăng ký (kể cả phiếu giấy đã nhập)."
+    ),
+)

@@ -306,18 +306,34 @@ report_figures: Registry[ReportFigures] = Registry("report_figures")
 
 
 @dataclass(frozen=True)
+class DashboardShown:
+    """How a registered figure shows on the dashboard page, so that the page names no app:
+    ``stat(figures, unit)`` gives the headline tile as (value, label) — HTML made with
+    ``format_html`` — or None to leave it out for that unit; ``column`` heads its column in
+    the children's table and ``cell(figures, unit)`` fills a cell (the children's and the
+    whole unit's row); ``note`` is its line under "Cách tính"."""
+
+    stat: Callable[[Any, Any], tuple[str, str] | None]
+    column: Any  # a lazy translation
+    cell: Callable[[Any, Any], str]
+    note: Any = ""  # a lazy translation
+
+
+@dataclass(frozen=True)
 class DashboardFigures:
     """One figure of the dashboard (``lantoa.reports.dashboard.UnitFigures.<key>``), for the
     unit's subtree and each child's.
 
     ``by_subtree(unit, ids, start, end)`` answers ``{unit id: figures}`` for ``ids`` (the unit
     and its children shown), each over its whole subtree, in a few grouped queries whatever
-    their number; ``empty()`` fills a unit absent from the answer."""
+    their number; ``empty()`` fills a unit absent from the answer; ``shown`` puts it on the
+    page (a tile, a column, a note)."""
 
     key: str
     by_subtree: Callable[[Any, list[int], Any, Any], dict[int, Any]]
     empty: Callable[[], Any]
     order: int = 100
+    shown: DashboardShown | None = None
 
 
 dashboard_figures: Registry[DashboardFigures] = Registry("dashboard_figures")

@@ -143,7 +143,13 @@ report_figures.register(
 
 
 dashboard_figures.register(
-    DashboardFigures("inquiries", metrics.dashboard_inquiries, metrics.Inquiries, order=20)
+    DashboardFigures(
+        "inquiries",
+        metrics.dashboard_inquiries,
+        metrics.Inquiries,
+        order=20,
+        shown=metrics.DASHBOARD_SHOWN,
+    )
 )
 
 

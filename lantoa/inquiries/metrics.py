@@ -10,9 +10,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
-from lantoa.core.extensions import OWN, SUBTREE
+from lantoa.core.extensions import OWN, SUBTREE, DashboardShown
 from lantoa.core.periods import day_bounds, year_back
+from lantoa.core.templatetags.vn import vn_int, vn_percent
 from lantoa.inquiries.models import Inquiry
 from lantoa.inquiries.reports import ANSWERED, ON_TIME, InquiryFigures, due_q, inquiry_figures
 from lantoa.units.aggregates import SubtreeScope, Units, by_child, per_unit
@@ -139,3 +142,27 @@ def campaign_inquiries(campaign: Any, parent: Unit) -> dict[int | None, dict[str
         parent,
         inquiries=Count("id"),
     )
+
+
+# --- on the dashboard page (``DashboardShown``) ------------------------------------------------
+
+
+def _inquiries_tile(figures: Any, unit: Any) -> tuple[str, str]:
+    return vn_int(figures.received), gettext(
+        "câu hỏi, phản ánh tiếp nhận; trả lời đúng hạn %(p)s"
+    ) % {"p": vn_percent(figures.on_time_ratio)}
+
+
+DASHBOARD_SHOWN = DashboardShown(
+    stat=_inquiries_tile,
+    column=gettext_lazy("Câu hỏi (đúng hạn)"),
+    cell=lambda figures, unit: format_html(
+        '{} <span class="muted small">({})</span>',
+        vn_int(figures.received),
+        vn_percent(figures.on_time_ratio),
+    ),
+    note=gettext_lazy(
+        "Câu hỏi, phản ánh: tiếp nhận trong kỳ; tỷ lệ trả lời đúng hạn tính trên những câu đã "
+        "đến hạn trả lời."
+    ),
+)

@@ -79,7 +79,15 @@ report_figures.register(
 )
 
 
-dashboard_figures.register(DashboardFigures("posts", metrics.dashboard_posts, lambda: 0, order=10))
+dashboard_figures.register(
+    DashboardFigures(
+        "posts",
+        metrics.dashboard_posts,
+        lambda: 0,
+        order=10,
+        shown=metrics.DASHBOARD_SHOWN,
+    )
+)
 
 
 dashboard_trend.register(DashboardTrend("posts", metrics.posts_by_month, order=20))

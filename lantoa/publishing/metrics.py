@@ -16,10 +16,14 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from lantoa.channels.models import ChannelKind
-from lantoa.core.extensions import OWN, SUBTREE
+from lantoa.core.extensions import OWN, SUBTREE, DashboardShown
 from lantoa.core.periods import day_bounds
+from lantoa.core.templatetags.vn import vn_int
 from lantoa.publishing.models import POSTED, Publication
 from lantoa.units.aggregates import SubtreeScope, Units, by_child, counts, per_unit
 from lantoa.units.models import Unit
@@ -138,3 +142,27 @@ def campaign_posts(campaign: Any, parent: Unit) -> dict[int | None, dict[str, in
         parent,
         posts=Count("id"),
     )
+
+
+# --- on the dashboard page (``DashboardShown``) ------------------------------------------------
+
+
+def _posts_tile(posts: int, unit: Any) -> tuple[str, str]:
+    return vn_int(posts), format_html(
+        '{}<sup><a href="#ghi-chu">*</a></sup>', gettext("tin, bài đã đăng")
+    )
+
+
+DASHBOARD_SHOWN = DashboardShown(
+    stat=_posts_tile,
+    column=gettext_lazy("Tin, bài"),
+    cell=lambda posts, unit: vn_int(posts),
+    note=format_lazy(
+        "* {}",
+        gettext_lazy(
+            "Tin, bài: các nội dung có trạng thái “Đã đăng” trong kho nội dung của đơn vị, tính "
+            "theo ngày đăng (chưa tính riêng từng kênh; sẽ tính theo từng lượt đăng lên kênh khi "
+            "hệ thống ghi nhận lượt đăng)."
+        ),
+    ),
+)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from lantoa import access
 from lantoa.access import officer, policy
+from lantoa.core.extensions import dashboard_figures
 from lantoa.core.text import format_int
 from lantoa.reports.charts import Point, bar_chart, line_chart
 from lantoa.reports.dashboard import Dashboard, UnitFigures, dashboard_for
@@ -65,6 +66,18 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     sessions = _points(board, "sessions", _("buổi"))
     people = _points(board, "participants", _("lượt người"))
     posts = _points(board, "posts", _("tin, bài"))
+    # The registered figures' tiles, columns and notes (``DashboardShown``): the page names
+    # none of the apps that give them.
+    figures = [(e.key, e.shown) for e in dashboard_figures if e.shown is not None]
+    tiles = [
+        tile
+        for key, shown in figures
+        if (tile := shown.stat(getattr(board.total, key), unit)) is not None
+    ]
+    rows = [
+        (f, [shown.cell(getattr(f, key), f.unit) for key, shown in figures]) for f in board.children
+    ]
+    total_cells = [shown.cell(getattr(board.total, key), None) for key, shown in figures]
     return render(
         request,
         "reports/dashboard.html",
@@ -88,6 +101,11 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "posts_chart": bar_chart(posts, label=_("Tin, bài đăng 12 tháng gần nhất")),
             "can_report": access.can(request.user, "report.create", unit),
+            "tiles": tiles,
+            "columns": [shown.column for _key, shown in figures],
+            "rows": rows,
+            "total_cells": total_cells,
+            "notes": [shown.note for _key, shown in figures if shown.note],
         },
         status=400 if period_error else 200,
     )

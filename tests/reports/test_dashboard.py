@@ -314,3 +314,46 @@ def test_without_dashboard_rows_the_active_children_are_shown(tree: Tree) -> Non
         dashboard_rows.register(item)
     assert [f.unit for f in board.children] == [c for c, _ in children_figures(tree.pa)]
     assert board.total.sessions == 0 and board.total.grassroots > 0
+
+
+def test_a_registered_figure_shows_as_a_tile_a_column_and_a_note(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    """A new app puts a figure on the dashboard by registering it (``DashboardFigures`` with
+    ``shown``): the page names no app, so nothing in reports is edited."""
+    from django.utils.html import format_html
+
+    from lantoa.core.extensions import DashboardFigures, DashboardShown, dashboard_figures
+
+    def by_subtree(unit: Unit, ids: list[int], start: Any, end: Any) -> dict[int, int]:
+        return {pk: 100 + pk for pk in ids}
+
+    dashboard_figures.register(
+        DashboardFigures(
+            "surveys_test",
+            by_subtree,
+            lambda: 0,
+            order=99,
+            shown=DashboardShown(
+                stat=lambda n, unit: (str(n), "phiếu khảo sát <thử>"),
+                column="Phiếu thử",
+                cell=lambda n, unit: format_html("<b>{}</b>", n),
+                note="Phiếu thử: ghi chú cách tính.",
+            ),
+        )
+    )
+    cache.clear()
+    try:
+        login(client, officers.a_admin)
+        html = client.get("/bao-cao/P-A/tong-quan/?ky=2025").content.decode()
+    finally:
+        dashboard_figures.unregister("surveys_test")
+        cache.clear()
+    assert f'<span class="value">{100 + tree.pa.pk}</span>' in html
+    assert "phiếu khảo sát &lt;thử&gt;" in html  # a plain label is escaped
+    assert '<th scope="col" class="num">Phiếu thử</th>' in html
+    assert f"<b>{100 + tree.a_kcn.pk}</b>" in html and f"<b>{100 + tree.pa.pk}</b>" in html
+    assert "<li>Phiếu thử: ghi chú cách tính.</li>" in html
+    # The figures every installation has are registered the same way, in their order.
+    keys = [e.key for e in dashboard_figures if e.shown is not None]
+    assert keys[:3] == ["posts", "inquiries", "cascades"] and keys[-1] == "coverage"
