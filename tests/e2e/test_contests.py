@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from lantoa.contests.models import Answer, Attempt, Option, Question
+from lantoa.contests.models import Answer, Attempt, Contest, Option, Question
 from tests.conftest import Tree
 from tests.contests.support import quiz
 from tests.e2e.checks import controls_off_screen, sideways_scroll, vietnamese_on_page
@@ -163,3 +163,239 @@ def test_officer_pages_on_a_phone(open_session: Any, tree: Tree, officers: Any) 
         problems += sideways_scroll(session.page, PHONE.width)
         problems += controls_off_screen(session.page, PHONE.width)
         assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+# --- the whole journey of issue 14: officers at a desk, three entrants on phones ----------------
+
+# Three members of province A's subtree: (name, phone, unit code, the questions they answer
+# right out of 20, their prediction). Two answer everything right, so the prediction question
+# ("how many attempts answer every question right?") has 2 for an answer.
+ENTRANTS = (
+    ("Lê Văn Hùng", "0912 222 789", "A-G3", 20, 2),  # drops the connection mid-way
+    ("Lý Thị Mai", "0905 123 456", "A-G1", 20, 5),
+    ("Phạm Thị Lan", "0987 333 012", "A-G2", 18, 2),
+)
+PER_ATTEMPT = 20
+
+
+def _bank_file(tmp_path: Path, template: Path) -> Path:
+    """The bank template the officer downloaded, filled with 60 single-answer questions in two
+    topics and three levels; the correct option moves from A to D."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    header = [str(c.value).rstrip("*") for c in sheet[1]]  # "Câu hỏi*": a required column
+    lists = book.worksheets[1]
+    kinds = [c.value for c in lists["A"][1:] if c.value]
+    levels = [c.value for c in lists["B"][1:] if c.value]
+    sheet.delete_rows(2, sheet.max_row)  # the example row
+    for i in range(60):
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "Câu hỏi": f"Câu {i + 1}: theo Bộ luật Lao động 2019, điều nào đúng (mục {i + 1})?",
+                "Loại câu hỏi": kinds[0],
+                "Phương án A": f"Phương án A của câu {i + 1}",
+                "Phương án B": f"Phương án B của câu {i + 1}",
+                "Phương án C": f"Phương án C của câu {i + 1}",
+                "Phương án D": f"Phương án D của câu {i + 1}",
+                "Đáp án đúng": "ABCD"[i % 4],
+                "Chủ đề": ("Hợp đồng lao động", "Tiền lương")[i % 2],
+                "Mức độ": levels[i % len(levels)],
+                "Giải thích": f"Giải thích của câu {i + 1}.",
+            }
+        )
+        sheet.append([row[h] for h in header])
+    path = tmp_path / "kho-cau-hoi-60-cau.xlsx"
+    book.save(path)
+    return path
+
+
+def _cells(page: Any, selector: str) -> list[list[str]]:
+    return [
+        [c.strip() for c in row.locator("td").all_inner_texts()]
+        for row in page.locator(selector).all()
+    ]
+
+
+def test_quiz_contest_from_xlsx_to_rankings(
+    open_session: Any,
+    tree: Tree,
+    officers: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    from tests.e2e.conftest import DESKTOP
+
+    # 1. The province's propaganda officer creates the contest at a desk…
+    organiser = open_session(DESKTOP)
+    organiser.log_in(officers.a_propaganda)
+    page = organiser.page
+    organiser.goto("/cuoc-thi/P-A/tao/")
+    page.get_by_label("Tên cuộc thi").fill("Tìm hiểu Bộ luật Lao động năm 2019")
+    page.get_by_label("Thể lệ").fill("Mỗi đoàn viên thi một lần; 20 câu hỏi trong 30 phút.")
+    organiser.follow(page.get_by_role("button", name="Lưu"))
+    assert "Đã tạo cuộc thi" in page.content()
+    contest = Contest.objects.get()
+    assert page.url.endswith(f"/cuoc-thi/so/{contest.pk}/")
+    # …fills the bank template in a spreadsheet (openpyxl here) and uploads 60 questions…
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải tệp mẫu (XLSX)").click()
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    page.get_by_label("Tệp câu hỏi (.xlsx hoặc .csv)").set_input_files(
+        _bank_file(tmp_path, template)
+    )
+    organiser.follow(page.get_by_role("button", name="Nhập câu hỏi"))
+    assert "Đã nhập 60 câu hỏi vào kho câu hỏi." in page.content(), page.inner_text("main")
+    assert Question.objects.filter(contest=contest).count() == 60
+    # …adds a round of 20 questions (the bank holds exactly 3× that) open from now on…
+    now = timezone.localtime()
+    page.get_by_label("Tên đợt thi").fill("Tuần 1")
+    page.get_by_label("Mở lúc").fill((now - dt.timedelta(minutes=5)).strftime("%d/%m/%Y %H:%M"))
+    page.get_by_label("Đóng lúc").fill((now + dt.timedelta(days=7)).strftime("%d/%m/%Y %H:%M"))
+    page.get_by_label("Số câu hỏi mỗi bài thi").fill(str(PER_ATTEMPT))
+    page.get_by_label("Thời gian làm bài (phút)").fill("30")
+    page.get_by_label("Số lần thi mỗi người").fill("1")
+    page.get_by_label("Câu hỏi phụ (dự đoán)").select_option("all_correct")
+    organiser.follow(page.get_by_role("button", name="Thêm đợt thi"))
+    assert "Đã tạo đợt thi “Tuần 1”." in page.content()
+    # …and submits it; the province's leader approves it.
+    organiser.follow(page.get_by_role("button", name="Gửi duyệt"))
+    assert "Đã gửi duyệt cuộc thi." in page.content()
+    assert not organiser.log.problems(), organiser.log.problems()
+    leader = open_session(DESKTOP)
+    leader.log_in(officers.a_leader)
+    leader.goto(f"/cuoc-thi/so/{contest.pk}/")
+    leader.page.get_by_label("Nhận xét").fill("Đồng ý tổ chức.")
+    leader.follow(leader.page.get_by_role("button", name="Duyệt", exact=True))
+    assert "Đã duyệt cuộc thi" in leader.page.content()
+    assert not leader.log.problems(), leader.log.problems()
+    contest.refresh_from_db()
+    assert contest.is_approved
+
+    # 2. Three members on phones: read the rules, register, verify the code, start.
+    units = {u.code: u for u in (tree.a_g1, tree.a_g2, tree.a_g3)}
+    phones: list[Session] = []
+    for name, phone, code, _right, _prediction in ENTRANTS:
+        entrant = open_session(PHONE)
+        entrant.goto(f"/thi/{contest.pk}/")
+        assert "Mỗi đoàn viên thi một lần" in entrant.page.content()
+        _fine(entrant)
+        entrant.follow(entrant.page.get_by_role("link", name="Đăng ký dự thi"))
+        entrant.page.get_by_label("Họ và tên").fill(name)
+        entrant.page.get_by_label("Ngày sinh").fill("15/08/1990")
+        entrant.page.get_by_label("Số điện thoại").fill(phone)
+        entrant.page.get_by_label("Công đoàn cơ sở, đơn vị của bạn").select_option(
+            str(units[code].pk)
+        )
+        entrant.follow(entrant.page.get_by_role("button", name="Nhận mã xác minh"))
+        otp = re.findall(rf"…{phone[-3:]}\): (\d{{6}})", capsys.readouterr().out)[-1]
+        entrant.page.get_by_label("Mã xác minh").fill(otp)
+        entrant.follow(entrant.page.get_by_role("button", name="Xác minh"))
+        _fine(entrant)
+        phones.append(entrant)
+
+    def start(entrant: Session, name: str) -> tuple[Attempt, list[Answer]]:
+        entrant.follow(entrant.page.get_by_role("button", name="Bắt đầu làm bài"))
+        attempt = Attempt.objects.get(entrant__full_name=name)
+        assert entrant.page.url.endswith(f"/thi/bai/{attempt.pk}/")
+        _fine(entrant)
+        return attempt, list(Answer.objects.filter(attempt=attempt).order_by("position"))
+
+    def choose(entrant: Session, answer: Answer, right: bool) -> None:
+        options = Option.objects.filter(question_id=answer.question_id)
+        option = options.filter(correct=right).order_by("pk").first()
+        assert option is not None
+        entrant.tap(entrant.page.locator(f"input[value='{option.pk}']"))
+
+    def finish(entrant: Session, attempt: Attempt, prediction: int) -> None:
+        entrant.page.get_by_label(re.compile("Câu hỏi phụ")).fill(str(prediction))
+        _fine(entrant)
+        entrant.follow(entrant.page.get_by_role("button", name="Nộp bài"))
+        assert entrant.page.url.endswith(f"/thi/bai/{attempt.pk}/ket-qua/")
+        _fine(entrant)
+
+    # Hùng starts first, answers half and loses the connection on the 11th answer…
+    hung, mai, lan = phones
+    hung_attempt, hung_answers = start(hung, ENTRANTS[0][0])
+    for answer in hung_answers[:10]:
+        choose(hung, answer, right=True)
+    _wait_saved(hung, hung_attempt, 10)
+    hung.context.set_offline(True)
+    choose(hung, hung_answers[10], right=True)
+    hung.page.wait_for_function(
+        "document.querySelector('[data-save-status]').textContent.includes('mất mạng')"
+    )
+    # …while Mai and Lan take their whole attempts (so Hùng's is the longer and the later).
+    for entrant, (name, _phone, _code, right, prediction) in (
+        (mai, ENTRANTS[1]),
+        (lan, ENTRANTS[2]),
+    ):
+        attempt, answers = start(entrant, name)
+        assert len(answers) == PER_ATTEMPT
+        for answer in answers:
+            choose(entrant, answer, right=answer.position <= right)
+        _wait_saved(entrant, attempt, PER_ATTEMPT)
+        finish(entrant, attempt, prediction)
+    assert Answer.objects.filter(attempt=hung_attempt).exclude(chosen=[]).count() == 10
+    # Hùng's connection comes back: the unsent answer goes, the page opened again shows all
+    # eleven, and he finishes.
+    hung.context.set_offline(False)
+    hung.page.evaluate("window.dispatchEvent(new Event('online'))")
+    _wait_saved(hung, hung_attempt, 11)
+    assert all("ERR_INTERNET_DISCONNECTED" in p for p in hung.log.problems())
+    hung.log.clear()
+    hung.goto(f"/thi/bai/{hung_attempt.pk}/")
+    checked = hung.page.locator("input[type=radio]:checked, input[type=checkbox]:checked")
+    assert checked.count() == 11
+    for answer in hung_answers[11:]:
+        choose(hung, answer, right=True)
+    _wait_saved(hung, hung_attempt, PER_ATTEMPT)
+    finish(hung, hung_attempt, ENTRANTS[0][4])
+
+    # 3. The hand calculation. Attempts with every answer right: Hùng's and Mai's, so the
+    # prediction's answer is 2. Hùng and Mai both score 20; Hùng's gap |2 − 2| = 0 beats
+    # Mai's |5 − 2| = 3 although his attempt took longer and was handed in later. Lan predicted
+    # best too (gap 0) but scored 18: third.
+    attempts = {a.entrant.full_name: a for a in Attempt.objects.select_related("entrant")}
+    assert {n: (a.score, a.total, a.prediction) for n, a in attempts.items()} == {
+        "Lê Văn Hùng": (20, 20, 2),
+        "Lý Thị Mai": (20, 20, 5),
+        "Phạm Thị Lan": (18, 20, 2),
+    }
+    hung_done, mai_done = attempts["Lê Văn Hùng"], attempts["Lý Thị Mai"]
+    assert hung_done.duration_ms > mai_done.duration_ms  # type: ignore[operator]
+    assert hung_done.submitted_at > mai_done.submitted_at  # type: ignore[operator]
+    expected_round = [
+        # rank, name, unit, score, prediction, gap
+        ["1", "Lê Văn Hùng", tree.a_g3.name, "20/20", "2", "0"],
+        ["2", "Lý Thị Mai", tree.a_g1.name, "20/20", "5", "3"],
+        ["3", "Phạm Thị Lan", tree.a_g2.name, "18/20", "2", "0"],
+    ]
+    # Participation of province A by the units directly under it (members of their
+    # grassroots unions): A-KCN 1.200 + 300 = 1.500 members, Mai and Lan: 2 ÷ 1.500 = 0,1%;
+    # A-XA 40 members, Hùng: 1 ÷ 40 = 2,5%; the province 3 ÷ 1.540 = 0,2%; one attempt each.
+    expected_units = {
+        tree.a_kcn.name: ["2", "1.500", "0,1%", "2"],
+        tree.a_xa.name: ["1", "40", "2,5%", "1"],
+    }
+    organiser.goto(f"/cuoc-thi/so/{contest.pk}/xep-hang/?dot=1")
+    assert "Đáp án câu dự đoán của đợt: 2." in page.content()
+    tables = page.locator("table")
+    rows = _cells(tables.nth(0), "tbody tr")
+    assert [r[:6] for r in rows] == expected_round
+    units_shown = {r[0]: r[1:] for r in _cells(tables.nth(1), "tbody tr")}
+    assert units_shown == expected_units
+    total = [c.strip() for c in tables.nth(1).locator("tfoot td").all_inner_texts()]
+    assert total == ["3", "1.540", "0,2%", "3"]
+    # The overall ranking (one round) orders them the same way.
+    organiser.goto(f"/cuoc-thi/so/{contest.pk}/xep-hang/")
+    overall = _cells(page.locator("table").nth(0), "tbody tr")
+    assert [r[:4] for r in overall] == [
+        ["1", "Lê Văn Hùng", tree.a_g3.name, "20"],
+        ["2", "Lý Thị Mai", tree.a_g1.name, "20"],
+        ["3", "Phạm Thị Lan", tree.a_g2.name, "18"],
+    ]
+    assert not organiser.log.problems(), organiser.log.problems()
