@@ -2,7 +2,13 @@
 one-time code, answers with autosave, loses the connection mid-way (the unsent answer is
 sent again when it is back, and the page opened again shows every choice), submits and
 reads the result with explanations. No sideways scrolling, no control off screen, no script
-error, and the attempt page stays under 300 KB."""
+error, and the attempt page stays under 300 KB.
+
+Issue 14's whole journey (``test_quiz_contest_from_xlsx_to_rankings``): officers at a desk
+create the contest from the bank template filled with 60 questions, a second officer approves
+it; three members on phones take part (one loses the connection mid-way); the rankings with
+the prediction tie-break and the participation table match a hand calculation; the results
+are published and their announcement goes through review onto the news site."""
 
 from __future__ import annotations
 
@@ -14,9 +20,19 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
-from lantoa.contests.models import Answer, Attempt, Contest, Option, Question
+from lantoa.contests.models import (
+    Answer,
+    Attempt,
+    Contest,
+    Flag,
+    FlagDecision,
+    Option,
+    Question,
+    Round,
+)
 from tests.conftest import Tree
 from tests.contests.support import quiz
 from tests.e2e.checks import controls_off_screen, sideways_scroll, vietnamese_on_page
@@ -226,6 +242,7 @@ def test_quiz_contest_from_xlsx_to_rankings(
     tmp_path: Path,
     capsys: pytest.CaptureFixture,
 ) -> None:
+    """Issue 14, "Done when", first item, in the browser from end to end (about 30 s)."""
     from tests.e2e.conftest import DESKTOP
 
     # 1. The province's propaganda officer creates the contest at a desk…
@@ -399,3 +416,76 @@ def test_quiz_contest_from_xlsx_to_rankings(
         ["3", "Phạm Thị Lan", tree.a_g2.name, "18"],
     ]
     assert not organiser.log.problems(), organiser.log.problems()
+
+    # 4. A week later the round has closed (every timestamp of the round moved back 8 days:
+    # the durations and the order stay as they were).
+    week = dt.timedelta(days=8)
+    Round.objects.filter(contest=contest).update(
+        opens_at=F("opens_at") - week, closes_at=F("closes_at") - week
+    )
+    Attempt.objects.filter(round__contest=contest).update(
+        started_at=F("started_at") - week,
+        deadline=F("deadline") - week,
+        submitted_at=F("submitted_at") - week,
+    )
+    # The organiser reviews what the server flagged (browser attempts are fast) and keeps
+    # every attempt…
+    organiser.goto(f"/cuoc-thi/so/{contest.pk}/dau-hieu/")
+    decide = page.locator("form:has(input[name=decision])")
+    flagged = decide.count()
+    for i in range(flagged):
+        form = decide.nth(i)
+        form.get_by_label("Giữ bài thi").check()
+        form.get_by_label("Lý do").fill("Đã gọi điện xác minh: người dự thi tự làm bài.")
+        organiser.follow(form.get_by_role("button", name="Ghi quyết định"))
+    assert "Không còn bài thi nào chờ xem xét." in page.content(), page.inner_text("main")
+    kept = Flag.objects.filter(attempt__round__contest=contest)
+    assert kept.values("attempt").distinct().count() == flagged
+    assert set(kept.values_list("decision", flat=True)) <= {FlagDecision.KEEP}
+    # …sets the prizes (2 individual, 1 for the unit with most entrants, 1 for the best
+    # rate), publishes the results and drafts the announcement.
+    organiser.goto(f"/cuoc-thi/so/{contest.pk}/ket-qua/")
+    page.get_by_label("Số giải cá nhân").fill("2")
+    page.get_by_label("Số giải đơn vị có nhiều người dự thi nhất").fill("1")
+    page.get_by_label("Số giải đơn vị có tỷ lệ người dự thi trên đoàn viên cao nhất").fill("1")
+    organiser.follow(page.get_by_role("button", name="Lưu số giải"))
+    organiser.follow(page.get_by_role("button", name="Công bố kết quả"))
+    assert "Đã công bố kết quả" in page.content(), page.inner_text("main")
+    organiser.follow(page.get_by_role("button", name="Soạn tin thông báo kết quả"))
+    assert "Đã soạn tin thông báo kết quả." in page.content(), page.inner_text("main")
+    contest.refresh_from_db()
+    announcement = contest.announcement
+    assert announcement is not None and announcement.title.startswith("Kết quả cuộc thi")
+    # By hand: the individual prizes go to the first two of the ranking; every grassroots
+    # union has one entrant, so the rate decides the unit prizes: A-G3 1 ÷ 40 = 2,5% before
+    # A-G2 1 ÷ 300 and A-G1 1 ÷ 1.200.
+    body = announcement.body
+    assert (
+        f"<li>Lê Văn Hùng ({tree.a_g3.name}): 20 câu đúng</li>"
+        f"<li>Lý Thị Mai ({tree.a_g1.name}): 20 câu đúng</li></ol>"
+    ) in body
+    assert "Phạm Thị Lan" not in body
+    assert f"<li>{tree.a_g3.name}: 1 người dự thi</li></ol>" in body
+    assert f"<li>{tree.a_g3.name}: 2,5% đoàn viên dự thi</li></ol>" in body
+    assert not organiser.log.problems(), organiser.log.problems()
+    # The announcement goes through the unit's usual review: submitted, approved by the
+    # leader, published on the province's news site.
+    assert page.url.endswith(announcement.get_absolute_url())
+    organiser.follow(page.get_by_role("button", name="Gửi duyệt"))
+    leader.goto(announcement.get_absolute_url())
+    leader.follow(leader.page.get_by_role("button", name="Duyệt", exact=True))
+    assert not leader.log.problems(), leader.log.problems()
+    organiser.goto(announcement.get_absolute_url())
+    organiser.follow(page.get_by_role("button", name="Đăng ngay"))
+    announcement.refresh_from_db()
+    assert announcement.status == "published", page.inner_text("main")
+    assert not organiser.log.problems(), organiser.log.problems()
+    # Lan reads the public results on her phone: the two prize winners, phones masked.
+    lan.goto(f"/thi/{contest.pk}/ket-qua/")
+    winners = _cells(lan.page.locator("table").first, "tbody tr")
+    assert [[r[0], r[1].split()[:3], r[2], r[3]] for r in winners] == [
+        ["1", ["Lê", "Văn", "Hùng"], tree.a_g3.name, "20"],
+        ["2", ["Lý", "Thị", "Mai"], tree.a_g1.name, "20"],
+    ]
+    assert "0912 222 789" not in lan.page.content() and "0912222789" not in lan.page.content()
+    _fine(lan)
