@@ -198,6 +198,7 @@ def generate(contest: Any, rnd: Any, entrants: int, attempts: int, seed: int) ->
         )
         cur.execute("SELECT COUNT(*) FROM bench_units")
         units = cur.fetchone()[0]
+        # The two big INSERTs take no parameters, so '%' is modulo and strftime's as written.
         opens = OPENS.strftime("%Y-%m-%d %H:%M:%S")
         if vendor == "postgresql":
             prefix_e = prefix_a = ""
@@ -221,25 +222,24 @@ def generate(contest: Any, rnd: Any, entrants: int, attempts: int, seed: int) ->
 
             prefix_e, prefix_a = cte(entrants), cte(attempts)
             source_e = source_a = "g"
-            phone = f"'09' || printf('%%08d', {g})"
+            phone = f"'09' || printf('%08d', {g})"
             name = f"'Người dự thi ' || {g}"
-            now = "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"
+            now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
             def at(seconds: str, ms: str = "0") -> str:
                 # Django's own text form on SQLite: 'YYYY-MM-DD HH:MM:SS.ffffff'.
                 return (
-                    f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', '{opens}', '+' || ({seconds}) || "
-                    f"' seconds') || '.' || printf('%%03d', {ms}) || '000')"
+                    f"(strftime('%Y-%m-%d %H:%M:%S', '{opens}', '+' || ({seconds}) || "
+                    f"' seconds') || '.' || printf('%03d', {ms}) || '000')"
                 )
 
         cur.execute(
             f"{prefix_e}INSERT INTO contests_entrant (contest_id, full_name, birth_date, phone, "
             "unit_id, workplace, national_id_hash, national_id_last4, verified_at, code_hash, "
             "code_expires_at, code_tries, created_at) "
-            f"SELECT %s, {name}, NULL, {phone}, u.unit_id, '', '', '', {at('3600 + ' + g)}, '', "
-            f"NULL, 0, {now} "
-            f"FROM {source_e} JOIN bench_units u ON u.idx = ({g} * 7919 + {int(seed)}) % {units}",
-            [contest.pk],
+            f"SELECT {int(contest.pk)}, {name}, NULL, {phone}, u.unit_id, '', '', '', "
+            f"{at('3600 + ' + g)}, '', NULL, 0, {now} "
+            f"FROM {source_e} JOIN bench_units u ON u.idx = ({g} * 7919 + {int(seed)}) % {units}"
         )
         cur.execute("DROP TABLE IF EXISTS bench_entrants")
         cur.execute(
@@ -263,13 +263,13 @@ def generate(contest: Any, rnd: Any, entrants: int, attempts: int, seed: int) ->
             f"{prefix_a}INSERT INTO contests_attempt (entrant_id, round_id, number, started_at, "
             "deadline, submitted_at, timed_out, score, total, duration_ms, prediction, source, "
             "device_hash, ip_hash, answers_hash, excluded) "
-            f"SELECT e.entrant_id, %s, CASE WHEN {g} <= {int(entrants)} THEN 1 ELSE 2 END, "
+            f"SELECT e.entrant_id, {int(rnd.pk)}, "
+            f"CASE WHEN {g} <= {int(entrants)} THEN 1 ELSE 2 END, "
             f"{at(offset_s)}, {at(offset_s + ' + 1800')}, "
             f"{at(offset_s + f' + {duration_ms} / 1000', f'{duration_ms} % 1000')}, "
             f"FALSE, {score}, {QUESTIONS}, {duration_ms}, {prediction}, 'online', '', '', '', "
             "FALSE "
-            f"FROM {source_a} JOIN bench_entrants e ON e.idx = ({g} - 1) % {int(entrants)}",
-            [rnd.pk],
+            f"FROM {source_a} JOIN bench_entrants e ON e.idx = ({g} - 1) % {int(entrants)}"
         )
         loaded = time.monotonic()
         print(f"Đã sinh {attempts:,} bài thi: {loaded - loaded_e:.0f} giây.", flush=True)
