@@ -10,7 +10,7 @@ SQLite's backup API from the tree benchmark's file when that one is seeded),
 PostgreSQL ``lantoa_contests_bench`` (``CREATE DATABASE … TEMPLATE lantoa_bench`` when that one
 is seeded and idle; otherwise seeded with bench/tree_bench.py's loader).
 
-The organiser is the Ho Chi Minh City federation (``HCM``, ≈ 3.900 grassroots unions): one
+The organiser is the Ho Chi Minh City federation (``HCM``, 3.416 grassroots unions): one
 approved quiz contest open to its subtree, one round of a week (20 questions, 2 attempts
 allowed, tie-break "how many attempts answer everything correctly"). Entrants and attempts are
 generated in the database itself, deterministically from the row number (PostgreSQL
