@@ -9,8 +9,9 @@ import random
 import secrets
 
 from lantoa.livegame import engine, players, services
+from lantoa.livegame.engine import use_store
 from lantoa.livegame.models import Game, GameMode, GameStatus
-from lantoa.livegame.store import MemoryStore, use_store
+from lantoa.livegame.store import MemoryStore
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 from lantoa.units.seed import person_name
 

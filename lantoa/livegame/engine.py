@@ -44,7 +44,7 @@ from lantoa.livegame.models import (
     PlayerState,
     QuestionRole,
 )
-from lantoa.livegame.store import OK, Store, get_store
+from lantoa.livegame.store import OK, Store, get_store, set_store
 
 ALIVE, ELIMINATED, RESCUED = PlayerState.ALIVE, PlayerState.ELIMINATED, PlayerState.RESCUED
 IN_GAME = f"{ALIVE},{RESCUED}"
@@ -159,6 +159,13 @@ def forget_counts() -> None:
         _count_timers.clear()
         _count_waiting.clear()
         _count_last.clear()
+
+
+def use_store(store: Store | None) -> None:
+    """Tests, the demo's builder: play on this store (None: choose again from the settings).
+    Answer counts still waiting to be sent belong to the store left: they are dropped."""
+    forget_counts()
+    set_store(store)
 
 
 def _count_flush(game_id: int) -> None:

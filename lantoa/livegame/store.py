@@ -401,12 +401,9 @@ def get_store() -> Store:
         return _store
 
 
-def use_store(store: Store | None) -> None:
-    """Tests, the demo's builder: play on this store (None: choose again from the settings).
-    Answer counts still waiting to be sent belong to the store left: they are dropped."""
+def set_store(store: Store | None) -> None:
+    """Play on this store (None: choose again from the settings); ``engine.use_store`` also
+    drops the answer counts waiting for the store left."""
     global _store
-    from lantoa.livegame.engine import forget_counts
-
-    forget_counts()
     with _store_lock:
         _store = store

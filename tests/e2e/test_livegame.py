@@ -15,8 +15,9 @@ import pytest
 from playwright.sync_api import expect
 
 from lantoa.activities.models import Activity
+from lantoa.livegame.engine import use_store
 from lantoa.livegame.models import Game, Player, PlayerState
-from lantoa.livegame.store import MemoryStore, use_store
+from lantoa.livegame.store import MemoryStore
 from tests.conftest import Officers, Tree
 from tests.e2e.checks import controls_off_screen, sideways_scroll
 from tests.e2e.conftest import DESKTOP, PHONE, Session

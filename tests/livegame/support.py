@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from lantoa.livegame import players, services
+from lantoa.livegame.engine import use_store
 from lantoa.livegame.models import Game, GameMode, Player
-from lantoa.livegame.store import MemoryStore, RedisStore, Store, use_store
+from lantoa.livegame.store import MemoryStore, RedisStore, Store
 
 QUESTIONS = """Câu 1: thời gian thử việc tối đa với công việc cần trình độ cao đẳng?
 30 ngày

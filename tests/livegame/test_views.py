@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from lantoa.contests.models import Contest, Option, Question
 from lantoa.livegame import engine
+from lantoa.livegame.engine import use_store
 from lantoa.livegame.models import Game, GameQuestion, Player, QuestionRole
-from lantoa.livegame.store import MemoryStore, use_store
+from lantoa.livegame.store import MemoryStore
 from tests.conftest import Officers, Tree, login
 from tests.livegame.support import QUESTIONS, join, make_game
 
