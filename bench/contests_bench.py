@@ -45,7 +45,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -56,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tree_bench
 from cascade_bench import prepare_postgres_copy
-from dashboard_bench import _meta, _sqlite_meta, sqlite_bulk_mode
+from dashboard_bench import _meta, drop_copy, prepare_sqlite, sqlite_bulk_mode
 from tree_bench import RESULTS, fmt, p50_p95, timed
 
 GOAL_SECONDS = 60.0
@@ -88,43 +87,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-# -- our copy of the national seed -------------------------------------------------------------
-
-
-def sqlite_path(seed: int) -> Path:
-    return RESULTS / f"contests-national-{seed}.sqlite3"
-
-
-def prepare_sqlite(seed: int) -> str:
-    marker = f"national:{seed}"
-    mine = sqlite_path(seed)
-    if _sqlite_meta(mine, "seed") != marker:
-        for leftover in RESULTS.glob(mine.name + "*"):
-            leftover.unlink()
-        source = Path(tree_bench.prepare_sqlite(seed).removeprefix("sqlite:///"))
-        if _sqlite_meta(source, "seed") == marker:
-            print(f"Sao chép CSDL mẫu toàn quốc từ {source.name}…", flush=True)
-            src, dst = sqlite3.connect(source), sqlite3.connect(mine)
-            with dst:
-                src.backup(dst)
-            src.close()
-            dst.close()
-    return f"sqlite:///{mine}"
-
-
-def drop_copy(args: argparse.Namespace) -> None:
-    if args.db == "sqlite":
-        for leftover in RESULTS.glob(sqlite_path(args.seed).name + "*"):
-            leftover.unlink()
-        return
-    import psycopg
-    from psycopg import sql
-
-    base, _, dbname = args.pg_url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
+# Our copy of the national seed: ``bench/results/contests-national-<seed>.sqlite3`` or the
+# PostgreSQL database of --pg-url (dashboard_bench's prepare_sqlite / drop_copy).
+BENCH = "contests"
 
 
 # -- the contest and its rows ------------------------------------------------------------------
@@ -447,7 +412,7 @@ def machine_line(n: int, load_before: float, args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     url = (
-        prepare_sqlite(args.seed)
+        prepare_sqlite(args.seed, BENCH)
         if args.db == "sqlite"
         else prepare_postgres_copy(args.pg_url, args.pg_template, args.seed)
     )
@@ -530,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (RESULTS / f"contests-{args.db}.md").write_text(table + "\n", encoding="utf-8")
     if args.drop:
         connection.close()
-        drop_copy(args)
+        drop_copy(args, BENCH)
     return 1 if failed else 0
 
 

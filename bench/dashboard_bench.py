@@ -94,13 +94,14 @@ def _sqlite_meta(path: Path, key: str) -> str | None:
     return row[0] if row else None
 
 
-def sqlite_path(seed: int) -> Path:
-    return RESULTS / f"dashboard-national-{seed}.sqlite3"
+def sqlite_path(seed: int, name: str = "dashboard") -> Path:
+    """The bench's own copy of the national seed (``name``: the bench that uses it)."""
+    return RESULTS / f"{name}-national-{seed}.sqlite3"
 
 
-def prepare_sqlite(seed: int) -> str:
+def prepare_sqlite(seed: int, name: str = "dashboard") -> str:
     marker = f"national:{seed}"
-    mine = sqlite_path(seed)
+    mine = sqlite_path(seed, name)
     if _sqlite_meta(mine, "seed") != marker:
         for leftover in RESULTS.glob(mine.name + "*"):
             leftover.unlink()
@@ -115,9 +116,9 @@ def prepare_sqlite(seed: int) -> str:
     return f"sqlite:///{mine}"
 
 
-def drop_copy(args: argparse.Namespace) -> None:
+def drop_copy(args: argparse.Namespace, name: str = "dashboard") -> None:
     if args.db == "sqlite":
-        for leftover in RESULTS.glob(sqlite_path(args.seed).name + "*"):
+        for leftover in RESULTS.glob(sqlite_path(args.seed, name).name + "*"):
             leftover.unlink()
         return
     import psycopg
