@@ -25,6 +25,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import HttpRequest, StreamingHttpResponse
 
 from lantoa.livegame import engine, hub
@@ -82,6 +83,23 @@ def _seen_later(game_id: int, player: int | None) -> None:
         threading.Thread(target=engine.mark_seen, args=(game_id, [player]), daemon=True).start()
 
 
+def _snapshot(game: Game, player: int | None, screen: bool) -> dict[str, Any]:
+    """The snapshot, then the request thread's database connections closed (given back to
+    the pool, ``LANTOA_DB_POOL``): Django closes them only when the response ends, and a
+    stream lasts the whole game; every open stream would otherwise hold one of the process's
+    few pooled connections, and the next requests would wait for one, then fail (503)."""
+    try:
+        return engine.snapshot(game, player=player, screen=screen)
+    finally:
+        _let_go_of_connections()
+
+
+def _let_go_of_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
 async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=hub.QUEUE_SIZE)
@@ -89,10 +107,10 @@ async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterato
     hub.add(listener)  # before the snapshot: nothing published meanwhile is missed
     _start_keeper()
     try:
-        # Not thread-sensitive: a hall reconnecting at once is served by several threads.
-        snap = await sync_to_async(engine.snapshot, thread_sensitive=False)(
-            game, player=player, screen=screen
-        )
+        # In the request's own thread (Django's ASGI handler gives each request one, so a
+        # hall reconnecting at once is still served by several threads), which then lets its
+        # database connection go: see ``_snapshot``.
+        snap = await sync_to_async(_snapshot)(game, player, screen)
         yield f"retry: {RETRY_MS}\n" + render("snapshot", snap)
         while True:
             try:
@@ -137,6 +155,7 @@ def event_stream(
 ) -> StreamingHttpResponse:
     content: Any
     if isinstance(request, ASGIRequest):
+        _let_go_of_connections()  # the view is done with the database (see ``_snapshot``)
         content = _astream(game, player, screen)
     else:
         content = _stream(game, player, screen)
