@@ -1,5 +1,6 @@
-"""The ASGI application: Django's, behind the webhook fast path where it is configured
-(``REDIS_URL`` set; see lantoa/connectors/ingest.py). ``lantoa serve-webhooks`` runs it."""
+"""The ASGI application: Django's, behind the webhook fast path and the live game's answers'
+fast path where they are configured (``REDIS_URL`` set; see lantoa/connectors/ingest.py and
+lantoa/livegame/fastpath.py). ``lantoa serve-webhooks`` runs it."""
 
 import os
 from typing import Any
@@ -15,8 +16,9 @@ os.environ.setdefault("LANTOA_DB_POOL", "4")
 def build_application() -> Any:
     django_application = get_asgi_application()
     from lantoa.connectors.ingest import wrap
+    from lantoa.livegame.fastpath import wrap as wrap_live_answers
 
-    return wrap(django_application)
+    return wrap_live_answers(wrap(django_application))
 
 
 application = build_application()

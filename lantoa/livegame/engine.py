@@ -133,7 +133,8 @@ _count_waiting: dict[int, tuple[int, int]] = {}  # game → (question, highest c
 _count_timers: dict[int, threading.Timer] = {}
 
 
-def _count_answer(game_id: int, question: int, count: int) -> None:
+def count_answer(game_id: int, question: int, count: int) -> None:
+    """An answer was stored (``count`` so far): the screens hear of it, throttled."""
     now = time.monotonic()
     with _count_lock:
         seen = _count_waiting.get(game_id)
@@ -315,7 +316,7 @@ def answer(*, game: Game, player: int, question: int, options: list[int]) -> dic
         eligible = ELIMINATED
     verdict, stored, count = s.answer(game.pk, question, player, options, eligible)
     if verdict == OK:
-        _count_answer(game.pk, question, count)
+        count_answer(game.pk, question, count)
     return {
         "status": verdict,
         "options": stored["o"] if stored else None,

@@ -28,7 +28,12 @@ PIN_LENGTH = 6
 
 
 def cookie_name(game: Game) -> str:
-    return f"lantoa_choi_{game.pk}"
+    return cookie_name_of(game.pk)
+
+
+def cookie_name_of(game_id: int) -> str:
+    """The phone's token cookie of a game (also read by ``fastpath``)."""
+    return f"lantoa_choi_{game_id}"
 
 
 def _game(pin: str) -> Game:

@@ -205,17 +205,17 @@ def _verdict(meta: dict[str, str], question: int, options: list[int], now: int) 
     return OK
 
 
-# KEYS: meta, state, answers of the question, seen. ARGV: question, player, options (JSON list,
-# sorted), eligible states ("alive,rescued"). Returns {verdict, stored JSON or "", count}.
-ANSWER_SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local existing = redis.call('HGET', KEYS[3], ARGV[2])
+# The checks and the store of one answer, shared by the two scripts below (so the view's path
+# and the fast path cannot answer differently). Expects ``now`` (ms, Redis's clock), ``player``,
+# ``question``, ``given`` (options, a sorted JSON list) and ``eligible`` ("alive,rescued"); KEYS:
+# meta, state, answers of the question, seen. Returns {verdict, stored JSON or "", count}.
+ANSWER_BODY = """
+local existing = redis.call('HGET', KEYS[3], player)
 if existing then return {'dup', existing, redis.call('HLEN', KEYS[3])} end
 local meta = redis.call('HMGET', KEYS[1], 'phase', 'q', 'deadline', 'nopt')
-if meta[1] ~= 'question' or meta[2] ~= ARGV[1] then return {'not_open', '', 0} end
+if meta[1] ~= 'question' or meta[2] ~= question then return {'not_open', '', 0} end
 if now >= tonumber(meta[3]) then return {'late', '', 0} end
-local options = cjson.decode(ARGV[3])
+local options = cjson.decode(given)
 local count = tonumber(meta[4])
 if #options == 0 then return {'bad_option', '', 0} end
 local seen = {}
@@ -225,17 +225,60 @@ for _, o in ipairs(options) do
   end
   seen[o] = true
 end
-local state = redis.call('HGET', KEYS[2], ARGV[2])
+local state = redis.call('HGET', KEYS[2], player)
 local ok = false
 if state then
-  for s in string.gmatch(ARGV[4], '[^,]+') do if s == state then ok = true end end
+  for s in string.gmatch(eligible, '[^,]+') do if s == state then ok = true end end
 end
 if not ok then return {'not_eligible', '', 0} end
-local stored = '{"o":' .. ARGV[3] .. ',"t":' .. string.format('%d', now) .. '}'
-redis.call('HSET', KEYS[3], ARGV[2], stored)
-redis.call('HSET', KEYS[4], ARGV[2], now)
+local stored = '{"o":' .. given .. ',"t":' .. string.format('%d', now) .. '}'
+redis.call('HSET', KEYS[3], player, stored)
+redis.call('EXPIRE', KEYS[3], TTL)
+redis.call('HSET', KEYS[4], player, now)
 return {'ok', stored, redis.call('HLEN', KEYS[3])}
 """
+
+_NOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
+TTL = 2 * 24 * 3600  # a game's keys outlive a long day of play
+
+# ARGV: question, player, options (JSON list, sorted), eligible states ("alive,rescued").
+ANSWER_SCRIPT = (
+    _NOW
+    + """
+local question, player, given, eligible = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+"""
+    + ANSWER_BODY
+).replace("TTL", str(TTL))
+
+# The fast path's (lantoa.livegame.fastpath): the phone's token first, as ``engine.player_of``
+# finds the player. KEYS: meta, state, answers of the question, seen, tokens. ARGV: question,
+# options (JSON list, sorted), token hash, return window (ms), the running status, the states
+# that answer a question, those that answer a rescue question, the rescue role, the lobby
+# status (``fastpath.fast_answer_args``). "fallback" where
+# the view must decide (state not loaded, game over, unknown token, out of the return window).
+FAST_ANSWER_SCRIPT = (
+    _NOW
+    + """
+local question, given = ARGV[1], ARGV[2]
+local status = redis.call('HMGET', KEYS[1], 'status', 'qrole')
+if not status[1] or (status[1] ~= ARGV[5] and status[1] ~= ARGV[9]) then
+  return {'fallback', '', 0}
+end
+local player = redis.call('HGET', KEYS[5], ARGV[3])
+if not player then return {'fallback', '', 0} end
+if status[1] == ARGV[5] then
+  local last = redis.call('HGET', KEYS[4], player)
+  if not last or now - tonumber(last) > tonumber(ARGV[4]) then return {'fallback', '', 0} end
+end
+local eligible = ARGV[6]
+if status[2] == ARGV[8] then eligible = ARGV[7] end
+"""
+    + ANSWER_BODY
+).replace("TTL", str(TTL))
 
 # KEYS: meta. Sets the deadline to now if it is later; returns now (ms).
 CLOSE_SCRIPT = """
@@ -245,8 +288,6 @@ local deadline = tonumber(redis.call('HGET', KEYS[1], 'deadline') or '0')
 if deadline > now then redis.call('HSET', KEYS[1], 'deadline', now) end
 return now
 """
-
-TTL = 2 * 24 * 3600  # a game's keys outlive a long day of play
 
 
 class RedisStore:
@@ -331,15 +372,15 @@ class RedisStore:
     def answer(
         self, game: int, question: int, player: int, options: list[int], eligible: str
     ) -> tuple[str, dict[str, Any] | None, int]:
-        answers = self.key(game, f"a:{question}")
         verdict, stored, count = self._answer(
-            keys=[self.key(game, "meta"), self.key(game, "state"), answers, self.key(game, "seen")],
+            keys=self.answer_keys(game, question),
             args=[question, player, json.dumps(sorted(options)), eligible],
         )
-        verdict = verdict.decode()
-        if verdict == OK:
-            self.client.expire(answers, TTL)
-        return verdict, json.loads(stored) if stored else None, int(count)
+        return verdict.decode(), json.loads(stored) if stored else None, int(count)
+
+    def answer_keys(self, game: int, question: int, *, fast: bool = False) -> list[str]:
+        keys = ["meta", "state", f"a:{question}", "seen", *(["tokens"] if fast else [])]
+        return [self.key(game, k) for k in keys]
 
     def answers(self, game: int, question: int) -> dict[int, dict[str, Any]]:
         raw = self.client.hgetall(self.key(game, f"a:{question}"))
