@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lantoa.units.picker import UnitPickerField
+
 
 class PinForm(forms.Form):
     pin = forms.CharField(
@@ -24,14 +26,10 @@ class JoinForm(forms.Form):
         max_length=80,
         error_messages={"required": _("Vui lòng nhập tên của bạn.")},
     )
-    unit = forms.ChoiceField(
-        label=_("Công đoàn cơ sở, đơn vị của bạn"),
-        widget=forms.Select(attrs={"data-searchable": _("Gõ tên công đoàn để tìm")}),
-        error_messages={"required": _("Vui lòng chọn đơn vị của bạn.")},
-    )
+    unit = UnitPickerField(label=_("Công đoàn cơ sở, đơn vị của bạn"))
 
-    def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "—"), *[(str(u.pk), u.name) for u in units]]
+        assert isinstance(field, UnitPickerField)
+        field.setup(units, search_url=search_url)
