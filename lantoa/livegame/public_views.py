@@ -24,7 +24,7 @@ from lantoa.core.net import client_ip
 from lantoa.inquiries import ratelimit
 from lantoa.livegame import engine, players, streams
 from lantoa.livegame.models import Game, GameStatus
-from lantoa.livegame.public_forms import JoinForm, PinForm
+from lantoa.livegame.public_forms import EntrantPhoneForm, JoinForm, PinForm
 from lantoa.units.picker import picker_results
 from lantoa.units.selectors import units_in_subtree
 
@@ -77,17 +77,29 @@ def _join_refused(request: HttpRequest, game: Game) -> str | None:
     """Why this join must wait (too many from this network, or into this game), or None."""
     if not joins_per_ip().hit(ratelimit.ip_key(client_ip(request))):
         ratelimit.count_event("livegame.join_limited.ip")
-        return _(
-            "Có quá nhiều người vào trò chơi từ cùng một mạng trong một phút. Vui lòng đợi "
-            "khoảng 30 giây rồi bấm “Vào chơi” lại; tên và đơn vị bạn nhập vẫn được giữ."
-        )
+        return _too_many_from_network()
     if not joins_per_game().hit(str(game.pk)):
         ratelimit.count_event("livegame.join_limited.game")
-        return _(
-            "Trò chơi đang nhận rất nhiều người cùng lúc. Vui lòng đợi khoảng 30 giây rồi bấm "
-            "“Vào chơi” lại; tên và đơn vị bạn nhập vẫn được giữ."
-        )
+        return _game_busy()
     return None
+
+
+def _too_many_from_network() -> str:
+    return _(
+        "Có quá nhiều người vào trò chơi từ cùng một mạng trong một phút. Vui lòng đợi "
+        "khoảng 30 giây rồi bấm nút gửi lại; những gì bạn đã nhập vẫn được giữ."
+    )
+
+
+def _game_busy() -> str:
+    return _(
+        "Trò chơi đang nhận rất nhiều người cùng lúc. Vui lòng đợi khoảng 30 giây rồi bấm "
+        "nút gửi lại; những gì bạn đã nhập vẫn được giữ."
+    )
+
+
+def _closed(game: Game) -> bool:
+    return game.status == GameStatus.FINISHED
 
 
 def _joined(request: HttpRequest, game: Game, token: str) -> HttpResponse:
@@ -113,6 +125,8 @@ def join(request: HttpRequest, pin: str) -> HttpResponse:
     game = _game(pin)
     if _player(request, game) is not None:
         return redirect("livegame_public:play", pin=pin)
+    if game.entrants_of_id is not None:
+        return _entrant_join(request, game)
     form = JoinForm(
         request.POST or None,
         units=_units(game),
@@ -140,7 +154,120 @@ def join(request: HttpRequest, pin: str) -> HttpResponse:
     response = render(
         request,
         "livegame/public/join.html",
-        {"game": game, "form": form, "closed": game.status == GameStatus.FINISHED},
+        {"game": game, "form": form, "closed": _closed(game)},
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
+    if status == 429:
+        response["Retry-After"] = "30"
+    return response
+
+
+# A game of a contest's verified entrants: the phone number, then the contest's one-time code.
+SESSION_PENDING = "livegame.pending"  # {game id: entrant id waiting for the code; 0: none}
+CODES_PER_PHONE = ratelimit.Limit("livegame-code-phone", 5, 3600)
+CODE_TRIES_PER_IP = ratelimit.Limit("livegame-verify-ip", 300, 600)
+
+
+def _pending(request: HttpRequest) -> dict[str, Any]:
+    value = request.session.get(SESSION_PENDING)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _entrant_join(request: HttpRequest, game: Game) -> HttpResponse:
+    """Step 1: the phone number the entrant registered with; a code goes to it when it is a
+    verified entrant's (the page says the same either way: nobody learns who registered)."""
+    from lantoa.contests import entry, otp
+
+    contest = game.entrants_of
+    assert contest is not None
+    form = EntrantPhoneForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if not joins_per_ip().hit(ratelimit.ip_key(client_ip(request))):
+            ratelimit.count_event("livegame.join_limited.ip")
+            form.add_error(None, _too_many_from_network())
+            status = 429
+        elif not CODES_PER_PHONE.hit(phone):
+            ratelimit.count_event("livegame.code_limited.phone")
+            form.add_error(
+                "phone",
+                _(
+                    "Số điện thoại này đã nhận nhiều mã trong một giờ; vui lòng dùng mã mới "
+                    "nhất đã nhận hoặc thử lại sau."
+                ),
+            )
+            status = 429
+        else:
+            entrant, code = entry.entrant_code_for_phone(contest=contest, phone=phone)
+            if entrant is not None:
+                otp.send_code(phone=entrant.phone, code=code, contest_title=contest.title)
+            pending = _pending(request)
+            pending[str(game.pk)] = {"entrant": entrant.pk if entrant else 0, "end": phone[-3:]}
+            request.session[SESSION_PENDING] = pending
+            return redirect("livegame_public:code", pin=game.pin)
+    response = render(
+        request,
+        "livegame/public/join_entrant.html",
+        {"game": game, "contest": contest, "form": form, "closed": _closed(game)},
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
+    if status == 429:
+        response["Retry-After"] = "30"
+    return response
+
+
+@policy(PUBLIC)
+@never_cache
+def entrant_code(request: HttpRequest, pin: str) -> HttpResponse:
+    """Step 2: the contest's one-time code (``lantoa.contests.entry.entrant_verify``: 5 wrong
+    tries a code); right, the phone joins as the entrant, with their name and unit."""
+    from lantoa.contests import entry
+    from lantoa.contests.models import Entrant
+    from lantoa.contests.public_forms import CodeForm
+
+    game = _game(pin)
+    if game.entrants_of_id is None:
+        raise Http404
+    if _player(request, game) is not None:
+        return redirect("livegame_public:play", pin=pin)
+    waiting = _pending(request).get(str(game.pk))
+    if not isinstance(waiting, dict):
+        return redirect("livegame_public:join", pin=pin)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        entrant = Entrant.objects.filter(
+            pk=waiting.get("entrant") or 0, contest_id=game.entrants_of_id
+        ).first()
+        if not CODE_TRIES_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
+            ratelimit.count_event("livegame.code_limited.ip")
+            form.add_error(None, _too_many_from_network())
+            status = 429
+        elif not joins_per_game().hit(str(game.pk)):
+            ratelimit.count_event("livegame.join_limited.game")
+            form.add_error(None, _game_busy())
+            status = 429
+        elif entrant is None:  # no verified entrant has that number: every code is wrong
+            form.add_error(
+                "code", _("Mã xác minh chưa đúng. Vui lòng kiểm tra tin nhắn và nhập lại.")
+            )
+        else:
+            try:
+                entry.entrant_verify(entrant=entrant, code=form.cleaned_data["code"])
+                token = secrets.token_urlsafe(24)
+                players.player_join(game=game, token=token, entrant=entrant)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                pending = _pending(request)
+                pending.pop(str(game.pk), None)
+                request.session[SESSION_PENDING] = pending
+                return _joined(request, game, token)
+    response = render(
+        request,
+        "livegame/public/join_code.html",
+        {"game": game, "form": form, "phone_end": waiting.get("end", "")},
         status=status if status != 200 else (400 if form.errors else 200),
     )
     if status == 429:
