@@ -491,6 +491,10 @@ LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
 # threads and starts a one-process ASGI server beside it (port + 1). Empty: the same site
 # (production: nginx sends those paths to the ASGI server, see README).
 LANTOA_LIVE_URL = env_str("LANTOA_LIVE_URL", "").rstrip("/")
+if LANTOA_LIVE_URL:
+    # The PIN form (/choi/) sends the phone on to the live server, and a browser holds the
+    # redirect after a form's POST to form-action as well.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(LANTOA_LIVE_URL)
 # Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the PDF posters; empty: the copy
 # shipped in lantoa/fonts/.
 LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
