@@ -491,6 +491,10 @@ LANTOA_PUBLIC_URL = env_str("LANTOA_PUBLIC_URL", "").rstrip("/")
 # threads and starts a one-process ASGI server beside it (port + 1). Empty: the same site
 # (production: nginx sends those paths to the ASGI server, see README).
 LANTOA_LIVE_URL = env_str("LANTOA_LIVE_URL", "").rstrip("/")
+if LANTOA_LIVE_URL:
+    # The PIN form (/choi/) sends the phone on to the live server, and a browser holds the
+    # redirect after a form's POST to form-action as well.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(LANTOA_LIVE_URL)
 # Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the PDF posters; empty: the copy
 # shipped in lantoa/fonts/.
 LANTOA_PDF_FONT_DIR = env_str("LANTOA_PDF_FONT_DIR", "")
@@ -524,6 +528,10 @@ LANTOA_WEBHOOK_REDIS_PREFIX = env_str("LANTOA_WEBHOOK_REDIS_PREFIX", "lantoa:web
 # REDIS_URL is set (production: every server process of a game shares it); without Redis one
 # process's memory (the demo).
 LANTOA_LIVEGAME_REDIS_PREFIX = env_str("LANTOA_LIVEGAME_REDIS_PREFIX", "lantoa:live")
+# Players joining a live game, per minute: from one network address (a factory hall shares
+# one: generous, so that a whole hall is slowed at worst, never shut out) and into one game.
+LANTOA_LIVEGAME_JOINS_PER_IP = env_int("LANTOA_LIVEGAME_JOINS_PER_IP", 120)
+LANTOA_LIVEGAME_JOINS_PER_GAME = env_int("LANTOA_LIVEGAME_JOINS_PER_GAME", 1000)
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 # A signed message dated more than this many hours before it reached us is not made an
 # inquiry (a replay: Zalo re-sends for up to 12 hours, Meta for up to 36), nor one dated more

@@ -138,6 +138,30 @@ def entrant_register(
     return entrant, code
 
 
+def entrant_code_for_phone(
+    *, contest: Contest, phone: str, now: dt.datetime | None = None
+) -> tuple[Entrant | None, str]:
+    """A new one-time code for the verified entrant of ``contest`` with this phone number, to
+    prove who they are elsewhere (a live game of verified entrants: ``entrant_verify`` checks
+    it). ``(None, "")`` when no verified entrant has the number: the caller tells the person
+    nothing more than when one has (no list of entrants' numbers to probe)."""
+    number = normalise_phone(phone)
+    entrant = (
+        Entrant.objects.filter(contest=contest, phone=number, verified_at__isnull=False).first()
+        if number
+        else None
+    )
+    if entrant is None:
+        return None, ""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    Entrant.objects.filter(pk=entrant.pk).update(
+        code_hash=_code_hash(entrant, code),
+        code_expires_at=(now or timezone.now()) + CODE_TTL,
+        code_tries=0,
+    )
+    return entrant, code
+
+
 def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = None) -> Entrant:
     """Check the one-time code; at most ``CODE_TRIES`` wrong tries per code."""
     now = now or timezone.now()

@@ -40,6 +40,14 @@ class GameForm(forms.Form):
             "phương án đúng có dấu * ở đầu dòng."
         ),
     )
+    entrants_of = forms.ChoiceField(
+        label=_("Người chơi"),
+        required=False,
+        help_text=_(
+            "Người dự thi đã xác minh vào chơi bằng số điện thoại đã đăng ký và mã xác minh "
+            "gửi tới số đó; tên và đơn vị lấy từ thông tin dự thi."
+        ),
+    )
     time_limit = forms.IntegerField(
         label=_("Thời gian trả lời mỗi câu (giây)"), min_value=5, max_value=120, initial=20
     )
@@ -47,8 +55,19 @@ class GameForm(forms.Form):
         label=_("Vào câu chuông vàng khi còn (người)"), min_value=1, max_value=50, initial=1
     )
 
-    def __init__(self, *args: Any, contests: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contests: Any = (), entrant_contests: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contest"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *[(str(c.pk), c.title) for c in contests]]
+        field = self.fields["entrants_of"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("Mọi người: nhập tên và chọn đơn vị")),
+            *[
+                (str(c.pk), _("Người dự thi đã xác minh của “%(title)s”") % {"title": c.title})
+                for c in entrant_contests
+            ],
+        ]

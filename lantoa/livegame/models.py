@@ -49,6 +49,16 @@ class Game(models.Model):
         related_name="+",
         verbose_name=_("lấy câu hỏi từ cuộc thi"),
     )
+    # Set: only verified entrants of this contest play, known by their phone and a one-time
+    # code (their name and unit come from the entrant record).
+    entrants_of = models.ForeignKey(
+        "contests.Contest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người chơi là người dự thi đã xác minh của cuộc thi"),
+    )
     created_by = who(_("người tạo"))
     created_at = when_created()
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
@@ -122,6 +132,14 @@ class Player(models.Model):
         "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
     token_hash = models.CharField(max_length=64, editable=False)
+    entrant = models.ForeignKey(
+        "contests.Entrant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người dự thi"),
+    )
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=PlayerState.choices, default=PlayerState.ALIVE
     )
@@ -139,6 +157,11 @@ class Player(models.Model):
         ordering = ["game", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["game", "token_hash"], name="player_game_token"),
+            models.UniqueConstraint(
+                fields=["game", "entrant"],
+                condition=Q(entrant__isnull=False),
+                name="player_game_entrant",
+            ),
         ]
 
     def __str__(self) -> str:

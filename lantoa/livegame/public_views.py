@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,13 +15,17 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lantoa.access import PUBLIC, policy
 from lantoa.core.forms import add_service_errors
+from lantoa.core.net import client_ip
+from lantoa.inquiries import ratelimit
 from lantoa.livegame import engine, players, streams
 from lantoa.livegame.models import Game, GameStatus
-from lantoa.livegame.public_forms import JoinForm, PinForm
+from lantoa.livegame.public_forms import EntrantPhoneForm, JoinForm, PinForm
+from lantoa.units.picker import picker_results
 from lantoa.units.selectors import units_in_subtree
 
 COOKIE_AGE = 24 * 3600
@@ -59,37 +64,235 @@ def enter_pin(request: HttpRequest) -> HttpResponse:
     return render(request, "livegame/public/pin.html", {"form": form})
 
 
+def joins_per_ip() -> ratelimit.Limit:
+    return ratelimit.Limit("livegame-join-ip", int(settings.LANTOA_LIVEGAME_JOINS_PER_IP), 60)
+
+
+def joins_per_game() -> ratelimit.Limit:
+    return ratelimit.Limit("livegame-join-game", int(settings.LANTOA_LIVEGAME_JOINS_PER_GAME), 60)
+
+
+def searches_per_ip() -> ratelimit.Limit:
+    """The unit search while typing: a few requests per player, the whole hall on one
+    address."""
+    return ratelimit.Limit("livegame-units-ip", 10 * int(settings.LANTOA_LIVEGAME_JOINS_PER_IP), 60)
+
+
+def _join_refused(request: HttpRequest, game: Game) -> str | None:
+    """Why this join must wait (too many from this network, or into this game), or None."""
+    if not joins_per_ip().hit(ratelimit.ip_key(client_ip(request))):
+        ratelimit.count_event("livegame.join_limited.ip")
+        return _too_many_from_network()
+    if not joins_per_game().hit(str(game.pk)):
+        ratelimit.count_event("livegame.join_limited.game")
+        return _game_busy()
+    return None
+
+
+def _too_many_from_network() -> str:
+    return _(
+        "Có quá nhiều người vào trò chơi từ cùng một mạng trong một phút. Vui lòng đợi "
+        "khoảng 30 giây rồi bấm nút gửi lại; những gì bạn đã nhập vẫn được giữ."
+    )
+
+
+def _game_busy() -> str:
+    return _(
+        "Trò chơi đang nhận rất nhiều người cùng lúc. Vui lòng đợi khoảng 30 giây rồi bấm "
+        "nút gửi lại; những gì bạn đã nhập vẫn được giữ."
+    )
+
+
+def _closed(game: Game) -> bool:
+    return game.status == GameStatus.FINISHED
+
+
+def _joined(request: HttpRequest, game: Game, token: str) -> HttpResponse:
+    response = redirect("livegame_public:play", pin=game.pin)
+    response.set_cookie(
+        cookie_name(game),
+        token,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def _units(game: Game) -> Any:
+    return units_in_subtree(game.unit, active_only=True)
+
+
 @policy(PUBLIC)
+@never_cache
 def join(request: HttpRequest, pin: str) -> HttpResponse:
     game = _game(pin)
     if _player(request, game) is not None:
         return redirect("livegame_public:play", pin=pin)
-    units = list(units_in_subtree(game.unit, active_only=True).order_by("depth", "name")[:3000])
-    form = JoinForm(request.POST or None, units=units)
-    token = ""
+    if game.entrants_of_id is not None:
+        return _entrant_join(request, game)
+    form = JoinForm(
+        request.POST or None,
+        units=_units(game),
+        search_url=reverse("livegame_public:units", kwargs={"pin": pin}),
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        unit = next((u for u in units if str(u.pk) == form.cleaned_data["unit"]), None)
-        token = secrets.token_urlsafe(24)
-        try:
-            players.player_join(game=game, name=form.cleaned_data["name"], unit=unit, token=token)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        refused = _join_refused(request, game)
+        if refused:
+            form.add_error(None, refused)
+            status = 429
         else:
-            response = redirect("livegame_public:play", pin=pin)
-            response.set_cookie(
-                cookie_name(game),
-                token,
-                max_age=COOKIE_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-            return response
-    return render(
+            token = secrets.token_urlsafe(24)
+            try:
+                players.player_join(
+                    game=game,
+                    name=form.cleaned_data["name"],
+                    unit=form.cleaned_data["unit"],
+                    token=token,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return _joined(request, game, token)
+    response = render(
         request,
         "livegame/public/join.html",
-        {"game": game, "form": form, "closed": game.status == GameStatus.FINISHED},
+        {"game": game, "form": form, "closed": _closed(game)},
+        status=status if status != 200 else (400 if form.errors else 200),
     )
+    if status == 429:
+        response["Retry-After"] = "30"
+    return response
+
+
+# A game of a contest's verified entrants: the phone number, then the contest's one-time code.
+SESSION_PENDING = "livegame.pending"  # {game id: entrant id waiting for the code; 0: none}
+CODES_PER_PHONE = ratelimit.Limit("livegame-code-phone", 5, 3600)
+CODE_TRIES_PER_IP = ratelimit.Limit("livegame-verify-ip", 300, 600)
+
+
+def _pending(request: HttpRequest) -> dict[str, Any]:
+    value = request.session.get(SESSION_PENDING)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _entrant_join(request: HttpRequest, game: Game) -> HttpResponse:
+    """Step 1: the phone number the entrant registered with; a code goes to it when it is a
+    verified entrant's (the page says the same either way: nobody learns who registered)."""
+    from lantoa.contests import entry, otp
+
+    contest = game.entrants_of
+    assert contest is not None
+    form = EntrantPhoneForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if not joins_per_ip().hit(ratelimit.ip_key(client_ip(request))):
+            ratelimit.count_event("livegame.join_limited.ip")
+            form.add_error(None, _too_many_from_network())
+            status = 429
+        elif not CODES_PER_PHONE.hit(phone):
+            ratelimit.count_event("livegame.code_limited.phone")
+            form.add_error(
+                "phone",
+                _(
+                    "Số điện thoại này đã nhận nhiều mã trong một giờ; vui lòng dùng mã mới "
+                    "nhất đã nhận hoặc thử lại sau."
+                ),
+            )
+            status = 429
+        else:
+            entrant, code = entry.entrant_code_for_phone(contest=contest, phone=phone)
+            if entrant is not None:
+                otp.send_code(phone=entrant.phone, code=code, contest_title=contest.title)
+            pending = _pending(request)
+            pending[str(game.pk)] = {"entrant": entrant.pk if entrant else 0, "end": phone[-3:]}
+            request.session[SESSION_PENDING] = pending
+            return redirect("livegame_public:code", pin=game.pin)
+    response = render(
+        request,
+        "livegame/public/join_entrant.html",
+        {"game": game, "contest": contest, "form": form, "closed": _closed(game)},
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
+    if status == 429:
+        response["Retry-After"] = "30"
+    return response
+
+
+@policy(PUBLIC)
+@never_cache
+def entrant_code(request: HttpRequest, pin: str) -> HttpResponse:
+    """Step 2: the contest's one-time code (``lantoa.contests.entry.entrant_verify``: 5 wrong
+    tries a code); right, the phone joins as the entrant, with their name and unit."""
+    from lantoa.contests import entry
+    from lantoa.contests.models import Entrant
+    from lantoa.contests.public_forms import CodeForm
+
+    game = _game(pin)
+    if game.entrants_of_id is None:
+        raise Http404
+    if _player(request, game) is not None:
+        return redirect("livegame_public:play", pin=pin)
+    waiting = _pending(request).get(str(game.pk))
+    if not isinstance(waiting, dict):
+        return redirect("livegame_public:join", pin=pin)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        entrant = Entrant.objects.filter(
+            pk=waiting.get("entrant") or 0, contest_id=game.entrants_of_id
+        ).first()
+        if not CODE_TRIES_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
+            ratelimit.count_event("livegame.code_limited.ip")
+            form.add_error(None, _too_many_from_network())
+            status = 429
+        elif not joins_per_game().hit(str(game.pk)):
+            ratelimit.count_event("livegame.join_limited.game")
+            form.add_error(None, _game_busy())
+            status = 429
+        elif entrant is None:  # no verified entrant has that number: every code is wrong
+            form.add_error(
+                "code", _("Mã xác minh chưa đúng. Vui lòng kiểm tra tin nhắn và nhập lại.")
+            )
+        else:
+            try:
+                entry.entrant_verify(entrant=entrant, code=form.cleaned_data["code"])
+                token = secrets.token_urlsafe(24)
+                players.player_join(game=game, token=token, entrant=entrant)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                pending = _pending(request)
+                pending.pop(str(game.pk), None)
+                request.session[SESSION_PENDING] = pending
+                return _joined(request, game, token)
+    response = render(
+        request,
+        "livegame/public/join_code.html",
+        {"game": game, "form": form, "phone_end": waiting.get("end", "")},
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
+    if status == 429:
+        response["Retry-After"] = "30"
+    return response
+
+
+@policy(PUBLIC)
+def unit_search(request: HttpRequest, pin: str) -> HttpResponse:
+    """The join form's unit search (JSON): the active units of the organiser's subtree."""
+    game = _game(pin)
+    if not searches_per_ip().hit(ratelimit.ip_key(client_ip(request))):
+        ratelimit.count_event("livegame.search_limited")
+        response = JsonResponse(
+            {"error": _("Có quá nhiều lượt tìm từ mạng này; vui lòng đợi vài giây rồi gõ tiếp.")},
+            status=429,
+        )
+        response["Retry-After"] = "10"
+        return response
+    return JsonResponse(picker_results(_units(game), request.GET.get("q", "")))
 
 
 @policy(PUBLIC)

@@ -32,6 +32,18 @@ def bank_contests(user: Any) -> list[Any]:
     )
 
 
+def entrant_contests(user: Any) -> list[Any]:
+    """Approved contests of the officer's subtree whose verified entrants a game may admit."""
+    from lantoa.contests.models import Contest, ContestStatus
+
+    units = access.visible_units(user, "contest.view")
+    return list(
+        Contest.objects.filter(status=ContestStatus.APPROVED, unit__in=units).order_by(
+            "-created_at"
+        )[:200]
+    )
+
+
 def results(game: Game) -> dict[str, Any]:
     """Winners, the players (ranked), each question's answers, participation by union."""
     players = list(

@@ -144,6 +144,7 @@ def game_create(
     time_limit: int = 20,
     golden_at: int = 1,
     source_contest: Any = None,
+    entrants_of: Any = None,
 ) -> Game:
     title = " ".join((title or "").split())
     errors: dict[str, str] = {}
@@ -160,6 +161,8 @@ def game_create(
         errors["__all__"] = _("Đơn vị đã ngừng hoạt động.")
     if not any(q.role == QuestionRole.MAIN for q in questions):
         errors["questions"] = _("Vui lòng có ít nhất một câu hỏi chính.")
+    if entrants_of is not None and not entrants_of.is_approved:
+        errors["entrants_of"] = _("Cuộc thi chưa được duyệt nên chưa có người dự thi đã xác minh.")
     if errors:
         raise ValidationError(errors)
     for _attempt in range(5):
@@ -172,6 +175,7 @@ def game_create(
                     pin=new_pin(),
                     golden_at=max(1, golden_at),
                     source_contest=source_contest,
+                    entrants_of=entrants_of,
                     created_by=acting_user(actor),
                 )
                 GameQuestion.objects.bulk_create(
@@ -192,7 +196,11 @@ def game_create(
                     actor=actor,
                     unit=unit,
                     target=str(game.pk),
-                    data={"mode": mode, "questions": len(questions)},
+                    data={
+                        "mode": mode,
+                        "questions": len(questions),
+                        "entrants_of": entrants_of.pk if entrants_of is not None else None,
+                    },
                 )
                 return game
         except IntegrityError:  # two games drew the same PIN at once: draw again

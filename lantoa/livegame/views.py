@@ -69,7 +69,8 @@ def unit_games(request: HttpRequest, code: str) -> HttpResponse:
 def game_create(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, perm="livegame.host", code=code)
     contests = selectors.bank_contests(request.user)
-    form = GameForm(request.POST or None, contests=contests)
+    entrant_contests = selectors.entrant_contests(request.user)
+    form = GameForm(request.POST or None, contests=contests, entrant_contests=entrant_contests)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -87,6 +88,13 @@ def game_create(request: HttpRequest, code: str) -> HttpResponse:
                 )
             else:
                 drafted = services.parse_questions(data["questions"])
+            entrants_of = None
+            if data["entrants_of"]:
+                entrants_of = next(
+                    (c for c in entrant_contests if str(c.pk) == data["entrants_of"]), None
+                )
+                if entrants_of is None:
+                    raise ValidationError({"entrants_of": _("Vui lòng chọn cuộc thi.")})
             game = services.game_create(
                 unit=unit,
                 actor=request.user,
@@ -96,6 +104,7 @@ def game_create(request: HttpRequest, code: str) -> HttpResponse:
                 time_limit=data["time_limit"],
                 golden_at=data["golden_at"],
                 source_contest=contest,
+                entrants_of=entrants_of,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lantoa.activities.models import Activity
@@ -30,3 +32,32 @@ def test_demo_games_once(tree: Tree) -> None:
     assert get_store().meta(finished.pk) == {}
     assert ensure_demo_games(seed=1) == 0
     assert Game.objects.count() == 2
+
+
+def test_pin_form_may_send_the_phone_to_the_live_server(tmp_path: Any) -> None:
+    """The demo serves live pages on its own port (LANTOA_LIVE_URL): the PIN form's redirect
+    there must be allowed by the page's form-action, or the browser stops it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "LANTOA_LIVE_URL": "http://127.0.0.1:8001/",
+        "LANTOA_DATA_DIR": str(tmp_path),
+        "LANTOA_ALLOW_INSECURE_KEY": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from lantoa import settings; "
+            "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "http://127.0.0.1:8001'" in out.stdout and "'self'" in out.stdout
