@@ -793,9 +793,9 @@ def burst_detect(entry: MediaEntry, *, now: dt.datetime | None = None) -> int:
     before voting, when they are ``LANTOA_CONTEST_VOTE_BURST`` or more. Returns the votes
     newly flagged."""
     now = now or timezone.now()
-    window = int(getattr(settings, "LANTOA_CONTEST_VOTE_BURST_SECONDS", 600))
-    threshold = int(getattr(settings, "LANTOA_CONTEST_VOTE_BURST", 20))
-    fresh = int(getattr(settings, "LANTOA_CONTEST_VOTE_NEW_SECONDS", 3600))
+    window = int(settings.LANTOA_CONTEST_VOTE_BURST_SECONDS)
+    threshold = int(settings.LANTOA_CONTEST_VOTE_BURST)
+    fresh = int(settings.LANTOA_CONTEST_VOTE_NEW_SECONDS)
     recent = Vote.objects.filter(
         entry=entry,
         created_at__gt=now - dt.timedelta(seconds=window),

@@ -348,8 +348,7 @@ def vote(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
                     "ok": False,
                     "message": _("Vui lòng xác minh số điện thoại để bình chọn."),
                     "verify": f"{url}?{urlencode({'next': back})}",
-                },
-                status=401,
+                }
             )
         return redirect(f"{url}?{urlencode({'next': back})}")
     ip = client_ip(request)

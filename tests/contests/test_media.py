@@ -363,3 +363,34 @@ def test_counted_for_the_organiser_and_the_entrants_grassroots_unions(tree: Tree
     )
     own = render(report_data(tree.a_g1, parse_period("2026-H1")), "md").decode()
     assert "Đã có 2 lượt đoàn viên tham gia cuộc thi trực tuyến, với 2 tác phẩm" in own
+
+
+def test_a_video_poster_is_a_frame_cut_by_ffmpeg_when_present(
+    tree: Tree, tmp_path, monkeypatch
+) -> None:
+    """A stand-in ``ffmpeg`` on the PATH writes a frame where the real one would (the last
+    argument): the poster is that frame, made a thumbnail, and not marked a placeholder."""
+    frame = tmp_path / "frame.jpg"
+    frame.write_bytes(photo_bytes("darkred", size=(1280, 720)))
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nfor last; do :; done\ncp "{frame}" "$last"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    contest = video_contest(tree.pa)
+    person = entrant(contest, tree.a_g1, "0912003001")
+    clip = b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 500
+    work = media.entry_submit(
+        contest=contest,
+        entrant=person,
+        title="Clip MOV",
+        upload=io.BytesIO(clip),
+        upload_size=len(clip),
+        now=NOW,
+    )
+    assert work.file_format == "mov" and not work.poster_placeholder
+    from PIL import Image
+
+    with work.poster.open("rb") as fh:
+        poster = Image.open(fh)
+        assert poster.size == (640, 360) and poster.getpixel((10, 10))[0] > 100

@@ -87,15 +87,16 @@ def test_video_contest_from_entries_to_published_winners(
         ("Bình chọn từ", -dt.timedelta(hours=1)),
         ("Bình chọn đến", dt.timedelta(days=3)),
     ):
-        page.get_by_label(label, exact=True).fill((now + delta).strftime("%d/%m/%Y %H:%M"))
+        page.get_by_label(label).fill((now + delta).strftime("%d/%m/%Y %H:%M"))
     organiser.follow(page.get_by_role("button", name="Lưu"))
     assert "Đã tạo cuộc thi" in page.content(), page.inner_text("main")
     contest = Contest.objects.get()
     assert contest.kind == "video"
     for name, weight in (("Nội dung", "2"), ("Hình ảnh", "1")):
-        page.get_by_label("Tiêu chí", exact=True).fill(name)
-        page.get_by_label("Trọng số", exact=True).fill(weight)
-        page.get_by_label("Điểm tối đa", exact=True).fill("10")
+        rubric = page.locator("form[action$='/tieu-chi/']")
+        rubric.get_by_label("Tiêu chí").fill(name)
+        rubric.get_by_label("Trọng số").fill(weight)
+        rubric.get_by_label("Điểm tối đa").fill("10")
         organiser.follow(page.get_by_role("button", name="Thêm tiêu chí"))
         assert "Đã thêm tiêu chí chấm." in page.content()
     for judge in (officers.a_leader, officers.a_communicator):
@@ -234,7 +235,8 @@ def test_video_contest_from_entries_to_published_winners(
     organiser.goto(f"/cuoc-thi/so/{contest.pk}/tac-pham/phieu/")
     assert "5 phiếu bị đánh dấu chờ xem xét" in page.content()
     page.get_by_label("Hủy các phiếu").check()
-    page.get_by_label("Lý do", exact=True).fill("5 số mới bình chọn một tác phẩm trong 1 phút.")
+    flagged = page.locator("form[action$='/danh-dau/']")
+    flagged.get_by_label("Lý do").fill("5 số mới bình chọn một tác phẩm trong 1 phút.")
     organiser.follow(page.get_by_role("button", name="Ghi quyết định"))
     assert "Đã xem xét 5 phiếu bị đánh dấu." in page.content()
     assert media.pending_votes(contest) == 0
