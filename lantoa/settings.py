@@ -456,6 +456,12 @@ LANTOA_CONTEST_POW_SECONDS = env_int("LANTOA_CONTEST_POW_SECONDS", 600)
 LANTOA_CONTEST_FAST_SECONDS = env_int("LANTOA_CONTEST_FAST_SECONDS", 3)
 LANTOA_CONTEST_DEVICE_ENTRANTS = env_int("LANTOA_CONTEST_DEVICE_ENTRANTS", 3)
 LANTOA_CONTEST_IP_ENTRANTS = env_int("LANTOA_CONTEST_IP_ENTRANTS", 30)
+# Video and photo contests (lantoa.contests.media): this many votes for one entry within the
+# window (seconds) from voters verified at most NEW_SECONDS before voting flag those votes for
+# the organisers' review (never refused).
+LANTOA_CONTEST_VOTE_BURST = env_int("LANTOA_CONTEST_VOTE_BURST", 20)
+LANTOA_CONTEST_VOTE_BURST_SECONDS = env_int("LANTOA_CONTEST_VOTE_BURST_SECONDS", 600)
+LANTOA_CONTEST_VOTE_NEW_SECONDS = env_int("LANTOA_CONTEST_VOTE_NEW_SECONDS", 3600)
 LANTOA_NATIONAL_ID_KEY = os.environ.get("LANTOA_NATIONAL_ID_KEY", "")
 
 # Legal Q&A: an article is due for review this many months after its last review.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.contests import metrics
@@ -13,6 +15,7 @@ from lantoa.core.extensions import (
     DashboardFigures,
     DemoBuilder,
     DemoContext,
+    PrivateFileKind,
     PublicLink,
     ReportFigures,
     ReportSection,
@@ -21,6 +24,7 @@ from lantoa.core.extensions import (
     beat_schedule,
     dashboard_figures,
     demo_builders,
+    private_files,
     public_links,
     report_figures,
     report_sections,
@@ -33,7 +37,9 @@ work_links.register(
     WorkLink(
         key="contests",
         label=_("Cuộc thi"),
-        description=_("Thi tìm hiểu pháp luật trực tuyến: thể lệ, kho câu hỏi, xếp hạng"),
+        description=_(
+            "Thi tìm hiểu pháp luật trực tuyến; thi video clip, ảnh với ban giám khảo và bình chọn"
+        ),
         url_name="contests:unit",
         visible=lambda held, unit: "contest.view" in held,
         order=45,
@@ -43,6 +49,7 @@ work_links.register(
 
 def _demo_contests(ctx: DemoContext) -> None:
     from lantoa.contests.demo import ensure_demo_contests
+    from lantoa.contests.media_demo import ensure_demo_media_contests
 
     totals = ensure_demo_contests(seed=ctx.seed)
     if totals.contests:
@@ -51,6 +58,15 @@ def _demo_contests(ctx: DemoContext) -> None:
                 f"  cuộc thi trắc nghiệm: {format_int(totals.contests)}",
                 f"  người dự thi: {format_int(totals.entrants)}",
                 f"  bài thi: {format_int(totals.attempts)}",
+            ]
+        )
+    works = ensure_demo_media_contests(seed=ctx.seed)
+    if works.contests:
+        ctx.totals.extend(
+            [
+                f"  cuộc thi video clip, ảnh: {format_int(works.contests)}",
+                f"  tác phẩm: {format_int(works.entries)}",
+                f"  phiếu bình chọn: {format_int(works.votes)}",
             ]
         )
 
@@ -112,6 +128,24 @@ dashboard_figures.register(
         metrics.Contests,
         order=40,
         shown=metrics.DASHBOARD_SHOWN,
+    )
+)
+
+
+def _entry_file(user: Any, pk: int, variant: str) -> Any:
+    from lantoa.contests.media_views import entry_file
+
+    return entry_file(user, pk, variant)
+
+
+# The works sent to video and photo contests: private files, read by the organisers and the
+# judges; the public gets approved works through the contest's public pages.
+private_files.register(
+    PrivateFileKind(
+        key="contest_entries",
+        label=_("tác phẩm dự thi"),
+        fields=("contests.MediaEntry.file", "contests.MediaEntry.poster"),
+        find=_entry_file,
     )
 )
 

@@ -1,7 +1,8 @@
 """Contests run by a unit for its subtree or for the public: the quiz contest (rounds, a
 question bank, entrants verified by a one-time code, attempts and their autosaved answers).
 
-Video and photo contests share ``Contest`` (``kind``); their entries, jury and votes come later.
+Video and photo contests share ``Contest`` (``kind``); their entries, jury and votes are in
+``lantoa.contests.media_models``.
 """
 
 from __future__ import annotations
@@ -383,3 +384,20 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.kind}"
+
+
+# The video and photo contests' own models (a module of their own, registered with the app
+# by this import).
+from lantoa.contests.media_models import (  # noqa: E402, F401
+    Criterion,
+    EntryStatus,
+    Judge,
+    MediaEntry,
+    MediaSettings,
+    Score,
+    Vote,
+    VoteFlag,
+    Voter,
+    VoteRule,
+    WorkKind,
+)

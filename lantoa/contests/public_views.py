@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lantoa.access import PUBLIC, policy
 from lantoa.contests import entry, integrity, otp, results, selectors
-from lantoa.contests.models import Answer, Attempt, Contest, Entrant, Option
+from lantoa.contests.models import Answer, Attempt, Contest, ContestKind, Entrant, Option
 from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip
@@ -74,7 +74,11 @@ def _limited(request: HttpRequest, template: str, context: dict[str, Any], limit
 def contest_list(request: HttpRequest) -> HttpResponse:
     """The contests open to the public site's visitors, those about to open, and the results
     of the finished ones."""
-    listed = selectors.public_contests(site_unit())
+    from lantoa.contests.media import public_media_contests
+
+    site = site_unit()
+    listed = selectors.public_contests(site)
+    works = public_media_contests(site)  # video and photo contests
     return render(
         request,
         "contests/public/list.html",
@@ -82,6 +86,8 @@ def contest_list(request: HttpRequest) -> HttpResponse:
             "open": [c for c in listed if c.phase == "open"],
             "upcoming": [c for c in listed if c.phase == "upcoming"],
             "finished": [c for c in listed if c.phase == "closed"],
+            "media_live": [c for c in works if c.phase in ("open", "upcoming")],
+            "media_finished": [c for c in works if c.phase == "closed"],
         },
     )
 
@@ -90,6 +96,10 @@ def contest_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = _contest(contest_id)
+    if contest.kind != ContestKind.QUIZ:
+        from lantoa.contests.media_public_views import gallery
+
+        return gallery(request, contest)
     entrant = _entrant(request, contest)
     now = timezone.now()
     rounds = list(contest.rounds.all())
@@ -421,6 +431,10 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def results_page(request: HttpRequest, contest_id: int) -> HttpResponse:
     """The published results: prize lists with name, unit and score (the phone masked)."""
     contest = _contest(contest_id)
+    if contest.kind != ContestKind.QUIZ:
+        from lantoa.contests.media_public_views import results as media_results
+
+        return media_results(request, contest)
     if contest.results_published_at is None:
         raise Http404
     return render(

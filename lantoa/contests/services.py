@@ -103,8 +103,8 @@ def _clean_contest(values: dict[str, Any]) -> dict[str, Any]:
     if audience not in ContestAudience.values:
         errors["audience"] = _("Đối tượng dự thi không hợp lệ.")
     kind = values.get("kind") or ContestKind.QUIZ
-    if kind != ContestKind.QUIZ:
-        errors["kind"] = _("Hiện mới tổ chức được cuộc thi trắc nghiệm trực tuyến.")
+    if kind not in ContestKind.values:
+        errors["kind"] = _("Loại cuộc thi không hợp lệ.")
     if errors:
         raise ValidationError(errors)
     return {
@@ -201,7 +201,11 @@ def _transition(contest: Contest, allowed: Sequence[str], target: str, **changes
 
 def contest_submit(*, contest: Contest, actor: Any = None) -> Contest:
     _require(actor, "contest.manage", contest.unit)
-    if not contest.rounds.exists():
+    if contest.kind != ContestKind.QUIZ:
+        from lantoa.contests.media import submit_check  # the video and photo contests' own
+
+        submit_check(contest)
+    elif not contest.rounds.exists():
         raise ValidationError(
             _("Vui lòng tạo ít nhất một đợt thi trước khi gửi duyệt cuộc thi."), code="no_round"
         )

@@ -31,6 +31,7 @@ from lantoa.contests.importing import bank_header, bank_import, bank_rows, templ
 from lantoa.contests.models import (
     Attempt,
     Contest,
+    ContestKind,
     ContestStatus,
     FlagDecision,
     Question,
@@ -150,6 +151,14 @@ def _detail(
 
 @policy(officer("contest.view"))
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = Contest.objects.filter(pk=pk).only("kind").first()
+    if contest is not None and contest.kind != ContestKind.QUIZ:
+        # A video or photo contest has its own screens (lantoa.contests.media_views), which
+        # let its judges in too (and answer 404 to anyone else outside the subtree).
+        from lantoa.contests.media_views import _seen_by
+
+        _seen_by(request, pk)
+        return redirect("contests:media_detail", pk=pk)
     return _detail(request, _contest(request, pk, "contest.view"))
 
 
@@ -485,6 +494,8 @@ def flag_decide(request: HttpRequest, pk: int, attempt_id: int) -> HttpResponse:
 @policy(officer("contest.view"))
 def results_page(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _contest(request, pk, "contest.view")
+    if contest.kind != ContestKind.QUIZ:
+        return redirect("contests:media_results", pk=contest.pk)
     form = PrizesForm(
         initial={
             "individual": contest.prizes_individual,
