@@ -516,10 +516,29 @@ def codes_print(request: HttpRequest, pk: int, unit_code: str) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     survey, unit = _load(request, pk)
+    found = selectors.progress(survey, unit)
+    cells = [c.cell for c in found.cells]
+    rows = [
+        {
+            "row": row,
+            "cells": [
+                {"cell": c, "count": row.cells[c.pk][0], "target": row.cells[c.pk][1]}
+                if c.pk in row.cells
+                else {"cell": c}
+                for c in cells
+            ],
+        }
+        for row in found.rows
+    ]
     return render(
         request,
         "surveys/progress.html",
-        {**_context(request, survey, unit, "progress"), "p": selectors.progress(survey, unit)},
+        {
+            **_context(request, survey, unit, "progress"),
+            "p": found,
+            "cell_columns": cells,
+            "rows": rows,
+        },
     )
 
 
