@@ -65,7 +65,7 @@ def announcement_body(survey: Survey, unit: Unit, base: str, qr_src: str = "") -
     public channels, like every content item): what the survey is for, the unit's link and QR
     code, what is kept of an answer, the deadline, and the links of the units directly below."""
     link = public_url(survey, unit, base)
-    parts = [
+    parts: list[str] = [
         format_html(
             "<p>{} mời đoàn viên, người lao động trả lời phiếu khảo sát “{}”.</p>",
             unit.name,

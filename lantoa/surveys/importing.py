@@ -207,7 +207,7 @@ def responses_import(
     if table is None:
         return result
     questions = list(survey.current_version().questions.all())
-    first_column = {}
+    first_column: dict[str, str] = {}
     for col in columns:
         first_column.setdefault(col.question.code, col.name)
     units = units_by_code(record[UNIT] for _n, record in table.rows)
@@ -428,8 +428,8 @@ def _write(survey: Survey, good: list[_Row], actor: Any, filename: str, result: 
         Response.objects.bulk_create(responses, batch_size=BATCH_SIZE)
         answers: list[Answer] = []
         for response, r in zip(responses, good, strict=True):
-            for a in r.rows:
-                a.response = response
+            for answer in r.rows:
+                answer.response = response
             answers += r.rows
         Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
         result.created = len(responses)

@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lantoa.core.services import acting_user
-from lantoa.core.text import format_int
 from lantoa.surveys import services
 from lantoa.surveys.answers import check_answers
 from lantoa.surveys.models import (
@@ -286,8 +285,3 @@ def _same(q: Question, sheet: PaperSheet) -> bool:
             return (("?", repr(sorted(part.items(), key=str))),)
 
     return rows(sheet.first) == rows(sheet.second)
-
-
-def mismatch_summary(sheet: PaperSheet) -> str:
-    n = sum(1 for d in differences(sheet) if d.differs)
-    return _("%(n)s câu lệch") % {"n": format_int(n)}

@@ -97,9 +97,9 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
                     "Bạn đã gửi quá nhiều phiếu trong thời gian ngắn; phiếu vẫn được giữ trên "
                     "máy và sẽ tự gửi lại sau."
                 )
-                response = JsonResponse({"ok": False, "message": message}, status=429)
-                response["Retry-After"] = str(limit.window)
-                return response
+                refused = JsonResponse({"ok": False, "message": message}, status=429)
+                refused["Retry-After"] = str(limit.window)
+                return refused
             context["limited_minutes"] = max(1, round(limit.window / 60))
             context["blocks"] = forms.questionnaire_blocks(
                 questions,

@@ -80,7 +80,7 @@ def test_officers_pages_fit_the_screen(open_session: Any, world: World, viewport
     session = open_session(viewport)
     session.log_in(officers.a_propaganda)
     problems: dict[str, list[str]] = {}
-    for name in ("detail", "progress", "quotas", "codes", "entry", "results"):
+    for name in ("detail", "progress", "quotas", "codes", "entry", "import", "sheets", "results"):
         path = reverse(f"surveys:{name}", kwargs={"pk": survey.pk})
         if name == "results":
             path += "?cau=A1&theo=don-vi"
@@ -122,7 +122,16 @@ def test_officers_pages_in_english(open_session: Any, world: World, viewport: Vi
     paths = [reverse("surveys:unit", kwargs={"code": tree.pa.code})]
     paths += [
         reverse(f"surveys:{name}", kwargs={"pk": survey.pk})
-        for name in ("detail", "progress", "quotas", "codes", "entry", "results")
+        for name in (
+            "detail",
+            "progress",
+            "quotas",
+            "codes",
+            "entry",
+            "import",
+            "sheets",
+            "results",
+        )
     ]
     for path in paths:
         assert session.goto(path).status == 200, path
