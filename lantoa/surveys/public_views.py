@@ -45,8 +45,8 @@ TEMPLATE = "surveys/public/respond.html"
 def submit_per_ip() -> ratelimit.Limit:
     return ratelimit.Limit(
         "survey-ip",
-        int(getattr(settings, "LANTOA_SURVEY_LIMIT_PER_IP", 30)),
-        int(getattr(settings, "LANTOA_SURVEY_LIMIT_IP_WINDOW", 3600)),
+        int(settings.LANTOA_SURVEY_LIMIT_PER_IP),
+        int(settings.LANTOA_SURVEY_LIMIT_IP_WINDOW),
     )
 
 
