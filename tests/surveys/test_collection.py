@@ -192,6 +192,10 @@ def test_a_sheet_can_be_dropped_and_outsiders_do_not_see_it(client, tree, office
     login(client, officers.a_viewer)  # may see the survey, may not key
     assert client.get(reverse("surveys:sheets", kwargs={"pk": survey.pk})).status_code == 403
     login(client, officers.a_communicator)
+    waiting = client.get(url + "?don-vi=A-KCN").content.decode()
+    assert "Phiếu mới được nhập một lần" in waiting and 'value="chot"' not in waiting
+    entry = client.get(reverse("surveys:entry", kwargs={"pk": survey.pk}) + "?don-vi=A-KCN")
+    assert "nhập phiếu giấy hai lần" in entry.content.decode()
     assert client.post(url + "?don-vi=A-KCN", {"action": "huy"}).status_code == 302
     assert not PaperSheet.objects.exists() and not SurveyCode.objects.get(code=code).used
 
