@@ -481,6 +481,12 @@ LANTOA_INQUIRY_LIMIT_PER_IP = env_int("LANTOA_INQUIRY_LIMIT_PER_IP", 5)
 LANTOA_INQUIRY_LIMIT_IP_WINDOW = env_int("LANTOA_INQUIRY_LIMIT_IP_WINDOW", 10 * 60)
 LANTOA_INQUIRY_LIMIT_PER_CONTACT = env_int("LANTOA_INQUIRY_LIMIT_PER_CONTACT", 3)
 LANTOA_INQUIRY_LIMIT_CONTACT_WINDOW = env_int("LANTOA_INQUIRY_LIMIT_CONTACT_WINDOW", 60 * 60)
+
+# Public survey pages (/khao-sat/<slug>/<unit>/): questionnaires sent from one client address
+# in a sliding window (seconds), counted in the cache under an HMAC of the address (never
+# stored). Factory networks share an address, so the default is generous.
+LANTOA_SURVEY_LIMIT_PER_IP = env_int("LANTOA_SURVEY_LIMIT_PER_IP", 30)
+LANTOA_SURVEY_LIMIT_IP_WINDOW = env_int("LANTOA_SURVEY_LIMIT_IP_WINDOW", 60 * 60)
 # Wrong tracking code/secret pairs per client address before the lookup page refuses.
 LANTOA_INQUIRY_LOOKUP_FAILURES = env_int("LANTOA_INQUIRY_LOOKUP_FAILURES", 10)
 LANTOA_INQUIRY_LOOKUP_WINDOW = env_int("LANTOA_INQUIRY_LOOKUP_WINDOW", 15 * 60)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.extensions import (
     OWN,
     RATIO,
+    CampaignPanel,
     DemoBuilder,
     DemoContext,
     TargetMetric,
     WorkLink,
+    campaign_panels,
     demo_builders,
     target_metrics,
     work_links,
@@ -49,4 +53,16 @@ target_metrics.register(
         metrics.collected_share,
         order=95,
     )
+)
+
+
+def _campaign_surveys(request: Any, campaign: Any) -> dict[str, Any]:
+    from lantoa.surveys.collect_views import campaign_panel
+
+    return campaign_panel(request, campaign)
+
+
+# Findings linked to the campaigns they inform: the campaign's page lists its surveys.
+campaign_panels.register(
+    CampaignPanel("surveys", "surveys/_campaign_panel.html", _campaign_surveys, order=60)
 )

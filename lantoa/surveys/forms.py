@@ -38,6 +38,13 @@ class SurveyForm(forms.Form):
     codes_required = forms.BooleanField(
         label=gettext_lazy("Chỉ nhận phiếu có mã (mỗi mã dùng một lần)"), required=False
     )
+    double_entry = forms.BooleanField(
+        label=gettext_lazy(
+            "Nhập phiếu giấy hai lần: hai cán bộ nhập cùng một phiếu (ghép theo mã phiếu), "
+            "chỗ lệch được xem lại trước khi phiếu được tính"
+        ),
+        required=False,
+    )
     opens_on = VnDateField(label=gettext_lazy("Mở thu phiếu từ ngày"), required=False)
     closes_on = VnDateField(label=gettext_lazy("Hết hạn thu phiếu sau ngày"), required=False)
 
@@ -246,6 +253,24 @@ def field_values(questions: list[Question], data: QueryDict | Mapping[str, Any])
         else:
             values[q.code] = data.get(q.code, "")
         values[other_key(q.code)] = data.get(other_key(q.code), "")
+    return values
+
+
+def keyed_values(questions: list[Question], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored raw answers (as ``raw_answers`` gives them) back into the fields' values (as
+    ``field_values`` gives them): to show a keying again in the form."""
+    values: dict[str, Any] = {}
+    for q in questions:
+        value = raw.get(q.code)
+        if q.kind == K.MULTIPLE:
+            values[q.code] = list(value or [])
+        elif q.kind == K.MATRIX:
+            rows = value if isinstance(value, Mapping) else {}
+            for r in q.rows:
+                values[f"{q.code}.{r['value']}"] = str(rows.get(r["value"], ""))
+        else:
+            values[q.code] = "" if value is None else str(value)
+        values[other_key(q.code)] = str(raw.get(other_key(q.code)) or "")
     return values
 
 

@@ -55,6 +55,13 @@ class Survey(models.Model):
     )
     anonymous = models.BooleanField(_("ẩn danh"), default=True)
     codes_required = models.BooleanField(_("chỉ nhận phiếu có mã"), default=False)
+    double_entry = models.BooleanField(_("nhập phiếu giấy hai lần"), default=False)
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign",
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("chiến dịch được khảo sát phục vụ"),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
     )
@@ -322,3 +329,78 @@ class QuotaAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell} — {self.unit_id}"
+
+
+class SubmissionKey(models.Model):
+    """A questionnaire sent from a phone's queue already arrived: the SHA-256 of the random key
+    the page made for it (``services.response_submit``, ``submission_key``), written in the
+    response's transaction. The key is random, made on the phone for one sheet and dropped
+    there once the server has it; nothing here points at the response, a person or a time."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "digest"], name="survey_submission_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class SheetStatus(models.TextChoices):
+    WAITING = "waiting", _("Chờ nhập lần hai")
+    MISMATCH = "mismatch", _("Hai lần nhập lệch nhau")
+
+
+class PaperSheet(models.Model):
+    """A paper sheet keyed once (``WAITING``) or twice with differences (``MISMATCH``), when
+    the survey is double-keyed (``Survey.double_entry``). The two keyings are matched by the
+    sheet's code. Not yet a response: no quota counted, the code not used. Accepted (the
+    two keyings agree, or a third look settles the differences), it becomes a ``Response``
+    and this row is deleted, answers, code and officers with it."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="paper_sheets")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("mã phiếu"), max_length=16)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.WAITING
+    )
+    first = models.JSONField(default=dict)  # the raw answers of the first keying
+    first_by = who(_("người nhập lần một"))
+    second = models.JSONField(default=dict, blank=True)  # the second keying, when it differs
+    second_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    second_by = who(_("người nhập lần hai"))
+    created_at = when_created()
+    updated_at = when_updated()
+
+    class Meta:
+        ordering = ["survey", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="paper_sheet_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.code}"
+
+
+class SurveyAnnouncement(models.Model):
+    """The content item inviting a unit's subtree to answer (its link and QR code): written
+    as a draft in the unit's content, then reviewed, published on the unit's channels and
+    cascaded down like any item. One per survey and unit; asked again, the same item."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="announcements")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey("content.ContentItem", on_delete=models.CASCADE, related_name="+")
+    created_at = when_created()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "unit"], name="survey_announcement_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.unit_id}"

@@ -10,12 +10,16 @@ code typed in is marked used and forgotten (see ``lantoa.surveys.models``).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,14 +34,19 @@ from lantoa.surveys.selectors import PUBLISHED
 from lantoa.units.models import Unit
 
 HONEYPOT = "homepage"
+# The random key ``survey.js`` makes for each sheet (the server keeps its SHA-256 only, so
+# that a sheet sent again from the phone's queue is stored once), and the header with which
+# the queue asks for JSON instead of a page.
+KEY_FIELD = "submission_key"
+QUEUE_HEADER = "X-Survey-Queue"
 TEMPLATE = "surveys/public/respond.html"
 
 
 def submit_per_ip() -> ratelimit.Limit:
     return ratelimit.Limit(
         "survey-ip",
-        int(getattr(settings, "LANTOA_SURVEY_LIMIT_PER_IP", 30)),
-        int(getattr(settings, "LANTOA_SURVEY_LIMIT_IP_WINDOW", 3600)),
+        int(settings.LANTOA_SURVEY_LIMIT_PER_IP),
+        int(settings.LANTOA_SURVEY_LIMIT_IP_WINDOW),
     )
 
 
@@ -67,15 +76,30 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
     }
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    queued = request.method == "POST" and request.headers.get(QUEUE_HEADER) == "1"
+    key = request.POST.get(KEY_FIELD, "") if request.method == "POST" else ""
+    if queued and not context["collecting"]:
+        message = _("Cuộc khảo sát hiện không nhận phiếu trả lời. Cảm ơn bạn đã quan tâm.")
+        return JsonResponse({"ok": False, "final": True, "message": message}, status=409)
     if request.method == "POST" and context["collecting"]:
         if request.POST.get(HONEYPOT):
             ratelimit.count_event("survey.honeypot")
-            return redirect("surveys_public:thanks", slug=slug, unit_code=unit.code)
+            return _received(queued, slug, unit)
+        if key and services.submission_seen(survey, key):
+            return _received(queued, slug, unit)  # a resend: the sheet arrived before
         values = forms.field_values(questions, request.POST)
         context["code"] = request.POST.get("code", "")
         limit = submit_per_ip()
         if not limit.hit(ratelimit.ip_key(client_ip(request))):
             ratelimit.count_event("survey.rate_limited")
+            if queued:
+                message = _(
+                    "Bạn đã gửi quá nhiều phiếu trong thời gian ngắn; phiếu vẫn được giữ trên "
+                    "máy và sẽ tự gửi lại sau."
+                )
+                refused = JsonResponse({"ok": False, "message": message}, status=429)
+                refused["Retry-After"] = str(limit.window)
+                return refused
             context["limited_minutes"] = max(1, round(limit.window / 60))
             context["blocks"] = forms.questionnaire_blocks(
                 questions,
@@ -93,13 +117,22 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
                 answers=forms.raw_answers(questions, request.POST),
                 channel=Channel.WEB,
                 code=request.POST.get("code", ""),
+                submission_key=key,
             )
+        except services.AlreadyReceived:
+            return _received(queued, slug, unit)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            if queued:
+                messages = [m for ms in errors.values() for m in ms]
+                return JsonResponse(
+                    {"ok": False, "final": True, "errors": errors, "message": " ".join(messages)},
+                    status=400,
+                )
             context["general_errors"] = errors.get("__all__", [])
             context["code_errors"] = errors.get("code", [])
         else:
-            return redirect("surveys_public:thanks", slug=slug, unit_code=unit.code)
+            return _received(queued, slug, unit)
     context["blocks"] = forms.questionnaire_blocks(
         questions,
         values,
@@ -109,6 +142,49 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
     )
     context["has_errors"] = bool(errors)
     return render(request, TEMPLATE, context, status=400 if errors else 200)
+
+
+def _received(queued: bool, slug: str, unit: Unit) -> HttpResponse:
+    """The answer to a sheet stored now or before (a resend): the thank-you page, or for the
+    page's queue a small JSON saying where it is."""
+    url = reverse("surveys_public:thanks", kwargs={"slug": slug, "unit_code": unit.code})
+    if queued:
+        return JsonResponse({"ok": True, "thanks": url})
+    return redirect(url)
+
+
+# What the page caches for a visit without connection (``service_worker``): the stylesheet
+# and scripts of ``public_base.html`` and the survey page's own script.
+OFFLINE_STATIC = (
+    "lantoa/app.css",
+    "lantoa/htmx.min.js",
+    "lantoa/app.js",
+    "lantoa/survey.js",
+    "lantoa/favicon.svg",
+)
+
+
+@policy(PUBLIC)
+@require_GET
+def service_worker(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
+    """The service worker of one unit's response page. Served from the page's own folder, so
+    its scope is that page only (``/khao-sat/<slug>/<unit>/``): it keeps a copy of the page
+    and its static files so that the form opens without connection once visited, and
+    touches no other request (answers are queued by ``survey.js``, never by the worker)."""
+    survey, unit = _find(slug, unit_code)
+    page = reverse("surveys_public:respond", kwargs={"slug": slug, "unit_code": unit.code})
+    files = [page, *(static(name) for name in OFFLINE_STATIC)]
+    body = render_to_string(
+        "surveys/public/sw.js",
+        {
+            "cache": f"lantoa-khao-sat-{survey.pk}-{unit.pk}-v1",
+            "page": json.dumps(page),
+            "files": json.dumps(files),
+        },
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @policy(PUBLIC)

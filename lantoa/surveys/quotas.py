@@ -11,7 +11,7 @@ the counts it had already raised (the whole transaction is undone).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -21,9 +21,12 @@ from lantoa.surveys.models import QuotaAllocation, QuotaCell, Survey
 from lantoa.units.models import Unit, UnitClosure
 
 
-def cell_for(survey: Survey, codes: Mapping[str, set[str]]) -> QuotaCell | None:
-    """The first cell (in order) whose every condition the answers meet; None if none."""
-    for cell in survey.quota_cells.all():
+def cell_for(
+    survey: Survey, codes: Mapping[str, set[str]], cells: Iterable[QuotaCell] | None = None
+) -> QuotaCell | None:
+    """The first cell (in order) whose every condition the answers meet; None if none.
+    ``cells``: the survey's cells in order, read once by a caller that asks many times."""
+    for cell in survey.quota_cells.all() if cells is None else cells:
         conditions = cell.conditions or {}
         if conditions and all(str(v) in codes.get(k, set()) for k, v in conditions.items()):
             return cell

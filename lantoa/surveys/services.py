@@ -17,6 +17,7 @@ version they answered.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import secrets
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from lantoa.surveys.models import (
     QuotaCell,
     Response,
     Section,
+    SubmissionKey,
     Survey,
     SurveyCode,
     SurveyStatus,
@@ -152,6 +154,7 @@ def _clean_meta(values: Mapping[str, Any]) -> dict[str, Any]:
         "audience": audience,
         "anonymous": bool(values.get("anonymous", True)),
         "codes_required": bool(values.get("codes_required", False)),
+        "double_entry": bool(values.get("double_entry", False)),
         "opens_at": opens_at,
         "closes_at": closes_at,
     }
@@ -170,6 +173,7 @@ def survey_create(
     audience: str = Audience.SUBTREE,
     anonymous: bool = True,
     codes_required: bool = False,
+    double_entry: bool = False,
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
     sample_size: int | None = None,
@@ -185,6 +189,7 @@ def survey_create(
             "audience": audience,
             "anonymous": anonymous,
             "codes_required": codes_required,
+            "double_entry": double_entry,
             "opens_at": opens_at,
             "closes_at": closes_at,
         }
@@ -307,6 +312,7 @@ def survey_copy(*, survey: Survey, actor: Any, unit: Unit | None = None, title: 
             "audience": survey.audience,
             "anonymous": survey.anonymous,
             "codes_required": survey.codes_required,
+            "double_entry": survey.double_entry,
         }
     )
     with transaction.atomic():
@@ -352,6 +358,7 @@ def survey_update(*, survey: Survey, actor: Any, **values: Any) -> Survey:
             "audience",
             "anonymous",
             "codes_required",
+            "double_entry",
             "opens_at",
             "closes_at",
         )
@@ -932,6 +939,32 @@ def collecting_unit(survey: Survey, unit: Unit) -> bool:
     return UnitClosure.objects.filter(ancestor=survey.unit, descendant=unit).exists()
 
 
+class AlreadyReceived(Exception):
+    """The questionnaire with this submission key is already stored: a resend from a phone's
+    queue whose first answer was lost on the way back. The original result stands (the sheet
+    was accepted); nothing is written again."""
+
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def submission_digest(key: str) -> str:
+    """What is kept of a submission key (SHA-256, hex); ValidationError for a malformed one."""
+    if not _KEY_RE.match(key or ""):
+        raise ValidationError(
+            _("Phiếu gửi kèm mã gửi không hợp lệ; vui lòng tải lại trang rồi gửi lại."),
+            code="bad_key",
+        )
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def submission_seen(survey: Survey, key: str) -> bool:
+    """Has the questionnaire with this submission key arrived already?"""
+    if not _KEY_RE.match(key or ""):
+        return False
+    return SubmissionKey.objects.filter(survey=survey, digest=submission_digest(key)).exists()
+
+
 def response_submit(
     *,
     survey: Survey,
@@ -941,16 +974,25 @@ def response_submit(
     code: str = "",
     actor: Any = None,
     submitted_at: dt.datetime | None = None,
+    submission_key: str = "",
 ) -> Response:
     """Check and store one questionnaire for ``unit``. Web answers come without ``actor``;
     paper and imported sheets with the officer who keyed them (``survey.enter``; None is
     the system). Within
     one transaction: the code is used, the quota counted, the response and its answers
-    written; any refusal leaves nothing behind."""
+    written; any refusal leaves nothing behind.
+
+    ``submission_key``: the random key the page made for this sheet (a phone sends a queued
+    sheet again until it hears back). Its digest is written in the response's transaction
+    under a unique constraint, so the sheet is stored once whatever the number of sends;
+    a resend raises ``AlreadyReceived``."""
     if channel not in Channel.values:
         raise ValueError(channel)
     if channel != Channel.WEB:
         _require(actor, "survey.enter", unit)  # None: the system (a command, the demo)
+    digest = submission_digest(submission_key) if submission_key else ""
+    if digest and SubmissionKey.objects.filter(survey=survey, digest=digest).exists():
+        raise AlreadyReceived
     if not is_collecting(survey):
         raise ValidationError(_("Cuộc khảo sát hiện không nhận phiếu trả lời."), code="closed")
     if not collecting_unit(survey, unit):
@@ -969,11 +1011,27 @@ def response_submit(
         # The code is used in a transaction of its own, so that not even the database's
         # row versions (PostgreSQL's transaction ids) tie it to the response written next;
         # it is given back when the response is refused (a full quota cell).
-        with transaction.atomic():
-            spent = _use_code(survey, unit, code)
+        try:
+            with transaction.atomic():
+                spent = _use_code(survey, unit, code)
+        except ValidationError as exc:
+            # Two sends of one queued sheet at once: the first used the code and stored it.
+            if digest and SubmissionKey.objects.filter(survey=survey, digest=digest).exists():
+                raise AlreadyReceived from exc
+            raise
         try:
             return _store_response(
-                survey, version, unit, rows, codes, channel, None, None, submitted_at, actor
+                survey,
+                version,
+                unit,
+                rows,
+                codes,
+                channel,
+                None,
+                None,
+                submitted_at,
+                actor,
+                digest,
             )
         except BaseException:
             SurveyCode.objects.filter(pk=spent.pk).update(used=False)
@@ -991,6 +1049,7 @@ def response_submit(
             None if survey.anonymous else acting_user(actor),
             submitted_at,
             actor,
+            digest,
         )
 
 
@@ -1005,9 +1064,18 @@ def _store_response(
     keyed_by: Any,
     submitted_at: dt.datetime | None,
     actor: Any,
+    digest: str = "",
 ) -> Response:
-    """Count the quota, write the response and its answers, in one transaction."""
+    """Count the quota, write the response and its answers, in one transaction (with the
+    submission key's digest first: a second send of the sheet waits on the unique index,
+    then finds it taken and is told ``AlreadyReceived``)."""
     with transaction.atomic():
+        if digest:
+            try:
+                with transaction.atomic():
+                    SubmissionKey.objects.create(survey=survey, digest=digest)
+            except IntegrityError as exc:
+                raise AlreadyReceived from exc
         cell = cell_for(survey, codes)
         if cell is not None:
             count_response(cell, unit)

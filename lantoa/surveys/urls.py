@@ -4,7 +4,7 @@ them)."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from lantoa.surveys import views
+from lantoa.surveys import collect_views, views
 
 app_name = "surveys"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -22,6 +22,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("phieu/<int:pk>/ma/<str:unit_code>/", views.codes_print, name="codes_print"),
     path("phieu/<int:pk>/tien-do/", views.progress, name="progress"),
     path("phieu/<int:pk>/nhap-phieu/", views.entry, name="entry"),
+    path("phieu/<int:pk>/phieu-giay/", collect_views.sheets, name="sheets"),
+    path("phieu/<int:pk>/phieu-giay/<int:sid>/", collect_views.sheet, name="sheet"),
+    path("phieu/<int:pk>/nhap-tep/", collect_views.import_responses, name="import"),
+    path("phieu/<int:pk>/nhap-tep/mau.xlsx", collect_views.import_template, name="import_template"),
+    path("phieu/<int:pk>/gui-xuong-co-so/", collect_views.announce, name="announce"),
+    path("phieu/<int:pk>/chien-dich/", collect_views.link_campaigns, name="campaigns"),
     path("phieu/<int:pk>/ket-qua/", views.results, name="results"),
     path("phieu/<int:pk>/xuat.<str:fmt>", views.export, name="export"),
     path("phieu/<int:pk>/qr/<str:unit_code>.svg", views.qr, name="qr"),

@@ -27,8 +27,8 @@ from lantoa.access import officer, policy
 from lantoa.audit.services import audit_record
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
-from lantoa.surveys import analysis, exports, forms, selectors, services
-from lantoa.surveys.models import Channel, Question, QuotaCell, Survey, SurveyStatus
+from lantoa.surveys import analysis, distribution, exports, forms, paper, selectors, services
+from lantoa.surveys.models import Question, QuotaCell, Survey, SurveyAnnouncement, SurveyStatus
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import active_children
 
@@ -112,6 +112,7 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "audience": data["audience"],
         "anonymous": bool(data.get("anonymous")),
         "codes_required": bool(data.get("codes_required")),
+        "double_entry": bool(data.get("double_entry")),
         "opens_at": _day_start(data.get("opens_on")),
         "closes_at": _day_end(data.get("closes_on")),
     }
@@ -152,11 +153,12 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if survey.status in selectors.PUBLISHED:
         for u in [unit, *active_children(unit)[:50]]:
             links.append({"unit": u, "url": _public_url(request, survey, u)})
+    ctx = _context(request, survey, unit, "detail")
     return render(
         request,
         "surveys/detail.html",
         {
-            **_context(request, survey, unit, "detail"),
+            **ctx,
             "version": version,
             "blocks": forms.questionnaire_blocks(questions),
             "question_count": len(questions),
@@ -165,6 +167,15 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response_count": selectors.responses_in(survey, unit).count(),
             "template_used": bool(survey.template_key),
             "can_copy": _copy_target(request, survey, unit) is not None,
+            "can_announce": survey.status in selectors.PUBLISHED
+            and access.can(request.user, "content.edit", unit),
+            "announcement": SurveyAnnouncement.objects.filter(survey=survey, unit=unit)
+            .select_related("content")
+            .first(),
+            "linked_campaigns": list(survey.campaigns.select_related("owner")),
+            "campaign_choices": list(distribution.campaign_choices(survey)[:200])
+            if ctx["can_manage"]
+            else [],
         },
     )
 
@@ -182,6 +193,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "audience": survey.audience,
         "anonymous": survey.anonymous,
         "codes_required": survey.codes_required,
+        "double_entry": survey.double_entry,
         "opens_on": timezone.localtime(survey.opens_at).date() if survey.opens_at else None,
         "closes_on": (timezone.localtime(survey.closes_at) - dt.timedelta(days=1)).date()
         if survey.closes_at
@@ -504,10 +516,29 @@ def codes_print(request: HttpRequest, pk: int, unit_code: str) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     survey, unit = _load(request, pk)
+    found = selectors.progress(survey, unit)
+    cells = [c.cell for c in found.cells]
+    rows = [
+        {
+            "row": row,
+            "cells": [
+                {"cell": c, "count": row.cells[c.pk][0], "target": row.cells[c.pk][1]}
+                if c.pk in row.cells
+                else {"cell": c}
+                for c in cells
+            ],
+        }
+        for row in found.rows
+    ]
     return render(
         request,
         "surveys/progress.html",
-        {**_context(request, survey, unit, "progress"), "p": selectors.progress(survey, unit)},
+        {
+            **_context(request, survey, unit, "progress"),
+            "p": found,
+            "cell_columns": cells,
+            "rows": rows,
+        },
     )
 
 
@@ -533,11 +564,10 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if target is None:
                 raise ValidationError({"unit": _("Vui lòng chọn đơn vị của phiếu.")})
-            services.response_submit(
+            keyed = paper.paper_sheet_key(
                 survey=survey,
                 unit=target,
                 answers=forms.raw_answers(questions, request.POST),
-                channel=Channel.PAPER,
                 code=code,
                 actor=request.user,
             )
@@ -545,7 +575,27 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             messages.error(request, _("Vui lòng sửa các chỗ được đánh dấu rồi lưu lại."))
         else:
-            messages.success(request, _("Đã lưu phiếu. Mời nhập phiếu tiếp theo."))
+            if keyed.outcome == paper.FIRST:
+                messages.success(
+                    request,
+                    _(
+                        "Đã lưu lần nhập thứ nhất của phiếu %(code)s; phiếu được tính sau khi "
+                        "một cán bộ khác nhập lần hai và hai lần khớp nhau. Mời nhập phiếu tiếp "
+                        "theo."
+                    )
+                    % {"code": services.normalise_code(code)},
+                )
+            elif keyed.outcome == paper.MISMATCH:
+                messages.warning(
+                    request,
+                    _(
+                        "Lần nhập thứ hai của phiếu %(code)s khác lần nhập thứ nhất; phiếu chờ "
+                        "xem lại ở mục “Phiếu lệch” trước khi được tính."
+                    )
+                    % {"code": services.normalise_code(code)},
+                )
+            else:
+                messages.success(request, _("Đã lưu phiếu. Mời nhập phiếu tiếp theo."))
             url = reverse("surveys:entry", kwargs={"pk": pk}) + f"?nhap-cho={chosen}"
             if not ctx["own"]:
                 url += f"&don-vi={unit.code}"

@@ -58,3 +58,31 @@ def test_concurrent_sheets_fill_the_cell_exactly(tree, officers):
     assert QuotaCell.objects.get(pk=cell.pk).count == TARGET
     # No answers of a refused sheet were left: every answer belongs to a stored response.
     assert Answer.objects.exclude(response__in=Response.objects.all()).count() == 0
+
+
+def test_one_queued_sheet_sent_at_once_from_many_connections_is_stored_once(tree, officers):
+    """A phone that lost the answers sends its queued sheet again and again, some of the sends
+    arriving together: one response, one count, every other send told it arrived before."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers on the unique index: PostgreSQL")
+    from lantoa.surveys.models import SubmissionKey
+    from lantoa.surveys.services import AlreadyReceived
+
+    survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader, sample_size=100)
+    key = "0123456789abcdef0123456789abcdef"
+
+    def send(_i: int) -> str:
+        try:
+            response_submit(survey=survey, unit=tree.a_g1, answers=answers(), submission_key=key)
+            return "stored"
+        except AlreadyReceived:
+            return "already"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(send, range(24)))
+
+    assert outcomes.count("stored") == 1 and outcomes.count("already") == 23
+    assert Response.objects.count() == 1 == SubmissionKey.objects.count()
+    assert QuotaCell.objects.get(survey=survey, conditions={"A3": "1"}).count == 1
