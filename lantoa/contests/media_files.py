@@ -249,9 +249,7 @@ def store(checked: CheckedWork, f: IO[bytes]) -> tuple[str, str]:
     else:
         f.seek(0)
         name = private_files.save(FOLDER, ext, File(f))
-    poster = private_files.private_storage().save(
-        name.rsplit(".", 1)[0] + "-anh.jpg", ContentFile(checked.poster)
-    )
+    poster = private_files.save(FOLDER, "jpg", ContentFile(checked.poster))
     return name, poster
 
 

@@ -526,7 +526,7 @@ def votes(request: HttpRequest, pk: int) -> HttpResponse:
             "votes": page.object_list,
             "totals": totals,
             "pending": media.pending_votes(contest),
-            "only": only,
+            "shown": only,
             "can_manage": access.can(request.user, "contest.manage", contest.unit),
             "flagged_form": FlaggedForm(),
         },

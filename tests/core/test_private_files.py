@@ -262,6 +262,32 @@ def _publication_proof(tree: Tree, officers: Officers) -> Case:
     )
 
 
+def _contest_entry(tree: Tree, officers: Officers) -> Case:
+    from django.urls import reverse
+
+    from lantoa.contests import media
+    from tests.contests.media_support import NOW, entrant, photo_bytes, video_contest
+
+    contest = video_contest(tree.pa, kind="photo")
+    data = photo_bytes()
+    work = media.entry_submit(
+        contest=contest,
+        entrant=entrant(contest, tree.a_g1, "0912000111"),
+        title="Ca đêm",
+        upload=io.BytesIO(data),
+        upload_size=len(data),
+        now=NOW,
+    )
+    args = {"pk": contest.pk, "number": work.number}
+    return Case(
+        officers.a_propaganda,  # an officer of the organising province
+        [
+            (reverse("contests:media_work", kwargs=args), work.file.name, SHOWN),
+            (reverse("contests:media_poster", kwargs=args), work.poster.name, SHOWN),
+        ],
+    )
+
+
 KINDS: dict[str, Callable[[Tree, Officers], Case]] = {
     "reports.report": _report,
     "units.import": _unit_import,
@@ -269,6 +295,7 @@ KINDS: dict[str, Callable[[Tree, Officers], Case]] = {
     "cascades.attachment": _cascade_attachment,
     "cascades.proof": _cascade_proof,
     "publishing.proof": _publication_proof,
+    "contest_entries": _contest_entry,
 }
 
 

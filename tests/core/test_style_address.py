@@ -25,8 +25,10 @@ PUBLIC_TEMPLATES = (
     "templates/kb/_search_form.html",  # its public branch ("Bạn muốn hỏi gì?")
     "templates/core/unavailable.html",
     "templates/contests/public/",  # the entrants' pages of a contest
+    "templates/contests/media/public/",  # a video/photo contest's gallery, entry and vote pages
     "templates/surveys/public/",  # a survey's response page and its thanks
     "templates/livegame/public/",  # the players' pages of a live game
+    "templates/units/unit_picker.html",  # the unit search on public forms (players, entrants)
 )
 PUBLIC_MODULES = (
     "inquiries/public_forms.py",
@@ -36,10 +38,16 @@ PUBLIC_MODULES = (
     "publicsite/views.py",  # the newsletter sign-up
     "contests/entry.py",  # what an entrant is told (registration, code, attempts)
     "contests/public_forms.py",
+    "contests/media.py",  # what an entrant or a voter of a video/photo contest is told
+    "contests/media_files.py",  # the checks of an entrant's upload or link
+    "contests/media_forms.py",  # the public's forms of a video/photo contest
+    "contests/media_public_views.py",
     "surveys/public_views.py",  # the survey's response page
     "surveys/demo.py",  # the demo's questions, put to workers
     "livegame/public_forms.py",
     "livegame/players.py",  # what a player joining a live game is told
+    "livegame/public_views.py",  # the players' pages (join limits)
+    "units/picker.py",  # the unit search on public forms (players, entrants)
 )
 
 
