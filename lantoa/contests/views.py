@@ -303,18 +303,17 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
             _("Nộp lúc"),
         ]
         for r in selectors.round_ranking(rnd):
-            a = r.attempt
             rows.append(
                 [
                     r.rank,
-                    r.entrant.full_name,
-                    r.entrant.unit.name,
-                    a.score,
-                    a.total,
-                    a.prediction if a.prediction is not None else "",
+                    r.full_name,
+                    r.unit_name,
+                    r.score,
+                    r.total,
+                    r.prediction if r.prediction is not None else "",
                     r.gap if r.gap is not None else "",
-                    (a.duration_ms or 0) / 1000,
-                    _local(a.submitted_at),
+                    (r.duration_ms or 0) / 1000,
+                    _local(r.submitted_at),
                 ]
             )
         name = f"xep-hang-{contest.pk}-dot-{rnd.number}"
@@ -332,8 +331,8 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
             rows.append(
                 [
                     o.rank,
-                    o.entrant.full_name,
-                    o.entrant.unit.name,
+                    o.full_name,
+                    o.unit_name,
                     o.score,
                     o.gap if o.gap < selectors.NO_PREDICTION else "",
                     o.duration_ms / 1000,
@@ -365,7 +364,7 @@ def _overall_workbook(contest: Contest, header: list[Any], rows: list[list[Any]]
             _("Giải cá nhân"),
             [_("Hạng"), _("Họ và tên"), _("Đơn vị"), _("Số điện thoại"), _("Số câu đúng")],
             [
-                [r.rank, r.entrant.full_name, r.entrant.unit.name, r.entrant.phone, r.score]
+                [r.rank, r.full_name, r.unit_name, r.phone, r.score]
                 for r in board.individuals
             ],
         ),
