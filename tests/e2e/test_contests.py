@@ -439,6 +439,10 @@ def test_quiz_contest_from_xlsx_to_rankings(
         form.get_by_label("Lý do").fill("Đã gọi điện xác minh: người dự thi tự làm bài.")
         organiser.follow(form.get_by_role("button", name="Ghi quyết định"))
     assert "Không còn bài thi nào chờ xem xét." in page.content(), page.inner_text("main")
+    # Each decision shows with who made it; its form only behind "Đổi quyết định".
+    assert page.get_by_text("Quyết định của ").count() == flagged
+    assert page.locator("summary", has_text="Đổi quyết định").count() == flagged
+    assert all(not decide.nth(i).is_visible() for i in range(flagged))
     kept = Flag.objects.filter(attempt__round__contest=contest)
     assert kept.values("attempt").distinct().count() == flagged
     assert set(kept.values_list("decision", flat=True)) <= {FlagDecision.KEEP}
