@@ -23,10 +23,12 @@ and seed, so a second run reuses the data.
 
 Then, on the same data, interleaved, after checking both sides give the same result:
 
-* ``round_ranking(rnd)`` — the full ranking of the round (every entrant's best attempt, with
-  the Attempt, Entrant and Unit instances the pages and exports use) against the same ranking
-  typed by hand with window functions, returning the same columns as tuples (attempt, gap,
-  score, duration, submission, entrant's name and phone, unit's code and name);
+* ``round_ranking(rnd)`` — the full ranking of the round (every entrant's best attempt as a
+  plain ``RoundRow``: attempt, number, score, total, prediction, gap, duration, submission as
+  an aware datetime, entrant's id, name and phone, unit's id, code and name) against the same
+  ranking typed by hand with window functions, returning the same columns as tuples (the
+  same ordering rules: score ↓, gap ↑, duration ↑, submission ↑, id); every column of every
+  row is compared before timing;
 * ``overall_ranking(contest)`` — the same over the contest's rounds, against a hand version;
 * the same two with ``limit=200``, as the rankings page calls them (the XLSX export takes the
   full ranking);
