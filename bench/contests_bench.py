@@ -292,8 +292,9 @@ HAND_OVERALL = (
     + """
 SELECT t.entrant_id, e.full_name, e.phone, u.id, u.code, u.name, t.score, t.gap,
        t.duration_ms, t.last, t.rounds
-FROM (SELECT b.entrant_id, SUM(b.score) AS score, SUM(b.gap) AS gap,
-             SUM(b.duration_ms) AS duration_ms, MAX(b.submitted_at) AS last, COUNT(*) AS rounds
+FROM (SELECT b.entrant_id, CAST(SUM(b.score) AS BIGINT) AS score,
+             CAST(SUM(b.gap) AS BIGINT) AS gap, CAST(SUM(b.duration_ms) AS BIGINT) AS duration_ms,
+             MAX(b.submitted_at) AS last, COUNT(*) AS rounds
       FROM best b WHERE b.rn = 1 GROUP BY b.entrant_id) t
 JOIN contests_entrant e ON e.id = t.entrant_id JOIN units_unit u ON u.id = e.unit_id
 ORDER BY t.score DESC, t.gap, t.duration_ms, t.last, t.entrant_id

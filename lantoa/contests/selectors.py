@@ -196,8 +196,9 @@ ORDER BY b.score DESC, b.gap, b.duration_ms, b.submitted_at, b.id
 _OVERALL_RANKING = """
 SELECT t.entrant_id, e.full_name, e.phone, u.id, u.code, u.name,
        t.score, t.gap, t.duration_ms, t.last, t.rounds
-FROM (SELECT b.entrant_id, SUM(b.score) AS score, SUM(b.gap) AS gap,
-             SUM(b.duration_ms) AS duration_ms, MAX(b.submitted_at) AS last,
+FROM (SELECT b.entrant_id, CAST(SUM(b.score) AS BIGINT) AS score,
+             CAST(SUM(b.gap) AS BIGINT) AS gap,
+             CAST(SUM(b.duration_ms) AS BIGINT) AS duration_ms, MAX(b.submitted_at) AS last,
              COUNT(*) AS rounds
       FROM best b WHERE b.rn = 1
       GROUP BY b.entrant_id) t
@@ -264,13 +265,14 @@ def _aware() -> Callable[[Any], Any]:
     if connection.vendor == "postgresql":
         return lambda value: value
     tz = connection.timezone
+    parse = dt.datetime.fromisoformat
 
     def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = dt.datetime.fromisoformat(value)
-        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+        if type(value) is str:
+            return parse(value).replace(tzinfo=tz)
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=tz)
 
     return convert
 
@@ -302,7 +304,7 @@ def overall_ranking(contest: Contest, *, limit: int | None = None) -> list[Overa
     rows = _fetch(_sql(_OVERALL_RANKING), [contest.pk, contest.pk], limit)
     when = _aware()
     return [
-        OverallRow(rank, e, name, phone, u, code, unit, int(s), int(g), int(d), when(at), n)
+        OverallRow(rank, e, name, phone, u, code, unit, s, g, d, when(at), n)
         for rank, (e, name, phone, u, code, unit, s, g, d, at, n) in enumerate(rows, start=1)
     ]
 

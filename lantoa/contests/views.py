@@ -292,8 +292,8 @@ def question_edit(request: HttpRequest, pk: int, question_id: int) -> HttpRespon
                 except ValidationError as exc:
                     if getattr(exc, "code", None) in FROZEN:
                         refusal = exc  # an attempt drew it meanwhile, or the status changed
-                    else:
-                        _question_errors(form, exc)
+                    else:  # question_check's (options, correct: on the form) or the quotas'
+                        add_service_errors(form, exc)
                 else:
                     messages.success(
                         request,
@@ -319,18 +319,6 @@ def question_edit(request: HttpRequest, pk: int, question_id: int) -> HttpRespon
 
 def _capital(message: str) -> str:
     return message[:1].upper() + message[1:]
-
-
-def _question_errors(form: QuestionForm, exc: ValidationError) -> None:
-    """``question_check``'s problems under the form's fields: the options' and the correct
-    answers' above the options, the rounds' quotas above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        target = name if name in form.fields else None  # options, correct, quotas: above
-        for message in errors:
-            form.add_error(target, message)
 
 
 @policy(OFFICER)
