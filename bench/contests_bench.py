@@ -23,10 +23,12 @@ and seed, so a second run reuses the data.
 
 Then, on the same data, interleaved, after checking both sides give the same result:
 
-* ``round_ranking(rnd)`` — the full ranking of the round (every entrant's best attempt, with
-  the Attempt, Entrant and Unit instances the pages and exports use) against the same ranking
-  typed by hand with window functions, returning the same columns as tuples (attempt, gap,
-  score, duration, submission, entrant's name and phone, unit's code and name);
+* ``round_ranking(rnd)`` — the full ranking of the round (every entrant's best attempt as a
+  plain ``RoundRow``: attempt, number, score, total, prediction, gap, duration, submission as
+  an aware datetime, entrant's id, name and phone, unit's id, code and name) against the same
+  ranking typed by hand with window functions, returning the same columns as tuples (the
+  same ordering rules: score ↓, gap ↑, duration ↑, submission ↑, id); every column of every
+  row is compared before timing;
 * ``overall_ranking(contest)`` — the same over the contest's rounds, against a hand version;
 * the same two with ``limit=200``, as the rankings page calls them (the XLSX export takes the
   full ranking);
@@ -253,7 +255,8 @@ def generate(contest: Any, rnd: Any, entrants: int, attempts: int, seed: int) ->
 # -- hand-written SQL --------------------------------------------------------------------------
 
 # The round's actual figure (attempts with every answer correct), then every submitted attempt
-# with its gap, each entrant's best by ROW_NUMBER().
+# (of the contest, or of the round ranked) with its gap, each entrant's best by ROW_NUMBER();
+# the same columns as the selectors deliver, names and units joined in.
 _HAND_BEST = f"""
 WITH actual AS (
     SELECT a.round_id, SUM(CASE WHEN a.score = a.total THEN 1 ELSE 0 END) AS n
@@ -262,10 +265,11 @@ WITH actual AS (
     GROUP BY a.round_id
 ),
 scored AS (
-    SELECT a.id, a.entrant_id, a.round_id, a.score, a.duration_ms, a.submitted_at,
+    SELECT a.id, a.entrant_id, a.round_id, a.number, a.score, a.total, a.prediction,
+           a.duration_ms, a.submitted_at,
            COALESCE(ABS(a.prediction - x.n), {NO_PREDICTION}) AS gap
     FROM contests_attempt a JOIN actual x ON x.round_id = a.round_id
-    WHERE a.submitted_at IS NOT NULL AND NOT a.excluded
+    WHERE a.submitted_at IS NOT NULL AND NOT a.excluded {{only}}
 ),
 best AS (
     SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.entrant_id, s.round_id
@@ -274,22 +278,23 @@ best AS (
 )
 """
 HAND_ROUND = (
-    _HAND_BEST
+    _HAND_BEST.replace("{only}", "AND a.round_id = %s")
     + """
-SELECT b.id, b.gap, b.score, b.duration_ms, b.submitted_at, e.full_name, e.phone,
-       u.code, u.name
+SELECT b.id, b.number, b.score, b.total, b.prediction, b.gap, b.duration_ms, b.submitted_at,
+       e.id, e.full_name, e.phone, u.id, u.code, u.name
 FROM best b JOIN contests_entrant e ON e.id = b.entrant_id JOIN units_unit u ON u.id = e.unit_id
-WHERE b.rn = 1 AND b.round_id = %s
+WHERE b.rn = 1
 ORDER BY b.score DESC, b.gap, b.duration_ms, b.submitted_at, b.id
 """
 )
 HAND_OVERALL = (
-    _HAND_BEST
+    _HAND_BEST.replace("{only}", "")
     + """
-SELECT t.entrant_id, t.score, t.gap, t.duration_ms, t.last, t.rounds, e.full_name, e.phone,
-       u.code, u.name
-FROM (SELECT b.entrant_id, SUM(b.score) AS score, SUM(b.gap) AS gap,
-             SUM(b.duration_ms) AS duration_ms, MAX(b.submitted_at) AS last, COUNT(*) AS rounds
+SELECT t.entrant_id, e.full_name, e.phone, u.id, u.code, u.name, t.score, t.gap,
+       t.duration_ms, t.last, t.rounds
+FROM (SELECT b.entrant_id, CAST(SUM(b.score) AS BIGINT) AS score,
+             CAST(SUM(b.gap) AS BIGINT) AS gap, CAST(SUM(b.duration_ms) AS BIGINT) AS duration_ms,
+             MAX(b.submitted_at) AS last, COUNT(*) AS rounds
       FROM best b WHERE b.rn = 1 GROUP BY b.entrant_id) t
 JOIN contests_entrant e ON e.id = t.entrant_id JOIN units_unit u ON u.id = e.unit_id
 ORDER BY t.score DESC, t.gap, t.duration_ms, t.last, t.entrant_id
@@ -350,25 +355,34 @@ def hand_participation(contest_id: int, unit_id: int) -> dict[str, Any]:
 # -- checking both sides agree -----------------------------------------------------------------
 
 
+def _utc(value: Any) -> dt.datetime:
+    """A timestamp as either side returns it (aware, naive UTC or SQLite's text), in UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 def check_same(contest: Any, rnd: Any) -> dict[str, int]:
     from lantoa.contests.selectors import overall_ranking, participation, round_ranking
 
     ours_r = round_ranking(rnd)
     hand_r = hand_round(contest.pk, rnd.pk)
     assert len(ours_r) == len(hand_r), f"round: {len(ours_r)} rows ≠ {len(hand_r)} by hand"
-    for row, h in zip(ours_r, hand_r, strict=True):
-        gap = NO_PREDICTION if row.gap is None else row.gap
-        a = row.attempt
-        mine = (a.pk, gap, a.score, a.duration_ms, row.entrant.phone, row.entrant.unit.code)
-        assert mine == (h[0], int(h[1]), h[2], h[3], h[6], h[7]), f"round rank {row.rank}"
+    for r, h in zip(ours_r, hand_r, strict=True):
+        gap = NO_PREDICTION if r.gap is None else r.gap
+        mine = (r.attempt_id, r.number, r.score, r.total, r.prediction, gap, r.duration_ms)
+        mine += (_utc(r.submitted_at), r.entrant_id, r.full_name, r.phone, r.unit_id)
+        mine += (r.unit_code, r.unit_name)
+        theirs = (*h[:5], int(h[5]), h[6], _utc(h[7]), *h[8:])
+        assert mine == theirs, f"round rank {r.rank}: {mine} ≠ {theirs}"
     ours_o = overall_ranking(contest)
     hand_o = hand_overall(contest.pk)
     assert len(ours_o) == len(hand_o), f"overall: {len(ours_o)} rows ≠ {len(hand_o)} by hand"
     for o, h in zip(ours_o, hand_o, strict=True):
-        mine = (o.entrant.pk, o.score, o.gap, o.duration_ms, o.rounds, o.entrant.unit.code)
-        assert mine == (h[0], int(h[1]), int(h[2]), int(h[3]), int(h[5]), h[8]), (
-            f"overall rank {o.rank}"
-        )
+        mine = (o.entrant_id, o.full_name, o.phone, o.unit_id, o.unit_code, o.unit_name, o.score)
+        mine += (o.gap, o.duration_ms, _utc(o.last_submitted_at), o.rounds)
+        theirs = (*h[:6], int(h[6]), int(h[7]), int(h[8]), _utc(h[9]), int(h[10]))
+        assert mine == theirs, f"overall rank {o.rank}: {mine} ≠ {theirs}"
     table = participation(contest)
     hand = hand_participation(contest.pk, contest.unit_id)
     by_child = {r[0]: (int(r[1]), int(r[2])) for r in hand["by_child"]}

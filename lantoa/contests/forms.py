@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.content.forms import VnDateTimeField
-from lantoa.contests.models import ContestAudience, FlagDecision, TieBreak
+from lantoa.contests.models import (
+    ContestAudience,
+    Difficulty,
+    FlagDecision,
+    QuestionKind,
+    TieBreak,
+)
 
 
 class ContestForm(forms.Form):
@@ -91,3 +99,60 @@ class PrizesForm(forms.Form):
         min_value=0,
         max_value=1000,
     )
+
+
+OPTION_SLOTS = 6  # services.MAX_OPTIONS
+
+
+class QuestionForm(forms.Form):
+    """One question of the bank. The rules of a question are ``services.question_check``'s,
+    as for the bank import; the form only gathers the fields (options left blank are
+    skipped, the others keep their order)."""
+
+    text = forms.CharField(
+        label=_("Câu hỏi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    kind = forms.ChoiceField(label=_("Loại câu hỏi"), choices=QuestionKind.choices)
+    topic = forms.CharField(label=_("Chủ đề"), required=False)
+    difficulty = forms.ChoiceField(label=_("Mức độ"), choices=Difficulty.choices)
+    explanation = forms.CharField(
+        label=_("Giải thích"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    legal_reference = forms.CharField(label=_("Căn cứ pháp lý"), required=False)
+    article = forms.CharField(
+        label=_("Bài hỏi đáp pháp luật (đường dẫn)"),
+        required=False,
+        help_text=_("Đường dẫn của bài trong mục hỏi đáp pháp luật, như cột cùng tên của tệp."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, OPTION_SLOTS + 1):
+            letter = "ABCDEF"[i - 1]
+            self.fields[f"option_{i}"] = forms.CharField(
+                label=_("Phương án %(letter)s") % {"letter": letter}, required=False
+            )
+            self.fields[f"correct_{i}"] = forms.BooleanField(
+                label=_("Phương án %(letter)s là đáp án đúng") % {"letter": letter},
+                required=False,
+            )
+        slots = [f"{n}_{i}" for i in range(1, OPTION_SLOTS + 1) for n in ("option", "correct")]
+        self.order_fields(["text", "kind", *slots])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(1, OPTION_SLOTS + 1):
+            if data.get(f"correct_{i}") and not (data.get(f"option_{i}") or "").strip():
+                self.add_error(
+                    f"option_{i}", _("Phương án này được đánh dấu đúng nhưng còn trống.")
+                )
+        return data
+
+    def options(self) -> list[tuple[str, bool]]:
+        return [
+            (
+                self.cleaned_data.get(f"option_{i}") or "",
+                bool(self.cleaned_data.get(f"correct_{i}")),
+            )
+            for i in range(1, OPTION_SLOTS + 1)
+        ]

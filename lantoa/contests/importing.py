@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.audit.services import audit_record
 from lantoa.contests.models import Contest, ContestStatus, Difficulty, Question, QuestionKind
-from lantoa.contests.services import MAX_OPTIONS, question_check, questions_add
+from lantoa.contests.services import (
+    MAX_OPTIONS,
+    article_unknown,
+    articles_by_slug,
+    question_check,
+    questions_add,
+)
 from lantoa.core import tabular
 from lantoa.core.tabular import RowError, Sheet
 from lantoa.core.text import fold, format_int
@@ -207,11 +213,7 @@ def _parse_row(
     if record["article"]:
         article = articles.get(record["article"].strip().lower())
         if article is None:
-            error(
-                "article",
-                _("không có bài hỏi đáp pháp luật có đường dẫn “%(slug)s”.")
-                % {"slug": record["article"]},
-            )
+            error("article", article_unknown(record["article"]))
     # A gap between options ("A, B, D") would renumber D as C: refuse it.
     if letters_given and letters_given != list(LETTERS[: len(letters_given)]):
         error("option_a", _("các phương án phải điền liền nhau từ A (không bỏ trống ở giữa)."))
@@ -265,8 +267,7 @@ def bank_import(
         return result
     kinds = _lookup(_KIND_ALIASES, QuestionKind.choices)
     levels = _lookup(_DIFFICULTY_ALIASES, Difficulty.choices)
-    slugs = {r["article"].strip().lower() for _n, r in table.rows if r["article"]}
-    articles = {a.slug: a for a in Article.objects.filter(slug__in=slugs)}
+    articles = articles_by_slug(r["article"] for _n, r in table.rows)
     questions: list[dict[str, Any]] = []
     for number, record in table.rows:
         values, errors = _parse_row(number, record, kinds, levels, articles)

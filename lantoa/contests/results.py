@@ -257,7 +257,7 @@ def announcement_body(contest: Contest, board: Prizes) -> str:
             + format_html_join(
                 "",
                 "<li>{} ({}): {} câu đúng</li>",
-                ((r.entrant.full_name, r.entrant.unit.name, r.score) for r in board.individuals),
+                ((r.full_name, r.unit_name, r.score) for r in board.individuals),
             )
             + "</ol>"
         )

@@ -23,14 +23,13 @@ unit above it, and a unit merged into another counts for its successor (it stand
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from lantoa.contests.models import Attempt, Contest, ContestStatus, Entrant, Round, TieBreak
 from lantoa.core.text import natural_key
@@ -121,16 +120,25 @@ def phase(contest: Contest, now: dt.datetime | None = None) -> str:
 
 
 # --- rankings -------------------------------------------------------------------------------
+#
+# Both rankings are one query each, ordered in the database, and come back as plain rows
+# (``RoundRow``/``OverallRow``: the entrant's name, phone and unit joined in), never model
+# instances: the XLSX export takes the full ranking of 200.000 entrants, and building an
+# ``Attempt``, an ``Entrant`` and a ``Unit`` for each cost ten times the query itself
+# (bench/contests_bench.py).
 
 
 def _tables() -> dict[str, str]:
     return {
         "attempt": Attempt._meta.db_table,
         "round": Round._meta.db_table,
+        "entrant": Entrant._meta.db_table,
+        "unit": Unit._meta.db_table,
     }
 
 
-# Per round: the "actual" figure of the tie-break, then each submitted attempt's gap.
+# Per round: the "actual" figure of the tie-break, then each submitted attempt's gap (of the
+# contest, or of one round: {only}), each entrant's best attempt of a round first (rn = 1).
 _GAPS = """
 actual AS (
     SELECT r.id AS round_id,
@@ -144,14 +152,15 @@ actual AS (
     GROUP BY r.id, r.tie_break
 ),
 gaps AS (
-    SELECT a.id, a.entrant_id, a.round_id, a.score, a.duration_ms, a.submitted_at,
+    SELECT a.id, a.entrant_id, a.round_id, a.number, a.score, a.total, a.prediction,
+           a.duration_ms, a.submitted_at,
            CASE WHEN r.tie_break = '{none}' THEN 0
                 WHEN a.prediction IS NULL THEN {no_prediction}
                 ELSE ABS(a.prediction - x.actual) END AS gap
     FROM {attempt} a
     JOIN {round} r ON r.id = a.round_id
     JOIN actual x ON x.round_id = a.round_id
-    WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL AND NOT a.excluded
+    WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL AND NOT a.excluded{only}
 ),
 best AS (
     SELECT g.*, ROW_NUMBER() OVER (
@@ -162,28 +171,40 @@ best AS (
 """
 
 
-def _sql(body: str) -> str:
+def _sql(body: str, *, one_round: bool = False) -> str:
     return ("WITH " + _GAPS + body).format(
         all_correct=TieBreak.ALL_CORRECT,
         attempts=TieBreak.ATTEMPTS,
         none=TieBreak.NONE,
         no_prediction=NO_PREDICTION,
+        only=" AND a.round_id = %s" if one_round else "",
         **_tables(),
     )
 
 
 _ROUND_RANKING = """
-SELECT b.id, b.gap FROM best b
-WHERE b.rn = 1 AND b.round_id = %s
+SELECT b.id, b.number, b.score, b.total, b.prediction,
+       CASE WHEN b.gap >= {no_prediction} THEN NULL ELSE b.gap END,
+       b.duration_ms, b.submitted_at, e.id, e.full_name, e.phone, u.id, u.code, u.name
+FROM best b
+JOIN {entrant} e ON e.id = b.entrant_id
+JOIN {unit} u ON u.id = e.unit_id
+WHERE b.rn = 1
 ORDER BY b.score DESC, b.gap, b.duration_ms, b.submitted_at, b.id
 """
 
 _OVERALL_RANKING = """
-SELECT b.entrant_id, SUM(b.score), SUM(b.gap), SUM(b.duration_ms), MAX(b.submitted_at),
-       COUNT(*)
-FROM best b WHERE b.rn = 1
-GROUP BY b.entrant_id
-ORDER BY SUM(b.score) DESC, SUM(b.gap), SUM(b.duration_ms), MAX(b.submitted_at), b.entrant_id
+SELECT t.entrant_id, e.full_name, e.phone, u.id, u.code, u.name,
+       t.score, t.gap, t.duration_ms, t.last, t.rounds
+FROM (SELECT b.entrant_id, CAST(SUM(b.score) AS BIGINT) AS score,
+             CAST(SUM(b.gap) AS BIGINT) AS gap,
+             CAST(SUM(b.duration_ms) AS BIGINT) AS duration_ms, MAX(b.submitted_at) AS last,
+             COUNT(*) AS rounds
+      FROM best b WHERE b.rn = 1
+      GROUP BY b.entrant_id) t
+JOIN {entrant} e ON e.id = t.entrant_id
+JOIN {unit} u ON u.id = e.unit_id
+ORDER BY t.score DESC, t.gap, t.duration_ms, t.last, t.entrant_id
 """
 
 _ACTUAL = """
@@ -191,23 +212,40 @@ SELECT x.round_id, x.actual FROM actual x
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class RoundRow:
+    """An entrant's best attempt of a round, in ranking order."""
+
     rank: int
-    attempt: Attempt
-    gap: int | None  # None: no prediction
-
-    @property
-    def entrant(self) -> Entrant:
-        return self.attempt.entrant
-
-
-@dataclass
-class OverallRow:
-    rank: int
-    entrant: Entrant
+    attempt_id: int
+    number: int  # which of the entrant's attempts
     score: int
-    gap: int
+    total: int
+    prediction: int | None
+    gap: int | None  # |prediction − actual|; None: no prediction
+    duration_ms: int
+    submitted_at: dt.datetime
+    entrant_id: int
+    full_name: str
+    phone: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+
+
+@dataclass(slots=True)
+class OverallRow:
+    """An entrant's best attempts of every round added up, in ranking order."""
+
+    rank: int
+    entrant_id: int
+    full_name: str
+    phone: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    score: int
+    gap: int  # the sum of the rounds' gaps; a round without prediction adds NO_PREDICTION
     duration_ms: int
     last_submitted_at: dt.datetime | None
     rounds: int
@@ -220,50 +258,54 @@ def round_actuals(contest: Contest) -> dict[int, int]:
         return {int(r): int(a or 0) for r, a in cursor.fetchall()}
 
 
-def round_ranking(rnd: Round, *, limit: int | None = None) -> list[RoundRow]:
-    query = _sql(_ROUND_RANKING) + (f" LIMIT {int(limit)}" if limit else "")
+def _aware() -> Callable[[Any], Any]:
+    """Turns a timestamp as the raw cursor gives it into an aware datetime: PostgreSQL's
+    already are; SQLite's are Django's UTC text (or a naive datetime when the column's
+    declared type came through)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    tz = connection.timezone
+    parse = dt.datetime.fromisoformat
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            return parse(value).replace(tzinfo=tz)
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=tz)
+
+    return convert
+
+
+def _fetch(query: str, params: list[Any], limit: int | None) -> list[tuple[Any, ...]]:
+    if limit:
+        query += f" LIMIT {int(limit)}"
     with connection.cursor() as cursor:
-        cursor.execute(query, [rnd.contest_id, rnd.contest_id, rnd.pk])
-        rows = cursor.fetchall()
-    attempts = Attempt.objects.select_related("entrant", "entrant__unit").in_bulk(
-        [r[0] for r in rows]
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def round_ranking(rnd: Round, *, limit: int | None = None) -> list[RoundRow]:
+    """The round's ranking, each entrant once (their best attempt); ``limit``: the first."""
+    rows = _fetch(
+        _sql(_ROUND_RANKING, one_round=True), [rnd.contest_id, rnd.contest_id, rnd.pk], limit
     )
+    when = _aware()
     return [
-        RoundRow(
-            rank=i,
-            attempt=attempts[attempt_id],
-            gap=None if gap is None or int(gap) >= NO_PREDICTION else int(gap),
+        RoundRow(rank, a, n, s, t, p, g, d, when(at), e, name, phone, u, code, unit)
+        for rank, (a, n, s, t, p, g, d, at, e, name, phone, u, code, unit) in enumerate(
+            rows, start=1
         )
-        for i, (attempt_id, gap) in enumerate(rows, start=1)
     ]
 
 
-def _when(value: object) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt.UTC)
-    return parsed
-
-
 def overall_ranking(contest: Contest, *, limit: int | None = None) -> list[OverallRow]:
-    query = _sql(_OVERALL_RANKING) + (f" LIMIT {int(limit)}" if limit else "")
-    with connection.cursor() as cursor:
-        cursor.execute(query, [contest.pk, contest.pk])
-        rows = cursor.fetchall()
-    entrants = Entrant.objects.select_related("unit").in_bulk([r[0] for r in rows])
+    """The contest's ranking over its rounds; ``limit``: the first."""
+    rows = _fetch(_sql(_OVERALL_RANKING), [contest.pk, contest.pk], limit)
+    when = _aware()
     return [
-        OverallRow(
-            rank=i,
-            entrant=entrants[entrant_id],
-            score=int(score or 0),
-            gap=int(gap or 0),
-            duration_ms=int(duration or 0),
-            last_submitted_at=_when(last),
-            rounds=int(rounds),
-        )
-        for i, (entrant_id, score, gap, duration, last, rounds) in enumerate(rows, start=1)
+        OverallRow(rank, e, name, phone, u, code, unit, s, g, d, when(at), n)
+        for rank, (e, name, phone, u, code, unit, s, g, d, at, n) in enumerate(rows, start=1)
     ]
 
 

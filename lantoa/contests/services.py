@@ -24,6 +24,7 @@ from lantoa import access
 from lantoa.audit.services import audit_record
 from lantoa.content.services import slugify_vi
 from lantoa.contests.models import (
+    Answer,
     Contest,
     ContestAudience,
     ContestKind,
@@ -36,6 +37,8 @@ from lantoa.contests.models import (
     TieBreak,
 )
 from lantoa.core.services import acting_user
+from lantoa.core.text import format_int
+from lantoa.kb.models import Article
 from lantoa.units.models import Unit
 
 BANK_FACTOR = 3  # a round needs a bank of at least 3 × its questions per attempt
@@ -357,11 +360,115 @@ def questions_add(
     return made
 
 
+def articles_by_slug(slugs: Iterable[str]) -> dict[str, Article]:
+    """The legal Q&A articles a bank names, by slug as written (case-insensitive)."""
+    wanted = {s.strip().lower() for s in slugs if s and s.strip()}
+    return {a.slug.lower(): a for a in Article.objects.filter(slug__in=wanted)}
+
+
+def article_unknown(slug: str) -> str:
+    """The problem of a bank's article slug that names no article (import and form)."""
+    return _("không có bài hỏi đáp pháp luật có đường dẫn “%(slug)s”.") % {"slug": slug}
+
+
 def question_add(*, contest: Contest, actor: Any = None, **fields: Any) -> Question:
     values, errors = question_check(**fields)
     if errors:
         raise ValidationError(errors)
     return questions_add(contest=contest, questions=[values], actor=actor)[0]
+
+
+def bank_frozen(contest: Contest) -> ValidationError | None:
+    """Why no question of the contest's bank can be changed now, None if some can: the
+    contest waits for review, or its results are out."""
+    if contest.status == S.SUBMITTED:
+        return ValidationError(
+            _(
+                "Cuộc thi “%(title)s” đang chờ duyệt nên chưa sửa được câu hỏi; người duyệt "
+                "trả lại cuộc thi thì sửa được."
+            )
+            % {"title": contest.title},
+            code="submitted",
+        )
+    if contest.results_published_at is not None:
+        return ValidationError(
+            _("Cuộc thi đã công bố kết quả nên không sửa được câu hỏi nữa."), code="published"
+        )
+    return None
+
+
+def question_frozen(question: Question, contest: Contest) -> ValidationError | None:
+    """Why ``question`` cannot be changed now (``question_update``'s rules), None if it can:
+    ``bank_frozen``, or an attempt has drawn it."""
+    refusal = bank_frozen(contest)
+    if refusal is not None:
+        return refusal
+    drawn = Answer.objects.filter(question=question).count()  # one answer per attempt
+    if drawn:
+        return ValidationError(
+            _(
+                "Câu hỏi số %(position)s đã có trong %(count)s bài thi nên không sửa được: các "
+                "bài thi đó đã được chấm theo nội dung và đáp án hiện tại, sửa sẽ làm thay đổi "
+                "điểm đã có. Nếu câu hỏi có sai sót, ban tổ chức xem xét khi duyệt kết quả."
+            )
+            % {"position": question.position, "count": format_int(drawn)},
+            code="drawn",
+        )
+    return None
+
+
+QUESTION_FIELDS = ("text", "kind", "topic", "difficulty", "explanation", "legal_reference")
+
+
+def question_update(
+    *, question: Question, article: Article | None = None, actor: Any = None, **fields: Any
+) -> Question:
+    """Change one question of the bank: its text, kind, options (2–6) and correct ones, topic,
+    difficulty, explanation, legal reference and article, checked by ``question_check`` as
+    the bank import checks a row.
+
+    Allowed while the contest is a draft, and once approved for a question that no attempt
+    has drawn yet (a drawn question was scored with what it said then: changing it would
+    change past scores) until the results are published; never while the contest waits for
+    review (the reviewer reads the bank as submitted). The rounds' topic/difficulty quotas
+    must still be met. The question row is locked while its attempts are counted: an attempt
+    drawing it at the same moment waits (PostgreSQL's key-share lock of the new answer's
+    foreign key) or has already committed and is counted."""
+    contest = question.contest
+    _require(actor, "contest.manage", contest.unit)
+    values, errors = question_check(**fields)
+    if errors:
+        raise ValidationError(errors)
+    options = values.pop("options")
+    with transaction.atomic():
+        locked_contest = Contest.objects.select_for_update().get(pk=contest.pk)
+        locked = Question.objects.select_for_update().get(pk=question.pk, contest=contest)
+        refusal = question_frozen(locked, locked_contest)
+        if refusal is not None:
+            raise refusal
+        before_options = list(locked.options.values_list("text", "correct"))
+        changed = [name for name in QUESTION_FIELDS if getattr(locked, name) != values[name]]
+        if locked.article_id != (article.pk if article else None):
+            changed.append("article")
+        if before_options != options:
+            changed.append("options")
+        for name in QUESTION_FIELDS:
+            setattr(locked, name, values[name])
+        locked.article = article
+        locked.save(update_fields=[*QUESTION_FIELDS, "article"])
+        if "options" in changed:
+            Option.objects.filter(question=locked).delete()
+            Option.objects.bulk_create(
+                Option(question=locked, position=i, text=t, correct=c)
+                for i, (t, c) in enumerate(options, start=1)
+            )
+        for rnd in contest.rounds.all():
+            if rnd.quotas:
+                _clean_quotas(contest, rnd.quotas, rnd.questions_per_attempt)
+        _audit(contest, "question_update", actor, question=locked.position, fields=changed)
+    for name in (*QUESTION_FIELDS, "article"):
+        setattr(question, name, getattr(locked, name))
+    return question
 
 
 # --- rounds ---------------------------------------------------------------------------------

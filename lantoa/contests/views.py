@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +25,13 @@ from lantoa.contests.forms import (
     ContestForm,
     FlagDecisionForm,
     PrizesForm,
+    QuestionForm,
     ReviewForm,
     RoundForm,
 )
 from lantoa.contests.importing import bank_header, bank_import, bank_rows, template
 from lantoa.contests.models import (
+    Answer,
     Attempt,
     Contest,
     ContestKind,
@@ -43,6 +46,7 @@ from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
 
 PAGE_SIZE = 30
+FROZEN = ("submitted", "published", "drawn")  # services.question_frozen's refusals
 RANKING_SHOWN = 200
 
 
@@ -219,6 +223,113 @@ def bank_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@policy(officer("contest.manage"))
+def questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bank, question by question (with the correct answers: organisers only), each with
+    a link to change it unless an attempt has drawn it."""
+    contest = _contest(request, pk, "contest.manage")
+    bank = (
+        Question.objects.filter(contest=contest)
+        .annotate(drawn=Exists(Answer.objects.filter(question=OuterRef("pk"))))
+        .prefetch_related("options")
+        .order_by("position")
+    )
+    page = Paginator(bank, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "contests/questions.html",
+        {
+            "unit": contest.unit,
+            "contest": contest,
+            "page": page,
+            "questions": page.object_list,
+            "frozen": services.bank_frozen(contest),
+        },
+    )
+
+
+def _question_initial(question: Question) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "text": question.text,
+        "kind": question.kind,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "explanation": question.explanation,
+        "legal_reference": question.legal_reference,
+        "article": question.article.slug if question.article else "",
+    }
+    for i, option in enumerate(question.options.all(), start=1):
+        initial[f"option_{i}"] = option.text
+        initial[f"correct_{i}"] = option.correct
+    return initial
+
+
+@policy(officer("contest.manage"))
+def question_edit(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    contest = _contest(request, pk, "contest.manage")
+    question = (
+        Question.objects.select_related("article", "contest", "contest__unit")
+        .filter(pk=question_id, contest=contest)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    refusal = services.question_frozen(question, contest)
+    form = QuestionForm(request.POST or None, initial=_question_initial(question))
+    status = 200
+    if request.method == "POST" and refusal is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            slug = (data["article"] or "").strip()
+            article = services.articles_by_slug([slug]).get(slug.lower()) if slug else None
+            if slug and article is None:
+                form.add_error("article", _capital(services.article_unknown(slug)))
+            else:
+                try:
+                    services.question_update(
+                        question=question,
+                        text=data["text"],
+                        kind=data["kind"],
+                        options=form.options(),
+                        topic=data["topic"],
+                        difficulty=data["difficulty"],
+                        explanation=data["explanation"],
+                        legal_reference=data["legal_reference"],
+                        article=article,
+                        actor=request.user,
+                    )
+                except ValidationError as exc:
+                    if getattr(exc, "code", None) in FROZEN:
+                        refusal = exc  # an attempt drew it meanwhile, or the status changed
+                    else:  # question_check's (options, correct: on the form) or the quotas'
+                        add_service_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Đã lưu câu hỏi số %(position)s.") % {"position": question.position},
+                    )
+                    return redirect("contests:questions", pk=contest.pk)
+        status = 400
+    if request.method == "POST" and refusal is not None:
+        status = 409
+    return render(
+        request,
+        "contests/question_form.html",
+        {
+            "unit": contest.unit,
+            "contest": contest,
+            "question": question,
+            "form": form,
+            "refusal": " ".join(refusal.messages) if refusal is not None else "",
+        },
+        status=status,
+    )
+
+
+def _capital(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
 @policy(OFFICER)
 def bank_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(tabular.xlsx_template(template()), content_type=tabular.XLSX_TYPE)
@@ -312,18 +423,17 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
             _("Nộp lúc"),
         ]
         for r in selectors.round_ranking(rnd):
-            a = r.attempt
             rows.append(
                 [
                     r.rank,
-                    r.entrant.full_name,
-                    r.entrant.unit.name,
-                    a.score,
-                    a.total,
-                    a.prediction if a.prediction is not None else "",
+                    r.full_name,
+                    r.unit_name,
+                    r.score,
+                    r.total,
+                    r.prediction if r.prediction is not None else "",
                     r.gap if r.gap is not None else "",
-                    (a.duration_ms or 0) / 1000,
-                    _local(a.submitted_at),
+                    (r.duration_ms or 0) / 1000,
+                    _local(r.submitted_at),
                 ]
             )
         name = f"xep-hang-{contest.pk}-dot-{rnd.number}"
@@ -341,8 +451,8 @@ def rankings_export(request: HttpRequest, pk: int) -> HttpResponse:
             rows.append(
                 [
                     o.rank,
-                    o.entrant.full_name,
-                    o.entrant.unit.name,
+                    o.full_name,
+                    o.unit_name,
                     o.score,
                     o.gap if o.gap < selectors.NO_PREDICTION else "",
                     o.duration_ms / 1000,
@@ -373,10 +483,7 @@ def _overall_workbook(contest: Contest, header: list[Any], rows: list[list[Any]]
         (
             _("Giải cá nhân"),
             [_("Hạng"), _("Họ và tên"), _("Đơn vị"), _("Số điện thoại"), _("Số câu đúng")],
-            [
-                [r.rank, r.entrant.full_name, r.entrant.unit.name, r.entrant.phone, r.score]
-                for r in board.individuals
-            ],
+            [[r.rank, r.full_name, r.unit_name, r.phone, r.score] for r in board.individuals],
         ),
         (
             _("Giải đơn vị - số người"),

@@ -30,7 +30,7 @@ def test_demo_contests_finished_and_running_without_doubling(tree: Tree) -> None
     # results are out with their prize lists.
     excluded = Attempt.objects.get(round__contest=finished, excluded=True)
     assert excluded.flags.get(kind="fast").decision_reason.startswith("Trả lời 5 câu")
-    assert excluded.entrant_id not in {r.entrant.pk for r in ranking}
+    assert excluded.entrant_id not in {r.entrant_id for r in ranking}
     assert finished.results_published_at is not None and integrity.pending_flags(finished) == 0
     board = results.prizes(finished)
     assert len(board.individuals) == 3 and board.by_entrants and board.by_rate

@@ -69,31 +69,31 @@ def test_rankings_match_the_hand_calculation(tree: Tree) -> None:
     contest, r1, r2 = _scenario(tree)
     assert selectors.round_actuals(contest) == {r1.pk: 4, r2.pk: 2}
     first = selectors.round_ranking(r1)
-    assert [(r.rank, r.entrant.full_name, r.attempt.score, r.gap) for r in first] == [
+    assert [(r.rank, r.full_name, r.score, r.gap) for r in first] == [
         (1, "Cường", 4, 1),
         (2, "An", 4, 2),
         (3, "Dung", 4, 2),
         (4, "Bình", 4, 3),
         (5, "Em", 2, None),
     ]
-    assert first[0].attempt.number == 2  # Cường's better attempt
-    assert [r.attempt.duration_ms for r in first] == [60_000, 100_000, 100_000, 200_000, 30_000]
+    assert first[0].number == 2  # Cường's better attempt
+    assert [r.duration_ms for r in first] == [60_000, 100_000, 100_000, 200_000, 30_000]
     second = selectors.round_ranking(r2)
-    assert [(r.entrant.full_name, r.attempt.score, r.gap) for r in second] == [
+    assert [(r.full_name, r.score, r.gap) for r in second] == [
         ("Em", 4, 1),
         ("An", 3, 0),
     ]
     overall = selectors.overall_ranking(contest)
-    assert [(r.entrant.full_name, r.score, r.rounds) for r in overall] == [
+    assert [(r.full_name, r.score, r.rounds) for r in overall] == [
         ("An", 7, 2),
         ("Em", 6, 2),
         ("Cường", 4, 1),
         ("Dung", 4, 1),
         ("Bình", 4, 1),
     ]
-    assert [r.gap for r in overall if r.entrant.full_name != "Em"] == [2, 1, 2, 3]
+    assert [r.gap for r in overall if r.full_name != "Em"] == [2, 1, 2, 3]
     assert overall[0].duration_ms == 150_000
-    assert selectors.round_ranking(r1, limit=2)[1].entrant.full_name == "An"
+    assert selectors.round_ranking(r1, limit=2)[1].full_name == "An"
 
 
 def test_participation_by_unit_rolls_up_the_tree(tree: Tree) -> None:
@@ -120,3 +120,78 @@ def test_a_merged_unit_counts_for_its_successor(tree: Tree) -> None:
     table = selectors.participation(contest)
     rows = {p.unit.code: (p.entrants, p.attempts) for p in table.rows}
     assert rows == {"A-KCN": (5, 8)}
+
+
+def test_rows_carry_what_the_pages_and_the_export_show(tree: Tree) -> None:
+    """The rankings are plain rows: every column the pages, the XLSX export and the prize lists
+    use, joined in by the query (no model instance behind them)."""
+    contest, r1, r2 = _scenario(tree)
+    first = selectors.round_ranking(r1)
+    cuong = first[0]
+    assert (cuong.full_name, cuong.phone, cuong.unit_code, cuong.unit_name) == (
+        "Cường",
+        "0912000103",
+        "A-G2",
+        tree.a_g2.name,
+    )
+    assert (cuong.number, cuong.score, cuong.total, cuong.prediction, cuong.gap) == (
+        2,
+        4,
+        4,
+        5,
+        1,
+    )
+    assert (cuong.entrant_id, cuong.unit_id) == (
+        Entrant.objects.get(phone="0912000103").pk,
+        tree.a_g2.pk,
+    )
+    # Server timestamps, aware, as the model gives them (the page and export show them local).
+    assert cuong.submitted_at == NOW + dt.timedelta(seconds=120)
+    assert cuong.submitted_at.utcoffset() == dt.timedelta(0)
+    em = first[-1]
+    assert (em.full_name, em.prediction, em.gap, em.unit_code) == ("Em", None, None, "A-XA")
+    overall = selectors.overall_ranking(contest)
+    an = overall[0]
+    assert (an.full_name, an.phone, an.unit_code, an.unit_name) == (
+        "An",
+        "0912000101",
+        "A-G1",
+        tree.a_g1.name,
+    )
+    week2 = r2.opens_at + dt.timedelta(hours=1)
+    assert an.last_submitted_at == week2 + dt.timedelta(seconds=50)
+    assert an.last_submitted_at.utcoffset() == dt.timedelta(0)
+    # Em gave no prediction in round 1: their sum carries NO_PREDICTION (ranks after all).
+    em_overall = next(o for o in overall if o.full_name == "Em")
+    assert em_overall.gap == selectors.NO_PREDICTION + 1
+    # A round's ranking reads only its own attempts; limits cut the same order.
+    assert [r.full_name for r in selectors.round_ranking(r2, limit=1)] == ["Em"]
+    assert [o.full_name for o in selectors.overall_ranking(contest, limit=3)] == [
+        "An",
+        "Em",
+        "Cường",
+    ]
+
+
+def test_full_ties_and_no_tie_break(tree: Tree) -> None:
+    """Same score, gap, duration and submission time: the earlier attempt (lower id) first.
+    A round without the prediction question ranks by score, duration, submission; every gap
+    is 0."""
+    contest, (rnd,) = quiz(tree.pa, per_attempt=4, tie_break="none")
+    people = [entrant(contest, tree.a_g1, f"09120002{i:02d}", f"Người {i}") for i in range(4)]
+    # Người 0 and Người 1: identical in everything the rules look at.
+    a0 = _take(people[0], rnd, start=0, end=100, right=3, prediction=7)
+    a1 = _take(people[1], rnd, start=0, end=100, right=3, prediction=1)
+    _take(people[2], rnd, start=0, end=90, right=3, prediction=None)  # faster
+    _take(people[3], rnd, start=0, end=300, right=4, prediction=None)  # more right
+    ranking = selectors.round_ranking(rnd)
+    assert [(r.full_name, r.gap) for r in ranking] == [
+        ("Người 3", 0),
+        ("Người 2", 0),
+        ("Người 0", 0),
+        ("Người 1", 0),
+    ]
+    assert a0.pk < a1.pk and [r.attempt_id for r in ranking[2:]] == [a0.pk, a1.pk]
+    assert [o.full_name for o in selectors.overall_ranking(contest)] == [
+        r.full_name for r in ranking
+    ]

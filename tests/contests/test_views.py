@@ -273,3 +273,188 @@ def test_rankings_page_and_export(client: Client, tree: Tree, officers: Officers
 def test_bank_helper_is_used(tree: Tree) -> None:
     contest = services.contest_create(unit=tree.pa, title="Thi", rules="Thể lệ.")
     assert len(bank(contest, 3)) == 3
+
+
+# --- one question of the bank ------------------------------------------------------------------
+
+
+def _question_post(**changes: str) -> dict[str, str]:
+    data = {
+        "text": "Người lao động được nghỉ bao nhiêu ngày Tết Âm lịch?",
+        "kind": "multiple",
+        "option_1": "5 ngày",
+        "correct_1": "on",
+        "option_2": "3 ngày",
+        "option_3": "Năm ngày",
+        "correct_3": "on",
+        "option_4": "",
+        "topic": "Thời giờ nghỉ ngơi",
+        "difficulty": "hard",
+        "explanation": "Điều 112 Bộ luật Lao động 2019.",
+        "legal_reference": "Điều 112  Bộ luật Lao động 2019",
+        "article": "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_an_organiser_edits_one_question_with_the_import_rules(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    from lantoa.audit.models import AuditEvent
+    from lantoa.kb.models import Article
+
+    contest, _rounds = quiz(tree.pa, approve=False)
+    question = contest.questions.get(position=2)
+    url = f"/cuoc-thi/so/{contest.pk}/cau-hoi/{question.pk}/"
+    login(client, officers.a_propaganda)
+    listing = client.get(f"/cuoc-thi/so/{contest.pk}/cau-hoi/").content.decode()
+    assert "Câu hỏi số 2?" in listing and f'href="{url}"' in listing
+    assert (
+        f'href="/cuoc-thi/so/{contest.pk}/cau-hoi/"'
+        in client.get(f"/cuoc-thi/so/{contest.pk}/").content.decode()
+    )
+    page = client.get(url).content.decode()
+    assert "Sửa câu hỏi số 2" in page and 'value="Phương án 2.1"' in page
+    # The rules of question_check, as for an imported row; nothing is saved.
+    one = client.post(url, _question_post(option_2="", option_3="", correct_3=None))
+    assert one.status_code == 400
+    assert "Mỗi câu hỏi cần từ 2 đến 6 phương án (đang có 1)." in one.content.decode()
+    single = client.post(url, _question_post(kind="single"))
+    assert "Câu hỏi một đáp án đúng chỉ có một phương án đúng (đang đánh dấu 2)." in (
+        single.content.decode()
+    )
+    same = client.post(url, _question_post(option_3="5 NGÀY"))
+    assert "Có hai phương án giống nhau." in same.content.decode()
+    blank = client.post(url, _question_post(correct_4="on"))
+    assert "Phương án này được đánh dấu đúng nhưng còn trống." in blank.content.decode()
+    unknown = client.post(url, _question_post(article="khong-co-bai-nay"))
+    assert (
+        "Không có bài hỏi đáp pháp luật có đường dẫn “khong-co-bai-nay”."
+        in unknown.content.decode()
+    )
+    question.refresh_from_db()
+    assert question.text == "Câu hỏi số 2?" and question.options.count() == 4
+    # A good one: saved, the options replaced in order, audited.
+    article = Article.objects.create(
+        unit=tree.vn, title="Nghỉ Tết", slug="nghi-tet", question="Q", answer="A"
+    )
+    done = client.post(url, _question_post(article="Nghi-Tet"))
+    assert done.status_code == 302 and done["Location"] == f"/cuoc-thi/so/{contest.pk}/cau-hoi/"
+    question.refresh_from_db()
+    assert (question.text, question.kind, question.topic, question.difficulty) == (
+        "Người lao động được nghỉ bao nhiêu ngày Tết Âm lịch?",
+        "multiple",
+        "Thời giờ nghỉ ngơi",
+        "hard",
+    )
+    assert question.legal_reference == "Điều 112 Bộ luật Lao động 2019"
+    assert question.article == article
+    assert list(question.options.values_list("position", "text", "correct")) == [
+        (1, "5 ngày", True),
+        (2, "3 ngày", False),
+        (3, "Năm ngày", True),
+    ]
+    event = AuditEvent.objects.filter(action="contest.question_update").get()
+    assert event.data["question"] == 2
+    assert set(event.data["fields"]) >= {"text", "kind", "options", "topic", "article"}
+    assert contest.questions.count() == 12  # edited, not added
+
+
+def test_a_question_drawn_by_an_attempt_is_not_edited(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    contest, (rnd,) = quiz(tree.pa, questions=12, per_attempt=4)
+    person = entrant(contest, tree.a_g1, "0912000801")
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    drawn = Answer.objects.filter(attempt=attempt).order_by("position").first()
+    assert drawn is not None
+    used = drawn.question
+    free = contest.questions.exclude(pk__in=attempt.answers.values("question_id")).first()
+    assert free is not None
+    login(client, officers.a_propaganda)
+    listing = client.get(f"/cuoc-thi/so/{contest.pk}/cau-hoi/").content.decode()
+    assert listing.count("Đã có trong bài thi") == 4
+    url = f"/cuoc-thi/so/{contest.pk}/cau-hoi/{used.pk}/"
+    refusal = (
+        f"Câu hỏi số {used.position} đã có trong 1 bài thi nên không sửa được: các bài thi đó "
+        "đã được chấm theo nội dung và đáp án hiện tại"
+    )
+    page = client.get(url)
+    assert page.status_code == 200 and refusal in page.content.decode()
+    assert 'name="option_1"' not in page.content.decode()
+    before = list(used.options.values_list("pk", "text", "correct"))
+    posted = client.post(url, _question_post())
+    assert posted.status_code == 409 and refusal in posted.content.decode()
+    used.refresh_from_db()
+    assert used.text != _question_post()["text"]
+    assert list(used.options.values_list("pk", "text", "correct")) == before
+    # A question no attempt has drawn yet stays editable in the running contest.
+    fixed = client.post(f"/cuoc-thi/so/{contest.pk}/cau-hoi/{free.pk}/", _question_post())
+    assert fixed.status_code == 302
+    free.refresh_from_db()
+    assert free.text == _question_post()["text"]
+
+
+def test_question_edit_refusals_and_quotas(client: Client, tree: Tree, officers: Officers) -> None:
+    contest, _rounds = quiz(tree.pa, approve=False)
+    question = contest.questions.get(position=1)  # "Hợp đồng"
+    url = f"/cuoc-thi/so/{contest.pk}/cau-hoi/{question.pk}/"
+    # A round asks for 2 easy "Hợp đồng" questions: the bank has exactly 2 (numbers 1 and 7).
+    services.round_create(
+        contest=contest,
+        title="Tuần 2",
+        opens_at=NOW + dt.timedelta(days=8),
+        closes_at=NOW + dt.timedelta(days=14),
+        questions_per_attempt=4,
+        time_limit_minutes=10,
+        quotas=[{"topic": "Hợp đồng", "difficulty": "easy", "count": 2}],
+    )
+    login(client, officers.a_propaganda)
+    moved = client.post(url, _question_post())
+    assert moved.status_code == 400
+    assert (
+        "Kho câu hỏi có 1 câu chủ đề “Hợp đồng”, mức độ “Dễ”; không lấy được 2 câu."
+        in moved.content.decode()
+    )
+    question.refresh_from_db()
+    assert (question.text, question.topic) == ("Câu hỏi số 1?", "Hợp đồng")  # rolled back
+    assert question.options.count() == 4
+    kept = client.post(url, _question_post(topic="Hợp đồng", difficulty="easy"))
+    assert kept.status_code == 302
+    question.refresh_from_db()
+    assert (question.topic, question.difficulty) == ("Hợp đồng", "easy")
+    # Submitted for review: no edit until the reviewer returns it.
+    services.contest_submit(contest=contest)
+    waiting = client.get(url).content.decode()
+    assert "đang chờ duyệt nên chưa sửa được câu hỏi" in waiting
+    assert client.post(url, _question_post(text="Đổi khi đang chờ duyệt?")).status_code == 409
+    question.refresh_from_db()
+    assert question.text == _question_post()["text"]
+
+
+def test_outsiders_and_viewers_cannot_reach_the_question_pages(
+    client: Client, tree: Tree, officers: Officers
+) -> None:
+    contest, _rounds = quiz(tree.pa, approve=False)
+    question = contest.questions.first()
+    assert question is not None
+    pages = (
+        f"/cuoc-thi/so/{contest.pk}/cau-hoi/",
+        f"/cuoc-thi/so/{contest.pk}/cau-hoi/{question.pk}/",
+    )
+    login(client, officers.b_admin)  # another province: the contest does not exist for them
+    for path in pages:
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, _question_post()).status_code == 404, path
+    other, _ = quiz(tree.pb, approve=False)
+    # A question of another contest under this contest's address: 404 too.
+    login(client, officers.a_propaganda)
+    stray = other.questions.first()
+    assert stray is not None
+    assert client.get(f"/cuoc-thi/so/{contest.pk}/cau-hoi/{stray.pk}/").status_code == 404
+    kcn_contest, _ = quiz(tree.a_kcn, approve=False)
+    login(client, officers.a_briefer)  # sees the KCN contest, does not manage it
+    assert client.get(f"/cuoc-thi/so/{kcn_contest.pk}/cau-hoi/").status_code == 403
+    question.refresh_from_db()
+    assert question.text == "Câu hỏi số 1?"

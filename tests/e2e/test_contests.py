@@ -159,6 +159,9 @@ def test_officer_pages_on_a_phone(open_session: Any, tree: Tree, officers: Any) 
     answer_all(attempt, right=2, now=NOW + dt.timedelta(seconds=20))
     entry.attempt_submit(attempt=attempt, prediction=2, now=NOW + dt.timedelta(seconds=50))
     draft, _rounds = quiz(tree.pa, approve=False)
+    first = draft.questions.get(position=1)
+    drawn = attempt.answers.first()
+    assert drawn is not None
     session = open_session(PHONE)
     session.log_in(officers.a_admin)
     for path in (
@@ -168,6 +171,10 @@ def test_officer_pages_on_a_phone(open_session: Any, tree: Tree, officers: Any) 
         "/cuoc-thi/P-A/tao/",
         f"/cuoc-thi/so/{contest.pk}/xep-hang/",
         f"/cuoc-thi/so/{contest.pk}/xep-hang/?dot=1",
+        f"/cuoc-thi/so/{contest.pk}/cau-hoi/",
+        f"/cuoc-thi/so/{contest.pk}/cau-hoi/{drawn.question_id}/",
+        f"/cuoc-thi/so/{draft.pk}/cau-hoi/",
+        f"/cuoc-thi/so/{draft.pk}/cau-hoi/{first.pk}/",
     ):
         response = session.goto(path)
         assert response is not None and response.status == 200, path
@@ -179,6 +186,20 @@ def test_officer_pages_on_a_phone(open_session: Any, tree: Tree, officers: Any) 
         problems += sideways_scroll(session.page, PHONE.width)
         problems += controls_off_screen(session.page, PHONE.width)
         assert not problems, f"{path}:\n" + "\n".join(problems)
+    # One question edited on the phone: B becomes the correct answer, a fifth option added.
+    session.goto(f"/cuoc-thi/so/{draft.pk}/cau-hoi/{first.pk}/")
+    page = session.page
+    page.get_by_label("Câu hỏi", exact=True).fill("Thời gian thử việc tối đa là bao lâu?")
+    page.get_by_label("Phương án A là đáp án đúng").uncheck()
+    page.get_by_label("Phương án B là đáp án đúng").check()
+    page.get_by_label("Phương án E", exact=True).fill("Không giới hạn")
+    session.follow(page.get_by_role("button", name="Lưu câu hỏi"))
+    assert "Đã lưu câu hỏi số 1." in page.content(), page.inner_text("main")
+    first.refresh_from_db()
+    assert first.text == "Thời gian thử việc tối đa là bao lâu?"
+    assert [o.correct for o in first.options.all()] == [False, True, False, False, False]
+    assert first.options.last().text == "Không giới hạn"  # type: ignore[union-attr]
+    assert not session.log.problems(), session.log.problems()
 
 
 # --- the whole journey of issue 14: officers at a desk, three entrants on phones ----------------
@@ -439,6 +460,10 @@ def test_quiz_contest_from_xlsx_to_rankings(
         form.get_by_label("Lý do").fill("Đã gọi điện xác minh: người dự thi tự làm bài.")
         organiser.follow(form.get_by_role("button", name="Ghi quyết định"))
     assert "Không còn bài thi nào chờ xem xét." in page.content(), page.inner_text("main")
+    # Each decision shows with who made it; its form only behind "Đổi quyết định".
+    assert page.get_by_text("Quyết định của ").count() == flagged
+    assert page.locator("summary", has_text="Đổi quyết định").count() == flagged
+    assert all(not decide.nth(i).is_visible() for i in range(flagged))
     kept = Flag.objects.filter(attempt__round__contest=contest)
     assert kept.values("attempt").distinct().count() == flagged
     assert set(kept.values_list("decision", flat=True)) <= {FlagDecision.KEEP}
