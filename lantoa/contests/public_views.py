@@ -146,8 +146,14 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
 def register(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = _contest(contest_id)
     units = entry.entrant_units(contest).order_by("name")[:2000]
-    form = RegisterForm(request.POST or None, units=units, national_id=contest.requires_national_id)
+    form = RegisterForm(
+        request.POST or None,
+        units=units,
+        national_id=contest.requires_national_id,
+        email=otp.needs_email(),
+    )
     context: dict[str, Any] = {"contest": contest, "form": form}
+    status = 200
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             ratelimit.count_event("contest.honeypot")
@@ -170,12 +176,22 @@ def register(request: HttpRequest, contest_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            otp.send_code(phone=entrant.phone, code=code, contest_title=contest.title)
-            _remember(request, SESSION_PENDING, contest, entrant)
-            return redirect("contests_public:verify", contest_id=contest.pk)
-    return render(
-        request, "contests/public/register.html", context, status=400 if form.errors else 200
-    )
+            try:
+                otp.send_code(
+                    phone=entrant.phone,
+                    code=code,
+                    contest_title=contest.title,
+                    email=form.cleaned_data.get("email", ""),
+                )
+            except otp.CodeNotSent as exc:
+                form.add_error(None, exc.message)
+                status = 503 if exc.retry else 400
+            else:
+                _remember(request, SESSION_PENDING, contest, entrant)
+                return redirect("contests_public:verify", contest_id=contest.pk)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "contests/public/register.html", context, status=status)
 
 
 @policy(PUBLIC)
@@ -188,7 +204,12 @@ def verify(request: HttpRequest, contest_id: int) -> HttpResponse:
     if entrant is None:
         return redirect("contests_public:register", contest_id=contest.pk)
     form = CodeForm(request.POST or None)
-    context = {"contest": contest, "form": form, "phone_end": entrant.phone[-3:]}
+    context = {
+        "contest": contest,
+        "form": form,
+        "phone_end": entrant.phone[-3:],
+        "by_email": otp.needs_email(),
+    }
     if request.method == "POST" and form.is_valid():
         if not VERIFY_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
             return _limited(request, "contests/public/verify.html", context, VERIFY_PER_IP)
