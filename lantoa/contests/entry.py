@@ -16,14 +16,15 @@ Integrity of an attempt:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ from lantoa.units.models import Unit, UnitClosure, UnitStatus
 GRACE = dt.timedelta(seconds=30)
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_TRIES = 5
+PREDICTION_MAX = 100_000_000
 
 
 # --- entrants and their one-time code ---------------------------------------------------------
@@ -347,6 +349,26 @@ def attempt_start(
     return attempt
 
 
+def _checked_choice(answer: Answer, kind: str, chosen: Sequence[int]) -> list[int]:
+    """The options chosen for ``answer``, sorted, once checked against its question."""
+    picked = sorted({int(c) for c in chosen})
+    if not set(picked) <= set(answer.option_order):
+        raise ValidationError(_("Phương án không thuộc câu hỏi này."), code="bad_option")
+    if kind == QuestionKind.SINGLE and len(picked) > 1:
+        raise ValidationError(_("Câu hỏi này chỉ chọn một phương án."), code="single")
+    return picked
+
+
+# The answer is written only while its attempt is open, and not while a submission holds the
+# attempt's row (``_close`` locks it FOR UPDATE, then reads the answers to score them): the
+# KEY SHARE lock in the same statement waits for that submission and then sees it closed, so
+# a choice is either scored with the attempt or refused, never saved after the score.
+_SAVE_OPEN_ANSWER = (
+    "UPDATE contests_answer SET chosen = %s::jsonb, saved_at = %s WHERE id = %s AND EXISTS "
+    "(SELECT 1 FROM contests_attempt WHERE id = %s AND submitted_at IS NULL FOR KEY SHARE)"
+)
+
+
 def answer_save(
     *,
     attempt: Attempt,
@@ -363,25 +385,36 @@ def answer_save(
     if now > attempt.deadline + GRACE:
         _close(attempt, now=now, timed_out=True)
         raise _attempt_closed_error()
-    answer = (
-        Answer.objects.select_related("question")
-        .filter(attempt=attempt, question_id=question_id)
-        .first()
+    # No ordering: the models' default one would join the attempt, round, contest, entrant.
+    found = (
+        Answer.objects.filter(attempt=attempt, question_id=question_id)
+        .order_by()
+        .values_list("pk", "option_order", "question__kind")[:1]
     )
-    if answer is None:
+    if not found:
         raise ValidationError(_("Câu hỏi không thuộc bài thi này."), code="bad_question")
-    picked = sorted({int(c) for c in chosen})
-    if not set(picked) <= set(answer.option_order):
-        raise ValidationError(_("Phương án không thuộc câu hỏi này."), code="bad_option")
-    if answer.question.kind == QuestionKind.SINGLE and len(picked) > 1:
-        raise ValidationError(_("Câu hỏi này chỉ chọn một phương án."), code="single")
-    updated = Answer.objects.filter(pk=answer.pk, attempt__submitted_at__isnull=True).update(
-        chosen=picked, saved_at=now
-    )
+    ((pk, option_order, kind),) = found
+    answer = Answer(pk=pk, attempt=attempt, question_id=question_id, option_order=option_order)
+    picked = _checked_choice(answer, kind, chosen)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SAVE_OPEN_ANSWER, [json.dumps(picked), now, pk, attempt.pk])
+            updated = cursor.rowcount
+    else:  # SQLite: one writer at a time
+        updated = Answer.objects.filter(pk=pk, attempt__submitted_at__isnull=True).update(
+            chosen=picked, saved_at=now
+        )
     if not updated:
         raise _attempt_closed_error()
     answer.chosen, answer.saved_at = picked, now
     return answer
+
+
+def _check_prediction(prediction: int | None) -> None:
+    if prediction is not None and not 0 <= prediction <= PREDICTION_MAX:
+        raise ValidationError(
+            {"prediction": _("Vui lòng nhập số dự đoán là số nguyên không âm.")}, code="bad"
+        )
 
 
 def attempt_predict(
@@ -391,39 +424,78 @@ def attempt_predict(
     now = now or timezone.now()
     if attempt.submitted_at is not None or now > attempt.deadline + GRACE:
         raise _attempt_closed_error()
-    if prediction is not None and not 0 <= prediction <= 100_000_000:
-        raise ValidationError(
-            {"prediction": _("Vui lòng nhập số dự đoán là số nguyên không âm.")}, code="bad"
-        )
+    _check_prediction(prediction)
     Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(prediction=prediction)
     attempt.prediction = prediction
     return attempt
 
 
-def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
+def _close(
+    attempt: Attempt,
+    *,
+    now: dt.datetime,
+    timed_out: bool,
+    answers: Mapping[int, Sequence[int]] | None = None,
+    prediction: int | None = None,
+) -> Attempt:
     """Score and close ``attempt`` (under a lock; a closed attempt is returned as it is), then
-    look for the signs the organisers review (``integrity.flags_detect``)."""
+    look for the signs the organisers review (``integrity.flags_detect``).
+
+    ``answers`` (question id → options chosen) and ``prediction`` come with a submission in
+    time: they are saved under the same lock before the score (a choice that does not fit its
+    question is left as saved before)."""
     closed_now = False
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = (
+            Attempt.objects.select_related("round__contest", "entrant")
+            .select_for_update(of=("self",))
+            .get(pk=attempt.pk)
+        )
         if locked.submitted_at is None:
             late = now > locked.deadline + GRACE
             # A submission in the grace counts at its time; a forgotten attempt at its
             # deadline, with the answers saved by then.
             submitted_at = locked.deadline if late else now
-            answers = list(Answer.objects.filter(attempt=locked))
+            rows = list(
+                Answer.objects.filter(attempt=locked)
+                .order_by()
+                .select_related("question")
+                .only("id", "question_id", "option_order", "chosen", "saved_at", "question__kind")
+            )
+            changed: list[Answer] = []
+            if not late and answers:
+                for answer in rows:
+                    if answer.question_id not in answers:
+                        continue
+                    try:
+                        picked = _checked_choice(
+                            answer, answer.question.kind, answers[answer.question_id]
+                        )
+                    except ValidationError:
+                        continue
+                    if picked != answer.chosen:
+                        answer.chosen, answer.saved_at = picked, now
+                        changed.append(answer)
+            if not late and prediction is not None:
+                locked.prediction = prediction
             correct_sets: dict[int, set[int]] = defaultdict(set)
             for question_id, option_id in Option.objects.filter(
-                question_id__in=[a.question_id for a in answers], correct=True
+                question_id__in=[a.question_id for a in rows], correct=True
             ).values_list("question_id", "pk"):
                 correct_sets[question_id].add(option_id)
             score = 0
-            for answer in answers:
+            for answer in rows:
                 answer.correct = set(answer.chosen) == correct_sets[answer.question_id]
                 score += answer.correct
-            Answer.objects.bulk_update(answers, ["correct"])
+            # Most choices came by autosave: only the form's new ones are written again, and
+            # the marks in two plain UPDATEs (bulk_update's CASE per row costs more).
+            if changed:
+                Answer.objects.bulk_update(changed, ["chosen", "saved_at"])
+            right = [a.pk for a in rows if a.correct]
+            Answer.objects.filter(pk__in=right).update(correct=True)
+            Answer.objects.filter(attempt=locked).exclude(pk__in=right).update(correct=False)
             closed_now = True
-            locked.answers_hash = integrity.answers_digest(answers)
+            locked.answers_hash = integrity.answers_digest(rows)
             locked.submitted_at = submitted_at
             locked.timed_out = timed_out or late
             locked.score = score
@@ -431,7 +503,14 @@ def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
                 0, int((submitted_at - locked.started_at).total_seconds() * 1000)
             )
             locked.save(
-                update_fields=["submitted_at", "timed_out", "score", "duration_ms", "answers_hash"]
+                update_fields=[
+                    "submitted_at",
+                    "timed_out",
+                    "score",
+                    "duration_ms",
+                    "answers_hash",
+                    "prediction",
+                ]
             )
     for field in (
         "submitted_at",
@@ -448,17 +527,22 @@ def _close(attempt: Attempt, *, now: dt.datetime, timed_out: bool) -> Attempt:
 
 
 def attempt_submit(
-    *, attempt: Attempt, prediction: int | None = None, now: dt.datetime | None = None
+    *,
+    attempt: Attempt,
+    prediction: int | None = None,
+    answers: Mapping[int, Sequence[int]] | None = None,
+    now: dt.datetime | None = None,
 ) -> Attempt:
     """Submit and score. Submitting twice returns the first result; after the deadline's
-    grace the attempt is closed as timed out at its deadline (the prediction sent now is
-    not taken)."""
+    grace the attempt is closed as timed out at its deadline (the answers and the prediction
+    sent now are not taken). ``answers`` (question id → options chosen: the form's, for a
+    page without JavaScript or answers whose autosave did not reach us) are saved first, in
+    the same transaction as the score."""
     now = now or timezone.now()
     if attempt.submitted_at is not None:
         return attempt
-    if prediction is not None and now <= attempt.deadline + GRACE:
-        attempt_predict(attempt=attempt, prediction=prediction, now=now)
-    return _close(attempt, now=now, timed_out=False)
+    _check_prediction(prediction)
+    return _close(attempt, now=now, timed_out=False, answers=answers, prediction=prediction)
 
 
 def attempts_expire(

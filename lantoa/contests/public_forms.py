@@ -41,6 +41,16 @@ class RegisterForm(forms.Form):
     workplace = forms.CharField(
         label=_("Nơi làm việc (không bắt buộc)"), max_length=255, required=False
     )
+    email = forms.EmailField(
+        label=_("Địa chỉ e-mail nhận mã xác minh"),
+        max_length=254,
+        error_messages={
+            "required": _("Vui lòng nhập địa chỉ e-mail để nhận mã xác minh."),
+            "invalid": _("Địa chỉ e-mail chưa đúng, ví dụ ten@example.vn."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Chỉ dùng để gửi mã lần này, không lưu lại."),
+    )
     national_id = forms.CharField(
         label=_("Số căn cước công dân"),
         max_length=20,
@@ -53,9 +63,16 @@ class RegisterForm(forms.Form):
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # a trap for robots
 
     def __init__(
-        self, *args: Any, units: Any = (), national_id: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        units: Any = (),
+        national_id: bool = False,
+        email: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not email:
+            del self.fields["email"]
         if not national_id:
             del self.fields["national_id"]
         unit_field = self.fields["unit"]

@@ -22,7 +22,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lantoa.access import PUBLIC, policy
 from lantoa.contests import entry, integrity, otp, results, selectors
-from lantoa.contests.models import Answer, Attempt, Contest, ContestKind, Entrant, Option
+from lantoa.contests.models import (
+    Answer,
+    Attempt,
+    Contest,
+    ContestKind,
+    ContestStatus,
+    Entrant,
+    Option,
+)
 from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip
@@ -156,8 +164,14 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
 def register(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = _contest(contest_id)
     units = entry.entrant_units(contest).order_by("name")[:2000]
-    form = RegisterForm(request.POST or None, units=units, national_id=contest.requires_national_id)
+    form = RegisterForm(
+        request.POST or None,
+        units=units,
+        national_id=contest.requires_national_id,
+        email=otp.needs_email(),
+    )
     context: dict[str, Any] = {"contest": contest, "form": form}
+    status = 200
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             ratelimit.count_event("contest.honeypot")
@@ -180,12 +194,22 @@ def register(request: HttpRequest, contest_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            otp.send_code(phone=entrant.phone, code=code, contest_title=contest.title)
-            _remember(request, SESSION_PENDING, contest, entrant)
-            return redirect("contests_public:verify", contest_id=contest.pk)
-    return render(
-        request, "contests/public/register.html", context, status=400 if form.errors else 200
-    )
+            try:
+                otp.send_code(
+                    phone=entrant.phone,
+                    code=code,
+                    contest_title=contest.title,
+                    email=form.cleaned_data.get("email", ""),
+                )
+            except otp.CodeNotSent as exc:
+                form.add_error(None, exc.message)
+                status = 503 if exc.retry else 400
+            else:
+                _remember(request, SESSION_PENDING, contest, entrant)
+                return redirect("contests_public:verify", contest_id=contest.pk)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "contests/public/register.html", context, status=status)
 
 
 @policy(PUBLIC)
@@ -198,7 +222,12 @@ def verify(request: HttpRequest, contest_id: int) -> HttpResponse:
     if entrant is None:
         return redirect("contests_public:register", contest_id=contest.pk)
     form = CodeForm(request.POST or None)
-    context = {"contest": contest, "form": form, "phone_end": entrant.phone[-3:]}
+    context = {
+        "contest": contest,
+        "form": form,
+        "phone_end": entrant.phone[-3:],
+        "by_email": otp.needs_email(),
+    }
     if request.method == "POST" and form.is_valid():
         if not VERIFY_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
             return _limited(request, "contests/public/verify.html", context, VERIFY_PER_IP)
@@ -267,19 +296,45 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     return response
 
 
-def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
-    attempt = (
+def _attempt(request: HttpRequest, attempt_id: int, *, light: bool = False) -> Attempt:
+    """The attempt ``attempt_id`` of the entrant the session knows, in an approved contest;
+    404 otherwise. One query (with the entrant, the round and the contest); ``light``: only
+    what an autosave or a submission needs (not the contest's rules and texts)."""
+    mine = _session_map(request, SESSION_ENTRANTS)
+    entrant_ids = [v for v in mine.values() if isinstance(v, int)]
+    if not entrant_ids:
+        raise Http404
+    # No ordering: the model's default one joins the round, contest and entrant again.
+    found = (
         Attempt.objects.select_related("round", "round__contest", "entrant")
-        .filter(pk=attempt_id)
-        .first()
+        .filter(
+            pk=attempt_id,
+            entrant_id__in=entrant_ids,
+            entrant__verified_at__isnull=False,
+            round__contest__status=ContestStatus.APPROVED,
+        )
+        .order_by()
     )
-    if attempt is None:
-        raise Http404
-    contest = attempt.round.contest
-    if not contest.is_approved:
-        raise Http404
-    entrant = _entrant(request, contest)
-    if entrant is None or entrant.pk != attempt.entrant_id:
+    if light:
+        found = found.only(
+            *(f.name for f in Attempt._meta.concrete_fields),
+            "round__id",
+            "round__contest_id",
+            "round__tie_break",
+            "round__time_limit_minutes",
+            "round__contest__id",
+            "round__contest__status",
+            "entrant__id",
+            "entrant__contest_id",
+            "entrant__verified_at",
+            "entrant__national_id_hash",
+        )
+    attempt = found.first()
+    if (
+        attempt is None
+        or attempt.entrant.contest_id != attempt.round.contest_id
+        or mine.get(str(attempt.round.contest_id)) != attempt.entrant_id
+    ):
         raise Http404
     return attempt
 
@@ -340,7 +395,7 @@ def _json_error(message: str, *, status: int, closed: bool = False) -> JsonRespo
 def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """One answer, or the prediction, as JSON: {"question": id, "chosen": [option ids]} or
     {"prediction": n}. Saving the same thing twice is harmless."""
-    attempt = _attempt(request, attempt_id)
+    attempt = _attempt(request, attempt_id, light=True)
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
@@ -374,22 +429,20 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit the attempt. The form carries every answer too (a page without JavaScript, or
-    answers whose autosave did not reach us), saved first while the time allows."""
-    attempt = _attempt(request, attempt_id)
-    if attempt.submitted_at is None and timezone.now() <= attempt.deadline + entry.GRACE:
-        for answer in Answer.objects.filter(attempt=attempt).only("question_id"):
-            values = request.POST.getlist(f"q{answer.question_id}")
-            picked = [int(v) for v in values if v.isdecimal()]
+    answers whose autosave did not reach us): saved with the submission while the time
+    allows. A prediction that is not a number in range keeps the one autosaved."""
+    attempt = _attempt(request, attempt_id, light=True)
+    answers: dict[int, list[int]] = {}
+    for key, values in request.POST.lists():
+        if key.startswith("q") and key[1:].isdecimal():
+            picked = [int(v) for v in values if v.isdecimal() and len(v) < 12]
             if picked:
-                try:
-                    entry.answer_save(
-                        attempt=attempt, question_id=answer.question_id, chosen=picked
-                    )
-                except ValidationError:
-                    continue
+                answers[int(key[1:])] = picked
     raw = request.POST.get("prediction", "").strip().replace(".", "")
-    prediction = int(raw) if raw.isdecimal() else None
-    entry.attempt_submit(attempt=attempt, prediction=prediction)
+    prediction = int(raw) if raw.isdecimal() and len(raw) < 12 else None
+    if prediction is not None and prediction > entry.PREDICTION_MAX:
+        prediction = None
+    entry.attempt_submit(attempt=attempt, prediction=prediction, answers=answers)
     return redirect("contests_public:result", attempt_id=attempt.pk)
 
 

@@ -52,3 +52,51 @@ def test_concurrent_starts_make_one_attempt(tree: Tree) -> None:
         1,
         2,
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autosave_waits_for_a_submission_then_is_refused(tree: Tree) -> None:
+    """A choice saved while a submission holds the attempt (scoring it) is not written after
+    the score: the save waits for the submission's lock, then finds the attempt closed."""
+    if connection.vendor == "sqlite":
+        pytest.skip("needs row locks between connections (PostgreSQL)")
+    import time
+
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from lantoa.contests.models import Answer
+
+    contest, (rnd,) = quiz(tree.pa)
+    person = entrant(contest, tree.a_g1, "0912000998")
+    attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    first = Answer.objects.filter(attempt=attempt).order_by("position")[0]
+    holding = threading.Event()
+    outcome: list[str] = []
+
+    def save() -> None:
+        try:
+            holding.wait(5)
+            entry.answer_save(
+                attempt=attempt,
+                question_id=first.question_id,
+                chosen=[first.option_order[0]],
+                now=NOW + dt.timedelta(minutes=1),
+            )
+            outcome.append("saved")
+        except ValidationError as exc:
+            outcome.append(str(exc.code))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=save)
+    thread.start()
+    with transaction.atomic():
+        Attempt.objects.select_for_update().get(pk=attempt.pk)
+        holding.set()
+        time.sleep(0.5)  # the save runs now and must wait for this lock
+        Attempt.objects.filter(pk=attempt.pk).update(submitted_at=NOW + dt.timedelta(minutes=1))
+    thread.join(10)
+    assert outcome == ["closed"]
+    first.refresh_from_db()
+    assert first.chosen == []
