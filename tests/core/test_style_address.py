@@ -38,6 +38,7 @@ PUBLIC_MODULES = (
     "publicsite/views.py",  # the newsletter sign-up
     "contests/entry.py",  # what an entrant is told (registration, code, attempts)
     "contests/public_forms.py",
+    "contests/otp.py",  # what an entrant is told when the code could not be sent
     "contests/media.py",  # what an entrant or a voter of a video/photo contest is told
     "contests/media_files.py",  # the checks of an entrant's upload or link
     "contests/media_forms.py",  # the public's forms of a video/photo contest
