@@ -72,7 +72,16 @@ def _fixed_header() -> list[str]:
     ]
 
 
-def response_table(survey: Survey, unit: Unit) -> tuple[list[str], Iterator[list[Any]]]:
+def response_count(survey: Survey, unit: Unit) -> int:
+    return Response.objects.filter(survey=survey, unit__ancestor_links__ancestor_id=unit.pk).count()
+
+
+def response_table(
+    survey: Survey, unit: Unit, *, typed: bool = False
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and the rows (streamed, ``CHUNK`` responses at a time). ``typed``: dates
+    as ``datetime.date`` and the channel as its code (for the SPSS file), rather than text
+    written the Vietnamese way."""
     questions = list(survey.current_version().questions.all())
     cols = columns_of(questions)
     header = _fixed_header() + [c.name for c in cols]
@@ -130,19 +139,21 @@ def response_table(survey: Survey, unit: Unit) -> tuple[list[str], Iterator[list
                         int(number) if number == number.to_integral_value() else float(number)
                     )
                 elif kind == K.DATE:
-                    target[index[code]] = day.strftime("%d/%m/%Y") if day else ""
+                    shown_day = day if typed else day.strftime("%d/%m/%Y") if day else ""
+                    target[index[code]] = shown_day if day else ""
                 else:
                     target[index[code]] = text
                 if choice == OTHER and code in others:
                     target[index[f"{code}_khac"]] = text
             for rid, at, unit_id, unit_code, unit_name, channel, version in chunk:
                 hidden = shown_units is not None and unit_id not in shown_units
+                day_sent = timezone.localtime(at).date()
                 yield [
                     rid,
-                    timezone.localtime(at).strftime("%d/%m/%Y"),
+                    day_sent if typed else day_sent.strftime("%d/%m/%Y"),
                     "" if hidden else unit_code,
                     _("(đơn vị dưới %(n)s phiếu)") % {"n": MIN_CELL} if hidden else unit_name,
-                    channels.get(channel, channel),
+                    channel if typed else channels.get(channel, channel),
                     version,
                     *_multiple_zeros(cells[rid], cols, index),
                 ]

@@ -27,7 +27,7 @@ from lantoa.access import officer, policy
 from lantoa.audit.services import audit_record
 from lantoa.core.forms import add_service_errors
 from lantoa.core.text import format_int
-from lantoa.surveys import analysis, exports, forms, selectors, services
+from lantoa.surveys import analysis, exports, forms, selectors, services, spss
 from lantoa.surveys.models import Channel, Question, QuotaCell, Survey, SurveyStatus
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import active_children
@@ -602,7 +602,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     survey, unit = _load(request, pk)
     access.require(request.user, "data.export", unit)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "sav"):
         raise Http404
     audit_record(
         action="survey.export",
@@ -614,6 +614,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if fmt == "csv":
         return cast(HttpResponse, exports.csv_response(survey, unit))
+    if fmt == "sav":
+        return cast(HttpResponse, spss.sav_response(survey, unit))
     return cast(HttpResponse, exports.xlsx_response(survey, unit))
 
 
