@@ -23,6 +23,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("phieu/<int:pk>/tien-do/", views.progress, name="progress"),
     path("phieu/<int:pk>/nhap-phieu/", views.entry, name="entry"),
     path("phieu/<int:pk>/ket-qua/", views.results, name="results"),
+    path("phieu/<int:pk>/xu-huong/", views.trends, name="trends"),
+    path("phieu/<int:pk>/y-kien/", views.texts, name="texts"),
+    path("phieu/<int:pk>/tom-tat.docx", views.summary, name="summary"),
     path("phieu/<int:pk>/xuat.<str:fmt>", views.export, name="export"),
     path("phieu/<int:pk>/qr/<str:unit_code>.svg", views.qr, name="qr"),
 ]
