@@ -31,7 +31,7 @@ from lantoa.surveys.models import (
 )
 from lantoa.surveys.selectors import PUBLISHED
 from lantoa.surveys.words import Word, frequent_words
-from lantoa.units.models import Unit
+from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import active_children
 
 MIN_CELL = 10
@@ -171,57 +171,96 @@ def _crosstab(
     )
 
 
-def _grouped(base: QuerySet[Answer], key: str) -> tuple[dict[Any, dict[str, int]], dict[Any, int]]:
-    """Answers per (``key``, choice) and respondents per ``key`` (a multiple choice gives a
-    respondent several answers: the total counts them once)."""
-    cells: dict[Any, dict[str, int]] = {}
-    for k, choice, n in base.values_list(key, "choice").annotate(n=Count("id")).order_by():
-        cells.setdefault(k, {})[choice] = n
-    totals = dict(base.values_list(key).annotate(n=Count("response_id", distinct=True)).order_by())
+def _by_response_unit(
+    survey: Survey, unit: Unit, question: Question
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Answers to ``question`` (matched by code) per (response's unit, choice) in ``unit``'s
+    subtree, and respondents per response's unit. Grouped by the response's own unit first —
+    a few thousand groups at most — so that no answer row is joined to the closure table:
+    the roll-up to the units below ``unit`` joins those groups, not the answers. For a choice
+    with one code per response the respondents are the sums of the cells; for a multiple
+    choice, a second grouped query counts each respondent once (a respondent has one unit,
+    so the sums over units stay exact)."""
+    base = Answer.objects.filter(
+        response__survey=survey, question_id__in=list(_same_code(survey, question)), row=""
+    )
+    if unit.pk != survey.unit_id:  # every response lies in the survey's own unit's subtree
+        base = base.filter(
+            response__unit_id__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id")
+        )
+    cells: dict[int, dict[str, int]] = {}
+    for uid, choice, n in (
+        base.values_list("response__unit_id", "choice").annotate(n=Count("id")).order_by()
+    ):
+        cells.setdefault(uid, {})[choice] = n
+    if question.kind in ONE_CODE_KINDS:
+        totals = {uid: sum(counts.values()) for uid, counts in cells.items()}
+    else:
+        totals = dict(
+            base.values_list("response__unit_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
     return cells, totals
+
+
+def _roll_up(
+    cells: dict[int, dict[str, int]], totals: dict[int, int], key_of: dict[int, Any]
+) -> tuple[dict[Any, dict[str, int]], dict[Any, int]]:
+    """The per-unit figures added up by ``key_of[unit id]`` (units without a key left out)."""
+    rolled: dict[Any, dict[str, int]] = {}
+    rolled_totals: dict[Any, int] = {}
+    for uid, counts in cells.items():
+        if uid not in key_of:
+            continue
+        key = key_of[uid]
+        into = rolled.setdefault(key, {})
+        for choice, n in counts.items():
+            into[choice] = into.get(choice, 0) + n
+        rolled_totals[key] = rolled_totals.get(key, 0) + totals.get(uid, 0)
+    return rolled, rolled_totals
 
 
 def crosstab_by_unit(survey: Survey, unit: Unit, question: Question) -> CrossTab:
     """Answers to ``question`` by the child of ``unit`` whose subtree holds the response's
-    unit (and ``unit``'s own sheets): one grouped query over the closure table."""
-    link = "response__unit__ancestor_links"
-    base = Answer.objects.filter(
-        response__survey=survey, question_id__in=_same_code(survey, question), row=""
+    unit (and ``unit``'s own sheets): one grouped query by the response's unit, rolled up
+    through the closure table rows of those units."""
+    cells, totals = _by_response_unit(survey, unit, question)
+    key_of: dict[int, Any] = dict(
+        UnitClosure.objects.filter(ancestor__parent_id=unit.pk).values_list(
+            "descendant_id", "ancestor_id"
+        )
     )
-    grouped, totals = _grouped(
-        base.filter(**{f"{link}__ancestor__parent_id": unit.pk}), f"{link}__ancestor_id"
-    )
-    own, own_total = _grouped(base.filter(response__unit=unit), "response__unit_id")
+    key_of[unit.pk] = None
+    grouped, rolled_totals = _roll_up(cells, totals, key_of)
     children = {c.pk: c for c in active_children(unit)}
-    missing = [k for k in grouped if k not in children]
+    missing = [k for k in grouped if k is not None and k not in children]
     children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing)})
     rows = []
-    if own:
+    if None in grouped:
         rows.append(
             (
                 f"{unit.name} ({_('phiếu của chính đơn vị')})",
-                own[unit.pk],
-                own_total.get(unit.pk, 0),
+                grouped[None],
+                rolled_totals.get(None, 0),
             )
         )
-    rows += [(c.name, grouped.get(pk, {}), totals.get(pk, 0)) for pk, c in children.items()]
+    rows += [(c.name, grouped.get(pk, {}), rolled_totals.get(pk, 0)) for pk, c in children.items()]
     return _crosstab(_("Đơn vị"), question, rows)
 
 
 def crosstab_by_sector(survey: Survey, unit: Unit, question: Question) -> CrossTab:
     """Answers to ``question`` by the sector (ngành nghề) of the response's unit, in
     ``unit``'s subtree; units without a sector in one row, last."""
-    base = Answer.objects.filter(
-        response__survey=survey,
-        question_id__in=_same_code(survey, question),
-        row="",
-        response__unit__ancestor_links__ancestor_id=unit.pk,
+    cells, totals = _by_response_unit(survey, unit, question)
+    key_of = dict(
+        Unit.objects.filter(ancestor_links__ancestor_id=unit.pk).values_list("pk", "sector")
     )
-    grouped, totals = _grouped(base, "response__unit__sector")
+    grouped, rolled_totals = _roll_up(cells, totals, {k: v.strip() for k, v in key_of.items()})
     named = sorted((k for k in grouped if k), key=str.casefold)
-    rows = [(k, grouped[k], totals.get(k, 0)) for k in named]
+    rows = [(k, grouped[k], rolled_totals.get(k, 0)) for k in named]
     if "" in grouped:
-        rows.append((_("(chưa ghi ngành nghề)"), grouped[""], totals.get("", 0)))
+        rows.append((_("(chưa ghi ngành nghề)"), grouped[""], rolled_totals.get("", 0)))
     return _crosstab(_("Ngành nghề"), question, rows)
 
 
