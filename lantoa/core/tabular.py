@@ -444,6 +444,11 @@ def safe_cell(value: Any) -> Any:
     """A value for a CSV cell: lazy labels as text, and text that would run as a formula
     guarded with a leading apostrophe (``cell_text`` removes it on import). Numbers, negative
     ones too, stay numbers."""
+    kind = type(value)
+    if kind is int or kind is float or value == "":  # the bulk of an export
+        return value
+    if kind is str:
+        return "'" + value if formula_like(value) else value
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str) and formula_like(value):
@@ -483,11 +488,23 @@ def _guard_xlsx_cell(cell: Any) -> None:
 
 
 def _xlsx_row(sheet: Any, values: Sequence[Any]) -> list[Any]:
+    """The row for ``sheet.append``: plain values where openpyxl writes them inert (numbers,
+    dates, text that no spreadsheet would run), a guarded cell for the rest. Creating a
+    cell object for every value would double the time of a large export."""
     from openpyxl.cell import WriteOnlyCell
 
-    cells = []
+    cells: list[Any] = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=str(value) if isinstance(value, Promise) else value)
+        kind = type(value)
+        if kind is int or kind is float or value is None:
+            cells.append(value)
+            continue
+        if isinstance(value, Promise):
+            value = str(value)
+        if isinstance(value, str) and not formula_like(value):
+            cells.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
         _guard_xlsx_cell(cell)
         cells.append(cell)
     return cells

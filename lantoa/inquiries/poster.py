@@ -2,19 +2,14 @@
 public inquiry form pre-set to that unit.
 
 Vietnamese needs a TrueType font with its glyphs; reportlab ships only Vera (no Vietnamese).
-We use DejaVu Sans from ``LANTOA_PDF_FONT_DIR``, the copy shipped in lantoa/fonts/, or the
-system (Debian/Ubuntu package ``fonts-dejavu-core``).
+We use DejaVu Sans, found by ``lantoa.core.fonts``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from pathlib import Path
 
 import segno
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
@@ -22,21 +17,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from lantoa.core.fonts import BOLD, REGULAR, FontMissing, font_path
 from lantoa.units.models import Unit
 
 FONT = "LantoaSans"
 FONT_BOLD = "LantoaSans-Bold"
-_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
-_FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu
-    "/usr/share/fonts/dejavu-sans-fonts",  # Fedora
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",  # Arch
-    "/usr/local/share/fonts",
-    "/usr/local/share/fonts/dejavu",  # FreeBSD, Homebrew
-    "/Library/Fonts",
-)
-
+_FONT_FILES = {FONT: REGULAR, FONT_BOLD: BOLD}
 BLUE = HexColor("#0b4f9c")
 RED = HexColor("#c8102e")
 INK = HexColor("#1c2430")
@@ -44,19 +30,7 @@ MUTED = HexColor("#4a5566")
 SOFT = HexColor("#e8f0fa")
 
 
-class PosterFontMissing(ImproperlyConfigured):
-    """No TrueType font with Vietnamese glyphs was found."""
-
-
-def _font_dirs() -> Iterable[Path]:
-    custom = getattr(settings, "LANTOA_PDF_FONT_DIR", "")
-    if custom:
-        yield Path(custom)
-    # DejaVu Sans ships with Lan Tỏa (free licence, lantoa/fonts/LICENSE-DejaVu.txt), so a
-    # fresh machine with only Python prints posters; system folders are the fallback.
-    yield Path(__file__).resolve().parent.parent / "fonts"
-    for folder in _FONT_DIRS:
-        yield Path(folder)
+PosterFontMissing = FontMissing  # the name the callers and tests know
 
 
 def register_fonts() -> None:
@@ -65,14 +39,7 @@ def register_fonts() -> None:
     if FONT in registered and FONT_BOLD in registered:
         return
     for name, filename in _FONT_FILES.items():
-        path = next((d / filename for d in _font_dirs() if (d / filename).is_file()), None)
-        if path is None:
-            raise PosterFontMissing(
-                f"Không tìm thấy phông chữ {filename} (cần cho chữ tiếng Việt trong tệp PDF). "
-                "Cài gói fonts-dejavu-core hoặc đặt LANTOA_PDF_FONT_DIR tới thư mục chứa "
-                f"{filename}."
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(TTFont(name, str(font_path(filename))))
 
 
 def _draw_qr(canvas: Canvas, data: str, *, x: float, y: float, size: float) -> None:

@@ -14,124 +14,29 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.table import Table
 
+from lantoa.core.docx_layout import BODY_PT, TABLE_PT, TEXT_WIDTH_MM
+from lantoa.core.docx_layout import a4_document as _a4_document
+from lantoa.core.docx_layout import cell_para as _cell_para
+from lantoa.core.docx_layout import data_table as _data_table
+from lantoa.core.docx_layout import no_borders as _no_borders
+from lantoa.core.docx_layout import page_numbers as _page_numbers
+from lantoa.core.docx_layout import para as _para
+from lantoa.core.docx_layout import rule as _rule
+from lantoa.core.docx_layout import title_block as _title_block
+from lantoa.core.docx_layout import widths as _widths
 from lantoa.reports.data import ReportData
 from lantoa.reports.narrative import Narrative, write
-from lantoa.reports.tables import Ratio, ReportTable, cell_text, issue_date_text, report_tables
+from lantoa.reports.tables import issue_date_text, report_tables
 
-FONT = "Times New Roman"
-BODY_PT = 14
 HEAD_PT = 12  # the letterhead's body names and national title (12–13 pt)
 MOTTO_PT = 13  # "Độc lập - Tự do - Hạnh phúc" (13–14 pt)
 LEFT_COLUMN_MM = 70.0
-TABLE_PT = 11
-TEXT_WIDTH_MM = 210 - 30 - 15
 NUMBER_PLACEHOLDER = "\u00a0" * 8  # "Số:        /BC-LĐLĐ": the number is written by hand
 SIGNATURE_PLACEHOLDER = "…………………………"
-
-
-def _set_font(run_or_style: object, size: float | None = None) -> None:
-    font = run_or_style.font  # type: ignore[attr-defined]
-    font.name = FONT
-    if size is not None:
-        font.size = Pt(size)
-    element = run_or_style.element  # type: ignore[attr-defined]
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-
-
-def _para(
-    container: object,
-    text: str = "",
-    *,
-    size: float = BODY_PT,
-    bold: bool = False,
-    italic: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    indent: bool = False,
-    before: float = 0,
-    after: float = 6,
-) -> Paragraph:
-    paragraph: Paragraph = container.add_paragraph()  # type: ignore[attr-defined]
-    fmt = paragraph.paragraph_format
-    fmt.space_before = Pt(before)
-    fmt.space_after = Pt(after)
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        fmt.first_line_indent = Cm(1.27)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.italic = italic
-        _set_font(run, size)
-    return paragraph
-
-
-def _rule(container: object, *, inset_mm: float) -> Paragraph:
-    """A thin centred line, ``inset_mm`` short of each side of the column: the short rules
-    under the issuing body, the motto and the subject. An empty, one-point-high paragraph
-    with a bottom border, so the text above keeps the column's full width."""
-    paragraph = _para(container, "", after=0)
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(1)
-    fmt.left_indent = Mm(inset_mm)
-    fmt.right_indent = Mm(inset_mm)
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    ppr.append(borders)
-    return paragraph
-
-
-def _no_borders(table: Table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
-
-
-def _widths(table: Table, widths_mm: list[float]) -> None:
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(width)
-    for column, width in zip(table.columns, widths_mm, strict=False):
-        column.width = Mm(width)
-
-
-def _cell_para(cell: _Cell, text: str, **kwargs: object) -> Paragraph:
-    """Add a paragraph to a cell, replacing the empty one every new cell starts with (ours
-    always have a spacing set, the cell's own has none)."""
-    paragraphs = cell.paragraphs
-    if (
-        len(paragraphs) == 1
-        and not paragraphs[0].runs
-        and paragraphs[0].paragraph_format.space_after is None
-    ):
-        cell._element.remove(paragraphs[0]._p)
-    return _para(cell, text, **kwargs)  # type: ignore[arg-type]
 
 
 def _letterhead(document: object, data: ReportData) -> None:
@@ -174,12 +79,8 @@ def _letterhead(document: object, data: ReportData) -> None:
 
 
 def _body(document: object, data: ReportData, narrative: Narrative) -> None:
-    center = WD_ALIGN_PARAGRAPH.CENTER
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
-    _para(document, "BÁO CÁO", bold=True, align=center, before=18, after=0)
-    _para(document, data.subject, bold=True, align=center, after=0)
-    _rule(document, inset_mm=TEXT_WIDTH_MM * 0.4)
-    _para(document, "", after=6)
+    _title_block(document, "BÁO CÁO", data.subject)
     _para(document, narrative.opening, align=justify, indent=True)
     for section in narrative.sections:
         _para(document, section.heading, bold=True, align=justify, before=6)
@@ -207,74 +108,10 @@ def _closing(document: object, data: ReportData) -> None:
     _cell_para(right, SIGNATURE_PLACEHOLDER, bold=True, align=center, after=0)
 
 
-def _data_table(document: object, spec: ReportTable) -> None:
-    _para(document, spec.title, bold=True, before=12, after=6)
-    table: Table = document.add_table(  # type: ignore[attr-defined]
-        rows=1 + len(spec.rows) + (1 if spec.total else 0), cols=len(spec.columns)
-    )
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(spec.widths) or len(spec.columns)
-    widths = [TEXT_WIDTH_MM * w / total for w in (spec.widths or [1] * len(spec.columns))]
-    _widths(table, widths)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    for col, title in enumerate(spec.columns):
-        _cell_para(table.cell(0, col), title, size=TABLE_PT, bold=True, align=center, after=0)
-    # The header repeats on every page the table runs over.
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-    body = list(spec.rows) + ([spec.total] if spec.total else [])
-    for r, values in enumerate(body, start=1):
-        is_total = spec.total is not None and r == len(body)
-        for col, value in enumerate(values):
-            numeric = isinstance(value, int | Ratio)
-            align = center if col == 0 else (right if numeric else None)
-            _cell_para(
-                table.cell(r, col),
-                cell_text(value),
-                size=TABLE_PT,
-                bold=is_total,
-                align=align,
-                after=0,
-            )
-
-
-def _page_numbers(section: object) -> None:
-    """PAGE field at the top centre, not on the first page."""
-    section.different_first_page_header_footer = True  # type: ignore[attr-defined]
-    paragraph = section.header.paragraphs[0]  # type: ignore[attr-defined]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run()
-    _set_font(run, BODY_PT)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
-
-
 def render_docx(data: ReportData) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.header_distance = section.footer_distance = Mm(10)
-    normal = document.styles["Normal"]
-    _set_font(normal, BODY_PT)
-    normal.paragraph_format.line_spacing = 1.15
-    properties = document.core_properties
-    properties.title = f"Báo cáo {data.subject.lower()}"
-    properties.author = data.letterhead.issuer
-    properties.language = "vi-VN"
+    document, section = _a4_document(
+        title=f"Báo cáo {data.subject.lower()}", author=data.letterhead.issuer
+    )
 
     narrative = write(data)
     _letterhead(document, data)

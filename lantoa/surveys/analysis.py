@@ -1,6 +1,10 @@
-"""Analysis v1: per-question counts and percentages, a cross-tab by unit (the children of the
-viewing unit, through the closure table) and by any single-choice question. Questions are
-matched by code across versions, so a revised questionnaire keeps adding to the same table.
+"""Analysis: per-question counts and percentages; cross-tabs by unit (the children of the
+viewing unit, through the closure table), by sector (ngành nghề of the response's unit) and
+by any single-choice question, of any choice question (a multiple choice counts each ticked
+option, its row total each respondent once); trends of a question across the waves of a
+series; free-text answers and their most frequent words (``lantoa.surveys.words``).
+Questions are matched by code across versions and waves, so a revised questionnaire keeps
+adding to the same table.
 
 Cells with 1 to ``MIN_CELL`` - 1 responses are suppressed (``None``, shown "<10") on the
 screens, and so is every figure of a question answered by fewer than ``MIN_CELL``; the
@@ -25,7 +29,9 @@ from lantoa.surveys.models import (
     Response,
     Survey,
 )
-from lantoa.units.models import Unit
+from lantoa.surveys.selectors import PUBLISHED
+from lantoa.surveys.words import Word, frequent_words
+from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import active_children
 
 MIN_CELL = 10
@@ -150,50 +156,124 @@ class CrossTab:
     rows: list[tuple[str, list[int | None], int | None]]  # label, cells, total
 
 
+def _crosstab(
+    title: str, question: Question, rows: list[tuple[str, dict[str, int], int]]
+) -> CrossTab:
+    """``rows``: (label, answers per choice code, respondents); every count suppressed."""
+    columns = [(c["value"], str(c["label"])) for c in question.choices()]
+    return CrossTab(
+        title_rows=title,
+        columns=columns,
+        rows=[
+            (label, [shown(counts.get(v, 0)) for v, _label in columns], shown(total))
+            for label, counts, total in rows
+        ],
+    )
+
+
+def _by_response_unit(
+    survey: Survey, unit: Unit, question: Question
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Answers to ``question`` (matched by code) per (response's unit, choice) in ``unit``'s
+    subtree, and respondents per response's unit. Grouped by the response's own unit first —
+    a few thousand groups at most — so that no answer row is joined to the closure table:
+    the roll-up to the units below ``unit`` joins those groups, not the answers. For a choice
+    with one code per response the respondents are the sums of the cells; for a multiple
+    choice, a second grouped query counts each respondent once (a respondent has one unit,
+    so the sums over units stay exact)."""
+    base = Answer.objects.filter(
+        response__survey=survey, question_id__in=list(_same_code(survey, question)), row=""
+    )
+    if unit.pk != survey.unit_id:  # every response lies in the survey's own unit's subtree
+        base = base.filter(
+            response__unit_id__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id")
+        )
+    cells: dict[int, dict[str, int]] = {}
+    for uid, choice, n in (
+        base.values_list("response__unit_id", "choice").annotate(n=Count("id")).order_by()
+    ):
+        cells.setdefault(uid, {})[choice] = n
+    if question.kind in ONE_CODE_KINDS:
+        totals = {uid: sum(counts.values()) for uid, counts in cells.items()}
+    else:
+        totals = dict(
+            base.values_list("response__unit_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+    return cells, totals
+
+
+def _roll_up(
+    cells: dict[int, dict[str, int]], totals: dict[int, int], key_of: dict[int, Any]
+) -> tuple[dict[Any, dict[str, int]], dict[Any, int]]:
+    """The per-unit figures added up by ``key_of[unit id]`` (units without a key left out)."""
+    rolled: dict[Any, dict[str, int]] = {}
+    rolled_totals: dict[Any, int] = {}
+    for uid, counts in cells.items():
+        if uid not in key_of:
+            continue
+        key = key_of[uid]
+        into = rolled.setdefault(key, {})
+        for choice, n in counts.items():
+            into[choice] = into.get(choice, 0) + n
+        rolled_totals[key] = rolled_totals.get(key, 0) + totals.get(uid, 0)
+    return rolled, rolled_totals
+
+
 def crosstab_by_unit(survey: Survey, unit: Unit, question: Question) -> CrossTab:
     """Answers to ``question`` by the child of ``unit`` whose subtree holds the response's
-    unit (and ``unit``'s own sheets): one grouped query over the closure table."""
-    link = "response__unit__ancestor_links"
-    base = Answer.objects.filter(response__survey=survey, question__code=question.code, row="")
-    grouped: dict[int | None, dict[str, int]] = {}
-    for child_id, choice, n in (
-        base.filter(**{f"{link}__ancestor__parent_id": unit.pk})
-        .values_list(f"{link}__ancestor_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        grouped.setdefault(child_id, {})[choice] = n
-    for choice, n in (
-        base.filter(response__unit=unit).values_list("choice").annotate(n=Count("id")).order_by()
-    ):
-        grouped.setdefault(None, {})[choice] = n
-    columns = [(c["value"], str(c["label"])) for c in question.choices()]
+    unit (and ``unit``'s own sheets): one grouped query by the response's unit, rolled up
+    through the closure table rows of those units."""
+    cells, totals = _by_response_unit(survey, unit, question)
+    key_of: dict[int, Any] = dict(
+        UnitClosure.objects.filter(ancestor__parent_id=unit.pk).values_list(
+            "descendant_id", "ancestor_id"
+        )
+    )
+    key_of[unit.pk] = None
+    grouped, rolled_totals = _roll_up(cells, totals, key_of)
     children = {c.pk: c for c in active_children(unit)}
     missing = [k for k in grouped if k is not None and k not in children]
     children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing)})
     rows = []
     if None in grouped:
-        rows.append((f"{unit.name} ({_('phiếu của chính đơn vị')})", grouped[None]))
-    rows += [(c.name, grouped.get(pk, {})) for pk, c in children.items()]
-    return CrossTab(
-        title_rows=_("Đơn vị"),
-        columns=columns,
-        rows=[
-            (label, [shown(counts.get(v, 0)) for v, _label in columns], shown(sum(counts.values())))
-            for label, counts in rows
-        ],
+        rows.append(
+            (
+                f"{unit.name} ({_('phiếu của chính đơn vị')})",
+                grouped[None],
+                rolled_totals.get(None, 0),
+            )
+        )
+    rows += [(c.name, grouped.get(pk, {}), rolled_totals.get(pk, 0)) for pk, c in children.items()]
+    return _crosstab(_("Đơn vị"), question, rows)
+
+
+def crosstab_by_sector(survey: Survey, unit: Unit, question: Question) -> CrossTab:
+    """Answers to ``question`` by the sector (ngành nghề) of the response's unit, in
+    ``unit``'s subtree; units without a sector in one row, last."""
+    cells, totals = _by_response_unit(survey, unit, question)
+    key_of = dict(
+        Unit.objects.filter(ancestor_links__ancestor_id=unit.pk).values_list("pk", "sector")
     )
+    grouped, rolled_totals = _roll_up(cells, totals, {k: v.strip() for k, v in key_of.items()})
+    named = sorted((k for k in grouped if k), key=str.casefold)
+    rows = [(k, grouped[k], rolled_totals.get(k, 0)) for k in named]
+    if "" in grouped:
+        rows.append((_("(chưa ghi ngành nghề)"), grouped[""], rolled_totals.get("", 0)))
+    return _crosstab(_("Ngành nghề"), question, rows)
 
 
 def crosstab_by_question(
     survey: Survey, unit: Unit, rows_q: Question, cols_q: Question
 ) -> CrossTab:
-    """Responses by their answer to ``rows_q`` (a single choice) × ``cols_q``: each
-    response's two answers joined through two filtered relations, one grouped query."""
+    """Responses by their answer to ``rows_q`` (one code per response) × ``cols_q`` (one or
+    several codes): each response's two answers joined through two filtered relations, one
+    grouped query for the cells and one for the respondents of each row."""
     grouped: dict[str, dict[str, int]] = {}
     rows_ids = list(_same_code(survey, rows_q))
     cols_ids = list(_same_code(survey, cols_q))
-    qs = (
+    joined = (
         Response.objects.filter(survey=survey, unit__ancestor_links__ancestor_id=unit.pk)
         .annotate(
             a=FilteredRelation("answers", condition=Q(answers__question_id__in=rows_ids)),
@@ -202,25 +282,15 @@ def crosstab_by_question(
             ),
         )
         .filter(a__isnull=False, b__isnull=False)
-        .values_list("a__choice", "b__choice")
-        .annotate(n=Count("id"))
-        .order_by()
     )
-    for a, b, n in qs:
+    for a, b, n in joined.values_list("a__choice", "b__choice").annotate(n=Count("id")).order_by():
         grouped.setdefault(a, {})[b] = n
-    columns = [(c["value"], str(c["label"])) for c in cols_q.choices()]
-    return CrossTab(
-        title_rows=rows_q.text,
-        columns=columns,
-        rows=[
-            (
-                str(c["label"]),
-                [shown(grouped.get(c["value"], {}).get(v, 0)) for v, _label in columns],
-                shown(sum(grouped.get(c["value"], {}).values())),
-            )
-            for c in rows_q.choices()
-        ],
-    )
+    totals = dict(joined.values_list("a__choice").annotate(n=Count("id", distinct=True)).order_by())
+    rows = [
+        (str(c["label"]), grouped.get(c["value"], {}), totals.get(c["value"], 0))
+        for c in rows_q.choices()
+    ]
+    return _crosstab(rows_q.text, cols_q, rows)
 
 
 def _same_code(survey: Survey, question: Question) -> QuerySet[Question, int]:
@@ -231,5 +301,125 @@ def _same_code(survey: Survey, question: Question) -> QuerySet[Question, int]:
 
 
 def crosstab_questions(survey: Survey) -> list[Question]:
-    """Questions a cross-tab may use: one code per response (single choice, Likert)."""
+    """Questions a cross-tab may use for its rows: one code per response (single choice,
+    Likert)."""
     return [q for q in questions_of(survey) if q.kind in ONE_CODE_KINDS]
+
+
+def crosstab_columns(survey: Survey) -> list[Question]:
+    """Questions a cross-tab may count in its columns: any choice (single, multiple,
+    Likert); a multiple choice counts each ticked option."""
+    return [q for q in questions_of(survey) if q.kind in CHOICE_KINDS]
+
+
+# --- waves ----------------------------------------------------------------------------------
+
+
+def waves_of(survey: Survey) -> list[Survey]:
+    """The waves of ``survey``'s series that have results (approved, open or closed), and
+    ``survey`` itself, in wave order."""
+    first = survey.series_id or survey.pk
+    found = Survey.objects.filter(Q(pk=first) | Q(series_id=first)).filter(
+        Q(status__in=PUBLISHED) | Q(pk=survey.pk)
+    )
+    return list(found.order_by("wave", "pk"))
+
+
+@dataclass
+class WaveFigures:
+    survey: Survey
+    respondents: int | None  # who answered the question; None: 1 to MIN_CELL - 1
+    counts: list[int | None]  # per option, suppressed like every count
+    shares: list[float | None]  # of the respondents; None where the count is not shown
+
+
+@dataclass
+class Trend:
+    question: Question
+    options: list[tuple[str, str]]  # (code, label) of the viewed survey's question
+    waves: list[WaveFigures]
+
+
+def trend(survey: Survey, unit: Unit, question: Question) -> Trend:
+    """The share of respondents in ``unit``'s subtree choosing each option of ``question``
+    (matched by code) in every wave of the series: one grouped query for all waves."""
+    waves = waves_of(survey)
+    base = Answer.objects.filter(
+        response__survey__in=[w.pk for w in waves],
+        question__questionnaire__survey__in=[w.pk for w in waves],
+        question__code=question.code,
+        row="",
+        response__unit__ancestor_links__ancestor_id=unit.pk,
+    )
+    counts: dict[tuple[int, str], int] = {
+        (sid, choice): n
+        for sid, choice, n in base.values_list("response__survey_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    respondents = dict(
+        base.values_list("response__survey_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
+    options = [(c["value"], str(c["label"])) for c in question.choices()]
+    figures = []
+    for wave in waves:
+        total = int(respondents.get(wave.pk, 0))
+        cells = [counts.get((wave.pk, v), 0) for v, _label in options]
+        visible = [shown(n) if total >= MIN_CELL else None for n in cells]
+        figures.append(
+            WaveFigures(
+                survey=wave,
+                respondents=shown(total),
+                counts=visible,
+                shares=[
+                    n / total if v is not None and total else None
+                    for n, v in zip(cells, visible, strict=True)
+                ],
+            )
+        )
+    return Trend(question=question, options=options, waves=figures)
+
+
+# --- free text ------------------------------------------------------------------------------
+
+TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+
+
+def text_questions(survey: Survey) -> list[Question]:
+    """Questions with words typed by respondents: short and long text, and the "Khác (ghi
+    rõ)" of a choice."""
+    return [q for q in questions_of(survey) if q.kind in TEXT_KINDS or q.allow_other]
+
+
+def answer_texts(survey: Survey, unit: Unit, question: Question) -> QuerySet[Answer, str]:
+    """The words written to ``question`` (matched by code) in ``unit``'s subtree, oldest
+    first."""
+    return (
+        _answers(survey, unit)
+        .filter(question_id__in=_same_code(survey, question))
+        .exclude(text="")
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+
+
+@dataclass
+class TextSummary:
+    question: Question
+    answered: int | None  # answers with words; None: 1 to MIN_CELL - 1
+    words: list[Word]
+
+
+def text_summaries(
+    survey: Survey, unit: Unit, *, min_count: int = MIN_CELL, limit: int = 15
+) -> list[TextSummary]:
+    """Per free-text question, its most frequent words (each used in at least ``min_count``
+    answers: a word fewer people wrote may point at them)."""
+    found = []
+    for q in text_questions(survey):
+        texts = answer_texts(survey, unit, q)
+        words = frequent_words(texts.iterator(chunk_size=2000), limit=limit, min_count=min_count)
+        found.append(TextSummary(question=q, answered=shown(texts.count()), words=words))
+    return found

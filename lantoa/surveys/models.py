@@ -71,6 +71,12 @@ class Survey(models.Model):
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
+    # Waves: a survey copied in its own unit is the next wave of the same series; ``series``
+    # is the first wave (None: this survey is a first wave), ``wave`` its number from 1.
+    series = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_waves"
+    )
+    wave = models.PositiveIntegerField(_("đợt"), default=1)
     template_key = models.CharField(max_length=40, blank=True)
     created_by = who(_("người tạo"))
     approved_by = who(_("người duyệt"))
@@ -88,6 +94,11 @@ class Survey(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:detail", kwargs={"pk": self.pk})
+
+    @property
+    def series_id_or_own(self) -> int:
+        """The id shared by every wave of this survey's series."""
+        return self.series_id or self.pk
 
     def current_version(self) -> Questionnaire:
         """The newest questionnaire version (the one being edited, or the one answered)."""

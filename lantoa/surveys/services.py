@@ -29,7 +29,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -300,11 +300,27 @@ def _copy_version(source: Questionnaire, target: Questionnaire) -> None:
 
 def survey_copy(*, survey: Survey, actor: Any, unit: Unit | None = None, title: str = "") -> Survey:
     """A new draft with the questions of ``survey``'s newest version and its quota cells
-    (targets kept, counts at zero; allocations kept for units inside the new survey's unit)."""
+    (targets kept, counts at zero; allocations kept for units inside the new survey's unit).
+    Copied in the survey's own unit, the draft is the next wave of its series (waves are
+    compared question by question, matched by code); copied to another unit, it starts a
+    series of its own."""
     unit = unit or survey.unit
     _require(actor, "survey.view", survey.unit)
     _require(actor, "survey.manage", unit)
-    title = title.strip() or _("%(title)s (bản sao)") % {"title": survey.title}
+    series: Survey | None = None
+    wave = 1
+    if unit.pk == survey.unit_id:
+        series = survey.series or survey
+        wave = 1 + int(
+            Survey.objects.filter(Q(pk=series.pk) | Q(series=series)).aggregate(m=Max("wave"))["m"]
+            or 1
+        )
+    default = (
+        _("%(title)s (đợt %(n)s)") % {"title": series.title, "n": wave}
+        if series is not None
+        else _("%(title)s (bản sao)") % {"title": survey.title}
+    )
+    title = title.strip() or default
     meta = _clean_meta(
         {
             "title": title,
@@ -321,6 +337,8 @@ def survey_copy(*, survey: Survey, actor: Any, unit: Unit | None = None, title: 
             slug=unique_slug(meta["title"]),
             created_by=acting_user(actor),
             copied_from=survey,
+            series=series,
+            wave=wave,
             template_key=survey.template_key,
             **meta,
         )
@@ -342,7 +360,7 @@ def survey_copy(*, survey: Survey, actor: Any, unit: Unit | None = None, title: 
                 for a in cell.allocations.all()
                 if a.unit_id in inside
             )
-        _audit(copy, "copy", actor, source=survey.pk)
+        _audit(copy, "copy", actor, source=survey.pk, wave=wave)
     return copy
 
 

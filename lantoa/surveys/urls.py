@@ -29,6 +29,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("phieu/<int:pk>/gui-xuong-co-so/", collect_views.announce, name="announce"),
     path("phieu/<int:pk>/chien-dich/", collect_views.link_campaigns, name="campaigns"),
     path("phieu/<int:pk>/ket-qua/", views.results, name="results"),
+    path("phieu/<int:pk>/xu-huong/", views.trends, name="trends"),
+    path("phieu/<int:pk>/y-kien/", views.texts, name="texts"),
+    path("phieu/<int:pk>/tom-tat.docx", views.summary, name="summary"),
     path("phieu/<int:pk>/xuat.<str:fmt>", views.export, name="export"),
     path("phieu/<int:pk>/qr/<str:unit_code>.svg", views.qr, name="qr"),
 ]

@@ -15,6 +15,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +27,16 @@ from lantoa import access
 from lantoa.access import officer, policy
 from lantoa.audit.services import audit_record
 from lantoa.core.forms import add_service_errors
-from lantoa.core.text import format_int
+from lantoa.core.text import format_int, mask_personal_data
 from lantoa.surveys import analysis, distribution, exports, forms, paper, selectors, services
-from lantoa.surveys.models import Question, QuotaCell, Survey, SurveyAnnouncement, SurveyStatus
+from lantoa.surveys.models import (
+    Question,
+    QuotaCell,
+    Survey,
+    SurveyAnnouncement,
+    SurveyStatus,
+)
+from lantoa.surveys.words import frequent_words
 from lantoa.units.models import Unit, UnitClosure
 from lantoa.units.selectors import active_children
 
@@ -620,17 +628,21 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 @policy(officer("survey.view"))
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Per-question figures and a cross-tab of any choice question (``cau``) by the units
+    below, by sector or by a single-choice question (``theo``)."""
     survey, unit = _load(request, pk)
-    choice_questions = analysis.crosstab_questions(survey)
-    by_code = {q.code: q for q in choice_questions}
-    asked = by_code.get(request.GET.get("cau", ""))
+    row_questions = {q.code: q for q in analysis.crosstab_questions(survey)}
+    column_questions = analysis.crosstab_columns(survey)
+    asked = next((q for q in column_questions if q.code == request.GET.get("cau", "")), None)
     by = request.GET.get("theo", "don-vi")
     crosstab = None
     if asked is not None:
         if by == "don-vi":
             crosstab = analysis.crosstab_by_unit(survey, unit, asked)
-        elif by in by_code:
-            crosstab = analysis.crosstab_by_question(survey, unit, by_code[by], asked)
+        elif by == "nganh":
+            crosstab = analysis.crosstab_by_sector(survey, unit, asked)
+        elif by in row_questions and by != asked.code:
+            crosstab = analysis.crosstab_by_question(survey, unit, row_questions[by], asked)
     return render(
         request,
         "surveys/results.html",
@@ -638,13 +650,88 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             **_context(request, survey, unit, "results"),
             "results": analysis.question_results(survey, unit),
             "total": selectors.responses_in(survey, unit).count(),
-            "choice_questions": choice_questions,
+            "choice_questions": column_questions,
+            "row_questions": list(row_questions.values()),
             "asked": asked,
             "by": by,
             "crosstab": crosstab,
             "min_cell": analysis.MIN_CELL,
+            "has_waves": len(analysis.waves_of(survey)) > 1,
+            "has_texts": bool(analysis.text_questions(survey)),
         },
     )
+
+
+@policy(officer("survey.view"))
+@require_GET
+def trends(request: HttpRequest, pk: int) -> HttpResponse:
+    """A choice question across the waves of the survey's series: the share of respondents
+    choosing each option in each wave, small cells suppressed."""
+    survey, unit = _load(request, pk)
+    questions = analysis.crosstab_columns(survey)
+    asked = next((q for q in questions if q.code == request.GET.get("cau", "")), None)
+    if asked is None and questions:
+        asked = questions[0]
+    return render(
+        request,
+        "surveys/trends.html",
+        {
+            **_context(request, survey, unit, "trends"),
+            "questions": questions,
+            "asked": asked,
+            "trend": analysis.trend(survey, unit, asked) if asked is not None else None,
+            "min_cell": analysis.MIN_CELL,
+        },
+    )
+
+
+TEXTS_PER_PAGE = 100
+
+
+@policy(officer("data.export"))
+@require_GET
+def texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The words respondents wrote (free text, "Khác"), for officers who may take the raw
+    data ("data.export"): one question at a time, 100 answers a page, phone numbers, e-mail
+    addresses and ID numbers masked; and the words most of them used."""
+    survey, unit = _load(request, pk)
+    access.require(request.user, "data.export", unit)
+    questions = analysis.text_questions(survey)
+    asked = next((q for q in questions if q.code == request.GET.get("cau", "")), None)
+    if asked is None and questions:
+        asked = questions[0]
+    page = None
+    words: list[Any] = []
+    if asked is not None:
+        found = analysis.answer_texts(survey, unit, asked)
+        page = Paginator(found, TEXTS_PER_PAGE).get_page(request.GET.get("trang"))
+        words = frequent_words(found.iterator(chunk_size=2000), limit=30, min_count=2)
+    return render(
+        request,
+        "surveys/texts.html",
+        {
+            **_context(request, survey, unit, "texts"),
+            "questions": questions,
+            "asked": asked,
+            "page": page,
+            "answers": [mask_personal_data(t) for t in page] if page is not None else [],
+            "words": words,
+        },
+    )
+
+
+@policy(officer("survey.view"))
+@require_GET
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as a Word document in the report layout (small cells suppressed)."""
+    from lantoa.surveys import summary as surveys_summary  # python-docx, Pillow: not at start-up
+
+    survey, unit = _load(request, pk)
+    content = surveys_summary.summary_docx(survey, unit)
+    response = HttpResponse(content, content_type=surveys_summary.DOCX_TYPE)
+    name = f"tom-tat-khao-sat-{survey.slug}-{timezone.localdate().strftime('%Y%m%d')}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @policy(officer("data.export"))
@@ -652,7 +739,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     survey, unit = _load(request, pk)
     access.require(request.user, "data.export", unit)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "sav"):
         raise Http404
     audit_record(
         action="survey.export",
@@ -664,6 +751,10 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if fmt == "csv":
         return cast(HttpResponse, exports.csv_response(survey, unit))
+    if fmt == "sav":
+        from lantoa.surveys import spss  # numpy, pandas: when a file is made, not at start-up
+
+        return cast(HttpResponse, spss.sav_response(survey, unit))
     return cast(HttpResponse, exports.xlsx_response(survey, unit))
 
 

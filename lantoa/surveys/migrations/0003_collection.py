@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0001_initial"),
         ("content", "0003_plain_bodies_to_paragraphs"),
-        ("surveys", "0001_initial"),
+        ("surveys", "0002_waves"),
         ("units", "0008_import_job_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
