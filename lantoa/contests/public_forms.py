@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lantoa.core.forms import VnDateField
+from lantoa.units.models import Unit
+from lantoa.units.picker import UnitPickerField
 
 
 class RegisterForm(forms.Form):
@@ -31,13 +34,7 @@ class RegisterForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Bạn sẽ nhận mã xác minh qua số này."),
     )
-    unit = forms.ChoiceField(
-        label=_("Công đoàn cơ sở, đơn vị của bạn"),
-        widget=forms.Select(
-            attrs={"data-searchable": _("Gõ tên công đoàn hoặc nơi làm việc để tìm")}
-        ),
-        error_messages={"required": _("Vui lòng chọn đơn vị của bạn.")},
-    )
+    unit = UnitPickerField(label=_("Công đoàn cơ sở, đơn vị của bạn"))
     workplace = forms.CharField(
         label=_("Nơi làm việc (không bắt buộc)"), max_length=255, required=False
     )
@@ -65,7 +62,8 @@ class RegisterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        units: Any = (),
+        units: QuerySet[Unit],
+        search_url: str = "",
         national_id: bool = False,
         email: bool = False,
         **kwargs: Any,
@@ -76,8 +74,8 @@ class RegisterForm(forms.Form):
         if not national_id:
             del self.fields["national_id"]
         unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ChoiceField)
-        unit_field.choices = [("", "—"), *[(str(u.pk), u.name) for u in units]]
+        assert isinstance(unit_field, UnitPickerField)
+        unit_field.setup(units, search_url=search_url)  # searched, never listed whole
 
 
 class CodeForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:contest_id>/ket-qua/", views.results_page, name="results"),
     path("<int:contest_id>/dang-ky/", views.register, name="register"),
     path("<int:contest_id>/xac-minh/", views.verify, name="verify"),
+    path("<int:contest_id>/don-vi/", views.unit_search, name="units"),
     path("<int:contest_id>/dot/<int:number>/bat-dau/", views.start, name="start"),
     # Video and photo contests (lantoa.contests.media_public_views).
     path("<int:contest_id>/gui-tac-pham/", media.submit, name="media_submit"),

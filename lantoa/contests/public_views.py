@@ -15,10 +15,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lantoa.access import PUBLIC, policy
 from lantoa.contests import entry, integrity, otp, results, selectors
@@ -35,6 +36,7 @@ from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip
 from lantoa.inquiries import ratelimit
+from lantoa.units.picker import picker_results
 from lantoa.units.selectors import site_unit
 
 SESSION_ENTRANTS = "contests.entrants"  # {contest id: verified entrant id}
@@ -43,6 +45,8 @@ SESSION_PENDING = "contests.pending"  # {contest id: entrant id waiting for the 
 REGISTER_PER_IP = ratelimit.Limit("contest-register-ip", 20, 3600)
 REGISTER_PER_PHONE = ratelimit.Limit("contest-register-phone", 5, 3600)
 VERIFY_PER_IP = ratelimit.Limit("contest-verify-ip", 30, 600)
+# The unit search while typing: a few requests a registration, a whole office on one address.
+SEARCH_PER_IP = ratelimit.Limit("contest-units-ip", 200, 60)
 
 
 def _contest(contest_id: int) -> Contest:
@@ -163,10 +167,10 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, contest_id: int) -> HttpResponse:
     contest = _contest(contest_id)
-    units = entry.entrant_units(contest).order_by("name")[:2000]
     form = RegisterForm(
         request.POST or None,
-        units=units,
+        units=entry.entrant_units(contest),
+        search_url=reverse("contests_public:units", kwargs={"contest_id": contest.pk}),
         national_id=contest.requires_national_id,
         email=otp.needs_email(),
     )
@@ -180,7 +184,7 @@ def register(request: HttpRequest, contest_id: int) -> HttpResponse:
             return _limited(request, "contests/public/register.html", context, REGISTER_PER_IP)
         if not REGISTER_PER_PHONE.hit(form.cleaned_data["phone"]):
             return _limited(request, "contests/public/register.html", context, REGISTER_PER_PHONE)
-        unit = entry.entrant_units(contest).filter(pk=form.cleaned_data["unit"]).first()
+        unit = form.cleaned_data["unit"]  # one of entrant_units(contest): the picker's scope
         try:
             entrant, code = entry.entrant_register(
                 contest=contest,
@@ -210,6 +214,23 @@ def register(request: HttpRequest, contest_id: int) -> HttpResponse:
     if form.errors and status == 200:
         status = 400
     return render(request, "contests/public/register.html", context, status=status)
+
+
+@policy(PUBLIC)
+@require_GET
+def unit_search(request: HttpRequest, contest_id: int) -> HttpResponse:
+    """The registration form's unit search while typing (JSON): the units an entrant of this
+    contest may pick (``entry.entrant_units``), limited per network address."""
+    contest = _contest(contest_id)
+    if not SEARCH_PER_IP.hit(ratelimit.ip_key(client_ip(request))):
+        ratelimit.count_event("contest.rate_limited.search")
+        response = JsonResponse(
+            {"error": _("Có quá nhiều lượt tìm từ mạng này; vui lòng đợi vài giây rồi gõ tiếp.")},
+            status=429,
+        )
+        response["Retry-After"] = str(SEARCH_PER_IP.window)
+        return response
+    return JsonResponse(picker_results(entry.entrant_units(contest), request.GET.get("q", "")))
 
 
 @policy(PUBLIC)

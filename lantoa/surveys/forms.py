@@ -15,6 +15,8 @@ from lantoa.core.forms import VnDateField
 from lantoa.surveys.answers import other_key
 from lantoa.surveys.models import Audience, Question, QuestionKind
 from lantoa.surveys.services import template_choices
+from lantoa.units.models import Unit
+from lantoa.units.picker import UnitPickerField
 from lantoa.units.selectors import units_in_subtree
 
 K = QuestionKind
@@ -285,11 +287,13 @@ def questionnaire_blocks(
     *,
     english: bool = False,
     units: list[tuple[str, str]] | None = None,
+    pickers: UnitAnswersForm | None = None,
 ) -> list[dict[str, Any]]:
     """The questionnaire ready for ``surveys/_questionnaire.html``: sections, and for each
     question its wording (English when asked and given), inputs with what was entered, its
     error and its show-if rule (the script hides what is not asked; the note tells it
-    without script)."""
+    without script). A unit question is a searched box when ``pickers`` has it (the public
+    page), else a list of ``units``."""
     values = values or {}
     errors = errors or {}
     by_code = {q.code: q for q in questions}
@@ -347,11 +351,56 @@ def questionnaire_blocks(
                 "errors": errors.get(q.code, []),
                 "condition": condition,
                 "units": (units or []) if q.kind == K.UNIT else [],
+                "picker": (
+                    pickers[q.code]
+                    if pickers is not None and q.kind == K.UNIT and q.code in pickers.fields
+                    else None
+                ),
                 "show_question": rule.get("question", "") if source is not None else "",
                 "show_values": ",".join(rule.get("values", [])) if source is not None else "",
             }
         )
     return blocks
+
+
+class UnitAnswersForm(forms.Form):
+    """The unit questions of a questionnaire as searched boxes (``lantoa.units.picker``),
+    named by the question's code: the units of the survey's subtree, however many (a
+    national tree has ~126.000), never listed whole. Without JavaScript the typed words are
+    searched when the sheet is sent and, when several units match, offered to choose from.
+    Whether an answer is required is the questionnaire's rule (``check_answers``)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[Question],
+        units: Any,
+        search_url: str = "",
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "cau-%s-don-vi")
+        super().__init__(*args, **kwargs)
+        for q in questions:
+            if q.kind == K.UNIT:
+                field = UnitPickerField(label=q.text, required=False)
+                field.setup(units, search_url=search_url)
+                self.fields[q.code] = field
+
+    def error_lists(self) -> dict[str, list[str]]:
+        """The errors by question code, as ``questionnaire_blocks`` shows them."""
+        return {code: [str(m) for m in errors] for code, errors in self.errors.items()}
+
+    def answers(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """``raw`` (from ``raw_answers``) with each unit question answered by the code of the
+        unit picked, or not answered; call after ``is_valid``."""
+        out = dict(raw)
+        for code in self.fields:
+            unit = self.cleaned_data.get(code)
+            if isinstance(unit, Unit):
+                out[code] = unit.code
+            else:
+                out.pop(code, None)
+        return out
 
 
 UNIT_PICKER_MAX = 1000

@@ -32,6 +32,8 @@ from lantoa.surveys import forms, services
 from lantoa.surveys.models import Channel, Survey
 from lantoa.surveys.selectors import PUBLISHED
 from lantoa.units.models import Unit
+from lantoa.units.picker import picker_results
+from lantoa.units.selectors import units_in_subtree
 
 HONEYPOT = "homepage"
 # The random key ``survey.js`` makes for each sheet (the server keeps its SHA-256 only, so
@@ -50,6 +52,13 @@ def submit_per_ip() -> ratelimit.Limit:
     )
 
 
+def searches_per_ip() -> ratelimit.Limit:
+    """The unit search while typing: a few requests a sheet, a whole office on one address
+    (counted like the sheets: an HMAC of the address in the cache, for two minutes at most;
+    what is typed is not kept)."""
+    return ratelimit.Limit("survey-units-ip", 10 * int(settings.LANTOA_SURVEY_LIMIT_PER_IP), 60)
+
+
 def _find(slug: str, unit_code: str) -> tuple[Survey, Unit]:
     survey = Survey.objects.select_related("unit").filter(slug=slug, status__in=PUBLISHED).first()
     unit = Unit.objects.filter(code=unit_code).first()
@@ -60,6 +69,25 @@ def _find(slug: str, unit_code: str) -> tuple[Survey, Unit]:
 
 def _english() -> bool:
     return (get_language() or "vi").startswith("en")
+
+
+def _units(survey: Survey) -> Any:
+    """The units a unit question offers: the active units of the survey's subtree."""
+    return units_in_subtree(survey.unit, active_only=True)
+
+
+def _pickers(
+    request: HttpRequest, survey: Survey, unit: Unit, questions: list[Any]
+) -> forms.UnitAnswersForm:
+    search_url = reverse(
+        "surveys_public:units", kwargs={"slug": survey.slug, "unit_code": unit.code}
+    )
+    return forms.UnitAnswersForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        units=_units(survey),
+        search_url=search_url,
+    )
 
 
 @policy(PUBLIC)
@@ -76,6 +104,8 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
     }
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    pickers = _pickers(request, survey, unit, questions)
+    context["has_unit_question"] = bool(pickers.fields)
     queued = request.method == "POST" and request.headers.get(QUEUE_HEADER) == "1"
     key = request.POST.get(KEY_FIELD, "") if request.method == "POST" else ""
     if queued and not context["collecting"]:
@@ -102,19 +132,18 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
                 return refused
             context["limited_minutes"] = max(1, round(limit.window / 60))
             context["blocks"] = forms.questionnaire_blocks(
-                questions,
-                values,
-                english=context["english"],
-                units=forms.unit_choices(survey, questions),
+                questions, values, english=context["english"], pickers=pickers
             )
             response = render(request, TEMPLATE, context, status=429)
             response["Retry-After"] = str(limit.window)
             return response
         try:
+            if not pickers.is_valid():  # a unit not found, or several to choose from
+                raise ValidationError(pickers.error_lists())
             services.response_submit(
                 survey=survey,
                 unit=unit,
-                answers=forms.raw_answers(questions, request.POST),
+                answers=pickers.answers(forms.raw_answers(questions, request.POST)),
                 channel=Channel.WEB,
                 code=request.POST.get("code", ""),
                 submission_key=key,
@@ -134,14 +163,29 @@ def respond(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
         else:
             return _received(queued, slug, unit)
     context["blocks"] = forms.questionnaire_blocks(
-        questions,
-        values,
-        errors,
-        english=context["english"],
-        units=forms.unit_choices(survey, questions),
+        questions, values, errors, english=context["english"], pickers=pickers
     )
     context["has_errors"] = bool(errors)
     return render(request, TEMPLATE, context, status=400 if errors else 200)
+
+
+@policy(PUBLIC)
+@require_GET
+def unit_search(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
+    """The unit questions' search while typing (JSON): the active units of the survey's
+    subtree. Under /khao-sat/, so the access log keeps neither the address nor the words
+    (``lantoa.core.accesslog``); nothing about the search is stored."""
+    survey, _unit = _find(slug, unit_code)
+    limit = searches_per_ip()
+    if not limit.hit(ratelimit.ip_key(client_ip(request))):
+        ratelimit.count_event("survey.search_limited")
+        response = JsonResponse(
+            {"error": _("Có quá nhiều lượt tìm từ mạng này; vui lòng đợi vài giây rồi gõ tiếp.")},
+            status=429,
+        )
+        response["Retry-After"] = str(limit.window)
+        return response
+    return JsonResponse(picker_results(_units(survey), request.GET.get("q", "")))
 
 
 def _received(queued: bool, slug: str, unit: Unit) -> HttpResponse:
@@ -160,6 +204,7 @@ OFFLINE_STATIC = (
     "lantoa/htmx.min.js",
     "lantoa/app.js",
     "lantoa/survey.js",
+    "lantoa/unit-picker.js",
     "lantoa/favicon.svg",
 )
 

@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lantoa.contests.models import (
     Answer,
@@ -76,7 +77,14 @@ def test_entrant_journey_on_a_phone(
     page.get_by_label("Họ và tên").fill("Lý Thị Mai")
     page.get_by_label("Ngày sinh").fill("15/08/1996")
     page.get_by_label("Số điện thoại").fill("0905 123 456")
-    page.get_by_label("Công đoàn cơ sở, đơn vị của bạn").select_option(str(tree.a_g1.pk))
+    # The unit: typed without diacritics, picked from the suggestions of the contest's units.
+    box = page.get_by_label("Công đoàn cơ sở, đơn vị của bạn")
+    box.press_sequentially("may anh duong", delay=20)
+    option = page.get_by_role("option", name=tree.a_g1.name)
+    expect(option).to_be_visible()
+    _fine(entrant)  # the suggestions fit the phone
+    option.click()
+    expect(box).to_have_value(tree.a_g1.name)
     _fine(entrant)
     entrant.follow(page.get_by_role("button", name="Nhận mã xác minh"))
     code = re.findall(r"…456\): (\d{6})", capsys.readouterr().out)[-1]
@@ -325,9 +333,8 @@ def test_quiz_contest_from_xlsx_to_rankings(
         entrant.page.get_by_label("Họ và tên").fill(name)
         entrant.page.get_by_label("Ngày sinh").fill("15/08/1990")
         entrant.page.get_by_label("Số điện thoại").fill(phone)
-        entrant.page.get_by_label("Công đoàn cơ sở, đơn vị của bạn").select_option(
-            str(units[code].pk)
-        )
+        # The unit's code typed in full is taken without picking a suggestion.
+        entrant.page.get_by_label("Công đoàn cơ sở, đơn vị của bạn").fill(units[code].code)
         entrant.follow(entrant.page.get_by_role("button", name="Nhận mã xác minh"))
         otp = re.findall(rf"…{phone[-3:]}\): (\d{{6}})", capsys.readouterr().out)[-1]
         entrant.page.get_by_label("Mã xác minh").fill(otp)

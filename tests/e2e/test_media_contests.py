@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lantoa.contests import media, media_public_views
 from lantoa.contests.models import Contest, MediaEntry, MediaSettings, Vote
@@ -123,7 +124,10 @@ def test_video_contest_from_entries_to_published_winners(
     member.page.get_by_label("Họ và tên").fill("Lý Thị Mai")
     member.page.get_by_label("Ngày sinh").fill("15/08/1996")
     member.page.get_by_label("Số điện thoại").fill("0905 123 456")
-    member.page.get_by_label("Công đoàn cơ sở, đơn vị của bạn").select_option(str(tree.a_g1.pk))
+    box = member.page.get_by_label("Công đoàn cơ sở, đơn vị của bạn")
+    box.press_sequentially("Ánh Dương", delay=20)
+    member.page.get_by_role("option", name=tree.a_g1.name).click()
+    expect(box).to_have_value(tree.a_g1.name)
     member.follow(member.page.get_by_role("button", name="Nhận mã xác minh"))
     code = re.findall(r"…456\): (\d{6})", capsys.readouterr().out)[-1]
     member.page.get_by_label("Mã xác minh").fill(code)

@@ -72,6 +72,49 @@ def test_a_worker_answers_on_the_units_page(
     assert _fits(session, viewport) == []
 
 
+def test_a_worker_finds_their_union_by_typing(
+    open_session: Any, world: World, viewport: Viewport
+) -> None:
+    """A unit question: a box searched over the survey's units (no list of them all), the
+    suggestions fit the phone, the one picked is stored."""
+    from lantoa.surveys.services import (
+        question_add,
+        survey_approve,
+        survey_create,
+        survey_open,
+        survey_submit,
+    )
+
+    tree, officers = world.tree, world.officers
+    author = officers.a_propaganda
+    survey = survey_create(unit=tree.a_kcn, title="Nơi làm việc", actor=author)
+    question_add(
+        survey=survey, actor=author, code="U1", kind="unit", text="Công đoàn cơ sở của bạn"
+    )
+    survey_submit(survey=survey, actor=author)
+    survey_approve(survey=survey, actor=officers.a_leader)
+    survey_open(survey=survey, actor=author)
+    session = open_session(viewport)
+    page = session.page
+    url = reverse(
+        "surveys_public:respond", kwargs={"slug": survey.slug, "unit_code": tree.a_kcn.code}
+    )
+    assert session.goto(url).status == 200
+    box = page.get_by_role("combobox", name="Công đoàn cơ sở của bạn")
+    box.press_sequentially("dien tu dong", delay=20)
+    option = page.get_by_role("option", name=tree.a_g2.name)
+    option.wait_for(state="visible")
+    assert page.get_by_role("option").count() == 1
+    _shot(session, f"survey-unit-picker-{viewport.name}")
+    assert _fits(session, viewport) == []
+    session.tap(option)
+    assert box.input_value() == tree.a_g2.name
+    session.follow(page.locator("button.pub-submit"))
+    assert "/da-gui/" in page.url, page.locator("main").inner_text()[:500]
+    assert Response.objects.get().answers.get().choice == tree.a_g2.code
+    assert _fits(session, viewport) == []
+
+
 def test_officers_pages_fit_the_screen(open_session: Any, world: World, viewport: Viewport) -> None:
     tree, officers = world.tree, world.officers
     survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader)

@@ -13,7 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from lantoa.surveys.models import QuotaAllocation, QuotaCell, Response, Survey, SurveyCode
+from lantoa.core import accesslog
+from lantoa.surveys.models import Answer, QuotaAllocation, QuotaCell, Response, Survey, SurveyCode
 from lantoa.surveys.services import codes_generate, response_submit
 from lantoa.units.models import Unit, UnitKind
 from lantoa.units.services import unit_create
@@ -322,7 +323,9 @@ def test_the_public_page_in_english_asks_the_english_wording(client, tree, offic
     assert "Please answer question A1." in refused.content.decode()
 
 
-def test_a_unit_picker_lists_the_surveys_units_and_refuses_others(client, tree, officers):
+def _unit_survey(tree, officers, unit=None):
+    """An open survey of ``unit`` (the industrial zone of province A) asking the worker's
+    union (a required unit question), and its public page on the zone's link."""
     from lantoa.surveys.services import (
         question_add,
         survey_approve,
@@ -332,7 +335,7 @@ def test_a_unit_picker_lists_the_surveys_units_and_refuses_others(client, tree, 
     )
 
     author = officers.a_propaganda
-    survey = survey_create(unit=tree.a_kcn, title="Nơi làm việc", actor=author)
+    survey = survey_create(unit=unit or tree.a_kcn, title="Nơi làm việc", actor=author)
     question_add(
         survey=survey,
         actor=author,
@@ -344,14 +347,81 @@ def test_a_unit_picker_lists_the_surveys_units_and_refuses_others(client, tree, 
     survey_submit(survey=survey, actor=author)
     survey_approve(survey=survey, actor=officers.a_leader)
     survey_open(survey=survey, actor=author)
-    url = reverse(
-        "surveys_public:respond", kwargs={"slug": survey.slug, "unit_code": tree.a_kcn.code}
+    where = {"slug": survey.slug, "unit_code": survey.unit.code}
+    return survey, reverse("surveys_public:respond", kwargs=where)
+
+
+def test_a_unit_question_is_a_searched_box_and_refuses_others(client, tree, officers):
+    survey, url = _unit_survey(tree, officers)
+    search = reverse(
+        "surveys_public:units", kwargs={"slug": survey.slug, "unit_code": tree.a_kcn.code}
     )
     html = client.get(url).content.decode()
-    assert f'<option value="{tree.a_g2.code}">' in html and tree.b_g1.code not in html
-    assert client.post(url, {"U1": tree.b_g1.code}).status_code == 400
-    assert client.post(url, {"U1": tree.a_g2.code}).status_code == 302
-    assert Response.objects.get().answers.get().choice == tree.a_g2.code
+    assert f'data-unit-picker="{search}"' in html and 'name="U1_q"' in html
+    assert "unit-picker.js" in html and "<select" not in html
+    assert tree.a_g2.name not in html  # searched, never listed
+    assert "chữ bạn gõ chỉ dùng để tìm ngay lúc đó" in html  # the privacy note tells it
+    # Another province's union: by a crafted id, or by its name typed.
+    assert client.post(url, {"U1": str(tree.b_g1.pk)}).status_code == 400
+    typed = client.post(url, {"U1_q": "Giày Đức Thành"})
+    assert typed.status_code == 400
+    assert "Không tìm thấy đơn vị nào khớp với “Giày Đức Thành”" in typed.content.decode()
+    # A union of the province, outside the survey's zone, is refused too.
+    assert client.post(url, {"U1_q": tree.a_g3.code}).status_code == 400
+    assert client.post(url, {"U1": str(tree.a_g3.pk)}).status_code == 400
+    assert not Response.objects.exists()
+    # Picked from the suggestions (the script sends the id), or its code typed in full.
+    assert client.post(url, {"U1_q": "x", "U1": str(tree.a_g2.pk)}).status_code == 302
+    assert client.post(url, {"U1_q": "a-g1"}).status_code == 302
+    assert sorted(a.choice for a in Answer.objects.all()) == [tree.a_g1.code, tree.a_g2.code]
+
+
+def test_a_unit_question_without_javascript_search_then_choose(client, tree, officers):
+    _survey, url = _unit_survey(tree, officers, unit=tree.pa)
+    asked = client.post(url, {"U1_q": "My Binh"})
+    page = asked.content.decode()
+    assert asked.status_code == 400 and "Có nhiều đơn vị khớp với “My Binh”" in page
+    assert tree.a_xa.name in page and tree.a_g3.name in page
+    assert not Response.objects.exists()
+    # The phone's queue (survey.js) gets the errors, then posts the page to show them.
+    queued = client.post(url, {"U1_q": "My Binh"}, headers={"X-Survey-Queue": "1"})
+    assert queued.status_code == 400 and queued.json()["final"] is True
+    assert "U1" in queued.json()["errors"]
+    chosen = client.post(url, {"U1_q": "My Binh", "U1": str(tree.a_g3.pk)})
+    assert chosen.status_code == 302
+    assert Answer.objects.get().choice == tree.a_g3.code
+    # Nothing typed: the questionnaire's own rule (required) answers.
+    empty = client.post(url, {})
+    assert empty.status_code == 400 and "U1" in empty.content.decode()
+
+
+def test_the_unit_search_stays_in_the_survey_and_is_limited(client, tree, officers, settings):
+    survey, _url = _unit_survey(tree, officers)
+    search = reverse(
+        "surveys_public:units", kwargs={"slug": survey.slug, "unit_code": tree.a_kcn.code}
+    )
+    assert search == f"/khao-sat/{survey.slug}/{tree.a_kcn.code}/don-vi/"
+    assert accesslog.is_private(search)  # logged without address nor query
+    found = client.get(search, {"q": "dien tu DONG a"}).json()["results"]  # đ → d
+    assert [r["id"] for r in found] == [tree.a_g2.pk]
+    assert client.get(search, {"q": "Điện tử Đông Á"}).json()["results"][0]["id"] == tree.a_g2.pk
+    assert client.get(search, {"q": "my binh"}).json() == {"results": []}  # outside the zone
+    assert client.get(search, {"q": "giay duc thanh"}).json() == {"results": []}
+    assert client.get(search, {"q": tree.b_g1.code}).json() == {"results": []}
+    outside = reverse(
+        "surveys_public:units", kwargs={"slug": survey.slug, "unit_code": tree.b_g1.code}
+    )
+    assert client.get(outside, {"q": "giay"}).status_code == 404
+    # A few searches a sheet per address, then 429 for a while; another address goes on.
+    settings.LANTOA_SURVEY_LIMIT_PER_IP = 1
+    cache.clear()
+    for _i in range(10):
+        assert client.get(search, {"q": "anh duong"}).status_code == 200
+    refused = client.get(search, {"q": "anh duong"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "vui lòng đợi vài giây" in refused.json()["error"]
+    assert client.get(search, {"q": "anh duong"}, REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert not Response.objects.exists()
 
 
 def test_copy_button_only_for_who_may_copy(client, tree, officers):
