@@ -7,8 +7,8 @@ stopped in a ``finally`` block):
 
 1. Creates a throwaway PostgreSQL database (``--pg-url``, default ``lantoa_lbench``: dropped
    and created, migrated), flushes ONLY Redis database ``--redis-url`` (default 13) and uses the
-   key prefix ``lbench:live`` (pub/sub channels are shared by all Redis databases: the prefix
-   keeps this bench's events apart from another checkout's).
+   key prefix ``lbench:live`` (the events' pub/sub channel names the prefix and the database:
+   pub/sub is shared by all Redis databases).
 2. Seeds a unit and an elimination game of 4 main questions (time limit 20 s) and lets
    ``--players`` players join through the product's service (``players.player_join``: the
    database row and the Redis state, as a phone's join does; joining over HTTP is not what is
@@ -23,7 +23,8 @@ stopped in a ``finally`` block):
    cookie and header, a new connection per answer as a phone after a pause). A connection
    refused goes at once to the next process (what nginx does with ``proxy_next_upstream``); a
    stream that drops reconnects after the ``retry:`` the server sent (1,5 s, as EventSource),
-   to the next process; an answer that failed is retried like the page does (0,4 s × try).
+   to the process the balancer's round robin gives (the dead one refuses: the next); an
+   answer that failed is retried like the page does (0,4 s × try).
 5. The host's actions (start, next question, reveal, rescue, end) are the engine's service
    calls, run from this process like the host console's view runs them; fan-out is timed from
    just before the call to each phone's receiving the event.
@@ -324,9 +325,16 @@ class Hall:
         self.answer_plans: dict[int, dict[int, Sent]] = {}
         self.events_by_kind: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
+        self.turn = -1
 
     def next_port(self, index: int) -> int:
         return (index + 1) % len(self.servers)
+
+    def balance(self) -> int:
+        """The process a new connection is sent to, as the load balancer in front picks it:
+        the next in turn (nginx's round robin; one that refuses is skipped by ``open``)."""
+        self.turn = (self.turn + 1) % len(self.servers)
+        return self.turn
 
 
 class Phone:
@@ -390,7 +398,8 @@ class Phone:
                 return
             self.dropped_at = time.monotonic()
             await asyncio.sleep(self.retry)
-            self.server = self.hall.next_port(self.server)
+            # EventSource asks the same address again; the load balancer picks a process.
+            self.server = self.hall.balance()
 
     def on_event(self, kind: str, data: str) -> None:
         now = time.monotonic()
