@@ -664,7 +664,14 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
     from lantoa.livegame import engine
     from lantoa.livegame.models import Game
 
-    out: dict[str, Any] = {"fanout": {}, "ack": {}, "checks": {}, "cpu": {}}
+    out: dict[str, Any] = {
+        "fanout": {},
+        "ack": {},
+        "checks": {},
+        "cpu": {},
+        "client_cpu": {},
+        "host_s": {},
+    }
     game = await asyncio.to_thread(Game.objects.get, pk=hall.seeded.game_id)
     servers = hall.servers
     loop_phones = phones
@@ -683,6 +690,9 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
         if key[0] == "question":
             arm(hall, key[1])
         await asyncio.to_thread(action)
+        # The host's action as a whole (for a reveal: the results written to the database
+        # after the event was sent).
+        out["host_s"][label] = time.monotonic() - t0
         want = [p for p in loop_phones if p.connected.is_set()]
         await wait_until(lambda: all(key in p.received for p in want), 20)
         samples = [(p.received[key] - t0) * 1000 for p in want if key in p.received]
@@ -691,6 +701,7 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
     async def question(label: str, q: tuple[int, int, list[int]], kill: bool = False) -> None:
         plan_answers(hall, loop_phones, q)
         c0 = cpu_now()
+        me0 = cpu_s(os.getpid())
         killer = asyncio.ensure_future(kill_later(hall, loop_phones, q[0])) if kill else None
         await fan_out(
             label, ("question", q[0]), lambda: engine.question_next(game=game, actor=None)
@@ -704,6 +715,7 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
         acks = [(s.acked - s.sent) * 1000 for s in plans.values() if s.acked]
         out["ack"][label] = dist(acks)
         out["cpu"][label] = cpu_now() - c0
+        out["client_cpu"][label] = cpu_s(os.getpid()) - me0
         await fan_out(
             f"{label}: đáp án",
             ("reveal", q[0]),
@@ -931,6 +943,11 @@ def report(args: argparse.Namespace, r: dict[str, Any], machine: str) -> tuple[s
         f"{f['phone_differs_from_db']}; {f['states']}.",
         "- CPU các tiến trình máy chủ mỗi câu (hỏi + trả lời): "
         + "; ".join(f"{k}: {vn(v, 1)} s" for k, v in r["cpu"].items())
+        + "; máy tạo tải (các điện thoại mô phỏng, cùng 2 lõi): "
+        + "; ".join(f"{k}: {vn(v, 1)} s" for k, v in r["client_cpu"].items())
+        + ".",
+        "- Hành động của người dẫn, trọn vẹn (đáp án: gồm ghi CSDL sau khi đã phát): "
+        + "; ".join(f"{k}: {vn(v * 1000)} ms" for k, v in r["host_s"].items())
         + ".",
         f"- Lỗi phía máy khách (đã thử lại): {r['errors'] or 'không'}.",
     ]
