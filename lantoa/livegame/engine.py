@@ -544,7 +544,14 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
         }
         for pk in players
     }
-    publish(game, "reveal", {"reveal": payload, "counts": counts(game)}, players=per_player)
+    # (the host's counts as ``counts`` gives them, from what was just read: no second read)
+    now_counts = {
+        "joined": len(states),
+        "answered": len(answers),
+        "alive": results["survivors"],
+        "eliminated": sum(1 for v in states.values() if v == ELIMINATED),
+    }
+    publish(game, "reveal", {"reveal": payload, "counts": now_counts}, players=per_player)
     _save(game.pk, unsaved)
     return payload
 

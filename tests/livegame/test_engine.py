@@ -287,6 +287,7 @@ def test_correct_answer_never_sent_before_the_deadline(tree: Tree, live: Store) 
         revealed = inbox.get(timeout=5)
         assert revealed["type"] == "reveal" and revealed["data"]["reveal"]["correct"] == q.correct
         assert revealed["players"][str(p1.pk)]["state"] == PlayerState.ALIVE
+        assert revealed["data"]["counts"] == engine.counts(game)
     finally:
         hub.remove(listener)
 
