@@ -714,6 +714,13 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
         await asyncio.sleep(0.5)  # the doubled and later answers
         acks = [(s.acked - s.sent) * 1000 for s in plans.values() if s.acked]
         out["ack"][label] = dist(acks)
+        # (when each answer went, from the host's action, and how long its acknowledgement
+        # took: a stall shows as a band, a slow start as a ramp; in livegame.json only)
+        out.setdefault("ack_timeline", {})[label] = sorted(
+            (round(s.sent - hall.asked[q[0]], 3), round((s.acked - s.sent) * 1000, 1))
+            for s in plans.values()
+            if s.acked
+        )
         out["cpu"][label] = cpu_now() - c0
         out["client_cpu"][label] = cpu_s(os.getpid()) - me0
         await fan_out(

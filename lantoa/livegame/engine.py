@@ -28,13 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,8 @@ from lantoa.livegame.models import (
     QuestionRole,
 )
 from lantoa.livegame.store import OK, Store, get_store, set_store
+
+log = logging.getLogger(__name__)
 
 ALIVE, ELIMINATED, RESCUED = PlayerState.ALIVE, PlayerState.ELIMINATED, PlayerState.RESCUED
 IN_GAME = f"{ALIVE},{RESCUED}"
@@ -552,7 +555,12 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
         "eliminated": sum(1 for v in states.values() if v == ELIMINATED),
     }
     publish(game, "reveal", {"reveal": payload, "counts": now_counts}, players=per_player)
-    _save(game.pk, unsaved)
+    try:
+        _save(game.pk, unsaved)
+    except DatabaseError as exc:
+        # The hall has the results and the store keeps the record: the next host action or
+        # the sweep writes them once the database answers again.
+        log.warning("livegame: results of game %s not written yet (%s)", game.pk, exc)
     return payload
 
 

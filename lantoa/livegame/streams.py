@@ -103,6 +103,7 @@ def _keep_seen() -> None:
         beat = time.monotonic() >= next_beat
         if beat:
             next_beat = time.monotonic() + HEARTBEAT
+            hub.ping()
             for game_id, players in hub.players_by_game().items():
                 by_game.setdefault(game_id, []).extend(players)
         for game_id, players in by_game.items():
@@ -178,12 +179,11 @@ async def _astream(game: Game, player: int | None, screen: bool) -> AsyncIterato
 async def _follow(
     listener: hub.Listener, inbox: asyncio.Queue[dict[str, Any]]
 ) -> AsyncIterator[bytes]:
-    """After the snapshot: each event, a heartbeat when there is none, until told to
-    reconnect."""
+    """After the snapshot: each event, and the process's heartbeat (``hub.ping``, every
+    ``HEARTBEAT`` seconds), until told to reconnect."""
     while True:
-        try:
-            event = await asyncio.wait_for(inbox.get(), timeout=HEARTBEAT)
-        except TimeoutError:
+        event = await inbox.get()
+        if event is hub.PING:
             yield PING
             continue
         if event is hub.RECONNECT:

@@ -416,6 +416,35 @@ def test_reveal_sent_first_then_written_and_a_crash_between_loses_nothing(
     assert Player.objects.get(pk=p1.pk).score == 2
 
 
+def test_a_database_down_at_the_reveal_keeps_the_results_for_later(
+    tree: Tree, live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hall has been told; the host is not shown an error; the record stays in the store
+    until the database takes it (the next host action here)."""
+    from django.db import OperationalError
+
+    game = make_game(tree.pa)
+    p1, _ = join(game, tree.a_g1, "An")
+    p2, _ = join(game, tree.a_g2, "Bình")
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=p1.pk, question=q.pk, options=[1])
+    written = engine._write_players
+
+    def down(*args: Any) -> None:
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(engine, "_write_players", down)
+    assert engine.question_reveal(game=game, actor=None)["eliminated_now"] == 1
+    assert live.unsaved(game.pk) and not Answer.objects.filter(question=q).exists()
+    monkeypatch.setattr(engine, "_write_players", written)
+    engine.rescue_all(game=game, actor=None)
+    assert live.unsaved(game.pk) is None
+    assert Answer.objects.filter(question=q).count() == 1
+    assert Player.objects.get(pk=p2.pk).eliminated_at == 1
+    assert _state(p2) == PlayerState.RESCUED
+
+
 def test_events_of_another_deployment_on_the_same_redis_are_not_heard(
     tree: Tree, redis_url: str
 ) -> None:

@@ -281,6 +281,11 @@ def test_a_phones_stream_served_without_django_as_the_view_serves_it(
         await asyncio.to_thread(engine.question_reveal, game=game, actor=None)
         await fast.wait_for(2)
         await view.wait_for(2)
+        hub.ping()  # the process's heartbeat reaches every stream on the loop
+        for _ in range(500):
+            if fast.body().endswith(b": ping\n\n") and view.body().endswith(b": ping\n\n"):
+                break
+            await asyncio.sleep(0.01)
         redis_live.seen(game.pk, {an.pk: 0})
         fast.leave.set()
         view.leave.set()
@@ -297,6 +302,7 @@ def test_a_phones_stream_served_without_django_as_the_view_serves_it(
     assert "correct" not in json.dumps(snapshot)
     # Then the events: the same bytes as the view's, the player's own line in.
     assert fast.body().split(b"\n\n", 1)[1] == view.body().split(b"\n\n", 1)[1]
+    assert fast.body().endswith(b"\n\n: ping\n\n")
     assert reveal["me"]["state"] == "alive" and reveal["me"]["right"] is True
     assert fast.messages[0]["status"] == 200
     assert (b"content-type", b"text/event-stream; charset=utf-8") in fast.messages[0]["headers"]
