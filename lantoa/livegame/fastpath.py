@@ -58,7 +58,12 @@ Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1024
-PIN_SECONDS = 60.0  # a PIN → game entry is read again after this long
+# A PIN → game entry is read again after this long; meanwhile (and while it is read again,
+# once, in the background) the entry serves: a hall's answers after a minute's pause would
+# otherwise all miss it at once and queue for the process's few database connections. An
+# entry gone stale (a game deleted, its PIN given to another) cannot answer for the wrong
+# game: the script finds no player for the phone's token, and the entry is dropped.
+PIN_SECONDS = 60.0
 REDIS_RETRY_AFTER = 5.0
 REDIS_CONNECTIONS = 64  # per process, for the answers and the streams' snapshots
 REDIS_WAIT = 5.0  # seconds a call waits for one of them
@@ -133,6 +138,7 @@ class AnswerFastPath:
         self.path = _path(prefix, suffix)
         self.events = _path(*events) if events else None
         self.pins: dict[str, tuple[tuple[int, str, str], float]] = {}
+        self.lookups: dict[str, asyncio.Future[tuple[int, str, str] | None]] = {}
         self.client: Any = None
         self.script: Any = None
         self.player_script: Any = None
@@ -193,14 +199,36 @@ class AnswerFastPath:
     async def _game(self, pin: str) -> tuple[int, str, str] | None:
         """The game of a PIN: (id, title, mode)."""
         found = self.pins.get(pin)
-        if found is not None and time.monotonic() - found[1] < PIN_SECONDS:
+        if found is not None:
+            if time.monotonic() - found[1] >= PIN_SECONDS:
+                self._lookup(pin)  # in the background; this entry serves meanwhile
             return found[0]
-        game = await sync_to_async(_game_of_pin, thread_sensitive=False)(pin)
-        if game is not None:
+        return await asyncio.shield(self._lookup(pin))
+
+    def _lookup(self, pin: str) -> asyncio.Future[tuple[int, str, str] | None]:
+        """One database read of a PIN at a time, whoever waits for it."""
+        loop = asyncio.get_running_loop()
+        pending = self.lookups.get(pin)
+        if pending is not None and pending.get_loop() is loop:
+            return pending
+        pending = asyncio.ensure_future(sync_to_async(_game_of_pin, thread_sensitive=False)(pin))
+        self.lookups[pin] = pending
+
+        def done(future: asyncio.Future[tuple[int, str, str] | None]) -> None:
+            if self.lookups.get(pin) is future:
+                del self.lookups[pin]
+            if future.cancelled() or future.exception() is not None:
+                return  # (the waiters, if any, get the error; a refresh is tried again)
+            game = future.result()
+            if game is None:
+                self.pins.pop(pin, None)
+                return
             if len(self.pins) > 10_000:
                 self.pins.clear()
             self.pins[pin] = (game, time.monotonic())
-        return game
+
+        pending.add_done_callback(done)
+        return pending
 
     def _redis(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -241,6 +269,7 @@ class AnswerFastPath:
             game, title, mode = found
             player = await self._player(store, game, token)
             if player is None:
+                self.pins.pop(pin, None)  # (a game gone: its PIN is read again)
                 return False
             inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=hub.QUEUE_SIZE)
             loop = asyncio.get_running_loop()

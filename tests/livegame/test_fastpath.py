@@ -339,3 +339,36 @@ def test_a_stream_the_fast_path_cannot_decide_goes_to_the_view(
     for stream in (stranger, gone):
         assert stream.messages[0]["status"] == 403
         assert "mã PIN" in json.loads(stream.body())["error"]
+
+
+def test_a_pin_is_read_once_however_many_wait_and_a_stale_entry_serves_meanwhile(
+    redis_live: RedisStore, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hall's answers after a minute's pause must not all queue for the database."""
+    game = make_game(tree.pa)
+    read = fastpath._game_of_pin
+    reads: list[str] = []
+
+    def counted(pin: str) -> Any:
+        reads.append(pin)
+        return read(pin)
+
+    monkeypatch.setattr(fastpath, "_game_of_pin", counted)
+    app = fastpath.wrap(Counting())
+    assert isinstance(app, fastpath.AnswerFastPath)
+
+    async def play() -> tuple[list[Any], list[Any]]:
+        first = await asyncio.gather(*(app._game(game.pin) for _ in range(20)))
+        entry, _at = app.pins[game.pin]
+        app.pins[game.pin] = (entry, time.monotonic() - fastpath.PIN_SECONDS - 1)
+        stale = await asyncio.gather(*(app._game(game.pin) for _ in range(20)))
+        for _ in range(200):
+            if not app.lookups:
+                break
+            await asyncio.sleep(0.02)
+        return first, stale
+
+    first, stale = asyncio.run(play())
+    assert first == stale == [(game.pk, game.title, game.mode)] * 20
+    assert reads == [game.pin, game.pin]  # once for the twenty, once more in the background
+    assert time.monotonic() - app.pins[game.pin][1] < 10
