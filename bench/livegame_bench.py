@@ -39,6 +39,11 @@ stopped in a ``finally`` block):
    phone's snapshot gave back its state, score and stored answer, and at the end that each
    player's state and score in the database are those their phone last showed.
 
+The load generator also measures its own hold-ups (its event loop late by more than 100 ms,
+Python's full garbage collections) and keeps, per question, when each answer went and how long
+its acknowledgement took (livegame.json, ``ack_timeline``): a latency of the generator's own is
+then not taken for the servers'.
+
 Memory per connected player: RSS of the server processes (``/proc/<pid>/status``) with one
 warm-up connection each, then with every player connected, the difference divided by the
 players. Prints a Markdown table and writes it with the raw figures to ``bench/results/``
@@ -326,6 +331,8 @@ class Hall:
         self.events_by_kind: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.turn = -1
+        self.t0 = time.monotonic()
+        self.actions: list[tuple[float, str]] = []
 
     def next_port(self, index: int) -> int:
         return (index + 1) % len(self.servers)
@@ -687,6 +694,7 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
 
     async def fan_out(label: str, key: tuple[str, int], action: Any) -> None:
         t0 = time.monotonic()
+        hall.actions.append((round(t0 - hall.t0, 2), label))
         if key[0] == "question":
             arm(hall, key[1])
         await asyncio.to_thread(action)
@@ -817,8 +825,43 @@ def reconnection(
 # -- the run -----------------------------------------------------------------------------------
 
 
+class Stalls:
+    """The load generator's own hold-ups, measured so that they are not taken for the
+    servers': its event loop late by more than 100 ms, and its garbage collector's full
+    passes (each with when it happened, in s from the start, and how long, in ms)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.loop: list[tuple[float, float]] = []
+        self.gc: list[tuple[float, float]] = []
+        self._gc_start = 0.0
+
+    async def watch(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.01)
+            late = time.monotonic() - before - 0.01
+            if late > 0.1:
+                self.loop.append((round(before - self.t0, 2), round(late * 1000)))
+
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._gc_start = time.monotonic()
+        else:
+            took = time.monotonic() - self._gc_start
+            self.gc.append((round(self._gc_start - self.t0, 2), round(took * 1000)))
+
+
 async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -> dict[str, Any]:
+    import gc
+
+    stalls = Stalls()
+    gc.callbacks.append(stalls.on_gc)
+    watcher = asyncio.ensure_future(stalls.watch())
     hall = Hall(seeded, servers, args)
+    hall.t0 = stalls.t0
     phones = [Phone(hall, pid, tok, i) for i, (pid, tok) in enumerate(seeded.tokens.items())]
     tasks = []
     # Warm-up: one stream per process before the memory baseline.
@@ -851,6 +894,8 @@ async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -
     print(f"connected {memory['connected']} in {connect_s:.1f} s", flush=True)
     game = await play(hall, phones)
     hall.stopping = True
+    watcher.cancel()
+    gc.callbacks.remove(stalls.on_gc)
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -860,6 +905,7 @@ async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -
         "reconnect": reconnection(hall, phones, hall.before_kill),
         "final": await asyncio.to_thread(final_states, hall, phones),
         "errors": dict(hall.errors),
+        "client_stalls": {"loop": stalls.loop, "gc_full": stalls.gc, "actions": hall.actions},
     }
 
 
@@ -957,6 +1003,11 @@ def report(args: argparse.Namespace, r: dict[str, Any], machine: str) -> tuple[s
         + "; ".join(f"{k}: {vn(v * 1000)} ms" for k, v in r["host_s"].items())
         + ".",
         f"- Lỗi phía máy khách (đã thử lại): {r['errors'] or 'không'}.",
+        "- Máy tạo tải tự trễ (vòng sự kiện chậm > 100 ms): "
+        f"{len(r['client_stalls']['loop'])} lần, tối đa "
+        f"{vn(max((ms for _t, ms in r['client_stalls']['loop']), default=0))} ms; "
+        f"dọn rác toàn phần: {len(r['client_stalls']['gc_full'])} lần, tối đa "
+        f"{vn(max((ms for _t, ms in r['client_stalls']['gc_full']), default=0))} ms.",
     ]
     return "\n".join(lines), ok
 
