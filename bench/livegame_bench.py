@@ -7,8 +7,8 @@ stopped in a ``finally`` block):
 
 1. Creates a throwaway PostgreSQL database (``--pg-url``, default ``lantoa_lbench``: dropped
    and created, migrated), flushes ONLY Redis database ``--redis-url`` (default 13) and uses the
-   key prefix ``lbench:live`` (pub/sub channels are shared by all Redis databases: the prefix
-   keeps this bench's events apart from another checkout's).
+   key prefix ``lbench:live`` (the events' pub/sub channel names the prefix and the database:
+   pub/sub is shared by all Redis databases).
 2. Seeds a unit and an elimination game of 4 main questions (time limit 20 s) and lets
    ``--players`` players join through the product's service (``players.player_join``: the
    database row and the Redis state, as a phone's join does; joining over HTTP is not what is
@@ -23,7 +23,8 @@ stopped in a ``finally`` block):
    cookie and header, a new connection per answer as a phone after a pause). A connection
    refused goes at once to the next process (what nginx does with ``proxy_next_upstream``); a
    stream that drops reconnects after the ``retry:`` the server sent (1,5 s, as EventSource),
-   to the next process; an answer that failed is retried like the page does (0,4 s × try).
+   to the process the balancer's round robin gives (the dead one refuses: the next); an
+   answer that failed is retried like the page does (0,4 s × try).
 5. The host's actions (start, next question, reveal, rescue, end) are the engine's service
    calls, run from this process like the host console's view runs them; fan-out is timed from
    just before the call to each phone's receiving the event.
@@ -37,6 +38,11 @@ stopped in a ``finally`` block):
    phones were told were stored (none lost, none twice, same options), that every reconnected
    phone's snapshot gave back its state, score and stored answer, and at the end that each
    player's state and score in the database are those their phone last showed.
+
+The load generator also measures its own hold-ups (its event loop late by more than 100 ms,
+Python's full garbage collections) and keeps, per question, when each answer went and how long
+its acknowledgement took (livegame.json, ``ack_timeline``): a latency of the generator's own is
+then not taken for the servers'.
 
 Memory per connected player: RSS of the server processes (``/proc/<pid>/status``) with one
 warm-up connection each, then with every player connected, the difference divided by the
@@ -324,9 +330,18 @@ class Hall:
         self.answer_plans: dict[int, dict[int, Sent]] = {}
         self.events_by_kind: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
+        self.turn = -1
+        self.t0 = time.monotonic()
+        self.actions: list[tuple[float, str]] = []
 
     def next_port(self, index: int) -> int:
         return (index + 1) % len(self.servers)
+
+    def balance(self) -> int:
+        """The process a new connection is sent to, as the load balancer in front picks it:
+        the next in turn (nginx's round robin; one that refuses is skipped by ``open``)."""
+        self.turn = (self.turn + 1) % len(self.servers)
+        return self.turn
 
 
 class Phone:
@@ -390,7 +405,8 @@ class Phone:
                 return
             self.dropped_at = time.monotonic()
             await asyncio.sleep(self.retry)
-            self.server = self.hall.next_port(self.server)
+            # EventSource asks the same address again; the load balancer picks a process.
+            self.server = self.hall.balance()
 
     def on_event(self, kind: str, data: str) -> None:
         now = time.monotonic()
@@ -655,7 +671,14 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
     from lantoa.livegame import engine
     from lantoa.livegame.models import Game
 
-    out: dict[str, Any] = {"fanout": {}, "ack": {}, "checks": {}, "cpu": {}}
+    out: dict[str, Any] = {
+        "fanout": {},
+        "ack": {},
+        "checks": {},
+        "cpu": {},
+        "client_cpu": {},
+        "host_s": {},
+    }
     game = await asyncio.to_thread(Game.objects.get, pk=hall.seeded.game_id)
     servers = hall.servers
     loop_phones = phones
@@ -671,9 +694,13 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
 
     async def fan_out(label: str, key: tuple[str, int], action: Any) -> None:
         t0 = time.monotonic()
+        hall.actions.append((round(t0 - hall.t0, 2), label))
         if key[0] == "question":
             arm(hall, key[1])
         await asyncio.to_thread(action)
+        # The host's action as a whole (for a reveal: the results written to the database
+        # after the event was sent).
+        out["host_s"][label] = time.monotonic() - t0
         want = [p for p in loop_phones if p.connected.is_set()]
         await wait_until(lambda: all(key in p.received for p in want), 20)
         samples = [(p.received[key] - t0) * 1000 for p in want if key in p.received]
@@ -682,6 +709,7 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
     async def question(label: str, q: tuple[int, int, list[int]], kill: bool = False) -> None:
         plan_answers(hall, loop_phones, q)
         c0 = cpu_now()
+        me0 = cpu_s(os.getpid())
         killer = asyncio.ensure_future(kill_later(hall, loop_phones, q[0])) if kill else None
         await fan_out(
             label, ("question", q[0]), lambda: engine.question_next(game=game, actor=None)
@@ -694,7 +722,15 @@ async def play(hall: Hall, phones: list[Phone]) -> dict[str, Any]:
         await asyncio.sleep(0.5)  # the doubled and later answers
         acks = [(s.acked - s.sent) * 1000 for s in plans.values() if s.acked]
         out["ack"][label] = dist(acks)
+        # (when each answer went, from the host's action, and how long its acknowledgement
+        # took: a stall shows as a band, a slow start as a ramp; in livegame.json only)
+        out.setdefault("ack_timeline", {})[label] = sorted(
+            (round(s.sent - hall.asked[q[0]], 3), round((s.acked - s.sent) * 1000, 1))
+            for s in plans.values()
+            if s.acked
+        )
         out["cpu"][label] = cpu_now() - c0
+        out["client_cpu"][label] = cpu_s(os.getpid()) - me0
         await fan_out(
             f"{label}: đáp án",
             ("reveal", q[0]),
@@ -789,8 +825,43 @@ def reconnection(
 # -- the run -----------------------------------------------------------------------------------
 
 
+class Stalls:
+    """The load generator's own hold-ups, measured so that they are not taken for the
+    servers': its event loop late by more than 100 ms, and its garbage collector's full
+    passes (each with when it happened, in s from the start, and how long, in ms)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.loop: list[tuple[float, float]] = []
+        self.gc: list[tuple[float, float]] = []
+        self._gc_start = 0.0
+
+    async def watch(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.01)
+            late = time.monotonic() - before - 0.01
+            if late > 0.1:
+                self.loop.append((round(before - self.t0, 2), round(late * 1000)))
+
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._gc_start = time.monotonic()
+        else:
+            took = time.monotonic() - self._gc_start
+            self.gc.append((round(self._gc_start - self.t0, 2), round(took * 1000)))
+
+
 async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -> dict[str, Any]:
+    import gc
+
+    stalls = Stalls()
+    gc.callbacks.append(stalls.on_gc)
+    watcher = asyncio.ensure_future(stalls.watch())
     hall = Hall(seeded, servers, args)
+    hall.t0 = stalls.t0
     phones = [Phone(hall, pid, tok, i) for i, (pid, tok) in enumerate(seeded.tokens.items())]
     tasks = []
     # Warm-up: one stream per process before the memory baseline.
@@ -823,6 +894,8 @@ async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -
     print(f"connected {memory['connected']} in {connect_s:.1f} s", flush=True)
     game = await play(hall, phones)
     hall.stopping = True
+    watcher.cancel()
+    gc.callbacks.remove(stalls.on_gc)
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -832,6 +905,7 @@ async def run(args: argparse.Namespace, seeded: Seeded, servers: list[Server]) -
         "reconnect": reconnection(hall, phones, hall.before_kill),
         "final": await asyncio.to_thread(final_states, hall, phones),
         "errors": dict(hall.errors),
+        "client_stalls": {"loop": stalls.loop, "gc_full": stalls.gc, "actions": hall.actions},
     }
 
 
@@ -922,8 +996,18 @@ def report(args: argparse.Namespace, r: dict[str, Any], machine: str) -> tuple[s
         f"{f['phone_differs_from_db']}; {f['states']}.",
         "- CPU các tiến trình máy chủ mỗi câu (hỏi + trả lời): "
         + "; ".join(f"{k}: {vn(v, 1)} s" for k, v in r["cpu"].items())
+        + "; máy tạo tải (các điện thoại mô phỏng, cùng 2 lõi): "
+        + "; ".join(f"{k}: {vn(v, 1)} s" for k, v in r["client_cpu"].items())
+        + ".",
+        "- Hành động của người dẫn, trọn vẹn (đáp án: gồm ghi CSDL sau khi đã phát): "
+        + "; ".join(f"{k}: {vn(v * 1000)} ms" for k, v in r["host_s"].items())
         + ".",
         f"- Lỗi phía máy khách (đã thử lại): {r['errors'] or 'không'}.",
+        "- Máy tạo tải tự trễ (vòng sự kiện chậm > 100 ms): "
+        f"{len(r['client_stalls']['loop'])} lần, tối đa "
+        f"{vn(max((ms for _t, ms in r['client_stalls']['loop']), default=0))} ms; "
+        f"dọn rác toàn phần: {len(r['client_stalls']['gc_full'])} lần, tối đa "
+        f"{vn(max((ms for _t, ms in r['client_stalls']['gc_full']), default=0))} ms.",
     ]
     return "\n".join(lines), ok
 

@@ -16,7 +16,11 @@ Score: a right answer earns 500 points plus up to 500 more the sooner it came; a
 follows each question.
 
 Host actions of one game run one at a time (the store's lock). What lasts is written to the
-database at the end of each question (answers, players' state and score) and at the end.
+database at the end of each question (answers, players' state and score) and at the end. A
+reveal is sent from the store first, then written: its results and a record of what the
+database does not hold yet are saved in the store in one step; the record is cleared once the
+database has them. Should the process die in between, the game's next host action, or the
+sweep of a process serving its phones (lantoa.livegame.streams), writes them from the store.
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +50,8 @@ from lantoa.livegame.models import (
     QuestionRole,
 )
 from lantoa.livegame.store import OK, Store, get_store, set_store
+
+log = logging.getLogger(__name__)
 
 ALIVE, ELIMINATED, RESCUED = PlayerState.ALIVE, PlayerState.ELIMINATED, PlayerState.RESCUED
 IN_GAME = f"{ALIVE},{RESCUED}"
@@ -113,6 +120,7 @@ def player_entry(p: Player) -> dict[str, Any]:
         "s": p.score,
         "c": p.correct_count,
         "g": int(p.golden_bell),
+        "e": p.eliminated_at,  # the question that eliminated them (the database's copy)
     }
 
 
@@ -142,14 +150,13 @@ def count_answer(game_id: int, question: int, count: int) -> None:
             _count_waiting[game_id] = (question, count)
         if game_id in _count_timers:
             return  # the timer sends the latest
+        # Sent from a timer's thread even when due now: the caller may be the event loop
+        # (lantoa.livegame.fastpath), which must not wait for Redis.
         wait = COUNT_INTERVAL - (now - _count_last.get(game_id, 0.0))
-        if wait > 0:
-            timer = threading.Timer(wait, _count_flush, args=(game_id,))
-            timer.daemon = True
-            _count_timers[game_id] = timer
-            timer.start()
-            return
-    _count_flush(game_id)
+        timer = threading.Timer(max(0.0, wait), _count_flush, args=(game_id,))
+        timer.daemon = True
+        _count_timers[game_id] = timer
+        timer.start()
 
 
 def forget_counts() -> None:
@@ -197,20 +204,35 @@ def counts(game: Game, meta: dict[str, str] | None = None) -> dict[str, int]:
     }
 
 
-def question_payload(question: GameQuestion, meta: dict[str, str], now: int) -> dict[str, Any]:
-    """What a phone may see of the open question: never the correct answer."""
-    deadline = int(meta.get("deadline", "0"))
-    remaining = int(meta.get("remaining", "0")) if meta.get("phase") == "paused" else deadline - now
+def question_public(question: GameQuestion) -> dict[str, Any]:
+    """What a phone may see of a question: never the correct answer. Kept in the live state
+    (``qpub``) while it is asked, so that a phone (re)connecting needs no database."""
     return {
         "id": question.pk,
-        "number": len(_used(meta)),
         "role": question.role,
         "text": question.text,
         "options": question.options,
         "multiple": len(question.correct) > 1,
         "limit_ms": question.time_limit * 1000,
-        "remaining_ms": max(0, remaining),
     }
+
+
+def question_payload(public: dict[str, Any], meta: dict[str, str], now: int) -> dict[str, Any]:
+    """The open question as a phone sees it now (``public``: ``question_public``)."""
+    deadline = int(meta.get("deadline", "0"))
+    remaining = int(meta.get("remaining", "0")) if meta.get("phase") == "paused" else deadline - now
+    return {**public, "number": len(_used(meta)), "remaining_ms": max(0, remaining)}
+
+
+def _public_of(game_id: int, meta: dict[str, str]) -> dict[str, Any] | None:
+    q = meta.get("q")
+    if not q:
+        return None
+    if meta.get("qpub"):
+        return dict(json.loads(meta["qpub"]))
+    # A state saved before questions were kept in it.
+    question = GameQuestion.objects.filter(pk=int(q), game_id=game_id).first()
+    return question_public(question) if question is not None else None
 
 
 def reveal_payload(question: GameQuestion, results: dict[str, Any]) -> dict[str, Any]:
@@ -223,9 +245,13 @@ def reveal_payload(question: GameQuestion, results: dict[str, Any]) -> dict[str,
     }
 
 
-def leaderboard(game: Game, players: dict[int, dict[str, Any]] | None = None) -> list[Any]:
+def leaderboard(
+    game: Game,
+    players: dict[int, dict[str, Any]] | None = None,
+    states: dict[int, str] | None = None,
+) -> list[Any]:
     players = players if players is not None else store().players(game.pk)
-    states = store().states(game.pk)
+    states = states if states is not None else store().states(game.pk)
     # Those still in the game first (elimination), then by score.
     ranked = sorted(
         players.items(),
@@ -245,21 +271,9 @@ def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> 
     s = store()
     meta = ensure_live(game)
     now = s.now_ms()
-    phase = meta.get("phase", "lobby")
-    out: dict[str, Any] = {
-        "phase": phase,
-        "paused": phase == "paused",
-        "mode": game.mode,
-        "title": game.title,
-    }
-    q = meta.get("q")
-    question = GameQuestion.objects.filter(pk=int(q), game=game).first() if q else None
-    if question is not None:
-        out["question"] = question_payload(question, meta, now)
-        if phase == "revealed":
-            out["reveal"] = json.loads(meta.get("reveal") or "{}")
-    if phase == "finished":
-        out["winners"] = json.loads(meta.get("winners") or "[]")
+    public = _public_of(game.pk, meta)
+    out = snapshot_of(meta, now, mode=game.mode, title=game.title, public=public)
+    phase = out["phase"]
     if player is None or screen:
         out["counts"] = counts(game, meta)
         out["leaderboard"] = leaderboard(game)
@@ -269,15 +283,43 @@ def snapshot(game: Game, *, player: int | None = None, screen: bool = False) -> 
     if player is not None:
         entry = s.player(game.pk, player)
         if entry is not None:
-            mine = s.my_answer(game.pk, question.pk, player) if question is not None else None
-            out["me"] = {
-                "id": player,
-                "name": entry["n"],
-                "state": s.state(game.pk, player) or ALIVE,
-                "score": entry["s"],
-                "answer": mine["o"] if mine else None,
-            }
+            mine = s.my_answer(game.pk, public["id"], player) if public is not None else None
+            out["me"] = me_of(player, entry, s.state(game.pk, player), mine)
     return out
+
+
+def snapshot_of(
+    meta: dict[str, str], now: int, *, mode: str, title: str, public: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The part of a snapshot everyone gets, from the live state alone (also drawn by the
+    stream's fast path, lantoa.livegame.fastpath)."""
+    phase = meta.get("phase", "lobby")
+    out: dict[str, Any] = {
+        "phase": phase,
+        "paused": phase == "paused",
+        "mode": mode,
+        "title": title,
+    }
+    if public is not None:
+        out["question"] = question_payload(public, meta, now)
+        if phase == "revealed":
+            out["reveal"] = json.loads(meta.get("reveal") or "{}")
+    if phase == "finished":
+        out["winners"] = json.loads(meta.get("winners") or "[]")
+    return out
+
+
+def me_of(
+    player: int, entry: dict[str, Any], state: str | None, mine: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A phone's own line of its snapshot: its state, score and stored answer."""
+    return {
+        "id": player,
+        "name": entry["n"],
+        "state": state or ALIVE,
+        "score": entry["s"],
+        "answer": mine["o"] if mine else None,
+    }
 
 
 # ── players ─────────────────────────────────────────────────────────────────────────────────
@@ -370,6 +412,7 @@ def question_next(*, game: Game, actor: Any, role: str | None = None) -> GameQue
     s = store()
     ensure_live(game)
     with s.lock(game.pk):
+        save_unsaved(game.pk)
         meta = s.meta(game.pk)
         if meta.get("phase") not in ("ready", "revealed"):
             raise _refuse(_("Vui lòng công bố đáp án câu hiện tại trước khi sang câu mới."))
@@ -380,11 +423,13 @@ def question_next(*, game: Game, actor: Any, role: str | None = None) -> GameQue
             raise _refuse(_("Chưa có người chơi nào bị loại để cứu trợ."))
         now = s.now_ms()
         deadline = now + question.time_limit * 1000
+        public = question_public(question)
         s.set_meta(
             game.pk,
             {
                 "phase": "question",
                 "q": question.pk,
+                "qpub": json.dumps(public, ensure_ascii=False, separators=(",", ":")),
                 "qrole": question.role,
                 "nopt": len(question.options),
                 "asked": now,
@@ -397,7 +442,7 @@ def question_next(*, game: Game, actor: Any, role: str | None = None) -> GameQue
             asked_at=_ms_to_dt(now), deadline=_ms_to_dt(deadline)
         )
         meta = s.meta(game.pk)
-        publish(game, "question", {"question": question_payload(question, meta, now)})
+        publish(game, "question", {"question": question_payload(public, meta, now)})
         return question
 
 
@@ -421,6 +466,7 @@ def question_reveal(*, game: Game, actor: Any) -> dict[str, Any]:
 
 def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
     s = store()
+    save_unsaved(game.pk)  # an earlier reveal's, should its process have died before writing
     s.close(game.pk)
     question = GameQuestion.objects.get(pk=int(meta["q"]), game=game)
     limit = question.time_limit * 1000
@@ -461,46 +507,17 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
             entry["g"] = 1
         points[pk] = got
         changed[pk] = entry
-    s.set_players(game.pk, changed)
-    s.set_states(game.pk, new_states)
+    order = len(_used(meta))
+    for pk, st in new_states.items():
+        if st == ELIMINATED:
+            players[pk]["e"] = order
+            changed[pk] = players[pk]
     states.update(new_states)
     distribution = [0] * len(question.options)
     for given in answers.values():
         for o in given["o"]:
             if 0 <= o < len(distribution):
                 distribution[o] += 1
-    # What lasts: the answers (the first stored, once) and the players' state and score.
-    order = len(_used(meta))
-    with transaction.atomic():
-        Answer.objects.bulk_create(
-            [
-                Answer(
-                    player_id=pk,
-                    question=question,
-                    options=given["o"],
-                    received_at=_ms_to_dt(int(given["t"])),
-                    correct=pk in right,
-                    points=points.get(pk, 0),
-                )
-                for pk, given in answers.items()
-            ],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
-        touched = set(changed) | set(new_states)
-        rows = list(Player.objects.filter(game=game, pk__in=touched))
-        for row in rows:
-            entry = players[row.pk]
-            row.score, row.correct_count = int(entry["s"]), int(entry["c"])
-            row.golden_bell = bool(int(entry.get("g", 0)))
-            row.state = states[row.pk]
-            if new_states.get(row.pk) == ELIMINATED:
-                row.eliminated_at = order
-        Player.objects.bulk_update(
-            rows,
-            ["score", "correct_count", "golden_bell", "state", "eliminated_at"],
-            batch_size=500,
-        )
     results = {
         "distribution": distribution,
         "answered": len(answers),
@@ -509,10 +526,18 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
         "eliminated_now": sum(1 for v in new_states.values() if v == ELIMINATED),
         "rescued_now": sum(1 for v in new_states.values() if v == RESCUED),
         "survivors": sum(1 for v in states.values() if v in (ALIVE, RESCUED)),
-        "leaderboard": leaderboard(game, players),
+        "leaderboard": leaderboard(game, players, states),
     }
     payload = reveal_payload(question, results)
-    s.set_meta(game.pk, {"phase": "revealed", "reveal": json.dumps(payload)})
+    # The results in the store at once, with the record of what the database lacks (the
+    # answers of this question: right ones and their points); the phones hear them; then the
+    # database gets them (``_save``), and the record goes.
+    unsaved = json.dumps(
+        {"q": question.pk, "t": s.now_ms(), "points": {str(pk): n for pk, n in points.items()}},
+        separators=(",", ":"),
+    )
+    meta_now = {"phase": "revealed", "reveal": json.dumps(payload)}
+    s.save_reveal(game.pk, changed, new_states, meta_now, unsaved)
     per_player = {
         str(pk): {
             "state": states.get(pk, ALIVE),
@@ -522,8 +547,129 @@ def _reveal(game: Game, meta: dict[str, str]) -> dict[str, Any]:
         }
         for pk in players
     }
-    publish(game, "reveal", {"reveal": payload, "counts": counts(game)}, players=per_player)
+    # (the host's counts as ``counts`` gives them, from what was just read: no second read)
+    now_counts = {
+        "joined": len(states),
+        "answered": len(answers),
+        "alive": results["survivors"],
+        "eliminated": sum(1 for v in states.values() if v == ELIMINATED),
+    }
+    publish(game, "reveal", {"reveal": payload, "counts": now_counts}, players=per_player)
+    try:
+        _save(game.pk, unsaved)
+    except DatabaseError as exc:
+        # The hall has the results and the store keeps the record: the next host action or
+        # the sweep writes them once the database answers again.
+        log.warning("livegame: results of game %s not written yet (%s)", game.pk, exc)
     return payload
+
+
+# A reveal's record older than this is written by the sweep of a process serving the game's
+# phones (its own host action was cut off).
+UNSAVED_SWEEP_MS = 30_000
+
+
+def save_unsaved(game_id: int) -> bool:
+    """Write what a reveal left in the store only (under the game's lock). True if any."""
+    unsaved = store().unsaved(game_id)
+    if unsaved:
+        _save(game_id, unsaved)
+    return bool(unsaved)
+
+
+def sweep_unsaved(game_id: int) -> bool:
+    """A reveal's results still missing from the database long after it (its process died
+    between sending and writing), written from the store: the streams' keeper calls this."""
+    s = store()
+    unsaved = s.unsaved(game_id)
+    if not unsaved or s.now_ms() - int(json.loads(unsaved).get("t", 0)) < UNSAVED_SWEEP_MS:
+        return False
+    with s.lock(game_id):
+        return save_unsaved(game_id)
+
+
+def _save(game_id: int, unsaved: str) -> None:
+    """The answers of a revealed question (the first stored, once) and every player's state
+    and score, written to the database from the store; idempotent (run again after a crash, it
+    writes the same)."""
+    s = store()
+    record = json.loads(unsaved)
+    question = int(record["q"])
+    points = {int(pk): int(n) for pk, n in record["points"].items()}
+    answers = s.answers(game_id, question)
+    players = s.players(game_id)
+    states = s.states(game_id)
+    with transaction.atomic():
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    player_id=pk,
+                    question_id=question,
+                    options=given["o"],
+                    received_at=_ms_to_dt(int(given["t"])),
+                    correct=pk in points,
+                    points=points.get(pk, 0),
+                )
+                for pk, given in answers.items()
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        _write_players(game_id, players, states)
+    s.saved(game_id, unsaved)
+
+
+_PLAYER_FIELDS = ("score", "correct_count", "golden_bell", "state", "eliminated_at")
+# PostgreSQL: the hall's players in one statement from arrays (bulk_update builds a CASE per
+# row and field: slow to build and to plan for 2.000 players); rows already equal are left.
+_WRITE_PLAYERS_SQL = """
+UPDATE livegame_player AS p
+SET score = v.score, correct_count = v.correct, golden_bell = v.golden, state = v.state,
+    eliminated_at = COALESCE(v.eliminated, p.eliminated_at)
+FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::boolean[], %s::text[], %s::integer[])
+    AS v(id, score, correct, golden, state, eliminated)
+WHERE p.id = v.id AND p.game_id = %s
+  AND (p.score, p.correct_count, p.golden_bell, p.state::text, p.eliminated_at)
+      IS DISTINCT FROM
+      (v.score, v.correct, v.golden, v.state, COALESCE(v.eliminated, p.eliminated_at))
+"""
+
+
+def _write_players(
+    game_id: int, players: dict[int, dict[str, Any]], states: dict[int, str]
+) -> None:
+    """Every player's score, right answers, golden bell, state and the question that
+    eliminated them as the store holds them; only rows that differ are written."""
+    values = {
+        pk: (
+            int(p["s"]),
+            int(p["c"]),
+            bool(int(p.get("g") or 0)),
+            states.get(pk, ALIVE),
+            None if p.get("e") is None else int(p["e"]),
+        )
+        for pk, p in players.items()
+    }
+    if connection.vendor == "postgresql":
+        pks = list(values)
+        columns = list(zip(*values.values(), strict=True)) if values else [()] * 5
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITE_PLAYERS_SQL, [pks, *(list(c) for c in columns), game_id])
+        return
+    rows = []
+    for row in Player.objects.filter(game_id=game_id, pk__in=list(values)).only(*_PLAYER_FIELDS):
+        score, correct, golden, state, eliminated = values[row.pk]
+        now = (
+            score,
+            correct,
+            golden,
+            state,
+            row.eliminated_at if eliminated is None else eliminated,
+        )
+        if now != tuple(getattr(row, f) for f in _PLAYER_FIELDS):
+            row.score, row.correct_count, row.golden_bell, row.state, row.eliminated_at = now
+            rows.append(row)
+    Player.objects.bulk_update(rows, list(_PLAYER_FIELDS), batch_size=500)
 
 
 def rescue_all(*, game: Game, actor: Any) -> int:
@@ -531,6 +677,7 @@ def rescue_all(*, game: Game, actor: Any) -> int:
     s = store()
     ensure_live(game)
     with s.lock(game.pk):
+        save_unsaved(game.pk)
         meta = s.meta(game.pk)
         if meta.get("phase") not in ("ready", "revealed"):
             raise _refuse(_("Vui lòng cứu trợ giữa hai câu hỏi."))
@@ -576,12 +723,12 @@ def game_resume(*, game: Game, actor: Any) -> None:
         s.set_meta(game.pk, values)
         meta = s.meta(game.pk)
         data: dict[str, Any] = {"phase": back}
-        if back == "question":
-            question = GameQuestion.objects.get(pk=int(meta["q"]))
-            GameQuestion.objects.filter(pk=question.pk).update(
+        public = _public_of(game.pk, meta) if back == "question" else None
+        if public is not None:
+            GameQuestion.objects.filter(pk=public["id"]).update(
                 deadline=_ms_to_dt(int(meta["deadline"]))
             )
-            data["question"] = question_payload(question, meta, s.now_ms())
+            data["question"] = question_payload(public, meta, s.now_ms())
         publish(game, "phase", data)
 
 
@@ -599,6 +746,7 @@ def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
             meta = s.meta(game.pk)
         if meta.get("phase") == "question":
             _reveal(game, meta)
+        save_unsaved(game.pk)
         players = s.players(game.pk)
         states = s.states(game.pk)
         if not _used(meta):

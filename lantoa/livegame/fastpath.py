@@ -22,6 +22,16 @@ rejection, a PIN not found, a game whose state is not loaded in Redis, a token o
 out of its return window, Redis unreachable — goes to the Django view unchanged, which answers
 as it always did (with its Vietnamese error). So the fast path only answers sooner.
 Without Redis (the demo) or behind a WSGI server, the view does everything.
+
+A phone's event stream ``GET /choi/<pin>/su-kien/`` is served here too when Redis holds the
+game: when a server process dies, its part of the hall (hundreds of phones) reconnects to the
+others within the same seconds, in the middle of their answers; through Django's middleware
+(two thread hops per middleware, a thread per request, the database for the PIN and the
+question) 667 phones took 12–22 s to get their snapshot back. Here: the PIN → game map above,
+one Redis script for the token → player (``store.PLAYER_SCRIPT``, as ``engine.player_of``), one
+pipeline for the snapshot (the live state holds the open question's public part), then the
+stream of ``streams.serve_asgi``: the same bytes as the view's. A phone the script does not
+find, a state not loaded, Redis unreachable: the view serves it, as before.
 """
 
 from __future__ import annotations
@@ -48,8 +58,15 @@ Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1024
-PIN_SECONDS = 60.0  # a PIN → game entry is read again after this long
+# A PIN → game entry is read again after this long; meanwhile (and while it is read again,
+# once, in the background) the entry serves: a hall's answers after a minute's pause would
+# otherwise all miss it at once and queue for the process's few database connections. An
+# entry gone stale (a game deleted, its PIN given to another) cannot answer for the wrong
+# game: the script finds no player for the phone's token, and the entry is dropped.
+PIN_SECONDS = 60.0
 REDIS_RETRY_AFTER = 5.0
+REDIS_CONNECTIONS = 64  # per process, for the answers and the streams' snapshots
+REDIS_WAIT = 5.0  # seconds a call waits for one of them
 _HEADERS = [
     (b"content-type", b"application/json"),
     (b"x-content-type-options", b"nosniff"),
@@ -95,31 +112,51 @@ def parse_answer(raw: bytes) -> tuple[int, list[int]] | None:
     return question, options
 
 
-def _game_of_pin(pin: str) -> int | None:
+def _game_of_pin(pin: str) -> tuple[int, str, str] | None:
     from lantoa.livegame.models import Game
 
     # Outside Django's request cycle: drop a connection the server closed, give it back after.
     close_old_connections()
     try:
-        return Game.objects.filter(pin=pin).values_list("pk", flat=True).first()
+        return Game.objects.filter(pin=pin).values_list("pk", "title", "mode").first()
     finally:
         for conn in connections.all(initialized_only=True):
             conn.close()
 
 
+def _path(prefix: str, suffix: str) -> re.Pattern[str]:
+    return re.compile(re.escape(prefix) + r"(?P<pin>[^/]+)" + re.escape(suffix) + "$")
+
+
 class AnswerFastPath:
     """Wraps lantoa's ASGI application; see the module's documentation."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, suffix: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, prefix: str, suffix: str, events: tuple[str, str] | None = None
+    ) -> None:
         self.app = app
-        self.path = re.compile(re.escape(prefix) + r"(?P<pin>[^/]+)" + re.escape(suffix) + "$")
-        self.pins: dict[str, tuple[int, float]] = {}
+        self.path = _path(prefix, suffix)
+        self.events = _path(*events) if events else None
+        self.pins: dict[str, tuple[tuple[int, str, str], float]] = {}
+        self.lookups: dict[str, asyncio.Future[tuple[int, str, str] | None]] = {}
         self.client: Any = None
         self.script: Any = None
+        self.player_script: Any = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.redis_down_until = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "GET" and self.events is not None:
+            match = self.events.match(scope.get("path", ""))
+            store = _redis_store() if match else None
+            if (
+                match
+                and store is not None
+                and time.monotonic() >= self.redis_down_until
+                and await self._stream(store, match["pin"], scope, receive, send)
+            ):
+                return None
+            return await self.app(scope, receive, send)
         if scope["type"] != "http" or scope.get("method") != "POST":
             return await self.app(scope, receive, send)
         match = self.path.match(scope.get("path", ""))
@@ -159,40 +196,154 @@ class AnswerFastPath:
         )
         await send({"type": "http.response.body", "body": body})
 
-    async def _game(self, pin: str) -> int | None:
+    async def _game(self, pin: str) -> tuple[int, str, str] | None:
+        """The game of a PIN: (id, title, mode)."""
         found = self.pins.get(pin)
-        if found is not None and time.monotonic() - found[1] < PIN_SECONDS:
+        if found is not None:
+            if time.monotonic() - found[1] >= PIN_SECONDS:
+                self._lookup(pin)  # in the background; this entry serves meanwhile
             return found[0]
-        game = await sync_to_async(_game_of_pin, thread_sensitive=False)(pin)
-        if game is not None:
+        return await asyncio.shield(self._lookup(pin))
+
+    def _lookup(self, pin: str) -> asyncio.Future[tuple[int, str, str] | None]:
+        """One database read of a PIN at a time, whoever waits for it."""
+        loop = asyncio.get_running_loop()
+        pending = self.lookups.get(pin)
+        if pending is not None and pending.get_loop() is loop:
+            return pending
+        pending = asyncio.ensure_future(sync_to_async(_game_of_pin, thread_sensitive=False)(pin))
+        self.lookups[pin] = pending
+
+        def done(future: asyncio.Future[tuple[int, str, str] | None]) -> None:
+            if self.lookups.get(pin) is future:
+                del self.lookups[pin]
+            if future.cancelled() or future.exception() is not None:
+                return  # (the waiters, if any, get the error; a refresh is tried again)
+            game = future.result()
+            if game is None:
+                self.pins.pop(pin, None)
+                return
             if len(self.pins) > 10_000:
                 self.pins.clear()
             self.pins[pin] = (game, time.monotonic())
-        return game
+
+        pending.add_done_callback(done)
+        return pending
+
+    def _redis(self) -> Any:
+        loop = asyncio.get_running_loop()
+        if self.client is None or self.loop is not loop:
+            # One client per event loop (a server has one per process; tests start several).
+            # A hall answering or reconnecting at once waits for one of its connections rather
+            # than fail (redis-py's pool refuses the 101st; the answers then went through the
+            # view for seconds).
+            import redis.asyncio
+
+            from lantoa.livegame.store import FAST_ANSWER_SCRIPT, PLAYER_SCRIPT
+
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                settings.REDIS_URL,
+                max_connections=REDIS_CONNECTIONS,
+                timeout=REDIS_WAIT,
+                socket_timeout=5.0,
+                socket_connect_timeout=2.0,
+            )
+            self.client = redis.asyncio.Redis(connection_pool=pool)
+            self.script = self.client.register_script(FAST_ANSWER_SCRIPT)
+            self.player_script = self.client.register_script(PLAYER_SCRIPT)
+            self.loop = loop
+        return self.client
+
+    async def _stream(
+        self, store: Any, pin: str, scope: Scope, receive: Receive, send: Send
+    ) -> bool:
+        """Serve a phone's event stream (True), or leave it to the view (False)."""
+        from lantoa.livegame import hub, streams
+
+        listener: hub.Listener | None = None
+        try:
+            found = await self._game(pin)
+            token = _cookies(scope).get(cookie_name_of(found[0])) if found else None
+            if found is None or not token:
+                return False
+            game, title, mode = found
+            player = await self._player(store, game, token)
+            if player is None:
+                self.pins.pop(pin, None)  # (a game gone: its PIN is read again)
+                return False
+            inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=hub.QUEUE_SIZE)
+            loop = asyncio.get_running_loop()
+            listener = hub.Listener(game=game, player=player, loop=loop, aqueue=inbox)
+            hub.add(listener)  # before the snapshot is read: nothing published meanwhile is missed
+            snapshot = await self._snapshot(store, game, player, title, mode)
+        except Exception as exc:
+            if listener is not None:
+                hub.remove(listener)
+            if not _is_redis_error(exc):
+                raise
+            self.redis_down_until = time.monotonic() + REDIS_RETRY_AFTER
+            log.warning("livegame: streams go through the view (%s)", type(exc).__name__)
+            return False
+        if snapshot is None:
+            hub.remove(listener)
+            return False
+        await streams.serve_asgi(listener, inbox, snapshot, receive, send)
+        return True
+
+    async def _player(self, store: Any, game: int, token: str) -> int | None:
+        from lantoa.livegame import engine
+        from lantoa.livegame.models import GameStatus
+
+        self._redis()
+        reply = await self.player_script(
+            keys=[store.key(game, name) for name in ("meta", "tokens", "seen")],
+            args=[engine.token_hash(token), engine.RETURN_WINDOW_MS, GameStatus.RUNNING],
+        )
+        return None if reply == b"fallback" else int(reply)
+
+    async def _snapshot(
+        self, store: Any, game: int, player: int, title: str, mode: str
+    ) -> dict[str, Any] | None:
+        """A phone's snapshot from the live state, as ``engine.snapshot`` draws it (its very
+        functions); None where the view must (the state lacks what this needs)."""
+        from lantoa.livegame import engine
+
+        client = self._redis()
+        pipe = client.pipeline(transaction=False)
+        pipe.hgetall(store.key(game, "meta"))
+        pipe.hget(store.key(game, "players"), player)
+        pipe.hget(store.key(game, "state"), player)
+        pipe.time()
+        raw_meta, raw_entry, raw_state, (seconds, micros) = await pipe.execute()
+        meta = {k.decode(): v.decode() for k, v in raw_meta.items()}
+        q = meta.get("q")
+        if not meta.get("status") or raw_entry is None or (q and not meta.get("qpub")):
+            return None
+        public = json.loads(meta["qpub"]) if q else None
+        mine = None
+        if public is not None:
+            raw = await client.hget(store.key(game, f"a:{q}"), player)
+            mine = json.loads(raw) if raw else None
+        now = int(seconds) * 1000 + int(micros) // 1000
+        snapshot = engine.snapshot_of(meta, now, mode=mode, title=title, public=public)
+        state = raw_state.decode() if raw_state is not None else None
+        snapshot["me"] = engine.me_of(player, json.loads(raw_entry), state, mine)
+        return snapshot
 
     async def _answer(
         self, store: Any, pin: str, scope: Scope, parsed: tuple[int, list[int]]
     ) -> dict[str, Any] | None:
         from lantoa.livegame import engine
-        from lantoa.livegame.public_views import cookie_name_of
-        from lantoa.livegame.store import FAST_ANSWER_SCRIPT, OK
+        from lantoa.livegame.store import OK
 
-        game = await self._game(pin)
-        if game is None:
+        found = await self._game(pin)
+        if found is None:
             return None
+        game = found[0]
         token = _cookies(scope).get(cookie_name_of(game))
         if not token:
             return None
-        loop = asyncio.get_running_loop()
-        if self.client is None or self.loop is not loop:
-            # One client per event loop (a server has one per process; tests start several).
-            import redis.asyncio
-
-            self.client = redis.asyncio.Redis.from_url(
-                settings.REDIS_URL, socket_timeout=5.0, socket_connect_timeout=2.0
-            )
-            self.script = self.client.register_script(FAST_ANSWER_SCRIPT)
-            self.loop = loop
+        self._redis()
         question, options = parsed
         reply = await self.script(
             keys=store.answer_keys(game, question, fast=True),
@@ -228,6 +379,12 @@ def fast_answer_args(question: int, options: list[int], token_hash: str) -> list
         QuestionRole.RESCUE,
         GameStatus.LOBBY,
     ]
+
+
+def cookie_name_of(game_id: int) -> str:
+    from lantoa.livegame.public_views import cookie_name_of as name
+
+    return name(game_id)
 
 
 def _redis_store() -> Any:
@@ -290,4 +447,5 @@ def wrap(app: ASGIApp) -> ASGIApp:
     marker = "0PIN0"
     path = reverse("livegame_public:answer", kwargs={"pin": marker})
     prefix, _sep, suffix = path.partition(marker)
-    return AnswerFastPath(app, prefix=prefix, suffix=suffix)
+    events = reverse("livegame_public:events", kwargs={"pin": marker}).partition(marker)
+    return AnswerFastPath(app, prefix=prefix, suffix=suffix, events=(events[0], events[2]))

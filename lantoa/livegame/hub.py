@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64
 RECONNECT = {"type": "reconnect"}
+# The heartbeat of the event loop's streams, handed to them all at once by one thread per
+# process (lantoa.livegame.streams): a stream then waits on its queue alone, without a timer
+# and a task of its own for every event it waits for.
+PING = {"type": "ping"}
 
 
 @dataclass(eq=False)
@@ -107,6 +111,22 @@ def dispatch(event: dict[str, Any]) -> None:
             loop.call_soon_threadsafe(_deliver_on_loop, group, event)
         except RuntimeError:  # the loop was closed (a test's, a server shutting down)
             for listener in group:
+                remove(listener)
+
+
+def ping() -> None:
+    """Hand the heartbeat to this process's streams on an event loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Listener]] = {}
+    with _lock:
+        for group in _listeners.values():
+            for listener in group:
+                if listener.loop is not None:
+                    by_loop.setdefault(listener.loop, []).append(listener)
+    for loop, listeners in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_deliver_on_loop, listeners, PING)
+        except RuntimeError:
+            for listener in listeners:
                 remove(listener)
 
 

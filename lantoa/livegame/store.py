@@ -55,6 +55,16 @@ class Store(Protocol):
     def answers(self, game: int, question: int) -> dict[int, dict[str, Any]]: ...
     def my_answer(self, game: int, question: int, player: int) -> dict[str, Any] | None: ...
     def close(self, game: int) -> int: ...
+    def save_reveal(
+        self,
+        game: int,
+        players: dict[int, dict[str, Any]],
+        states: dict[int, str],
+        meta: dict[str, Any],
+        unsaved: str,
+    ) -> None: ...
+    def unsaved(self, game: int) -> str | None: ...
+    def saved(self, game: int, unsaved: str) -> None: ...
     def seen(self, game: int, values: dict[int, int]) -> None: ...
     def last_seen(self, game: int, player: int) -> int | None: ...
     def publish(self, event: dict[str, Any]) -> None: ...
@@ -165,6 +175,32 @@ class MemoryStore:
             if int(meta.get("deadline", "0")) > now:
                 meta["deadline"] = str(now)
             return now
+
+    def save_reveal(
+        self,
+        game: int,
+        players: dict[int, dict[str, Any]],
+        states: dict[int, str],
+        meta: dict[str, Any],
+        unsaved: str,
+    ) -> None:
+        with self._lock:
+            g = self._game(game)
+            g["players"].update({k: dict(v) for k, v in players.items()})
+            g["states"].update(states)
+            g["meta"].update({k: str(v) for k, v in meta.items()})
+            g["unsaved"] = unsaved
+
+    def unsaved(self, game: int) -> str | None:
+        with self._lock:
+            found = self._games.get(game, {}).get("unsaved")
+            return str(found) if found else None
+
+    def saved(self, game: int, unsaved: str) -> None:
+        with self._lock:
+            g = self._games.get(game, {})
+            if g.get("unsaved") == unsaved:
+                g.pop("unsaved")
 
     def seen(self, game: int, values: dict[int, int]) -> None:
         with self._lock:
@@ -280,6 +316,31 @@ if status[2] == ARGV[8] then eligible = ARGV[7] end
     + ANSWER_BODY
 ).replace("TTL", str(TTL))
 
+# The stream's fast path (lantoa.livegame.fastpath): the player of a phone's token, as
+# ``engine.player_of`` finds it. KEYS: meta, tokens, seen. ARGV: token hash, return window (ms),
+# the running status. "fallback" where the view must decide (state not loaded, unknown token,
+# out of the return window while the game runs).
+PLAYER_SCRIPT = (
+    _NOW
+    + """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'fallback' end
+local player = redis.call('HGET', KEYS[2], ARGV[1])
+if not player then return 'fallback' end
+if status == ARGV[3] then
+  local last = redis.call('HGET', KEYS[3], player)
+  if not last or now - tonumber(last) > tonumber(ARGV[2]) then return 'fallback' end
+end
+return player
+"""
+)
+
+# KEYS: the unsaved record. Deletes it if it is still ARGV[1] (a later reveal's is kept).
+SAVED_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 # KEYS: meta. Sets the deadline to now if it is later; returns now (ms).
 CLOSE_SCRIPT = """
 local t = redis.call('TIME')
@@ -296,10 +357,12 @@ class RedisStore:
         self.prefix = prefix
         self._answer = client.register_script(ANSWER_SCRIPT)
         self._close = client.register_script(CLOSE_SCRIPT)
+        self._saved = client.register_script(SAVED_SCRIPT)
+        self.db = int(client.connection_pool.connection_kwargs.get("db") or 0)
 
     @property
     def channel(self) -> str:
-        return f"{self.prefix}:events"
+        return channel_name(self.prefix, self.db)
 
     def key(self, game: int, name: str) -> str:
         return f"{self.prefix}:g:{game}:{name}"
@@ -393,6 +456,37 @@ class RedisStore:
     def close(self, game: int) -> int:
         return int(self._close(keys=[self.key(game, "meta")]))
 
+    def save_reveal(
+        self,
+        game: int,
+        players: dict[int, dict[str, Any]],
+        states: dict[int, str],
+        meta: dict[str, Any],
+        unsaved: str,
+    ) -> None:
+        """A reveal's results, at once (MULTI/EXEC): the players' scores, their states, the
+        revealed phase and the record of what the database does not hold yet."""
+        pipe = self.client.pipeline(transaction=True)
+        if players:
+            pipe.hset(
+                self.key(game, "players"),
+                mapping={k: json.dumps(v, separators=(",", ":")) for k, v in players.items()},
+            )
+        if states:
+            pipe.hset(self.key(game, "state"), mapping=states)
+        pipe.hset(self.key(game, "meta"), mapping={k: str(v) for k, v in meta.items()})
+        pipe.set(self.key(game, "unsaved"), unsaved, ex=TTL)
+        for name in ("players", "state", "meta"):
+            self._touch(pipe, game, name)
+        pipe.execute()
+
+    def unsaved(self, game: int) -> str | None:
+        found = self.client.get(self.key(game, "unsaved"))
+        return found.decode() if found else None
+
+    def saved(self, game: int, unsaved: str) -> None:
+        self._saved(keys=[self.key(game, "unsaved")], args=[unsaved])
+
     def seen(self, game: int, values: dict[int, int]) -> None:
         if values:
             pipe = self.client.pipeline()
@@ -419,6 +513,11 @@ class RedisStore:
             self.client.delete(*keys)
 
 
+def channel_name(prefix: str, db: int) -> str:
+    """The games' pub/sub channel of a deployment: its key prefix and its Redis database."""
+    return f"{prefix}:{db}:events"
+
+
 _store: Store | None = None
 _store_lock = threading.Lock()
 
@@ -431,9 +530,16 @@ def get_store() -> Store:
             if settings.REDIS_URL:
                 import redis
 
-                client = redis.Redis.from_url(
-                    settings.REDIS_URL, socket_timeout=5.0, socket_connect_timeout=2.0
+                # Threads of a process (requests, the streams' keeper) wait for one of its
+                # connections rather than fail when a hall comes at once.
+                pool = redis.BlockingConnectionPool.from_url(
+                    settings.REDIS_URL,
+                    max_connections=64,
+                    timeout=5.0,
+                    socket_timeout=5.0,
+                    socket_connect_timeout=2.0,
                 )
+                client = redis.Redis(connection_pool=pool)
                 redis_store = RedisStore(client, settings.LANTOA_LIVEGAME_REDIS_PREFIX)
                 hub.listen_redis(settings.REDIS_URL, redis_store.channel)
                 _store = redis_store

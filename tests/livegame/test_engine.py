@@ -287,6 +287,7 @@ def test_correct_answer_never_sent_before_the_deadline(tree: Tree, live: Store) 
         revealed = inbox.get(timeout=5)
         assert revealed["type"] == "reveal" and revealed["data"]["reveal"]["correct"] == q.correct
         assert revealed["players"][str(p1.pk)]["state"] == PlayerState.ALIVE
+        assert revealed["data"]["counts"] == engine.counts(game)
     finally:
         hub.remove(listener)
 
@@ -348,3 +349,156 @@ def test_ended_before_any_question_nobody_wins(tree: Tree, live: Store) -> None:
     assert not Player.objects.filter(game=game, winner=True).exists()
     with pytest.raises(ValidationError):
         engine.game_end(game=game, actor=None)
+
+
+def test_reveal_sent_first_then_written_and_a_crash_between_loses_nothing(
+    tree: Tree, live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reveal reaches the phones before the database is written; should the process die
+    in between, the game's next host action writes the results from the store, and the
+    sweep of a process serving the game does it when no host action comes."""
+    game = make_game(tree.pa)
+    p1, _ = join(game, tree.a_g1, "An")
+    p2, _ = join(game, tree.a_g2, "Bình")
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=p1.pk, question=q.pk, options=[1])
+    engine.answer(game=game, player=p2.pk, question=q.pk, options=[0])
+    inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+    listener = hub.Listener(game=game.pk, player=p2.pk, tqueue=inbox)
+    hub.add(listener)
+    if isinstance(live, RedisStore):
+        assert hub.listen_redis(redis_url_of(live), live.channel).wait(5)
+    written = engine._save
+
+    def dies(game_id: int, unsaved: str) -> None:
+        raise SystemExit("the process died")
+
+    monkeypatch.setattr(engine, "_save", dies)
+    try:
+        with pytest.raises(SystemExit):
+            engine.question_reveal(game=game, actor=None)
+        event = inbox.get(timeout=5)
+    finally:
+        hub.remove(listener)
+    assert event["type"] == "reveal" and event["players"][str(p2.pk)]["state"] == "eliminated"
+    assert not Answer.objects.filter(question=q).exists()
+    assert _state(p2) == PlayerState.ALIVE  # the database does not know yet
+    assert live.unsaved(game.pk)
+    monkeypatch.setattr(engine, "_save", written)
+    # No host action yet: the sweep leaves a fresh record to its own request…
+    assert engine.sweep_unsaved(game.pk) is False
+    # …and writes one left behind.
+    monkeypatch.setattr(engine, "UNSAVED_SWEEP_MS", 0)
+    assert engine.sweep_unsaved(game.pk) is True
+    assert live.unsaved(game.pk) is None
+    stored = {a.player_id: (a.options, a.correct) for a in Answer.objects.filter(question=q)}
+    assert stored == {p1.pk: ([1], True), p2.pk: ([0], False)}
+    assert (_state(p1), _state(p2)) == (PlayerState.ALIVE, PlayerState.ELIMINATED)
+    assert Player.objects.get(pk=p2.pk).eliminated_at == 1
+    assert Player.objects.get(pk=p1.pk).score == 1
+    # Died again, after the next reveal: the host's next action writes it first.
+    q2 = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=p1.pk, question=q2.pk, options=q2.correct)
+    monkeypatch.setattr(engine, "_save", dies)
+    with pytest.raises(SystemExit):
+        engine.question_reveal(game=game, actor=None)
+    monkeypatch.setattr(engine, "_save", written)
+    assert not Answer.objects.filter(question=q2).exists()
+    engine.game_end(game=game, actor=None)
+    assert list(Answer.objects.filter(question=q2).values_list("player_id", "correct")) == [
+        (p1.pk, True)
+    ]
+    assert Player.objects.get(pk=p1.pk).score == 2 and live.unsaved(game.pk) is None
+    # Written twice (a sweep racing the host), the same rows: nothing doubled.
+    engine._save(game.pk, json.dumps({"q": q2.pk, "points": {str(p1.pk): 1}}))
+    assert Answer.objects.filter(question=q2).count() == 1
+    assert Player.objects.get(pk=p1.pk).score == 2
+
+
+def test_a_database_down_at_the_reveal_keeps_the_results_for_later(
+    tree: Tree, live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hall has been told; the host is not shown an error; the record stays in the store
+    until the database takes it (the next host action here)."""
+    from django.db import OperationalError
+
+    game = make_game(tree.pa)
+    p1, _ = join(game, tree.a_g1, "An")
+    p2, _ = join(game, tree.a_g2, "Bình")
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=p1.pk, question=q.pk, options=[1])
+    written = engine._write_players
+
+    def down(*args: Any) -> None:
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(engine, "_write_players", down)
+    assert engine.question_reveal(game=game, actor=None)["eliminated_now"] == 1
+    assert live.unsaved(game.pk) and not Answer.objects.filter(question=q).exists()
+    monkeypatch.setattr(engine, "_write_players", written)
+    engine.rescue_all(game=game, actor=None)
+    assert live.unsaved(game.pk) is None
+    assert Answer.objects.filter(question=q).count() == 1
+    assert Player.objects.get(pk=p2.pk).eliminated_at == 1
+    assert _state(p2) == PlayerState.RESCUED
+
+
+def test_events_of_another_deployment_on_the_same_redis_are_not_heard(
+    tree: Tree, redis_url: str
+) -> None:
+    """Pub/sub ignores Redis database numbers: the channel names the key prefix and the
+    database, so a deployment on another database (or prefix) of one Redis never hears
+    this one's games."""
+    import redis
+
+    from lantoa.livegame.store import channel_name
+
+    base, _, db = redis_url.rpartition("/")
+    other_url = f"{base}/{(int(db) + 1) % 16}"
+    ours = RedisStore(redis.Redis.from_url(redis_url), "test:live:chan")
+    same_prefix_other_db = RedisStore(redis.Redis.from_url(other_url), "test:live:chan")
+    other_prefix = RedisStore(redis.Redis.from_url(redis_url), "test:live:chan2")
+    assert ours.channel == channel_name("test:live:chan", int(db))
+    assert len({ours.channel, same_prefix_other_db.channel, other_prefix.channel}) == 3
+    assert hub.listen_redis(redis_url, ours.channel).wait(5)
+    inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+    listener = hub.Listener(game=987_654, tqueue=inbox)
+    hub.add(listener)
+    try:
+        same_prefix_other_db.publish({"game": 987_654, "type": "phase", "seq": 1, "data": {}})
+        other_prefix.publish({"game": 987_654, "type": "phase", "seq": 2, "data": {}})
+        ours.publish({"game": 987_654, "type": "phase", "seq": 3, "data": {}})
+        assert inbox.get(timeout=5)["seq"] == 3
+        time.sleep(0.2)
+        assert inbox.empty()
+    finally:
+        hub.remove(listener)
+
+
+def test_an_event_is_encoded_once_and_a_players_line_spliced_in() -> None:
+    from lantoa.livegame import streams
+
+    event = {
+        "game": 1,
+        "type": "reveal",
+        "seq": 7,
+        "data": {"reveal": {"correct": [1], "explanation": "Điều 25"}, "counts": {"alive": 2}},
+        "players": {"5": {"state": "eliminated", "score": 0}},
+    }
+    mine = streams.render_event(event, hub.Listener(game=1, player=5))
+    other = streams.render_event(event, hub.Listener(game=1, player=6))
+    screen = streams.render_event(event, hub.Listener(game=1, screen=True))
+    assert (
+        mine
+        == streams.render(
+            "reveal", {**event["data"], "me": {"state": "eliminated", "score": 0}}, 7
+        ).encode()
+    )
+    assert other == screen == streams.render("reveal", event["data"], 7).encode()
+    empty = {"game": 1, "type": "rescue", "seq": 8, "data": {}, "players": {"5": {"s": 1}}}
+    assert (
+        streams.render_event(empty, hub.Listener(game=1, player=5))
+        == streams.render("rescue", {"me": {"s": 1}}, 8).encode()
+    )

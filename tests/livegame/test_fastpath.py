@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -185,3 +186,189 @@ def test_without_redis_the_view_does_everything(settings: Any) -> None:
     settings.REDIS_URL = ""
     inner = Counting()
     assert fastpath.wrap(inner) is inner
+
+
+class Stream:
+    """A phone's event stream on an ASGI application: what it was sent, and its leaving."""
+
+    def __init__(self, app: Any, game: Game, token: str) -> None:
+        self.app, self.game, self.token = app, game, token
+        self.messages: list[dict[str, Any]] = []
+        self.leave = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        path = reverse("livegame_public:events", kwargs={"pin": self.game.pin})
+        cookie = f"{cookie_name(self.game)}={self.token}".encode()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1"), (b"cookie", cookie)],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 80),
+        }
+        asked = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await self.leave.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            self.messages.append(message)
+
+        self.task = asyncio.ensure_future(self.app(scope, receive, send))
+
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.messages if "body" in m)
+
+    def events(self) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for block in self.body().decode().split("\n\n"):
+            lines = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line)
+            if "event" in lines:
+                out.append((lines["event"], json.loads(lines["data"])))
+        return out
+
+    async def wait_for(self, count: int) -> list[tuple[str, dict[str, Any]]]:
+        for _ in range(500):
+            if len(self.events()) >= count:
+                break
+            await asyncio.sleep(0.01)
+        return self.events()
+
+
+def _without_clock(snapshot: dict[str, Any]) -> dict[str, Any]:
+    snapshot = json.loads(json.dumps(snapshot))
+    snapshot.get("question", {}).pop("remaining_ms", None)
+    return snapshot
+
+
+def test_a_phones_stream_served_without_django_as_the_view_serves_it(
+    redis_live: RedisStore, tree: Tree
+) -> None:
+    from lantoa.livegame import hub
+    from tests.livegame.support import redis_url_of
+
+    game = make_game(tree.pa)
+    an, an_token = join(game, tree.a_g1, "An")
+    join(game, tree.a_g3, "Bình")
+    inner = Counting()
+    app = fastpath.wrap(inner)
+    assert hub.listen_redis(redis_url_of(redis_live), redis_live.channel).wait(5)
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    engine.answer(game=game, player=an.pk, question=q.pk, options=[1])
+    drawn = engine.snapshot(game, player=an.pk)
+
+    async def play() -> tuple[Stream, Stream]:
+        fast, view = Stream(app, game, an_token), Stream(inner, game, an_token)
+        fast.start()
+        view.start()
+        await fast.wait_for(1)
+        await view.wait_for(1)
+        assert inner.calls == 1  # the view's stream only
+        await asyncio.to_thread(engine.question_reveal, game=game, actor=None)
+        await fast.wait_for(2)
+        await view.wait_for(2)
+        hub.ping()  # the process's heartbeat reaches every stream on the loop
+        for _ in range(500):
+            if fast.body().endswith(b": ping\n\n") and view.body().endswith(b": ping\n\n"):
+                break
+            await asyncio.sleep(0.01)
+        redis_live.seen(game.pk, {an.pk: 0})
+        fast.leave.set()
+        view.leave.set()
+        await asyncio.wait_for(asyncio.gather(fast.task, view.task), 5)  # type: ignore[arg-type]
+        return fast, view
+
+    fast, view = asyncio.run(play())
+    (kind, snapshot), (revealed, reveal) = fast.events()[:2]
+    assert kind == "snapshot" and revealed == "reveal"
+    # The very snapshot the engine draws (the view's), the question and the stored answer in.
+    assert _without_clock(snapshot) == _without_clock(view.events()[0][1])
+    assert _without_clock(snapshot) == _without_clock(drawn)
+    assert snapshot["question"]["id"] == q.pk and snapshot["me"]["answer"] == [1]
+    assert "correct" not in json.dumps(snapshot)
+    # Then the events: the same bytes as the view's, the player's own line in.
+    assert fast.body().split(b"\n\n", 1)[1] == view.body().split(b"\n\n", 1)[1]
+    assert fast.body().endswith(b"\n\n: ping\n\n")
+    assert reveal["me"]["state"] == "alive" and reveal["me"]["right"] is True
+    assert fast.messages[0]["status"] == 200
+    assert (b"content-type", b"text/event-stream; charset=utf-8") in fast.messages[0]["headers"]
+    assert fast.body().startswith(b"retry: 1500\n")
+    # The phone left: its listener is gone, and it is marked seen (by the streams' keeper
+    # thread, at once).
+    assert not hub.connected(game.pk)
+    for _ in range(100):
+        if redis_live.last_seen(game.pk, an.pk):
+            break
+        time.sleep(0.05)
+    assert redis_live.now_ms() - (redis_live.last_seen(game.pk, an.pk) or 0) < 10_000
+
+
+def test_a_stream_the_fast_path_cannot_decide_goes_to_the_view(
+    redis_live: RedisStore, tree: Tree
+) -> None:
+    game = make_game(tree.pa)
+    binh, binh_token = join(game, tree.a_g3, "Bình")
+    inner = Counting()
+    app = fastpath.wrap(inner)
+    engine.game_start(game=game, actor=None)
+    redis_live.seen(game.pk, {binh.pk: redis_live.now_ms() - 120_000})  # out of the window
+
+    async def play() -> list[Stream]:
+        streams = [Stream(app, game, "not-a-player"), Stream(app, game, binh_token)]
+        for stream in streams:
+            stream.start()
+        await asyncio.wait_for(asyncio.gather(*(s.task for s in streams)), 10)  # type: ignore[misc]
+        return streams
+
+    stranger, gone = asyncio.run(play())
+    assert inner.calls == 2
+    for stream in (stranger, gone):
+        assert stream.messages[0]["status"] == 403
+        assert "mã PIN" in json.loads(stream.body())["error"]
+
+
+def test_a_pin_is_read_once_however_many_wait_and_a_stale_entry_serves_meanwhile(
+    redis_live: RedisStore, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hall's answers after a minute's pause must not all queue for the database."""
+    game = make_game(tree.pa)
+    read = fastpath._game_of_pin
+    reads: list[str] = []
+
+    def counted(pin: str) -> Any:
+        reads.append(pin)
+        return read(pin)
+
+    monkeypatch.setattr(fastpath, "_game_of_pin", counted)
+    app = fastpath.wrap(Counting())
+    assert isinstance(app, fastpath.AnswerFastPath)
+
+    async def play() -> tuple[list[Any], list[Any]]:
+        first = await asyncio.gather(*(app._game(game.pin) for _ in range(20)))
+        entry, _at = app.pins[game.pin]
+        app.pins[game.pin] = (entry, time.monotonic() - fastpath.PIN_SECONDS - 1)
+        stale = await asyncio.gather(*(app._game(game.pin) for _ in range(20)))
+        for _ in range(200):
+            if not app.lookups:
+                break
+            await asyncio.sleep(0.02)
+        return first, stale
+
+    first, stale = asyncio.run(play())
+    assert first == stale == [(game.pk, game.title, game.mode)] * 20
+    assert reads == [game.pin, game.pin]  # once for the twenty, once more in the background
+    assert time.monotonic() - app.pins[game.pin][1] < 10
