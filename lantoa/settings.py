@@ -11,6 +11,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -400,7 +401,7 @@ X_FRAME_OPTIONS = "DENY"
 # test reads them all), a per-request nonce for any <script nonce="{{ CSP_NONCE }}"> a page
 # may need, no framing, forms that post only to us. LANTOA_CSP_IMG_SRC adds image sources
 # (e.g. the address of an S3 bucket set as LANTOA_MEDIA_STORAGE).
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, dict[str, Any]] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -555,6 +556,9 @@ LANTOA_LIVEGAME_REDIS_PREFIX = env_str("LANTOA_LIVEGAME_REDIS_PREFIX", "lantoa:l
 # one: generous, so that a whole hall is slowed at worst, never shut out) and into one game.
 LANTOA_LIVEGAME_JOINS_PER_IP = env_int("LANTOA_LIVEGAME_JOINS_PER_IP", 120)
 LANTOA_LIVEGAME_JOINS_PER_GAME = env_int("LANTOA_LIVEGAME_JOINS_PER_GAME", 1000)
+# Unknown PINs tried from one address in 10 minutes before every PIN is refused to it for a
+# while (except to phones already in that game): against guessing a 6-digit PIN.
+LANTOA_LIVEGAME_PIN_MISSES_PER_IP = env_int("LANTOA_LIVEGAME_PIN_MISSES_PER_IP", 60)
 LANTOA_WEBHOOK_SEEN_SECONDS = env_int("LANTOA_WEBHOOK_SEEN_SECONDS", 24 * 3600)
 # A signed message dated more than this many hours before it reached us is not made an
 # inquiry (a replay: Zalo re-sends for up to 12 hours, Meta for up to 36), nor one dated more

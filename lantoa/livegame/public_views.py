@@ -4,8 +4,10 @@ within 60 seconds keeps the player's state and score."""
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -41,11 +43,73 @@ def cookie_name_of(game_id: int) -> str:
     return f"lantoa_choi_{game_id}"
 
 
-def _game(pin: str) -> Game:
+def pin_misses_per_ip() -> ratelimit.Limit:
+    """Unknown PINs tried from one address in 10 minutes (guessing a 6-digit PIN to slip into
+    someone's game). Generous, since a hall shares one address and people mistype."""
+    return ratelimit.Limit(
+        "livegame-pin-miss-ip", int(settings.LANTOA_LIVEGAME_PIN_MISSES_PER_IP), 600
+    )
+
+
+class PinLimited(Exception):
+    """Too many unknown PINs from this address: every PIN is refused alike for a while (a
+    known game included, so the answer tells a guesser nothing), except to the phones that
+    already play in that game."""
+
+
+def _pin_limited_message() -> str:
+    return _(
+        "Đã có quá nhiều lần nhập mã PIN sai từ mạng này. Vui lòng đợi vài phút rồi nhập lại "
+        "mã PIN trên màn hình chiếu."
+    )
+
+
+def _game(pin: str, request: HttpRequest | None = None) -> Game:
+    """The game of a PIN, or 404. With the request, unknown PINs count against the address
+    and, past the limit, every lookup without that game's cookie raises ``PinLimited``."""
     game = Game.objects.select_related("unit").filter(pin=pin).first()
+    if request is None:
+        if game is None:
+            raise Http404
+        return game
+    ip = ratelimit.ip_key(client_ip(request))
+    limited = pin_misses_per_ip().exceeded(ip)
+    if game is not None and limited and request.COOKIES.get(cookie_name(game)) is None:
+        game = None
     if game is None:
+        pin_misses_per_ip().hit(ip)
+        if limited:
+            ratelimit.count_event("livegame.pin_limited")
+            raise PinLimited
         raise Http404
     return game
+
+
+def _pin_guarded(as_json: bool = False) -> Callable[[Any], Any]:
+    """A view that looks its game up by PIN answers 429 (page or JSON) past the PIN limit."""
+
+    def decorate(view: Any) -> Any:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                return view(request, *args, **kwargs)
+            except PinLimited:
+                if not as_json:
+                    return _pin_refused(request)
+                response = JsonResponse({"error": _pin_limited_message()}, status=429)
+                response["Retry-After"] = "300"
+                return response
+
+        return wrapped
+
+    return decorate
+
+
+def _pin_refused(request: HttpRequest, form: PinForm | None = None) -> HttpResponse:
+    context = {"form": form or PinForm(), "limited": _pin_limited_message()}
+    response = render(request, "livegame/public/pin.html", context, status=429)
+    response["Retry-After"] = "300"
+    return response
 
 
 def _player(request: HttpRequest, game: Game) -> int | None:
@@ -57,7 +121,13 @@ def enter_pin(request: HttpRequest) -> HttpResponse:
     form = PinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pin = form.cleaned_data["pin"].strip()
-        if Game.objects.filter(pin=pin).exclude(status=GameStatus.FINISHED).exists():
+        try:
+            game = _game(pin, request)
+        except PinLimited:
+            return _pin_refused(request, form)
+        except Http404:
+            game = None
+        if game is not None and game.status != GameStatus.FINISHED:
             path = reverse("livegame_public:join", kwargs={"pin": pin})
             return redirect(settings.LANTOA_LIVE_URL + path)
         form.add_error("pin", _("Không có trò chơi nào đang mở với mã này; vui lòng kiểm tra lại."))
@@ -126,8 +196,9 @@ def _units(game: Game) -> Any:
 
 @policy(PUBLIC)
 @never_cache
+@_pin_guarded()
 def join(request: HttpRequest, pin: str) -> HttpResponse:
-    game = _game(pin)
+    game = _game(pin, request)
     if _player(request, game) is not None:
         return redirect("livegame_public:play", pin=pin)
     if game.entrants_of_id is not None:
@@ -224,6 +295,7 @@ def _entrant_join(request: HttpRequest, game: Game) -> HttpResponse:
 
 @policy(PUBLIC)
 @never_cache
+@_pin_guarded()
 def entrant_code(request: HttpRequest, pin: str) -> HttpResponse:
     """Step 2: the contest's one-time code (``lantoa.contests.entry.entrant_verify``: 5 wrong
     tries a code); right, the phone joins as the entrant, with their name and unit."""
@@ -231,7 +303,7 @@ def entrant_code(request: HttpRequest, pin: str) -> HttpResponse:
     from lantoa.contests.models import Entrant
     from lantoa.contests.public_forms import CodeForm
 
-    game = _game(pin)
+    game = _game(pin, request)
     if game.entrants_of_id is None:
         raise Http404
     if _player(request, game) is not None:
@@ -281,9 +353,10 @@ def entrant_code(request: HttpRequest, pin: str) -> HttpResponse:
 
 
 @policy(PUBLIC)
+@_pin_guarded(as_json=True)
 def unit_search(request: HttpRequest, pin: str) -> HttpResponse:
     """The join form's unit search (JSON): the active units of the organiser's subtree."""
-    game = _game(pin)
+    game = _game(pin, request)
     if not searches_per_ip().hit(ratelimit.ip_key(client_ip(request))):
         ratelimit.count_event("livegame.search_limited")
         response = JsonResponse(
@@ -296,16 +369,18 @@ def unit_search(request: HttpRequest, pin: str) -> HttpResponse:
 
 
 @policy(PUBLIC)
+@_pin_guarded()
 def play(request: HttpRequest, pin: str) -> HttpResponse:
-    game = _game(pin)
+    game = _game(pin, request)
     if _player(request, game) is None:
         return redirect("livegame_public:join", pin=pin)
     return render(request, "livegame/public/play.html", {"game": game})
 
 
 @policy(PUBLIC)
+@_pin_guarded(as_json=True)
 def player_events(request: HttpRequest, pin: str) -> HttpResponseBase:
-    game = _game(pin)
+    game = _game(pin, request)
     player = _player(request, game)
     if player is None:
         return JsonResponse({"error": _("Vui lòng vào lại trò chơi bằng mã PIN.")}, status=403)
@@ -314,9 +389,10 @@ def player_events(request: HttpRequest, pin: str) -> HttpResponseBase:
 
 @policy(PUBLIC)
 @require_POST
+@_pin_guarded(as_json=True)
 def answer(request: HttpRequest, pin: str) -> HttpResponse:
     """One answer, idempotent: a retry gets the stored answer back (the first one wins)."""
-    game = _game(pin)
+    game = _game(pin, request)
     player = _player(request, game)
     if player is None:
         return JsonResponse({"error": _("Vui lòng vào lại trò chơi bằng mã PIN.")}, status=403)

@@ -91,3 +91,35 @@ def test_joins_are_limited_per_address_and_per_game(tree: Tree) -> None:
     assert full.status_code == 429
     assert "Trò chơi đang nhận rất nhiều người cùng lúc" in full.content.decode()
     assert Player.objects.filter(game=game).count() == 3
+
+
+@override_settings(LANTOA_LIVEGAME_PIN_MISSES_PER_IP=3)
+def test_guessing_pins_from_one_address_is_stopped_without_telling_which_pin_exists(
+    tree: Tree,
+) -> None:
+    game = make_game(tree.pa)
+    other = "000000" if game.pin != "000000" else "111111"
+    guesser = _phone()
+    # Before the limit: a wrong PIN is a plain "no such game", the right one leads to joining.
+    for _ in range(3):
+        wrong = guesser.post(reverse("livegame_public:pin"), {"pin": other})
+        assert wrong.status_code == 200
+        assert "Không có trò chơi nào đang mở với mã này" in wrong.content.decode()
+    # Past it, every PIN is refused alike to that address — by the form, the join page and
+    # the JSON endpoints — the real game's PIN included.
+    for pin in (other, game.pin):
+        refused = guesser.post(reverse("livegame_public:pin"), {"pin": pin})
+        assert refused.status_code == 429 and refused["Retry-After"] == "300"
+        assert "quá nhiều lần nhập mã PIN sai từ mạng này" in refused.content.decode()
+        page = guesser.get(reverse("livegame_public:join", kwargs={"pin": pin}))
+        assert page.status_code == 429
+        units = guesser.get(reverse("livegame_public:units", kwargs={"pin": pin}))
+        assert units.status_code == 429 and "error" in units.json()
+    assert not Player.objects.filter(game=game).exists()
+    # Another address is not affected, and a phone already in the game keeps playing.
+    phone = _phone("198.51.100.9")
+    url = reverse("livegame_public:join", kwargs={"pin": game.pin})
+    assert phone.post(url, {"name": "An", "unit": tree.a_g1.pk}).status_code == 302
+    shared = _phone()  # the guesser's network, but this phone joined before
+    shared.cookies = phone.cookies
+    assert shared.get(reverse("livegame_public:play", kwargs={"pin": game.pin})).status_code == 200
