@@ -59,6 +59,8 @@ IN_GAME = f"{ALIVE},{RESCUED}"
 # the heartbeat of their stream records them as seen (lantoa.livegame.streams).
 RETURN_WINDOW_MS = 60_000
 LEADERBOARD = 10
+# Winners sent to the phones and the projector when a game ends (the results page lists all).
+WINNERS_SENT = 50
 BASE_POINTS, SPEED_POINTS = 500, 500
 
 
@@ -306,6 +308,7 @@ def snapshot_of(
             out["reveal"] = json.loads(meta.get("reveal") or "{}")
     if phase == "finished":
         out["winners"] = json.loads(meta.get("winners") or "[]")
+        out["winners_total"] = int(meta.get("winners_total") or len(out["winners"]))
     return out
 
 
@@ -766,6 +769,9 @@ def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
             }
             for pk in winners
         ]
+        # Phones and the projector get the first WINNERS_SENT (a hall where hundreds survive
+        # would otherwise send each phone the whole list); the results page lists them all.
+        sent = {"winners": shown[:WINNERS_SENT], "winners_total": len(shown)}
         with transaction.atomic():
             Player.objects.filter(game=game, pk__in=winners).update(winner=True)
             Game.objects.filter(pk=game.pk).update(
@@ -774,9 +780,14 @@ def game_end(*, game: Game, actor: Any) -> list[dict[str, Any]]:
         game.status = GameStatus.FINISHED
         s.set_meta(
             game.pk,
-            {"status": GameStatus.FINISHED, "phase": "finished", "winners": json.dumps(shown)},
+            {
+                "status": GameStatus.FINISHED,
+                "phase": "finished",
+                "winners": json.dumps(sent["winners"]),
+                "winners_total": str(len(shown)),
+            },
         )
-        publish(game, "finished", {"phase": "finished", "winners": shown})
+        publish(game, "finished", {"phase": "finished", **sent})
     from lantoa.livegame.services import record_activity
 
     record_activity(game=game, actor=actor)

@@ -502,3 +502,26 @@ def test_an_event_is_encoded_once_and_a_players_line_spliced_in() -> None:
         streams.render_event(empty, hub.Listener(game=1, player=5))
         == streams.render("rescue", {"me": {"s": 1}}, 8).encode()
     )
+
+
+def test_phones_get_the_first_winners_and_how_many_there_are(
+    tree: Tree, live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hall where hundreds survive: each phone gets the first WINNERS_SENT and the total,
+    not the whole list; every winner is still marked in the database."""
+    monkeypatch.setattr(engine, "WINNERS_SENT", 2)
+    game = make_game(tree.pa)
+    everyone = [
+        join(game, unit, f"Người {i}")[0]
+        for i, unit in enumerate((tree.a_g1, tree.a_g2, tree.a_g3))
+    ]
+    engine.game_start(game=game, actor=None)
+    q = engine.question_next(game=game, actor=None)
+    for p in everyone:
+        engine.answer(game=game, player=p.pk, question=q.pk, options=[1])
+    engine.question_reveal(game=game, actor=None)
+    assert len(engine.game_end(game=game, actor=None)) == 3
+    snap = engine.snapshot(game, player=everyone[0].pk)
+    assert snap["phase"] == "finished"
+    assert len(snap["winners"]) == 2 and snap["winners_total"] == 3
+    assert Player.objects.filter(game=game, winner=True).count() == 3

@@ -218,11 +218,13 @@
     else if (phase === "finished") { stopTimer(); status(T.finished); }
   }
 
-  function drawWinners(winners) {
+  function drawWinners(winners, total) {
     var names = (winners || []).map(function (w) {
       return w.name + " (" + w.unit + ")" + (w.golden ? " — " + T.goldenbell : "");
     });
-    text("lg-reveal", names.length ? T.winners + ": " + names.join("; ") : T.nowinner);
+    var more = (total || 0) - names.length;
+    var tail = more > 0 ? "; " + T.andmore.replace("{n}", String(more)) : "";
+    text("lg-reveal", names.length ? T.winners + ": " + names.join("; ") + tail : T.nowinner);
   }
 
   function applySnapshot(s) {
@@ -248,7 +250,7 @@
       }
     }
     if (s.leaderboard) { drawLeaders(s.leaderboard); }
-    if (s.phase === "finished") { drawWinners(s.winners); }
+    if (s.phase === "finished") { drawWinners(s.winners, s.winners_total); }
   }
 
   function sameSet(a, b) {
@@ -297,7 +299,7 @@
       if (game.question && d.question === game.question.id && d.answered > shown) { text("lg-answered", d.answered); }
     });
     source.addEventListener("finished", function (e) {
-      var d = JSON.parse(e.data); drawPhase("finished"); drawWinners(d.winners);
+      var d = JSON.parse(e.data); drawPhase("finished"); drawWinners(d.winners, d.winners_total);
     });
     source.addEventListener("reconnect", function () { source.close(); setTimeout(connect, 200); });
     source.onerror = function () {
