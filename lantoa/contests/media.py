@@ -300,16 +300,6 @@ def criterion_remove(*, criterion: Criterion, actor: Any = None) -> None:
         _audit(contest, "criterion_remove", actor, name=criterion.name)
 
 
-def submit_check(contest: Contest) -> None:
-    """What a video or photo contest needs before it goes for review (``contest_submit``)."""
-    current = settings_of(contest)
-    if current.jury_weight and not Criterion.objects.filter(contest=contest).exists():
-        raise ValidationError(
-            _("Vui lòng thêm ít nhất một tiêu chí chấm cho ban giám khảo trước khi gửi duyệt."),
-            code="no_rubric",
-        )
-
-
 # --- the jury -------------------------------------------------------------------------------
 
 

@@ -28,8 +28,14 @@ from lantoa.access import PUBLIC, policy
 from lantoa.contests import integrity, media, media_files, otp
 from lantoa.contests.media_forms import EntryForm, VoterForm
 from lantoa.contests.models import Contest, EntryStatus, MediaEntry, Voter
+from lantoa.contests.public_common import (
+    VERIFY_PER_IP,
+    _contest,
+    _entrant,
+    _limited,
+    _session_map,
+)
 from lantoa.contests.public_forms import CodeForm
-from lantoa.contests.public_views import VERIFY_PER_IP, _contest, _entrant, _limited, _session_map
 from lantoa.core.extensions import PrivateFile
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip

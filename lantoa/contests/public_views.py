@@ -32,6 +32,15 @@ from lantoa.contests.models import (
     Entrant,
     Option,
 )
+from lantoa.contests.public_common import (
+    SESSION_ENTRANTS,
+    SESSION_PENDING,
+    VERIFY_PER_IP,
+    _contest,
+    _entrant,
+    _limited,
+    _session_map,
+)
 from lantoa.contests.public_forms import CodeForm, RegisterForm
 from lantoa.core.forms import add_service_errors
 from lantoa.core.net import client_ip
@@ -39,47 +48,16 @@ from lantoa.inquiries import ratelimit
 from lantoa.units.picker import picker_results
 from lantoa.units.selectors import site_unit
 
-SESSION_ENTRANTS = "contests.entrants"  # {contest id: verified entrant id}
-SESSION_PENDING = "contests.pending"  # {contest id: entrant id waiting for the code}
-
 REGISTER_PER_IP = ratelimit.Limit("contest-register-ip", 20, 3600)
 REGISTER_PER_PHONE = ratelimit.Limit("contest-register-phone", 5, 3600)
-VERIFY_PER_IP = ratelimit.Limit("contest-verify-ip", 30, 600)
 # The unit search while typing: a few requests a registration, a whole office on one address.
 SEARCH_PER_IP = ratelimit.Limit("contest-units-ip", 200, 60)
-
-
-def _contest(contest_id: int) -> Contest:
-    contest = Contest.objects.select_related("unit").filter(pk=contest_id).first()
-    if contest is None or not contest.is_approved:
-        raise Http404
-    return contest
-
-
-def _session_map(request: HttpRequest, key: str) -> dict[str, int]:
-    value = request.session.get(key)
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def _entrant(request: HttpRequest, contest: Contest) -> Entrant | None:
-    entrant_id = _session_map(request, SESSION_ENTRANTS).get(str(contest.pk))
-    if entrant_id is None:
-        return None
-    return Entrant.objects.filter(pk=entrant_id, contest=contest, verified_at__isnull=False).first()
 
 
 def _remember(request: HttpRequest, key: str, contest: Contest, entrant: Entrant) -> None:
     value = _session_map(request, key)
     value[str(contest.pk)] = entrant.pk
     request.session[key] = value
-
-
-def _limited(request: HttpRequest, template: str, context: dict[str, Any], limit: Any):
-    ratelimit.count_event(f"contest.rate_limited.{limit.scope}")
-    minutes = max(1, round(limit.window / 60))
-    response = render(request, template, {**context, "limited_minutes": minutes}, status=429)
-    response["Retry-After"] = str(limit.window)
-    return response
 
 
 @policy(PUBLIC)

@@ -29,7 +29,9 @@ from lantoa.contests.models import (
     ContestAudience,
     ContestKind,
     ContestStatus,
+    Criterion,
     Difficulty,
+    MediaSettings,
     Option,
     Question,
     QuestionKind,
@@ -202,12 +204,23 @@ def _transition(contest: Contest, allowed: Sequence[str], target: str, **changes
     return before
 
 
+def _media_submit_check(contest: Contest) -> None:
+    """What a video or photo contest needs before it goes for review: its settings, and a
+    rubric when the jury counts."""
+    current = MediaSettings.objects.filter(contest=contest).first()
+    if current is None:
+        raise ValidationError(_("Cuộc thi chưa có thiết lập nhận tác phẩm."), code="no_settings")
+    if current.jury_weight and not Criterion.objects.filter(contest=contest).exists():
+        raise ValidationError(
+            _("Vui lòng thêm ít nhất một tiêu chí chấm cho ban giám khảo trước khi gửi duyệt."),
+            code="no_rubric",
+        )
+
+
 def contest_submit(*, contest: Contest, actor: Any = None) -> Contest:
     _require(actor, "contest.manage", contest.unit)
     if contest.kind != ContestKind.QUIZ:
-        from lantoa.contests.media import submit_check  # the video and photo contests' own
-
-        submit_check(contest)
+        _media_submit_check(contest)
     elif not contest.rounds.exists():
         raise ValidationError(
             _("Vui lòng tạo ít nhất một đợt thi trước khi gửi duyệt cuộc thi."), code="no_round"
