@@ -43,6 +43,17 @@ def _vietnamese_by_default() -> Iterator[None]:
     translation.activate("vi")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache (tests/settings.py: local memory, one per worker
+    process): the public forms' rate limits count every test client as 127.0.0.1, so counts
+    left by earlier tests on the same worker would refuse a later test's requests depending on
+    how xdist spread the tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Tree:
     vn: Unit
