@@ -127,7 +127,14 @@ def test_entrant_journey_on_a_phone(
     for answer in answers[:3]:
         assert page.locator(f"input[value='{right[answer.question_id]}']").is_checked()
     choose(answers[3])
-    page.get_by_label(re.compile("Câu hỏi phụ")).fill("1")
+    box = page.get_by_label(re.compile("Câu hỏi phụ"))
+    box.fill("1")
+    box.blur()  # saved on leaving the box, before "Nộp bài" (else the two race: see finish)
+    for _ in range(200):
+        attempt.refresh_from_db(fields=["prediction"])
+        if attempt.prediction == 1:
+            break
+        page.wait_for_timeout(25)
     _fine(entrant)
     entrant.follow(page.get_by_role("button", name="Nộp bài"))
     assert page.url.endswith(f"/thi/bai/{attempt.pk}/ket-qua/")
@@ -355,7 +362,16 @@ def test_quiz_contest_from_xlsx_to_rankings(
         entrant.tap(entrant.page.locator(f"input[value='{option.pk}']"))
 
     def finish(entrant: Session, attempt: Attempt, prediction: int) -> None:
-        entrant.page.get_by_label(re.compile("Câu hỏi phụ")).fill(str(prediction))
+        box = entrant.page.get_by_label(re.compile("Câu hỏi phụ"))
+        box.fill(str(prediction))
+        # Leaving the box saves the prediction; tapping "Nộp bài" at once would race that save
+        # with the submission (which carries it too), and the late save is refused with a 409.
+        box.blur()
+        for _ in range(200):
+            attempt.refresh_from_db(fields=["prediction"])
+            if attempt.prediction == prediction:
+                break
+            entrant.page.wait_for_timeout(25)
         _fine(entrant)
         entrant.follow(entrant.page.get_by_role("button", name="Nộp bài"))
         assert entrant.page.url.endswith(f"/thi/bai/{attempt.pk}/ket-qua/")
