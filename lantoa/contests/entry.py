@@ -164,15 +164,16 @@ def entrant_code_for_phone(
     return entrant, code
 
 
-def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = None) -> Entrant:
-    """Check the one-time code; at most ``CODE_TRIES`` wrong tries per code."""
-    now = now or timezone.now()
+def code_check(model: Any, pk: int, code: str, hasher: Any, now: dt.datetime) -> Any:
+    """Check a one-time code stored on a row of ``model`` (an entrant or a voter: the fields
+    ``code_hash``, ``code_expires_at``, ``code_tries``, ``verified_at``); at most
+    ``CODE_TRIES`` wrong tries per code. Returns the row as verified, or raises."""
     code = "".join((code or "").split())
     problem: ValidationError | None = None
     # The wrong try is counted in the transaction and the error raised after it, so the
     # count stays.
     with transaction.atomic():
-        locked = Entrant.objects.select_for_update().get(pk=entrant.pk)
+        locked = model.objects.select_for_update().get(pk=pk)
         if not locked.code_hash or locked.code_expires_at is None or locked.code_expires_at < now:
             problem = ValidationError(
                 {"code": _("Mã xác minh đã hết hạn. Vui lòng bấm “Gửi lại mã”.")}, code="expired"
@@ -182,7 +183,7 @@ def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = Non
                 {"code": _("Bạn đã nhập sai quá số lần cho phép. Vui lòng bấm “Gửi lại mã”.")},
                 code="tries",
             )
-        elif not constant_time_compare(locked.code_hash, _code_hash(locked, code)):
+        elif not constant_time_compare(locked.code_hash, hasher(locked, code)):
             locked.code_tries += 1
             locked.save(update_fields=["code_tries"])
             problem = ValidationError(
@@ -197,6 +198,12 @@ def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = Non
             locked.save(update_fields=["verified_at", "code_hash", "code_expires_at", "code_tries"])
     if problem is not None:
         raise problem
+    return locked
+
+
+def entrant_verify(*, entrant: Entrant, code: str, now: dt.datetime | None = None) -> Entrant:
+    """Check the one-time code; at most ``CODE_TRIES`` wrong tries per code."""
+    locked = code_check(Entrant, entrant.pk, code, _code_hash, now or timezone.now())
     entrant.verified_at = locked.verified_at
     entrant.code_hash = ""
     return entrant

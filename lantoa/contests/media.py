@@ -44,7 +44,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,7 @@ from lantoa.accounts.models import Membership, User
 from lantoa.audit.services import audit_record
 from lantoa.content.models import ContentItem, ContentKind
 from lantoa.content.services import content_create
+from lantoa.contests import entry as entries_of_contest
 from lantoa.contests import integrity, media_files, services
 from lantoa.contests.models import (
     Contest,
@@ -79,8 +80,6 @@ from lantoa.core.text import format_int
 from lantoa.units.models import Unit, UnitClosure
 
 MEDIA_KINDS = (ContestKind.VIDEO, ContestKind.PHOTO)
-CODE_TTL = dt.timedelta(minutes=10)
-CODE_TRIES = 5
 MAX_CRITERIA = 12
 MAX_ENTRIES_PER_ENTRANT = 20
 MAX_WINNERS = 100
@@ -682,43 +681,17 @@ def voter_start(
         except IntegrityError:  # a simultaneous first request made it
             voter = Voter.objects.select_for_update().get(contest=contest, identity_hash=identity)
         voter.code_hash = _voter_code_hash(voter, code)
-        voter.code_expires_at = now + CODE_TTL
+        voter.code_expires_at = now + entries_of_contest.CODE_TTL
         voter.code_tries = 0
         voter.save(update_fields=["code_hash", "code_expires_at", "code_tries"])
     return voter, code, number
 
 
 def voter_verify(*, voter: Voter, code: str, now: dt.datetime | None = None) -> Voter:
-    """Check the voter's one-time code; at most ``CODE_TRIES`` wrong tries per code."""
-    now = now or timezone.now()
-    code = "".join((code or "").split())
-    problem: ValidationError | None = None
-    with transaction.atomic():
-        locked = Voter.objects.select_for_update().get(pk=voter.pk)
-        if not locked.code_hash or locked.code_expires_at is None or locked.code_expires_at < now:
-            problem = ValidationError(
-                {"code": _("Mã xác minh đã hết hạn. Vui lòng bấm “Gửi lại mã”.")}, code="expired"
-            )
-        elif locked.code_tries >= CODE_TRIES:
-            problem = ValidationError(
-                {"code": _("Bạn đã nhập sai quá số lần cho phép. Vui lòng bấm “Gửi lại mã”.")},
-                code="tries",
-            )
-        elif not constant_time_compare(locked.code_hash, _voter_code_hash(locked, code)):
-            locked.code_tries += 1
-            locked.save(update_fields=["code_tries"])
-            problem = ValidationError(
-                {"code": _("Mã xác minh chưa đúng. Vui lòng kiểm tra tin nhắn và nhập lại.")},
-                code="wrong",
-            )
-        else:
-            locked.verified_at = locked.verified_at or now
-            locked.code_hash = ""
-            locked.code_expires_at = None
-            locked.code_tries = 0
-            locked.save(update_fields=["verified_at", "code_hash", "code_expires_at", "code_tries"])
-    if problem is not None:
-        raise problem
+    """Check the voter's one-time code; the same rules as an entrant's (``entry.code_check``)."""
+    locked = entries_of_contest.code_check(
+        Voter, voter.pk, code, _voter_code_hash, now or timezone.now()
+    )
     voter.verified_at = locked.verified_at
     return voter
 
