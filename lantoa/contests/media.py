@@ -51,10 +51,9 @@ from django.utils.translation import gettext as _
 from lantoa import access
 from lantoa.accounts.models import Membership, User
 from lantoa.audit.services import audit_record
-from lantoa.content.models import ContentItem, ContentKind
-from lantoa.content.services import content_create
+from lantoa.content.models import ContentItem
 from lantoa.contests import entry as entries_of_contest
-from lantoa.contests import integrity, media_files, services
+from lantoa.contests import integrity, media_files, results, services
 from lantoa.contests.models import (
     Contest,
     ContestAudience,
@@ -978,35 +977,18 @@ def announcement_body(contest: Contest, board: list[Standing]) -> str:
 
 
 def media_results_announce(*, contest: Contest, actor: Any) -> ContentItem:
-    """The draft announcement of the winners in the unit's content (one per contest), then
-    reviewed, published and cascaded like any content item."""
+    """The announcement of the winning works (``results.announcement_draft``)."""
     _require(actor, "contest.manage", contest)
-    if contest.results_published_at is None:
-        raise ValidationError(
-            _("Vui lòng công bố kết quả trước khi soạn tin thông báo kết quả."),
-            code="not_published",
-        )
-    if contest.announcement_id is not None:
-        existing = ContentItem.objects.filter(pk=contest.announcement_id).first()
-        if existing is not None:
-            return existing
-    board = winners(contest)
-    with transaction.atomic():
-        item = content_create(
-            unit=contest.unit,
-            kind=ContentKind.NEWS,
-            title=f"Kết quả cuộc thi “{contest.title}”"[:255],
-            author=actor,
-            summary=(
-                f"{contest.unit.name} công bố kết quả cuộc thi “{contest.title}” và các tác "
-                "phẩm đạt giải."
-            )[:2000],
-            body=announcement_body(contest, board),
-        )
-        Contest.objects.filter(pk=contest.pk).update(announcement=item)
-        contest.announcement = item
-        _audit(contest, "announce", actor, content=item.pk)
-    return item
+    return results.announcement_draft(
+        contest=contest,
+        actor=actor,
+        summary=(
+            f"{contest.unit.name} công bố kết quả cuộc thi “{contest.title}” và các tác "
+            "phẩm đạt giải."
+        ),
+        body=lambda: announcement_body(contest, winners(contest)),
+        audit=_audit,
+    )
 
 
 # --- reads ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,11 +290,18 @@ def announcement_body(contest: Contest, board: Prizes) -> str:
     return "".join(str(p) for p in parts)
 
 
-def results_announce(*, contest: Contest, actor: Any) -> ContentItem:
-    """The draft announcement of the published results, in the unit's content (one per
-    contest: asked again, the same item). It is then reviewed, published (a ``Publication``)
-    and, if the unit wishes, cascaded down the tree like any other content item."""
-    _require(actor, contest)
+def announcement_draft(
+    *,
+    contest: Contest,
+    actor: Any,
+    summary: str,
+    body: Callable[[], str],
+    audit: Callable[..., None],
+) -> ContentItem:
+    """The draft announcement of a contest's published results, in the unit's content (one per
+    contest: asked again, the same item), for every kind of contest: the quiz's prize lists or
+    a video/photo contest's winning works (``body``). It is then reviewed, published (a
+    ``Publication``) and, if the unit wishes, cascaded down the tree like any content item."""
     if contest.results_published_at is None:
         raise ValidationError(
             _("Vui lòng công bố kết quả trước khi soạn tin thông báo kết quả."),
@@ -303,20 +311,31 @@ def results_announce(*, contest: Contest, actor: Any) -> ContentItem:
         existing = ContentItem.objects.filter(pk=contest.announcement_id).first()
         if existing is not None:
             return existing
-    board = prizes(contest)
     with transaction.atomic():
         item = content_create(
             unit=contest.unit,
             kind=ContentKind.NEWS,
             title=f"Kết quả cuộc thi “{contest.title}”"[:255],
             author=actor,
-            summary=(
-                f"{contest.unit.name} công bố kết quả cuộc thi “{contest.title}” và danh sách "
-                "cá nhân, đơn vị đạt giải."
-            )[:2000],
-            body=announcement_body(contest, board),
+            summary=summary[:2000],
+            body=body(),
         )
         Contest.objects.filter(pk=contest.pk).update(announcement=item)
         contest.announcement = item
-        _audit(contest, "announce", actor, content=item.pk)
+        audit(contest, "announce", actor, content=item.pk)
     return item
+
+
+def results_announce(*, contest: Contest, actor: Any) -> ContentItem:
+    """The quiz's announcement: its prize lists for individuals and units."""
+    _require(actor, contest)
+    return announcement_draft(
+        contest=contest,
+        actor=actor,
+        summary=(
+            f"{contest.unit.name} công bố kết quả cuộc thi “{contest.title}” và danh sách "
+            "cá nhân, đơn vị đạt giải."
+        ),
+        body=lambda: announcement_body(contest, prizes(contest)),
+        audit=_audit,
+    )
