@@ -123,7 +123,8 @@ def test_officers_pages_fit_the_screen(open_session: Any, world: World, viewport
     session = open_session(viewport)
     session.log_in(officers.a_propaganda)
     problems: dict[str, list[str]] = {}
-    for name in ("detail", "progress", "quotas", "codes", "entry", "import", "sheets", "results"):
+    names = ("detail", "progress", "quotas", "codes", "entry", "import", "sheets", "results")
+    for name in (*names, "trends", "texts"):
         path = reverse(f"surveys:{name}", kwargs={"pk": survey.pk})
         if name == "results":
             path += "?cau=A1&theo=don-vi"
@@ -174,6 +175,8 @@ def test_officers_pages_in_english(open_session: Any, world: World, viewport: Vi
             "import",
             "sheets",
             "results",
+            "trends",
+            "texts",
         )
     ]
     for path in paths:
