@@ -152,7 +152,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lantoa.core.net.ForwardedForWarningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "lantoa.core.sessions.RenewingSessionMiddleware",
     "lantoa.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -245,10 +245,15 @@ LANTOA_LOGIN_MAX_FAILURES = env_int("LANTOA_LOGIN_MAX_FAILURES", 5)
 LANTOA_LOGIN_MAX_FAILURES_PER_IP = env_int("LANTOA_LOGIN_MAX_FAILURES_PER_IP", 20)
 LANTOA_LOGIN_WINDOW_SECONDS = env_int("LANTOA_LOGIN_WINDOW_SECONDS", 15 * 60)
 
-# Idle timeout: the session cookie is renewed on every request and dies after this many
-# seconds without one.
+# Idle timeout: a session dies after this many seconds without a request. Activity renews it,
+# written at most once per LANTOA_SESSION_RENEW_SECONDS (lantoa/core/sessions.py), so an idle
+# session ends between IDLE − RENEW and IDLE seconds after its last request.
 SESSION_COOKIE_AGE = env_int("LANTOA_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+LANTOA_SESSION_RENEW_SECONDS = min(
+    env_int("LANTOA_SESSION_RENEW_SECONDS", 60), SESSION_COOKIE_AGE // 2
+)
+SESSION_ENGINE = "lantoa.core.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

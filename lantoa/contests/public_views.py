@@ -394,11 +394,17 @@ def _json_error(message: str, *, status: int, closed: bool = False) -> JsonRespo
 def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """One answer, or the prediction, as JSON: {"question": id, "chosen": [option ids]} or
     {"prediction": n}. Saving the same thing twice is harmless."""
-    attempt = _attempt(request, attempt_id, light=True)
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
+        data = None
+    if isinstance(data, dict) and "prediction" not in data:
+        # The common case, a choice for a question: the answer with its attempt in one query,
+        # then one write. Anything that does not fit takes the long way below, which says why.
+        saved = _autosave_choice(request, attempt_id, data)
+        if saved is not None:
+            return saved
+    attempt = _attempt(request, attempt_id, light=True)
     if not isinstance(data, dict):
         return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
     try:
@@ -421,6 +427,41 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
         attempt.refresh_from_db(fields=["submitted_at"])
         closed = attempt.submitted_at is not None
         return _json_error(" ".join(exc.messages), status=409 if closed else 400, closed=closed)
+    return JsonResponse({"ok": True})
+
+
+def _autosave_choice(
+    request: HttpRequest, attempt_id: int, data: dict[str, Any]
+) -> JsonResponse | None:
+    """Save ``{"question", "chosen"}`` through ``entry.answer_target`` (one query) and
+    ``entry.answer_write``; None when the attempt, the answer or the data are not what a
+    phone in time sends (the caller's long way gives the answer)."""
+    chosen = data.get("chosen")
+    question = data.get("question")
+    if not isinstance(chosen, list) or type(question) is not int:
+        return None
+    if not all(type(c) is int for c in chosen):
+        return None
+    mine = _session_map(request, SESSION_ENTRANTS)
+    entrant_ids = [v for v in mine.values() if isinstance(v, int)]
+    if not entrant_ids:
+        return None
+    target = entry.answer_target(
+        attempt_id=attempt_id, entrant_ids=entrant_ids, question_id=question
+    )
+    if (
+        target is None
+        or target.submitted_at is not None
+        or mine.get(str(target.contest_id)) != target.entrant_id
+    ):
+        return None
+    now = timezone.now()
+    if now > target.deadline + entry.GRACE:
+        return None  # the long way closes the attempt as timed out
+    try:
+        entry.answer_write(target, chosen, now=now)
+    except ValidationError:
+        return None
     return JsonResponse({"ok": True})
 
 

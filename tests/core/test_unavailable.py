@@ -4,13 +4,17 @@ request after the database is back works (issue 11, finding 2)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 
 from lantoa.core import unavailable
 from tests.conftest import Officers, Tree, login
@@ -110,6 +114,13 @@ def test_database_gone_when_the_session_is_saved(
     """The view worked, then the database went away: saving the session fails, which Django
     reports as "session interrupted" (400). The officer gets the busy page instead."""
     login(client, officers.a_admin)
+    # A session whose renewal is due (lantoa/core/sessions.py): this request writes it.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now()
+        + dt.timedelta(
+            seconds=settings.SESSION_COOKIE_AGE - settings.LANTOA_SESSION_RENEW_SECONDS - 5
+        )
+    )
 
     def refuse_session_writes(execute: Any, sql: str, *args: Any) -> Any:
         if sql.startswith("UPDATE") and "django_session" in sql:

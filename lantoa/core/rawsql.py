@@ -1,0 +1,55 @@
+"""One row by hand-written SQL, its values converted as the ORM would convert them.
+
+For the few requests that phones send many times a second (a contest's answer autosave, the
+session it carries), building a query through the ORM costs more CPU than running it. Those
+paths write their SQL once and read the row through here: each column is named by the model
+field it comes from, and goes through that field's converters on this database (SQLite gives
+datetimes and JSON as text, PostgreSQL as Python values), so what the caller gets is what
+``values_list`` would have given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+_Converter = Callable[[Any, Any, Any], Any]
+_Steps = tuple[list[_Converter], Any]
+_converters: dict[tuple[str, tuple[tuple[str, str], ...]], list[_Steps]] = {}
+
+
+def _field_converters(model: type[Model], name: str) -> _Steps:
+    field: Field[Any, Any] = model._meta.get_field(name)  # type: ignore[assignment]
+    column = field.get_col(model._meta.db_table)
+    steps = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+    return steps, column
+
+
+def _plan(fields: Sequence[tuple[type[Model], str]]) -> list[_Steps]:
+    key = (connection.vendor, tuple((m._meta.label, n) for m, n in fields))
+    plan = _converters.get(key)
+    if plan is None:
+        plan = _converters[key] = [_field_converters(m, n) for m, n in fields]
+    return plan
+
+
+def fetch_one(
+    sql: str, params: Sequence[Any], fields: Sequence[tuple[type[Model], str]]
+) -> tuple[Any, ...] | None:
+    """The first row of ``sql`` (None when there is none), the i-th value converted as the
+    model field ``fields[i]`` (``(Model, "field name")``) is by the ORM."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    plan = _plan(fields)
+    values = []
+    for value, (steps, column) in zip(row, plan, strict=True):
+        for convert in steps:
+            value = convert(value, column, connection)
+        values.append(value)
+    return tuple(values)
