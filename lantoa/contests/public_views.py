@@ -135,7 +135,7 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
                 }
                 for r in rounds
             ],
-            "phase": selectors.phase(contest, now),
+            "phase": selectors.phase(contest, now, rounds=rounds),
         },
     )
 

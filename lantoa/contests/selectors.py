@@ -106,12 +106,16 @@ def open_round(contest: Contest, now: dt.datetime | None = None) -> Round | None
     return contest.rounds.filter(opens_at__lte=now, closes_at__gt=now).order_by("number").first()
 
 
-def phase(contest: Contest, now: dt.datetime | None = None) -> str:
-    """ "draft", "submitted", "upcoming", "open" or "closed" (approved contests by rounds)."""
+def phase(
+    contest: Contest, now: dt.datetime | None = None, *, rounds: list[Round] | None = None
+) -> str:
+    """ "draft", "submitted", "upcoming", "open" or "closed" (approved contests by rounds;
+    ``rounds``: the contest's, when the caller has them already)."""
     if not contest.is_approved:
         return str(contest.status)
     now = now or timezone.now()
-    rounds = list(contest.rounds.all())
+    if rounds is None:
+        rounds = list(contest.rounds.all())
     if any(r.opens_at <= now < r.closes_at for r in rounds):
         return "open"
     if any(r.opens_at > now for r in rounds):
