@@ -295,9 +295,12 @@ def attempt_start(
             _("Vui lòng xác minh số điện thoại trước khi thi."), code="not_verified"
         )
     attempts_expire(now=now, round=round, entrant=entrant)
-    open_attempt = Attempt.objects.filter(
-        entrant=entrant, round=round, submitted_at__isnull=True
-    ).first()
+    # Ordered by id: the model's default ordering joins the round, contest and entrant.
+    open_attempt = (
+        Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     if open_attempt is not None:
         return open_attempt
     if now < round.opens_at:
@@ -323,9 +326,11 @@ def attempt_start(
         with transaction.atomic():
             Entrant.objects.select_for_update().get(pk=entrant.pk)
             # A request that waited for the lock resumes what the other one started.
-            started = Attempt.objects.filter(
-                entrant=entrant, round=round, submitted_at__isnull=True
-            ).first()
+            started = (
+                Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
+                .order_by("pk")
+                .first()
+            )
             if started is not None:
                 return started
             used = Attempt.objects.filter(entrant=entrant, round=round).count()
@@ -535,6 +540,17 @@ def attempt_predict(
     return attempt
 
 
+def _answers_write(answers: Sequence[Answer], now: dt.datetime) -> None:
+    """Write the choices of ``answers`` (each its own): one statement run for each row in a
+    batch (``bulk_update``'s CASE per row and field cost 3 ms for a 20-question sheet)."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Answer._meta.db_table} SET chosen = %s, saved_at = %s WHERE id = %s",  # noqa: S608
+            [(json.dumps(a.chosen), at, a.pk) for a in answers],
+        )
+
+
 def _close(
     attempt: Attempt,
     *,
@@ -595,7 +611,7 @@ def _close(
             # Most choices came by autosave: only the form's new ones are written again, and
             # the marks in two plain UPDATEs (bulk_update's CASE per row costs more).
             if changed:
-                Answer.objects.bulk_update(changed, ["chosen", "saved_at"])
+                _answers_write(changed, now)
             right = [a.pk for a in rows if a.correct]
             Answer.objects.filter(pk__in=right).update(correct=True)
             Answer.objects.filter(attempt=locked).exclude(pk__in=right).update(correct=False)

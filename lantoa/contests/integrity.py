@@ -136,9 +136,13 @@ def challenge_redeem(
     nonce, suffix = (nonce or "").strip(), (suffix or "").strip()
     if not nonce or len(suffix) > 64:
         raise refused
-    challenge = Challenge.objects.filter(
-        entrant=entrant, nonce=nonce, used_at__isnull=True, expires_at__gt=now
-    ).first()
+    challenge = (
+        Challenge.objects.filter(
+            entrant=entrant, nonce=nonce, used_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("pk")
+        .first()
+    )
     if challenge is None or not pow_ok(nonce, suffix, challenge.difficulty):
         raise refused
     used = Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now)

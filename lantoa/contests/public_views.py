@@ -250,7 +250,7 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     entrant = _entrant(request, contest)
     if entrant is None:
         return redirect("contests_public:register", contest_id=contest.pk)
-    rnd = contest.rounds.filter(number=number).first()
+    rnd = contest.rounds.filter(number=number).order_by("pk").first()
     if rnd is None:
         raise Http404
     token = request.COOKIES.get(integrity.DEVICE_COOKIE, "")
