@@ -48,7 +48,7 @@ EXPECTED = [
         0,
         -0.5,
         None,
-    ],  # noqa: E501
+    ],
     [4, "05/03/2026", "@SUM(1+1)", True, False, "-12"],
     [5, None, "Lương thấp, nhà trọ chật", 1.0, 1000000, "\uff1d1+1"],
     [6, None, " lề hai bên ", "a < b & c > d", "Có chọn", "dòng 1\ndòng 2"],
