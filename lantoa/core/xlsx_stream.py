@@ -44,6 +44,7 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from lantoa.core.tabular import formula_like
 
@@ -296,7 +297,7 @@ def sheet_titles(titles: Iterable[str]) -> list[str]:
     result: list[str] = []
     for number, raw in enumerate(titles, start=1):
         title = _SHEET_TITLE_BAD.sub(" ", _ILLEGAL.sub("", str(raw))).strip().strip("'").strip()
-        title = title[:31].strip() or f"Sheet{number}"
+        title = title[:31].strip() or _("Trang tính %(number)s") % {"number": number}
         base, copy = title, 1
         while title.casefold() in used:
             copy += 1

@@ -155,7 +155,8 @@ def test_text_limits_sheet_titles_and_column_names() -> None:
         )
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Kết quả  2026 03  tỉnh", "kết quả  2026 03  tỉnh (2)", "Sheet3"]
+    titles = ["Kết quả  2026 03  tỉnh", "kết quả  2026 03  tỉnh (2)", "Trang tính 3"]
+    assert book.sheetnames == titles
     assert book.worksheets[0]["A2"].value == "ư" * xlsx_stream.MAX_TEXT
     assert book.worksheets[1].max_row == 1 and book.worksheets[1]["A1"].value is None
     assert [xlsx_stream.column_letter(i) for i in (1, 26, 27, 52, 703, 16_384)] == [
