@@ -43,10 +43,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lantoa import access
 from lantoa.accounts.models import Membership, User
@@ -72,10 +74,12 @@ from lantoa.contests.models import (
     VoteRule,
     WorkKind,
 )
+from lantoa.core.messages import Text
 from lantoa.core.phone import normalise_phone
 from lantoa.core.private_files import discard
 from lantoa.core.services import acting_user
 from lantoa.core.text import format_int
+from lantoa.notifications.services import notify
 from lantoa.units.models import Unit, UnitClosure
 
 MEDIA_KINDS = (ContestKind.VIDEO, ContestKind.PHOTO)
@@ -346,6 +350,23 @@ def judge_invite(*, contest: Contest, user: User, actor: Any = None) -> Judge:
         )
         if created:
             _audit(contest, "judge_invite", actor, judge=user.username)
+            notify(
+                users=[user],
+                kind="contest.judge_invited",
+                title=Text(
+                    gettext_noop("Anh/chị được mời chấm giải cuộc thi: %(title)s"),
+                    {"title": contest.title},
+                ),
+                body=Text(
+                    gettext_noop(
+                        "Mở mục Chấm điểm để xem tiêu chí chấm và các tác phẩm đã duyệt. "
+                        "Anh/chị không chấm tác phẩm của đơn vị mình."
+                    ),
+                    {},
+                ),
+                url=reverse("contests:media_juries"),
+                unit=contest.unit,
+            )
     return judge
 
 

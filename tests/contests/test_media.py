@@ -11,10 +11,12 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from lantoa.audit.models import AuditEvent
 from lantoa.contests import media, media_files
 from lantoa.contests.models import EntryStatus, MediaEntry, Vote, VoteFlag
+from lantoa.notifications.models import Notification
 from tests.conftest import Officers, Tree
 from tests.contests.media_support import (
     DAY,
@@ -183,6 +185,15 @@ def test_conflict_of_interest_and_jury_score(tree: Tree, officers: Officers) -> 
     with pytest.raises(ValidationError) as caught:
         media.judge_invite(contest=contest, user=officers.b_admin)  # another province
     assert "Chỉ mời được cán bộ" in str(caught.value)
+    # Each judge is told once, with a link to their judging list; inviting again adds nothing.
+    media.judge_invite(contest=contest, user=officers.a_leader)
+    notices = Notification.objects.filter(kind="contest.judge_invited")
+    assert sorted(n.user_id for n in notices) == sorted(
+        [officers.a_communicator.pk, officers.a_leader.pk]
+    )
+    notice = notices.get(user=officers.a_leader)
+    assert contest.title in notice.title and notice.url == reverse("contests:media_juries")
+    assert "không chấm tác phẩm của đơn vị mình" in notice.body
     criteria = {c.name: c.pk for c in contest.criteria.all()}
     with pytest.raises(ValidationError) as caught:
         media.score_set(
