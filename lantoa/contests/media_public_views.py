@@ -181,7 +181,7 @@ def _serve(request: HttpRequest, contest_id: int, number: int, poster: bool) -> 
         )
     # An approved work is for everyone (kept a day by caches); one waiting for moderation
     # only for its entrant, never cached.
-    return file_response(got, public=found.status == EntryStatus.APPROVED)
+    return file_response(got, public=found.status == EntryStatus.APPROVED, request=request)
 
 
 @policy(PUBLIC)

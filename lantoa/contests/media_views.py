@@ -481,7 +481,7 @@ def _serve(request: HttpRequest, pk: int, number: int, variant: str) -> HttpResp
     got = entry_file(request.user, found.pk, variant)
     if got is None:
         raise Http404
-    return file_response(got)
+    return file_response(got, request=request)
 
 
 @policy(officer("contest.view"))

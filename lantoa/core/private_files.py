@@ -44,7 +44,7 @@ from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
 from django.db.models import Model, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -154,7 +154,74 @@ def accel_prefix() -> str:
     return prefix.rstrip("/") + "/" if prefix else ""
 
 
-def file_response(found: PrivateFile, *, public: bool = False) -> HttpResponse:
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE_CHUNK = 64 * 1024
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | bool | None:
+    """The (first, last) byte of a single ``Range: bytes=…`` request within ``size``; None
+    when the header is absent or not one range we serve (the whole file goes out then, as
+    RFC 9110 allows); False when it cannot be satisfied (416)."""
+    match = _RANGE.match(header.strip())
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    first_text, last_text = match.groups()
+    if first_text == "":  # the last N bytes
+        length = int(last_text)
+        if length == 0:
+            return False
+        return max(0, size - length), size - 1
+    first = int(first_text)
+    last = min(int(last_text), size - 1) if last_text else size - 1
+    if first >= size or last < first:
+        return False
+    return first, last
+
+
+def _chunks(handle: IO[bytes], first: int, last: int) -> Iterable[bytes]:
+    try:
+        handle.seek(first)
+        left = last - first + 1
+        while left > 0:
+            chunk = handle.read(min(_RANGE_CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _ranged(
+    request: HttpRequest | None, handle: IO[bytes], size: int | None, content_type: str
+) -> HttpResponse | None:
+    """The 206 (or 416) answer to a byte-range request for an open file (phones' video
+    players ask for ranges and some play nothing without them), or None for a whole-file
+    response. A range asked with ``If-Range`` gets the whole file: no validator is sent."""
+    header = request.headers.get("Range", "") if request is not None else ""
+    if not header or size is None or request is None or request.headers.get("If-Range"):
+        return None
+    wanted = _byte_range(header, size)
+    if wanted is None:
+        return None
+    if wanted is False:
+        handle.close()
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    assert isinstance(wanted, tuple)
+    first, last = wanted
+    partial = StreamingHttpResponse(
+        _chunks(handle, first, last), status=206, content_type=content_type
+    )
+    partial["Content-Range"] = f"bytes {first}-{last}/{size}"
+    partial["Content-Length"] = str(last - first + 1)
+    return cast(HttpResponse, partial)
+
+
+def file_response(
+    found: PrivateFile, *, public: bool = False, request: HttpRequest | None = None
+) -> HttpResponse:
     """The response that hands ``found`` out (404 when its name is empty or the file is gone).
 
     A private file is an attachment (a re-encoded photo marked ``inline`` may show in the tab)
@@ -186,18 +253,31 @@ def file_response(found: PrivateFile, *, public: bool = False) -> HttpResponse:
     else:
         try:
             handle = storage.open(name, "rb")
+            size: int | None = storage.size(name)
         except (OSError, SuspiciousFileOperation) as exc:
             raise Http404 from exc
-        # ``policy`` types views as returning HttpResponse; Django serves streaming ones the same.
-        response = cast(
-            HttpResponse,
-            FileResponse(
-                handle,
-                content_type=found.content_type,
-                as_attachment=as_attachment,
-                filename=download_name,
-            ),
-        )
+        except NotImplementedError:
+            size = None
+        ranged = _ranged(request, handle, size, found.content_type)
+        if ranged is not None:
+            response = ranged
+            response["Content-Disposition"] = cast(
+                str, content_disposition_header(as_attachment, download_name)
+            )
+        else:
+            # ``policy`` types views as returning HttpResponse; Django serves streaming ones
+            # the same.
+            response = cast(
+                HttpResponse,
+                FileResponse(
+                    handle,
+                    content_type=found.content_type,
+                    as_attachment=as_attachment,
+                    filename=download_name,
+                ),
+            )
+        if size is not None:
+            response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = PUBLIC_CACHE if public else PRIVATE_CACHE
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX
@@ -211,7 +291,7 @@ def serve(request: HttpRequest, kind: str, pk: int, variant: str = "") -> HttpRe
     found = private_files.get(kind).find(request.user, pk, variant)
     if found is None:
         raise Http404
-    return file_response(found)
+    return file_response(found, request=request)
 
 
 # --- moving files stored before (data migrations) -------------------------------------------

@@ -19,7 +19,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.http import Http404
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from lantoa.accounts.models import User
 from lantoa.core import private_files
@@ -107,6 +107,40 @@ def test_a_published_photo_is_inline_and_cacheable() -> None:
     assert response["Content-Disposition"].startswith("inline;")
     assert response["Cache-Control"] == "public, max-age=86400"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_byte_ranges_are_served_for_video_players(rf: RequestFactory) -> None:
+    """Phones' video players ask for byte ranges (iPhones play nothing without them): a
+    single range gets 206 with its bytes, an impossible one 416, anything else the file."""
+    data = bytes(range(256)) * 1000  # 256.000 bytes
+    name = private_files.save("contests/1", "mp4", io.BytesIO(data))
+    found = PrivateFile(name, "clip.mp4", "video/mp4")
+
+    def get(header: str, **extra: str) -> Any:
+        request = rf.get("/", HTTP_RANGE=header, **extra) if header else rf.get("/")
+        return private_files.file_response(found, public=True, request=request)
+
+    whole = get("")
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert body(whole) == data
+    part = get("bytes=0-1")
+    assert part.status_code == 206 and body(part) == data[:2]
+    assert part["Content-Range"] == "bytes 0-1/256000" and part["Content-Length"] == "2"
+    assert part["Content-Type"] == "video/mp4" and part["X-Content-Type-Options"] == "nosniff"
+    assert part["Cache-Control"] == "public, max-age=86400"
+    middle = get("bytes=100000-")
+    assert middle["Content-Range"] == "bytes 100000-255999/256000"
+    assert body(middle) == data[100000:]
+    tail = get("bytes=-500")
+    assert tail["Content-Range"] == "bytes 255500-255999/256000" and body(tail) == data[-500:]
+    past = get("bytes=1000-999999999")  # the end past the file: up to its last byte
+    assert past["Content-Range"] == "bytes 1000-255999/256000" and body(past) == data[1000:]
+    for impossible in ("bytes=256000-", "bytes=5-2", "bytes=-0"):
+        refused = get(impossible)
+        assert refused.status_code == 416 and refused["Content-Range"] == "bytes */256000"
+    for ignored in ("bytes=0-1,5-6", "items=0-1", "bytes=-", "bytes=a-b"):
+        assert get(ignored).status_code == 200
+    assert get("bytes=0-1", HTTP_IF_RANGE='"x"').status_code == 200
 
 
 @pytest.mark.parametrize("name", ["", None, "reports/khong-co.md", "../../../etc/passwd", "/etc"])
