@@ -19,6 +19,7 @@ from lantoa.core.extensions import (
     target_metrics,
     work_links,
 )
+from lantoa.core.text import format_int
 from lantoa.surveys import metrics
 
 work_links.register(
@@ -36,7 +37,9 @@ work_links.register(
 def _demo_surveys(ctx: DemoContext) -> None:
     from lantoa.surveys.demo import ensure_demo_surveys
 
-    ensure_demo_surveys(ctx.as_of)
+    stored = ensure_demo_surveys(ctx.as_of)
+    if stored:
+        ctx.totals.append(f"  phiếu khảo sát: {format_int(stored)}")
 
 
 demo_builders.register(DemoBuilder(key="surveys", build=_demo_surveys, order=65))
