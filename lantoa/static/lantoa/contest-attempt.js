@@ -1,6 +1,8 @@
 // The attempt page of a quiz contest: each choice is saved at once (autosave), a choice that
 // could not be sent is kept and sent again when the connection is back, and the countdown
 // submits the form when the time is up. The server keeps the real deadline; this is comfort.
+// A tap on "Nộp bài" while a save is still on its way waits for it (a few seconds at most):
+// the form carries every answer anyway, but a save landing after the submission is refused.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-attempt]");
@@ -10,6 +12,8 @@
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var pending = {}; // key → payload not yet saved
   var closed = false;
+  var inflight = 0; // saves sent and not yet answered
+  var submitting = false;
 
   function say(attr) {
     if (status) status.textContent = form.getAttribute(attr) || "";
@@ -17,7 +21,8 @@
 
   function send(key) {
     var payload = pending[key];
-    if (!payload || closed) return;
+    if (!payload || closed || submitting) return;
+    inflight += 1;
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -30,6 +35,7 @@
           say("data-saved-text");
         } else if (data && data.closed) {
           closed = true;
+          if (submitting) return;
           say("data-closed-text");
           window.location.reload();
         } else {
@@ -39,6 +45,8 @@
       });
     }).catch(function () {
       say("data-offline-text");
+    }).then(function () {
+      inflight -= 1;
     });
   }
 
@@ -60,6 +68,25 @@
       pending.prediction = { prediction: input.value === "" ? null : parseInt(input.value, 10) };
       send("prediction");
     }
+  });
+  var submittedAt = 0;
+  form.addEventListener("submit", function (event) {
+    var now = Date.now();
+    if (now - submittedAt < 5000) {
+      event.preventDefault(); // a double tap
+      return;
+    }
+    submittedAt = now;
+    submitting = true;
+    // If the page is still here later (the post failed), autosave goes on.
+    window.setTimeout(function () { submitting = false; }, 10000);
+    if (inflight === 0) return;
+    event.preventDefault();
+    var giveUp = now + 3000;
+    (function wait() {
+      if (inflight === 0 || Date.now() > giveUp) form.submit();
+      else window.setTimeout(wait, 50);
+    })();
   });
   window.addEventListener("online", flush);
   window.setInterval(flush, 10000);
