@@ -233,9 +233,10 @@ def crosstab_by_unit(survey: Survey, unit: Unit, question: Question) -> CrossTab
     )
     key_of[unit.pk] = None
     grouped, rolled_totals = _roll_up(cells, totals, key_of)
-    children = {c.pk: c for c in active_children(unit)}
+    children = {c.pk: c for c in active_children(unit).only("pk", "name")}
     missing = [k for k in grouped if k is not None and k not in children]
-    children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing)})
+    if missing:  # merged or closed children that still hold answers
+        children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing).only("pk", "name")})
     rows = []
     if None in grouped:
         rows.append(
@@ -294,9 +295,12 @@ def crosstab_by_question(
 
 
 def _same_code(survey: Survey, question: Question) -> QuerySet[Question, int]:
-    """The ids of ``question`` in every version of the survey (matched by code)."""
-    return Question.objects.filter(questionnaire__survey=survey, code=question.code).values_list(
-        "pk", flat=True
+    """The ids of ``question`` in every version of the survey (matched by code); unordered
+    (the model's ordering would join the questionnaire and the survey to sort)."""
+    return (
+        Question.objects.filter(questionnaire__survey=survey, code=question.code)
+        .order_by()
+        .values_list("pk", flat=True)
     )
 
 
