@@ -49,8 +49,10 @@ def questions_of(survey: Survey) -> list[Question]:
 
 
 def _answers(survey: Survey, unit: Unit) -> QuerySet[Answer]:
+    """The survey's answers in ``unit``'s subtree, by the unit each answer carries (its
+    response's): no answer is joined to its response."""
     return Answer.objects.filter(
-        response__survey=survey, response__unit__ancestor_links__ancestor_id=unit.pk
+        question__questionnaire__survey=survey, unit__ancestor_links__ancestor_id=unit.pk
     )
 
 
@@ -175,31 +177,28 @@ def _by_response_unit(
     survey: Survey, unit: Unit, question: Question
 ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
     """Answers to ``question`` (matched by code) per (response's unit, choice) in ``unit``'s
-    subtree, and respondents per response's unit. Grouped by the response's own unit first —
-    a few thousand groups at most — so that no answer row is joined to the closure table:
-    the roll-up to the units below ``unit`` joins those groups, not the answers. For a choice
-    with one code per response the respondents are the sums of the cells; for a multiple
-    choice, a second grouped query counts each respondent once (a respondent has one unit,
-    so the sums over units stay exact)."""
-    base = Answer.objects.filter(
-        response__survey=survey, question_id__in=list(_same_code(survey, question)), row=""
-    )
+    subtree, and respondents per response's unit. Grouped by the unit each answer row carries
+    (``Answer.unit``, its response's) — a few thousand groups at most — from the index
+    ``answer_unit_cover`` alone: no answer row is joined to its response or to the closure
+    table; the roll-up to the units below ``unit`` joins those groups, not the answers. The
+    question's ids are the survey's own, so the answers need no filter by survey. For a
+    choice with one code per response the respondents are the sums of the cells; for a
+    multiple choice, a second grouped query counts each respondent once (a respondent has one
+    unit, so the sums over units stay exact)."""
+    base = Answer.objects.filter(question_id__in=list(_same_code(survey, question)), row="")
     if unit.pk != survey.unit_id:  # every response lies in the survey's own unit's subtree
         base = base.filter(
-            response__unit_id__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id")
+            unit_id__in=UnitClosure.objects.filter(ancestor=unit).values("descendant_id")
         )
     cells: dict[int, dict[str, int]] = {}
-    for uid, choice, n in (
-        base.values_list("response__unit_id", "choice").annotate(n=Count("id")).order_by()
-    ):
+    # COUNT(*), not COUNT(id): PostgreSQL then needs no column outside the index.
+    for uid, choice, n in base.values_list("unit_id", "choice").annotate(n=Count("*")).order_by():
         cells.setdefault(uid, {})[choice] = n
     if question.kind in ONE_CODE_KINDS:
         totals = {uid: sum(counts.values()) for uid, counts in cells.items()}
     else:
         totals = dict(
-            base.values_list("response__unit_id")
-            .annotate(n=Count("response_id", distinct=True))
-            .order_by()
+            base.values_list("unit_id").annotate(n=Count("response_id", distinct=True)).order_by()
         )
     return cells, totals
 
@@ -223,8 +222,9 @@ def _roll_up(
 
 def crosstab_by_unit(survey: Survey, unit: Unit, question: Question) -> CrossTab:
     """Answers to ``question`` by the child of ``unit`` whose subtree holds the response's
-    unit (and ``unit``'s own sheets): one grouped query by the response's unit, rolled up
-    through the closure table rows of those units."""
+    unit (and ``unit``'s own sheets): one grouped query by the answers' unit (their
+    response's), rolled up through the closure table rows of those units — so a unit merged
+    or moved counts where it stands in the tree today, its answers untouched."""
     cells, totals = _by_response_unit(survey, unit, question)
     key_of: dict[int, Any] = dict(
         UnitClosure.objects.filter(ancestor__parent_id=unit.pk).values_list(
@@ -233,9 +233,10 @@ def crosstab_by_unit(survey: Survey, unit: Unit, question: Question) -> CrossTab
     )
     key_of[unit.pk] = None
     grouped, rolled_totals = _roll_up(cells, totals, key_of)
-    children = {c.pk: c for c in active_children(unit)}
+    children = {c.pk: c for c in active_children(unit).only("pk", "name")}
     missing = [k for k in grouped if k is not None and k not in children]
-    children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing)})
+    if missing:  # merged or closed children that still hold answers
+        children.update({u.pk: u for u in Unit.objects.filter(pk__in=missing).only("pk", "name")})
     rows = []
     if None in grouped:
         rows.append(
@@ -294,9 +295,12 @@ def crosstab_by_question(
 
 
 def _same_code(survey: Survey, question: Question) -> QuerySet[Question, int]:
-    """The ids of ``question`` in every version of the survey (matched by code)."""
-    return Question.objects.filter(questionnaire__survey=survey, code=question.code).values_list(
-        "pk", flat=True
+    """The ids of ``question`` in every version of the survey (matched by code); unordered
+    (the model's ordering would join the questionnaire and the survey to sort)."""
+    return (
+        Question.objects.filter(questionnaire__survey=survey, code=question.code)
+        .order_by()
+        .values_list("pk", flat=True)
     )
 
 
@@ -344,23 +348,21 @@ def trend(survey: Survey, unit: Unit, question: Question) -> Trend:
     """The share of respondents in ``unit``'s subtree choosing each option of ``question``
     (matched by code) in every wave of the series: one grouped query for all waves."""
     waves = waves_of(survey)
+    # A question belongs to its wave's survey, and each answer carries its response's unit:
+    # no answer is joined to its response.
     base = Answer.objects.filter(
-        response__survey__in=[w.pk for w in waves],
         question__questionnaire__survey__in=[w.pk for w in waves],
         question__code=question.code,
         row="",
-        response__unit__ancestor_links__ancestor_id=unit.pk,
+        unit__ancestor_links__ancestor_id=unit.pk,
     )
+    wave_of = "question__questionnaire__survey_id"
     counts: dict[tuple[int, str], int] = {
         (sid, choice): n
-        for sid, choice, n in base.values_list("response__survey_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
+        for sid, choice, n in base.values_list(wave_of, "choice").annotate(n=Count("*")).order_by()
     }
     respondents = dict(
-        base.values_list("response__survey_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
+        base.values_list(wave_of).annotate(n=Count("response_id", distinct=True)).order_by()
     )
     options = [(c["value"], str(c["label"])) for c in question.choices()]
     figures = []

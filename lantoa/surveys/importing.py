@@ -430,6 +430,7 @@ def _write(survey: Survey, good: list[_Row], actor: Any, filename: str, result: 
         for response, r in zip(responses, good, strict=True):
             for answer in r.rows:
                 answer.response = response
+                answer.unit = r.unit  # the response's unit (Answer.unit)
             answers += r.rows
         Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
         result.created = len(responses)

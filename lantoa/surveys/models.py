@@ -8,9 +8,10 @@ A questionnaire version is edited only while it is unpublished; it is published 
 survey is approved and never changes afterwards. A response keeps the version it answered.
 
 Answers are rows (``Answer``), one per answered question — one per ticked option of a
-multiple choice, one per row of a matrix — with the choice code in an indexed column. A
-cross-tab is then a plain ``GROUP BY`` over ``(question_id, choice)`` joined to the response's
-unit and the unit closure table: the same SQL, using the same index, on SQLite and PostgreSQL.
+multiple choice, one per row of a matrix — with the choice code in an indexed column and
+the response's unit copied beside it. A cross-tab by unit is then a plain ``GROUP BY`` over
+``(question_id, unit_id, choice)`` read from one index, its few hundred groups rolled up
+through the unit closure table: the same SQL, using the same index, on SQLite and PostgreSQL.
 One JSON document per response would need each engine's own JSON path functions, which
 neither indexes portably, and every count would parse every document.
 
@@ -275,10 +276,21 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answered question of a response (one row per ticked option, per matrix row)."""
+    """One answered question of a response (one row per ticked option, per matrix row).
+
+    ``unit`` is the response's unit, copied on the row when the answers are written
+    (``services._store_response``, ``importing``): a count by unit then reads the answers
+    alone — the index ``answer_unit_cover`` holds every column a cross-tab groups or counts —
+    without joining 500.000 responses. A response never changes its unit (a merge or a move
+    changes the units' places in the tree, the closure table, not the records), so the copy
+    cannot go stale; nothing about the respondent is added (the response already has it)."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # No index of its own: answer_unit_cover serves the lookups (a unit is never deleted).
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     row = models.CharField(max_length=20, blank=True)  # a matrix row's code
     choice = models.CharField(max_length=40, blank=True)  # an option's or scale's code
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -290,6 +302,11 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "choice"], name="answer_question_choice"),
             models.Index(fields=["question", "row", "choice"], name="answer_matrix"),
+            # Cross-tabs by unit, sector, subtree: WHERE question, row GROUP BY unit, choice,
+            # and the respondents (distinct response) of a multiple choice, from the index.
+            models.Index(
+                fields=["question", "row", "unit", "choice", "response"], name="answer_unit_cover"
+            ),
         ]
 
     def __str__(self) -> str:

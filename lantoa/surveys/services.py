@@ -1109,6 +1109,7 @@ def _store_response(
         )
         for row in rows:
             row.response = response
+            row.unit = unit  # the response's unit, read by the cross-tabs (Answer.unit)
         Answer.objects.bulk_create(rows)
         if channel != Channel.WEB:
             _audit(survey, "response_keyed", actor, unit=unit.code, channel=channel)
