@@ -13,6 +13,7 @@ response export shows no unit with fewer (``lantoa.surveys.exports``).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -48,12 +49,23 @@ def questions_of(survey: Survey) -> list[Question]:
     return list(survey.current_version().questions.select_related("section"))
 
 
-def _answers(survey: Survey, unit: Unit) -> QuerySet[Answer]:
-    """The survey's answers in ``unit``'s subtree, by the unit each answer carries (its
-    response's): no answer is joined to its response."""
-    return Answer.objects.filter(
-        question__questionnaire__survey=survey, unit__ancestor_links__ancestor_id=unit.pk
+def _question_codes(survey: Survey) -> dict[int, str]:
+    """The code of every question of the survey, in every version, by id."""
+    return dict(
+        Question.objects.filter(questionnaire__survey=survey).order_by().values_list("pk", "code")
     )
+
+
+def _answers(survey: Survey, unit: Unit, codes: dict[int, str] | None = None) -> QuerySet[Answer]:
+    """The survey's answers in ``unit``'s subtree, by the unit each answer carries (its
+    response's): no answer is joined to its response. At the survey's own unit, every answer
+    of the survey (its sheets were collected for it, as the exports count them): no join to
+    the unit tree either, which at 500.000 sheets is most of the work."""
+    ids = list(codes if codes is not None else _question_codes(survey))
+    answers = Answer.objects.filter(question_id__in=ids)
+    if unit.pk != survey.unit_id:
+        answers = answers.filter(unit__ancestor_links__ancestor_id=unit.pk)
+    return answers
 
 
 @dataclass
@@ -77,25 +89,49 @@ class QuestionResult:
 def question_results(survey: Survey, unit: Unit) -> list[QuestionResult]:
     """Every question's figures in ``unit``'s subtree, from one grouped query per kind."""
     questions = questions_of(survey)
-    base = _answers(survey, unit)
-    answered = dict(
-        base.values_list("question__code").annotate(n=Count("response", distinct=True)).order_by()
-    )
-    choice_counts: dict[tuple[str, str, str], int] = {}
-    for code, row, choice, n in (
-        base.filter(question__kind__in=[*CHOICE_KINDS, QuestionKind.MATRIX])
-        .values_list("question__code", "row", "choice")
-        .annotate(n=Count("id"))
+    codes = _question_codes(survey)
+    kinds = dict(Question.objects.filter(pk__in=list(codes)).order_by().values_list("pk", "kind"))
+    base = _answers(survey, unit, codes)
+    # Grouped by the question's id (no join to the questions), summed by code: a sheet
+    # answers one version, so no respondent is counted twice.
+    answered: dict[str, int] = defaultdict(int)
+    for question_id, n in (
+        base.values_list("question_id").annotate(n=Count("response", distinct=True)).order_by()
+    ):
+        answered[codes[question_id]] += n
+    counted = [pk for pk, kind in kinds.items() if kind in (*CHOICE_KINDS, QuestionKind.MATRIX)]
+    choice_counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for question_id, row, choice, n in (
+        base.filter(question_id__in=counted)
+        .values_list("question_id", "row", "choice")
+        .annotate(n=Count("*"))
         .order_by()
     ):
-        choice_counts[(code, row, choice)] = n
-    stats = {
-        row["question__code"]: row
-        for row in base.filter(question__kind=QuestionKind.NUMBER)
-        .values("question__code")
-        .annotate(mean=Avg("number"), low=Min("number"), high=Max("number"))
+        choice_counts[(codes[question_id], row, choice)] += n
+    numbers = [pk for pk, kind in kinds.items() if kind == QuestionKind.NUMBER]
+    stats: dict[str, dict[str, Any]] = {}
+    for row in (
+        base.filter(question_id__in=numbers)
+        .values("question_id")
+        .annotate(mean=Avg("number"), low=Min("number"), high=Max("number"), n=Count("*"))
         .order_by()
-    }
+    ):
+        code = codes[row["question_id"]]
+        if code in stats:  # the same question in two versions: one figure over both
+            before = stats[code]
+            total = before["n"] + row["n"]
+            mean = (
+                None
+                if before["mean"] is None or row["mean"] is None
+                else (before["mean"] * before["n"] + row["mean"] * row["n"]) / total
+            )
+            row = {
+                "mean": mean,
+                "low": min(before["low"], row["low"]),
+                "high": max(before["high"], row["high"]),
+                "n": total,
+            }
+        stats[code] = row
     results = []
     for q in questions:
         n = int(answered.get(q.code, 0))
