@@ -1,13 +1,22 @@
-"""Demo surveys (lantoa.surveys.demo): a finished survey with results and an open poll, made
-through the services, once."""
+"""Demo surveys (lantoa.surveys.demo): a finished survey with results, an open poll and a
+double-keyed paper survey with an imported batch, made through the services, once."""
 
 from __future__ import annotations
 
 import pytest
 
+from lantoa.audit.models import AuditEvent
+from lantoa.surveys import paper
 from lantoa.surveys.analysis import question_results
-from lantoa.surveys.demo import FINISHED_TITLE, POLL_TITLE, ensure_demo_surveys
-from lantoa.surveys.models import QuotaAllocation, Response, Survey
+from lantoa.surveys.demo import (
+    DOUBLE_KEYED,
+    FINISHED_TITLE,
+    IMPORTED,
+    PAPER_TITLE,
+    POLL_TITLE,
+    ensure_demo_surveys,
+)
+from lantoa.surveys.models import PaperSheet, QuotaAllocation, Response, SheetStatus, Survey
 from lantoa.surveys.services import is_collecting
 
 pytestmark = pytest.mark.django_db
@@ -30,5 +39,22 @@ def test_demo_surveys_once(tree):
     results = {r.question.code: r for r in question_results(finished, tree.pa)}
     assert not results["A1"].suppressed and results["A1"].answered > 200
     assert poll.responses.count() == 36
+    # The paper survey: keyed twice, one sheet waiting, one mismatch, one imported batch.
+    sheets = Survey.objects.get(title=PAPER_TITLE)
+    assert sheets.double_entry and is_collecting(sheets) and sheets.unit.code == "A-KCN"
+    assert sheets.responses.filter(channel="paper").count() == DOUBLE_KEYED == 6
+    assert sheets.responses.filter(channel="import").count() == IMPORTED == 5
+    waiting = PaperSheet.objects.get(survey=sheets, status=SheetStatus.WAITING)
+    assert waiting.second == {}
+    mismatch = PaperSheet.objects.get(survey=sheets, status=SheetStatus.MISMATCH)
+    differing = [d.code for d in paper.differences(mismatch) if d.differs]
+    assert differing == ["Q2", "Q3"]
+    assert sheets.codes.filter(used=True).count() == DOUBLE_KEYED + IMPORTED
+    assert not sheets.codes.filter(code__in=[waiting.code, mismatch.code], used=True).exists()
+    events = AuditEvent.objects.filter(action__startswith="survey.")
+    assert events.filter(action="survey.responses_import").count() == 1
+    assert events.filter(action="survey.paper_mismatch").count() == 1
+    assert events.filter(action="survey.paper_first").count() == DOUBLE_KEYED + 2
     assert ensure_demo_surveys() == 0
-    assert Survey.objects.count() == 2
+    assert Survey.objects.count() == 3 and PaperSheet.objects.count() == 2
+    assert Response.objects.count() == stored
