@@ -4,7 +4,9 @@ double-keyed paper survey with an imported batch, made through the services, onc
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
+from lantoa.accounts.models import Role
 from lantoa.audit.models import AuditEvent
 from lantoa.surveys import paper
 from lantoa.surveys.analysis import question_results
@@ -18,11 +20,16 @@ from lantoa.surveys.demo import (
 )
 from lantoa.surveys.models import PaperSheet, QuotaAllocation, Response, SheetStatus, Survey
 from lantoa.surveys.services import is_collecting
+from tests.conftest import login, make_officer
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_surveys_once(tree):
+def test_demo_surveys_once(client, tree):
+    # The demo's accounts (as lantoa.accounts.demo makes them) key the paper sheets.
+    make_officer("tuyengiao", tree.pa, Role.PROPAGANDA)
+    make_officer("lanhdao", tree.pa, Role.LEADER)
+    clerk = make_officer("truyenthong", tree.a_kcn, Role.COMMUNICATOR)
     stored = ensure_demo_surveys()
     finished = Survey.objects.get(title=FINISHED_TITLE)
     poll = Survey.objects.get(title=POLL_TITLE)
@@ -45,7 +52,7 @@ def test_demo_surveys_once(tree):
     assert sheets.responses.filter(channel="paper").count() == DOUBLE_KEYED == 6
     assert sheets.responses.filter(channel="import").count() == IMPORTED == 5
     waiting = PaperSheet.objects.get(survey=sheets, status=SheetStatus.WAITING)
-    assert waiting.second == {}
+    assert waiting.second == {} and waiting.first_by == clerk
     mismatch = PaperSheet.objects.get(survey=sheets, status=SheetStatus.MISMATCH)
     differing = [d.code for d in paper.differences(mismatch) if d.differs]
     assert differing == ["Q2", "Q3"]
@@ -55,6 +62,14 @@ def test_demo_surveys_once(tree):
     assert events.filter(action="survey.responses_import").count() == 1
     assert events.filter(action="survey.paper_mismatch").count() == 1
     assert events.filter(action="survey.paper_first").count() == DOUBLE_KEYED + 2
+    # The zone's officer sees the mismatch listed and its two keyings side by side.
+    login(client, clerk)
+    listed = client.get(reverse("surveys:sheets", kwargs={"pk": sheets.pk}) + "?don-vi=A-KCN")
+    assert mismatch.code in listed.content.decode() and "2 chỗ lệch" in listed.content.decode()
+    page = client.get(
+        reverse("surveys:sheet", kwargs={"pk": sheets.pk, "sid": mismatch.pk}) + "?don-vi=A-KCN"
+    ).content.decode()
+    assert "Hai lần nhập, từng câu" in page and "row-warn" in page
     assert ensure_demo_surveys() == 0
     assert Survey.objects.count() == 3 and PaperSheet.objects.count() == 2
     assert Response.objects.count() == stored
