@@ -39,7 +39,8 @@ in a ``finally`` block):
    ``--pow-bits`` for the server too), the ones on their last attempt post the start form
    anyway (it must be refused). The requests are sent open-loop at exactly ``--rate`` per
    second: the entrants' steps are put in time order, each entrant's in its own order, and
-   the k-th is due at k / rate. A request that fails (connection refused or reset, no answer
+   the k-th is due at k / rate (a changed mind waits, as the page does, until the question's
+   previous save is answered). A request that fails (connection refused or reset, no answer
    in 10 s, 5xx) is sent again like the page's script would, after 0,5 s, 1 s, 2 s, 4 s, 8 s;
    its latency runs from the moment it was due to the answer that acknowledged it (so retries
    and a client that falls behind count: no coordinated omission). At ``--kill-at`` of the
@@ -681,8 +682,15 @@ def plan_steps(people: list[Person], rate: float, seconds: float, seed_value: in
         position[(p, s)] = len(ordered)
         ordered.append(step)
     for p, steps in enumerate(per_person):
+        saved: dict[int, int] = {}  # question → its last autosave so far
         for s, step in enumerate(steps):
-            if step.kind == "rules":
+            if step.kind == "autosave":
+                # The page sends a question's new choice once the save before it is answered
+                # (two saves of one question could otherwise arrive swapped).
+                if step.question in saved:
+                    step.after = saved[step.question]
+                saved[step.question] = position[(p, s)]
+            elif step.kind == "rules":
                 step.after = position[(p, s - 1)]  # the result page of the submission
             elif step.kind == "start":
                 step.after = position[(p, s - 1 if steps[s - 1].kind == "rules" else s - 2)]

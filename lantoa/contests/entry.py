@@ -475,6 +475,7 @@ def answer_target(
         _ANSWER_TARGET.format(ids=", ".join(["%s"] * len(ids))),
         [attempt_id, question_id, ContestStatus.APPROVED.value, *ids],
         _ANSWER_TARGET_FIELDS,
+        prepare=True,
     )
     if row is None:
         return None
@@ -505,11 +506,11 @@ def answer_write(target: AnswerTarget, chosen: Sequence[int], *, now: dt.datetim
     )
     picked = _checked_choice(answer, target.kind, chosen)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _SAVE_OPEN_ANSWER, [json.dumps(picked), now, target.answer_id, target.attempt_id]
-            )
-            updated = cursor.rowcount
+        updated = rawsql.execute(
+            _SAVE_OPEN_ANSWER,
+            [json.dumps(picked), now, target.answer_id, target.attempt_id],
+            prepare=True,
+        )
     else:  # SQLite: one writer at a time
         updated = Answer.objects.filter(
             pk=target.answer_id, attempt__submitted_at__isnull=True

@@ -55,6 +55,7 @@ class SessionStore(DatabaseSessionStore):
                 _LIVE_ROW,
                 [key, connection.ops.adapt_datetimefield_value(timezone.now())],
                 ((model, "session_data"), (model, "expire_date")),
+                prepare=True,
             )
         )
         if key is None or row is None:

@@ -13,6 +13,7 @@
   var pending = {}; // key → payload not yet saved
   var closed = false;
   var inflight = 0; // saves sent and not yet answered
+  var busy = {}; // key → a save of it is on its way: the next waits (two could arrive swapped)
   var submitting = false;
 
   function say(attr) {
@@ -21,7 +22,8 @@
 
   function send(key) {
     var payload = pending[key];
-    if (!payload || closed || submitting) return;
+    if (!payload || closed || submitting || busy[key]) return;
+    busy[key] = true;
     inflight += 1;
     fetch(url, {
       method: "POST",
@@ -39,7 +41,7 @@
           say("data-closed-text");
           window.location.reload();
         } else {
-          delete pending[key];
+          if (pending[key] === payload) delete pending[key];
           if (status && data && data.error) status.textContent = data.error;
         }
       });
@@ -47,6 +49,9 @@
       say("data-offline-text");
     }).then(function () {
       inflight -= 1;
+      busy[key] = false;
+      // A newer choice made meanwhile goes now; the same one again waits for the retry.
+      if (pending[key] && pending[key] !== payload) send(key);
     });
   }
 
