@@ -257,9 +257,17 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     fresh = not (16 <= len(token) <= 64)
     if fresh:
         token = integrity.new_device_token()
-    resumed = Attempt.objects.filter(entrant=entrant, round=rnd, submitted_at__isnull=True)
+    resumed = (
+        Attempt.objects.filter(entrant=entrant, round=rnd, submitted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    in_time = resumed is not None and timezone.now() <= resumed.deadline + entry.GRACE
+    if resumed is not None and in_time and not fresh:
+        # A second tap, or "Bắt đầu" again with an attempt open and in time: back to it.
+        return redirect("contests_public:attempt", attempt_id=resumed.pk)
     try:
-        if not resumed.exists():
+        if not in_time:
             # A new attempt needs the page's proof-of-work, solved by the browser.
             integrity.challenge_redeem(
                 entrant=entrant,

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lantoa.contests import entry
+from lantoa.contests.integrity import DEVICE_COOKIE
 from lantoa.contests.models import Answer, Attempt, Contest, ContestStatus, Entrant, Option
 from lantoa.contests.public_common import SESSION_ENTRANTS
 from lantoa.core.sessions import SessionStore
@@ -170,3 +171,22 @@ def test_a_late_choice_closes_the_attempt_and_a_closed_one_says_so(tree: Tree) -
     assert second.chosen == []
     assert Answer.objects.get(pk=first.pk).chosen == [first.option_order[0]]
     assert _save(phone, attempt, body)[0] == 409
+
+
+def test_start_again_goes_back_to_the_open_attempt_and_an_overdue_one_needs_the_challenge(
+    tree: Tree,
+) -> None:
+    contest, attempt, person = _open_quiz(tree)
+    phone = _phone(contest, person)
+    phone.cookies[DEVICE_COOKIE] = "d" * 32  # the device cookie the first start left
+    start = f"/thi/{contest.pk}/dot/{attempt.round.number}/bat-dau/"
+    # In time: a second tap returns to it, no proof-of-work asked, nothing new made.
+    r = phone.post(start)
+    assert r.status_code == 302 and r["Location"] == f"/thi/bai/{attempt.pk}/"
+    assert Attempt.objects.filter(entrant=person).count() == 1
+    # Overdue: a new attempt is a new start, so the page's proof-of-work is asked for.
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - entry.GRACE - dt.timedelta(seconds=1)
+    )
+    assert phone.post(start).status_code == 409
+    assert Attempt.objects.filter(entrant=person).count() == 1
