@@ -92,7 +92,7 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
         return gallery(request, contest)
     entrant = _entrant(request, contest)
     now = timezone.now()
-    rounds = list(contest.rounds.all())
+    rounds = list(contest.rounds.order_by("number"))  # the default ordering joins the contest
     used: dict[int, int] = {}
     open_attempts: dict[int, int] = {}
     done: dict[int, list[Attempt]] = {}

@@ -115,7 +115,7 @@ def phase(
         return str(contest.status)
     now = now or timezone.now()
     if rounds is None:
-        rounds = list(contest.rounds.all())
+        rounds = list(contest.rounds.order_by("number"))
     if any(r.opens_at <= now < r.closes_at for r in rounds):
         return "open"
     if any(r.opens_at > now for r in rounds):
