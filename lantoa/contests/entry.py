@@ -318,8 +318,11 @@ def attempt_start(
     )
     question_ids = draw_questions(round, rng)
     options: dict[int, list[int]] = defaultdict(list)
-    for question_id, option_id in Option.objects.filter(question_id__in=question_ids).values_list(
-        "question_id", "pk"
+    # Ordered without the model's default ordering (it joins the question and the contest).
+    for question_id, option_id in (
+        Option.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "position")
+        .values_list("question_id", "pk")
     ):
         options[question_id].append(option_id)
     try:
@@ -614,9 +617,11 @@ def _close(
             if not late and prediction is not None:
                 locked.prediction = prediction
             correct_sets: dict[int, set[int]] = defaultdict(set)
-            for question_id, option_id in Option.objects.filter(
-                question_id__in=[a.question_id for a in rows], correct=True
-            ).values_list("question_id", "pk"):
+            for question_id, option_id in (
+                Option.objects.filter(question_id__in=[a.question_id for a in rows], correct=True)
+                .order_by()
+                .values_list("question_id", "pk")
+            ):
                 correct_sets[question_id].add(option_id)
             score = 0
             for answer in rows:
