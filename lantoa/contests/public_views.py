@@ -448,7 +448,7 @@ def _autosave_choice(
     question = data.get("question")
     if not isinstance(chosen, list) or type(question) is not int:
         return None
-    if not all(type(c) is int for c in chosen):
+    if not 0 < question < 2**31 or len(chosen) > 10 or not all(type(c) is int for c in chosen):
         return None
     mine = _session_map(request, SESSION_ENTRANTS)
     entrant_ids = [v for v in mine.values() if isinstance(v, int)]
