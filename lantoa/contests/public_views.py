@@ -422,14 +422,13 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
             entry.attempt_predict(attempt=attempt, prediction=value)
         else:
             chosen = data.get("chosen")
-            if not isinstance(chosen, list):
+            question_id = int(data["question"])
+            picked = [int(c) for c in chosen] if isinstance(chosen, list) else None
+            # Ids a database column can hold (a larger one is an error there, not a refusal).
+            if picked is None or not all(0 < i < 2**31 for i in (question_id, *picked)):
                 return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
-            entry.answer_save(
-                attempt=attempt,
-                question_id=int(data["question"]),
-                chosen=[int(c) for c in chosen],
-            )
-    except (TypeError, ValueError):
+            entry.answer_save(attempt=attempt, question_id=question_id, chosen=picked)
+    except (KeyError, TypeError, ValueError):
         return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
     except ValidationError as exc:
         attempt.refresh_from_db(fields=["submitted_at"])

@@ -190,3 +190,18 @@ def test_start_again_goes_back_to_the_open_attempt_and_an_overdue_one_needs_the_
     )
     assert phone.post(start).status_code == 409
     assert Attempt.objects.filter(entrant=person).count() == 1
+
+
+def test_absurd_ids_are_refused_not_errors(tree: Tree) -> None:
+    contest, attempt, person = _open_quiz(tree)
+    phone = _phone(contest, person)
+    answer = attempt.answers.order_by("position").first()
+    for body in (
+        {"question": 2**70, "chosen": [1]},
+        {"question": answer.question_id, "chosen": [2**70]},
+        {"question": -1, "chosen": []},
+        {"chosen": [1]},
+        {"question": None, "chosen": [1]},
+        {"prediction": "nhiều"},
+    ):
+        assert _save(phone, attempt, body)[0] == 400, body
