@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lantoa import access
 from lantoa.accounts.models import User
+from lantoa.core import tabular, xlsx
 from lantoa.surveys import importing, paper, services
 from lantoa.surveys.models import Channel, Survey
 from lantoa.units.models import UPPER_LEVEL_KINDS, Unit, UnitKind, UnitStatus
@@ -302,11 +303,10 @@ def _filled_template(survey: Survey, rows: list[tuple[str, str, dict[str, Any]]]
     """The survey's blank XLSX template (as the "Tải mẫu" button gives it) filled the way an
     officer fills it: a unit code, the sheet's code, the codes of the codebook, 1 under each
     ticked option of a multiple choice."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes(survey)))
-    data = book.worksheets[0]
-    header = [str(c.value or "").rstrip("*") for c in data[1]]
+    _number, first = next(xlsx.iter_rows(io.BytesIO(importing.template_bytes(survey))))
+    titles = [str(first.get(i) or "") for i in range(1, max(first) + 1)]
+    header = [t.rstrip("*") for t in titles]
+    filled: list[list[Any]] = []
     sheet, columns = importing.sheet_of(survey)
     by_label = {sheet.labels[key]: key for key in sheet.columns}
     parts = {c.name: c for c in columns}
@@ -326,10 +326,8 @@ def _filled_template(survey: Survey, rows: list[tuple[str, str, dict[str, Any]]]
                 line.append(int(value) if str(value).isdigit() else value)
             else:
                 line.append("")
-        data.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
+        filled.append(line)
+    out = io.BytesIO(tabular.xlsx_spool("Phiếu", titles, filled).read())
     return out
 
 

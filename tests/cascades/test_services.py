@@ -364,7 +364,9 @@ def test_reminders_batched_and_idempotent(
     due = make(tree.pa, target_kinds=["grassroots"], due_on=tomorrow, send=True)
     later = make(tree.pa, due_on=timezone.localdate() + dt.timedelta(days=6), send=True)
     services.recipient_advance(recipient=row(due, tree.a_g1), actor=None, state="done")
-    now = timezone.now()
+    # Mid-morning, Vietnam time: "two hours later" must stay the same day (run at 23:00 it
+    # crossed midnight and the next day's reminder was rightly sent).
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10, 0)))
     with django_assert_max_num_queries(20):
         sent = services.cascades_remind(now=now)
     notices = Notification.objects.filter(kind="cascade.due")
