@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from lantoa.core import archives, xlsx
+from lantoa.core.formulas import formula_like
 from lantoa.core.text import fold, format_int
 
 if TYPE_CHECKING:
@@ -425,23 +426,7 @@ def import_command(
 # built anywhere else), so no text typed by an officer or a worker, such as an outlet named
 # ``=HYPERLINK(…)``, ever reaches a spreadsheet as a formula.
 
-# Text whose first visible character is one of these runs as a formula (or as DDE) when a
-# spreadsheet opens the file: ASCII, full-width and small forms.
-FORMULA_STARTS = (
-    "=", "+", "-", "@", "\t", "\r", "\n",
-    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # ＝ ＋ － ＠
-    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # ﹦ ﹢ ﹣ ﹫
-)  # fmt: skip
-# A negative number written as text ("-12", "-1.234,5", "-3,5%") is a number, not a formula.
-_NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)*%?")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def formula_like(text: str) -> bool:
-    """Would a spreadsheet run this text as a formula? (leading spaces are skipped: some
-    programs trim them before deciding)."""
-    stripped = text.lstrip(" \u00a0")
-    return stripped[:1] in FORMULA_STARTS and not _NEGATIVE_NUMBER.fullmatch(stripped)
 
 
 def safe_cell(value: Any) -> Any:

@@ -22,7 +22,7 @@ Cells, as ``tabular`` writes them everywhere else:
 - anything else → text (a lazy translation as its text): characters XML 1.0 cannot carry
   (control characters other than tab and line breaks) are removed, ``& < >`` escaped, and at
   most Excel's 32.767 characters are kept; text that a spreadsheet would run as a formula
-  (``tabular.formula_like``) is marked ``quotePrefix`` (Excel's "typed with an apostrophe"),
+  (``formulas.formula_like``) is marked ``quotePrefix`` (Excel's "typed with an apostrophe"),
   so it stays inert. No cell is ever a formula.
 
 ZIP64: Python's zipfile must know before a member is written whether it may pass 4 GiB, and
@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from lantoa.core.tabular import formula_like
+from lantoa.core.formulas import formula_like
 
 MAX_ROW = 1_048_576  # Excel's grid
 MAX_COLUMN = 16_384
