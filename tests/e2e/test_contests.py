@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from lantoa.cascades.models import Cascade
 from lantoa.contests.models import (
     Answer,
     Attempt,
@@ -520,6 +521,34 @@ def test_quiz_contest_from_xlsx_to_rankings(
     announcement.refresh_from_db()
     assert announcement.status == "published", page.inner_text("main")
     assert not organiser.log.problems(), organiser.log.problems()
+    # …then sends it down the tree from the results page (Triển khai): the zone's communicator
+    # finds it, on a phone, among the work given to the zone.
+    organiser.goto(f"/cuoc-thi/so/{contest.pk}/ket-qua/")
+    organiser.follow(page.get_by_role("link", name="Triển khai xuống cơ sở"))
+    assert (
+        page.locator("select[name=content_item] option:checked")
+        .inner_text()
+        .startswith(announcement.title[:20])
+    ), page.inner_text("main")
+    title = "Chia sẻ kết quả cuộc thi Tìm hiểu Bộ luật Lao động"
+    page.get_by_label("Tiêu đề").fill(title)
+    page.get_by_label("Hướng dẫn thực hiện").fill(
+        "Đăng lại tin kết quả trên trang Facebook hoặc nhóm Zalo của đơn vị."
+    )
+    page.get_by_label("Đăng lại trên kênh của đơn vị").check()
+    page.get_by_label("Hạn hoàn thành").fill(
+        (timezone.localdate() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
+    )
+    organiser.follow(page.get_by_role("button", name="Gửi ngay"))
+    cascade = Cascade.objects.get(content_item=announcement)
+    assert cascade.status == "sent", page.inner_text("main")
+    assert cascade.recipients.filter(unit=tree.a_g1).exists()
+    assert not organiser.log.problems(), organiser.log.problems()
+    zone = open_session(PHONE)
+    zone.log_in(officers.a_communicator)
+    zone.goto(f"/trien-khai/{tree.a_kcn.code}/nhan/")
+    assert title in zone.page.inner_text("main"), zone.page.inner_text("main")
+    _fine(zone)
     # Lan reads the public results on her phone: the two prize winners, phones masked.
     lan.goto(f"/thi/{contest.pk}/ket-qua/")
     winners = _cells(lan.page.locator("table").first, "tbody tr")
