@@ -94,20 +94,29 @@ def question_results(survey: Survey, unit: Unit) -> list[QuestionResult]:
     base = _answers(survey, unit, codes)
     # Grouped by the question's id (no join to the questions), summed by code: a sheet
     # answers one version, so no respondent is counted twice.
+    # One pass over the answers counts every (question, row, choice). A question of one answer
+    # row per sheet (all but multiple choices and matrices) has as many respondents as rows;
+    # only the others need their sheets counted apart (COUNT DISTINCT was most of the time).
+    several = {
+        pk for pk, kind in kinds.items() if kind in (QuestionKind.MULTIPLE, QuestionKind.MATRIX)
+    }
     answered: dict[str, int] = defaultdict(int)
-    for question_id, n in (
-        base.values_list("question_id").annotate(n=Count("response", distinct=True)).order_by()
-    ):
-        answered[codes[question_id]] += n
-    counted = [pk for pk, kind in kinds.items() if kind in (*CHOICE_KINDS, QuestionKind.MATRIX)]
     choice_counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for question_id, row, choice, n in (
-        base.filter(question_id__in=counted)
-        .values_list("question_id", "row", "choice")
-        .annotate(n=Count("*"))
-        .order_by()
+        base.values_list("question_id", "row", "choice").annotate(n=Count("*")).order_by()
     ):
-        choice_counts[(codes[question_id], row, choice)] += n
+        code = codes[question_id]
+        choice_counts[(code, row, choice)] += n
+        if question_id not in several:
+            answered[code] += n
+    if several:
+        for question_id, n in (
+            base.filter(question_id__in=list(several))
+            .values_list("question_id")
+            .annotate(n=Count("response", distinct=True))
+            .order_by()
+        ):
+            answered[codes[question_id]] += n
     numbers = [pk for pk, kind in kinds.items() if kind == QuestionKind.NUMBER]
     stats: dict[str, dict[str, Any]] = {}
     for row in (
