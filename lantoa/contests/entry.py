@@ -271,6 +271,21 @@ def _attempt_closed_error() -> ValidationError:
     )
 
 
+def attempt_open_in_time(
+    *, entrant: Entrant, round: Round, now: dt.datetime | None = None
+) -> Attempt | None:
+    """The entrant's open attempt at ``round`` while it can still be answered (its deadline
+    and grace not passed), else None: resuming it needs no new proof-of-work."""
+    now = now or timezone.now()
+    # Ordered by id: the model's default ordering joins the round, contest and entrant.
+    found = (
+        Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    return found if found is not None and now <= found.deadline + GRACE else None
+
+
 def attempt_start(
     *,
     entrant: Entrant,

@@ -257,17 +257,12 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     fresh = not (16 <= len(token) <= 64)
     if fresh:
         token = integrity.new_device_token()
-    resumed = (
-        Attempt.objects.filter(entrant=entrant, round=rnd, submitted_at__isnull=True)
-        .order_by("pk")
-        .first()
-    )
-    in_time = resumed is not None and timezone.now() <= resumed.deadline + entry.GRACE
-    if resumed is not None and in_time and not fresh:
+    resumed = entry.attempt_open_in_time(entrant=entrant, round=rnd)
+    if resumed is not None and not fresh:
         # A second tap, or "Bắt đầu" again with an attempt open and in time: back to it.
         return redirect("contests_public:attempt", attempt_id=resumed.pk)
     try:
-        if not in_time:
+        if resumed is None:
             # A new attempt needs the page's proof-of-work, solved by the browser.
             integrity.challenge_redeem(
                 entrant=entrant,
