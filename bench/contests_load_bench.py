@@ -466,6 +466,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[Response, bool]:
     return Response(status, headers, body), lookup.get("connection", "").lower() != "close"
 
 
+UPSTREAM_KEEPALIVE_TIMEOUT = 60.0  # nginx's upstream keepalive_timeout in README
+
+
 class Client:
     """HTTP/1.1 over asyncio streams with a pool of idle connections (nginx's upstream
     ``keepalive``): a request takes an idle connection or opens one."""
@@ -473,7 +476,8 @@ class Client:
     def __init__(self, port: int, keepalive: int) -> None:
         self.port, self.keepalive = port, keepalive
         self.host = f"127.0.0.1:{port}"
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        # (reader, writer, idle since): LIFO, as nginx reuses its cached connections.
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
 
     def request_bytes(
         self,
@@ -494,9 +498,18 @@ class Client:
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
     async def exchange(self, data: bytes) -> Response:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
+        reader = writer = None
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            # Like nginx's cached upstream connections: one the server has closed (its EOF
+            # was read, e.g. the worker holding it was killed) or idle past keepalive_timeout
+            # is dropped, not used for a request.
+            fresh = time.monotonic() - since < UPSTREAM_KEEPALIVE_TIMEOUT
+            if fresh and not reader.at_eof() and not writer.is_closing():
+                break
+            writer.close()
+            reader = writer = None
+        if reader is None or writer is None:
             reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
         try:
             writer.write(data)
@@ -505,13 +518,13 @@ class Client:
             writer.close()
             raise
         if keep and len(self.idle) < self.keepalive:
-            self.idle.append((reader, writer))
+            self.idle.append((reader, writer, time.monotonic()))
         else:
             writer.close()
         return response
 
     def close(self) -> None:
-        for _, writer in self.idle:
+        for _, writer, _since in self.idle:
             writer.close()
         self.idle.clear()
 
@@ -821,12 +834,15 @@ async def run_burst(
         return response.status in (302, 409)
 
     async def perform(index: int, step: Step, due: float) -> None:
+        if step.kind == "autosave":
+            # The tap changes the form at once (a submission from now on carries it, and a
+            # retry of the question's previous save sends it, as the page's `pending` does);
+            # only the sending of a changed mind waits for the previous save's answer.
+            chosen_now[(step.person, step.question)] = step.chosen
+            result.sent_choices[(step.person, step.question)].append(step.chosen)
         if step.after >= 0:
             await done[step.after].wait()
             due = max(due, clock())
-        if step.kind == "autosave":
-            chosen_now[(step.person, step.question)] = step.chosen
-            result.sent_choices[(step.person, step.question)].append(step.chosen)
         first_due = due
         try:
             for attempt in range(len(RETRY_BACKOFF) + 1):

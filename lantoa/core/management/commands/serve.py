@@ -20,6 +20,13 @@ class Command(BaseCommand):
             default=int(os.environ.get("LANTOA_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
         )
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("LANTOA_WEB_KEEPALIVE", "75")),
+            help="seconds an idle connection from the proxy is kept (longer than nginx's "
+            "upstream keepalive_timeout, 60 s in README, so that nginx closes it first)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         require_production_key()
@@ -34,6 +41,15 @@ class Command(BaseCommand):
             str(opts["workers"]),
             "--threads",
             str(opts["threads"]),
+            # A connection the proxy keeps for its next request must not be closed here at the
+            # moment that request arrives (gunicorn's default is 2 s): the request would fail
+            # with a reset instead of being answered.
+            "--keep-alive",
+            str(opts["keep_alive"]),
+            # The application is loaded once, in the master, and forked: a worker that dies is
+            # replaced in milliseconds instead of spending a second or two of CPU importing
+            # Django while the others carry its requests. (A new release is a restart, not HUP.)
+            "--preload",
             "--access-logfile",
             "-",
             # No client address (nor path details) for the public inquiry desk: see the module.
