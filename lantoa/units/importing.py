@@ -52,7 +52,7 @@ from lantoa.core.tabular import (
 )
 from lantoa.core.text import fold, format_int
 from lantoa.units.models import Unit, UnitClosure, UnitImportJob, UnitKind, kinds_under
-from lantoa.units.selectors import units_by_code
+from lantoa.units.selectors import site_unit_forget, units_by_code
 from lantoa.units.services import unit_move, unit_update
 
 if TYPE_CHECKING:
@@ -677,6 +677,7 @@ def _write(
             unit.refresh_search_text()
             units.append(unit)
         Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
+        site_unit_forget()  # bulk_create sends no post_save
         links: list[UnitClosure] = []
         for row, unit in zip(batch, units, strict=True):
             created[row.code] = unit

@@ -27,6 +27,7 @@ from django.db import transaction
 from lantoa.core.text import format_int
 from lantoa.units import seed_names as names
 from lantoa.units.models import Unit, UnitKind
+from lantoa.units.selectors import site_unit_forget
 from lantoa.units.services import closure_rebuild, unit_merge, unit_root_ensure
 
 SIZES = ("demo", "province", "national")
@@ -559,6 +560,7 @@ class Seeder:
         on the objects, so the children queued after them find their parents."""
         if self._units:
             Unit.objects.bulk_create(self._units, batch_size=BATCH)
+            site_unit_forget()  # bulk_create sends no post_save
             self.totals.units += len(self._units)
         self._units = []
 

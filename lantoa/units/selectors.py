@@ -10,6 +10,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -264,11 +265,37 @@ def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> QueryS
     return qs.order_by("depth", "name")[:limit]
 
 
+SITE_UNIT_CACHE_KEY = "lantoa:units:site-unit"
+SITE_UNIT_CACHE_SECONDS = 60
+
+
 def site_unit() -> Unit | None:
     """The unit whose public pages these are (its name heads every public page):
     ``LANTOA_SITE_UNIT`` (a unit code); else the only active province; else the root; None on
-    an empty installation."""
+    an empty installation.
+
+    Kept in the cache (shared by the web processes) for a minute and dropped whenever a unit
+    is saved or deleted (``site_unit_forget``): every public page shows it, and looking it up
+    took one to three queries of each page. A change made without signals (a queryset
+    ``update``) shows within the minute."""
     code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
+    kept = cache.get(SITE_UNIT_CACHE_KEY)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == code:
+        unit: Unit | None = kept[1]
+        return unit
+    unit = _site_unit_lookup(code)
+    cache.set(SITE_UNIT_CACHE_KEY, (code, unit), SITE_UNIT_CACHE_SECONDS)
+    return unit
+
+
+def site_unit_forget(**_kwargs: Any) -> None:
+    """A unit was saved or deleted: the next page looks the site's unit up again. (A page
+    rendered in the instant between this and the commit of the change may keep the unit as
+    it was, for the minute the cache keeps it.)"""
+    cache.delete(SITE_UNIT_CACHE_KEY)
+
+
+def _site_unit_lookup(code: str) -> Unit | None:
     if code:
         unit = Unit.objects.filter(code=code).first()
         if unit is not None:

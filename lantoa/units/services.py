@@ -28,6 +28,7 @@ from lantoa.units.models import (
     UnitStatus,
     kinds_under,
 )
+from lantoa.units.selectors import site_unit_forget
 
 UNIT_EDITABLE_FIELDS = (
     "name",
@@ -367,6 +368,7 @@ def _move(*, unit: Unit, new_parent: Unit, actor: Any, on: dt.date | None, note:
     old_parent_id = unit.parent_id
     with transaction.atomic():
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
+        site_unit_forget()  # an update() sends no post_save
         _relink_subtree(unit, new_parent)
         UnitEvent.objects.create(
             unit=unit,
@@ -489,6 +491,7 @@ def unit_merge(
             status=UnitStatus.MERGED, successor=target, ended_on=on, updated_at=timezone.now()
         )
         Unit.objects.filter(successor=source).update(successor=target)
+        site_unit_forget()  # an update() sends no post_save
         UnitEvent.objects.create(
             unit=source,
             kind=UnitEventKind.MERGED,
