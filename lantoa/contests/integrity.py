@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -203,10 +203,20 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     base = _submitted(contest)
     found: list[Flag] = []
     per_question_ms = int(settings.LANTOA_CONTEST_FAST_SECONDS) * 1000
-    fast = base.filter(total__gt=0, duration_ms__lt=F("total") * per_question_ms)
     if attempt is not None:
-        fast = fast.filter(pk=attempt.pk)
-    for pk, duration, total in fast.values_list("pk", "duration_ms", "total"):
+        # At a submission the attempt's own figures say it; no query.
+        duration, total = attempt.duration_ms, attempt.total
+        fast_rows: list[tuple[int, int | None, int]] = []
+        closed = attempt.submitted_at is not None and duration is not None and total > 0
+        if closed and duration is not None and duration < total * per_question_ms:
+            fast_rows.append((attempt.pk, duration, total))
+    else:
+        fast_rows = list(
+            base.filter(total__gt=0, duration_ms__lt=F("total") * per_question_ms).values_list(
+                "pk", "duration_ms", "total"
+            )
+        )
+    for pk, duration, total in fast_rows:
         found.append(
             Flag(
                 attempt_id=pk,
@@ -214,47 +224,10 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
                 detail={"seconds": round((duration or 0) / 1000 / total, 1)},
             )
         )
-    same = (
-        base.exclude(answers_hash="")
-        .values("round_id", "answers_hash")
-        .annotate(n=Count("entrant_id", distinct=True))
-        .filter(n__gte=2)
-        .order_by()
-    )
     if attempt is not None:
-        same = same.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash or "-")
-    for group in same:
-        members = base.filter(round_id=group["round_id"], answers_hash=group["answers_hash"])
-        for pk in _to_flag(members, attempt, group["n"], 2):
-            found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": group["n"]}))
-    for field, kind, setting in (
-        ("device_hash", FlagKind.DEVICE, settings.LANTOA_CONTEST_DEVICE_ENTRANTS),
-        ("ip_hash", FlagKind.IP, settings.LANTOA_CONTEST_IP_ENTRANTS),
-    ):
-        threshold = max(2, int(setting))
-        only = getattr(attempt, field) if attempt is not None else None
-        for value, count in _shared(base, field, threshold, only).items():
-            for pk in _to_flag(base.filter(**{field: value}), attempt, count, threshold):
-                found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
-    twins = (
-        Entrant.objects.filter(contest=contest)
-        .exclude(national_id_hash="")
-        .values("national_id_hash")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-        .order_by()
-    )
-    if attempt is not None:
-        twins = twins.filter(national_id_hash=attempt.entrant.national_id_hash or "-")
-    for twin in twins:
-        # The group grows at registration, not at a submission: every attempt, each time
-        # (a handful of rows).
-        for pk in base.filter(entrant__national_id_hash=twin["national_id_hash"]).values_list(
-            "pk", flat=True
-        ):
-            found.append(
-                Flag(attempt_id=pk, kind=FlagKind.NATIONAL_ID, detail={"count": twin["n"]})
-            )
+        found += _flags_of_attempt(contest, base, attempt)
+    else:
+        found += _flags_of_contest(contest, base)
     if not found:
         return 0
     if attempt is not None:  # at a submission: nobody reads the count (two queries saved)
@@ -264,6 +237,105 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     before = Flag.objects.filter(attempt_id__in=ids).count()
     Flag.objects.bulk_create(found, ignore_conflicts=True)
     return Flag.objects.filter(attempt_id__in=ids).count() - before
+
+
+SHARED = (
+    ("device_hash", FlagKind.DEVICE, "LANTOA_CONTEST_DEVICE_ENTRANTS"),
+    ("ip_hash", FlagKind.IP, "LANTOA_CONTEST_IP_ENTRANTS"),
+)
+
+
+def _flags_of_attempt(contest: Contest, base: QuerySet[Attempt], attempt: Attempt) -> list[Flag]:
+    """The identical-answers, shared-device, shared-address and national-id signs of one
+    attempt just submitted: what concerns it only, in as few queries as it needs (none for a
+    sign it cannot show — no answers, no device, no national id)."""
+    found: list[Flag] = []
+    if attempt.answers_hash:
+        same = base.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash)
+        n = same.aggregate(n=Count("entrant_id", distinct=True))["n"] or 0
+        if n >= 2:
+            for pk in _to_flag(same, attempt, n, 2):
+                found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": n}))
+    # The device and the address in one query (each counted over its own attempts).
+    values = {field: getattr(attempt, field) for field, _kind, _setting in SHARED}
+    asked = {field: value for field, value in values.items() if value}
+    if asked:
+        either = Q()
+        for field, value in asked.items():
+            either |= Q(**{field: value})
+        counts = base.filter(either).aggregate(
+            **{
+                field: Count("entrant_id", distinct=True, filter=Q(**{field: value}))
+                for field, value in asked.items()
+            }
+        )
+        for field, kind, setting in SHARED:
+            threshold = max(2, int(getattr(settings, setting)))
+            count = int(counts.get(field) or 0)
+            if field in asked and count >= threshold:
+                members = base.filter(**{field: asked[field]})
+                for pk in _to_flag(members, attempt, count, threshold):
+                    found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
+    national_id = (
+        Entrant.objects.filter(pk=attempt.entrant_id).values_list("national_id_hash", flat=True)
+        if "entrant" not in attempt._state.fields_cache
+        else [attempt.entrant.national_id_hash]
+    )
+    found += _twins(base, contest.pk, attempt, next(iter(national_id), ""))
+    return found
+
+
+def _twins(
+    base: QuerySet[Attempt], contest_id: int, attempt: Attempt | None, only: str | None
+) -> list[Flag]:
+    """National ids registered by two entrants or more of the contest: every attempt of
+    theirs (``only``: that id's group, none when empty)."""
+    if only is not None and not only:
+        return []
+    twins = (
+        Entrant.objects.filter(contest_id=contest_id)
+        .exclude(national_id_hash="")
+        .values("national_id_hash")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by()
+    )
+    if only is not None:
+        twins = twins.filter(national_id_hash=only)
+    found: list[Flag] = []
+    for twin in twins:
+        # The group grows at registration, not at a submission: every attempt, each time
+        # (a handful of rows).
+        for pk in base.filter(entrant__national_id_hash=twin["national_id_hash"]).values_list(
+            "pk", flat=True
+        ):
+            found.append(
+                Flag(attempt_id=pk, kind=FlagKind.NATIONAL_ID, detail={"count": twin["n"]})
+            )
+    return found
+
+
+def _flags_of_contest(contest: Contest, base: QuerySet[Attempt]) -> list[Flag]:
+    """The same signs over every submitted attempt of the contest (the full scan)."""
+    found: list[Flag] = []
+    same = (
+        base.exclude(answers_hash="")
+        .values("round_id", "answers_hash")
+        .annotate(n=Count("entrant_id", distinct=True))
+        .filter(n__gte=2)
+        .order_by()
+    )
+    for group in same:
+        members = base.filter(round_id=group["round_id"], answers_hash=group["answers_hash"])
+        for pk in _to_flag(members, None, group["n"], 2):
+            found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": group["n"]}))
+    for field, kind, setting in SHARED:
+        threshold = max(2, int(getattr(settings, setting)))
+        for value, count in _shared(base, field, threshold, None).items():
+            for pk in _to_flag(base.filter(**{field: value}), None, count, threshold):
+                found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
+    found += _twins(base, contest.pk, None, None)
+    return found
 
 
 def _to_flag(

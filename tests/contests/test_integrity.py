@@ -132,6 +132,36 @@ def test_many_entrants_on_one_device_or_address_are_flagged_not_blocked(
     assert integrity.flags_detect(contest) == 0  # the full scan finds nothing new
 
 
+def test_a_submission_counts_its_device_and_address_in_one_query(
+    tree: Tree, settings, django_assert_num_queries
+) -> None:
+    """At a submission only the signs the attempt can show are looked for: its speed from its
+    own figures, the device and the address counted together, no national id to compare."""
+    settings.LANTOA_CONTEST_IP_ENTRANTS = 2
+    contest, (rnd,) = quiz(tree.pa, questions=12, per_attempt=4)
+    address = integrity.keyed_hash("ip", "203.0.113.9")
+    first, second = (
+        _take(
+            entrant(contest, tree.a_g2, f"09120006{i:02d}", f"Công nhân {i}"),
+            rnd,
+            seconds=100,
+            right=4,
+            start=i,
+            device_hash=integrity.keyed_hash("device", f"phone-token-{i:020d}"),
+            ip_hash=address,
+        )
+        for i in range(2)
+    )
+    assert first.answers_hash == "" and [_kinds(first), _kinds(second)] == [{"ip"}, {"ip"}]
+    Flag.objects.all().delete()
+    attempt = Attempt.objects.select_related("entrant", "round").get(pk=second.pk)
+    # The device's and the address's counts in one query; the group's attempts (it has just
+    # reached the threshold: both are flagged); the flags written in one INSERT.
+    with django_assert_num_queries(3):
+        assert integrity.flags_detect(contest, attempt=attempt) == 2
+    assert integrity.flags_detect(contest) == 0  # the full scan agrees
+
+
 def test_the_review_excludes_an_attempt_from_the_ranking(
     tree: Tree, officers: Officers, settings
 ) -> None:
