@@ -12,6 +12,8 @@ once per connection instead of on every call. Django's cursors bind parameters o
 which prepares nothing, and planning the autosave's six-table join took 2–3 ms of the
 server's CPU, ten times running it. The statement then goes through a psycopg cursor that
 binds on the server, on Django's connection (same transaction, Django's error classes).
+This needs ``prepare_threshold`` in the database OPTIONS (settings.py): Django's default,
+None, turns prepared statements off altogether and ``prepare=True`` would be ignored.
 """
 
 from __future__ import annotations
