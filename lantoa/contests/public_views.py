@@ -37,6 +37,7 @@ from lantoa.contests.public_common import (
     SESSION_PENDING,
     VERIFY_PER_IP,
     _contest,
+    _contest_rounds,
     _entrant,
     _limited,
     _session_map,
@@ -85,14 +86,13 @@ def contest_list(request: HttpRequest) -> HttpResponse:
 @policy(PUBLIC)
 @never_cache
 def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
-    contest = _contest(contest_id)
+    contest, rounds = _contest_rounds(contest_id)
     if contest.kind != ContestKind.QUIZ:
         from lantoa.contests.media_public_views import gallery
 
         return gallery(request, contest)
     entrant = _entrant(request, contest)
     now = timezone.now()
-    rounds = list(contest.rounds.order_by("number"))  # the default ordering joins the contest
     used: dict[int, int] = {}
     open_attempts: dict[int, int] = {}
     done: dict[int, list[Attempt]] = {}
@@ -246,11 +246,11 @@ def verify(request: HttpRequest, contest_id: int) -> HttpResponse:
 @policy(PUBLIC)
 @require_POST
 def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
-    contest = _contest(contest_id)
+    contest, rounds = _contest_rounds(contest_id)
     entrant = _entrant(request, contest)
     if entrant is None:
         return redirect("contests_public:register", contest_id=contest.pk)
-    rnd = contest.rounds.filter(number=number).order_by("pk").first()
+    rnd = next((r for r in rounds if r.number == number), None)
     if rnd is None:
         raise Http404
     token = request.COOKIES.get(integrity.DEVICE_COOKIE, "")
