@@ -309,15 +309,16 @@ def attempt_start(
         raise ValidationError(
             _("Vui lòng xác minh số điện thoại trước khi thi."), code="not_verified"
         )
-    attempts_expire(now=now, round=round, entrant=entrant)
-    # Ordered by id: the model's default ordering joins the round, contest and entrant.
-    open_attempt = (
-        Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
-        .order_by("pk")
-        .first()
-    )
-    if open_attempt is not None:
-        return open_attempt
+    # The entrant's open attempts at the round in one query (ordered by id: the model's
+    # default ordering joins the round, contest and entrant): one past its deadline and grace
+    # is closed as timed out (what ``attempts_expire`` does), one still in time is resumed.
+    for open_attempt in Attempt.objects.filter(
+        entrant=entrant, round=round, submitted_at__isnull=True
+    ).order_by("pk"):
+        if now > open_attempt.deadline + GRACE:
+            _close(open_attempt, now=now, timed_out=True)
+        else:
+            return open_attempt
     if now < round.opens_at:
         raise ValidationError(
             _("Đợt thi “%(round)s” chưa mở.") % {"round": round.title}, code="not_open"
@@ -342,16 +343,24 @@ def attempt_start(
         options[question_id].append(option_id)
     try:
         with transaction.atomic():
-            Entrant.objects.select_for_update().get(pk=entrant.pk)
-            # A request that waited for the lock resumes what the other one started.
-            started = (
-                Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
-                .order_by("pk")
-                .first()
+            # The entrant's row locked: their starts (a double tap) one after the other.
+            list(
+                Entrant.objects.select_for_update()
+                .filter(pk=entrant.pk)
+                .order_by()
+                .values_list("pk")
             )
+            # The round's attempts so far, in one query: a request that waited for the lock
+            # resumes what the other one started; otherwise they are counted.
+            taken = list(
+                Attempt.objects.filter(entrant=entrant, round=round)
+                .order_by("pk")
+                .values_list("pk", "submitted_at")
+            )
+            started = next((pk for pk, submitted_at in taken if submitted_at is None), None)
             if started is not None:
-                return started
-            used = Attempt.objects.filter(entrant=entrant, round=round).count()
+                return Attempt.objects.get(pk=started)
+            used = len(taken)
             if used >= round.attempts_allowed:
                 raise over
             attempt = Attempt.objects.create(

@@ -272,6 +272,21 @@ def test_attempt_limit_resume_and_constraint(tree: Tree) -> None:
         Attempt.objects.create(entrant=person, round=rnd, number=2, started_at=NOW, deadline=NOW)
 
 
+def test_starting_again_after_the_deadline_closes_the_forgotten_attempt(tree: Tree) -> None:
+    contest, (rnd,) = quiz(tree.pa, attempts_allowed=2, minutes=10)
+    person = entrant(contest, tree.a_g1, "0912000012")
+    first = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+    answer_all(first, right=3, now=NOW + dt.timedelta(minutes=1))
+    later = NOW + dt.timedelta(minutes=10) + entry.GRACE + dt.timedelta(seconds=1)
+    second = entry.attempt_start(entrant=person, round=rnd, now=later)
+    first.refresh_from_db()
+    assert (first.timed_out, first.submitted_at, first.score) == (True, first.deadline, 3)
+    assert (second.number, second.submitted_at) == (2, None)
+    entry.attempt_submit(attempt=second, now=later + dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError):  # both used: the forgotten one counts
+        entry.attempt_start(entrant=person, round=rnd, now=later + dt.timedelta(minutes=2))
+
+
 def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
     person = entrant(contest, tree.a_g1, "0912000003")
