@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -652,12 +653,14 @@ def _close(
                 answer.correct = set(answer.chosen) == correct_sets[answer.question_id]
                 score += answer.correct
             # Most choices came by autosave: only the form's new ones are written again, and
-            # the marks in two plain UPDATEs (bulk_update's CASE per row costs more).
+            # the marks in one UPDATE of the attempt's answers (bulk_update's CASE per row
+            # costs more).
             if changed:
                 _answers_write(changed, now)
             right = [a.pk for a in rows if a.correct]
-            Answer.objects.filter(pk__in=right).update(correct=True)
-            Answer.objects.filter(attempt=locked).exclude(pk__in=right).update(correct=False)
+            Answer.objects.filter(attempt=locked).update(
+                correct=Case(When(pk__in=right, then=Value(True)), default=Value(False))
+            )
             closed_now = True
             locked.answers_hash = integrity.answers_digest(rows)
             locked.submitted_at = submitted_at

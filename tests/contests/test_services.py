@@ -287,6 +287,18 @@ def test_starting_again_after_the_deadline_closes_the_forgotten_attempt(tree: Tr
         entry.attempt_start(entrant=person, round=rnd, now=later + dt.timedelta(minutes=2))
 
 
+def test_marks_when_none_or_all_are_right(tree: Tree) -> None:
+    contest, (rnd,) = quiz(tree.pa, attempts_allowed=2)
+    person = entrant(contest, tree.a_g1, "0912000013")
+    for number, right in ((1, 0), (2, 4)):
+        attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+        assert attempt.number == number
+        answer_all(attempt, right=right, now=NOW + dt.timedelta(seconds=30))
+        entry.attempt_submit(attempt=attempt, now=NOW + dt.timedelta(seconds=90))
+        marks = list(Answer.objects.filter(attempt=attempt).values_list("correct", flat=True))
+        assert marks == [right == 4] * 4 and attempt.score == right
+
+
 def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
     person = entrant(contest, tree.a_g1, "0912000003")
