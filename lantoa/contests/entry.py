@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
@@ -233,15 +234,53 @@ def _largest_remainder(sizes: dict[Any, int], need: int) -> dict[Any, int]:
     return counts
 
 
-def draw_questions(rnd: Round, rng: random.Random) -> list[int]:
-    """Question ids for one attempt: first each quota of the round, then the rest in
-    proportion to the bank's (topic, difficulty) groups; in a random order."""
-    pool: dict[int, tuple[str, str]] = {
+BANK_CACHE_SECONDS = 3600
+
+Bank = tuple[dict[int, tuple[str, str]], dict[int, list[int]]]
+
+
+def contest_bank(contest: Contest) -> Bank:
+    """The question bank as an attempt's draw needs it: question id → (topic, difficulty) in
+    id order, and question id → its option ids in their order. An approved contest's bank
+    can no longer change (``services._require_draft``), so it is kept in the cache (shared by
+    the web processes) under the contest's last change: a start at the evening's rush does
+    not read the whole bank again."""
+    key = (
+        f"lantoa:contests:bank:{contest.pk}:{contest.updated_at.timestamp()}"
+        if contest.is_approved and contest.updated_at is not None
+        else None
+    )
+    if key is not None:
+        kept = cache.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2:
+            return kept
+    pool = {
         pk: (topic, difficulty)
-        for pk, topic, difficulty in Question.objects.filter(contest_id=rnd.contest_id)
+        for pk, topic, difficulty in Question.objects.filter(contest_id=contest.pk)
         .order_by("pk")
         .values_list("pk", "topic", "difficulty")
     }
+    options: dict[int, list[int]] = defaultdict(list)
+    # Ordered without the model's default ordering (it joins the question and the contest).
+    for question_id, option_id in (
+        Option.objects.filter(question__contest_id=contest.pk)
+        .order_by("question_id", "position")
+        .values_list("question_id", "pk")
+    ):
+        options[question_id].append(option_id)
+    bank = (pool, dict(options))
+    if key is not None:
+        cache.set(key, bank, BANK_CACHE_SECONDS)
+    return bank
+
+
+def draw_questions(
+    rnd: Round, rng: random.Random, pool: dict[int, tuple[str, str]] | None = None
+) -> list[int]:
+    """Question ids for one attempt: first each quota of the round, then the rest in
+    proportion to the bank's (topic, difficulty) groups; in a random order. ``pool``: the
+    bank's questions (``contest_bank``), read here when not given."""
+    pool = dict(pool if pool is not None else contest_bank(rnd.contest)[0])
     chosen: list[int] = []
     for quota in rnd.quotas:
         matching = [
@@ -333,15 +372,8 @@ def attempt_start(
         % {"allowed": round.attempts_allowed},
         code="limit",
     )
-    question_ids = draw_questions(round, rng)
-    options: dict[int, list[int]] = defaultdict(list)
-    # Ordered without the model's default ordering (it joins the question and the contest).
-    for question_id, option_id in (
-        Option.objects.filter(question_id__in=question_ids)
-        .order_by("question_id", "position")
-        .values_list("question_id", "pk")
-    ):
-        options[question_id].append(option_id)
+    pool, options = contest_bank(contest)
+    question_ids = draw_questions(round, rng, pool)
     try:
         with transaction.atomic():
             # The entrant's row locked: their starts (a double tap) one after the other.
@@ -376,7 +408,7 @@ def attempt_start(
             )
             answers = []
             for position, question_id in enumerate(question_ids, start=1):
-                order = list(options[question_id])
+                order = list(options.get(question_id, ()))
                 rng.shuffle(order)
                 answers.append(
                     Answer(

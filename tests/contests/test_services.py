@@ -299,6 +299,28 @@ def test_marks_when_none_or_all_are_right(tree: Tree) -> None:
         assert marks == [right == 4] * 4 and attempt.score == right
 
 
+def test_an_approved_bank_is_read_once_for_every_start(tree: Tree) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contest, (rnd,) = quiz(tree.pa, questions=12, per_attempt=4)
+
+    def bank_queries(phone: str) -> list[str]:
+        person = entrant(contest, tree.a_g1, phone)
+        with CaptureQueriesContext(connection) as seen:
+            attempt = entry.attempt_start(entrant=person, round=rnd, now=NOW)
+        assert attempt.answers.count() == 4
+        assert all(len(a.option_order) == 4 for a in attempt.answers.all())
+        return [
+            q["sql"]
+            for q in seen
+            if 'FROM "contests_question"' in q["sql"] or 'FROM "contests_option"' in q["sql"]
+        ]
+
+    assert len(bank_queries("0912000021")) == 2
+    assert bank_queries("0912000022") == []  # the bank of an approved contest is kept
+
+
 def test_answers_autosave_idempotently_and_score(tree: Tree) -> None:
     contest, (rnd,) = quiz(tree.pa)
     person = entrant(contest, tree.a_g1, "0912000003")
