@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,26 @@ _breakers: dict[str, BreakerState] = {}
 _breakers_lock = threading.Lock()
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, with one ``redis.Redis`` per connection pool instead of a
+    new one for every operation: building a client copies redis-py's table of ~170 response
+    callbacks, 0,2–0,3 ms of CPU each time — more than the GET it is built for. A client is
+    safe to share between threads (each command takes a connection from the pool)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django's private helpers (not in its type stubs): the pool of this key's server.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's ``RedisCache`` that fails open with a circuit breaker (module docstring).
 
@@ -94,6 +114,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", self.CONNECT_TIMEOUT)
         options.setdefault("socket_timeout", self.SOCKET_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         self._fallback = DummyCache("", {})
         # Django makes one backend object per thread; the breaker is the process's.
         with _breakers_lock:
