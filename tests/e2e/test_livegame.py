@@ -11,6 +11,7 @@ no sideways scrolling or control off screen on the phones, no script error anywh
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,7 +209,13 @@ def test_live_game_in_the_browser(open_session: Any, tree: Tree, officers: Offic
     }
     assert players["Phạm Văn Dũng"].unit_id == tree.a_xa.pk
     assert players["Hoàng Thị Em"].unit_id == tree.a_g3.pk
-    game.refresh_from_db()
+    # The activity is recorded just after "finished" reaches the phones (engine.finish).
+    deadline = time.monotonic() + 10
+    while True:
+        game.refresh_from_db()
+        if game.activity_id or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     activity = Activity.objects.get(pk=game.activity_id)
     assert (activity.unit_id, activity.kind, activity.participants) == (
         tree.pa.pk,
