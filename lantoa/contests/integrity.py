@@ -177,17 +177,11 @@ def _submitted(contest: Contest) -> QuerySet[Attempt]:
     return Attempt.objects.filter(round__contest=contest, submitted_at__isnull=False).order_by()
 
 
-def _shared(
-    base: QuerySet[Attempt], field: str, threshold: int, only: str | None
-) -> dict[str, int]:
+def _shared(base: QuerySet[Attempt], field: str, threshold: int) -> dict[str, int]:
     """Values of ``field`` shared by at least ``threshold`` entrants → how many."""
-    qs = base.exclude(**{field: ""})
-    if only is not None:
-        if not only:
-            return {}
-        qs = qs.filter(**{field: only})
     rows = (
-        qs.values(field)
+        base.exclude(**{field: ""})
+        .values(field)
         .annotate(n=Count("entrant_id", distinct=True))
         .filter(n__gte=threshold)
         .order_by()
@@ -207,7 +201,7 @@ def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
         # At a submission the attempt's own figures say it; no query.
         duration, total = attempt.duration_ms, attempt.total
         fast_rows: list[tuple[int, int | None, int]] = []
-        closed = attempt.submitted_at is not None and duration is not None and total > 0
+        closed = attempt.submitted_at is not None and total > 0
         if closed and duration is not None and duration < total * per_question_ms:
             fast_rows.append((attempt.pk, duration, total))
     else:
@@ -276,18 +270,12 @@ def _flags_of_attempt(contest: Contest, base: QuerySet[Attempt], attempt: Attemp
                 members = base.filter(**{field: asked[field]})
                 for pk in _to_flag(members, attempt, count, threshold):
                     found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
-    national_id = (
-        Entrant.objects.filter(pk=attempt.entrant_id).values_list("national_id_hash", flat=True)
-        if "entrant" not in attempt._state.fields_cache
-        else [attempt.entrant.national_id_hash]
-    )
-    found += _twins(base, contest.pk, attempt, next(iter(national_id), ""))
+    # ``_close`` read the attempt with its entrant: no query for the national id.
+    found += _twins(base, contest.pk, only=attempt.entrant.national_id_hash)
     return found
 
 
-def _twins(
-    base: QuerySet[Attempt], contest_id: int, attempt: Attempt | None, only: str | None
-) -> list[Flag]:
+def _twins(base: QuerySet[Attempt], contest_id: int, *, only: str | None = None) -> list[Flag]:
     """National ids registered by two entrants or more of the contest: every attempt of
     theirs (``only``: that id's group, none when empty)."""
     if only is not None and not only:
@@ -331,10 +319,10 @@ def _flags_of_contest(contest: Contest, base: QuerySet[Attempt]) -> list[Flag]:
             found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": group["n"]}))
     for field, kind, setting in SHARED:
         threshold = max(2, int(getattr(settings, setting)))
-        for value, count in _shared(base, field, threshold, None).items():
+        for value, count in _shared(base, field, threshold).items():
             for pk in _to_flag(base.filter(**{field: value}), None, count, threshold):
                 found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
-    found += _twins(base, contest.pk, None, None)
+    found += _twins(base, contest.pk)
     return found
 
 
