@@ -388,6 +388,11 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     )
 
 
+def _fits_id(value: int) -> bool:
+    """An id a database column can hold (a larger one is an error there, not a refusal)."""
+    return 0 < value < 2**31
+
+
 def _json_error(message: str, *, status: int, closed: bool = False) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message, "closed": closed}, status=status)
 
@@ -419,8 +424,7 @@ def autosave(request: HttpRequest, attempt_id: int) -> JsonResponse:
             chosen = data.get("chosen")
             question_id = int(data["question"])
             picked = [int(c) for c in chosen] if isinstance(chosen, list) else None
-            # Ids a database column can hold (a larger one is an error there, not a refusal).
-            if picked is None or not all(0 < i < 2**31 for i in (question_id, *picked)):
+            if picked is None or not all(_fits_id(i) for i in (question_id, *picked)):
                 return _json_error(_("Dữ liệu gửi lên không đọc được."), status=400)
             entry.answer_save(attempt=attempt, question_id=question_id, chosen=picked)
     except (KeyError, TypeError, ValueError):
@@ -442,7 +446,7 @@ def _autosave_choice(
     question = data.get("question")
     if not isinstance(chosen, list) or type(question) is not int:
         return None
-    if not 0 < question < 2**31 or len(chosen) > 10 or not all(type(c) is int for c in chosen):
+    if not _fits_id(question) or len(chosen) > 10 or not all(type(c) is int for c in chosen):
         return None
     mine = _session_map(request, SESSION_ENTRANTS)
     entrant_ids = [v for v in mine.values() if isinstance(v, int)]
