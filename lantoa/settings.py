@@ -204,27 +204,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django gives psycopg prepare_threshold=None, which turns prepared statements off on the
     # connection, even the ones asked for by name. Django's own cursors bind on the client and
     # never prepare; the statements lantoa.core.rawsql asks to prepare (the autosave of a
     # contest, the session it carries) are then planned once per connection, not every time.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
-if env_int("LANTOA_DB_POOL", 0) > 0 and DATABASES["default"]["ENGINE"] != (
-    "django.db.backends.sqlite3"
-):
-    # A psycopg connection pool of this many connections per process, instead of persistent
-    # connections per thread: what an ASGI process needs, since Django runs each request's
-    # synchronous code in a thread of its own (lantoa/asgi.py sets it).
-    # A connection the database closed (a restart) is replaced, not handed to a request:
-    # Django gives the pool ``ConnectionPool.check_connection`` itself, since
-    # ``conn_health_checks`` is on above (a "check" here too fails every connection).
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": env_int("LANTOA_DB_POOL", 0),
-        "timeout": 10,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_int("LANTOA_DB_POOL", 0) > 0:
+        # A psycopg connection pool of this many connections per process, instead of
+        # persistent connections per thread: what an ASGI process needs, since Django runs
+        # each request's synchronous code in a thread of its own (lantoa/asgi.py sets it).
+        # A connection the database closed (a restart) is replaced, not handed to a request:
+        # Django gives the pool ``ConnectionPool.check_connection`` itself, since
+        # ``conn_health_checks`` is on above (a "check" here too fails every connection).
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("LANTOA_DB_POOL", 0),
+            "timeout": 10,
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
