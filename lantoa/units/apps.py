@@ -10,7 +10,7 @@ class UnitsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from lantoa.units.models import Unit
-        from lantoa.units.selectors import site_unit_forget
+        from lantoa.units.selectors import site_unit_changed
 
-        post_save.connect(site_unit_forget, sender=Unit, dispatch_uid="units.site_unit_forget")
-        post_delete.connect(site_unit_forget, sender=Unit, dispatch_uid="units.site_unit_forget")
+        post_save.connect(site_unit_changed, sender=Unit, dispatch_uid="units.site_unit")
+        post_delete.connect(site_unit_changed, sender=Unit, dispatch_uid="units.site_unit")

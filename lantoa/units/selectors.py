@@ -288,8 +288,17 @@ def site_unit() -> Unit | None:
     return unit
 
 
-def site_unit_forget(**_kwargs: Any) -> None:
-    """A unit was saved or deleted: the next page looks the site's unit up again. (A page
+def site_unit_changed(instance: Unit, **_kwargs: Any) -> None:
+    """A unit was saved or deleted (the signals, ``UnitsConfig.ready``): only the root, a
+    province (depth 1) or the unit ``LANTOA_SITE_UNIT`` names can be the site's unit, so the
+    saves of the tree's other 126.000 units (an import's updates) cost no cache call."""
+    code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
+    if instance.depth <= 1 or (code and instance.code == code):
+        site_unit_forget()
+
+
+def site_unit_forget() -> None:
+    """The tree changed where the site's unit may be: the next page looks it up again. (A page
     rendered in the instant between this and the commit of the change may keep the unit as
     it was, for the minute the cache keeps it.)"""
     cache.delete(SITE_UNIT_CACHE_KEY)

@@ -58,3 +58,11 @@ def test_an_empty_installation_then_a_province(db: None) -> None:
         code="P-X", name="Liên đoàn Lao động tỉnh X", kind=UnitKind.PROVINCE, parent=root
     )
     assert site_unit() == province
+
+
+def test_saving_a_unit_that_cannot_head_the_site_keeps_it(tree: Tree) -> None:
+    assert site_unit() == tree.vn
+    unit_update(unit=tree.a_g1, name="Công đoàn cơ sở Công ty TNHH May Ánh Dương (mới)")
+    assert _queries_of_site_unit() == (tree.vn, 0)
+    unit_update(unit=tree.pb, short_name="LĐLĐ Bắc Ninh")  # a province: looked up again
+    assert _queries_of_site_unit() == (tree.vn, 2)
