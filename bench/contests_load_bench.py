@@ -732,6 +732,8 @@ class BurstResult:
     acked_answers: dict[tuple[int, int], int] = dataclasses.field(default_factory=dict)
     acked_submits: set[int] = dataclasses.field(default_factory=set)
     refused: Counter[str] = dataclasses.field(default_factory=Counter)
+    # (seconds into the burst it was due, kind, ms to its acknowledgement): where the slow ones are
+    timeline: list[tuple[float, str, float]] = dataclasses.field(default_factory=list)
 
 
 def solve_pow(nonce: str, bits: int) -> str:
@@ -862,6 +864,7 @@ async def run_burst(
                     latency = (clock() - first_due) * 1000
                     if acknowledged(step, response):
                         result.latencies[step.kind].append(latency)
+                        result.timeline.append((first_due - t0, step.kind, latency))
                         for key, options in carried.items():
                             versions = result.sent_choices[key]
                             newest = max(i for i, v in enumerate(versions) if v == options)
@@ -1019,6 +1022,17 @@ def report(
             f"{pct(values, 0.99):.1f} | {max(values) if values else float('nan'):.1f} |"
         )
 
+    window = 3.0
+    slices: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    for at, kind, latency in burst.timeline:
+        slices[int(at // window)].append((kind, latency))
+    timeline_rows = [
+        f"| {k * window:.0f}–{(k + 1) * window:.0f} s | {len(got)} | "
+        f"{100 * sum(kind != 'autosave' for kind, _ in got) / len(got):.0f} % | "
+        f"{pct([x for _, x in got], 0.5):.1f} | {pct([x for _, x in got], 0.99):.1f} | "
+        f"{max(x for _, x in got):.1f} |"
+        for k, got in sorted(slices.items())
+    ]
     lines = [
         f"Contests load ({dt.date.today():%d/%m/%Y}): `lantoa serve` (gunicorn {args.workers} "
         f"workers × {args.threads} threads) on PostgreSQL, Redis db for the cache; "
@@ -1043,6 +1057,13 @@ def report(
         f"p99 {p99:.1f} ms against the goal {GOAL_P99_MS:.0f} ms "
         f"({p99 / max(pct(base_all, 0.99), 0.001):.1f}× the baseline's p99): "
         f"**{'pass' if p99 < GOAL_P99_MS else 'MISS'}**.",
+        "",
+        "By the time the requests were due (rules pages, starts and submissions are the heavy "
+        "share):",
+        "",
+        "| due | n | heavy share | p50 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|",
+        *timeline_rows,
         "",
         "CPU per request (the machine's load does not change what a request costs, only how "
         "long it waits; 2 cores ÷ this = the rate the two cores could serve alone):",
@@ -1118,6 +1139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base.server_cpu_s = cpu_used(cpu0, cpu_snapshot(server.proc.pid, args.pg_url))
             await asyncio.sleep(2)
             loads["before"] = loadavg()
+            print(f"burst: {len(steps)} requests at {args.rate:g}/s …", flush=True)
             span = len(steps) / args.rate
             faults = [] if args.no_kill else [(span * args.kill_at, server.kill_worker)]
             cpu0 = cpu_snapshot(server.proc.pid, args.pg_url)
@@ -1147,6 +1169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "checks": checks,
         "weight": weight,
         "latencies": {k: sorted(v) for k, v in burst.latencies.items()},
+        "timeline": [(round(at, 3), kind, round(ms, 1)) for at, kind, ms in burst.timeline],
         "statuses": dict(burst.statuses),
         "kills": burst.kills,
         "killed_pids": server.killed,
