@@ -2,7 +2,7 @@
 server as deployed, with a web worker process killed mid-burst.
 
     uv run python bench/contests_load_bench.py [--rate 300] [--seconds 30] [--entrants 2000]
-                                               [--workers 5] [--threads 4] [--no-kill]
+                                               [--workers 5] [--threads 1] [--no-kill]
 
 Goal (issue 14): 300 requests/s of autosaves and submissions on the 2-core machine with
 p99 < 300 ms, no answer lost, no attempt over the limit, while a worker process is killed.
@@ -20,9 +20,9 @@ in a ``finally`` block):
    attempt 2, their last one. Each entrant gets a session that knows them (what the
    verification page leaves in a phone's session). Static files are collected as in README's
    deployment. Then ``VACUUM ANALYZE``, as autovacuum would soon do on a production server.
-2. Starts ``lantoa serve`` (gunicorn, ``--workers`` processes × ``--threads`` threads: the
-   production command of README's deployment section, with ``REDIS_URL`` = Redis db 12 for
-   the cache) on a free 127.0.0.1 port.
+2. Starts ``lantoa serve`` (gunicorn, ``--workers`` processes, sync workers as deployed, or
+   ``--threads`` threads each: the production command of README's deployment section, with
+   ``REDIS_URL`` = Redis db 12 for the cache) on a free 127.0.0.1 port.
 3. First load: every entrant opens their attempt page (with their session cookie), as the phone
    does before answering: the client takes the CSRF cookie and token, the question ids and
    option ids from the HTML. One page and everything it links (CSS, JS, fonts, icons) is
@@ -52,7 +52,9 @@ in a ``finally`` block):
    tap made at most one new attempt.
 
 The client is an asyncio HTTP/1.1 client (uvloop where installed) that keeps up to 32 idle
-connections as nginx's upstream ``keepalive 32`` in README does. It runs on the same two cores
+connections, as nginx's upstream ``keepalive 32`` would (``--keepalive``); a sync worker closes
+each after its answer, as README's upstream for the site expects, and the client connects
+again. It runs on the same two cores
 as gunicorn, PostgreSQL and Redis: the numbers include its CPU. Prints a Markdown table and
 writes it with the raw figures to ``bench/results/contests-load.md`` and ``.json``. Exit
 status 1 when an answer is lost, an attempt is over the limit, a submission is missing or
@@ -107,7 +109,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--entrants", type=int, default=1400)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)"
+    )
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--kill-at", type=float, default=0.4, help="share of the burst")
     parser.add_argument("--no-kill", action="store_true")

@@ -19,14 +19,49 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("LANTOA_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
         )
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("LANTOA_WEB_THREADS", "1")),
+            help="threads per process; 1 (the default): gunicorn's sync workers, one request "
+            "at a time each, which the kernel hands each new connection to while free",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("LANTOA_WEB_TIMEOUT", "120")),
+            help="seconds a request may take before its process is replaced",
+        )
         parser.add_argument(
             "--keep-alive",
             type=int,
             default=int(os.environ.get("LANTOA_WEB_KEEPALIVE", "75")),
-            help="seconds an idle connection from the proxy is kept (longer than nginx's "
-            "upstream keepalive_timeout, 60 s in README, so that nginx closes it first)",
+            help="with --threads > 1: seconds an idle connection from the proxy is kept (longer "
+            "than the upstream's keepalive_timeout in nginx, so that nginx closes it first)",
         )
+
+    @staticmethod
+    def _worker_model(threads: int, keep_alive: int) -> list[str]:
+        """Sync workers by default. A threaded worker (gthread) accepts every connection it
+        can and keeps it: nginx's idle upstream connections, reused most recent first, stayed
+        on one process, which did nearly all the work on one core (its threads share one
+        interpreter lock) while the others idled, and requests queued for seconds at the
+        evening peak (bench/README.md, contests load, session 12). A sync worker takes a
+        connection only when it is free, answers one request and closes it, so the kernel
+        spreads the load over every process; nginx buffers slow phones in front of it."""
+        if threads <= 1:
+            return ["--worker-class", "sync"]
+        return [
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            # A connection the proxy keeps for its next request must not be closed here at
+            # the moment that request arrives (gunicorn's default is 2 s): the request would
+            # fail with a reset instead of being answered.
+            "--keep-alive",
+            str(keep_alive),
+        ]
 
     def handle(self, *args: Any, **opts: Any) -> None:
         require_production_key()
@@ -39,13 +74,9 @@ class Command(BaseCommand):
             opts["bind"],
             "--workers",
             str(opts["workers"]),
-            "--threads",
-            str(opts["threads"]),
-            # A connection the proxy keeps for its next request must not be closed here at the
-            # moment that request arrives (gunicorn's default is 2 s): the request would fail
-            # with a reset instead of being answered.
-            "--keep-alive",
-            str(opts["keep_alive"]),
+            *self._worker_model(opts["threads"], opts["keep_alive"]),
+            "--timeout",
+            str(opts["timeout"]),
             # The application is loaded once, in the master, and forked: a worker that dies is
             # replaced in milliseconds instead of spending a second or two of CPU importing
             # Django while the others carry its requests. (A new release is a restart, not HUP.)
