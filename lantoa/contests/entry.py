@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import random
 import secrets
@@ -27,7 +28,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -317,13 +318,22 @@ def attempt_open_in_time(
     """The entrant's open attempt at ``round`` while it can still be answered (its deadline
     and grace not passed), else None: resuming it needs no new proof-of-work."""
     now = now or timezone.now()
-    # Ordered by id: the model's default ordering joins the round, contest and entrant.
-    found = (
-        Attempt.objects.filter(entrant=entrant, round=round, submitted_at__isnull=True)
-        .order_by("pk")
-        .first()
+    # By SQL written once (every start asks it; the ORM's query building cost more than the
+    # query); by id, not the model's default ordering (it joins the round, contest, entrant).
+    row = rawsql.fetch_one(
+        _open_attempt_sql(), [entrant.pk, round.pk], rawsql.model_fields(Attempt), prepare=True
     )
+    found: Attempt | None = None if row is None else rawsql.instance(Attempt, row)
     return found if found is not None and now <= found.deadline + GRACE else None
+
+
+@functools.cache
+def _open_attempt_sql() -> str:
+    return (
+        f"SELECT {rawsql.model_columns(Attempt, 'a')} FROM {Attempt._meta.db_table} a "  # noqa: S608 - model columns
+        "WHERE a.entrant_id = %s AND a.round_id = %s AND a.submitted_at IS NULL "
+        "ORDER BY a.id LIMIT 1"
+    )
 
 
 def attempt_start(
@@ -553,6 +563,37 @@ def answer_target(
     )
 
 
+@functools.cache
+def _entrants_attempt_sql(count: int) -> str:
+    return (
+        f"SELECT {rawsql.model_columns(Attempt, 'a')}, r.contest_id "  # noqa: S608 - model columns
+        "FROM contests_attempt a JOIN contests_round r ON r.id = a.round_id "
+        "JOIN contests_contest c ON c.id = r.contest_id "
+        "JOIN contests_entrant e ON e.id = a.entrant_id "
+        "WHERE a.id = %s AND c.status = %s AND e.contest_id = r.contest_id "
+        f"AND e.verified_at IS NOT NULL AND a.entrant_id IN ({', '.join(['%s'] * count)})"
+    )
+
+
+def entrants_attempt(*, attempt_id: int, entrant_ids: Sequence[int]) -> tuple[Attempt, int] | None:
+    """Attempt ``attempt_id`` of one of ``entrant_ids`` (verified, of the attempt's contest,
+    the contest approved), with its contest's id; None otherwise. One statement written once:
+    a submission at the evening's rush finds its attempt without building the ORM's
+    four-table query (the attempt alone, its round, contest and entrant not loaded)."""
+    ids = [int(i) for i in entrant_ids][:20]
+    if not ids:
+        return None
+    row = rawsql.fetch_one(
+        _entrants_attempt_sql(len(ids)),
+        [attempt_id, ContestStatus.APPROVED.value, *ids],
+        (*rawsql.model_fields(Attempt), (Round, "contest")),
+        prepare=True,
+    )
+    if row is None:
+        return None
+    return rawsql.instance(Attempt, row[:-1]), int(row[-1])
+
+
 def answer_write(target: AnswerTarget, chosen: Sequence[int], *, now: dt.datetime) -> Answer:
     """Write the options chosen for ``target`` if its attempt is still open and in time
     (``answer_save``'s rules; the caller closes a late attempt)."""
@@ -625,6 +666,56 @@ def _answers_write(answers: Sequence[Answer], now: dt.datetime) -> None:
         )
 
 
+# ``_close``'s statements, written once (a submission at the evening's rush built eight ORM
+# queries, which cost more CPU than running them): the attempt locked, with its contest and
+# its entrant's national id (for the flags); its answers with their questions' kinds; the
+# right options of those questions; the marks; the attempt closed.
+@functools.cache
+def _close_lock_sql(vendor: str) -> str:
+    lock = " FOR UPDATE OF a" if vendor == "postgresql" else ""  # SQLite locks the database
+    return (
+        f"SELECT {rawsql.model_columns(Attempt, 'a')}, r.contest_id, e.national_id_hash "  # noqa: S608 - model columns
+        "FROM contests_attempt a JOIN contests_round r ON r.id = a.round_id "
+        "JOIN contests_entrant e ON e.id = a.entrant_id WHERE a.id = %s" + lock
+    )
+
+
+_CLOSE_ANSWERS = (
+    "SELECT an.id, an.question_id, an.option_order, an.chosen, an.saved_at, q.kind "
+    "FROM contests_answer an JOIN contests_question q ON q.id = an.question_id "
+    "WHERE an.attempt_id = %s"
+)
+_CLOSE_ANSWERS_FIELDS = (
+    (Answer, "id"),
+    (Answer, "question"),
+    (Answer, "option_order"),
+    (Answer, "chosen"),
+    (Answer, "saved_at"),
+    (Question, "kind"),
+)
+_CLOSE_RIGHT_OPTIONS = (
+    "SELECT o.question_id, o.id FROM contests_option o "
+    "JOIN contests_answer an ON an.question_id = o.question_id "
+    "WHERE an.attempt_id = %s AND o.correct"
+)
+_CLOSE_MARKS_PG = (
+    "UPDATE contests_answer SET correct = (id = ANY(%s::bigint[])) WHERE attempt_id = %s"
+)
+_CLOSE_MARKS_SQLITE = "UPDATE contests_answer SET correct = (id IN ({ids})) WHERE attempt_id = %s"
+_CLOSE_ATTEMPT = (
+    "UPDATE contests_attempt SET submitted_at = %s, timed_out = %s, score = %s, "
+    "duration_ms = %s, answers_hash = %s, prediction = %s WHERE id = %s"
+)
+
+
+def _close_marks(attempt_id: int, right: list[int]) -> None:
+    if connection.vendor == "postgresql":
+        rawsql.execute(_CLOSE_MARKS_PG, [right, attempt_id], prepare=True)
+        return
+    sql = _CLOSE_MARKS_SQLITE.format(ids=", ".join(["%s"] * len(right)))
+    rawsql.execute(sql, [*right, attempt_id])
+
+
 def _close(
     attempt: Attempt,
     *,
@@ -634,29 +725,46 @@ def _close(
     prediction: int | None = None,
 ) -> Attempt:
     """Score and close ``attempt`` (under a lock; a closed attempt is returned as it is), then
-    look for the signs the organisers review (``integrity.flags_detect``).
+    look for the signs the organisers review (``integrity.flags_of_submission``).
 
     ``answers`` (question id → options chosen) and ``prediction`` come with a submission in
     time: they are saved under the same lock before the score (a choice that does not fit its
     question is left as saved before)."""
     closed_now = False
+    lock_fields: tuple[tuple[type[Model], str], ...] = (
+        *rawsql.model_fields(Attempt),
+        (Round, "contest"),
+        (Entrant, "national_id_hash"),
+    )
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_related("round__contest", "entrant")
-            .select_for_update(of=("self",))
-            .get(pk=attempt.pk)
+        row = rawsql.fetch_one(
+            _close_lock_sql(connection.vendor), [attempt.pk], lock_fields, prepare=True
         )
+        if row is None:
+            raise Attempt.DoesNotExist
+        locked: Attempt = rawsql.instance(Attempt, row[:-2])
+        contest_id, national_id_hash = row[-2:]
         if locked.submitted_at is None:
             late = now > locked.deadline + GRACE
             # A submission in the grace counts at its time; a forgotten attempt at its
             # deadline, with the answers saved by then.
             submitted_at = locked.deadline if late else now
-            rows = list(
-                Answer.objects.filter(attempt=locked)
-                .order_by()
-                .select_related("question")
-                .only("id", "question_id", "option_order", "chosen", "saved_at", "question__kind")
-            )
+            rows: list[Answer] = []
+            kinds: dict[int, str] = {}
+            for pk, question_id, option_order, chosen, saved_at, kind in rawsql.fetch_all(
+                _CLOSE_ANSWERS, [locked.pk], _CLOSE_ANSWERS_FIELDS, prepare=True
+            ):
+                rows.append(
+                    Answer(
+                        pk=pk,
+                        attempt_id=locked.pk,
+                        question_id=question_id,
+                        option_order=option_order,
+                        chosen=chosen,
+                        saved_at=saved_at,
+                    )
+                )
+                kinds[question_id] = kind
             changed: list[Answer] = []
             if not late and answers:
                 for answer in rows:
@@ -664,7 +772,7 @@ def _close(
                         continue
                     try:
                         picked = _checked_choice(
-                            answer, answer.question.kind, answers[answer.question_id]
+                            answer, kinds[answer.question_id], answers[answer.question_id]
                         )
                     except ValidationError:
                         continue
@@ -674,10 +782,11 @@ def _close(
             if not late and prediction is not None:
                 locked.prediction = prediction
             correct_sets: dict[int, set[int]] = defaultdict(set)
-            for question_id, option_id in (
-                Option.objects.filter(question_id__in=[a.question_id for a in rows], correct=True)
-                .order_by()
-                .values_list("question_id", "pk")
+            for question_id, option_id in rawsql.fetch_all(
+                _CLOSE_RIGHT_OPTIONS,
+                [locked.pk],
+                ((Option, "question"), (Option, "id")),
+                prepare=True,
             ):
                 correct_sets[question_id].add(option_id)
             score = 0
@@ -685,14 +794,10 @@ def _close(
                 answer.correct = set(answer.chosen) == correct_sets[answer.question_id]
                 score += answer.correct
             # Most choices came by autosave: only the form's new ones are written again, and
-            # the marks in one UPDATE of the attempt's answers (bulk_update's CASE per row
-            # costs more).
+            # the marks in one UPDATE of the attempt's answers.
             if changed:
                 _answers_write(changed, now)
-            right = [a.pk for a in rows if a.correct]
-            Answer.objects.filter(attempt=locked).update(
-                correct=Case(When(pk__in=right, then=Value(True)), default=Value(False))
-            )
+            _close_marks(locked.pk, [a.pk for a in rows if a.correct])
             closed_now = True
             locked.answers_hash = integrity.answers_digest(rows)
             locked.submitted_at = submitted_at
@@ -701,15 +806,18 @@ def _close(
             locked.duration_ms = max(
                 0, int((submitted_at - locked.started_at).total_seconds() * 1000)
             )
-            locked.save(
-                update_fields=[
-                    "submitted_at",
-                    "timed_out",
-                    "score",
-                    "duration_ms",
-                    "answers_hash",
-                    "prediction",
-                ]
+            rawsql.execute(
+                _CLOSE_ATTEMPT,
+                [
+                    connection.ops.adapt_datetimefield_value(locked.submitted_at),
+                    locked.timed_out,
+                    locked.score,
+                    locked.duration_ms,
+                    locked.answers_hash,
+                    locked.prediction,
+                    locked.pk,
+                ],
+                prepare=True,
             )
     for field in (
         "submitted_at",
@@ -721,7 +829,9 @@ def _close(
     ):
         setattr(attempt, field, getattr(locked, field))
     if closed_now:
-        integrity.flags_detect(locked.round.contest, attempt=locked)
+        integrity.flags_of_submission(
+            locked, contest_id=contest_id, national_id_hash=national_id_hash
+        )
     return attempt
 
 

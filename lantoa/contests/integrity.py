@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ from lantoa.contests.models import (
     FlagDecision,
     FlagKind,
 )
+from lantoa.core import rawsql
 from lantoa.core.services import acting_user
 
 DEVICE_COOKIE = "lantoa_thi"
@@ -173,8 +174,10 @@ def answers_digest(answers: Iterable[Answer]) -> str:
 # --- flags --------------------------------------------------------------------------------
 
 
-def _submitted(contest: Contest) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(round__contest=contest, submitted_at__isnull=False).order_by()
+def _submitted(contest_id: int) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(
+        round__contest_id=contest_id, submitted_at__isnull=False
+    ).order_by()
 
 
 def _shared(base: QuerySet[Attempt], field: str, threshold: int) -> dict[str, int]:
@@ -191,46 +194,52 @@ def _shared(base: QuerySet[Attempt], field: str, threshold: int) -> dict[str, in
 
 def flags_detect(contest: Contest, *, attempt: Attempt | None = None) -> int:
     """Flag the submitted attempts of ``contest`` that show a sign (all of them, or what
-    concerns ``attempt`` only: run when it closes). Returns the flags added (for ``attempt``:
-    the flags found, some perhaps there already); a flag already there, decided or not, stays
-    as it is."""
-    base = _submitted(contest)
-    found: list[Flag] = []
+    concerns ``attempt`` only: ``flags_of_submission``). Returns the flags added (for
+    ``attempt``: the flags found, some perhaps there already); a flag already there, decided
+    or not, stays as it is."""
+    if attempt is not None:
+        return flags_of_submission(
+            attempt, contest_id=contest.pk, national_id_hash=attempt.entrant.national_id_hash
+        )
+    base = _submitted(contest.pk)
     per_question_ms = int(settings.LANTOA_CONTEST_FAST_SECONDS) * 1000
-    if attempt is not None:
-        # At a submission the attempt's own figures say it; no query.
-        duration, total = attempt.duration_ms, attempt.total
-        fast_rows: list[tuple[int, int | None, int]] = []
-        closed = attempt.submitted_at is not None and total > 0
-        if closed and duration is not None and duration < total * per_question_ms:
-            fast_rows.append((attempt.pk, duration, total))
-    else:
-        fast_rows = list(
-            base.filter(total__gt=0, duration_ms__lt=F("total") * per_question_ms).values_list(
-                "pk", "duration_ms", "total"
-            )
+    fast_rows = list(
+        base.filter(total__gt=0, duration_ms__lt=F("total") * per_question_ms).values_list(
+            "pk", "duration_ms", "total"
         )
-    for pk, duration, total in fast_rows:
-        found.append(
-            Flag(
-                attempt_id=pk,
-                kind=FlagKind.FAST,
-                detail={"seconds": round((duration or 0) / 1000 / total, 1)},
-            )
-        )
-    if attempt is not None:
-        found += _flags_of_attempt(contest, base, attempt)
-    else:
-        found += _flags_of_contest(contest, base)
+    )
+    found = [_fast(pk, duration, total) for pk, duration, total in fast_rows]
+    found += _flags_of_contest(contest, base)
     if not found:
         return 0
-    if attempt is not None:  # at a submission: nobody reads the count (two queries saved)
-        Flag.objects.bulk_create(found, ignore_conflicts=True)
-        return len(found)
     ids = {f.attempt_id for f in found}
     before = Flag.objects.filter(attempt_id__in=ids).count()
     Flag.objects.bulk_create(found, ignore_conflicts=True)
     return Flag.objects.filter(attempt_id__in=ids).count() - before
+
+
+def flags_of_submission(attempt: Attempt, *, contest_id: int, national_id_hash: str) -> int:
+    """The signs of one attempt just closed (``entry._close``), of contest ``contest_id``, its
+    entrant registered with ``national_id_hash`` ("" for none): its speed from its own
+    figures (no query), then ``_flags_of_attempt``. Returns the flags found."""
+    found: list[Flag] = []
+    per_question_ms = int(settings.LANTOA_CONTEST_FAST_SECONDS) * 1000
+    duration, total = attempt.duration_ms, attempt.total
+    closed = attempt.submitted_at is not None and total > 0
+    if closed and duration is not None and duration < total * per_question_ms:
+        found.append(_fast(attempt.pk, duration, total))
+    found += _flags_of_attempt(contest_id, _submitted(contest_id), attempt, national_id_hash)
+    if found:  # nobody reads how many were new (two queries saved)
+        Flag.objects.bulk_create(found, ignore_conflicts=True)
+    return len(found)
+
+
+def _fast(pk: int, duration: int | None, total: int) -> Flag:
+    return Flag(
+        attempt_id=pk,
+        kind=FlagKind.FAST,
+        detail={"seconds": round((duration or 0) / 1000 / total, 1)},
+    )
 
 
 SHARED = (
@@ -239,39 +248,54 @@ SHARED = (
 )
 
 
-def _flags_of_attempt(contest: Contest, base: QuerySet[Attempt], attempt: Attempt) -> list[Flag]:
+# The identical-answers, shared-device and shared-address counts of one attempt just
+# submitted, in one statement written once (the ORM's two aggregates cost more to build than
+# to run): the entrants of the contest's submitted attempts with the same answers in the same
+# round, on the same device, from the same address. A NULL parameter matches nothing.
+_SIGNS_OF_ATTEMPT = (
+    "SELECT COUNT(DISTINCT a.entrant_id) FILTER (WHERE a.round_id = %s AND a.answers_hash = %s),"
+    " COUNT(DISTINCT a.entrant_id) FILTER (WHERE a.device_hash = %s),"
+    " COUNT(DISTINCT a.entrant_id) FILTER (WHERE a.ip_hash = %s)"
+    " FROM contests_attempt a JOIN contests_round r ON r.id = a.round_id"
+    " WHERE r.contest_id = %s AND a.submitted_at IS NOT NULL"
+    " AND ((a.round_id = %s AND a.answers_hash = %s) OR a.device_hash = %s OR a.ip_hash = %s)"
+)
+
+
+def _flags_of_attempt(
+    contest_id: int, base: QuerySet[Attempt], attempt: Attempt, national_id_hash: str
+) -> list[Flag]:
     """The identical-answers, shared-device, shared-address and national-id signs of one
     attempt just submitted: what concerns it only, in as few queries as it needs (none for a
     sign it cannot show — no answers, no device, no national id)."""
     found: list[Flag] = []
-    if attempt.answers_hash:
-        same = base.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash)
-        n = same.aggregate(n=Count("entrant_id", distinct=True))["n"] or 0
-        if n >= 2:
-            for pk in _to_flag(same, attempt, n, 2):
-                found.append(Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": n}))
-    # The device and the address in one query (each counted over its own attempts).
-    values = {field: getattr(attempt, field) for field, _kind, _setting in SHARED}
-    asked = {field: value for field, value in values.items() if value}
-    if asked:
-        either = Q()
-        for field, value in asked.items():
-            either |= Q(**{field: value})
-        counts = base.filter(either).aggregate(
-            **{
-                field: Count("entrant_id", distinct=True, filter=Q(**{field: value}))
-                for field, value in asked.items()
-            }
+    same = attempt.answers_hash or None
+    device, address = attempt.device_hash or None, attempt.ip_hash or None
+    if same or device or address:
+        signs = [attempt.round_id, same, device, address]
+        row = rawsql.fetch_one(
+            _SIGNS_OF_ATTEMPT,
+            [*signs, contest_id, *signs],
+            None,
+            prepare=True,
         )
+        identical, on_device, at_address = (int(n or 0) for n in (row or (0, 0, 0)))
+        if identical >= 2:
+            members = base.filter(round_id=attempt.round_id, answers_hash=attempt.answers_hash)
+            for pk in _to_flag(members, attempt, identical, 2):
+                found.append(
+                    Flag(attempt_id=pk, kind=FlagKind.IDENTICAL, detail={"count": identical})
+                )
+        counts = {"device_hash": on_device, "ip_hash": at_address}
         for field, kind, setting in SHARED:
             threshold = max(2, int(getattr(settings, setting)))
-            count = int(counts.get(field) or 0)
-            if field in asked and count >= threshold:
-                members = base.filter(**{field: asked[field]})
-                for pk in _to_flag(members, attempt, count, threshold):
-                    found.append(Flag(attempt_id=pk, kind=kind, detail={"count": count}))
-    # ``_close`` read the attempt with its entrant: no query for the national id.
-    found += _twins(base, contest.pk, only=attempt.entrant.national_id_hash)
+            value = getattr(attempt, field)
+            if value and counts[field] >= threshold:
+                members = base.filter(**{field: value})
+                for pk in _to_flag(members, attempt, counts[field], threshold):
+                    found.append(Flag(attempt_id=pk, kind=kind, detail={"count": counts[field]}))
+    # ``_close`` read the entrant's national id with the attempt: no query for it.
+    found += _twins(base, contest_id, only=national_id_hash)
     return found
 
 

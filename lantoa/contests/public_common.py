@@ -4,6 +4,7 @@ verified entrant of the session and the rate-limit answer (``public_views`` for 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lantoa.contests.models import Contest, Entrant, Round
+from lantoa.core import rawsql
 from lantoa.inquiries import ratelimit
 
 SESSION_ENTRANTS = "contests.entrants"  # {contest id: verified entrant id}
@@ -70,12 +72,24 @@ def _session_map(request: HttpRequest, key: str) -> dict[str, int]:
     return dict(value) if isinstance(value, dict) else {}
 
 
+@functools.cache
+def _entrant_sql() -> str:
+    return (
+        f"SELECT {rawsql.model_columns(Entrant, 'e')} FROM {Entrant._meta.db_table} e "  # noqa: S608 - model columns
+        "WHERE e.id = %s AND e.contest_id = %s AND e.verified_at IS NOT NULL"
+    )
+
+
 def _entrant(request: HttpRequest, contest: Contest) -> Entrant | None:
+    """The verified entrant of ``contest`` the session knows, or None. By SQL written once
+    (``core.rawsql``): every rules page, start and refusal of an evening's rush asks it."""
     entrant_id = _session_map(request, SESSION_ENTRANTS).get(str(contest.pk))
-    if entrant_id is None:
+    if not isinstance(entrant_id, int):
         return None
-    found = Entrant.objects.filter(pk=entrant_id, contest=contest, verified_at__isnull=False)
-    return next(iter(found.order_by()[:1]), None)
+    row = rawsql.fetch_one(
+        _entrant_sql(), [entrant_id, contest.pk], rawsql.model_fields(Entrant), prepare=True
+    )
+    return None if row is None else rawsql.instance(Entrant, row)
 
 
 def _limited(

@@ -477,7 +477,15 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit the attempt. The form carries every answer too (a page without JavaScript, or
     answers whose autosave did not reach us): saved with the submission while the time
     allows. A prediction that is not a number in range keeps the one autosaved."""
-    attempt = _attempt(request, attempt_id, light=True)
+    mine = _session_map(request, SESSION_ENTRANTS)
+    if not _fits_id(attempt_id):
+        raise Http404
+    found = entry.entrants_attempt(
+        attempt_id=attempt_id, entrant_ids=[v for v in mine.values() if isinstance(v, int)]
+    )
+    if found is None or mine.get(str(found[1])) != found[0].entrant_id:
+        raise Http404
+    attempt = found[0]
     answers: dict[int, list[int]] = {}
     for key, values in request.POST.lists():
         if key.startswith("q") and key[1:].isdecimal():

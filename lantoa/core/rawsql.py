@@ -18,6 +18,8 @@ None, turns prepared statements off altogether and ``prepare=True`` would be ign
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,18 +46,45 @@ def _plan(fields: Sequence[tuple[type[Model], str]]) -> list[_Steps]:
     return plan
 
 
-def _run(sql: str, params: Sequence[Any], *, prepare: bool, one: bool) -> Any:
-    """Run ``sql``: the first row when ``one``, else the number of rows it changed."""
+def _run(sql: str, params: Sequence[Any], *, prepare: bool, one: bool | None) -> Any:
+    """Run ``sql``: the first row when ``one``, every row when ``one`` is None, else the
+    number of rows it changed."""
     if prepare and connection.vendor == "postgresql":
         import psycopg
 
+        # What Django's cursor() does first: a connection kept from an earlier request is
+        # checked (CONN_HEALTH_CHECKS) and, dead after a database restart, replaced.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if one else cursor.rowcount
+        started = time.monotonic()
+        try:
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return _result(cursor, one)
+        finally:
+            if connection.queries_logged:
+                # Where Django's own cursors would log it (DEBUG, the tests' query counts).
+                connection.queries_log.append(
+                    {"sql": sql, "time": f"{time.monotonic() - started:.3f}"}
+                )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone() if one else cursor.rowcount
+        return _result(cursor, one)
+
+
+def _result(cursor: Any, one: bool | None) -> Any:
+    if one is None:
+        return cursor.fetchall()
+    return cursor.fetchone() if one else cursor.rowcount
+
+
+def _converted(row: Sequence[Any], plan: list[_Steps]) -> tuple[Any, ...]:
+    values = []
+    for value, (steps, column) in zip(row, plan, strict=True):
+        for convert in steps:
+            value = convert(value, column, connection)
+        values.append(value)
+    return tuple(values)
 
 
 def execute(sql: str, params: Sequence[Any], *, prepare: bool = False) -> int:
@@ -66,19 +95,49 @@ def execute(sql: str, params: Sequence[Any], *, prepare: bool = False) -> int:
 def fetch_one(
     sql: str,
     params: Sequence[Any],
-    fields: Sequence[tuple[type[Model], str]],
+    fields: Sequence[tuple[type[Model], str]] | None,
     *,
     prepare: bool = False,
 ) -> tuple[Any, ...] | None:
     """The first row of ``sql`` (None when there is none), the i-th value converted as the
-    model field ``fields[i]`` (``(Model, "field name")``) is by the ORM."""
+    model field ``fields[i]`` (``(Model, "field name")``) is by the ORM; ``fields`` None: as
+    the database driver gives them (counts, numbers)."""
     row = _run(sql, params, prepare=prepare, one=True)
     if row is None:
         return None
+    return tuple(row) if fields is None else _converted(row, _plan(fields))
+
+
+def fetch_all(
+    sql: str,
+    params: Sequence[Any],
+    fields: Sequence[tuple[type[Model], str]],
+    *,
+    prepare: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Every row of ``sql``, converted as ``fetch_one`` converts one."""
     plan = _plan(fields)
-    values = []
-    for value, (steps, column) in zip(row, plan, strict=True):
-        for convert in steps:
-            value = convert(value, column, connection)
-        values.append(value)
-    return tuple(values)
+    return [_converted(row, plan) for row in _run(sql, params, prepare=prepare, one=None)]
+
+
+# -- whole model instances ------------------------------------------------------------------
+
+
+@functools.cache
+def model_columns(model: type[Model], alias: str) -> str:
+    """The select list of every concrete column of ``model`` (table alias ``alias``), in the
+    order ``model_fields`` and ``instance`` take them."""
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+@functools.cache
+def model_fields(model: type[Model]) -> tuple[tuple[type[Model], str], ...]:
+    """What ``fetch_one``/``fetch_all`` convert the columns of ``model_columns(model, …)`` as."""
+    return tuple((model, f.name) for f in model._meta.concrete_fields)
+
+
+def instance(model: type[Model], values: Sequence[Any]) -> Any:
+    """The instance the ORM would load from these converted values (every concrete field of
+    ``model``, in ``model_columns`` order): saved, on this database, its fields all loaded."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(connection.alias, names, list(values))
