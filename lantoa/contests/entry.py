@@ -28,7 +28,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -336,6 +336,66 @@ def _open_attempt_sql() -> str:
     )
 
 
+@functools.cache
+def _open_attempts_sql() -> str:
+    return (
+        f"SELECT {rawsql.model_columns(Attempt, 'a')} FROM contests_attempt a "  # noqa: S608 - model columns
+        "WHERE a.entrant_id = %s AND a.round_id = %s AND a.submitted_at IS NULL ORDER BY a.id"
+    )
+
+
+def _entrant_lock_sql(vendor: str) -> str:
+    if vendor == "postgresql":
+        return "SELECT id FROM contests_entrant WHERE id = %s FOR UPDATE"
+    return "SELECT id FROM contests_entrant WHERE id = %s"  # SQLite locks the database
+
+
+_ATTEMPTS_TAKEN = (
+    "SELECT id, submitted_at FROM contests_attempt WHERE entrant_id = %s AND round_id = %s "
+    "ORDER BY id"
+)
+
+
+@functools.cache
+def _attempt_insert_sql() -> tuple[str, tuple[Field[Any, Any], ...]]:
+    fields = tuple(f for f in Attempt._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO contests_attempt ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608 - model columns
+    return sql, fields
+
+
+def _attempt_insert(attempt: Attempt) -> None:
+    """``attempt.save()`` for a new attempt, by SQL written once (each field's own conversion
+    to the database, as the ORM's INSERT does; no signal listens to attempts)."""
+    sql, fields = _attempt_insert_sql()
+    values = [f.get_db_prep_save(f.pre_save(attempt, add=True), connection) for f in fields]
+    row = rawsql.fetch_one(sql, values, None, prepare=True)
+    assert row is not None
+    attempt.pk = int(row[0])
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+
+
+@functools.cache
+def _entrant_attempts_sql() -> str:
+    return (
+        f"SELECT {rawsql.model_columns(Attempt, 'a')} FROM contests_attempt a "  # noqa: S608 - model columns
+        "WHERE a.entrant_id = %s ORDER BY a.number, a.id"
+    )
+
+
+def entrant_attempts(entrant: Entrant) -> list[Attempt]:
+    """The entrant's attempts, every round, by number (the rules page of every entrant shows
+    them: SQL written once)."""
+    return [
+        rawsql.instance(Attempt, row)
+        for row in rawsql.fetch_all(
+            _entrant_attempts_sql(), [entrant.pk], rawsql.model_fields(Attempt), prepare=True
+        )
+    ]
+
+
 def attempt_start(
     *,
     entrant: Entrant,
@@ -359,12 +419,14 @@ def attempt_start(
         raise ValidationError(
             _("Vui lòng xác minh số điện thoại trước khi thi."), code="not_verified"
         )
-    # The entrant's open attempts at the round in one query (ordered by id: the model's
-    # default ordering joins the round, contest and entrant): one past its deadline and grace
-    # is closed as timed out (what ``attempts_expire`` does), one still in time is resumed.
-    for open_attempt in Attempt.objects.filter(
-        entrant=entrant, round=round, submitted_at__isnull=True
-    ).order_by("pk"):
+    # The entrant's open attempts at the round in one query (by SQL written once, ordered by
+    # id: the model's default ordering joins the round, contest and entrant): one past its
+    # deadline and grace is closed as timed out (what ``attempts_expire`` does), one still in
+    # time is resumed.
+    for row in rawsql.fetch_all(
+        _open_attempts_sql(), [entrant.pk, round.pk], rawsql.model_fields(Attempt), prepare=True
+    ):
+        open_attempt: Attempt = rawsql.instance(Attempt, row)
         if now > open_attempt.deadline + GRACE:
             _close(open_attempt, now=now, timed_out=True)
         else:
@@ -387,18 +449,14 @@ def attempt_start(
     try:
         with transaction.atomic():
             # The entrant's row locked: their starts (a double tap) one after the other.
-            list(
-                Entrant.objects.select_for_update()
-                .filter(pk=entrant.pk)
-                .order_by()
-                .values_list("pk")
-            )
+            rawsql.fetch_one(_entrant_lock_sql(connection.vendor), [entrant.pk], None, prepare=True)
             # The round's attempts so far, in one query: a request that waited for the lock
             # resumes what the other one started; otherwise they are counted.
-            taken = list(
-                Attempt.objects.filter(entrant=entrant, round=round)
-                .order_by("pk")
-                .values_list("pk", "submitted_at")
+            taken = rawsql.fetch_all(
+                _ATTEMPTS_TAKEN,
+                [entrant.pk, round.pk],
+                ((Attempt, "id"), (Attempt, "submitted_at")),
+                prepare=True,
             )
             started = next((pk for pk, submitted_at in taken if submitted_at is None), None)
             if started is not None:
@@ -406,7 +464,7 @@ def attempt_start(
             used = len(taken)
             if used >= round.attempts_allowed:
                 raise over
-            attempt = Attempt.objects.create(
+            attempt = Attempt(
                 entrant=entrant,
                 round=round,
                 number=used + 1,
@@ -416,6 +474,7 @@ def attempt_start(
                 device_hash=device_hash,
                 ip_hash=ip_hash,
             )
+            _attempt_insert(attempt)
             answers = []
             for position, question_id in enumerate(question_ids, start=1):
                 order = list(options.get(question_id, ()))

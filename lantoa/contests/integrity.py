@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -112,14 +112,40 @@ def pow_ok(nonce: str, suffix: str, bits: int) -> bool:
     return leading_zero_bits(digest) >= bits
 
 
+_CHALLENGE_ISSUE = (
+    "INSERT INTO contests_challenge (entrant_id, nonce, difficulty, expires_at, used_at, "
+    "created_at) VALUES (%s, %s, %s, %s, NULL, %s) RETURNING id"
+)
+# Used up in one statement, when the work done (the leading zero bits of the answer's hash)
+# is at least what the challenge asked; a concurrent second redeem finds it used.
+_CHALLENGE_REDEEM = (
+    "UPDATE contests_challenge SET used_at = %s WHERE entrant_id = %s AND nonce = %s "
+    "AND used_at IS NULL AND expires_at > %s AND difficulty <= %s"
+)
+
+
 def challenge_issue(*, entrant: Entrant, now: dt.datetime | None = None) -> Challenge:
+    """A new challenge for ``entrant``'s start form (every rules page of an entrant who may
+    start shows one: written by SQL written once, as ``challenge_redeem`` uses it)."""
     now = now or timezone.now()
-    return Challenge.objects.create(
+    challenge = Challenge(
         entrant=entrant,
         nonce=secrets.token_hex(16),
         difficulty=max(0, int(settings.LANTOA_CONTEST_POW_BITS)),
         expires_at=now + dt.timedelta(seconds=int(settings.LANTOA_CONTEST_POW_SECONDS)),
+        created_at=now,
     )
+    at = connection.ops.adapt_datetimefield_value
+    row = rawsql.fetch_one(
+        _CHALLENGE_ISSUE,
+        [entrant.pk, challenge.nonce, challenge.difficulty, at(challenge.expires_at), at(now)],
+        None,
+        prepare=True,
+    )
+    assert row is not None
+    challenge.pk = int(row[0])
+    challenge._state.adding = False
+    return challenge
 
 
 def challenge_redeem(
@@ -135,19 +161,11 @@ def challenge_redeem(
         code="challenge",
     )
     nonce, suffix = (nonce or "").strip(), (suffix or "").strip()
-    if not nonce or len(suffix) > 64:
+    if not nonce or len(nonce) > 64 or len(suffix) > 64:
         raise refused
-    challenge = (
-        Challenge.objects.filter(
-            entrant=entrant, nonce=nonce, used_at__isnull=True, expires_at__gt=now
-        )
-        .order_by("pk")
-        .first()
-    )
-    if challenge is None or not pow_ok(nonce, suffix, challenge.difficulty):
-        raise refused
-    used = Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now)
-    if not used:
+    done = leading_zero_bits(hashlib.sha256(f"{nonce}:{suffix}".encode()).digest())
+    at = connection.ops.adapt_datetimefield_value(now)
+    if not rawsql.execute(_CHALLENGE_REDEEM, [at, entrant.pk, nonce, at, done], prepare=True):
         raise refused
 
 

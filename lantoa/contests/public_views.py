@@ -97,7 +97,7 @@ def rules(request: HttpRequest, contest_id: int) -> HttpResponse:
     open_attempts: dict[int, int] = {}
     done: dict[int, list[Attempt]] = {}
     if entrant is not None:
-        for attempt in Attempt.objects.filter(entrant=entrant).order_by("number"):
+        for attempt in entry.entrant_attempts(entrant):
             used[attempt.round_id] = used.get(attempt.round_id, 0) + 1
             if attempt.submitted_at is None:
                 open_attempts[attempt.round_id] = attempt.pk
