@@ -65,6 +65,22 @@ def test_every_public_page_has_the_one_header(
     assert html.count("data-public-header") == 1
 
 
+def test_the_current_page_is_marked_in_the_header_and_the_footer_separated(
+    client: Client, tree: Tree
+) -> None:
+    for path in ("/hoi-dap/", "/cau-hoi/", "/"):
+        html = client.get(path).content.decode()
+        marked = re.findall(r'<a href="([^"]+)" aria-current="page">', header(html))
+        assert marked == ([path] if path != "/" else []), path
+        footer = re.search(r'<p class="site-footer-links">(.*?)</p>', html, re.S)
+        assert footer is not None
+        links = re.findall(r'<a href="[^"]+">[^<]+</a>', footer.group(1))
+        assert len(links) >= 3 and footer.group(1).strip() == " · ".join(links)
+    # In English the same links, in English (the HTML is kept per language).
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cau-hoi/"})
+    assert "Gửi câu hỏi" not in header(client.get("/cau-hoi/").content.decode())
+
+
 def test_the_header_reads_in_english_for_english_readers(client: Client, tree: Tree) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/cau-hoi/"})
     html = client.get("/cau-hoi/").content.decode()
