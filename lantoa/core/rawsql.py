@@ -1,11 +1,15 @@
-"""One row by hand-written SQL, its values converted as the ORM would convert them.
+"""Rows by hand-written SQL, their values converted as the ORM would convert them.
 
-For the few requests that phones send many times a second (a contest's answer autosave, the
-session it carries), building a query through the ORM costs more CPU than running it. Those
-paths write their SQL once and read the row through here: each column is named by the model
-field it comes from, and goes through that field's converters on this database (SQLite gives
-datetimes and JSON as text, PostgreSQL as Python values), so what the caller gets is what
-``values_list`` would have given.
+For the requests that phones send by the thousand at a contest's evening peak (an answer's
+autosave, the session it carries, a submission, a start, the rules page), building a query
+through the ORM costs more CPU than running it. Those paths write their SQL once and read
+their rows through here: each column is named by the model field it comes from, and goes
+through that field's converters on this database (SQLite gives datetimes and JSON as text,
+PostgreSQL as Python values), so what the caller gets is what ``values_list`` would have
+given; ``model_columns``/``model_fields``/``instance`` read whole model instances as the ORM
+loads them. Each statement is counted where Django's own are (DEBUG, the tests' query
+counts), and a request's first one checks the connection kept from an earlier request as
+Django's cursors do (``CONN_HEALTH_CHECKS``).
 
 On PostgreSQL these statements are prepared (``prepare=True``): the server plans a statement
 once per connection instead of on every call. Django's cursors bind parameters on the client,
