@@ -107,9 +107,13 @@ def leading_zero_bits(digest: bytes) -> int:
     return bits
 
 
+def pow_bits(nonce: str, suffix: str) -> int:
+    """The work an answer to a challenge shows: the leading zero bits of its hash."""
+    return leading_zero_bits(hashlib.sha256(f"{nonce}:{suffix}".encode()).digest())
+
+
 def pow_ok(nonce: str, suffix: str, bits: int) -> bool:
-    digest = hashlib.sha256(f"{nonce}:{suffix}".encode()).digest()
-    return leading_zero_bits(digest) >= bits
+    return pow_bits(nonce, suffix) >= bits
 
 
 _CHALLENGE_ISSUE = (
@@ -163,8 +167,8 @@ def challenge_redeem(
     nonce, suffix = (nonce or "").strip(), (suffix or "").strip()
     if not nonce or len(nonce) > 64 or len(suffix) > 64:
         raise refused
-    done = leading_zero_bits(hashlib.sha256(f"{nonce}:{suffix}".encode()).digest())
     at = connection.ops.adapt_datetimefield_value(now)
+    done = pow_bits(nonce, suffix)
     if not rawsql.execute(_CHALLENGE_REDEEM, [at, entrant.pk, nonce, at, done], prepare=True):
         raise refused
 
