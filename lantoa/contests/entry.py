@@ -321,23 +321,16 @@ def attempt_open_in_time(
     # By SQL written once (every start asks it; the ORM's query building cost more than the
     # query); by id, not the model's default ordering (it joins the round, contest, entrant).
     row = rawsql.fetch_one(
-        _open_attempt_sql(), [entrant.pk, round.pk], rawsql.model_fields(Attempt), prepare=True
+        _open_attempts_sql(), [entrant.pk, round.pk], rawsql.model_fields(Attempt), prepare=True
     )
     found: Attempt | None = None if row is None else rawsql.instance(Attempt, row)
     return found if found is not None and now <= found.deadline + GRACE else None
 
 
 @functools.cache
-def _open_attempt_sql() -> str:
-    return (
-        f"SELECT {rawsql.model_columns(Attempt, 'a')} FROM {Attempt._meta.db_table} a "  # noqa: S608 - model columns
-        "WHERE a.entrant_id = %s AND a.round_id = %s AND a.submitted_at IS NULL "
-        "ORDER BY a.id LIMIT 1"
-    )
-
-
-@functools.cache
 def _open_attempts_sql() -> str:
+    """The entrant's open attempts at a round, first started first (``attempt_open_in_time``
+    takes the first; ``attempt_start`` closes the overdue ones)."""
     return (
         f"SELECT {rawsql.model_columns(Attempt, 'a')} FROM contests_attempt a "  # noqa: S608 - model columns
         "WHERE a.entrant_id = %s AND a.round_id = %s AND a.submitted_at IS NULL ORDER BY a.id"

@@ -75,7 +75,7 @@ def _session_map(request: HttpRequest, key: str) -> dict[str, int]:
 @functools.cache
 def _entrant_sql() -> str:
     return (
-        f"SELECT {rawsql.model_columns(Entrant, 'e')} FROM {Entrant._meta.db_table} e "  # noqa: S608 - model columns
+        f"SELECT {rawsql.model_columns(Entrant, 'e')} FROM contests_entrant e "  # noqa: S608 - model columns
         "WHERE e.id = %s AND e.contest_id = %s AND e.verified_at IS NOT NULL"
     )
 
