@@ -298,16 +298,27 @@ def start(request: HttpRequest, contest_id: int, number: int) -> HttpResponse:
     return response
 
 
+def _entrant_ids(mine: dict[str, int]) -> list[int]:
+    """The verified entrants the session knows (its map of contest id → entrant id)."""
+    return [v for v in mine.values() if isinstance(v, int)]
+
+
 def _attempt(request: HttpRequest, attempt_id: int, *, light: bool = False) -> Attempt:
     """The attempt ``attempt_id`` of the entrant the session knows, in an approved contest;
-    404 otherwise. One query (with the entrant, the round and the contest); ``light``: only
-    what an autosave or a submission needs (not the contest's rules and texts)."""
+    404 otherwise. One query, with the entrant, the round and the contest; ``light``: the
+    attempt alone, as an autosave or a submission needs it (``entry.entrants_attempt``, SQL
+    written once: those come by the thousand at the evening's rush)."""
     mine = _session_map(request, SESSION_ENTRANTS)
-    entrant_ids = [v for v in mine.values() if isinstance(v, int)]
-    if not entrant_ids:
+    entrant_ids = _entrant_ids(mine)
+    if not entrant_ids or not _fits_id(attempt_id):
         raise Http404
+    if light:
+        found = entry.entrants_attempt(attempt_id=attempt_id, entrant_ids=entrant_ids)
+        if found is None or mine.get(str(found[1])) != found[0].entrant_id:
+            raise Http404
+        return found[0]
     # No ordering: the model's default one joins the round, contest and entrant again.
-    found = (
+    attempt = (
         Attempt.objects.select_related("round", "round__contest", "entrant")
         .filter(
             pk=attempt_id,
@@ -316,22 +327,8 @@ def _attempt(request: HttpRequest, attempt_id: int, *, light: bool = False) -> A
             round__contest__status=ContestStatus.APPROVED,
         )
         .order_by()
+        .first()
     )
-    if light:
-        found = found.only(
-            *(f.name for f in Attempt._meta.concrete_fields),
-            "round__id",
-            "round__contest_id",
-            "round__tie_break",
-            "round__time_limit_minutes",
-            "round__contest__id",
-            "round__contest__status",
-            "entrant__id",
-            "entrant__contest_id",
-            "entrant__verified_at",
-            "entrant__national_id_hash",
-        )
-    attempt = found.first()
     if (
         attempt is None
         or attempt.entrant.contest_id != attempt.round.contest_id
@@ -449,7 +446,7 @@ def _autosave_choice(
     if not _fits_id(question) or len(chosen) > 10 or not all(type(c) is int for c in chosen):
         return None
     mine = _session_map(request, SESSION_ENTRANTS)
-    entrant_ids = [v for v in mine.values() if isinstance(v, int)]
+    entrant_ids = _entrant_ids(mine)
     if not entrant_ids:
         return None
     target = entry.answer_target(
@@ -477,15 +474,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit the attempt. The form carries every answer too (a page without JavaScript, or
     answers whose autosave did not reach us): saved with the submission while the time
     allows. A prediction that is not a number in range keeps the one autosaved."""
-    mine = _session_map(request, SESSION_ENTRANTS)
-    if not _fits_id(attempt_id):
-        raise Http404
-    found = entry.entrants_attempt(
-        attempt_id=attempt_id, entrant_ids=[v for v in mine.values() if isinstance(v, int)]
-    )
-    if found is None or mine.get(str(found[1])) != found[0].entrant_id:
-        raise Http404
-    attempt = found[0]
+    attempt = _attempt(request, attempt_id, light=True)
     answers: dict[int, list[int]] = {}
     for key, values in request.POST.lists():
         if key.startswith("q") and key[1:].isdecimal():

@@ -205,6 +205,7 @@ def test_public_journey_keeps_the_answers_hidden_until_the_end(
     )
     assert other.post(f"/thi/bai/{attempt.pk}/nop/").status_code == 404
     assert client.post(f"/thi/bai/{2**40}/nop/").status_code == 404  # no such id, no error
+    assert client.get(f"/thi/bai/{2**40}/").status_code == 404
     # Submit, with the second answer sent by the form (no JavaScript).
     second = answers[1]
     right2 = Option.objects.get(question_id=second.question_id, correct=True).pk
