@@ -12,7 +12,7 @@ class ContestsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from lantoa.contests.models import Contest, Round
-        from lantoa.contests.public_common import public_forget
+        from lantoa.contests.selectors import public_forget
 
         def contest_changed(instance: Contest, **_kwargs: Any) -> None:
             public_forget(instance.pk)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lantoa.contests import selectors
 from lantoa.contests.models import Contest, Entrant, Round
 from lantoa.core import rawsql
 from lantoa.inquiries import ratelimit
@@ -21,43 +21,10 @@ SESSION_PENDING = "contests.pending"  # {contest id: entrant id waiting for the 
 VERIFY_PER_IP = ratelimit.Limit("contest-verify-ip", 30, 600)
 
 
-PUBLIC_CACHE_SECONDS = 30
-
-
-def _public_key(contest_id: int) -> str:
-    return f"lantoa:contests:public:{int(contest_id)}"
-
-
-def public_forget(contest_id: int) -> None:
-    """The contest ``contest_id`` or one of its rounds changed: its public pages read it again
-    (the models' post_save/post_delete, ``ContestsConfig.ready``; code that writes them with a
-    queryset ``update`` calls this itself)."""
-    cache.delete(_public_key(contest_id))
-
-
-def _public(contest_id: int) -> tuple[Contest | None, list[Round]]:
-    """The contest (with its unit) and its rounds in order, as the public pages show them:
-    kept in the cache (shared by the web processes) for ``PUBLIC_CACHE_SECONDS`` and dropped
-    when the contest or a round is saved. Every rules page, start and results page of an
-    evening's rush asked the database for the same two rows; a unit renamed shows within
-    the half minute."""
-    key = _public_key(contest_id)
-    kept = cache.get(key)
-    if isinstance(kept, tuple) and len(kept) == 2:
-        return kept
-    # No ordering: the model's default one costs more to build than the lookup.
-    found = list(Contest.objects.select_related("unit").filter(pk=contest_id).order_by()[:1])
-    contest = found[0] if found else None
-    # The default ordering of rounds joins the contest again.
-    rounds = list(contest.rounds.order_by("number")) if contest is not None else []
-    cache.set(key, (contest, rounds), PUBLIC_CACHE_SECONDS)
-    return contest, rounds
-
-
 def _contest_rounds(contest_id: int) -> tuple[Contest, list[Round]]:
     """The approved contest ``contest_id`` and its rounds (each knowing its contest); 404
     otherwise."""
-    contest, rounds = _public(contest_id)
+    contest, rounds = selectors.public_contest(contest_id)
     if contest is None or not contest.is_approved:
         raise Http404
     return contest, rounds

@@ -33,7 +33,6 @@ from lantoa.content.models import ContentItem, ContentKind
 from lantoa.content.services import content_create
 from lantoa.contests import entry, integrity, selectors
 from lantoa.contests.models import Contest, Entrant
-from lantoa.contests.public_common import public_forget
 from lantoa.core.text import format_int, natural_key
 from lantoa.units.models import Unit, UnitClosure, UnitKind, UnitStatus
 
@@ -199,7 +198,7 @@ def prizes_set(
         for key, value in values.items():
             setattr(contest, key, value)
         _audit(contest, "prizes_set", actor, **values)
-    public_forget(contest.pk)  # once committed: an update() sends no post_save
+    selectors.public_forget(contest.pk)  # once committed: an update() sends no post_save
     return contest
 
 
@@ -240,7 +239,7 @@ def results_publish(
         Contest.objects.filter(pk=contest.pk).update(results_published_at=now)
         contest.results_published_at = now
         _audit(contest, "results_publish", actor)
-    public_forget(contest.pk)  # once committed: an update() sends no post_save
+    selectors.public_forget(contest.pk)  # once committed: an update() sends no post_save
     return contest
 
 
@@ -326,7 +325,7 @@ def announcement_draft(
         Contest.objects.filter(pk=contest.pk).update(announcement=item)
         contest.announcement = item
         audit(contest, "announce", actor, content=item.pk)
-    public_forget(contest.pk)  # once committed: an update() sends no post_save
+    selectors.public_forget(contest.pk)  # once committed: an update() sends no post_save
     return item
 
 

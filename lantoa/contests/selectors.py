@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -387,3 +388,39 @@ def participation(contest: Contest, rnd: Round | None = None) -> ParticipationTa
         members=subtree_figures(unit).members,
     )
     return table
+
+
+# -- the contest as its public pages show it ----------------------------------------------
+
+
+PUBLIC_CACHE_SECONDS = 30
+
+
+def _public_key(contest_id: int) -> str:
+    return f"lantoa:contests:public:{int(contest_id)}"
+
+
+def public_forget(contest_id: int) -> None:
+    """The contest ``contest_id`` or one of its rounds changed: its public pages read it again
+    (the models' post_save/post_delete, ``ContestsConfig.ready``; code that writes them with a
+    queryset ``update`` calls this itself)."""
+    cache.delete(_public_key(contest_id))
+
+
+def public_contest(contest_id: int) -> tuple[Contest | None, list[Round]]:
+    """The contest (with its unit) and its rounds in order, as the public pages show them:
+    kept in the cache (shared by the web processes) for ``PUBLIC_CACHE_SECONDS`` and dropped
+    when the contest or a round is saved. Every rules page, start and results page of an
+    evening's rush asked the database for the same two rows; a unit renamed shows within
+    the half minute."""
+    key = _public_key(contest_id)
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2:
+        return kept
+    # No ordering: the model's default one costs more to build than the lookup.
+    found = list(Contest.objects.select_related("unit").filter(pk=contest_id).order_by()[:1])
+    contest = found[0] if found else None
+    # The default ordering of rounds joins the contest again.
+    rounds = list(contest.rounds.order_by("number")) if contest is not None else []
+    cache.set(key, (contest, rounds), PUBLIC_CACHE_SECONDS)
+    return contest, rounds

@@ -1,5 +1,5 @@
 """The public pages of a contest read the contest and its rounds from the cache
-(``public_common._public``): the evening's rush of rules pages and starts does not ask the
+(``selectors.public_contest``): the evening's rush of rules pages and starts does not ask the
 database for the same rows each time, and what organisers change shows at once."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from lantoa.contests import services
 from lantoa.contests.models import Contest, ContestStatus
-from lantoa.contests.public_common import public_forget
+from lantoa.contests.selectors import public_forget
 from tests.conftest import Tree
 from tests.contests.support import NOW, quiz
 
