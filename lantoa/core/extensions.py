@@ -661,7 +661,7 @@ health_checks: Registry[HealthCheck] = Registry("health_checks")
 @dataclass(frozen=True)
 class PublicLink:
     """A link in the header (``place="nav"``) or the footer (``place="footer"``) of every
-    public page (``templates/public_base.html``, read through ``{% public_links %}`` of
+    public page (``templates/public_base.html``, shown by ``{% public_nav %}`` of
     ``lantoa.core.templatetags.public``): the news, the legal Q&A, the question form …"""
 
     key: str

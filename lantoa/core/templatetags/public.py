@@ -1,5 +1,5 @@
 """The links of the public pages' header and footer: ``{% load public %}{% public_nav "nav" %}``
-(the HTML), or ``{% public_links "nav" as links %}`` (each link). The apps register them
+and ``{% public_nav "footer" %}``. The apps register them
 (``lantoa.core.extensions.public_links``); nothing here needs the database, nor the request
 (only to mark the current page), so the error pages rendered without either show them too."""
 
@@ -36,20 +36,14 @@ def _key(place: str) -> tuple[str, str | None, str, str, tuple[tuple[str, str, s
     return place, get_language(), get_script_prefix(), urlconf, registered
 
 
-@register.simple_tag
-def public_links(place: str = "nav") -> list[ShownLink]:
-    """The links of ``place``, reversed once per language, script prefix, URLconf and links
-    registered (every public page shows them; reversing them took a tenth of a light page's
-    time). The labels stay lazy: each renders in the reader's language."""
-    return list(_shown(*_key(place)))
-
-
 @register.simple_tag(takes_context=True)
 def public_nav(context: template.Context, place: str = "nav") -> str:
     """The links of ``place`` as the layout shows them: the header's (``nav``), the current
     page's marked ``aria-current``, or the footer's, separated by " · ". The HTML is built once
-    per language, links and current page among them (Django's template loop over them took a
-    fifth of a light public page's CPU)."""
+    per language, script prefix, URLconf, links registered and current page among them, the
+    links reversed once per all but the last (Django's template loop over them, each link
+    reversed, took a fifth of a light public page's CPU). The labels are lazy translations,
+    rendered in the language of the key."""
     key = _key(place)
     path = getattr(context.get("request"), "path", "")
     current = path if any(link.url == path for link in _shown(*key)) else ""
