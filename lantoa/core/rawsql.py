@@ -140,8 +140,12 @@ def model_fields(model: type[Model]) -> tuple[tuple[type[Model], str], ...]:
     return tuple((model, f.name) for f in model._meta.concrete_fields)
 
 
+@functools.cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
 def instance(model: type[Model], values: Sequence[Any]) -> Any:
     """The instance the ORM would load from these converted values (every concrete field of
     ``model``, in ``model_columns`` order): saved, on this database, its fields all loaded."""
-    names = [f.attname for f in model._meta.concrete_fields]
-    return model.from_db(connection.alias, names, list(values))
+    return model.from_db(connection.alias, _attnames(model), list(values))
