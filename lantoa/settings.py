@@ -207,8 +207,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django gives psycopg prepare_threshold=None, which turns prepared statements off on the
     # connection, even the ones asked for by name. Django's own cursors bind on the client and
-    # never prepare; the statements lantoa.core.rawsql asks to prepare (the autosave of a
-    # contest, the session it carries) are then planned once per connection, not every time.
+    # never prepare; the statements lantoa.core.rawsql asks to prepare (a contest's autosave,
+    # submission and start, the session they carry) are then planned once per connection.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
     if env_int("LANTOA_DB_POOL", 0) > 0:
         # A psycopg connection pool of this many connections per process, instead of

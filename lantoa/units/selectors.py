@@ -274,11 +274,11 @@ def site_unit() -> Unit | None:
     ``LANTOA_SITE_UNIT`` (a unit code); else the only active province; else the root; None on
     an empty installation.
 
-    Kept in the cache (shared by the web processes) for a minute and dropped whenever a unit
-    is saved or deleted (``site_unit_forget``): every public page shows it, and looking it up
-    took one to three queries of each page. A change made without signals (a queryset
-    ``update``) shows within the minute."""
-    code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
+    Kept in the cache (shared by the web processes) for a minute and dropped when a unit that
+    can be it is saved or deleted (``site_unit_changed``): every public page shows it, and
+    looking it up took one to three queries of each page. A change made without signals (a
+    queryset ``update``) shows within the minute."""
+    code = _site_code()
     kept = cache.get(SITE_UNIT_CACHE_KEY)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == code:
         unit: Unit | None = kept[1]
@@ -292,7 +292,7 @@ def site_unit_changed(instance: Unit, **_kwargs: Any) -> None:
     """A unit was saved or deleted (the signals, ``UnitsConfig.ready``): only the root, a
     province (depth 1) or the unit ``LANTOA_SITE_UNIT`` names can be the site's unit, so the
     saves of the tree's other 126.000 units (an import's updates) cost no cache call."""
-    code = str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
+    code = _site_code()
     if instance.depth <= 1 or (code and instance.code == code):
         site_unit_forget()
 
@@ -302,6 +302,10 @@ def site_unit_forget() -> None:
     rendered in the instant between this and the commit of the change may keep the unit as
     it was, for the minute the cache keeps it.)"""
     cache.delete(SITE_UNIT_CACHE_KEY)
+
+
+def _site_code() -> str:
+    return str(getattr(settings, "LANTOA_SITE_UNIT", "") or "").strip()
 
 
 def _site_unit_lookup(code: str) -> Unit | None:
